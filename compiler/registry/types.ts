@@ -1,0 +1,93 @@
+// The registry of layer kinds: one table drives the checker, `explain`, the YAML JSON Schema,
+// editor completion/hover, docs and the runtime builder. No tfjs here.
+import type { Span } from '../../grammar/ast.js';
+import type { Diagnostic } from '../../grammar/diagnostic.js';
+
+/** What a call is, i.e. where it may appear. */
+export type Category =
+  | 'flow'          // layers of a `flow { }` / posterior flow block
+  | 'net'           // conditioner nets: mlp, resnet, made
+  | 'conditional'   // autoregressive conditionals: nade, made, pixelcnn, gated_pixelcnn, pixelrnn
+  | 'ar-layer'      // layers inside a conditional block: conv(mask: A|B, ...)
+  | 'likelihood'    // bernoulli, categorical, logistic_mixture, gaussian
+  | 'prior'         // normal, logistic, laplace, mixture
+  | 'order'         // natural, reverse, random, raster
+  | 'mask'          // checkerboard, channel, half, alternate
+  | 'connectivity'  // sequential, random
+  | 'domain'        // real, binary, categorical, discrete
+  | 'dataset'       // toy, mnist, idx, csv, npy (train { data: ... })
+  | 'optimizer'     // adam
+  | 'posterior'     // gaussian (non-flow posterior families)
+  | 'train';        // the entries of a train { } block (one pseudo-kind)
+
+export type ArgType =
+  | { kind: 'int'; min?: number; max?: number }
+  | { kind: 'number'; min?: number; max?: number; exclusiveMin?: boolean }
+  | { kind: 'bool' }
+  | { kind: 'string' }
+  /** one of the listed bare words, e.g. scale: exp | sigmoid | tanh */
+  | { kind: 'enum'; values: readonly string[] }
+  | { kind: 'list'; of: ArgType; minItems?: number }
+  /** a call (or bare name) of a registry kind of this category, e.g. net: mlp(64, 64) */
+  | { kind: 'call'; category: Category }
+  /** a mask expression: a mask name, a mask kind, a literal 0/1 list, or `!` of one */
+  | { kind: 'mask' }
+  | { kind: 'union'; of: readonly ArgType[] };
+
+export interface ArgSpec {
+  name: string;
+  type: ArgType;
+  /** value used when omitted (absent and not required = optional with no default) */
+  default?: unknown;
+  required?: boolean;
+  /** may be given positionally; positional args fill these in declaration order */
+  positional?: boolean;
+  /** takes all remaining positional args as a list (e.g. mlp(64, 64)) */
+  variadic?: boolean;
+  doc: string;
+}
+
+export type Shape = number[];
+
+export type Jacobian =
+  | 'diagonal' | 'triangular' | 'block-triangular' | 'permutation' | 'rank-one'
+  | 'radial' | 'channel-mix' | 'identity' | 'none';
+
+/** How a direction is computed: one pass, an iterative root-find, D sequential passes, or not at all. */
+export type DirectionKind = 'closed' | 'iterative' | 'sequential' | 'none';
+
+/** Arguments after checking: names resolved, defaults filled, lets substituted. */
+export type ResolvedArgs = Record<string, unknown>;
+
+export interface ShapeContext {
+  span: Span;
+  report(d: Diagnostic): void;
+}
+
+export interface ParamSpec { name: string; shape: number[]; init: string }
+
+export interface LayerKind {
+  name: string;
+  category: Category;
+  doc: string;
+  /** paper or lecture slide the layer follows */
+  cite?: string;
+  args: readonly ArgSpec[];
+  /** accepts a nested block of layers of this category, e.g. pixelcnn { conv ... } */
+  block?: Category;
+  // ---- flow layers only ----
+  /** output shape from input shape; reports a diagnostic and returns undefined when impossible */
+  shape?: (input: Shape, args: ResolvedArgs, ctx: ShapeContext) => Shape | undefined;
+  jacobian?: Jacobian;
+  /** the log|det J| term as the lecture writes it, for `explain` */
+  logDet?: string;
+  /**
+   * Direction costs. Flow layers are written in the density direction data → latent
+   * (`density`, what logProb needs); `sample` is latent → data.
+   */
+  directions?: { density: DirectionKind; sample: DirectionKind };
+  /** parameter tensors for an input shape (explain, size checks, runtime initializers) */
+  params?: (input: Shape, args: ResolvedArgs) => ParamSpec[];
+  /** multiply-adds per example, for explain and size checks */
+  flops?: (input: Shape, args: ResolvedArgs) => number;
+}

@@ -1,0 +1,32 @@
+// The runtime model contract shared by every family (flows, autoregressive models, VAEs).
+// Built from FlowIR by runtime/build.ts; used by the trainer, the CLI and the benchmarks.
+import type * as tf from '@tensorflow/tfjs-core';
+import type { FlowIR } from '../compiler/ir/types.js';
+
+export interface SampleOptions {
+  temperature?: number;
+  seed?: number;
+}
+
+export interface FlowModel {
+  readonly ir: FlowIR;
+  /**
+   * Per-example log-probability in nats, shape [batch]. Input x has the data shape with a
+   * leading batch axis, channels-first as declared ([N, D] or [N, C, H, W]); discrete data
+   * as integer values 0..K-1 (float32 tensor). For dequantized models this is the
+   * dequantization lower bound on log P(x) for the discrete x.
+   */
+  logProb(x: tf.Tensor): tf.Tensor1D;
+  /** n samples in data space, same layout as logProb's input */
+  sample(n: number, opts?: SampleOptions): tf.Tensor;
+  /** flows only: data → latent, with log|det ∂z/∂x| per example */
+  forward?(x: tf.Tensor): { z: tf.Tensor; logDet: tf.Tensor1D };
+  /** flows only: latent → data, with log|det ∂x/∂z| per example */
+  inverse?(z: tf.Tensor): { x: tf.Tensor; logDet: tf.Tensor1D };
+  /** all trainable variables, with stable names (used by checkpoints) */
+  readonly variables: tf.Variable[];
+  /** the training objective per example (nats): -logProb, or -ELBO for a VAE */
+  loss?(x: tf.Tensor): tf.Tensor1D;
+  /** release every variable */
+  dispose(): void;
+}
