@@ -57,9 +57,12 @@ export interface VarDecl { kind: 'data' | 'latent'; name: Name; type: TypeExpr; 
 export interface OrderDecl { kind: 'order'; value: Expr; span: Span }
 /** `mask cb = checkerboard`, `mask m = [1, 0, 0, 1]` (top level or inside a model) */
 export interface MaskDecl { kind: 'mask'; name: Name; value: Expr; span: Span }
-/** `prior normal`, `likelihood bernoulli`, `conditional made(...)`, `encoder mlp(400, 400)` */
+/**
+ * `prior normal`, `likelihood bernoulli`, `conditional made(...)`, `encoder mlp(400, 400)`,
+ * `target energy(u1)` (an unnormalized 2-D energy fitted by reverse KL, as in Rezende & Mohamed)
+ */
 export interface SlotDecl {
-  kind: 'prior' | 'likelihood' | 'conditional' | 'encoder' | 'decoder';
+  kind: 'prior' | 'likelihood' | 'conditional' | 'encoder' | 'decoder' | 'target';
   value: CallExpr;
   span: Span;
 }

@@ -94,8 +94,10 @@ export interface TrainIR {
 export interface FlowIR {
   version: typeof FLOWIR_VERSION;
   model: string;
-  /** 'flow' (density by change of variables), 'autoregressive', 'vae' */
-  family: 'flow' | 'autoregressive' | 'vae';
+  /** 'flow' (density by change of variables), 'autoregressive', 'vae', 'energy' (reverse-KL fit of target) */
+  family: 'flow' | 'autoregressive' | 'vae' | 'energy';
+  /** family 'energy': the unnormalized target density, e.g. { kind: 'energy', name: 'u1' } */
+  target?: { kind: 'energy'; name: string };
   data: VarIR;
   /** resolved factorization order (autoregressive models): a permutation of 0..D-1 */
   order?: number[];

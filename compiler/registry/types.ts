@@ -18,6 +18,7 @@ export type Category =
   | 'dataset'       // toy, mnist, idx, csv, npy (train { data: ... })
   | 'optimizer'     // adam
   | 'posterior'     // gaussian (non-flow posterior families)
+  | 'target'        // energy(u1..u4): unnormalized densities fitted by reverse KL
   | 'train';        // the entries of a train { } block (one pseudo-kind)
 
 export type ArgType =
