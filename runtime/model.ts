@@ -27,6 +27,17 @@ export interface FlowModel {
   readonly variables: tf.Variable[];
   /** the training objective per example (nats): -logProb, or -ELBO for a VAE */
   loss?(x: tf.Tensor): tf.Tensor1D;
+  /**
+   * The generator behind this model's random draws (dequantization noise, sampling), if any:
+   * checkpoints save and restore its state so a resumed run repeats the same draws.
+   * (Optional; added for the trainer/checkpoints.)
+   */
+  readonly rng?: { getState(): unknown; setState(state: any): void };
+  /**
+   * Flows only: the density direction layer by layer, each layer's output and log-det
+   * (used to name the first layer that goes non-finite). (Optional; added for the trainer.)
+   */
+  trace?(x: tf.Tensor): { id: string; kind: string; output: tf.Tensor; logDet: tf.Tensor1D }[];
   /** release every variable */
   dispose(): void;
 }

@@ -81,6 +81,8 @@ export interface ArLayerIR { mask: 'A' | 'B' | 'none'; kernel: number; channels:
 
 export interface TrainIR {
   data?: { source: string; args: Record<string, unknown> };
+  /** held-out data for the test NLL (train { test: ... }) */
+  test?: { source: string; args: Record<string, unknown> };
   batch: number;
   steps?: number;
   epochs?: number;

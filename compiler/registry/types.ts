@@ -45,6 +45,8 @@ export interface ArgSpec {
   positional?: boolean;
   /** takes all remaining positional args as a list (e.g. mlp(64, 64)) */
   variadic?: boolean;
+  /** a bool switched on by writing its name as a bare positional word, e.g. `normal(learned)` */
+  flag?: boolean;
   doc: string;
 }
 

@@ -1,0 +1,57 @@
+// flowc compile SPEC -o DIR [--model NAME] [--dump-ast] [--dump-ir]
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { checkSource, compileSource } from '../../compiler/index.js';
+import type { FlowIR } from '../../compiler/ir/types.js';
+import { printAst } from '../../grammar/print.js';
+import type { Diagnostic } from '../../grammar/diagnostic.js';
+import { Reported, UsageError, UserError, type CliIO } from '../io.js';
+import { printDiagnostics, readInput } from '../spec.js';
+
+export async function runCompile(
+  io: CliIO,
+  spec: string,
+  opts: { out?: string; model?: string; dumpAst?: boolean; dumpIr?: boolean },
+): Promise<number> {
+  if (!opts.out && !opts.dumpAst && !opts.dumpIr) throw new UsageError('compile needs -o DIR (or --dump-ast / --dump-ir)');
+  const text = readInput(spec, 'spec file');
+  const sources = new Map([[spec, text]]);
+  const checked = checkSource(text, spec);
+  if (opts.dumpAst) {
+    if (!checked.file) throw new UserError(`${spec}: could not be parsed into an AST`);
+    const ast = printAst(checked.file, { spans: true });
+    io.out(ast.endsWith('\n') ? ast : ast + '\n');
+  }
+  const names = opts.model ? [opts.model] : checked.models.map((m) => m.name);
+  const irs: FlowIR[] = [];
+  let errors = checked.diagnostics.filter((d: Diagnostic) => d.severity === 'error').length;
+  if (errors === 0) {
+    for (const name of names.length ? names : [undefined]) {
+      const res = compileSource(text, spec, name);
+      const errs = res.diagnostics.filter((d: Diagnostic) => d.severity === 'error');
+      if (errs.length || !res.ir) {
+        await printDiagnostics(io, res.diagnostics, sources);
+        errors += Math.max(1, errs.length);
+      } else irs.push(res.ir);
+    }
+    if (errors === 0) await printDiagnostics(io, checked.diagnostics, sources);
+  } else await printDiagnostics(io, checked.diagnostics, sources);
+  if (errors > 0) {
+    io.err(`flowc: error: ${spec} has ${errors} error${errors === 1 ? '' : 's'}; no FlowIR written\n`);
+    throw new Reported(1);
+  }
+  if (opts.dumpIr) io.out(JSON.stringify(irs.length === 1 ? irs[0] : irs, null, 2) + '\n');
+  if (opts.out) {
+    try {
+      mkdirSync(opts.out, { recursive: true });
+      for (const ir of irs) {
+        const file = join(opts.out, `${ir.model}.flowir.json`);
+        writeFileSync(file, JSON.stringify(ir, null, 2) + '\n');
+        io.err(`wrote ${file}\n`);
+      }
+    } catch (e) {
+      throw new UserError(`cannot write to ${opts.out}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+  }
+  return 0;
+}

@@ -1,0 +1,43 @@
+// flowc eval RUN --data SRC [--per-example FILE]: NLL in nats/example (and bits/dim for discrete data).
+import { writeFileSync } from 'node:fs';
+import { checkData, isDiscrete, loadRows, parseSource, prod } from '../../runtime/data/index.js';
+import { encodeNpy } from '../../runtime/data/npy.js';
+import { UsageError, UserError, type CliIO } from '../io.js';
+import { openRun } from '../run.js';
+
+export async function runEval(io: CliIO, run: string, o: { data: string; perExample?: string; batch: number }): Promise<number> {
+  const perExt = o.perExample ? /\.(npy|csv|txt)$/i.exec(o.perExample)?.[1]?.toLowerCase() : undefined;
+  if (o.perExample && !perExt) throw new UsageError(`--per-example ${o.perExample}: the file must end in .csv, .txt or .npy`);
+  const source = parseSource(o.data);
+  const ds = loadRows(source); // every row, in input order
+  const { model, ir, backend } = await openRun(io, run);
+  try {
+    checkData(ds, ir.data);
+  } catch (e) {
+    model.dispose();
+    throw e;
+  }
+  const { logProbRows } = await import('../../runtime/pictures/model-pictures.js');
+  const t0 = Date.now();
+  const lp = logProbRows(model, ir, ds.x, ds.n, o.batch);
+  model.dispose();
+  let sum = 0;
+  for (let i = 0; i < lp.length; i++) {
+    if (!Number.isFinite(lp[i]!)) throw new UserError(`row ${i + 1} of ${ds.name} has log-probability ${lp[i]} under ${ir.model}`);
+    sum += lp[i]!;
+  }
+  const nats = -sum / ds.n;
+  const D = prod(ir.data.shape);
+  const bpd = isDiscrete(ir.data) ? ` = ${(nats / (D * Math.LN2)).toFixed(4)} bits/dim` : '';
+  io.out(`NLL ${nats.toFixed(4)} nats/example${bpd} over ${ds.n} examples of ${ds.name} (model ${ir.model}, backend ${backend}, ${((Date.now() - t0) / 1000).toFixed(1)}s)\n`);
+  if (o.perExample) {
+    const bytes = perExt === 'npy' ? encodeNpy(lp, [ds.n]) : Array.from(lp, (v) => String(v)).join('\n') + '\n';
+    try {
+      writeFileSync(o.perExample, bytes);
+    } catch (e) {
+      throw new UserError(`cannot write ${o.perExample}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+    io.out(`wrote ${ds.n} log-probabilities (nats) to ${o.perExample}\n`);
+  }
+  return 0;
+}

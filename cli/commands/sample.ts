@@ -1,0 +1,39 @@
+// flowc sample RUN -n N [--temperature T] [--seed N] -o FILE (.png grid for images, .npy/.csv otherwise)
+import { writeFileSync } from 'node:fs';
+import { formatCsv } from '../../runtime/data/csv.js';
+import { encodeNpy } from '../../runtime/data/npy.js';
+import { UsageError, UserError, type CliIO } from '../io.js';
+import { openRun } from '../run.js';
+
+export async function runSample(io: CliIO, run: string, o: { n: number; out: string; temperature: number; seed: number }): Promise<number> {
+  const ext = /\.(png|npy|csv)$/i.exec(o.out)?.[1]?.toLowerCase();
+  if (!ext) throw new UsageError(`-o ${o.out}: the output must end in .png, .npy or .csv`);
+  const { model, ir, backend } = await openRun(io, run);
+  const shape = ir.data.shape;
+  const D = shape.reduce((a, b) => a * b, 1);
+  if (ext === 'png' && shape.length !== 3 && D !== 2) {
+    model.dispose();
+    throw new UserError(`a .png needs image data [C, H, W] or 2-D points; ${ir.model} has data of shape [${shape.join(', ')}]: use .npy or .csv`);
+  }
+  const { samplesOf, valueRange } = await import('../../runtime/pictures/model-pictures.js');
+  const t0 = Date.now();
+  const x = samplesOf(model, o.n, { temperature: o.temperature, seed: o.seed });
+  model.dispose();
+  let bytes: Uint8Array | string;
+  if (ext === 'npy') bytes = encodeNpy(x, [o.n, ...shape]);
+  else if (ext === 'csv') bytes = formatCsv(x, o.n);
+  else if (shape.length === 3) {
+    const { imageGrid } = await import('../../runtime/pictures/grid.js');
+    bytes = imageGrid(x, o.n, shape, { range: valueRange(ir.data.domain), scale: 3 });
+  } else {
+    const { scatterPicture } = await import('../../runtime/pictures/density.js');
+    bytes = scatterPicture(x);
+  }
+  try {
+    writeFileSync(o.out, bytes);
+  } catch (e) {
+    throw new UserError(`cannot write ${o.out}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  io.out(`wrote ${o.n} samples of ${ir.model} to ${o.out} (${((Date.now() - t0) / 1000).toFixed(1)}s, backend ${backend})\n`);
+  return 0;
+}

@@ -1,0 +1,169 @@
+// The `flowc` command line: commander definitions. Each action imports its command lazily, so
+// `flowc check` never loads TensorFlow.js (only train, sample and eval import the runtime).
+import { Command, CommanderError, Option } from 'commander';
+import { DataError } from '../runtime/data/dataset.js';
+import { DATA_SYNTAX } from '../runtime/data/source.js';
+import { processIO, Reported, UserError, type CliIO } from './io.js';
+import { intOption, numOption } from './options.js';
+import { register as registerFmt } from './commands/fmt.js';
+import { register as registerLsp } from './commands/lsp.js';
+
+export const VERSION = '0.1.0';
+
+const TRAIN_HELP = `
+${DATA_SYNTAX}
+
+Defaults come from the spec's train { } block (data, batch, steps/epochs, optimizer, seed);
+flags override them. Without any data source, real[2] data trains on toy:moons and MNIST-shaped
+data on mnist (or mnist:binarized for binary data).
+
+A run directory holds run.json, model.ir.json, checkpoint.ckpt (+ checkpoint.prev.ckpt, the
+previous good one), metrics.jsonl, loss.svg and, for 2-D data, density.png; for images, samples.png.
+
+Examples:
+  flowc train specs/two_moons.flow
+  flowc train specs/two_moons.flow --data 'toy:circles?n=4096' --steps 2000 --out runs/circles
+  flowc train specs/two_moons.flow --out runs/circles --resume --steps 4000
+  flowc train specs/made.flow --data mnist:binarized --epochs 1 --batch 100`;
+
+function buildProgram(io: CliIO, done: (code: number) => void): Command {
+  const program = new Command('flowc');
+  program
+    .description('compile, check, explain and train autoregressive and flow-based generative models')
+    .version(VERSION, '-V, --version')
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => io.out(s),
+      writeErr: (s) => io.err(s),
+      outputError: (s, write) => write(`flowc: ${s.replace(/^error: /, 'error: ')}`),
+    })
+    .showSuggestionAfterError(true);
+
+  program
+    .command('check')
+    .description('parse and check spec files (.flow, .flow.yaml); exit 0 clean, 1 on errors, 2 on usage errors')
+    .argument('<files...>', 'spec files')
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .action(async (files: string[], opts: { format: 'text' | 'json' }) => {
+      const { runCheck } = await import('./commands/check.js');
+      done(await runCheck(io, files, opts));
+    });
+
+  program
+    .command('schema')
+    .description('print the JSON Schema of the YAML form (*.flow.yaml), generated from the layer registry')
+    .action(async () => {
+      const { runSchema } = await import('./commands/schema.js');
+      done(await runSchema(io));
+    });
+
+  program
+    .command('explain')
+    .description('a table per layer: shapes, Jacobian class, log-det formula, inverse, parameters, FLOPs; then totals')
+    .argument('<spec>', 'spec file')
+    .option('--model <name>', 'which model of the file (needed when it holds several)')
+    .option('--json', 'print JSON instead of a table')
+    .action(async (spec: string, opts: { model?: string; json?: boolean }) => {
+      const { runExplain } = await import('./commands/explain.js');
+      done(await runExplain(io, spec, opts));
+    });
+
+  program
+    .command('compile')
+    .description('check a spec and write its FlowIR (plain JSON) to DIR; --dump-ast / --dump-ir print a phase')
+    .argument('<spec>', 'spec file')
+    .option('-o, --out <dir>', 'output directory for <Model>.flowir.json')
+    .option('--model <name>', 'compile only this model')
+    .option('--dump-ast', 'print the AST (with spans)')
+    .option('--dump-ir', 'print the FlowIR as JSON')
+    .action(async (spec: string, opts: { out?: string; model?: string; dumpAst?: boolean; dumpIr?: boolean }) => {
+      const { runCompile } = await import('./commands/compile.js');
+      done(await runCompile(io, spec, opts));
+    });
+
+  program
+    .command('train')
+    .description('train a model from a spec on built-in or file data, with progress, metrics, pictures and checkpoints')
+    .argument('<spec>', 'spec file')
+    .option('--model <name>', 'which model of the file')
+    .option('--data <src>', 'data source (see below); default: the spec\'s train { data: ... }')
+    .addOption(new Option('--epochs <n>', 'train for N passes over the training rows').argParser(intOption(1)).conflicts('steps'))
+    .addOption(new Option('--steps <n>', 'train for N optimizer steps (total, counting resumed ones)').argParser(intOption(1)))
+    .addOption(new Option('--batch <n>', 'batch size').argParser(intOption(1)))
+    .addOption(new Option('--lr <x>', 'Adam learning rate').argParser(numOption()))
+    .addOption(new Option('--seed <n>', 'seed for initialisation, noise and splits').argParser(intOption(0)))
+    .option('--out <dir>', 'run directory (default runs/<model>-<timestamp>)')
+    .option('--resume', 'continue the run in --out (default: the newest runs/<model>-*) from its checkpoint')
+    .addOption(new Option('--eval-every <n>', 'evaluate on held-out data every N steps').argParser(intOption(1)))
+    .addOption(new Option('--checkpoint-every <n>', 'write a checkpoint every N steps').argParser(intOption(1)))
+    .option('--no-pictures', 'skip the pictures')
+    .addOption(new Option('--log-every <n>', 'print a log line every N steps (non-terminal output)').argParser(intOption(1)).hideHelp())
+    .addHelpText('after', TRAIN_HELP)
+    .action(async (spec: string, opts: Record<string, unknown>) => {
+      const { runTrain } = await import('./commands/train.js');
+      done(await runTrain(io, spec, opts as never));
+    });
+
+  program
+    .command('sample')
+    .description('draw samples from a trained run: .png grid for images, .npy or .csv otherwise')
+    .argument('<run>', 'run directory (or its checkpoint file)')
+    .requiredOption('-n, --n <count>', 'number of samples', intOption(1))
+    .requiredOption('-o, --out <file>', 'output file: .png (images, or a 2-D scatter), .npy or .csv')
+    .addOption(new Option('--temperature <t>', 'scale of the base noise (flows) or of the logits (autoregressive)').argParser(numOption()).default(1))
+    .addOption(new Option('--seed <n>', 'sampling seed').argParser(intOption(0)).default(0))
+    .action(async (run: string, opts: { n: number; out: string; temperature: number; seed: number }) => {
+      const { runSample } = await import('./commands/sample.js');
+      done(await runSample(io, run, opts));
+    });
+
+  program
+    .command('eval')
+    .description('negative log-likelihood of data under a trained run: nats/example, and bits/dim for discrete data')
+    .argument('<run>', 'run directory (or its checkpoint file)')
+    .requiredOption('--data <src>', 'data source (toy:NAME, mnist, or a .csv/.npy/.idx file; see flowc train --help)')
+    .option('--per-example <file>', 'write one log-probability (nats) per input row, in input order (.csv or .npy)')
+    .addOption(new Option('--batch <n>', 'evaluation batch size').argParser(intOption(1)).default(256))
+    .action(async (run: string, opts: { data: string; perExample?: string; batch: number }) => {
+      const { runEval } = await import('./commands/eval.js');
+      done(await runEval(io, run, opts));
+    });
+
+  registerFmt(program, io, done);
+  registerLsp(program, done);
+
+  return program;
+}
+
+/** Runs the CLI on `argv` (without the node and script names) and returns the exit code. */
+export async function runCli(argv: string[], io: CliIO = processIO()): Promise<number> {
+  let code = 0;
+  const program = buildProgram(io, (c) => (code = c));
+  if (argv.length === 0) {
+    io.err(program.helpInformation());
+    return 2;
+  }
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return code;
+  } catch (e) {
+    return handleError(io, e);
+  }
+}
+
+export function handleError(io: CliIO, e: unknown): number {
+  if (e instanceof CommanderError) {
+    if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
+    return 2; // commander already printed the message
+  }
+  if (e instanceof Reported) return e.exitCode;
+  if (e instanceof UserError || e instanceof DataError) {
+    io.err(`flowc: error: ${e.message}\n`);
+    if (process.env.FLOWC_DEBUG) io.err(`${e.stack}\n`);
+    return e instanceof UserError ? e.exitCode : 1;
+  }
+  const msg = e instanceof Error ? e.message.split('\n')[0] : String(e);
+  io.err(`flowc: internal error: ${msg}${process.env.FLOWC_DEBUG ? '' : ' (set FLOWC_DEBUG=1 for a trace)'}\n`);
+  if (process.env.FLOWC_DEBUG && e instanceof Error) io.err(`${e.stack}\n`);
+  return 1;
+}

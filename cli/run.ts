@@ -1,0 +1,41 @@
+// Opening a trained run (directory or checkpoint file) for sample and eval: backend, model, weights.
+import { existsSync } from 'node:fs';
+import type { FlowIR } from '../compiler/ir/types.js';
+import type { FlowModel } from '../runtime/model.js';
+import type { LoadedCheckpoint } from '../runtime/checkpoint.js';
+import { UserError, type CliIO } from './io.js';
+
+export interface OpenRun { model: FlowModel; ir: FlowIR; ck: LoadedCheckpoint; backend: string }
+
+export async function startBackend(): Promise<string> {
+  // production mode: no debug checks, and no "install tfjs-node" banner on stderr
+  const tf = await import('@tensorflow/tfjs-core');
+  tf.enableProdMode();
+  const { initBackend } = await import('../runtime/backend.js');
+  return initBackend((process.env.FLOWC_BACKEND as never) || undefined);
+}
+
+export async function openRun(io: CliIO, path: string): Promise<OpenRun> {
+  // fail fast, before loading TensorFlow.js
+  if (!existsSync(path)) throw new UserError(`${path}: no such run directory or checkpoint file`);
+  const backend = await startBackend();
+  const { loadCheckpoint, restoreVariables, CheckpointError } = await import('../runtime/checkpoint.js');
+  const { build } = await import('../runtime/build.js');
+  let ck: LoadedCheckpoint & { warning?: string };
+  try {
+    ck = loadCheckpoint(path);
+  } catch (e) {
+    if (e instanceof CheckpointError) throw new UserError(e.message);
+    throw e;
+  }
+  if (ck.warning) io.err(`flowc: warning: ${ck.warning}\n`);
+  const model = build(ck.ir);
+  try {
+    restoreVariables(model, ck);
+  } catch (e) {
+    model.dispose();
+    if (e instanceof CheckpointError) throw new UserError(e.message);
+    throw e;
+  }
+  return { model, ir: ck.ir, ck, backend };
+}

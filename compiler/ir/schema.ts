@@ -1,0 +1,149 @@
+// The JSON Schema of FlowIR (written by hand after ir/types.ts) and its validator.
+// `flowc compile` validates every IR it writes; the runtime may validate what it reads.
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { FLOWIR_VERSION, type FlowIR } from './types.js';
+
+const intArray = { type: 'array', items: { type: 'integer' } } as const;
+const shape = { type: 'array', items: { type: 'integer', minimum: 0 } } as const;
+const activation = { enum: ['relu', 'tanh', 'elu', 'gelu', 'leaky_relu'] } as const;
+const matrixStack = { type: 'array', items: { type: 'array', items: { type: 'array', items: { type: 'number' } } } } as const;
+const dataset = {
+  type: 'object', required: ['source', 'args'], additionalProperties: false,
+  properties: { source: { type: 'string' }, args: { type: 'object' } },
+} as const;
+
+export const FLOWIR_SCHEMA = {
+  $schema: 'http://json-schema.org/draft-07/schema#',
+  $id: 'https://flowc.dev/schema/flowir.json',
+  title: 'FlowIR',
+  type: 'object',
+  required: ['version', 'model', 'family', 'data', 'train', 'totals'],
+  additionalProperties: false,
+  definitions: {
+    domain: {
+      oneOf: [
+        { type: 'object', required: ['kind'], additionalProperties: false, properties: { kind: { enum: ['real', 'binary'] } } },
+        { type: 'object', required: ['kind', 'K'], additionalProperties: false, properties: { kind: { enum: ['categorical', 'discrete'] }, K: { type: 'integer', minimum: 2 } } },
+      ],
+    },
+    var: {
+      type: 'object', required: ['name', 'domain', 'shape'], additionalProperties: false,
+      properties: { name: { type: 'string' }, domain: { $ref: '#/definitions/domain' }, shape },
+    },
+    param: {
+      type: 'object', required: ['name', 'shape', 'init'], additionalProperties: false,
+      properties: { name: { type: 'string' }, shape, init: { type: 'string' } },
+    },
+    net: {
+      oneOf: [
+        { type: 'object', required: ['kind', 'hidden', 'activation', 'zeroInitLast'], additionalProperties: false,
+          properties: { kind: { const: 'mlp' }, hidden: intArray, activation, zeroInitLast: { type: 'boolean' } } },
+        { type: 'object', required: ['kind', 'blocks', 'channels', 'kernel', 'zeroInitLast'], additionalProperties: false,
+          properties: { kind: { const: 'resnet' }, blocks: { type: 'integer' }, channels: { type: 'integer' }, kernel: { type: 'integer' }, zeroInitLast: { type: 'boolean' } } },
+        { type: 'object', required: ['kind', 'hidden', 'activation', 'masks', 'zeroInitLast'], additionalProperties: false,
+          properties: { kind: { const: 'made' }, hidden: intArray, activation, masks: matrixStack, zeroInitLast: { type: 'boolean' } } },
+      ],
+    },
+    layer: {
+      type: 'object',
+      required: ['kind', 'id', 'inShape', 'outShape', 'args', 'params', 'jacobian', 'logDet', 'directions'],
+      additionalProperties: false,
+      properties: {
+        kind: { type: 'string' }, id: { type: 'string' }, inShape: shape, outShape: shape,
+        args: { type: 'object' },
+        params: { type: 'array', items: { $ref: '#/definitions/param' } },
+        jacobian: { type: 'string' }, logDet: { type: 'string' },
+        directions: {
+          type: 'object', required: ['density', 'sample'], additionalProperties: false,
+          properties: { density: { enum: ['closed', 'iterative', 'sequential', 'none'] }, sample: { enum: ['closed', 'iterative', 'sequential', 'none'] } },
+        },
+        at: { type: 'string' },
+      },
+      allOf: [
+        { if: { properties: { kind: { const: 'coupling' } } }, then: { properties: { args: {
+          type: 'object', required: ['type', 'mask', 'maskKind', 'net', 'scale'],
+          properties: { type: { enum: ['affine', 'additive'] }, mask: { type: 'array', items: { enum: [0, 1] } }, maskKind: { enum: ['checkerboard', 'channel', 'half', 'alternate', 'literal'] }, net: { $ref: '#/definitions/net' }, scale: { enum: ['exp', 'sigmoid', 'tanh'] } } } } } },
+        { if: { properties: { kind: { const: 'split' } } }, then: { properties: { args: { type: 'object', required: ['prior'], properties: { prior: { enum: ['fixed', 'conditional'] } } } } } },
+        { if: { properties: { kind: { const: 'planar' } } }, then: { properties: { args: { type: 'object', required: ['activation', 'inverse'], properties: { inverse: { enum: ['none', 'iterative'] } } } } } },
+        { if: { properties: { kind: { const: 'radial' } } }, then: { properties: { args: { type: 'object', required: ['inverse'], properties: { inverse: { enum: ['none', 'iterative'] } } } } } },
+        { if: { properties: { kind: { const: 'actnorm' } } }, then: { properties: { args: { type: 'object', required: ['dataInit'], properties: { dataInit: { type: 'boolean' } } } } } },
+        { if: { properties: { kind: { const: 'invconv1x1' } } }, then: { properties: { args: { type: 'object', required: ['lu'], properties: { lu: { type: 'boolean' } } } } } },
+        { if: { properties: { kind: { const: 'permute' } } }, then: { properties: { args: { type: 'object', required: ['perm'], properties: { perm: intArray } } } } },
+        { if: { properties: { kind: { enum: ['maf', 'iaf'] } } }, then: { properties: { args: { type: 'object', required: ['order', 'net'], properties: { order: intArray, net: { $ref: '#/definitions/net' } } } } } },
+        { if: { properties: { kind: { const: 'logit' } } }, then: { properties: { args: { type: 'object', required: ['alpha'], properties: { alpha: { type: 'number', minimum: 0, exclusiveMaximum: 0.5 } } } } } },
+        { if: { properties: { kind: { const: 'dequantize' } } }, then: { properties: { args: { type: 'object', required: ['type', 'K'], properties: { type: { enum: ['uniform', 'variational'] }, K: { type: 'integer', minimum: 2 }, flow: { type: 'array', items: { $ref: '#/definitions/layer' } } } } } } },
+      ],
+    },
+    arLayer: {
+      type: 'object', required: ['mask', 'kernel', 'channels', 'activation', 'residual'], additionalProperties: false,
+      properties: { mask: { enum: ['A', 'B', 'none'] }, kernel: { type: 'integer', minimum: 1 }, channels: { type: 'integer', minimum: 1 }, activation: { type: 'string' }, residual: { type: 'boolean' } },
+    },
+  },
+  properties: {
+    version: { const: FLOWIR_VERSION },
+    model: { type: 'string' },
+    family: { enum: ['flow', 'autoregressive', 'vae', 'energy'] },
+    target: { type: 'object', required: ['kind', 'name'], additionalProperties: false, properties: { kind: { const: 'energy' }, name: { type: 'string' } } },
+    data: { $ref: '#/definitions/var' },
+    order: intArray,
+    prior: {
+      oneOf: [
+        { type: 'object', required: ['kind', 'mean', 'std', 'learned'], additionalProperties: false, properties: { kind: { const: 'normal' }, mean: { type: 'number' }, std: { type: 'number', exclusiveMinimum: 0 }, learned: { type: 'boolean' } } },
+        { type: 'object', required: ['kind', 'loc', 'scale'], additionalProperties: false, properties: { kind: { enum: ['logistic', 'laplace'] }, loc: { type: 'number' }, scale: { type: 'number', exclusiveMinimum: 0 } } },
+        { type: 'object', required: ['kind', 'component', 'k'], additionalProperties: false, properties: { kind: { const: 'mixture' }, component: { enum: ['normal', 'logistic'] }, k: { type: 'integer', minimum: 1 } } },
+      ],
+    },
+    flow: { type: 'array', items: { $ref: '#/definitions/layer' } },
+    conditional: {
+      oneOf: [
+        { type: 'object', required: ['kind', 'hidden'], additionalProperties: false, properties: { kind: { const: 'nade' }, hidden: { type: 'integer', minimum: 1 } } },
+        { type: 'object', required: ['kind', 'hidden', 'activation', 'masks', 'ensemble'], additionalProperties: false, properties: { kind: { const: 'made' }, hidden: intArray, activation: { type: 'string' }, masks: matrixStack, ensemble: { type: 'integer', minimum: 1 } } },
+        { type: 'object', required: ['kind', 'layers'], additionalProperties: false, properties: { kind: { const: 'pixelcnn' }, layers: { type: 'array', items: { $ref: '#/definitions/arLayer' } } } },
+        { type: 'object', required: ['kind', 'layers', 'channels', 'kernel'], additionalProperties: false, properties: { kind: { const: 'gated_pixelcnn' }, layers: { type: 'integer' }, channels: { type: 'integer' }, kernel: { type: 'integer' } } },
+        { type: 'object', required: ['kind', 'cell', 'layers', 'hidden'], additionalProperties: false, properties: { kind: { const: 'pixelrnn' }, cell: { enum: ['row_lstm', 'diagonal_bilstm'] }, layers: { type: 'integer' }, hidden: { type: 'integer' } } },
+      ],
+    },
+    likelihood: {
+      oneOf: [
+        { type: 'object', required: ['kind'], additionalProperties: false, properties: { kind: { const: 'bernoulli' } } },
+        { type: 'object', required: ['kind', 'K'], additionalProperties: false, properties: { kind: { const: 'categorical' }, K: { type: 'integer', minimum: 2 } } },
+        { type: 'object', required: ['kind', 'k', 'K'], additionalProperties: false, properties: { kind: { const: 'logistic_mixture' }, k: { type: 'integer', minimum: 1 }, K: { type: 'integer', minimum: 2 } } },
+        { type: 'object', required: ['kind', 'learnedStd'], additionalProperties: false, properties: { kind: { const: 'gaussian' }, learnedStd: { type: 'boolean' } } },
+      ],
+    },
+    latent: { $ref: '#/definitions/var' },
+    encoder: { $ref: '#/definitions/net' },
+    decoder: { $ref: '#/definitions/net' },
+    posterior: {
+      type: 'object', required: ['amortized', 'flow'], additionalProperties: false,
+      properties: { amortized: { type: 'boolean' }, flow: { type: 'array', items: { $ref: '#/definitions/layer' } } },
+    },
+    train: {
+      type: 'object', required: ['batch', 'optimizer', 'seed'], additionalProperties: false,
+      properties: {
+        data: dataset, test: dataset,
+        batch: { type: 'integer', minimum: 1 }, steps: { type: 'integer', minimum: 1 }, epochs: { type: 'integer', minimum: 1 },
+        optimizer: {
+          type: 'object', required: ['kind', 'lr', 'beta1', 'beta2', 'eps'], additionalProperties: false,
+          properties: { kind: { const: 'adam' }, lr: { type: 'number', exclusiveMinimum: 0 }, beta1: { type: 'number' }, beta2: { type: 'number' }, eps: { type: 'number' } },
+        },
+        clip: { type: 'number' }, seed: { type: 'integer' }, evalEvery: { type: 'integer' }, checkpointEvery: { type: 'integer' },
+      },
+    },
+    totals: {
+      type: 'object', required: ['params', 'flops', 'activationBytes'], additionalProperties: false,
+      properties: { params: { type: 'integer', minimum: 0 }, flops: { type: 'number', minimum: 0 }, activationBytes: { type: 'number', minimum: 0 } },
+    },
+  },
+} as const;
+
+let validator: ValidateFunction | undefined;
+
+/** validate a FlowIR object; returns the error texts (empty when valid) */
+export function validateFlowIR(ir: unknown): string[] {
+  const v = (validator ??= new Ajv({ allErrors: true, strict: false }).compile(FLOWIR_SCHEMA));
+  if (v(ir)) return [];
+  return (v.errors ?? []).map((e: ErrorObject) => `${e.instancePath || '/'} ${e.message ?? 'is invalid'}`);
+}
+
+export const isFlowIR = (ir: unknown): ir is FlowIR => validateFlowIR(ir).length === 0;

@@ -1,0 +1,157 @@
+// CheckedModel → FlowIR (plain JSON the runtime builds from). Runs only on models without
+// errors; every mask and order is resolved to arrays, every layer carries its shapes,
+// parameter shapes, Jacobian class, log-det term and direction costs.
+import type { CheckedLayer, CheckedModel, CheckedVar } from './check/model.js';
+import { FLOWIR_VERSION, type FlowIR, type LayerIR, type VarIR } from './ir/types.js';
+import { conditionalParamSpecs, conditionalOf, conditionalFlops, countParams, likelihoodOutputs, netParamSpecs, netFlops, netOf, numel } from './registry/index.js';
+import type { ParamSpec } from './registry/types.js';
+import { resolveOrder } from './check/orders.js';
+import { lineIndex } from './diagnostics/lines.js';
+import {
+  connectivityOf, levelsOf, lowerConditional, madeMasks, lowerLikelihood, lowerNet, lowerPrior, lowerTrain, plainArgs,
+} from './lower-parts.js';
+
+const num = (v: unknown, d: number): number => (typeof v === 'number' && Number.isFinite(v) ? v : d);
+
+export interface LowerOptions {
+  /** source text of the model's file, for `at: "file:line:col"` */
+  source?: string;
+}
+
+interface Acc { params: number; flops: number; activations: number }
+
+const varIR = (v: CheckedVar): VarIR => ({ name: v.name, domain: { ...v.domain }, shape: [...v.shape] });
+
+/** the log-det text with the H·W factor and D made explicit for this input shape */
+export function explicitLogDet(formula: string, inShape: readonly number[], K?: number): string {
+  const HW = inShape.length === 3 ? inShape[1]! * inShape[2]! : 1;
+  const D = numel(inShape);
+  let s = formula.replace(/H·W·/g, HW === 1 ? '' : `${inShape[1]}·${inShape[2]}·`);
+  s = s.replace(/−D·log K/g, `−${D}·log ${K ?? 'K'}`);
+  return s;
+}
+
+function lowerLayer(l: CheckedLayer, model: CheckedModel, acc: Acc, opts: LowerOptions): LayerIR {
+  const a = l.args;
+  const inShape = l.inShape;
+  const D = numel(inShape);
+  let args: Record<string, unknown>;
+  switch (l.kind.name) {
+    case 'coupling': {
+      const spatialIn = inShape.length === 3 ? inShape[0]! : D;
+      args = { type: a.type === 'additive' ? 'additive' : 'affine', mask: [...(l.mask ?? [])], maskKind: String(a.maskKind ?? 'literal'), net: lowerNet(a.net, spatialIn), scale: String(a.scale ?? 'tanh') };
+      break;
+    }
+    case 'squeeze': args = {}; break;
+    case 'split': args = { prior: a.prior === 'conditional' ? 'conditional' : 'fixed' }; break;
+    case 'planar': args = { activation: String(a.activation ?? 'tanh'), inverse: a.inverse === 'iterative' ? 'iterative' : 'none' }; break;
+    case 'radial': args = { inverse: a.inverse === 'iterative' ? 'iterative' : 'none' }; break;
+    case 'actnorm': args = { dataInit: a.data_init !== false }; break;
+    case 'invconv1x1': args = { lu: a.lu !== false }; break;
+    case 'permute': {
+      const C = inShape.length === 3 ? inShape[0]! : D;
+      args = { perm: resolveOrder(a.order, [C])?.values ?? Array.from({ length: C }, (_, i) => C - 1 - i) };
+      break;
+    }
+    case 'maf':
+    case 'iaf': {
+      const order = resolveOrder(a.order, [D])?.values ?? Array.from({ length: D }, (_, i) => i);
+      const hidden = Array.isArray(a.hidden) ? (a.hidden as number[]) : [64, 64];
+      const activation = typeof a.activation === 'string' ? a.activation : 'relu';
+      // MADE conditioner emitting (μ, α) per dimension: blocked output rows p·D + d
+      args = { order, net: { kind: 'made', hidden, activation, masks: madeMasks(order, hidden, connectivityOf(a.connectivity), 2), zeroInitLast: true } };
+      break;
+    }
+    case 'logit': args = { alpha: num(a.alpha, 0.05) }; break;
+    case 'dequantize': {
+      args = { type: a.type === 'variational' ? 'variational' : 'uniform', K: levelsOf(model) };
+      if (l.children?.length) args.flow = l.children.map((c) => lowerLayer(c, model, acc, opts));
+      break;
+    }
+    default: args = plainArgs(a);
+  }
+  const params: ParamSpec[] = l.kind.params ? l.kind.params(inShape, l.args) : [];
+  acc.params += countParams(params);
+  acc.flops += l.kind.flops ? l.kind.flops(inShape, l.args) : 0;
+  acc.activations += numel(l.outShape.length ? l.outShape : inShape);
+  const ir: LayerIR = {
+    kind: l.kind.name,
+    id: l.id,
+    inShape: [...inShape],
+    outShape: [...l.outShape],
+    args,
+    params: params.map((p) => ({ name: p.name, shape: [...p.shape], init: p.init })),
+    jacobian: l.kind.jacobian ?? 'none',
+    logDet: explicitLogDet(l.kind.logDet ?? '0', inShape, l.kind.name === 'dequantize' ? levelsOf(model) : undefined),
+    directions: { density: l.kind.directions?.density ?? 'closed', sample: l.kind.directions?.sample ?? 'closed' },
+  };
+  if (opts.source !== undefined) {
+    const { line, col } = lineIndex(opts.source).position(l.node.span.start);
+    ir.at = `${l.node.span.file}:${line}:${col}`;
+  }
+  return ir;
+}
+
+/** lower a checked model (callers lower only models whose checks found no errors) */
+export function lowerModel(model: CheckedModel, opts: LowerOptions = {}): FlowIR {
+  const acc: Acc = { params: 0, flops: 0, activations: 0 };
+  const dataVar = model.data ?? model.latent;
+  const ir: FlowIR = {
+    version: FLOWIR_VERSION,
+    model: model.name,
+    family: model.family,
+    data: dataVar ? varIR(dataVar) : { name: 'x', domain: { kind: 'real' }, shape: [] },
+    train: lowerTrain(model.train),
+    totals: { params: 0, flops: 0, activationBytes: 0 },
+  };
+  if (model.target) ir.target = { kind: 'energy', name: String(model.target.args.name ?? 'u1') };
+  if (model.order) ir.order = [...model.order.values];
+  const prior = lowerPrior(model.prior);
+  if (prior) {
+    ir.prior = prior;
+    const priorShape = model.latent?.shape ?? model.data?.shape ?? [];
+    if (model.prior?.kind.params) acc.params += countParams(model.prior.kind.params(priorShape, model.prior.args));
+  }
+  if (model.flow) ir.flow = model.flow.map((l) => lowerLayer(l, model, acc, opts));
+  const D = model.data ? numel(model.data.shape) : 0;
+  const cond = lowerConditional(model.conditional, model, model.order?.values);
+  if (cond && model.data) {
+    ir.conditional = cond;
+    const desc = conditionalOf(model.conditional);
+    const perDim = likelihoodOutputs(model.likelihood, levelsOf(model));
+    if (desc) {
+      acc.params += countParams(conditionalParamSpecs(desc, model.data.shape, perDim));
+      acc.flops += conditionalFlops(desc, model.data.shape, perDim);
+    }
+  }
+  const lik = lowerLikelihood(model.likelihood, model);
+  if (lik) {
+    ir.likelihood = lik;
+    if (model.likelihood?.kind.params && model.data) acc.params += countParams(model.likelihood.kind.params(model.data.shape, model.likelihood.args));
+  }
+  if (model.latent && model.family !== 'flow') ir.latent = varIR(model.latent);
+  if (model.family === 'vae' && model.latent) {
+    const Dz = numel(model.latent.shape);
+    const post = model.posterior?.layers.length ? model.posterior : undefined;
+    const postLayers = post ? post.layers.map((l) => lowerLayer(l, model, acc, opts)) : [];
+    const amortized = post ? post.args.amortized !== false : false;
+    // amortized: the encoder also emits every posterior-flow parameter per example
+    const postParams = postLayers.reduce((s, l) => s + l.params.reduce((t, p) => t + numel(p.shape), 0), 0);
+    const encOut = 2 * Dz + (amortized ? postParams : 0);
+    if (model.encoder) {
+      ir.encoder = lowerNet(model.encoder, D, 1);
+      const n = netOf(model.encoder);
+      if (n) { acc.params += countParams(netParamSpecs(n, D, encOut)); acc.flops += netFlops(n, D, encOut); }
+      if (amortized) acc.params -= postParams; // they are outputs of the encoder, not free parameters
+    }
+    if (model.decoder) {
+      ir.decoder = lowerNet(model.decoder, Dz, 1);
+      const n = netOf(model.decoder);
+      const out = D * likelihoodOutputs(model.likelihood, levelsOf(model));
+      if (n) { acc.params += countParams(netParamSpecs(n, Dz, out)); acc.flops += netFlops(n, Dz, out); }
+    }
+    if (post) ir.posterior = { amortized, flow: postLayers };
+  }
+  ir.totals = { params: acc.params, flops: acc.flops, activationBytes: 4 * (acc.activations + D) };
+  return ir;
+}

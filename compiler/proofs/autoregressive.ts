@@ -1,0 +1,209 @@
+// Autoregressive proofs: the declared order is a permutation; MADE conditionals, MAF/IAF
+// conditioners and user-written literal masks are verified by composing their masks; PixelCNN,
+// Gated PixelCNN and PixelRNN stacks by receptive-field propagation in raster order.
+import type { Span } from '../../grammar/ast.js';
+import type { CheckContext, CheckedCall, CheckedLayer, CheckedModel, ModelCheck } from '../check/model.js';
+import { resolveOrder } from '../check/orders.js';
+import { likelihoodOutputs } from '../registry/index.js';
+import * as P from '../diagnostics/codes-proofs.js';
+import { buildMadeMasks, describeViolation, expandOutputMask, isAutoregressive, isAutoregressiveByDegrees, verifyAutoregressive, type Connectivity } from './made.js';
+import { describeOrderProblems, rasterOrder, verifyPermutation } from './order.js';
+import { analyzeArStack, describePixelViolation, type ArStack, type ConvSpec, type ImageSpec } from './pixelcnn.js';
+import { allLayers, argSpan, callArgs, callName, isNumArray, num, numel, onceReporter } from './util.js';
+
+type Report = ReturnType<typeof onceReporter>;
+
+/** MADE configurations already proved (masks are deterministic in these): a `repeat` body is proved once */
+const proved = new Set<string>();
+const remember = (key: string) => { if (proved.size > 256) proved.clear(); proved.add(key); };
+/** MADEs with more mask entries than this are proved on their degree form */
+const MAX_MASK_ENTRIES = 4_000_000;
+const MAX_FIELD = 48;
+/** beyond this many dimensions the model is absurd anyway (the size check says so): no proof */
+export const MAX_PROOF_DIMS = 1 << 22;
+
+/** a checked `connectivity` value */
+export function connectivityOf(v: unknown): Connectivity {
+  if (callName(v) === 'random') return { random: num(callArgs(v).seed, 0) };
+  return 'sequential';
+}
+
+const isMasks = (v: unknown): v is number[][][] =>
+  Array.isArray(v) && v.length > 0 && v.every((m) => Array.isArray(m) && m.every(isNumArray));
+
+/** verify an order; returns it when it is a permutation of 0..D−1 */
+function checkOrder(values: number[], D: number, span: Span, report: Report): number[] | undefined {
+  const v = verifyPermutation(values, D);
+  if (v.ok) return values;
+  report(P.ORDER_NOT_PERMUTATION, span, { D, problems: describeOrderProblems(v.problems, D) });
+  return undefined;
+}
+
+/**
+ * Prove a MADE: the masks given (literal) or built from order, hidden sizes and connectivity,
+ * with `perDim` outputs per dimension.
+ */
+function proveMade(
+  what: string, args: Record<string, unknown>, order: number[], perDim: number,
+  span: Span, related: { span: Span; message: string }[], report: Report, varName: string,
+): void {
+  const literal = isMasks(args.masks) ? args.masks : undefined;
+  const hidden = isNumArray(args.hidden) ? args.hidden : [];
+  const connectivity = connectivityOf(args.connectivity);
+  const key = literal ? undefined : JSON.stringify([order, hidden, connectivity]);
+  if (key && proved.has(key)) return;
+  const sizes = [order.length, ...hidden, order.length];
+  let entries = 0;
+  for (let i = 0; i + 1 < sizes.length; i++) entries += sizes[i]! * sizes[i + 1]!;
+  if (!literal && entries > MAX_MASK_ENTRIES) {
+    // too large to hold the masks: the same (max, ·) proof on their degree form
+    if (isAutoregressiveByDegrees(order, hidden, connectivity)) { remember(key!); return; }
+    report(P.AR_LEAK, span, { what, witness: 'the composed masks connect some input to an output that does not come later in the order', more: 0 }, related);
+    return;
+  }
+  // built masks: the output mask is replicated per output (expandOutputMask) only when small;
+  // replicas are identical rows, so the proof on one copy covers them all
+  const masks = literal ?? (() => {
+    const m = buildMadeMasks({ order, hidden, connectivity });
+    const last = m[m.length - 1]!;
+    if (perDim > 1 && last.length * perDim * (last[0]?.length ?? 0) <= 1 << 20) m[m.length - 1] = expandOutputMask(last, perDim);
+    return m;
+  })();
+  if (isAutoregressive(masks, order)) { if (key) remember(key); return; }
+  const proof = verifyAutoregressive(masks, order);
+  if (proof.shapeErrors.length) {
+    report(P.AR_MASK_SHAPE, span, { what, problem: proof.shapeErrors.map((e) => e.message).join('; ') });
+    return;
+  }
+  if (!proof.ok) {
+    const pos = new Array<number>(order.length);
+    order.forEach((d, t) => { pos[d] = t; });
+    let pairs = 0;
+    proof.dependency.forEach((row, d) => row.forEach((dep, j) => { if (dep && pos[j]! >= pos[d]!) pairs++; }));
+    report(P.AR_LEAK, span, { what, witness: describeViolation(proof.violations[0]!, varName), more: pairs - 1 }, related);
+  }
+}
+
+function madeLayers(model: CheckedModel, report: Report): void {
+  const layers: CheckedLayer[] = [...allLayers(model.flow), ...allLayers(model.posterior?.layers)];
+  for (const l of layers) {
+    if (l.kind.name !== 'maf' && l.kind.name !== 'iaf') continue;
+    if (!l.inShape.length) continue;
+    const D = numel(l.inShape);
+    if (D > MAX_PROOF_DIMS) continue;
+    const raw = l.args.order;
+    const r = typeof raw === 'string'
+      ? { values: raw === 'reverse' ? Array.from({ length: D }, (_, i) => D - 1 - i) : Array.from({ length: D }, (_, i) => i) }
+      : resolveOrder(raw, l.inShape);
+    if (!r) continue;
+    const order = checkOrder(r.values, D, argSpan(l, 'order'), report);
+    if (!order) continue;
+    const net = l.args.net && typeof l.args.net === 'object' ? callArgs(l.args.net) : {};
+    const args = { hidden: l.args.hidden, connectivity: l.args.connectivity, masks: l.args.masks, ...net };
+    proveMade(`the MADE of \`${l.kind.name}\``, args, order, 2, isMasks(args.masks) ? argSpan(l, 'masks') : l.node.callee.span,
+      [{ span: argSpan(l, 'order'), message: 'the order it must respect' }], report, 'x');
+  }
+}
+
+/** the raster order a PixelCNN-style network factorizes in, for data [C, H, W] */
+const sameOrder = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((x, i) => x === b[i]);
+
+function convSpecs(call: CheckedCall): { specs: ConvSpec[]; spans: Span[] } {
+  const specs: ConvSpec[] = [];
+  const spans: Span[] = [];
+  for (const c of call.body ?? []) {
+    const a = c.args;
+    const mask = a.mask === 'A' || a.mask === 'B' || a.mask === 'none' ? a.mask : 'B';
+    specs.push({ mask, kernel: num(a.kernel, 3), residual: a.residual === true });
+    spans.push(c.node.span);
+  }
+  return { specs, spans };
+}
+
+function proveImageConditional(model: CheckedModel, call: CheckedCall, report: Report): void {
+  const shape = model.data?.shape;
+  if (!shape || shape.length !== 3) return; // reported by the checker
+  const [C, H, W] = shape as [number, number, number];
+  const channels = model.order?.raster?.channels ?? 'sequential';
+  // receptive fields are translation invariant: a window of at most 48×48 offsets decides causality
+  // and the blind spot of any realistic stack, and keeps the proof fast on large images
+  const img: ImageSpec = { C, H: Math.min(H, MAX_FIELD), W: Math.min(W, MAX_FIELD), channels };
+  const name = call.kind.name;
+  if (model.order && !model.order.raster) {
+    const expected = rasterOrder(shape, 'sequential').order;
+    if (!sameOrder(model.order.values, expected)) {
+      report(P.ORDER_MISMATCH, model.order.span, { model: `\`${name}\``, expected: 'raster(channels: sequential)' });
+      return;
+    }
+  }
+  let stack: ArStack;
+  let spans: Span[] = [];
+  if (name === 'pixelcnn') {
+    const cs = convSpecs(call);
+    if (cs.specs.length === 0) return;
+    stack = { kind: 'pixelcnn', layers: cs.specs };
+    spans = cs.spans;
+  } else if (name === 'gated_pixelcnn') {
+    stack = { kind: 'gated_pixelcnn', layers: num(call.args.layers, 15), kernel: num(call.args.kernel, 3) };
+  } else {
+    const cell = call.args.cell === 'diagonal_bilstm' ? 'diagonal_bilstm' : 'row_lstm';
+    stack = { kind: cell, layers: num(call.args.layers, 12) };
+  }
+  const proof = analyzeArStack(stack, img);
+  const what = `\`${name}\``;
+  if (!proof.ok && proof.violation) {
+    const v = proof.violation;
+    const witness = describePixelViolation(v, img);
+    const culprit = spans[v.layer - 1];
+    const related = culprit ? [{ span: culprit, message: `the prediction first depends on a non-causal pixel after ${v.label}` }] : [];
+    if (stack.kind === 'pixelcnn' && stack.layers[0]!.mask === 'B' && v.layer === 1) {
+      report(P.FIRST_MASK_B, spans[0] ?? call.node.callee.span, { witness });
+    } else {
+      report(P.PIXEL_LEAK, culprit ?? call.node.callee.span, { what, witness }, culprit ? [{ span: call.node.callee.span, message: 'in this conditional' }] : related);
+    }
+    return;
+  }
+  if (stack.kind === 'pixelcnn' && stack.layers[0]!.mask === 'B') {
+    // causal overall (a later layer re-masks), but the first layer still sees its own pixel
+    report(P.FIRST_MASK_B, spans[0] ?? call.node.callee.span, { witness: 'each pixel reaches its own features in layer 1 (mask B)' });
+  }
+  if (stack.kind === 'pixelcnn' && proof.blindSpot && proof.blindSpot.size > 0) {
+    report(P.BLIND_SPOT, call.node.callee.span, { size: proof.blindSpot.size, context: proof.blindSpot.context, rows: -proof.blindSpot.box.dyMin });
+  }
+}
+
+function proveConditional(model: CheckedModel, report: Report): void {
+  const call = model.conditional;
+  const data = model.data;
+  if (!call || !data) return;
+  const D = numel(data.shape);
+  if (D > MAX_PROOF_DIMS) return;
+  const name = call.kind.name;
+  let order: number[] | undefined;
+  if (model.order) {
+    order = checkOrder(model.order.values, D, model.order.span, report);
+    if (!order) return;
+  }
+  if (name === 'made') {
+    if (!order) return;
+    const K = data.domain.kind === 'categorical' || data.domain.kind === 'discrete' ? data.domain.K : undefined;
+    const perDim = likelihoodOutputs(model.likelihood, K);
+    const literal = isMasks(call.args.masks);
+    const span = literal ? argSpan(call, 'masks') : call.node.callee.span;
+    const related = model.order ? [{ span: model.order.span, message: 'the declared order' }] : [];
+    proveMade('`made`', call.args, order, perDim, span, related, report, data.name);
+  } else if (name === 'pixelcnn' || name === 'gated_pixelcnn' || name === 'pixelrnn') {
+    proveImageConditional(model, call, report);
+  }
+}
+
+export const autoregressiveCheck: ModelCheck = {
+  name: 'autoregressive',
+  run(model: CheckedModel, ctx: CheckContext) {
+    const report = onceReporter(ctx);
+    proveConditional(model, report);
+    madeLayers(model, report);
+    // an order declared on a model without a conditional still has to be a permutation
+    if (!model.conditional && model.order && model.data && model.order.values.length <= MAX_PROOF_DIMS) checkOrder(model.order.values, numel(model.data.shape), model.order.span, report);
+  },
+};

@@ -1,0 +1,232 @@
+// Receptive-field proofs for PixelCNN-style conditionals (van den Oord et al. 2016a/b):
+// plain masked-conv stacks (mask A / B / none, any kernel sizes and depth, residuals), the
+// sequential R→G→B channel masks, Gated PixelCNN (vertical + horizontal stacks), Row LSTM and
+// Diagonal BiLSTM. Causality is proved on the propagated field (not assumed from the masks);
+// the blind spot of a causal stack is counted inside its receptive field's bounding box.
+import { Field, type FieldMap, emptyMap } from './field.js';
+
+export type ConvMask = 'A' | 'B' | 'none';
+export interface ConvSpec { mask: ConvMask; kernel: number | readonly [number, number]; residual?: boolean }
+export interface ImageSpec { C: number; H: number; W: number; channels: 'sequential' | 'joint' }
+
+export type ArStack =
+  | { kind: 'pixelcnn'; layers: ConvSpec[] }
+  | { kind: 'gated_pixelcnn'; layers: number; kernel: number }
+  /** PixelRNN: a first masked-A conv (7×7 by default), then `layers` LSTM layers with mask B and residuals */
+  | { kind: 'row_lstm'; layers: number; kernel?: number; firstKernel?: number }
+  | { kind: 'diagonal_bilstm'; layers: number; firstKernel?: number };
+
+export interface PixelViolation {
+  /** 1-based layer after which the prediction first (and from then on) depends on a non-causal element */
+  layer: number;
+  label: string;
+  /** the offending input element, relative to the predicted pixel */
+  dy: number; dx: number;
+  inChannel: number;
+  /** the predicted channel group (0 when channels are joint) */
+  outGroup: number;
+}
+
+export interface BlindSpot {
+  /** causal context pixels inside the receptive field's bounding box that are never seen */
+  size: number;
+  /** causal context pixels inside the bounding box */
+  context: number;
+  box: { dyMin: number; dxMin: number; dxMax: number };
+}
+
+export interface PixelProof {
+  ok: boolean;
+  groups: number;
+  violation?: PixelViolation;
+  /** the final field of each predicted channel group */
+  field: FieldMap;
+  blindSpot?: BlindSpot;
+}
+
+export const groupCount = (img: ImageSpec): number => (img.channels === 'sequential' && img.C > 1 ? img.C : 1);
+
+/** Is data element (dy, dx, c) allowed in the prediction of group g? (raster order) */
+export function causal(img: ImageSpec, dy: number, dx: number, c: number, g: number): boolean {
+  if (dy < 0 || (dy === 0 && dx < 0)) return true;
+  if (dy === 0 && dx === 0) return groupCount(img) > 1 && c < g;
+  return false;
+}
+
+type Rule = (dy: number, dx: number, gin: number, gout: number) => boolean;
+
+/** the rule of a masked conv: offsets strictly before the centre see every group; the centre by mask */
+export const maskRule = (mask: ConvMask): Rule => (dy, dx, gin, gout) => {
+  if (mask === 'none') return true;
+  if (dy < 0 || (dy === 0 && dx < 0)) return true;
+  if (dy === 0 && dx === 0) return mask === 'A' ? gin < gout : gin <= gout;
+  return false;
+};
+const anyRule: Rule = () => true;
+
+function dataMap(img: ImageSpec): { map: FieldMap; group: (e: number) => number } {
+  const G = groupCount(img);
+  const map = emptyMap(img.C, img.H, img.W, img.C);
+  map.forEach((f, c) => f.set(0, 0, c));
+  return { map, group: (e) => (G > 1 ? e : 0) };
+}
+
+/** out[g] ∪= shift(in[e], o) for every offset o of the kernel window and input entry e the rule allows */
+function conv(out: FieldMap, inp: FieldMap, inGroup: (e: number) => number, dys: number[], dxs: number[], rule: Rule): boolean {
+  let changed = false;
+  out.forEach((f, g) => {
+    for (const dy of dys) for (const dx of dxs) inp.forEach((src, e) => {
+      if (rule(dy, dx, inGroup(e), g) && f.orShifted(src, dy, dx)) changed = true;
+    });
+  });
+  return changed;
+}
+
+const range = (a: number, b: number): number[] => Array.from({ length: b - a + 1 }, (_, i) => a + i);
+const kernelHW = (k: ConvSpec['kernel']): [number, number] => (typeof k === 'number' ? [k, k] : [k[0], k[1]]);
+const idG = (e: number) => e;
+
+function firstViolation(img: ImageSpec, map: FieldMap): Omit<PixelViolation, 'layer' | 'label'> | undefined {
+  for (let g = 0; g < map.length; g++) {
+    // prefer the most telling witness: the pixel itself, then the nearest future pixel
+    let best: Omit<PixelViolation, 'layer' | 'label'> | undefined;
+    let bestRank = Infinity;
+    for (const [dy, dx, c] of map[g]!.entries()) {
+      if (causal(img, dy, dx, c, g)) continue;
+      const rank = Math.abs(dy) * 1000 + Math.abs(dx) * 10 + (c === g ? 0 : 1);
+      if (rank < bestRank) { bestRank = rank; best = { dy, dx, inChannel: c, outGroup: g }; }
+    }
+    if (best) return best;
+  }
+  return undefined;
+}
+
+/**
+ * Run the stack layer by layer, calling `after(l, label, outputMap)` with the map the prediction
+ * would be read from after layer l (1-based).
+ */
+function propagate(stack: ArStack, img: ImageSpec, after: (l: number, label: string, m: FieldMap) => void): FieldMap {
+  const { H, W, C } = img;
+  const G = groupCount(img);
+  const data = dataMap(img);
+  if (stack.kind === 'pixelcnn') {
+    let cur = data.map, grp = data.group;
+    stack.layers.forEach((L, i) => {
+      const [kh, kw] = kernelHW(L.kernel);
+      const cy = Math.floor((kh - 1) / 2), cx = Math.floor((kw - 1) / 2);
+      const out = emptyMap(G, H, W, C);
+      conv(out, cur, grp, range(-cy, kh - 1 - cy), range(-cx, kw - 1 - cx), maskRule(L.mask));
+      if (L.residual && cur.length === G && i > 0) out.forEach((f, g) => f.orShifted(cur[g]!, 0, 0));
+      cur = out; grp = idG;
+      after(i + 1, `layer ${i + 1} (mask ${L.mask})`, cur);
+    });
+    return cur;
+  }
+  if (stack.kind === 'gated_pixelcnn') {
+    const r = Math.floor((stack.kernel - 1) / 2);
+    let v = data.map, h = data.map, grp = data.group;
+    for (let l = 1; l <= stack.layers; l++) {
+      const mask: ConvMask = l === 1 ? 'A' : 'B';
+      // vertical stack: a ⌈k/2⌉×k conv over the rows above and the current row
+      const nv = emptyMap(G, H, W, C);
+      conv(nv, v, grp, range(-r, 0), range(-r, r), anyRule);
+      // horizontal stack: a 1×⌈k/2⌉ masked conv on the current row, plus the vertical stack shifted down one row
+      const nh = emptyMap(G, H, W, C);
+      conv(nh, h, grp, [0], range(-r, 0), maskRule(mask));
+      conv(nh, nv, idG, [-1], [0], anyRule);
+      if (l > 1) nh.forEach((f, g) => f.orShifted(h[g]!, 0, 0));
+      v = nv; h = nh; grp = idG;
+      after(l, `layer ${l} (horizontal stack, mask ${mask})`, h);
+    }
+    return h;
+  }
+  // PixelRNN (van den Oord et al. 2016a): a 7×7 mask-A conv, then LSTM layers whose input-to-state
+  // convs are masked B, each with a residual connection
+  const fk = stack.firstKernel ?? 7, fr = Math.floor((fk - 1) / 2);
+  let cur = emptyMap(G, H, W, C);
+  conv(cur, data.map, data.group, range(-fr, fk - 1 - fr), range(-fr, fk - 1 - fr), maskRule('A'));
+  after(1, `layer 1 (${fk}×${fk} conv, mask A)`, cur);
+  for (let l = 2; l <= stack.layers + 1; l++) {
+    let out: FieldMap;
+    if (stack.kind === 'row_lstm') {
+      const r = Math.floor(((stack.kernel ?? 3) - 1) / 2);
+      // input-to-state: a 1-D masked conv of width k along the row
+      out = emptyMap(G, H, W, C);
+      conv(out, cur, idG, [0], range(-r, r), maskRule('B'));
+      // state-to-state: a width-3 conv over the previous row's states, run to a fixpoint
+      while (conv(out, out, idG, [-1], [-1, 0, 1], anyRule)) { /* until stable */ }
+    } else {
+      // diagonal BiLSTM: 1×1 masked input-to-state; the left→right diagonal state sees (i−1,j) and
+      // (i,j−1); the right→left one sees (i−1,j) and (i,j+1) and is shifted down one row before the sum
+      const s = emptyMap(G, H, W, C);
+      conv(s, cur, idG, [0], [0], maskRule('B'));
+      const left = s.map((f) => f.clone());
+      while (conv(left, left, idG, [-1], [0], anyRule) || conv(left, left, idG, [0], [-1], anyRule)) { /* fixpoint */ }
+      const right = s.map((f) => f.clone());
+      while (conv(right, right, idG, [-1], [0], anyRule) || conv(right, right, idG, [0], [1], anyRule)) { /* fixpoint */ }
+      out = left;
+      conv(out, right, idG, [-1], [0], (_dy, _dx, gin, gout) => gin === gout);
+    }
+    out.forEach((f, g) => f.orShifted(cur[g]!, 0, 0));
+    cur = out;
+    after(l, `layer ${l} (${stack.kind === 'row_lstm' ? 'row LSTM' : 'diagonal BiLSTM'}, mask B)`, cur);
+  }
+  return cur;
+}
+
+/** causal context pixels inside the bounding box of the field that no channel reaches */
+export function blindSpot(field: Field): BlindSpot {
+  const px = field.pixels();
+  let dyMin = 0, dxMin = 0, dxMax = 0;
+  for (const k of px) {
+    const [dy, dx] = k.split(',').map(Number) as [number, number];
+    dyMin = Math.min(dyMin, dy); dxMin = Math.min(dxMin, dx); dxMax = Math.max(dxMax, dx);
+  }
+  let size = 0, context = 0;
+  for (let dy = dyMin; dy <= 0; dy++) for (let dx = dxMin; dx <= dxMax; dx++) {
+    if (!(dy < 0 || dx < 0)) continue;
+    context++;
+    if (!px.has(`${dy},${dx}`)) size++;
+  }
+  return { size, context, box: { dyMin, dxMin, dxMax } };
+}
+
+export function analyzeArStack(stack: ArStack, img: ImageSpec): PixelProof {
+  const states: { layer: number; label: string; bad: boolean }[] = [];
+  const field = propagate(stack, img, (layer, label, m) => states.push({ layer, label, bad: !!firstViolation(img, m) }));
+  const G = groupCount(img);
+  const v = firstViolation(img, field);
+  if (v) {
+    let k = states.length - 1;
+    while (k > 0 && states[k - 1]!.bad) k--;
+    const s = states[k] ?? { layer: 0, label: 'the input' };
+    return { ok: false, groups: G, field, violation: { ...v, layer: s.layer, label: s.label } };
+  }
+  return { ok: true, groups: G, field, blindSpot: blindSpot(field[0]!) };
+}
+
+/** the receptive field of a causal stack, as the set of pixel offsets seen by the first channel group */
+export const receptivePixels = (p: PixelProof): Set<string> => p.field[0]!.pixels();
+
+const CH = ['R', 'G', 'B'];
+const chName = (img: ImageSpec, c: number) => (img.C === 3 ? CH[c]! : `channel ${c}`);
+
+/** "pixel (4,7) reaches its own prediction through layer 1 (mask B)" */
+export function describePixelViolation(v: PixelViolation, img: ImageSpec): string {
+  const clamp = (x: number, lo: number, hi: number) => Math.max(lo, Math.min(hi, x));
+  const pi = clamp(Math.floor(img.H / 2), Math.max(0, -v.dy), Math.min(img.H - 1, img.H - 1 - v.dy));
+  const pj = clamp(Math.floor(img.W / 2), Math.max(0, -v.dx), Math.min(img.W - 1, img.W - 1 - v.dx));
+  const qi = pi + v.dy, qj = pj + v.dx;
+  const G = groupCount(img);
+  const via = `through ${v.label}`;
+  if (v.dy === 0 && v.dx === 0) {
+    if (G === 1 || v.inChannel === v.outGroup) {
+      const who = G > 1 ? `${chName(img, v.inChannel)} of pixel (${pi},${pj})` : `pixel (${pi},${pj})`;
+      return `${who} reaches its own prediction ${via}`;
+    }
+    return `${chName(img, v.inChannel)} of pixel (${pi},${pj}) reaches the prediction of its ${chName(img, v.outGroup)} ${via}`;
+  }
+  const src = G > 1 ? `${chName(img, v.inChannel)} of pixel (${qi},${qj})` : `pixel (${qi},${qj})`;
+  const dst = G > 1 ? `${chName(img, v.outGroup)} of pixel (${pi},${pj})` : `pixel (${pi},${pj})`;
+  return `${src} reaches the prediction of ${dst} ${via}`;
+}

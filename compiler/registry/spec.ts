@@ -1,0 +1,28 @@
+// Small builders for registry argument specs, so each kind reads as one table row per argument.
+import type { ArgSpec, ArgType, Category } from './types.js';
+
+type Opts = Omit<ArgSpec, 'name' | 'type' | 'doc'>;
+
+export const T = {
+  int: (min?: number, max?: number): ArgType => ({ kind: 'int', ...(min !== undefined ? { min } : {}), ...(max !== undefined ? { max } : {}) }),
+  num: (min?: number, max?: number, exclusiveMin?: boolean): ArgType => ({
+    kind: 'number',
+    ...(min !== undefined ? { min } : {}),
+    ...(max !== undefined ? { max } : {}),
+    ...(exclusiveMin ? { exclusiveMin } : {}),
+  }),
+  bool: (): ArgType => ({ kind: 'bool' }),
+  str: (): ArgType => ({ kind: 'string' }),
+  oneOf: (...values: string[]): ArgType => ({ kind: 'enum', values }),
+  list: (of: ArgType, minItems?: number): ArgType => ({ kind: 'list', of, ...(minItems !== undefined ? { minItems } : {}) }),
+  call: (category: Category): ArgType => ({ kind: 'call', category }),
+  mask: (): ArgType => ({ kind: 'mask' }),
+  union: (...of: ArgType[]): ArgType => ({ kind: 'union', of }),
+};
+
+export function arg(name: string, type: ArgType, doc: string, opts: Opts = {}): ArgSpec {
+  return { name, type, doc, ...opts };
+}
+
+/** Activation functions of conditioner nets (mlp/resnet/made) and masked convs. */
+export const NET_ACTIVATIONS = ['relu', 'tanh', 'elu', 'gelu', 'leaky_relu'] as const;

@@ -1,0 +1,17 @@
+// `flowc lsp` entry: the language server over stdio. Also runnable directly after `npm run build`:
+//   node dist/editors/server/main.js --stdio
+// Nothing here (or below) imports runtime/ or TensorFlow.js; test/editors checks the import graph.
+import { createConnection, ProposedFeatures } from 'vscode-languageserver/node.js';
+import { pathToFileURL } from 'node:url';
+import { startServer, type ServerOptions } from './server.js';
+
+/** Runs the server on this process's stdin/stdout until the client sends `exit`. */
+export function runStdioServer(options: ServerOptions = {}): void {
+  // stdout carries the protocol: anything logged by mistake must go to stderr instead
+  console.log = console.error;
+  const connection = createConnection(ProposedFeatures.all, process.stdin, process.stdout);
+  startServer(connection, options);
+}
+
+const invokedDirectly = process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href;
+if (invokedDirectly) runStdioServer();

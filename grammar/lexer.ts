@@ -1,0 +1,43 @@
+// The .flow lexer: tokens for the parser, comments for the formatter, lexical diagnostics.
+import { Lexer, type IToken } from 'chevrotain';
+import type { Comment } from './ast.js';
+import { makeDiagnostic, type Diagnostic } from './diagnostic.js';
+import * as T from './tokens.js';
+import * as C from './syntax-codes.js';
+
+export const flowLexer = new Lexer(T.ALL_TOKENS as T.TokenTypeList, {
+  positionTracking: 'onlyOffset',
+  ensureOptimizations: false,
+});
+
+export interface LexResult {
+  tokens: IToken[];
+  comments: Comment[];
+  diagnostics: Diagnostic[];
+}
+
+export function lexFlow(text: string, file: string, base = 0): LexResult {
+  const res = flowLexer.tokenize(text);
+  const diagnostics: Diagnostic[] = [];
+  const span = (start: number, end: number) => ({ file, start: base + start, end: base + end });
+  for (const e of res.errors) {
+    const start = e.offset;
+    const end = Math.min(text.length, start + Math.max(1, e.length));
+    diagnostics.push(makeDiagnostic(C.UnexpectedCharacter, span(start, end), { text: text.slice(start, end) }));
+  }
+  const comments: Comment[] = [];
+  for (const t of res.groups.comments ?? []) {
+    const s = span(t.startOffset, t.startOffset + t.image.length);
+    comments.push({ text: t.image, span: s });
+    if (t.tokenType === T.UnterminatedBlockComment) diagnostics.push(makeDiagnostic(C.UnterminatedBlockComment, s, {}));
+  }
+  for (const t of res.tokens) {
+    if (t.tokenType === T.UnterminatedString) {
+      diagnostics.push(makeDiagnostic(C.UnterminatedString, span(t.startOffset, t.startOffset + t.image.length), {}));
+    } else if (t.tokenType === T.NumberLiteral && !Number.isFinite(Number(t.image))) {
+      diagnostics.push(makeDiagnostic(C.BadNumber, span(t.startOffset, t.startOffset + t.image.length), { raw: t.image }));
+    }
+  }
+  diagnostics.sort((a, b) => a.span.start - b.span.start);
+  return { tokens: res.tokens, comments, diagnostics };
+}

@@ -1,0 +1,91 @@
+// parseFlow: .flow text → FileNode with diagnostics. Never throws.
+//
+// The token stream is cut into top-level chunks before parsing: a new chunk starts at every
+// `model` or `let` keyword (they are only valid at the top level) and at a `mask` outside any
+// braces. A model that lacks its closing '}' then costs one diagnostic, not the rest of the file.
+import type { CstNode, IToken } from 'chevrotain';
+import type { FileNode } from './ast.js';
+import { makeDiagnostic, type Diagnostic, type Result } from './diagnostic.js';
+import { CstToAst } from './cst-to-ast.js';
+import { lexFlow } from './lexer.js';
+import { ErrorMapper } from './parse-errors.js';
+import { flowParser } from './parser.js';
+import * as C from './syntax-codes.js';
+import * as T from './tokens.js';
+
+/** start indices of the top-level chunks */
+function chunkStarts(tokens: IToken[]): number[] {
+  const starts = [0];
+  let depth = 0;
+  for (let i = 0; i < tokens.length; i++) {
+    const tt = tokens[i].tokenType;
+    if (tt === T.LCurly) depth++;
+    else if (tt === T.RCurly) depth = Math.max(0, depth - 1);
+    const next = tokens[i + 1]?.tokenType;
+    const keywordUse = next !== T.Colon && next !== T.Equals;
+    if (i > 0 && keywordUse && (tt === T.Model || tt === T.Let || (tt === T.Mask && depth === 0))) {
+      starts.push(i);
+      depth = 0;
+    }
+  }
+  return starts;
+}
+
+function emptyFile(text: string, file: string): FileNode {
+  return { kind: 'file', items: [], comments: [], span: { file, start: 0, end: text.length } };
+}
+
+export function parseFlow(text: string, file: string): Result<FileNode> {
+  try {
+    return parseUnsafe(text, file);
+  } catch (err) {
+    const detail = err instanceof Error ? err.message : String(err);
+    return {
+      value: emptyFile(text, file),
+      diagnostics: [makeDiagnostic(C.InternalParserError, { file, start: 0, end: 0 }, { detail })],
+    };
+  }
+}
+
+function parseUnsafe(text: string, file: string): Result<FileNode> {
+  const lex = lexFlow(text, file);
+  const diagnostics: Diagnostic[] = [...lex.diagnostics];
+  const tokens = lex.tokens;
+  const parser = flowParser();
+  parser.source = text;
+  const mapper = new ErrorMapper(text, file, tokens);
+  const starts = chunkStarts(tokens);
+  const csts: CstNode[] = [];
+  for (let c = 0; c < starts.length; c++) {
+    const end = c + 1 < starts.length ? starts[c + 1] : tokens.length;
+    if (end <= starts[c]) continue;
+    parser.input = tokens.slice(starts[c], end);
+    const cst = parser.file();
+    for (const e of parser.errors) {
+      // a chunk's end is not the file's end: report what really follows
+      if (!Number.isFinite(e.token.startOffset) && end < tokens.length) e.token = tokens[end];
+      diagnostics.push(mapper.map(e));
+    }
+    csts.push(cst);
+  }
+  const visitor = new CstToAst(text, file);
+  const items = visitor.items(csts);
+  diagnostics.push(...visitor.diagnostics);
+  return {
+    value: { kind: 'file', items, comments: lex.comments, span: { file, start: 0, end: text.length } },
+    diagnostics: dedupe(diagnostics),
+  };
+}
+
+/** one diagnostic per position and code, in source order */
+function dedupe(ds: Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  const out: Diagnostic[] = [];
+  for (const d of [...ds].sort((a, b) => a.span.start - b.span.start)) {
+    const key = `${d.span.start}:${d.code}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(d);
+  }
+  return out;
+}

@@ -1,0 +1,194 @@
+// parseFlowYaml: *.flow.yaml text → the same FileNode as the .flow form, with diagnostics whose
+// spans point into the YAML. Steps: parse with `yaml` (node ranges kept), validate the plain
+// data with ajv against the schema passed in (compiler/schema.ts generates it from the registry),
+// report each schema error at its YAML node, then map nodes to the AST (grammar/yaml-map.ts).
+// Never throws.
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { isMap, isScalar, parseDocument, type Document, type Node, type Pair } from 'yaml';
+import type { FileNode, Span } from './ast.js';
+import { makeDiagnostic, type Diagnostic, type Result } from './diagnostic.js';
+import * as C from './syntax-codes.js';
+import { YamlToAst } from './yaml-map.js';
+
+const compiled = new WeakMap<object, ValidateFunction>();
+let ajv: Ajv | undefined;
+
+/** one compiled validator per schema object (compiling the generated schema takes a while) */
+function validator(schema: object): ValidateFunction {
+  let v = compiled.get(schema);
+  if (!v) {
+    ajv ??= new Ajv({ allErrors: true, strict: false, verbose: true, inlineRefs: false, code: { optimize: false } });
+    v = ajv.compile(schema);
+    compiled.set(schema, v);
+  }
+  return v;
+}
+
+export function parseFlowYaml(text: string, file: string, schema: object): Result<FileNode> {
+  try {
+    return parseUnsafe(text, file, schema);
+  } catch (err) {
+    return {
+      value: { kind: 'file', items: [], comments: [], span: { file, start: 0, end: text.length } },
+      diagnostics: [makeDiagnostic(C.InternalParserError, { file, start: 0, end: 0 }, { detail: err instanceof Error ? err.message : String(err) })],
+    };
+  }
+}
+
+function parseUnsafe(text: string, file: string, schema: object): Result<FileNode> {
+  const clamp = (n: number) => Math.min(Math.max(0, n), text.length);
+  const at = (start: number, end: number): Span => ({ file, start: clamp(start), end: Math.max(clamp(start), clamp(end)) });
+  const doc = parseDocument(text, { keepSourceTokens: false, prettyErrors: false, uniqueKeys: true });
+  const diagnostics: Diagnostic[] = [];
+  for (const e of doc.errors) diagnostics.push(makeDiagnostic(C.YamlSyntax, at(e.pos[0], e.pos[1]), { detail: firstLine(e.message) }));
+  for (const w of doc.warnings) diagnostics.push(makeDiagnostic(C.YamlWarning, at(w.pos[0], w.pos[1]), { detail: firstLine(w.message) }));
+  const empty: FileNode = { kind: 'file', items: [], comments: [], span: { file, start: 0, end: text.length } };
+  if (doc.errors.length) return { value: empty, diagnostics };
+
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: 0 });
+  } catch {
+    diagnostics.push(makeDiagnostic(C.YamlUnsupported, at(0, 0), { feature: 'an alias (*name)' }));
+    return { value: empty, diagnostics };
+  }
+  const validate = validator(schema);
+  const schemaErrors: Diagnostic[] = [];
+  if (!validate(data ?? {})) schemaErrors.push(...mapSchemaErrors(validate.errors ?? [], doc, at));
+
+  const mapper = new YamlToAst(text, file);
+  const value = mapper.file(doc);
+  // the schema's errors explain a malformed file better than the mapping's own; use them when present
+  diagnostics.push(...(schemaErrors.length ? schemaErrors : mapper.diagnostics));
+  diagnostics.sort((a, b) => a.span.start - b.span.start);
+  return { value, diagnostics };
+}
+
+const firstLine = (s: string): string => s.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+
+// ---------- schema errors → diagnostics at YAML nodes ----------
+function pathOf(instancePath: string): string[] {
+  return instancePath === '' ? [] : instancePath.slice(1).split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+}
+
+function nodeAt(doc: Document, path: string[]): Node | undefined {
+  return (path.length === 0 ? doc.contents : doc.getIn(path, true)) as Node | undefined;
+}
+
+/** the pair whose key is `key` in the mapping at `path` */
+function pairAt(doc: Document, path: string[], key: string): Pair | undefined {
+  const n = nodeAt(doc, path);
+  return isMap(n) ? (n.items as Pair[]).find((p) => isScalar(p.key) && String(p.key.value) === key) : undefined;
+}
+
+function describeWhere(path: string[]): string {
+  if (path.length === 0) return 'the file';
+  if (path.length === 2 && path[0] === 'models') return `model '${path[1]}'`;
+  const last = path[path.length - 1];
+  if (/^\d+$/.test(last)) return `item ${Number(last) + 1} of '${path[path.length - 2] ?? 'list'}'`;
+  if (last === 'train') return "'train'";
+  if (path[0] === 'models' && path.length === 3) return `'${last}' of model '${path[1]}'`;
+  return `the arguments of '${last}'`;
+}
+
+function describeData(v: unknown): string {
+  if (v === null || v === undefined) return 'nothing';
+  if (Array.isArray(v)) return 'a list';
+  if (typeof v === 'object') return 'a mapping';
+  if (typeof v === 'string') return `the string ${JSON.stringify(v)}`;
+  return `${typeof v} ${String(v)}`;
+}
+
+const TYPE_WORDS: Record<string, string> = {
+  object: 'a mapping', array: 'a list', string: 'a name or string', number: 'a number', integer: 'an integer',
+  boolean: 'true or false', null: 'nothing',
+};
+
+function didYouMean(word: string, options: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestD = Infinity;
+  for (const o of options) {
+    const d = editDistance(word.toLowerCase(), o.toLowerCase());
+    if (d < bestD) { bestD = d; best = o; }
+  }
+  return best !== undefined && bestD <= Math.max(1, Math.floor(word.length / 3)) ? best : undefined;
+}
+
+function editDistance(a: string, b: string): number {
+  const prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let diag = prev[0];
+    prev[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = prev[j];
+      prev[j] = Math.min(prev[j] + 1, prev[j - 1] + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diag = tmp;
+    }
+  }
+  return prev[b.length];
+}
+
+function mapSchemaErrors(errors: ErrorObject[], doc: Document, at: (s: number, e: number) => Span): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const seen = new Set<string>();
+  const spanOf = (n: Node | null | undefined): Span => (n?.range ? at(n.range[0], n.range[1]) : at(0, 0));
+  for (const e of errors) {
+    if (e.keyword === 'if' || e.keyword === 'propertyNames') continue;
+    const path = pathOf(e.instancePath);
+    const key = `${e.instancePath}|${e.keyword}|${JSON.stringify(e.params)}|${e.propertyName ?? ''}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const node = nodeAt(doc, path);
+    const parentSchema = (e.parentSchema ?? {}) as Record<string, unknown>;
+    const where = describeWhere(path);
+    if (e.propertyName !== undefined) {
+      const p = pairAt(doc, path, e.propertyName);
+      const allowed = (e.schema as unknown[] | undefined)?.map(String) ?? [];
+      out.push(makeDiagnostic(C.YamlUnknownKind, spanOf(p?.key as Node), { name: e.propertyName, where, suggestion: didYouMean(e.propertyName, allowed) }));
+      continue;
+    }
+    switch (e.keyword) {
+      case 'additionalProperties': {
+        const k = String((e.params as { additionalProperty: string }).additionalProperty);
+        const allowed = Object.keys((parentSchema.properties ?? {}) as object);
+        const p = pairAt(doc, path, k);
+        out.push(makeDiagnostic(C.YamlUnknownKey, spanOf(p?.key as Node), { key: k, where, suggestion: didYouMean(k, allowed), allowed }));
+        break;
+      }
+      case 'required': {
+        const k = String((e.params as { missingProperty: string }).missingProperty);
+        const parentKey = path.length ? pairAt(doc, path.slice(0, -1), path[path.length - 1])?.key as Node | undefined : undefined;
+        out.push(makeDiagnostic(C.YamlMissingKey, parentKey ? spanOf(parentKey) : spanOf(node), { key: k, where }));
+        break;
+      }
+      case 'enum': {
+        const allowed = ((e.params as { allowedValues: unknown[] }).allowedValues ?? []).map((x) => JSON.stringify(x));
+        const found = typeof e.data === 'string' ? JSON.stringify(e.data) : describeData(e.data);
+        const sugg = typeof e.data === 'string' ? didYouMean(JSON.stringify(e.data), allowed) : undefined;
+        out.push(makeDiagnostic(C.YamlBadValue, spanOf(node), { found, allowed, suggestion: sugg }));
+        break;
+      }
+      case 'type': {
+        const types = String((e.params as { type: string | string[] }).type).split(',');
+        out.push(makeDiagnostic(C.YamlWrongType, spanOf(node), { expected: types.map((t) => TYPE_WORDS[t] ?? t).join(' or '), found: describeData(e.data) }));
+        break;
+      }
+      case 'minimum': case 'maximum': case 'exclusiveMinimum': case 'exclusiveMaximum':
+        out.push(makeDiagnostic(C.YamlOutOfRange, spanOf(node), { detail: `${String(e.data)} ${e.message ?? 'is out of range'}` }));
+        break;
+      case 'pattern':
+        if (String((e.params as { pattern: string }).pattern).startsWith('^[A-Za-z_]')) {
+          out.push(makeDiagnostic(C.YamlWrongType, spanOf(node), { expected: 'a number or a let name', found: describeData(e.data) }));
+        } else {
+          out.push(makeDiagnostic(C.YamlBadType, spanOf(node), { text: String(e.data) }));
+        }
+        break;
+      case 'minProperties': case 'maxProperties':
+        out.push(makeDiagnostic(C.YamlBadExpression, spanOf(node), { detail: 'a call is a mapping with exactly one key (the kind), e.g. { mlp: [64, 64] }' }));
+        break;
+      default:
+        out.push(makeDiagnostic(C.YamlSchema, spanOf(node), { detail: `${where} ${e.message ?? ''}`.trim() }));
+    }
+  }
+  return out;
+}

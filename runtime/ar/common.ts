@@ -1,0 +1,108 @@
+// Shared pieces of the autoregressive runtime: the conditional contract, parameter creation,
+// input encoding and activations (tfjs and host versions that agree elementwise).
+import * as tf from '@tensorflow/tfjs-core';
+import type { Domain, FlowIR } from '../../compiler/ir/types.js';
+import { Rng } from '../rng.js';
+
+/** Host-side incremental sampler: gives the parameters of one dimension, then learns its value. */
+export interface FastSampler {
+  /** parameters of data dimension d for every example: n·P floats, example-major */
+  paramsAt(d: number): Float32Array;
+  /** the raw values (not encoded) just drawn for dimension d, one per example */
+  observe(d: number, values: Float32Array): void;
+  dispose(): void;
+}
+
+/** A network that maps x to P likelihood parameters per dimension, autoregressively in `order`. */
+export interface ArConditional {
+  /** ensemble members (MADE mask ensembles); 1 otherwise */
+  readonly members: number;
+  readonly variables: tf.Variable[];
+  /** raw x [N, D] (flattened channels-first) → parameters [N, D, P] of member m */
+  params(x: tf.Tensor2D, member: number): tf.Tensor3D;
+  /** an incremental sampler that must reproduce params() exactly; absent → naive passes */
+  fastSampler?(n: number, member: number): FastSampler;
+  /** release constant tensors (masks); variables are released by the model */
+  disposeConstants?(): void;
+}
+
+export interface BuildContext {
+  ir: FlowIR;
+  /** parameters per dimension of the likelihood */
+  P: number;
+  D: number;
+  rng: Rng;
+  prefix: string;
+}
+
+/** A trainable variable with a stable name (suffixed if that name is already registered). */
+export function makeVariable(name: string, value: tf.Tensor): tf.Variable {
+  const reg = tf.engine().registeredVariables;
+  let full = name;
+  for (let i = 1; reg[full] !== undefined; i++) full = `${name}~${i}`;
+  const v = tf.variable(value, true, full);
+  value.dispose();
+  return v;
+}
+
+/** U(±1/√fanIn) (PyTorch's default for weights and biases), drawn from the model's Rng */
+export function uniformFanIn(rng: Rng, shape: number[], fanIn: number): tf.Tensor {
+  const b = 1 / Math.sqrt(Math.max(fanIn, 1));
+  return rng.uniformTensor(shape, -b, b);
+}
+
+/** Input encoding fed to the networks: binary and real as is, discrete/categorical v ↦ v/(K−1). */
+export function inputScale(domain: Domain): number {
+  if (domain.kind === 'discrete' || domain.kind === 'categorical') return domain.K > 1 ? domain.K - 1 : 1;
+  return 1;
+}
+
+export function encode(x: tf.Tensor, domain: Domain): tf.Tensor {
+  const s = inputScale(domain);
+  return s === 1 ? x.clone() : tf.div(x, s);
+}
+
+/** the same encoding on the host (float32 rounding as tf.div) */
+export function encodeValue(v: number, scale: number): number {
+  return scale === 1 ? v : Math.fround(v / scale);
+}
+
+export type ActName = 'relu' | 'tanh' | 'sigmoid' | 'elu' | 'leaky_relu' | 'gelu' | 'none';
+
+export function normAct(a: string | undefined): ActName {
+  switch (a) {
+    case 'relu': case 'tanh': case 'sigmoid': case 'elu': case 'leaky_relu': case 'gelu':
+      return a;
+    default:
+      return 'none';
+  }
+}
+
+export function act(x: tf.Tensor, a: ActName): tf.Tensor {
+  switch (a) {
+    case 'relu': return tf.relu(x);
+    case 'tanh': return tf.tanh(x);
+    case 'sigmoid': return tf.sigmoid(x);
+    case 'elu': return tf.elu(x);
+    case 'leaky_relu': return tf.leakyRelu(x, 0.2);
+    case 'gelu': return tf.mul(x, tf.sigmoid(tf.mul(x, 1.702)));
+    case 'none': return x;
+  }
+}
+
+/** Host version of `act` for incremental samplers (exact for relu/leaky_relu/none). */
+export function actHost(a: ActName): (v: number) => number {
+  switch (a) {
+    case 'relu': return (v) => (v < 0 ? 0 : v);
+    case 'tanh': return (v) => Math.tanh(v);
+    case 'sigmoid': return (v) => 1 / (1 + Math.exp(-v));
+    case 'elu': return (v) => (v < 0 ? Math.exp(v) - 1 : v);
+    case 'leaky_relu': return (v) => (v < 0 ? 0.2 * v : v);
+    case 'gelu': return (v) => v / (1 + Math.exp(-1.702 * v));
+    case 'none': return (v) => v;
+  }
+}
+
+export function prod(a: readonly number[]): number {
+  return a.reduce((x, y) => x * y, 1);
+}

@@ -1,0 +1,163 @@
+// MADE (Germain et al. 2015): masked dense layers, masks from the IR (row = output unit,
+// column = input unit). The last mask (D × H) is replicated for the P likelihood parameters
+// with the blocked layout column p·D + d. Ensembles (ensemble > 1) share the weights and use
+// extra connectivity-resampled mask sets (member 0 = the IR's masks); their densities are
+// averaged: log p(x) = log mean_m p_m(x).
+import * as tf from '@tensorflow/tfjs-core';
+import type { ConditionalIR } from '../../compiler/ir/types.js';
+import { Rng } from '../rng.js';
+import {
+  act, normAct, encode, encodeValue, inputScale, makeVariable, uniformFanIn,
+  type ArConditional, type BuildContext, type FastSampler,
+} from './common.js';
+
+type MadeIR = Extract<ConditionalIR, { kind: 'made' }>;
+
+/** deg[d] = 1 + position of d in the order */
+function degrees(order: number[]): number[] {
+  const deg = new Array<number>(order.length).fill(0);
+  order.forEach((d, t) => { deg[d] = t + 1; });
+  return deg;
+}
+
+/** Germain et al.'s random connectivity (eq. 12–13) for an extra ensemble member. */
+export function resampledMasks(order: number[], hidden: number[], rng: Rng): number[][][] {
+  const D = order.length;
+  const deg = degrees(order);
+  const masks: number[][][] = [];
+  if (hidden.length === 0) return [deg.map((o) => deg.map((i) => (o > i ? 1 : 0)))];
+  let prev = deg;
+  let lo = 1;
+  hidden.forEach((H) => {
+    const hi = Math.max(D - 1, lo);
+    const m = Array.from({ length: H }, () => lo + Math.floor(rng.uniform() * (hi - lo + 1)));
+    masks.push(m.map((mk) => prev.map((mp) => (mk >= mp ? 1 : 0))));
+    prev = m;
+    if (H > 0) lo = Math.min(...m);
+  });
+  masks.push(deg.map((d) => prev.map((mk) => (d > mk ? 1 : 0))));
+  return masks;
+}
+
+/** [out][in] mask → [in, out·rep] float tensor (output layout: column r·out + o) */
+function maskTensor(mask: number[][], rep: number): tf.Tensor2D {
+  const out = mask.length;
+  const inp = out > 0 ? mask[0]!.length : 0;
+  const a = new Float32Array(inp * out * rep);
+  for (let o = 0; o < out; o++) {
+    const row = mask[o]!;
+    for (let i = 0; i < inp; i++) if (row[i]) for (let r = 0; r < rep; r++) a[i * out * rep + r * out + o] = 1;
+  }
+  return tf.tensor2d(a, [inp, out * rep]);
+}
+
+export function buildMade(ir: MadeIR, ctx: BuildContext): ArConditional {
+  const { D, P, rng } = ctx;
+  const domain = ctx.ir.data.domain;
+  const order = ctx.ir.order ?? Array.from({ length: D }, (_, i) => i);
+  const sizes = [D, ...ir.hidden, D];
+  if (ir.masks.length !== sizes.length - 1) {
+    throw new Error(`made: ${ir.masks.length} masks for ${ir.hidden.length} hidden layers`);
+  }
+  ir.masks.forEach((m, l) => {
+    if (m.length !== sizes[l + 1] || (m[0]?.length ?? 0) !== sizes[l]) {
+      throw new Error(`made: mask ${l} is ${m.length}×${m[0]?.length ?? 0}, expected ${sizes[l + 1]}×${sizes[l]}`);
+    }
+  });
+  const a = normAct(ir.activation);
+  const L = sizes.length - 1;
+  const weights: tf.Variable[] = [];
+  const biases: tf.Variable[] = [];
+  for (let l = 0; l < L; l++) {
+    const fanIn = sizes[l]!;
+    const out = l === L - 1 ? D * P : sizes[l + 1]!;
+    weights.push(makeVariable(`${ctx.prefix}/made/W${l}`, uniformFanIn(rng, [fanIn, out], fanIn)));
+    biases.push(makeVariable(`${ctx.prefix}/made/b${l}`, uniformFanIn(rng, [out], fanIn)));
+  }
+  const members = Math.max(1, Math.floor(ir.ensemble || 1));
+  const maskSets: number[][][][] = [ir.masks];
+  const mrng = new Rng((ctx.ir.train?.seed ?? 0) + 7919);
+  for (let m = 1; m < members; m++) maskSets.push(resampledMasks(order, ir.hidden, mrng));
+  const masks: tf.Tensor2D[][] = maskSets.map((set) =>
+    set.map((mk, l) => tf.keep(maskTensor(mk, l === L - 1 ? P : 1))),
+  );
+
+  /** the masked weights, multiplied once per forward pass */
+  const masked = (member: number): tf.Tensor2D[] =>
+    weights.map((w, l) => tf.mul(w, masks[member]![l]!) as tf.Tensor2D);
+
+  function params(x: tf.Tensor2D, member: number): tf.Tensor3D {
+    return tf.tidy(() => {
+      const W = masked(member);
+      let h: tf.Tensor = encode(x, domain);
+      for (let l = 0; l < L; l++) {
+        h = tf.add(tf.matMul(h as tf.Tensor2D, W[l]!), biases[l]!);
+        if (l < L - 1) h = act(h, a);
+      }
+      const n = x.shape[0];
+      return tf.transpose(tf.reshape(h, [n, P, D]), [0, 2, 1]) as tf.Tensor3D;
+    });
+  }
+
+  /**
+   * Incremental sampler: the first layer's pre-activation a = b₀ + Σ_{sampled d} x_d·W₀[d,:]
+   * is updated by one row per step (O(H₁)); the remaining layers run on the [n, H₁] state and
+   * only the P output columns of the current dimension are computed.
+   */
+  function fastSampler(n: number, member: number): FastSampler {
+    const scale = inputScale(domain);
+    const W = tf.tidy(() => masked(member).map((w) => tf.keep(w)));
+    const outW = tf.tidy(() => {
+      const w = W[L - 1]!;
+      const H = w.shape[0];
+      return tf.keep(tf.transpose(tf.reshape(w, [H, P, D]), [2, 0, 1]) as tf.Tensor3D); // [D, H, P]
+    });
+    const outB = tf.tidy(() => tf.keep(tf.transpose(tf.reshape(biases[L - 1]!, [P, D])) as tf.Tensor2D)); // [D, P]
+    let state: tf.Tensor2D = tf.tidy(() =>
+      tf.keep(tf.tile(tf.reshape(biases[0]!, [1, -1]), [n, 1]) as tf.Tensor2D),
+    );
+    return {
+      paramsAt(d: number): Float32Array {
+        const t = tf.tidy(() => {
+          if (L === 1) {
+            // no hidden layer: the state is the output pre-activation itself
+            const cols = Array.from({ length: P }, (_, p) => p * D + d);
+            return tf.gather(state, cols, 1);
+          }
+          let h: tf.Tensor = act(state, a);
+          for (let l = 1; l < L - 1; l++) h = act(tf.add(tf.matMul(h as tf.Tensor2D, W[l]!), biases[l]!), a);
+          const wd = tf.squeeze(tf.slice(outW, [d, 0, 0], [1, -1, -1]), [0]) as tf.Tensor2D;
+          const bd = tf.slice(outB, [d, 0], [1, P]);
+          return tf.add(tf.matMul(h as tf.Tensor2D, wd), bd);
+        });
+        const v = t.dataSync() as Float32Array;
+        t.dispose();
+        return v;
+      },
+      observe(d: number, values: Float32Array): void {
+        const next = tf.tidy(() => {
+          const enc = Float32Array.from(values, (v) => encodeValue(v, scale));
+          const row = tf.slice(W[0]!, [d, 0], [1, -1]);
+          return tf.keep(tf.add(state, tf.mul(tf.tensor2d(enc, [n, 1]), row)) as tf.Tensor2D);
+        });
+        state.dispose();
+        state = next;
+      },
+      dispose(): void {
+        state.dispose();
+        outW.dispose();
+        outB.dispose();
+        W.forEach((w) => w.dispose());
+      },
+    };
+  }
+
+  const variables = [...weights, ...biases];
+  return {
+    members,
+    variables,
+    params,
+    fastSampler,
+    disposeConstants: () => masks.flat().forEach((m) => m.dispose()),
+  };
+}

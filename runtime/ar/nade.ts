@@ -1,0 +1,67 @@
+// NADE (Larochelle & Murray 2011): h_t = σ(c + W_{·,<t} x_<t) with W tied across positions,
+// p(x_{o_t} | x_<t) from per-position V_t, b_t. In a pass (teacher forcing) the running sums are an
+// exclusive cumulative sum over the order: O(D·H) per example. The incremental sampler keeps
+// a = c + Σ_{sampled} x_d W_d and adds one row per step (O(H·P) per step).
+import * as tf from '@tensorflow/tfjs-core';
+import type { ConditionalIR } from '../../compiler/ir/types.js';
+import {
+  encode, encodeValue, inputScale, makeVariable, uniformFanIn,
+  type ArConditional, type BuildContext, type FastSampler,
+} from './common.js';
+
+type NadeIR = Extract<ConditionalIR, { kind: 'nade' }>;
+
+export function buildNade(ir: NadeIR, ctx: BuildContext): ArConditional {
+  const { D, P, rng } = ctx;
+  const H = ir.hidden;
+  const domain = ctx.ir.data.domain;
+  const order = ctx.ir.order!;
+  const pos = new Array<number>(D);
+  order.forEach((d, t) => { pos[d] = t; });
+  const W = makeVariable(`${ctx.prefix}/nade/W`, uniformFanIn(rng, [D, H], D));
+  const c = makeVariable(`${ctx.prefix}/nade/c`, uniformFanIn(rng, [H], D));
+  const V = makeVariable(`${ctx.prefix}/nade/V`, uniformFanIn(rng, [D, H, P], H));
+  const b = makeVariable(`${ctx.prefix}/nade/b`, uniformFanIn(rng, [D, P], H));
+
+  function params(x: tf.Tensor2D): tf.Tensor3D {
+    return tf.tidy(() => {
+      const n = x.shape[0];
+      const xo = tf.gather(encode(x, domain), order, 1); // [N, D] in order positions
+      const Wo = tf.gather(W, order, 0); // [D, H]
+      const contrib = tf.mul(tf.expandDims(xo, 2), tf.expandDims(Wo, 0)); // [N, D, H]
+      const A = tf.add(tf.cumsum(contrib, 1, true), c); // exclusive: only x_<t
+      const h = tf.transpose(tf.sigmoid(A), [1, 0, 2]) as tf.Tensor3D; // [D, N, H]
+      const Vo = tf.gather(V, order, 0) as tf.Tensor3D; // [D, H, P]
+      const out = tf.add(tf.matMul(h, Vo), tf.expandDims(tf.gather(b, order, 0), 1)); // [D, N, P]
+      const byPos = tf.transpose(out, [1, 0, 2]); // [N, D(pos), P]
+      return tf.reshape(tf.gather(byPos, pos, 1), [n, D, P]) as tf.Tensor3D;
+    });
+  }
+
+  function fastSampler(n: number): FastSampler {
+    const scale = inputScale(domain);
+    let a: tf.Tensor2D = tf.tidy(() => tf.keep(tf.tile(tf.reshape(c, [1, H]), [n, 1]) as tf.Tensor2D));
+    return {
+      paramsAt(d: number): Float32Array {
+        const t = tf.tidy(() => {
+          const Vd = tf.reshape(tf.slice(V, [d, 0, 0], [1, H, P]), [H, P]) as tf.Tensor2D;
+          return tf.add(tf.matMul(tf.sigmoid(a), Vd), tf.slice(b, [d, 0], [1, P]));
+        });
+        const v = t.dataSync() as Float32Array;
+        t.dispose();
+        return v;
+      },
+      observe(d: number, values: Float32Array): void {
+        const next = tf.tidy(() => {
+          const enc = tf.tensor2d(Float32Array.from(values, (v) => encodeValue(v, scale)), [n, 1]);
+          return tf.keep(tf.add(a, tf.mul(enc, tf.slice(W, [d, 0], [1, H]))) as tf.Tensor2D);
+        });
+        a.dispose();
+        a = next;
+      },
+      dispose: () => a.dispose(),
+    };
+  }
+
+  return { members: 1, variables: [W, c, V, b], params, fastSampler };
+}

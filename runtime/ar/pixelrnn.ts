@@ -1,0 +1,205 @@
+// PixelRNN (van den Oord, Kalchbrenner & Kavukcuoglu 2016). A 7×7 mask-A input conv, `layers`
+// residual LSTM layers, then ReLU → 1×1 (mask B) → ReLU → 1×1 (mask B) to C·P outputs.
+//  Row LSTM: input-to-state = 1×3 mask-B conv along the row (sees j−1 and j), state-to-state =
+//    1×3 conv on the previous row's hidden state; rows are processed one after the other.
+//  Diagonal BiLSTM: input-to-state 1×1 (mask B); the map is skewed (row i shifted right by i) so
+//    that each skewed column is one diagonal; the state-to-state 2×1 conv reads (i−1, j) and
+//    (i, j−1). The right-to-left direction runs on the mirrored map and is shifted down one row
+//    before it is added, so it only brings rows above.
+// R→G→B groups mask the input conv, the input-to-state convs and the output 1×1s. The Row LSTM's
+// fast sampler caches every layer's state of the previous row and recomputes only the current
+// row per step; the Diagonal BiLSTM samples with full passes.
+import * as tf from '@tensorflow/tfjs-core';
+import type { ConditionalIR } from '../../compiler/ir/types.js';
+import {
+  encode, encodeValue, inputScale, makeVariable, uniformFanIn,
+  type ArConditional, type BuildContext, type FastSampler,
+} from './common.js';
+import { channelGroups, convMask, nhwcToParams, toNhwc } from './convmask.js';
+
+type PixelRnnIR = Extract<ConditionalIR, { kind: 'pixelrnn' }>;
+type Pad = [[number, number], [number, number], [number, number], [number, number]];
+interface Conv { W: tf.Variable; b?: tf.Variable; M?: tf.Tensor4D }
+
+const K0 = 7;
+const C0 = 3;
+
+export function buildPixelRnn(ir: PixelRnnIR, ctx: BuildContext): ArConditional {
+  const [C, H, W] = ctx.ir.data.shape as [number, number, number];
+  const { P, rng } = ctx;
+  const domain = ctx.ir.data.domain;
+  const hd = ir.hidden;
+  const row = ir.cell === 'row_lstm';
+  const vars: tf.Variable[] = [];
+  const consts: tf.Tensor[] = [];
+  const conv = (name: string, kh: number, kw: number, cin: number, cout: number, mask?: tf.Tensor4D, bias = true): Conv => {
+    const fan = kh * kw * cin;
+    const Wv = makeVariable(`${ctx.prefix}/pixelrnn/${name}/W`, uniformFanIn(rng, [kh, kw, cin, cout], fan));
+    vars.push(Wv);
+    let b: tf.Variable | undefined;
+    if (bias) {
+      b = makeVariable(`${ctx.prefix}/pixelrnn/${name}/b`, uniformFanIn(rng, [cout], fan));
+      vars.push(b);
+    }
+    if (mask) consts.push(tf.keep(mask));
+    return { W: Wv, b, M: mask };
+  };
+  const hG = channelGroups(hd, C);
+  const g4 = [...hG, ...hG, ...hG, ...hG];
+  const input = conv('in', K0, K0, C, hd, convMask(K0, K0, C0, C0, channelGroups(C, C), hG, 'A'));
+  const layers = Array.from({ length: Math.max(1, ir.layers) }, (_, l) =>
+    row
+      ? {
+          is: conv(`${l}/is`, 1, 3, hd, 4 * hd, convMask(1, 3, 0, 1, hG, g4, 'B')),
+          ss: conv(`${l}/ss`, 1, 3, hd, 4 * hd, undefined, false),
+        }
+      : {
+          is: conv(`${l}/is`, 1, 1, hd, 4 * hd, convMask(1, 1, 0, 0, hG, g4, 'B')),
+          ss: conv(`${l}/ss`, 2, 1, hd, 4 * hd, undefined, false),
+          isR: conv(`${l}/isR`, 1, 1, hd, 4 * hd),
+          ssR: conv(`${l}/ssR`, 2, 1, hd, 4 * hd, undefined, false),
+        },
+  );
+  const head1 = conv('out/0', 1, 1, hd, hd, convMask(1, 1, 0, 0, hG, hG, 'B'));
+  const head2 = conv('out/1', 1, 1, hd, C * P, convMask(1, 1, 0, 0, hG, channelGroups(C * P, C), 'B'));
+
+  const apply = (cv: Conv, x: tf.Tensor4D, pad: Pad | 'valid' = 'valid'): tf.Tensor4D => {
+    const y = tf.conv2d(x, (cv.M ? tf.mul(cv.W, cv.M) : cv.W) as tf.Tensor4D, 1, pad) as tf.Tensor4D;
+    return cv.b ? (tf.add(y, cv.b) as tf.Tensor4D) : y;
+  };
+  const cell = (g: tf.Tensor4D, cPrev: tf.Tensor4D): [tf.Tensor4D, tf.Tensor4D] => {
+    const [i, f, o, u] = tf.split(g, 4, 3);
+    const c = tf.add(tf.mul(tf.sigmoid(f!), cPrev), tf.mul(tf.sigmoid(i!), tf.tanh(u!))) as tf.Tensor4D;
+    return [tf.mul(tf.sigmoid(o!), tf.tanh(c)) as tf.Tensor4D, c];
+  };
+  const head = (h: tf.Tensor4D): tf.Tensor4D => apply(head2, tf.relu(apply(head1, tf.relu(h))) as tf.Tensor4D);
+  const padIn = (top: number): Pad => [[0, 0], [top, C0], [C0, C0], [0, 0]];
+  const padRow: Pad = [[0, 0], [0, 0], [1, 1], [0, 0]];
+
+  /** one Row LSTM layer on one row, given the previous row's (h, c) */
+  const rowStep = (Ly: (typeof layers)[number], isRow: tf.Tensor4D, prev: [tf.Tensor4D, tf.Tensor4D]) =>
+    cell(tf.add(isRow, apply(Ly.ss, prev[0], padRow)) as tf.Tensor4D, prev[1]);
+
+  function rowLstmParams(x4: tf.Tensor4D): tf.Tensor4D {
+    const n = x4.shape[0];
+    let h = apply(input, x4, padIn(C0));
+    for (const Ly of layers) {
+      const is = apply(Ly.is, h, padRow);
+      let prev: [tf.Tensor4D, tf.Tensor4D] = [tf.zeros([n, 1, W, hd]), tf.zeros([n, 1, W, hd])];
+      const rows: tf.Tensor4D[] = [];
+      for (let i = 0; i < H; i++) {
+        prev = rowStep(Ly, tf.slice(is, [0, i, 0, 0], [-1, 1, -1, -1]), prev);
+        rows.push(prev[0]);
+      }
+      h = tf.add(h, tf.concat(rows, 1)) as tf.Tensor4D;
+    }
+    return head(h);
+  }
+
+  /** skew: row i shifted right by i → [N, H, W+H−1, F] */
+  const skew = (x: tf.Tensor4D): tf.Tensor4D =>
+    tf.concat(Array.from({ length: H }, (_, i) =>
+      tf.pad(tf.slice(x, [0, i, 0, 0], [-1, 1, -1, -1]), [[0, 0], [0, 0], [i, H - 1 - i], [0, 0]])), 1) as tf.Tensor4D;
+  const unskew = (x: tf.Tensor4D): tf.Tensor4D =>
+    tf.concat(Array.from({ length: H }, (_, i) => tf.slice(x, [0, i, i, 0], [-1, 1, W, -1])), 1) as tf.Tensor4D;
+
+  /** one diagonal LSTM over a skewed input-to-state map [N, H, T, 4hd] */
+  function diagonal(isSk: tf.Tensor4D, ss: Conv): tf.Tensor4D {
+    const n = isSk.shape[0];
+    const T = isSk.shape[2];
+    let hCol: tf.Tensor4D = tf.zeros([n, H, 1, hd]);
+    let cCol: tf.Tensor4D = tf.zeros([n, H, 1, hd]);
+    const cols: tf.Tensor4D[] = [];
+    for (let t = 0; t < T; t++) {
+      // 2×1 conv over (i−1, i) of the previous column: top padding 1 gives row −1 = 0
+      const s = apply(ss, hCol, [[0, 0], [1, 0], [0, 0], [0, 0]]);
+      [hCol, cCol] = cell(tf.add(tf.slice(isSk, [0, 0, t, 0], [-1, -1, 1, -1]), s) as tf.Tensor4D, cCol);
+      cols.push(hCol);
+    }
+    return unskew(tf.concat(cols, 2) as tf.Tensor4D);
+  }
+
+  function diagParams(x4: tf.Tensor4D): tf.Tensor4D {
+    let h = apply(input, x4, padIn(C0));
+    for (const Ly of layers) {
+      const L = Ly as Required<(typeof layers)[number]> & { isR: Conv; ssR: Conv };
+      const fwd = diagonal(skew(apply(L.is, h)), L.ss);
+      const mir = tf.reverse(h, 2) as tf.Tensor4D;
+      const bwd = tf.reverse(diagonal(skew(apply(L.isR, mir)), L.ssR), 2) as tf.Tensor4D;
+      const bwdDown = tf.slice(tf.pad(bwd, [[0, 0], [1, 0], [0, 0], [0, 0]]), [0, 0, 0, 0], [-1, H, -1, -1]);
+      h = tf.add(h, tf.add(fwd, bwdDown)) as tf.Tensor4D;
+    }
+    return head(h);
+  }
+
+  function params(x: tf.Tensor2D): tf.Tensor3D {
+    return tf.tidy(() => {
+      const x4 = toNhwc(encode(x, domain), C, H, W);
+      return nhwcToParams(row ? rowLstmParams(x4) : diagParams(x4), C, P);
+    });
+  }
+
+  /** Row LSTM: states of row i−1 cached per layer; each step recomputes row i only */
+  function fastSampler(n: number): FastSampler {
+    const scale = inputScale(domain);
+    const HW = H * W;
+    const xs = new Float32Array(n * HW * C);
+    let states: [tf.Tensor4D, tf.Tensor4D][] = tf.tidy(() =>
+      layers.map(() => [tf.keep(tf.zeros([n, 1, W, hd])), tf.keep(tf.zeros([n, 1, W, hd]))] as [tf.Tensor4D, tf.Tensor4D]));
+    let done = 0; // rows whose states are in `states` (rows < done are final)
+    let cached: { d: number; out: Float32Array } | null = null;
+
+    /** row r with the cached states of row r−1: new states and the head output [n, 1, W, C·P] */
+    function rowForward(r: number): { next: [tf.Tensor4D, tf.Tensor4D][]; out: tf.Tensor4D } {
+      const lo = Math.max(0, r - C0);
+      const win = new Float32Array(n * (r - lo + 1) * W * C);
+      for (let s = 0; s < n; s++) win.set(xs.subarray((s * H + lo) * W * C, (s * H + r + 1) * W * C), s * (r - lo + 1) * W * C);
+      let h = apply(input, tf.tensor4d(win, [n, r - lo + 1, W, C]), padIn(C0 - (r - lo)));
+      const next = layers.map((Ly, l) => {
+        const st = rowStep(Ly, apply(Ly.is, h, padRow), states[l]!);
+        h = tf.add(h, st[0]) as tf.Tensor4D;
+        return st;
+      });
+      return { next, out: head(h) };
+    }
+
+    return {
+      paramsAt(d: number): Float32Array {
+        const ch = Math.floor(d / HW);
+        const i = Math.floor((d % HW) / W);
+        const j = d % W;
+        while (done < i) {
+          const r = done;
+          const next = tf.tidy(() => rowForward(r).next.map(([a, b]) => [tf.keep(a), tf.keep(b)] as [tf.Tensor4D, tf.Tensor4D]));
+          states.forEach(([a, b]) => { a.dispose(); b.dispose(); });
+          states = next;
+          done++;
+        }
+        if (!cached || cached.d !== d) {
+          const t = tf.tidy(() => tf.slice(rowForward(i).out, [0, 0, j, ch * P], [-1, 1, 1, P]));
+          cached = { d, out: Float32Array.from(t.dataSync()) };
+          t.dispose();
+        }
+        return cached.out;
+      },
+      observe(d: number, values: Float32Array): void {
+        const ch = Math.floor(d / HW);
+        const pix = d % HW;
+        for (let s = 0; s < n; s++) xs[(s * HW + pix) * C + ch] = encodeValue(values[s]!, scale);
+        cached = null;
+      },
+      dispose(): void {
+        states.forEach(([a, b]) => { a.dispose(); b.dispose(); });
+        states = [];
+      },
+    };
+  }
+
+  return {
+    members: 1,
+    variables: vars,
+    params,
+    fastSampler: row ? fastSampler : undefined,
+    disposeConstants: () => consts.forEach((t) => t.dispose()),
+  };
+}

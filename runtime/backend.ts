@@ -1,0 +1,75 @@
+// Backend selection: tfjs-node (native) if it loads, else wasm (SIMD), else the pure-JS cpu backend.
+// FLOWC_BACKEND=cpu|wasm|tensorflow overrides the preference. Returns the active backend's name.
+import * as tf from '@tensorflow/tfjs-core';
+import './gradients.js';
+import '@tensorflow/tfjs-backend-cpu';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { registerWasmSubstitutes } from './kernels/index.js';
+
+export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
+
+const ORDER: BackendName[] = ['tensorflow', 'wasm', 'cpu'];
+
+async function tryTensorflow(): Promise<boolean> {
+  try {
+    // optionalDependency, usually absent: keep the specifier opaque to the type checker
+    const name = '@tensorflow/tfjs-node';
+    await import(name);
+    return await tf.setBackend('tensorflow');
+  } catch {
+    return false;
+  }
+}
+
+let wasmPathsSet = false;
+async function tryWasm(): Promise<boolean> {
+  try {
+    const wasm = await import('@tensorflow/tfjs-backend-wasm');
+    if (!wasmPathsSet && typeof process !== 'undefined' && process.versions?.node) {
+      const require = createRequire(import.meta.url);
+      const entry = require.resolve('@tensorflow/tfjs-backend-wasm');
+      const dir = path.join(path.dirname(entry), path.sep);
+      // a file-system prefix: Emscripten reads the binary with fs in Node (SIMD, single-threaded)
+      wasm.setWasmPaths(dir);
+      wasmPathsSet = true;
+    }
+    const ok = await tf.setBackend('wasm');
+    if (ok) {
+      await tf.ready();
+      registerWasmSubstitutes();
+    }
+    return ok;
+  } catch {
+    return false;
+  }
+}
+
+async function trySet(name: BackendName): Promise<boolean> {
+  if (name === 'tensorflow') return tryTensorflow();
+  if (name === 'wasm') return tryWasm();
+  try {
+    return await tf.setBackend('cpu');
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Chooses and initialises a backend. Preference: `FLOWC_BACKEND`, then `preferred`, then
+ * tensorflow → wasm → cpu. A preferred backend that fails to load falls back down the list.
+ */
+export async function initBackend(preferred?: BackendName): Promise<string> {
+  const env = process.env.FLOWC_BACKEND as BackendName | undefined;
+  const first = env && ORDER.includes(env) ? env : preferred;
+  const tries = first ? [first, ...ORDER.slice(ORDER.indexOf(first) + 1)] : ORDER;
+  for (const name of tries) {
+    if (await trySet(name)) {
+      await tf.ready();
+      return tf.getBackend();
+    }
+  }
+  await tf.setBackend('cpu');
+  await tf.ready();
+  return tf.getBackend();
+}

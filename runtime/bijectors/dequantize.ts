@@ -1,0 +1,86 @@
+// Dequantization of discrete data x ∈ {0..K−1}: density direction y = (x + u)/K ∈ [0,1).
+// uniform:     u ~ U[0,1)^D, log-det −D log K  (logProb is then the bound E_u log p(x+u) − D log K).
+// variational: u ~ q(u|x) (Flow++): ε ~ N(0,I); h = μ(x) + exp(ℓ(x))⊙ε (zero-initialised net of x);
+//              h ← the `flow` layers in their sampling direction; u = σ(h). The layer's log-det is
+//              −D log K − log q(u|x), so logProb is the variational bound on log P(x).
+// Inverse: x = clamp(⌊yK⌋, 0, K−1).
+import * as tf from '@tensorflow/tfjs-core';
+import type { LayerIR, NetIR } from '../../compiler/ir/types.js';
+import { buildNet, type Net } from '../nets/index.js';
+import type { Rng } from '../rng.js';
+import { type Bijector, type BuildContext, type ForwardResult, type InverseResult, internalShape, logSigmoid, sizeOf, sumExceptBatch } from './types.js';
+
+const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
+
+export class Dequantize implements Bijector {
+  readonly kind = 'dequantize';
+  readonly id: string;
+  readonly K: number;
+  private readonly D: number;
+  private readonly rng: Rng;
+  private readonly variational: boolean;
+  private readonly qflow: Bijector[] = [];
+  private readonly cond: Net | null = null;
+
+  constructor(layer: LayerIR, ctx: BuildContext) {
+    this.id = layer.id;
+    const args = layer.args as { type?: string; K?: number; flow?: LayerIR[] };
+    this.K = Number(args.K ?? 2);
+    const shape = internalShape(layer.inShape);
+    this.D = sizeOf(shape);
+    this.rng = ctx.rng;
+    this.variational = args.type === 'variational';
+    if (this.variational) {
+      const net: NetIR = shape.length === 3
+        ? { kind: 'resnet', blocks: 1, channels: 32, kernel: 3, zeroInitLast: true }
+        : { kind: 'mlp', hidden: [64], activation: 'relu', zeroInitLast: true };
+      const out = [...shape.slice(0, -1), 2 * shape[shape.length - 1]];
+      this.cond = buildNet(ctx.store, `${this.id}.q.cond`, net, shape, out);
+      this.qflow = ctx.buildLayers(args.flow ?? []);
+      if (this.qflow.some((b) => b.outSize)) throw new Error(`${this.id}: a dequantization flow cannot split`);
+    }
+  }
+
+  /** u ~ q(u|x) and log q(u|x) per example */
+  private sampleU(x: tf.Tensor): { u: tf.Tensor; logq: tf.Tensor1D } {
+    return tf.tidy(() => {
+      const eps = this.rng.normalTensor(x.shape);
+      let logq = sumExceptBatch(tf.neg(tf.add(tf.mul(0.5, tf.square(eps)), HALF_LOG_2PI)));
+      const [mu, ls] = tf.split(this.cond!.apply(tf.sub(tf.div(x, this.K), 0.5)), 2, x.rank - 1);
+      let h = tf.add(tf.mul(eps, tf.exp(ls)), mu);
+      logq = tf.sub(logq, sumExceptBatch(ls));
+      for (let i = this.qflow.length - 1; i >= 0; i--) {
+        const r = this.qflow[i].inverse(h);
+        h = r.x;
+        logq = tf.sub(logq, r.logDet);
+      }
+      const u = tf.sigmoid(h);
+      logq = tf.sub(logq, sumExceptBatch(tf.add(logSigmoid(h), logSigmoid(tf.neg(h)))));
+      return { u, logq: logq as tf.Tensor1D };
+    });
+  }
+
+  forward(x: tf.Tensor): ForwardResult {
+    return tf.tidy(() => {
+      const N = x.shape[0];
+      const base = -this.D * Math.log(this.K);
+      if (!this.variational) {
+        const u = this.rng.uniformTensor(x.shape);
+        return { y: tf.div(tf.add(x, u), this.K), logDet: tf.fill([N], base) as tf.Tensor1D };
+      }
+      const { u, logq } = this.sampleU(x);
+      return { y: tf.div(tf.add(x, u), this.K), logDet: tf.sub(base, logq) as tf.Tensor1D };
+    });
+  }
+
+  inverse(y: tf.Tensor): InverseResult {
+    return tf.tidy(() => ({
+      x: tf.clipByValue(tf.floor(tf.mul(y, this.K)), 0, this.K - 1),
+      logDet: tf.fill([y.shape[0]], this.D * Math.log(this.K)) as tf.Tensor1D,
+    }));
+  }
+
+  dispose(): void {
+    for (const b of this.qflow) b.dispose?.();
+  }
+}

@@ -1,0 +1,39 @@
+// One constructor per FlowIR layer kind.
+import type { LayerIR } from '../../compiler/ir/types.js';
+import type { Bijector, BuildContext } from './types.js';
+import { Coupling } from './coupling.js';
+import { Squeeze } from './squeeze.js';
+import { Split } from './split.js';
+import { Permute } from './permute.js';
+import { Logit } from './logit.js';
+import { Dequantize } from './dequantize.js';
+import { ActNorm } from './actnorm.js';
+import { InvConv1x1 } from './invconv1x1.js';
+import { Planar } from './planar.js';
+import { Radial } from './radial.js';
+import { Maf, Iaf } from './autoregressive.js';
+
+export type { Bijector, BuildContext } from './types.js';
+
+const KINDS: Record<string, (l: LayerIR, ctx: BuildContext) => Bijector> = {
+  coupling: (l, c) => new Coupling(l, c),
+  squeeze: (l) => new Squeeze(l),
+  split: (l, c) => new Split(l, c),
+  permute: (l) => new Permute(l),
+  logit: (l) => new Logit(l),
+  dequantize: (l, c) => new Dequantize(l, c),
+  actnorm: (l, c) => new ActNorm(l, c),
+  invconv1x1: (l, c) => new InvConv1x1(l, c),
+  planar: (l, c) => new Planar(l, c),
+  radial: (l, c) => new Radial(l, c),
+  maf: (l, c) => new Maf(l, c),
+  iaf: (l, c) => new Iaf(l, c),
+};
+
+export const BIJECTOR_KINDS = Object.keys(KINDS);
+
+export function buildBijector(layer: LayerIR, ctx: BuildContext): Bijector {
+  const make = KINDS[layer.kind];
+  if (!make) throw new Error(`${layer.id}: the runtime has no flow layer of kind '${layer.kind}'`);
+  return make(layer, ctx);
+}

@@ -1,0 +1,45 @@
+// Convolutional conditioner (W3): h = Conv(Cin→ch)(x); blocks × [h += Conv(ReLU(Conv(ReLU(h))))];
+// o = Conv(ch→Cout)(ReLU(h)); k×k, stride 1, zero "same" padding, bias; last conv optionally zero.
+// Tensors are NHWC.
+import * as tf from '@tensorflow/tfjs-core';
+import type { ParamStore } from './params.js';
+import type { Net } from './mlp.js';
+
+interface Conv { w: tf.Variable; b: tf.Variable }
+
+export class ResNet implements Net {
+  private readonly convs: Conv[] = [];
+
+  constructor(store: ParamStore, prefix: string, cin: number, cout: number,
+    readonly blocks: number, readonly channels: number, readonly kernel: number, zeroInitLast: boolean) {
+    const mk = (name: string, ci: number, co: number, zero = false): Conv => {
+      const fan = ci * kernel * kernel;
+      const init = zero ? 'zeros' : 'uniform-fan-in';
+      return {
+        w: store.create(`${prefix}.${name}.W`, [kernel, kernel, ci, co], init, { fanIn: fan }),
+        b: store.create(`${prefix}.${name}.b`, [co], init, { fanIn: fan }),
+      };
+    };
+    this.convs.push(mk('in', cin, channels));
+    for (let i = 0; i < blocks; i++) {
+      this.convs.push(mk(`block${i}.conv0`, channels, channels));
+      this.convs.push(mk(`block${i}.conv1`, channels, channels));
+    }
+    this.convs.push(mk('out', channels, cout, zeroInitLast));
+  }
+
+  private conv(x: tf.Tensor4D, c: Conv): tf.Tensor4D {
+    return tf.add(tf.conv2d(x, c.w as tf.Tensor4D, 1, 'same'), c.b);
+  }
+
+  apply(x: tf.Tensor): tf.Tensor {
+    return tf.tidy(() => {
+      let h = this.conv(x as tf.Tensor4D, this.convs[0]);
+      for (let i = 0; i < this.blocks; i++) {
+        const a = this.conv(tf.relu(h), this.convs[1 + 2 * i]);
+        h = tf.add(h, this.conv(tf.relu(a), this.convs[2 + 2 * i]));
+      }
+      return this.conv(tf.relu(h), this.convs[this.convs.length - 1]);
+    });
+  }
+}

@@ -1,0 +1,54 @@
+// The loss curve as a hand-written SVG: training loss per step (and held-out NLL where measured).
+
+export interface CurvePoint { step: number; loss?: number; test_nll?: number }
+
+const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;');
+
+function niceTicks(lo: number, hi: number, n = 5): number[] {
+  const span = hi - lo || 1;
+  const step0 = span / n;
+  const mag = 10 ** Math.floor(Math.log10(step0));
+  const step = [1, 2, 5, 10].map((m) => m * mag).find((s) => span / s <= n) ?? 10 * mag;
+  const out: number[] = [];
+  for (let v = Math.ceil(lo / step) * step; v <= hi + 1e-9 * span; v += step) out.push(Number(v.toPrecision(6)));
+  return out;
+}
+
+export function lossCurveSvg(points: CurvePoint[], title = 'training loss', unit = 'nats'): string {
+  const W = 640;
+  const H = 360;
+  const m = { l: 64, r: 16, t: 32, b: 40 };
+  const train = points.filter((p) => Number.isFinite(p.loss)).map((p) => [p.step, p.loss!] as const);
+  const test = points.filter((p) => Number.isFinite(p.test_nll)).map((p) => [p.step, p.test_nll!] as const);
+  const all = [...train, ...test];
+  const head = `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="12">\n<rect width="${W}" height="${H}" fill="white"/>\n<text x="${W / 2}" y="20" text-anchor="middle" font-size="14">${esc(title)}</text>\n`;
+  if (all.length === 0) return head + `<text x="${W / 2}" y="${H / 2}" text-anchor="middle">no data</text>\n</svg>\n`;
+  const s0 = Math.min(...all.map((p) => p[0]));
+  const s1 = Math.max(...all.map((p) => p[0]), s0 + 1);
+  // robust y range: ignore the first 2% of steps' spikes by clipping at the 98th percentile
+  const ys = all.map((p) => p[1]).sort((a, b) => a - b);
+  const y0 = ys[0]!;
+  const y1 = Math.max(ys[Math.floor(0.98 * (ys.length - 1))]!, y0 + 1e-6);
+  const X = (s: number) => m.l + ((s - s0) / (s1 - s0)) * (W - m.l - m.r);
+  const Y = (v: number) => m.t + (1 - (Math.min(v, y1) - y0) / (y1 - y0)) * (H - m.t - m.b);
+  const path = (pts: readonly (readonly [number, number])[]) =>
+    pts.map((p, i) => `${i ? 'L' : 'M'}${X(p[0]).toFixed(1)},${Y(p[1]).toFixed(1)}`).join('');
+  let svg = head;
+  svg += `<rect x="${m.l}" y="${m.t}" width="${W - m.l - m.r}" height="${H - m.t - m.b}" fill="none" stroke="#999"/>\n`;
+  for (const t of niceTicks(y0, y1)) {
+    svg += `<line x1="${m.l}" x2="${W - m.r}" y1="${Y(t).toFixed(1)}" y2="${Y(t).toFixed(1)}" stroke="#eee"/><text x="${m.l - 6}" y="${(Y(t) + 4).toFixed(1)}" text-anchor="end">${t}</text>\n`;
+  }
+  for (const t of niceTicks(s0, s1)) {
+    svg += `<text x="${X(t).toFixed(1)}" y="${H - m.b + 16}" text-anchor="middle">${t}</text>\n`;
+  }
+  svg += `<text x="${(m.l + W - m.r) / 2}" y="${H - 6}" text-anchor="middle">step</text>\n`;
+  svg += `<text x="14" y="${(m.t + H - m.b) / 2}" text-anchor="middle" transform="rotate(-90 14 ${(m.t + H - m.b) / 2})">${esc(unit)}</text>\n`;
+  if (train.length) svg += `<path d="${path(train)}" fill="none" stroke="#1f497d" stroke-width="1.2"/>\n`;
+  if (test.length) {
+    svg += `<path d="${path(test)}" fill="none" stroke="#d9541e" stroke-width="1.5"/>\n`;
+    for (const p of test) svg += `<circle cx="${X(p[0]).toFixed(1)}" cy="${Y(p[1]).toFixed(1)}" r="2.5" fill="#d9541e"/>\n`;
+  }
+  svg += `<text x="${W - m.r - 4}" y="${m.t + 16}" text-anchor="end" fill="#1f497d">train loss</text>\n`;
+  if (test.length) svg += `<text x="${W - m.r - 4}" y="${m.t + 32}" text-anchor="end" fill="#d9541e">held-out NLL</text>\n`;
+  return svg + '</svg>\n';
+}

@@ -1,0 +1,81 @@
+// Pictures of a trained model: the 2-D density beside the training data, sample grids for
+// images, and the loss curve from metrics.jsonl.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import type { Domain, FlowIR } from '../../compiler/ir/types.js';
+import type { Dataset } from '../data/dataset.js';
+import type { FlowModel } from '../model.js';
+import { boundsOf, densityPicture, gridPoints } from './density.js';
+import { imageGrid } from './grid.js';
+import { lossCurveSvg, type CurvePoint } from './loss-curve.js';
+
+/** log p on the rows of `pts` ([n, ...shape] flattened), in batches. */
+export function logProbRows(model: FlowModel, ir: FlowIR, pts: Float32Array, n: number, batch = 1024): Float32Array {
+  const d = pts.length / n;
+  const out = new Float32Array(n);
+  for (let s = 0; s < n; s += batch) {
+    const m = Math.min(batch, n - s);
+    const lp = tf.tidy(() => model.logProb(tf.tensor(pts.subarray(s * d, (s + m) * d), [m, ...ir.data.shape])));
+    out.set(lp.dataSync() as Float32Array, s);
+    lp.dispose();
+  }
+  return out;
+}
+
+export function valueRange(domain: Domain): [number, number] | undefined {
+  if (domain.kind === 'binary') return [0, 1];
+  if (domain.kind === 'discrete' || domain.kind === 'categorical') return [0, domain.K - 1];
+  return undefined;
+}
+
+export function samplesOf(model: FlowModel, n: number, opts: { temperature?: number; seed?: number } = {}): Float32Array {
+  const rng = model.rng?.getState();
+  try {
+    const t = model.sample(n, opts);
+    const x = Float32Array.from(t.dataSync() as Float32Array);
+    t.dispose();
+    return x;
+  } finally {
+    if (rng !== undefined) model.rng!.setState(rng);
+  }
+}
+
+export function writeLossCurve(runDir: string, title: string): string | undefined {
+  const file = join(runDir, 'metrics.jsonl');
+  if (!existsSync(file)) return undefined;
+  const points: CurvePoint[] = [];
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    if (!line.trim()) continue;
+    try {
+      points.push(JSON.parse(line) as CurvePoint);
+    } catch {
+      // a torn last line after a kill: skip it
+    }
+  }
+  const out = join(runDir, 'loss.svg');
+  writeFileSync(out, lossCurveSvg(points, title));
+  return out;
+}
+
+/** Writes density.png (2-D real data) or samples.png (images); returns the files written. */
+export function writeModelPictures(model: FlowModel, ir: FlowIR, train: Dataset, runDir: string): string[] {
+  const files: string[] = [];
+  const D = ir.data.shape.reduce((a, b) => a * b, 1);
+  if (ir.data.shape.length === 1 && D === 2 && ir.data.domain.kind === 'real' && ir.family !== 'energy') {
+    const G = 120;
+    const shown = train.x.subarray(0, Math.min(train.n, 4000) * 2);
+    const b = boundsOf(shown);
+    const lp = logProbRows(model, ir, gridPoints(b, G), G * G);
+    const file = join(runDir, 'density.png');
+    writeFileSync(file, densityPicture(lp, G, shown, b, 3));
+    files.push(file);
+  } else if (ir.data.shape.length === 3) {
+    const n = 16;
+    const x = samplesOf(model, n, { seed: 1 });
+    const file = join(runDir, 'samples.png');
+    writeFileSync(file, imageGrid(x, n, ir.data.shape, { range: valueRange(ir.data.domain), scale: 3 }));
+    files.push(file);
+  }
+  return files;
+}

@@ -1,0 +1,134 @@
+// One optimizer step for any FlowModel: loss = mean over the batch of model.loss(x) (or −logProb),
+// Adam written out (state is plain arrays, so checkpoints can save it): m ← β₁m + (1−β₁)g,
+// v ← β₂v + (1−β₂)g², θ ← θ − lr·m̂/(√v̂ + ε) with bias-corrected m̂, v̂; optional clipping of
+// the global gradient norm. Every computation runs inside tf.tidy.
+import * as tf from '@tensorflow/tfjs-core';
+import './gradients.js';
+import type { FlowModel } from './model.js';
+
+export interface AdamOptions {
+  lr: number;
+  beta1?: number;
+  beta2?: number;
+  eps?: number;
+  /** clip the global L2 norm of the gradient to this value */
+  clip?: number;
+}
+
+export interface AdamState {
+  step: number;
+  /** variable name → first / second moment */
+  m: Record<string, Float32Array>;
+  v: Record<string, Float32Array>;
+}
+
+export interface Trainer {
+  /** one step on batch x; returns the mean loss (nats per example) */
+  step(x: tf.Tensor): number;
+  getState(): AdamState;
+  setState(s: AdamState): void;
+  /** steps taken so far */
+  readonly steps: number;
+  dispose(): void;
+}
+
+function perExampleLoss(model: FlowModel, x: tf.Tensor): tf.Tensor1D {
+  return model.loss ? model.loss(x) : (tf.neg(model.logProb(x)) as tf.Tensor1D);
+}
+
+export function createTrainer(model: FlowModel, opts: AdamOptions): Trainer {
+  const lr = opts.lr, b1 = opts.beta1 ?? 0.9, b2 = opts.beta2 ?? 0.999, eps = opts.eps ?? 1e-8;
+  const vars = () => model.variables.filter((v) => v.trainable);
+  const m = new Map<string, tf.Variable>();
+  const v = new Map<string, tf.Variable>();
+  let t = 0;
+
+  const moments = (x: tf.Variable) => {
+    if (!m.has(x.name)) {
+      m.set(x.name, tf.variable(tf.zerosLike(x), false));
+      v.set(x.name, tf.variable(tf.zerosLike(x), false));
+    }
+    return [m.get(x.name)!, v.get(x.name)!] as const;
+  };
+
+  return {
+    get steps() { return t; },
+    step(x: tf.Tensor): number {
+      const init = (model as { initialize?: (x: tf.Tensor) => void }).initialize;
+      if (init) init.call(model, x);              // data-dependent init outside the gradient tape
+      const list = vars();
+      const lossT = tf.tidy(() => {
+        const { value, grads } = tf.variableGrads(() => tf.mean(perExampleLoss(model, x)) as tf.Scalar, list);
+        let scale: tf.Scalar | number = 1;
+        if (opts.clip !== undefined && opts.clip > 0) {
+          const sq = tf.addN(list.map((p) => tf.sum(tf.square(grads[p.name]))));
+          const norm = tf.sqrt(sq);
+          scale = tf.minimum(1, tf.div(opts.clip, tf.add(norm, 1e-12))) as tf.Scalar;
+        }
+        t += 1;
+        const c1 = 1 - Math.pow(b1, t), c2 = 1 - Math.pow(b2, t);
+        for (const p of list) {
+          const g0 = grads[p.name];
+          if (!g0) continue;
+          const g = scale === 1 ? g0 : tf.mul(g0, scale);
+          const [mv, vv] = moments(p);
+          const mNew = tf.add(tf.mul(mv, b1), tf.mul(g, 1 - b1));
+          const vNew = tf.add(tf.mul(vv, b2), tf.mul(tf.square(g), 1 - b2));
+          mv.assign(mNew);
+          vv.assign(vNew);
+          const upd = tf.div(tf.div(mNew, c1), tf.add(tf.sqrt(tf.div(vNew, c2)), eps));
+          p.assign(tf.sub(p, tf.mul(upd, lr)));
+        }
+        return value;
+      });
+      const out = lossT.dataSync()[0];
+      lossT.dispose();
+      return out;
+    },
+    getState(): AdamState {
+      const s: AdamState = { step: t, m: {}, v: {} };
+      for (const [k, x] of m) s.m[k] = Float32Array.from(x.dataSync() as Float32Array);
+      for (const [k, x] of v) s.v[k] = Float32Array.from(x.dataSync() as Float32Array);
+      return s;
+    },
+    setState(s: AdamState): void {
+      t = s.step;
+      const byName = new Map(vars().map((p) => [p.name, p]));
+      for (const [k, p] of byName) {
+        const [mv, vv] = moments(p);
+        const mm = s.m[k], vs = s.v[k];
+        tf.tidy(() => {
+          mv.assign(mm ? tf.tensor(mm, p.shape) : tf.zerosLike(p));
+          vv.assign(vs ? tf.tensor(vs, p.shape) : tf.zerosLike(p));
+        });
+      }
+    },
+    dispose(): void {
+      for (const x of [...m.values(), ...v.values()]) x.dispose();
+      m.clear();
+      v.clear();
+    },
+  };
+}
+
+/**
+ * Mean negative log-likelihood of x in nats per example, evaluated in batches; bits/dim for
+ * discrete data (binary, categorical, discrete(K)): nats / (D ln 2).
+ */
+export function evaluate(model: FlowModel, x: tf.Tensor, batch: number): { nats: number; bitsPerDim?: number } {
+  const n = x.shape[0];
+  let total = 0;
+  for (let s = 0; s < n; s += batch) {
+    const b = Math.min(batch, n - s);
+    const sum = tf.tidy(() => {
+      const xb = tf.slice(x, [s, ...x.shape.slice(1).map(() => 0)], [b, ...x.shape.slice(1)]);
+      return tf.sum(perExampleLoss(model, xb));
+    });
+    total += sum.dataSync()[0];
+    sum.dispose();
+  }
+  const nats = total / n;
+  const dom = model.ir.data.domain.kind;
+  const D = model.ir.data.shape.reduce((a, b) => a * b, 1);
+  return dom === 'real' ? { nats } : { nats, bitsPerDim: nats / (D * Math.LN2) };
+}

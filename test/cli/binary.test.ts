@@ -1,0 +1,106 @@
+// The real binary, spawned: SIGKILL during training leaves a loadable checkpoint; SIGINT saves and
+// exits; `flowc check` never loads TensorFlow.js.
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { fixture, tmp } from './helpers.js';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+const BIN = join(ROOT, 'bin', 'flowc.js');
+const env = { ...process.env, FLOWC_BACKEND: 'cpu', NO_COLOR: '1' };
+
+function newestMtime(dir: string): number {
+  let t = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) t = Math.max(t, newestMtime(p));
+    else if (e.name.endsWith('.ts')) t = Math.max(t, statSync(p).mtimeMs);
+  }
+  return t;
+}
+
+beforeAll(() => {
+  // the launcher runs dist/: rebuild it when a source is newer (npm ci builds it through `prepare`)
+  const built = join(ROOT, 'dist', 'cli', 'main.js');
+  const stale = !existsSync(built) || ['cli', 'runtime', 'compiler', 'grammar'].some((d) => newestMtime(join(ROOT, d)) > statSync(built).mtimeMs);
+  if (stale) spawnSync('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: ROOT, stdio: 'ignore' });
+}, 120_000);
+
+const waitFor = async (cond: () => boolean, ms: number) => {
+  const t0 = Date.now();
+  while (!cond()) {
+    if (Date.now() - t0 > ms) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+};
+
+function startTraining(dir: string) {
+  const child = spawn(process.execPath, [BIN, 'train', fixture('flow2d.flow'), '--out', dir, '--steps', '1000000', '--checkpoint-every', '3', '--eval-every', '1000000', '--no-pictures'], { env, cwd: ROOT });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (d) => (out += d));
+  child.stderr.on('data', (d) => (err += d));
+  const exit = new Promise<number | null>((r) => child.on('exit', (code, sig) => r(code ?? (sig ? -1 : null))));
+  return { child, exit, get out() { return out; }, get err() { return err; } };
+}
+
+describe('the flowc binary', () => {
+  it('SIGKILL during training leaves a loadable checkpoint', async () => {
+    const dir = tmp('kill');
+    const run = startTraining(dir);
+    await waitFor(() => existsSync(join(dir, 'checkpoint.prev.ckpt')), 30_000);
+    await new Promise((r) => setTimeout(r, 300));
+    run.child.kill('SIGKILL');
+    await run.exit;
+    const r = spawnSync(process.execPath, [BIN, 'sample', dir, '-n', '3', '-o', join(dir, 's.csv')], { env, encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+  });
+
+  it('SIGINT saves a checkpoint and exits cleanly; --resume continues from it', async () => {
+    const dir = tmp('int');
+    const run = startTraining(dir);
+    await waitFor(() => existsSync(join(dir, 'checkpoint.prev.ckpt')), 30_000);
+    run.child.kill('SIGINT');
+    const code = await run.exit;
+    expect(code).toBe(130);
+    expect(run.err).toMatch(/checkpoint saved\. Continue with: flowc train .* --resume/);
+    const m = /stopped at step (\d+)/.exec(run.err);
+    expect(m).not.toBeNull();
+    const step = Number(m![1]);
+    const res = spawnSync(process.execPath, [BIN, 'train', fixture('flow2d.flow'), '--out', dir, '--resume', '--steps', String(step + 2), '--no-pictures'], { env, encoding: 'utf8' });
+    expect(res.status).toBe(0);
+    expect(res.stdout).toContain(`resuming at step ${step}`);
+  });
+
+  it('check does not load TensorFlow.js, and starts fast', () => {
+    const specs = readdirSync(join(ROOT, 'specs')).filter((f) => f.endsWith('.flow')).map((f) => join('specs', f));
+    const probe = `
+      const { runCli } = await import(${JSON.stringify(join(ROOT, 'dist', 'cli', 'program.js'))});
+      const code = await runCli(${JSON.stringify(['check', ...specs])}, { out() {}, err() {}, isTTY: false, color: false });
+      console.log(JSON.stringify({ code, tf: globalThis._tfengine !== undefined }));`;
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', probe], { cwd: ROOT, env, encoding: 'utf8' });
+    const res = JSON.parse(r.stdout.trim().split('\n').pop()!) as { code: number; tf: boolean };
+    expect(res.tf).toBe(false);
+    // the same probe after loading the runtime sees the engine (so the probe can fail)
+    const r2 = spawnSync(process.execPath, ['--input-type=module', '-e', `await import('@tensorflow/tfjs-core'); console.log(globalThis._tfengine !== undefined)`], { cwd: ROOT, encoding: 'utf8' });
+    expect(r2.stdout.trim()).toBe('true');
+    const t0 = Date.now();
+    const c = spawnSync(process.execPath, [BIN, 'check', ...specs], { cwd: ROOT, env, encoding: 'utf8' });
+    const ms = Date.now() - t0;
+    expect(c.status).toBe(res.code);
+    expect(c.stderr).toMatch(/checked \d+ files/);
+    expect(ms).toBeLessThan(10_000);
+    console.log(`flowc check on ${specs.length} specs (${relative(ROOT, join(ROOT, 'specs'))}): ${ms} ms cold`);
+  });
+
+  it('user errors print one line and exit non-zero (no stack trace)', () => {
+    const r = spawnSync(process.execPath, [BIN, 'eval', join(tmp('x'), 'missing-run'), '--data', 'toy:moons'], { env, encoding: 'utf8' });
+    expect(r.status).toBe(1);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/^flowc: error: /);
+    const v = execFileSync(process.execPath, [BIN, '--version'], { encoding: 'utf8' });
+    expect(v.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+});
