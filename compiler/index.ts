@@ -22,6 +22,7 @@ export type { JsonDiagnostic, RenderOptions } from './diagnostics/render.js';
 export { CATALOGUE, lookupCode } from './diagnostics/catalogue.js';
 export { lowerModel } from './lower.js';
 export { validateFlowIR } from './ir/schema.js';
+export { printCheckedModel } from './check/print.js';
 
 export interface CheckResult { file: FileNode | undefined; models: CheckedModel[]; diagnostics: Diagnostic[] }
 export interface CompileResult { ir: FlowIR | undefined; diagnostics: Diagnostic[] }

@@ -7,6 +7,7 @@ import { conditionalParamSpecs, conditionalOf, conditionalFlops, countParams, li
 import type { ParamSpec } from './registry/types.js';
 import { resolveOrder } from './check/orders.js';
 import { lineIndex } from './diagnostics/lines.js';
+import { estimateSize } from './proofs/size.js';
 import {
   connectivityOf, levelsOf, lowerConditional, madeMasks, lowerLikelihood, lowerNet, lowerPrior, lowerTrain, plainArgs,
 } from './lower-parts.js';
@@ -152,6 +153,7 @@ export function lowerModel(model: CheckedModel, opts: LowerOptions = {}): FlowIR
     }
     if (post) ir.posterior = { amortized, flow: postLayers };
   }
-  ir.totals = { params: acc.params, flops: acc.flops, activationBytes: 4 * (acc.activations + D) };
+  // activation memory per example: the size proof's estimate (layer outputs and conditioner features)
+  ir.totals = { params: acc.params, flops: acc.flops, activationBytes: estimateSize(model).activationBytes || 4 * (acc.activations + D) };
   return ir;
 }

@@ -15,9 +15,21 @@ const isToken = (x: IToken | CstNode): x is IToken => (x as IToken).image !== un
 const real = (t: IToken | undefined): t is IToken =>
   t !== undefined && !t.isInsertedInRecovery && Number.isFinite(t.startOffset);
 
-/** [start, end) of the real tokens under a CST node or children object; undefined when none */
+/** the memo of rangeOf, kept on the CST children object under a symbol (invisible to Object.values) */
+const RANGE = Symbol('range');
+type Memo = Children & { [RANGE]?: [number, number] | null };
+
+/** [start, end) of the real tokens under a CST node or children object; undefined when none (memoized) */
 function rangeOf(x: CstNode | Children): [number, number] | undefined {
-  const children: Children = 'children' in x && 'name' in x ? (x as CstNode).children as Children : (x as Children);
+  const children = ('children' in x && 'name' in x ? (x as CstNode).children : x) as Memo;
+  const memo = children[RANGE];
+  if (memo !== undefined) return memo ?? undefined;
+  const r = computeRange(children);
+  children[RANGE] = r ?? null;
+  return r;
+}
+
+function computeRange(children: Children): [number, number] | undefined {
   let lo = Infinity;
   let hi = -Infinity;
   for (const list of Object.values(children)) {
@@ -103,6 +115,26 @@ export class CstToAst extends BaseVisitor implements K.ICstNodeVisitor<void, unk
     }
   }
 
+  /** what follows offset `end` (local), skipping blanks and comments: for "found ..." in messages */
+  private foundAfter(end: number): { span: A.Span; found: string } {
+    const rest = this.text.slice(end);
+    const skip = /^(?:\s+|\/\/[^\n]*|\/\*[\s\S]*?\*\/)*/.exec(rest)?.[0].length ?? 0;
+    const at = end + skip;
+    if (at >= this.text.length) return { span: this.span(end, end), found: 'end of file' };
+    const word = firstWord(this.text.slice(at));
+    return { span: this.span(at, at + word.length), found: describeToken(word) };
+  }
+  /** FC123 when a block's '{' is missing; returns the body or undefined */
+  private requireBlock(block: CstNode | undefined, owner: string, ctx: Children): A.LayerStmt[] | undefined {
+    if (block) return this.sub<A.LayerStmt[]>(block);
+    const r = rangeOf(ctx);
+    if (r) {
+      const { span, found } = this.foundAfter(r[1]);
+      this.diagnostics.push(makeDiagnostic(C.ExpectedBlock, span, { owner, found }));
+    }
+    return undefined;
+  }
+
   // ---------- top level ----------
   file(ctx: K.FileCstChildren): A.TopLevel[] {
     const out: A.TopLevel[] = [];
@@ -174,7 +206,7 @@ export class CstToAst extends BaseVisitor implements K.ICstNodeVisitor<void, unk
     return { kind: kw.image as A.SlotDecl['kind'], value, span };
   }
   flowBlock(ctx: K.FlowBlockCstChildren): A.FlowBlock | undefined {
-    const body = this.sub<A.LayerStmt[]>(first(ctx.block));
+    const body = this.requireBlock(first(ctx.block), "'flow'", ctx as Children);
     const span = this.spanOf(ctx as Children);
     if (!body || !span) return undefined;
     return { kind: 'flow', args: this.sub<A.Arg[]>(first(ctx.argList)) ?? [], body, span };
@@ -213,7 +245,7 @@ export class CstToAst extends BaseVisitor implements K.ICstNodeVisitor<void, unk
     const num = first(ctx.NumberLiteral);
     const nm = first(ctx.Identifier);
     const count: A.Expr | undefined = real(num) ? this.number(num) : real(nm) ? { kind: 'ident', name: nm.image, span: this.tokSpan(nm) } : undefined;
-    const body = this.sub<A.LayerStmt[]>(first(ctx.block));
+    const body = this.requireBlock(first(ctx.block), "'repeat'", ctx as Children);
     const span = this.spanOf(ctx as Children);
     const kw = first(ctx.Repeat);
     if (!count && real(kw)) {
@@ -224,7 +256,7 @@ export class CstToAst extends BaseVisitor implements K.ICstNodeVisitor<void, unk
     return count && body && span ? { kind: 'repeat', count, body, span } : undefined;
   }
   levelStmt(ctx: K.LevelStmtCstChildren): A.LevelStmt | undefined {
-    const body = this.sub<A.LayerStmt[]>(first(ctx.block));
+    const body = this.requireBlock(first(ctx.block), "'level'", ctx as Children);
     const span = this.spanOf(ctx as Children);
     if (!body || !span) return undefined;
     return { kind: 'level', args: this.sub<A.Arg[]>(first(ctx.argList)) ?? [], body, span };

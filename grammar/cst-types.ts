@@ -133,7 +133,7 @@ export interface FlowBlockCstNode extends CstNode {
 export type FlowBlockCstChildren = {
   Flow: IToken[];
   argList?: ArgListCstNode[];
-  block: BlockCstNode[];
+  block?: BlockCstNode[];
 };
 
 export interface PosteriorDeclCstNode extends CstNode {
@@ -184,7 +184,7 @@ export type RepeatStmtCstChildren = {
   Repeat: IToken[];
   NumberLiteral?: IToken[];
   Identifier?: IToken[];
-  block: BlockCstNode[];
+  block?: BlockCstNode[];
 };
 
 export interface LevelStmtCstNode extends CstNode {
@@ -195,7 +195,7 @@ export interface LevelStmtCstNode extends CstNode {
 export type LevelStmtCstChildren = {
   Level: IToken[];
   argList?: ArgListCstNode[];
-  block: BlockCstNode[];
+  block?: BlockCstNode[];
 };
 
 export interface CallCstNode extends CstNode {

@@ -66,6 +66,14 @@ function commentTexts(src: string, comments: readonly Comment[]): string[] {
 
 interface Item { span: Span; lines(indent: string): string[] }
 
+/** a single layer, each nested block again holding a single layer: printable as `a { b { c } }` */
+function singleChain(body: LayerStmt[]): boolean {
+  if (body.length !== 1) return false;
+  const s = body[0]!;
+  if (s.kind === 'call') return s.body === undefined || singleChain(s.body);
+  return singleChain(s.body);
+}
+
 class Printer {
   private readonly comments: Comment[];
   private readonly used: boolean[];
@@ -216,7 +224,7 @@ class Printer {
       case 'repeat':
         return {
           span: s.span,
-          lines: (ind) => this.braced(ind, `repeat ${this.inline(s.count)}`, s.count.span.end, s.span, s.body.map((b) => this.layer(b))),
+          lines: (ind) => this.braced(ind, `repeat ${this.inline(s.count)}`, s.count.span.end, s.span, s.body.map((b) => this.layer(b)), s.body),
         };
       case 'level':
         return { span: s.span, lines: (ind) => this.headed(ind, 'level', s.args, s.span.start + 'level'.length, s.span, s.body) };
@@ -241,17 +249,25 @@ class Printer {
       extra = list.slice(1);
       after = close < 0 ? args[args.length - 1]!.span.end : close + 1;
     }
-    const lines = this.braced(ind, header, after, span, body.map((b) => this.layer(b)));
+    const lines = this.braced(ind, header, after, span, body.map((b) => this.layer(b)), body);
     if (!extra.length) return lines;
     // a broken argument list: its last line (`)`) carries the block's opening brace
     return [lines[0]!.slice(0, ind.length + header.length), ...extra.slice(0, -1), extra[extra.length - 1] + lines[0]!.slice(ind.length + header.length), ...lines.slice(1)];
   }
 
-  /** `header {` items `}` (or `header {}` when empty); the block is found after `after` */
-  private braced(ind: string, header: string, after: number, span: Span, items: Item[]): string[] {
+  /**
+   * `header {` items `}` (or `header {}` when empty); the block is found after `after`. A layer
+   * block (`layers` given) written on one line that holds a single layer, itself a bare call or
+   * such a block (`repeat 16 { planar }`), stays on one line when it fits.
+   */
+  private braced(ind: string, header: string, after: number, span: Span, items: Item[], layers?: LayerStmt[]): string[] {
     const brace = this.find(after, '{', span.end);
     const start = brace < 0 ? after : brace + 1;
     if (!items.length && !this.hasComments(start, span.end)) return [`${ind}${header} {}`];
+    if (layers && brace >= 0 && singleChain(layers) && !/[\r\n]/.test(this.src.slice(brace, span.end)) && !this.hasComments(start, span.end)) {
+      const one = `${ind}${header} { ${this.layerInline(layers[0]!)} }`;
+      if (one.length <= this.width) return [one];
+    }
     const open = this.openerComments(`${ind}${header} {`, start, items[0]?.span.start ?? span.end, span.start);
     return [open, ...this.items(items, start, span.end, ind + INDENT), `${ind}}`];
   }
@@ -280,7 +296,9 @@ class Printer {
     const brace = this.find(span.start + 'train'.length, '{', span.end);
     const start = brace < 0 ? span.start : brace + 1;
     if (!entries.length && !this.hasComments(start, span.end)) return [`${ind}train {}`];
-    if (!this.hasComments(start, span.end)) {
+    // one line unless the author broke it after '{' (as prettier treats object literals), it holds comments, or it is too long
+    const broken = entries.length > 0 && /[\r\n]/.test(this.src.slice(start, entries[0]!.span.start));
+    if (!broken && !this.hasComments(start, span.end)) {
       const one = `${ind}train { ${entries.map((a) => this.argInline(a)).join(', ')} }`;
       if (one.length <= this.width) return [one];
     }
@@ -338,7 +356,7 @@ class Printer {
       after = close < 0 ? lastEnd : close + 1;
     }
     if (c.body === undefined) return extra.length ? [ind + header, ...extra] : [ind + header];
-    const lines = this.braced(ind, header, after, c.span, c.body.map((b) => this.layer(b)));
+    const lines = this.braced(ind, header, after, c.span, c.body.map((b) => this.layer(b)), c.body);
     if (!extra.length) return lines;
     return [ind + header, ...extra.slice(0, -1), extra[extra.length - 1] + lines[0]!.slice(ind.length + header.length), ...lines.slice(1)];
   }

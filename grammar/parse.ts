@@ -15,20 +15,42 @@ import * as T from './tokens.js';
 
 /** start indices of the top-level chunks */
 function chunkStarts(tokens: IToken[]): number[] {
-  const starts = [0];
+  const out = [0];
   let depth = 0;
   for (let i = 0; i < tokens.length; i++) {
     const tt = tokens[i].tokenType;
     if (tt === T.LCurly) depth++;
     else if (tt === T.RCurly) depth = Math.max(0, depth - 1);
+    // a keyword starts a declaration when a name (or, nameless, its '{' / '=') follows;
+    // `f(model)` or `train { let: 1 }` use the word as a name
     const next = tokens[i + 1]?.tokenType;
-    const keywordUse = next !== T.Colon && next !== T.Equals;
-    if (i > 0 && keywordUse && (tt === T.Model || tt === T.Let || (tt === T.Mask && depth === 0))) {
-      starts.push(i);
+    const named = next !== undefined && (next === T.Identifier || T.KEYWORDS.includes(next));
+    const starts = (tt === T.Model && (named || next === T.LCurly))
+      || (tt === T.Let && (named || next === T.Equals))
+      || (tt === T.Mask && depth === 0 && (named || next === T.Equals));
+    if (i > 0 && starts) {
+      out.push(i);
       depth = 0;
     }
   }
-  return starts;
+  return out;
+}
+
+/** deeper nesting than this is refused up front (the recursive-descent parser would overflow the stack) */
+export const MAX_NESTING = 200;
+
+/** the first token nested deeper than MAX_NESTING, if any */
+function tooDeep(tokens: IToken[]): IToken | undefined {
+  let depth = 0;
+  let bangs = 0;
+  for (const t of tokens) {
+    const tt = t.tokenType;
+    if (tt === T.LParen || tt === T.LBracket || tt === T.LCurly) depth++;
+    else if (tt === T.RParen || tt === T.RBracket || tt === T.RCurly) depth = Math.max(0, depth - 1);
+    bangs = tt === T.Bang ? bangs + 1 : 0;
+    if (depth + bangs > MAX_NESTING) return t;
+  }
+  return undefined;
 }
 
 function emptyFile(text: string, file: string): FileNode {
@@ -59,7 +81,13 @@ function parseUnsafe(text: string, file: string): Result<FileNode> {
   for (let c = 0; c < starts.length; c++) {
     const end = c + 1 < starts.length ? starts[c + 1] : tokens.length;
     if (end <= starts[c]) continue;
-    parser.input = tokens.slice(starts[c], end);
+    const chunk = tokens.slice(starts[c], end);
+    const deep = tooDeep(chunk);
+    if (deep) {
+      diagnostics.push(makeDiagnostic(C.TooDeep, { file, start: deep.startOffset, end: deep.startOffset + deep.image.length }, { limit: MAX_NESTING }));
+      continue;
+    }
+    parser.input = chunk;
     const cst = parser.file();
     for (const e of parser.errors) {
       // a chunk's end is not the file's end: report what really follows
@@ -77,12 +105,12 @@ function parseUnsafe(text: string, file: string): Result<FileNode> {
   };
 }
 
-/** one diagnostic per position and code, in source order */
+/** one diagnostic per position (the first reported: lexer, then parser, then tree checks), in source order */
 function dedupe(ds: Diagnostic[]): Diagnostic[] {
   const seen = new Set<string>();
   const out: Diagnostic[] = [];
   for (const d of [...ds].sort((a, b) => a.span.start - b.span.start)) {
-    const key = `${d.span.start}:${d.code}`;
+    const key = `${d.span.start}`;
     if (seen.has(key)) continue;
     seen.add(key);
     out.push(d);

@@ -129,7 +129,9 @@ export class FlowParser extends CstParser {
   public flowBlock = this.RULE('flowBlock', () => {
     this.CONSUME(T.Flow);
     this.OPTION(() => this.SUBRULE(this.argList));
-    this.SUBRULE(this.block);
+    // blocks of flow/repeat/level are optional in the grammar so that a missing '{ ... }' does not
+    // eat the enclosing '}'; cst-to-ast reports it (FC123)
+    this.OPTION2(() => this.SUBRULE(this.block));
   });
 
   public posteriorDecl = this.RULE('posteriorDecl', () => {
@@ -172,13 +174,13 @@ export class FlowParser extends CstParser {
       { ALT: () => this.CONSUME(T.NumberLiteral) },
       { ALT: () => this.CONSUME(T.Identifier) },
     ]));
-    this.SUBRULE(this.block);
+    this.OPTION2(() => this.SUBRULE(this.block));
   });
 
   public levelStmt = this.RULE('levelStmt', () => {
     this.CONSUME(T.Level);
     this.OPTION(() => this.SUBRULE(this.argList));
-    this.SUBRULE(this.block);
+    this.OPTION2(() => this.SUBRULE(this.block));
   });
 
   /** a call in statement or slot position: `squeeze`, `coupling(...)`, `pixelcnn { ... }` */

@@ -111,6 +111,11 @@ export const ExpectedEquals = def<{ what: string; found: string }>({
   message: (p) => `expected '=' ${p.what}, found ${p.found}`,
   hint: () => 'write `let name = value` or `mask name = value`',
 });
+export const TooDeep = def<{ limit: number }>({
+  code: 'FC126', severity: 'error', title: 'nesting too deep',
+  message: (p) => `brackets, braces or '!' are nested more than ${p.limit} levels deep here`,
+  hint: () => 'no model needs this much nesting; is a closing bracket missing?',
+});
 export const InternalParserError = def<{ detail: string }>({
   code: 'FC149', severity: 'error', title: 'internal parser error',
   message: (p) => `the parser failed unexpectedly: ${p.detail}`,
@@ -188,7 +193,7 @@ export const SYNTAX_CODES: readonly DiagnosticDef[] = [
   UnexpectedCharacter, UnterminatedBlockComment, UnterminatedString, BadNumber,
   UnexpectedToken, MissingCloseBrace, MissingCloseParen, MissingCloseBracket, ExpectedTopLevel,
   ExpectedModelStatement, ExpectedLayer, ExpectedValue, ExpectedName, ExpectedType, SameLineStatements,
-  UnexpectedEnd, RepeatCount, ExpectedBlock, ExpectedColon, ExpectedEquals, InternalParserError,
+  UnexpectedEnd, RepeatCount, ExpectedBlock, ExpectedColon, ExpectedEquals, TooDeep, InternalParserError,
   YamlSyntax, YamlUnknownKey, YamlUnknownKind, YamlMissingKey, YamlBadValue, YamlWrongType, YamlOutOfRange,
   YamlBadType, YamlSchema, YamlNotMapping, YamlUnsupported, YamlBadExpression, YamlWarning,
 ];

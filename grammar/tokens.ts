@@ -86,7 +86,7 @@ export const ALL_TOKENS: readonly TokenType[] = [
 export function describeTokenType(t: TokenType): string {
   if (KEYWORDS.includes(t) || t === True || t === False) return `'${t.name.toLowerCase()}'`;
   switch (t) {
-    case Name: case Identifier: return 'a name';
+    case Name: case Identifier: case StatementKeyword: return 'a name';
     case NumberLiteral: return 'a number';
     case StringLiteral: case UnterminatedString: return 'a string';
     default: return typeof t.LABEL === 'string' ? t.LABEL : t.name;

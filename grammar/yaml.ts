@@ -4,8 +4,8 @@
 // report each schema error at its YAML node, then map nodes to the AST (grammar/yaml-map.ts).
 // Never throws.
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import { isMap, isScalar, parseDocument, type Document, type Node, type Pair } from 'yaml';
-import type { FileNode, Span } from './ast.js';
+import { isMap, isScalar, parseDocument, Parser, type Document, type Node, type Pair } from 'yaml';
+import type { Comment, FileNode, Span } from './ast.js';
 import { makeDiagnostic, type Diagnostic, type Result } from './diagnostic.js';
 import * as C from './syntax-codes.js';
 import { YamlToAst } from './yaml-map.js';
@@ -57,11 +57,28 @@ function parseUnsafe(text: string, file: string, schema: object): Result<FileNod
   if (!validate(data ?? {})) schemaErrors.push(...mapSchemaErrors(validate.errors ?? [], doc, at));
 
   const mapper = new YamlToAst(text, file);
-  const value = mapper.file(doc);
+  const value = { ...mapper.file(doc), comments: yamlComments(text, file) };
   // the schema's errors explain a malformed file better than the mapping's own; use them when present
   diagnostics.push(...(schemaErrors.length ? schemaErrors : mapper.diagnostics));
   diagnostics.sort((a, b) => a.span.start - b.span.start);
   return { value, diagnostics };
+}
+
+/** the `#` comments of a YAML text, in source order (from the yaml package's CST) */
+function yamlComments(text: string, file: string): Comment[] {
+  const out: Comment[] = [];
+  const walk = (x: unknown): void => {
+    if (Array.isArray(x)) { x.forEach(walk); return; }
+    if (!x || typeof x !== 'object') return;
+    const t = x as { type?: string; offset?: number; source?: string };
+    if (t.type === 'comment' && typeof t.offset === 'number' && typeof t.source === 'string') {
+      out.push({ text: t.source, span: { file, start: t.offset, end: t.offset + t.source.length } });
+      return;
+    }
+    for (const v of Object.values(x)) walk(v);
+  };
+  for (const token of new Parser().parse(text)) walk(token);
+  return out.sort((a, b) => a.span.start - b.span.start);
 }
 
 const firstLine = (s: string): string => s.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');

@@ -6,6 +6,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { registerWasmSubstitutes } from './kernels/index.js';
+import './kernels/perf-index.js'; // wasm speed substitutes (bench workloads); FLOWC_PERF=0 disables
 
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
 

@@ -186,7 +186,7 @@ export async function trainLoop(o: TrainOptions): Promise<TrainResult> {
     const bpd = discrete ? loss / (D * Math.LN2) : undefined;
     const line: Record<string, unknown> = { step, loss, examples_per_sec: Math.round(eps), time: Number(secs.toFixed(3)) };
     if (bpd !== undefined) line.bits_per_dim = bpd;
-    if (step % c.evalEvery === 0 || step === c.steps) {
+    if (c.evalRows > 0 && (step % c.evalEvery === 0 || step === c.steps)) {
       test = evaluateOn(model, ir, data.test, c.evalRows, Math.max(c.batch, 256));
       line.test_nll = test.nats;
       if (test.bitsPerDim !== undefined) line.test_bits_per_dim = test.bitsPerDim;

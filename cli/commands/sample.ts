@@ -11,20 +11,21 @@ export async function runSample(io: CliIO, run: string, o: { n: number; out: str
   const { model, ir, backend } = await openRun(io, run);
   const shape = ir.data.shape;
   const D = shape.reduce((a, b) => a * b, 1);
-  if (ext === 'png' && shape.length !== 3 && D !== 2) {
+  const { samplesOf, valueRange, pictureShape } = await import('../../runtime/pictures/model-pictures.js');
+  const imageShape = pictureShape(ir);
+  if (ext === 'png' && !imageShape && D !== 2) {
     model.dispose();
-    throw new UserError(`a .png needs image data [C, H, W] or 2-D points; ${ir.model} has data of shape [${shape.join(', ')}]: use .npy or .csv`);
+    throw new UserError(`a .png needs image data [C, H, W], square discrete vectors or 2-D points; ${ir.model} has data of shape [${shape.join(', ')}]: use .npy or .csv`);
   }
-  const { samplesOf, valueRange } = await import('../../runtime/pictures/model-pictures.js');
   const t0 = Date.now();
   const x = samplesOf(model, o.n, { temperature: o.temperature, seed: o.seed });
   model.dispose();
   let bytes: Uint8Array | string;
   if (ext === 'npy') bytes = encodeNpy(x, [o.n, ...shape]);
   else if (ext === 'csv') bytes = formatCsv(x, o.n);
-  else if (shape.length === 3) {
+  else if (imageShape) {
     const { imageGrid } = await import('../../runtime/pictures/grid.js');
-    bytes = imageGrid(x, o.n, shape, { range: valueRange(ir.data.domain), scale: 3 });
+    bytes = imageGrid(x, o.n, imageShape, { range: valueRange(ir.data.domain), scale: 3 });
   } else {
     const { scatterPicture } = await import('../../runtime/pictures/density.js');
     bytes = scatterPicture(x);

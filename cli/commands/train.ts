@@ -3,7 +3,7 @@
 import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import type { FlowIR } from '../../compiler/ir/types.js';
-import { checkData, declText, describeSource, loadRows, loadSplit, splitRows, parseSource, sourceFromSpec, type SourceSpec } from '../../runtime/data/index.js';
+import { checkData, declText, describeSource, loadRows, loadSplit, splitRows, parseSource, prod, sourceFromSpec, type DataSplit, type Dataset, type SourceSpec } from '../../runtime/data/index.js';
 import type { TrainConfig } from '../../runtime/trainer.js';
 import { UserError, type CliIO } from '../io.js';
 import { formatDuration, plainProgress, ttyProgress } from '../progress.js';
@@ -56,10 +56,8 @@ const stamp = () => new Date().toISOString().replace(/[-:]/g, '').replace('T', '
 
 export async function runTrain(io: CliIO, specPath: string, f: TrainFlags): Promise<number> {
   let ir = await compileSpec(io, specPath, f.model);
-  if (ir.family === 'energy' && !f.data) {
-    // energy models fit a target density with no data; the trainer needs data batches
-    throw new UserError(`model ${ir.model} fits an energy target; training energy models from the CLI is not supported yet`);
-  }
+  const energy = ir.family === 'energy';
+  if (energy && f.data) throw new UserError(`model ${ir.model} fits the energy target ${ir.target?.name ?? ''} and takes no --data`);
 
   // run directory and (for --resume) its checkpoint, before anything heavy
   let runDir = f.out;
@@ -90,7 +88,8 @@ export async function runTrain(io: CliIO, specPath: string, f: TrainFlags): Prom
 
   // data: flag, then the checkpoint's, then the spec's, then a default for the declared shape
   let source: SourceSpec | undefined;
-  if (f.data) source = parseSource(f.data);
+  if (energy) source = { kind: 'toy', name: 'moons', opts: {} }; // unused
+  else if (f.data) source = parseSource(f.data);
   else if (prevSource) source = parseSource(prevSource);
   else if (ir.train.data) source = fromSpec(ir.train.data, specPath);
   else source = defaultSource(ir);
@@ -98,8 +97,13 @@ export async function runTrain(io: CliIO, specPath: string, f: TrainFlags): Prom
     throw new UserError(`no training data for ${declText(ir.data)}: pass --data SRC or write train { data: ... } in the spec (see flowc train --help)`);
   }
   const seed = f.seed ?? prevCfg?.seed ?? ir.train.seed ?? 0;
-  let data;
-  if (source.kind === 'file') {
+  let data: DataSplit;
+  if (energy) {
+    // a reverse-KL fit draws fresh base samples each step: the batches only carry the batch size
+    const B = f.batch ?? prevCfg?.batch ?? ir.train.batch ?? 64;
+    const zeros: Dataset = { name: `energy ${ir.target?.name ?? ''} (fresh base samples every step)`, n: B, shape: ir.data.shape, x: new Float32Array(B * prod(ir.data.shape)) };
+    data = { train: zeros, test: zeros };
+  } else if (source.kind === 'file') {
     // check the whole file first, so that messages name rows in the file's own order
     const all = loadRows(source);
     checkData(all, ir.data);
@@ -127,7 +131,7 @@ export async function runTrain(io: CliIO, specPath: string, f: TrainFlags): Prom
     seed,
     evalEvery: f.evalEvery ?? ir.train.evalEvery ?? Math.max(1, Math.round(steps / 10)),
     checkpointEvery: f.checkpointEvery ?? ir.train.checkpointEvery ?? Math.max(1, Math.min(500, Math.round(steps / 10))),
-    evalRows: 2000,
+    evalRows: energy ? 0 : 2000,
   };
   if (resume && resume.step >= steps) {
     throw new UserError(`--resume: ${runDir} is already at step ${resume.step} of ${steps}; pass a larger --steps`);
@@ -150,7 +154,7 @@ export async function runTrain(io: CliIO, specPath: string, f: TrainFlags): Prom
       throw e;
     }
   }
-  const srcText = describeSource(source);
+  const srcText = energy ? `energy:${ir.target?.name ?? ''}` : describeSource(source);
   const params = model.variables.reduce((a, v) => a + v.size, 0);
   if (!resume) {
     writeFileSync(join(runDir, 'model.ir.json'), JSON.stringify(ir, null, 2) + '\n');

@@ -68,7 +68,7 @@ const REQUIRED: Record<Family, [keyof Decls, string][]> = {
 const UNUSED: Record<Family, (keyof Decls)[]> = {
   flow: ['likelihood', 'encoder', 'decoder'],
   autoregressive: ['prior', 'flow', 'latent', 'encoder', 'decoder', 'posterior'],
-  vae: ['conditional'],
+  vae: ['conditional', 'flow'],
   energy: ['data', 'likelihood', 'conditional', 'encoder', 'decoder', 'posterior', 'order'],
 };
 

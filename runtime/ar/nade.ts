@@ -27,9 +27,11 @@ export function buildNade(ir: NadeIR, ctx: BuildContext): ArConditional {
     return tf.tidy(() => {
       const n = x.shape[0];
       const xo = tf.gather(encode(x, domain), order, 1); // [N, D] in order positions
-      const Wo = tf.gather(W, order, 0); // [D, H]
-      const contrib = tf.mul(tf.expandDims(xo, 2), tf.expandDims(Wo, 0)); // [N, D, H]
-      const A = tf.add(tf.cumsum(contrib, 1, true), c); // exclusive: only x_<t
+      const WoT = tf.transpose(tf.gather(W, order, 0)); // [H, D]
+      const contrib = tf.mul(tf.expandDims(xo, 1), tf.expandDims(WoT, 0)); // [N, H, D]
+      // exclusive: position t sums x_<t only. (Cumsum runs on the last axis: tfjs 4.22's
+      // gradient of a cumsum on an inner axis returns a wrongly transposed shape.)
+      const A = tf.add(tf.transpose(tf.cumsum(contrib, 2, true), [0, 2, 1]), c); // [N, D, H]
       const h = tf.transpose(tf.sigmoid(A), [1, 0, 2]) as tf.Tensor3D; // [D, N, H]
       const Vo = tf.gather(V, order, 0) as tf.Tensor3D; // [D, H, P]
       const out = tf.add(tf.matMul(h, Vo), tf.expandDims(tf.gather(b, order, 0), 1)); // [D, N, P]

@@ -22,7 +22,8 @@ export function checkData(ds: Dataset, v: VarIR): void {
     const what = ds.shape.length === 1 ? `${d} column${d === 1 ? '' : 's'}` : `examples of shape [${ds.shape.join(', ')}]`;
     throw new DataError(`${ds.name}: data has ${what}, spec declares ${declText(v)}`);
   }
-  if (ds.shape.length > 1 && squeeze1(ds.shape) !== squeeze1(v.shape)) {
+  // flattening is fine either way (rows are C,H,W order); two image shapes must agree
+  if (ds.shape.length > 1 && v.shape.length > 1 && squeeze1(ds.shape) !== squeeze1(v.shape)) {
     throw new DataError(
       `${ds.name}: data has examples of shape [${ds.shape.join(', ')}], spec declares ${declText(v)} (images are channels first: [C, H, W])`,
     );

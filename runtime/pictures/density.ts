@@ -44,6 +44,28 @@ function scatter(canvas: Canvas, ox: number, size: number, points: Float32Array,
   }
 }
 
+function heatmap(canvas: Canvas, ox: number, logp: Float32Array, G: number, cell: number): void {
+  let max = -Infinity;
+  for (const v of logp) if (Number.isFinite(v)) max = Math.max(max, v);
+  for (let r = 0; r < G; r++) {
+    for (let c = 0; c < G; c++) {
+      const v = logp[r * G + c]!;
+      const t = Number.isFinite(v) && Number.isFinite(max) ? Math.exp(v - max) : 0;
+      canvas.rect(ox + c * cell, r * cell, cell, cell, viridis(t));
+    }
+  }
+}
+
+/** Two densities side by side on the same grid (e.g. the fitted flow and an energy target exp(−U)). */
+export function twoDensityPicture(left: Float32Array, right: Float32Array, G: number, cell = 2): Buffer {
+  const size = G * cell;
+  const gap = 8;
+  const canvas = new Canvas(size * 2 + gap, size);
+  heatmap(canvas, 0, left, G, cell);
+  heatmap(canvas, size + gap, right, G, cell);
+  return canvas.toPng();
+}
+
 /**
  * Left: density exp(logp) on a G×G grid (values from gridPoints order), each cell `cell` pixels;
  * right: the training data over the same bounds.
@@ -52,15 +74,7 @@ export function densityPicture(logp: Float32Array, G: number, data: Float32Array
   const size = G * cell;
   const gap = 8;
   const canvas = new Canvas(size * 2 + gap, size);
-  let max = -Infinity;
-  for (const v of logp) if (Number.isFinite(v)) max = Math.max(max, v);
-  for (let r = 0; r < G; r++) {
-    for (let c = 0; c < G; c++) {
-      const v = logp[r * G + c]!;
-      const t = Number.isFinite(v) && Number.isFinite(max) ? Math.exp(v - max) : 0;
-      canvas.rect(c * cell, r * cell, cell, cell, viridis(t));
-    }
-  }
+  heatmap(canvas, 0, logp, G, cell);
   scatter(canvas, size + gap, size, data, b, [31, 73, 125]);
   return canvas.toPng();
 }

@@ -43,12 +43,19 @@ export function lossCurveSvg(points: CurvePoint[], title = 'training loss', unit
   }
   svg += `<text x="${(m.l + W - m.r) / 2}" y="${H - 6}" text-anchor="middle">step</text>\n`;
   svg += `<text x="14" y="${(m.t + H - m.b) / 2}" text-anchor="middle" transform="rotate(-90 14 ${(m.t + H - m.b) / 2})">${esc(unit)}</text>\n`;
-  if (train.length) svg += `<path d="${path(train)}" fill="none" stroke="#1f497d" stroke-width="1.2"/>\n`;
+  if (train.length) {
+    // raw per-step loss, light; its exponential moving average, dark
+    svg += `<path d="${path(train)}" fill="none" stroke="#a9bdd6" stroke-width="1"/>\n`;
+    const a = 2 / (Math.max(2, Math.round(train.length / 50)) + 1);
+    let ema = train[0]![1];
+    const smooth = train.map(([s, v]) => [s, (ema = ema + a * (v - ema))] as const);
+    svg += `<path d="${path(smooth)}" fill="none" stroke="#1f497d" stroke-width="1.6"/>\n`;
+  }
   if (test.length) {
     svg += `<path d="${path(test)}" fill="none" stroke="#d9541e" stroke-width="1.5"/>\n`;
     for (const p of test) svg += `<circle cx="${X(p[0]).toFixed(1)}" cy="${Y(p[1]).toFixed(1)}" r="2.5" fill="#d9541e"/>\n`;
   }
-  svg += `<text x="${W - m.r - 4}" y="${m.t + 16}" text-anchor="end" fill="#1f497d">train loss</text>\n`;
+  svg += `<text x="${W - m.r - 4}" y="${m.t + 16}" text-anchor="end" fill="#1f497d">train loss (moving average)</text>\n`;
   if (test.length) svg += `<text x="${W - m.r - 4}" y="${m.t + 32}" text-anchor="end" fill="#d9541e">held-out NLL</text>\n`;
   return svg + '</svg>\n';
 }

@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Domain, FlowIR } from '../../compiler/ir/types.js';
 import type { Dataset } from '../data/dataset.js';
 import type { FlowModel } from '../model.js';
-import { boundsOf, densityPicture, gridPoints } from './density.js';
+import { boundsOf, densityPicture, gridPoints, twoDensityPicture } from './density.js';
 import { imageGrid } from './grid.js';
 import { lossCurveSvg, type CurvePoint } from './loss-curve.js';
 
@@ -58,11 +58,36 @@ export function writeLossCurve(runDir: string, title: string): string | undefine
   return out;
 }
 
+/**
+ * The image shape to draw samples with: the data's [C, H, W], or a square [1, s, s] for discrete
+ * vector data of s² ≥ 16 dimensions (binary[784] is drawn as 28×28); undefined otherwise.
+ */
+export function pictureShape(ir: FlowIR): number[] | undefined {
+  if (ir.data.shape.length === 3) return ir.data.shape;
+  const D = ir.data.shape.reduce((a, b) => a * b, 1);
+  const s = Math.round(Math.sqrt(D));
+  if (ir.data.shape.length === 1 && ir.data.domain.kind !== 'real' && s * s === D && s >= 4) return [1, s, s];
+  return undefined;
+}
+
 /** Writes density.png (2-D real data) or samples.png (images); returns the files written. */
 export function writeModelPictures(model: FlowModel, ir: FlowIR, train: Dataset, runDir: string): string[] {
   const files: string[] = [];
   const D = ir.data.shape.reduce((a, b) => a * b, 1);
-  if (ir.data.shape.length === 1 && D === 2 && ir.data.domain.kind === 'real' && ir.family !== 'energy') {
+  const energyOf = (model as unknown as { energy?: (z: tf.Tensor) => tf.Tensor1D }).energy;
+  if (ir.family === 'energy' && D === 2 && energyOf) {
+    // the fitted density beside the target exp(−U), on the target's usual window [-4, 4]²
+    const G = 120;
+    const b = { x0: -4, x1: 4, y0: -4, y1: 4 };
+    const pts = gridPoints(b, G);
+    const lp = logProbRows(model, ir, pts, G * G);
+    const u = tf.tidy(() => tf.neg(energyOf.call(model, tf.tensor2d(pts, [G * G, 2]))));
+    const target = Float32Array.from(u.dataSync() as Float32Array);
+    u.dispose();
+    const file = join(runDir, 'density.png');
+    writeFileSync(file, twoDensityPicture(lp, target, G, 3));
+    files.push(file);
+  } else if (ir.data.shape.length === 1 && D === 2 && ir.data.domain.kind === 'real') {
     const G = 120;
     const shown = train.x.subarray(0, Math.min(train.n, 4000) * 2);
     const b = boundsOf(shown);
@@ -70,11 +95,11 @@ export function writeModelPictures(model: FlowModel, ir: FlowIR, train: Dataset,
     const file = join(runDir, 'density.png');
     writeFileSync(file, densityPicture(lp, G, shown, b, 3));
     files.push(file);
-  } else if (ir.data.shape.length === 3) {
+  } else if (pictureShape(ir)) {
     const n = 16;
     const x = samplesOf(model, n, { seed: 1 });
     const file = join(runDir, 'samples.png');
-    writeFileSync(file, imageGrid(x, n, ir.data.shape, { range: valueRange(ir.data.domain), scale: 3 }));
+    writeFileSync(file, imageGrid(x, n, pictureShape(ir)!, { range: valueRange(ir.data.domain), scale: 3 }));
     files.push(file);
   }
   return files;

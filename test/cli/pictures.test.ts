@@ -63,9 +63,14 @@ describe('loss curve', () => {
     const svg = lossCurveSvg(pts);
     expect(svg.startsWith('<svg')).toBe(true);
     const paths = [...svg.matchAll(/<path d="([^"]+)"/g)].map((m) => m[1]!);
-    expect(paths.length).toBe(2);
+    expect(paths.length).toBe(3); // raw loss, its moving average, held-out NLL
     expect(paths[0]!.split(/[ML]/).filter(Boolean).length).toBe(50);
-    expect(paths[1]!.split(/[ML]/).filter(Boolean).length).toBe(5);
+    expect(paths[1]!.split(/[ML]/).filter(Boolean).length).toBe(50);
+    expect(paths[2]!.split(/[ML]/).filter(Boolean).length).toBe(5);
+    // x positions increase with the step; the first raw point is the highest loss (smallest y)
+    const xy = paths[0]!.split(/[ML]/).filter(Boolean).map((p) => p.split(',').map(Number));
+    expect(xy.every((p, i) => i === 0 || p[0]! > xy[i - 1]![0]!)).toBe(true);
+    expect(Math.min(...xy.map((p) => p[1]!))).toBe(xy[0]![1]);
     expect(svg).toContain('held-out NLL');
     writeFileSync(join(dir, 'loss.svg'), svg);
   });

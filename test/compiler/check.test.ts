@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkText, codes, errors } from './helpers.js';
 import { checkFile } from '../../compiler/check/index.js';
+import { parseFlow } from '../../grammar/parse.js';
 import type { FileNode, Span } from '../../grammar/ast.js';
 import type { CheckedCall } from '../../compiler/check/model.js';
 
@@ -185,6 +186,19 @@ describe('shapes and structure', () => {
 });
 
 describe('robustness', () => {
+  it('turns an exception inside a check into FC000 on a clean model, and skips the proofs on a model with errors', () => {
+    const boom = { name: 'boom', run: () => { throw new Error('kaput'); } };
+    const clean = checkFile(parseFlow('model M { data x: real[2]\n prior normal\n flow { actnorm } }', 'c.flow').value, { proofs: [boom] });
+    expect(clean.diagnostics.map((d) => d.message)).toEqual(['internal compiler error: check `boom` failed: kaput']);
+    expect(clean.models).toHaveLength(1);
+    let ran = false;
+    const spy = { name: 'spy', run: () => { ran = true; } };
+    checkFile(parseFlow('model M { data x: real[2]\n prior normal\n flow { cuopling } }', 'e.flow').value, { proofs: [spy] });
+    expect(ran).toBe(false);
+    checkFile(parseFlow('model M { data x: real[2]\n prior normal\n flow { actnorm } }', 'c.flow').value, { proofs: [spy] });
+    expect(ran).toBe(true);
+  });
+
   it('never throws on malformed ASTs; internal failures become FC000 or are skipped', () => {
     const s: Span = { file: 'x.flow', start: 0, end: 1 };
     const bad = {
@@ -201,5 +215,27 @@ describe('robustness', () => {
     expect(() => checkFile(bad)).not.toThrow();
     expect(() => checkFile(undefined as unknown as FileNode)).not.toThrow();
     expect(checkFile(undefined as unknown as FileNode).diagnostics.every((d) => d.code === 'FC000')).toBe(true);
+  });
+});
+
+describe('checked-model printer', () => {
+  it('dumps family, slots, layers with shapes, masks and origin', async () => {
+    const { printCheckedModel } = await import('../../compiler/check/print.js');
+    const { models } = checkText(`model M {
+  data x: real[2]
+  prior normal
+  flow { repeat 2 { coupling(affine, mask: alternate, flip: true, net: mlp(8)) } }
+  train { batch: 16, steps: 10 }
+}`);
+    const text = printCheckedModel(models[0]!);
+    expect(text.split('\n').slice(0, 6)).toEqual([
+      'model M (flow)',
+      '  data x: real[2]',
+      '  prior normal(mean: 0, std: 1, learned: false)',
+      '  flow (2 layers)',
+      '    flow.0.coupling  coupling(type: affine, net: mlp(hidden: [8], activation: relu, zero_init: true), scale: tanh, flip: true)  [2] → [2]  mask 10  (repeat 2 #0)',
+      '    flow.1.coupling  coupling(type: affine, net: mlp(hidden: [8], activation: relu, zero_init: true), scale: tanh, flip: true)  [2] → [2]  mask 01  (repeat 2 #1)',
+    ]);
+    expect(text).toMatch(/ {2}train batch: 16, steps: 10, optimizer: adam\(lr: 0\.001/);
   });
 });

@@ -145,6 +145,7 @@ describe('checkData', () => {
   it('accepts flattened images and squeezed unit channels', () => {
     checkData(ds(new Array(8).fill(1), [4]), v({ kind: 'binary' }, [1, 2, 2]));
     checkData(ds(new Array(8).fill(1), [2, 2]), v({ kind: 'binary' }, [1, 2, 2]));
+    checkData(ds(new Array(8).fill(1), [1, 2, 2]), v({ kind: 'binary' }, [4])); // images into a vector model
   });
   it('reports NaN with its row and domain violations with the value range', () => {
     expect(errOf(() => checkData(ds([1, 2, 3, NaN], [2]), v({ kind: 'real' }, [2])))).toBe('d.csv: row 2 has NaN (column 2)');

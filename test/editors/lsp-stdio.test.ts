@@ -1,7 +1,8 @@
-// The real thing: the server compiled to JavaScript and spawned as `node main.js --stdio`, spoken to
-// over its stdin/stdout like an editor does, through to shutdown and exit.
+// The real thing: the CLI compiled to JavaScript and spawned as `flowc lsp --stdio`, spoken to over
+// its stdin/stdout like an editor does, through to shutdown and exit. A module-resolution hook in
+// the child refuses any @tensorflow/* import, so the session also proves the server never loads tfjs.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { posOf, streamClient, type Client } from './client.js';
 import { ROOT, TWO_MOONS } from './fixtures.js';
@@ -13,17 +14,22 @@ let stderr = '';
 
 beforeAll(() => {
   rmSync(ROOT + OUT, { recursive: true, force: true });
-  // compile just the server's import closure (no type check: that is tsc -p's job)
+  // compile just the CLI's import closure (no type check: that is tsc -p's job)
   const tsc = spawnSync(process.execPath, [
-    ROOT + 'node_modules/typescript/bin/tsc', 'editors/server/main.ts', '--outDir', OUT, '--rootDir', '.',
+    ROOT + 'node_modules/typescript/bin/tsc', 'cli/main.ts', 'editors/server/main.ts', '--outDir', OUT, '--rootDir', '.',
     '--module', 'NodeNext', '--moduleResolution', 'NodeNext', '--target', 'ES2022', '--skipLibCheck',
     '--resolveJsonModule', '--types', 'node', '--noCheck',
   ], { cwd: ROOT, encoding: 'utf8' });
-  expect(existsSync(ROOT + OUT + '/editors/server/main.js'), tsc.stdout + tsc.stderr).toBe(true);
-  child = spawn(process.execPath, [ROOT + OUT + '/editors/server/main.js', '--stdio'], { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
+  expect(existsSync(ROOT + OUT + '/cli/main.js'), tsc.stdout + tsc.stderr).toBe(true);
+  writeFileSync(ROOT + OUT + '/no-tfjs-hooks.mjs',
+    'export async function resolve(s, c, next) { if (s.startsWith("@tensorflow/")) throw new Error("the language server imported " + s); return next(s, c); }\n');
+  writeFileSync(ROOT + OUT + '/no-tfjs.mjs', 'import { register } from "node:module";\nregister("./no-tfjs-hooks.mjs", import.meta.url);\n');
+  child = spawn(process.execPath, ['--import', ROOT + OUT + '/no-tfjs.mjs', ROOT + OUT + '/cli/main.js', 'lsp', '--stdio'], {
+    cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'],
+  });
   child.stderr!.on('data', (b) => (stderr += String(b)));
   client = streamClient(child.stdout!, child.stdin!);
-}, 120_000);
+}, 240_000);
 
 afterAll(() => {
   client?.dispose();
@@ -35,7 +41,7 @@ test('initialize → didOpen → diagnostics → hover → completion → format
   expect(init.serverInfo?.name).toBe('flowc-lsp');
   const uri = 'file:///tmp/stdio/two_moons.flow';
   const broken = TWO_MOONS.replace('prior normal', 'prior nromal').replace('let width = 64', 'let   width=64');
-  const d = client.diagnostics(uri);
+  const d = client.diagnostics(uri, () => true, 120_000);
   await client.open(uri, broken);
   const diags = await d;
   const at = posOf(broken, 'nromal');
@@ -52,4 +58,4 @@ test('initialize → didOpen → diagnostics → hover → completion → format
   await client.rpc.sendNotification('exit');
   expect(await exited).toBe(0);
   expect(stderr).toBe('');
-}, 60_000);
+}, 180_000);

@@ -134,6 +134,29 @@ describe('parse recovery', () => {
     expect((r.value.items[0] as ModelDecl).body.map((s) => s.kind)).toEqual(['prior', 'flow']);
   });
 
+  it('a block missing its braces does not take the enclosing brace', () => {
+    const src = 'model A {\n  flow\n  prior normal\n  flow { repeat 4 }\n}\n';
+    const r = parse(src);
+    expect(r.at).toEqual(['3:3 FC123', '4:19 FC123']);
+    expect(r.messages).toEqual([
+      "expected '{' to open the body of 'flow', found 'prior'",
+      "expected '{' to open the body of 'repeat', found '}'",
+    ]);
+    expect(stripSpans((r.value.items[0] as ModelDecl).body)).toEqual([
+      { kind: 'prior', value: call('normal') },
+      { kind: 'flow', args: [], body: [] },
+    ]);
+  });
+
+  it('refuses absurd nesting with a diagnostic instead of overflowing the stack', () => {
+    const deep = `let a = ${'['.repeat(5000)}\nlet b = ${'!'.repeat(5000)}x\nlet ok = 1\n`;
+    const r = parse(deep);
+    expect(r.at).toEqual(['1:209 FC126', '2:209 FC126']);
+    expect(stripSpans(r.value.items)).toEqual([{ kind: 'let', name: { text: 'ok' }, value: num(1) }]);
+    const fine = `let a = ${'['.repeat(150)}${']'.repeat(150)}\n`;
+    expect(parse(fine).at).toEqual([]);
+  });
+
   it('parses empty and comment-only files cleanly', () => {
     for (const src of ['', '   \n', '// nothing\n/* here */']) {
       const r = parse(src);

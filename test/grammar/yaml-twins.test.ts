@@ -45,7 +45,11 @@ model M {
     level { squeeze }
     level(split: false) { squeeze }
     permute(random(seed: 7))
+    wrap() { squeeze }
+    logit(alpha: -1.5E-3, name: "a\\"b", on: false)
   }
+  mask inner = half
+  mask both = [1, 0]
   conditional pixelcnn { conv(mask: A, kernel: 7, channels: 64) }
   posterior gaussian
   target energy(u1)

@@ -118,3 +118,13 @@ describe('YAML form', () => {
     expect(parseFlowYaml('', 'x.yaml', {}).diagnostics).toEqual([]);
   });
 });
+
+describe('YAML comments', () => {
+  it('collects # comments with their spans', () => {
+    const text = '# head\nmodels:  # the models\n  M:\n    prior: normal # base\n';
+    const r = parseFlowYaml(text, 'c.yaml', {});
+    expect(r.diagnostics).toEqual([]);
+    expect(r.value.comments.map((c) => c.text)).toEqual(['# head', '# the models', '# base']);
+    for (const c of r.value.comments) expect(text.slice(c.span.start, c.span.end)).toBe(c.text);
+  });
+});

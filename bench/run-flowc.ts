@@ -1,0 +1,136 @@
+// One workload on the current tfjs backend, in this process: compile the spec, build, train
+// `warmup` untimed then `steps` timed steps (each step reads the loss back), optionally keep
+// training to `trainSeconds` and evaluate the test NLL, and for W4 time fast vs naive sampling.
+import fs from 'node:fs';
+import * as tf from '@tensorflow/tfjs-core';
+import { compileSource } from '../compiler/index.js';
+import { initBackend, type BackendName } from '../runtime/backend.js';
+import { build } from '../runtime/build.js';
+import { createTrainer, evaluate } from '../runtime/train-step.js';
+import type { FlowModel } from '../runtime/model.js';
+import { BenchError } from './data.js';
+import { WORKLOADS, type WorkloadId } from './workloads.js';
+import { timeSampling, type SamplingResult } from './sampling.js';
+
+export interface FlowcOptions {
+  steps?: number;
+  warmup?: number;
+  trainSeconds?: number;
+  testN?: number;
+  /** W4: pixels to time per sampler (784 = whole images); 0 skips sampling */
+  sampleSteps?: number;
+  backend?: BackendName;
+  /** 'wall' (default) or 'cpu': time with this process's CPU time (user + system), for shared machines */
+  clock?: Clock;
+}
+
+export type Clock = 'wall' | 'cpu';
+
+/** seconds on the chosen clock */
+export function clockNow(clock: Clock = 'wall'): number {
+  if (clock === 'cpu') {
+    const u = process.cpuUsage();
+    return (u.user + u.system) / 1e6;
+  }
+  return performance.now() / 1000;
+}
+
+export interface FlowcResult {
+  engine: 'flowc';
+  workload: WorkloadId;
+  backend: string;
+  batch: number;
+  clock: Clock;
+  steps: number;
+  warmup: number;
+  seconds: number;
+  examples_per_sec: number;
+  ms_per_step: number;
+  final_loss: number;
+  params: number;
+  peak_rss_mb: number;
+  num_tensors_start: number;
+  num_tensors_end: number;
+  num_bytes_end: number;
+  train_seconds?: number;
+  train_steps?: number;
+  test_nll?: number;
+  test_unit?: string;
+  test_n?: number;
+  sampling?: SamplingResult;
+}
+
+export function peakRssMb(): number {
+  return process.resourceUsage().maxRSS / 1024;
+}
+
+export function compileWorkload(id: WorkloadId) {
+  const w = WORKLOADS[id];
+  const text = fs.readFileSync(w.spec, 'utf8');
+  const { ir, diagnostics } = compileSource(text, w.spec);
+  const errors = diagnostics.filter((d) => d.severity === 'error');
+  if (!ir || errors.length) {
+    throw new BenchError(`${w.spec}: ${errors.map((d) => d.message).join('; ') || 'no IR'}`);
+  }
+  return ir;
+}
+
+export async function runFlowc(id: WorkloadId, opts: FlowcOptions = {}): Promise<FlowcResult> {
+  const w = WORKLOADS[id];
+  const backend = await initBackend(opts.backend);
+  const steps = opts.steps ?? w.steps;
+  const warmup = opts.warmup ?? w.warmup;
+  const ir = compileWorkload(id);
+  const host = w.data();
+  const model: FlowModel = build(ir);
+  const trainer = createTrainer(model, { lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8 });
+  const B = w.batch;
+  const per = host.shape.reduce((a, b) => a * b, 1);
+  // the batches are made once: the timed loop measures training, not host → tensor copies
+  const nb = host.nTrain / B;
+  if (!Number.isInteger(nb)) throw new Error(`${id}: ${host.nTrain} rows is not a multiple of batch ${B}`);
+  const batches = Array.from({ length: nb }, (_, k) =>
+    tf.tensor(host.train.subarray(k * B * per, (k + 1) * B * per), [B, ...host.shape], 'float32'));
+  let k = 0;
+  const step = () => trainer.step(batches[k++ % nb]!);
+
+  const clock = opts.clock ?? 'wall';
+  const now = () => clockNow(clock);
+  const tStart = now();
+  for (let i = 0; i < warmup; i++) step();
+  const numTensorsStart = tf.memory().numTensors;
+  const t0 = now();
+  let loss = NaN;
+  for (let i = 0; i < steps; i++) loss = step();
+  const seconds = now() - t0;
+  const mem = tf.memory();
+  const params = model.variables.reduce((a, v) => a + v.size, 0);
+  const res: FlowcResult = {
+    engine: 'flowc', workload: id, backend, batch: B, clock, steps, warmup, seconds,
+    examples_per_sec: (B * steps) / seconds, ms_per_step: (1000 * seconds) / steps,
+    final_loss: loss, params, peak_rss_mb: 0,
+    num_tensors_start: numTensorsStart, num_tensors_end: mem.numTensors, num_bytes_end: mem.numBytes,
+  };
+
+  if (opts.trainSeconds !== undefined && host.test) {
+    let n = warmup + steps;
+    while (now() - tStart < opts.trainSeconds) { loss = step(); n++; }
+    res.train_seconds = now() - tStart;
+    res.train_steps = n;
+    const testN = Math.min(opts.testN ?? w.testN ?? host.nTest!, host.nTest!);
+    const xt = tf.tensor(host.test.subarray(0, testN * per), [testN, ...host.shape], 'float32');
+    const ev = evaluate(model, xt, id === 'W3' ? 64 : 500);
+    xt.dispose();
+    res.test_nll = host.testUnit === 'bits/dim' ? ev.bitsPerDim ?? ev.nats / (per * Math.LN2) : ev.nats;
+    res.test_unit = host.testUnit;
+    res.test_n = testN;
+  }
+  if (id === 'W4' && (opts.sampleSteps ?? 784) > 0) {
+    res.sampling = timeSampling(model, opts.sampleSteps ?? 784, now);
+  }
+  batches.forEach((b) => b.dispose());
+  trainer.dispose();
+  model.dispose();
+  res.peak_rss_mb = peakRssMb();
+  return res;
+}

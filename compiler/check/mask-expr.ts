@@ -1,0 +1,70 @@
+// Mask expressions in argument position: mask names (model, then top level), mask kinds
+// (`checkerboard`, `checkerboard(1)`), 0/1 literals, `!` complements and lets holding any of these.
+// The result is symbolic (a MaskValue); compiler/check/masks.ts makes it concrete for a shape.
+import type { Expr } from '../../grammar/ast.js';
+import { makeDiagnostic } from '../../grammar/diagnostic.js';
+import { kindsOf, lookup } from '../registry/index.js';
+import type { Ctx } from './context.js';
+import { checkCall, deref } from './args.js';
+import { describeExpr, type MaskValue } from './values.js';
+import { suggest } from './suggest.js';
+import * as N from '../diagnostics/codes-names.js';
+import * as T from '../diagnostics/codes-types.js';
+
+/** a mask expression: mask names (model, then top level), mask kinds, 0/1 literals, `!`, lets */
+export function checkMask(e: Expr, ctx: Ctx, what = 'mask'): MaskValue | undefined {
+  switch (e.kind) {
+    case 'not': {
+      const inner = checkMask(e.operand, ctx, what);
+      return inner ? { ...inner, negate: !inner.negate, span: e.span } : undefined;
+    }
+    case 'list': {
+      const values: number[] = [];
+      for (const item of e.items) {
+        const { expr } = deref(item, ctx);
+        if (expr.kind !== 'number' || (expr.value !== 0 && expr.value !== 1)) {
+          ctx.report(makeDiagnostic(T.BAD_LITERAL_MASK, item.span, { got: describeExpr(expr) }));
+          return undefined;
+        }
+        values.push(expr.value);
+      }
+      return { kind: 'mask-value', base: 'literal', values, negate: false, span: e.span };
+    }
+    case 'ident': {
+      const decl = ctx.scope.modelMasks.get(e.name) ?? ctx.scope.masks.get(e.name);
+      if (decl) {
+        const key = `mask ${e.name}`;
+        if (ctx.expanding.includes(key)) {
+          ctx.report(makeDiagnostic(N.RECURSIVE_LET, decl.name.span, { name: e.name }));
+          return undefined;
+        }
+        ctx.expanding.push(key);
+        try {
+          const v = checkMask(decl.value, ctx, what);
+          return v ? { ...v, span: e.span } : undefined;
+        } finally {
+          ctx.expanding.pop();
+        }
+      }
+      if (lookup(e.name, 'mask')) {
+        const c = checkCall(e, 'mask', ctx);
+        return c ? { kind: 'mask-value', base: e.name, args: c.args, negate: false, span: e.span } : undefined;
+      }
+      if (ctx.scope.lets.has(e.name)) {
+        const { expr } = deref(e, ctx);
+        if (expr.kind === 'ident' && ctx.scope.lets.has(expr.name)) return undefined;
+        return checkMask(expr, ctx, what);
+      }
+      const names = [...ctx.scope.modelMasks.keys(), ...ctx.scope.masks.keys(), ...kindsOf('mask').map((k) => k.name)];
+      ctx.report(makeDiagnostic(N.UNDEFINED_MASK, e.span, { name: e.name, suggestion: suggest(e.name, names) }));
+      return undefined;
+    }
+    case 'call': {
+      const c = checkCall(e, 'mask', ctx);
+      return c ? { kind: 'mask-value', base: c.kind.name, args: c.args, negate: false, span: e.span } : undefined;
+    }
+    default:
+      ctx.report(makeDiagnostic(T.NOT_A_MASK, e.span, { got: describeExpr(e) }));
+      return undefined;
+  }
+}
