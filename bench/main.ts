@@ -14,7 +14,7 @@ import type { FlowcOptions, FlowcResult } from './run-flowc.js';
 
 const USAGE = `usage: npm run bench -- [--workload W1,W2,...] [--steps N] [--warmup N] [--json]
   [--train-seconds T] [--test-n N] [--sample-steps K] [--backend wasm|cpu|tensorflow]
-  [--no-torch] [--torch-threads N] [--no-save] [--in-process] [--clock wall|cpu]`;
+  [--no-torch] [--torch-threads N] [--no-save] [--in-process] [--clock wall|cpu] [--trainer stock|fast]`;
 
 function num(v: string | undefined, name: string): number | undefined {
   if (v === undefined) return undefined;
@@ -30,7 +30,7 @@ function parse(argv: string[]) {
       workload: { type: 'string' }, steps: { type: 'string' }, warmup: { type: 'string' },
       json: { type: 'boolean' }, 'train-seconds': { type: 'string' }, 'test-n': { type: 'string' },
       'sample-steps': { type: 'string' }, backend: { type: 'string' }, 'no-torch': { type: 'boolean' },
-      'torch-threads': { type: 'string' }, 'no-save': { type: 'boolean' }, 'in-process': { type: 'boolean' }, clock: { type: 'string' },
+      'torch-threads': { type: 'string' }, 'no-save': { type: 'boolean' }, 'in-process': { type: 'boolean' }, clock: { type: 'string' }, trainer: { type: 'string' },
       child: { type: 'string' }, help: { type: 'boolean', short: 'h' },
     },
   });
@@ -40,8 +40,10 @@ function parse(argv: string[]) {
   if (backend !== undefined && !['wasm', 'cpu', 'tensorflow'].includes(backend)) throw new BenchError(`--backend: unknown '${backend}'`);
   const clock = values.clock ?? 'wall';
   if (clock !== 'wall' && clock !== 'cpu') throw new BenchError(`--clock: expected wall or cpu, got '${clock}'`);
+  const trainer = values.trainer ?? 'stock';
+  if (trainer !== 'stock' && trainer !== 'fast') throw new BenchError(`--trainer: expected stock or fast, got '${trainer}'`);
   const opts: FlowcOptions = {
-    clock,
+    clock, trainer,
     steps: num(values.steps, 'steps'), warmup: num(values.warmup, 'warmup'),
     trainSeconds: num(values['train-seconds'], 'train-seconds'), testN: num(values['test-n'], 'test-n'),
     sampleSteps: num(values['sample-steps'], 'sample-steps'), backend: backend as FlowcOptions['backend'],

@@ -7,6 +7,7 @@ import { compileSource } from '../compiler/index.js';
 import { initBackend, type BackendName } from '../runtime/backend.js';
 import { build } from '../runtime/build.js';
 import { createTrainer, evaluate } from '../runtime/train-step.js';
+import { createFastTrainer } from '../runtime/kernels/perf-adam.js';
 import type { FlowModel } from '../runtime/model.js';
 import { BenchError } from './data.js';
 import { WORKLOADS, type WorkloadId } from './workloads.js';
@@ -22,6 +23,8 @@ export interface FlowcOptions {
   backend?: BackendName;
   /** 'wall' (default) or 'cpu': time with this process's CPU time (user + system), for shared machines */
   clock?: Clock;
+  /** 'stock' (runtime/train-step.ts, what `flowc train` runs) or 'fast' (runtime/kernels/perf-adam.ts) */
+  trainer?: 'stock' | 'fast';
 }
 
 export type Clock = 'wall' | 'cpu';
@@ -41,6 +44,7 @@ export interface FlowcResult {
   backend: string;
   batch: number;
   clock: Clock;
+  trainer: 'stock' | 'fast';
   steps: number;
   warmup: number;
   seconds: number;
@@ -83,7 +87,9 @@ export async function runFlowc(id: WorkloadId, opts: FlowcOptions = {}): Promise
   const ir = compileWorkload(id);
   const host = w.data();
   const model: FlowModel = build(ir);
-  const trainer = createTrainer(model, { lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8 });
+  const adam = { lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8 };
+  const trainerKind = opts.trainer ?? 'stock';
+  const trainer = trainerKind === 'fast' ? createFastTrainer(model, adam) : createTrainer(model, adam);
   const B = w.batch;
   const per = host.shape.reduce((a, b) => a * b, 1);
   // the batches are made once: the timed loop measures training, not host → tensor copies
@@ -106,7 +112,7 @@ export async function runFlowc(id: WorkloadId, opts: FlowcOptions = {}): Promise
   const mem = tf.memory();
   const params = model.variables.reduce((a, v) => a + v.size, 0);
   const res: FlowcResult = {
-    engine: 'flowc', workload: id, backend, batch: B, clock, steps, warmup, seconds,
+    engine: 'flowc', workload: id, backend, batch: B, clock, trainer: trainerKind, steps, warmup, seconds,
     examples_per_sec: (B * steps) / seconds, ms_per_step: (1000 * seconds) / steps,
     final_loss: loss, params, peak_rss_mb: 0,
     num_tensors_start: numTensorsStart, num_tensors_end: mem.numTensors, num_bytes_end: mem.numBytes,

@@ -102,12 +102,14 @@ export class CstToAst extends BaseVisitor implements K.ICstNodeVisitor<void, unk
   /** items (args, list elements) must be separated by ',' */
   private checkCommas(items: CstNode[] | undefined, commas: IToken[] | undefined, what: string): void {
     if (!items || items.length < 2) return;
-    const commaAt = (commas ?? []).filter(real).map((t) => t.startOffset);
+    const commaAt = (commas ?? []).filter(real).map((t) => t.startOffset).sort((a, b) => a - b);
     const ranges = items.map((n) => rangeOf(n)).filter((r): r is [number, number] => !!r);
+    let c = 0;
     for (let i = 1; i < ranges.length; i++) {
       const [, prevEnd] = ranges[i - 1];
       const [nextStart, nextEnd] = ranges[i];
-      if (!commaAt.some((c) => c >= prevEnd && c < nextStart)) {
+      while (c < commaAt.length && commaAt[c] < prevEnd) c++;
+      if (!(c < commaAt.length && commaAt[c] < nextStart)) {
         const found = firstWord(this.text.slice(nextStart, nextEnd));
         this.diagnostics.push(makeDiagnostic(C.UnexpectedToken, this.span(nextStart, nextStart + found.length),
           { expected: "','", context: `between ${what}`, found: describeToken(found) }));

@@ -105,7 +105,13 @@ function parseUnsafe(text: string, file: string): Result<FileNode> {
   };
 }
 
-/** one diagnostic per position (the first reported: lexer, then parser, then tree checks), in source order */
+/** at most this many syntax diagnostics are reported, then one FC127 */
+export const MAX_SYNTAX_ERRORS = 200;
+
+/**
+ * one diagnostic per position (the first reported: lexer, then parser, then tree checks), in
+ * source order, at most MAX_SYNTAX_ERRORS of them
+ */
 function dedupe(ds: Diagnostic[]): Diagnostic[] {
   const seen = new Set<string>();
   const out: Diagnostic[] = [];
@@ -115,5 +121,8 @@ function dedupe(ds: Diagnostic[]): Diagnostic[] {
     seen.add(key);
     out.push(d);
   }
-  return out;
+  if (out.length <= MAX_SYNTAX_ERRORS) return out;
+  const last = out[MAX_SYNTAX_ERRORS - 1].span;
+  return [...out.slice(0, MAX_SYNTAX_ERRORS),
+    makeDiagnostic(C.TooManyErrors, { ...last, start: last.end }, { limit: MAX_SYNTAX_ERRORS, more: out.length - MAX_SYNTAX_ERRORS })];
 }

@@ -116,6 +116,11 @@ export const TooDeep = def<{ limit: number }>({
   message: (p) => `brackets, braces or '!' are nested more than ${p.limit} levels deep here`,
   hint: () => 'no model needs this much nesting; is a closing bracket missing?',
 });
+export const TooManyErrors = def<{ limit: number; more: number }>({
+  code: 'FC127', severity: 'error', title: 'too many syntax errors',
+  message: (p) => `${p.more} more syntax errors after the first ${p.limit} are not shown`,
+  hint: () => 'fix the first errors (one mistake often causes many); is this a .flow file?',
+});
 export const InternalParserError = def<{ detail: string }>({
   code: 'FC149', severity: 'error', title: 'internal parser error',
   message: (p) => `the parser failed unexpectedly: ${p.detail}`,
@@ -193,7 +198,7 @@ export const SYNTAX_CODES: readonly DiagnosticDef[] = [
   UnexpectedCharacter, UnterminatedBlockComment, UnterminatedString, BadNumber,
   UnexpectedToken, MissingCloseBrace, MissingCloseParen, MissingCloseBracket, ExpectedTopLevel,
   ExpectedModelStatement, ExpectedLayer, ExpectedValue, ExpectedName, ExpectedType, SameLineStatements,
-  UnexpectedEnd, RepeatCount, ExpectedBlock, ExpectedColon, ExpectedEquals, TooDeep, InternalParserError,
+  UnexpectedEnd, RepeatCount, ExpectedBlock, ExpectedColon, ExpectedEquals, TooDeep, TooManyErrors, InternalParserError,
   YamlSyntax, YamlUnknownKey, YamlUnknownKind, YamlMissingKey, YamlBadValue, YamlWrongType, YamlOutOfRange,
   YamlBadType, YamlSchema, YamlNotMapping, YamlUnsupported, YamlBadExpression, YamlWarning,
 ];

@@ -89,6 +89,22 @@ export class FlowModelImpl implements FlowModel {
     });
   }
 
+  /** the density direction layer by layer: each layer's output (internal layout) and log-det */
+  trace(x: tf.Tensor): { id: string; kind: string; output: tf.Tensor; logDet: tf.Tensor1D }[] {
+    this.initialize(x);
+    const out: { id: string; kind: string; output: tf.Tensor; logDet: tf.Tensor1D }[] = [];
+    let h = tf.tidy(() => this.toInternal(tf.cast(x, 'float32')));
+    const first = h;
+    for (const b of this.bijectors) {
+      const r = b.forward(h);
+      r.out?.dispose();
+      out.push({ id: b.id, kind: b.kind, output: r.y, logDet: r.logDet });
+      h = r.y;
+    }
+    first.dispose();
+    return out;
+  }
+
   forward(x: tf.Tensor): { z: tf.Tensor; logDet: tf.Tensor1D } {
     this.initialize(x);
     return this.run(x, false);

@@ -28,6 +28,12 @@ export interface FlowModel {
   /** the training objective per example (nats): -logProb, or -ELBO for a VAE */
   loss?(x: tf.Tensor): tf.Tensor1D;
   /**
+   * VAEs only: the ELBO per example in nats (one reparameterized draw, or the mean of `samples`
+   * draws). For a VAE, logProb is the k-sample importance-weighted estimate of log p(x) and
+   * loss is −ELBO. (Optional; added for `flowc eval` of VAEs.)
+   */
+  elbo?(x: tf.Tensor, samples?: number): tf.Tensor1D;
+  /**
    * The generator behind this model's random draws (dequantization noise, sampling), if any:
    * checkpoints save and restore its state so a resumed run repeats the same draws.
    * (Optional; added for the trainer/checkpoints.)

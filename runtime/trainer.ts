@@ -172,7 +172,11 @@ export async function trainLoop(o: TrainOptions): Promise<TrainResult> {
       status = 'non-finite';
       message =
         `loss became ${loss} at step ${step + 1}` +
-        (culprit ? `: ${culprit}` : ' (every flow layer is finite on this batch: the prior or likelihood overflowed)') +
+        (culprit
+          ? `: ${culprit}`
+          : (ir.flow ?? []).length > 0
+            ? ' (every flow layer is finite on this batch: the prior or likelihood overflowed)'
+            : ` (in the ${ir.conditional?.kind ?? ir.family} model's output or its likelihood)`) +
         `; the last good checkpoint is kept (try a lower --lr)`;
       break;
     }

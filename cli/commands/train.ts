@@ -189,7 +189,12 @@ export async function runTrain(io: CliIO, specPath: string, f: TrainFlags): Prom
   const pics: string[] = [];
   const curve = writeLossCurve(runDir, `${ir.model}: training loss (nats/example)`);
   if (curve) pics.push(curve);
-  if (f.pictures !== false && result.status !== 'non-finite') pics.push(...writeModelPictures(model, ir, data.train, runDir));
+  if (f.pictures !== false && result.status === 'done') {
+    if (ir.family === 'autoregressive' && prod(ir.data.shape) > 64) {
+      io.out(`drawing samples for samples.png (${prod(ir.data.shape)} sequential network passes; --no-pictures skips this)\n`);
+    }
+    pics.push(...writeModelPictures(model, ir, data.train, runDir));
+  }
   model.dispose();
   const secs = (Date.now() - t0) / 1000;
   if (result.status === 'non-finite') {

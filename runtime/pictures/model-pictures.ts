@@ -76,11 +76,21 @@ export function writeModelPictures(model: FlowModel, ir: FlowIR, train: Dataset,
   const D = ir.data.shape.reduce((a, b) => a * b, 1);
   const energyOf = (model as unknown as { energy?: (z: tf.Tensor) => tf.Tensor1D }).energy;
   if (ir.family === 'energy' && D === 2 && energyOf) {
-    // the fitted density beside the target exp(−U), on the target's usual window [-4, 4]²
+    // samples of the fitted flow beside the target exp(−U), on the target's usual window [-4, 4]²
     const G = 120;
     const b = { x0: -4, x1: 4, y0: -4, y1: 4 };
     const pts = gridPoints(b, G);
-    const lp = logProbRows(model, ir, pts, G * G);
+    // the fitted side as a histogram of samples: the sample direction is exact for every flow,
+    // while log q on a grid needs the (iterative) inverse of planar/radial layers
+    const n = 20000;
+    const x = samplesOf(model, n, { seed: 1 });
+    const counts = new Float32Array(G * G);
+    for (let i = 0; i < n; i++) {
+      const c = Math.floor(((x[2 * i]! - b.x0) / (b.x1 - b.x0)) * G);
+      const r = Math.floor(((b.y1 - x[2 * i + 1]!) / (b.y1 - b.y0)) * G);
+      if (c >= 0 && c < G && r >= 0 && r < G) counts[r * G + c]!++;
+    }
+    const lp = counts.map((k) => (k > 0 ? Math.log(k) : -Infinity));
     const u = tf.tidy(() => tf.neg(energyOf.call(model, tf.tensor2d(pts, [G * G, 2]))));
     const target = Float32Array.from(u.dataSync() as Float32Array);
     u.dispose();

@@ -39,7 +39,7 @@ function dh(x: tf.Tensor, a: PlanarActivation): tf.Tensor {
   }
 }
 
-export interface PlanarParams { uHat: tf.Tensor2D; w: tf.Tensor2D; b: tf.Tensor1D; /** wᵀû per example */ wu: tf.Tensor1D }
+export type PlanarParams = { uHat: tf.Tensor2D; w: tf.Tensor2D; b: tf.Tensor1D; /** wᵀû per example */ wu: tf.Tensor1D };
 
 /** the constrained per-example planar parameters from raw encoder outputs [N, 2D+1] */
 export function planarParams(raw: tf.Tensor2D, D: number): PlanarParams {
@@ -70,7 +70,7 @@ export function planarStep(z: tf.Tensor2D, raw: tf.Tensor2D, act: PlanarActivati
   return { z: out, logDet };
 }
 
-export interface RadialParams { z0: tf.Tensor2D; alpha: tf.Tensor1D; beta: tf.Tensor1D }
+export type RadialParams = { z0: tf.Tensor2D; alpha: tf.Tensor1D; beta: tf.Tensor1D };
 
 /** the constrained per-example radial parameters from raw encoder outputs [N, D+2] */
 export function radialParams(raw: tf.Tensor2D, D: number): RadialParams {

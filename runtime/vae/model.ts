@@ -71,7 +71,9 @@ export class VaeModel implements FlowModel {
     const post = buildPosterior(ir.posterior?.flow ?? [], ir.posterior?.amortized ?? false, this.Dz, 2 * this.Dz, ctx);
     this.steps = post.steps;
     this.encoderOut = 2 * this.Dz + post.size;
-    this.encoder = buildNet(this.store, 'encoder', ir.encoder, [this.D], [this.encoderOut]);
+    // the encoder's last layer is never zero-initialised: amortized planar layers with u = w = b = 0
+    // sit at a saddle (every gradient of the flow is zero there) and would stay the identity
+    this.encoder = buildNet(this.store, 'encoder', { ...ir.encoder, zeroInitLast: false }, [this.D], [this.encoderOut]);
     this.likelihood = buildLikelihood(ir.likelihood);
     this.decoder = buildNet(this.store, 'decoder', ir.decoder, [this.Dz], [this.D * this.likelihood.P]);
     this.prior = buildPrior(ir.prior, this.Dz, this.store);

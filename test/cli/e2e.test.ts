@@ -4,6 +4,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { encodeIdx } from '../../runtime/data/idx.js';
 import { encodeNpy, parseNpy } from '../../runtime/data/npy.js';
 import { mulberry32 } from '../../runtime/data/random.js';
 import { fixture, flowc, noTrace, tmp } from './helpers.js';
@@ -102,6 +103,15 @@ describe('MADE on CSV bits', () => {
     expect(lp.length).toBe(65536);
     expect(logSumExp(lp)).toBeCloseTo(0, 3);
 
+    // the same rows as an IDX file (uint8, 64 × 4 × 4) evaluate to the same log-probabilities as the CSV
+    writeFileSync(join(dir, 'bits-idx3-ubyte'), encodeIdx(Array.from(x), [64, 4, 4]));
+    const p1 = join(dir, 'p1.csv');
+    const p2 = join(dir, 'p2.csv');
+    expect((await flowc('eval', dir, '--data', csv, '--per-example', p1)).code).toBe(0);
+    expect((await flowc('eval', dir, '--data', join(dir, 'bits-idx3-ubyte'), '--per-example', p2)).code).toBe(0);
+    expect(lines(p2)).toEqual(lines(p1));
+    expect(lines(p1).length).toBe(64);
+
     const out = join(dir, 's.csv');
     expect((await flowc('sample', dir, '-n', '5', '-o', out)).code).toBe(0);
     const rows = lines(out).map((l) => l.split(',').map(Number));
@@ -129,6 +139,23 @@ describe('PixelCNN on .npy images', () => {
     expect((await flowc('sample', dir, '-n', '4', '-o', png)).code).toBe(0);
     const img = PNG.sync.read(readFileSync(png));
     expect(img.width).toBe(1 + 2 * (6 * 3 + 1));
+  });
+});
+
+describe('energy fit (no data)', () => {
+  it('trains a planar flow against U1, writes the density picture, samples', async () => {
+    const dir = tmp('energy');
+    const t = await flowc('train', fixture('energy.flow'), '--out', dir);
+    expect(t.err).toBe('');
+    expect(t.code).toBe(0);
+    expect(steps(dir)).toEqual([1, 2, 3]);
+    expect(existsSync(join(dir, 'density.png'))).toBe(true);
+    const s = await flowc('sample', dir, '-n', '7', '-o', join(dir, 's.npy'));
+    expect(s.code).toBe(0);
+    expect(parseNpy(readFileSync(join(dir, 's.npy')), 's.npy').n).toBe(7);
+    const d = await flowc('train', fixture('energy.flow'), '--data', 'toy:moons', '--out', tmp('energy2'));
+    expect(d.code).toBe(1);
+    expect(d.err).toMatch(/takes no --data/);
   });
 });
 

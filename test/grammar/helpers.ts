@@ -16,6 +16,15 @@ export function languageMdPath(): string | undefined {
   return candidates.find((p) => existsSync(p));
 }
 
+/** the committed copy of LANGUAGE.md's ```flow blocks (used where the shared design folder is absent) */
+export const LANGUAGE_FIXTURE = join(ROOT, 'test/grammar/fixtures/language-md-flow-blocks.md');
+
+/** the ```flow blocks of LANGUAGE.md: from the design document when present, else from the fixture */
+export function languageBlocks(): string[] {
+  const md = languageMdPath();
+  return flowBlocks(read(md ?? LANGUAGE_FIXTURE));
+}
+
 /** the ```flow code blocks of a markdown text */
 export function flowBlocks(md: string): string[] {
   const out: string[] = [];

@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Span } from '../../grammar/ast.js';
 import { parseFlow } from '../../grammar/parse.js';
-import { examplesOf, flowBlocks, languageMdPath, read, specFiles } from './helpers.js';
+import { examplesOf, languageBlocks, read, specFiles } from './helpers.js';
 
 const BUILTIN = [
   `let width = 64
@@ -27,8 +27,7 @@ model Made { data x: binary[784]; order random(seed: 3); conditional made(hidden
 
 function corpus(): string[] {
   const out = [...BUILTIN];
-  const md = languageMdPath();
-  if (md) for (const b of flowBlocks(read(md))) out.push(...examplesOf(b));
+  for (const b of languageBlocks()) out.push(...examplesOf(b));
   for (const f of specFiles('.flow')) out.push(read(f));
   return out;
 }

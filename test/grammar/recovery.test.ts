@@ -157,6 +157,16 @@ describe('parse recovery', () => {
     expect(parse(fine).at).toEqual([]);
   });
 
+  it('stops reporting after 200 syntax errors, saying how many more there are', () => {
+    const src = `let a = [${Array.from({ length: 300 }, () => '1').join(' ')}]\nlet ok = 2\n`;
+    const r = parse(src);
+    expect(r.diagnostics.length).toBe(201);
+    expect(r.diagnostics.slice(0, 200).every((d) => d.code === 'FC110')).toBe(true);
+    expect(r.diagnostics[200].code).toBe('FC127');
+    expect(r.messages[200]).toBe('99 more syntax errors after the first 200 are not shown');
+    expect(r.value.items.map((i) => i.name.text)).toEqual(['a', 'ok']);
+  });
+
   it('parses empty and comment-only files cleanly', () => {
     for (const src of ['', '   \n', '// nothing\n/* here */']) {
       const r = parse(src);

@@ -8,7 +8,7 @@ import { parseFlow } from '../../grammar/parse.js';
 import { stripSpans } from '../../grammar/strip.js';
 import { toFlowYaml } from '../../grammar/to-yaml.js';
 import { parseFlowYaml } from '../../grammar/yaml.js';
-import { examplesOf, flowBlocks, languageMdPath, read, specFiles, where } from './helpers.js';
+import { examplesOf, languageBlocks, read, specFiles, where } from './helpers.js';
 
 const schema = generateSchema();
 const twins = specFiles('.flow.yaml').map((y) => ({ yaml: y, flow: y.replace(/\.yaml$/, ''), name: basename(y) }));
@@ -30,9 +30,8 @@ describe('YAML twins of the spec library', () => {
 });
 
 describe('.flow → YAML → AST round trip', () => {
-  const md = languageMdPath();
   const sources = [
-    ...(md ? flowBlocks(read(md)).flatMap((b) => examplesOf(b)).map((src, i) => ({ name: `LANGUAGE.md #${i + 1}`, src })) : []),
+    ...languageBlocks().flatMap((b) => examplesOf(b)).map((src, i) => ({ name: `LANGUAGE.md #${i + 1}`, src })),
     ...specFiles('.flow').map((p) => ({ name: basename(p), src: read(p) })),
     { name: 'every call form', src: `let a = [1, -2.5, 1e-3, "s", true, !m, f(), g(1), h(x: 1), k(1, y: [2])]
 mask m = [1, 0]

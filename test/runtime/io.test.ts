@@ -89,3 +89,18 @@ describe('build', () => {
     expect(() => build(flowIR({ shape: [2], flow: [layer('wobble', [2])] }))).toThrow(/wobble/);
   });
 });
+
+describe('trace', () => {
+  it('returns every layer in order, and its log-dets add up to forward()', () => {
+    const model = build(multiScaleIR('fixed', 2));
+    perturb(model, 0.1);
+    const x = randn([3, 1, 4, 4], 1);
+    const tr = model.trace!(x);
+    expect(tr.map((t) => t.id)).toEqual(model.ir.flow!.map((l) => l.id));
+    const sum = tf.addN(tr.map((t) => t.logDet));
+    const { z, logDet } = model.forward!(x);
+    for (let i = 0; i < 3; i++) expect(sum.dataSync()[i]).toBeCloseTo(logDet.dataSync()[i], 4);
+    tf.dispose([sum, z, logDet, x, ...tr.flatMap((t) => [t.output, t.logDet])]);
+    model.dispose();
+  });
+});

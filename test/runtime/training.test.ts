@@ -62,6 +62,12 @@ describe('training', () => {
     const before = tf.memory().numTensors;
     for (let k = 0; k < 100; k++) trainer.step(x);
     expect(tf.memory().numTensors).toBe(before);
+    // evaluation and sampling leave nothing behind but what they return
+    evaluate(model, x, 8);
+    const s = model.sample(5, { seed: 1, temperature: 0.7 });
+    const lp = model.logProb(s);
+    tf.dispose([s, lp]);
+    expect(tf.memory().numTensors).toBe(before);
     trainer.dispose();
     model.dispose();
     x.dispose();
