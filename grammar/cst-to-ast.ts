@@ -15,32 +15,35 @@ const isToken = (x: IToken | CstNode): x is IToken => (x as IToken).image !== un
 const real = (t: IToken | undefined): t is IToken =>
   t !== undefined && !t.isInsertedInRecovery && Number.isFinite(t.startOffset);
 
-/** the memo of rangeOf, kept on the CST children object under a symbol (invisible to Object.values) */
-const RANGE = Symbol('range');
-type Memo = Children & { [RANGE]?: [number, number] | null };
-
-/** [start, end) of the real tokens under a CST node or children object; undefined when none (memoized) */
-function rangeOf(x: CstNode | Children): [number, number] | undefined {
-  const children = ('children' in x && 'name' in x ? (x as CstNode).children : x) as Memo;
-  const memo = children[RANGE];
-  if (memo !== undefined) return memo ?? undefined;
-  const r = computeRange(children);
-  children[RANGE] = r ?? null;
-  return r;
+/** [start, end) of a CST node's real tokens, from the location chevrotain tracks while parsing */
+function nodeRange(n: CstNode): [number, number] | undefined {
+  const loc = n.location;
+  if (!loc || !Number.isFinite(loc.startOffset)) return undefined;
+  return [loc.startOffset, (loc.endOffset ?? loc.startOffset - 1) + 1];
 }
 
-function computeRange(children: Children): [number, number] | undefined {
+/**
+ * [start, end) of the real tokens under a CST node or children object; undefined when none.
+ * Nodes carry their location (the parser tracks it, skipping tokens inserted in recovery, whose
+ * offsets are NaN), so a children object costs one pass over its direct children.
+ */
+function rangeOf(x: CstNode | Children): [number, number] | undefined {
+  if ('children' in x && 'name' in x) return nodeRange(x as CstNode);
   let lo = Infinity;
   let hi = -Infinity;
-  for (const list of Object.values(children)) {
-    for (const el of list ?? []) {
+  for (const key in x) {
+    const list = (x as Children)[key];
+    if (!list) continue;
+    for (let i = 0; i < list.length; i++) {
+      const el = list[i];
+      let r: [number, number] | undefined;
       if (isToken(el)) {
         if (!real(el)) continue;
-        lo = Math.min(lo, el.startOffset);
-        hi = Math.max(hi, el.startOffset + el.image.length);
-      } else {
-        const r = rangeOf(el);
-        if (r) { lo = Math.min(lo, r[0]); hi = Math.max(hi, r[1]); }
+        r = [el.startOffset, el.startOffset + el.image.length];
+      } else r = nodeRange(el);
+      if (r) {
+        if (r[0] < lo) lo = r[0];
+        if (r[1] > hi) hi = r[1];
       }
     }
   }

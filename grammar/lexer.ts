@@ -32,6 +32,8 @@ export function lexFlow(text: string, file: string, base = 0): LexResult {
     if (t.tokenType === T.UnterminatedBlockComment) diagnostics.push(makeDiagnostic(C.UnterminatedBlockComment, s, {}));
   }
   for (const t of res.tokens) {
+    // 'onlyOffset' tokens lack endOffset; the parser's node locations need it (inclusive, as chevrotain has it)
+    t.endOffset = t.startOffset + t.image.length - 1;
     if (t.tokenType === T.UnterminatedString) {
       diagnostics.push(makeDiagnostic(C.UnterminatedString, span(t.startOffset, t.startOffset + t.image.length), {}));
     } else if (t.tokenType === T.NumberLiteral && !Number.isFinite(Number(t.image))) {

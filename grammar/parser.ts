@@ -40,7 +40,10 @@ export class FlowParser extends CstParser {
   }
 
   constructor() {
-    super(T.ALL_TOKENS as T.TokenTypeList, { recoveryEnabled: true, maxLookahead: 3, errorMessageProvider: jsonMessages });
+    // nodeLocationTracking: cst-to-ast takes every node's span from its location (offsets only)
+    super(T.ALL_TOKENS as T.TokenTypeList, {
+      recoveryEnabled: true, maxLookahead: 3, errorMessageProvider: jsonMessages, nodeLocationTracking: 'onlyOffset',
+    });
     this.performSelfAnalysis();
   }
 

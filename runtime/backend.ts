@@ -61,6 +61,8 @@ async function trySet(name: BackendName): Promise<boolean> {
  * tensorflow → wasm → cpu. A preferred backend that fails to load falls back down the list.
  */
 export async function initBackend(preferred?: BackendName): Promise<string> {
+  // production mode: no "install tfjs-node" banner or debug checks (FLOWC_TF_DEBUG=1 keeps them)
+  if (!process.env.FLOWC_TF_DEBUG) tf.enableProdMode();
   const env = process.env.FLOWC_BACKEND as BackendName | undefined;
   const first = env && ORDER.includes(env) ? env : preferred;
   const tries = first ? [first, ...ORDER.slice(ORDER.indexOf(first) + 1)] : ORDER;

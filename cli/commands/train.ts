@@ -131,7 +131,8 @@ export async function runTrain(io: CliIO, specPath: string, f: TrainFlags): Prom
     seed,
     evalEvery: f.evalEvery ?? ir.train.evalEvery ?? Math.max(1, Math.round(steps / 10)),
     checkpointEvery: f.checkpointEvery ?? ir.train.checkpointEvery ?? Math.max(1, Math.min(500, Math.round(steps / 10))),
-    evalRows: energy ? 0 : 2000,
+    // held-out rows per evaluation: all of a small test set, the first 256 images otherwise (as W3)
+    evalRows: energy ? 0 : prod(ir.data.shape) > 64 ? 256 : 2000,
   };
   if (resume && resume.step >= steps) {
     throw new UserError(`--resume: ${runDir} is already at step ${resume.step} of ${steps}; pass a larger --steps`);

@@ -59,9 +59,13 @@ export function buildMade(ir: MadeIR, ctx: BuildContext): ArConditional {
   if (ir.masks.length !== sizes.length - 1) {
     throw new Error(`made: ${ir.masks.length} masks for ${ir.hidden.length} hidden layers`);
   }
+  // the compiler may already have replicated the output mask for P outputs (rows p·D + d)
+  const lastRows = ir.masks[ir.masks.length - 1]?.length ?? 0;
+  const outRep = lastRows === D * P && P > 1 ? 1 : P;
   ir.masks.forEach((m, l) => {
-    if (m.length !== sizes[l + 1] || (m[0]?.length ?? 0) !== sizes[l]) {
-      throw new Error(`made: mask ${l} is ${m.length}×${m[0]?.length ?? 0}, expected ${sizes[l + 1]}×${sizes[l]}`);
+    const rows = l === ir.masks.length - 1 && outRep === 1 ? D * P : sizes[l + 1];
+    if (m.length !== rows || (m[0]?.length ?? 0) !== sizes[l]) {
+      throw new Error(`made: mask ${l} is ${m.length}×${m[0]?.length ?? 0}, expected ${rows}×${sizes[l]}`);
     }
   });
   const a = normAct(ir.activation);
@@ -75,12 +79,11 @@ export function buildMade(ir: MadeIR, ctx: BuildContext): ArConditional {
     biases.push(makeVariable(`${ctx.prefix}/made/b${l}`, uniformFanIn(rng, [out], fanIn)));
   }
   const members = Math.max(1, Math.floor(ir.ensemble || 1));
-  const maskSets: number[][][][] = [ir.masks];
   const mrng = new Rng((ctx.ir.train?.seed ?? 0) + 7919);
-  for (let m = 1; m < members; m++) maskSets.push(resampledMasks(order, ir.hidden, mrng));
-  const masks: tf.Tensor2D[][] = maskSets.map((set) =>
-    set.map((mk, l) => tf.keep(maskTensor(mk, l === L - 1 ? P : 1))),
-  );
+  const masks: tf.Tensor2D[][] = [ir.masks.map((mk, l) => tf.keep(maskTensor(mk, l === L - 1 ? outRep : 1)))];
+  for (let m = 1; m < members; m++) {
+    masks.push(resampledMasks(order, ir.hidden, mrng).map((mk, l) => tf.keep(maskTensor(mk, l === L - 1 ? P : 1))));
+  }
 
   /** the masked weights, multiplied once per forward pass */
   const masked = (member: number): tf.Tensor2D[] =>

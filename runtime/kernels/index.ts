@@ -12,6 +12,9 @@ export { unsortedSegmentSum } from './unsorted-segment-sum.js';
 
 const done = new Set<string>();
 
+/** the backend's own kernels that a substitute replaced (for comparisons), by `${backend}/${kernel}` */
+export const stockKernels = new Map<string, tf.KernelConfig>();
+
 /** Registers the substitutes for `backendName` (default 'wasm'); idempotent. Returns what was registered. */
 export function registerWasmSubstitutes(backendName = 'wasm'): string[] {
   if (done.has(backendName)) return [];
@@ -27,7 +30,10 @@ export function registerWasmSubstitutes(backendName = 'wasm'): string[] {
     added.push(tf.UnsortedSegmentSum);
   }
   const stock = tf.getKernel(tf.Conv2DBackpropInput, backendName);
-  if (stock) tf.unregisterKernel(tf.Conv2DBackpropInput, backendName);
+  if (stock) {
+    stockKernels.set(`${backendName}/${tf.Conv2DBackpropInput}`, stock);
+    tf.unregisterKernel(tf.Conv2DBackpropInput, backendName);
+  }
   tf.registerKernel(conv2dBackpropInputConfig(backendName, stock));
   added.push(tf.Conv2DBackpropInput);
   return added;

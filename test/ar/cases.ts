@@ -9,14 +9,14 @@ function imageKinds(C: number, P: number): [string, ConditionalIR][] {
     ['pixelcnn', {
       kind: 'pixelcnn',
       layers: [
-        { mask: 'A', kernel: 3, channels: 6, activation: 'relu', residual: false },
-        { mask: 'B', kernel: 3, channels: 6, activation: 'relu', residual: true },
+        { mask: 'A', kernel: 3, channels: 4, activation: 'relu', residual: false },
+        { mask: 'B', kernel: 3, channels: 4, activation: 'relu', residual: true },
         { mask: 'B', kernel: 1, channels: C * P, activation: 'none', residual: false },
       ],
     }],
-    ['gated_pixelcnn', { kind: 'gated_pixelcnn', layers: 2, channels: 6, kernel: 3 }],
-    ['row_lstm', { kind: 'pixelrnn', cell: 'row_lstm', layers: 2, hidden: 6 }],
-    ['diagonal_bilstm', { kind: 'pixelrnn', cell: 'diagonal_bilstm', layers: 2, hidden: 6 }],
+    ['gated_pixelcnn', { kind: 'gated_pixelcnn', layers: 2, channels: 4, kernel: 3 }],
+    ['row_lstm', { kind: 'pixelrnn', cell: 'row_lstm', layers: 2, hidden: 4 }],
+    ['diagonal_bilstm', { kind: 'pixelrnn', cell: 'diagonal_bilstm', layers: 2, hidden: 4 }],
   ];
 }
 

@@ -1,7 +1,8 @@
 // The real binary, spawned: SIGKILL during training leaves a loadable checkpoint; SIGINT saves and
 // exits; `flowc check` never loads TensorFlow.js.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import { join, relative } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fixture, tmp } from './helpers.js';
@@ -86,6 +87,19 @@ describe('the flowc binary', () => {
     // the same probe after loading the runtime sees the engine (so the probe can fail)
     const r2 = spawnSync(process.execPath, ['--input-type=module', '-e', `await import('@tensorflow/tfjs-core'); console.log(globalThis._tfengine !== undefined)`], { cwd: ROOT, encoding: 'utf8' });
     expect(r2.stdout.trim()).toBe('true');
+    // the whole module graph, as resolved by Node's loader: no @tensorflow module in it
+    const dir = tmp('graph');
+    const trace = join(dir, 'modules.txt');
+    const loader = join(dir, 'loader.mjs');
+    writeFileSync(loader, `import { appendFileSync } from 'node:fs';
+export async function resolve(spec, ctx, next) { const r = await next(spec, ctx); appendFileSync(${JSON.stringify(trace)}, r.url + '\\n'); return r; }`);
+    const g = spawnSync(process.execPath, ['--no-warnings', '--experimental-loader', pathToFileURL(loader).href, BIN, 'check', ...specs], { cwd: ROOT, env, encoding: 'utf8' });
+    expect(g.status).toBe(res.code);
+    const graph = readFileSync(trace, 'utf8');
+    expect(graph).toMatch(/chevrotain/); // the probe sees the modules check does load
+    expect(graph).toMatch(/compiler\/index\.js/);
+    expect(graph).not.toMatch(/@tensorflow/);
+
     const t0 = Date.now();
     const c = spawnSync(process.execPath, [BIN, 'check', ...specs], { cwd: ROOT, env, encoding: 'utf8' });
     const ms = Date.now() - t0;

@@ -14,6 +14,7 @@ beforeAll(() => {
 });
 
 const lines = (file: string) => readFileSync(file, 'utf8').trim().split('\n');
+const losses = (dir: string) => lines(join(dir, 'metrics.jsonl')).map((l) => (JSON.parse(l) as { loss: number }).loss);
 const steps = (dir: string) => lines(join(dir, 'metrics.jsonl')).map((l) => (JSON.parse(l) as { step: number }).step);
 
 function randomBits(n: number, d: number, seed: number): Float32Array {
@@ -49,6 +50,10 @@ describe('flow on toy data', () => {
     expect(t2.code).toBe(0);
     expect(t2.out).toMatch(/resuming at step 4/);
     expect(steps(dir)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    // the same losses as one uninterrupted run of 7 steps
+    const straight = tmp('flow-straight');
+    expect((await flowc('train', fixture('flow2d.flow'), '--out', straight, '--steps', '7', '--no-pictures')).code).toBe(0);
+    expect(losses(dir)).toEqual(losses(straight));
 
     const csv = join(dir, 'pts.csv');
     writeFileSync(csv, 'x,y\n0,0\n1,0.5\n-1,0.25\n5,5\n');

@@ -1,0 +1,147 @@
+// The bench harness (npm run bench): argument parsing, one child process per workload (so each
+// peak RSS is its own), the PyTorch reference beside it, the table / JSON lines, saved results.
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { BenchError } from './data.js';
+import { runInfo, saveResults } from './results.js';
+import { runTorch, torchAvailable, type TorchResult } from './torch-ref.js';
+import { WORKLOADS, parseWorkloads, type WorkloadId } from './workloads.js';
+import type { FlowcOptions, FlowcResult } from './run-flowc.js';
+
+const USAGE = `usage: npm run bench -- [--workload W1,W2,...] [--steps N] [--warmup N] [--json]
+  [--train-seconds T] [--test-n N] [--sample-steps K] [--backend wasm|cpu|tensorflow]
+  [--no-torch] [--torch-threads N] [--no-save] [--in-process] [--clock wall|cpu] [--trainer stock|fast]`;
+
+function num(v: string | undefined, name: string): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < 0) throw new BenchError(`--${name} expects a non-negative number, got '${v}'`);
+  return n;
+}
+
+function parse(argv: string[]) {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      workload: { type: 'string' }, steps: { type: 'string' }, warmup: { type: 'string' },
+      json: { type: 'boolean' }, 'train-seconds': { type: 'string' }, 'test-n': { type: 'string' },
+      'sample-steps': { type: 'string' }, backend: { type: 'string' }, 'no-torch': { type: 'boolean' },
+      'torch-threads': { type: 'string' }, 'no-save': { type: 'boolean' }, 'in-process': { type: 'boolean' }, clock: { type: 'string' }, trainer: { type: 'string' },
+      child: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+    },
+  });
+  const wl = parseWorkloads(values.child ?? values.workload);
+  if (typeof wl === 'string') throw new BenchError(wl);
+  const backend = values.backend;
+  if (backend !== undefined && !['wasm', 'cpu', 'tensorflow'].includes(backend)) throw new BenchError(`--backend: unknown '${backend}'`);
+  const clock = values.clock ?? 'wall';
+  if (clock !== 'wall' && clock !== 'cpu') throw new BenchError(`--clock: expected wall or cpu, got '${clock}'`);
+  const trainer = values.trainer ?? 'stock';
+  if (trainer !== 'stock' && trainer !== 'fast') throw new BenchError(`--trainer: expected stock or fast, got '${trainer}'`);
+  const opts: FlowcOptions = {
+    clock, trainer,
+    steps: num(values.steps, 'steps'), warmup: num(values.warmup, 'warmup'),
+    trainSeconds: num(values['train-seconds'], 'train-seconds'), testN: num(values['test-n'], 'test-n'),
+    sampleSteps: num(values['sample-steps'], 'sample-steps'), backend: backend as FlowcOptions['backend'],
+  };
+  return { values, workloads: wl, opts };
+}
+
+const MARK = '@@flowc-bench ';
+
+async function child(id: WorkloadId, opts: FlowcOptions): Promise<void> {
+  const { runFlowc } = await import('./run-flowc.js');
+  const r = await runFlowc(id, opts);
+  process.stdout.write(MARK + JSON.stringify(r) + '\n');
+}
+
+function runChild(id: WorkloadId, argv: string[]): FlowcResult | { workload: WorkloadId; error: string } {
+  const self = path.join(path.dirname(fileURLToPath(import.meta.url)), 'main.js');
+  const rest = argv.filter((a, i) => !(a === '--workload' || argv[i - 1] === '--workload' || a.startsWith('--workload=')));
+  const r = spawnSync(process.execPath, [self, '--child', id, ...rest], { encoding: 'utf8', maxBuffer: 1 << 26, stdio: ['ignore', 'pipe', 'pipe'] });
+  const line = (r.stdout ?? '').split('\n').find((l) => l.startsWith(MARK));
+  if (!line) {
+    const err = (r.stderr ?? '').trim().split('\n').filter(Boolean).slice(-4).join(' | ');
+    return { workload: id, error: `flowc child exited ${r.status ?? r.signal}: ${err}` };
+  }
+  return JSON.parse(line.slice(MARK.length)) as FlowcResult;
+}
+
+const f0 = (x: unknown) => (typeof x === 'number' ? (x >= 100 ? x.toFixed(0) : x.toPrecision(3)) : '—');
+
+/** runs the harness; returns the exit code (2 for a bad flag or missing data: no stack trace) */
+export async function runBench(argv: string[], write: (s: string) => void = (s) => write(s)): Promise<number> {
+  try {
+    return await bench(argv, write);
+  } catch (e) {
+    if (e instanceof BenchError || (e as { code?: string }).code?.startsWith?.('ERR_PARSE_ARGS')) {
+      process.stderr.write(`flowc bench: ${(e as Error).message}\n${USAGE}\n`);
+      return 2;
+    }
+    throw e;
+  }
+}
+
+async function bench(argv: string[], write: (s: string) => void): Promise<number> {
+  const { values, workloads, opts } = parse(argv);
+  if (values.help) { write(USAGE + '\n'); return 0; }
+  if (values.child) { await child(workloads[0]!, opts); return 0; }
+  const info = runInfo();
+  const wantTorch = !values['no-torch'];
+  const torch = wantTorch ? torchAvailable() : { ok: false, why: '--no-torch' };
+  if (!values.json) write(`flowc bench · ${info.cpu} · nproc ${info.nproc} · ${info.date} · commit ${info.commit.slice(0, 10)}${info.dirty ? '+dirty' : ''}\nPyTorch reference: ${torch.ok ? torch.why : `not run (${torch.why})`}\n`);
+  const saved: object[] = [];
+  const rows: string[][] = [];
+  for (const id of workloads) {
+    const w = WORKLOADS[id];
+    let fr: FlowcResult | { workload: WorkloadId; error: string };
+    if (values['in-process']) {
+      const { runFlowc } = await import('./run-flowc.js');
+      try {
+        fr = await runFlowc(id, opts);
+      } catch (e) {
+        if (e instanceof BenchError) throw e;
+        fr = { workload: id, error: (e as Error).message };
+      }
+    } else fr = runChild(id, argv);
+    let tr: TorchResult | { error: string; workload: string } | null = null;
+    if (torch.ok) {
+      tr = runTorch(id, {
+        threads: Number(values['torch-threads'] ?? 1), steps: opts.steps ?? w.steps, warmup: opts.warmup ?? w.warmup,
+        trainSeconds: opts.trainSeconds, testN: opts.testN, sampleSteps: opts.sampleSteps, clock: opts.clock,
+      });
+    }
+    const tEps = tr && 'examples_per_sec' in tr ? tr.examples_per_sec : undefined;
+    const line: Record<string, unknown> = { ...fr };
+    if ('examples_per_sec' in fr && tEps) line.ratio_vs_torch = fr.examples_per_sec / tEps;
+    if (tr && 'test_nll' in tr && 'test_nll' in fr) line.torch_test_nll = tr.test_nll;
+    if (tEps) line.torch_examples_per_sec = tEps;
+    const out = [line, ...(tr ? [{ engine: 'torch', ...tr }] : [])];
+    saved.push(...out);
+    if (values.json) for (const o of out) write(JSON.stringify(o) + '\n');
+    else {
+      if ('error' in fr) { rows.push([id, w.name, `error: ${fr.error}`]); continue; }
+      const s = fr.sampling;
+      rows.push([
+        id, w.name, fr.backend, f0(fr.examples_per_sec), f0(tEps), line.ratio_vs_torch ? (line.ratio_vs_torch as number).toFixed(2) : '—',
+        fr.peak_rss_mb.toFixed(0), f0(tr && 'peak_rss_mb' in tr ? tr.peak_rss_mb : undefined),
+        `${fr.num_tensors_start}→${fr.num_tensors_end}`,
+        fr.test_nll !== undefined ? `${fr.test_nll.toFixed(2)} vs ${f0(line.torch_test_nll)} ${fr.test_unit}` : '',
+        s ? `sampling 16: fast ${s.fast_seconds_784.toFixed(2)}s, naive ${s.naive_seconds_784.toFixed(1)}s (${s.speedup.toFixed(0)}×${s.sample_784_extrapolated ? ', extrapolated' : ''}), identical: ${s.identical}` : '',
+      ]);
+      if (tr && 'error' in tr) rows.push(['', '', `torch: ${tr.error}`]);
+    }
+  }
+  if (!values.json) {
+    const head = ['', 'workload', 'backend', 'flowc ex/s', 'torch ex/s', 'ratio', 'RSS MB', 'torch RSS', 'tensors', 'test NLL', ''];
+    for (const r of [head, ...rows]) write(r.join('\t') + '\n');
+  }
+  if (!values['no-save'] && saved.length) {
+    const file = saveResults(saved, info);
+    if (!values.json) write(`saved to ${file}\n`);
+  }
+  return saved.some((s) => 'error' in s && (s as { engine?: string }).engine !== 'torch') ? 1 : 0;
+}
+
