@@ -72,7 +72,7 @@ function runChild(id: WorkloadId, argv: string[]): FlowcResult | { workload: Wor
 const f0 = (x: unknown) => (typeof x === 'number' ? (x >= 100 ? x.toFixed(0) : x.toPrecision(3)) : '—');
 
 /** runs the harness; returns the exit code (2 for a bad flag or missing data: no stack trace) */
-export async function runBench(argv: string[], write: (s: string) => void = (s) => write(s)): Promise<number> {
+export async function runBench(argv: string[], write: (s: string) => void = (s) => { process.stdout.write(s); }): Promise<number> {
   try {
     return await bench(argv, write);
   } catch (e) {

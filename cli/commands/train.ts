@@ -68,6 +68,9 @@ export async function runTrain(io: CliIO, specPath: string, f: TrainFlags): Prom
   if (f.resume && !existsSync(join(runDir!, 'checkpoint.ckpt')) && !existsSync(join(runDir!, 'checkpoint.prev.ckpt'))) {
     throw new UserError(`--resume: ${runDir} holds no checkpoint`);
   }
+  if (!f.resume && runDir && existsSync(join(runDir, 'checkpoint.ckpt'))) {
+    throw new UserError(`${runDir} already holds a run: continue it with --resume, or pick another --out`);
+  }
   runDir ??= join('runs', `${ir.model}-${stamp()}`);
 
   const backend = await startBackend();

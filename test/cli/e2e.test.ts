@@ -46,6 +46,9 @@ describe('flow on toy data', () => {
     for (const f of ['checkpoint.ckpt', 'metrics.jsonl', 'loss.svg', 'density.png', 'run.json', 'model.ir.json']) expect(existsSync(join(dir, f))).toBe(true);
     expect(steps(dir)).toEqual([1, 2, 3, 4]);
 
+    const again = await flowc('train', fixture('flow2d.flow'), '--out', dir, '--steps', '4');
+    expect(again.code).toBe(1);
+    expect(again.err).toMatch(/already holds a run: continue it with --resume/);
     const t2 = await flowc('train', fixture('flow2d.flow'), '--out', dir, '--resume', '--steps', '7');
     expect(t2.code).toBe(0);
     expect(t2.out).toMatch(/resuming at step 4/);
