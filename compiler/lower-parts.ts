@@ -3,6 +3,7 @@ import type { ConditionalIR, LikelihoodIR, NetIR, PriorIR, TrainIR, ArLayerIR } 
 import type { CheckedCall, CheckedModel } from './check/model.js';
 import { buildMadeMasks, expandOutputMask, type Connectivity } from './proofs/made.js';
 import { likelihoodOutputs } from './registry/index.js';
+import { literalMadeMasks, madeHidden } from './registry/made-masks.js';
 
 const num = (v: unknown, d: number): number => (typeof v === 'number' && Number.isFinite(v) ? v : d);
 const str = (v: unknown, d: string): string => (typeof v === 'string' ? v : d);
@@ -30,14 +31,27 @@ export function lowerNet(v: unknown, D: number, outPerDim = 2, order?: number[])
     case 'resnet':
       return { kind: 'resnet', blocks: num(a.blocks, 2), channels: num(a.channels, 32), kernel: num(a.kernel, 3), zeroInitLast };
     case 'made': {
-      const hidden = nums(a.hidden, [64, 64]);
+      const hidden = madeHidden(a, [64, 64]);
       const ord = order ?? Array.from({ length: D }, (_, i) => i);
-      const masks = madeMasks(ord, hidden, connectivityOf(a.connectivity), outPerDim);
+      const masks = userMasks(a.masks, D, outPerDim) ?? madeMasks(ord, hidden, connectivityOf(a.connectivity), outPerDim);
       return { kind: 'made', hidden, activation: act(a.activation), masks, zeroInitLast };
     }
     default:
       return { kind: 'mlp', hidden: nums(a.hidden, [64, 64]), activation: act(a.activation), zeroInitLast };
   }
+}
+
+/**
+ * The user's literal masks (copied), with an output mask of D rows replicated `outPerDim` times
+ * (blocked rows p·D + d, as built masks are); undefined when none were written.
+ */
+export function userMasks(v: unknown, D: number, outPerDim: number): number[][][] | undefined {
+  const lit = literalMadeMasks(v);
+  if (!lit) return undefined;
+  const masks = lit.map((M) => M.map((row) => [...row]));
+  const last = masks[masks.length - 1]!;
+  if (outPerDim > 1 && last.length === D) masks[masks.length - 1] = expandOutputMask(last, outPerDim);
+  return masks;
 }
 
 export function madeMasks(order: number[], hidden: number[], connectivity: Connectivity, outPerDim: number): number[][][] {
@@ -89,9 +103,10 @@ export function lowerConditional(c: CheckedCall | undefined, model: CheckedModel
     case 'made': {
       const D = model.data ? model.data.shape.reduce((x, y) => x * y, 1) : 0;
       const ord = order ?? Array.from({ length: D }, (_, i) => i);
-      const hidden = nums(a.hidden, [500, 500]);
+      const hidden = madeHidden(a, [500, 500]);
       const perDim = likelihoodOutputs(model.likelihood, levelsOf(model));
-      return { kind: 'made', hidden, activation: str(a.activation, 'relu'), masks: madeMasks(ord, hidden, connectivityOf(a.connectivity), perDim), ensemble: num(a.ensemble, 1) };
+      const masks = userMasks(a.masks, D, perDim) ?? madeMasks(ord, hidden, connectivityOf(a.connectivity), perDim);
+      return { kind: 'made', hidden, activation: str(a.activation, 'relu'), masks, ensemble: num(a.ensemble, 1) };
     }
     case 'pixelcnn': return { kind: 'pixelcnn', layers: (c.body ?? []).map(lowerArLayer) };
     case 'gated_pixelcnn': return { kind: 'gated_pixelcnn', layers: num(a.layers, 15), channels: num(a.channels, 64), kernel: num(a.kernel, 3) };

@@ -35,7 +35,16 @@ export class FlowParser extends CstParser {
     if (!prev || !Number.isFinite(prev.startOffset) || !Number.isFinite(next.startOffset)) return true;
     const pt = prev.tokenType;
     if (pt === T.Comma || pt === T.LParen || pt === T.LBracket) return true;
-    const gap = this.source.slice(prev.startOffset + prev.image.length, next.startOffset);
+    const from = prev.startOffset + prev.image.length;
+    const src = this.source;
+    // fast path (no slicing): the gap holds no line break at all
+    let br = false;
+    for (let i = from; i < next.startOffset; i++) {
+      const ch = src.charCodeAt(i);
+      if (ch === 10 || ch === 13) { br = true; break; }
+    }
+    if (!br) return true;
+    const gap = src.slice(from, next.startOffset);
     return !/[\n\r]/.test(gap.replace(/\/\*[\s\S]*?\*\//g, ' '));
   }
 

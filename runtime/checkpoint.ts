@@ -5,7 +5,7 @@
 //
 // Layout: "FLOWCKPT" | u32 version | u32 headerLength | header JSON | blobs (float32/int32 LE) | sha256
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, fsyncSync, linkSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, copyFileSync, existsSync, fsyncSync, linkSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import type { FlowIR } from '../compiler/ir/types.js';
@@ -198,7 +198,11 @@ export function saveCheckpoint(dir: string, model: FlowModel, state: CheckpointS
   }
   if (existsSync(file)) {
     if (existsSync(prev)) unlinkSync(prev);
-    linkSync(file, prev);
+    try {
+      linkSync(file, prev);
+    } catch {
+      copyFileSync(file, prev); // file systems without hard links
+    }
   }
   renameSync(tmp, file);
   fsyncDir(dirname(file));

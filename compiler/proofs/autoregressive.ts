@@ -6,7 +6,7 @@ import type { CheckContext, CheckedCall, CheckedLayer, CheckedModel, ModelCheck 
 import { resolveOrder } from '../check/orders.js';
 import { likelihoodOutputs } from '../registry/index.js';
 import * as P from '../diagnostics/codes-proofs.js';
-import { buildMadeMasks, describeViolation, expandOutputMask, isAutoregressive, isAutoregressiveByDegrees, verifyAutoregressive, type Connectivity } from './made.js';
+import { buildMadeMasks, describeViolation, expandOutputMask, isAutoregressive, isAutoregressiveByDegrees, maskShapeErrors, verifyAutoregressive, type Connectivity } from './made.js';
 import { describeOrderProblems, rasterOrder, verifyPermutation } from './order.js';
 import { analyzeArStack, describePixelViolation, type ArStack, type ConvSpec, type ImageSpec } from './pixelcnn.js';
 import { allLayers, argSpan, callArgs, callName, isNumArray, num, numel, onceReporter } from './util.js';
@@ -31,6 +31,12 @@ export function connectivityOf(v: unknown): Connectivity {
 const isMasks = (v: unknown): v is number[][][] =>
   Array.isArray(v) && v.length > 0 && v.every((m) => Array.isArray(m) && m.every(isNumArray));
 
+/** was the argument written (defaults carry the call's own span) */
+function written(c: CheckedCall, name: string): boolean {
+  const s = c.argSpans?.[name];
+  return !!s && !(s.start === c.node.span.start && s.end === c.node.span.end);
+}
+
 /** verify an order; returns it when it is a permutation of 0..D−1 */
 function checkOrder(values: number[], D: number, span: Span, report: Report): number[] | undefined {
   const v = verifyPermutation(values, D);
@@ -45,9 +51,13 @@ function checkOrder(values: number[], D: number, span: Span, report: Report): nu
  */
 function proveMade(
   what: string, args: Record<string, unknown>, order: number[], perDim: number,
-  span: Span, related: { span: Span; message: string }[], report: Report, varName: string,
+  span: Span, related: { span: Span; message: string }[], report: Report, varName: string, hiddenWritten = false,
 ): void {
   const literal = isMasks(args.masks) ? args.masks : undefined;
+  if (literal) {
+    const problem = literalMaskProblem(literal, order.length, perDim, hiddenWritten && isNumArray(args.hidden) ? args.hidden : undefined);
+    if (problem) { report(P.AR_MASK_SHAPE, span, { what, problem }); return; }
+  }
   const hidden = isNumArray(args.hidden) ? args.hidden : [];
   const connectivity = connectivityOf(args.connectivity);
   const key = literal ? undefined : JSON.stringify([order, hidden, connectivity]);
@@ -81,6 +91,37 @@ function proveMade(
     let pairs = 0;
     proof.dependency.forEach((row, d) => row.forEach((dep, j) => { if (dep && pos[j]! >= pos[d]!) pairs++; }));
     report(P.AR_LEAK, span, { what, witness: describeViolation(proof.violations[0]!, varName), more: pairs - 1 }, related);
+  }
+}
+
+/**
+ * What the proof's shape check does not cover for literal masks: the output mask must have D rows
+ * (replicated per output) or perDim·D (blocked rows p·D + d); a `hidden` written beside the masks
+ * must agree with them.
+ */
+export function literalMaskProblem(masks: readonly (readonly (readonly number[])[])[], D: number, perDim: number, hidden?: readonly number[]): string | undefined {
+  const shape = maskShapeErrors(masks, D);
+  if (shape.length) return shape.map((e) => e.message).join('; ');
+  const rows = masks[masks.length - 1]!.length;
+  if (rows !== D && rows !== perDim * D) {
+    return `the output mask has ${rows} rows; expected ${D} (one per dimension)${perDim > 1 ? ` or ${perDim * D} (${perDim} outputs per dimension)` : ''}`;
+  }
+  const fromMasks = masks.slice(0, -1).map((M) => M.length);
+  if (hidden && (hidden.length !== fromMasks.length || hidden.some((h, i) => h !== fromMasks[i]))) {
+    return `hidden: [${hidden.join(', ')}] disagrees with the masks, whose hidden layers have [${fromMasks.join(', ')}] units`;
+  }
+  return undefined;
+}
+
+/** `coupling(net: made(masks: ...))`: the literal masks must fit the net's input (no order to prove) */
+function couplingNetMasks(model: CheckedModel, report: Report): void {
+  for (const l of [...allLayers(model.flow), ...allLayers(model.posterior?.layers)]) {
+    if (l.kind.name !== 'coupling' || !l.inShape.length || callName(l.args.net) !== 'made') continue;
+    const masks = callArgs(l.args.net).masks;
+    if (!isMasks(masks)) continue;
+    const D = l.inShape.length === 3 ? l.inShape[0]! : numel(l.inShape);
+    const problem = literalMaskProblem(masks, D, 2);
+    if (problem) report(P.AR_MASK_SHAPE, argSpan(l, 'net'), { what: 'the `made` net of `coupling`', problem });
   }
 }
 
@@ -191,7 +232,7 @@ function proveConditional(model: CheckedModel, report: Report): void {
     const literal = isMasks(call.args.masks);
     const span = literal ? argSpan(call, 'masks') : call.node.callee.span;
     const related = model.order ? [{ span: model.order.span, message: 'the declared order' }] : [];
-    proveMade('`made`', call.args, order, perDim, span, related, report, data.name);
+    proveMade('`made`', call.args, order, perDim, span, related, report, data.name, literal && written(call, 'hidden'));
   } else if (name === 'pixelcnn' || name === 'gated_pixelcnn' || name === 'pixelrnn') {
     proveImageConditional(model, call, report);
   }
@@ -203,6 +244,7 @@ export const autoregressiveCheck: ModelCheck = {
     const report = onceReporter(ctx);
     proveConditional(model, report);
     madeLayers(model, report);
+    couplingNetMasks(model, report);
     // an order declared on a model without a conditional still has to be a permutation
     if (!model.conditional && model.order && model.data && model.order.values.length <= MAX_PROOF_DIMS) checkOrder(model.order.values, numel(model.data.shape), model.order.span, report);
   },

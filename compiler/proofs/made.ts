@@ -134,6 +134,9 @@ export function dependencyMatrix(masks: readonly (readonly (readonly number[])[]
   return dep;
 }
 
+/** the shape problems of a mask stack for D inputs (empty when the matrices chain) */
+export const maskShapeErrors = (masks: readonly (readonly (readonly number[])[])[], D: number): MaskShapeError[] => checkShapes(masks, D);
+
 function checkShapes(masks: readonly (readonly (readonly number[])[])[], D: number): MaskShapeError[] {
   const errs: MaskShapeError[] = [];
   if (masks.length === 0) { errs.push({ layer: 0, message: 'no masks given' }); return errs; }

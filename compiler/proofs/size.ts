@@ -4,6 +4,7 @@ import type { CheckedLayer, CheckedModel, ModelCheck } from '../check/model.js';
 import {
   conditionalFlops, conditionalOf, conditionalParams, countParams, likelihoodOutputs, netFlops, netOf, netParams,
 } from '../registry/index.js';
+import { madeHidden } from '../registry/made-masks.js';
 import { makeDiagnostic as mk } from '../../grammar/diagnostic.js';
 import * as P from '../diagnostics/codes-proofs.js';
 import { allLayers, num, numel } from './util.js';
@@ -56,7 +57,7 @@ export function estimateSize(model: CheckedModel): SizeEstimate {
       const [, H = 1, W = 1] = data.shape.length === 3 ? data.shape : [1, 1, 1];
       const a = cond.args;
       let acts = D * o;
-      if (cond.name === 'made') acts += (Array.isArray(a.hidden) ? (a.hidden as number[]) : [500, 500]).reduce((x, y) => x + y, 0);
+      if (cond.name === 'made') acts += madeHidden(a, [500, 500]).reduce((x, y) => x + y, 0);
       else if (cond.name === 'nade') acts += num(a.hidden, 500) * D;
       else if (cond.name === 'pixelcnn') acts += cond.layers.reduce((x, l) => x + l.channels * H * W, 0);
       else if (cond.name === 'gated_pixelcnn') acts += num(a.layers, 15) * 6 * num(a.channels, 64) * H * W;

@@ -11,6 +11,7 @@ import { makeDiagnostic } from '../../grammar/diagnostic.js';
 import * as codes from '../diagnostics/codes-registry.js';
 import type { LayerKind, ParamSpec, ResolvedArgs, Shape } from './types.js';
 import { NET_ACTIVATIONS, T, arg } from './spec.js';
+import { madeHidden, madeMasksArg } from './made-masks.js';
 import { conv, convFlops, countParams, dense, denseFlops, imageDims, isNumArray, numel } from './tensors.js';
 
 export interface ArLayerDesc { mask: 'A' | 'B' | 'none'; kernel: number; channels: number; activation: string; residual: boolean }
@@ -77,7 +78,7 @@ export function conditionalParamSpecs(cond: ConditionalDesc, shape: Shape, o = 1
       ];
     }
     case 'made': {
-      const hidden = isNumArray(a.hidden) ? a.hidden : [500, 500];
+      const hidden = madeHidden(a, [500, 500]);
       const sizes = [D, ...hidden, D * o];
       const ps: ParamSpec[] = [];
       for (let i = 0; i + 1 < sizes.length; i++) ps.push(...dense(`layer${i}`, sizes[i]!, sizes[i + 1]!));
@@ -172,6 +173,7 @@ export const CONDITIONALS: LayerKind[] = [
       arg('activation', T.oneOf(...NET_ACTIVATIONS), 'hidden nonlinearity', { default: 'relu' }),
       arg('ensemble', T.int(1), 'number of order/connectivity samples averaged at test time', { default: 1 }),
       arg('direct', T.bool(), 'add a masked direct input→output connection', { default: false }),
+      madeMasksArg,
     ],
     params: paramsRule('made'),
   },

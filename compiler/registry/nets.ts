@@ -2,6 +2,7 @@
 // Also the parameter/FLOP rules for a net given its input and output sizes.
 import type { LayerKind, ParamSpec } from './types.js';
 import { NET_ACTIVATIONS, T, arg } from './spec.js';
+import { madeHidden, madeMasksArg } from './made-masks.js';
 import { conv, convFlops, dense, denseFlops, isNumArray } from './tensors.js';
 
 const activation = arg('activation', T.oneOf(...NET_ACTIVATIONS), 'nonlinearity between layers', { default: 'relu' });
@@ -43,6 +44,7 @@ export const NETS: LayerKind[] = [
       arg('connectivity', T.call('connectivity'), 'how hidden degrees m(k) are chosen', { default: 'sequential' }),
       activation,
       zeroInit,
+      madeMasksArg,
     ],
   },
 ];
@@ -81,7 +83,7 @@ export function netOf(v: unknown): NetDesc | undefined {
     a = o.args as Record<string, unknown>;
   }
   if (typeof name !== 'string' || !isNet(name)) return undefined;
-  const hidden = isNumArray(a.hidden) ? a.hidden : NET_DEFAULTS.hidden;
+  const hidden = name === 'made' ? madeHidden(a, NET_DEFAULTS.hidden) : isNumArray(a.hidden) ? a.hidden : NET_DEFAULTS.hidden;
   return {
     kind: name,
     hidden,

