@@ -1,4 +1,6 @@
 // flowc eval RUN --data SRC [--per-example FILE]: NLL in nats/example (and bits/dim for discrete data).
+// For a VAE the NLL is the k-sample importance-weighted estimate, printed after −ELBO; its
+// per-example file has two columns: the ELBO, then the importance-weighted log-likelihood.
 import { writeFileSync } from 'node:fs';
 import { checkData, isDiscrete, loadRows, parseSource, prod } from '../../runtime/data/index.js';
 import { encodeNpy } from '../../runtime/data/npy.js';
@@ -20,6 +22,7 @@ export async function runEval(io: CliIO, run: string, o: { data: string; perExam
   const { logProbRows } = await import('../../runtime/pictures/model-pictures.js');
   const t0 = Date.now();
   const lp = logProbRows(model, ir, ds.x, ds.n, o.batch);
+  const elbo = model.elbo ? logProbRows(model, ir, ds.x, ds.n, o.batch, (x) => model.elbo!(x)) : undefined;
   model.dispose();
   let sum = 0;
   for (let i = 0; i < lp.length; i++) {
@@ -29,15 +32,27 @@ export async function runEval(io: CliIO, run: string, o: { data: string; perExam
   const nats = -sum / ds.n;
   const D = prod(ir.data.shape);
   const bpd = isDiscrete(ir.data) ? ` = ${(nats / (D * Math.LN2)).toFixed(4)} bits/dim` : '';
+  if (elbo) {
+    const negElbo = -elbo.reduce((a, b) => a + b, 0) / ds.n;
+    const k = (model as { iwSamples?: number }).iwSamples;
+    io.out(`-ELBO ${negElbo.toFixed(4)} nats/example; importance-weighted estimate (k=${k}) follows\n`);
+  }
   io.out(`NLL ${nats.toFixed(4)} nats/example${bpd} over ${ds.n} examples of ${ds.name} (model ${ir.model}, backend ${backend}, ${((Date.now() - t0) / 1000).toFixed(1)}s)\n`);
   if (o.perExample) {
-    const bytes = perExt === 'npy' ? encodeNpy(lp, [ds.n]) : Array.from(lp, (v) => String(v)).join('\n') + '\n';
+    const cols = elbo ? 2 : 1;
+    const table = new Float32Array(ds.n * cols);
+    for (let i = 0; i < ds.n; i++) {
+      if (elbo) table[i * 2] = elbo[i]!;
+      table[i * cols + cols - 1] = lp[i]!;
+    }
+    const rows = Array.from({ length: ds.n }, (_, i) => Array.from(table.subarray(i * cols, (i + 1) * cols), String).join(','));
+    const bytes = perExt === 'npy' ? encodeNpy(table, elbo ? [ds.n, 2] : [ds.n]) : rows.join('\n') + '\n';
     try {
       writeFileSync(o.perExample, bytes);
     } catch (e) {
       throw new UserError(`cannot write ${o.perExample}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
     }
-    io.out(`wrote ${ds.n} log-probabilities (nats) to ${o.perExample}\n`);
+    io.out(`wrote ${ds.n} ${elbo ? 'rows of ELBO, importance-weighted log-likelihood' : 'log-probabilities'} (nats) to ${o.perExample}\n`);
   }
   return 0;
 }

@@ -11,12 +11,15 @@ import { imageGrid } from './grid.js';
 import { lossCurveSvg, type CurvePoint } from './loss-curve.js';
 
 /** log p on the rows of `pts` ([n, ...shape] flattened), in batches. */
-export function logProbRows(model: FlowModel, ir: FlowIR, pts: Float32Array, n: number, batch = 1024): Float32Array {
+export function logProbRows(
+  model: FlowModel, ir: FlowIR, pts: Float32Array, n: number, batch = 1024,
+  perExample: (x: tf.Tensor) => tf.Tensor = (x) => model.logProb(x),
+): Float32Array {
   const d = pts.length / n;
   const out = new Float32Array(n);
   for (let s = 0; s < n; s += batch) {
     const m = Math.min(batch, n - s);
-    const lp = tf.tidy(() => model.logProb(tf.tensor(pts.subarray(s * d, (s + m) * d), [m, ...ir.data.shape])));
+    const lp = tf.tidy(() => perExample(tf.tensor(pts.subarray(s * d, (s + m) * d), [m, ...ir.data.shape])));
     out.set(lp.dataSync() as Float32Array, s);
     lp.dispose();
   }
