@@ -1,4 +1,6 @@
 // Where the CLI writes, and the errors it turns into one clear line and an exit code.
+import { existsSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 
 export interface CliIO {
   out(text: string): void;
@@ -38,4 +40,36 @@ export class Reported extends Error {
     super(`exit ${exitCode}`);
     this.name = 'Reported';
   }
+}
+
+/** A file-system error as a few words a user can act on (not an errno code). */
+export function fsReason(e: unknown): string {
+  const err = e as NodeJS.ErrnoException;
+  switch (err?.code) {
+    case 'ENOENT': return 'its folder does not exist';
+    case 'ENOTDIR': return 'a folder on its path is a file';
+    case 'EISDIR': return 'it is a directory';
+    case 'EACCES':
+    case 'EPERM': return 'permission denied';
+    case 'EROFS': return 'read-only file system';
+    case 'ENOSPC': return 'no space left on the device';
+    case 'EDQUOT': return 'disk quota exceeded';
+    default: return err?.code ?? (err instanceof Error ? err.message : String(e));
+  }
+}
+
+/**
+ * Checks, before any work is done, that `file` can be created: its folder exists and is a folder,
+ * and the path is not itself a directory. Throws a one-line UserError naming the option.
+ */
+export function checkWritable(option: string, file: string): void {
+  const dir = dirname(resolve(file));
+  let reason: string | undefined;
+  try {
+    if (!statSync(dir).isDirectory()) reason = `${dir} is not a folder`;
+    else if (existsSync(file) && statSync(file).isDirectory()) reason = 'it is a directory';
+  } catch (e) {
+    reason = (e as NodeJS.ErrnoException).code === 'ENOENT' ? `the folder ${dir} does not exist` : fsReason(e);
+  }
+  if (reason) throw new UserError(`${option} ${file}: cannot write there: ${reason}`);
 }

@@ -5,6 +5,7 @@ import type { CheckedLayer, CheckedModel, CheckedVar } from './check/model.js';
 import { FLOWIR_VERSION, type FlowIR, type LayerIR, type VarIR } from './ir/types.js';
 import { conditionalParamSpecs, conditionalOf, conditionalFlops, countParams, likelihoodOutputs, netParamSpecs, netFlops, netOf, numel } from './registry/index.js';
 import type { ParamSpec } from './registry/types.js';
+import { logDetText, type UseDirection } from './registry/logdet.js';
 import { resolveOrder } from './check/orders.js';
 import { lineIndex } from './diagnostics/lines.js';
 import { estimateSize } from './proofs/size.js';
@@ -32,7 +33,21 @@ export function explicitLogDet(formula: string, inShape: readonly number[], K?: 
   return s;
 }
 
-function lowerLayer(l: CheckedLayer, model: CheckedModel, acc: Acc, opts: LowerOptions): LayerIR {
+/**
+ * The layer's log-det term as `explain` prints it: the registry's logDetText on the lowered args,
+ * for the direction the layer is used in; the kind's formula with shapes made explicit as a fallback.
+ */
+function layerLogDet(l: CheckedLayer, model: CheckedModel, args: Record<string, unknown>, dir: UseDirection): string {
+  let text = '';
+  try {
+    text = logDetText(l.kind.name, l.inShape, args, dir);
+  } catch {
+    text = '';
+  }
+  return text || explicitLogDet(l.kind.logDet ?? '0', l.inShape, l.kind.name === 'dequantize' ? levelsOf(model) : undefined);
+}
+
+function lowerLayer(l: CheckedLayer, model: CheckedModel, acc: Acc, opts: LowerOptions, dir: UseDirection): LayerIR {
   const a = l.args;
   const inShape = l.inShape;
   const D = numel(inShape);
@@ -66,7 +81,7 @@ function lowerLayer(l: CheckedLayer, model: CheckedModel, acc: Acc, opts: LowerO
     case 'logit': args = { alpha: num(a.alpha, 0.05) }; break;
     case 'dequantize': {
       args = { type: a.type === 'variational' ? 'variational' : 'uniform', K: levelsOf(model) };
-      if (l.children?.length) args.flow = l.children.map((c) => lowerLayer(c, model, acc, opts));
+      if (l.children?.length) args.flow = l.children.map((c) => lowerLayer(c, model, acc, opts, dir));
       break;
     }
     default: args = plainArgs(a);
@@ -83,7 +98,7 @@ function lowerLayer(l: CheckedLayer, model: CheckedModel, acc: Acc, opts: LowerO
     args,
     params: params.map((p) => ({ name: p.name, shape: [...p.shape], init: p.init })),
     jacobian: l.kind.jacobian ?? 'none',
-    logDet: explicitLogDet(l.kind.logDet ?? '0', inShape, l.kind.name === 'dequantize' ? levelsOf(model) : undefined),
+    logDet: layerLogDet(l, model, args, dir),
     directions: { density: l.kind.directions?.density ?? 'closed', sample: l.kind.directions?.sample ?? 'closed' },
   };
   if (opts.source !== undefined) {
@@ -113,7 +128,9 @@ export function lowerModel(model: CheckedModel, opts: LowerOptions = {}): FlowIR
     const priorShape = model.latent?.shape ?? model.data?.shape ?? [];
     if (model.prior?.kind.params) acc.params += countParams(model.prior.kind.params(priorShape, model.prior.args));
   }
-  if (model.flow) ir.flow = model.flow.map((l) => lowerLayer(l, model, acc, opts));
+  // flows are used data → latent (density); an energy fit samples through its flow
+  const flowDir: UseDirection = model.family === 'energy' ? 'sample' : 'density';
+  if (model.flow) ir.flow = model.flow.map((l) => lowerLayer(l, model, acc, opts, flowDir));
   const D = model.data ? numel(model.data.shape) : 0;
   const cond = lowerConditional(model.conditional, model, model.order?.values);
   if (cond && model.data) {
@@ -134,7 +151,7 @@ export function lowerModel(model: CheckedModel, opts: LowerOptions = {}): FlowIR
   if (model.family === 'vae' && model.latent) {
     const Dz = numel(model.latent.shape);
     const post = model.posterior?.layers.length ? model.posterior : undefined;
-    const postLayers = post ? post.layers.map((l) => lowerLayer(l, model, acc, opts)) : [];
+    const postLayers = post ? post.layers.map((l) => lowerLayer(l, model, acc, opts, 'sample')) : [];
     const amortized = post ? post.args.amortized !== false : false;
     // amortized: the encoder also emits every posterior-flow parameter per example
     const postParams = postLayers.reduce((s, l) => s + l.params.reduce((t, p) => t + numel(p.shape), 0), 0);

@@ -54,7 +54,8 @@ function typeSchemaInline(t: ArgType): Schema {
     case 'int': return byType({ integer: { type: 'integer', ...(t.min !== undefined ? { minimum: t.min } : {}), ...(t.max !== undefined ? { maximum: t.max } : {}) }, string: ident });
     case 'number': {
       const lo = t.min === undefined ? {} : t.exclusiveMin ? { exclusiveMinimum: t.min } : { minimum: t.min };
-      return byType({ number: { type: 'number', ...lo, ...(t.max !== undefined ? { maximum: t.max } : {}) }, string: ident });
+      const hi = t.max === undefined ? {} : t.exclusiveMax ? { exclusiveMaximum: t.max } : { maximum: t.max };
+      return byType({ number: { type: 'number', ...lo, ...hi }, string: ident });
     }
     case 'bool': return { type: 'boolean' };
     case 'string': return { type: 'string' };

@@ -56,10 +56,29 @@ const BaseVisitor = flowParser().getBaseCstVisitorConstructor();
 
 export class CstToAst extends BaseVisitor implements K.ICstNodeVisitor<void, unknown> {
   readonly diagnostics: Diagnostic[] = [];
+  /** the nodes being visited, innermost last: a visitor method's ctx is the children of the last one */
+  private readonly visiting: CstNode[] = [];
 
   constructor(private readonly text: string, private readonly fileName: string, private readonly base = 0) {
     super();
     this.validateVisitor();
+  }
+
+  /** chevrotain's visit, keeping the node whose children are being visited (for its location) */
+  override visit(node: CstNode | CstNode[], param?: unknown): unknown {
+    const n = Array.isArray(node) ? node[0] : node;
+    if (n === undefined) return undefined;
+    this.visiting.push(n);
+    try {
+      return (this as unknown as Record<string, (c: unknown, p: unknown) => unknown>)[n.name]!(n.children, param);
+    } finally {
+      this.visiting.pop();
+    }
+  }
+  /** rangeOf, from the tracked location when `x` is the children of the node being visited */
+  private rangeOf(x: CstNode | Children): [number, number] | undefined {
+    const top = this.visiting[this.visiting.length - 1];
+    return top !== undefined && top.children === x ? nodeRange(top) : rangeOf(x);
   }
 
   // ---------- helpers ----------
@@ -67,7 +86,7 @@ export class CstToAst extends BaseVisitor implements K.ICstNodeVisitor<void, unk
     return { file: this.fileName, start: this.base + start, end: this.base + end };
   }
   private spanOf(x: CstNode | Children): A.Span | undefined {
-    const r = rangeOf(x);
+    const r = this.rangeOf(x);
     return r ? this.span(r[0], r[1]) : undefined;
   }
   private tokSpan(t: IToken): A.Span {
@@ -132,7 +151,7 @@ export class CstToAst extends BaseVisitor implements K.ICstNodeVisitor<void, unk
   /** FC123 when a block's '{' is missing; returns the body or undefined */
   private requireBlock(block: CstNode | undefined, owner: string, ctx: Children): A.LayerStmt[] | undefined {
     if (block) return this.sub<A.LayerStmt[]>(block);
-    const r = rangeOf(ctx);
+    const r = this.rangeOf(ctx);
     if (r) {
       const { span, found } = this.foundAfter(r[1]);
       this.diagnostics.push(makeDiagnostic(C.ExpectedBlock, span, { owner, found }));

@@ -229,7 +229,14 @@ export function loadCheckpoint(path: string): LoadedCheckpoint & { warning?: str
     return decodeCheckpoint(readFileSync(main), main);
   } catch (e) {
     if (!(e instanceof CheckpointError) || !existsSync(prev)) throw e;
-    const loaded = decodeCheckpoint(readFileSync(prev), prev);
+    let loaded: LoadedCheckpoint;
+    try {
+      loaded = decodeCheckpoint(readFileSync(prev), prev);
+    } catch (e2) {
+      if (!(e2 instanceof CheckpointError)) throw e2;
+      // both are damaged: say so, rather than naming only the fallback
+      throw new CheckpointError(`${e.message}, and the previous one is damaged too (${e2.message}); this run cannot be loaded`);
+    }
     return { ...loaded, warning: `${e.message}; using the previous checkpoint (step ${loaded.step})` };
   }
 }

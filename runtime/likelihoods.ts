@@ -11,6 +11,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { LikelihoodIR } from '../compiler/ir/types.js';
 import type { Rng } from './rng.js';
+import { splitLast } from './ar/common.js';
 
 export interface Likelihood {
   readonly ir: LikelihoodIR;
@@ -85,7 +86,7 @@ function gaussian(ir: LikelihoodIR, learnedStd: boolean): Likelihood {
     P,
     logProb: (params, x) =>
       tf.tidy(() => {
-        const [mu, ls] = learnedStd ? tf.split(params, 2, 2) : [params, tf.zerosLike(params)];
+        const [mu, ls] = learnedStd ? splitLast(params, 2) : [params, tf.zerosLike(params)];
         const m = tf.squeeze(mu!, [2]);
         const s = tf.squeeze(ls!, [2]);
         const z = tf.mul(tf.sub(x, m), tf.exp(tf.neg(s)));
@@ -130,7 +131,7 @@ function logisticMixture(ir: LikelihoodIR, k: number, K: number): Likelihood {
     P: 3 * k,
     logProb: (params, x) =>
       tf.tidy(() => {
-        const [logits, means, rawLs] = tf.split(params, 3, 2);
+        const [logits, means, rawLs] = splitLast(params, 3);
         const logScales = tf.maximum(rawLs!, MIN_LOG_SCALE);
         const lp = logisticBinLogProb(x, means!, logScales, K);
         return tf.logSumExp(tf.add(tf.logSoftmax(logits!, -1), lp), -1) as tf.Tensor2D;

@@ -5,7 +5,7 @@ import { checkSource, compileSource } from '../../compiler/index.js';
 import type { FlowIR } from '../../compiler/ir/types.js';
 import { printAst } from '../../grammar/print.js';
 import type { Diagnostic } from '../../grammar/diagnostic.js';
-import { Reported, UsageError, UserError, type CliIO } from '../io.js';
+import { fsReason, Reported, UsageError, UserError, type CliIO } from '../io.js';
 import { printDiagnostics, readInput } from '../spec.js';
 
 export async function runCompile(
@@ -50,7 +50,7 @@ export async function runCompile(
         io.err(`wrote ${file}\n`);
       }
     } catch (e) {
-      throw new UserError(`cannot write to ${opts.out}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      throw new UserError(`-o ${opts.out}: cannot write there: ${fsReason(e)}`);
     }
   }
   return 0;

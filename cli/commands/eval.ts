@@ -4,12 +4,13 @@
 import { writeFileSync } from 'node:fs';
 import { checkData, isDiscrete, loadRows, parseSource, prod } from '../../runtime/data/index.js';
 import { encodeNpy } from '../../runtime/data/npy.js';
-import { UsageError, UserError, type CliIO } from '../io.js';
+import { checkWritable, fsReason, UsageError, UserError, type CliIO } from '../io.js';
 import { openRun } from '../run.js';
 
 export async function runEval(io: CliIO, run: string, o: { data: string; perExample?: string; batch: number }): Promise<number> {
   const perExt = o.perExample ? /\.(npy|csv|txt)$/i.exec(o.perExample)?.[1]?.toLowerCase() : undefined;
   if (o.perExample && !perExt) throw new UsageError(`--per-example ${o.perExample}: the file must end in .csv, .txt or .npy`);
+  if (o.perExample) checkWritable('--per-example', o.perExample);
   const source = parseSource(o.data);
   const ds = loadRows(source); // every row, in input order
   const { model, ir, backend } = await openRun(io, run);
@@ -50,7 +51,7 @@ export async function runEval(io: CliIO, run: string, o: { data: string; perExam
     try {
       writeFileSync(o.perExample, bytes);
     } catch (e) {
-      throw new UserError(`cannot write ${o.perExample}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      throw new UserError(`--per-example ${o.perExample}: cannot write there: ${fsReason(e)}`);
     }
     io.out(`wrote ${ds.n} ${elbo ? 'rows of ELBO, importance-weighted log-likelihood' : 'log-probabilities'} (nats) to ${o.perExample}\n`);
   }

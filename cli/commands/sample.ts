@@ -2,12 +2,13 @@
 import { writeFileSync } from 'node:fs';
 import { formatCsv } from '../../runtime/data/csv.js';
 import { encodeNpy } from '../../runtime/data/npy.js';
-import { UsageError, UserError, type CliIO } from '../io.js';
+import { checkWritable, fsReason, UsageError, UserError, type CliIO } from '../io.js';
 import { openRun } from '../run.js';
 
 export async function runSample(io: CliIO, run: string, o: { n: number; out: string; temperature: number; seed: number }): Promise<number> {
   const ext = /\.(png|npy|csv)$/i.exec(o.out)?.[1]?.toLowerCase();
   if (!ext) throw new UsageError(`-o ${o.out}: the output must end in .png, .npy or .csv`);
+  checkWritable('-o', o.out);
   const { model, ir, backend } = await openRun(io, run);
   const shape = ir.data.shape;
   const D = shape.reduce((a, b) => a * b, 1);
@@ -33,7 +34,7 @@ export async function runSample(io: CliIO, run: string, o: { n: number; out: str
   try {
     writeFileSync(o.out, bytes);
   } catch (e) {
-    throw new UserError(`cannot write ${o.out}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw new UserError(`-o ${o.out}: cannot write there: ${fsReason(e)}`);
   }
   io.out(`wrote ${o.n} samples of ${ir.model} to ${o.out} (${((Date.now() - t0) / 1000).toFixed(1)}s, backend ${backend})\n`);
   return 0;

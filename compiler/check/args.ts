@@ -212,7 +212,16 @@ function defaultValue(def: unknown, type: ArgType, span: Span, ctx: Ctx): unknow
     }
     if (type.kind === 'mask') return { kind: 'mask-value', base: def, negate: false, span } satisfies MaskValue;
   }
-  return structuredClone(def);
+  return cloneDefault(def);
+}
+
+/** a fresh copy of a JSON-like default (numbers, strings, lists, plain records): cheaper than structuredClone */
+function cloneDefault(v: unknown): unknown {
+  if (v === null || typeof v !== 'object') return v;
+  if (Array.isArray(v)) return v.map(cloneDefault);
+  const out: Record<string, unknown> = {};
+  for (const [k, x] of Object.entries(v)) out[k] = cloneDefault(x);
+  return out;
 }
 
 /** Check one value against a type. Returns the checked value or undefined (reported). */
@@ -268,7 +277,7 @@ export function checkValue(e: Expr, type: ArgType, ctx: Ctx, what: string): unkn
       if (type.kind === 'int' && !Number.isInteger(expr.value)) return wrong();
       const v = expr.value;
       const tooLow = type.min !== undefined && (type.kind === 'number' && type.exclusiveMin ? v <= type.min : v < type.min);
-      const tooHigh = type.max !== undefined && v > type.max;
+      const tooHigh = type.max !== undefined && (type.kind === 'number' && type.exclusiveMax ? v >= type.max : v > type.max);
       if (tooLow || tooHigh) {
         ctx.report(makeDiagnostic(T.OUT_OF_RANGE, at, { what, value: v, range: rangeText(type) }));
         return undefined;
@@ -296,9 +305,9 @@ export function checkValue(e: Expr, type: ArgType, ctx: Ctx, what: string): unkn
   }
 }
 
-function rangeText(t: { kind: 'int' | 'number'; min?: number; max?: number; exclusiveMin?: boolean }): string {
+function rangeText(t: { kind: 'int' | 'number'; min?: number; max?: number; exclusiveMin?: boolean; exclusiveMax?: boolean }): string {
   const lo = t.min !== undefined ? (t.kind === 'number' && t.exclusiveMin ? `> ${t.min}` : `≥ ${t.min}`) : undefined;
-  const hi = t.max !== undefined ? `≤ ${t.max}` : undefined;
+  const hi = t.max !== undefined ? (t.kind === 'number' && t.exclusiveMax ? `< ${t.max}` : `≤ ${t.max}`) : undefined;
   return lo && hi ? `${lo} and ${hi}` : lo ?? hi ?? 'in range';
 }
 

@@ -68,7 +68,7 @@ export const FLOWS: LayerKind[] = [
     category: 'flow',
     cite: 'Dinh et al. 2017 (RealNVP), data preprocessing',
     doc: 'p = α + (1−2α)·x, y = log p − log(1−p): maps [0,1] data to the real line.',
-    args: [arg('alpha', T.num(0, 0.5), 'boundary margin α, 0 ≤ α < 0.5', { positional: true, default: 0.05 })],
+    args: [arg('alpha', T.num(0, 0.5, false, true), 'boundary margin α, 0 ≤ α < 0.5', { positional: true, default: 0.05 })],
     shape: same('logit'),
     jacobian: 'diagonal',
     logDet: 'Σ [log(1−2α) − log p − log(1−p)]',

@@ -41,7 +41,15 @@ export const CATEGORIES: readonly Category[] = [
   'connectivity', 'domain', 'dataset', 'optimizer', 'posterior', 'target', 'train',
 ];
 
-const byKey = new Map<string, LayerKind>(REGISTRY.map((k) => [`${k.category}:${k.name}`, k]));
+/** category → name → kind, and name → the first kind of that name in registry order (hot in the checker) */
+const byCategory = new Map<string, Map<string, LayerKind>>();
+const byName = new Map<string, LayerKind>();
+for (const k of REGISTRY) {
+  let m = byCategory.get(k.category);
+  if (!m) byCategory.set(k.category, (m = new Map()));
+  if (!m.has(k.name)) m.set(k.name, k);
+  if (!byName.has(k.name)) byName.set(k.name, k);
+}
 
 /**
  * The kind called `name`, in `category` when given. Without a category, names used in several
@@ -49,8 +57,8 @@ const byKey = new Map<string, LayerKind>(REGISTRY.map((k) => [`${k.category}:${k
  * (flow, net, conditional, ...); pass the category where the slot is known.
  */
 export function lookup(name: string, category?: Category): LayerKind | undefined {
-  if (category) return byKey.get(`${category}:${name}`);
-  return REGISTRY.find((k) => k.name === name);
+  if (category) return byCategory.get(category)?.get(name);
+  return byName.get(name);
 }
 
 /** All kinds of a category (for completion, "did you mean", and the JSON Schema). */

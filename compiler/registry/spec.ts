@@ -5,11 +5,12 @@ type Opts = Omit<ArgSpec, 'name' | 'type' | 'doc'>;
 
 export const T = {
   int: (min?: number, max?: number): ArgType => ({ kind: 'int', ...(min !== undefined ? { min } : {}), ...(max !== undefined ? { max } : {}) }),
-  num: (min?: number, max?: number, exclusiveMin?: boolean): ArgType => ({
+  num: (min?: number, max?: number, exclusiveMin?: boolean, exclusiveMax?: boolean): ArgType => ({
     kind: 'number',
     ...(min !== undefined ? { min } : {}),
     ...(max !== undefined ? { max } : {}),
     ...(exclusiveMin ? { exclusiveMin } : {}),
+    ...(exclusiveMax ? { exclusiveMax } : {}),
   }),
   bool: (): ArgType => ({ kind: 'bool' }),
   str: (): ArgType => ({ kind: 'string' }),

@@ -23,7 +23,7 @@ export type Category =
 
 export type ArgType =
   | { kind: 'int'; min?: number; max?: number }
-  | { kind: 'number'; min?: number; max?: number; exclusiveMin?: boolean }
+  | { kind: 'number'; min?: number; max?: number; exclusiveMin?: boolean; exclusiveMax?: boolean }
   | { kind: 'bool' }
   | { kind: 'string' }
   /** one of the listed bare words, e.g. scale: exp | sigmoid | tanh */

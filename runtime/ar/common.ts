@@ -106,3 +106,33 @@ export function actHost(a: ActName): (v: number) => number {
 export function prod(a: readonly number[]): number {
   return a.reduce((x, y) => x * y, 1);
 }
+
+// The cpu backend slices a non-contiguous block element by element (slow, allocation-heavy);
+// these two helpers give the same values through fast kernels there, and plain ops elsewhere.
+
+/** splits the last axis into equal parts (exact copies: a matMul with a 0/1 selector on cpu) */
+export function splitLast(t: tf.Tensor, parts: number): tf.Tensor[] {
+  const F = t.shape[t.shape.length - 1]!;
+  if (tf.getBackend() !== 'cpu') return tf.split(t, parts, t.rank - 1);
+  const f = F / parts;
+  const flat = tf.reshape(t, [-1, F]) as tf.Tensor2D;
+  return Array.from({ length: parts }, (_, p) => {
+    const sel = new Float32Array(F * f);
+    for (let i = 0; i < f; i++) sel[(p * f + i) * f + i] = 1;
+    return tf.reshape(tf.matMul(flat, tf.tensor2d(sel, [F, f])), [...t.shape.slice(0, -1), f]);
+  });
+}
+
+/** the H rows of an NHWC tensor, each [N, 1, W, F] */
+export function rowsOf(t: tf.Tensor4D): tf.Tensor4D[] {
+  const [N, , W, F] = t.shape;
+  const rows = tf.getBackend() === 'cpu' ? tf.unstack(tf.transpose(t, [1, 0, 2, 3])) : tf.unstack(t, 1);
+  return rows.map((r) => tf.reshape(r, [N, 1, W, F]) as tf.Tensor4D);
+}
+
+/** shift an NHWC tensor down one row (row 0 becomes zeros) */
+export function shiftDown(t: tf.Tensor4D): tf.Tensor4D {
+  const [N, H, W, F] = t.shape;
+  const rows = rowsOf(t);
+  return tf.concat([tf.zeros([N, 1, W, F]), ...rows.slice(0, H - 1)], 1) as tf.Tensor4D;
+}

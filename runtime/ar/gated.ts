@@ -9,7 +9,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { ConditionalIR } from '../../compiler/ir/types.js';
 import {
-  encode, encodeValue, inputScale, makeVariable, uniformFanIn,
+  encode, encodeValue, inputScale, makeVariable, shiftDown, splitLast, uniformFanIn,
   type ArConditional, type BuildContext, type FastSampler,
 } from './common.js';
 import { channelGroups, convMask, gatedGroups, nhwcToParams, toNhwc } from './convmask.js';
@@ -57,11 +57,9 @@ export function buildGatedPixelCnn(ir: GatedIR, ctx: BuildContext): ArConditiona
   const apply = (cv: Conv, x: tf.Tensor4D): tf.Tensor4D =>
     tf.add(tf.conv2d(x, (cv.M ? tf.mul(cv.W, cv.M) : cv.W) as tf.Tensor4D, 1, cv.pad), cv.b) as tf.Tensor4D;
   const gate = (a: tf.Tensor4D): tf.Tensor4D => {
-    const [t, s] = tf.split(a, 2, 3);
+    const [t, s] = splitLast(a, 2);
     return tf.mul(tf.tanh(t!), tf.sigmoid(s!)) as tf.Tensor4D;
   };
-  const shiftDown = (a: tf.Tensor4D): tf.Tensor4D =>
-    tf.slice(tf.pad(a, [[0, 0], [1, 0], [0, 0], [0, 0]]), [0, 0, 0, 0], [-1, a.shape[1], -1, -1]);
 
   /** per layer, the link term 1×1(shift_down(v_pre)) for every row: [N, H, W, 2p] */
   function verticalLinks(x4: tf.Tensor4D): tf.Tensor4D[] {

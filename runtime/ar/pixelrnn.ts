@@ -12,7 +12,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { ConditionalIR } from '../../compiler/ir/types.js';
 import {
-  encode, encodeValue, inputScale, makeVariable, uniformFanIn,
+  encode, encodeValue, inputScale, makeVariable, rowsOf, shiftDown, splitLast, uniformFanIn,
   type ArConditional, type BuildContext, type FastSampler,
 } from './common.js';
 import { channelGroups, convMask, nhwcToParams, toNhwc } from './convmask.js';
@@ -68,7 +68,7 @@ export function buildPixelRnn(ir: PixelRnnIR, ctx: BuildContext): ArConditional 
     return cv.b ? (tf.add(y, cv.b) as tf.Tensor4D) : y;
   };
   const cell = (g: tf.Tensor4D, cPrev: tf.Tensor4D): [tf.Tensor4D, tf.Tensor4D] => {
-    const [i, f, o, u] = tf.split(g, 4, 3);
+    const [i, f, o, u] = splitLast(g, 4);
     const c = tf.add(tf.mul(tf.sigmoid(f!), cPrev), tf.mul(tf.sigmoid(i!), tf.tanh(u!))) as tf.Tensor4D;
     return [tf.mul(tf.sigmoid(o!), tf.tanh(c)) as tf.Tensor4D, c];
   };
@@ -84,11 +84,11 @@ export function buildPixelRnn(ir: PixelRnnIR, ctx: BuildContext): ArConditional 
     const n = x4.shape[0];
     let h = apply(input, x4, padIn(C0));
     for (const Ly of layers) {
-      const is = apply(Ly.is, h, padRow);
+      const isRows = rowsOf(apply(Ly.is, h, padRow));
       let prev: [tf.Tensor4D, tf.Tensor4D] = [tf.zeros([n, 1, W, hd]), tf.zeros([n, 1, W, hd])];
       const rows: tf.Tensor4D[] = [];
       for (let i = 0; i < H; i++) {
-        prev = rowStep(Ly, tf.slice(is, [0, i, 0, 0], [-1, 1, -1, -1]), prev);
+        prev = rowStep(Ly, isRows[i]!, prev);
         rows.push(prev[0]);
       }
       h = tf.add(h, tf.concat(rows, 1)) as tf.Tensor4D;
@@ -98,22 +98,27 @@ export function buildPixelRnn(ir: PixelRnnIR, ctx: BuildContext): ArConditional 
 
   /** skew: row i shifted right by i → [N, H, W+H−1, F] */
   const skew = (x: tf.Tensor4D): tf.Tensor4D =>
-    tf.concat(Array.from({ length: H }, (_, i) =>
-      tf.pad(tf.slice(x, [0, i, 0, 0], [-1, 1, -1, -1]), [[0, 0], [0, 0], [i, H - 1 - i], [0, 0]])), 1) as tf.Tensor4D;
+    tf.concat(rowsOf(x).map((r, i) => tf.pad(r, [[0, 0], [0, 0], [i, H - 1 - i], [0, 0]])), 1) as tf.Tensor4D;
   const unskew = (x: tf.Tensor4D): tf.Tensor4D =>
-    tf.concat(Array.from({ length: H }, (_, i) => tf.slice(x, [0, i, i, 0], [-1, 1, W, -1])), 1) as tf.Tensor4D;
+    tf.concat(rowsOf(x).map((r, i) => tf.slice(r, [0, 0, i, 0], [-1, 1, W, -1])), 1) as tf.Tensor4D;
+  /** the columns of an NHWC map, each [N, H, 1, F] */
+  const colsOf = (x: tf.Tensor4D): tf.Tensor4D[] => {
+    const [N, Hh, , F] = x.shape;
+    const cols = tf.getBackend() === 'cpu' ? tf.unstack(tf.transpose(x, [2, 0, 1, 3])) : tf.unstack(x, 2);
+    return cols.map((c) => tf.reshape(c, [N, Hh, 1, F]) as tf.Tensor4D);
+  };
 
   /** one diagonal LSTM over a skewed input-to-state map [N, H, T, 4hd] */
   function diagonal(isSk: tf.Tensor4D, ss: Conv): tf.Tensor4D {
     const n = isSk.shape[0];
-    const T = isSk.shape[2];
+    const isCols = colsOf(isSk);
     let hCol: tf.Tensor4D = tf.zeros([n, H, 1, hd]);
     let cCol: tf.Tensor4D = tf.zeros([n, H, 1, hd]);
     const cols: tf.Tensor4D[] = [];
-    for (let t = 0; t < T; t++) {
+    for (const isCol of isCols) {
       // 2×1 conv over (i−1, i) of the previous column: top padding 1 gives row −1 = 0
       const s = apply(ss, hCol, [[0, 0], [1, 0], [0, 0], [0, 0]]);
-      [hCol, cCol] = cell(tf.add(tf.slice(isSk, [0, 0, t, 0], [-1, -1, 1, -1]), s) as tf.Tensor4D, cCol);
+      [hCol, cCol] = cell(tf.add(isCol, s) as tf.Tensor4D, cCol);
       cols.push(hCol);
     }
     return unskew(tf.concat(cols, 2) as tf.Tensor4D);
@@ -126,8 +131,7 @@ export function buildPixelRnn(ir: PixelRnnIR, ctx: BuildContext): ArConditional 
       const fwd = diagonal(skew(apply(L.is, h)), L.ss);
       const mir = tf.reverse(h, 2) as tf.Tensor4D;
       const bwd = tf.reverse(diagonal(skew(apply(L.isR, mir)), L.ssR), 2) as tf.Tensor4D;
-      const bwdDown = tf.slice(tf.pad(bwd, [[0, 0], [1, 0], [0, 0], [0, 0]]), [0, 0, 0, 0], [-1, H, -1, -1]);
-      h = tf.add(h, tf.add(fwd, bwdDown)) as tf.Tensor4D;
+      h = tf.add(h, tf.add(fwd, shiftDown(bwd))) as tf.Tensor4D;
     }
     return head(h);
   }

@@ -14,7 +14,7 @@ describe('perturbing x_j changes only later conditionals', () => {
       const D = m.D;
       const P = m.likelihood.P;
       const rng = new Rng(17);
-      const n = 2;
+      const n = 6;
       const x = Float32Array.from({ length: n * D }, () => Math.floor(rng.uniform() * c.K));
       const base = paramsHost(m, x);
       const pos = new Array<number>(D);

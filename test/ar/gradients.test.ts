@@ -40,13 +40,18 @@ describe('gradients match finite differences', () => {
             tf.tidy(() => v.assign(tf.tensor(w2, v.shape)));
             return tf.tidy(() => f().dataSync()[0]!);
           };
-          const fd = (at(eps) - at(-eps)) / (2 * eps);
+          const up = at(eps);
+          const down = at(-eps);
           tf.tidy(() => v.assign(tf.tensor(w, v.shape)));
+          const mid = tf.tidy(() => f().dataSync()[0]!);
+          const fd = (up - down) / (2 * eps);
+          // a ReLU kink inside [w − ε, w + ε] makes the one-sided slopes disagree: skip that entry
+          if (Math.abs((up - mid) / eps - (mid - down) / eps) > 1e-2 * (1 + Math.abs(fd))) continue;
           expect(Math.abs(fd - g[i]!), `${v.name}[${i}]: fd ${fd} vs ${g[i]}`).toBeLessThan(5e-3 + 3e-2 * Math.abs(g[i]!));
           checked++;
         }
       }
-      expect(checked).toBeGreaterThan(0);
+      expect(checked).toBeGreaterThanOrEqual(3);
       tf.dispose([x, ...Object.values(grads)]);
       m.dispose();
     });

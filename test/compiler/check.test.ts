@@ -62,7 +62,7 @@ model M {
     repeat 2.5 { actnorm }`));
     const byCode = (c: string) => diagnostics.filter((d) => d.code === c);
     expect(byCode('FC301').map((d) => d.hint)).toContain('did you mean `tanh`?');
-    expect(byCode('FC303')[0]!.message).toBe('`alpha` of `logit` is 0.7, it must be ≥ 0 and ≤ 0.5');
+    expect(byCode('FC303')[0]!.message).toBe('`alpha` of `logit` is 0.7, it must be ≥ 0 and < 0.5');
     expect(byCode('FC301').some((d) => d.message.includes('got "big"'))).toBe(true);
     expect(byCode('FC305')).toHaveLength(2);
   });

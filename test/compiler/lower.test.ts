@@ -1,10 +1,11 @@
 // Lowering to FlowIR: checked against the bench's published parameter counts (WORKLOADS.md),
 // the IR schema, and an independent composition of the MADE masks.
 import { describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { lowerModel, explicitLogDet } from '../../compiler/lower.js';
 import { validateFlowIR } from '../../compiler/ir/schema.js';
-import type { FlowIR } from '../../compiler/ir/types.js';
+import type { FlowIR, LayerIR } from '../../compiler/ir/types.js';
+import { explainJson } from '../../compiler/explain.js';
 import { checkText, errors } from './helpers.js';
 
 function lowerText(text: string, file = 'test.flow'): FlowIR {
@@ -108,5 +109,27 @@ describe('FlowIR lowering', () => {
     expect(fpp.flow![0]!.args).toMatchObject({ type: 'variational', K: 256 });
     expect((fpp.flow![0]!.args.flow as unknown[]).length).toBe(4);
     for (const ir of [vae, energy, fpp]) expect(validateFlowIR(ir)).toEqual([]);
+  });
+});
+
+describe('LayerIR.logDet agrees with explain (both from the registry logDetText)', () => {
+  const layersOf = (ls: LayerIR[] | undefined): LayerIR[] =>
+    (ls ?? []).flatMap((l) => [l, ...layersOf(Array.isArray(l.args.flow) ? (l.args.flow as LayerIR[]) : undefined)]);
+  const specs = readdirSync('specs').filter((f) => f.endsWith('.flow')).sort();
+  it.each(specs)('%s', (f) => {
+    const ir = lowerSpec(f);
+    const rows = new Map(explainJson(ir).rows.map((r) => [`${r.section}:${r.id}`, r.logDet]));
+    const flow = layersOf(ir.flow ?? (ir.family === 'energy' ? ir.posterior?.flow : undefined));
+    const post = ir.family === 'energy' ? [] : layersOf(ir.posterior?.flow);
+    for (const l of flow) expect(l.logDet, l.id).toBe(rows.get(`flow:${l.id}`));
+    for (const l of post) expect(l.logDet, l.id).toBe(rows.get(`posterior:${l.id}`));
+  });
+
+  it('counts the transformed terms of a coupling; a posterior planar keeps its sample-direction term', () => {
+    const cpl = lowerSpec('two_moons.flow').flow!.find((l) => l.kind === 'coupling')!;
+    expect(cpl.logDet).toBe('Σ_{i∉b} s_i(x_b) (1 term)');
+    const vae = lowerSpec('planar_vae.flow');
+    const planar = vae.posterior!.flow.find((l) => l.kind === 'planar')!;
+    expect(planar.logDet).toMatch(/^log\|1 \+ uᵀψ/);
   });
 });
