@@ -3,7 +3,8 @@
 // a NADE with 500 hidden units. 16 samples each, same seed in both modes. The fast sampler runs
 // all 784 steps; the naive one (one full pass per step) runs the first --steps steps and is
 // scaled to 784 (every naive step costs the same). The first --steps values must agree.
-//   npx tsc -p tsconfig.json && node dist/bench/ar-sampling.js [--backend wasm|cpu] [--steps 28] [--n 16]
+//   npx tsc -p tsconfig.json && node dist/bench/ar-sampling.js [--backend wasm|cpu] [--steps 28] [--n 16] [--all]
+// (--all adds a 5-layer Gated PixelCNN and a 2-layer Row LSTM, 32 channels each)
 import { initBackend, type BackendName } from '../runtime/backend.js';
 import { buildAutoregressive } from '../runtime/ar/index.js';
 import { runSampling } from '../runtime/ar/sampling.js';
@@ -48,6 +49,12 @@ async function main(): Promise<void> {
     }),
     ir('Nade500', [784], { kind: 'nade', hidden: 500 }),
   ];
+  if (process.argv.includes('--all')) {
+    models.push(
+      ir('GatedPixelCnn5x32', [1, 28, 28], { kind: 'gated_pixelcnn', layers: 5, channels: 32, kernel: 3 }),
+      ir('RowLstm2x32', [1, 28, 28], { kind: 'pixelrnn', cell: 'row_lstm', layers: 2, hidden: 32 }),
+    );
+  }
   for (const m of models) {
     const model = buildAutoregressive(m);
     const job = (k: number) => ({ n, D: model.D, order: model.order.slice(0, k), temperature: 1, seed: 1234 });

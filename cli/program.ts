@@ -5,6 +5,7 @@ import { DataError } from '../runtime/data/dataset.js';
 import { DATA_SYNTAX } from '../runtime/data/source.js';
 import { processIO, Reported, UserError, type CliIO } from './io.js';
 import { intOption, numOption } from './options.js';
+import { activeBackend } from './run.js';
 import { register as registerFmt } from './commands/fmt.js';
 import { register as registerLsp } from './commands/lsp.js';
 
@@ -123,8 +124,8 @@ function buildProgram(io: CliIO, done: (code: number) => void): Command {
     .argument('<run>', 'run directory (or its checkpoint file)')
     .requiredOption('--data <src>', 'data source (toy:NAME, mnist, or a .csv/.npy/.idx file; see flowc train --help)')
     .option('--per-example <file>', 'write one log-probability (nats) per input row, in input order (.csv or .npy)')
-    .addOption(new Option('--batch <n>', 'evaluation batch size').argParser(intOption(1)).default(256))
-    .action(async (run: string, opts: { data: string; perExample?: string; batch: number }) => {
+    .addOption(new Option('--batch <n>', 'evaluation batch size (default: 256, fewer for models whose activations would not fit)').argParser(intOption(1)))
+    .action(async (run: string, opts: { data: string; perExample?: string; batch?: number }) => {
       const { runEval } = await import('./commands/eval.js');
       done(await runEval(io, run, opts));
     });
@@ -163,7 +164,26 @@ export function handleError(io: CliIO, e: unknown): number {
     return e instanceof UserError ? e.exitCode : 1;
   }
   const msg = e instanceof Error ? e.message.split('\n')[0] : String(e);
+  if (outOfMemory(e)) {
+    io.err(`flowc: error: the ${backendName()} backend ran out of memory (${msg.replace(/\. Build with .*$/, '')}); try a smaller --batch${process.env.FLOWC_BACKEND === 'cpu' ? '' : ', or FLOWC_BACKEND=cpu'}\n`);
+    if (process.env.FLOWC_DEBUG && e instanceof Error) io.err(`${e.stack}\n`);
+    return 1;
+  }
   io.err(`flowc: internal error: ${msg}${process.env.FLOWC_DEBUG ? '' : ' (set FLOWC_DEBUG=1 for a trace)'}\n`);
   if (process.env.FLOWC_DEBUG && e instanceof Error) io.err(`${e.stack}\n`);
   return 1;
 }
+
+/**
+ * The wasm backend's heap is bounded (32-bit addresses): a batch whose activations do not fit shows
+ * up as a WebAssembly trap ("memory access out of bounds", "Aborted()") or an allocation failure,
+ * not as a JS error a user could read. These are reported as out-of-memory with what to change.
+ */
+export function outOfMemory(e: unknown): boolean {
+  const msg = e instanceof Error ? e.message : String(e);
+  const wasmTrap = typeof WebAssembly !== 'undefined' && e instanceof WebAssembly.RuntimeError;
+  return /memory access out of bounds|^Aborted\(|Cannot enlarge memory|Out of memory|Array buffer allocation failed|Invalid typed array length|Invalid array length/i.test(msg) ||
+    (wasmTrap && /abort|memory/i.test(msg));
+}
+
+const backendName = () => activeBackend ?? process.env.FLOWC_BACKEND ?? 'TensorFlow.js';

@@ -7,12 +7,16 @@ import { UserError, type CliIO } from './io.js';
 
 export interface OpenRun { model: FlowModel; ir: FlowIR; ck: LoadedCheckpoint; backend: string }
 
+/** the backend startBackend chose (for error messages); undefined before it ran */
+export let activeBackend: string | undefined;
+
 export async function startBackend(): Promise<string> {
   // production mode: no debug checks, and no "install tfjs-node" banner on stderr
   const tf = await import('@tensorflow/tfjs-core');
   tf.enableProdMode();
   const { initBackend } = await import('../runtime/backend.js');
-  return initBackend((process.env.FLOWC_BACKEND as never) || undefined);
+  activeBackend = await initBackend((process.env.FLOWC_BACKEND as never) || undefined);
+  return activeBackend;
 }
 
 export async function openRun(io: CliIO, path: string): Promise<OpenRun> {

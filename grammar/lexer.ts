@@ -1,5 +1,6 @@
 // The .flow lexer: tokens for the parser, comments for the formatter, lexical diagnostics.
-import { Lexer, type IToken } from 'chevrotain';
+import type { IToken } from 'chevrotain';
+import { Lexer } from './chevrotain.js';
 import type { Comment } from './ast.js';
 import { makeDiagnostic, type Diagnostic } from './diagnostic.js';
 import * as T from './tokens.js';

@@ -1,6 +1,7 @@
 // The .flow grammar: a chevrotain CstParser with error recovery. Pure syntax: no actions;
 // grammar/cst-to-ast.ts turns the CST into the AST of grammar/ast.ts.
-import { CstParser, type CstNode, type IParserErrorMessageProvider, type IToken } from 'chevrotain';
+import type { CstNode, IParserErrorMessageProvider, IToken } from 'chevrotain';
+import { CstParser } from './chevrotain.js';
 import * as T from './tokens.js';
 
 /**

@@ -1,7 +1,8 @@
 // Token types of the .flow language. Keywords also belong to the `Name` category so they may
 // be used where any name is allowed (argument names such as `mask:` or `data:`, values such
 // as `order`); statement dispatch uses the specific keyword tokens.
-import { createToken, Lexer, type TokenType } from 'chevrotain';
+import type { TokenType } from 'chevrotain';
+import { createToken, Lexer } from './chevrotain.js';
 export type { TokenType };
 export type TokenTypeList = TokenType[];
 

@@ -75,6 +75,20 @@ export function batchRows(ds: Dataset, k: number, B: number): Float32Array {
 
 const toTensor = (ir: FlowIR, rows: Float32Array, n: number): tf.Tensor => tf.tensor(rows, [n, ...ir.data.shape], 'float32');
 
+/**
+ * Evaluation (forward only, inside one tf.tidy per batch) keeps every intermediate of a batch alive,
+ * so a batch of 256 big images can outgrow the wasm heap (Gated PixelCNN: ~18 MB of activations per
+ * 28×28 example by the compiler's estimate, ×256 ≈ 4.6 GB → "memory access out of bounds").
+ * This caps the batch so that batch × the IR's per-example activation estimate stays within
+ * `budgetBytes`; at least 1, at most `wanted`.
+ */
+export const EVAL_ACTIVATION_BUDGET = 256 * 2 ** 20;
+export function evalBatchFor(ir: Pick<FlowIR, 'totals'>, wanted: number, budgetBytes = EVAL_ACTIVATION_BUDGET): number {
+  const per = ir.totals?.activationBytes ?? 0;
+  if (!(per > 0) || !Number.isFinite(per)) return wanted;
+  return Math.max(1, Math.min(wanted, Math.floor(budgetBytes / per)));
+}
+
 /** Mean NLL over the first `rows` examples of ds (nats/example, and bits/dim for discrete data). */
 export function evaluateOn(model: FlowModel, ir: FlowIR, ds: Dataset, rows: number, batch: number): { nats: number; bitsPerDim?: number } {
   const n = Math.min(rows, ds.n);
@@ -191,7 +205,7 @@ export async function trainLoop(o: TrainOptions): Promise<TrainResult> {
     const line: Record<string, unknown> = { step, loss, examples_per_sec: Math.round(eps), time: Number(secs.toFixed(3)) };
     if (bpd !== undefined) line.bits_per_dim = bpd;
     if (c.evalRows > 0 && (step % c.evalEvery === 0 || step === c.steps)) {
-      test = evaluateOn(model, ir, data.test, c.evalRows, Math.max(c.batch, 256));
+      test = evaluateOn(model, ir, data.test, c.evalRows, evalBatchFor(ir, Math.max(c.batch, 256)));
       line.test_nll = test.nats;
       if (test.bitsPerDim !== undefined) line.test_bits_per_dim = test.bitsPerDim;
       progress.log(`step ${step}: held-out NLL ${test.nats.toFixed(4)} nats${test.bitsPerDim !== undefined ? ` (${test.bitsPerDim.toFixed(4)} bits/dim)` : ''}`);

@@ -7,7 +7,7 @@ import { encodeNpy } from '../../runtime/data/npy.js';
 import { checkWritable, fsReason, UsageError, UserError, type CliIO } from '../io.js';
 import { openRun } from '../run.js';
 
-export async function runEval(io: CliIO, run: string, o: { data: string; perExample?: string; batch: number }): Promise<number> {
+export async function runEval(io: CliIO, run: string, o: { data: string; perExample?: string; batch?: number }): Promise<number> {
   const perExt = o.perExample ? /\.(npy|csv|txt)$/i.exec(o.perExample)?.[1]?.toLowerCase() : undefined;
   if (o.perExample && !perExt) throw new UsageError(`--per-example ${o.perExample}: the file must end in .csv, .txt or .npy`);
   if (o.perExample) checkWritable('--per-example', o.perExample);
@@ -21,9 +21,11 @@ export async function runEval(io: CliIO, run: string, o: { data: string; perExam
     throw e;
   }
   const { logProbRows } = await import('../../runtime/pictures/model-pictures.js');
+  const { evalBatchFor } = await import('../../runtime/trainer.js');
+  const batch = o.batch ?? evalBatchFor(ir, 256);
   const t0 = Date.now();
-  const lp = logProbRows(model, ir, ds.x, ds.n, o.batch);
-  const elbo = model.elbo ? logProbRows(model, ir, ds.x, ds.n, o.batch, (x) => model.elbo!(x)) : undefined;
+  const lp = logProbRows(model, ir, ds.x, ds.n, batch);
+  const elbo = model.elbo ? logProbRows(model, ir, ds.x, ds.n, batch, (x) => model.elbo!(x)) : undefined;
   model.dispose();
   let sum = 0;
   for (let i = 0; i < lp.length; i++) {

@@ -3,10 +3,8 @@
 // (not the backend itself) and registers the substitutes before the backend initialises, so
 // the stock kernels' setup functions still run. FLOWC_PERF=0 turns them off (for comparisons).
 import { registerUntransposedMatMul } from './perf-matmul.js';
-import { registerSharingIdentity } from './perf-identity.js';
 
 export { registerUntransposedMatMul } from './perf-matmul.js';
-export { registerSharingIdentity } from './perf-identity.js';
 
 export const perfKernels: string[] = [];
 
@@ -14,7 +12,6 @@ if (process.env.FLOWC_PERF !== '0') {
   try {
     await import('@tensorflow/tfjs-backend-wasm');
     perfKernels.push(...registerUntransposedMatMul('wasm'));
-    if (process.env.FLOWC_PERF_IDENTITY !== '0') perfKernels.push(...registerSharingIdentity('wasm'));
   } catch {
     // no wasm backend: nothing to substitute
   }
