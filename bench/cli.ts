@@ -12,7 +12,8 @@ import type { FlowcOptions, FlowcResult } from './run-flowc.js';
 
 const USAGE = `usage: npm run bench -- [--workload W1,W2,...] [--steps N] [--warmup N] [--json]
   [--train-seconds T] [--test-n N] [--sample-steps K] [--backend wasm|cpu|tensorflow]
-  [--no-torch] [--torch-threads N] [--no-save] [--in-process] [--clock wall|cpu] [--trainer stock|fast]`;
+  [--no-torch] [--torch-threads N] [--no-save] [--in-process] [--clock wall|cpu|main] [--trainer stock|fast]
+  [--wasm-threads N]`;
 
 function num(v: string | undefined, name: string): number | undefined {
   if (v === undefined) return undefined;
@@ -29,6 +30,7 @@ function parse(argv: string[]) {
       json: { type: 'boolean' }, 'train-seconds': { type: 'string' }, 'test-n': { type: 'string' },
       'sample-steps': { type: 'string' }, backend: { type: 'string' }, 'no-torch': { type: 'boolean' },
       'torch-threads': { type: 'string' }, 'no-save': { type: 'boolean' }, 'in-process': { type: 'boolean' }, clock: { type: 'string' }, trainer: { type: 'string' },
+      'wasm-threads': { type: 'string' },
       child: { type: 'string' }, help: { type: 'boolean', short: 'h' },
     },
   });
@@ -37,7 +39,12 @@ function parse(argv: string[]) {
   const backend = values.backend;
   if (backend !== undefined && !['wasm', 'cpu', 'tensorflow'].includes(backend)) throw new BenchError(`--backend: unknown '${backend}'`);
   const clock = values.clock ?? 'wall';
-  if (clock !== 'wall' && clock !== 'cpu') throw new BenchError(`--clock: expected wall or cpu, got '${clock}'`);
+  if (clock !== 'wall' && clock !== 'cpu' && clock !== 'main') throw new BenchError(`--clock: expected wall, cpu or main, got '${clock}'`);
+  const wt = values['wasm-threads'];
+  if (wt !== undefined) {
+    if (!/^[1-8]$/.test(wt)) throw new BenchError(`--wasm-threads: expected 1..8, got '${wt}'`);
+    process.env.FLOWC_WASM_THREADS = wt; // read by runtime/backend.ts, here and in the child processes
+  }
   const trainer = values.trainer ?? 'stock';
   if (trainer !== 'stock' && trainer !== 'fast') throw new BenchError(`--trainer: expected stock or fast, got '${trainer}'`);
   const opts: FlowcOptions = {
@@ -110,7 +117,7 @@ async function bench(argv: string[], write: (s: string) => void): Promise<number
     if (torch.ok) {
       tr = runTorch(id, {
         threads: Number(values['torch-threads'] ?? 1), steps: opts.steps ?? w.steps, warmup: opts.warmup ?? w.warmup,
-        trainSeconds: opts.trainSeconds, testN: opts.testN, sampleSteps: opts.sampleSteps, clock: opts.clock,
+        trainSeconds: opts.trainSeconds, testN: opts.testN, sampleSteps: opts.sampleSteps, clock: opts.clock === 'main' ? 'cpu' : opts.clock, // PyTorch runs one thread: its process CPU time is its main thread's
       });
     }
     const tEps = tr && 'examples_per_sec' in tr ? tr.examples_per_sec : undefined;

@@ -117,6 +117,13 @@ class Printer {
     return got;
   }
 
+  /** indices of the unused comments starting in [a, b) */
+  private unusedIn(a: number, b: number): number[] {
+    const out: number[] = [];
+    for (let i = this.lowerBound(a); i < this.comments.length && this.comments[i]!.span.start < b; i++) if (!this.used[i]) out.push(i);
+    return out;
+  }
+
   private hasComments(a: number, b: number): boolean {
     for (let i = this.lowerBound(a); i < this.comments.length && this.comments[i]!.span.start < b; i++) {
       if (!this.used[i]) return true;
@@ -159,8 +166,17 @@ class Printer {
       }
       blank(item.span.start);
       // comments inside the item that its printer cannot place are hoisted above it
-      const body = item.lines(indent);
-      for (const c of this.take(item.span.start, item.span.end)) out.push(indent + this.commentText(c));
+      const before = this.unusedIn(item.span.start, item.span.end);
+      let body = item.lines(indent);
+      let hoisted = this.take(item.span.start, item.span.end);
+      if (hoisted.length && before.some((i) => this.used[i] && !hoisted.includes(this.comments[i]!) && this.comments[i]!.span.start < hoisted[hoisted.length - 1]!.span.start)) {
+        // the item placed a comment written before one it could not place: hoisting the latter
+        // would reorder the comments, so hoist all of them (in order) and print the item bare
+        for (const i of before) this.used[i] = true;
+        body = item.lines(indent);
+        hoisted = before.map((i) => this.comments[i]!);
+      }
+      for (const c of hoisted) out.push(indent + this.commentText(c));
       if (idx < items.length - 1) body[body.length - 1] += sep;
       cursor = item.span.end;
       const limit = idx < items.length - 1 ? items[idx + 1]!.span.start : end;

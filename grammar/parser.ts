@@ -49,10 +49,15 @@ export class FlowParser extends CstParser {
     return !/[\n\r]/.test(gap.replace(/\/\*[\s\S]*?\*\//g, ' '));
   }
 
-  constructor() {
+  /**
+   * `validate`: run chevrotain's grammar validations (ambiguities, left recursion, ...). The shared
+   * instance skips them at start-up; test/grammar/validations.test.ts builds one with them on.
+   */
+  constructor(opts: { validate?: boolean } = {}) {
     // nodeLocationTracking: cst-to-ast takes every node's span from its location (offsets only)
     super(T.ALL_TOKENS as T.TokenTypeList, {
       recoveryEnabled: true, maxLookahead: 3, errorMessageProvider: jsonMessages, nodeLocationTracking: 'onlyOffset',
+      skipValidations: !opts.validate,
     });
     this.performSelfAnalysis();
   }

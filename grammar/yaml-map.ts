@@ -1,13 +1,21 @@
 // The YAML form → the AST of grammar/ast.ts (the same nodes the .flow parser builds; spans
 // point into the YAML text). The mapping is written down in grammar/YAML_FORM.md.
 // Defensive: any shape of YAML yields a FileNode plus diagnostics, never an exception.
-import { isAlias, isMap, isScalar, isSeq, Scalar, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
+import type * as YamlLib from 'yaml';
+import type { Document, Node, Pair, Scalar, YAMLMap } from 'yaml';
+import { yaml } from './lazy-deps.js';
 import type * as A from './ast.js';
 import { CstToAst } from './cst-to-ast.js';
 import { makeDiagnostic, type Diagnostic, type DiagnosticDef } from './diagnostic.js';
 import { lexFlow } from './lexer.js';
 import { flowParser } from './parser.js';
 import * as C from './syntax-codes.js';
+
+// yaml's node predicates, through the package loaded on first use (grammar/lazy-deps.ts)
+const isAlias = ((n: unknown) => yaml().isAlias(n)) as typeof YamlLib.isAlias;
+const isMap = ((n: unknown) => yaml().isMap(n)) as typeof YamlLib.isMap;
+const isScalar = ((n: unknown) => yaml().isScalar(n)) as typeof YamlLib.isScalar;
+const isSeq = ((n: unknown) => yaml().isSeq(n)) as typeof YamlLib.isSeq;
 
 const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const SLOTS = ['prior', 'likelihood', 'conditional', 'encoder', 'decoder', 'target'] as const;
@@ -150,7 +158,7 @@ export class YamlToAst {
     const value = n.value;
     const s = this.span(n);
     const src = this.text.slice(s.start, s.end);
-    const quoted = n.type === Scalar.QUOTE_DOUBLE || n.type === Scalar.QUOTE_SINGLE;
+    const quoted = n.type === yaml().Scalar.QUOTE_DOUBLE || n.type === yaml().Scalar.QUOTE_SINGLE;
     const inner = quoted ? src.slice(1, -1) : src;
     const exact = inner === value;
     const base = exact ? s.start + (quoted ? 1 : 0) : 0;
@@ -188,7 +196,7 @@ export class YamlToAst {
       }
       if (typeof v === 'boolean') return { kind: 'bool', value: v, span };
       if (typeof v === 'string') {
-        if (n.type === Scalar.PLAIN && IDENT.test(v)) return { kind: 'ident', name: v, span };
+        if (n.type === yaml().Scalar.PLAIN && IDENT.test(v)) return { kind: 'ident', name: v, span };
         return { kind: 'string', value: v, span };
       }
       return this.report(C.YamlBadExpression, span, { detail: `unsupported scalar ${String(v)}` });

@@ -3,8 +3,9 @@
 // data with ajv against the schema passed in (compiler/schema.ts generates it from the registry),
 // report each schema error at its YAML node, then map nodes to the AST (grammar/yaml-map.ts).
 // Never throws.
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import { isMap, isScalar, parseDocument, Parser, type Document, type Node, type Pair } from 'yaml';
+import type { Ajv, ErrorObject, ValidateFunction } from 'ajv';
+import type { Document, Node, Pair } from 'yaml';
+import { ajv as ajvLib, yaml } from './lazy-deps.js';
 import type { Comment, FileNode, Span } from './ast.js';
 import { makeDiagnostic, type Diagnostic, type Result } from './diagnostic.js';
 import * as C from './syntax-codes.js';
@@ -17,7 +18,7 @@ let ajv: Ajv | undefined;
 function validator(schema: object): ValidateFunction {
   let v = compiled.get(schema);
   if (!v) {
-    ajv ??= new Ajv({ allErrors: true, strict: false, verbose: true, inlineRefs: false, code: { optimize: false } });
+    ajv ??= new (ajvLib().Ajv)({ allErrors: true, strict: false, verbose: true, inlineRefs: false, code: { optimize: false } });
     v = ajv.compile(schema);
     compiled.set(schema, v);
   }
@@ -38,7 +39,7 @@ export function parseFlowYaml(text: string, file: string, schema: object): Resul
 function parseUnsafe(text: string, file: string, schema: object): Result<FileNode> {
   const clamp = (n: number) => Math.min(Math.max(0, n), text.length);
   const at = (start: number, end: number): Span => ({ file, start: clamp(start), end: Math.max(clamp(start), clamp(end)) });
-  const doc = parseDocument(text, { keepSourceTokens: false, prettyErrors: false, uniqueKeys: true });
+  const doc = yaml().parseDocument(text, { keepSourceTokens: false, prettyErrors: false, uniqueKeys: true });
   const diagnostics: Diagnostic[] = [];
   for (const e of doc.errors) diagnostics.push(makeDiagnostic(C.YamlSyntax, at(e.pos[0], e.pos[1]), { detail: firstLine(e.message) }));
   for (const w of doc.warnings) diagnostics.push(makeDiagnostic(C.YamlWarning, at(w.pos[0], w.pos[1]), { detail: firstLine(w.message) }));
@@ -77,7 +78,7 @@ function yamlComments(text: string, file: string): Comment[] {
     }
     for (const v of Object.values(x)) walk(v);
   };
-  for (const token of new Parser().parse(text)) walk(token);
+  for (const token of new (yaml().Parser)().parse(text)) walk(token);
   return out.sort((a, b) => a.span.start - b.span.start);
 }
 
@@ -95,6 +96,7 @@ function nodeAt(doc: Document, path: string[]): Node | undefined {
 /** the pair whose key is `key` in the mapping at `path` */
 function pairAt(doc: Document, path: string[], key: string): Pair | undefined {
   const n = nodeAt(doc, path);
+  const { isMap, isScalar } = yaml();
   return isMap(n) ? (n.items as Pair[]).find((p) => isScalar(p.key) && String(p.key.value) === key) : undefined;
 }
 

@@ -1,5 +1,6 @@
 // Backend selection: tfjs-node (native) if it loads, else wasm (SIMD), else the pure-JS cpu backend.
 // FLOWC_BACKEND=cpu|wasm|tensorflow overrides the preference. Returns the active backend's name.
+// FLOWC_WASM_THREADS=N runs wasm on N threads (runtime/kernels/wasm-threads.ts); default one thread.
 import * as tf from '@tensorflow/tfjs-core';
 import './gradients.js';
 import '@tensorflow/tfjs-backend-cpu';
@@ -7,6 +8,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { registerWasmSubstitutes } from './kernels/index.js';
 import './kernels/perf-index.js'; // wasm speed substitutes (bench workloads); FLOWC_PERF=0 disables
+import { wasmThreadsWanted, withWasmThreads } from './kernels/wasm-threads.js';
 
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
 
@@ -35,7 +37,11 @@ async function tryWasm(): Promise<boolean> {
       wasm.setWasmPaths(dir);
       wasmPathsSet = true;
     }
-    const ok = await tf.setBackend('wasm');
+    // FLOWC_WASM_THREADS=N (N ≥ 2): the threaded build, started through a Node worker shim
+    const threads = wasmThreadsWanted();
+    const ok = threads > 1
+      ? await withWasmThreads(threads, async () => { const r = await tf.setBackend('wasm'); await tf.ready(); return r; })
+      : await tf.setBackend('wasm');
     if (ok) {
       await tf.ready();
       registerWasmSubstitutes();

@@ -1,6 +1,7 @@
 // The JSON Schema of FlowIR (written by hand after ir/types.ts) and its validator.
 // `flowc compile` validates every IR it writes; the runtime may validate what it reads.
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import { ajv } from '../../grammar/lazy-deps.js';
 import { FLOWIR_VERSION, type FlowIR } from './types.js';
 
 const intArray = { type: 'array', items: { type: 'integer' } } as const;
@@ -141,7 +142,7 @@ let validator: ValidateFunction | undefined;
 
 /** validate a FlowIR object; returns the error texts (empty when valid) */
 export function validateFlowIR(ir: unknown): string[] {
-  const v = (validator ??= new Ajv({ allErrors: true, strict: false }).compile(FLOWIR_SCHEMA));
+  const v = (validator ??= new (ajv().Ajv)({ allErrors: true, strict: false }).compile(FLOWIR_SCHEMA));
   if (v(ir)) return [];
   return (v.errors ?? []).map((e: ErrorObject) => `${e.instancePath || '/'} ${e.message ?? 'is invalid'}`);
 }

@@ -1,5 +1,5 @@
 // grammar/cst-types.ts is generated from the grammar; this fails when it is out of date.
-// To regenerate: write generateCstDts(new FlowParser().getGAstProductions()) to the file under the two comment lines.
+// To regenerate: write generateCstDts(new FlowParser({ validate: true }).getGAstProductions()) to the file under the two comment lines.
 import { generateCstDts } from '../../grammar/chevrotain.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,7 +9,7 @@ import { FlowParser } from '../../grammar/parser.js';
 import { ROOT } from './helpers.js';
 
 it('grammar/cst-types.ts matches the grammar', () => {
-  const actual = generateCstDts(new FlowParser().getGAstProductions());
+  const actual = generateCstDts(new FlowParser({ validate: true }).getGAstProductions());
   const file = readFileSync(join(ROOT, 'grammar/cst-types.ts'), 'utf8');
   const body = file.split('\n').filter((l) => !l.startsWith('// ')).join('\n');
   expect(body.trim()).toBe(actual.trim());
