@@ -1,5 +1,5 @@
 // Where the CLI writes, and the errors it turns into one clear line and an exit code.
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 
 export interface CliIO {
@@ -72,4 +72,29 @@ export function checkWritable(option: string, file: string): void {
     reason = (e as NodeJS.ErrnoException).code === 'ENOENT' ? `the folder ${dir} does not exist` : fsReason(e);
   }
   if (reason) throw new UserError(`${option} ${file}: cannot write there: ${reason}`);
+}
+
+/**
+ * `mkdir -p`, one level at a time. Node's `mkdirSync(p, { recursive: true })` spins forever on some
+ * paths (e.g. under /proc, where mkdir answers ENOENT for a parent that exists); this fails with a
+ * UserError naming `option` instead.
+ */
+export function makeDirs(option: string, dir: string): void {
+  const missing: string[] = [];
+  let p = resolve(dir);
+  while (!existsSync(p)) {
+    missing.push(p);
+    const up = dirname(p);
+    if (up === p) break;
+    p = up;
+  }
+  if (existsSync(p) && !statSync(p).isDirectory()) throw new UserError(`${option} ${dir}: cannot create it: ${p} is not a folder`);
+  for (const d of missing.reverse()) {
+    try {
+      mkdirSync(d);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'EEXIST' && statSync(d).isDirectory()) continue;
+      throw new UserError(`${option} ${dir}: cannot create it: ${fsReason(e)}`);
+    }
+  }
 }

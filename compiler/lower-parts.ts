@@ -23,10 +23,12 @@ export function connectivityOf(v: unknown): Connectivity {
  * A conditioner net. `made` nets get their masks for `D` inputs in `order` (default natural),
  * with `outPerDim` outputs per dimension (blocked rows: row p·D + d).
  */
-export function lowerNet(v: unknown, D: number, outPerDim = 2, order?: number[]): NetIR {
+export function lowerNet(v: unknown, D: number, outPerDim = 2, order?: number[], zeroByDefault = true): NetIR {
   const c = isCall(v) ? v : undefined;
   const a = c?.args ?? {};
-  const zeroInitLast = a.zero_init !== false;
+  // conditioner nets start as the identity flow (last layer zero); VAE encoders/decoders must not:
+  // a zero encoder output puts amortized flow parameters at a saddle where every gradient is zero
+  const zeroInitLast = typeof a.zero_init === 'boolean' ? a.zero_init : zeroByDefault;
   switch (c?.kind.name) {
     case 'resnet':
       return { kind: 'resnet', blocks: num(a.blocks, 2), channels: num(a.channels, 32), kernel: num(a.kernel, 3), zeroInitLast };

@@ -153,17 +153,20 @@ export function lowerModel(model: CheckedModel, opts: LowerOptions = {}): FlowIR
     const post = model.posterior?.layers.length ? model.posterior : undefined;
     const postLayers = post ? post.layers.map((l) => lowerLayer(l, model, acc, opts, 'sample')) : [];
     const amortized = post ? post.args.amortized !== false : false;
-    // amortized: the encoder also emits every posterior-flow parameter per example
-    const postParams = postLayers.reduce((s, l) => s + l.params.reduce((t, p) => t + numel(p.shape), 0), 0);
+    // amortized: the encoder also emits the parameters of every planar and radial layer per example
+    // (Rezende & Mohamed, Fig. 2); other posterior layers (coupling, IAF) keep their own variables
+    const postParams = postLayers
+      .filter((l) => l.kind === 'planar' || l.kind === 'radial')
+      .reduce((s, l) => s + l.params.reduce((t, p) => t + numel(p.shape), 0), 0);
     const encOut = 2 * Dz + (amortized ? postParams : 0);
     if (model.encoder) {
-      ir.encoder = lowerNet(model.encoder, D, 1);
+      ir.encoder = lowerNet(model.encoder, D, 1, undefined, false);
       const n = netOf(model.encoder);
       if (n) { acc.params += countParams(netParamSpecs(n, D, encOut)); acc.flops += netFlops(n, D, encOut); }
       if (amortized) acc.params -= postParams; // they are outputs of the encoder, not free parameters
     }
     if (model.decoder) {
-      ir.decoder = lowerNet(model.decoder, Dz, 1);
+      ir.decoder = lowerNet(model.decoder, Dz, 1, undefined, false);
       const n = netOf(model.decoder);
       const out = D * likelihoodOutputs(model.likelihood, levelsOf(model));
       if (n) { acc.params += countParams(netParamSpecs(n, Dz, out)); acc.flops += netFlops(n, Dz, out); }

@@ -1,11 +1,11 @@
 // flowc compile SPEC -o DIR [--model NAME] [--dump-ast] [--dump-ir]
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkSource, compileSource } from '../../compiler/index.js';
 import type { FlowIR } from '../../compiler/ir/types.js';
 import { printAst } from '../../grammar/print.js';
 import type { Diagnostic } from '../../grammar/diagnostic.js';
-import { fsReason, Reported, UsageError, UserError, type CliIO } from '../io.js';
+import { fsReason, makeDirs, Reported, UsageError, UserError, type CliIO } from '../io.js';
 import { printDiagnostics, readInput } from '../spec.js';
 
 export async function runCompile(
@@ -42,8 +42,8 @@ export async function runCompile(
   }
   if (opts.dumpIr) io.out(JSON.stringify(irs.length === 1 ? irs[0] : irs, null, 2) + '\n');
   if (opts.out) {
+    makeDirs('-o', opts.out);
     try {
-      mkdirSync(opts.out, { recursive: true });
       for (const ir of irs) {
         const file = join(opts.out, `${ir.model}.flowir.json`);
         writeFileSync(file, JSON.stringify(ir, null, 2) + '\n');

@@ -1,11 +1,11 @@
 // flowc train SPEC [--model NAME] [--data SRC] [--epochs N | --steps N] [--batch N] [--lr X]
 //                  [--seed N] [--out DIR] [--resume]
-import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import type { FlowIR } from '../../compiler/ir/types.js';
 import { checkData, declText, describeSource, loadRows, loadSplit, splitRows, parseSource, prod, sourceFromSpec, type DataSplit, type Dataset, type SourceSpec } from '../../runtime/data/index.js';
 import type { TrainConfig } from '../../runtime/trainer.js';
-import { UserError, type CliIO } from '../io.js';
+import { makeDirs, UserError, type CliIO } from '../io.js';
 import { formatDuration, plainProgress, ttyProgress } from '../progress.js';
 import { startBackend } from '../run.js';
 import { compileSpec } from '../spec.js';
@@ -142,11 +142,7 @@ export async function runTrain(io: CliIO, specPath: string, f: TrainFlags): Prom
   }
   ir = { ...ir, train: { ...ir.train, batch, seed, steps, optimizer: { ...opt, lr: config.lr } } };
 
-  try {
-    mkdirSync(runDir, { recursive: true });
-  } catch (e) {
-    throw new UserError(`cannot create ${runDir}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
+  makeDirs('--out', runDir);
   const { build } = await import('../../runtime/build.js');
   const model = build(ir);
   if (resume) {

@@ -78,3 +78,22 @@ describe('the CLI', () => {
     expect(noTrace(msg)).toBe(true);
   });
 });
+
+describe('makeDirs', () => {
+  it('creates nested folders, accepts existing ones, and refuses a file on the path', async () => {
+    const { makeDirs } = await import('../../cli/io.js');
+    const { existsSync, statSync } = await import('node:fs');
+    const dir = tmp('mkdirs');
+    const deep = join(dir, 'a', 'b', 'c');
+    makeDirs('-o', deep);
+    expect(statSync(deep).isDirectory()).toBe(true);
+    expect(() => makeDirs('-o', deep)).not.toThrow();
+    writeFileSync(join(dir, 'f'), 'x');
+    expect(() => makeDirs('--out', join(dir, 'f', 'g'))).toThrow(/^--out .*g: cannot create it: .*f is not a folder$/);
+    expect(existsSync(join(dir, 'f', 'g'))).toBe(false);
+  });
+  it.runIf(process.platform === 'linux')('fails (does not hang) where mkdir answers ENOENT for an existing parent (/proc)', async () => {
+    const { makeDirs } = await import('../../cli/io.js');
+    expect(() => makeDirs('-o', '/proc/flowc-test/x')).toThrow(/^-o \/proc\/flowc-test\/x: cannot create it: /);
+  });
+});

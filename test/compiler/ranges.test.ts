@@ -55,7 +55,7 @@ describe('logit(alpha) range 0 ≤ α < 0.5', () => {
 `;
     expect(errs(level('squeeze: true, split: false, '), 'g.flow.yaml')).toEqual([]);
     const r = checkSource(level('split: false, '), 'g.flow.yaml');
-    expect(r.models[0]!.flow.map((l) => l.kind.name)).toEqual(['actnorm', 'squeeze']);
+    expect(r.models[0]!.flow!.map((l) => l.kind.name)).toEqual(['actnorm', 'squeeze']);
     expect(errs(level('split: 3, '), 'g.flow.yaml').length).toBeGreaterThan(0);
     expect(errs(level('splitt: false, '), 'g.flow.yaml')[0]!.message).toContain("unknown key 'splitt'");
   });

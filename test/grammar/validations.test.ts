@@ -23,8 +23,6 @@ describe('chevrotain definition validations', () => {
   });
 
   it('the grammar passes the parser validations (performSelfAnalysis throws otherwise)', () => {
-    let p: FlowParser | undefined;
-    expect(() => { p = new FlowParser({ validate: true }); }).not.toThrow();
-    expect(p!.definitionErrors).toEqual([]);
+    expect(() => new FlowParser({ validate: true })).not.toThrow();
   });
 });
