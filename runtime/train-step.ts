@@ -5,6 +5,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import './gradients.js';
 import type { FlowModel } from './model.js';
+import { createMixedTrainer } from './kernels/mixed-adam.js';
 
 export interface AdamOptions {
   lr: number;
@@ -36,7 +37,25 @@ function perExampleLoss(model: FlowModel, x: tf.Tensor): tf.Tensor1D {
   return model.loss ? model.loss(x) : (tf.neg(model.logProb(x)) as tf.Tensor1D);
 }
 
+/** variables up to this many elements take the host Adam path of createTrainer */
+export const HOST_ADAM_MAX = 1 << 16;
+
+/**
+ * The trainer `flowc train` runs. On wasm and cpu: Adam on the host (one JS loop over float32 views
+ * of the backend's memory, runtime/kernels/perf-adam.ts's arithmetic) for variables of at most
+ * HOST_ADAM_MAX elements, and the op-by-op update for larger ones — ~15 kernels per small variable
+ * cost more than the loop, while a JS loop over ~10⁶ elements is slower than the wasm kernels
+ * (measured: bench/README.md). Same math as createOpTrainer to float32 rounding
+ * (test/runtime/mixed-adam.test.ts); same AdamState. FLOWC_HOST_ADAM=0: op-by-op only.
+ */
 export function createTrainer(model: FlowModel, opts: AdamOptions): Trainer {
+  const b = tf.getBackend();
+  if (process.env.FLOWC_HOST_ADAM === '0' || (b !== 'wasm' && b !== 'cpu')) return createOpTrainer(model, opts);
+  return createMixedTrainer(model, opts, HOST_ADAM_MAX);
+}
+
+/** Adam written out op by op (the oracle for the faster trainers). */
+export function createOpTrainer(model: FlowModel, opts: AdamOptions): Trainer {
   const lr = opts.lr, b1 = opts.beta1 ?? 0.9, b2 = opts.beta2 ?? 0.999, eps = opts.eps ?? 1e-8;
   const vars = () => model.variables.filter((v) => v.trainable);
   const m = new Map<string, tf.Variable>();

@@ -155,7 +155,7 @@ export async function runTrain(io: CliIO, specPath: string, f: TrainFlags): Prom
     }
   }
   const srcText = energy ? `energy:${ir.target?.name ?? ''}` : describeSource(source);
-  const params = model.variables.reduce((a, v) => a + v.size, 0);
+  const params = model.variables.reduce((a, v) => a + (v.trainable ? v.size : 0), 0);
   if (!resume) {
     writeFileSync(join(runDir, 'model.ir.json'), JSON.stringify(ir, null, 2) + '\n');
     writeFileSync(

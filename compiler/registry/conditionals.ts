@@ -6,7 +6,9 @@
 //    head 1×1 (h→h) → ReLU → 1×1 (h→C·o).
 //  pixelrnn, h = hidden: input conv 7×7 mask A (C→2h); per layer row_lstm: input-to-state 1×3 (2h→4h),
 //    state-to-state 1×3 (h→4h, no bias), 1×1 up (h→2h); diagonal_bilstm: per direction input-to-state 1×1 (2h→4h),
-//    state-to-state 2×1 (h→4h, no bias), then 1×1 up (h→2h); head 1×1 (2h→2h) → ReLU → 1×1 (2h→C·o).
+//    state-to-state 2×1 (h→4h, no bias), directions summed, then 1×1 up (h→2h); each layer adds its up
+//    conv to the 2h-channel residual map; head ReLU → 1×1 (2h→2h) → ReLU → 1×1 (2h→C·o).
+//    (runtime/ar/pixelrnn.ts builds exactly these tensors, named after the names below.)
 import { makeDiagnostic } from '../../grammar/diagnostic.js';
 import * as codes from '../diagnostics/codes-registry.js';
 import type { LayerKind, ParamSpec, ResolvedArgs, Shape } from './types.js';
@@ -71,7 +73,7 @@ export function conditionalParamSpecs(cond: ConditionalDesc, shape: Shape, o = 1
     case 'nade': {
       const H = num(a.hidden, 500);
       return [
-        { name: 'W', shape: [H, D], init: 'uniform-fan-in' },
+        { name: 'W', shape: [D, H], init: 'uniform-fan-in' }, // [in, out] like every dense W (tensors.ts)
         { name: 'c', shape: [H], init: 'zeros' },
         { name: 'V', shape: [D, H, o], init: 'uniform-fan-in' },
         { name: 'b', shape: [D, o], init: 'zeros' },

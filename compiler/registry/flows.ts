@@ -43,11 +43,32 @@ const autoregressiveFlops = (input: Shape, args: ResolvedArgs): number => {
   return netFlops(madeOf(args), D, 2 * D) + 3 * D;
 };
 
+/**
+ * The conditioning net of variational dequantization, q(u|x) (Flow++): it maps x/K − ½ to (μ, log σ)
+ * of the base noise h = μ + σ⊙ε that the nested flow block then transforms; runtime/bijectors/dequantize.ts
+ * builds exactly this net. Images [C,H,W]: resnet(blocks: 1, channels: 32, kernel: 3), C → 2C channels;
+ * other shapes: mlp(64) of the flattened D values, D → 2D. Last layer zero-initialized.
+ */
+export const DEQUANT_COND_RESNET: NetDesc = { kind: 'resnet', hidden: [], activation: 'relu', blocks: 1, channels: 32, kernel: 3, zeroInitLast: true };
+export const DEQUANT_COND_MLP: NetDesc = { kind: 'mlp', hidden: [64], activation: 'relu', blocks: 0, channels: 0, kernel: 1, zeroInitLast: true };
+
+function dequantCond(input: Shape): { params: ParamSpec[]; flops: number } {
+  const img = imageDims(input);
+  if (img) {
+    const sp = { H: img.H, W: img.W };
+    return { params: netParamSpecs(DEQUANT_COND_RESNET, img.C, 2 * img.C, sp, 'q.cond'), flops: netFlops(DEQUANT_COND_RESNET, img.C, 2 * img.C, sp) };
+  }
+  const D = numel(input);
+  return { params: netParamSpecs(DEQUANT_COND_MLP, D, 2 * D, undefined, 'q.cond'), flops: netFlops(DEQUANT_COND_MLP, D, 2 * D) };
+}
+
 export const FLOWS: LayerKind[] = [
   {
     name: 'dequantize',
     category: 'flow',
     cite: 'Ho et al. 2019 (Flow++); lecture "(Variational) dequantization"',
+    // (doc kept as is: editors/vscode/flow.schema.json is generated from it.) The variational q(u|x) also has
+    // a conditioning net, DEQUANT_COND_* above, whose tensors (q.cond.*) the params rule counts.
     doc: 'v = x + u with u ~ U[0,1)^D (uniform) or u ~ q(u|x) given by a nested flow (variational); the bound on log P(x).',
     args: [
       arg('type', T.oneOf('uniform', 'variational'), 'uniform noise, or a learned q(u|x) (nested flow block)', {
@@ -60,8 +81,8 @@ export const FLOWS: LayerKind[] = [
     jacobian: 'none',
     logDet: '−D·log K',
     directions: closed,
-    params: () => [],
-    flops: (input) => numel(input),
+    params: (input, args) => (args.type === 'variational' ? dequantCond(input).params : []),
+    flops: (input, args) => numel(input) + (args.type === 'variational' ? dequantCond(input).flops : 0),
   },
   {
     name: 'logit',

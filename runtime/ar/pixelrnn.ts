@@ -1,14 +1,21 @@
-// PixelRNN (van den Oord, Kalchbrenner & Kavukcuoglu 2016). A 7×7 mask-A input conv, `layers`
-// residual LSTM layers, then ReLU → 1×1 (mask B) → ReLU → 1×1 (mask B) to C·P outputs.
-//  Row LSTM: input-to-state = 1×3 mask-B conv along the row (sees j−1 and j), state-to-state =
-//    1×3 conv on the previous row's hidden state; rows are processed one after the other.
-//  Diagonal BiLSTM: input-to-state 1×1 (mask B); the map is skewed (row i shifted right by i) so
-//    that each skewed column is one diagonal; the state-to-state 2×1 conv reads (i−1, j) and
-//    (i, j−1). The right-to-left direction runs on the mirrored map and is shifted down one row
-//    before it is added, so it only brings rows above.
-// R→G→B groups mask the input conv, the input-to-state convs and the output 1×1s. The Row LSTM's
-// fast sampler caches every layer's state of the previous row and recomputes only the current
-// row per step; the Diagonal BiLSTM samples with full passes.
+// PixelRNN (van den Oord, Kalchbrenner & Kavukcuoglu 2016), exactly the layer list documented in
+// compiler/registry/conditionals.ts (so `flowc explain` counts these tensors), h = hidden:
+// a 7×7 mask-A input conv C→2h; `layers` residual blocks on the 2h-channel map, each an LSTM
+// layer (gates 4h, state h) whose output is brought back to 2h by a 1×1 mask-B conv and added
+// (the paper's residual connections, Fig. 4); then ReLU → 1×1 2h→2h (mask B) → ReLU → 1×1
+// 2h→C·P (mask B).
+//  Row LSTM: input-to-state = 1×3 mask-B conv along the row (2h→4h, sees j−1 and j),
+//    state-to-state = 1×3 conv on the previous row's hidden state (h→4h, no bias); rows are
+//    processed one after the other.
+//  Diagonal BiLSTM: per direction input-to-state 1×1 (2h→4h) and state-to-state 2×1 (h→4h, no
+//    bias); the map is skewed (row i shifted right by i) so that each skewed column is one
+//    diagonal; the state-to-state conv reads (i−1, j) and (i, j−1). The right-to-left direction
+//    runs on the mirrored map and is shifted down one row before it is added to the left-to-right
+//    output, so it only brings rows above; one 1×1 h→2h then feeds the residual.
+// Variable names mirror the registry's parameter names: registry `layer0.is.W` ↔ `…/pixelrnn/layer0.is/W`.
+// R→G→B groups mask the input conv, the input-to-state convs (left direction), the 1×1 up convs
+// and the output 1×1s. The Row LSTM's fast sampler caches every layer's state of the previous row
+// and recomputes only the current row per step; the Diagonal BiLSTM samples with full passes.
 import * as tf from '@tensorflow/tfjs-core';
 import type { ConditionalIR } from '../../compiler/ir/types.js';
 import {
@@ -44,24 +51,28 @@ export function buildPixelRnn(ir: PixelRnnIR, ctx: BuildContext): ArConditional 
     if (mask) consts.push(tf.keep(mask));
     return { W: Wv, b, M: mask };
   };
-  const hG = channelGroups(hd, C);
+  const h2 = 2 * hd; // channels of the residual map
+  const hG = channelGroups(hd, C); // LSTM state
+  const rG = channelGroups(h2, C); // residual map
   const g4 = [...hG, ...hG, ...hG, ...hG];
-  const input = conv('in', K0, K0, C, hd, convMask(K0, K0, C0, C0, channelGroups(C, C), hG, 'A'));
-  const layers = Array.from({ length: Math.max(1, ir.layers) }, (_, l) =>
-    row
+  const input = conv('input', K0, K0, C, h2, convMask(K0, K0, C0, C0, channelGroups(C, C), rG, 'A'));
+  const layers = Array.from({ length: Math.max(1, ir.layers) }, (_, l) => {
+    const L = `layer${l}`;
+    const dirs = row
       ? {
-          is: conv(`${l}/is`, 1, 3, hd, 4 * hd, convMask(1, 3, 0, 1, hG, g4, 'B')),
-          ss: conv(`${l}/ss`, 1, 3, hd, 4 * hd, undefined, false),
+          is: conv(`${L}.is`, 1, 3, h2, 4 * hd, convMask(1, 3, 0, 1, rG, g4, 'B')),
+          ss: conv(`${L}.ss`, 1, 3, hd, 4 * hd, undefined, false),
         }
       : {
-          is: conv(`${l}/is`, 1, 1, hd, 4 * hd, convMask(1, 1, 0, 0, hG, g4, 'B')),
-          ss: conv(`${l}/ss`, 2, 1, hd, 4 * hd, undefined, false),
-          isR: conv(`${l}/isR`, 1, 1, hd, 4 * hd),
-          ssR: conv(`${l}/ssR`, 2, 1, hd, 4 * hd, undefined, false),
-        },
-  );
-  const head1 = conv('out/0', 1, 1, hd, hd, convMask(1, 1, 0, 0, hG, hG, 'B'));
-  const head2 = conv('out/1', 1, 1, hd, C * P, convMask(1, 1, 0, 0, hG, channelGroups(C * P, C), 'B'));
+          is: conv(`${L}.left.is`, 1, 1, h2, 4 * hd, convMask(1, 1, 0, 0, rG, g4, 'B')),
+          ss: conv(`${L}.left.ss`, 2, 1, hd, 4 * hd, undefined, false),
+          isR: conv(`${L}.right.is`, 1, 1, h2, 4 * hd),
+          ssR: conv(`${L}.right.ss`, 2, 1, hd, 4 * hd, undefined, false),
+        };
+    return { ...dirs, up: conv(`${L}.up`, 1, 1, hd, h2, convMask(1, 1, 0, 0, hG, rG, 'B')) };
+  });
+  const head1 = conv('head0', 1, 1, h2, h2, convMask(1, 1, 0, 0, rG, rG, 'B'));
+  const head2 = conv('head1', 1, 1, h2, C * P, convMask(1, 1, 0, 0, rG, channelGroups(C * P, C), 'B'));
 
   const apply = (cv: Conv, x: tf.Tensor4D, pad: Pad | 'valid' = 'valid'): tf.Tensor4D => {
     const y = tf.conv2d(x, (cv.M ? tf.mul(cv.W, cv.M) : cv.W) as tf.Tensor4D, 1, pad) as tf.Tensor4D;
@@ -91,7 +102,7 @@ export function buildPixelRnn(ir: PixelRnnIR, ctx: BuildContext): ArConditional 
         prev = rowStep(Ly, isRows[i]!, prev);
         rows.push(prev[0]);
       }
-      h = tf.add(h, tf.concat(rows, 1)) as tf.Tensor4D;
+      h = tf.add(h, apply(Ly.up, tf.concat(rows, 1) as tf.Tensor4D)) as tf.Tensor4D;
     }
     return head(h);
   }
@@ -131,7 +142,7 @@ export function buildPixelRnn(ir: PixelRnnIR, ctx: BuildContext): ArConditional 
       const fwd = diagonal(skew(apply(L.is, h)), L.ss);
       const mir = tf.reverse(h, 2) as tf.Tensor4D;
       const bwd = tf.reverse(diagonal(skew(apply(L.isR, mir)), L.ssR), 2) as tf.Tensor4D;
-      h = tf.add(h, tf.add(fwd, shiftDown(bwd))) as tf.Tensor4D;
+      h = tf.add(h, apply(L.up, tf.add(fwd, shiftDown(bwd)) as tf.Tensor4D)) as tf.Tensor4D;
     }
     return head(h);
   }
@@ -161,7 +172,7 @@ export function buildPixelRnn(ir: PixelRnnIR, ctx: BuildContext): ArConditional 
       let h = apply(input, tf.tensor4d(win, [n, r - lo + 1, W, C]), padIn(C0 - (r - lo)));
       const next = layers.map((Ly, l) => {
         const st = rowStep(Ly, apply(Ly.is, h, padRow), states[l]!);
-        h = tf.add(h, st[0]) as tf.Tensor4D;
+        h = tf.add(h, apply(Ly.up, st[0])) as tf.Tensor4D;
         return st;
       });
       return { next, out: head(h) };

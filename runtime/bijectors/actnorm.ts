@@ -1,7 +1,9 @@
 // ActNorm (Glow): y = (x + b)⊙exp(logs) per channel (last internal axis); log-det H·W·Σ logs.
 // Data-dependent init on the first batch: b = −mean, logs = −log(std) per channel, so y has zero
 // mean and unit variance per channel. The "initialized" flag is a non-trainable variable so that
-// checkpoints and saved models carry it.
+// checkpoints and saved models carry it. It is a buffer, not a parameter: the compiler's count
+// (registry actnorm: log_scale, bias = 2C) excludes it, and so does test/runtime/param-consistency
+// (Σ trainable variable sizes = FlowIR.totals.params; the flags are the only non-trainable variables).
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayerIR } from '../../compiler/ir/types.js';
 import { type Bijector, type BuildContext, type ForwardResult, type InverseResult, internalShape, paramInit } from './types.js';

@@ -1,11 +1,13 @@
 // Dequantization of discrete data x ∈ {0..K−1}: density direction y = (x + u)/K ∈ [0,1).
 // uniform:     u ~ U[0,1)^D, log-det −D log K  (logProb is then the bound E_u log p(x+u) − D log K).
-// variational: u ~ q(u|x) (Flow++): ε ~ N(0,I); h = μ(x) + exp(ℓ(x))⊙ε (zero-initialised net of x);
+// variational: u ~ q(u|x) (Flow++): ε ~ N(0,I); h = μ(x) + exp(ℓ(x))⊙ε (zero-initialised net of x,
+//              the architecture the registry documents and counts: DEQUANT_COND_* in compiler/registry/flows.ts);
 //              h ← the `flow` layers in their sampling direction; u = σ(h). The layer's log-det is
 //              −D log K − log q(u|x), so logProb is the variational bound on log P(x).
 // Inverse: x = clamp(⌊yK⌋, 0, K−1).
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayerIR, NetIR } from '../../compiler/ir/types.js';
+import { DEQUANT_COND_MLP, DEQUANT_COND_RESNET } from '../../compiler/registry/flows.js';
 import { buildNet, type Net } from '../nets/index.js';
 import type { Rng } from '../rng.js';
 import { type Bijector, type BuildContext, type ForwardResult, type InverseResult, internalShape, logSigmoid, sizeOf, sumExceptBatch } from './types.js';
@@ -31,9 +33,12 @@ export class Dequantize implements Bijector {
     this.rng = ctx.rng;
     this.variational = args.type === 'variational';
     if (this.variational) {
+      // the registry's q(u|x) conditioning net (its params rule counts these tensors, named q.cond.*)
+      const R = DEQUANT_COND_RESNET;
+      const M = DEQUANT_COND_MLP;
       const net: NetIR = shape.length === 3
-        ? { kind: 'resnet', blocks: 1, channels: 32, kernel: 3, zeroInitLast: true }
-        : { kind: 'mlp', hidden: [64], activation: 'relu', zeroInitLast: true };
+        ? { kind: 'resnet', blocks: R.blocks, channels: R.channels, kernel: R.kernel, zeroInitLast: R.zeroInitLast }
+        : { kind: 'mlp', hidden: [...M.hidden], activation: M.activation as 'relu', zeroInitLast: M.zeroInitLast };
       const out = [...shape.slice(0, -1), 2 * shape[shape.length - 1]];
       this.cond = buildNet(ctx.store, `${this.id}.q.cond`, net, shape, out);
       this.qflow = ctx.buildLayers(args.flow ?? []);

@@ -49,7 +49,14 @@ export function createFastTrainer(model: FlowModel, opts: AdamOptions): Trainer 
     if (!m.has(p.name)) { m.set(p.name, new Float32Array(p.size)); v.set(p.name, new Float32Array(p.size)); }
     return [m.get(p.name)!, v.get(p.name)!];
   };
+  // the cpu backend keeps the array given to tf.tensor as the tensor's storage: reusing it would
+  // write the next step's parameters in place (and into every tf.clone of them); wasm copies
   const out = (p: tf.Variable): Float32Array => {
+    if (tf.getBackend() !== 'wasm') {
+      const fresh = new Float32Array(p.size);
+      scratch.set(p.name, fresh);
+      return fresh;
+    }
     let a = scratch.get(p.name);
     if (!a) scratch.set(p.name, (a = new Float32Array(p.size)));
     return a;
@@ -96,7 +103,7 @@ export function createFastTrainer(model: FlowModel, opts: AdamOptions): Trainer 
         // uploads after every read: a new tensor may grow the wasm heap and detach the views
         for (const p of list) {
           if (!gv.has(p.name)) continue;
-          const nt = tf.tensor(out(p), p.shape, 'float32');
+          const nt = tf.tensor(scratch.get(p.name)!, p.shape, 'float32');
           p.assign(nt);
           nt.dispose();
         }

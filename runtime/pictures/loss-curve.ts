@@ -25,20 +25,29 @@ export function lossCurveSvg(points: CurvePoint[], title = 'training loss', unit
   if (all.length === 0) return head + `<text x="${W / 2}" y="${H / 2}" text-anchor="middle">no data</text>\n</svg>\n`;
   const s0 = Math.min(...all.map((p) => p[0]));
   const s1 = Math.max(...all.map((p) => p[0]), s0 + 1);
-  // robust y range: ignore the first 2% of steps' spikes by clipping at the 98th percentile
+  // robust y range: with many points, ignore the early spikes by clipping at the 98th percentile;
+  // with few (a run of a step or two), show them all. A flat or near-flat curve gets a margin so
+  // the axis keeps readable, distinct ticks inside the plot.
   const ys = all.map((p) => p[1]).sort((a, b) => a - b);
-  const y0 = ys[0]!;
-  const y1 = Math.max(ys[Math.floor(0.98 * (ys.length - 1))]!, y0 + 1e-6);
+  let y0 = ys[0]!;
+  let y1 = ys.length >= 50 ? ys[Math.floor(0.98 * (ys.length - 1))]! : ys[ys.length - 1]!;
+  const minSpan = Math.max(1e-3 * Math.max(Math.abs(y0), Math.abs(y1)), 1e-6);
+  if (y1 - y0 < minSpan) {
+    const mid = (y0 + y1) / 2;
+    const half = Math.max(0.05 * Math.abs(mid), 0.5 * minSpan, 0.01);
+    y0 = mid - half;
+    y1 = mid + half;
+  }
   const X = (s: number) => m.l + ((s - s0) / (s1 - s0)) * (W - m.l - m.r);
   const Y = (v: number) => m.t + (1 - (Math.min(v, y1) - y0) / (y1 - y0)) * (H - m.t - m.b);
   const path = (pts: readonly (readonly [number, number])[]) =>
     pts.map((p, i) => `${i ? 'L' : 'M'}${X(p[0]).toFixed(1)},${Y(p[1]).toFixed(1)}`).join('');
   let svg = head;
   svg += `<rect x="${m.l}" y="${m.t}" width="${W - m.l - m.r}" height="${H - m.t - m.b}" fill="none" stroke="#999"/>\n`;
-  for (const t of niceTicks(y0, y1)) {
+  for (const t of niceTicks(y0, y1).filter((v) => v >= y0 && v <= y1)) {
     svg += `<line x1="${m.l}" x2="${W - m.r}" y1="${Y(t).toFixed(1)}" y2="${Y(t).toFixed(1)}" stroke="#eee"/><text x="${m.l - 6}" y="${(Y(t) + 4).toFixed(1)}" text-anchor="end">${t}</text>\n`;
   }
-  for (const t of niceTicks(s0, s1)) {
+  for (const t of niceTicks(s0, s1).filter((v) => Number.isInteger(v) && v >= s0 && v <= s1)) {
     svg += `<text x="${X(t).toFixed(1)}" y="${H - m.b + 16}" text-anchor="middle">${t}</text>\n`;
   }
   svg += `<text x="${(m.l + W - m.r) / 2}" y="${H - 6}" text-anchor="middle">step</text>\n`;
@@ -50,6 +59,8 @@ export function lossCurveSvg(points: CurvePoint[], title = 'training loss', unit
     let ema = train[0]![1];
     const smooth = train.map(([s, v]) => [s, (ema = ema + a * (v - ema))] as const);
     svg += `<path d="${path(smooth)}" fill="none" stroke="#1f497d" stroke-width="1.6"/>\n`;
+    // a path of one point draws nothing: mark the points of a very short run
+    if (train.length < 3) for (const p of train) svg += `<circle cx="${X(p[0]).toFixed(1)}" cy="${Y(p[1]).toFixed(1)}" r="2.5" fill="#1f497d"/>\n`;
   }
   if (test.length) {
     svg += `<path d="${path(test)}" fill="none" stroke="#d9541e" stroke-width="1.5"/>\n`;

@@ -1,0 +1,120 @@
+// Adam with small variables updated on the host and large ones op by op (createTrainer's path on
+// wasm and cpu; see runtime/train-step.ts). Host part: perf-adam.ts's loop over float32 views of the
+// backend's memory, new parameters uploaded as fresh tensors (never in place: wasm caches packed
+// weights per tensor id). Op part: runtime/train-step.ts's createOpTrainer arithmetic. Moments of
+// host variables are Float32Arrays, of the others tf.Variables; getState/setState give the same
+// AdamState (name → Float32Array) either way, so checkpoints do not change.
+import * as tf from '@tensorflow/tfjs-core';
+import type { FlowModel } from '../model.js';
+import type { AdamOptions, AdamState, Trainer } from '../train-step.js';
+import { float32View } from './perf-adam.js';
+
+export function createMixedTrainer(model: FlowModel, opts: AdamOptions, hostMax: number): Trainer {
+  const lr = opts.lr, b1 = opts.beta1 ?? 0.9, b2 = opts.beta2 ?? 0.999, eps = opts.eps ?? 1e-8;
+  const vars = () => model.variables.filter((v) => v.trainable);
+  const onHost = (p: tf.Variable) => p.size <= hostMax;
+  const hm = new Map<string, Float32Array>(), hv = new Map<string, Float32Array>(), scratch = new Map<string, Float32Array>();
+  const m = new Map<string, tf.Variable>(), v = new Map<string, tf.Variable>();
+  let t = 0;
+  const hostMoments = (p: tf.Variable): [Float32Array, Float32Array] => {
+    if (!hm.has(p.name)) { hm.set(p.name, new Float32Array(p.size)); hv.set(p.name, new Float32Array(p.size)); }
+    return [hm.get(p.name)!, hv.get(p.name)!];
+  };
+  const opMoments = (p: tf.Variable) => {
+    if (!m.has(p.name)) { m.set(p.name, tf.variable(tf.zerosLike(p), false)); v.set(p.name, tf.variable(tf.zerosLike(p), false)); }
+    return [m.get(p.name)!, v.get(p.name)!] as const;
+  };
+  const out = (p: tf.Variable) => {
+    let a = scratch.get(p.name);
+    if (!a) scratch.set(p.name, (a = new Float32Array(p.size)));
+    return a;
+  };
+
+  return {
+    get steps() { return t; },
+    step(x: tf.Tensor): number {
+      const init = (model as { initialize?: (x: tf.Tensor) => void }).initialize;
+      if (init) init.call(model, x);
+      const list = vars();
+      const lossT = tf.tidy(() => {
+        const { value, grads } = tf.variableGrads(() => tf.mean(model.loss ? model.loss(x) : tf.neg(model.logProb(x))) as tf.Scalar, list);
+        let scale: tf.Scalar | number = 1;
+        if (opts.clip !== undefined && opts.clip > 0) {
+          const sq = tf.addN(list.filter((p) => grads[p.name]).map((p) => tf.sum(tf.square(grads[p.name]!))));
+          scale = tf.minimum(1, tf.div(opts.clip, tf.add(tf.sqrt(sq), 1e-12))) as tf.Scalar;
+        }
+        const s = typeof scale === 'number' ? scale : scale.dataSync()[0]!;
+        t += 1;
+        const c1 = 1 - Math.pow(b1, t), c2 = 1 - Math.pow(b2, t);
+        // host variables first: each view is taken right before its loop, with no allocation in
+        // between (a new tensor may grow the wasm memory and detach older views)
+        // the cpu backend keeps the array given to tf.tensor as the tensor's storage: a reused
+        // scratch array would then be written in place next step (and with it every tf.clone of
+        // the parameter, e.g. runtime/trainer.ts's pre-step copy), so only wasm (which copies) reuses
+        const reuse = tf.getBackend() === 'wasm';
+        const done: [tf.Variable, Float32Array][] = [];
+        for (const p of list) {
+          const gt = grads[p.name];
+          if (!gt || !onHost(p)) continue;
+          const [M, V] = hostMoments(p);
+          const O = reuse ? out(p) : new Float32Array(p.size);
+          const g = float32View(gt) ?? (gt.dataSync() as Float32Array);
+          const P = float32View(p) ?? (p.dataSync() as Float32Array);
+          for (let i = 0; i < P.length; i++) {
+            const gi = g[i]! * s;
+            const mi = (M[i] = b1 * M[i]! + (1 - b1) * gi);
+            const vi = (V[i] = b2 * V[i]! + (1 - b2) * gi * gi);
+            O[i] = P[i]! - (lr * (mi / c1)) / (Math.sqrt(vi / c2) + eps);
+          }
+          done.push([p, O]);
+        }
+        for (const p of list) {
+          const g0 = grads[p.name];
+          if (!g0 || onHost(p)) continue;
+          const g = s === 1 ? g0 : tf.mul(g0, s);
+          const [mv, vv] = opMoments(p);
+          const mNew = tf.add(tf.mul(mv, b1), tf.mul(g, 1 - b1));
+          const vNew = tf.add(tf.mul(vv, b2), tf.mul(tf.square(g), 1 - b2));
+          mv.assign(mNew);
+          vv.assign(vNew);
+          const upd = tf.div(tf.div(mNew, c1), tf.add(tf.sqrt(tf.div(vNew, c2)), eps));
+          p.assign(tf.sub(p, tf.mul(upd, lr)));
+        }
+        for (const [p, O] of done) p.assign(tf.tensor(O, p.shape, 'float32'));
+        return value;
+      });
+      const loss = lossT.dataSync()[0]!;
+      lossT.dispose();
+      return loss;
+    },
+    getState(): AdamState {
+      const st: AdamState = { step: t, m: {}, v: {} };
+      for (const [k, a] of hm) st.m[k] = a.slice();
+      for (const [k, a] of hv) st.v[k] = a.slice();
+      for (const [k, a] of m) st.m[k] = Float32Array.from(a.dataSync() as Float32Array);
+      for (const [k, a] of v) st.v[k] = Float32Array.from(a.dataSync() as Float32Array);
+      return st;
+    },
+    setState(st: AdamState): void {
+      t = st.step;
+      for (const p of vars()) {
+        const mm = st.m[p.name], vs = st.v[p.name];
+        if (onHost(p)) {
+          const [M, V] = hostMoments(p);
+          if (mm) M.set(mm); else M.fill(0);
+          if (vs) V.set(vs); else V.fill(0);
+        } else {
+          const [mv, vv] = opMoments(p);
+          tf.tidy(() => {
+            mv.assign(mm ? tf.tensor(mm, p.shape) : tf.zerosLike(p));
+            vv.assign(vs ? tf.tensor(vs, p.shape) : tf.zerosLike(p));
+          });
+        }
+      }
+    },
+    dispose(): void {
+      for (const a of [...m.values(), ...v.values()]) a.dispose();
+      m.clear(); v.clear(); hm.clear(); hv.clear(); scratch.clear();
+    },
+  };
+}
