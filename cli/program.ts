@@ -165,7 +165,7 @@ export function handleError(io: CliIO, e: unknown): number {
   }
   const msg = e instanceof Error ? e.message.split('\n')[0] : String(e);
   if (outOfMemory(e)) {
-    io.err(`flowc: error: the ${backendName()} backend ran out of memory (${msg.replace(/\. Build with .*$/, '')}); try a smaller --batch${process.env.FLOWC_BACKEND === 'cpu' ? '' : ', or FLOWC_BACKEND=cpu'}\n`);
+    io.err(`flowc: error: the ${backendName()} backend failed (${msg.replace(/\. Build with .*$/, '')}), most likely out of memory; try a smaller --batch${process.env.FLOWC_BACKEND === 'cpu' ? '' : ', or FLOWC_BACKEND=cpu'}\n`);
     if (process.env.FLOWC_DEBUG && e instanceof Error) io.err(`${e.stack}\n`);
     return 1;
   }

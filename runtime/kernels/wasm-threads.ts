@@ -68,7 +68,14 @@ interface PThreadLike { unusedWorkers: { unref(): void }[]; runningWorkers: { un
  */
 export async function withWasmThreads<T>(threads: number, init: () => Promise<T>): Promise<T> {
   const wasm = await import('@tensorflow/tfjs-backend-wasm');
-  const file = writeWorkerScript();
+  let file: string;
+  try {
+    file = writeWorkerScript();
+  } catch (e) {
+    // nothing is patched yet: start single-threaded rather than not at all
+    process.stderr.write(`flowc: FLOWC_WASM_THREADS ignored (${(e as Error).message}); wasm runs on one thread\n`);
+    return init();
+  }
   const wt = require('node:worker_threads') as { Worker: new (p: string | URL, o?: object) => object };
   const Original = wt.Worker;
   class PathWorker extends Original {

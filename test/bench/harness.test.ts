@@ -33,6 +33,21 @@ describe('npm run bench', () => {
     expect(r.peak_rss_mb).toBeGreaterThan(10);
     expect(Number.isFinite(r.final_loss)).toBe(true);
     expect(r.num_tensors_end).toBe(r.num_tensors_start); // no tensor leaks per step
+    // the timed steps on every clock; one thread unless --wasm-threads
+    expect(r.wasm_threads).toBe(1);
+    expect(r.wall_seconds).toBeCloseTo(r.seconds, 2); // the default clock is wall (read a few µs apart)
+    expect(r.cpu_seconds).toBeGreaterThan(0);
+    expect(r.main_cpu_seconds).toBeGreaterThan(0);
+    expect(r.main_cpu_seconds).toBeLessThanOrEqual(r.cpu_seconds + 0.02);
+  });
+
+  it('rejects a bad --wasm-threads and a bad --clock', async () => {
+    const a = await capture(['--wasm-threads', '0', '--no-torch']);
+    expect(a.code).toBe(2);
+    expect(a.err).toContain('--wasm-threads: expected 1..8');
+    const b = await capture(['--clock', 'sundial', '--no-torch']);
+    expect(b.code).toBe(2);
+    expect(b.err).toContain('expected wall, cpu or main');
   });
 
   it('rejects an unknown workload with a message and exit code 2', async () => {

@@ -51,7 +51,7 @@ describe('out-of-memory traps', () => {
     expect(code).toBe(1);
     const lines = c.err().trim().split('\n');
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/^flowc: error: the .* backend ran out of memory \(memory access out of bounds\); try a smaller --batch/);
+    expect(lines[0]).toMatch(/^flowc: error: the .* backend failed \(memory access out of bounds\), most likely out of memory; try a smaller --batch/);
     expect(lines[0]).not.toMatch(/internal error/);
   });
   it('other errors stay internal errors', () => {
