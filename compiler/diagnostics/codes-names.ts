@@ -84,8 +84,8 @@ export const MISSING_DECL: DiagnosticDef<{ what: string; model: string; family: 
 
 export const AMBIGUOUS_MODEL: DiagnosticDef<{ known: string }> = {
   code: 'FC213', severity: 'error', title: 'several models, none chosen',
-  message: (p) => `this file defines several models (${p.known}); choose one to compile`,
-  hint: () => 'pass the model name (e.g. `flowc compile FILE --model NAME`)',
+  message: (p) => `this file defines several models (${p.known}); choose one`,
+  hint: () => 'pass the model name with `--model NAME`',
 };
 
 export const NO_MODEL: DiagnosticDef<Record<string, never>> = {
