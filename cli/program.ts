@@ -182,7 +182,7 @@ export function handleError(io: CliIO, e: unknown): number {
 export function outOfMemory(e: unknown): boolean {
   const msg = e instanceof Error ? e.message : String(e);
   const wasmTrap = typeof WebAssembly !== 'undefined' && e instanceof WebAssembly.RuntimeError;
-  return /memory access out of bounds|^Aborted\(|Cannot enlarge memory|Out of memory|Array buffer allocation failed|Invalid typed array length|Invalid array length/i.test(msg) ||
+  return /memory access out of bounds|table index is out of bounds|^Aborted\(|Cannot enlarge memory|Out of memory|Array buffer allocation failed|Invalid typed array length|Invalid array length/i.test(msg) ||
     (wasmTrap && /abort|memory/i.test(msg));
 }
 

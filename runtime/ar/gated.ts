@@ -9,7 +9,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { ConditionalIR } from '../../compiler/ir/types.js';
 import {
-  encode, encodeValue, inputScale, makeVariable, shiftDown, splitLast, uniformFanIn,
+  encode, encodeValue, inputScale, makeVariable, splitLast, uniformFanIn,
   type ArConditional, type BuildContext, type FastSampler,
 } from './common.js';
 import { channelGroups, convMask, gatedGroups, nhwcToParams, toNhwc } from './convmask.js';
@@ -54,8 +54,12 @@ export function buildGatedPixelCnn(ir: GatedIR, ctx: BuildContext): ArConditiona
   const head1 = conv('out/0', 1, 1, p, p, 'valid', convMask(1, 1, 0, 0, pG, pG, 'B'));
   const head2 = conv('out/1', 1, 1, p, C * P, 'valid', convMask(1, 1, 0, 0, pG, outG, 'B'));
 
-  const apply = (cv: Conv, x: tf.Tensor4D): tf.Tensor4D =>
-    tf.add(tf.conv2d(x, (cv.M ? tf.mul(cv.W, cv.M) : cv.W) as tf.Tensor4D, 1, cv.pad), cv.b) as tf.Tensor4D;
+  // conv + bias as one fused op: no separate pre-bias tensor (nor its gradient) per conv
+  const apply = (cv: Conv, x: tf.Tensor4D, pad: Conv['pad'] = cv.pad): tf.Tensor4D =>
+    tf.fused.conv2d({ x, filter: (cv.M ? tf.mul(cv.W, cv.M) : cv.W) as tf.Tensor4D, strides: 1, pad, bias: cv.b });
+  /** the 1×1 link on the map shifted down one row: one zero row of padding on top, bottom row dropped */
+  const linkOf = (cv: Conv, vPre: tf.Tensor4D): tf.Tensor4D =>
+    tf.slice(apply(cv, vPre, [[0, 0], [1, 0], [0, 0], [0, 0]]), [0, 0, 0, 0], [-1, vPre.shape[1], -1, -1]);
   const gate = (a: tf.Tensor4D): tf.Tensor4D => {
     const [t, s] = splitLast(a, 2);
     return tf.mul(tf.tanh(t!), tf.sigmoid(s!)) as tf.Tensor4D;
@@ -66,9 +70,13 @@ export function buildGatedPixelCnn(ir: GatedIR, ctx: BuildContext): ArConditiona
     const links: tf.Tensor4D[] = [];
     let v = x4;
     for (const Ly of layers) {
-      const vPre = apply(Ly.v, v);
-      links.push(apply(Ly.link, shiftDown(vPre)));
-      v = gate(vPre);
+      // one tidy per layer: only the link, the next input and what autodiff saved stay alive
+      const [link, next] = tf.tidy(() => {
+        const vPre = apply(Ly.v, v);
+        return [linkOf(Ly.link, vPre), gate(vPre)];
+      });
+      links.push(link!);
+      v = next!;
     }
     return links;
   }
@@ -77,9 +85,11 @@ export function buildGatedPixelCnn(ir: GatedIR, ctx: BuildContext): ArConditiona
   function horizontal(x4: tf.Tensor4D, links: tf.Tensor4D[]): tf.Tensor4D {
     let h = x4;
     layers.forEach((Ly, l) => {
-      const hPre = tf.add(apply(Ly.h, h), links[l]!) as tf.Tensor4D;
-      const out = apply(Ly.res, gate(hPre));
-      h = l === 0 ? out : (tf.add(h, out) as tf.Tensor4D);
+      h = tf.tidy(() => {
+        const hPre = tf.add(apply(Ly.h, h), links[l]!) as tf.Tensor4D;
+        const out = apply(Ly.res, gate(hPre));
+        return l === 0 ? out : (tf.add(h, out) as tf.Tensor4D);
+      });
     });
     return apply(head2, tf.relu(apply(head1, tf.relu(h))) as tf.Tensor4D);
   }

@@ -95,14 +95,18 @@ export function buildPixelRnn(ir: PixelRnnIR, ctx: BuildContext): ArConditional 
     const n = x4.shape[0];
     let h = apply(input, x4, padIn(C0));
     for (const Ly of layers) {
-      const isRows = rowsOf(apply(Ly.is, h, padRow));
-      let prev: [tf.Tensor4D, tf.Tensor4D] = [tf.zeros([n, 1, W, hd]), tf.zeros([n, 1, W, hd])];
-      const rows: tf.Tensor4D[] = [];
-      for (let i = 0; i < H; i++) {
-        prev = rowStep(Ly, isRows[i]!, prev);
-        rows.push(prev[0]);
-      }
-      h = tf.add(h, apply(Ly.up, tf.concat(rows, 1) as tf.Tensor4D)) as tf.Tensor4D;
+      const hIn = h;
+      h = tf.tidy(() => {
+        const isRows = rowsOf(apply(Ly.is, hIn, padRow));
+        let prev: [tf.Tensor4D, tf.Tensor4D] = [tf.zeros([n, 1, W, hd]), tf.zeros([n, 1, W, hd])];
+        const rows: tf.Tensor4D[] = [];
+        for (let i = 0; i < H; i++) {
+          const st = prev;
+          prev = tf.tidy(() => rowStep(Ly, isRows[i]!, st));
+          rows.push(prev[0]);
+        }
+        return tf.add(hIn, apply(Ly.up, tf.concat(rows, 1) as tf.Tensor4D)) as tf.Tensor4D;
+      });
     }
     return head(h);
   }
@@ -127,9 +131,10 @@ export function buildPixelRnn(ir: PixelRnnIR, ctx: BuildContext): ArConditional 
     let cCol: tf.Tensor4D = tf.zeros([n, H, 1, hd]);
     const cols: tf.Tensor4D[] = [];
     for (const isCol of isCols) {
-      // 2×1 conv over (i−1, i) of the previous column: top padding 1 gives row −1 = 0
-      const s = apply(ss, hCol, [[0, 0], [1, 0], [0, 0], [0, 0]]);
-      [hCol, cCol] = cell(tf.add(isCol, s) as tf.Tensor4D, cCol);
+      // 2×1 conv over (i−1, i) of the previous column: top padding 1 gives row −1 = 0; one tidy
+      // per column frees the gate intermediates autodiff does not need
+      const [hPrev, cPrev] = [hCol, cCol];
+      [hCol, cCol] = tf.tidy(() => cell(tf.add(isCol, apply(ss, hPrev, [[0, 0], [1, 0], [0, 0], [0, 0]])) as tf.Tensor4D, cPrev));
       cols.push(hCol);
     }
     return unskew(tf.concat(cols, 2) as tf.Tensor4D);
@@ -139,10 +144,14 @@ export function buildPixelRnn(ir: PixelRnnIR, ctx: BuildContext): ArConditional 
     let h = apply(input, x4, padIn(C0));
     for (const Ly of layers) {
       const L = Ly as Required<(typeof layers)[number]> & { isR: Conv; ssR: Conv };
-      const fwd = diagonal(skew(apply(L.is, h)), L.ss);
-      const mir = tf.reverse(h, 2) as tf.Tensor4D;
-      const bwd = tf.reverse(diagonal(skew(apply(L.isR, mir)), L.ssR), 2) as tf.Tensor4D;
-      h = tf.add(h, apply(L.up, tf.add(fwd, shiftDown(bwd)) as tf.Tensor4D)) as tf.Tensor4D;
+      const hIn = h;
+      // one tidy per layer: the skewed maps and per-column tensors go when the layer is done
+      h = tf.tidy(() => {
+        const fwd = diagonal(skew(apply(L.is, hIn)), L.ss);
+        const mir = tf.reverse(hIn, 2) as tf.Tensor4D;
+        const bwd = tf.reverse(diagonal(skew(apply(L.isR, mir)), L.ssR), 2) as tf.Tensor4D;
+        return tf.add(hIn, apply(L.up, tf.add(fwd, shiftDown(bwd)) as tf.Tensor4D)) as tf.Tensor4D;
+      });
     }
     return head(h);
   }
