@@ -7,7 +7,7 @@ import { compileSource } from '../compiler/index.js';
 import { initBackend, type BackendName } from '../runtime/backend.js';
 import { build } from '../runtime/build.js';
 import { createTrainer, evaluate } from '../runtime/train-step.js';
-import { createFastTrainer } from '../runtime/kernels/perf-adam.js';
+import { createMixedTrainer } from '../runtime/kernels/mixed-adam.js';
 import { activeWasmThreads } from '../runtime/kernels/wasm-threads.js';
 import type { FlowModel } from '../runtime/model.js';
 import { BenchError } from './data.js';
@@ -24,7 +24,7 @@ export interface FlowcOptions {
   backend?: BackendName;
   /** 'wall' (default), 'cpu' (this process's CPU time, user + system, for shared machines) or 'main' (main thread's CPU time) */
   clock?: Clock;
-  /** 'stock' (runtime/train-step.ts, what `flowc train` runs) or 'fast' (runtime/kernels/perf-adam.ts) */
+  /** 'stock' (runtime/train-step.ts, what `flowc train` runs) or 'fast' (every variable on the host: runtime/kernels/mixed-adam.ts with hostMax = Infinity) */
   trainer?: 'stock' | 'fast';
 }
 
@@ -110,7 +110,7 @@ export async function runFlowc(id: WorkloadId, opts: FlowcOptions = {}): Promise
   const model: FlowModel = build(ir);
   const adam = { lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8 };
   const trainerKind = opts.trainer ?? 'stock';
-  const trainer = trainerKind === 'fast' ? createFastTrainer(model, adam) : createTrainer(model, adam);
+  const trainer = trainerKind === 'fast' ? createMixedTrainer(model, adam, Infinity) : createTrainer(model, adam);
   const B = w.batch;
   const per = host.shape.reduce((a, b) => a * b, 1);
   // the batches are made once: the timed loop measures training, not host → tensor copies

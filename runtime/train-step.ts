@@ -42,7 +42,7 @@ export const HOST_ADAM_MAX = 1 << 16;
 
 /**
  * The trainer `flowc train` runs. On wasm and cpu: Adam on the host (one JS loop over float32 views
- * of the backend's memory, runtime/kernels/perf-adam.ts's arithmetic) for variables of at most
+ * of the backend's memory, runtime/kernels/mixed-adam.ts) for variables of at most
  * HOST_ADAM_MAX elements, and the op-by-op update for larger ones — ~15 kernels per small variable
  * cost more than the loop, while a JS loop over ~10⁶ elements is slower than the wasm kernels
  * (measured: bench/README.md). Same math as createOpTrainer to float32 rounding

@@ -1,13 +1,41 @@
 // Adam with small variables updated on the host and large ones op by op (createTrainer's path on
-// wasm and cpu; see runtime/train-step.ts). Host part: perf-adam.ts's loop over float32 views of the
-// backend's memory, new parameters uploaded as fresh tensors (never in place: wasm caches packed
-// weights per tensor id). Op part: runtime/train-step.ts's createOpTrainer arithmetic. Moments of
+// wasm and cpu; see runtime/train-step.ts). Host part: one JS loop per variable over float32 views
+// of the backend's memory (instead of ~15 kernels at ~7 µs each), new parameters uploaded as fresh
+// tensors (never in place: wasm caches XNNPACK operators with packed weights per tensor id, so a
+// weight must change id when its values change). Op part: runtime/train-step.ts's createOpTrainer
+// arithmetic. hostMax = Infinity puts every variable on the host (the bench's `--trainer fast`). Moments of
 // host variables are Float32Arrays, of the others tf.Variables; getState/setState give the same
 // AdamState (name → Float32Array) either way, so checkpoints do not change.
 import * as tf from '@tensorflow/tfjs-core';
 import type { FlowModel } from '../model.js';
 import type { AdamOptions, AdamState, Trainer } from '../train-step.js';
-import { float32View } from './perf-adam.js';
+
+interface WasmBackendLike {
+  wasm: { HEAPU8: Uint8Array };
+  dataIdMap: { get(id: object): { memoryOffset: number } | undefined };
+  refCount(id: object): number;
+}
+interface CpuBackendLike {
+  data: { get(id: object): { values?: unknown } | undefined };
+  refCount(id: object): number;
+}
+
+/** a writable float32 view of t's storage, or null when the backend keeps it elsewhere */
+export function float32View(t: tf.Tensor): Float32Array | null {
+  if (t.dtype !== 'float32') return null;
+  const b = tf.engine().backend as unknown as Partial<WasmBackendLike & CpuBackendLike>;
+  const id = t.dataId as object;
+  if (b.wasm && b.dataIdMap) {
+    const d = b.dataIdMap.get(id);
+    if (!d || d.memoryOffset == null) return null;
+    return new Float32Array(b.wasm.HEAPU8.buffer, d.memoryOffset, t.size);
+  }
+  if (tf.getBackend() === 'cpu' && b.data) {
+    const v = b.data.get(id)?.values;
+    return v instanceof Float32Array && v.length === t.size ? v : null;
+  }
+  return null;
+}
 
 export function createMixedTrainer(model: FlowModel, opts: AdamOptions, hostMax: number): Trainer {
   const lr = opts.lr, b1 = opts.beta1 ?? 0.9, b2 = opts.beta2 ?? 0.999, eps = opts.eps ?? 1e-8;

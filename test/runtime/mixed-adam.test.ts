@@ -40,14 +40,15 @@ describe('mixed host/op Adam (createTrainer on wasm and cpu)', () => {
     expect(sizes.some((n) => n > SPLIT)).toBe(true);
   });
 
-  for (const backend of ['cpu', 'wasm'] as const) {
+  // SPLIT: both paths; Infinity: every variable on the host (the bench's `--trainer fast`)
+  for (const [backend, split] of [['cpu', SPLIT], ['wasm', SPLIT], ['cpu', Infinity], ['wasm', Infinity]] as const) {
     for (const clip of [undefined, 0.5]) {
-      it(`matches the op-by-op Adam on ${backend}${clip ? ' with clipping' : ''}`, async () => {
+      it(`matches the op-by-op Adam on ${backend}, host up to ${split} elements${clip ? ', with clipping' : ''}`, async () => {
         expect(await initBackend(backend)).toBe(backend);
         const opts: AdamOptions = { lr: 1e-2, clip };
         const ref = train((m) => createOpTrainer(m, opts), 6);
         const before = tf.memory().numTensors;
-        const mixed = train((m) => createMixedTrainer(m, opts, SPLIT), 6);
+        const mixed = train((m) => createMixedTrainer(m, opts, split), 6);
         expect(tf.memory().numTensors).toBe(before);
         for (let i = 0; i < 6; i++) expect(mixed.losses[i]).toBeCloseTo(ref.losses[i]!, 4);
         const init = build(ir);
