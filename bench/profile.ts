@@ -4,9 +4,10 @@
 // calls per step and kernel milliseconds per step, plus the wall time per step outside the
 // profiler (tf.profile's own overhead inflates the total).
 import * as tf from '@tensorflow/tfjs-core';
-import { initBackend } from '../runtime/backend.js';
+import { initBackend, workHint } from '../runtime/backend.js';
 import { build } from '../runtime/build.js';
 import { createTrainer } from '../runtime/train-step.js';
+import { activeWasmThreads } from '../runtime/kernels/wasm-threads.js';
 import { compileWorkload } from './run-flowc.js';
 import { WORKLOADS, type WorkloadId } from './workloads.js';
 
@@ -15,8 +16,9 @@ async function main(): Promise<void> {
   const steps = Number(process.argv[3] ?? 5);
   const w = WORKLOADS[id];
   if (!w) throw new Error(`unknown workload ${id}`);
-  const backend = await initBackend();
-  const model = build(compileWorkload(id));
+  const ir = compileWorkload(id);
+  const backend = await initBackend(undefined, workHint(ir, w.batch));
+  const model = build(ir);
   const trainer = createTrainer(model, { lr: 1e-3 });
   const host = w.data();
   const per = host.shape.reduce((a, b) => a * b, 1);
@@ -35,7 +37,7 @@ async function main(): Promise<void> {
   }
   const rows = [...by].sort((a, b) => b[1].ms - a[1].ms);
   const total = rows.reduce((a, [, e]) => a + e.ms, 0);
-  console.log(`${id} on ${backend}: ${wallMs.toFixed(2)} ms/step unprofiled; ${info.kernels.length / steps} kernels/step, ${(total / steps).toFixed(2)} kernel-ms/step`);
+  console.log(`${id} on ${backend} (${activeWasmThreads()} thread(s)): ${wallMs.toFixed(2)} ms/step unprofiled; ${info.kernels.length / steps} kernels/step, ${(total / steps).toFixed(2)} kernel-ms/step`);
   for (const [name, e] of rows) {
     console.log(`${name.padEnd(28)} ${(e.n / steps).toFixed(0).padStart(6)} calls ${(e.ms / steps).toFixed(3).padStart(9)} ms  ${((100 * e.ms) / total).toFixed(1).padStart(5)}%`);
   }

@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
 import { compileSource } from '../compiler/index.js';
-import { initBackend, type BackendName } from '../runtime/backend.js';
+import { initBackend, workHint, type BackendName } from '../runtime/backend.js';
 import { build } from '../runtime/build.js';
 import { createTrainer, evaluate } from '../runtime/train-step.js';
 import { createMixedTrainer } from '../runtime/kernels/mixed-adam.js';
@@ -102,10 +102,10 @@ export function compileWorkload(id: WorkloadId) {
 
 export async function runFlowc(id: WorkloadId, opts: FlowcOptions = {}): Promise<FlowcResult> {
   const w = WORKLOADS[id];
-  const backend = await initBackend(opts.backend);
+  const ir = compileWorkload(id);
+  const backend = await initBackend(opts.backend, workHint(ir, w.batch));
   const steps = opts.steps ?? w.steps;
   const warmup = opts.warmup ?? w.warmup;
-  const ir = compileWorkload(id);
   const host = w.data();
   const model: FlowModel = build(ir);
   const adam = { lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8 };

@@ -10,19 +10,19 @@ export interface OpenRun { model: FlowModel; ir: FlowIR; ck: LoadedCheckpoint; b
 /** the backend startBackend chose (for error messages); undefined before it ran */
 export let activeBackend: string | undefined;
 
-export async function startBackend(): Promise<string> {
+/** `ir` (and the batch it will run at) lets wasm start two threads for a heavy model */
+export async function startBackend(ir?: FlowIR, batch?: number): Promise<string> {
   // production mode: no debug checks, and no "install tfjs-node" banner on stderr
   const tf = await import('@tensorflow/tfjs-core');
   tf.enableProdMode();
-  const { initBackend } = await import('../runtime/backend.js');
-  activeBackend = await initBackend((process.env.FLOWC_BACKEND as never) || undefined);
+  const { initBackend, workHint } = await import('../runtime/backend.js');
+  activeBackend = await initBackend((process.env.FLOWC_BACKEND as never) || undefined, ir ? workHint(ir, batch) : undefined);
   return activeBackend;
 }
 
 export async function openRun(io: CliIO, path: string): Promise<OpenRun> {
   // fail fast, before loading TensorFlow.js
   if (!existsSync(path)) throw new UserError(`${path}: no such run directory or checkpoint file`);
-  const backend = await startBackend();
   const { loadCheckpoint, restoreVariables, CheckpointError } = await import('../runtime/checkpoint.js');
   const { build } = await import('../runtime/build.js');
   let ck: LoadedCheckpoint & { warning?: string };
@@ -32,6 +32,7 @@ export async function openRun(io: CliIO, path: string): Promise<OpenRun> {
     if (e instanceof CheckpointError) throw new UserError(e.message);
     throw e;
   }
+  const backend = await startBackend(ck.ir);
   if (ck.warning) io.err(`flowc: warning: ${ck.warning}\n`);
   const model = build(ck.ir);
   try {

@@ -1,6 +1,7 @@
 // Backend selection: tfjs-node (native) if it loads, else wasm (SIMD), else the pure-JS cpu backend.
 // FLOWC_BACKEND=cpu|wasm|tensorflow overrides the preference. Returns the active backend's name.
-// FLOWC_WASM_THREADS=N runs wasm on N threads (runtime/kernels/wasm-threads.ts); default one thread.
+// wasm threads: FLOWC_WASM_THREADS=N forces N; otherwise two for models whose work per step is
+// large (a WorkHint from the FlowIR, runtime/kernels/wasm-threads.ts), one without a hint.
 import * as tf from '@tensorflow/tfjs-core';
 import './gradients.js';
 import '@tensorflow/tfjs-backend-cpu';
@@ -8,7 +9,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { registerWasmSubstitutes } from './kernels/index.js';
 import './kernels/perf-index.js'; // wasm speed substitutes (bench workloads); FLOWC_PERF=0 disables
-import { wasmThreadsWanted, withWasmThreads } from './kernels/wasm-threads.js';
+import { type WorkHint, wasmThreadsWanted, withWasmThreads } from './kernels/wasm-threads.js';
 
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
 
@@ -26,7 +27,7 @@ async function tryTensorflow(): Promise<boolean> {
 }
 
 let wasmPathsSet = false;
-async function tryWasm(): Promise<boolean> {
+async function tryWasm(hint?: WorkHint): Promise<boolean> {
   try {
     const wasm = await import('@tensorflow/tfjs-backend-wasm');
     if (!wasmPathsSet && typeof process !== 'undefined' && process.versions?.node) {
@@ -37,8 +38,8 @@ async function tryWasm(): Promise<boolean> {
       wasm.setWasmPaths(dir);
       wasmPathsSet = true;
     }
-    // FLOWC_WASM_THREADS=N (N ≥ 2): the threaded build, started through a Node worker shim
-    const threads = wasmThreadsWanted();
+    // two or more threads: the threaded build, started through a Node worker shim
+    const threads = wasmThreadsWanted(process.env, hint);
     const ok = threads > 1
       ? await withWasmThreads(threads, async () => { const r = await tf.setBackend('wasm'); await tf.ready(); return r; })
       : await tf.setBackend('wasm');
@@ -52,9 +53,9 @@ async function tryWasm(): Promise<boolean> {
   }
 }
 
-async function trySet(name: BackendName): Promise<boolean> {
+async function trySet(name: BackendName, hint?: WorkHint): Promise<boolean> {
   if (name === 'tensorflow') return tryTensorflow();
-  if (name === 'wasm') return tryWasm();
+  if (name === 'wasm') return tryWasm(hint);
   try {
     return await tf.setBackend('cpu');
   } catch {
@@ -65,15 +66,16 @@ async function trySet(name: BackendName): Promise<boolean> {
 /**
  * Chooses and initialises a backend. Preference: `FLOWC_BACKEND`, then `preferred`, then
  * tensorflow → wasm → cpu. A preferred backend that fails to load falls back down the list.
+ * `hint` (the model's work per step, see workHint) lets wasm start two threads for heavy models.
  */
-export async function initBackend(preferred?: BackendName): Promise<string> {
+export async function initBackend(preferred?: BackendName, hint?: WorkHint): Promise<string> {
   // production mode: no "install tfjs-node" banner or debug checks (FLOWC_TF_DEBUG=1 keeps them)
   if (!process.env.FLOWC_TF_DEBUG) tf.enableProdMode();
   const env = process.env.FLOWC_BACKEND as BackendName | undefined;
   const first = env && ORDER.includes(env) ? env : preferred;
   const tries = first ? [first, ...ORDER.slice(ORDER.indexOf(first) + 1)] : ORDER;
   for (const name of tries) {
-    if (await trySet(name)) {
+    if (await trySet(name, hint)) {
       await tf.ready();
       return tf.getBackend();
     }
@@ -81,4 +83,11 @@ export async function initBackend(preferred?: BackendName): Promise<string> {
   await tf.setBackend('cpu');
   await tf.ready();
   return tf.getBackend();
+}
+
+/** the work hint of a model: FlowIR's forward FLOPs per example and its training batch */
+export function workHint(ir: { totals?: { flops: number }; train?: { batch?: number } }, batch?: number): WorkHint | undefined {
+  const flops = ir.totals?.flops;
+  const b = batch ?? ir.train?.batch;
+  return flops && b ? { flopsPerExample: flops, batch: b } : undefined;
 }

@@ -73,7 +73,7 @@ export async function runTrain(io: CliIO, specPath: string, f: TrainFlags): Prom
   }
   runDir ??= join('runs', `${ir.model}-${stamp()}`);
 
-  const backend = await startBackend();
+  const backend = await startBackend(ir, f.batch);
   const { loadCheckpoint, restoreVariables, CheckpointError } = await import('../../runtime/checkpoint.js');
   let resume: Awaited<ReturnType<typeof loadCheckpoint>> | undefined;
   if (f.resume) {
@@ -163,8 +163,10 @@ export async function runTrain(io: CliIO, specPath: string, f: TrainFlags): Prom
       JSON.stringify({ spec: resolve(specPath), model: ir.model, data: srcText, backend, started: new Date().toISOString(), config }, null, 2) + '\n',
     );
   }
+  const { activeWasmThreads } = await import('../../runtime/kernels/wasm-threads.js');
+  const threads = activeWasmThreads();
   io.out(
-    `backend ${backend} | model ${ir.model} (${ir.family}, ${params.toLocaleString('en-US')} parameters) | data ${data.train.name}, ` +
+    `backend ${backend}${threads > 1 ? ` (${threads} threads)` : ''} | model ${ir.model} (${ir.family}, ${params.toLocaleString('en-US')} parameters) | data ${data.train.name}, ` +
       `${data.train.n} train / ${data.test.n} held out | ${steps} steps of batch ${batch}, lr ${config.lr} | run ${runDir}\n`,
   );
   if (resume) io.out(`resuming at step ${resume.step}\n`);

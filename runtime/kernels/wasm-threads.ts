@@ -15,7 +15,7 @@
 //   4. sets WASM_HAS_MULTITHREAD_SUPPORT and setThreadsCount(N),
 // then restores worker_threads.Worker and os.cpus, and unrefs the pthread workers (otherwise the
 // running threadpool workers keep the process alive after main() returns).
-// Opt-in: FLOWC_WASM_THREADS=N (N ≥ 2); see runtime/backend.ts.
+// When: wasmThreadsWanted below (FLOWC_WASM_THREADS=N forces N); see runtime/backend.ts.
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
@@ -28,10 +28,27 @@ const require = createRequire(import.meta.url);
 /** The worker script's own importScripts, which this shim replaces (tfjs 4.22.0's Emscripten output). */
 const IMPORT_SCRIPTS = 'importScripts:function(f){(0,eval)(fs.readFileSync(f,"utf8")+"//# sourceURL="+f)}';
 
-/** FLOWC_WASM_THREADS as a thread count (1 when unset or invalid) */
-export function wasmThreadsWanted(env: NodeJS.ProcessEnv = process.env): number {
-  const n = Number(env.FLOWC_WASM_THREADS ?? 1);
-  return Number.isInteger(n) && n >= 1 && n <= 8 ? n : 1;
+/** per-step forward work (FLOPs × batch) from which a model trains faster on two wasm threads */
+export const THREADS_MIN_STEP_FLOPS = 50e6;
+
+/** what initBackend knows of the model it will run (FlowIR's totals and batch) */
+export interface WorkHint { flopsPerExample: number; batch: number }
+
+/**
+ * Threads for the wasm backend: FLOWC_WASM_THREADS=N when set (1..8; 'auto' = as if unset);
+ * otherwise, for a model whose forward work per step (`hint`) reaches THREADS_MIN_STEP_FLOPS,
+ * two threads when the machine has two cores or more (XNNPACK's matMul ~1.75× and conv ~2.1×
+ * faster), else one: small models issue many tiny kernels, which threads only slow down
+ * (bench/README.md has the measurements). Without a hint (tests, the API) one thread.
+ */
+export function wasmThreadsWanted(env: NodeJS.ProcessEnv = process.env, hint?: WorkHint): number {
+  const raw = env.FLOWC_WASM_THREADS;
+  if (raw !== undefined && raw !== '' && raw !== 'auto') {
+    const n = Number(raw);
+    return Number.isInteger(n) && n >= 1 && n <= 8 ? n : 1;
+  }
+  if (!hint || hint.flopsPerExample * hint.batch < THREADS_MIN_STEP_FLOPS) return 1;
+  return Math.min(2, os.cpus().length);
 }
 
 function wasmOutDir(): string {

@@ -7,7 +7,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { wasmThreadsWanted } from '../../runtime/kernels/wasm-threads.js';
+import os from 'node:os';
+import { THREADS_MIN_STEP_FLOPS, wasmThreadsWanted } from '../../runtime/kernels/wasm-threads.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
@@ -63,6 +64,18 @@ describe('threaded wasm (FLOWC_WASM_THREADS)', () => {
     expect(wasmThreadsWanted({ FLOWC_WASM_THREADS: '2' })).toBe(2);
     expect(wasmThreadsWanted({ FLOWC_WASM_THREADS: 'x' })).toBe(1);
     expect(wasmThreadsWanted({ FLOWC_WASM_THREADS: '0' })).toBe(1);
+  });
+
+  it('chooses two threads for heavy models only (unless FLOWC_WASM_THREADS says otherwise)', () => {
+    const cores = Math.min(2, os.cpus().length);
+    const heavy = { flopsPerExample: 37e6, batch: 64 }, light = { flopsPerExample: 36e3, batch: 512 };
+    expect(wasmThreadsWanted({}, heavy)).toBe(cores);
+    expect(wasmThreadsWanted({ FLOWC_WASM_THREADS: 'auto' }, heavy)).toBe(cores);
+    expect(wasmThreadsWanted({}, light)).toBe(1);
+    expect(wasmThreadsWanted({}, { flopsPerExample: THREADS_MIN_STEP_FLOPS, batch: 1 })).toBe(cores);
+    expect(wasmThreadsWanted({ FLOWC_WASM_THREADS: '1' }, heavy)).toBe(1);
+    expect(wasmThreadsWanted({ FLOWC_WASM_THREADS: '3' }, light)).toBe(3);
+    expect(wasmThreadsWanted({})).toBe(1);
   });
 
   it('starts under Node on 2 threads, exits by itself, and matches one thread bit for bit', () => {
