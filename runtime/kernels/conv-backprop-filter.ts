@@ -20,16 +20,20 @@ export function conv2dBackpropFilter(
     // rows/cols of x actually visited by the forward conv
     const needH = (info.outHeight - 1) * sh + KH;
     const needW = (info.outWidth - 1) * sw + KW;
-    let xp = tf.pad(xs, [[0, 0], [top, Math.max(0, bottom)], [left, Math.max(0, right)], [0, 0]]);
-    xp = tf.slice(xp, [0, 0, 0, 0], [-1, needH, needW, -1]);
-    const xt = tf.transpose(xp, [3, 1, 2, 0]) as tf.Tensor4D;          // [Ci, Hp, Wp, N]
-    const ft = tf.transpose(dys, [1, 2, 0, 3]) as tf.Tensor4D;         // [Ho, Wo, N, Co]
-    let out: tf.Tensor4D;
-    if (sh === sw) {
-      out = tf.conv2d(xt, ft, 1, 'valid', 'NHWC', sh);                   // [Ci, KH', KW', Co]
-    } else {
-      out = tf.conv2d(xt, ft, 1, 'valid', 'NHWC', [sh, sw]);
+    // the padding goes to the inner conv (XNNPACK reads zeros, no padded copy); rows/cols past
+    // needH/needW (never visited) are cut off only when there are any
+    const [, H, W] = xs.shape;
+    const cutH = Math.max(0, top + H + bottom - needH), cutW = Math.max(0, left + W + right - needW);
+    let xt = tf.transpose(xs, [3, 1, 2, 0]) as tf.Tensor4D;            // [Ci, H, W, N]
+    let pb = Math.max(0, bottom), pr = Math.max(0, right);
+    if (cutH > pb || cutW > pr) {
+      xt = tf.slice(xt, [0, 0, 0, 0], [-1, H - Math.max(0, cutH - pb), W - Math.max(0, cutW - pr), -1]);
     }
+    pb = Math.max(0, pb - cutH);
+    pr = Math.max(0, pr - cutW);
+    const ft = tf.transpose(dys, [1, 2, 0, 3]) as tf.Tensor4D;         // [Ho, Wo, N, Co]
+    const pad: tf.backend_util.ExplicitPadding = [[0, 0], [top, pb], [left, pr], [0, 0]];
+    let out = tf.conv2d(xt, ft, 1, pad, 'NHWC', sh === sw ? sh : [sh, sw]); // [Ci, KH', KW', Co]
     out = tf.slice(out, [0, 0, 0, 0], [-1, KH, KW, -1]);
     return tf.transpose(out, [1, 2, 0, 3]) as tf.Tensor4D;             // [KH, KW, Ci, Co]
   });

@@ -38,15 +38,19 @@ describe('wasm substitute kernels', () => {
     expect(tf.getKernel('UnsortedSegmentSum', 'wasm')).toBeDefined();
   });
 
-  const convs: { k: number; s: number | [number, number]; pad: 'same' | 'valid'; x: number[]; co: number }[] = [
+  type Pad = 'same' | 'valid' | tf.backend_util.ExplicitPadding;
+  const convs: { k: number; s: number | [number, number]; pad: Pad; x: number[]; co: number }[] = [
     { k: 3, s: 1, pad: 'same', x: [2, 6, 6, 3], co: 4 },
     { k: 3, s: 2, pad: 'valid', x: [2, 7, 7, 2], co: 3 },
     { k: 5, s: 2, pad: 'same', x: [1, 8, 8, 2], co: 2 },
     { k: 1, s: 1, pad: 'valid', x: [3, 4, 4, 5], co: 2 },
     { k: 3, s: [1, 2], pad: 'same', x: [2, 5, 6, 2], co: 3 },
+    { k: 3, s: 2, pad: 'valid', x: [2, 8, 8, 2], co: 3 },                              // last row/col never visited
+    { k: 3, s: 1, pad: [[0, 0], [2, 0], [1, 1], [0, 0]], x: [2, 6, 5, 3], co: 2 },      // causal, asymmetric
+    { k: 3, s: 2, pad: [[0, 0], [1, 2], [0, 1], [0, 0]], x: [1, 7, 6, 2], co: 2 },      // more padding than visited
   ];
   for (const c of convs) {
-    it(`conv2d gradients (k=${c.k}, stride ${c.s}, ${c.pad}) match cpu`, () => {
+    it(`conv2d gradients (k=${c.k}, stride ${c.s}, ${JSON.stringify(c.pad)}) match cpu`, () => {
       const fshape = [c.k, c.k, c.x[3], c.co];
       const xv = arr(c.x, 1), fv = arr(fshape, 2);
       const grads = (backend: string) => on(backend, () => tf.tidy(() => {
