@@ -28,16 +28,17 @@ export class ResNet implements Net {
     this.convs.push(mk('out', channels, cout, zeroInitLast));
   }
 
-  private conv(x: tf.Tensor4D, c: Conv): tf.Tensor4D {
-    return tf.add(tf.conv2d(x, c.w as tf.Tensor4D, 1, 'same'), c.b);
+  /** conv + bias (+ ReLU) as one fused kernel: no separate Add/Relu kernels (or their gradients' extra ones) */
+  private conv(x: tf.Tensor4D, c: Conv, relu = false): tf.Tensor4D {
+    return tf.fused.conv2d({ x, filter: c.w as tf.Tensor4D, strides: 1, pad: 'same', bias: c.b, activation: relu ? 'relu' : 'linear' });
   }
 
   apply(x: tf.Tensor): tf.Tensor {
     return tf.tidy(() => {
       let h = this.conv(x as tf.Tensor4D, this.convs[0]);
       for (let i = 0; i < this.blocks; i++) {
-        const a = this.conv(tf.relu(h), this.convs[1 + 2 * i]);
-        h = tf.add(h, this.conv(tf.relu(a), this.convs[2 + 2 * i]));
+        const a = this.conv(tf.relu(h), this.convs[1 + 2 * i], true);   // = relu(a): only relu(a) is used
+        h = tf.add(h, this.conv(a, this.convs[2 + 2 * i]));
       }
       return this.conv(tf.relu(h), this.convs[this.convs.length - 1]);
     });
