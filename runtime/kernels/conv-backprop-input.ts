@@ -18,9 +18,9 @@ export function conv2dBackpropInputStride1(
   if (pt < 0 || pl < 0 || pb < 0 || pr < 0) return null;
   return tf.tidy(() => {
     const dys = attrs.dataFormat === 'NCHW' ? tf.transpose(dy, [0, 2, 3, 1]) : dy;
-    const dyp = tf.pad(dys, [[0, 0], [pt, pb], [pl, pr], [0, 0]]) as tf.Tensor4D;
+    // the padding goes to the conv itself (XNNPACK reads zeros: no padded copy of dy)
     const wf = tf.transpose(tf.reverse(filter, [0, 1]), [0, 1, 3, 2]) as tf.Tensor4D;
-    const dx = tf.conv2d(dyp, wf, 1, 'valid');
+    const dx = tf.conv2d(dys as tf.Tensor4D, wf, 1, [[0, 0], [pt, pb], [pl, pr], [0, 0]]);
     return (attrs.dataFormat === 'NCHW' ? tf.transpose(dx, [0, 3, 1, 2]) : dx) as tf.Tensor4D;
   });
 }
