@@ -10,7 +10,8 @@ import type { LayerIR } from '../../compiler/ir/types.js';
 import { type Bijector, type BuildContext, type ForwardResult, type InverseResult, internalShape, paramInit, sizeOf } from './types.js';
 import { solveMonotone } from './root.js';
 
-type Act = 'tanh' | 'leaky_relu' | 'softplus';
+export type PlanarAct = 'tanh' | 'leaky_relu' | 'softplus';
+type Act = PlanarAct;
 
 function h(x: tf.Tensor, a: Act): tf.Tensor {
   return a === 'tanh' ? tf.tanh(x) : a === 'softplus' ? tf.softplus(x) : tf.leakyRelu(x, 0.01);
@@ -32,8 +33,8 @@ function dhJs(x: number, a: Act): number {
 export class Planar implements Bijector {
   readonly kind = 'planar';
   readonly id: string;
-  private readonly D: number;
-  private readonly act: Act;
+  readonly D: number;
+  readonly act: Act;
   private readonly iterative: boolean;
   readonly u: tf.Variable;
   readonly w: tf.Variable;

@@ -16,7 +16,7 @@ function softplusJs(x: number): number {
 export class Radial implements Bijector {
   readonly kind = 'radial';
   readonly id: string;
-  private readonly D: number;
+  readonly D: number;
   private readonly iterative: boolean;
   readonly z0: tf.Variable;
   readonly alphaHat: tf.Variable;

@@ -14,6 +14,8 @@ import { buildPrior, type Prior } from '../priors.js';
 import { buildBijector } from '../bijectors/index.js';
 import type { Bijector, BuildContext } from '../bijectors/types.js';
 import { energy, isEnergyName, type EnergyName } from './targets.js';
+import { energyFused, energyLossFused } from './fused-targets.js';
+import { fusionEnabled, inverseWithRuns } from '../bijectors/planar-chain.js';
 
 /** planar/radial with the iterative density direction (same parameters, same sampling map) */
 function withDensity(l: LayerIR): LayerIR {
@@ -27,6 +29,11 @@ export class EnergyModel implements FlowModel {
   readonly bijectors: Bijector[];
   readonly target: EnergyName;
   readonly D: number;
+  /**
+   * fused host ops for runs of planar/radial layers (bijectors/planar-chain.ts) and for U
+   * (fused-targets.ts); false = the plain tfjs ops (the oracle). Default: on unless FLOWC_FUSE=0.
+   */
+  fuse = fusionEnabled();
 
   constructor(readonly ir: FlowIR) {
     if (ir.family !== 'energy') throw new Error(`buildEnergy: model ${ir.model} is of family '${ir.family}'`);
@@ -49,6 +56,7 @@ export class EnergyModel implements FlowModel {
 
   /** sample direction: z_0 → z_K with Σ log|det ∂f_k/∂z_{k−1}| */
   inverse(z0: tf.Tensor): { x: tf.Tensor; logDet: tf.Tensor1D } {
+    if (this.fuse) return inverseWithRuns(this.bijectors, tf.reshape(z0, [z0.shape[0], this.D]) as tf.Tensor2D, true);
     return tf.tidy(() => {
       let z = tf.reshape(z0, [z0.shape[0], this.D]);
       let ld = tf.zeros([z0.shape[0]]) as tf.Tensor1D;
@@ -77,15 +85,40 @@ export class EnergyModel implements FlowModel {
 
   /** the energy U(z) of the target, [N] */
   energy(z: tf.Tensor): tf.Tensor1D {
-    return tf.tidy(() => energy(this.target, tf.reshape(z, [z.shape[0], 2]) as tf.Tensor2D));
+    return tf.tidy(() => {
+      const z2 = tf.reshape(z, [z.shape[0], 2]) as tf.Tensor2D;
+      return this.fuse ? energyFused(this.target, z2) : energy(this.target, z2);
+    });
   }
 
   /** reverse-KL loss for n fresh base samples: log q_0(z_0) − Σ log|det| + U(z_K), [n] */
   lossN(n: number): tf.Tensor1D {
+    if (this.fuse && this.standardBase()) return this.lossFused(n);
     return tf.tidy(() => {
       const z0 = this.base.sample(n, this.rng, 1);
       const { x, logDet } = this.inverse(z0);
       return tf.add(tf.sub(this.base.logProb(z0), logDet), this.energy(x)) as tf.Tensor1D;
+    });
+  }
+
+  /** the base is the fixed N(0, I) (its sample is the Rng's normal draws as they are) */
+  private standardBase(): boolean {
+    const p = this.ir.prior;
+    return !p || (p.kind === 'normal' && (p.mean ?? 0) === 0 && (p.std ?? 1) === 1 && !p.learned);
+  }
+
+  /** lossN with log q₀ on the host and U and the sum as one host op (same Rng draws as base.sample) */
+  private lossFused(n: number): tf.Tensor1D {
+    return tf.tidy(() => {
+      const D = this.D, e = this.rng.normalArray(n * D), lq = new Float32Array(n);
+      const c = 0.5 * D * Math.log(2 * Math.PI);
+      for (let i = 0; i < n; i++) {
+        let s = 0;
+        for (let d = 0; d < D; d++) s += e[i * D + d]! * e[i * D + d]!;
+        lq[i] = -0.5 * s - c;
+      }
+      const { x, logDet } = this.inverse(tf.tensor2d(e, [n, D]));
+      return energyLossFused(this.target, x as tf.Tensor2D, logDet, tf.tensor1d(lq));
     });
   }
 
