@@ -8,10 +8,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { ConditionalIR } from '../../compiler/ir/types.js';
 import {
-  act, actHost, encode, encodeValue, inputScale, makeVariable, normAct, uniformFanIn,
+  actHost, encode, encodeValue, inputScale, makeVariable, normAct, uniformFanIn,
   type ActName, type ArConditional, type BuildContext, type FastSampler,
 } from './common.js';
-import { channelGroups, convMask, convMaskArray, nhwcToParams, toNhwc, type MaskType } from './convmask.js';
+import { channelGroups, convMaskArray, nhwcToParams, toNhwc, type MaskType } from './convmask.js';
+import { disposeMaskedConv, makeMaskedConv, maskedConv2d, type MaskedConv } from './masked-conv.js';
 
 type PixelCnnIR = Extract<ConditionalIR, { kind: 'pixelcnn' }>;
 
@@ -24,7 +25,8 @@ interface ConvLayer {
   residual: boolean;
   W: tf.Variable;
   b: tf.Variable;
-  M: tf.Tensor4D;
+  /** masks: full (plain path, sampler) and cropped to the rows a causal mask can reach */
+  mc: MaskedConv;
   inGroups: number[];
   outGroups: number[];
 }
@@ -43,7 +45,6 @@ export function buildPixelCnn(ir: PixelCnnIR, ctx: BuildContext): ArConditional 
   specs.forEach((s, l) => {
     const isOut = l === specs.length - 1;
     const k = s.kernel;
-    const cy = Math.floor((k - 1) / 2);
     const outGroups = channelGroups(s.channels, C);
     const fanIn = cin * k * k;
     layers.push({
@@ -55,7 +56,7 @@ export function buildPixelCnn(ir: PixelCnnIR, ctx: BuildContext): ArConditional 
       residual: s.residual && cin === s.channels && !isOut,
       W: makeVariable(`${ctx.prefix}/pixelcnn/${l}/W`, uniformFanIn(rng, [k, k, cin, s.channels], fanIn)),
       b: makeVariable(`${ctx.prefix}/pixelcnn/${l}/b`, uniformFanIn(rng, [s.channels], fanIn)),
-      M: tf.keep(convMask(k, k, cy, cy, inGroups, outGroups, s.mask)),
+      mc: makeMaskedConv(k, inGroups, outGroups, s.mask),
       inGroups,
       outGroups,
     });
@@ -63,19 +64,14 @@ export function buildPixelCnn(ir: PixelCnnIR, ctx: BuildContext): ArConditional 
     inGroups = outGroups;
   });
 
-  const pad = (k: number): [[number, number], [number, number], [number, number], [number, number]] => {
-    const c = Math.floor((k - 1) / 2);
-    return [[0, 0], [c, k - 1 - c], [c, k - 1 - c], [0, 0]];
-  };
-
   function params(x: tf.Tensor2D): tf.Tensor3D {
     return tf.tidy(() => {
       let h: tf.Tensor4D = toNhwc(encode(x, domain), C, H, W);
-      for (const L of layers) {
-        const y = tf.add(tf.conv2d(h, tf.mul(L.W, L.M) as tf.Tensor4D, 1, pad(L.k)), L.b);
-        const a = act(y, L.act) as tf.Tensor4D;
+      layers.forEach((L, l) => {
+        // the first layer's input is the data: no input gradient
+        const a = maskedConv2d(h, L.W as tf.Tensor4D, L.b as tf.Tensor1D, L.mc, L.act, { inputGrad: l > 0 });
         h = L.residual ? (tf.add(h, a) as tf.Tensor4D) : a;
-      }
+      });
       return nhwcToParams(h, C, P);
     });
   }
@@ -84,7 +80,7 @@ export function buildPixelCnn(ir: PixelCnnIR, ctx: BuildContext): ArConditional 
     const scale = inputScale(domain);
     const HW = H * W;
     const host = layers.map((L) => {
-      const w = tf.tidy(() => (tf.mul(L.W, L.M).dataSync() as Float32Array).slice());
+      const w = tf.tidy(() => (tf.mul(L.W, L.mc.M).dataSync() as Float32Array).slice());
       const bias = (L.b.dataSync() as Float32Array).slice();
       const cy = Math.floor((L.k - 1) / 2);
       const live = convMaskArray(L.k, L.k, cy, cy, L.inGroups, L.outGroups, L.mask);
@@ -168,6 +164,6 @@ export function buildPixelCnn(ir: PixelCnnIR, ctx: BuildContext): ArConditional 
     variables: layers.flatMap((L) => [L.W, L.b]),
     params,
     fastSampler,
-    disposeConstants: () => layers.forEach((L) => L.M.dispose()),
+    disposeConstants: () => layers.forEach((L) => disposeMaskedConv(L.mc)),
   };
 }
