@@ -41,12 +41,12 @@ export interface MaskedConv {
   k: number;
   cin: number;
   cout: number;
-  /** [k, k, cin, cout] */
-  M: tf.Tensor4D;
+  /** [k, k, cin, cout]; null for 'none' (no mask: nothing to multiply) */
+  M: tf.Tensor4D | null;
   /** kernel rows the fast path keeps: c+1 for causal masks, k for 'none' */
   rows: number;
-  /** rows 0..rows−1 of M */
-  Mc: tf.Tensor4D;
+  /** rows 0..rows−1 of M (null with M) */
+  Mc: tf.Tensor4D | null;
   padFull: Pad4;
   padCrop: Pad4;
 }
@@ -57,22 +57,22 @@ export function makeMaskedConv(k: number, inGroups: number[], outGroups: number[
   const cin = inGroups.length;
   const cout = outGroups.length;
   const rows = type === 'none' ? k : c + 1;
-  const full = convMaskArray(k, k, c, c, inGroups, outGroups, type);
+  const full = type === 'none' ? null : convMaskArray(k, k, c, c, inGroups, outGroups, type);
   return {
     k,
     cin,
     cout,
-    M: tf.keep(convMask(k, k, c, c, inGroups, outGroups, type)),
+    M: full && tf.keep(convMask(k, k, c, c, inGroups, outGroups, type)),
     rows,
-    Mc: tf.keep(tf.tensor4d(full.subarray(0, rows * k * cin * cout), [rows, k, cin, cout])),
+    Mc: full && tf.keep(tf.tensor4d(full.subarray(0, rows * k * cin * cout), [rows, k, cin, cout])),
     padFull: [[0, 0], [c, k - 1 - c], [c, k - 1 - c], [0, 0]],
     padCrop: [[0, 0], [c, rows - 1 - c], [c, k - 1 - c], [0, 0]],
   };
 }
 
 export function disposeMaskedConv(m: MaskedConv): void {
-  m.M.dispose();
-  m.Mc.dispose();
+  m.M?.dispose();
+  m.Mc?.dispose();
 }
 
 export interface MaskedConvOptions {
@@ -87,7 +87,7 @@ export function maskedConv2d(
   x: tf.Tensor4D, W: tf.Tensor4D, b: tf.Tensor1D, m: MaskedConv, activation: ActName, opts: MaskedConvOptions = {},
 ): tf.Tensor4D {
   if ((opts.path ?? path) === 'plain') {
-    const y = tf.add(tf.conv2d(x, tf.mul(W, m.M) as tf.Tensor4D, 1, m.padFull), b);
+    const y = tf.add(tf.conv2d(x, (m.M ? tf.mul(W, m.M) : W) as tf.Tensor4D, 1, m.padFull), b);
     return act(y, activation) as tf.Tensor4D;
   }
   const fused = activation === 'relu' ? 'relu' : 'linear';
@@ -102,8 +102,10 @@ function fastConv(x: tf.Tensor4D, W: tf.Tensor4D, b: tf.Tensor1D, m: MaskedConv,
   const { k, rows, padCrop } = m;
   const top = padCrop[1][0];
   const left = padCrop[2][0];
-  const cropped = (w: tf.Tensor4D): tf.Tensor4D =>
-    tf.mul(rows === k ? w : tf.slice(w, [0, 0, 0, 0], [rows, -1, -1, -1]), m.Mc) as tf.Tensor4D;
+  const cropped = (w: tf.Tensor4D): tf.Tensor4D => {
+    const wc = rows === k ? w : tf.slice(w, [0, 0, 0, 0], [rows, -1, -1, -1]);
+    return (m.Mc ? tf.mul(wc, m.Mc) : wc) as tf.Tensor4D;
+  };
 
   const forward = (xv: tf.Tensor4D, Wv: tf.Tensor4D, bv: tf.Tensor1D, save: tf.GradSaveFunc) => {
     const Wc = cropped(Wv);
@@ -146,7 +148,7 @@ function fastConv(x: tf.Tensor4D, W: tf.Tensor4D, b: tf.Tensor1D, m: MaskedConv,
           dx = tf.conv2d(g, wf, 1, [[0, 0], [rows - 1 - top, top], [k - 1 - left, left], [0, 0]]);
         }
       }
-      let dW = tf.mul(dWc, m.Mc) as tf.Tensor4D;
+      let dW = (m.Mc ? tf.mul(dWc, m.Mc) : dWc) as tf.Tensor4D;
       if (rows < k) dW = tf.pad(dW, [[0, k - rows], [0, 0], [0, 0], [0, 0]]);
       return dx ? [dx, dW, db] : [dW, db];
     };

@@ -80,7 +80,7 @@ export function buildPixelCnn(ir: PixelCnnIR, ctx: BuildContext): ArConditional 
     const scale = inputScale(domain);
     const HW = H * W;
     const host = layers.map((L) => {
-      const w = tf.tidy(() => (tf.mul(L.W, L.mc.M).dataSync() as Float32Array).slice());
+      const w = tf.tidy(() => ((L.mc.M ? tf.mul(L.W, L.mc.M) : L.W).dataSync() as Float32Array).slice());
       const bias = (L.b.dataSync() as Float32Array).slice();
       const cy = Math.floor((L.k - 1) / 2);
       const live = convMaskArray(L.k, L.k, cy, cy, L.inGroups, L.outGroups, L.mask);

@@ -4,8 +4,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { ParamStore } from './params.js';
 import type { Net } from './mlp.js';
+import { makeMaskedConv, maskedConv2d, type MaskedConv } from '../ar/masked-conv.js';
 
-interface Conv { w: tf.Variable; b: tf.Variable }
+interface Conv { w: tf.Variable; b: tf.Variable; plain: MaskedConv }
 
 export class ResNet implements Net {
   private readonly convs: Conv[] = [];
@@ -18,6 +19,7 @@ export class ResNet implements Net {
       return {
         w: store.create(`${prefix}.${name}.W`, [kernel, kernel, ci, co], init, { fanIn: fan }),
         b: store.create(`${prefix}.${name}.b`, [co], init, { fanIn: fan }),
+        plain: makeMaskedConv(kernel, new Array<number>(ci).fill(0), new Array<number>(co).fill(0), 'none'),
       };
     };
     this.convs.push(mk('in', cin, channels));
@@ -28,9 +30,13 @@ export class ResNet implements Net {
     this.convs.push(mk('out', channels, cout, zeroInitLast));
   }
 
-  /** conv + bias (+ ReLU) as one fused kernel: no separate Add/Relu kernels (or their gradients' extra ones) */
+  /**
+   * conv + bias (+ ReLU) as one tape node with a hand-written backward (runtime/ar/masked-conv.ts
+   * without a mask): fused kernel forward, padding inside the conv for both gradients, a cheap
+   * bias gradient
+   */
   private conv(x: tf.Tensor4D, c: Conv, relu = false): tf.Tensor4D {
-    return tf.fused.conv2d({ x, filter: c.w as tf.Tensor4D, strides: 1, pad: 'same', bias: c.b, activation: relu ? 'relu' : 'linear' });
+    return maskedConv2d(x, c.w as tf.Tensor4D, c.b as tf.Tensor1D, c.plain, relu ? 'relu' : 'none');
   }
 
   apply(x: tf.Tensor): tf.Tensor {
