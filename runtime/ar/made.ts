@@ -6,6 +6,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { ConditionalIR } from '../../compiler/ir/types.js';
 import { Rng } from '../rng.js';
+import { maskedDenseT } from '../kernels/masked-dense.js';
 import {
   act, normAct, encode, encodeValue, inputScale, makeVariable, uniformFanIn,
   type ArConditional, type BuildContext, type FastSampler,
@@ -89,13 +90,26 @@ export function buildMade(ir: MadeIR, ctx: BuildContext): ArConditional {
   const masked = (member: number): tf.Tensor2D[] =>
     weights.map((w, l) => tf.mul(w, masks[member]![l]!) as tf.Tensor2D);
 
+  /** one tape node per layer (runtime/kernels/masked-dense.ts) for relu/linear nets, unless FLOWC_MADE_FUSED=0 (plain ops) */
+  const fusedOk = a === 'relu' || a === 'none';
+
   function params(x: tf.Tensor2D, member: number): tf.Tensor3D {
     return tf.tidy(() => {
-      const W = masked(member);
       let h: tf.Tensor = encode(x, domain);
-      for (let l = 0; l < L; l++) {
-        h = tf.add(tf.matMul(h as tf.Tensor2D, W[l]!), biases[l]!);
-        if (l < L - 1) h = act(h, a);
+      if (fusedOk && process.env.FLOWC_MADE_FUSED !== '0') {
+        h = tf.transpose(h);                        // activations as [units, N] (masked-dense.ts)
+        for (let l = 0; l < L; l++) {
+          const w = weights[l]! as tf.Variable<tf.Rank.R2>, b = biases[l]! as tf.Variable<tf.Rank.R1>;
+          h = maskedDenseT(h as tf.Tensor2D, w, masks[member]![l]!, b, l < L - 1 && a === 'relu');
+        }
+        // [P·D, N] (row p·D + d) → [N, D, P] in one transpose
+        return tf.transpose(tf.reshape(h, [P, D, x.shape[0]]), [2, 1, 0]) as tf.Tensor3D;
+      } else {
+        const W = masked(member);
+        for (let l = 0; l < L; l++) {
+          h = tf.add(tf.matMul(h as tf.Tensor2D, W[l]!), biases[l]!);
+          if (l < L - 1) h = act(h, a);
+        }
       }
       const n = x.shape[0];
       return tf.transpose(tf.reshape(h, [n, P, D]), [0, 2, 1]) as tf.Tensor3D;

@@ -2,13 +2,15 @@
 // wasm and cpu; see runtime/train-step.ts). Host part: one JS loop per variable over float32 views
 // of the backend's memory (instead of ~15 kernels at ~7 µs each), new parameters uploaded as fresh
 // tensors (never in place: wasm caches XNNPACK operators with packed weights per tensor id, so a
-// weight must change id when its values change). Op part: runtime/train-step.ts's createOpTrainer
-// arithmetic. hostMax = Infinity puts every variable on the host (the bench's `--trainer fast`). Moments of
+// weight must change id when its values change). Large variables on wasm: one WebAssembly SIMD
+// loop each over the wasm heap (runtime/kernels/wasm-simd.ts; FLOWC_SIMD_ADAM=0 turns it off);
+// elsewhere the op part: runtime/train-step.ts's createOpTrainer arithmetic. hostMax = Infinity puts every variable on the host (the bench's `--trainer fast`). Moments of
 // host variables are Float32Arrays, of the others tf.Variables; getState/setState give the same
 // AdamState (name → Float32Array) either way, so checkpoints do not change.
 import * as tf from '@tensorflow/tfjs-core';
 import type { FlowModel } from '../model.js';
 import type { AdamOptions, AdamState, Trainer } from '../train-step.js';
+import { simdAdamAvailable, simdAdamStep } from './wasm-simd.js';
 
 interface WasmBackendLike {
   wasm: { HEAPU8: Uint8Array };
@@ -96,9 +98,16 @@ export function createMixedTrainer(model: FlowModel, opts: AdamOptions, hostMax:
           }
           done.push([p, O]);
         }
+        // large variables on wasm: one SIMD loop each over the wasm heap (runtime/kernels/wasm-simd.ts)
+        const simd = process.env.FLOWC_SIMD_ADAM !== '0' && simdAdamAvailable();
         for (const p of list) {
           const g0 = grads[p.name];
           if (!g0 || onHost(p)) continue;
+          if (simd) {
+            const [mv, vv] = opMoments(p);
+            p.assign(simdAdamStep(p, g0, mv, vv, { s, b1, b2, c1, c2, eps, lr }));
+            continue;
+          }
           const g = s === 1 ? g0 : tf.mul(g0, s);
           const [mv, vv] = opMoments(p);
           const mNew = tf.add(tf.mul(mv, b1), tf.mul(g, 1 - b1));

@@ -10,6 +10,7 @@ import { initBackend } from '../../runtime/backend.js';
 import { build } from '../../runtime/build.js';
 import { createOpTrainer, createTrainer, type AdamOptions, type Trainer } from '../../runtime/train-step.js';
 import { createMixedTrainer } from '../../runtime/kernels/mixed-adam.js';
+import { simdAdamAvailable, simdAdamStep } from '../../runtime/kernels/wasm-simd.js';
 import type { FlowModel } from '../../runtime/model.js';
 import { Rng } from '../../runtime/rng.js';
 
@@ -115,5 +116,88 @@ describe('mixed host/op Adam (createTrainer on wasm and cpu)', () => {
     } finally {
       delete process.env.FLOWC_HOST_ADAM;
     }
+  });
+
+  // hostMax 0: every variable takes the large-variable path, on wasm the SIMD loop of
+  // runtime/kernels/wasm-simd.ts; it does the op-by-op trainer's float32 operations in the same
+  // order, so parameters and moments agree bit for bit (sizes not divisible by 4 included)
+  for (const clip of [undefined, 0.5]) {
+    it(`wasm SIMD Adam equals the op-by-op Adam bit for bit${clip ? ', with clipping' : ''}`, async () => {
+      expect(await initBackend('wasm')).toBe('wasm');
+      expect(simdAdamAvailable()).toBe(true);
+      const opts: AdamOptions = { lr: 1e-2, clip };
+      const ref = train((m) => createOpTrainer(m, opts), 5);
+      const before = tf.memory().numTensors;
+      const simd = train((m) => createMixedTrainer(m, opts, 0), 5);
+      expect(tf.memory().numTensors).toBe(before);
+      expect(simd.losses).toEqual(ref.losses);
+      expect(simd.params).toEqual(ref.params);
+    });
+  }
+
+  it('simdAdamStep equals the op formula bit for bit on sizes not divisible by 4 (JS tail)', async () => {
+    expect(await initBackend('wasm')).toBe('wasm');
+    for (const shape of [[7, 3], [5], [2, 2, 3]]) {
+      const r = new Rng(shape.length);
+      const n = shape.reduce((a, b) => a * b, 1);
+      const p0 = r.normalArray(n);
+      const p = tf.variable(tf.tensor(p0, shape)), q = tf.variable(tf.tensor(p0, shape));
+      const [m1, v1, m2, v2] = [0, 1, 2, 3].map(() => tf.variable(tf.zeros(shape), false));
+      const b1 = 0.8, b2 = 0.99, eps = 1e-8, lr = 0.05;
+      for (let t = 1; t <= 3; t++) {
+        const c1 = 1 - b1 ** t, c2 = 1 - b2 ** t, s = t === 2 ? 0.37 : 1;
+        tf.tidy(() => {
+          const g0 = tf.tensor(r.normalArray(n), shape);
+          p.assign(simdAdamStep(p, g0, m1!, v1!, { s, b1, b2, c1, c2, eps, lr }));
+          const g = tf.mul(g0, tf.scalar(s));
+          const mNew = tf.add(tf.mul(m2!, b1), tf.mul(g, 1 - b1));
+          const vNew = tf.add(tf.mul(v2!, b2), tf.mul(tf.square(g), 1 - b2));
+          m2!.assign(mNew); v2!.assign(vNew);
+          q.assign(tf.sub(q, tf.mul(tf.div(tf.div(mNew, c1), tf.add(tf.sqrt(tf.div(vNew, c2)), eps)), lr)));
+        });
+      }
+      expect(Array.from(p.dataSync())).toEqual(Array.from(q.dataSync()));
+      expect(Array.from(m1!.dataSync())).toEqual(Array.from(m2!.dataSync()));
+      expect(Array.from(v1!.dataSync())).toEqual(Array.from(v2!.dataSync()));
+      Array.from(p.dataSync()).forEach((x, i) => expect(Math.abs(x - p0[i]!)).toBeGreaterThan(1e-3)); // every entry moved
+      tf.dispose([p, q, m1!, v1!, m2!, v2!]);
+    }
+  });
+
+  it('runs the SIMD path on wasm (no Sqrt kernel) unless FLOWC_SIMD_ADAM=0', async () => {
+    expect(await initBackend('wasm')).toBe('wasm');
+    const kernelsOfStep = async (): Promise<string[]> => {
+      const model = build(ir);
+      const x = tf.tensor2d(X, [64, 2]);
+      const tr = createMixedTrainer(model, { lr: 1e-2 }, 0);
+      const info = await tf.profile(() => { tr.step(x); });
+      tr.dispose(); x.dispose(); model.dispose();
+      return info.kernels.map((k) => k.name);
+    };
+    expect(await kernelsOfStep()).not.toContain('Sqrt');
+    process.env.FLOWC_SIMD_ADAM = '0';
+    try {
+      expect(await kernelsOfStep()).toContain('Sqrt');
+    } finally {
+      delete process.env.FLOWC_SIMD_ADAM;
+    }
+  });
+
+  it('resumes bit for bit on the SIMD path (moments round-trip through AdamState)', async () => {
+    expect(await initBackend('wasm')).toBe('wasm');
+    const opts: AdamOptions = { lr: 1e-2, clip: 1 };
+    const straight = train((m) => createMixedTrainer(m, opts, 0), 4);
+    const model = build(ir);
+    const x = tf.tensor2d(X, [64, 2]);
+    const a = createMixedTrainer(model, opts, 0);
+    for (let i = 0; i < 2; i++) a.step(x);
+    const state = a.getState();
+    a.dispose();
+    const b = createOpTrainer(model, opts); // the op trainer continues from the SIMD trainer's state
+    b.setState(state);
+    const losses = [3, 4].map(() => b.step(x));
+    expect(losses[1]).toBe(straight.losses[3]);
+    expect(model.variables.map((v) => Array.from(v.dataSync()))).toEqual(straight.params);
+    b.dispose(); x.dispose(); model.dispose();
   });
 });
