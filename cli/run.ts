@@ -1,5 +1,6 @@
 // Opening a trained run (directory or checkpoint file) for sample and eval: backend, model, weights.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import type { FlowIR } from '../compiler/ir/types.js';
 import type { FlowModel } from '../runtime/model.js';
 import type { LoadedCheckpoint } from '../runtime/checkpoint.js';
@@ -20,9 +21,22 @@ export async function startBackend(ir?: FlowIR, batch?: number): Promise<string>
   return activeBackend;
 }
 
+/** the FlowIR a run directory keeps beside its checkpoint, if it is there and parses */
+function peekIr(path: string): FlowIR | undefined {
+  try {
+    const f = join(path, 'model.ir.json');
+    return statSync(path).isDirectory() && existsSync(f) ? (JSON.parse(readFileSync(f, 'utf8')) as FlowIR) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export async function openRun(io: CliIO, path: string): Promise<OpenRun> {
   // fail fast, before loading TensorFlow.js
   if (!existsSync(path)) throw new UserError(`${path}: no such run directory or checkpoint file`);
+  // the checkpoint holds tensors: the backend starts first, with the run's model.ir.json (written
+  // by flowc train) as the hint for its thread count when there is one
+  const backend = await startBackend(peekIr(path));
   const { loadCheckpoint, restoreVariables, CheckpointError } = await import('../runtime/checkpoint.js');
   const { build } = await import('../runtime/build.js');
   let ck: LoadedCheckpoint & { warning?: string };
@@ -32,7 +46,6 @@ export async function openRun(io: CliIO, path: string): Promise<OpenRun> {
     if (e instanceof CheckpointError) throw new UserError(e.message);
     throw e;
   }
-  const backend = await startBackend(ck.ir);
   if (ck.warning) io.err(`flowc: warning: ${ck.warning}\n`);
   const model = build(ck.ir);
   try {

@@ -3,9 +3,15 @@
 // g: exp → s_raw, tanh → tanh(s_raw), sigmoid → log σ(s_raw + 2) (Glow; scale in (0,1)).
 // On images with a channel-wise mask (every channel all-in or all-out) the net sees only the
 // conditioning channels and emits only the transformed ones (W3's channel coupling).
+// Fused path (wasm/cpu, FLOWC_FUSE≠0; runtime/kernels/fused-coupling.ts): on vectors the density
+// direction is one op with a hand-written backward (an mlp conditioner with a fusable activation
+// included; other conditioners run as usual, the elementwise part still fused).
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayerIR, NetIR } from '../../compiler/ir/types.js';
 import { buildNet, type Net } from '../nets/index.js';
+import { type CouplingSpec, couplingElementwise, couplingSpec, mlpCoupling } from '../kernels/fused-coupling.js';
+import { Mlp } from '../nets/mlp.js';
+import { fusionEnabled } from '../kernels/host-op.js';
 import { type Bijector, type BuildContext, type ForwardResult, type InverseResult, internalShape, logSigmoid, maskToInternal, sumExceptBatch } from './types.js';
 
 export type ScaleKind = 'exp' | 'sigmoid' | 'tanh';
@@ -45,6 +51,8 @@ export class Coupling implements Bijector {
   private readonly mask: tf.Tensor | null = null;      // full-mask mode
   private readonly inv: tf.Tensor | null = null;       // 1 − b
   private readonly split: { a: number[]; b: number[]; perm: tf.Tensor1D | null; invPerm: tf.Tensor1D | null } | null = null;
+  /** the fused form (full-mask mode on vectors with a binary mask), else null */
+  private readonly fused: { spec: CouplingSpec; elementwise: (x: tf.Tensor, o: tf.Tensor) => [tf.Tensor, tf.Tensor1D] } | null = null;
 
   constructor(layer: LayerIR, ctx: BuildContext) {
     this.id = layer.id;
@@ -73,6 +81,10 @@ export class Coupling implements Bijector {
       const last = this.shape[this.shape.length - 1];
       const outShape = [...this.shape.slice(0, -1), mult * last];
       this.net = buildNet(ctx.store, `${this.id}.net`, args.net, this.shape, outShape);
+      if (this.shape.length === 1 && m.every((v) => v === 0 || v === 1)) {
+        const spec = couplingSpec(m, last, this.affine, this.scale);
+        this.fused = { spec, elementwise: couplingElementwise(spec) };
+      }
     }
   }
 
@@ -98,8 +110,16 @@ export class Coupling implements Bijector {
     return s.invPerm ? tf.gather(y, s.invPerm, y.rank - 1) : y;
   }
 
-  forward(x: tf.Tensor): ForwardResult {
+  /** fused: force (true) or forbid (false) the fused path; default: FLOWC_FUSE and the backend */
+  forward(x: tf.Tensor, fused?: boolean): ForwardResult {
     return tf.tidy(() => {
+      if (this.fused && (fused ?? fusionEnabled())) {
+        const p = this.net instanceof Mlp ? this.net.fusedParams() : null;
+        const [y, logDet] = p
+          ? mlpCoupling(this.fused.spec, x, p.ws, p.bs, p.activation)
+          : this.fused.elementwise(x, this.net.apply(tf.mul(x, this.mask!)));
+        return { y, logDet };
+      }
       if (this.split) {
         const [xa, xb] = this.parts(x);
         const { logs, t } = this.params(xa, null);

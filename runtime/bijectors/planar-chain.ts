@@ -14,11 +14,6 @@ import { Planar } from './planar.js';
 import { Radial } from './radial.js';
 import type { Bijector } from './types.js';
 
-/** FLOWC_FUSE=0 turns every fused host op of the runtime off (plain tfjs ops instead) */
-export function fusionEnabled(): boolean {
-  return process.env.FLOWC_FUSE !== '0';
-}
-
 export type ChainLayer = Planar | Radial;
 
 export function isChainLayer(b: Bijector): b is ChainLayer {

@@ -15,7 +15,8 @@ import { buildBijector } from '../bijectors/index.js';
 import type { Bijector, BuildContext } from '../bijectors/types.js';
 import { energy, isEnergyName, type EnergyName } from './targets.js';
 import { energyFused, energyLossFused } from './fused-targets.js';
-import { fusionEnabled, inverseWithRuns } from '../bijectors/planar-chain.js';
+import { inverseWithRuns } from '../bijectors/planar-chain.js';
+import { fusionEnabled } from '../kernels/host-op.js';
 
 /** planar/radial with the iterative density direction (same parameters, same sampling map) */
 function withDensity(l: LayerIR): LayerIR {

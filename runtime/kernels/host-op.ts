@@ -30,6 +30,17 @@ export interface HostOpSpec {
   backward(dys: (Float32Array | null)[], saved: unknown, inputs: Float32Array[], inShapes: number[][]): Float32Array[];
 }
 
+/**
+ * Whether the runtime's fused host ops are used: FLOWC_FUSE=0 turns all of them off (the plain
+ * tfjs ops, which the tests use as the oracle); only on wasm and cpu, where kernel dispatch is
+ * what they save.
+ */
+export function fusionEnabled(): boolean {
+  if (process.env.FLOWC_FUSE === '0') return false;
+  const b = tf.getBackend();
+  return b === 'wasm' || b === 'cpu';
+}
+
 /** a copy of t's values (a float32 view of wasm memory may be detached by the next allocation) */
 export function hostCopy(t: tf.Tensor): Float32Array {
   const v = float32View(t);

@@ -1,8 +1,12 @@
 // Dense conditioner: in → hidden... → out, U(±1/√fan_in) init, optional zero-initialised last layer.
-// An optional mask per layer ([in, out], 0/1) makes it a MADE.
+// An optional mask per layer ([in, out], 0/1) makes it a MADE. On wasm/cpu with an activation the
+// fused dense op supports (runtime/kernels/fused-dense.ts), the whole stack is one op with a
+// hand-written backward; FLOWC_FUSE=0 (or `fused: false`) keeps the op-by-op path.
 import * as tf from '@tensorflow/tfjs-core';
 import type { ParamStore } from './params.js';
 import { activate } from './activations.js';
+import { denseStack, fusableActivation } from '../kernels/fused-dense.js';
+import { fusionEnabled } from '../kernels/host-op.js';
 
 export interface Net {
   apply(x: tf.Tensor): tf.Tensor;
@@ -25,8 +29,20 @@ export class Mlp implements Net {
     }
   }
 
-  apply(x: tf.Tensor): tf.Tensor {
+  /** weights, biases and activation for a fused conditioner (runtime/kernels/fused-coupling.ts), or null (masked or not fusable) */
+  fusedParams(): { ws: tf.Variable[]; bs: tf.Variable[]; activation: string } | null {
+    if (this.masks.some((m) => m) || !fusableActivation(this.activation)) return null;
+    return { ws: this.ws, bs: this.bs, activation: this.activation };
+  }
+
+  /** fused: force (true) or forbid (false) the fused dense op; default: FLOWC_FUSE and the backend */
+  apply(x: tf.Tensor, fused?: boolean): tf.Tensor {
+    const fuse = (fused ?? fusionEnabled()) && x.rank === 2 && fusableActivation(this.activation);
     return tf.tidy(() => {
+      if (fuse) {
+        const ws = this.ws.map((w, l) => (this.masks[l] ? tf.mul(w, this.masks[l]!) : w) as tf.Tensor2D);
+        return denseStack(x as tf.Tensor2D, ws, this.bs as tf.Tensor1D[], this.activation);
+      }
       let h = x as tf.Tensor2D;
       for (let l = 0; l < this.ws.length; l++) {
         const w = this.masks[l] ? tf.mul(this.ws[l], this.masks[l]!) : this.ws[l];
