@@ -13,7 +13,7 @@ import type { FlowcOptions, FlowcResult } from './run-flowc.js';
 const USAGE = `usage: npm run bench -- [--workload W1,W2,...] [--steps N] [--warmup N] [--json]
   [--train-seconds T] [--test-n N] [--sample-steps K] [--backend wasm|cpu|tensorflow]
   [--no-torch] [--torch-threads N] [--no-save] [--in-process] [--clock wall|cpu|main] [--trainer stock|fast]
-  [--wasm-threads N]`;
+  [--wasm-threads N] [--workers 0|1]`;
 
 function num(v: string | undefined, name: string): number | undefined {
   if (v === undefined) return undefined;
@@ -30,7 +30,7 @@ function parse(argv: string[]) {
       json: { type: 'boolean' }, 'train-seconds': { type: 'string' }, 'test-n': { type: 'string' },
       'sample-steps': { type: 'string' }, backend: { type: 'string' }, 'no-torch': { type: 'boolean' },
       'torch-threads': { type: 'string' }, 'no-save': { type: 'boolean' }, 'in-process': { type: 'boolean' }, clock: { type: 'string' }, trainer: { type: 'string' },
-      'wasm-threads': { type: 'string' },
+      'wasm-threads': { type: 'string' }, workers: { type: 'string' },
       child: { type: 'string' }, help: { type: 'boolean', short: 'h' },
     },
   });
@@ -44,6 +44,11 @@ function parse(argv: string[]) {
   if (wt !== undefined) {
     if (!/^[1-8]$/.test(wt)) throw new BenchError(`--wasm-threads: expected 1..8, got '${wt}'`);
     process.env.FLOWC_WASM_THREADS = wt; // read by runtime/backend.ts, here and in the child processes
+  }
+  const wk = values.workers;
+  if (wk !== undefined) {
+    if (wk !== '0' && wk !== '1') throw new BenchError(`--workers: expected 0 (no data-parallel worker) or 1, got '${wk}'`);
+    process.env.FLOWC_WORKERS = wk; // read by runtime/backend.ts in the child processes
   }
   const trainer = values.trainer ?? 'stock';
   if (trainer !== 'stock' && trainer !== 'fast') throw new BenchError(`--trainer: expected stock or fast, got '${trainer}'`);
@@ -132,7 +137,7 @@ async function bench(argv: string[], write: (s: string) => void): Promise<number
       if ('error' in fr) { rows.push([id, w.name, `error: ${fr.error}`]); continue; }
       const s = fr.sampling;
       rows.push([
-        id, w.name, fr.backend, f0(fr.examples_per_sec), f0(tEps), line.ratio_vs_torch ? (line.ratio_vs_torch as number).toFixed(2) : '—',
+        id, w.name, `${fr.backend}${fr.replicas > 1 ? ' ×2 replicas' : fr.wasm_threads > 1 ? ` ${fr.wasm_threads} threads` : ''}`, f0(fr.examples_per_sec), f0(tEps), line.ratio_vs_torch ? (line.ratio_vs_torch as number).toFixed(2) : '—',
         fr.peak_rss_mb.toFixed(0), f0(tr && 'peak_rss_mb' in tr ? tr.peak_rss_mb : undefined),
         `${fr.num_tensors_start}→${fr.num_tensors_end}`,
         fr.test_nll !== undefined ? `${fr.test_nll.toFixed(2)} vs ${f0(line.torch_test_nll)} ${fr.test_unit}` : '',

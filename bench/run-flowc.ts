@@ -62,6 +62,8 @@ export interface FlowcResult {
   trainer: 'stock' | 'fast';
   /** threads of the wasm XNNPACK pool (FLOWC_WASM_THREADS / --wasm-threads) */
   wasm_threads: number;
+  /** model replicas per step (2 = data-parallel worker, FLOWC_WORKERS / --workers) */
+  replicas: number;
   /** the timed steps on all three clocks, whichever one `seconds` uses */
   wall_seconds: number;
   cpu_seconds: number;
@@ -135,7 +137,7 @@ export async function runFlowc(id: WorkloadId, opts: FlowcOptions = {}): Promise
   const mem = tf.memory();
   const params = model.variables.reduce((a, v) => a + v.size, 0);
   const res: FlowcResult = {
-    engine: 'flowc', workload: id, backend, batch: B, clock, trainer: trainerKind, wasm_threads: activeWasmThreads(),
+    engine: 'flowc', workload: id, backend, batch: B, clock, trainer: trainerKind, wasm_threads: activeWasmThreads(), replicas: trainer.replicas ?? 1,
     wall_seconds: wallSeconds, cpu_seconds: cpuSeconds, main_cpu_seconds: mainSeconds, steps, warmup, seconds,
     examples_per_sec: (B * steps) / seconds, ms_per_step: (1000 * seconds) / steps,
     final_loss: loss, params, peak_rss_mb: 0,

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { registerWasmSubstitutes } from './kernels/index.js';
 import './kernels/perf-index.js'; // wasm speed substitutes (bench workloads); FLOWC_PERF=0 disables
 import { type WorkHint, wasmThreadsWanted, withWasmThreads } from './kernels/wasm-threads.js';
+import { dataParallelWanted, planDataParallel } from './parallel/data-parallel.js';
 
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
 
@@ -39,7 +40,10 @@ async function tryWasm(hint?: WorkHint): Promise<boolean> {
       wasmPathsSet = true;
     }
     // two or more threads: the threaded build, started through a Node worker shim
-    const threads = wasmThreadsWanted(process.env, hint);
+    // or one thread here and a data-parallel worker beside it (runtime/parallel/data-parallel.ts)
+    const dp = dataParallelWanted(process.env, hint);
+    planDataParallel(dp);
+    const threads = dp ? 1 : wasmThreadsWanted(process.env, hint);
     const ok = threads > 1
       ? await withWasmThreads(threads, async () => { const r = await tf.setBackend('wasm'); await tf.ready(); return r; })
       : await tf.setBackend('wasm');
@@ -86,8 +90,8 @@ export async function initBackend(preferred?: BackendName, hint?: WorkHint): Pro
 }
 
 /** the work hint of a model: FlowIR's forward FLOPs per example and its training batch */
-export function workHint(ir: { totals?: { flops: number }; train?: { batch?: number } }, batch?: number): WorkHint | undefined {
+export function workHint(ir: { totals?: { flops: number; params?: number }; train?: { batch?: number } }, batch?: number): WorkHint | undefined {
   const flops = ir.totals?.flops;
   const b = batch ?? ir.train?.batch;
-  return flops && b ? { flopsPerExample: flops, batch: b } : undefined;
+  return flops && b ? { flopsPerExample: flops, batch: b, params: ir.totals?.params } : undefined;
 }

@@ -6,6 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import './gradients.js';
 import type { FlowModel } from './model.js';
 import { createMixedTrainer } from './kernels/mixed-adam.js';
+import { createDataParallelTrainer, dataParallelPlanned } from './parallel/data-parallel.js';
 
 export interface AdamOptions {
   lr: number;
@@ -30,6 +31,8 @@ export interface Trainer {
   setState(s: AdamState): void;
   /** steps taken so far */
   readonly steps: number;
+  /** model replicas computing each step (2 with a data-parallel worker; default 1) */
+  readonly replicas?: number;
   dispose(): void;
 }
 
@@ -45,12 +48,18 @@ export const HOST_ADAM_MAX = 1 << 16;
  * of the backend's memory, runtime/kernels/mixed-adam.ts) for variables of at most
  * HOST_ADAM_MAX elements, and the op-by-op update for larger ones — ~15 kernels per small variable
  * cost more than the loop, while a JS loop over ~10⁶ elements is slower than the wasm kernels
- * (measured: bench/README.md). Same math as createOpTrainer to float32 rounding
+ * (measured: bench/README.md). When initBackend planned data-parallel training (heavy models with
+ * few parameters on two cores, runtime/parallel/data-parallel.ts), a worker computes half of
+ * every batch. Same math as createOpTrainer to float32 rounding
  * (test/runtime/mixed-adam.test.ts); same AdamState. FLOWC_HOST_ADAM=0: op-by-op only.
  */
 export function createTrainer(model: FlowModel, opts: AdamOptions): Trainer {
   const b = tf.getBackend();
   if (process.env.FLOWC_HOST_ADAM === '0' || (b !== 'wasm' && b !== 'cpu')) return createOpTrainer(model, opts);
+  if (dataParallelPlanned()) {
+    const dp = createDataParallelTrainer(model, opts, HOST_ADAM_MAX);
+    if (dp) return dp;
+  }
   return createMixedTrainer(model, opts, HOST_ADAM_MAX);
 }
 

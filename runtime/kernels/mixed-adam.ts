@@ -39,7 +39,17 @@ export function float32View(t: tf.Tensor): Float32Array | null {
   return null;
 }
 
-export function createMixedTrainer(model: FlowModel, opts: AdamOptions, hostMax: number): Trainer {
+/**
+ * The mean loss and its gradients for one batch (inside the trainer's tf.tidy). The default is
+ * tf.variableGrads of the mean per-example loss; runtime/parallel/data-parallel.ts supplies one
+ * that splits the batch with a worker.
+ */
+export type GradsFn = (x: tf.Tensor, vars: tf.Variable[]) => { value: tf.Scalar; grads: tf.NamedTensorMap };
+
+export const localGrads = (model: FlowModel): GradsFn => (x, vars) =>
+  tf.variableGrads(() => tf.mean(model.loss ? model.loss(x) : tf.neg(model.logProb(x))) as tf.Scalar, vars);
+
+export function createMixedTrainer(model: FlowModel, opts: AdamOptions, hostMax: number, gradsFn: GradsFn = localGrads(model)): Trainer {
   const lr = opts.lr, b1 = opts.beta1 ?? 0.9, b2 = opts.beta2 ?? 0.999, eps = opts.eps ?? 1e-8;
   const vars = () => model.variables.filter((v) => v.trainable);
   const onHost = (p: tf.Variable) => p.size <= hostMax;
@@ -67,7 +77,7 @@ export function createMixedTrainer(model: FlowModel, opts: AdamOptions, hostMax:
       if (init) init.call(model, x);
       const list = vars();
       const lossT = tf.tidy(() => {
-        const { value, grads } = tf.variableGrads(() => tf.mean(model.loss ? model.loss(x) : tf.neg(model.logProb(x))) as tf.Scalar, list);
+        const { value, grads } = gradsFn(x, list);
         let scale: tf.Scalar | number = 1;
         if (opts.clip !== undefined && opts.clip > 0) {
           const sq = tf.addN(list.filter((p) => grads[p.name]).map((p) => tf.sum(tf.square(grads[p.name]!))));

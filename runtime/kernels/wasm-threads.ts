@@ -32,7 +32,12 @@ const IMPORT_SCRIPTS = 'importScripts:function(f){(0,eval)(fs.readFileSync(f,"ut
 export const THREADS_MIN_STEP_FLOPS = 50e6;
 
 /** what initBackend knows of the model it will run (FlowIR's totals and batch) */
-export interface WorkHint { flopsPerExample: number; batch: number }
+export interface WorkHint { flopsPerExample: number; batch: number; params?: number }
+
+/** heavy enough for both cores: forward work per step ≥ THREADS_MIN_STEP_FLOPS */
+export function heavyModel(hint?: WorkHint): boolean {
+  return !!hint && hint.flopsPerExample * hint.batch >= THREADS_MIN_STEP_FLOPS;
+}
 
 /**
  * Threads for the wasm backend: FLOWC_WASM_THREADS=N when set (1..8; 'auto' = as if unset);
@@ -47,7 +52,7 @@ export function wasmThreadsWanted(env: NodeJS.ProcessEnv = process.env, hint?: W
     const n = Number(raw);
     return Number.isInteger(n) && n >= 1 && n <= 8 ? n : 1;
   }
-  if (!hint || hint.flopsPerExample * hint.batch < THREADS_MIN_STEP_FLOPS) return 1;
+  if (!heavyModel(hint)) return 1;
   return Math.min(2, os.cpus().length);
 }
 
