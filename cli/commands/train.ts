@@ -164,9 +164,11 @@ export async function runTrain(io: CliIO, specPath: string, f: TrainFlags): Prom
     );
   }
   const { activeWasmThreads } = await import('../../runtime/kernels/wasm-threads.js');
+  const { dataParallelPlanned } = await import('../../runtime/parallel/data-parallel.js');
   const threads = activeWasmThreads();
+  const par = dataParallelPlanned() ? ' (data-parallel: 2 replicas)' : threads > 1 ? ` (${threads} threads)` : '';
   io.out(
-    `backend ${backend}${threads > 1 ? ` (${threads} threads)` : ''} | model ${ir.model} (${ir.family}, ${params.toLocaleString('en-US')} parameters) | data ${data.train.name}, ` +
+    `backend ${backend}${par} | model ${ir.model} (${ir.family}, ${params.toLocaleString('en-US')} parameters) | data ${data.train.name}, ` +
       `${data.train.n} train / ${data.test.n} held out | ${steps} steps of batch ${batch}, lr ${config.lr} | run ${runDir}\n`,
   );
   if (resume) io.out(`resuming at step ${resume.step}\n`);
