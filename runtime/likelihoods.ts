@@ -12,6 +12,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { LikelihoodIR } from '../compiler/ir/types.js';
 import type { Rng } from './rng.js';
 import { splitLast } from './ar/common.js';
+import { fusionEnabled } from './kernels/host-op.js';
+import { bernoulliFusedAvailable, bernoulliLogProbFused } from './kernels/bernoulli-loss.js';
 
 export interface Likelihood {
   readonly ir: LikelihoodIR;
@@ -50,6 +52,11 @@ function bernoulli(ir: LikelihoodIR): Likelihood {
     P: 1,
     logProb: (params, x) =>
       tf.tidy(() => {
+        // one SIMD tape node on wasm (kernels/bernoulli-loss.ts) unless FLOWC_BERNOULLI_FUSED=0 / FLOWC_FUSE=0
+        if (process.env.FLOWC_BERNOULLI_FUSED !== '0' && fusionEnabled() && bernoulliFusedAvailable()
+          && params.dtype === 'float32' && x.dtype === 'float32' && params.size === x.size) {
+          return tf.reshape(bernoulliLogProbFused(params, x), x.shape) as tf.Tensor2D;
+        }
         const l = tf.squeeze(params, [2]) as tf.Tensor2D;
         // x·l − softplus(l) = log σ(l) for x = 1, log(1 − σ(l)) for x = 0
         return tf.sub(tf.mul(x, l), tf.softplus(l)) as tf.Tensor2D;

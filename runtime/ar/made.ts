@@ -7,6 +7,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { ConditionalIR } from '../../compiler/ir/types.js';
 import { Rng } from '../rng.js';
 import { maskedDenseT } from '../kernels/masked-dense.js';
+import { staircaseAvailable, staircaseBlocks, staircaseDenseT, staircasePlan, type StairPlan } from '../kernels/staircase-dense.js';
 import {
   act, normAct, encode, encodeValue, inputScale, makeVariable, uniformFanIn,
   type ArConditional, type BuildContext, type FastSampler,
@@ -86,6 +87,15 @@ export function buildMade(ir: MadeIR, ctx: BuildContext): ArConditional {
     masks.push(resampledMasks(order, ir.hidden, mrng).map((mk, l) => tf.keep(maskTensor(mk, l === L - 1 ? P : 1))));
   }
 
+  /** staircase plans per member and layer (runtime/kernels/staircase-dense.ts), by block count */
+  const plans = new Map<number, (StairPlan | null)[][]>();
+  const planFor = (member: number, l: number, blocks: number): StairPlan | null => {
+    if (!plans.has(blocks)) {
+      plans.set(blocks, masks.map((ms) => ms.map((m) => staircasePlan(m.dataSync(), m.shape[0], m.shape[1], blocks))));
+    }
+    return plans.get(blocks)![member]![l]!;
+  };
+
   /** the masked weights, multiplied once per forward pass */
   const masked = (member: number): tf.Tensor2D[] =>
     weights.map((w, l) => tf.mul(w, masks[member]![l]!) as tf.Tensor2D);
@@ -98,9 +108,16 @@ export function buildMade(ir: MadeIR, ctx: BuildContext): ArConditional {
       let h: tf.Tensor = encode(x, domain);
       if (fusedOk && process.env.FLOWC_MADE_FUSED !== '0') {
         h = tf.transpose(h);                        // activations as [units, N] (masked-dense.ts)
+        // staircase blocks on wasm unless FLOWC_MADE_BLOCKS ≤ 1 (staircase-dense.ts)
+        const blocks = staircaseBlocks();
+        const stair = blocks > 1 && staircaseAvailable();
         for (let l = 0; l < L; l++) {
           const w = weights[l]! as tf.Variable<tf.Rank.R2>, b = biases[l]! as tf.Variable<tf.Rank.R1>;
-          h = maskedDenseT(h as tf.Tensor2D, w, masks[member]![l]!, b, l < L - 1 && a === 'relu');
+          const relu = l < L - 1 && a === 'relu';
+          const plan = stair ? planFor(member, l, blocks) : null;
+          h = plan
+            ? staircaseDenseT(h as tf.Tensor2D, w, masks[member]![l]!, b, relu, plan)
+            : maskedDenseT(h as tf.Tensor2D, w, masks[member]![l]!, b, relu);
         }
         // [P·D, N] (row p·D + d) → [N, D, P] in one transpose
         return tf.transpose(tf.reshape(h, [P, D, x.shape[0]]), [2, 1, 0]) as tf.Tensor3D;

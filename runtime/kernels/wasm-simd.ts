@@ -2,7 +2,9 @@
 //  - adam: Adam for large variables as ONE loop (instead of ~15 elementwise kernels, each a
 //    pass over the variable);
 //  - maskT: a masked weight W∘M and its transpose (W∘M)ᵀ in one pass (runtime/kernels/masked-dense.ts),
-//    4×4 tiles transposed in registers.
+//    4×4 tiles transposed in registers;
+//  - the staircase MADE layer's block copies, bias/ReLU and their gradient, and the fused Bernoulli
+//    log-likelihood (bodies in runtime/kernels/wasm-simd-made.ts; encoder in wasm-asm.ts).
 // Adam:
 // The module imports the backend's WebAssembly.Memory (shared in the threaded build) and reads
 // the gradient and parameter, updates the moments in place and writes the new parameter into a
@@ -13,6 +15,11 @@
 // so results agree to float32 rounding (test/runtime/mixed-adam.test.ts). The module bytes are
 // written below by a small encoder (no toolchain, no package).
 import * as tf from '@tensorflow/tfjs-core';
+import {
+  ADD, F32, FADD, FDIV, FMUL, FSQRT, FSUB, GE_U, HI, HI64, I32, LO, LO64, LOAD, MUL, SHL, SPLAT, STORE, V128,
+  get, i32c, section, set, str, tee, uleb, vec,
+} from './wasm-asm.js';
+import { actGradBody, bernFwdBody, bernGradBody, biasActBody, maskBlockBody, maskBlockTBody, zeroBody } from './wasm-simd-made.js';
 
 interface WasmModuleLike {
   HEAPU8: Uint8Array;
@@ -25,33 +32,6 @@ interface WasmBackendLike {
   refCount(id: object): number;
   makeOutput(shape: number[], dtype: 'float32'): tf.TensorInfo;
 }
-
-/** unsigned / signed LEB128 */
-const uleb = (n: number): number[] => {
-  const out: number[] = [];
-  do { let b = n & 0x7f; n >>>= 7; if (n) b |= 0x80; out.push(b); } while (n);
-  return out;
-};
-const sleb = (n: number): number[] => {
-  const out: number[] = [];
-  for (;;) {
-    const b = n & 0x7f; n >>= 7;
-    if ((n === 0 && !(b & 0x40)) || (n === -1 && b & 0x40)) { out.push(b); return out; }
-    out.push(b | 0x80);
-  }
-};
-const section = (id: number, body: number[]): number[] => [id, ...uleb(body.length), ...body];
-const vec = (items: number[][]): number[] => [...uleb(items.length), ...items.flat()];
-const str = (s: string): number[] => [...uleb(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];
-
-// opcodes
-const I32 = 0x7f, F32 = 0x7d, V128 = 0x7b;
-const get = (i: number) => [0x20, ...uleb(i)], set = (i: number) => [0x21, ...uleb(i)], tee = (i: number) => [0x22, ...uleb(i)];
-const i32c = (n: number) => [0x41, ...sleb(n)];
-const ADD = 0x6a, MUL = 0x6c, SHL = 0x74, GE_U = 0x4f;
-const simd = (op: number, ...imm: number[]) => [0xfd, ...uleb(op), ...imm];
-const LOAD = simd(0x00, 0, 0), STORE = simd(0x0b, 0, 0);
-const SPLAT = simd(0x13), FSQRT = simd(0xe3), FADD = simd(0xe4), FSUB = simd(0xe5), FMUL = simd(0xe6), FDIV = simd(0xe7);
 
 // adam(p, g, m, v, out, n4, s, b1, omb1, b2, omb2, c1, c2, eps, lr): n4 elements, a multiple of 4
 const P = 0, G = 1, M = 2, V = 3, OUT = 4, N = 5, FIRST_F = 6, NF = 9;
@@ -79,8 +59,6 @@ function adamBody(): number[] {
 }
 
 // maskT(w, m, wm, wmT, I, O): wm = w∘m ([I, O] row-major), wmT = wmᵀ ([O, I]); I, O multiples of 4
-const SHUF = (lanes: number[]) => simd(0x0d, ...lanes.flatMap((l) => [4 * l, 4 * l + 1, 4 * l + 2, 4 * l + 3]));
-const LO = SHUF([0, 4, 1, 5]), HI = SHUF([2, 6, 3, 7]), LO64 = SHUF([0, 1, 4, 5]), HI64 = SHUF([2, 3, 6, 7]);
 function maskTBody(): number[] {
   const W = 0, MK = 1, WM = 2, WT = 3, NI = 4, NO = 5;             // params
   const i = 6, o = 7, src = 8, dst = 9, ob = 10, ib = 11;          // i32 locals
@@ -108,17 +86,25 @@ function maskTBody(): number[] {
 }
 
 function kernelsModule(shared: boolean) {
-  const fns = [adamBody(), maskTBody()];
+  const fns = [adamBody(), maskTBody(), maskBlockBody(true), maskBlockTBody(true), zeroBody(), maskBlockBody(false),
+    maskBlockTBody(false), bernFwdBody(), bernGradBody(), biasActBody(true), biasActBody(false), actGradBody(true), actGradBody(false)];
   const mem = shared ? [0x03, ...uleb(1), ...uleb(65536)] : [0x00, ...uleb(1)];
   return new Uint8Array([
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
     ...section(1, vec([
       [0x60, ...vec([...Array(6).fill([I32]), ...Array(NF).fill([F32])]), 0],
       [0x60, ...vec(Array(6).fill([I32])), 0],
+      [0x60, ...vec(Array(8).fill([I32])), 0],
+      [0x60, ...vec(Array(4).fill([I32])), 0],
+      [0x60, ...vec(Array(5).fill([I32])), 0],
     ])),
     ...section(2, vec([[...str('env'), ...str('memory'), 0x02, ...mem]])),
-    ...section(3, vec([[0], [1]])),
-    ...section(7, vec([[...str('adam'), 0x00, 0], [...str('maskT'), 0x00, 1]])),
+    ...section(3, vec([[0], [1], [2], [2], [3], [2], [2], [4], [4], [3], [3], [1], [1]])),
+    ...section(7, vec([[...str('adam'), 0x00, 0], [...str('maskT'), 0x00, 1],
+      [...str('maskBlock'), 0x00, 2], [...str('maskBlockT'), 0x00, 3], [...str('zero'), 0x00, 4],
+      [...str('copyBlock'), 0x00, 5], [...str('copyBlockT'), 0x00, 6],
+      [...str('bernFwd'), 0x00, 7], [...str('bernGrad'), 0x00, 8], [...str('biasRelu'), 0x00, 9], [...str('biasLin'), 0x00, 10],
+      [...str('reluGrad'), 0x00, 11], [...str('linGrad'), 0x00, 12]])),
     ...section(10, vec(fns.map((fn) => [...uleb(fn.length), ...fn]))),
   ]);
 }
@@ -127,7 +113,29 @@ type AdamFn = (p: number, g: number, m: number, v: number, out: number, n4: numb
   s: number, b1: number, omb1: number, b2: number, omb2: number, c1: number, c2: number, eps: number, lr: number) => void;
 
 type MaskTFn = (w: number, m: number, wm: number, wmT: number, I: number, O: number) => void;
-interface Kernels { adam: AdamFn; maskT: MaskTFn }
+/** (w, ldw, m, ldm, d, ldd, rows, cols): byte offsets, strides in elements */
+export type MaskBlockFn = (w: number, ldw: number, m: number, ldm: number, d: number, ldd: number, rows: number, cols: number) => void;
+export interface BlockKernels {
+  maskBlock: MaskBlockFn;
+  maskBlockT: MaskBlockFn;
+  /** maskBlock without the mask (its two arguments are ignored) */
+  copyBlock: MaskBlockFn;
+  /** maskBlockT without the mask */
+  copyBlockT: MaskBlockFn;
+  zero: (d: number, ldd: number, rows: number, cols: number) => void;
+  /** (z, b, O, N) in place; byte offsets */
+  biasRelu: (z: number, b: number, O: number, N: number) => void;
+  biasLin: (z: number, b: number, O: number, N: number) => void;
+  /** (dy, y, dz, db, O, N); linGrad ignores y and dz */
+  reluGrad: (dy: number, y: number, dz: number, db: number, O: number, N: number) => void;
+  linGrad: (dy: number, y: number, dz: number, db: number, O: number, N: number) => void;
+}
+/** (l, x, out, sig, n4) and (dy, x, sig, out, n4): byte offsets, n4 a multiple of 4 */
+export interface BernoulliKernels {
+  bernFwd: (l: number, x: number, out: number, sig: number, n4: number) => void;
+  bernGrad: (dy: number, x: number, sig: number, out: number, n4: number) => void;
+}
+interface Kernels extends BlockKernels, BernoulliKernels { adam: AdamFn; maskT: MaskTFn }
 
 const cache = new WeakMap<object, Kernels | null>();
 
@@ -226,4 +234,16 @@ export function simdMaskTranspose(w: tf.Tensor2D, mask: tf.Tensor2D): [tf.Tensor
   const off = (t: tf.Tensor) => b.dataIdMap.get(t.dataId as object)!.memoryOffset;
   fn(off(w), off(mask), off(wm), off(wmT), I, O);
   return [wm, wmT];
+}
+
+/** the block-copy SIMD kernels (staircase-dense.ts) on the current wasm backend, or null */
+export function simdBlockKernels(): BlockKernels | null {
+  const b = wasmBackend();
+  return (b && kernels(b)) || null;
+}
+
+/** the Bernoulli log-likelihood SIMD kernels (bernoulli-loss.ts) on the current wasm backend, or null */
+export function simdBernoulliKernels(): BernoulliKernels | null {
+  const b = wasmBackend();
+  return (b && kernels(b)) || null;
 }
