@@ -5,11 +5,14 @@
 // conditioning channels and emits only the transformed ones (W3's channel coupling).
 // Fused path (wasm/cpu, FLOWC_FUSE≠0; runtime/kernels/fused-coupling.ts): on vectors the density
 // direction is one op with a hand-written backward (an mlp conditioner with a fusable activation
-// included; other conditioners run as usual, the elementwise part still fused).
+// included; other conditioners run as usual, the elementwise part still fused). On images with a
+// binary or channel-wise mask (runtime/kernels/fused-coupling-image.ts) the conditioner runs as
+// usual between two host ops: x → (x⊙b or x[..., a], x) and (x, o) → (y, log-det).
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayerIR, NetIR } from '../../compiler/ir/types.js';
 import { buildNet, type Net } from '../nets/index.js';
 import { type CouplingSpec, couplingElementwise, couplingSpec, mlpCoupling } from '../kernels/fused-coupling.js';
+import { type ImageCouplingSpec, channelImageSpec, gateOp, imageCouplingOp, maskedImageSpec } from '../kernels/fused-coupling-image.js';
 import { Mlp } from '../nets/mlp.js';
 import { fusionEnabled } from '../kernels/host-op.js';
 import { type Bijector, type BuildContext, type ForwardResult, type InverseResult, internalShape, logSigmoid, maskToInternal, sumExceptBatch } from './types.js';
@@ -41,6 +44,16 @@ function channelSplit(maskInternal: number[], shape: number[]): { a: number[]; b
   return a.length && b.length ? { a, b } : null;
 }
 
+interface FusedImage {
+  spec: ImageCouplingSpec;
+  gate: (x: tf.Tensor) => [tf.Tensor, tf.Tensor];
+  couple: (x: tf.Tensor, o: tf.Tensor) => [tf.Tensor, tf.Tensor1D];
+}
+
+function imageFused(spec: ImageCouplingSpec): FusedImage {
+  return { spec, gate: gateOp(spec), couple: imageCouplingOp(spec) };
+}
+
 export class Coupling implements Bijector {
   readonly kind = 'coupling';
   readonly id: string;
@@ -53,6 +66,8 @@ export class Coupling implements Bijector {
   private readonly split: { a: number[]; b: number[]; perm: tf.Tensor1D | null; invPerm: tf.Tensor1D | null } | null = null;
   /** the fused form (full-mask mode on vectors with a binary mask), else null */
   private readonly fused: { spec: CouplingSpec; elementwise: (x: tf.Tensor, o: tf.Tensor) => [tf.Tensor, tf.Tensor1D] } | null = null;
+  /** the fused form on images (binary or channel-wise mask), else null */
+  private readonly fusedImage: FusedImage | null = null;
 
   constructor(layer: LayerIR, ctx: BuildContext) {
     this.id = layer.id;
@@ -75,6 +90,7 @@ export class Coupling implements Bijector {
       };
       const [H, W] = this.shape;
       this.net = buildNet(ctx.store, `${this.id}.net`, args.net, [H, W, cs.a.length], [H, W, mult * cs.b.length]);
+      this.fusedImage = imageFused(channelImageSpec(cs.a, cs.b, this.shape, this.affine, this.scale));
     } else {
       this.mask = tf.keep(tf.tensor(m, this.shape));
       this.inv = tf.keep(tf.sub(1, this.mask));
@@ -84,6 +100,8 @@ export class Coupling implements Bijector {
       if (this.shape.length === 1 && m.every((v) => v === 0 || v === 1)) {
         const spec = couplingSpec(m, last, this.affine, this.scale);
         this.fused = { spec, elementwise: couplingElementwise(spec) };
+      } else if (this.shape.length === 3 && m.every((v) => v === 0 || v === 1)) {
+        this.fusedImage = imageFused(maskedImageSpec(m, this.shape, this.affine, this.scale));
       }
     }
   }
@@ -118,6 +136,11 @@ export class Coupling implements Bijector {
         const [y, logDet] = p
           ? mlpCoupling(this.fused.spec, x, p.ws, p.bs, p.activation)
           : this.fused.elementwise(x, this.net.apply(tf.mul(x, this.mask!)));
+        return { y, logDet };
+      }
+      if (this.fusedImage && (fused ?? fusionEnabled())) {
+        const [cond, pass] = this.fusedImage.gate(x);
+        const [y, logDet] = this.fusedImage.couple(pass, this.net.apply(cond));
         return { y, logDet };
       }
       if (this.split) {
