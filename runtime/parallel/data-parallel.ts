@@ -17,7 +17,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { FlowModel } from '../model.js';
 import type { AdamOptions, Trainer } from '../train-step.js';
 import { createMixedTrainer, localGrads, float32View, type GradsFn } from '../kernels/mixed-adam.js';
-import { heavyModel, type WorkHint } from '../kernels/wasm-threads.js';
+import type { WorkHint } from '../kernels/wasm-threads.js';
 import { CMD, DONE, ERR, READY, ROWS, SEED, allocLayout, readError, type WorkerInit } from './shared.js';
 
 /** the compiled worker script (dist/runtime/parallel/worker.js), also when this module runs from source */
@@ -32,21 +32,28 @@ export function workerScript(): string | null {
 
 const WAIT_MS = 600_000;
 
+/** forward work per step (FLOPs × batch) from which a second replica pays for its synchronisation */
+export const DP_MIN_STEP_FLOPS = 5e6;
+/** at most this many parameters per forward FLOP of a batch: they cross between the threads every step */
+export const DP_MAX_PARAMS_PER_FLOP = 0.005;
+
 /**
  * Whether training splits batches with a worker (decided once, by initBackend):
  * FLOWC_WORKERS=0 never, =1 always; otherwise (and unless FLOWC_WASM_THREADS names a thread
- * count) for heavy models (runtime/kernels/wasm-threads.ts heavyModel) on two cores or more
- * whose parameters are few for their work — ≤ 1 per 1,000 forward FLOPs of a batch: the
- * parameters and gradients cross between the threads every step (W3, W4 yes; W2's 10⁶
- * parameters for 10⁸ FLOPs no: it takes XNNPACK's two threads instead).
+ * count) on two cores or more for a model whose forward work per step is ≥ DP_MIN_STEP_FLOPS
+ * and whose parameters are few for it (≤ DP_MAX_PARAMS_PER_FLOP per FLOP): W1, W3, W4 yes;
+ * W2's 10⁶ parameters for 10⁸ FLOPs no (it takes XNNPACK's two threads instead, see
+ * wasm-threads.ts); energy models have no batch to split (the trainer declines).
+ * Measured on the bench workloads: bench/README.md.
  */
 export function dataParallelWanted(env: NodeJS.ProcessEnv, hint?: WorkHint): boolean {
   if (env.FLOWC_WORKERS === '0') return false;
   if (env.FLOWC_WORKERS === '1') return workerScript() !== null;
   const t = env.FLOWC_WASM_THREADS;
   if (t !== undefined && t !== '' && t !== 'auto') return false;
-  if (!hint || !heavyModel(hint) || os.cpus().length < 2 || hint.params === undefined) return false;
-  return hint.params <= (hint.flopsPerExample * hint.batch) / 1000 && workerScript() !== null;
+  if (!hint || os.cpus().length < 2 || hint.params === undefined) return false;
+  const work = hint.flopsPerExample * hint.batch;
+  return work >= DP_MIN_STEP_FLOPS && hint.params <= DP_MAX_PARAMS_PER_FLOP * work && workerScript() !== null;
 }
 
 let planned = false;

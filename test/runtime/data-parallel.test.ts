@@ -94,7 +94,9 @@ describe('data-parallel training (one worker)', () => {
     const two = os.cpus().length >= 2;
     expect(dataParallelWanted({}, heavy)).toBe(two);
     expect(dataParallelWanted({}, made)).toBe(false);               // many parameters for its work: threads instead
-    expect(dataParallelWanted({}, { flopsPerExample: 36e3, batch: 512, params: 36_896 })).toBe(false);
+    expect(dataParallelWanted({}, { flopsPerExample: 35_888, batch: 512, params: 36_896 })).toBe(two); // W1
+    expect(dataParallelWanted({}, { flopsPerExample: 35_888, batch: 64, params: 36_896 })).toBe(false);  // too little work
+    expect(dataParallelWanted({}, { flopsPerExample: 128, batch: 500, params: 80 })).toBe(false);        // W5
     expect(dataParallelWanted({ FLOWC_WORKERS: '0' }, heavy)).toBe(false);
     expect(dataParallelWanted({ FLOWC_WASM_THREADS: '2' }, heavy)).toBe(false);
     expect(dataParallelWanted({ FLOWC_WORKERS: '1' })).toBe(true);
