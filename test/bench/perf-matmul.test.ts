@@ -1,23 +1,14 @@
 // The untransposed matmul substitute (runtime/kernels/perf-matmul.ts) on wasm gives the cpu
 // backend's products and gradients (an independent kernel in plain JS) for every transpose
 // combination, batched and fused forms included; and it is the kernel wasm actually runs.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-import { initBackend } from '../../runtime/backend.js';
 import { perfKernels } from '../../runtime/kernels/perf-index.js';
 import { Rng } from '../../runtime/rng.js';
+import { useWasmBackend } from '../runtime/helpers.js';
 
-let wasmOk = false;
-beforeAll(async () => {
-  const prev = process.env.FLOWC_BACKEND;
-  delete process.env.FLOWC_BACKEND;
-  wasmOk = (await initBackend('wasm')) === 'wasm';
-  if (prev !== undefined) process.env.FLOWC_BACKEND = prev;
-});
-afterAll(async () => {
-  await tf.setBackend('cpu');
-});
+useWasmBackend();
 
 function on<T>(backend: string, f: () => T): T {
   tf.setBackend(backend);
@@ -35,7 +26,6 @@ function expectClose(a: number[], b: number[], tol: number): void {
 
 describe('untransposed matmul substitute (wasm)', () => {
   it('is registered for BatchMatMul and _FusedMatMul', () => {
-    expect(wasmOk).toBe(true);
     expect(perfKernels).toEqual(expect.arrayContaining(['BatchMatMul', '_FusedMatMul']));
   });
 

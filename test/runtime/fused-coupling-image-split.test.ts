@@ -4,31 +4,20 @@
 // undoes the fused forward; no more kernels; nothing leaks. (dequantize, logit and squeeze were
 // fused the same way and measured slower than their wasm kernels at W3's size: JS logs cost more
 // than wasm's, and wasm's transpose beats an index copy; they stay plain.)
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-import { initBackend } from '../../runtime/backend.js';
 import { build } from '../../runtime/build.js';
 import type { Bijector, ForwardResult } from '../../runtime/bijectors/types.js';
 import type { FlowModelImpl } from '../../runtime/flow-model.js';
 import type { FlowIR } from '../../compiler/ir/types.js';
 import { Rng } from '../../runtime/rng.js';
 import { flowIR, layer } from './ir-fixtures.js';
-import { maxAbsDiff, perturb } from './helpers.js';
+import { maxAbsDiff, perturb, useWasmBackend } from './helpers.js';
 
-let wasmOk = false;
-beforeAll(async () => {
-  const prev = process.env.FLOWC_BACKEND;
-  delete process.env.FLOWC_BACKEND;
-  wasmOk = (await initBackend('wasm')) === 'wasm';
-  if (prev !== undefined) process.env.FLOWC_BACKEND = prev;
-});
-afterAll(async () => {
-  await tf.setBackend('cpu');
-});
+useWasmBackend();
 
 function withBackend(backend: string, f: () => Promise<void>): Promise<void> | void {
-  if (backend === 'wasm' && !wasmOk) return;
   tf.setBackend(backend);
   return f().finally(() => tf.setBackend('cpu'));
 }

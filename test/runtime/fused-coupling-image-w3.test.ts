@@ -4,27 +4,17 @@
 // (same seed, hence the same dequantization noise), on cpu and wasm; the fused path really runs
 // (far fewer kernels); the model still samples and inverts; nothing leaks.
 import fs from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-import { initBackend } from '../../runtime/backend.js';
 import { build } from '../../runtime/build.js';
 import { compileSource } from '../../compiler/index.js';
 import { createTrainer } from '../../runtime/train-step.js';
 import type { FlowModelImpl } from '../../runtime/flow-model.js';
 import { Rng } from '../../runtime/rng.js';
-import { maxAbsDiff } from './helpers.js';
+import { maxAbsDiff, useWasmBackend } from './helpers.js';
 
-let wasmOk = false;
-beforeAll(async () => {
-  const prev = process.env.FLOWC_BACKEND;
-  delete process.env.FLOWC_BACKEND;
-  wasmOk = (await initBackend('wasm')) === 'wasm';
-  if (prev !== undefined) process.env.FLOWC_BACKEND = prev;
-});
-afterAll(async () => {
-  await tf.setBackend('cpu');
-});
+useWasmBackend();
 
 const rel = (a: ArrayLike<number>, b: ArrayLike<number>) => maxAbsDiff(a, b) / Math.max(1e-3, ...Array.from(b, Math.abs));
 
@@ -44,7 +34,6 @@ describe('W3 fused vs FLOWC_FUSE=0', () => {
   for (const [backend, N, steps] of [['wasm', 6, 3], ['cpu', 4, 3]] as const) {
     it(`${steps} training steps: same losses and parameters (${backend}, batch ${N}${backend === 'cpu' ? ', 8-channel ResNets' : ''})`, async () => {
       const ir = backend === 'cpu' ? narrow : w3;
-      if (backend === 'wasm' && !wasmOk) return;
       expect(ir).toBeTruthy();
       tf.setBackend(backend);
       const x = images(N, 3);

@@ -5,31 +5,20 @@
 // channel-wise masks (identity and permuted channel order), affine (tanh, exp, sigmoid) and
 // additive; the inverse (plain) undoes the fused forward; the fused path is really taken (no
 // SplitV/Concat/GatherV2/Tanh kernels); nothing leaks.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-import { initBackend } from '../../runtime/backend.js';
 import { build } from '../../runtime/build.js';
 import type { Coupling } from '../../runtime/bijectors/coupling.js';
 import type { FlowModelImpl } from '../../runtime/flow-model.js';
 import type { NetIR } from '../../compiler/ir/types.js';
 import { Rng } from '../../runtime/rng.js';
 import { channelMask, checkerboard, coupling, flowIR, mlp, resnet } from './ir-fixtures.js';
-import { maxAbsDiff, perturb } from './helpers.js';
+import { maxAbsDiff, perturb, useWasmBackend } from './helpers.js';
 
-let wasmOk = false;
-beforeAll(async () => {
-  const prev = process.env.FLOWC_BACKEND;
-  delete process.env.FLOWC_BACKEND;
-  wasmOk = (await initBackend('wasm')) === 'wasm';
-  if (prev !== undefined) process.env.FLOWC_BACKEND = prev;
-});
-afterAll(async () => {
-  await tf.setBackend('cpu');
-});
+useWasmBackend();
 
 function withBackend(backend: string, f: () => void | Promise<void>): void | Promise<void> {
-  if (backend === 'wasm' && !wasmOk) return;
   tf.setBackend(backend);
   let r: void | Promise<void>;
   try { r = f(); } catch (e) { tf.setBackend('cpu'); throw e; }

@@ -5,10 +5,9 @@
 // relu (fused) and tanh (plain) conditioners; the inverse still inverts; W1 trained a few steps
 // with FLOWC_FUSE=0 and with the default gives the same losses and parameters; nothing leaks.
 import fs from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-import { initBackend } from '../../runtime/backend.js';
 import { build } from '../../runtime/build.js';
 import { compileSource } from '../../compiler/index.js';
 import { createTrainer } from '../../runtime/train-step.js';
@@ -17,21 +16,11 @@ import type { FlowModelImpl } from '../../runtime/flow-model.js';
 import type { NetIR } from '../../compiler/ir/types.js';
 import { Rng } from '../../runtime/rng.js';
 import { alternate, coupling, flowIR, mlp, moons, tanhMlp } from './ir-fixtures.js';
-import { maxAbsDiff, perturb } from './helpers.js';
+import { maxAbsDiff, perturb, useWasmBackend } from './helpers.js';
 
-let wasmOk = false;
-beforeAll(async () => {
-  const prev = process.env.FLOWC_BACKEND;
-  delete process.env.FLOWC_BACKEND;
-  wasmOk = (await initBackend('wasm')) === 'wasm';
-  if (prev !== undefined) process.env.FLOWC_BACKEND = prev;
-});
-afterAll(async () => {
-  await tf.setBackend('cpu');
-});
+useWasmBackend();
 
 function withBackend(backend: string, f: () => void): void {
-  if (backend === 'wasm' && !wasmOk) return;
   tf.setBackend(backend);
   try { f(); } finally { tf.setBackend('cpu'); }
 }
@@ -91,7 +80,6 @@ describe('fused coupling = plain coupling', () => {
     }
 
     it(`W1 trained 4 steps fused and with FLOWC_FUSE=0: same losses and parameters (${backend})`, async () => {
-      if (backend === 'wasm' && !wasmOk) return;
       tf.setBackend(backend);
       const spec = fs.readFileSync(new URL('../../bench/specs/w1_realnvp2d.flow', import.meta.url), 'utf8');
       const { ir } = compileSource(spec, 'w1_realnvp2d.flow');

@@ -3,26 +3,16 @@
 // random linear functional for the input and every W and b, for each fused activation, narrow
 // inputs (the host path of the first layer, K₀ ≤ 2) and wide ones, one layer or three, MADE masks;
 // gradients for x alone (weights pruned), a node that does not reach the loss, and no leaks.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-import { initBackend } from '../../runtime/backend.js';
 import { Mlp } from '../../runtime/nets/mlp.js';
 import { ParamStore } from '../../runtime/nets/params.js';
 import { Rng } from '../../runtime/rng.js';
 import { sequentialMasks } from '../../runtime/nets/made.js';
-import { maxAbsDiff } from './helpers.js';
+import { maxAbsDiff, useWasmBackend } from './helpers.js';
 
-let wasmOk = false;
-beforeAll(async () => {
-  const prev = process.env.FLOWC_BACKEND;
-  delete process.env.FLOWC_BACKEND;
-  wasmOk = (await initBackend('wasm')) === 'wasm';
-  if (prev !== undefined) process.env.FLOWC_BACKEND = prev;
-});
-afterAll(async () => {
-  await tf.setBackend('cpu');
-});
+useWasmBackend();
 
 function makeMlp(sizes: number[], act: string, seed: number, masks?: number[][][]): { mlp: Mlp; store: ParamStore } {
   const rng = new Rng(seed);
@@ -60,7 +50,6 @@ describe('fused dense stack = op-by-op Mlp', () => {
   for (const backend of ['cpu', 'wasm']) {
     for (const c of cases) {
       it(`${c.name} on ${backend}`, () => {
-        if (backend === 'wasm' && !wasmOk) return;
         tf.setBackend(backend);
         try {
           const masks = c.made ? sequentialMasks([0, 1, 2, 3], [16, 16]).map((m, l, all) => {
@@ -91,7 +80,6 @@ describe('fused dense stack = op-by-op Mlp', () => {
     }
 
     it(`gradients for x alone, an unused node, and applies outside a tape leak nothing (${backend})`, () => {
-      if (backend === 'wasm' && !wasmOk) return;
       tf.setBackend(backend);
       try {
         const { mlp, store } = makeMlp([2, 16, 16, 4], 'relu', 5);

@@ -2,27 +2,18 @@
 // (the oracle), on cpu and wasm; workload W5 (16 planar layers, U1, reverse KL) trains with the same
 // losses fused and unfused; FLOWC_FUSE=0 turns fusion off; no tensors leak across steps.
 import fs from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-import { initBackend } from '../../runtime/backend.js';
 import { compileSource } from '../../compiler/index.js';
 import { build } from '../../runtime/build.js';
 import { createTrainer } from '../../runtime/train-step.js';
 import { Rng } from '../../runtime/rng.js';
 import { energy, ENERGY_NAMES, type EnergyModel } from '../../runtime/energy/index.js';
 import { energyFused, energyLossFused } from '../../runtime/energy/fused-targets.js';
+import { useWasmBackend } from './helpers.js';
 
-let wasmOk = false;
-beforeAll(async () => {
-  const prev = process.env.FLOWC_BACKEND;
-  delete process.env.FLOWC_BACKEND;
-  wasmOk = (await initBackend('wasm')) === 'wasm';
-  if (prev !== undefined) process.env.FLOWC_BACKEND = prev;
-});
-afterAll(async () => {
-  await tf.setBackend('cpu');
-});
+useWasmBackend();
 
 function maxRelDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   const scale = Math.max(1, ...Array.from(b, Math.abs));
@@ -35,7 +26,6 @@ describe('fused energies = tfjs energies (values and autodiff gradients)', () =>
   for (const backend of ['cpu', 'wasm']) {
     for (const name of ENERGY_NAMES) {
       it(`${backend}: ${name}`, () => {
-        if (backend === 'wasm') expect(wasmOk).toBe(true);
         tf.setBackend(backend);
         try {
           const N = 301;
@@ -64,7 +54,6 @@ describe('fused energies = tfjs energies (values and autodiff gradients)', () =>
 describe('fused reverse-KL loss = logQ0 − logDet + U (tfjs ops under autodiff)', () => {
   for (const backend of ['cpu', 'wasm']) {
     it(`${backend}: values and gradients for z, logDet and logQ0 (u3)`, () => {
-      if (backend === 'wasm') expect(wasmOk).toBe(true);
       tf.setBackend(backend);
       try {
         const N = 64;
@@ -99,7 +88,6 @@ function w5Model(fuse: boolean): EnergyModel {
 describe('W5 (16 planar layers on U1) fused vs unfused', () => {
   for (const backend of ['cpu', 'wasm']) {
     it(`${backend}: same losses over training steps, no leaks`, () => {
-      if (backend === 'wasm') expect(wasmOk).toBe(true);
       tf.setBackend(backend);
       const A = w5Model(false), B = w5Model(true);
       const ta = createTrainer(A, { lr: 1e-2 }), tb = createTrainer(B, { lr: 1e-2 });

@@ -3,10 +3,9 @@
 // gradients for z and every u, w, b (z₀, α̂, β̂), for all three activations, several depths, and
 // parameters with wᵀu < −1 (where û ≠ u matters). The hand-written backward is also checked by
 // central finite differences of an independent float64 re-implementation of the formulas.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-import { initBackend } from '../../runtime/backend.js';
 import type { LayerIR } from '../../compiler/ir/types.js';
 import { ParamStore } from '../../runtime/nets/params.js';
 import { Rng } from '../../runtime/rng.js';
@@ -14,17 +13,9 @@ import { Planar } from '../../runtime/bijectors/planar.js';
 import { Radial } from '../../runtime/bijectors/radial.js';
 import { chainInverse, inverseWithRuns, type ChainLayer } from '../../runtime/bijectors/planar-chain.js';
 import type { BuildContext } from '../../runtime/bijectors/types.js';
+import { useWasmBackend } from './helpers.js';
 
-let wasmOk = false;
-beforeAll(async () => {
-  const prev = process.env.FLOWC_BACKEND;
-  delete process.env.FLOWC_BACKEND;
-  wasmOk = (await initBackend('wasm')) === 'wasm';
-  if (prev !== undefined) process.env.FLOWC_BACKEND = prev;
-});
-afterAll(async () => {
-  await tf.setBackend('cpu');
-});
+useWasmBackend();
 
 type Spec = 'tanh' | 'softplus' | 'leaky_relu' | 'radial';
 
@@ -114,7 +105,6 @@ describe('fused planar/radial chain = unfused bijectors (autodiff oracle)', () =
   for (const backend of ['cpu', 'wasm']) {
     for (const [name, specs, D] of CHAINS) {
       it(`${backend}: ${name}`, () => {
-        if (backend === 'wasm') expect(wasmOk).toBe(true);
         tf.setBackend(backend);
         const { layers, store } = makeChain(specs, D, 11 + specs.length);
         try {

@@ -1,6 +1,8 @@
 // Independent oracles for runtime tests: autodiff Jacobians (row by row), determinants by
 // Gaussian elimination in float64, parameter perturbation.
+import { afterAll, beforeAll, expect } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
+import { initBackend } from '../../runtime/backend.js';
 import type { FlowModel } from '../../runtime/model.js';
 import { Rng } from '../../runtime/rng.js';
 
@@ -57,4 +59,23 @@ export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let m = 0;
   for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
   return m;
+}
+
+/**
+ * Starts the wasm backend before the file's tests (whatever FLOWC_BACKEND says; it must start:
+ * wasm is a dependency) and switches back to cpu after them.
+ */
+export function useWasmBackend(): void {
+  beforeAll(async () => {
+    const prev = process.env.FLOWC_BACKEND;
+    delete process.env.FLOWC_BACKEND;
+    try {
+      expect(await initBackend('wasm')).toBe('wasm');
+    } finally {
+      if (prev !== undefined) process.env.FLOWC_BACKEND = prev;
+    }
+  });
+  afterAll(async () => {
+    await tf.setBackend('cpu');
+  });
 }

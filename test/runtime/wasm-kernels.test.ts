@@ -1,26 +1,16 @@
 // The kernel substitutes registered for the wasm backend (Conv2DBackpropFilter, UnsortedSegmentSum,
 // the stride-1 Conv2DBackpropInput) give the cpu backend's gradients; a conv coupling model's
 // training gradients on wasm equal those on cpu.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-import { initBackend } from '../../runtime/backend.js';
 import { build } from '../../runtime/build.js';
 import { Rng } from '../../runtime/rng.js';
 import { checkerboard, coupling, flowIR, layer, resnet } from './ir-fixtures.js';
-import { maxAbsDiff, perturb } from './helpers.js';
+import { maxAbsDiff, perturb, useWasmBackend } from './helpers.js';
 import { layerCases, multiScaleIR } from './cases.js';
 
-let wasmOk = false;
-beforeAll(async () => {
-  const prev = process.env.FLOWC_BACKEND;
-  delete process.env.FLOWC_BACKEND;
-  wasmOk = (await initBackend('wasm')) === 'wasm';
-  if (prev !== undefined) process.env.FLOWC_BACKEND = prev;
-});
-afterAll(async () => {
-  await tf.setBackend('cpu');
-});
+useWasmBackend();
 
 function on<T>(backend: string, f: () => T): T {
   tf.setBackend(backend);
@@ -33,7 +23,6 @@ function arr(shape: number[], seed: number): Float32Array {
 
 describe('wasm substitute kernels', () => {
   it('the wasm backend loads, with the substitutes registered', () => {
-    expect(wasmOk).toBe(true);
     expect(tf.getKernel('Conv2DBackpropFilter', 'wasm')).toBeDefined();
     expect(tf.getKernel('UnsortedSegmentSum', 'wasm')).toBeDefined();
   });
