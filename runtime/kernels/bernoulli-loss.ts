@@ -6,17 +6,9 @@
 // ops to float32 rounding (test/runtime/bernoulli-loss.test.ts); runtime/likelihoods.ts uses it
 // unless FLOWC_FUSE=0 or FLOWC_BERNOULLI_FUSED=0.
 import * as tf from '@tensorflow/tfjs-core';
+import { engine } from './engine.js';
 import { heapMatMul } from './heap-matmul.js';
 import { simdBernoulliKernels } from './wasm-simd.js';
-
-interface EngineLike {
-  runKernelFunc(p: {
-    forwardFunc: (backend: unknown, save: (ts: tf.Tensor[]) => void) => tf.Tensor;
-    backwardsFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => Record<string, () => tf.Tensor>;
-    inputs: Record<string, tf.Tensor>;
-    attrs?: Record<string, unknown>;
-  }): tf.Tensor;
-}
 
 /** whether bernoulliLogProbFused can run here (wasm with the SIMD kernels) */
 export function bernoulliFusedAvailable(): boolean {
@@ -41,7 +33,7 @@ export function bernoulliLogProbFused(l: tf.Tensor, x: tf.Tensor): tf.Tensor {
   if (!hm || !k) throw new Error('bernoulliLogProbFused: needs the wasm backend');
   if (l.dtype !== 'float32' || x.dtype !== 'float32' || l.size !== x.size) throw new Error('bernoulliLogProbFused: float32 l and x of one size');
   const n = l.size, n4 = n & ~3, shape = l.shape.slice();
-  return (tf.engine() as unknown as EngineLike).runKernelFunc({
+  return engine().runKernelFunc({
     inputs: { l, x },
     attrs: {},
     forwardFunc: (_backend, save) => {

@@ -16,6 +16,7 @@
 // fused coupling (fused-coupling.ts).
 import * as tf from '@tensorflow/tfjs-core';
 import { float32View } from './mixed-adam.js';
+import { engine } from './engine.js';
 
 /** FLOWC_FUSE=0 turns the fused paths of nets and couplings off (read on every call) */
 /** hidden activations the fused op supports: _FusedMatMul's name, derivative from the output */
@@ -32,21 +33,6 @@ export function fusableActivation(a: string): boolean {
   return Object.prototype.hasOwnProperty.call(ACTS, a);
 }
 
-interface TapeNodeLike { outputs: tf.Tensor[]; saved: tf.Tensor[] }
-export interface EngineInternals {
-  runKernelFunc(p: {
-    forwardFunc: () => tf.Tensor | tf.Tensor[];
-    backwardsFunc: (dy: tf.Tensor | tf.Tensor[]) => Record<number, () => tf.Tensor>;
-    inputs: Record<number, tf.Tensor>;
-  }): tf.Tensor | tf.Tensor[];
-  runKernel(name: string, inputs: Record<string, tf.Tensor>, attrs: Record<string, unknown>): tf.Tensor;
-  makeTensorFromTensorInfo(info: tf.TensorInfo, backend?: unknown): tf.Tensor;
-  isTapeOn(): boolean;
-  backend: { incRef(id: object): void };
-  state: { activeTape: TapeNodeLike[] | null };
-}
-
-export const engine = () => tf.engine() as unknown as EngineInternals;
 
 /** a tensor sharing t's storage with another shape (what Reshape does, without a kernel) */
 export function alias(t: tf.Tensor, shape: number[]): tf.Tensor {

@@ -11,6 +11,7 @@
 //   });
 //   const [y] = op([x, p]);
 import * as tf from '@tensorflow/tfjs-core';
+import { engine } from './engine.js';
 import { float32View } from './mixed-adam.js';
 
 export interface HostForward {
@@ -47,14 +48,6 @@ export function hostCopy(t: tf.Tensor): Float32Array {
   return v ? v.slice() : Float32Array.from(t.dataSync() as ArrayLike<number>);
 }
 
-interface EngineLike {
-  runKernelFunc(p: {
-    forwardFunc: () => tf.Tensor[];
-    backwardsFunc: (dy: tf.Tensor | tf.Tensor[]) => Record<number, () => tf.Tensor>;
-    inputs: Record<number, tf.Tensor>;
-  }): tf.Tensor | tf.Tensor[];
-}
-
 /**
  * Builds a differentiable op from a host computation: one tape node with any number of outputs
  * (tf.customGrad allows one). Every call returns one tensor per output; the gradient runs
@@ -69,7 +62,7 @@ export function hostOp(spec: HostOpSpec): (inputs: tf.Tensor[]) => tf.Tensor[] {
     let arrays: Float32Array[] = [];
     const inputMap: Record<number, tf.Tensor> = {};
     inputs.forEach((t, i) => (inputMap[i] = t));
-    const out = (tf.engine() as unknown as EngineLike).runKernelFunc({
+    const out = engine().runKernelFunc<tf.Tensor | tf.Tensor[]>({
       inputs: inputMap,
       forwardFunc: () => {
         arrays = inputs.map(hostCopy);

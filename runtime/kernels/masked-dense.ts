@@ -14,23 +14,15 @@
 // only for inputs on the path to the loss (the engine asks lazily), so MADE's first layer never
 // computes da. The mask is a constant (no gradient).
 import * as tf from '@tensorflow/tfjs-core';
+import { engine } from './engine.js';
 import { simdMaskTranspose } from './wasm-simd.js';
-
-interface EngineLike {
-  runKernelFunc(p: {
-    forwardFunc: (backend: unknown, save: (ts: tf.Tensor[]) => void) => tf.Tensor;
-    backwardsFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => Record<string, () => tf.Tensor>;
-    inputs: Record<string, tf.Tensor>;
-    attrs?: Record<string, unknown>;
-  }): tf.Tensor;
-}
 
 /**
  * The layer on transposed activations: aT [I, N] ↦ yT [O, N] = act((w∘mask)ᵀ·aT + b), w and
  * mask [I, O], b [O]; relu or identity; one tape node, differentiable in aT, w and b.
  */
 export function maskedDenseT(aT: tf.Tensor2D, w: tf.Tensor2D, mask: tf.Tensor2D, b: tf.Tensor1D, relu: boolean): tf.Tensor2D {
-  return (tf.engine() as unknown as EngineLike).runKernelFunc({
+  return engine().runKernelFunc({
     inputs: { a: aT, w, b },
     attrs: {},
     forwardFunc: (_backend, save) => {

@@ -15,6 +15,7 @@
 // too. One tape node per layer; same math as maskedDenseT to float32 rounding
 // (test/runtime/staircase-dense.test.ts).
 import * as tf from '@tensorflow/tfjs-core';
+import { engine } from './engine.js';
 import { heapMatMul } from './heap-matmul.js';
 import { simdBlockKernels } from './wasm-simd.js';
 import { activeWasmThreads } from './wasm-threads.js';
@@ -83,15 +84,6 @@ export function staircaseAvailable(): boolean {
   return heapMatMul() != null && simdBlockKernels() != null;
 }
 
-interface EngineLike {
-  runKernelFunc(p: {
-    forwardFunc: (backend: unknown, save: (ts: tf.Tensor[]) => void) => tf.Tensor;
-    backwardsFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => Record<string, () => tf.Tensor>;
-    inputs: Record<string, tf.Tensor>;
-    attrs?: Record<string, unknown>;
-  }): tf.Tensor;
-}
-
 /**
  * aT [I, N] ↦ yT [O, N] = act((w∘mask)ᵀ·aT + b) for a staircase mask (plan = staircasePlan of
  * it), relu or identity; one tape node, differentiable in aT, w and b. Wasm only
@@ -109,7 +101,7 @@ export function staircaseDenseT(
     const p = hm.alloc(n);
     try { f(p); } finally { hm.free(p); }
   };
-  return (tf.engine() as unknown as EngineLike).runKernelFunc({
+  return engine().runKernelFunc({
     inputs: { a: aT, w, b },
     attrs: {},
     forwardFunc: (_backend, save) => {

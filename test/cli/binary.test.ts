@@ -1,32 +1,19 @@
 // The real binary, spawned: SIGKILL during training leaves a loadable checkpoint; SIGINT saves and
 // exits; `flowc check` never loads TensorFlow.js.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { join, relative } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { fixture, tmp } from './helpers.js';
+import { useFreshDist } from '../support/dist.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const BIN = join(ROOT, 'bin', 'flowc.js');
 const env = { ...process.env, FLOWC_BACKEND: 'cpu', NO_COLOR: '1' };
 
-function newestMtime(dir: string): number {
-  let t = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) t = Math.max(t, newestMtime(p));
-    else if (e.name.endsWith('.ts')) t = Math.max(t, statSync(p).mtimeMs);
-  }
-  return t;
-}
-
-beforeAll(() => {
-  // the launcher runs dist/: rebuild it when a source is newer (npm ci builds it through `prepare`)
-  const built = join(ROOT, 'dist', 'cli', 'main.js');
-  const stale = !existsSync(built) || ['cli', 'runtime', 'compiler', 'grammar'].some((d) => newestMtime(join(ROOT, d)) > statSync(built).mtimeMs);
-  if (stale) spawnSync('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: ROOT, stdio: 'ignore' });
-}, 120_000);
+// the launcher runs dist/
+useFreshDist(join('dist', 'cli', 'main.js'), ['cli', 'runtime', 'compiler', 'grammar']);
 
 const waitFor = async (cond: () => boolean, ms: number) => {
   const t0 = Date.now();

@@ -4,8 +4,6 @@
 // data-dependent init and non-trainable flag must reach the replica) and dequantization noise
 // (the replica's draws are seeded from the main rng); a run resumed from (parameters, Adam state,
 // rng state) repeats the uninterrupted one bit for bit; nothing leaks; the worker stops.
-import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,17 +15,8 @@ import { HOST_ADAM_MAX, createTrainer, type AdamState, type Trainer } from '../.
 import { createDataParallelTrainer, dataParallelWanted, workerScript } from '../../runtime/parallel/data-parallel.js';
 import type { FlowModel } from '../../runtime/model.js';
 import type { RngState } from '../../runtime/rng.js';
+import { useFreshDist } from '../support/dist.js';
 
-const ROOT = join(import.meta.dirname, '..', '..');
-function newestMtime(dir: string): number {
-  let t = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) t = Math.max(t, newestMtime(p));
-    else if (e.name.endsWith('.ts')) t = Math.max(t, statSync(p).mtimeMs);
-  }
-  return t;
-}
 
 const SPEC = `
 model Tiny {
@@ -75,12 +64,10 @@ function train(make: (m: FlowModel) => Trainer, steps: number[], from?: Run & { 
 }
 
 const prev = tf.getBackend();
+useFreshDist(join('dist', 'runtime', 'parallel', 'worker.js'), ['runtime']);   // the worker runs dist/
 beforeAll(async () => {
-  const built = join(ROOT, 'dist', 'runtime', 'parallel', 'worker.js');
-  const stale = !existsSync(built) || newestMtime(join(ROOT, 'runtime')) > statSync(built).mtimeMs;
-  if (stale) spawnSync('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: ROOT, stdio: 'ignore' });
   await initBackend('wasm');
-}, 180_000);
+});
 afterAll(async () => { if (prev) await tf.setBackend(prev); });
 
 describe('data-parallel training (one worker)', () => {

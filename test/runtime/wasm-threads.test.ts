@@ -4,29 +4,15 @@
 // exits by itself (the pthread workers do not keep it alive). Each configuration is its own
 // process: the thread count is fixed when the wasm backend starts.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import os from 'node:os';
 import { THREADS_MIN_STEP_FLOPS, wasmThreadsWanted } from '../../runtime/kernels/wasm-threads.js';
+import { useFreshDist } from '../support/dist.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
-function newestMtime(dir: string): number {
-  let t = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) t = Math.max(t, newestMtime(p));
-    else if (e.name.endsWith('.ts')) t = Math.max(t, statSync(p).mtimeMs);
-  }
-  return t;
-}
-
-beforeAll(() => {
-  const built = join(ROOT, 'dist', 'runtime', 'kernels', 'wasm-threads.js');
-  const stale = !existsSync(built) || newestMtime(join(ROOT, 'runtime')) > statSync(built).mtimeMs;
-  if (stale) spawnSync('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: ROOT, stdio: 'ignore' });
-}, 180_000);
+useFreshDist(join('dist', 'runtime', 'kernels', 'wasm-threads.js'), ['runtime']);
 
 // results as SHA-1 of their float32 bytes (bit-exact comparison) plus a magnitude (not all zeros)
 const PROBE = `
