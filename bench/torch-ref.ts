@@ -63,6 +63,9 @@ export function runTorch(id: WorkloadId, o: TorchOptions): TorchResult | { error
   if (o.testN !== undefined) args.push('--test-n', String(o.testN));
   if (id === 'W4') args.push('--sample-steps', String(o.sampleSteps ?? 784));
   const env: NodeJS.ProcessEnv = { ...process.env, FLOWC_BENCH_CLOCK: o.clock ?? 'wall' };
+  // more than one thread: OpenMP's and OpenBLAS's pools fight over the cores unless OpenMP's workers
+  // sleep while waiting (FINDINGS.md: W2 3,312 → 8,412 ex/s on 2 threads)
+  if (o.threads > 1 && env.OMP_WAIT_POLICY === undefined) env.OMP_WAIT_POLICY = 'PASSIVE';
   if (a.ldPath) env.LD_LIBRARY_PATH = [a.ldPath, env.LD_LIBRARY_PATH].filter(Boolean).join(':');
   const r = spawnSync(PY, args, { encoding: 'utf8', env, timeout: (o.timeoutS ?? 900) * 1000, maxBuffer: 1 << 24 });
   const lines = (r.stdout ?? '').trim().split('\n').filter((l) => l.startsWith('{'));
