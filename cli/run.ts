@@ -11,13 +11,17 @@ export interface OpenRun { model: FlowModel; ir: FlowIR; ck: LoadedCheckpoint; b
 /** the backend startBackend chose (for error messages); undefined before it ran */
 export let activeBackend: string | undefined;
 
-/** `ir` (and the batch it will run at) lets wasm start two threads for a heavy model */
-export async function startBackend(ir?: FlowIR, batch?: number): Promise<string> {
+/**
+ * `ir` (and the batch it will run at) lets wasm use both cores for a heavy model: two threads, or
+ * (training only) a data-parallel worker
+ */
+export async function startBackend(ir?: FlowIR, batch?: number, training = true): Promise<string> {
   // production mode: no debug checks, and no "install tfjs-node" banner on stderr
   const tf = await import('@tensorflow/tfjs-core');
   tf.enableProdMode();
   const { initBackend, workHint } = await import('../runtime/backend.js');
-  activeBackend = await initBackend((process.env.FLOWC_BACKEND as never) || undefined, ir ? workHint(ir, batch) : undefined);
+  const hint = ir ? workHint(ir, batch) : undefined;
+  activeBackend = await initBackend((process.env.FLOWC_BACKEND as never) || undefined, hint && { ...hint, training });
   return activeBackend;
 }
 
@@ -36,7 +40,8 @@ export async function openRun(io: CliIO, path: string): Promise<OpenRun> {
   if (!existsSync(path)) throw new UserError(`${path}: no such run directory or checkpoint file`);
   // the checkpoint holds tensors: the backend starts first, with the run's model.ir.json (written
   // by flowc train) as the hint for its thread count when there is one
-  const backend = await startBackend(peekIr(path));
+  const peek = peekIr(path);
+  const backend = await startBackend(peek, undefined, false);   // sample/eval: threads, never a worker
   const { loadCheckpoint, restoreVariables, CheckpointError } = await import('../runtime/checkpoint.js');
   const { build } = await import('../runtime/build.js');
   let ck: LoadedCheckpoint & { warning?: string };

@@ -32,7 +32,13 @@ const IMPORT_SCRIPTS = 'importScripts:function(f){(0,eval)(fs.readFileSync(f,"ut
 export const THREADS_MIN_STEP_FLOPS = 50e6;
 
 /** what initBackend knows of the model it will run (FlowIR's totals and batch) */
-export interface WorkHint { flopsPerExample: number; batch: number; params?: number }
+export interface WorkHint {
+  flopsPerExample: number;
+  batch: number;
+  params?: number;
+  /** false for processes that only evaluate or sample (no data-parallel worker then); default true */
+  training?: boolean;
+}
 
 /** heavy enough for both cores: forward work per step ≥ THREADS_MIN_STEP_FLOPS */
 export function heavyModel(hint?: WorkHint): boolean {

@@ -51,7 +51,7 @@ export function dataParallelWanted(env: NodeJS.ProcessEnv, hint?: WorkHint): boo
   if (env.FLOWC_WORKERS === '1') return workerScript() !== null;
   const t = env.FLOWC_WASM_THREADS;
   if (t !== undefined && t !== '' && t !== 'auto') return false;
-  if (!hint || os.cpus().length < 2 || hint.params === undefined) return false;
+  if (!hint || hint.training === false || os.cpus().length < 2 || hint.params === undefined) return false;
   const work = hint.flopsPerExample * hint.batch;
   return work >= DP_MIN_STEP_FLOPS && hint.params <= DP_MAX_PARAMS_PER_FLOP * work && workerScript() !== null;
 }

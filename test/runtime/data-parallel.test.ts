@@ -87,6 +87,7 @@ describe('data-parallel training (one worker)', () => {
     expect(dataParallelWanted({ FLOWC_WORKERS: '0' }, heavy)).toBe(false);
     expect(dataParallelWanted({ FLOWC_WASM_THREADS: '2' }, heavy)).toBe(false);
     expect(dataParallelWanted({ FLOWC_WORKERS: '1' })).toBe(true);
+    expect(dataParallelWanted({}, { ...heavy, training: false })).toBe(false);     // sample/eval: no worker
   });
 
   it('trains like one replica (losses, parameters) and resumes exactly; no leaks', () => {
