@@ -265,7 +265,7 @@ class Printer {
       extra = list.slice(1);
       after = close < 0 ? args[args.length - 1]!.span.end : close + 1;
     }
-    const lines = this.braced(ind, header, after, span, body.map((b) => this.layer(b)), body);
+    const lines = this.braced(ind, header, after, span, body.map((b) => this.layer(b)), body, extra.length > 0);
     if (!extra.length) return lines;
     // a broken argument list: its last line (`)`) carries the block's opening brace
     return [lines[0]!.slice(0, ind.length + header.length), ...extra.slice(0, -1), extra[extra.length - 1] + lines[0]!.slice(ind.length + header.length), ...lines.slice(1)];
@@ -276,7 +276,7 @@ class Printer {
    * block (`layers` given) written on one line that holds a single layer, itself a bare call or
    * such a block (`repeat 16 { planar }`), stays on one line when it fits.
    */
-  private braced(ind: string, header: string, after: number, span: Span, items: Item[], layers?: LayerStmt[]): string[] {
+  private braced(ind: string, header: string, after: number, span: Span, items: Item[], layers?: LayerStmt[], headerBroken = false): string[] {
     const brace = this.find(after, '{', span.end);
     const start = brace < 0 ? after : brace + 1;
     if (!items.length && !this.hasComments(start, span.end)) return [`${ind}${header} {}`];
@@ -284,7 +284,9 @@ class Printer {
       const one = `${ind}${header} { ${this.layerInline(layers[0]!)} }`;
       if (one.length <= this.width) return [one];
     }
-    const open = this.openerComments(`${ind}${header} {`, start, items[0]?.span.start ?? span.end, span.start);
+    // after a broken argument list the brace ends up on the `)` line, which is not the construct's
+    // first line: a comment there gets one space, not its source column (formatting stays idempotent)
+    const open = this.openerComments(`${ind}${header} {`, start, items[0]?.span.start ?? span.end, headerBroken ? undefined : span.start);
     return [open, ...this.items(items, start, span.end, ind + INDENT), `${ind}}`];
   }
 
@@ -372,7 +374,7 @@ class Printer {
       after = close < 0 ? lastEnd : close + 1;
     }
     if (c.body === undefined) return extra.length ? [ind + header, ...extra] : [ind + header];
-    const lines = this.braced(ind, header, after, c.span, c.body.map((b) => this.layer(b)), c.body);
+    const lines = this.braced(ind, header, after, c.span, c.body.map((b) => this.layer(b)), c.body, extra.length > 0);
     if (!extra.length) return lines;
     return [ind + header, ...extra.slice(0, -1), extra[extra.length - 1] + lines[0]!.slice(ind.length + header.length), ...lines.slice(1)];
   }

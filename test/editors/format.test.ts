@@ -264,6 +264,13 @@ describe('round trips', () => {
     );
   });
 
+  test('a trailing comment after a call the formatter breaks is formatted idempotently (found by the property below)', () => {
+    const src = 'model M {\n  data x: real[1, 4, 4]\n  prior normal\n  flow {\n    level(split: /* c1 */ false) {                  // c0\n      squeeze\n    }\n  }\n}\n';
+    const once = fmt(src);
+    expect(once).toContain('    ) { // c0\n');
+    expect(fmt(once)).toBe(once);
+  });
+
   test('property: comments inserted anywhere between tokens are all kept, in order, idempotently', () => {
     const sources = all.map((e) => e.text);
     fc.assert(
