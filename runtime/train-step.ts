@@ -5,7 +5,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import './gradients.js';
 import type { FlowModel } from './model.js';
-import { createMixedTrainer } from './kernels/mixed-adam.js';
+import { adamOpUpdate, createMixedTrainer } from './kernels/mixed-adam.js';
 import { createDataParallelTrainer, dataParallelPlanned } from './parallel/data-parallel.js';
 
 export interface AdamOptions {
@@ -98,14 +98,8 @@ export function createOpTrainer(model: FlowModel, opts: AdamOptions): Trainer {
         for (const p of list) {
           const g0 = grads[p.name];
           if (!g0) continue;
-          const g = scale === 1 ? g0 : tf.mul(g0, scale);
           const [mv, vv] = moments(p);
-          const mNew = tf.add(tf.mul(mv, b1), tf.mul(g, 1 - b1));
-          const vNew = tf.add(tf.mul(vv, b2), tf.mul(tf.square(g), 1 - b2));
-          mv.assign(mNew);
-          vv.assign(vNew);
-          const upd = tf.div(tf.div(mNew, c1), tf.add(tf.sqrt(tf.div(vNew, c2)), eps));
-          p.assign(tf.sub(p, tf.mul(upd, lr)));
+          adamOpUpdate(p, g0, mv, vv, { s: scale, b1, b2, c1, c2, eps, lr });
         }
         return value;
       });

@@ -40,6 +40,24 @@ export function float32View(t: tf.Tensor): Float32Array | null {
 }
 
 /**
+ * One Adam update written out op by op (inside a tf.tidy): m ← β₁m + (1−β₁)g, v ← β₂v + (1−β₂)g²,
+ * p ← p − lr·(m/c₁)/(√(v/c₂) + ε), with g = s·gradient. The oracle trainer's arithmetic
+ * (runtime/train-step.ts createOpTrainer); the SIMD kernel repeats it operation for operation.
+ */
+export function adamOpUpdate(
+  p: tf.Variable, g0: tf.Tensor, mv: tf.Variable, vv: tf.Variable,
+  k: { s: tf.Scalar | number; b1: number; b2: number; c1: number; c2: number; eps: number; lr: number },
+): void {
+  const g = k.s === 1 ? g0 : tf.mul(g0, k.s);
+  const mNew = tf.add(tf.mul(mv, k.b1), tf.mul(g, 1 - k.b1));
+  const vNew = tf.add(tf.mul(vv, k.b2), tf.mul(tf.square(g), 1 - k.b2));
+  mv.assign(mNew);
+  vv.assign(vNew);
+  const upd = tf.div(tf.div(mNew, k.c1), tf.add(tf.sqrt(tf.div(vNew, k.c2)), k.eps));
+  p.assign(tf.sub(p, tf.mul(upd, k.lr)));
+}
+
+/**
  * The mean loss and its gradients for one batch (inside the trainer's tf.tidy). The default is
  * tf.variableGrads of the mean per-example loss; runtime/parallel/data-parallel.ts supplies one
  * that splits the batch with a worker.
@@ -118,14 +136,8 @@ export function createMixedTrainer(model: FlowModel, opts: AdamOptions, hostMax:
             p.assign(simdAdamStep(p, g0, mv, vv, { s, b1, b2, c1, c2, eps, lr }));
             continue;
           }
-          const g = s === 1 ? g0 : tf.mul(g0, s);
           const [mv, vv] = opMoments(p);
-          const mNew = tf.add(tf.mul(mv, b1), tf.mul(g, 1 - b1));
-          const vNew = tf.add(tf.mul(vv, b2), tf.mul(tf.square(g), 1 - b2));
-          mv.assign(mNew);
-          vv.assign(vNew);
-          const upd = tf.div(tf.div(mNew, c1), tf.add(tf.sqrt(tf.div(vNew, c2)), eps));
-          p.assign(tf.sub(p, tf.mul(upd, lr)));
+          adamOpUpdate(p, g0, mv, vv, { s, b1, b2, c1, c2, eps, lr });
         }
         for (const [p, O] of done) p.assign(tf.tensor(O, p.shape, 'float32'));
         return value;
