@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { initBackend, workHint } from '../runtime/backend.js';
 import { build } from '../runtime/build.js';
 import { createTrainer } from '../runtime/train-step.js';
-import { activeWasmThreads } from '../runtime/kernels/wasm-threads.js';
+import { activeWasmThreads } from '../runtime/kernels/threads/wasm-threads.js';
 import { compileWorkload } from './run-flowc.js';
 import { WORKLOADS, type WorkloadId } from './workloads.js';
 

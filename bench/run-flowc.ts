@@ -7,8 +7,8 @@ import { compileSource } from '../compiler/index.js';
 import { initBackend, workHint, type BackendName } from '../runtime/backend.js';
 import { build } from '../runtime/build.js';
 import { createTrainer, evaluate } from '../runtime/train-step.js';
-import { createMixedTrainer } from '../runtime/kernels/mixed-adam.js';
-import { activeWasmThreads } from '../runtime/kernels/wasm-threads.js';
+import { createMixedTrainer } from '../runtime/kernels/optim/mixed-adam.js';
+import { activeWasmThreads } from '../runtime/kernels/threads/wasm-threads.js';
 import type { FlowModel } from '../runtime/model.js';
 import { BenchError } from './data.js';
 import { WORKLOADS, type WorkloadId } from './workloads.js';
@@ -24,7 +24,7 @@ export interface FlowcOptions {
   backend?: BackendName;
   /** 'wall' (default), 'cpu' (this process's CPU time, user + system, for shared machines) or 'main' (main thread's CPU time) */
   clock?: Clock;
-  /** 'stock' (runtime/train-step.ts, what `flowc train` runs) or 'fast' (every variable on the host: runtime/kernels/mixed-adam.ts with hostMax = Infinity) */
+  /** 'stock' (runtime/train-step.ts, what `flowc train` runs) or 'fast' (every variable on the host: runtime/kernels/optim/mixed-adam.ts with hostMax = Infinity) */
   trainer?: 'stock' | 'fast';
 }
 

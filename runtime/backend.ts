@@ -1,15 +1,15 @@
 // Backend selection: tfjs-node (native) if it loads, else wasm (SIMD), else the pure-JS cpu backend.
 // FLOWC_BACKEND=cpu|wasm|tensorflow overrides the preference. Returns the active backend's name.
 // wasm threads: FLOWC_WASM_THREADS=N forces N; otherwise two for models whose work per step is
-// large (a WorkHint from the FlowIR, runtime/kernels/wasm-threads.ts), one without a hint.
+// large (a WorkHint from the FlowIR, runtime/kernels/threads/wasm-threads.ts), one without a hint.
 import * as tf from '@tensorflow/tfjs-core';
 import './gradients.js';
 import '@tensorflow/tfjs-backend-cpu';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { registerWasmSubstitutes } from './kernels/index.js';
-import './kernels/perf-index.js'; // wasm speed substitutes (bench workloads); FLOWC_PERF=0 disables
-import { type WorkHint, wasmThreadsWanted, withWasmThreads } from './kernels/wasm-threads.js';
+import { registerWasmSubstitutes } from './kernels/substitutes/index.js';
+import './kernels/substitutes/perf-index.js'; // wasm speed substitutes (bench workloads); FLOWC_PERF=0 disables
+import { type WorkHint, wasmThreadsWanted, withWasmThreads } from './kernels/threads/wasm-threads.js';
 import { dataParallelWanted, planDataParallel } from './parallel/data-parallel.js';
 
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';

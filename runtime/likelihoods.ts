@@ -12,8 +12,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { LikelihoodIR } from '../compiler/ir/types.js';
 import type { Rng } from './rng.js';
 import { splitLast } from './ar/common.js';
-import { fusionEnabled } from './kernels/host-op.js';
-import { bernoulliFusedAvailable, bernoulliLogProbFused } from './kernels/bernoulli-loss.js';
+import { fusionEnabled } from './kernels/fused/host-op.js';
+import { bernoulliFusedAvailable, bernoulliLogProbFused } from './kernels/fused/bernoulli-loss.js';
 
 export interface Likelihood {
   readonly ir: LikelihoodIR;
@@ -52,7 +52,7 @@ function bernoulli(ir: LikelihoodIR): Likelihood {
     P: 1,
     logProb: (params, x) =>
       tf.tidy(() => {
-        // one SIMD tape node on wasm (kernels/bernoulli-loss.ts) unless FLOWC_BERNOULLI_FUSED=0 / FLOWC_FUSE=0
+        // one SIMD tape node on wasm (kernels/fused/bernoulli-loss.ts) unless FLOWC_BERNOULLI_FUSED=0 / FLOWC_FUSE=0
         if (process.env.FLOWC_BERNOULLI_FUSED !== '0' && fusionEnabled() && bernoulliFusedAvailable()
           && params.dtype === 'float32' && x.dtype === 'float32' && params.size === x.size) {
           return tf.reshape(bernoulliLogProbFused(params, x), x.shape) as tf.Tensor2D;

@@ -5,7 +5,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import './gradients.js';
 import type { FlowModel } from './model.js';
-import { adamOpUpdate, createMixedTrainer } from './kernels/mixed-adam.js';
+import { adamOpUpdate, createMixedTrainer } from './kernels/optim/mixed-adam.js';
 import { createDataParallelTrainer, dataParallelPlanned } from './parallel/data-parallel.js';
 
 export interface AdamOptions {
@@ -45,7 +45,7 @@ export const HOST_ADAM_MAX = 1 << 16;
 
 /**
  * The trainer `flowc train` runs. On wasm and cpu: Adam on the host (one JS loop over float32 views
- * of the backend's memory, runtime/kernels/mixed-adam.ts) for variables of at most
+ * of the backend's memory, runtime/kernels/optim/mixed-adam.ts) for variables of at most
  * HOST_ADAM_MAX elements, and the op-by-op update for larger ones — ~15 kernels per small variable
  * cost more than the loop, while a JS loop over ~10⁶ elements is slower than the wasm kernels
  * (measured: bench/README.md). When initBackend planned data-parallel training (heavy models with

@@ -163,7 +163,7 @@ export async function runTrain(io: CliIO, specPath: string, f: TrainFlags): Prom
       JSON.stringify({ spec: resolve(specPath), model: ir.model, data: srcText, backend, started: new Date().toISOString(), config }, null, 2) + '\n',
     );
   }
-  const { activeWasmThreads } = await import('../../runtime/kernels/wasm-threads.js');
+  const { activeWasmThreads } = await import('../../runtime/kernels/threads/wasm-threads.js');
   const { dataParallelPlanned } = await import('../../runtime/parallel/data-parallel.js');
   const threads = activeWasmThreads();
   const par = dataParallelPlanned() ? ' (data-parallel: 2 replicas)' : threads > 1 ? ` (${threads} threads)` : '';

@@ -6,8 +6,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { ConditionalIR } from '../../compiler/ir/types.js';
 import { Rng } from '../rng.js';
-import { maskedDenseT } from '../kernels/masked-dense.js';
-import { staircaseAvailable, staircaseBlocks, staircaseDenseT, staircasePlan, type StairPlan } from '../kernels/staircase-dense.js';
+import { maskedDenseT } from '../kernels/fused/masked-dense.js';
+import { staircaseAvailable, staircaseBlocks, staircaseDenseT, staircasePlan, type StairPlan } from '../kernels/fused/staircase-dense.js';
 import {
   act, normAct, encode, encodeValue, inputScale, makeVariable, uniformFanIn,
   type ArConditional, type BuildContext, type FastSampler,
@@ -87,7 +87,7 @@ export function buildMade(ir: MadeIR, ctx: BuildContext): ArConditional {
     masks.push(resampledMasks(order, ir.hidden, mrng).map((mk, l) => tf.keep(maskTensor(mk, l === L - 1 ? P : 1))));
   }
 
-  /** staircase plans per member and layer (runtime/kernels/staircase-dense.ts), by block count */
+  /** staircase plans per member and layer (runtime/kernels/fused/staircase-dense.ts), by block count */
   const plans = new Map<number, (StairPlan | null)[][]>();
   const planFor = (member: number, l: number, blocks: number): StairPlan | null => {
     if (!plans.has(blocks)) {
@@ -100,7 +100,7 @@ export function buildMade(ir: MadeIR, ctx: BuildContext): ArConditional {
   const masked = (member: number): tf.Tensor2D[] =>
     weights.map((w, l) => tf.mul(w, masks[member]![l]!) as tf.Tensor2D);
 
-  /** one tape node per layer (runtime/kernels/masked-dense.ts) for relu/linear nets, unless FLOWC_MADE_FUSED=0 (plain ops) */
+  /** one tape node per layer (runtime/kernels/fused/masked-dense.ts) for relu/linear nets, unless FLOWC_MADE_FUSED=0 (plain ops) */
   const fusedOk = a === 'relu' || a === 'none';
 
   function params(x: tf.Tensor2D, member: number): tf.Tensor3D {

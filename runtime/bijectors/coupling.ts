@@ -3,18 +3,18 @@
 // g: exp → s_raw, tanh → tanh(s_raw), sigmoid → log σ(s_raw + 2) (Glow; scale in (0,1)).
 // On images with a channel-wise mask (every channel all-in or all-out) the net sees only the
 // conditioning channels and emits only the transformed ones (W3's channel coupling).
-// Fused path (wasm/cpu, FLOWC_FUSE≠0; runtime/kernels/fused-coupling.ts): on vectors the density
+// Fused path (wasm/cpu, FLOWC_FUSE≠0; runtime/kernels/fused/coupling.ts): on vectors the density
 // direction is one op with a hand-written backward (an mlp conditioner with a fusable activation
 // included; other conditioners run as usual, the elementwise part still fused). On images with a
-// binary or channel-wise mask (runtime/kernels/fused-coupling-image.ts) the conditioner runs as
+// binary or channel-wise mask (runtime/kernels/fused/coupling-image.ts) the conditioner runs as
 // usual between two host ops: x → (x⊙b or x[..., a], x) and (x, o) → (y, log-det).
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayerIR, NetIR } from '../../compiler/ir/types.js';
 import { buildNet, type Net } from '../nets/index.js';
-import { type CouplingSpec, couplingElementwise, couplingSpec, mlpCoupling } from '../kernels/fused-coupling.js';
-import { type ImageCouplingSpec, channelImageSpec, gateOp, imageCouplingOp, maskedImageSpec } from '../kernels/fused-coupling-image.js';
+import { type CouplingSpec, couplingElementwise, couplingSpec, mlpCoupling } from '../kernels/fused/coupling.js';
+import { type ImageCouplingSpec, channelImageSpec, gateOp, imageCouplingOp, maskedImageSpec } from '../kernels/fused/coupling-image.js';
 import { Mlp } from '../nets/mlp.js';
-import { fusionEnabled } from '../kernels/host-op.js';
+import { fusionEnabled } from '../kernels/fused/host-op.js';
 import { type Bijector, type BuildContext, type ForwardResult, type InverseResult, internalShape, logSigmoid, maskToInternal, sumExceptBatch } from './types.js';
 
 export type ScaleKind = 'exp' | 'sigmoid' | 'tanh';

@@ -1,5 +1,5 @@
 // A run of consecutive planar / radial layers (global parameters) evaluated in the sampling
-// direction z → x as ONE host op (runtime/kernels/host-op.ts): the forward loops over layers and
+// direction z → x as ONE host op (runtime/kernels/fused/host-op.ts): the forward loops over layers and
 // examples in float64 on the host, the backward is written out (reverse loop over layers), with
 // gradients for the input z and every layer parameter. Same maps as Planar.inverse / Radial.inverse:
 //   planar: x = z + û·h(wᵀz + b), û = u + (m(wᵀu) − wᵀu)·w/‖w‖², m(a) = −1 + softplus(a),
@@ -9,7 +9,7 @@
 // One tape node replaces ~20 kernels per layer (forward) and ~40 (backward). The unfused bijectors
 // stay the oracle (test/runtime/fused-planar*.test.ts) and the path taken with FLOWC_FUSE=0.
 import * as tf from '@tensorflow/tfjs-core';
-import { hostOp } from '../kernels/host-op.js';
+import { hostOp } from '../kernels/fused/host-op.js';
 import { Planar } from './planar.js';
 import { Radial } from './radial.js';
 import type { Bijector } from './types.js';

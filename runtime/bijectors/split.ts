@@ -8,7 +8,7 @@
 // Concat (~2 ms each on wasm at W3's size; test/runtime/fused-coupling-image-split.test.ts).
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayerIR } from '../../compiler/ir/types.js';
-import { fusionEnabled, hostOp } from '../kernels/host-op.js';
+import { fusionEnabled, hostOp } from '../kernels/fused/host-op.js';
 import type { Net } from '../nets/index.js';
 import { type Bijector, type BuildContext, type ForwardResult, type InverseResult, internalShape, sizeOf, sumExceptBatch, zerosBatch } from './types.js';
 

@@ -1,4 +1,4 @@
-// The energies U1–U4 (targets.ts) as one host op each (runtime/kernels/host-op.ts): U(z) per row
+// The energies U1–U4 (targets.ts) as one host op each (runtime/kernels/fused/host-op.ts): U(z) per row
 // in float64 on the host, and the hand-written gradient ∂U/∂z. The tfjs version in targets.ts is
 // the oracle (test/runtime/fused-planar-energy.test.ts) and the path taken with FLOWC_FUSE=0.
 //   U1 = ½((r − 2)/0.4)² − lse(A₁, A₂), A₁,₂ = −½((z₁ ∓ 2)/0.6)²
@@ -8,7 +8,7 @@
 // ∂(−lse(A, B)) = −(p·∂A + (1 − p)·∂B), p = σ(A − B).
 // energyLossFused also folds in the rest of the reverse-KL loss: log q₀(z₀) − Σ log|det| + U(z_K).
 import * as tf from '@tensorflow/tfjs-core';
-import { hostOp } from '../kernels/host-op.js';
+import { hostOp } from '../kernels/fused/host-op.js';
 import type { EnergyName } from './targets.js';
 
 const Q = Math.PI / 2;

@@ -16,7 +16,7 @@ import type { Bijector, BuildContext } from '../bijectors/types.js';
 import { energy, isEnergyName, type EnergyName } from './targets.js';
 import { energyFused, energyLossFused } from './fused-targets.js';
 import { inverseWithRuns } from '../bijectors/planar-chain.js';
-import { fusionEnabled } from '../kernels/host-op.js';
+import { fusionEnabled } from '../kernels/fused/host-op.js';
 
 /** planar/radial with the iterative density direction (same parameters, same sampling map) */
 function withDensity(l: LayerIR): LayerIR {

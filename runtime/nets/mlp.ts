@@ -1,12 +1,12 @@
 // Dense conditioner: in → hidden... → out, U(±1/√fan_in) init, optional zero-initialised last layer.
 // An optional mask per layer ([in, out], 0/1) makes it a MADE. On wasm/cpu with an activation the
-// fused dense op supports (runtime/kernels/fused-dense.ts), the whole stack is one op with a
+// fused dense op supports (runtime/kernels/fused/dense.ts), the whole stack is one op with a
 // hand-written backward; FLOWC_FUSE=0 (or `fused: false`) keeps the op-by-op path.
 import * as tf from '@tensorflow/tfjs-core';
 import type { ParamStore } from './params.js';
 import { activate } from './activations.js';
-import { denseStack, fusableActivation } from '../kernels/fused-dense.js';
-import { fusionEnabled } from '../kernels/host-op.js';
+import { denseStack, fusableActivation } from '../kernels/fused/dense.js';
+import { fusionEnabled } from '../kernels/fused/host-op.js';
 
 export interface Net {
   apply(x: tf.Tensor): tf.Tensor;
@@ -29,7 +29,7 @@ export class Mlp implements Net {
     }
   }
 
-  /** weights, biases and activation for a fused conditioner (runtime/kernels/fused-coupling.ts), or null (masked or not fusable) */
+  /** weights, biases and activation for a fused conditioner (runtime/kernels/fused/coupling.ts), or null (masked or not fusable) */
   fusedParams(): { ws: tf.Variable[]; bs: tf.Variable[]; activation: string } | null {
     if (this.masks.some((m) => m) || !fusableActivation(this.activation)) return null;
     return { ws: this.ws, bs: this.bs, activation: this.activation };

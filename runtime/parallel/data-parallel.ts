@@ -3,7 +3,7 @@
 // Step: the main thread writes the parameters and the worker's rows into shared memory and wakes
 // the worker; both compute the mean loss and gradients of their rows at the same time; the main
 // thread waits for the worker, combines g = (n₁g₁ + n₂g₂)/B (the gradient of the batch mean) and
-// runs the one Adam of runtime/kernels/mixed-adam.ts. Everything parallelises — convolutions,
+// runs the one Adam of runtime/kernels/optim/mixed-adam.ts. Everything parallelises — convolutions,
 // matrix products, elementwise kernels, weight packing — where XNNPACK's thread pool only splits
 // the big kernels. Same objective as one replica to float32 rounding (summation order); the
 // worker's random draws (dequantization noise) are seeded from the main rng every step, so a run
@@ -16,8 +16,9 @@ import { Worker } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs-core';
 import type { FlowModel } from '../model.js';
 import type { AdamOptions, Trainer } from '../train-step.js';
-import { createMixedTrainer, localGrads, float32View, type GradsFn } from '../kernels/mixed-adam.js';
-import type { WorkHint } from '../kernels/wasm-threads.js';
+import { createMixedTrainer, localGrads, type GradsFn } from '../kernels/optim/mixed-adam.js';
+import { float32View } from '../kernels/memory.js';
+import type { WorkHint } from '../kernels/threads/wasm-threads.js';
 import { CMD, DONE, ERR, READY, ROWS, SEED, allocLayout, readError, type WorkerInit } from './shared.js';
 
 /** the compiled worker script (dist/runtime/parallel/worker.js), also when this module runs from source */

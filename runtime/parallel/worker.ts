@@ -18,7 +18,7 @@ async function main(): Promise<void> {
   const tf = await import('@tensorflow/tfjs-core');
   const { initBackend } = await import('../backend.js');
   const { build } = await import('../build.js');
-  const { localGrads } = await import('../kernels/mixed-adam.js');
+  const { localGrads } = await import('../kernels/optim/mixed-adam.js');
   await initBackend(init.backend as never);
   const model = build(init.ir as never);
   const byName = new Map(model.variables.map((v) => [v.name, v]));

@@ -1,10 +1,10 @@
-// The untransposed matmul substitute (runtime/kernels/perf-matmul.ts) on wasm gives the cpu
+// The untransposed matmul substitute (runtime/kernels/substitutes/perf-matmul.ts) on wasm gives the cpu
 // backend's products and gradients (an independent kernel in plain JS) for every transpose
 // combination, batched and fused forms included; and it is the kernel wasm actually runs.
 import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-import { perfKernels } from '../../runtime/kernels/perf-index.js';
+import { perfKernels } from '../../runtime/kernels/substitutes/perf-index.js';
 import { Rng } from '../../runtime/rng.js';
 import { useWasmBackend } from '../runtime/helpers.js';
 

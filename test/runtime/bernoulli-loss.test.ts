@@ -1,4 +1,4 @@
-// The fused Bernoulli log-likelihood (runtime/kernels/bernoulli-loss.ts: SIMD exp/log on the wasm
+// The fused Bernoulli log-likelihood (runtime/kernels/fused/bernoulli-loss.ts: SIMD exp/log on the wasm
 // heap) against the plain ops x·l − softplus(l) and their autodiff gradients, over ordinary and
 // extreme logits and sizes that are and are not multiples of 4; and the Bernoulli likelihood of
 // runtime/likelihoods.ts taking it by default on wasm (no Softplus kernel), the plain ops with
@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../../runtime/backend.js';
 import { Rng } from '../../runtime/rng.js';
-import { bernoulliFusedAvailable, bernoulliLogProbFused } from '../../runtime/kernels/bernoulli-loss.js';
+import { bernoulliFusedAvailable, bernoulliLogProbFused } from '../../runtime/kernels/fused/bernoulli-loss.js';
 import { buildLikelihood } from '../../runtime/likelihoods.js';
 
 afterAll(async () => { await tf.setBackend('cpu'); });

@@ -1,4 +1,4 @@
-// The fused image coupling path (runtime/kernels/fused-coupling-image.ts: two host ops around the
+// The fused image coupling path (runtime/kernels/fused/coupling-image.ts: two host ops around the
 // conditioner, the default of Coupling.forward on wasm/cpu for images) against the plain tfjs ops
 // (autodiff: the oracle), on cpu and wasm: y, the log-det and the gradients of a random
 // functional of both for x and every parameter, for checkerboard / arbitrary binary masks and

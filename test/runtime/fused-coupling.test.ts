@@ -1,4 +1,4 @@
-// The fused coupling path (runtime/kernels/fused-coupling.ts + the fused dense conditioner, the
+// The fused coupling path (runtime/kernels/fused/coupling.ts + the fused dense conditioner, the
 // default of Coupling.forward on wasm/cpu for vectors) against the plain tfjs ops (autodiff: the
 // oracle), on cpu and wasm: y, the log-det and the gradients of a random functional of both for x
 // and every parameter, for affine (exp, tanh, sigmoid scale) and additive couplings, several masks,

@@ -1,4 +1,4 @@
-// The fused dense stack (runtime/kernels/fused-dense.ts, Mlp.apply's default on wasm/cpu) against
+// The fused dense stack (runtime/kernels/fused/dense.ts, Mlp.apply's default on wasm/cpu) against
 // the op-by-op Mlp (tfjs autodiff: the oracle), on cpu and wasm: outputs and the gradients of a
 // random linear functional for the input and every W and b, for each fused activation, narrow
 // inputs (the host path of the first layer, K₀ ≤ 2) and wide ones, one layer or three, MADE masks;

@@ -1,10 +1,10 @@
-// hostOp (runtime/kernels/host-op.ts): a two-output host computation with a hand-written backward
+// hostOp (runtime/kernels/fused/host-op.ts): a two-output host computation with a hand-written backward
 // gives the same values and gradients as the same math written with tfjs ops (autodiff oracle),
 // including an output that does not reach the loss; nothing leaks.
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../../runtime/backend.js';
-import { hostOp } from '../../runtime/kernels/host-op.js';
+import { hostOp } from '../../runtime/kernels/fused/host-op.js';
 
 // y = x·s (broadcast over rows), r = Σ_j x² per row
 const op = hostOp({

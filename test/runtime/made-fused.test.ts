@@ -1,4 +1,4 @@
-// The autoregressive MADE with fused masked layers (runtime/kernels/masked-dense.ts, the default)
+// The autoregressive MADE with fused masked layers (runtime/kernels/fused/masked-dense.ts, the default)
 // against the plain op-by-op masked MADE (FLOWC_MADE_FUSED=0, same variables): same log p(x) and
 // same gradients of every variable, on cpu and wasm, for a Bernoulli MADE (natural order,
 // sequential degrees), a categorical one (P = 3 outputs per dimension, shuffled order, random

@@ -1,4 +1,4 @@
-// runtime/kernels/masked-dense.ts (one tape node per masked dense layer on transposed
+// runtime/kernels/fused/masked-dense.ts (one tape node per masked dense layer on transposed
 // activations, hand-written gradient) against the plain ops act(a·(W∘M) + b) differentiated by
 // tfjs autodiff: same values and gradients of a, W, b (masked entries of dW exactly 0), on cpu and
 // wasm (with and without the SIMD mask-transpose pass), relu and linear, a two-layer chain (so
@@ -7,8 +7,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../../runtime/backend.js';
-import { maskedDenseT } from '../../runtime/kernels/masked-dense.js';
-import { simdMaskTranspose } from '../../runtime/kernels/wasm-simd.js';
+import { maskedDenseT } from '../../runtime/kernels/fused/masked-dense.js';
+import { simdMaskTranspose } from '../../runtime/kernels/wasm/simd.js';
 import { Rng } from '../../runtime/rng.js';
 
 afterAll(async () => { await tf.setBackend('cpu'); });

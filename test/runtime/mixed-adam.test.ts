@@ -1,4 +1,4 @@
-// createTrainer's Adam on wasm/cpu (runtime/kernels/mixed-adam.ts: small variables on the host,
+// createTrainer's Adam on wasm/cpu (runtime/kernels/optim/mixed-adam.ts: small variables on the host,
 // large ones op by op) against the op-by-op Adam of runtime/train-step.ts (the oracle): same losses
 // and parameters after several steps, with and without clipping, with the split threshold set so
 // both paths run; and its AdamState round-trips (resume == uninterrupted, bit for bit).
@@ -9,8 +9,8 @@ import { compileSource } from '../../compiler/index.js';
 import { initBackend } from '../../runtime/backend.js';
 import { build } from '../../runtime/build.js';
 import { createOpTrainer, createTrainer, type AdamOptions, type Trainer } from '../../runtime/train-step.js';
-import { createMixedTrainer } from '../../runtime/kernels/mixed-adam.js';
-import { simdAdamAvailable, simdAdamStep } from '../../runtime/kernels/wasm-simd.js';
+import { createMixedTrainer } from '../../runtime/kernels/optim/mixed-adam.js';
+import { simdAdamAvailable, simdAdamStep } from '../../runtime/kernels/wasm/simd.js';
 import type { FlowModel } from '../../runtime/model.js';
 import { Rng } from '../../runtime/rng.js';
 
@@ -119,7 +119,7 @@ describe('mixed host/op Adam (createTrainer on wasm and cpu)', () => {
   });
 
   // hostMax 0: every variable takes the large-variable path, on wasm the SIMD loop of
-  // runtime/kernels/wasm-simd.ts; it does the op-by-op trainer's float32 operations in the same
+  // runtime/kernels/wasm/simd.ts; it does the op-by-op trainer's float32 operations in the same
   // order, so parameters and moments agree bit for bit (sizes not divisible by 4 included)
   for (const clip of [undefined, 0.5]) {
     it(`wasm SIMD Adam equals the op-by-op Adam bit for bit${clip ? ', with clipping' : ''}`, async () => {

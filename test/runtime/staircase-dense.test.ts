@@ -1,4 +1,4 @@
-// The staircase MADE layer (runtime/kernels/staircase-dense.ts: block products on regions of the
+// The staircase MADE layer (runtime/kernels/fused/staircase-dense.ts: block products on regions of the
 // wasm heap, compact weight blocks from SIMD masked copies) against plain tfjs ops on the same
 // inputs — values and the gradients of aT, w and b — and the whole MADE with blocks against the
 // plain op-by-op masked MADE (FLOWC_MADE_FUSED=0). Plans are checked against the mask itself.
@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../../runtime/backend.js';
 import { createTrainer } from '../../runtime/train-step.js';
 import { Rng } from '../../runtime/rng.js';
-import { staircaseAvailable, staircaseDenseT, staircasePlan } from '../../runtime/kernels/staircase-dense.js';
+import { staircaseAvailable, staircaseDenseT, staircasePlan } from '../../runtime/kernels/fused/staircase-dense.js';
 import { build, made, natural, paramsHost, totalProb, type TinySpec } from '../ar/helpers.js';
 
 afterAll(async () => { await tf.setBackend('cpu'); });

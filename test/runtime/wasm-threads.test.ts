@@ -1,4 +1,4 @@
-// The threaded wasm build, started under Node through runtime/kernels/wasm-threads.ts
+// The threaded wasm build, started under Node through runtime/kernels/threads/wasm-threads.ts
 // (FLOWC_WASM_THREADS=2), gives bit-identical results to the single-threaded build on matrix
 // products, convolutions and their gradients, and three Adam steps of a small net; the process
 // exits by itself (the pthread workers do not keep it alive). Each configuration is its own
@@ -7,17 +7,17 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import os from 'node:os';
-import { THREADS_MIN_STEP_FLOPS, wasmThreadsWanted } from '../../runtime/kernels/wasm-threads.js';
+import { THREADS_MIN_STEP_FLOPS, wasmThreadsWanted } from '../../runtime/kernels/threads/wasm-threads.js';
 import { useFreshDist } from '../support/dist.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
-useFreshDist(join('dist', 'runtime', 'kernels', 'wasm-threads.js'), ['runtime']);
+useFreshDist(join('dist', 'runtime', 'kernels', 'threads', 'wasm-threads.js'), ['runtime']);
 
 // results as SHA-1 of their float32 bytes (bit-exact comparison) plus a magnitude (not all zeros)
 const PROBE = `
 const { initBackend } = await import(${JSON.stringify(join(ROOT, 'dist', 'runtime', 'backend.js'))});
-const { activeWasmThreads } = await import(${JSON.stringify(join(ROOT, 'dist', 'runtime', 'kernels', 'wasm-threads.js'))});
+const { activeWasmThreads } = await import(${JSON.stringify(join(ROOT, 'dist', 'runtime', 'kernels', 'threads', 'wasm-threads.js'))});
 const tf = await import('@tensorflow/tfjs-core');
 const { createHash } = await import('node:crypto');
 const backend = await initBackend('wasm');

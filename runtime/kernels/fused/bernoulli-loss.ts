@@ -1,5 +1,5 @@
 // The Bernoulli log-likelihood per dimension, log p(x | l) = x·l − softplus(l) for logits l and
-// 0/1 data x, as ONE tape node on wasm: one SIMD pass (runtime/kernels/wasm-simd.ts bernFwd)
+// 0/1 data x, as ONE tape node on wasm: one SIMD pass (runtime/kernels/wasm/simd.ts bernFwd)
 // computes it and σ(l), the gradient dl = dy·(x − σ(l)) is a second pass (bernGrad); dx = dy·l
 // (data rarely needs it; computed with one op when asked). Replaces Squeeze, Multiply, Softplus,
 // Sub forward and Sigmoid, Multiply, Sub, Neg, … backward. Same values and gradients as the plain
@@ -8,7 +8,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { engine } from './engine.js';
 import { heapMatMul } from './heap-matmul.js';
-import { simdBernoulliKernels } from './wasm-simd.js';
+import { simdBernoulliKernels } from '../wasm/simd.js';
 
 /** whether bernoulliLogProbFused can run here (wasm with the SIMD kernels) */
 export function bernoulliFusedAvailable(): boolean {

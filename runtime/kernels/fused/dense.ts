@@ -15,7 +15,7 @@
 // test/runtime/fused-dense.test.ts. denseForward / denseBackward are also the conditioner of the
 // fused coupling (fused-coupling.ts).
 import * as tf from '@tensorflow/tfjs-core';
-import { float32View } from './mixed-adam.js';
+import { float32View } from '../memory.js';
 import { engine } from './engine.js';
 
 /** FLOWC_FUSE=0 turns the fused paths of nets and couplings off (read on every call) */

@@ -1,4 +1,4 @@
-// MADE's masked dense layer on transposed activations (as runtime/kernels/masked-dense.ts) with the
+// MADE's masked dense layer on transposed activations (as runtime/kernels/fused/masked-dense.ts) with the
 // all-zero parts of a "staircase" mask skipped, on the wasm backend. With sorted degrees (natural
 // order, sequential hidden degrees) every output unit o of a MADE layer reads a prefix of the
 // inputs: M[i, o] = 1 iff i < c(o). For activations aT [I, N] and zT = (W∘M)ᵀ·aT [O, N]:
@@ -8,8 +8,8 @@
 //      daT[i₀:i₁] = (W∘M)[i₀:i₁, s:] · dzT[s:]
 //  - dW, per forward block: dW[:r, o₀:o₁] = (aT[:r] · dzT[o₀:o₁]ᵀ) ∘ M[:r, o₀:o₁], zero below r.
 // Every row range above is a contiguous region of a row-major matrix, so the products read and
-// write tfjs's wasm heap in place (runtime/kernels/heap-matmul.ts, XNNPACK) and the compact weight
-// blocks come straight out of one SIMD masked copy each (runtime/kernels/wasm-simd.ts): no slice,
+// write tfjs's wasm heap in place (runtime/kernels/fused/heap-matmul.ts, XNNPACK) and the compact weight
+// blocks come straight out of one SIMD masked copy each (runtime/kernels/wasm/simd.ts): no slice,
 // concat, pad or mask kernels; bias + ReLU (in place) and dz = dy·[y > 0] with db = Σₙ dz are one
 // SIMD pass each. Block bounds are multiples of 4 (the SIMD copies), so I and O must be
 // too. One tape node per layer; same math as maskedDenseT to float32 rounding
@@ -17,8 +17,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { engine } from './engine.js';
 import { heapMatMul } from './heap-matmul.js';
-import { simdBlockKernels } from './wasm-simd.js';
-import { activeWasmThreads } from './wasm-threads.js';
+import { simdBlockKernels } from '../wasm/simd.js';
+import { activeWasmThreads } from '../threads/wasm-threads.js';
 
 export interface StairPlan {
   I: number;

@@ -1,5 +1,5 @@
-// A small WebAssembly encoder for the hand-assembled SIMD kernels (runtime/kernels/wasm-simd.ts,
-// runtime/kernels/wasm-simd-made.ts): LEB128, sections, locals and the opcodes they use.
+// A small WebAssembly encoder for the hand-assembled SIMD kernels (runtime/kernels/wasm/simd.ts,
+// runtime/kernels/wasm/simd-made.ts): LEB128, sections, locals and the opcodes they use.
 
 /** unsigned / signed LEB128 */
 export const uleb = (n: number): number[] => {

@@ -14,7 +14,7 @@
 // vs default, in-process A/B of CPU time).
 import * as tf from '@tensorflow/tfjs-core';
 import { hostOp } from './host-op.js';
-import { attachSaved, type DenseSaved, denseBackward, denseForward, savedTensors, view } from './fused-dense.js';
+import { attachSaved, type DenseSaved, denseBackward, denseForward, savedTensors, view } from './dense.js';
 import { engine } from './engine.js';
 
 export type ScaleKind = 'exp' | 'sigmoid' | 'tanh';

@@ -3,41 +3,16 @@
 // of the backend's memory (instead of ~15 kernels at ~7 µs each), new parameters uploaded as fresh
 // tensors (never in place: wasm caches XNNPACK operators with packed weights per tensor id, so a
 // weight must change id when its values change). Large variables on wasm: one WebAssembly SIMD
-// loop each over the wasm heap (runtime/kernels/wasm-simd.ts; FLOWC_SIMD_ADAM=0 turns it off);
+// loop each over the wasm heap (runtime/kernels/wasm/simd.ts; FLOWC_SIMD_ADAM=0 turns it off);
 // elsewhere the op part: runtime/train-step.ts's createOpTrainer arithmetic. hostMax = Infinity puts every variable on the host (the bench's `--trainer fast`). Moments of
 // host variables are Float32Arrays, of the others tf.Variables; getState/setState give the same
 // AdamState (name → Float32Array) either way, so checkpoints do not change.
 import * as tf from '@tensorflow/tfjs-core';
-import type { FlowModel } from '../model.js';
-import type { AdamOptions, AdamState, Trainer } from '../train-step.js';
-import { simdAdamAvailable, simdAdamStep } from './wasm-simd.js';
+import type { FlowModel } from '../../model.js';
+import type { AdamOptions, AdamState, Trainer } from '../../train-step.js';
+import { simdAdamAvailable, simdAdamStep } from '../wasm/simd.js';
+import { float32View } from '../memory.js';
 
-interface WasmBackendLike {
-  wasm: { HEAPU8: Uint8Array };
-  dataIdMap: { get(id: object): { memoryOffset: number } | undefined };
-  refCount(id: object): number;
-}
-interface CpuBackendLike {
-  data: { get(id: object): { values?: unknown } | undefined };
-  refCount(id: object): number;
-}
-
-/** a writable float32 view of t's storage, or null when the backend keeps it elsewhere */
-export function float32View(t: tf.Tensor): Float32Array | null {
-  if (t.dtype !== 'float32') return null;
-  const b = tf.engine().backend as unknown as Partial<WasmBackendLike & CpuBackendLike>;
-  const id = t.dataId as object;
-  if (b.wasm && b.dataIdMap) {
-    const d = b.dataIdMap.get(id);
-    if (!d || d.memoryOffset == null) return null;
-    return new Float32Array(b.wasm.HEAPU8.buffer, d.memoryOffset, t.size);
-  }
-  if (tf.getBackend() === 'cpu' && b.data) {
-    const v = b.data.get(id)?.values;
-    return v instanceof Float32Array && v.length === t.size ? v : null;
-  }
-  return null;
-}
 
 /**
  * One Adam update written out op by op (inside a tf.tidy): m ← β₁m + (1−β₁)g, v ← β₂v + (1−β₂)g²,
@@ -126,7 +101,7 @@ export function createMixedTrainer(model: FlowModel, opts: AdamOptions, hostMax:
           }
           done.push([p, O]);
         }
-        // large variables on wasm: one SIMD loop each over the wasm heap (runtime/kernels/wasm-simd.ts)
+        // large variables on wasm: one SIMD loop each over the wasm heap (runtime/kernels/wasm/simd.ts)
         const simd = process.env.FLOWC_SIMD_ADAM !== '0' && simdAdamAvailable();
         for (const p of list) {
           const g0 = grads[p.name];

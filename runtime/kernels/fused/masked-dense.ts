@@ -4,7 +4,7 @@
 // big weight (XNNPACK packs a product's right operand; a fresh 784×500 one costs ~1.4 ms on one
 // wasm thread, and the weight is fresh every step):
 //  - forward: zT = (W∘M)ᵀ·aT + b, yT = relu(zT): W∘M and (W∘M)ᵀ come from one SIMD pass
-//    (runtime/kernels/wasm-simd.ts; tf.mul + tf.transpose elsewhere), the weight is the streamed
+//    (runtime/kernels/wasm/simd.ts; tf.mul + tf.transpose elsewhere), the weight is the streamed
 //    left operand, only the small aT is packed;
 //  - backward: dzT = dyT·step(yT), daT = (W∘M)·dzT (streamed weight again), dW = (aT·dzTᵀ)∘M
 //    (packs the small dz), db = Σₙ dzT;
@@ -15,7 +15,7 @@
 // computes da. The mask is a constant (no gradient).
 import * as tf from '@tensorflow/tfjs-core';
 import { engine } from './engine.js';
-import { simdMaskTranspose } from './wasm-simd.js';
+import { simdMaskTranspose } from '../wasm/simd.js';
 
 /**
  * The layer on transposed activations: aT [I, N] ↦ yT [O, N] = act((w∘mask)ᵀ·aT + b), w and
@@ -26,7 +26,7 @@ export function maskedDenseT(aT: tf.Tensor2D, w: tf.Tensor2D, mask: tf.Tensor2D,
     inputs: { a: aT, w, b },
     attrs: {},
     forwardFunc: (_backend, save) => {
-      // w∘mask and its transpose: one SIMD pass on wasm (runtime/kernels/wasm-simd.ts), else two ops
+      // w∘mask and its transpose: one SIMD pass on wasm (runtime/kernels/wasm/simd.ts), else two ops
       const pair = process.env.FLOWC_SIMD_MASKT !== '0' ? simdMaskTranspose(w, mask) : null;
       const wm = pair ? pair[0] : (tf.mul(w, mask) as tf.Tensor2D);
       const wmT = pair ? pair[1] : tf.transpose(wm);

@@ -1,10 +1,10 @@
 // Hand-assembled WebAssembly SIMD kernels working directly on tfjs's wasm heap:
 //  - adam: Adam for large variables as ONE loop (instead of ~15 elementwise kernels, each a
 //    pass over the variable);
-//  - maskT: a masked weight W∘M and its transpose (W∘M)ᵀ in one pass (runtime/kernels/masked-dense.ts),
+//  - maskT: a masked weight W∘M and its transpose (W∘M)ᵀ in one pass (runtime/kernels/fused/masked-dense.ts),
 //    4×4 tiles transposed in registers;
 //  - the staircase MADE layer's block copies, bias/ReLU and their gradient, and the fused Bernoulli
-//    log-likelihood (bodies in runtime/kernels/wasm-simd-made.ts; encoder in wasm-asm.ts).
+//    log-likelihood (bodies in runtime/kernels/wasm/simd-made.ts; encoder in wasm-asm.ts).
 // Adam:
 // The module imports the backend's WebAssembly.Memory (shared in the threaded build) and reads
 // the gradient and parameter, updates the moments in place and writes the new parameter into a
@@ -18,8 +18,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import {
   ADD, F32, FADD, FDIV, FMUL, FSQRT, FSUB, GE_U, HI, HI64, I32, LO, LO64, LOAD, MUL, SHL, SPLAT, STORE, V128,
   get, i32c, section, set, str, tee, uleb, vec,
-} from './wasm-asm.js';
-import { actGradBody, bernFwdBody, bernGradBody, biasActBody, maskBlockBody, maskBlockTBody, zeroBody } from './wasm-simd-made.js';
+} from './asm.js';
+import { actGradBody, bernFwdBody, bernGradBody, biasActBody, maskBlockBody, maskBlockTBody, zeroBody } from './simd-made.js';
 
 interface WasmModuleLike {
   HEAPU8: Uint8Array;

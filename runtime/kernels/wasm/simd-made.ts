@@ -1,12 +1,12 @@
-// Kernel bodies of the wasm SIMD module (runtime/kernels/wasm-simd.ts) for the staircase MADE layer
-// (runtime/kernels/staircase-dense.ts) and the fused Bernoulli log-likelihood (runtime/kernels/bernoulli-loss.ts).
+// Kernel bodies of the wasm SIMD module (runtime/kernels/wasm/simd.ts) for the staircase MADE layer
+// (runtime/kernels/fused/staircase-dense.ts) and the fused Bernoulli log-likelihood (runtime/kernels/fused/bernoulli-loss.ts).
 // Each returns a function body (locals + code) over params that are byte offsets and sizes.
 import {
   ADD, F32, FADD, FDIV, FMUL, FSUB, GE_U, HI, HI64, I32, LO, LO64, LOAD, MUL, SHL, SPLAT, STORE, V128,
   get, i32c, set, simd, tee, uleb, vec,
-} from './wasm-asm.js';
+} from './asm.js';
 
-// Block copies for the staircase MADE layer (runtime/kernels/staircase-dense.ts); strides in
+// Block copies for the staircase MADE layer (runtime/kernels/fused/staircase-dense.ts); strides in
 // elements, pointers already at the block's origin, rows/cols multiples of 4 (maskBlock: cols):
 //   maskBlock(w, ldw, m, ldm, d, ldd, rows, cols):  d[r, c] = w[r, c]·m[r, c]
 //   maskBlockT(w, ldw, m, ldm, d, ldd, rows, cols): d[c, r] = w[r, c]·m[r, c] (4×4 register tiles)
@@ -69,7 +69,7 @@ export function zeroBody(): number[] {
   return [...vec([[...uleb(2), I32], [...uleb(1), V128]]), ...b];
 }
 
-// Bernoulli log-likelihood of logits l and 0/1 data x (runtime/kernels/bernoulli-loss.ts), n4
+// Bernoulli log-likelihood of logits l and 0/1 data x (runtime/kernels/fused/bernoulli-loss.ts), n4
 // elements (a multiple of 4), with e = exp(−|l|) and u = 1 + e:
 //   bernFwd(l, x, out, sig, n4):   out = x·l − softplus(l), softplus(l) = max(l, 0) + log1p(e),
 //                                  log1p(e) = log(u)·e/(u − 1) (e where u = 1); sig = σ(l)

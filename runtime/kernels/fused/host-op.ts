@@ -1,7 +1,7 @@
 // Fused ops computed on the host: a JS function over Float32Arrays replaces a chain of tiny
 // kernels (each ~7 µs of tfjs overhead on wasm, ~20–90 µs under a gradient tape), with a
 // hand-written backward that is also one JS function. Inputs are read through zero-copy float32
-// views of the backend's memory where possible (runtime/kernels/mixed-adam.ts float32View),
+// views of the backend's memory where possible (runtime/kernels/memory.ts float32View),
 // outputs are uploaded as fresh tensors. Gradients are checked against the unfused ops in tests.
 //
 //   const op = hostOp({
@@ -12,7 +12,7 @@
 //   const [y] = op([x, p]);
 import * as tf from '@tensorflow/tfjs-core';
 import { engine } from './engine.js';
-import { float32View } from './mixed-adam.js';
+import { float32View } from '../memory.js';
 
 export interface HostForward {
   outputs: Float32Array[];

@@ -1,7 +1,7 @@
 // Matrix products on regions of tfjs's wasm heap: XNNPACK's matmul (the wasm backend's own
 // BatchMatMul export, threaded in the threaded build) called on row ranges of existing tensors
 // and on scratch buffers, writing into row ranges of a preallocated output — no slice, concat or
-// pad kernels. Used by the staircase MADE layer (runtime/kernels/staircase-dense.ts).
+// pad kernels. Used by the staircase MADE layer (runtime/kernels/fused/staircase-dense.ts).
 //
 // How: the C++ side of the backend knows tensors only as (id → heap offset, size); register_tensor
 // adds such an entry without allocating, dispose_data removes it (and deletes the XNNPACK operator
