@@ -6,6 +6,7 @@ import { DATA_SYNTAX } from '../runtime/data/source.js';
 import { processIO, Reported, UserError, type CliIO } from './io.js';
 import { intOption, numOption } from './options.js';
 import { activeBackend } from './run.js';
+import { applySetting, config, ConfigError, describeSettings } from '../runtime/config.js';
 import { register as registerFmt } from './commands/fmt.js';
 import { register as registerLsp } from './commands/lsp.js';
 
@@ -38,7 +39,18 @@ function buildProgram(io: CliIO, done: (code: number) => void): Command {
       writeErr: (s) => io.err(s),
       outputError: (s, write) => write(`flowc: ${s.replace(/^error: /, 'error: ')}`),
     })
-    .showSuggestionAfterError(true);
+    .showSuggestionAfterError(true)
+    .option('--set <key=value>', 'change a runtime setting for this command (repeatable; see --help-env)',
+      (v: string, prev: string[] = []) => [...prev, v])
+    .option('--help-env', 'list the runtime settings (environment variables and --set keys) and exit')
+    .on('option:help-env', () => {
+      io.out(describeSettings());
+      throw new CommanderError(0, 'commander.helpDisplayed', '');
+    })
+    .hook('preAction', () => {
+      config(); // the environment's settings, checked before any work
+      for (const s of program.opts<{ set?: string[] }>().set ?? []) applySetting(s);
+    });
 
   program
     .command('check')
@@ -158,19 +170,24 @@ export function handleError(io: CliIO, e: unknown): number {
     return 2; // commander already printed the message
   }
   if (e instanceof Reported) return e.exitCode;
+  if (e instanceof ConfigError) {
+    io.err(`flowc: error: ${e.message} (flowc --help-env lists the settings)\n`);
+    return 2;
+  }
+  const debug = debugging();
   if (e instanceof UserError || e instanceof DataError) {
     io.err(`flowc: error: ${e.message}\n`);
-    if (process.env.FLOWC_DEBUG) io.err(`${e.stack}\n`);
+    if (debug) io.err(`${e.stack}\n`);
     return e instanceof UserError ? e.exitCode : 1;
   }
   const msg = e instanceof Error ? e.message.split('\n')[0] : String(e);
   if (outOfMemory(e)) {
-    io.err(`flowc: error: the ${backendName()} backend failed (${msg.replace(/\. Build with .*$/, '')}), most likely out of memory; try a smaller --batch${process.env.FLOWC_BACKEND === 'cpu' ? '' : ', or FLOWC_BACKEND=cpu'}\n`);
-    if (process.env.FLOWC_DEBUG && e instanceof Error) io.err(`${e.stack}\n`);
+    io.err(`flowc: error: the ${backendName()} backend failed (${msg.replace(/\. Build with .*$/, '')}), most likely out of memory; try a smaller --batch${backendName() === 'cpu' ? '' : ', or FLOWC_BACKEND=cpu'}\n`);
+    if (debug && e instanceof Error) io.err(`${e.stack}\n`);
     return 1;
   }
-  io.err(`flowc: internal error: ${msg}${process.env.FLOWC_DEBUG ? '' : ' (set FLOWC_DEBUG=1 for a trace)'}\n`);
-  if (process.env.FLOWC_DEBUG && e instanceof Error) io.err(`${e.stack}\n`);
+  io.err(`flowc: internal error: ${msg}${debug ? '' : ' (set FLOWC_DEBUG=1 for a trace)'}\n`);
+  if (debug && e instanceof Error) io.err(`${e.stack}\n`);
   return 1;
 }
 
@@ -186,4 +203,13 @@ export function outOfMemory(e: unknown): boolean {
     (wasmTrap && /abort|memory/i.test(msg));
 }
 
-const backendName = () => activeBackend ?? process.env.FLOWC_BACKEND ?? 'TensorFlow.js';
+const backendName = () => activeBackend ?? 'TensorFlow.js';
+
+/** the debug setting (false when the environment's settings are themselves invalid) */
+function debugging(): boolean {
+  try {
+    return config().debug;
+  } catch {
+    return false;
+  }
+}

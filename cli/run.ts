@@ -21,7 +21,7 @@ export async function startBackend(ir?: FlowIR, batch?: number, training = true)
   tf.enableProdMode();
   const { initBackend, workHint } = await import('../runtime/backend.js');
   const hint = ir ? workHint(ir, batch) : undefined;
-  activeBackend = await initBackend((process.env.FLOWC_BACKEND as never) || undefined, hint && { ...hint, training });
+  activeBackend = await initBackend(undefined, hint && { ...hint, training });
   return activeBackend;
 }
 

@@ -1,14 +1,15 @@
 // Backend selection: tfjs-node (native) if it loads, else wasm (SIMD), else the pure-JS cpu backend.
-// FLOWC_BACKEND=cpu|wasm|tensorflow overrides the preference. Returns the active backend's name.
-// wasm threads: FLOWC_WASM_THREADS=N forces N; otherwise two for models whose work per step is
+// The configuration's `backend` (FLOWC_BACKEND) overrides the preference. Returns the active backend's name.
+// wasm threads: `wasmThreads` (FLOWC_WASM_THREADS) forces N; otherwise two for models whose work per step is
 // large (a WorkHint from the FlowIR, runtime/kernels/threads/wasm-threads.ts), one without a hint.
 import * as tf from '@tensorflow/tfjs-core';
 import './gradients.js';
 import '@tensorflow/tfjs-backend-cpu';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { config } from './config.js';
 import { registerWasmSubstitutes } from './kernels/substitutes/index.js';
-import './kernels/substitutes/perf-index.js'; // wasm speed substitutes (bench workloads); FLOWC_PERF=0 disables
+import { registerPerfKernels } from './kernels/substitutes/perf-index.js';
 import { type WorkHint, wasmThreadsWanted, withWasmThreads } from './kernels/threads/wasm-threads.js';
 import { dataParallelWanted, planDataParallel } from './parallel/data-parallel.js';
 
@@ -39,11 +40,12 @@ async function tryWasm(hint?: WorkHint): Promise<boolean> {
       wasm.setWasmPaths(dir);
       wasmPathsSet = true;
     }
+    registerPerfKernels(); // before the backend initialises (perfKernels setting)
     // two or more threads: the threaded build, started through a Node worker shim
     // or one thread here and a data-parallel worker beside it (runtime/parallel/data-parallel.ts)
-    const dp = dataParallelWanted(process.env, hint);
+    const dp = dataParallelWanted(config(), hint);
     planDataParallel(dp);
-    const threads = dp ? 1 : wasmThreadsWanted(process.env, hint);
+    const threads = dp ? 1 : wasmThreadsWanted(config(), hint);
     const ok = threads > 1
       ? await withWasmThreads(threads, async () => { const r = await tf.setBackend('wasm'); await tf.ready(); return r; })
       : await tf.setBackend('wasm');
@@ -68,15 +70,15 @@ async function trySet(name: BackendName, hint?: WorkHint): Promise<boolean> {
 }
 
 /**
- * Chooses and initialises a backend. Preference: `FLOWC_BACKEND`, then `preferred`, then
+ * Chooses and initialises a backend. Preference: the configuration's `backend`, then `preferred`, then
  * tensorflow → wasm → cpu. A preferred backend that fails to load falls back down the list.
  * `hint` (the model's work per step, see workHint) lets wasm start two threads for heavy models.
  */
 export async function initBackend(preferred?: BackendName, hint?: WorkHint): Promise<string> {
-  // production mode: no "install tfjs-node" banner or debug checks (FLOWC_TF_DEBUG=1 keeps them)
-  if (!process.env.FLOWC_TF_DEBUG) tf.enableProdMode();
-  const env = process.env.FLOWC_BACKEND as BackendName | undefined;
-  const first = env && ORDER.includes(env) ? env : preferred;
+  // production mode: no "install tfjs-node" banner or debug checks (tfDebug keeps them)
+  const cfg = config();
+  if (!cfg.tfDebug) tf.enableProdMode();
+  const first = cfg.backend !== 'auto' ? cfg.backend : preferred;
   const tries = first ? [first, ...ORDER.slice(ORDER.indexOf(first) + 1)] : ORDER;
   for (const name of tries) {
     if (await trySet(name, hint)) {

@@ -14,6 +14,7 @@ import type { Rng } from './rng.js';
 import { splitLast } from './ar/common.js';
 import { fusionEnabled } from './kernels/fused/host-op.js';
 import { bernoulliFusedAvailable, bernoulliLogProbFused } from './kernels/fused/bernoulli-loss.js';
+import { config } from './config.js';
 
 export interface Likelihood {
   readonly ir: LikelihoodIR;
@@ -52,8 +53,8 @@ function bernoulli(ir: LikelihoodIR): Likelihood {
     P: 1,
     logProb: (params, x) =>
       tf.tidy(() => {
-        // one SIMD tape node on wasm (kernels/fused/bernoulli-loss.ts) unless FLOWC_BERNOULLI_FUSED=0 / FLOWC_FUSE=0
-        if (process.env.FLOWC_BERNOULLI_FUSED !== '0' && fusionEnabled() && bernoulliFusedAvailable()
+        // one SIMD tape node on wasm (kernels/fused/bernoulli-loss.ts) unless bernoulliFused or fuse is off
+        if (config().bernoulliFused && fusionEnabled() && bernoulliFusedAvailable()
           && params.dtype === 'float32' && x.dtype === 'float32' && params.size === x.size) {
           return tf.reshape(bernoulliLogProbFused(params, x), x.shape) as tf.Tensor2D;
         }

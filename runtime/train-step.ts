@@ -7,6 +7,7 @@ import './gradients.js';
 import type { FlowModel } from './model.js';
 import { adamOpUpdate, createMixedTrainer } from './kernels/optim/mixed-adam.js';
 import { createDataParallelTrainer, dataParallelPlanned } from './parallel/data-parallel.js';
+import { config } from './config.js';
 
 export interface AdamOptions {
   lr: number;
@@ -51,11 +52,11 @@ export const HOST_ADAM_MAX = 1 << 16;
  * (measured: bench/README.md). When initBackend planned data-parallel training (heavy models with
  * few parameters on two cores, runtime/parallel/data-parallel.ts), a worker computes half of
  * every batch. Same math as createOpTrainer to float32 rounding
- * (test/runtime/mixed-adam.test.ts); same AdamState. FLOWC_HOST_ADAM=0: op-by-op only.
+ * (test/runtime/mixed-adam.test.ts); same AdamState. hostAdam off (FLOWC_HOST_ADAM=0): op-by-op only.
  */
 export function createTrainer(model: FlowModel, opts: AdamOptions): Trainer {
   const b = tf.getBackend();
-  if (process.env.FLOWC_HOST_ADAM === '0' || (b !== 'wasm' && b !== 'cpu')) return createOpTrainer(model, opts);
+  if (!config().hostAdam || (b !== 'wasm' && b !== 'cpu')) return createOpTrainer(model, opts);
   if (dataParallelPlanned()) {
     const dp = createDataParallelTrainer(model, opts, HOST_ADAM_MAX);
     if (dp) return dp;

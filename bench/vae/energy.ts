@@ -73,7 +73,7 @@ async function main(): Promise<void> {
   const Ks = values.K!.split(',').map(Number);
   const steps = Number(values.steps), batch = Number(values.batch), lr = Number(values.lr), seed = Number(values.seed), G = Number(values.grid);
   tf.enableProdMode();
-  const backend = await initBackend((process.env.FLOWC_BACKEND as BackendName | undefined) || undefined);
+  const backend = await initBackend(); // the backend setting (FLOWC_BACKEND) decides
   mkdirSync(values.out!, { recursive: true });
   console.log(`backend ${backend} | steps ${steps} | batch ${batch} | lr ${lr} | seed ${seed}`);
   const pts = gridPoints(G);

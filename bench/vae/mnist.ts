@@ -46,7 +46,7 @@ async function main(): Promise<void> {
   const hidden = values.hidden!.split(',').map(Number);
   const testN = Number(values['test-n']), iwK = Number(values['iw-k']), elboSamples = Number(values['elbo-samples']), seed = Number(values.seed);
   tf.enableProdMode();
-  const backend = await initBackend((process.env.FLOWC_BACKEND as BackendName | undefined) || undefined);
+  const backend = await initBackend(); // the backend setting (FLOWC_BACKEND) decides
   const { train, test } = loadMnist(true);
   const N = train.n;
   const xTrain = tf.tensor2d(train.x, [N, 784]);

@@ -12,6 +12,7 @@ import {
   act, normAct, encode, encodeValue, inputScale, makeVariable, uniformFanIn,
   type ArConditional, type BuildContext, type FastSampler,
 } from './common.js';
+import { config } from '../config.js';
 
 type MadeIR = Extract<ConditionalIR, { kind: 'made' }>;
 
@@ -100,15 +101,15 @@ export function buildMade(ir: MadeIR, ctx: BuildContext): ArConditional {
   const masked = (member: number): tf.Tensor2D[] =>
     weights.map((w, l) => tf.mul(w, masks[member]![l]!) as tf.Tensor2D);
 
-  /** one tape node per layer (runtime/kernels/fused/masked-dense.ts) for relu/linear nets, unless FLOWC_MADE_FUSED=0 (plain ops) */
+  /** one tape node per layer (runtime/kernels/fused/masked-dense.ts) for relu/linear nets, unless madeFused is off (plain ops) */
   const fusedOk = a === 'relu' || a === 'none';
 
   function params(x: tf.Tensor2D, member: number): tf.Tensor3D {
     return tf.tidy(() => {
       let h: tf.Tensor = encode(x, domain);
-      if (fusedOk && process.env.FLOWC_MADE_FUSED !== '0') {
+      if (fusedOk && config().madeFused) {
         h = tf.transpose(h);                        // activations as [units, N] (masked-dense.ts)
-        // staircase blocks on wasm unless FLOWC_MADE_BLOCKS ≤ 1 (staircase-dense.ts)
+        // staircase blocks on wasm unless madeBlocks ≤ 1 (staircase-dense.ts)
         const blocks = staircaseBlocks();
         const stair = blocks > 1 && staircaseAvailable();
         for (let l = 0; l < L; l++) {

@@ -14,27 +14,16 @@
 //             copy of dy), or dpre·Wᵀ for 1×1; skipped when the input needs no gradient (the data:
 //             x is then no input of the tape node)
 // The plain path (conv2d of W·M with symmetric padding, add, activation) stays reachable:
-// setMaskedConvPath('plain') or FLOWC_MASKED_CONV=plain. Both give the same values and gradients
+// the maskedConv setting ('plain'; FLOWC_MASKED_CONV=plain). Both give the same values and gradients
 // to float32 rounding (test/ar/masked-conv.test.ts).
 import * as tf from '@tensorflow/tfjs-core';
 import { act, type ActName } from './common.js';
 import { convMask, convMaskArray, type MaskType } from './convmask.js';
+import { config } from '../config.js';
 
 export type Pad4 = [[number, number], [number, number], [number, number], [number, number]];
 export type MaskedConvPath = 'fast' | 'plain';
 
-let path: MaskedConvPath = process.env.FLOWC_MASKED_CONV === 'plain' ? 'plain' : 'fast';
-
-/** selects the path of every masked conv built by maskedConv2d; returns the previous one */
-export function setMaskedConvPath(p: MaskedConvPath): MaskedConvPath {
-  const prev = path;
-  path = p;
-  return prev;
-}
-
-export function maskedConvPath(): MaskedConvPath {
-  return path;
-}
 
 /** A masked conv's constants: the full mask (plain path) and the cropped one (fast path). */
 export interface MaskedConv {
@@ -78,7 +67,7 @@ export function disposeMaskedConv(m: MaskedConv): void {
 export interface MaskedConvOptions {
   /** whether x needs a gradient (false for the data: the fast path then skips dx); default true */
   inputGrad?: boolean;
-  /** overrides the module-wide path */
+  /** overrides the configuration's maskedConv path */
   path?: MaskedConvPath;
 }
 
@@ -86,7 +75,7 @@ export interface MaskedConvOptions {
 export function maskedConv2d(
   x: tf.Tensor4D, W: tf.Tensor4D, b: tf.Tensor1D, m: MaskedConv, activation: ActName, opts: MaskedConvOptions = {},
 ): tf.Tensor4D {
-  if ((opts.path ?? path) === 'plain') {
+  if ((opts.path ?? config().maskedConv) === 'plain') {
     const y = tf.add(tf.conv2d(x, (m.M ? tf.mul(W, m.M) : W) as tf.Tensor4D, 1, m.padFull), b);
     return act(y, activation) as tf.Tensor4D;
   }

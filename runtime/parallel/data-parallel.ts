@@ -20,6 +20,7 @@ import { createMixedTrainer, localGrads, type GradsFn } from '../kernels/optim/m
 import { float32View } from '../kernels/memory.js';
 import type { WorkHint } from '../kernels/threads/wasm-threads.js';
 import { CMD, DONE, ERR, READY, ROWS, SEED, allocLayout, readError, type WorkerInit } from './shared.js';
+import { config, type FlowcConfig } from '../config.js';
 
 /** the compiled worker script (dist/runtime/parallel/worker.js), also when this module runs from source */
 export function workerScript(): string | null {
@@ -47,11 +48,10 @@ export const DP_MAX_PARAMS_PER_FLOP = 0.005;
  * wasm-threads.ts); energy models have no batch to split (the trainer declines).
  * Measured on the bench workloads: bench/README.md.
  */
-export function dataParallelWanted(env: NodeJS.ProcessEnv, hint?: WorkHint): boolean {
-  if (env.FLOWC_WORKERS === '0') return false;
-  if (env.FLOWC_WORKERS === '1') return workerScript() !== null;
-  const t = env.FLOWC_WASM_THREADS;
-  if (t !== undefined && t !== '' && t !== 'auto') return false;
+export function dataParallelWanted(cfg: Pick<FlowcConfig, 'workers' | 'wasmThreads'>, hint?: WorkHint): boolean {
+  if (cfg.workers === 'off') return false;
+  if (cfg.workers === 'on') return workerScript() !== null;
+  if (cfg.wasmThreads !== 'auto') return false;
   if (!hint || hint.training === false || os.cpus().length < 2 || hint.params === undefined) return false;
   const work = hint.flopsPerExample * hint.batch;
   return work >= DP_MIN_STEP_FLOPS && hint.params <= DP_MAX_PARAMS_PER_FLOP * work && workerScript() !== null;
@@ -85,8 +85,10 @@ export function createDataParallelTrainer(model: FlowModel, opts: AdamOptions, h
   const capacity = Math.ceil((model.ir.train?.batch ?? 64) / 2);
   const mem = allocLayout(total, capacity, per);
   const ctrl = new Int32Array(mem.ctrl);
-  const init: WorkerInit = { ir: model.ir, backend, names, sizes, exampleShape, capacity, mem };
-  const worker = new Worker(script, { workerData: init, env: { ...process.env, FLOWC_WORKERS: '0' } });
+  // the replica runs one thread, no worker of its own, otherwise this process's configuration
+  const settings: FlowcConfig = { ...config(), workers: 'off', wasmThreads: 1 };
+  const init: WorkerInit = { ir: model.ir, backend, names, sizes, exampleShape, capacity, mem, config: settings };
+  const worker = new Worker(script, { workerData: init });
   worker.unref();
   // wait for the replica (building it takes a moment; the main thread has nothing else to do)
   const deadline = Date.now() + WAIT_MS;

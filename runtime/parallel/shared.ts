@@ -7,6 +7,7 @@
 //   ctrl[ERR]   1 when the worker failed (message in `error`)
 //   ctrl[READY] 1 when the worker built its model, 2 when it failed to start
 // params / grads: every trainable variable flattened, in the order of `names`.
+import type { FlowcConfig } from '../config.js';
 export const CMD = 0, DONE = 1, ROWS = 2, SEED = 3, ERR = 4, READY = 5;
 
 export interface SharedLayout {
@@ -27,6 +28,8 @@ export interface WorkerInit {
   exampleShape: number[];
   capacity: number;
   mem: SharedLayout;
+  /** the configuration the replica runs with (plain data: it crosses to the worker thread) */
+  config: FlowcConfig;
 }
 
 export function allocLayout(total: number, capacity: number, perExample: number): SharedLayout {

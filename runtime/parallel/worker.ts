@@ -14,7 +14,8 @@ const fail = (flag: number, slot: number, e: unknown) => {
 };
 
 async function main(): Promise<void> {
-  process.env.FLOWC_WASM_THREADS = '1';       // the replicas are the parallelism
+  const { setConfig } = await import('../config.js');
+  setConfig(init.config);                     // one thread, no worker: the replicas are the parallelism
   const tf = await import('@tensorflow/tfjs-core');
   const { initBackend } = await import('../backend.js');
   const { build } = await import('../build.js');

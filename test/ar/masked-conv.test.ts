@@ -10,8 +10,9 @@ import '../../runtime/gradients.js';
 import { initBackend } from '../../runtime/backend.js';
 import { channelGroups, convMaskArray, type MaskType } from '../../runtime/ar/convmask.js';
 import {
-  disposeMaskedConv, makeMaskedConv, maskedConv2d, setMaskedConvPath, type MaskedConvPath,
+  disposeMaskedConv, makeMaskedConv, maskedConv2d, type MaskedConvPath,
 } from '../../runtime/ar/masked-conv.js';
+import { setConfig } from '../../runtime/config.js';
 import type { ActName } from '../../runtime/ar/common.js';
 import { Rng } from '../../runtime/rng.js';
 
@@ -19,7 +20,7 @@ beforeAll(async () => {
   await initBackend('wasm'); // wasm paths and the kernel substitutes that training needs
 });
 afterAll(async () => {
-  setMaskedConvPath('fast');
+  setConfig({ maskedConv: 'fast' });
   await tf.setBackend('cpu');
 });
 
@@ -56,7 +57,7 @@ function inputs(c: Case, seed: number) {
 function run(c: Case, p: MaskedConvPath, inputGrad: boolean, seed: number): Float32Array[] {
   const m = makeMaskedConv(c.k, channelGroups(c.cin, c.C), channelGroups(c.cout, c.C), c.mask);
   const { x, w, b, r } = inputs(c, seed);
-  const prev = setMaskedConvPath(p);
+  const prev = setConfig({ maskedConv: p });
   try {
     return tf.tidy(() => {
       const y = maskedConv2d(x, w, b, m, c.act, { inputGrad });
@@ -69,7 +70,7 @@ function run(c: Case, p: MaskedConvPath, inputGrad: boolean, seed: number): Floa
       return [y, ...gs].map((t) => Float32Array.from(t.dataSync()));
     });
   } finally {
-    setMaskedConvPath(prev);
+    setConfig(prev);
     [x, w, b, r].forEach((t) => t.dispose());
     disposeMaskedConv(m);
   }
@@ -129,7 +130,7 @@ for (const backend of ['cpu', 'wasm'] as const) {
       const m = makeMaskedConv(c.k, channelGroups(c.cin, 1), channelGroups(c.cout, 1), c.mask);
       const { x, w, b, r } = inputs(c, 5);
       const shapes = (p: MaskedConvPath) => {
-        const prev = setMaskedConvPath(p);
+        const prev = setConfig({ maskedConv: p });
         const seen: number[][] = [];
         const orig = tf.engine().runKernel.bind(tf.engine());
         const spy = (name: string, ins: tf.NamedTensorMap, attrs?: tf.NamedAttrMap) => {
@@ -141,7 +142,7 @@ for (const backend of ['cpu', 'wasm'] as const) {
           tf.tidy(() => { maskedConv2d(x, w, b, m, 'relu'); });
         } finally {
           (tf.engine() as unknown as { runKernel: typeof orig }).runKernel = orig;
-          setMaskedConvPath(prev);
+          setConfig(prev);
         }
         return seen;
       };

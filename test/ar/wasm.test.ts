@@ -13,16 +13,16 @@ import type { ConditionalIR } from '../../compiler/ir/types.js';
 import { allCases, type Case } from './cases.js';
 import { build, prodOf, rasterOrder, type TinySpec } from './helpers.js';
 import type { ArModel } from '../../runtime/ar/model.js';
+import { type FlowcConfig, setConfig } from '../../runtime/config.js';
 
-let hadEnv: string | undefined;
+let prevConfig: FlowcConfig;
 beforeAll(async () => {
-  hadEnv = process.env.FLOWC_BACKEND;
-  delete process.env.FLOWC_BACKEND;
+  prevConfig = setConfig({ backend: 'auto' });
   await initBackend('wasm'); // the CLI's set-up: wasm paths and the kernel substitutes training needs
   await tf.setBackend('cpu');
 });
 afterAll(async () => {
-  if (hadEnv !== undefined) process.env.FLOWC_BACKEND = hadEnv;
+  setConfig(prevConfig);
   await tf.setBackend('cpu');
 });
 

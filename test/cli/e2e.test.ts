@@ -8,9 +8,10 @@ import { encodeIdx } from '../../runtime/data/idx.js';
 import { encodeNpy, parseNpy } from '../../runtime/data/npy.js';
 import { mulberry32 } from '../../runtime/data/random.js';
 import { fixture, flowc, noTrace, tmp } from './helpers.js';
+import { setConfig } from '../../runtime/config.js';
 
 beforeAll(() => {
-  process.env.FLOWC_BACKEND = 'cpu';
+  setConfig({ backend: 'cpu' });
 });
 
 const lines = (file: string) => readFileSync(file, 'utf8').trim().split('\n');

@@ -6,9 +6,10 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { checkWritable, fsReason, UserError } from '../../cli/io.js';
 import { fixture, flowc, noTrace, tmp } from './helpers.js';
+import { setConfig } from '../../runtime/config.js';
 
 beforeAll(() => {
-  process.env.FLOWC_BACKEND = 'cpu';
+  setConfig({ backend: 'cpu' });
 });
 
 describe('fsReason / checkWritable', () => {

@@ -4,10 +4,11 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fixture, flowc, noTrace, tmp } from './helpers.js';
+import { setConfig } from '../../runtime/config.js';
 
 describe('flowc eval on a VAE', () => {
   it('prints -ELBO and the IW estimate, and writes ELBO, IW per row', async () => {
-    process.env.FLOWC_BACKEND = 'cpu';
+    setConfig({ backend: 'cpu' });
     const dir = tmp('vae');
     const rows = Array.from({ length: 48 }, (_, i) => Array.from({ length: 8 }, (_, j) => ((i >> (j % 6)) & 1)).join(','));
     const csv = join(dir, 'bits.csv');

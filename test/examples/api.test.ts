@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { runApiExample } from '../../examples/api.js';
+import { setConfig } from '../../runtime/config.js';
 
 describe('examples/api.ts', () => {
   it('compiles, builds, trains, samples and inverts the two-moons spec through the public API', async () => {
-    process.env.FLOWC_BACKEND = 'cpu';
+    setConfig({ backend: 'cpu' });
     const r = await runApiExample(60);
     expect(r.backend).toBe('cpu');
     expect(r.after).toBeLessThan(r.before - 0.3);

@@ -9,6 +9,7 @@ import { initBackend } from '../../runtime/backend.js';
 import { Rng } from '../../runtime/rng.js';
 import { bernoulliFusedAvailable, bernoulliLogProbFused } from '../../runtime/kernels/fused/bernoulli-loss.js';
 import { buildLikelihood } from '../../runtime/likelihoods.js';
+import { setConfig, withConfig } from '../../runtime/config.js';
 
 afterAll(async () => { await tf.setBackend('cpu'); });
 
@@ -69,9 +70,7 @@ describe('bernoulliLogProbFused (wasm)', () => {
       return { out, grad, softplus: info.kernels.some((k) => k.name === 'Softplus') };
     };
     const fused = await run();
-    process.env.FLOWC_BERNOULLI_FUSED = '0';
-    let ref;
-    try { ref = await run(); } finally { delete process.env.FLOWC_BERNOULLI_FUSED; }
+    const ref = await withConfig({ bernoulliFused: false }, run);
     expect(fused.softplus).toBe(false);
     expect(ref.softplus).toBe(true);
     fused.out.forEach((v, i) => expect(v).toBeCloseTo(ref.out[i]!, 5));

@@ -13,6 +13,7 @@ import { initBackend } from '../../runtime/backend.js';
 import { build } from '../../runtime/build.js';
 import { HOST_ADAM_MAX, createTrainer, type AdamState, type Trainer } from '../../runtime/train-step.js';
 import { createDataParallelTrainer, dataParallelWanted, workerScript } from '../../runtime/parallel/data-parallel.js';
+import { configFromEnv as env } from '../../runtime/config.js';
 import type { FlowModel } from '../../runtime/model.js';
 import type { RngState } from '../../runtime/rng.js';
 import { useFreshDist } from '../support/dist.js';
@@ -79,15 +80,15 @@ describe('data-parallel training (one worker)', () => {
     const heavy = { flopsPerExample: 141e6, batch: 64, params: 384_962 };
     const made = { flopsPerExample: 1.03e6, batch: 100, params: 1_035_784 };
     const two = os.cpus().length >= 2;
-    expect(dataParallelWanted({}, heavy)).toBe(two);
-    expect(dataParallelWanted({}, made)).toBe(false);               // many parameters for its work: threads instead
-    expect(dataParallelWanted({}, { flopsPerExample: 35_888, batch: 512, params: 36_896 })).toBe(two); // W1
-    expect(dataParallelWanted({}, { flopsPerExample: 35_888, batch: 64, params: 36_896 })).toBe(false);  // too little work
-    expect(dataParallelWanted({}, { flopsPerExample: 128, batch: 500, params: 80 })).toBe(false);        // W5
-    expect(dataParallelWanted({ FLOWC_WORKERS: '0' }, heavy)).toBe(false);
-    expect(dataParallelWanted({ FLOWC_WASM_THREADS: '2' }, heavy)).toBe(false);
-    expect(dataParallelWanted({ FLOWC_WORKERS: '1' })).toBe(true);
-    expect(dataParallelWanted({}, { ...heavy, training: false })).toBe(false);     // sample/eval: no worker
+    expect(dataParallelWanted(env({}), heavy)).toBe(two);
+    expect(dataParallelWanted(env({}), made)).toBe(false);               // many parameters for its work: threads instead
+    expect(dataParallelWanted(env({}), { flopsPerExample: 35_888, batch: 512, params: 36_896 })).toBe(two); // W1
+    expect(dataParallelWanted(env({}), { flopsPerExample: 35_888, batch: 64, params: 36_896 })).toBe(false);  // too little work
+    expect(dataParallelWanted(env({}), { flopsPerExample: 128, batch: 500, params: 80 })).toBe(false);        // W5
+    expect(dataParallelWanted(env({ FLOWC_WORKERS: '0' }), heavy)).toBe(false);
+    expect(dataParallelWanted(env({ FLOWC_WASM_THREADS: '2' }), heavy)).toBe(false);
+    expect(dataParallelWanted(env({ FLOWC_WORKERS: '1' }))).toBe(true);
+    expect(dataParallelWanted(env({}), { ...heavy, training: false })).toBe(false);     // sample/eval: no worker
   });
 
   it('trains like one replica (losses, parameters) and resumes exactly; no leaks', () => {

@@ -13,6 +13,7 @@ import { createTrainer } from '../../runtime/train-step.js';
 import type { FlowModelImpl } from '../../runtime/flow-model.js';
 import { Rng } from '../../runtime/rng.js';
 import { maxAbsDiff, useWasmBackend } from './helpers.js';
+import { setConfig, withConfig } from '../../runtime/config.js';
 
 useWasmBackend();
 
@@ -37,9 +38,8 @@ describe('W3 fused vs FLOWC_FUSE=0', () => {
       expect(ir).toBeTruthy();
       tf.setBackend(backend);
       const x = images(N, 3);
-      const prev = process.env.FLOWC_FUSE;
       const train = async (fuse: string) => {
-        process.env.FLOWC_FUSE = fuse;
+        const prev = setConfig({ fuse: fuse !== '0' });
         try {
           const model = build(ir!) as FlowModelImpl;
           const trainer = createTrainer(model, { lr: 1e-3 });
@@ -58,7 +58,7 @@ describe('W3 fused vs FLOWC_FUSE=0', () => {
           model.dispose?.();
           return { losses, params, kernels, inv };
         } finally {
-          if (prev === undefined) delete process.env.FLOWC_FUSE; else process.env.FLOWC_FUSE = prev;
+          setConfig(prev);
         }
       };
       const before = tf.memory().numTensors;

@@ -17,6 +17,7 @@ import type { NetIR } from '../../compiler/ir/types.js';
 import { Rng } from '../../runtime/rng.js';
 import { alternate, coupling, flowIR, mlp, moons, tanhMlp } from './ir-fixtures.js';
 import { maxAbsDiff, perturb, useWasmBackend } from './helpers.js';
+import { setConfig, withConfig } from '../../runtime/config.js';
 
 useWasmBackend();
 
@@ -85,9 +86,8 @@ describe('fused coupling = plain coupling', () => {
       const { ir } = compileSource(spec, 'w1_realnvp2d.flow');
       expect(ir).toBeTruthy();
       const x = tf.tensor2d(moons(512, 0.05, 9), [512, 2]);
-      const prev = process.env.FLOWC_FUSE;
       const train = async (fuse: string) => {
-        process.env.FLOWC_FUSE = fuse;
+        const prev = setConfig({ fuse: fuse !== '0' });
         try {
           const model = build(ir!);
           const trainer = createTrainer(model, { lr: 1e-3 });
@@ -100,7 +100,7 @@ describe('fused coupling = plain coupling', () => {
           model.dispose?.();
           return { losses, params, kernels };
         } finally {
-          if (prev === undefined) delete process.env.FLOWC_FUSE; else process.env.FLOWC_FUSE = prev;
+          setConfig(prev);
         }
       };
       const fused = await train('1'), plain = await train('0');

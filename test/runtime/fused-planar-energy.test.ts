@@ -12,6 +12,7 @@ import { Rng } from '../../runtime/rng.js';
 import { energy, ENERGY_NAMES, type EnergyModel } from '../../runtime/energy/index.js';
 import { energyFused, energyLossFused } from '../../runtime/energy/fused-targets.js';
 import { useWasmBackend } from './helpers.js';
+import { setConfig } from '../../runtime/config.js';
 
 useWasmBackend();
 
@@ -122,14 +123,13 @@ describe('W5 (16 planar layers on U1) fused vs unfused', () => {
     });
   }
 
-  it('FLOWC_FUSE=0 builds unfused models; the default is fused', async () => {
+  it('fuse off (FLOWC_FUSE=0) builds unfused models; the default is fused', async () => {
     tf.setBackend('cpu');
-    const prev = process.env.FLOWC_FUSE;
+    const prev = setConfig({ fuse: false });
     try {
-      process.env.FLOWC_FUSE = '0';
       const { ir } = compileSource(W5_SPEC, 'w5_planar.flow');
       const off = build(ir!) as unknown as EnergyModel;
-      delete process.env.FLOWC_FUSE;
+      setConfig({ fuse: true });
       const on = build(ir!) as unknown as EnergyModel;
       expect(off.fuse).toBe(false);
       expect(on.fuse).toBe(true);
@@ -144,7 +144,7 @@ describe('W5 (16 planar layers on U1) fused vs unfused', () => {
       expect(kOn).toBeLessThan(kOff / 10);
       off.dispose(); on.dispose();
     } finally {
-      if (prev === undefined) delete process.env.FLOWC_FUSE; else process.env.FLOWC_FUSE = prev;
+      setConfig(prev);
     }
   });
 });

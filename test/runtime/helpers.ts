@@ -5,6 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../../runtime/backend.js';
 import type { FlowModel } from '../../runtime/model.js';
 import { Rng } from '../../runtime/rng.js';
+import { withConfig } from '../../runtime/config.js';
 
 /** log|det| of a square matrix (float64 Gaussian elimination with partial pivoting) */
 export function logAbsDet(J: number[][]): number {
@@ -62,18 +63,12 @@ export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
 }
 
 /**
- * Starts the wasm backend before the file's tests (whatever FLOWC_BACKEND says; it must start:
+ * Starts the wasm backend before the file's tests (whatever the backend setting says; it must start:
  * wasm is a dependency) and switches back to cpu after them.
  */
 export function useWasmBackend(): void {
   beforeAll(async () => {
-    const prev = process.env.FLOWC_BACKEND;
-    delete process.env.FLOWC_BACKEND;
-    try {
-      expect(await initBackend('wasm')).toBe('wasm');
-    } finally {
-      if (prev !== undefined) process.env.FLOWC_BACKEND = prev;
-    }
+    expect(await withConfig({ backend: 'auto' }, () => initBackend('wasm'))).toBe('wasm');
   });
   afterAll(async () => {
     await tf.setBackend('cpu');

@@ -9,6 +9,7 @@ import { initBackend } from '../../runtime/backend.js';
 import { createTrainer } from '../../runtime/train-step.js';
 import { Rng } from '../../runtime/rng.js';
 import { build, made, natural, type TinySpec } from '../ar/helpers.js';
+import { setConfig, withConfig } from '../../runtime/config.js';
 
 afterAll(async () => { await tf.setBackend('cpu'); });
 
@@ -29,7 +30,7 @@ const cases: [string, TinySpec, number][] = [
 ];
 
 function lossAndGrads(spec: TinySpec, x: Float32Array, fused: boolean) {
-  if (!fused) process.env.FLOWC_MADE_FUSED = '0';
+  const prev = setConfig({ madeFused: fused });
   try {
     const model = build(spec);
     const xt = tf.tensor2d(x, [x.length / D, D]);
@@ -44,7 +45,7 @@ function lossAndGrads(spec: TinySpec, x: Float32Array, fused: boolean) {
     model.dispose();
     return out;
   } finally {
-    delete process.env.FLOWC_MADE_FUSED;
+    setConfig(prev);
   }
 }
 
@@ -83,12 +84,7 @@ describe('MADE with fused masked layers', () => {
       return info.kernels.some((k) => k.name === 'BatchMatMul' && k.inputShapes[0]!.slice(-2).join() === '12,7');
     };
     expect(await transposedProduct()).toBe(true);
-    process.env.FLOWC_MADE_FUSED = '0';
-    try {
-      expect(await transposedProduct()).toBe(false);
-    } finally {
-      delete process.env.FLOWC_MADE_FUSED;
-    }
+    expect(await withConfig({ madeFused: false }, transposedProduct)).toBe(false);
   });
 
   it('trains without leaking tensors (wasm, createTrainer)', async () => {

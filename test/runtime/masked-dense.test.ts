@@ -10,6 +10,7 @@ import { initBackend } from '../../runtime/backend.js';
 import { maskedDenseT } from '../../runtime/kernels/fused/masked-dense.js';
 import { simdMaskTranspose } from '../../runtime/kernels/wasm/simd.js';
 import { Rng } from '../../runtime/rng.js';
+import { setConfig } from '../../runtime/config.js';
 
 afterAll(async () => { await tf.setBackend('cpu'); });
 
@@ -50,7 +51,7 @@ describe('maskedDense (fused masked layer)', () => {
     for (const relu2 of [false, true]) {
       it(`matches autodiff of the plain ops on ${backend}${simd ? ' (SIMD pass)' : ''}, output ${relu2 ? 'relu' : 'linear'}`, async () => {
         expect(await initBackend(backend)).toBe(backend);
-        if (!simd) process.env.FLOWC_SIMD_MASKT = '0';
+        const prevConfig = setConfig({ simdMaskTranspose: simd });
         const s = setup(relu2 ? 3 : 4);
         const ref = run(plain, s, relu2);
         const before = tf.memory().numTensors;
@@ -69,7 +70,7 @@ describe('maskedDense (fused masked layer)', () => {
         got.g[1]!.forEach((v, i) => { if (!m1[i]) expect(Math.abs(v)).toBe(0); });
         got.g[3]!.forEach((v, i) => { if (!m2[i]) expect(Math.abs(v)).toBe(0); });
         Object.values(s).forEach((t) => t.dispose());
-        delete process.env.FLOWC_SIMD_MASKT;
+        setConfig(prevConfig);
       });
     }
   }

@@ -13,6 +13,7 @@ import { createMixedTrainer } from '../../runtime/kernels/optim/mixed-adam.js';
 import { simdAdamAvailable, simdAdamStep } from '../../runtime/kernels/wasm/simd.js';
 import type { FlowModel } from '../../runtime/model.js';
 import { Rng } from '../../runtime/rng.js';
+import { setConfig, withConfig } from '../../runtime/config.js';
 
 const spec = fs.readFileSync(new URL('../../bench/specs/w1_realnvp2d.flow', import.meta.url), 'utf8');
 const ir = compileSource(spec, 'w1_realnvp2d.flow').ir!;
@@ -108,14 +109,11 @@ describe('mixed host/op Adam (createTrainer on wasm and cpu)', () => {
     const viaCreate = train((m) => createTrainer(m, opts), 2);
     const mixed = train((m) => createMixedTrainer(m, opts, 1 << 16), 2);
     expect(viaCreate.params).toEqual(mixed.params);
-    process.env.FLOWC_HOST_ADAM = '0';
-    try {
+    withConfig({ hostAdam: false }, () => {
       const op = train((m) => createTrainer(m, opts), 2);
       const ref = train((m) => createOpTrainer(m, opts), 2);
       expect(op.params).toEqual(ref.params);
-    } finally {
-      delete process.env.FLOWC_HOST_ADAM;
-    }
+    });
   });
 
   // hostMax 0: every variable takes the large-variable path, on wasm the SIMD loop of
@@ -175,12 +173,7 @@ describe('mixed host/op Adam (createTrainer on wasm and cpu)', () => {
       return info.kernels.map((k) => k.name);
     };
     expect(await kernelsOfStep()).not.toContain('Sqrt');
-    process.env.FLOWC_SIMD_ADAM = '0';
-    try {
-      expect(await kernelsOfStep()).toContain('Sqrt');
-    } finally {
-      delete process.env.FLOWC_SIMD_ADAM;
-    }
+    expect(await withConfig({ simdAdam: false }, kernelsOfStep)).toContain('Sqrt');
   });
 
   it('resumes bit for bit on the SIMD path (moments round-trip through AdamState)', async () => {

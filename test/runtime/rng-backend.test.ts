@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../../runtime/rng.js';
 import { initBackend } from '../../runtime/backend.js';
+import { setConfig, withConfig } from '../../runtime/config.js';
 
 describe('Rng', () => {
   it('matches the published mulberry32 sequence', () => {
@@ -42,26 +43,21 @@ describe('Rng', () => {
 });
 
 describe('initBackend', () => {
-  it('FLOWC_BACKEND=cpu overrides the preference', async () => {
-    const prev = process.env.FLOWC_BACKEND;
-    process.env.FLOWC_BACKEND = 'cpu';
-    try {
+  it('the backend setting (FLOWC_BACKEND=cpu) overrides the preference', async () => {
+    await withConfig({ backend: 'cpu' }, async () => {
       expect(await initBackend('wasm')).toBe('cpu');
       expect(tf.getBackend()).toBe('cpu');
-    } finally {
-      if (prev === undefined) delete process.env.FLOWC_BACKEND; else process.env.FLOWC_BACKEND = prev;
-    }
+    });
   });
 
   it('falls back from tensorflow (absent here) to wasm or cpu', async () => {
-    const prev = process.env.FLOWC_BACKEND;
-    delete process.env.FLOWC_BACKEND;
+    const prev = setConfig({ backend: 'auto' });
     try {
       const name = await initBackend('tensorflow');
       expect(['tensorflow', 'wasm', 'cpu']).toContain(name);
       expect(tf.getBackend()).toBe(name);
     } finally {
-      if (prev !== undefined) process.env.FLOWC_BACKEND = prev;
+      setConfig(prev);
       await tf.setBackend('cpu');
     }
   });

@@ -1,7 +1,7 @@
 // The staircase MADE layer (runtime/kernels/fused/staircase-dense.ts: block products on regions of the
 // wasm heap, compact weight blocks from SIMD masked copies) against plain tfjs ops on the same
 // inputs — values and the gradients of aT, w and b — and the whole MADE with blocks against the
-// plain op-by-op masked MADE (FLOWC_MADE_FUSED=0). Plans are checked against the mask itself.
+// plain op-by-op masked MADE (madeFused off). Plans are checked against the mask itself.
 import { afterAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../../runtime/backend.js';
@@ -9,6 +9,7 @@ import { createTrainer } from '../../runtime/train-step.js';
 import { Rng } from '../../runtime/rng.js';
 import { staircaseAvailable, staircaseDenseT, staircasePlan } from '../../runtime/kernels/fused/staircase-dense.js';
 import { build, made, natural, paramsHost, totalProb, type TinySpec } from '../ar/helpers.js';
+import { setConfig, withConfig } from '../../runtime/config.js';
 
 afterAll(async () => { await tf.setBackend('cpu'); });
 
@@ -131,10 +132,6 @@ describe('MADE with staircase blocks (wasm)', () => {
     }, 3],
   ];
 
-  const withEnv = <T>(env: Record<string, string>, f: () => T): T => {
-    Object.assign(process.env, env);
-    try { return f(); } finally { for (const k of Object.keys(env)) delete process.env[k]; }
-  };
   const run = (spec: TinySpec, x: Float32Array) => {
     const model = build(spec);
     const xt = tf.tensor2d(x, [x.length / D, D]);
@@ -150,8 +147,8 @@ describe('MADE with staircase blocks (wasm)', () => {
       expect(await initBackend('wasm')).toBe('wasm');
       const r = new Rng(5);
       const x = Float32Array.from({ length: 11 * D }, () => Math.floor(r.uniform() * K));
-      const ref = withEnv({ FLOWC_MADE_FUSED: '0' }, () => run(spec, x));
-      const got = withEnv({ FLOWC_MADE_BLOCKS: '2' }, () => run(spec, x));
+      const ref = withConfig({ madeFused: false }, () => run(spec, x));
+      const got = withConfig({ madeBlocks: 2 }, () => run(spec, x));
       expect(got.loss).toBeCloseTo(ref.loss, 4);
       got.grads.forEach((g, k) => {
         const scale = Math.max(1e-3, ...ref.grads[k]!.map(Math.abs));
@@ -165,7 +162,7 @@ describe('MADE with staircase blocks (wasm)', () => {
 
   it('sums to one over all 2^8 configurations and is autoregressive (bernoulli, blocks)', async () => {
     expect(await initBackend('wasm')).toBe('wasm');
-    withEnv({ FLOWC_MADE_BLOCKS: '2' }, () => {
+    withConfig({ madeBlocks: 2 }, () => {
       const model = build(specs[0]![1]);
       expect(Math.abs(totalProb(model, 2) - 1)).toBeLessThan(1e-5);
       // changing x_d changes no parameter of dimensions ≤ d, and does change a later one
@@ -184,19 +181,19 @@ describe('MADE with staircase blocks (wasm)', () => {
 
   it('runs no BatchMatMul kernel with blocks, and trains without leaking tensors', async () => {
     expect(await initBackend('wasm')).toBe('wasm');
-    const matMuls = async (env: Record<string, string>) => {
-      const model = withEnv(env, () => build(specs[0]![1]));
+    const matMuls = async (env: Partial<FlowcConfig>) => {
+      const model = withConfig(env, () => build(specs[0]![1]));
       const x = tf.zeros([4, D]);
-      const info = await tf.profile(() => withEnv(env, () => {
+      const info = await tf.profile(() => withConfig(env, () => {
         tf.dispose(tf.variableGrads(() => tf.sum(model.logProb(x)) as tf.Scalar, model.variables).grads);
       }));
       x.dispose(); model.dispose();
       return info.kernels.filter((k) => k.name === 'BatchMatMul').length;
     };
-    expect(await matMuls({ FLOWC_MADE_BLOCKS: '2' })).toBe(0);
-    expect(await matMuls({ FLOWC_MADE_BLOCKS: '1' })).toBeGreaterThan(0);
+    expect(await matMuls({ madeBlocks: 2 })).toBe(0);
+    expect(await matMuls({ madeBlocks: 1 })).toBeGreaterThan(0);
 
-    process.env.FLOWC_MADE_BLOCKS = '2';
+    const prevConfig = setConfig({ madeBlocks: 2 });
     try {
       const model = build(specs[0]![1]);
       const tr = createTrainer(model, { lr: 1e-2 });
@@ -211,7 +208,7 @@ describe('MADE with staircase blocks (wasm)', () => {
       expect(last).toBeLessThan(first);
       tr.dispose(); x.dispose(); model.dispose();
     } finally {
-      delete process.env.FLOWC_MADE_BLOCKS;
+      setConfig(prevConfig);
     }
   });
 });

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import os from 'node:os';
 import { THREADS_MIN_STEP_FLOPS, wasmThreadsWanted } from '../../runtime/kernels/threads/wasm-threads.js';
+import { ConfigError, configFromEnv as env } from '../../runtime/config.js';
 import { useFreshDist } from '../support/dist.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -46,22 +47,22 @@ function run(threads: string) {
 
 describe('threaded wasm (FLOWC_WASM_THREADS)', () => {
   it('parses the thread count', () => {
-    expect(wasmThreadsWanted({})).toBe(1);
-    expect(wasmThreadsWanted({ FLOWC_WASM_THREADS: '2' })).toBe(2);
-    expect(wasmThreadsWanted({ FLOWC_WASM_THREADS: 'x' })).toBe(1);
-    expect(wasmThreadsWanted({ FLOWC_WASM_THREADS: '0' })).toBe(1);
+    expect(wasmThreadsWanted(env({}))).toBe(1);
+    expect(wasmThreadsWanted(env({ FLOWC_WASM_THREADS: '2' }))).toBe(2);
+    expect(() => env({ FLOWC_WASM_THREADS: 'x' })).toThrow(/FLOWC_WASM_THREADS: 'x' is not 'auto' or an integer in 1..8/);
+    expect(() => env({ FLOWC_WASM_THREADS: '0' })).toThrow(ConfigError);
   });
 
   it('chooses two threads for heavy models only (unless FLOWC_WASM_THREADS says otherwise)', () => {
     const cores = Math.min(2, os.cpus().length);
     const heavy = { flopsPerExample: 37e6, batch: 64 }, light = { flopsPerExample: 36e3, batch: 512 };
-    expect(wasmThreadsWanted({}, heavy)).toBe(cores);
-    expect(wasmThreadsWanted({ FLOWC_WASM_THREADS: 'auto' }, heavy)).toBe(cores);
-    expect(wasmThreadsWanted({}, light)).toBe(1);
-    expect(wasmThreadsWanted({}, { flopsPerExample: THREADS_MIN_STEP_FLOPS, batch: 1 })).toBe(cores);
-    expect(wasmThreadsWanted({ FLOWC_WASM_THREADS: '1' }, heavy)).toBe(1);
-    expect(wasmThreadsWanted({ FLOWC_WASM_THREADS: '3' }, light)).toBe(3);
-    expect(wasmThreadsWanted({})).toBe(1);
+    expect(wasmThreadsWanted(env({}), heavy)).toBe(cores);
+    expect(wasmThreadsWanted(env({ FLOWC_WASM_THREADS: 'auto' }), heavy)).toBe(cores);
+    expect(wasmThreadsWanted(env({}), light)).toBe(1);
+    expect(wasmThreadsWanted(env({}), { flopsPerExample: THREADS_MIN_STEP_FLOPS, batch: 1 })).toBe(cores);
+    expect(wasmThreadsWanted(env({ FLOWC_WASM_THREADS: '1' }), heavy)).toBe(1);
+    expect(wasmThreadsWanted(env({ FLOWC_WASM_THREADS: '3' }), light)).toBe(3);
+    expect(wasmThreadsWanted(env({}))).toBe(1);
   });
 
   it('starts under Node on 2 threads, exits by itself, and matches one thread bit for bit', () => {

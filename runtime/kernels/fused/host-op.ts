@@ -13,6 +13,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { engine } from './engine.js';
 import { float32View } from '../memory.js';
+import { config } from '../../config.js';
 
 export interface HostForward {
   outputs: Float32Array[];
@@ -32,12 +33,12 @@ export interface HostOpSpec {
 }
 
 /**
- * Whether the runtime's fused host ops are used: FLOWC_FUSE=0 turns all of them off (the plain
+ * Whether the runtime's fused host ops are used: the `fuse` setting (FLOWC_FUSE=0) turns all of them off (the plain
  * tfjs ops, which the tests use as the oracle); only on wasm and cpu, where kernel dispatch is
  * what they save.
  */
 export function fusionEnabled(): boolean {
-  if (process.env.FLOWC_FUSE === '0') return false;
+  if (!config().fuse) return false;
   const b = tf.getBackend();
   return b === 'wasm' || b === 'cpu';
 }

@@ -16,6 +16,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { engine } from './engine.js';
 import { simdMaskTranspose } from '../wasm/simd.js';
+import { config } from '../../config.js';
 
 /**
  * The layer on transposed activations: aT [I, N] ↦ yT [O, N] = act((w∘mask)ᵀ·aT + b), w and
@@ -27,7 +28,7 @@ export function maskedDenseT(aT: tf.Tensor2D, w: tf.Tensor2D, mask: tf.Tensor2D,
     attrs: {},
     forwardFunc: (_backend, save) => {
       // w∘mask and its transpose: one SIMD pass on wasm (runtime/kernels/wasm/simd.ts), else two ops
-      const pair = process.env.FLOWC_SIMD_MASKT !== '0' ? simdMaskTranspose(w, mask) : null;
+      const pair = config().simdMaskTranspose ? simdMaskTranspose(w, mask) : null;
       const wm = pair ? pair[0] : (tf.mul(w, mask) as tf.Tensor2D);
       const wmT = pair ? pair[1] : tf.transpose(wm);
       const z = tf.add(tf.matMul(wmT, aT), tf.reshape(b, [-1, 1])) as tf.Tensor2D;

@@ -19,6 +19,7 @@ import { engine } from './engine.js';
 import { heapMatMul } from './heap-matmul.js';
 import { simdBlockKernels } from '../wasm/simd.js';
 import { activeWasmThreads } from '../threads/wasm-threads.js';
+import { config } from '../../config.js';
 
 export interface StairPlan {
   I: number;
@@ -69,14 +70,13 @@ export function staircasePlan(mask: ArrayLike<number>, I: number, O: number, blo
 }
 
 /**
- * Blocks per layer: FLOWC_MADE_BLOCKS (0 or 1 = the unblocked maskedDenseT); by default 4 on one
+ * Blocks per layer: the madeBlocks setting (FLOWC_MADE_BLOCKS; 0 or 1 = the unblocked maskedDenseT); by default 4 on one
  * wasm thread, 2 on more (each product is a threadpool round trip: on a busy machine, 4 blocks'
  * extra round trips cost more than their saved FLOPs; measured on W2).
  */
 export function staircaseBlocks(): number {
-  const dflt = activeWasmThreads() > 1 ? 2 : 4;
-  const v = Number(process.env.FLOWC_MADE_BLOCKS ?? dflt);
-  return Number.isFinite(v) ? Math.floor(v) : dflt;
+  const v = config().madeBlocks;
+  return v === 'auto' ? (activeWasmThreads() > 1 ? 2 : 4) : v;
 }
 
 /** whether staircaseDenseT can run here (wasm with the heap matmul and the SIMD block kernels) */

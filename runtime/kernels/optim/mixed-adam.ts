@@ -12,6 +12,7 @@ import type { FlowModel } from '../../model.js';
 import type { AdamOptions, AdamState, Trainer } from '../../train-step.js';
 import { simdAdamAvailable, simdAdamStep } from '../wasm/simd.js';
 import { float32View } from '../memory.js';
+import { config } from '../../config.js';
 
 
 /**
@@ -102,7 +103,7 @@ export function createMixedTrainer(model: FlowModel, opts: AdamOptions, hostMax:
           done.push([p, O]);
         }
         // large variables on wasm: one SIMD loop each over the wasm heap (runtime/kernels/wasm/simd.ts)
-        const simd = process.env.FLOWC_SIMD_ADAM !== '0' && simdAdamAvailable();
+        const simd = config().simdAdam && simdAdamAvailable();
         for (const p of list) {
           const g0 = grads[p.name];
           if (!g0 || onHost(p)) continue;

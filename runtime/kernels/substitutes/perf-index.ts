@@ -1,18 +1,16 @@
-// Performance substitutes for the wasm backend (bench/README.md has the measurements).
-// Imported once for its effect by runtime/backend.ts: loads the wasm backend's kernel table
-// (not the backend itself) and registers the substitutes before the backend initialises, so
-// the stock kernels' setup functions still run. FLOWC_PERF=0 turns them off (for comparisons).
+// Performance substitutes for the wasm backend (bench/README.md has the measurements), registered
+// by initBackend after the wasm backend's kernel table is loaded and before the backend
+// initialises, so the stock kernels' setup functions still run. The perfKernels setting
+// (FLOWC_PERF=0) turns them off (for comparisons).
 import { registerUntransposedMatMul } from './perf-matmul.js';
+import { config } from '../../config.js';
 
 export { registerUntransposedMatMul } from './perf-matmul.js';
 
+/** the kernels replaced so far */
 export const perfKernels: string[] = [];
 
-if (process.env.FLOWC_PERF !== '0') {
-  try {
-    await import('@tensorflow/tfjs-backend-wasm');
-    perfKernels.push(...registerUntransposedMatMul('wasm'));
-  } catch {
-    // no wasm backend: nothing to substitute
-  }
+/** registers the wasm speed substitutes unless the configuration turns them off; idempotent */
+export function registerPerfKernels(): void {
+  if (config().perfKernels) perfKernels.push(...registerUntransposedMatMul('wasm'));
 }

@@ -22,6 +22,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
+import { config, type FlowcConfig } from '../../config.js';
 
 const require = createRequire(import.meta.url);
 
@@ -46,18 +47,14 @@ export function heavyModel(hint?: WorkHint): boolean {
 }
 
 /**
- * Threads for the wasm backend: FLOWC_WASM_THREADS=N when set (1..8; 'auto' = as if unset);
+ * Threads for the wasm backend: the configuration's wasmThreads when a number (FLOWC_WASM_THREADS, 1..8);
  * otherwise, for a model whose forward work per step (`hint`) reaches THREADS_MIN_STEP_FLOPS,
  * two threads when the machine has two cores or more (XNNPACK's matMul ~1.75× and conv ~2.1×
  * faster), else one: small models issue many tiny kernels, which threads only slow down
  * (bench/README.md has the measurements). Without a hint (tests, the API) one thread.
  */
-export function wasmThreadsWanted(env: NodeJS.ProcessEnv = process.env, hint?: WorkHint): number {
-  const raw = env.FLOWC_WASM_THREADS;
-  if (raw !== undefined && raw !== '' && raw !== 'auto') {
-    const n = Number(raw);
-    return Number.isInteger(n) && n >= 1 && n <= 8 ? n : 1;
-  }
+export function wasmThreadsWanted(cfg: Pick<FlowcConfig, 'wasmThreads'> = config(), hint?: WorkHint): number {
+  if (cfg.wasmThreads !== 'auto') return cfg.wasmThreads;
   if (!heavyModel(hint)) return 1;
   return Math.min(2, os.cpus().length);
 }
