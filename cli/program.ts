@@ -97,7 +97,7 @@ function buildProgram(io: CliIO, done: (code: number) => void): Command {
   program
     .command('train')
     .description('train a model from a spec on built-in or file data, with progress, metrics, pictures and checkpoints')
-    .argument('<spec>', 'spec file')
+    .argument('<spec>', 'spec file (.flow, .flow.yaml) or FlowIR file written by flowc compile (.flowir.json)')
     .option('--model <name>', 'which model of the file')
     .option('--data <src>', 'data source (see below); default: the spec\'s train { data: ... }')
     .addOption(new Option('--epochs <n>', 'train for N passes over the training rows').argParser(intOption(1)).conflicts('steps'))
@@ -134,10 +134,11 @@ function buildProgram(io: CliIO, done: (code: number) => void): Command {
     .command('eval')
     .description('negative log-likelihood of data under a trained run: nats/example, and bits/dim for discrete data')
     .argument('<run>', 'run directory (or its checkpoint file)')
-    .requiredOption('--data <src>', 'data source (toy:NAME, mnist, or a .csv/.npy/.idx file; see flowc train --help)')
+    .option('--data <src>', 'data source (toy:NAME, mnist, or a .csv/.npy/.idx file; see flowc train --help); '
+      + "default: the run's own test set (the spec's test:, or the rows its training held out)")
     .option('--per-example <file>', 'write one log-probability (nats) per input row, in input order (.csv or .npy)')
     .addOption(new Option('--batch <n>', 'evaluation batch size (default: 256, fewer for models whose activations would not fit)').argParser(intOption(1)))
-    .action(async (run: string, opts: { data: string; perExample?: string; batch?: number }) => {
+    .action(async (run: string, opts: { data?: string; perExample?: string; batch?: number }) => {
       const { runEval } = await import('./commands/eval.js');
       done(await runEval(io, run, opts));
     });

@@ -1,10 +1,30 @@
 // Opening a trained run (directory or checkpoint file) for sample and eval: backend, model, weights.
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative, resolve, sep } from 'node:path';
 import type { FlowIR } from '../compiler/ir/types.js';
 import type { FlowModel } from '../runtime/model.js';
 import type { LoadedCheckpoint } from '../runtime/checkpoint.js';
 import { UserError, type CliIO } from './io.js';
+
+/**
+ * A model name as part of a folder name. Names are identifiers (the checker and the YAML form enforce it), but
+ * a FlowIR file or an old checkpoint can carry any string: everything but letters, digits, `_` and `-` becomes
+ * `_`, so no name can add a path separator or `..`.
+ */
+export function safeModelName(model: string): string {
+  const s = model.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 100);
+  return s === '' ? 'model' : s;
+}
+
+/** `runs/<Model>-<stamp>`: built from the sanitized name, and checked to lie inside `runs/`. */
+export function newRunDir(model: string, stamp: string, root = 'runs'): string {
+  const dir = join(root, `${safeModelName(model)}-${stamp.replace(/[^0-9A-Za-z_-]/g, '')}`);
+  const rel = relative(resolve(root), resolve(dir));
+  if (rel === '' || rel === '..' || rel.startsWith(`..${sep}`) || rel.includes(sep)) {
+    throw new UserError(`cannot name a run folder for model ${JSON.stringify(model)} inside ${root}/: pass --out DIR`);
+  }
+  return dir;
+}
 
 export interface OpenRun { model: FlowModel; ir: FlowIR; ck: LoadedCheckpoint; backend: string }
 
@@ -38,6 +58,10 @@ function peekIr(path: string): FlowIR | undefined {
 export async function openRun(io: CliIO, path: string): Promise<OpenRun> {
   // fail fast, before loading TensorFlow.js
   if (!existsSync(path)) throw new UserError(`${path}: no such run directory or checkpoint file`);
+  if (/\.json$/i.test(path) && statSync(path).isFile()) {
+    throw new UserError(`${path} is a FlowIR (or JSON) file, a model without trained weights: train it first ` +
+      `(flowc train ${path}), then pass the run directory`);
+  }
   // the checkpoint holds tensors: the backend starts first, with the run's model.ir.json (written
   // by flowc train) as the hint for its thread count when there is one
   const peek = peekIr(path);

@@ -4,6 +4,7 @@ import type { CheckedCall, CheckedModel } from './check/model.js';
 import { buildMadeMasks, expandOutputMask, type Connectivity } from './proofs/made.js';
 import { likelihoodOutputs } from './registry/index.js';
 import { literalMadeMasks, madeHidden } from './registry/made-masks.js';
+import { datasetArgs } from './registry/datasets.js';
 
 const num = (v: unknown, d: number): number => (typeof v === 'number' && Number.isFinite(v) ? v : d);
 const str = (v: unknown, d: string): string => (typeof v === 'string' ? v : d);
@@ -118,7 +119,7 @@ export function lowerConditional(c: CheckedCall | undefined, model: CheckedModel
 }
 
 const dataset = (v: unknown): { source: string; args: Record<string, unknown> } | undefined =>
-  isCall(v) ? { source: v.kind.name, args: plainArgs(v.args) } : undefined;
+  isCall(v) ? { source: v.kind.name, args: datasetArgs(v.kind.name, plainArgs(v.args)) } : undefined;
 
 /** checked args with nested calls flattened to { kind, ...args } plain JSON */
 export function plainArgs(a: Record<string, unknown>): Record<string, unknown> {

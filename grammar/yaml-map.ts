@@ -96,6 +96,11 @@ export class YamlToAst {
   private model(p: Pair): A.ModelDecl | undefined {
     const name = this.name(p);
     if (!name) return undefined;
+    // a model name names its run folder (runs/<Model>-<time>): an identifier, as in the .flow form
+    if (!IDENT.test(name.text)) {
+      this.report(C.ExpectedName, name.span, { after: "'models:'", found: JSON.stringify(name.text) });
+      return undefined;
+    }
     const body: A.ModelStmt[] = [];
     for (const q of this.pairs(p.value as YNode, `model '${name.text}'`)) {
       const key = this.keyText(q);

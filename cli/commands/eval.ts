@@ -1,20 +1,23 @@
-// flowc eval RUN --data SRC [--per-example FILE]: NLL in nats/example (and bits/dim for discrete data).
+// flowc eval RUN [--data SRC] [--per-example FILE]: NLL in nats/example (and bits/dim for discrete data).
 // For a VAE the NLL is the k-sample importance-weighted estimate, printed after −ELBO; its
 // per-example file has two columns: the ELBO, then the importance-weighted log-likelihood.
 import { writeFileSync } from 'node:fs';
-import { checkData, isDiscrete, loadRows, parseSource, prod } from '../../runtime/data/index.js';
+import { checkData, isDiscrete, loadRows, parseSource, prod, type Dataset } from '../../runtime/data/index.js';
+import { runTestRows } from '../data.js';
 import { encodeNpy } from '../../runtime/data/npy.js';
 import { checkWritable, fsReason, UsageError, UserError, type CliIO } from '../io.js';
 import { openRun } from '../run.js';
 
-export async function runEval(io: CliIO, run: string, o: { data: string; perExample?: string; batch?: number }): Promise<number> {
+export async function runEval(io: CliIO, run: string, o: { data?: string; perExample?: string; batch?: number }): Promise<number> {
   const perExt = o.perExample ? /\.(npy|csv|txt)$/i.exec(o.perExample)?.[1]?.toLowerCase() : undefined;
   if (o.perExample && !perExt) throw new UsageError(`--per-example ${o.perExample}: the file must end in .csv, .txt or .npy`);
   if (o.perExample) checkWritable('--per-example', o.perExample);
-  const source = parseSource(o.data);
-  const ds = loadRows(source); // every row, in input order
-  const { model, ir, backend } = await openRun(io, run);
+  // --data: every row of that source, in input order (loaded before TensorFlow.js starts); else the run's own
+  // test set, or the rows its training held out
+  let ds: Dataset | undefined = o.data === undefined ? undefined : loadRows(parseSource(o.data));
+  const { model, ir, backend, ck } = await openRun(io, run);
   try {
+    ds ??= runTestRows(ck.meta ?? {}, run);
     checkData(ds, ir.data);
   } catch (e) {
     model.dispose();

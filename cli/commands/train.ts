@@ -1,13 +1,14 @@
 // flowc train SPEC [--model NAME] [--data SRC] [--epochs N | --steps N] [--batch N] [--lr X]
 //                  [--seed N] [--out DIR] [--resume]
 import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { FlowIR } from '../../compiler/ir/types.js';
-import { checkData, declText, describeSource, loadRows, loadSplit, splitRows, parseSource, prod, sourceFromSpec, type DataSplit, type Dataset, type SourceSpec } from '../../runtime/data/index.js';
+import { checkData, declText, loadTraining, prod, type DataSplit, type Dataset } from '../../runtime/data/index.js';
+import { recordSource, trainingSources } from '../data.js';
 import type { TrainConfig } from '../../runtime/trainer.js';
 import { makeDirs, UserError, type CliIO } from '../io.js';
 import { formatDuration, plainProgress, ttyProgress } from '../progress.js';
-import { startBackend } from '../run.js';
+import { newRunDir, safeModelName, startBackend } from '../run.js';
 import { compileSpec } from '../spec.js';
 
 export interface TrainFlags {
@@ -27,29 +28,13 @@ export interface TrainFlags {
   logEvery?: number;
 }
 
-/** The data source when neither --data nor the spec names one: picked from the data declaration. */
-function defaultSource(ir: FlowIR): SourceSpec | undefined {
-  const D = ir.data.shape.reduce((a, b) => a * b, 1);
-  if (D === 2 && ir.data.domain.kind === 'real') return { kind: 'toy', name: 'moons', opts: {} };
-  if (D === 784 && ir.data.domain.kind === 'binary') return { kind: 'mnist', binarized: true };
-  if (D === 784 && ir.data.domain.kind !== 'binary') return { kind: 'mnist', binarized: false };
-  return undefined;
-}
-
 function newestRun(model: string): string | undefined {
   if (!existsSync('runs')) return undefined;
   const dirs = readdirSync('runs')
-    .filter((d) => d.startsWith(`${model}-`) && existsSync(join('runs', d, 'checkpoint.ckpt')))
+    .filter((d) => d.startsWith(`${safeModelName(model)}-`) && existsSync(join('runs', d, 'checkpoint.ckpt')))
     .map((d) => join('runs', d));
   dirs.sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs);
   return dirs[0];
-}
-
-/** A spec's data entry; file paths are relative to the spec file. */
-function fromSpec(d: { source: string; args: Record<string, unknown> }, specPath: string): SourceSpec {
-  const s = sourceFromSpec(d);
-  if (s.kind === 'file' && !isAbsolute(s.path)) return { ...s, path: join(dirname(specPath), s.path) };
-  return s;
 }
 
 const stamp = () => new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
@@ -71,7 +56,7 @@ export async function runTrain(io: CliIO, specPath: string, f: TrainFlags): Prom
   if (!f.resume && runDir && existsSync(join(runDir, 'checkpoint.ckpt'))) {
     throw new UserError(`${runDir} already holds a run: continue it with --resume, or pick another --out`);
   }
-  runDir ??= join('runs', `${ir.model}-${stamp()}`);
+  runDir ??= newRunDir(ir.model, stamp());
 
   const backend = await startBackend(ir, f.batch);
   const { loadCheckpoint, restoreVariables, CheckpointError } = await import('../../runtime/checkpoint.js');
@@ -87,33 +72,19 @@ export async function runTrain(io: CliIO, specPath: string, f: TrainFlags): Prom
     ir = resume.ir; // continue the model that was trained, even if the spec changed since
   }
   const prevCfg = (resume?.meta.config ?? undefined) as TrainConfig | undefined;
-  const prevSource = resume?.meta.source as string | undefined;
-
-  // data: flag, then the checkpoint's, then the spec's, then a default for the declared shape
-  let source: SourceSpec | undefined;
-  if (energy) source = { kind: 'toy', name: 'moons', opts: {} }; // unused
-  else if (f.data) source = parseSource(f.data);
-  else if (prevSource) source = parseSource(prevSource);
-  else if (ir.train.data) source = fromSpec(ir.train.data, specPath);
-  else source = defaultSource(ir);
-  if (!source) {
+  // data: --data, then the resumed run's, then the spec's (its test: set replaces the hold-out), then a default
+  const sources = energy ? undefined : trainingSources(ir, specPath, f.data, resume?.meta);
+  if (!energy && !sources) {
     throw new UserError(`no training data for ${declText(ir.data)}: pass --data SRC or write train { data: ... } in the spec (see flowc train --help)`);
   }
   const seed = f.seed ?? prevCfg?.seed ?? ir.train.seed ?? 0;
   let data: DataSplit;
-  if (energy) {
+  if (!sources) {
     // a reverse-KL fit draws fresh base samples each step: the batches only carry the batch size
     const B = f.batch ?? prevCfg?.batch ?? ir.train.batch ?? 64;
     const zeros: Dataset = { name: `energy ${ir.target?.name ?? ''} (fresh base samples every step)`, n: B, shape: ir.data.shape, x: new Float32Array(B * prod(ir.data.shape)) };
     data = { train: zeros, test: zeros };
-  } else if (source.kind === 'file') {
-    // check the whole file first, so that messages name rows in the file's own order
-    const all = loadRows(source);
-    checkData(all, ir.data);
-    data = splitRows(all, seed);
-  } else data = loadSplit(source, seed);
-  const testDecl = (ir.train as { test?: { source: string; args: Record<string, unknown> } }).test;
-  if (testDecl && !f.data) data.test = loadRows(fromSpec(testDecl, specPath));
+  } else data = loadTraining(sources.train, sources.test, seed, (ds) => checkData(ds, ir.data));
   checkData(data.train, ir.data);
   checkData(data.test, ir.data);
 
@@ -154,13 +125,14 @@ export async function runTrain(io: CliIO, specPath: string, f: TrainFlags): Prom
       throw e;
     }
   }
-  const srcText = energy ? `energy:${ir.target?.name ?? ''}` : describeSource(source);
+  const srcText = sources ? recordSource(sources.train) : `energy:${ir.target?.name ?? ''}`;
+  const testText = sources?.test ? recordSource(sources.test) : undefined;
   const params = model.variables.reduce((a, v) => a + (v.trainable ? v.size : 0), 0);
   if (!resume) {
     writeFileSync(join(runDir, 'model.ir.json'), JSON.stringify(ir, null, 2) + '\n');
     writeFileSync(
       join(runDir, 'run.json'),
-      JSON.stringify({ spec: resolve(specPath), model: ir.model, data: srcText, backend, started: new Date().toISOString(), config }, null, 2) + '\n',
+      JSON.stringify({ spec: resolve(specPath), model: ir.model, data: srcText, test: testText, backend, started: new Date().toISOString(), config }, null, 2) + '\n',
     );
   }
   const { activeWasmThreads } = await import('../../runtime/kernels/threads/wasm-threads.js');
@@ -169,7 +141,7 @@ export async function runTrain(io: CliIO, specPath: string, f: TrainFlags): Prom
   const par = dataParallelPlanned() ? ' (data-parallel: 2 replicas)' : threads > 1 ? ` (${threads} threads)` : '';
   io.out(
     `backend ${backend}${par} | model ${ir.model} (${ir.family}, ${params.toLocaleString('en-US')} parameters) | data ${data.train.name}, ` +
-      `${data.train.n} train / ${data.test.n} held out | ${steps} steps of batch ${batch}, lr ${config.lr} | run ${runDir}\n`,
+      `${data.train.n} train / ${data.test.n} ${sources?.test ? `test (${data.test.name})` : 'held out'} | ${steps} steps of batch ${batch}, lr ${config.lr} | run ${runDir}\n`,
   );
   if (resume) io.out(`resuming at step ${resume.step}\n`);
 
@@ -185,7 +157,7 @@ export async function runTrain(io: CliIO, specPath: string, f: TrainFlags): Prom
   const t0 = Date.now();
   let result;
   try {
-    result = await trainLoop({ model, ir, data, config, runDir, progress, stop, resume, meta: { source: srcText, spec: resolve(specPath) } });
+    result = await trainLoop({ model, ir, data, config, runDir, progress, stop, resume, meta: { source: srcText, test: testText, spec: resolve(specPath) } });
   } finally {
     process.off('SIGINT', onSigint);
   }

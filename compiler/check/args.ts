@@ -42,6 +42,7 @@ export function checkCall(expr: CallExpr | IdentExpr, category: Category, ctx: C
   if (!kind) return undefined;
   const { args, argSpans } = bindArgs(kind.name, kind.args, node.args, node, ctx);
   const checked: CheckedCall = { kind, node, args, argSpans };
+  kind.check?.(args, { span: (a) => argSpans[a] ?? node.span, report: (d) => ctx.report(d) });
   if (node.body) {
     if (!kind.block) ctx.report(makeDiagnostic(T.BAD_BLOCK, node.callee.span, { kind: kind.name }));
     else if (kind.block !== 'flow') checked.body = checkBlock(node.body, kind.block, ctx);

@@ -49,7 +49,11 @@ export function describeType(t: ArgType): string {
     case 'number': return 'a number';
     case 'bool': return 'true or false';
     case 'string': return 'a string';
-    case 'enum': return t.values.length === 1 ? `\`${t.values[0]}\`` : `one of ${t.values.join(' | ')}`;
+    case 'enum': {
+      // a value that is not a name (e.g. 8gaussians) is written as a string: show that form
+      const vs = t.values.map((v) => (/^[A-Za-z_][A-Za-z0-9_]*$/.test(v) ? v : JSON.stringify(v)));
+      return vs.length === 1 ? `\`${vs[0]}\`` : `one of ${vs.join(' | ')}`;
+    }
     case 'list': return `a list of ${plural(t.of)}`;
     case 'call': return withArticle(t.category);
     case 'mask': return 'a mask';

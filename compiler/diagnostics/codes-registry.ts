@@ -116,6 +116,12 @@ export const EVEN_KERNEL: DiagnosticDef<{ kernel: number }> = {
   hint: (p) => `use kernel: ${p.kernel + 1} or ${Math.max(1, p.kernel - 1)}`,
 };
 
+export const BAD_DATA_PATH: DiagnosticDef<{ path: string; problem: string }> = {
+  code: 'FC430', severity: 'error', title: 'data path not allowed',
+  message: (p) => `data path ${JSON.stringify(p.path)}: ${p.problem}`,
+  hint: () => "name a file in the spec's folder (or below it), or pass the file with --data FILE on the command line",
+};
+
 export const REGISTRY_CODES: DiagnosticDef[] = [
   SQUEEZE_NEEDS_IMAGE,
   SQUEEZE_ODD_SPATIAL,
@@ -131,4 +137,5 @@ export const REGISTRY_CODES: DiagnosticDef[] = [
   RESIDUAL_CHANNEL_MISMATCH,
   CONV_ON_VECTOR,
   EVEN_KERNEL,
+  BAD_DATA_PATH,
 ];

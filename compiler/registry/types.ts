@@ -67,6 +67,12 @@ export interface ShapeContext {
   report(d: Diagnostic): void;
 }
 
+export interface ArgCheckContext {
+  /** the span of an argument as written (the call's span for a default) */
+  span(arg: string): Span;
+  report(d: Diagnostic): void;
+}
+
 export interface ParamSpec { name: string; shape: number[]; init: string }
 
 export interface LayerKind {
@@ -78,6 +84,8 @@ export interface LayerKind {
   args: readonly ArgSpec[];
   /** accepts a nested block of layers of this category, e.g. pixelcnn { conv ... } */
   block?: Category;
+  /** rules on the argument values beyond their types (e.g. a data path); reports at the argument's span */
+  check?: (args: ResolvedArgs, ctx: ArgCheckContext) => void;
   // ---- flow layers only ----
   /** output shape from input shape; reports a diagnostic and returns undefined when impossible */
   shape?: (input: Shape, args: ResolvedArgs, ctx: ShapeContext) => Shape | undefined;

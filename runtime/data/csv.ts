@@ -1,5 +1,6 @@
 // CSV: one example per row (image values flattened in C, H, W order), comma-separated, an
 // optional header row (recognised by a non-numeric field in the first row).
+import { DATA_LIMITS } from '../../compiler/registry/data-rules.js';
 import { DataError, type Dataset } from './dataset.js';
 
 export function parseCsv(text: string, file: string): Dataset {
@@ -25,11 +26,15 @@ export function parseCsv(text: string, file: string): Dataset {
     else if (fields.length !== cols) {
       throw new DataError(`${file}: row ${row} (line ${li + 1}) has ${fields.length} columns, the first row has ${cols}`);
     }
+    if (values.length + fields.length > DATA_LIMITS.maxValues) {
+      throw new DataError(`${file}: more than ${DATA_LIMITS.maxValues} values`);
+    }
     fields.forEach((f, c) => {
       if (f === '') throw new DataError(`${file}: row ${row} (line ${li + 1}), column ${c + 1} is empty`);
       const v = /^nan$/i.test(f) ? NaN : /^[-+]?inf(inity)?$/i.test(f) ? (f.startsWith('-') ? -Infinity : Infinity) : Number(f);
       if (Number.isNaN(v) && !/^nan$/i.test(f)) {
-        throw new DataError(`${file}: row ${row} (line ${li + 1}), column ${c + 1}: '${f}' is not a number`);
+        // never quote the field: the file may not be data at all (an error must not echo its content)
+        throw new DataError(`${file}: row ${row} (line ${li + 1}), column ${c + 1} is not a number`);
       }
       values.push(v);
     });

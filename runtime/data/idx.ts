@@ -1,6 +1,7 @@
 // IDX files (the MNIST / Fashion-MNIST format): big-endian, magic 0x0000 <type> <ndims>, then
 // ndims uint32 sizes, then the data. Gzip is detected by its magic bytes.
 import { gunzipSync } from 'node:zlib';
+import { DATA_LIMITS } from '../../compiler/registry/data-rules.js';
 import { DataError, type Dataset } from './dataset.js';
 
 const TYPES: Record<number, { size: number; read: (v: DataView, o: number) => number; name: string }> = {
@@ -23,6 +24,18 @@ export function maybeGunzip(buf: Uint8Array, file: string): Uint8Array {
   return buf;
 }
 
+/** The size of an IDX file as its header states it (for reading no further), or undefined. */
+export function idxDataBytes(head: Uint8Array): number | undefined {
+  if (head.length < 4 || head[0] !== 0 || head[1] !== 0) return undefined;
+  const type = TYPES[head[2]!];
+  const nd = head[3]!;
+  if (!type || head.length < 4 + 4 * nd) return undefined;
+  const v = new DataView(head.buffer, head.byteOffset, head.byteLength);
+  let count = 1;
+  for (let i = 0; i < nd; i++) count *= v.getUint32(4 + 4 * i, false);
+  return 4 + 4 * nd + count * type.size;
+}
+
 export function parseIdx(raw: Uint8Array, file: string): Dataset {
   const buf = maybeGunzip(raw, file);
   const v = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
@@ -35,6 +48,9 @@ export function parseIdx(raw: Uint8Array, file: string): Dataset {
   const dims: number[] = [];
   for (let i = 0; i < nd; i++) dims.push(v.getUint32(4 + 4 * i, false));
   const count = dims.reduce((a, b) => a * b, 1);
+  if (count > DATA_LIMITS.maxValues) {
+    throw new DataError(`${file}: its header describes ${count} values, more than the ${DATA_LIMITS.maxValues} allowed`);
+  }
   const off = 4 + 4 * nd;
   const need = off + count * type.size;
   if (buf.length < need) {

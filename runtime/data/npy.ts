@@ -1,4 +1,5 @@
 // NumPy .npy reader (float32/float64/int/uint/bool, either byte order, C order) and writer (<f4).
+import { DATA_LIMITS } from '../../compiler/registry/data-rules.js';
 import { DataError, type Dataset } from './dataset.js';
 
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
@@ -27,6 +28,22 @@ function readerFor(descr: string): { size: number; read: Reader } | undefined {
   return read ? { size, read } : undefined;
 }
 
+/** The size of an .npy file as its header states it (for reading no further), or undefined. */
+export function npyDataBytes(head: Uint8Array): number | undefined {
+  if (head.length < 10 || MAGIC.some((b, i) => head[i] !== b)) return undefined;
+  const v = new DataView(head.buffer, head.byteOffset, head.byteLength);
+  const hlen = head[6] === 1 ? v.getUint16(8, true) : head.length >= 12 ? v.getUint32(8, true) : Infinity;
+  const hstart = head[6] === 1 ? 10 : 12;
+  if (head.length < hstart + hlen) return hstart + hlen <= 65536 + 12 ? hstart + hlen : undefined;
+  const header = new TextDecoder().decode(head.subarray(hstart, hstart + hlen));
+  const descr = /'descr'\s*:\s*'([^']+)'/.exec(header)?.[1];
+  const shapeText = /'shape'\s*:\s*\(([^)]*)\)/.exec(header)?.[1];
+  const reader = descr ? readerFor(descr) : undefined;
+  if (!reader || shapeText === undefined) return undefined;
+  const count = shapeText.split(',').filter((s) => s.trim() !== '').reduce((a, s) => a * Number(s), 1);
+  return Number.isFinite(count) ? hstart + hlen + count * reader.size : undefined;
+}
+
 export function parseNpy(buf: Uint8Array, file: string): Dataset {
   if (buf.length < 10 || MAGIC.some((b, i) => buf[i] !== b)) throw new DataError(`${file}: not a .npy file (bad magic)`);
   const v = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
@@ -41,12 +58,18 @@ export function parseNpy(buf: Uint8Array, file: string): Dataset {
   if (!descr || shapeText === undefined) throw new DataError(`${file}: cannot read the .npy header`);
   const shape = shapeText.split(',').map((s) => s.trim()).filter((s) => s !== '').map(Number);
   const reader = readerFor(descr);
-  if (!reader) throw new DataError(`${file}: unsupported dtype '${descr}' (use float32, float64, uint8 or an integer type)`);
+  // the dtype is quoted only when it looks like one (an error never echoes arbitrary file content)
+  const shown = /^[<>|=]?[a-zA-Z]\d{0,2}$/.test(descr) ? ` '${descr}'` : '';
+  if (!reader) throw new DataError(`${file}: unsupported dtype${shown} (use float32, float64, uint8 or an integer type)`);
   if (shape.length < 1) throw new DataError(`${file}: a 0-d array is not a data set (need shape [N, ...])`);
   if (fortran && shape.length > 1) {
     throw new DataError(`${file}: Fortran-order arrays are not supported; save with np.ascontiguousarray(x)`);
   }
+  if (shape.some((d) => !Number.isInteger(d) || d < 0)) throw new DataError(`${file}: the .npy header has a bad shape`);
   const count = shape.reduce((a, b) => a * b, 1);
+  if (count > DATA_LIMITS.maxValues) {
+    throw new DataError(`${file}: its header describes ${count} values, more than the ${DATA_LIMITS.maxValues} allowed`);
+  }
   const off = hstart + hlen;
   if (buf.length < off + count * reader.size) {
     throw new DataError(`${file}: .npy data is truncated (${buf.length - off} bytes, shape needs ${count * reader.size})`);

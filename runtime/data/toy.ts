@@ -1,21 +1,14 @@
 // Toy 2-D densities generated in code: moons, circles, 8gaussians, checkerboard, pinwheel, spirals.
-// moons with the defaults (n=8192, noise=0.05, seed=7) reproduces the bytes of
-// /work/shared/bench/data/moons_8192_f32.bin (WORKLOADS.md, W1).
+// Defaults: TOY_DEFAULTS in compiler/registry/datasets.ts. moons with them (n=8192, noise=0.05, seed=7)
+// reproduces the bytes of the bench's moons_8192_f32.bin (workload W1).
 import { DataError, type Dataset } from './dataset.js';
 import { fisherYates, mulberry32, normalFrom } from './random.js';
+import { DATA_LIMITS } from '../../compiler/registry/data-rules.js';
+import { TOY_DEFAULTS, TOY_NAMES, type ToyDefaults } from '../../compiler/registry/datasets.js';
 
-export interface ToyOptions { n: number; noise: number; seed: number }
-
-export const TOY_DEFAULTS: Record<string, ToyOptions> = {
-  moons: { n: 8192, noise: 0.05, seed: 7 },
-  circles: { n: 8192, noise: 0.05, seed: 7 },
-  '8gaussians': { n: 8192, noise: 0.1, seed: 7 },
-  checkerboard: { n: 8192, noise: 0, seed: 7 },
-  pinwheel: { n: 8192, noise: 0.1, seed: 7 },
-  spirals: { n: 8192, noise: 0.1, seed: 7 },
-};
-
-export const TOY_NAMES = Object.keys(TOY_DEFAULTS);
+export type ToyOptions = ToyDefaults;
+// the defaults are the registry's (one table for the spec's toy(...) and --data toy:NAME)
+export { TOY_DEFAULTS, TOY_NAMES };
 
 type Gen = (n: number, noise: number, u: () => number, g: () => number) => number[][];
 
@@ -112,7 +105,9 @@ export function makeToy(name: string, opts: Partial<ToyOptions> = {}): Dataset {
     throw new DataError(`unknown toy data set '${name}' (known: ${TOY_NAMES.join(', ')})`);
   }
   const o: ToyOptions = { ...defaults, ...opts };
-  if (!Number.isInteger(o.n) || o.n < 2) throw new DataError(`toy:${name}: n must be an integer ≥ 2 (got ${o.n})`);
+  if (!Number.isInteger(o.n) || o.n < 2 || o.n > DATA_LIMITS.maxToyPoints) {
+    throw new DataError(`toy:${name}: n must be an integer from 2 to ${DATA_LIMITS.maxToyPoints} (got ${o.n})`);
+  }
   if (!Number.isFinite(o.noise) || o.noise < 0) throw new DataError(`toy:${name}: noise must be ≥ 0 (got ${o.noise})`);
   if (!Number.isInteger(o.seed)) throw new DataError(`toy:${name}: seed must be an integer (got ${o.seed})`);
   const u = mulberry32(o.seed);
