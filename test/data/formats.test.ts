@@ -42,7 +42,7 @@ describe('csv', () => {
   it('reports ragged rows, empty cells and non-numbers with their row', () => {
     expect(errOf(() => parseCsv('1,2\n3\n', 'r.csv'))).toMatch(/row 2 .* has 1 columns, the first row has 2/);
     expect(errOf(() => parseCsv('1,2\n3,\n', 'r.csv'))).toMatch(/row 2 .*column 2 is empty/);
-    expect(errOf(() => parseCsv('1,2\n3,abc\n', 'r.csv'))).toMatch(/'abc' is not a number/);
+    expect(errOf(() => parseCsv('1,2\n3,abc\n', 'r.csv'))).toMatch(/row 2 \(line 2\), column 2 is not a number$/);
   });
   it('round-trips through formatCsv', () => {
     const x = Float32Array.from([0.5, 1, -2, 3]);
@@ -104,9 +104,10 @@ describe('idx', () => {
 
 describe('sources', () => {
   it('parses --data strings', () => {
-    expect(parseSource('toy:moons')).toEqual({ kind: 'toy', name: 'moons', opts: {} });
-    expect(parseSource('toy:moons?n=4096&noise=0.05')).toEqual({ kind: 'toy', name: 'moons', opts: { n: 4096, noise: 0.05 } });
-    expect(parseSource('mnist:binarized')).toEqual({ kind: 'mnist', binarized: true });
+    expect(parseSource('toy:moons')).toEqual({ kind: 'toy', name: 'moons', opts: { n: 8192, noise: 0.05, seed: 7 } });
+    expect(parseSource('toy:moons?n=4096&noise=0.01')).toEqual({ kind: 'toy', name: 'moons', opts: { n: 4096, noise: 0.01, seed: 7 } });
+    expect(parseSource('mnist:binarized')).toEqual({ kind: 'mnist', binarized: true, split: 'train' });
+    expect(parseSource('mnist?split=all')).toEqual({ kind: 'mnist', binarized: false, split: 'all' });
     expect(parseSource('train-images-idx3-ubyte.gz')).toMatchObject({ kind: 'file', format: 'idx' });
     expect(parseSource('x.NPY')).toMatchObject({ kind: 'file', format: 'npy' });
     expect(errOf(() => parseSource('toy:blobs'))).toMatch(/unknown toy data set 'blobs'.*moons/);
@@ -114,9 +115,10 @@ describe('sources', () => {
     expect(errOf(() => parseSource('data.txt'))).toMatch(/cannot tell/);
   });
   it('maps the spec train { data: ... } form', () => {
-    expect(sourceFromSpec({ source: 'toy', args: { name: 'moons', noise: 0.05 } })).toEqual({ kind: 'toy', name: 'moons', opts: { noise: 0.05 } });
+    expect(sourceFromSpec({ source: 'toy', args: { name: 'moons', noise: 0.01 } }))
+      .toEqual({ kind: 'toy', name: 'moons', opts: { n: 8192, noise: 0.01, seed: 7 } });
     expect(sourceFromSpec({ source: 'toy', args: { '0': 'circles' } })).toMatchObject({ kind: 'toy', name: 'circles' });
-    expect(sourceFromSpec({ source: 'mnist', args: { '0': 'binarized' } })).toEqual({ kind: 'mnist', binarized: true });
+    expect(sourceFromSpec({ source: 'mnist', args: { '0': 'binarized' } })).toEqual({ kind: 'mnist', binarized: true, split: 'train' });
     expect(sourceFromSpec({ source: 'csv', args: { path: 'a.csv' } })).toEqual({ kind: 'file', path: 'a.csv', format: 'csv' });
   });
   it('splits a file deterministically and keeps every row exactly once', () => {
