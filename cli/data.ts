@@ -33,7 +33,8 @@ export function trainingSources(
 ): RunSources | undefined {
   if (flag) return { train: parseSource(flag) };
   if (typeof prev?.source === 'string') {
-    return { train: parseSource(prev.source), ...(typeof prev.test === 'string' ? { test: parseSource(prev.test) } : {}) };
+    const test = typeof prev.test === 'string' ? { test: parseSource(prev.test) } : {};
+    return { train: parseSource(prev.source), ...test };
   }
   const dir = dirname(specPath);
   const t = ir.train as { data?: DataEntry; test?: DataEntry };

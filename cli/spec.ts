@@ -33,7 +33,8 @@ export async function readFlowIR(path: string, text: string, model?: string): Pr
     throw new UserError(`${path}: not a spec and not valid FlowIR JSON (${(e as Error).message})`);
   }
   const all = Array.isArray(json) ? json : [json];
-  const named = (m: unknown): string | undefined => (m && typeof m === 'object' ? String((m as { model?: unknown }).model) : undefined);
+  const named = (m: unknown): string | undefined =>
+    (m && typeof m === 'object' ? String((m as { model?: unknown }).model) : undefined);
   const pick = model === undefined ? all : all.filter((m) => named(m) === model);
   if (pick.length !== 1) {
     const names = all.map(named).join(', ');

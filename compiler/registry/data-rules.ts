@@ -14,10 +14,8 @@ export const DATA_LIMITS = {
   maxToyPoints: 2 ** 20,
 } as const;
 
-/** A model name: it names the run folder `runs/<Model>-<time>`. */
-export const MODEL_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-
-export const DATA_FILE_RULES = `Data files (\`idx("…")\`, \`csv("…")\`, \`npy("…")\`, and \`--data FILE\` of \`flowc train\` / \`flowc eval\`):
+export const DATA_FILE_RULES = `Data files (\`idx("…")\`, \`csv("…")\`, \`npy("…")\` in a spec, and \`--data FILE\`
+of \`flowc train\` / \`flowc eval\`):
 
 - In a spec, a path is relative to the spec's folder and must stay inside it: no absolute path, no \`~\`, no
   \`..\` that leaves the folder, and no symbolic link that leads out of it. \`flowc check\` reports such a path

@@ -59,7 +59,9 @@ function openRegular(path: string): { fd: number; size: number } {
     fail(path, e);
   }
   if (st.isDirectory()) throw new DataError(`${path}: is a folder, not a data file`);
-  if (!st.isFile()) throw new DataError(`${path}: is not a regular file (a device, pipe or socket); data files must be regular files`);
+  if (!st.isFile()) {
+    throw new DataError(`${path}: is not a regular file (a device, pipe or socket); data files must be regular files`);
+  }
   let fd: number;
   try {
     fd = openSync(path, 'r');
@@ -86,13 +88,15 @@ function readAt(fd: number, length: number, position: number): Buffer {
  * (it gets the first bytes of the file and returns the total size, or undefined when the header is incomplete).
  * Gzip-compressed files are inflated up to the value cap.
  */
-export function readBinary(path: string, headerBytes: number, sizeFromHeader: (head: Uint8Array) => number | undefined): Buffer {
+export function readBinary(
+  path: string, headerBytes: number, sizeFromHeader: (head: Uint8Array) => number | undefined,
+): Buffer {
   const { fd, size } = openRegular(path);
   try {
     const head = readAt(fd, Math.min(size, 2), 0);
     if (head.length === 2 && head[0] === 0x1f && head[1] === 0x8b) {
       if (size > DATA_LIMITS.maxFileBytes) {
-        throw new DataError(`${path}: the file has ${MiB(size)}, more than the ${MiB(DATA_LIMITS.maxFileBytes)} a data file may have`);
+        throw new DataError(`${path}: the file has ${MiB(size)}, more than the ${MiB(DATA_LIMITS.maxFileBytes)} allowed`);
       }
       try {
         return gunzipSync(readAt(fd, size, 0), { maxOutputLength: DATA_LIMITS.maxFileBytes });
@@ -106,7 +110,8 @@ export function readBinary(path: string, headerBytes: number, sizeFromHeader: (h
     const need = sizeFromHeader(first);
     if (need === undefined || need <= first.length) return first;
     if (need > DATA_LIMITS.maxFileBytes) {
-      throw new DataError(`${path}: its header describes ${MiB(need)} of data, more than the ${MiB(DATA_LIMITS.maxFileBytes)} allowed`);
+      const cap = MiB(DATA_LIMITS.maxFileBytes);
+      throw new DataError(`${path}: its header describes ${MiB(need)} of data, more than the ${cap} allowed`);
     }
     // a shorter file is reported as truncated by the parser; a longer one's tail is not read
     return readAt(fd, Math.min(need, size), 0);
@@ -122,7 +127,7 @@ export function readText(path: string): string {
   const { fd, size } = openRegular(path);
   try {
     if (size > DATA_LIMITS.maxTextBytes) {
-      throw new DataError(`${path}: the file has ${MiB(size)}, more than the ${MiB(DATA_LIMITS.maxTextBytes)} a CSV file may have`);
+      throw new DataError(`${path}: the file has ${MiB(size)}, more than the ${MiB(DATA_LIMITS.maxTextBytes)} allowed`);
     }
     const buf = readAt(fd, size, 0);
     if (buf.length >= 2 && buf[0] === 0x1f && buf[1] === 0x8b) {
@@ -130,7 +135,8 @@ export function readText(path: string): string {
         return gunzipSync(buf, { maxOutputLength: DATA_LIMITS.maxTextBytes }).toString('utf8');
       } catch (e) {
         const big = (e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE' || e instanceof RangeError;
-        throw new DataError(big ? `${path}: inflates to more than ${MiB(DATA_LIMITS.maxTextBytes)}` : `${path}: gzip data is corrupt`);
+        const why = big ? `inflates to more than ${MiB(DATA_LIMITS.maxTextBytes)}` : 'gzip data is corrupt';
+        throw new DataError(`${path}: ${why}`);
       }
     }
     return buf.toString('utf8');

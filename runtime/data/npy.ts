@@ -60,7 +60,9 @@ export function parseNpy(buf: Uint8Array, file: string): Dataset {
   const reader = readerFor(descr);
   // the dtype is quoted only when it looks like one (an error never echoes arbitrary file content)
   const shown = /^[<>|=]?[a-zA-Z]\d{0,2}$/.test(descr) ? ` '${descr}'` : '';
-  if (!reader) throw new DataError(`${file}: unsupported dtype${shown} (use float32, float64, uint8 or an integer type)`);
+  if (!reader) {
+    throw new DataError(`${file}: unsupported dtype${shown} (use float32, float64, uint8 or an integer type)`);
+  }
   if (shape.length < 1) throw new DataError(`${file}: a 0-d array is not a data set (need shape [N, ...])`);
   if (fortran && shape.length > 1) {
     throw new DataError(`${file}: Fortran-order arrays are not supported; save with np.ascontiguousarray(x)`);

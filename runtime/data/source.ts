@@ -25,7 +25,7 @@ export type MnistSplit = 'train' | 'test' | 'all';
 export type SourceSpec =
   | { kind: 'toy'; name: string; opts: ToyOptions }
   | { kind: 'mnist'; binarized: boolean; split: MnistSplit }
-  | { kind: 'file'; path: string; format: 'csv' | 'npy' | 'idx'; /** x ≥ threshold → 1, else 0 */ binarize?: number };
+  | { kind: 'file'; path: string; format: 'csv' | 'npy' | 'idx'; /** x ≥ binarize → 1, else 0 */ binarize?: number };
 
 export const DATA_SYNTAX = `Data sources (--data SRC; a spec's train { data: ... } takes the same sources and defaults):
   toy:NAME[?n=N&noise=S&seed=K]   2-D toy density, NAME one of ${TOY_NAMES.join(', ')}
@@ -52,7 +52,9 @@ export function formatOfPath(path: string): 'csv' | 'npy' | 'idx' | undefined {
 
 function num(key: string, value: unknown, where: string): number {
   const v = typeof value === 'number' ? value : Number(value);
-  if (value === '' || !Number.isFinite(v)) throw new DataError(`${where}: ${key} must be a number (got '${String(value)}')`);
+  if (value === '' || !Number.isFinite(v)) {
+    throw new DataError(`${where}: ${key} must be a number (got '${String(value)}')`);
+  }
   return v;
 }
 
@@ -75,7 +77,9 @@ function toyName(name: string | undefined): string {
 
 function split(value: unknown, where: string): MnistSplit {
   const s = value === undefined ? MNIST_DEFAULT_SPLIT : String(value);
-  if (s !== 'train' && s !== 'test' && s !== 'all') throw new DataError(`${where}: split must be train, test or all (got '${s}')`);
+  if (s !== 'train' && s !== 'test' && s !== 'all') {
+    throw new DataError(`${where}: split must be train, test or all (got '${s}')`);
+  }
   return s;
 }
 
@@ -115,7 +119,8 @@ export function parseSource(src: string): SourceSpec {
     return { kind: 'file', path: q[1]!, format: formatOfPath(q[1]!)!, binarize: t };
   }
   throw new DataError(
-    `cannot tell what data source '${src}' is: use toy:NAME, mnist, mnist:binarized, or a file ending in .csv, .npy, .idx or -ubyte`,
+    `cannot tell what data source '${src}' is: use toy:NAME, mnist, mnist:binarized, or a file ending in ` +
+      '.csv, .npy, .idx or -ubyte',
   );
 }
 
@@ -193,7 +198,9 @@ export function loadRows(spec: SourceSpec): Dataset {
  * TOY_TEST_POINTS points); MNIST's train split holds out its test split; any other source holds out a seeded 10%.
  * `check` sees each loaded set whole before it is split (so its messages name rows in the source's order).
  */
-export function loadTraining(spec: SourceSpec, test: SourceSpec | undefined, seed: number, check = (_: Dataset) => {}): DataSplit {
+export function loadTraining(
+  spec: SourceSpec, test: SourceSpec | undefined, seed: number, check = (_: Dataset) => {},
+): DataSplit {
   if (test) {
     const train = loadRows(spec);
     check(train);
@@ -206,20 +213,22 @@ export function loadTraining(spec: SourceSpec, test: SourceSpec | undefined, see
 
 /** A source split into training rows and its own hold-out (see loadTraining). */
 export function loadSplit(spec: SourceSpec, seed: number, check = (_: Dataset) => {}): DataSplit {
-  if (spec.kind === 'toy') {
-    const train = makeToy(spec.name, spec.opts);
-    const test = makeToy(spec.name, { ...spec.opts, seed: spec.opts.seed + 1, n: Math.min(train.n, TOY_TEST_POINTS) });
-    return { train, test };
-  }
+  if (spec.kind === 'toy') return { train: makeToy(spec.name, spec.opts), test: toyHeldOut(spec) };
   if (spec.kind === 'mnist' && spec.split === 'train') return loadMnist(spec.binarized);
   const all = loadRows(spec);
   check(all);
   return splitRows(all, seed);
 }
 
+/** a toy source's hold-out: a fresh draw with the next seed, at most TOY_TEST_POINTS points */
+function toyHeldOut(spec: { name: string; opts: Partial<ToyOptions> }): Dataset {
+  const o = { ...TOY_DEFAULTS[spec.name]!, ...spec.opts };
+  return makeToy(spec.name, { ...o, seed: o.seed + 1, n: Math.min(o.n, TOY_TEST_POINTS) });
+}
+
 /** The held-out rows of a split made by loadSplit, without the training rows (for eval). */
 export function heldOutRows(spec: SourceSpec, seed: number): Dataset {
-  if (spec.kind === 'toy') return makeToy(spec.name, { ...spec.opts, seed: spec.opts.seed + 1, n: Math.min(spec.opts.n, TOY_TEST_POINTS) });
+  if (spec.kind === 'toy') return toyHeldOut(spec);
   return loadSplit(spec, seed).test;
 }
 
