@@ -96,7 +96,7 @@ export function readBinary(
     const head = readAt(fd, Math.min(size, 2), 0);
     if (head.length === 2 && head[0] === 0x1f && head[1] === 0x8b) {
       if (size > DATA_LIMITS.maxFileBytes) {
-        throw new DataError(`${path}: the file has ${MiB(size)}, more than the ${MiB(DATA_LIMITS.maxFileBytes)} allowed`);
+        throw new DataError(`${path}: it has ${MiB(size)}, more than the ${MiB(DATA_LIMITS.maxFileBytes)} allowed`);
       }
       try {
         return gunzipSync(readAt(fd, size, 0), { maxOutputLength: DATA_LIMITS.maxFileBytes });

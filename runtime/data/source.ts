@@ -25,7 +25,8 @@ export type MnistSplit = 'train' | 'test' | 'all';
 export type SourceSpec =
   | { kind: 'toy'; name: string; opts: ToyOptions }
   | { kind: 'mnist'; binarized: boolean; split: MnistSplit }
-  | { kind: 'file'; path: string; format: 'csv' | 'npy' | 'idx'; /** x ≥ binarize → 1, else 0 */ binarize?: number };
+  /** binarize: x ≥ binarize → 1, else 0 */
+  | { kind: 'file'; path: string; format: 'csv' | 'npy' | 'idx'; binarize?: number };
 
 export const DATA_SYNTAX = `Data sources (--data SRC; a spec's train { data: ... } takes the same sources and defaults):
   toy:NAME[?n=N&noise=S&seed=K]   2-D toy density, NAME one of ${TOY_NAMES.join(', ')}

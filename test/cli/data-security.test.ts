@@ -10,20 +10,23 @@ import { ROOT, useFreshDist } from '../support/dist.js';
 const BIN = join(ROOT, 'bin', 'flowc.js');
 const env = { ...process.env, FLOWC_BACKEND: 'cpu', NO_COLOR: '1' };
 // prints the peak resident set (KiB) of the flowc process when it exits
-const RSS_HOOK = 'data:text/javascript,process.on("exit",()=>process.stderr.write("\\nmaxrss_kb="+process.resourceUsage().maxRSS+"\\n"))';
+const RSS_HOOK = 'data:text/javascript,process.on("exit",()=>'
+  + 'process.stderr.write("\\nmaxrss_kb="+process.resourceUsage().maxRSS+"\\n"))';
 
 useFreshDist(join('dist', 'cli', 'main.js'), ['cli', 'runtime', 'compiler', 'grammar']);
 
 function flowc(cwd: string, ...args: string[]): { code: number | null; out: string; ms: number; rssMiB: number } {
   const t0 = Date.now();
-  const r = spawnSync(process.execPath, ['--import', RSS_HOOK, BIN, ...args], { cwd, env, encoding: 'utf8', timeout: 90_000 });
+  const argv = ['--import', RSS_HOOK, BIN, ...args];
+  const r = spawnSync(process.execPath, argv, { cwd, env, encoding: 'utf8', timeout: 90_000 });
   const out = `${r.stdout}${r.stderr}`;
   const rss = /maxrss_kb=(\d+)/.exec(out);
   return { code: r.status, out, ms: Date.now() - t0, rssMiB: rss ? Number(rss[1]) / 1024 : Infinity };
 }
 
 const SECRET = 'alice:x:1000:1000:SECRET-LINE-TWO:/home/alice:/bin/bash';
-const specWith = (data: string) => readFileSync(fixture('flow2d.flow'), 'utf8').replace(/data: toy\([^)]*\)/, `data: ${data}`);
+const specWith = (data: string) =>
+  readFileSync(fixture('flow2d.flow'), 'utf8').replace(/data: toy\([^)]*\)/, `data: ${data}`);
 
 describe('data files named by a spec', () => {
   it('check refuses an absolute path and a ../ path at the path string; train reads nothing', () => {

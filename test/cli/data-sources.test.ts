@@ -32,7 +32,8 @@ describe('spec and command line agree', () => {
   }, 120_000);
   it('a spec test: set replaces the 10% hold-out, and eval without --data uses it', async () => {
     const dir = tmp('src-test');
-    const rows = (n: number, s: number) => Array.from({ length: n }, (_, i) => `${Math.sin(i + s)},${Math.cos(i * s)}`).join('\n');
+    const rows = (n: number, s: number) =>
+      Array.from({ length: n }, (_, i) => `${Math.sin(i + s)},${Math.cos(i * s)}`).join('\n');
     writeFileSync(join(dir, 'train.csv'), rows(40, 1));
     writeFileSync(join(dir, 'test.csv'), rows(7, 2));
     writeFileSync(join(dir, 's.flow'), flow2d('data: csv("train.csv"), test: csv("test.csv")'));
@@ -43,7 +44,8 @@ describe('spec and command line agree', () => {
     expect(e.out).toMatch(/over 7 examples of test\.csv/);
     // without a test: set, eval without --data uses the rows training held out (10%)
     writeFileSync(join(dir, 's2.flow'), flow2d('data: csv("train.csv")'));
-    expect((await flowc('train', join(dir, 's2.flow'), '--out', join(dir, 'r2'), '--steps', '2', '--no-pictures')).code).toBe(0);
+    const t2 = await flowc('train', join(dir, 's2.flow'), '--out', join(dir, 'r2'), '--steps', '2', '--no-pictures');
+    expect(t2.code, t2.err).toBe(0);
     expect((await flowc('eval', join(dir, 'r2'))).out).toMatch(/over 4 examples of train\.csv \(held out, 4 rows\)/);
   }, 120_000);
 });

@@ -41,7 +41,8 @@ describe('spec paths', () => {
     symlinkSync(dir, join(spec, 'up'));
     expect(resolveSpecPath(spec, 'sub/in.csv')).toBe(join(spec, 'sub', 'in.csv'));
     expect(resolveSpecPath(spec, 'in-link.csv')).toBe(join(spec, 'in-link.csv'));
-    expect(errOf(() => resolveSpecPath(spec, 'out-link.csv'))).toMatch(/is a link that leads outside the spec's folder/);
+    expect(errOf(() => resolveSpecPath(spec, 'out-link.csv')))
+      .toMatch(/is a link that leads outside the spec's folder/);
     expect(errOf(() => resolveSpecPath(spec, 'up/outside.csv'))).toMatch(/leads outside/);
     expect(errOf(() => resolveSpecPath(spec, '../outside.csv'))).toMatch(/leads outside/);
     expect(errOf(() => resolveSpecPath(spec, '/etc/passwd'))).toMatch(/absolute/);
@@ -83,7 +84,8 @@ describe('reading files', () => {
     expect(errOf(() => loadRows(parseSource(p)))).toMatch(/more than|truncated/);
     const n = join(dir, 'big.npy');
     const npy = encodeNpy(new Float32Array(2), [2]);
-    const header = Buffer.from(npy).toString('latin1').replace("'shape': (2,)", `'shape': (${DATA_LIMITS.maxValues + 1},)`);
+    const header = Buffer.from(npy).toString('latin1')
+      .replace("'shape': (2,)", `'shape': (${DATA_LIMITS.maxValues + 1},)`);
     writeFileSync(n, Buffer.from(header, 'latin1'));
     expect(errOf(() => loadRows(parseSource(n)))).toMatch(/more than/);
   });

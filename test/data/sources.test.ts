@@ -43,7 +43,8 @@ describe('toy defaults: one table for the spec and --data', () => {
 describe('file sources in a spec', () => {
   it('take binarize as an argument, and refuse options written into the path (at the path string)', () => {
     expect(errorsOf('data: idx("x-idx3-ubyte", binarize: 128)')).toEqual([]);
-    expect(compile('data: idx("x-idx3-ubyte", binarize: 128)').ir!.train.data!.args).toEqual({ path: 'x-idx3-ubyte', binarize: 128 });
+    expect(compile('data: idx("x-idx3-ubyte", binarize: 128)').ir!.train.data!.args)
+      .toEqual({ path: 'x-idx3-ubyte', binarize: 128 });
     const text = spec('data: idx("x.idx?binarize")');
     const [d, ...more] = compileSource(text, 'm.flow').diagnostics.filter((x) => x.severity === 'error');
     expect(more).toEqual([]);
