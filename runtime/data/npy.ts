@@ -34,7 +34,7 @@ export function npyDataBytes(head: Uint8Array): number | undefined {
   const v = new DataView(head.buffer, head.byteOffset, head.byteLength);
   const hlen = head[6] === 1 ? v.getUint16(8, true) : head.length >= 12 ? v.getUint32(8, true) : Infinity;
   const hstart = head[6] === 1 ? 10 : 12;
-  if (head.length < hstart + hlen) return hstart + hlen <= 65536 + 12 ? hstart + hlen : undefined;
+  if (head.length < hstart + hlen) return undefined; // a header longer than the first 64 KiB: reported as truncated
   const header = new TextDecoder().decode(head.subarray(hstart, hstart + hlen));
   const descr = /'descr'\s*:\s*'([^']+)'/.exec(header)?.[1];
   const shapeText = /'shape'\s*:\s*\(([^)]*)\)/.exec(header)?.[1];

@@ -179,7 +179,7 @@ export function sourceFromSpec(d: { source: string; args: Record<string, unknown
 function readRows(path: string, format: 'csv' | 'npy' | 'idx'): Dataset {
   const name = basename(path);
   if (format === 'csv') return parseCsv(readText(path), name);
-  if (format === 'npy') return parseNpy(readBinary(path, 4096, npyDataBytes), name);
+  if (format === 'npy') return parseNpy(readBinary(path, 12 + 65535, npyDataBytes), name);
   return parseIdx(readBinary(path, 4 + 4 * 255, idxDataBytes), name);
 }
 

@@ -67,7 +67,7 @@ describe('reading files', () => {
     mkdirSync(join(dir, 'd.csv'));
     expect(errOf(() => loadRows(parseSource(join(dir, 'd.csv'))))).toMatch(/is a folder/);
   });
-  it('reads an .idx file only as far as its header says (a huge sparse tail is never read)', () => {
+  it('reads .idx and .npy files only as far as their header says (a huge sparse tail is never read)', () => {
     const p = join(dir, 'tail-idx1-ubyte');
     writeFileSync(p, encodeIdx([1, 2, 3, 4, 5, 6], [3, 2]));
     truncateSync(p, 8 * 2 ** 30); // 8 GiB, sparse
@@ -75,6 +75,10 @@ describe('reading files', () => {
     const ds = loadRows(parseSource(p));
     expect(ds.n).toBe(3);
     expect(Array.from(ds.x)).toEqual([1, 2, 3, 4, 5, 6]);
+    const q = join(dir, 'tail.npy');
+    writeFileSync(q, encodeNpy(Float32Array.from([1, 2, 3, 4]), [2, 2]));
+    truncateSync(q, 8 * 2 ** 30);
+    expect(Array.from(loadRows(parseSource(q)).x)).toEqual([1, 2, 3, 4]);
     expect(process.memoryUsage().rss - rss0).toBeLessThan(64 * 2 ** 20);
   });
   it('refuses a header that promises more values than the cap, before allocating them', () => {
