@@ -4,9 +4,10 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fixture, flowc, noTrace, tmp } from './helpers.js';
+import { setConfig } from '../../runtime/config.js';
 
 beforeAll(() => {
-  process.env.FLOWC_BACKEND = 'cpu';
+  setConfig({ backend: 'cpu' });
 });
 
 const flow2d = (data: string) => readFileSync(fixture('flow2d.flow'), 'utf8').replace(/data: toy\([^)]*\)/, data);
