@@ -120,7 +120,7 @@ function buildProgram(io: CliIO, done: (code: number) => void): Command {
   program
     .command('sample')
     .description('draw samples from a trained run: .png grid for images, .npy or .csv otherwise')
-    .argument('<run>', 'run directory (or its checkpoint file)')
+    .argument('<run>', 'run directory (or its checkpoint file, or a FlowIR file: the untrained model)')
     .requiredOption('-n, --n <count>', 'number of samples', intOption(1))
     .requiredOption('-o, --out <file>', 'output file: .png (images, or a 2-D scatter), .npy or .csv')
     .addOption(new Option('--temperature <t>', 'scale of the base noise (flows) or of the logits (autoregressive)').argParser(numOption()).default(1))

@@ -26,7 +26,15 @@ export function newRunDir(model: string, stamp: string, root = 'runs'): string {
   return dir;
 }
 
-export interface OpenRun { model: FlowModel; ir: FlowIR; ck: LoadedCheckpoint; backend: string }
+export interface OpenRun {
+  model: FlowModel;
+  ir: FlowIR;
+  /** undefined for a FlowIR file (a model at its initialisation) */
+  ck?: LoadedCheckpoint;
+  /** what the run recorded: its data sources (`source`, `test`) and `config` */
+  meta: Record<string, unknown>;
+  backend: string;
+}
 
 /** the backend startBackend chose (for error messages); undefined before it ran */
 export let activeBackend: string | undefined;
@@ -58,10 +66,7 @@ function peekIr(path: string): FlowIR | undefined {
 export async function openRun(io: CliIO, path: string): Promise<OpenRun> {
   // fail fast, before loading TensorFlow.js
   if (!existsSync(path)) throw new UserError(`${path}: no such run directory or checkpoint file`);
-  if (/\.json$/i.test(path) && statSync(path).isFile()) {
-    throw new UserError(`${path} is a FlowIR (or JSON) file, a model without trained weights: train it first ` +
-      `(flowc train ${path}), then pass the run directory`);
-  }
+  if (/\.json$/i.test(path) && statSync(path).isFile()) return openFlowIR(io, path);
   // the checkpoint holds tensors: the backend starts first, with the run's model.ir.json (written
   // by flowc train) as the hint for its thread count when there is one
   const peek = peekIr(path);
@@ -84,5 +89,26 @@ export async function openRun(io: CliIO, path: string): Promise<OpenRun> {
     if (e instanceof CheckpointError) throw new UserError(e.message);
     throw e;
   }
-  return { model, ir: ck.ir, ck, backend };
+  return { model, ir: ck.ir, ck, meta: ck.meta ?? {}, backend };
+}
+
+/**
+ * A FlowIR file from `flowc compile` in place of a run: the model at its initialisation (no trained
+ * weights; a warning says so), with the data sources its train { } block names.
+ */
+async function openFlowIR(io: CliIO, path: string): Promise<OpenRun> {
+  const { readFlowIR, readInput } = await import('./spec.js');
+  const ir = await readFlowIR(path, readInput(path, 'FlowIR file'));
+  const { trainingSources, recordSource } = await import('./data.js');
+  const sources = ir.family === 'energy' ? undefined : trainingSources(ir, path, undefined, undefined);
+  const meta = {
+    ...(sources ? { source: recordSource(sources.train) } : {}),
+    ...(sources?.test ? { test: recordSource(sources.test) } : {}),
+    config: { seed: ir.train.seed ?? 0 },
+  };
+  const backend = await startBackend(ir, undefined, false);
+  const { build } = await import('../runtime/build.js');
+  io.err(`flowc: warning: ${path} is a FlowIR file: the model has its untrained initial weights ` +
+    `(train it with flowc train ${path})\n`);
+  return { model: build(ir), ir, meta, backend };
 }

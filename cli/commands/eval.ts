@@ -15,9 +15,9 @@ export async function runEval(io: CliIO, run: string, o: { data?: string; perExa
   // --data: every row of that source, in input order (loaded before TensorFlow.js starts); else the run's own
   // test set, or the rows its training held out
   let ds: Dataset | undefined = o.data === undefined ? undefined : loadRows(parseSource(o.data));
-  const { model, ir, backend, ck } = await openRun(io, run);
+  const { model, ir, backend, meta } = await openRun(io, run);
   try {
-    ds ??= runTestRows(ck.meta ?? {}, run);
+    ds ??= runTestRows(meta, run);
     checkData(ds, ir.data);
   } catch (e) {
     model.dispose();

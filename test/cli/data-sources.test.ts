@@ -73,7 +73,7 @@ describe('what the command line says, a spec says', () => {
 });
 
 describe('FlowIR files from flowc compile', () => {
-  it('are accepted by train and explain; sample says what to do instead', async () => {
+  it('are accepted by train, explain, sample and eval', async () => {
     const dir = tmp('src-ir');
     expect((await flowc('compile', fixture('flow2d.flow'), '-o', join(dir, 'ir'))).code).toBe(0);
     const ir = join(dir, 'ir', 'TinyFlow.flowir.json');
@@ -83,9 +83,14 @@ describe('FlowIR files from flowc compile', () => {
     const t = await flowc('train', ir, '--out', join(dir, 'r'), '--steps', '2', '--no-pictures');
     expect(t.code, t.err).toBe(0);
     expect(t.out).toMatch(/data toy:moons \(n=512, noise=0\.05, seed=7\)/);
+    // sample and eval take it as the model at its initialisation, and say so
     const s = await flowc('sample', ir, '-n', '2', '-o', join(dir, 's.csv'));
-    expect(s.code).toBe(1);
-    expect(s.err).toMatch(/a model without trained weights: train it first/);
+    expect(s.code, s.err).toBe(0);
+    expect(s.err).toMatch(/is a FlowIR file: the model has its untrained initial weights/);
+    expect(readFileSync(join(dir, 's.csv'), 'utf8').trim().split('\n')).toHaveLength(2);
+    const e = await flowc('eval', ir);
+    expect(e.code, e.err).toBe(0);
+    expect(e.out).toMatch(/over 512 examples of toy:moons \(n=512, noise=0\.05, seed=8\)/);
     writeFileSync(join(dir, 'broken.flowir.json'), '{"model": "X"');
     const b = await flowc('train', join(dir, 'broken.flowir.json'));
     expect(b.code).toBe(1);
