@@ -27,7 +27,8 @@ of \`flowc train\` / \`flowc eval\`):
 - Only regular files are read: devices, pipes, sockets and folders are refused. An .idx or .npy file is read
   only as far as its header says its data goes (at most 1 GiB of data, inflated size for .gz files); a CSV
   file may have at most 128 MiB; one data set at most 2^27 values; a toy density at most 2^20 points.
-- Error messages name the file, the row and the column, never the file's content.
+- Error messages name the file, the row and the column, and never quote the file's text (a message about the
+  data's domain may give the range of its numbers).
 - Model names are identifiers (letters, digits, \`_\`) in both the .flow and the .flow.yaml form; a run is
   written to \`runs/<Model>-<time>/\` (or \`--out DIR\`), and nothing outside that folder.`;
 

@@ -50,7 +50,7 @@ describe('spec paths', () => {
   it('are documented in the one text of the rules', () => {
     expect(DATA_FILE_RULES).toMatch(/relative to the spec's folder/);
     expect(DATA_FILE_RULES).toMatch(/regular files/);
-    expect(DATA_FILE_RULES).toMatch(/never the file's content/);
+    expect(DATA_FILE_RULES).toMatch(/never quote the file's text/);
   });
 });
 
