@@ -6,6 +6,7 @@ import type { FlowIR } from '../compiler/ir/types.js';
 import {
   describeSource, heldOutRows, loadRows, parseSource, sourceFromSpec, type Dataset, type SourceSpec,
 } from '../runtime/data/index.js';
+import { checkDataFile } from '../runtime/data/files.js';
 import { UserError } from './io.js';
 
 export interface RunSources {
@@ -29,6 +30,16 @@ function defaultSource(ir: FlowIR): SourceSpec | undefined {
  * a resumed run recorded, the spec's, a default. `specPath` is the spec (or FlowIR file) its paths are relative to.
  */
 export function trainingSources(
+  ir: FlowIR, specPath: string, flag: string | undefined, prev: Record<string, unknown> | undefined,
+): RunSources | undefined {
+  const s = chooseSources(ir, specPath, flag, prev);
+  // a missing file, a device or a folder is reported now, before anything heavy starts
+  for (const src of [s?.train, s?.test]) if (src?.kind === 'file') checkDataFile(src.path);
+  return s;
+}
+
+/** trainingSources without the check of the files (they are read, and reported, when used) */
+export function chooseSources(
   ir: FlowIR, specPath: string, flag: string | undefined, prev: Record<string, unknown> | undefined,
 ): RunSources | undefined {
   if (flag) return { train: parseSource(flag) };

@@ -99,8 +99,8 @@ export async function openRun(io: CliIO, path: string): Promise<OpenRun> {
 async function openFlowIR(io: CliIO, path: string): Promise<OpenRun> {
   const { readFlowIR, readInput } = await import('./spec.js');
   const ir = await readFlowIR(path, readInput(path, 'FlowIR file'));
-  const { trainingSources, recordSource } = await import('./data.js');
-  const sources = ir.family === 'energy' ? undefined : trainingSources(ir, path, undefined, undefined);
+  const { chooseSources, recordSource } = await import('./data.js');
+  const sources = ir.family === 'energy' ? undefined : chooseSources(ir, path, undefined, undefined);
   const meta = {
     ...(sources ? { source: recordSource(sources.train) } : {}),
     ...(sources?.test ? { test: recordSource(sources.test) } : {}),

@@ -58,6 +58,8 @@ export async function runTrain(io: CliIO, specPath: string, f: TrainFlags): Prom
   }
   runDir ??= newRunDir(ir.model, stamp());
 
+  // data sources, checked before TensorFlow.js starts (a resumed run's come from its checkpoint, below)
+  let sources = energy || f.resume ? undefined : trainingSources(ir, specPath, f.data, undefined);
   const backend = await startBackend(ir, f.batch);
   const { loadCheckpoint, restoreVariables, CheckpointError } = await import('../../runtime/checkpoint.js');
   let resume: Awaited<ReturnType<typeof loadCheckpoint>> | undefined;
@@ -73,7 +75,7 @@ export async function runTrain(io: CliIO, specPath: string, f: TrainFlags): Prom
   }
   const prevCfg = (resume?.meta.config ?? undefined) as TrainConfig | undefined;
   // data: --data, then the resumed run's, then the spec's (its test: set replaces the hold-out), then a default
-  const sources = energy ? undefined : trainingSources(ir, specPath, f.data, resume?.meta);
+  if (resume && !energy) sources = trainingSources(ir, specPath, f.data, resume.meta);
   if (!energy && !sources) {
     throw new UserError(`no training data for ${declText(ir.data)}: pass --data SRC or write train { data: ... } in the spec (see flowc train --help)`);
   }

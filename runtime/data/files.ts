@@ -50,6 +50,11 @@ function fail(path: string, e: unknown): never {
 
 const MiB = (n: number): string => `${Math.round(n / 2 ** 20)} MiB`;
 
+/** Throws the DataError reading `path` would throw for a missing file or one that is not a regular file. */
+export function checkDataFile(path: string): void {
+  closeSync(openRegular(path).fd);
+}
+
 /** Opens a regular file for reading; devices, pipes, sockets and folders are refused before any byte is read. */
 function openRegular(path: string): { fd: number; size: number } {
   let st;

@@ -73,8 +73,8 @@ describe('data files named by a spec', () => {
     expect(given.code).toBe(1);
     expect(given.out).toMatch(/zero\.idx: is not a regular file/);
     for (const r of [linked, given]) {
-      expect(r.ms).toBeLessThan(60_000);
-      expect(r.rssMiB).toBeLessThan(600);
+      expect(r.ms).toBeLessThan(30_000);
+      expect(r.rssMiB).toBeLessThan(300);
     }
   }, 200_000);
 });
