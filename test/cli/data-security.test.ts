@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fixture, noTrace, tmp } from './helpers.js';
 import { ROOT, useFreshDist } from '../support/dist.js';
+import { newRunDir, safeModelName } from '../../cli/run.js';
 
 const BIN = join(ROOT, 'bin', 'flowc.js');
 const env = { ...process.env, FLOWC_BACKEND: 'cpu', NO_COLOR: '1' };
@@ -80,6 +81,15 @@ describe('data files named by a spec', () => {
 });
 
 describe('model names and run folders', () => {
+  it('builds run folders from sanitized names, inside runs/', () => {
+    expect(newRunDir('TwoMoons', '20261207-0600')).toBe(join('runs', 'TwoMoons-20261207-0600'));
+    for (const name of ['../../../../tmp/x/ESCAPED', '/etc/x', '..', 'a\\b', '']) {
+      const dir = newRunDir(name, '1');
+      expect(dir.startsWith(`runs${'/'}`), dir).toBe(true);
+      expect(dir.slice(5)).toMatch(/^[A-Za-z0-9_-]+$/);
+    }
+    expect(safeModelName('../x')).toBe('___x');
+  });
   it('a YAML model name that is a path fails check and train, and nothing is written outside', () => {
     const dir = tmp('sec-yaml');
     const target = join(dir, 'x', 'ESCAPED');
