@@ -1,20 +1,13 @@
-// The loss curve as a hand-written SVG: training loss per step (and held-out NLL where measured).
+// The loss curve as a hand-written SVG: training loss per step (and held-out NLL where measured),
+// with its axes and unit (nats/example, or bits/dim for discrete data such as images); when the
+// early spikes are clipped off the top, the clip is drawn and says how many values lie above it.
+import { niceTicks } from './figure.js';
 
 export interface CurvePoint { step: number; loss?: number; test_nll?: number }
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;');
 
-function niceTicks(lo: number, hi: number, n = 5): number[] {
-  const span = hi - lo || 1;
-  const step0 = span / n;
-  const mag = 10 ** Math.floor(Math.log10(step0));
-  const step = [1, 2, 5, 10].map((m) => m * mag).find((s) => span / s <= n) ?? 10 * mag;
-  const out: number[] = [];
-  for (let v = Math.ceil(lo / step) * step; v <= hi + 1e-9 * span; v += step) out.push(Number(v.toPrecision(6)));
-  return out;
-}
-
-export function lossCurveSvg(points: CurvePoint[], title = 'training loss', unit = 'nats'): string {
+export function lossCurveSvg(points: CurvePoint[], title = 'training loss', unit = 'nats/example'): string {
   const W = 640;
   const H = 360;
   const m = { l: 64, r: 16, t: 32, b: 40 };
@@ -30,7 +23,11 @@ export function lossCurveSvg(points: CurvePoint[], title = 'training loss', unit
   // the axis keeps readable, distinct ticks inside the plot.
   const ys = all.map((p) => p[1]).sort((a, b) => a - b);
   let y0 = ys[0]!;
-  let y1 = ys.length >= 50 ? ys[Math.floor(0.98 * (ys.length - 1))]! : ys[ys.length - 1]!;
+  const yMax = ys[ys.length - 1]!;
+  let y1 = ys.length >= 50 ? ys[Math.floor(0.98 * (ys.length - 1))]! : yMax;
+  // clip only when it matters: the top 2% lie well above the rest
+  if (y1 - ys[0]! > 0 && (yMax - y1) / (y1 - ys[0]!) < 0.25) y1 = yMax;
+  const clipped = ys.filter((v) => v > y1).length;
   const minSpan = Math.max(1e-3 * Math.max(Math.abs(y0), Math.abs(y1)), 1e-6);
   if (y1 - y0 < minSpan) {
     const mid = (y0 + y1) / 2;
@@ -65,6 +62,11 @@ export function lossCurveSvg(points: CurvePoint[], title = 'training loss', unit
   if (test.length) {
     svg += `<path d="${path(test)}" fill="none" stroke="#d9541e" stroke-width="1.5"/>\n`;
     for (const p of test) svg += `<circle cx="${X(p[0]).toFixed(1)}" cy="${Y(p[1]).toFixed(1)}" r="2.5" fill="#d9541e"/>\n`;
+  }
+  if (clipped > 0) {
+    const fmt = (v: number) => String(Number(v.toPrecision(4)));
+    svg += `<line x1="${m.l}" x2="${W - m.r}" y1="${m.t}" y2="${m.t}" stroke="#c00" stroke-dasharray="4 3"/>\n`;
+    svg += `<text class="clip" x="${m.l + 4}" y="${m.t + 14}" fill="#c00" font-size="11">clipped: ${clipped} value${clipped > 1 ? 's' : ''} above ${fmt(y1)} (max ${fmt(yMax)})</text>\n`;
   }
   svg += `<text x="${W - m.r - 4}" y="${m.t + 16}" text-anchor="end" fill="#1f497d">train loss (moving average)</text>\n`;
   if (test.length) svg += `<text x="${W - m.r - 4}" y="${m.t + 32}" text-anchor="end" fill="#d9541e">held-out NLL</text>\n`;

@@ -44,20 +44,40 @@ export function samplesOf(model: FlowModel, n: number, opts: { temperature?: num
   }
 }
 
+interface MetricsLine { step: number; loss?: number; test_nll?: number; bits_per_dim?: number; test_bits_per_dim?: number }
+
+/**
+ * The curve's points and unit from metrics.jsonl lines: bits/dim when every training line has it
+ * (discrete data: images, binary vectors), nats/example otherwise.
+ */
+export function curveOf(lines: MetricsLine[]): { points: CurvePoint[]; unit: string } {
+  const bits = lines.length > 0 && lines.every((l) => l.loss === undefined || Number.isFinite(l.bits_per_dim));
+  if (!bits) return { points: lines, unit: 'nats/example' };
+  return {
+    unit: 'bits/dim',
+    points: lines.map((l) => ({ step: l.step, loss: l.bits_per_dim, test_nll: l.test_bits_per_dim })),
+  };
+}
+
+/**
+ * Writes loss.svg from the run's metrics.jsonl. A unit in parentheses at the end of `title`
+ * ("… (nats/example)") is replaced by the unit plotted.
+ */
 export function writeLossCurve(runDir: string, title: string): string | undefined {
   const file = join(runDir, 'metrics.jsonl');
   if (!existsSync(file)) return undefined;
-  const points: CurvePoint[] = [];
+  const lines: MetricsLine[] = [];
   for (const line of readFileSync(file, 'utf8').split('\n')) {
     if (!line.trim()) continue;
     try {
-      points.push(JSON.parse(line) as CurvePoint);
+      lines.push(JSON.parse(line) as MetricsLine);
     } catch {
       // a torn last line after a kill: skip it
     }
   }
+  const { points, unit } = curveOf(lines);
   const out = join(runDir, 'loss.svg');
-  writeFileSync(out, lossCurveSvg(points, title));
+  writeFileSync(out, lossCurveSvg(points, `${title.replace(/\s*\((nats|bits)[^()]*\)\s*$/, '')} (${unit})`, unit));
   return out;
 }
 

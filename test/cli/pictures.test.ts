@@ -8,6 +8,7 @@ import { boundsOf, densityPicture, gridPoints, scatterPicture } from '../../runt
 import { imageGrid } from '../../runtime/pictures/grid.js';
 import { lossCurveSvg } from '../../runtime/pictures/loss-curve.js';
 import { viridis } from '../../runtime/pictures/canvas.js';
+import { layoutOf } from '../../runtime/pictures/figure.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'flowc-pics-'));
 const px = (png: PNG, x: number, y: number) => Array.from(png.data.subarray((y * png.width + x) * 4, (y * png.width + x) * 4 + 4));
@@ -39,18 +40,20 @@ describe('2-D density picture', () => {
     const lp = new Float32Array(G * G);
     for (let i = 0; i < G * G; i++) lp[i] = -((pts[2 * i]! - 0) ** 2 + (pts[2 * i + 1]! - 1) ** 2) / 0.1;
     const png = PNG.sync.read(densityPicture(lp, G, data.x, b, 3));
-    expect(png.width).toBe(2 * G * 3 + 8);
-    expect(png.height).toBe(G * 3);
+    const L = layoutOf([{ colourBar: { max: 1, label: '' } } as never, {} as never], G * 3);
+    expect(png.width).toBe(L.width);
+    expect(png.height).toBe(L.height);
+    const [o0, o1] = L.origins as [{ x: number; y: number }, { x: number; y: number }];
     // the grid cell nearest (0, 1)
     let best = 0;
     for (let i = 1; i < G * G; i++) if (lp[i]! > lp[best]!) best = i;
     const r = Math.floor(best / G);
     const c = best % G;
-    expect(px(png, c * 3 + 1, r * 3 + 1).slice(0, 3)).toEqual(viridis(1));
-    expect(px(png, 1, G * 3 - 2).slice(0, 3)).toEqual(viridis(0)); // bottom-left corner: far from the bump
+    expect(px(png, o0.x + c * 3 + 1, o0.y + r * 3 + 1).slice(0, 3)).toEqual(viridis(1));
+    expect(px(png, o0.x + 1, o0.y + G * 3 - 2).slice(0, 3)).toEqual(viridis(0)); // bottom-left corner: far from the bump
     // the scatter panel has some non-white pixels
     let inked = 0;
-    for (let y = 0; y < png.height; y++) for (let x = G * 3 + 8; x < png.width; x++) if (px(png, x, y)[0]! < 250) inked++;
+    for (let y = o1.y; y < o1.y + G * 3; y++) for (let x = o1.x; x < o1.x + G * 3; x++) if (px(png, x, y)[0]! < 250) inked++;
     expect(inked).toBeGreaterThan(100);
     writeFileSync(join(dir, 'density.png'), densityPicture(lp, G, data.x, b, 3));
     writeFileSync(join(dir, 'scatter.png'), scatterPicture(data.x));

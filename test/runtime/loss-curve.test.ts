@@ -43,3 +43,50 @@ describe('loss curve of short runs', () => {
     expect(train![1]).toBeLessThan(test![1]!); // higher loss → smaller y
   });
 });
+
+describe('loss curve: full range or a marked clip, and its unit', () => {
+  const topLabel = (svg: string) => Math.max(...yLabels(svg).map(Number));
+  it('an early spike far above the rest is clipped, and the clip says so', () => {
+    const pts = Array.from({ length: 200 }, (_, i) => ({ step: i + 1, loss: i < 2 ? 500 : 5 - i / 100 }));
+    const svg = lossCurveSvg(pts);
+    const m = /clipped: (\d+) values above ([\d.]+) \(max 500\)/.exec(svg)!;
+    expect(m).not.toBeNull();
+    expect(Number(m[1])).toBe(pts.filter((p) => p.loss > Number(m[2])).length);
+    expect(Number(m[2])).toBeLessThan(5);
+    expect(svg).toContain('stroke-dasharray');
+    expect(topLabel(svg)).toBeLessThan(10);
+  });
+  it('a smooth curve of many steps keeps its full range (no clip)', () => {
+    const pts = Array.from({ length: 200 }, (_, i) => ({ step: i + 1, loss: 6 - i / 50 }));
+    const svg = lossCurveSvg(pts);
+    expect(svg).not.toContain('clipped');
+    // the first (highest) value is inside the plot: its point is at the top of the frame
+    const first = /<path d="M([-\d.]+),([-\d.]+)/.exec(svg)!;
+    expect(Number(first[2])).toBeCloseTo(PLOT.top, 0);
+  });
+  it('the y axis names its unit', () => {
+    expect(lossCurveSvg([{ step: 1, loss: 0.2 }], 'M', 'bits/dim')).toMatch(/rotate\(-90[^>]*>bits\/dim</);
+  });
+});
+
+describe('writeLossCurve', () => {
+  it('plots bits/dim for discrete data (metrics with bits_per_dim) and nats/example otherwise', async () => {
+    const { curveOf } = await import('../../runtime/pictures/model-pictures.js');
+    const bits = curveOf([{ step: 1, loss: 543, bits_per_dim: 1, test_nll: 500, test_bits_per_dim: 0.92 }]);
+    expect(bits.unit).toBe('bits/dim');
+    expect(bits.points).toEqual([{ step: 1, loss: 1, test_nll: 0.92 }]);
+    const nats = curveOf([{ step: 1, loss: 2.3 }]);
+    expect(nats).toEqual({ unit: 'nats/example', points: [{ step: 1, loss: 2.3 }] });
+  });
+  it('writes loss.svg titled with the unit it plots', async () => {
+    const { mkdtempSync, readFileSync, writeFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const { writeLossCurve } = await import('../../runtime/pictures/model-pictures.js');
+    const dir = mkdtempSync(join(tmpdir(), 'flowc-curve-'));
+    writeFileSync(join(dir, 'metrics.jsonl'), '{"step":1,"loss":543.2,"bits_per_dim":0.9996}\n{"step":2,"loss":500,"bits_per_dim":0.92}\n');
+    const svg = readFileSync(writeLossCurve(dir, 'Made: training loss (nats/example)')!, 'utf8');
+    expect(svg).toContain('>Made: training loss (bits/dim)<');
+    expect(svg).not.toContain('nats');
+  });
+});
