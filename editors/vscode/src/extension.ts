@@ -1,7 +1,8 @@
 // The VS Code client: starts `flowc lsp --stdio` for .flow documents. Everything else (checks,
 // hover, completion, definition, outline, formatting) comes from the server; highlighting comes
 // from syntaxes/flow.tmLanguage.json and *.flow.yaml validation from flow.schema.json (through
-// the YAML extension's `yamlValidation` support). Built with this folder's tsconfig, not the root one.
+// the YAML extension's `yamlValidation` support). Type-checked with this folder's tsconfig (not the
+// root one) and bundled with vscode-languageclient into out/extension.js by esbuild (npm run compile).
 import * as vscode from 'vscode';
 import {
   LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions,
@@ -9,7 +10,8 @@ import {
 
 let client: LanguageClient | undefined;
 
-function serverOptions(): ServerOptions {
+/** how the server is started (exported for the test that starts it the same way) */
+export function serverOptions(): ServerOptions {
   const cfg = vscode.workspace.getConfiguration('flowc');
   const command = cfg.get<string>('server.command', 'flowc');
   const args = [...cfg.get<string[]>('server.args', []), 'lsp'];
