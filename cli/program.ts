@@ -9,6 +9,7 @@ import { activeBackend } from './run.js';
 import { applySetting, config, ConfigError, describeSettings } from '../runtime/config.js';
 import { register as registerFmt } from './commands/fmt.js';
 import { register as registerLsp } from './commands/lsp.js';
+import { register as registerInterpolate } from './commands/interpolate.js';
 
 export const VERSION = '0.1.0';
 
@@ -145,6 +146,7 @@ function buildProgram(io: CliIO, done: (code: number) => void): Command {
 
   registerFmt(program, io, done);
   registerLsp(program, done);
+  registerInterpolate(program, io, done);
 
   return program;
 }

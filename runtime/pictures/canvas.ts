@@ -19,6 +19,17 @@ export class Canvas {
     for (let j = 0; j < h; j++) for (let i = 0; i < w; i++) this.set(x + i, y + j, rgb);
   }
 
+  /** a straight line (one pixel wide) from (x0, y0) to (x1, y1) */
+  line(x0: number, y0: number, x1: number, y1: number, rgb: readonly number[], alpha = 1): void {
+    const n = Math.max(1, Math.ceil(Math.max(Math.abs(x1 - x0), Math.abs(y1 - y0))));
+    for (let i = 0; i <= n; i++) this.set(x0 + ((x1 - x0) * i) / n, y0 + ((y1 - y0) * i) / n, rgb, alpha);
+  }
+
+  /** a filled disc of radius r */
+  dot(x: number, y: number, r: number, rgb: readonly number[]): void {
+    for (let j = -r; j <= r; j++) for (let i = -r; i <= r; i++) if (i * i + j * j <= r * r + r) this.set(x + i, y + j, rgb);
+  }
+
   toPng(): Buffer {
     const png = new PNG({ width: this.width, height: this.height });
     Buffer.from(this.data.buffer, this.data.byteOffset, this.data.byteLength).copy(png.data);

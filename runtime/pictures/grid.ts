@@ -5,6 +5,8 @@ export interface GridOptions {
   /** value shown as black and white: binary 0..1, discrete(K) 0..K-1; default: the samples' range */
   range?: [number, number];
   scale?: number;
+  /** images per row (default: a square-ish grid) */
+  cols?: number;
 }
 
 export function imageGrid(x: Float32Array, n: number, shape: number[], opts: GridOptions = {}): Buffer {
@@ -14,7 +16,7 @@ export function imageGrid(x: Float32Array, n: number, shape: number[], opts: Gri
   if (!opts.range) for (const v of x) if (Number.isFinite(v)) (lo = Math.min(lo, v)), (hi = Math.max(hi, v));
   if (!(hi > lo)) hi = lo + 1;
   const s = opts.scale ?? 2;
-  const cols = Math.ceil(Math.sqrt(n));
+  const cols = Math.max(1, Math.min(n, opts.cols ?? Math.ceil(Math.sqrt(n))));
   const rows = Math.ceil(n / cols);
   const gap = 1;
   const canvas = new Canvas(cols * (W! * s + gap) + gap, rows * (H! * s + gap) + gap, [128, 128, 128]);

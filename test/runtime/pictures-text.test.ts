@@ -6,28 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { Canvas, viridis } from '../../runtime/pictures/canvas.js';
 import { boundsOf, densityPicture, gridPoints, twoDensityPicture } from '../../runtime/pictures/density.js';
 import { layoutOf, niceTicks, tickLabel } from '../../runtime/pictures/figure.js';
-import { CHAR_H, drawText, hasGlyph, textWidth } from '../../runtime/pictures/font.js';
-
-type Img = { width: number; height: number; data: Uint8Array | Buffer };
-const dark = (img: Img, x: number, y: number) => img.data[(y * img.width + x) * 4]! < 100;
-
-/** top-left corners where `text` (scale s, dark ink on white) appears in the image */
-export function findText(img: Img, text: string, s = 1): { x: number; y: number }[] {
-  const w = textWidth(text, s) + 2;
-  const h = (CHAR_H + 2) * s + 2;
-  const c = new Canvas(w, h);
-  drawText(c, 1, 1, text, { scale: s, rgb: [0, 0, 0] });
-  const ink: [number, number][] = [];
-  const blank: [number, number][] = [];
-  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) (dark(c, x, y) ? ink : blank).push([x, y]);
-  const hits: { x: number; y: number }[] = [];
-  for (let y = 0; y + h <= img.height; y++) {
-    for (let x = 0; x + w <= img.width; x++) {
-      if (ink.every(([i, j]) => dark(img, x + i, y + j)) && blank.every(([i, j]) => !dark(img, x + i, y + j))) hits.push({ x, y });
-    }
-  }
-  return hits;
-}
+import { drawText, hasGlyph } from '../../runtime/pictures/font.js';
+import { dark, findText } from '../support/find-text.js';
 
 describe('bitmap font', () => {
   it('has a distinct glyph for every printable ASCII character', () => {
