@@ -1,13 +1,15 @@
 // NADE (Larochelle & Murray 2011): h_t = σ(c + W_{·,<t} x_<t) with W tied across positions,
 // p(x_{o_t} | x_<t) from per-position V_t, b_t. In a pass (teacher forcing) the running sums are an
 // exclusive cumulative sum over the order: O(D·H) per example. The incremental sampler keeps
-// a = c + Σ_{sampled} x_d W_d and adds one row per step (O(H·P) per step).
+// a = c + Σ_{sampled} x_d W_d and adds one row per step (O(H·P) per step). On wasm/cpu the pass
+// is one fused host op (nade-fused.ts); these tensor ops stay its oracle (FLOWC_NADE_FUSED=0).
 import * as tf from '@tensorflow/tfjs-core';
 import type { ConditionalIR } from '../../compiler/ir/types.js';
 import {
   encode, encodeValue, inputScale, makeVariable, uniformFanIn,
   type ArConditional, type BuildContext, type FastSampler,
 } from './common.js';
+import { nadeFusedEnabled, nadeFusedOp } from './nade-fused.js';
 
 type NadeIR = Extract<ConditionalIR, { kind: 'nade' }>;
 
@@ -23,7 +25,10 @@ export function buildNade(ir: NadeIR, ctx: BuildContext): ArConditional {
   const V = makeVariable(`${ctx.prefix}/nade/V`, uniformFanIn(rng, [D, H, P], H));
   const b = makeVariable(`${ctx.prefix}/nade/b`, uniformFanIn(rng, [D, P], H));
 
+  const fused = nadeFusedOp(order);
+
   function params(x: tf.Tensor2D): tf.Tensor3D {
+    if (nadeFusedEnabled()) return tf.tidy(() => fused(encode(x, domain) as tf.Tensor2D, W, c, V, b));
     return tf.tidy(() => {
       const n = x.shape[0];
       const xo = tf.gather(encode(x, domain), order, 1); // [N, D] in order positions
