@@ -17,6 +17,10 @@
 // order backwards and restores each run's a by subtracting x·W (float64, exact to ~1e-13).
 import * as tf from '@tensorflow/tfjs-core';
 import { fusionEnabled, hostOp } from '../kernels/host-op.js';
+import { nadeSimdKernels, simdBackward, simdForward } from './nade-simd.js';
+
+/** P = 1 on WebAssembly SIMD (nade-simd.ts) unless FLOWC_NADE_SIMD=0 */
+const useSimd = (P: number) => P === 1 && process.env.FLOWC_NADE_SIMD !== '0' && nadeSimdKernels() !== null;
 
 /** whether nade.ts uses the fused op: on wasm/cpu unless FLOWC_FUSE=0 or FLOWC_NADE_FUSED=0 */
 export function nadeFusedEnabled(): boolean {
@@ -33,6 +37,7 @@ export function nadeFusedOp(order: readonly number[]): (xe: tf.Tensor2D, W: tf.T
     forward([x, W, c, V, b], [xs, ws, , vs]) {
       const [N, D] = xs as [number, number];
       const H = ws![1]!, P = vs![2]!;
+      if (useSimd(P)) return { outputs: [simdForward(order, N, D, H, x!, W!, c!, V!, b!)] };
       const out = new Float32Array(N * D * P);
       const st = new BatchState(N, H, c!);
       for (let t = 0; t < D; t++) {
@@ -58,6 +63,7 @@ export function nadeFusedOp(order: readonly number[]): (xe: tf.Tensor2D, W: tf.T
       const gV = new Float32Array(D * H * P), gb = new Float32Array(D * P);
       const grads = () => [new Float32Array(N * D), gW, gc, gV, gb]; // x is data: no gradient
       if (!dy) return grads();
+      if (useSimd(P)) return [new Float32Array(N * D), ...simdBackward(order, N, D, H, dy, x!, W!, c!, V!)];
       // a after the last position (the forward's end state), then backwards
       const st = new BatchState(N, H, c!);
       for (let t = 0; t < D; t++) {

@@ -2,13 +2,16 @@
 // the plain tensor-op pass (FLOWC_NADE_FUSED=0, the oracle; same variables from the same seed):
 // the same log p(x) and the same gradient of every variable, on cpu and wasm, for a Bernoulli NADE
 // (natural order), a categorical one (P = 3, shuffled order) and a Gaussian one on real data
-// (non-zero inputs everywhere: no runs of equal pre-activations); no leaks.
+// (non-zero inputs everywhere: no runs of equal pre-activations); the Bernoulli one with its rows in
+// WebAssembly SIMD (nade-simd.ts) and in JS; no leaks.
 import { afterAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../../runtime/backend.js';
 import { createTrainer } from '../../runtime/train-step.js';
 import { Rng } from '../../runtime/rng.js';
 import { build, natural, type TinySpec } from './helpers.js';
+import { sigmoid } from '../../runtime/ar/nade-fused.js';
+import { nadeSimdKernels } from '../../runtime/ar/nade-simd.js';
 
 afterAll(async () => { await tf.setBackend('cpu'); });
 
@@ -55,12 +58,12 @@ const data = (K: number, n = 9) => {
 describe('NADE: fused pass = plain pass', () => {
   for (const backend of ['cpu', 'wasm'] as const) {
     for (const [name, spec, K] of cases) {
-      {
-        it(`${backend}, ${name}`, async () => {
+      for (const simd of name.startsWith('bernoulli') ? ['1', '0'] : ['1']) {
+        it(`${backend}, ${name}${simd === '0' ? ', JS rows (FLOWC_NADE_SIMD=0)' : ''}`, async () => {
           expect(await initBackend(backend)).toBe(backend);
           const x = data(K);
           const ref = lossAndGrads(spec, x, { FLOWC_NADE_FUSED: '0' });
-          const got = lossAndGrads(spec, x, {});
+          const got = lossAndGrads(spec, x, simd === '0' ? { FLOWC_NADE_SIMD: '0' } : {});
           expect(got.names).toEqual(ref.names);
           expect(got.names).toEqual(['W', 'c', 'V', 'b']);
           got.logp.forEach((v, i) => expect(v).toBeCloseTo(ref.logp[i]!, 4));
@@ -88,5 +91,22 @@ describe('NADE: fused pass = plain pass', () => {
     x.dispose();
     trainer.dispose();
     model.dispose();
+  });
+});
+
+describe('NADE SIMD kernels', () => {
+  it('load here, and sigmoidRow / dot / axpy agree with plain JS', () => {
+    const k = nadeSimdKernels();
+    expect(k).not.toBeNull();
+    const f = new Float32Array(k!.memory.buffer);
+    const a = Float32Array.from({ length: 16 }, (_, i) => (i - 8) * 3.7); // includes ±29.6
+    a[15] = 200; a[14] = -200; // beyond the clamp
+    f.set(a, 0);
+    k!.fn.sigmoidRow(64 * 4, 0, 16);
+    for (let i = 0; i < 16; i++) expect(f[64 + i]!).toBeCloseTo(1 / (1 + Math.exp(-a[i]!)), 6);
+    for (let i = 0; i < 16; i++) expect(Math.abs(f[64 + i]! - sigmoid(a[i]!))).toBeLessThan(1e-7);
+    expect(k!.fn.dot(0, 64 * 4, 16)).toBeCloseTo(a.reduce((s, v, i) => s + v * f[64 + i]!, 0), 3);
+    k!.fn.axpy(0, 64 * 4, 2, 16);
+    for (let i = 0; i < 16; i++) expect(f[i]!).toBeCloseTo(a[i]! + 2 * f[64 + i]!, 4);
   });
 });
