@@ -21,6 +21,10 @@ export interface FlowcConfig {
   simdAdam: boolean;
   /** MADE layers as one tape node each */
   madeFused: boolean;
+  /** NADE's teacher-forced pass as one fused host op (runtime/ar/nade-fused.ts) */
+  nadeFused: boolean;
+  /** the fused NADE pass's rows in wasm SIMD (runtime/ar/nade-simd.ts) */
+  nadeSimd: boolean;
   /** MADE staircase blocks: 'auto' (4 on one thread, 2 on more) or a count (0/1 = one masked product) */
   madeBlocks: 'auto' | number;
   /** masked weight + transpose as one wasm SIMD pass */
@@ -67,6 +71,10 @@ export const SETTINGS: readonly Setting[] = [
     doc: 'wasm SIMD Adam loop for large variables (> 65,536 elements)' },
   { key: 'madeFused', env: 'FLOWC_MADE_FUSED', kind: bool, default: true,
     doc: 'MADE layers as one tape node each (off: plain masked matMuls)' },
+  { key: 'nadeFused', env: 'FLOWC_NADE_FUSED', kind: bool, default: true,
+    doc: "NADE's pass as one fused host op with an O(D*H) backward (off: the plain tensor ops; also off when fuse is off)" },
+  { key: 'nadeSimd', env: 'FLOWC_NADE_SIMD', kind: bool, default: true,
+    doc: 'the fused NADE pass with its rows in wasm SIMD (one parameter per dimension; off: JS loops)' },
   { key: 'madeBlocks', env: 'FLOWC_MADE_BLOCKS', kind: { type: 'auto-int', min: 0, max: 64 }, default: 'auto',
     doc: 'MADE staircase blocks per layer; auto = 4 on one wasm thread, 2 on more; 0 or 1 = one masked product' },
   { key: 'simdMaskTranspose', env: 'FLOWC_SIMD_MASKT', kind: bool, default: true,

@@ -16,15 +16,16 @@
 // once per example was memory-bound. Nothing of size N·D·H is stored: the backward walks the
 // order backwards and restores each run's a by subtracting x·W (float64, exact to ~1e-13).
 import * as tf from '@tensorflow/tfjs-core';
-import { fusionEnabled, hostOp } from '../kernels/host-op.js';
+import { config } from '../config.js';
+import { fusionEnabled, hostOp } from '../kernels/fused/host-op.js';
 import { nadeSimdKernels, simdBackward, simdForward } from './nade-simd.js';
 
-/** P = 1 on WebAssembly SIMD (nade-simd.ts) unless FLOWC_NADE_SIMD=0 */
-const useSimd = (P: number) => P === 1 && process.env.FLOWC_NADE_SIMD !== '0' && nadeSimdKernels() !== null;
+/** P = 1 on WebAssembly SIMD (nade-simd.ts) unless the setting nadeSimd is off (FLOWC_NADE_SIMD=0) */
+const useSimd = (P: number) => P === 1 && config().nadeSimd && nadeSimdKernels() !== null;
 
-/** whether nade.ts uses the fused op: on wasm/cpu unless FLOWC_FUSE=0 or FLOWC_NADE_FUSED=0 */
+/** whether nade.ts uses the fused op: on wasm/cpu unless the settings fuse or nadeFused are off */
 export function nadeFusedEnabled(): boolean {
-  return process.env.FLOWC_NADE_FUSED !== '0' && fusionEnabled();
+  return config().nadeFused && fusionEnabled();
 }
 
 /**

@@ -7,7 +7,7 @@
 // here: the backward restores it by subtraction to ~1e-7) — test/ar/nade-fused.test.ts.
 import {
   ADD, F32, FADD, FMUL, GE_U, I32, LOAD, SHL, SPLAT, STORE, V128, get, i32c, section, set, simd, str, uleb, vec,
-} from '../kernels/wasm-asm.js';
+} from '../kernels/wasm/asm.js';
 
 const EXTRACT = (lane: number) => simd(0x1f, lane);
 const F32_ADD = 0x92;

@@ -2,7 +2,7 @@
 // p(x_{o_t} | x_<t) from per-position V_t, b_t. In a pass (teacher forcing) the running sums are an
 // exclusive cumulative sum over the order: O(D·H) per example. The incremental sampler keeps
 // a = c + Σ_{sampled} x_d W_d and adds one row per step (O(H·P) per step). On wasm/cpu the pass
-// is one fused host op (nade-fused.ts); these tensor ops stay its oracle (FLOWC_NADE_FUSED=0).
+// is one fused host op (nade-fused.ts); these tensor ops stay its oracle (setting nadeFused off: FLOWC_NADE_FUSED=0).
 import * as tf from '@tensorflow/tfjs-core';
 import type { ConditionalIR } from '../../compiler/ir/types.js';
 import {

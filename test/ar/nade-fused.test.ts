@@ -1,5 +1,5 @@
 // NADE's fused pass (runtime/ar/nade-fused.ts, one host op with a hand-written backward) against
-// the plain tensor-op pass (FLOWC_NADE_FUSED=0, the oracle; same variables from the same seed):
+// the plain tensor-op pass (setting nadeFused off, the oracle; same variables from the same seed):
 // the same log p(x) and the same gradient of every variable, on cpu and wasm, for a Bernoulli NADE
 // (natural order), a categorical one (P = 3, shuffled order) and a Gaussian one on real data
 // (non-zero inputs everywhere: no runs of equal pre-activations); the Bernoulli one with its rows in
@@ -7,6 +7,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../../runtime/backend.js';
+import { withConfig, type FlowcConfig } from '../../runtime/config.js';
 import { createTrainer } from '../../runtime/train-step.js';
 import { Rng } from '../../runtime/rng.js';
 import { build, natural, type TinySpec } from './helpers.js';
@@ -31,9 +32,8 @@ const cases: [string, TinySpec, number][] = [
   }, 0],
 ];
 
-function lossAndGrads(spec: TinySpec, x: Float32Array, env: Record<string, string>) {
-  Object.assign(process.env, env);
-  try {
+function lossAndGrads(spec: TinySpec, x: Float32Array, patch: Partial<FlowcConfig>) {
+  return withConfig(patch, () => {
     const model = build(spec);
     const xt = tf.tensor2d(x, [x.length / D, D]);
     const { value, grads } = tf.variableGrads(() => tf.mean(tf.neg(model.logProb(xt))) as tf.Scalar, model.variables);
@@ -45,9 +45,7 @@ function lossAndGrads(spec: TinySpec, x: Float32Array, env: Record<string, strin
     tf.dispose([value, xt, ...Object.values(grads)]);
     model.dispose();
     return out;
-  } finally {
-    for (const k of Object.keys(env)) delete process.env[k];
-  }
+  });
 }
 
 const data = (K: number, n = 9) => {
@@ -59,11 +57,11 @@ describe('NADE: fused pass = plain pass', () => {
   for (const backend of ['cpu', 'wasm'] as const) {
     for (const [name, spec, K] of cases) {
       for (const simd of name.startsWith('bernoulli') ? ['1', '0'] : ['1']) {
-        it(`${backend}, ${name}${simd === '0' ? ', JS rows (FLOWC_NADE_SIMD=0)' : ''}`, async () => {
+        it(`${backend}, ${name}${simd === '0' ? ', JS rows (nadeSimd off)' : ''}`, async () => {
           expect(await initBackend(backend)).toBe(backend);
           const x = data(K);
-          const ref = lossAndGrads(spec, x, { FLOWC_NADE_FUSED: '0' });
-          const got = lossAndGrads(spec, x, simd === '0' ? { FLOWC_NADE_SIMD: '0' } : {});
+          const ref = lossAndGrads(spec, x, { nadeFused: false });
+          const got = lossAndGrads(spec, x, { nadeSimd: simd === '1' });
           expect(got.names).toEqual(ref.names);
           expect(got.names).toEqual(['W', 'c', 'V', 'b']);
           got.logp.forEach((v, i) => expect(v).toBeCloseTo(ref.logp[i]!, 4));

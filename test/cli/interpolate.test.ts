@@ -6,12 +6,13 @@ import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { interpolate } from '../../cli/commands/interpolate.js';
+import { setConfig } from '../../runtime/config.js';
 import { encodeNpy } from '../../runtime/data/npy.js';
 import { findText } from '../support/find-text.js';
 import { fixture, flowc, noTrace, tmp } from './helpers.js';
 
 beforeAll(() => {
-  process.env.FLOWC_BACKEND = 'cpu';
+  setConfig({ backend: 'cpu' });
 });
 
 const norm = (v: Float32Array) => Math.hypot(...v);
