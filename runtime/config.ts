@@ -72,7 +72,7 @@ export const SETTINGS: readonly Setting[] = [
   { key: 'madeFused', env: 'FLOWC_MADE_FUSED', kind: bool, default: true,
     doc: 'MADE layers as one tape node each (off: plain masked matMuls)' },
   { key: 'nadeFused', env: 'FLOWC_NADE_FUSED', kind: bool, default: true,
-    doc: "NADE's pass as one fused host op with an O(D*H) backward (off: the plain tensor ops; also off when fuse is off)" },
+    doc: "NADE's pass as one fused host op, O(D*H) backward (off: the plain tensor ops; also off when fuse is off)" },
   { key: 'nadeSimd', env: 'FLOWC_NADE_SIMD', kind: bool, default: true,
     doc: 'the fused NADE pass with its rows in wasm SIMD (one parameter per dimension; off: JS loops)' },
   { key: 'madeBlocks', env: 'FLOWC_MADE_BLOCKS', kind: { type: 'auto-int', min: 0, max: 64 }, default: 'auto',

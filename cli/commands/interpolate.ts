@@ -10,7 +10,9 @@ import { checkWritable, fsReason, UsageError, UserError, type CliIO } from '../i
 import { intOption } from '../options.js';
 import { openRun } from '../run.js';
 
-export interface InterpolateOptions { data: string; out: string; pairs: number; steps: number; slerp?: boolean; seed: number }
+export interface InterpolateOptions {
+  data: string; out: string; pairs: number; steps: number; slerp?: boolean; seed: number;
+}
 
 /** z(t) between a and b: linear, or spherical (slerp; linear where a and b are parallel) */
 export function interpolate(a: Float32Array, b: Float32Array, t: number, slerp = false): Float32Array {
@@ -21,7 +23,8 @@ export function interpolate(a: Float32Array, b: Float32Array, t: number, slerp =
     let ab = 0, aa = 0, bb = 0;
     for (let i = 0; i < a.length; i++) (ab += a[i]! * b[i]!), (aa += a[i]! * a[i]!), (bb += b[i]! * b[i]!);
     const omega = Math.acos(Math.min(1, Math.max(-1, ab / Math.sqrt(aa * bb || 1))));
-    if (Math.sin(omega) > 1e-6) (wa = Math.sin((1 - t) * omega) / Math.sin(omega)), (wb = Math.sin(t * omega) / Math.sin(omega));
+    const so = Math.sin(omega);
+    if (so > 1e-6) (wa = Math.sin((1 - t) * omega) / so), (wb = Math.sin(t * omega) / so);
   }
   for (let i = 0; i < a.length; i++) out[i] = wa * a[i]! + wb * b[i]!;
   return out;
@@ -42,7 +45,8 @@ function pickRows(n: number, count: number, seed: number): number[] {
 const WHY_NOT: Record<string, string> = {
   autoregressive: 'an autoregressive model has no latent space to encode into (it models p(x_i | x_<i) directly)',
   vae: 'a VAE\'s encoder gives a distribution q(z|x), not an invertible map, and its decoder is stochastic',
-  energy: 'an energy model is a flow fitted to a target density without data; its layers need not be invertible in the data direction',
+  energy: 'an energy model is a flow fitted to a target density without data; '
+    + 'its layers need not be invertible in the data direction',
 };
 
 export async function runInterpolate(io: CliIO, run: string, o: InterpolateOptions): Promise<number> {
@@ -55,7 +59,9 @@ export async function runInterpolate(io: CliIO, run: string, o: InterpolateOptio
   const { model, ir, backend } = await openRun(io, run);
   try {
     if (ir.family !== 'flow' || !model.forward || !model.inverse) {
-      throw new UserError(`flowc interpolate needs a flow model (an invertible map from data to latent); ${ir.model} is ${ir.family === 'autoregressive' ? 'an' : 'a'} ${ir.family} model: ${WHY_NOT[ir.family] ?? 'it has no inverse'}`);
+      const article = ir.family === 'autoregressive' ? 'an' : 'a';
+      throw new UserError('flowc interpolate needs a flow model (an invertible map from data to latent); '
+        + `${ir.model} is ${article} ${ir.family} model: ${WHY_NOT[ir.family] ?? 'it has no inverse'}`);
     }
     checkData(ds, ir.data);
     if (ds.n < 2 * o.pairs) throw new UserError(`--pairs ${o.pairs} needs ${2 * o.pairs} rows; ${ds.name} has ${ds.n}`);
@@ -83,12 +89,15 @@ export async function runInterpolate(io: CliIO, run: string, o: InterpolateOptio
     const shape = pics.pictureShape(ir);
     if (shape) {
       const { imageGrid } = await import('../../runtime/pictures/grid.js');
-      png = imageGrid(decoded, o.pairs * o.steps, shape, { range: pics.valueRange(ir.data.domain), scale: 3, cols: o.steps });
+      const range = pics.valueRange(ir.data.domain);
+      png = imageGrid(decoded, o.pairs * o.steps, shape, { range, scale: 3, cols: o.steps });
     } else if (D === 2 && ir.data.domain.kind === 'real') {
       const { interpolationPicture } = await import('../../runtime/pictures/paths.js');
-      png = interpolationPicture(model, ir, ds.x.subarray(0, Math.min(ds.n, 4000) * 2), path, decoded, o.pairs, o.steps);
+      const shown = ds.x.subarray(0, Math.min(ds.n, 4000) * 2);
+      png = interpolationPicture(model, ir, shown, path, decoded, o.pairs, o.steps);
     } else {
-      throw new UserError(`a picture needs image data [C, H, W], square discrete vectors or 2-D points; ${ir.model} has data of shape [${ir.data.shape.join(', ')}]`);
+      throw new UserError('a picture needs image data [C, H, W], square discrete vectors or 2-D points; '
+        + `${ir.model} has data of shape [${ir.data.shape.join(', ')}]`);
     }
     try {
       writeFileSync(o.out, png);
@@ -96,7 +105,9 @@ export async function runInterpolate(io: CliIO, run: string, o: InterpolateOptio
       throw new UserError(`-o ${o.out}: cannot write there: ${fsReason(e)}`);
     }
     const how = o.slerp ? 'spherical' : 'linear';
-    io.out(`wrote ${o.pairs} ${how} latent interpolation${o.pairs > 1 ? 's' : ''} of ${o.steps} steps between rows of ${ds.name} to ${o.out} (${((Date.now() - t0) / 1000).toFixed(1)}s, backend ${backend})\n`);
+    const secs = ((Date.now() - t0) / 1000).toFixed(1);
+    io.out(`wrote ${o.pairs} ${how} latent interpolation${o.pairs > 1 ? 's' : ''} of ${o.steps} steps `
+      + `between rows of ${ds.name} to ${o.out} (${secs}s, backend ${backend})\n`);
     return 0;
   } finally {
     model.dispose();
@@ -107,12 +118,13 @@ export async function runInterpolate(io: CliIO, run: string, o: InterpolateOptio
 export function register(program: Command, io: CliIO, done: (code: number) => void): void {
   program
     .command('interpolate')
-    .description('encode pairs of real examples with a trained flow, interpolate their latents and decode a grid (.png)')
+    .description('encode pairs of real examples with a trained flow, interpolate their latents, decode a grid (.png)')
     .argument('<run>', 'run directory (or its checkpoint file)')
     .requiredOption('--data <src>', 'where the real examples come from (toy:NAME, mnist, or a .csv/.npy/.idx file)')
     .requiredOption('-o, --out <file>', 'output .png: one row per pair for images; paths over the density for 2-D data')
     .addOption(new Option('--pairs <n>', 'number of pairs of examples').argParser(intOption(1)).default(4))
-    .addOption(new Option('--steps <k>', 'points along each path, both ends included').argParser(intOption(2)).default(8))
+    .addOption(new Option('--steps <k>', 'points along each path, both ends included')
+      .argParser(intOption(2)).default(8))
     .option('--slerp', 'spherical interpolation (keeps the latent norm typical of the prior) instead of linear')
     .addOption(new Option('--seed <n>', 'which rows are paired (a seeded draw)').argParser(intOption(0)).default(0))
     .action(async (run: string, opts: InterpolateOptions) => done(await runInterpolate(io, run, opts)));

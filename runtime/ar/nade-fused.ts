@@ -32,7 +32,9 @@ export function nadeFusedEnabled(): boolean {
  * The fused pass: (xe [N, D] encoded inputs, W [D, H], c [H], V [D, H, P], b [D, P]) ↦ parameters
  * [N, D, P] indexed by data dimension, autoregressive in `order`. No gradient flows to xe (data).
  */
-export function nadeFusedOp(order: readonly number[]): (xe: tf.Tensor2D, W: tf.Tensor, c: tf.Tensor, V: tf.Tensor, b: tf.Tensor) => tf.Tensor3D {
+export function nadeFusedOp(
+  order: readonly number[],
+): (xe: tf.Tensor2D, W: tf.Tensor, c: tf.Tensor, V: tf.Tensor, b: tf.Tensor) => tf.Tensor3D {
   const op = hostOp({
     shapes: ([x, , , v]) => [[x![0]!, x![1]!, v![2]!]],
     forward([x, W, c, V, b], [xs, ws, , vs]) {
@@ -99,7 +101,10 @@ export function nadeFusedOp(order: readonly number[]): (xe: tf.Tensor2D, W: tf.T
             if (gy === 0) continue;
             gb[d * P + p]! += gy;
             if (P === 1) {
-              for (let k = 0, o = n * H; k < H; k++) (acc[o + k]! += V![wo + k]! * gy), (gV[wo + k]! += gy * h[ho + k]!);
+              for (let k = 0, o = n * H; k < H; k++) {
+                acc[o + k]! += V![wo + k]! * gy;
+                gV[wo + k]! += gy * h[ho + k]!;
+              }
             } else {
               for (let k = 0, o = n * H; k < H; k++) {
                 const vo = (wo + k) * P + p;

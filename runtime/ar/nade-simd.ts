@@ -26,15 +26,19 @@ function axpyBody(): number[] {
 /** dot(x, y, n) → Σ x[i]·y[i] for n floats (a multiple of 4) */
 function dotBody(): number[] {
   const X = 0, Y = 1, N = 2, K = 3, END = 4, S = 5;
-  const b: number[] = [0x43, 0, 0, 0, 0, ...SPLAT, ...set(S), ...get(N), ...i32c(2), SHL, ...set(END), ...i32c(0), ...set(K)];
+  const b: number[] = [0x43, 0, 0, 0, 0, ...SPLAT, ...set(S)];
+  b.push(...get(N), ...i32c(2), SHL, ...set(END), ...i32c(0), ...set(K));
   b.push(0x02, 0x40, 0x03, 0x40, ...get(K), ...get(END), GE_U, 0x0d, 1);
-  b.push(...get(S), ...get(X), ...get(K), ADD, ...LOAD, ...get(Y), ...get(K), ADD, ...LOAD, ...FMUL, ...FADD, ...set(S));
+  b.push(...get(S), ...get(X), ...get(K), ADD, ...LOAD, ...get(Y), ...get(K), ADD, ...LOAD);
+  b.push(...FMUL, ...FADD, ...set(S));
   b.push(...get(K), ...i32c(16), ADD, ...set(K), 0x0c, 0, 0x0b, 0x0b);
-  b.push(...get(S), ...EXTRACT(0), ...get(S), ...EXTRACT(1), F32_ADD, ...get(S), ...EXTRACT(2), F32_ADD, ...get(S), ...EXTRACT(3), F32_ADD, 0x0b);
+  b.push(...get(S), ...EXTRACT(0), ...get(S), ...EXTRACT(1), F32_ADD);
+  b.push(...get(S), ...EXTRACT(2), F32_ADD, ...get(S), ...EXTRACT(3), F32_ADD, 0x0b);
   return [...vec([[...uleb(2), I32], [...uleb(1), V128]]), ...b];
 }
 
-const FNEG = simd(0xe1), FMIN = simd(0xe8), FMAX = simd(0xe9), FFLOOR = simd(0x68), FSUB = simd(0xe5), FDIV = simd(0xe7);
+const FNEG = simd(0xe1), FMIN = simd(0xe8), FMAX = simd(0xe9), FFLOOR = simd(0x68);
+const FSUB = simd(0xe5), FDIV = simd(0xe7);
 const TRUNC_S = simd(0xf8), ISHL = simd(0xab), IADD = simd(0xae);
 /** a splatted f32 constant */
 const splat = (v: number) => [0x43, ...new Uint8Array(Float32Array.of(v).buffer), ...SPLAT];
@@ -49,7 +53,8 @@ function sigmoidBody(): number[] {
   const b: number[] = [...get(N), ...i32c(2), SHL, ...set(END), ...i32c(0), ...set(K)];
   b.push(0x02, 0x40, 0x03, 0x40, ...get(K), ...get(END), GE_U, 0x0d, 1);
   // y = clamp(−a, ±87)·log2 e; i = floor(y + 1/2); t = (y − i)·ln 2
-  b.push(...get(Ap), ...get(K), ADD, ...LOAD, ...FNEG, ...splat(87), ...FMIN, ...splat(-87), ...FMAX, ...splat(Math.LOG2E), ...FMUL, ...set(Y));
+  b.push(...get(Ap), ...get(K), ADD, ...LOAD, ...FNEG, ...splat(87), ...FMIN, ...splat(-87), ...FMAX);
+  b.push(...splat(Math.LOG2E), ...FMUL, ...set(Y));
   b.push(...get(Y), ...splat(0.5), ...FADD, ...FFLOOR, ...set(I));
   b.push(...get(Y), ...get(I), ...FSUB, ...splat(Math.LN2), ...FMUL, ...set(T));
   const coef = [1 / 5040, 1 / 720, 1 / 120, 1 / 24, 1 / 6, 0.5, 1, 1];
@@ -57,7 +62,8 @@ function sigmoidBody(): number[] {
   for (const cf of coef.slice(1)) b.push(...get(Pv), ...get(T), ...FMUL, ...splat(cf), ...FADD, ...set(Pv));
   // h = 1 / (1 + p·2^i), 2^i from its bits: (i + 127) << 23
   b.push(...get(Hp), ...get(K), ADD, ...splat(1));
-  b.push(...splat(1), ...get(Pv), ...get(I), ...TRUNC_S, ...isplat(127), ...IADD, ...i32c(23), ...ISHL, ...FMUL, ...FADD);
+  b.push(...splat(1), ...get(Pv), ...get(I), ...TRUNC_S, ...isplat(127), ...IADD, ...i32c(23), ...ISHL);
+  b.push(...FMUL, ...FADD);
   b.push(...FDIV, ...STORE);
   b.push(...get(K), ...i32c(16), ADD, ...set(K), 0x0c, 0, 0x0b, 0x0b, 0x0b);
   return [...vec([[...uleb(2), I32], [...uleb(4), V128]]), ...b];
@@ -70,7 +76,8 @@ function flushBody(): number[] {
   b.push(0x02, 0x40, 0x03, 0x40, ...get(K), ...get(END), GE_U, 0x0d, 1);
   b.push(...get(Hp), ...get(K), ADD, ...LOAD, ...set(S));
   b.push(...get(G), ...get(K), ADD, ...get(G), ...get(K), ADD, ...LOAD);
-  b.push(...get(AC), ...get(K), ADD, ...LOAD, ...get(S), ...FMUL, ...splat(1), ...get(S), ...FSUB, ...FMUL, ...FADD, ...STORE);
+  b.push(...get(AC), ...get(K), ADD, ...LOAD, ...get(S), ...FMUL);
+  b.push(...splat(1), ...get(S), ...FSUB, ...FMUL, ...FADD, ...STORE);
   b.push(...get(AC), ...get(K), ADD, ...splat(0), ...STORE);
   b.push(...get(K), ...i32c(16), ADD, ...set(K), 0x0c, 0, 0x0b, 0x0b, 0x0b);
   return [...vec([[...uleb(2), I32], [...uleb(1), V128]]), ...b];
@@ -124,7 +131,9 @@ class Layout {
   readonly fn: Kernels;
   readonly stale: Uint8Array;
 
-  constructor(readonly N: number, readonly D: number, readonly H: number, W: Float32Array, V: Float32Array, c: Float32Array) {
+  constructor(
+    readonly N: number, readonly D: number, readonly H: number, W: Float32Array, V: Float32Array, c: Float32Array,
+  ) {
     const k = nadeSimdKernels()!;
     const H4 = (this.H4 = Math.ceil(H / 4) * 4);
     let o = 0;
@@ -168,7 +177,10 @@ class Layout {
   /** an unpadded copy of a [D, H4] block */
   rows(base: number): Float32Array {
     const out = new Float32Array(this.D * this.H);
-    for (let d = 0; d < this.D; d++) out.set(this.f.subarray(base + d * this.H4, base + d * this.H4 + this.H), d * this.H);
+    for (let d = 0; d < this.D; d++) {
+      const o = base + d * this.H4;
+      out.set(this.f.subarray(o, o + this.H), d * this.H);
+    }
     return out;
   }
 }

@@ -27,7 +27,9 @@ export class Canvas {
 
   /** a filled disc of radius r */
   dot(x: number, y: number, r: number, rgb: readonly number[]): void {
-    for (let j = -r; j <= r; j++) for (let i = -r; i <= r; i++) if (i * i + j * j <= r * r + r) this.set(x + i, y + j, rgb);
+    for (let j = -r; j <= r; j++) {
+      for (let i = -r; i <= r; i++) if (i * i + j * j <= r * r + r) this.set(x + i, y + j, rgb);
+    }
   }
 
   toPng(): Buffer {

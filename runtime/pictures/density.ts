@@ -38,7 +38,9 @@ export function toPixel(b: Bounds, ox: number, oy: number, size: number, x: numb
   return [ox + ((x - b.x0) / (b.x1 - b.x0)) * size, oy + ((b.y1 - y) / (b.y1 - b.y0)) * size];
 }
 
-function scatter(canvas: Canvas, ox: number, oy: number, size: number, points: Float32Array, b: Bounds, rgb: number[]): void {
+function scatter(
+  canvas: Canvas, ox: number, oy: number, size: number, points: Float32Array, b: Bounds, rgb: number[],
+): void {
   const n = points.length / 2;
   const alpha = Math.min(0.6, Math.max(0.08, 800 / n));
   for (let i = 0; i < n; i++) {
@@ -66,7 +68,9 @@ function heatmap(canvas: Canvas, ox: number, oy: number, size: number, logp: Flo
 }
 
 /** A heatmap panel of exp(logp) on a G×G grid (gridPoints order); the colour bar tops at exp(max logp). */
-export function heatPanel(title: string, logp: Float32Array, G: number, b: Bounds, bar: Omit<ColourBar, 'max'> & { max?: number }): Panel {
+export function heatPanel(
+  title: string, logp: Float32Array, G: number, b: Bounds, bar: Omit<ColourBar, 'max'> & { max?: number },
+): Panel {
   const max = finiteMax(logp);
   return {
     title, bounds: b,
@@ -83,7 +87,9 @@ export function scatterPanel(title: string, points: Float32Array, b: Bounds, rgb
  * Two densities side by side on the same grid: the fitted flow (a histogram of its samples) and
  * the energy target exp(−U), each scaled to its own maximum (the target is unnormalised).
  */
-export function twoDensityPicture(left: Float32Array, right: Float32Array, G: number, cell = 2, b: Bounds = { x0: -4, x1: 4, y0: -4, y1: 4 }): Buffer {
+export function twoDensityPicture(
+  left: Float32Array, right: Float32Array, G: number, cell = 2, b: Bounds = { x0: -4, x1: 4, y0: -4, y1: 4 },
+): Buffer {
   const bar = { label: 'density / its max', max: 1 };
   return renderFigure([
     heatPanel('model samples (histogram)', left, G, b, bar),
@@ -103,6 +109,8 @@ export function densityPicture(logp: Float32Array, G: number, data: Float32Array
 }
 
 /** A scatter of 2-D points (samples). */
-export function scatterPicture(points: Float32Array, b: Bounds = boundsOf(points), size = 400, title = 'samples'): Buffer {
+export function scatterPicture(
+  points: Float32Array, b: Bounds = boundsOf(points), size = 400, title = 'samples',
+): Buffer {
   return renderFigure([scatterPanel(title, points, b)], size);
 }

@@ -91,7 +91,8 @@ function colourBar(canvas: Canvas, x: number, oy: number, size: number, bar: Col
     drawText(canvas, x + M.bar + 6, py - 3, tickLabel(t), { rgb: INK });
   }
   // the label reads upwards along the right edge of the tick labels
-  drawText(canvas, x + M.bar + M.barLabels - 12, oy + size / 2, bar.label, { rgb: INK, align: 'center', vertical: true });
+  const lx = x + M.bar + M.barLabels - 12;
+  drawText(canvas, lx, oy + size / 2, bar.label, { rgb: INK, align: 'center', vertical: true });
 }
 
 /** Draws the panels side by side into a PNG: titles above, axes, colour bars. */

@@ -66,7 +66,8 @@ export function lossCurveSvg(points: CurvePoint[], title = 'training loss', unit
   if (clipped > 0) {
     const fmt = (v: number) => String(Number(v.toPrecision(4)));
     svg += `<line x1="${m.l}" x2="${W - m.r}" y1="${m.t}" y2="${m.t}" stroke="#c00" stroke-dasharray="4 3"/>\n`;
-    svg += `<text class="clip" x="${m.l + 4}" y="${m.t + 14}" fill="#c00" font-size="11">clipped: ${clipped} value${clipped > 1 ? 's' : ''} above ${fmt(y1)} (max ${fmt(yMax)})</text>\n`;
+    const what = `clipped: ${clipped} value${clipped > 1 ? 's' : ''} above ${fmt(y1)} (max ${fmt(yMax)})`;
+    svg += `<text class="clip" x="${m.l + 4}" y="${m.t + 14}" fill="#c00" font-size="11">${what}</text>\n`;
   }
   svg += `<text x="${W - m.r - 4}" y="${m.t + 16}" text-anchor="end" fill="#1f497d">train loss (moving average)</text>\n`;
   if (test.length) svg += `<text x="${W - m.r - 4}" y="${m.t + 32}" text-anchor="end" fill="#d9541e">held-out NLL</text>\n`;

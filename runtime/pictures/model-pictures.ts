@@ -44,7 +44,9 @@ export function samplesOf(model: FlowModel, n: number, opts: { temperature?: num
   }
 }
 
-interface MetricsLine { step: number; loss?: number; test_nll?: number; bits_per_dim?: number; test_bits_per_dim?: number }
+interface MetricsLine {
+  step: number; loss?: number; test_nll?: number; bits_per_dim?: number; test_bits_per_dim?: number;
+}
 
 /**
  * The curve's points and unit from metrics.jsonl lines: bits/dim when every training line has it

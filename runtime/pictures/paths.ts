@@ -11,7 +11,9 @@ import { boundsOf, gridPoints, heatPanel, toPixel } from './density.js';
 import { renderFigure, type Bounds, type Panel } from './figure.js';
 import { logProbRows } from './model-pictures.js';
 
-export const PATH_COLOURS = [[255, 255, 255], [255, 127, 14], [214, 39, 40], [227, 119, 194], [23, 190, 207], [188, 189, 34]];
+export const PATH_COLOURS = [
+  [255, 255, 255], [255, 127, 14], [214, 39, 40], [227, 119, 194], [23, 190, 207], [188, 189, 34],
+];
 
 /** the union of two square views */
 function union(a: Bounds, b: Bounds): Bounds {
@@ -21,7 +23,9 @@ function union(a: Bounds, b: Bounds): Bounds {
 }
 
 /** draws `pairs` polylines of `steps` 2-D points each (row-major [pair, step, 2]) over a panel */
-function drawPaths(canvas: Canvas, ox: number, oy: number, size: number, b: Bounds, pts: Float32Array, pairs: number, steps: number): void {
+function drawPaths(
+  canvas: Canvas, ox: number, oy: number, size: number, b: Bounds, pts: Float32Array, pairs: number, steps: number,
+): void {
   for (let p = 0; p < pairs; p++) {
     const rgb = PATH_COLOURS[p % PATH_COLOURS.length]!;
     const at = (k: number) => toPixel(b, ox, oy, size, pts[(p * steps + k) * 2]!, pts[(p * steps + k) * 2 + 1]!);
@@ -70,7 +74,8 @@ export function interpolationPicture(
   const zg = gridPoints(zb, G);
   const zlp = prior
     ? logProbRows(model, ir, zg, G * G, 1024, (t) => prior.logProb(t as tf.Tensor2D))
-    : zg.filter((_, i) => i % 2 === 0).map((_, i) => -0.5 * (zg[2 * i]! ** 2 + zg[2 * i + 1]! ** 2) - Math.log(2 * Math.PI));
+    : zg.filter((_, i) => i % 2 === 0)
+      .map((_, i) => -0.5 * (zg[2 * i]! ** 2 + zg[2 * i + 1]! ** 2) - Math.log(2 * Math.PI));
   const xlp = logProbRows(model, ir, gridPoints(xb, G), G * G);
   return renderFigure([
     withPaths(heatPanel('latent z: prior density', zlp, G, zb, { label: 'p(z)' }), z, pairs, steps),

@@ -23,7 +23,8 @@ const cases: [string, TinySpec, number][] = [
     conditional: { kind: 'nade', hidden: 12 },
   }, 2],
   ['categorical K=3, shuffled order', {
-    domain: { kind: 'categorical', K: 3 }, shape: [D], order: [3, 0, 6, 1, 5, 2, 4], likelihood: { kind: 'categorical', K: 3 },
+    domain: { kind: 'categorical', K: 3 }, shape: [D], order: [3, 0, 6, 1, 5, 2, 4],
+    likelihood: { kind: 'categorical', K: 3 },
     conditional: { kind: 'nade', hidden: 9 },
   }, 3],
   ['gaussian on real data', {
@@ -68,7 +69,9 @@ describe('NADE: fused pass = plain pass', () => {
           got.grads.forEach((g, k) => {
             const scale = Math.max(1e-3, ...ref.grads[k]!.map(Math.abs));
             expect(ref.grads[k]!.some((v) => v !== 0), got.names[k]).toBe(true);
-            g.forEach((v, i) => expect(Math.abs(v - ref.grads[k]![i]!) / scale, `${got.names[k]}[${i}]`).toBeLessThan(1e-5));
+            g.forEach((v, i) => {
+              expect(Math.abs(v - ref.grads[k]![i]!) / scale, `${got.names[k]}[${i}]`).toBeLessThan(1e-5);
+            });
           });
         });
       }

@@ -50,10 +50,13 @@ describe('2-D density picture', () => {
     const r = Math.floor(best / G);
     const c = best % G;
     expect(px(png, o0.x + c * 3 + 1, o0.y + r * 3 + 1).slice(0, 3)).toEqual(viridis(1));
-    expect(px(png, o0.x + 1, o0.y + G * 3 - 2).slice(0, 3)).toEqual(viridis(0)); // bottom-left corner: far from the bump
+    // bottom-left corner: far from the bump
+    expect(px(png, o0.x + 1, o0.y + G * 3 - 2).slice(0, 3)).toEqual(viridis(0));
     // the scatter panel has some non-white pixels
     let inked = 0;
-    for (let y = o1.y; y < o1.y + G * 3; y++) for (let x = o1.x; x < o1.x + G * 3; x++) if (px(png, x, y)[0]! < 250) inked++;
+    for (let y = o1.y; y < o1.y + G * 3; y++) {
+      for (let x = o1.x; x < o1.x + G * 3; x++) if (px(png, x, y)[0]! < 250) inked++;
+    }
     expect(inked).toBeGreaterThan(100);
     writeFileSync(join(dir, 'density.png'), densityPicture(lp, G, data.x, b, 3));
     writeFileSync(join(dir, 'scatter.png'), scatterPicture(data.x));

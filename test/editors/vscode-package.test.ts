@@ -41,10 +41,13 @@ test('vsce packages the extension into a .vsix with one bundled client', () => {
   const manifest = JSON.parse(readFileSync(join(EXT, 'package.json'), 'utf8'));
   const [cmd, ...args] = (manifest.scripts.package as string).split(' ');
   expect(cmd).toBe('vsce');
-  const r = spawnSync(join(ROOT, 'node_modules/.bin/vsce'), [...args, '-o', vsix], { cwd: EXT, encoding: 'utf8', timeout: 55_000 });
+  const vsce = join(ROOT, 'node_modules/.bin/vsce');
+  const r = spawnSync(vsce, [...args, '-o', vsix], { cwd: EXT, encoding: 'utf8', timeout: 55_000 });
   expect(r.status, r.stdout + r.stderr).toBe(0);
   const names = zipEntries(readFileSync(vsix));
-  for (const f of ['package.json', 'out/extension.js', 'syntaxes/flow.tmLanguage.json', 'flow.schema.json', 'language-configuration.json', 'LICENSE.txt']) {
+  const files = ['package.json', 'out/extension.js', 'syntaxes/flow.tmLanguage.json', 'flow.schema.json',
+    'language-configuration.json', 'LICENSE.txt'];
+  for (const f of files) {
     expect(names, f).toContain(`extension/${f}`);
   }
   expect(names.some((n) => n.includes('/src/') || n.includes('node_modules'))).toBe(false);
@@ -86,7 +89,8 @@ test('the client starts `flowc lsp --stdio` as configured, and gets diagnostics 
   const byDefault = loadClient({}).serverOptions().run;
   expect(byDefault).toMatchObject({ command: 'flowc', args: ['lsp'], transport: 0 /* TransportKind.stdio */ });
   // the documented repository set-up: node + bin/flowc.js
-  const run = loadClient({ 'server.command': process.execPath, 'server.args': [join(ROOT, 'bin/flowc.js')] }).serverOptions().run;
+  const settings = { 'server.command': process.execPath, 'server.args': [join(ROOT, 'bin/flowc.js')] };
+  const run = loadClient(settings).serverOptions().run;
   expect(run.transport).toBe(0);
   // vscode-languageclient, Executable over stdio: spawn(command, [...args, '--stdio'], options)
   child = spawn(run.command, [...run.args, '--stdio'], { ...run.options, cwd: dir, stdio: ['pipe', 'pipe', 'pipe'] });

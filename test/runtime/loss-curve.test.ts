@@ -84,7 +84,8 @@ describe('writeLossCurve', () => {
     const { tmpdir } = await import('node:os');
     const { writeLossCurve } = await import('../../runtime/pictures/model-pictures.js');
     const dir = mkdtempSync(join(tmpdir(), 'flowc-curve-'));
-    writeFileSync(join(dir, 'metrics.jsonl'), '{"step":1,"loss":543.2,"bits_per_dim":0.9996}\n{"step":2,"loss":500,"bits_per_dim":0.92}\n');
+    const lines = ['{"step":1,"loss":543.2,"bits_per_dim":0.9996}', '{"step":2,"loss":500,"bits_per_dim":0.92}'];
+    writeFileSync(join(dir, 'metrics.jsonl'), lines.join('\n') + '\n');
     const svg = readFileSync(writeLossCurve(dir, 'Made: training loss (nats/example)')!, 'utf8');
     expect(svg).toContain('>Made: training loss (bits/dim)<');
     expect(svg).not.toContain('nats');

@@ -35,7 +35,8 @@ describe('density.png', () => {
   const G = 60;
   const b = { x0: -2, x1: 2, y0: -2, y1: 2 };
   const pts = gridPoints(b, G);
-  const lp = new Float32Array(G * G).map((_, i) => -0.5 * (pts[2 * i]! ** 2 + pts[2 * i + 1]! ** 2) - Math.log(2 * Math.PI));
+  const lp = new Float32Array(G * G)
+    .map((_, i) => -0.5 * (pts[2 * i]! ** 2 + pts[2 * i + 1]! ** 2) - Math.log(2 * Math.PI));
   const data = new Float32Array([0, 0, 1, 1, -1, 0.5]);
 
   it('titles the panels "model density" and "training data", over their plot areas', () => {
@@ -66,7 +67,10 @@ describe('density.png', () => {
     expect(yTicks[0]!.y).toBeGreaterThan(oy + size * 0.7); // −1 is in the lower part
     // the colour bar: top = viridis(1), bottom = viridis(0), its peak density 1/(2π) ≈ 0.159 labelled by ticks ≤ it
     const bx = ox + size + 8 + 6;
-    const at = (x: number, y: number) => Array.from(png.data.subarray((y * png.width + x) * 4, (y * png.width + x) * 4 + 3));
+    const at = (x: number, y: number) => {
+      const i = (y * png.width + x) * 4;
+      return Array.from(png.data.subarray(i, i + 3));
+    };
     expect(at(bx, oy)).toEqual(viridis(1));
     expect(at(bx, oy + size - 1)).toEqual(viridis(0));
     expect(findText(png, '0.15').length).toBe(1); // ticks 0, 0.05, 0.1, 0.15

@@ -18,7 +18,8 @@ export function findText(img: Img, text: string, s = 1): { x: number; y: number 
   const hits: { x: number; y: number }[] = [];
   for (let y = 0; y + h <= img.height; y++) {
     for (let x = 0; x + w <= img.width; x++) {
-      if (ink.every(([i, j]) => dark(img, x + i, y + j)) && blank.every(([i, j]) => !dark(img, x + i, y + j))) hits.push({ x, y });
+      const inked = ink.every(([i, j]) => dark(img, x + i, y + j));
+      if (inked && blank.every(([i, j]) => !dark(img, x + i, y + j))) hits.push({ x, y });
     }
   }
   return hits;
