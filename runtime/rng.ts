@@ -2,6 +2,7 @@
 // Every run-time random draw (init, dequantization noise, sampling) goes through one of these so
 // that a resumed run is bit-identical.
 import * as tf from '@tensorflow/tfjs-core';
+import { MULBERRY32_INC, mulberry32Mix } from '../compiler/math/rng.js';
 
 export interface RngState { s: number; spare: number | null }
 
@@ -15,10 +16,8 @@ export class Rng {
 
   /** next uint32 */
   nextU32(): number {
-    let t = (this.s = (this.s + 0x6d2b79f5) >>> 0);
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (t ^ (t >>> 14)) >>> 0;
+    this.s = (this.s + MULBERRY32_INC) >>> 0;
+    return mulberry32Mix(this.s);
   }
 
   /** uniform in [0, 1) */

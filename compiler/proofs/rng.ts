@@ -1,15 +1,8 @@
-// mulberry32: the small seeded RNG the workloads use (WORKLOADS.md), so masks and orders
-// drawn from a seed are identical in every implementation.
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// Seeded draws for masks and orders: mulberry32 (compiler/math/rng.ts), so masks and orders drawn
+// from a seed are identical in every implementation.
+import { mulberry32 } from '../math/rng.js';
+
+export { mulberry32 };
 
 /** uniform integer in [lo, hi] (inclusive) */
 export function randInt(rng: () => number, lo: number, hi: number): number {

@@ -3,6 +3,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Domain, FlowIR } from '../../compiler/ir/types.js';
 import { Rng } from '../rng.js';
+import { type ActivationName, activationName, scalarActivation } from '../../compiler/math/activations.js';
+import { activate } from '../nets/activations.js';
 
 /** Host-side incremental sampler: gives the parameters of one dimension, then learns its value. */
 export interface FastSampler {
@@ -67,40 +69,19 @@ export function encodeValue(v: number, scale: number): number {
   return scale === 1 ? v : Math.fround(v / scale);
 }
 
-export type ActName = 'relu' | 'tanh' | 'sigmoid' | 'elu' | 'leaky_relu' | 'gelu' | 'none';
+export type ActName = ActivationName | 'none';
 
+/** the activation of an AR layer: a known name, else none */
 export function normAct(a: string | undefined): ActName {
-  switch (a) {
-    case 'relu': case 'tanh': case 'sigmoid': case 'elu': case 'leaky_relu': case 'gelu':
-      return a;
-    default:
-      return 'none';
-  }
+  const n = activationName(a);
+  return n && n !== 'linear' ? n : 'none';
 }
 
-export function act(x: tf.Tensor, a: ActName): tf.Tensor {
-  switch (a) {
-    case 'relu': return tf.relu(x);
-    case 'tanh': return tf.tanh(x);
-    case 'sigmoid': return tf.sigmoid(x);
-    case 'elu': return tf.elu(x);
-    case 'leaky_relu': return tf.leakyRelu(x, 0.2);
-    case 'gelu': return tf.mul(x, tf.sigmoid(tf.mul(x, 1.702)));
-    case 'none': return x;
-  }
-}
+export const act = (x: tf.Tensor, a: ActName): tf.Tensor => activate(x, a);
 
-/** Host version of `act` for incremental samplers (exact for relu/leaky_relu/none). */
+/** Host version of `act` for incremental samplers (the same scalar definitions). */
 export function actHost(a: ActName): (v: number) => number {
-  switch (a) {
-    case 'relu': return (v) => (v < 0 ? 0 : v);
-    case 'tanh': return (v) => Math.tanh(v);
-    case 'sigmoid': return (v) => 1 / (1 + Math.exp(-v));
-    case 'elu': return (v) => (v < 0 ? Math.exp(v) - 1 : v);
-    case 'leaky_relu': return (v) => (v < 0 ? 0.2 * v : v);
-    case 'gelu': return (v) => v / (1 + Math.exp(-1.702 * v));
-    case 'none': return (v) => v;
-  }
+  return scalarActivation(a).f;
 }
 
 export function prod(a: readonly number[]): number {

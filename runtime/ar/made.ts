@@ -13,20 +13,14 @@ import {
   type ArConditional, type BuildContext, type FastSampler,
 } from './common.js';
 import { config } from '../config.js';
+import { orderDegrees } from '../../compiler/proofs/made.js';
 
 type MadeIR = Extract<ConditionalIR, { kind: 'made' }>;
-
-/** deg[d] = 1 + position of d in the order */
-function degrees(order: number[]): number[] {
-  const deg = new Array<number>(order.length).fill(0);
-  order.forEach((d, t) => { deg[d] = t + 1; });
-  return deg;
-}
 
 /** Germain et al.'s random connectivity (eq. 12–13) for an extra ensemble member. */
 export function resampledMasks(order: number[], hidden: number[], rng: Rng): number[][][] {
   const D = order.length;
-  const deg = degrees(order);
+  const deg = orderDegrees(order);
   const masks: number[][][] = [];
   if (hidden.length === 0) return [deg.map((o) => deg.map((i) => (o > i ? 1 : 0)))];
   let prev = deg;

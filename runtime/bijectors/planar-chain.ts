@@ -13,6 +13,8 @@ import { hostOp } from '../kernels/fused/host-op.js';
 import { Planar } from './planar.js';
 import { Radial } from './radial.js';
 import type { Bijector } from './types.js';
+import { ACTIVATIONS, type ActivationName, activationName, sigmoid, softplus } from '../../compiler/math/activations.js';
+import { planarUHatCoef, radialAlphaBeta } from '../../compiler/math/planar.js';
 
 export type ChainLayer = Planar | Radial;
 
@@ -20,27 +22,24 @@ export function isChainLayer(b: Bijector): b is ChainLayer {
   return b instanceof Planar || b instanceof Radial;
 }
 
-const TANH = 0, SOFTPLUS = 1, LEAKY = 2, RADIAL = 3;
-type Code = typeof TANH | typeof SOFTPLUS | typeof LEAKY | typeof RADIAL;
+const RADIAL = 'radial';
+/** a layer of the chain: radial, or planar with its activation */
+type Code = ActivationName | typeof RADIAL;
 
 function code(l: ChainLayer): Code {
   if (l instanceof Radial) return RADIAL;
-  return l.act === 'tanh' ? TANH : l.act === 'softplus' ? SOFTPLUS : LEAKY;
+  const a = activationName(l.act);
+  if (!a) throw new Error(`${l.id}: unknown planar activation '${l.act}'`);
+  return a;
 }
 
-function softplus(x: number): number {
-  return Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x)));
-}
-function sigmoid(x: number): number {
-  return 1 / (1 + Math.exp(-x));
-}
 
 /** per-layer planar constants from u, w: û, wᵀû and what the backward through û needs */
 interface PlanarConst { uh: Float64Array; wuh: number; wu: number; w2: number; c: number }
 function planarConst(u: Float32Array, w: Float32Array, D: number): PlanarConst {
   let wu = 0, w2 = 0;
   for (let d = 0; d < D; d++) { wu += w[d]! * u[d]!; w2 += w[d]! * w[d]!; }
-  const c = (softplus(wu) - 1 - wu) / w2;
+  const c = planarUHatCoef(wu, w2);
   const uh = new Float64Array(D);
   let wuh = 0;
   for (let d = 0; d < D; d++) { uh[d] = u[d]! + c * w[d]!; wuh += w[d]! * uh[d]!; }
@@ -48,16 +47,9 @@ function planarConst(u: Float32Array, w: Float32Array, D: number): PlanarConst {
 }
 
 /** h(a), h′(a), h″(a) for the planar activations (h″ of leaky_relu is 0, as tf.step's gradient) */
-function act(k: Code, a: number, out: Float64Array): void {
-  if (k === TANH) {
-    const t = Math.tanh(a), d = 1 - t * t;
-    out[0] = t; out[1] = d; out[2] = -2 * t * d;
-  } else if (k === SOFTPLUS) {
-    const s = sigmoid(a);
-    out[0] = softplus(a); out[1] = s; out[2] = s * (1 - s);
-  } else {
-    out[0] = a > 0 ? a : 0.01 * a; out[1] = a > 0 ? 1 : 0.01; out[2] = 0;
-  }
+function act(k: ActivationName, a: number, out: Float64Array): void {
+  const f = ACTIVATIONS[k];
+  out[0] = f.f(a); out[1] = f.df(a); out[2] = f.d2f(a);
 }
 
 /** the forward; saves each layer's input z and, for planar layers, h, h′, h″ per example */
@@ -86,7 +78,7 @@ function forward(codes: Code[], D: number, inputs: Float32Array[], N: number): {
         ld[n] += Math.log(Math.abs(1 + hv[1]! * wuh) + 1e-8);
       }
     } else {
-      const z0 = inputs[p]!, alpha = softplus(inputs[p + 1]![0]!), beta = softplus(inputs[p + 2]![0]!) - alpha;
+      const z0 = inputs[p]!, [alpha, beta] = radialAlphaBeta(inputs[p + 1]![0]!, inputs[p + 2]![0]!);
       p += 3;
       for (let n = 0, o = 0; n < N; n++, o += D) {
         let r2 = 0;
@@ -141,7 +133,7 @@ function backward(codes: Code[], D: number, inputs: Float32Array[], N: number, {
       grads[p] = gu; grads[p + 1] = gwf; grads[p + 2] = Float32Array.of(gb);
     } else {
       const z0 = inputs[p]!, ah = inputs[p + 1]![0]!, bhat = inputs[p + 2]![0]!;
-      const alpha = softplus(ah), beta = softplus(bhat) - alpha;
+      const [alpha, beta] = radialAlphaBeta(ah, bhat);
       const gz0 = new Float64Array(D), e = new Float64Array(D);
       let galpha = 0, gbeta = 0;
       for (let n = 0, o = 0; n < N; n++, o += D) {
@@ -191,7 +183,7 @@ export function chainInverse(layers: ChainLayer[], z: tf.Tensor2D): { x: tf.Tens
   const D = z.shape[1];
   for (const l of layers) if (l.D !== D) throw new Error(`${l.id}: fused chain of width ${D} got a layer of width ${l.D}`);
   const codes = layers.map(code);
-  const key = `${D}:${codes.join('')}`;
+  const key = `${D}:${codes.join(',')}`;
   let op = ops.get(key);
   if (!op) ops.set(key, (op = chainOp(codes, D)));
   const params: tf.Tensor[] = [];

@@ -5,13 +5,10 @@
 // (monotone; 1-D root finding in float64), then z − z₀ = (x − z₀)/(1 + βh(r)). One Newton step
 // from the detached root carries exact first derivatives.
 import * as tf from '@tensorflow/tfjs-core';
-import type { LayerIR } from '../../compiler/ir/types.js';
+import type { LayerIR, LayerIROf } from '../../compiler/ir/types.js';
 import { type Bijector, type BuildContext, type ForwardResult, type InverseResult, internalShape, paramInit, sizeOf } from './types.js';
 import { solveMonotone } from './root.js';
-
-function softplusJs(x: number): number {
-  return x > 30 ? x : Math.log1p(Math.exp(x));
-}
+import { radialLogDet, radialParams, radialStep, rawRow } from './planar-maps.js';
 
 export class Radial implements Bijector {
   readonly kind = 'radial';
@@ -22,35 +19,31 @@ export class Radial implements Bijector {
   readonly alphaHat: tf.Variable;
   readonly betaHat: tf.Variable;
 
-  constructor(layer: LayerIR, ctx: BuildContext) {
+  constructor(layer: LayerIROf<'radial'>, ctx: BuildContext) {
     this.id = layer.id;
     this.D = sizeOf(internalShape(layer.inShape));
-    this.iterative = (layer.args as { inverse?: string }).inverse === 'iterative';
+    this.iterative = layer.args.inverse === 'iterative';
     this.z0 = ctx.store.create(`${this.id}.z0`, [this.D], paramInit(layer, 'z0', 'normal(0.1)'));
     this.alphaHat = ctx.store.create(`${this.id}.alpha`, [1], paramInit(layer, 'alpha', 'normal(0.1)'));
     this.betaHat = ctx.store.create(`${this.id}.beta`, [1], paramInit(layer, 'beta', 'normal(0.1)'));
   }
 
-  private ab(): { alpha: tf.Tensor; beta: tf.Tensor } {
-    const alpha = tf.softplus(this.alphaHat);
-    return { alpha, beta: tf.add(tf.neg(alpha), tf.softplus(this.betaHat)) };
+  /** the layer's one row of raw parameters [1, D+2] (planar-maps.ts) */
+  private raw(): tf.Tensor2D {
+    return rawRow([this.z0, this.alphaHat, this.betaHat]);
   }
 
-  private logDetAt(r: tf.Tensor, alpha: tf.Tensor, beta: tf.Tensor): tf.Tensor1D {
-    const hr = tf.div(1, tf.add(alpha, r));
-    const bh = tf.mul(beta, hr);
-    const dhr = tf.neg(tf.square(hr));
-    return tf.add(tf.mul(this.D - 1, tf.log1p(bh)), tf.log(tf.add(tf.add(1, bh), tf.mul(tf.mul(beta, dhr), r)))) as tf.Tensor1D;
+  private ab(): { alpha: tf.Tensor; beta: tf.Tensor } {
+    const { alpha, beta } = radialParams(this.raw(), this.D);
+    return { alpha: tf.reshape(alpha, []), beta: tf.reshape(beta, []) };
   }
 
   inverse(z: tf.Tensor): InverseResult {
     return tf.tidy(() => {
       const N = z.shape[0];
-      const { alpha, beta } = this.ab();
-      const d = tf.sub(tf.reshape(z, [N, this.D]), this.z0);
-      const r = tf.sqrt(tf.sum(tf.square(d), 1));
-      const x = tf.add(tf.reshape(z, [N, this.D]), tf.mul(tf.expandDims(tf.div(beta, tf.add(alpha, r)), 1), d));
-      return { x: tf.reshape(x, z.shape), logDet: this.logDetAt(r, alpha, beta) };
+      const zf = tf.reshape(z, [N, this.D]) as tf.Tensor2D;
+      const { z: x, logDet } = radialStep(zf, tf.tile(this.raw(), [N, 1]) as tf.Tensor2D);
+      return { x: tf.reshape(x, z.shape), logDet };
     });
   }
 
@@ -74,7 +67,7 @@ export class Radial implements Bijector {
       const r = tf.sub(r0, tf.div(g, tf.tensor1d(slopes)));                         // one Newton step, for gradients
       const scale = tf.add(1, tf.div(beta, tf.add(alpha, r)));
       const z = tf.add(tf.div(y, tf.expandDims(scale, 1)), this.z0);
-      return { y: tf.reshape(z, x.shape), logDet: tf.neg(this.logDetAt(r, alpha, beta)) as tf.Tensor1D };
+      return { y: tf.reshape(z, x.shape), logDet: tf.neg(radialLogDet(r, alpha, beta, this.D)) as tf.Tensor1D };
     });
   }
 }

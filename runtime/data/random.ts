@@ -1,16 +1,9 @@
 // Small deterministic generators for data sets. Kept here (not runtime/rng.ts) because the data
-// files of /work/shared/bench/WORKLOADS.md are defined by exactly these recipes.
+// files of the benchmark workloads are defined by exactly these recipes.
+import { mulberry32 } from '../../compiler/math/rng.js';
 
-/** mulberry32: a 32-bit state PRNG, uniform in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let a = seed | 0;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** mulberry32: a 32-bit state PRNG, uniform in [0, 1) (compiler/math/rng.ts) */
+export { mulberry32 };
 
 /** Box–Muller standard normal (one value per call, u1 taken as 1 − u so it is never 0). */
 export function normalFrom(rand: () => number): () => number {

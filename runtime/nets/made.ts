@@ -4,23 +4,15 @@
 // (shared by μ and α). When NetIR carries no masks they are built from the order with
 // "sequential" degrees: m(k) = 1 + ⌊k(D−1)/H⌋, input degree of dim order[i] is i+1.
 import type { NetIR } from '../../compiler/ir/types.js';
+import { buildMadeMasks } from '../../compiler/proofs/made.js';
 import { Mlp } from './mlp.js';
 import type { ParamStore } from './params.js';
 
 type Made = Extract<NetIR, { kind: 'made' }>;
 
-/** [out][in] masks (hidden layers..., output for D dims) from an order */
+/** [out][in] masks (hidden layers..., output for D dims) from an order, sequential degrees (the compiler's) */
 export function sequentialMasks(order: number[], hidden: number[]): number[][][] {
-  const D = order.length;
-  const degIn = new Array<number>(D);
-  order.forEach((d, i) => (degIn[d] = i + 1));
-  const degs: number[][] = [degIn];
-  for (const H of hidden) degs.push(Array.from({ length: H }, (_, k) => 1 + Math.floor((k * Math.max(D - 1, 1)) / H)));
-  const masks: number[][][] = [];
-  for (let l = 1; l < degs.length; l++) masks.push(degs[l].map((dk) => degs[l - 1].map((di) => (dk >= di ? 1 : 0))));
-  const last = degs[degs.length - 1];
-  masks.push(degIn.map((dd) => last.map((dk) => (dd > dk ? 1 : 0))));
-  return masks;
+  return buildMadeMasks({ order, hidden, connectivity: 'sequential' });
 }
 
 const transpose = (m: number[][]): number[][] => (m[0] ?? []).map((_, j) => m.map((r) => r[j]));

@@ -16,8 +16,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import { hostOp } from './host-op.js';
 import { attachSaved, type DenseSaved, denseBackward, denseForward, savedTensors, view } from './dense.js';
 import { engine } from './engine.js';
+import { type ScaleKind, logScaleGrad, logScaleOf } from '../../../compiler/math/coupling-scale.js';
 
-export type ScaleKind = 'exp' | 'sigmoid' | 'tanh';
+export type { ScaleKind } from '../../../compiler/math/coupling-scale.js';
 
 export interface CouplingSpec {
   /** b per position of one example (1 = passes through and conditions) */
@@ -30,14 +31,6 @@ export interface CouplingSpec {
 
 export function couplingSpec(mask: ArrayLike<number>, L: number, affine: boolean, scale: ScaleKind): CouplingSpec {
   return { mask: Uint8Array.from(mask as ArrayLike<number>, (v) => (v ? 1 : 0)), L, affine, scale };
-}
-
-/** log σ(u) and its derivative σ(−u), stable for both signs */
-function logSigmoid(u: number): number {
-  return u >= 0 ? -Math.log1p(Math.exp(-u)) : u - Math.log1p(Math.exp(u));
-}
-function sigmoidNeg(u: number): number {
-  return u >= 0 ? Math.exp(-u) / (1 + Math.exp(-u)) : 1 / (1 + Math.exp(u));
 }
 
 interface ElemForward { y: Float32Array; ld: Float32Array; es: Float32Array | null; gp: Float32Array | null }
@@ -65,10 +58,8 @@ function elemForward(c: CouplingSpec, x: Float32Array, o: Float32Array): ElemFor
         const p = r * L + j, i = n * P + p;
         if (b[p]) { y[i] = x[i]; es[i] = 1; continue; }
         const sr = o[ob + j];
-        let s: number, d: number;
-        if (scale === 'tanh') { s = Math.tanh(sr); d = 1 - s * s; }
-        else if (scale === 'exp') { s = sr; d = 1; }
-        else { s = logSigmoid(sr + 2); d = sigmoidNeg(sr + 2); }
+        let s = logScaleOf(scale, sr);
+        const d = logScaleGrad(scale, sr, s);
         s = Math.fround(s);
         const e = Math.exp(s);
         y[i] = x[i] * e + o[ob + L + j];

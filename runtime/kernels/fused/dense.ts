@@ -17,16 +17,17 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { float32View } from '../memory.js';
 import { engine } from './engine.js';
+import { ACTIVATIONS, LEAKY_SLOPE } from '../../../compiler/math/activations.js';
 
-/** FLOWC_FUSE=0 turns the fused paths of nets and couplings off (read on every call) */
 /** hidden activations the fused op supports: _FusedMatMul's name, derivative from the output */
+const fromOutput = (a: keyof typeof ACTIVATIONS) => ACTIVATIONS[a].dfOfOutput!;
 const ACTS: Record<string, { kernel: string; alpha?: number; grad: (h: number) => number }> = {
-  relu: { kernel: 'relu', grad: (h) => (h > 0 ? 1 : 0) },
-  leaky_relu: { kernel: 'leakyrelu', alpha: 0.01, grad: (h) => (h > 0 ? 1 : 0.01) },
-  elu: { kernel: 'elu', grad: (h) => (h >= 0 ? 1 : h + 1) },
-  sigmoid: { kernel: 'sigmoid', grad: (h) => h * (1 - h) },
-  linear: { kernel: 'linear', grad: () => 1 },
-  none: { kernel: 'linear', grad: () => 1 },
+  relu: { kernel: 'relu', grad: fromOutput('relu') },
+  leaky_relu: { kernel: 'leakyrelu', alpha: LEAKY_SLOPE, grad: fromOutput('leaky_relu') },
+  elu: { kernel: 'elu', grad: fromOutput('elu') },
+  sigmoid: { kernel: 'sigmoid', grad: fromOutput('sigmoid') },
+  linear: { kernel: 'linear', grad: fromOutput('linear') },
+  none: { kernel: 'linear', grad: fromOutput('linear') },
 };
 
 export function fusableActivation(a: string): boolean {
