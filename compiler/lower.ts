@@ -90,8 +90,9 @@ function lowerLayer(l: CheckedLayer, model: CheckedModel, acc: Acc, opts: LowerO
   acc.params += countParams(params);
   acc.flops += l.kind.flops ? l.kind.flops(inShape, l.args) : 0;
   acc.activations += numel(l.outShape.length ? l.outShape : inShape);
-  const ir: LayerIR = {
-    kind: l.kind.name,
+  // args were built per kind above; ir/schema.ts validates them against LAYER_ARGS on every compile
+  const ir = {
+    kind: l.kind.name as LayerIR['kind'],
     id: l.id,
     inShape: [...inShape],
     outShape: [...l.outShape],
@@ -100,7 +101,7 @@ function lowerLayer(l: CheckedLayer, model: CheckedModel, acc: Acc, opts: LowerO
     jacobian: l.kind.jacobian ?? 'none',
     logDet: layerLogDet(l, model, args, dir),
     directions: { density: l.kind.directions?.density ?? 'closed', sample: l.kind.directions?.sample ?? 'closed' },
-  };
+  } as LayerIR;
   if (opts.source !== undefined) {
     const { line, col } = lineIndex(opts.source).position(l.node.span.start);
     ir.at = `${l.node.span.file}:${line}:${col}`;

@@ -10,6 +10,7 @@ import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import type { FlowIR } from '../compiler/ir/types.js';
 import type { FlowModel } from './model.js';
+import { checkedFlowIR } from './ir-check.js';
 
 const MAGIC = Buffer.from('FLOWCKPT');
 const VERSION = 1;
@@ -163,10 +164,19 @@ export function decodeCheckpoint(buf: Buffer, file: string): LoadedCheckpoint {
     rng: decode(header.rng, blobs, refs),
     optimizer: decode(header.optimizer, blobs, refs),
     meta: header.meta ?? {},
-    ir: header.ir,
+    ir: irOf(header.ir, file),
     variables,
     file,
   };
+}
+
+/** the checkpoint's FlowIR, validated (a CheckpointError when it is not one this flowc can build) */
+function irOf(ir: unknown, file: string): FlowIR {
+  try {
+    return checkedFlowIR(ir, file);
+  } catch (e) {
+    throw new CheckpointError(e instanceof Error ? e.message : String(e));
+  }
 }
 
 function fsyncDir(dir: string): void {

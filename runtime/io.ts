@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { FlowIR } from '../compiler/ir/types.js';
 import type { FlowModel } from './model.js';
 import { build } from './build.js';
+import { checkedFlowIR } from './ir-check.js';
 
 export const MODEL_FORMAT = 'flowc-model';
 
@@ -53,7 +54,7 @@ export function loadModel(dir: string): FlowModel {
   const bufs = json.weightsManifest.flatMap((g) => g.paths.map((p) => readFileSync(join(dir, p))));
   const all = Buffer.concat(bufs);
   const buffer = all.buffer.slice(all.byteOffset, all.byteOffset + all.byteLength);
-  const model = build(json.modelTopology);
+  const model = build(checkedFlowIR(json.modelTopology, `${dir}/model.json`));
   const weights = tf.io.decodeWeights(buffer, specs);
   try {
     const missing: string[] = [];

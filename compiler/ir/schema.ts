@@ -1,8 +1,9 @@
-// The JSON Schema of FlowIR (written by hand after ir/types.ts) and its validator.
+// The JSON Schema of FlowIR (after ir/types.ts; layer arguments from ir/layer-args.ts) and its validator.
 // `flowc compile` validates every IR it writes; the runtime may validate what it reads.
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { ajv } from '../../grammar/lazy-deps.js';
 import { FLOWIR_VERSION, type FlowIR } from './types.js';
+import { LAYER_ARGS, LAYER_KIND_NAMES } from './layer-args.js';
 
 const intArray = { type: 'array', items: { type: 'integer' } } as const;
 const shape = { type: 'array', items: { type: 'integer', minimum: 0 } } as const;
@@ -50,7 +51,7 @@ export const FLOWIR_SCHEMA = {
       required: ['kind', 'id', 'inShape', 'outShape', 'args', 'params', 'jacobian', 'logDet', 'directions'],
       additionalProperties: false,
       properties: {
-        kind: { type: 'string' }, id: { type: 'string' }, inShape: shape, outShape: shape,
+        kind: { enum: LAYER_KIND_NAMES }, id: { type: 'string' }, inShape: shape, outShape: shape,
         args: { type: 'object' },
         params: { type: 'array', items: { $ref: '#/definitions/param' } },
         jacobian: { type: 'string' }, logDet: { type: 'string' },
@@ -60,20 +61,8 @@ export const FLOWIR_SCHEMA = {
         },
         at: { type: 'string' },
       },
-      allOf: [
-        { if: { properties: { kind: { const: 'coupling' } } }, then: { properties: { args: {
-          type: 'object', required: ['type', 'mask', 'maskKind', 'net', 'scale'],
-          properties: { type: { enum: ['affine', 'additive'] }, mask: { type: 'array', items: { enum: [0, 1] } }, maskKind: { enum: ['checkerboard', 'channel', 'half', 'alternate', 'literal'] }, net: { $ref: '#/definitions/net' }, scale: { enum: ['exp', 'sigmoid', 'tanh'] } } } } } },
-        { if: { properties: { kind: { const: 'split' } } }, then: { properties: { args: { type: 'object', required: ['prior'], properties: { prior: { enum: ['fixed', 'conditional'] } } } } } },
-        { if: { properties: { kind: { const: 'planar' } } }, then: { properties: { args: { type: 'object', required: ['activation', 'inverse'], properties: { inverse: { enum: ['none', 'iterative'] } } } } } },
-        { if: { properties: { kind: { const: 'radial' } } }, then: { properties: { args: { type: 'object', required: ['inverse'], properties: { inverse: { enum: ['none', 'iterative'] } } } } } },
-        { if: { properties: { kind: { const: 'actnorm' } } }, then: { properties: { args: { type: 'object', required: ['dataInit'], properties: { dataInit: { type: 'boolean' } } } } } },
-        { if: { properties: { kind: { const: 'invconv1x1' } } }, then: { properties: { args: { type: 'object', required: ['lu'], properties: { lu: { type: 'boolean' } } } } } },
-        { if: { properties: { kind: { const: 'permute' } } }, then: { properties: { args: { type: 'object', required: ['perm'], properties: { perm: intArray } } } } },
-        { if: { properties: { kind: { enum: ['maf', 'iaf'] } } }, then: { properties: { args: { type: 'object', required: ['order', 'net'], properties: { order: intArray, net: { $ref: '#/definitions/net' } } } } } },
-        { if: { properties: { kind: { const: 'logit' } } }, then: { properties: { args: { type: 'object', required: ['alpha'], properties: { alpha: { type: 'number', minimum: 0, exclusiveMaximum: 0.5 } } } } } },
-        { if: { properties: { kind: { const: 'dequantize' } } }, then: { properties: { args: { type: 'object', required: ['type', 'K'], properties: { type: { enum: ['uniform', 'variational'] }, K: { type: 'integer', minimum: 2 }, flow: { type: 'array', items: { $ref: '#/definitions/layer' } } } } } } },
-      ],
+      // the arguments of each kind, from LAYER_ARGS (ir/layer-args.ts)
+      allOf: LAYER_KIND_NAMES.map((k) => ({ if: { properties: { kind: { const: k } } }, then: { properties: { args: LAYER_ARGS[k] } } })),
     },
     arLayer: {
       type: 'object', required: ['mask', 'kernel', 'channels', 'activation', 'residual'], additionalProperties: false,

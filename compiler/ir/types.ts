@@ -2,6 +2,10 @@
 // alone (it never imports the compiler). Shapes are channels-first [C, H, W] or [D].
 // Masks and orders are fully resolved to arrays here.
 
+import type { LayerArgs, LayerKindName } from './layer-args.js';
+
+export type { LayerArgs, LayerKindName } from './layer-args.js';
+
 export const FLOWIR_VERSION = 1;
 
 export type Domain =
@@ -25,29 +29,15 @@ export type NetIR =
   | { kind: 'resnet'; blocks: number; channels: number; kernel: number; zeroInitLast: boolean }
   | { kind: 'made'; hidden: number[]; activation: 'relu' | 'tanh' | 'elu' | 'gelu' | 'leaky_relu'; masks: number[][][]; zeroInitLast: boolean };
 
-export interface LayerIR {
-  /** registry kind: coupling, squeeze, split, planar, radial, actnorm, invconv1x1, permute, maf, iaf, logit, dequantize */
-  kind: string;
+interface LayerIRBase<K extends LayerKindName> {
+  /** registry kind (compiler/ir/layer-args.ts lists them with their arguments) */
+  kind: K;
   /** stable path used for parameter names and error messages, e.g. "flow.3.coupling" */
   id: string;
   inShape: number[];
   outShape: number[];
-  /**
-   * Resolved arguments, kind-specific. The contract for each kind:
-   *  coupling:   { type: 'affine'|'additive', mask: number[] (flattened C*H*W, 1 = passes through and conditions),
-   *                maskKind: 'checkerboard'|'channel'|'half'|'alternate'|'literal', net: NetIR, scale: 'exp'|'sigmoid'|'tanh' }
-   *  squeeze:    {}                                    [C,H,W] → [4C,H/2,W/2], out[(di*2+dj)*C + c, i, j] = in[c, 2i+di, 2j+dj]
-   *  split:      { prior: 'fixed'|'conditional' }      keeps channels [0, C/2), factors out [C/2, C) to the prior
-   *  planar:     { activation: 'tanh'|'leaky_relu'|'softplus', inverse: 'none'|'iterative' }
-   *  radial:     { inverse: 'none'|'iterative' }
-   *  actnorm:    { dataInit: boolean }
-   *  invconv1x1: { lu: boolean }
-   *  permute:    { perm: number[] }                    flattened permutation over the C (or D) axis
-   *  maf / iaf:  { order: number[], net: NetIR(made) }
-   *  logit:      { alpha: number }
-   *  dequantize: { type: 'uniform'|'variational', K: number, flow?: LayerIR[] }
-   */
-  args: Record<string, unknown>;
+  /** resolved arguments, typed per kind from LAYER_ARGS (compiler/ir/layer-args.ts) */
+  args: LayerArgs[K];
   params: ParamIR[];
   jacobian: string;
   /** the log-det term this layer contributes, with H·W factors explicit */
@@ -56,6 +46,10 @@ export interface LayerIR {
   /** source location for messages: "file:line:col" */
   at?: string;
 }
+
+/** one flow layer: a union over the kinds, so `switch (layer.kind)` narrows `layer.args` */
+export type LayerIR = { [K in LayerKindName]: LayerIRBase<K> }[LayerKindName];
+export type LayerIROf<K extends LayerKindName> = LayerIRBase<K>;
 
 export type PriorIR =
   | { kind: 'normal'; mean: number; std: number; learned: boolean }

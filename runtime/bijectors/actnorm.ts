@@ -5,7 +5,7 @@
 // (registry actnorm: log_scale, bias = 2C) excludes it, and so does test/runtime/param-consistency
 // (Σ trainable variable sizes = FlowIR.totals.params; the flags are the only non-trainable variables).
 import * as tf from '@tensorflow/tfjs-core';
-import type { LayerIR } from '../../compiler/ir/types.js';
+import type { LayerIR, LayerIROf } from '../../compiler/ir/types.js';
 import { type Bijector, type BuildContext, type ForwardResult, type InverseResult, internalShape, paramInit } from './types.js';
 
 export class ActNorm implements Bijector {
@@ -17,14 +17,14 @@ export class ActNorm implements Bijector {
   private inited = false;
   private readonly spatial: number;
 
-  constructor(layer: LayerIR, ctx: BuildContext) {
+  constructor(layer: LayerIROf<'actnorm'>, ctx: BuildContext) {
     this.id = layer.id;
     const shape = internalShape(layer.inShape);
     const C = shape[shape.length - 1];
     this.spatial = shape.slice(0, -1).reduce((a, b) => a * b, 1);
     this.bias = ctx.store.create(`${this.id}.bias`, [C], paramInit(layer, 'bias', 'zeros'));
     this.logs = ctx.store.create(`${this.id}.log_scale`, [C], paramInit(layer, 'log_scale', 'zeros'));
-    if ((layer.args as { dataInit?: boolean }).dataInit !== false) {
+    if (layer.args.dataInit) {
       this.flag = ctx.store.create(`${this.id}.initialized`, [], 'zeros', { trainable: false });
     } else this.inited = true;
   }

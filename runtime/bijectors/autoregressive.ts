@@ -5,7 +5,7 @@
 // A sequential direction runs D passes of the fixed-point update (after pass k the first k dims
 // in the order are exact). Image data are flattened channels-first, as the order indexes them.
 import * as tf from '@tensorflow/tfjs-core';
-import type { LayerIR, NetIR } from '../../compiler/ir/types.js';
+import type { LayerIR, LayerIROf, NetIR } from '../../compiler/ir/types.js';
 import { buildMade } from '../nets/made.js';
 import type { Mlp } from '../nets/mlp.js';
 import { type Bijector, type BuildContext, type ForwardResult, type InverseResult, sizeOf } from './types.js';
@@ -17,11 +17,11 @@ abstract class ArFlow implements Bijector {
   protected readonly made: Mlp;
   private readonly image: boolean;
 
-  constructor(layer: LayerIR, ctx: BuildContext) {
+  constructor(layer: LayerIROf<'maf' | 'iaf'>, ctx: BuildContext) {
     this.id = layer.id;
     this.D = sizeOf(layer.inShape);
     this.image = layer.inShape.length === 3;
-    const args = layer.args as { order?: number[]; net: NetIR };
+    const args = layer.args;
     const order = args.order ?? Array.from({ length: this.D }, (_, i) => i);
     if (args.net.kind !== 'made') throw new Error(`${this.id}: ${layer.kind} needs a made conditioner`);
     this.made = buildMade(ctx.store, `${this.id}.net`, args.net, order);

@@ -9,21 +9,22 @@
 // binary or channel-wise mask (runtime/kernels/fused/coupling-image.ts) the conditioner runs as
 // usual between two host ops: x → (x⊙b or x[..., a], x) and (x, o) → (y, log-det).
 import * as tf from '@tensorflow/tfjs-core';
-import type { LayerIR, NetIR } from '../../compiler/ir/types.js';
+import type { LayerIR, LayerIROf, NetIR } from '../../compiler/ir/types.js';
 import { buildNet, type Net } from '../nets/index.js';
 import { type CouplingSpec, couplingElementwise, couplingSpec, mlpCoupling } from '../kernels/fused/coupling.js';
 import { type ImageCouplingSpec, channelImageSpec, gateOp, imageCouplingOp, maskedImageSpec } from '../kernels/fused/coupling-image.js';
 import { Mlp } from '../nets/mlp.js';
 import { fusionEnabled } from '../kernels/fused/host-op.js';
 import { type Bijector, type BuildContext, type ForwardResult, type InverseResult, internalShape, logSigmoid, maskToInternal, sumExceptBatch } from './types.js';
+import { type ScaleKind, SIGMOID_SCALE_SHIFT } from '../../compiler/math/coupling-scale.js';
 
-export type ScaleKind = 'exp' | 'sigmoid' | 'tanh';
+export type { ScaleKind } from '../../compiler/math/coupling-scale.js';
 
 export function logScale(sRaw: tf.Tensor, kind: ScaleKind): tf.Tensor {
   switch (kind) {
     case 'exp': return sRaw;
     case 'tanh': return tf.tanh(sRaw);
-    case 'sigmoid': return logSigmoid(tf.add(sRaw, 2));
+    case 'sigmoid': return logSigmoid(tf.add(sRaw, SIGMOID_SCALE_SHIFT));
     default: throw new Error(`unknown coupling scale '${kind as string}'`);
   }
 }
@@ -69,9 +70,9 @@ export class Coupling implements Bijector {
   /** the fused form on images (binary or channel-wise mask), else null */
   private readonly fusedImage: FusedImage | null = null;
 
-  constructor(layer: LayerIR, ctx: BuildContext) {
+  constructor(layer: LayerIROf<'coupling'>, ctx: BuildContext) {
     this.id = layer.id;
-    const args = layer.args as { type?: string; mask: number[]; net: NetIR; scale?: ScaleKind };
+    const args = layer.args;
     this.affine = (args.type ?? 'affine') === 'affine';
     this.scale = args.scale ?? 'exp';
     this.shape = internalShape(layer.inShape);

@@ -6,7 +6,7 @@
 //              −D log K − log q(u|x), so logProb is the variational bound on log P(x).
 // Inverse: x = clamp(⌊yK⌋, 0, K−1).
 import * as tf from '@tensorflow/tfjs-core';
-import type { LayerIR, NetIR } from '../../compiler/ir/types.js';
+import type { LayerIR, LayerIROf, NetIR } from '../../compiler/ir/types.js';
 import { DEQUANT_COND_MLP, DEQUANT_COND_RESNET } from '../../compiler/registry/flows.js';
 import { buildNet, type Net } from '../nets/index.js';
 import type { Rng } from '../rng.js';
@@ -24,9 +24,9 @@ export class Dequantize implements Bijector {
   private readonly qflow: Bijector[] = [];
   private readonly cond: Net | null = null;
 
-  constructor(layer: LayerIR, ctx: BuildContext) {
+  constructor(layer: LayerIROf<'dequantize'>, ctx: BuildContext) {
     this.id = layer.id;
-    const args = layer.args as { type?: string; K?: number; flow?: LayerIR[] };
+    const args = layer.args;
     this.K = Number(args.K ?? 2);
     const shape = internalShape(layer.inShape);
     this.D = sizeOf(shape);

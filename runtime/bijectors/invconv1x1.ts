@@ -4,7 +4,7 @@
 // no lu: W is a free parameter ('weight'); log|det W| and its gradient W⁻ᵀ are computed in float64 JS.
 // Both start from a random orthogonal matrix.
 import * as tf from '@tensorflow/tfjs-core';
-import type { LayerIR } from '../../compiler/ir/types.js';
+import type { LayerIR, LayerIROf } from '../../compiler/ir/types.js';
 import * as la from '../linalg.js';
 import { type Bijector, type BuildContext, type ForwardResult, type InverseResult, internalShape } from './types.js';
 
@@ -31,12 +31,12 @@ export class InvConv1x1 implements Bijector {
   private readonly vars: Record<string, tf.Variable> = {};
   private readonly fixed: { P: tf.Tensor2D; sign: tf.Tensor1D; lmask: tf.Tensor2D; umask: tf.Tensor2D; eye: tf.Tensor2D } | null = null;
 
-  constructor(layer: LayerIR, ctx: BuildContext) {
+  constructor(layer: LayerIROf<'invconv1x1'>, ctx: BuildContext) {
     this.id = layer.id;
     const shape = internalShape(layer.inShape);
     this.C = shape[shape.length - 1];
     this.spatial = shape.slice(0, -1).reduce((a, b) => a * b, 1);
-    this.useLu = (layer.args as { lu?: boolean }).lu !== false;
+    this.useLu = layer.args.lu;
     const C = this.C;
     const W0 = la.randomOrthogonal(C, ctx.rng);
     if (!this.useLu) {

@@ -1,16 +1,16 @@
 // logit(α), density direction [0,1] → R: p = α + (1−2α)x, y = log p − log(1−p);
 // log-det Σ [log(1−2α) − log p − log(1−p)].
 import * as tf from '@tensorflow/tfjs-core';
-import type { LayerIR } from '../../compiler/ir/types.js';
+import type { LayerIR, LayerIROf } from '../../compiler/ir/types.js';
 import { type Bijector, type ForwardResult, type InverseResult, logSigmoid, sumExceptBatch } from './types.js';
 
 export class Logit implements Bijector {
   readonly kind = 'logit';
   readonly id: string;
   private readonly alpha: number;
-  constructor(layer: LayerIR) {
+  constructor(layer: LayerIROf<'logit'>) {
     this.id = layer.id;
-    this.alpha = Number((layer.args as { alpha?: number }).alpha ?? 0.05);
+    this.alpha = layer.args.alpha;
   }
   forward(x: tf.Tensor): ForwardResult {
     return tf.tidy(() => {

@@ -1,6 +1,6 @@
 // Permute the channel (or vector) axis: y[..., i] = x[..., perm[i]]. Volume-preserving.
 import * as tf from '@tensorflow/tfjs-core';
-import type { LayerIR } from '../../compiler/ir/types.js';
+import type { LayerIR, LayerIROf } from '../../compiler/ir/types.js';
 import { type Bijector, type ForwardResult, type InverseResult, zerosBatch } from './types.js';
 
 export class Permute implements Bijector {
@@ -9,9 +9,9 @@ export class Permute implements Bijector {
   private readonly perm: tf.Tensor1D;
   private readonly invPerm: tf.Tensor1D;
 
-  constructor(layer: LayerIR) {
+  constructor(layer: LayerIROf<'permute'>) {
     this.id = layer.id;
-    const perm = (layer.args as { perm: number[] }).perm;
+    const perm = layer.args.perm;
     const inv = new Array<number>(perm.length);
     perm.forEach((p, i) => (inv[p] = i));
     this.perm = tf.keep(tf.tensor1d(perm, 'int32'));

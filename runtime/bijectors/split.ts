@@ -7,7 +7,7 @@
 // already flattened for a fixed prior; its gradient the interleaving copy) instead of SplitV /
 // Concat (~2 ms each on wasm at W3's size; test/runtime/fused-coupling-image-split.test.ts).
 import * as tf from '@tensorflow/tfjs-core';
-import type { LayerIR } from '../../compiler/ir/types.js';
+import type { LayerIR, LayerIROf } from '../../compiler/ir/types.js';
 import { fusionEnabled, hostOp } from '../kernels/fused/host-op.js';
 import type { Net } from '../nets/index.js';
 import { type Bijector, type BuildContext, type ForwardResult, type InverseResult, internalShape, sizeOf, sumExceptBatch, zerosBatch } from './types.js';
@@ -22,7 +22,7 @@ export class Split implements Bijector {
   private readonly net: Net | null = null;
   private readonly op: (inputs: tf.Tensor[]) => tf.Tensor[];
 
-  constructor(layer: LayerIR, ctx: BuildContext) {
+  constructor(layer: LayerIROf<'split'>, ctx: BuildContext) {
     this.id = layer.id;
     const inS = internalShape(layer.inShape);
     const keepS = internalShape(layer.outShape);
@@ -32,7 +32,7 @@ export class Split implements Bijector {
     this.outShape = [...inS.slice(0, last), this.drop];
     this.outSize = sizeOf(this.outShape);
     const keep = this.keep, drop = this.drop, C = keep + drop;
-    const flat = (layer.args as { prior?: string }).prior !== 'conditional';
+    const flat = layer.args.prior !== 'conditional';
     this.op = hostOp({
       shapes: ([xs]) => [[...xs!.slice(0, -1), keep], flat ? [xs![0]!, this.outSize] : [...xs!.slice(0, -1), drop]],
       forward: ([x]) => {
@@ -54,7 +54,7 @@ export class Split implements Bijector {
         return [dx];
       },
     });
-    if ((layer.args as { prior?: string }).prior === 'conditional') {
+    if (layer.args.prior === 'conditional') {
       // one zero-initialised layer (Glow): a 3×3 conv on images, a dense layer on vectors
       const cin = this.keep, cout = 2 * this.drop;
       if (inS.length === 3) {

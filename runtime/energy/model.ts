@@ -20,7 +20,9 @@ import { fusionEnabled } from '../kernels/fused/host-op.js';
 
 /** planar/radial with the iterative density direction (same parameters, same sampling map) */
 function withDensity(l: LayerIR): LayerIR {
-  return l.kind === 'planar' || l.kind === 'radial' ? { ...l, args: { ...l.args, inverse: 'iterative' } } : l;
+  if (l.kind === 'planar') return { ...l, args: { ...l.args, inverse: 'iterative' } };
+  if (l.kind === 'radial') return { ...l, args: { ...l.args, inverse: 'iterative' } };
+  return l;
 }
 
 export class EnergyModel implements FlowModel {

@@ -8,7 +8,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { LayerIR } from '../../compiler/ir/types.js';
 import type { Bijector, BuildContext } from '../bijectors/types.js';
 import { buildBijector } from '../bijectors/index.js';
-import { AMORTIZED_PLANAR_ACTIVATIONS, amortizedSize, type PlanarActivation, planarStep, radialStep } from './amortized.js';
+import { amortizedSize, planarStep, radialStep } from './amortized.js';
 
 export interface PostStep {
   readonly id: string;
@@ -24,9 +24,8 @@ export interface PostStep {
 function amortizedStep(layer: LayerIR, D: number, offset: number): PostStep {
   const nParams = amortizedSize(layer.kind, D);
   if (layer.kind === 'planar') {
-    const act = String((layer.args as { activation?: string }).activation ?? 'tanh');
-    if (!AMORTIZED_PLANAR_ACTIVATIONS.includes(act)) throw new Error(`${layer.id}: planar activation '${act}' is not smooth and monotone`);
-    return { id: layer.id, kind: 'planar', nParams, offset, apply: (z, raw) => planarStep(z, raw!, act as PlanarActivation) };
+    const act = layer.args.activation;
+    return { id: layer.id, kind: 'planar', nParams, offset, apply: (z, raw) => planarStep(z, raw!, act) };
   }
   return { id: layer.id, kind: 'radial', nParams, offset, apply: (z, raw) => radialStep(z, raw!) };
 }

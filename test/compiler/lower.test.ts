@@ -7,6 +7,7 @@ import { validateFlowIR } from '../../compiler/ir/schema.js';
 import type { FlowIR, LayerIR } from '../../compiler/ir/types.js';
 import { explainJson } from '../../compiler/explain.js';
 import { checkText, errors } from './helpers.js';
+import { argsOf } from '../../compiler/ir/layer-args.js';
 
 function lowerText(text: string, file = 'test.flow'): FlowIR {
   const { models, diagnostics } = checkText(text, file);
@@ -44,7 +45,7 @@ describe('FlowIR lowering', () => {
   it('lowers W1 couplings with alternating masks, shapes and locations', () => {
     const ir = lowerSpec('two_moons.flow');
     expect(ir.family).toBe('flow');
-    expect(ir.flow!.map((l) => l.args.mask)).toEqual([[1, 0], [0, 1], [1, 0], [0, 1], [1, 0], [0, 1], [1, 0], [0, 1]]);
+    expect(ir.flow!.map((l) => argsOf(l, 'coupling').mask)).toEqual([[1, 0], [0, 1], [1, 0], [0, 1], [1, 0], [0, 1], [1, 0], [0, 1]]);
     const c = ir.flow![0]!;
     expect(c.args).toMatchObject({ type: 'affine', maskKind: 'alternate', scale: 'tanh', net: { kind: 'mlp', hidden: [64, 64], activation: 'relu', zeroInitLast: true } });
     expect(c.at).toBe('specs/two_moons.flow:14:7');
@@ -87,8 +88,8 @@ describe('FlowIR lowering', () => {
   }
 }`);
     const maf = ir.flow![0]!;
-    expect(maf.args.order).toEqual([3, 2, 1, 0]);
-    const net = maf.args.net as { kind: string; masks: number[][][] };
+    expect(argsOf(maf, 'maf').order).toEqual([3, 2, 1, 0]);
+    const net = argsOf(maf, 'maf').net;
     expect(net.kind).toBe('made');
     expect(net.masks.map((m) => [m.length, m[0]!.length])).toEqual([[8, 4], [8, 8]]);
     expect(ir.flow![1]!.args).toEqual({ perm: [3, 2, 1, 0] });
@@ -107,14 +108,14 @@ describe('FlowIR lowering', () => {
     expect(energy.flow).toHaveLength(32);
     const fpp = lowerSpec('flowpp_dequant.flow');
     expect(fpp.flow![0]!.args).toMatchObject({ type: 'variational', K: 256 });
-    expect((fpp.flow![0]!.args.flow as unknown[]).length).toBe(4);
+    expect(argsOf(fpp.flow![0]!, 'dequantize').flow!.length).toBe(4);
     for (const ir of [vae, energy, fpp]) expect(validateFlowIR(ir)).toEqual([]);
   });
 });
 
 describe('LayerIR.logDet agrees with explain (both from the registry logDetText)', () => {
   const layersOf = (ls: LayerIR[] | undefined): LayerIR[] =>
-    (ls ?? []).flatMap((l) => [l, ...layersOf(Array.isArray(l.args.flow) ? (l.args.flow as LayerIR[]) : undefined)]);
+    (ls ?? []).flatMap((l) => [l, ...layersOf(l.kind === 'dequantize' ? l.args.flow : undefined)]);
   const specs = readdirSync('specs').filter((f) => f.endsWith('.flow')).sort();
   it.each(specs)('%s', (f) => {
     const ir = lowerSpec(f);

@@ -211,7 +211,7 @@ function exactNodes(stack: ArStack, img: ImageSpec): NodeSets {
   }
   const first = blank(); pull(first, cur, grp, rows(-3, 3, [-3, -2, -1, 0, 1, 2, 3]), 'A');
   cur = first; grp = id;
-  for (let l = 1; l <= stack.layers; l++) {
+  for (let l = 1; l <= (stack.layers as number); l++) {
     const mask = 'B';
     let out: NodeSets;
     if (stack.kind === 'row_lstm') {

@@ -119,7 +119,7 @@ describe('explain: robustness and the IR as source of truth', () => {
     const ir = I.planarDensityIR();
     ir.flow![0]!.logDet = 'log|1 + uᵀψ(z)|'; // a generic, direction-blind term from lowering
     expect(explainJson(ir).rows[0]!.logDet).toBe('−log|1 + uᵀψ(z)|, ψ(z) = h′(wᵀz + b)w');
-    ir.flow![1] = { ...ir.flow![1]!, kind: 'futurelayer', logDet: 'Σ log|f′(x_i)|' };
+    ir.flow![1] = { ...ir.flow![1]!, kind: 'futurelayer' as never, logDet: 'Σ log|f′(x_i)|' };
     expect(explainJson(ir).rows[1]!.logDet).toBe('Σ log|f′(x_i)|');
   });
   it('never throws on partial or unknown input, and its JSON round-trips', () => {

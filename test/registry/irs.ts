@@ -13,7 +13,7 @@ export function layer(kind: string, id: string, inShape: number[], outShape: num
     kind, id, inShape, outShape, args,
     params: k.params!(inShape, args),
     jacobian: k.jacobian!, logDet: '', directions: { ...k.directions! },
-  };
+  } as LayerIR; // hand-built fixtures: the runtime checks what it reads
 }
 
 const mlp = (hidden: number[]): NetIR => ({ kind: 'mlp', hidden, activation: 'relu', zeroInitLast: true });

@@ -159,7 +159,7 @@ describe('sampling', () => {
       perturb(model, 0.3);
       const spread = (T: number) => {
         const s = model.sample(40000, { seed: 1, temperature: T });
-        const v = s.dataSync();
+        const v = Array.from(s.dataSync());
         const mean = v.reduce((a, b) => a + b, 0) / v.length;
         const sd = Math.sqrt(v.reduce((a, b) => a + (b - mean) ** 2, 0) / v.length);
         s.dispose();

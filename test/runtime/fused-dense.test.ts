@@ -30,7 +30,7 @@ function evalGrads(mlp: Mlp, store: ParamStore, x: tf.Tensor2D, R: tf.Tensor, fu
     const f = (xx: tf.Tensor, ...ps: tf.Tensor[]) => { void ps; return tf.sum(tf.mul(mlp.apply(xx, fused), R)) as tf.Scalar; };
     const out = mlp.apply(x, fused);
     const g = tf.grads(f)([x, ...vars]);
-    return { out: out.dataSync().slice(), grads: g.map((t) => t.dataSync().slice()) };
+    return { out: Float32Array.from(out.dataSync()), grads: g.map((t) => Float32Array.from(t.dataSync())) };
   });
 }
 

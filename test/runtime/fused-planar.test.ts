@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-import type { LayerIR } from '../../compiler/ir/types.js';
+import type { LayerIROf } from '../../compiler/ir/types.js';
 import { ParamStore } from '../../runtime/nets/params.js';
 import { Rng } from '../../runtime/rng.js';
 import { Planar } from '../../runtime/bijectors/planar.js';
@@ -19,13 +19,13 @@ useWasmBackend();
 
 type Spec = 'tanh' | 'softplus' | 'leaky_relu' | 'radial';
 
-function layerIR(spec: Spec, D: number, i: number): LayerIR {
+function layerIR<K extends 'planar' | 'radial'>(spec: Spec, D: number, i: number): LayerIROf<K> {
   const kind = spec === 'radial' ? 'radial' : 'planar';
   return {
     kind, id: `flow.${i}.${kind}`, inShape: [D], outShape: [D],
     args: kind === 'planar' ? { activation: spec, inverse: 'none' } : { inverse: 'none' },
     params: [], jacobian: '', logDet: '', directions: { density: 'none', sample: 'closed' },
-  };
+  } as unknown as LayerIROf<K>;
 }
 
 /** layers with random parameters; planar layers at odd positions get wᵀu < −1 */
@@ -33,7 +33,7 @@ function makeChain(specs: Spec[], D: number, seed: number): { layers: ChainLayer
   const rng = new Rng(seed);
   const store = new ParamStore(rng);
   const ctx: BuildContext = { store, rng, buildLayers: () => [] };
-  const layers = specs.map((s, i) => (s === 'radial' ? new Radial(layerIR(s, D, i), ctx) : new Planar(layerIR(s, D, i), ctx)));
+  const layers = specs.map((s, i) => (s === 'radial' ? new Radial(layerIR<'radial'>(s, D, i), ctx) : new Planar(layerIR<'planar'>(s, D, i), ctx)));
   layers.forEach((l, i) => tf.tidy(() => {
     if (l instanceof Planar) {
       const w = rng.normalArray(D, 0, 0.8);

@@ -14,7 +14,7 @@ export function layer(kind: string, inShape: number[], args: Record<string, unkn
     jacobian: '',
     logDet: '',
     directions: { density: 'closed', sample: 'closed' },
-  };
+  } as LayerIR; // hand-built fixtures: kinds and arguments as each test needs them
 }
 
 export function flowIR(opts: {

@@ -9,7 +9,7 @@ import { createTrainer } from '../../runtime/train-step.js';
 import { Rng } from '../../runtime/rng.js';
 import { staircaseAvailable, staircaseDenseT, staircasePlan } from '../../runtime/kernels/fused/staircase-dense.js';
 import { build, made, natural, paramsHost, totalProb, type TinySpec } from '../ar/helpers.js';
-import { setConfig, withConfig } from '../../runtime/config.js';
+import { type FlowcConfig, setConfig, withConfig } from '../../runtime/config.js';
 
 afterAll(async () => { await tf.setBackend('cpu'); });
 

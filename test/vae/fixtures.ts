@@ -21,7 +21,7 @@ export function layer(kind: string, D: number, i: number, args: Record<string, u
     jacobian: '',
     logDet: '',
     directions: { density: 'iterative', sample: 'closed' },
-  };
+  } as LayerIR; // hand-built fixtures
 }
 
 export const mlp = (activation: 'tanh' | 'relu', ...hidden: number[]): NetIR => ({ kind: 'mlp', hidden, activation, zeroInitLast: false });
