@@ -12,6 +12,8 @@ import { checkMask } from './mask-expr.js';
 import { listNames, suggest } from './suggest.js';
 import * as N from '../diagnostics/codes-names.js';
 import * as T from '../diagnostics/codes-types.js';
+import { ARG_OVER_LIMIT, CHAIN_OVER_LIMIT } from '../diagnostics/codes-limits.js';
+import { LIMITS, limitOf, withinLimit } from '../limits.js';
 
 /** A nested block's statements are expanded by the caller when the kind's block is 'flow'. */
 export function bareCall(e: IdentExpr): CallExpr {
@@ -60,7 +62,12 @@ export function checkBlock(stmts: readonly import('../../grammar/ast.js').LayerS
     } else if (s.kind === 'repeat') {
       const n = checkRepeatCount(s.count, ctx);
       const body = checkBlock(s.body, category, ctx);
-      if (n !== undefined) for (let i = 0; i < n; i++) out.push(...body);
+      if (n !== undefined && out.length + n * body.length > limitOf('flowLayers')) {
+        // nested repeats multiply: stop before holding the copies
+        ctx.report(makeDiagnostic(T.TOO_MANY_LAYERS, { ...s.span, end: s.span.start + 6 }, { max: limitOf('flowLayers') }));
+        return out;
+      }
+      if (n !== undefined) for (let i = 0; i < n; i++) for (const c of body) out.push(c);
     } else {
       ctx.report(makeDiagnostic(N.WRONG_PLACE, { ...s.span, end: s.span.start + 5 }, { name: 'level', category: 'multi-scale flow block', where: `as ${withArticle(category)}` }));
     }
@@ -93,23 +100,36 @@ const got = (e: Expr, via?: string): string => (via ? `\`${via}\` (= ${describeE
  * `via` is the first let name followed. Reports recursive lets.
  */
 export function deref(e: Expr, ctx: Ctx): { expr: Expr; via?: string } {
-  let via: string | undefined;
-  let cur = e;
-  const seen: string[] = [];
+  if (e.kind !== 'ident' || !ctx.scope.lets.has(e.name)) return { expr: e };
+  // a chain resolved once is remembered (per file scope): `repeat` bodies and unions deref the same names often
+  let cache = derefCache.get(ctx.scope.lets);
+  if (!cache) derefCache.set(ctx.scope.lets, (cache = new Map()));
+  const hit = cache.get(e.name);
+  if (hit) return { expr: hit, via: e.name };
+  let cur: Expr = e;
+  const seen = new Set<string>();
   while (cur.kind === 'ident') {
     const decl = ctx.scope.lets.get(cur.name);
     if (!decl) break;
-    if (seen.includes(cur.name) || ctx.expanding.includes(cur.name)) {
+    if (seen.has(cur.name) || ctx.expanding.includes(cur.name)) {
       ctx.report(makeDiagnostic(N.RECURSIVE_LET, decl.name.span, { name: cur.name }));
       ctx.expanding.push(cur.name); // stop callers from reporting it again as undefined
-      return { expr: cur, via };
+      return { expr: cur, via: e.name };
     }
-    seen.push(cur.name);
-    via ??= cur.name;
+    if (seen.size >= limitOf('chain')) {
+      ctx.report(makeDiagnostic(CHAIN_OVER_LIMIT, e.span, { name: e.name, length: seen.size, limit: limitOf('chain') }));
+      ctx.expanding.push(cur.name);
+      return { expr: cur, via: e.name };
+    }
+    seen.add(cur.name);
     cur = decl.value;
   }
-  return { expr: cur, via };
+  for (const name of seen) cache.set(name, cur);
+  return { expr: cur, via: e.name };
 }
+
+/** let name → the value its chain ends in, per file scope (only chains that resolved) */
+const derefCache = new WeakMap<ReadonlyMap<string, unknown>, Map<string, Expr>>();
 
 export interface BoundArgs { args: ResolvedArgs; argSpans: Record<string, Span> }
 
@@ -281,6 +301,11 @@ export function checkValue(e: Expr, type: ArgType, ctx: Ctx, what: string): unkn
       const tooHigh = type.max !== undefined && (type.kind === 'number' && type.exclusiveMax ? v >= type.max : v > type.max);
       if (tooLow || tooHigh) {
         ctx.report(makeDiagnostic(T.OUT_OF_RANGE, at, { what, value: v, range: rangeText(type) }));
+        return undefined;
+      }
+      if (type.kind === 'int' && type.limit && !withinLimit(type.limit, v)) {
+        const unit = LIMITS[type.limit].what;
+        ctx.report(makeDiagnostic(ARG_OVER_LIMIT, at, { what, value: v, limit: limitOf(type.limit), unit }));
         return undefined;
       }
       return v;

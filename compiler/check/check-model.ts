@@ -14,6 +14,8 @@ import { describeExpr } from './values.js';
 import * as N from '../diagnostics/codes-names.js';
 import * as S from '../diagnostics/codes-shapes.js';
 import * as T from '../diagnostics/codes-types.js';
+import { TOO_MANY_ELEMENTS } from '../diagnostics/codes-limits.js';
+import { boundedProduct, limitOf } from '../limits.js';
 
 export type Family = CheckedModel['family'];
 
@@ -87,6 +89,15 @@ export function checkVar(v: VarDecl, ctx: Ctx): CheckedVar | undefined {
       ctx.report(makeDiagnostic(T.BAD_TYPE_EXPR, e.span, { got: `${via ? `\`${via}\` = ` : ''}${describeExpr(expr)} is not a positive integer` }));
       ok = false;
     }
+  }
+  const elements = ok ? boundedProduct(shape, limitOf('elements')) : 0;
+  if (ok && !(elements <= limitOf('elements'))) {
+    const product = shape.reduce((a, b) => a * b, 1);
+    ctx.report(makeDiagnostic(TOO_MANY_ELEMENTS, t.span, {
+      name: v.name.text, shape: `[${shape.join(', ')}]`, elements: Number.isSafeInteger(product) ? product : Infinity,
+      limit: limitOf('elements'),
+    }));
+    return undefined;
   }
   if (ok && shape.length !== 1 && shape.length !== 3) {
     ctx.report(makeDiagnostic(S.DATA_SHAPE, t.span, { shape: `[${shape.join(', ')}]`, why: `${shape.length} axes; the shape must be [D] or [C, H, W]` }));

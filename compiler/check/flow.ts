@@ -13,6 +13,8 @@ import { complement, resolveMask, type MaskProblem } from './masks.js';
 import { isMaskValue } from './values.js';
 import * as S from '../diagnostics/codes-shapes.js';
 import * as T from '../diagnostics/codes-types.js';
+import { EXPANSION_OVER_LIMIT } from '../diagnostics/codes-limits.js';
+import { limitOf } from '../limits.js';
 
 /** arguments of `level(...)`: which of squeeze / split it appends after its layers */
 export const LEVEL_ARGS: readonly ArgSpec[] = [
@@ -21,7 +23,7 @@ export const LEVEL_ARGS: readonly ArgSpec[] = [
 ];
 
 /** more layers than this after expansion is reported (and expansion stops) */
-export const MAX_LAYERS = 10_000;
+export const MAX_LAYERS = limitOf('flowLayers');
 
 export interface FlowResult {
   layers: CheckedLayer[];
@@ -40,11 +42,13 @@ interface State {
   factored: number;
   levels: number;
   overflow: boolean;
+  /** statements visited, `repeat` copies included (an empty or failing body adds no layers) */
+  steps: number;
 }
 
 /** Check a flow body starting from `input` (undefined: names and arguments only). */
 export function checkFlow(stmts: readonly LayerStmt[], input: Shape | undefined, ctx: Ctx, prefix: string): FlowResult {
-  const st: State = { ctx, layers: [], shape: input ? [...input] : undefined, factored: 0, levels: 0, overflow: false };
+  const st: State = { ctx, layers: [], shape: input ? [...input] : undefined, factored: 0, levels: 0, overflow: false, steps: 0 };
   walk(st, stmts, [], false, prefix);
   return { layers: st.layers, outShape: st.shape, factored: st.factored };
 }
@@ -52,6 +56,11 @@ export function checkFlow(stmts: readonly LayerStmt[], input: Shape | undefined,
 function walk(st: State, stmts: readonly LayerStmt[], origin: string[], odd: boolean, prefix: string): void {
   for (const s of stmts) {
     if (st.overflow) return;
+    if (++st.steps > limitOf('expansion')) {
+      st.overflow = true;
+      st.ctx.report(makeDiagnostic(EXPANSION_OVER_LIMIT, s.span, { what: `\`${prefix}\``, limit: limitOf('expansion') }));
+      return;
+    }
     if (s.kind === 'call') layer(st, s, origin, odd, prefix);
     else if (s.kind === 'repeat') {
       const n = checkRepeatCount(s.count, st.ctx);

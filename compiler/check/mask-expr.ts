@@ -1,7 +1,7 @@
 // Mask expressions in argument position: mask names (model, then top level), mask kinds
 // (`checkerboard`, `checkerboard(1)`), 0/1 literals, `!` complements and lets holding any of these.
 // The result is symbolic (a MaskValue); compiler/check/masks.ts makes it concrete for a shape.
-import type { Expr } from '../../grammar/ast.js';
+import type { Expr, MaskDecl, Span } from '../../grammar/ast.js';
 import { makeDiagnostic } from '../../grammar/diagnostic.js';
 import { kindsOf, lookup } from '../registry/index.js';
 import type { Ctx } from './context.js';
@@ -10,6 +10,48 @@ import { describeExpr, type MaskValue } from './values.js';
 import { suggest } from './suggest.js';
 import * as N from '../diagnostics/codes-names.js';
 import * as T from '../diagnostics/codes-types.js';
+import { CHAIN_OVER_LIMIT } from '../diagnostics/codes-limits.js';
+import { limitOf } from '../limits.js';
+
+const maskDecl = (name: string, ctx: Ctx): MaskDecl | undefined => ctx.scope.modelMasks.get(name) ?? ctx.scope.masks.get(name);
+
+/**
+ * `mask m2 = !m1`, `mask m1 = m0`, ...: the chain of masks naming masks is followed in a loop
+ * (linear in its length, no recursion), `!` counted on the way; the value it ends in is checked.
+ */
+function followMasks(name: string, first: MaskDecl, span: Span, ctx: Ctx, what: string): MaskValue | undefined {
+  const keys: string[] = [];
+  const seen = new Set<string>();
+  let negate = false;
+  let decl: MaskDecl | undefined = first;
+  let cur: Expr = first.value;
+  let key = `mask ${name}`;
+  for (;;) {
+    if (seen.has(key) || ctx.expanding.includes(key)) {
+      ctx.report(makeDiagnostic(N.RECURSIVE_LET, decl!.name.span, { name: decl!.name.text }));
+      return undefined;
+    }
+    if (seen.size >= limitOf('chain')) {
+      ctx.report(makeDiagnostic(CHAIN_OVER_LIMIT, span, { name, length: seen.size, limit: limitOf('chain') }));
+      return undefined;
+    }
+    seen.add(key);
+    keys.push(key);
+    while (cur.kind === 'not') { negate = !negate; cur = cur.operand; }
+    decl = cur.kind === 'ident' ? maskDecl(cur.name, ctx) : undefined;
+    if (!decl || cur.kind !== 'ident') break;
+    key = `mask ${cur.name}`;
+    cur = decl.value;
+  }
+  const depth = ctx.expanding.length;
+  for (const k of keys) ctx.expanding.push(k);
+  try {
+    const v = checkMask(cur, ctx, what);
+    return v ? { ...v, negate: v.negate !== negate, span } : undefined;
+  } finally {
+    ctx.expanding.length = depth;
+  }
+}
 
 /** a mask expression: mask names (model, then top level), mask kinds, 0/1 literals, `!`, lets */
 export function checkMask(e: Expr, ctx: Ctx, what = 'mask'): MaskValue | undefined {
@@ -31,21 +73,8 @@ export function checkMask(e: Expr, ctx: Ctx, what = 'mask'): MaskValue | undefin
       return { kind: 'mask-value', base: 'literal', values, negate: false, span: e.span };
     }
     case 'ident': {
-      const decl = ctx.scope.modelMasks.get(e.name) ?? ctx.scope.masks.get(e.name);
-      if (decl) {
-        const key = `mask ${e.name}`;
-        if (ctx.expanding.includes(key)) {
-          ctx.report(makeDiagnostic(N.RECURSIVE_LET, decl.name.span, { name: e.name }));
-          return undefined;
-        }
-        ctx.expanding.push(key);
-        try {
-          const v = checkMask(decl.value, ctx, what);
-          return v ? { ...v, span: e.span } : undefined;
-        } finally {
-          ctx.expanding.pop();
-        }
-      }
+      const decl = maskDecl(e.name, ctx);
+      if (decl) return followMasks(e.name, decl, e.span, ctx, what);
       if (lookup(e.name, 'mask')) {
         const c = checkCall(e, 'mask', ctx);
         return c ? { kind: 'mask-value', base: e.name, args: c.args, negate: false, span: e.span } : undefined;

@@ -8,10 +8,11 @@ import { TYPES_CODES } from './codes-types.js';
 import { SHAPES_CODES } from './codes-shapes.js';
 import { REGISTRY_CODES } from './codes-registry.js';
 import { PROOF_CODES } from './codes-proofs.js';
+import { LIMIT_CODES } from './codes-limits.js';
 
 /** every catalogue, in code order of their areas */
 export const ALL_CODE_LISTS: readonly (readonly DiagnosticDef[])[] = [
-  SYNTAX_CODES, NAMES_CODES, TYPES_CODES, REGISTRY_CODES, SHAPES_CODES, PROOF_CODES,
+  SYNTAX_CODES, NAMES_CODES, TYPES_CODES, REGISTRY_CODES, SHAPES_CODES, PROOF_CODES, LIMIT_CODES,
 ];
 
 export const ALL_CODES: readonly DiagnosticDef[] = ALL_CODE_LISTS.flat();

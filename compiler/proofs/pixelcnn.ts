@@ -3,7 +3,7 @@
 // sequential R→G→B channel masks, Gated PixelCNN (vertical + horizontal stacks), Row LSTM and
 // Diagonal BiLSTM. Causality is proved on the propagated field (not assumed from the masks);
 // the blind spot of a causal stack is counted inside its receptive field's bounding box.
-import { Field, type FieldMap, emptyMap } from './field.js';
+import { Field, type FieldMap, emptyMap, prefixUnions } from './field.js';
 
 export type ConvMask = 'A' | 'B' | 'none';
 export interface ConvSpec { mask: ConvMask; kernel: number | readonly [number, number]; residual?: boolean }
@@ -64,20 +64,82 @@ export const maskRule = (mask: ConvMask): Rule => (dy, dx, gin, gout) => {
 };
 const anyRule: Rule = () => true;
 
-function dataMap(img: ImageSpec): { map: FieldMap; group: (e: number) => number } {
+/** the data itself: group e of the input reaches channel e at offset (0, 0) only (not a prefix) */
+interface DataSource { data: true; C: number; group: (e: number) => number }
+type Source = FieldMap | DataSource;
+const isData = (s: Source): s is DataSource => !Array.isArray(s);
+
+function dataSource(img: ImageSpec): DataSource {
   const G = groupCount(img);
-  const map = emptyMap(img.C, img.H, img.W, img.C);
-  map.forEach((f, c) => f.set(0, 0, c));
-  return { map, group: (e) => (G > 1 ? e : 0) };
+  return { data: true, C: img.C, group: (e) => (G > 1 ? e : 0) };
 }
 
-/** out[g] ∪= shift(in[e], o) for every offset o of the kernel window and input entry e the rule allows */
-function conv(out: FieldMap, inp: FieldMap, inGroup: (e: number) => number, dys: number[], dxs: number[], rule: Rule): boolean {
+/**
+ * out[g] ∪= shift(in[e], o) for every offset o of the kernel window and input entry e the rule
+ * allows. Offsets past the field's window are dropped (they shift everything out of it). For a
+ * map input, the inputs a rule allows at an offset are classified (none, a prefix e < k, one
+ * group, or another set), consecutive offsets of a row with the same class are applied as one
+ * dilation, and dilations shared by several output groups are computed once.
+ */
+function conv(out: FieldMap, inp: Source, inGroup: (e: number) => number, dys: number[], dxs: number[], rule: Rule): boolean {
+  const f0 = out[0];
+  if (!f0) return false;
+  const { H, W, C } = f0;
+  const ys = dys.filter((dy) => dy > -H && dy < H);
+  const xs = dxs.filter((dx) => dx > -W && dx < W);
   let changed = false;
-  out.forEach((f, g) => {
-    for (const dy of dys) for (const dx of dxs) inp.forEach((src, e) => {
-      if (rule(dy, dx, inGroup(e), g) && f.orShifted(src, dy, dx)) changed = true;
+  if (isData(inp)) {
+    // the channels the rule lets through at each offset; for the mask rules a prefix 0..max
+    out.forEach((f, g) => {
+      for (const dy of ys) for (const dx of xs) {
+        let m = inp.C - 1;
+        while (m >= 0 && !rule(dy, dx, inp.group(m), g)) m--;
+        if (m > f.maxAt(dy, dx)) { f.set(dy, dx, m); changed = true; }
+      }
     });
+    return changed;
+  }
+  const Gin = inp.length;
+  let pre: Field[] | undefined;
+  const sources = new Map<string, Field>();
+  const source = (key: string, allowed: number[]): Field => {
+    let f = sources.get(key);
+    if (f) return f;
+    if (key[0] === 'p') f = (pre ??= prefixUnions(inp, H, W, C))[allowed.length]!;
+    else if (key[0] === 's') f = inp[allowed[0]!]!;
+    else { f = new Field(H, W, C); for (const e of allowed) f.orWith(inp[e]!); }
+    sources.set(key, f);
+    return f;
+  };
+  const dilated = new Map<string, Field>();
+  const classify = (dy: number, dx: number, g: number): { key: string; allowed: number[] } => {
+    const allowed: number[] = [];
+    for (let e = 0; e < Gin; e++) if (rule(dy, dx, inGroup(e), g)) allowed.push(e);
+    if (allowed.length === 0) return { key: '', allowed };
+    if (allowed[allowed.length - 1] === allowed.length - 1) return { key: `p${allowed.length}`, allowed };
+    if (allowed.length === 1) return { key: `s${allowed[0]}`, allowed };
+    return { key: `u${allowed.join(',')}`, allowed };
+  };
+  out.forEach((f, g) => {
+    for (const dy of ys) {
+      let i = 0;
+      while (i < xs.length) {
+        const c = classify(dy, xs[i]!, g);
+        let j = i + 1;
+        while (j < xs.length && xs[j] === xs[j - 1]! + 1 && classify(dy, xs[j]!, g).key === c.key) j++;
+        if (c.key) {
+          const dkey = `${c.key}|${dy}|${xs[i]}|${xs[j - 1]}`;
+          let d = dilated.get(dkey);
+          if (!d || inp === out) {
+            d = new Field(H, W, C);
+            d.orDilated(source(c.key, c.allowed), dy, xs[i]!, xs[j - 1]!);
+            dilated.set(dkey, d);
+          }
+          if (f.orWith(d)) changed = true;
+        }
+        i = j;
+      }
+    }
   });
   return changed;
 }
@@ -85,14 +147,24 @@ function conv(out: FieldMap, inp: FieldMap, inGroup: (e: number) => number, dys:
 const range = (a: number, b: number): number[] => Array.from({ length: b - a + 1 }, (_, i) => a + i);
 const kernelHW = (k: ConvSpec['kernel']): [number, number] => (typeof k === 'number' ? [k, k] : [k[0], k[1]]);
 const idG = (e: number) => e;
+/** the kernel offsets that can matter inside a window of H×W (kernels larger than twice the image) */
+const offsets = (lo: number, hi: number, n: number): number[] => range(Math.max(lo, -(n - 1)), Math.min(hi, n - 1));
+const sameMap = (a: FieldMap, b: Source): boolean => !isData(b) && a.length === b.length && a.every((f, g) => f.equals(b[g]!));
+const sameSpec = (a: ConvSpec, b: ConvSpec | undefined): boolean =>
+  !!b && a.mask === b.mask && !!a.residual === !!b.residual && kernelHW(a.kernel).join() === kernelHW(b.kernel).join();
 
 function firstViolation(img: ImageSpec, map: FieldMap): Omit<PixelViolation, 'layer' | 'label'> | undefined {
   for (let g = 0; g < map.length; g++) {
     // prefer the most telling witness: the pixel itself, then the nearest future pixel
     let best: Omit<PixelViolation, 'layer' | 'label'> | undefined;
     let bestRank = Infinity;
-    for (const [dy, dx, c] of map[g]!.entries()) {
-      if (causal(img, dy, dx, c, g)) continue;
+    const f = map[g]!;
+    for (let dy = -(f.H - 1); dy < f.H; dy++) for (let dx = -(f.W - 1); dx < f.W; dx++) {
+      const m = f.maxAt(dy, dx);
+      if (m < 0) continue;
+      let c = g <= m && !causal(img, dy, dx, g, g) ? g : -1;
+      for (let k = 0; c < 0 && k <= m; k++) if (!causal(img, dy, dx, k, g)) c = k;
+      if (c < 0) continue;
       const rank = Math.abs(dy) * 1000 + Math.abs(dx) * 10 + (c === g ? 0 : 1);
       if (rank < bestRank) { bestRank = rank; best = { dy, dx, inChannel: c, outGroup: g }; }
     }
@@ -103,48 +175,56 @@ function firstViolation(img: ImageSpec, map: FieldMap): Omit<PixelViolation, 'la
 
 /**
  * Run the stack layer by layer, calling `after(l, label, outputMap)` with the map the prediction
- * would be read from after layer l (1-based).
+ * would be read from after layer l (1-based). Once a run of identical layers maps its input to
+ * itself (the field saturated its window), the rest of the run is skipped: each would give the
+ * same map, so the proof and the first bad layer are unchanged.
  */
 function propagate(stack: ArStack, img: ImageSpec, after: (l: number, label: string, m: FieldMap) => void): FieldMap {
   const { H, W, C } = img;
   const G = groupCount(img);
-  const data = dataMap(img);
+  const data = dataSource(img);
   if (stack.kind === 'pixelcnn') {
-    let cur = data.map, grp = data.group;
-    stack.layers.forEach((L, i) => {
+    let cur: Source = data, grp = data.group;
+    const layers = stack.layers;
+    for (let i = 0; i < layers.length; i++) {
+      const L = layers[i]!;
       const [kh, kw] = kernelHW(L.kernel);
       const cy = Math.floor((kh - 1) / 2), cx = Math.floor((kw - 1) / 2);
       const out = emptyMap(G, H, W, C);
-      conv(out, cur, grp, range(-cy, kh - 1 - cy), range(-cx, kw - 1 - cx), maskRule(L.mask));
-      if (L.residual && cur.length === G && i > 0) out.forEach((f, g) => f.orShifted(cur[g]!, 0, 0));
+      conv(out, cur, grp, offsets(-cy, kh - 1 - cy, H), offsets(-cx, kw - 1 - cx, W), maskRule(L.mask));
+      if (L.residual && !isData(cur) && cur.length === G && i > 0) out.forEach((f, g) => f.orWith((cur as FieldMap)[g]!));
+      const steady = i > 0 && sameSpec(L, layers[i + 1]) && sameMap(out, cur);
       cur = out; grp = idG;
       after(i + 1, `layer ${i + 1} (mask ${L.mask})`, cur);
-    });
-    return cur;
+      if (steady) while (sameSpec(L, layers[i + 1])) i++;
+    }
+    return isData(cur) ? emptyMap(G, H, W, C) : cur;
   }
   if (stack.kind === 'gated_pixelcnn') {
     const r = Math.floor((stack.kernel - 1) / 2);
-    let v = data.map, h = data.map, grp = data.group;
+    let v: Source = data, h: Source = data, grp = data.group;
     for (let l = 1; l <= stack.layers; l++) {
       const mask: ConvMask = l === 1 ? 'A' : 'B';
       // vertical stack: a ⌈k/2⌉×k conv over the rows above and the current row
       const nv = emptyMap(G, H, W, C);
-      conv(nv, v, grp, range(-r, 0), range(-r, r), anyRule);
+      conv(nv, v, grp, offsets(-r, 0, H), offsets(-r, r, W), anyRule);
       // horizontal stack: a 1×⌈k/2⌉ masked conv on the current row, plus the vertical stack shifted down one row
       const nh = emptyMap(G, H, W, C);
-      conv(nh, h, grp, [0], range(-r, 0), maskRule(mask));
+      conv(nh, h, grp, [0], offsets(-r, 0, W), maskRule(mask));
       conv(nh, nv, idG, [-1], [0], anyRule);
-      if (l > 1) nh.forEach((f, g) => f.orShifted(h[g]!, 0, 0));
+      if (l > 1 && !isData(h)) nh.forEach((f, g) => f.orWith((h as FieldMap)[g]!));
+      const steady = l > 1 && sameMap(nv, v) && sameMap(nh, h);
       v = nv; h = nh; grp = idG;
       after(l, `layer ${l} (horizontal stack, mask ${mask})`, h);
+      if (steady) break;
     }
-    return h;
+    return isData(h) ? emptyMap(G, H, W, C) : h;
   }
   // PixelRNN (van den Oord et al. 2016a): a 7×7 mask-A conv, then LSTM layers whose input-to-state
   // convs are masked B, each with a residual connection
   const fk = stack.firstKernel ?? 7, fr = Math.floor((fk - 1) / 2);
   let cur = emptyMap(G, H, W, C);
-  conv(cur, data.map, data.group, range(-fr, fk - 1 - fr), range(-fr, fk - 1 - fr), maskRule('A'));
+  conv(cur, data, data.group, offsets(-fr, fk - 1 - fr, H), offsets(-fr, fk - 1 - fr, W), maskRule('A'));
   after(1, `layer 1 (${fk}×${fk} conv, mask A)`, cur);
   for (let l = 2; l <= stack.layers + 1; l++) {
     let out: FieldMap;
@@ -152,7 +232,7 @@ function propagate(stack: ArStack, img: ImageSpec, after: (l: number, label: str
       const r = Math.floor(((stack.kernel ?? 3) - 1) / 2);
       // input-to-state: a 1-D masked conv of width k along the row
       out = emptyMap(G, H, W, C);
-      conv(out, cur, idG, [0], range(-r, r), maskRule('B'));
+      conv(out, cur, idG, [0], offsets(-r, r, W), maskRule('B'));
       // state-to-state: a width-3 conv over the previous row's states, run to a fixpoint
       while (conv(out, out, idG, [-1], [-1, 0, 1], anyRule)) { /* until stable */ }
     } else {
@@ -167,9 +247,11 @@ function propagate(stack: ArStack, img: ImageSpec, after: (l: number, label: str
       out = left;
       conv(out, right, idG, [-1], [0], (_dy, _dx, gin, gout) => gin === gout);
     }
-    out.forEach((f, g) => f.orShifted(cur[g]!, 0, 0));
+    out.forEach((f, g) => f.orWith(cur[g]!));
+    const steady = sameMap(out, cur);
     cur = out;
     after(l, `layer ${l} (${stack.kind === 'row_lstm' ? 'row LSTM' : 'diagonal BiLSTM'}, mask B)`, cur);
+    if (steady) break;
   }
   return cur;
 }

@@ -2,7 +2,7 @@
 import type { LayerKind } from './types.js';
 import { T, arg } from './spec.js';
 
-const levels = (doc: string) => arg('K', T.int(2), doc, { positional: true, required: true });
+const levels = (doc: string) => arg('K', T.size(2, 'components'), doc, { positional: true, required: true });
 
 export const DOMAINS: LayerKind[] = [
   { name: 'real', category: 'domain', doc: 'Real-valued data (flows need it continuous).', args: [] },

@@ -9,7 +9,7 @@ export const LIKELIHOODS: LayerKind[] = [
     name: 'categorical',
     category: 'likelihood',
     doc: 'K-way softmax per dimension (K from the data domain, e.g. 256 for 8-bit pixels).',
-    args: [arg('K', T.int(2), 'number of classes (default: from the data domain)', { positional: true })],
+    args: [arg('K', T.size(2, 'components'), 'number of classes (default: from the data domain)', { positional: true })],
   },
   {
     name: 'logistic_mixture',
@@ -17,8 +17,8 @@ export const LIKELIHOODS: LayerKind[] = [
     cite: 'Salimans et al. 2017 (PixelCNN++)',
     doc: 'Discretized mixture of k logistics per dimension: (π, μ, log s) for each component.',
     args: [
-      arg('k', T.int(1), 'number of mixture components', { positional: true, default: 10 }),
-      arg('K', T.int(2), 'number of discrete levels (default: from the data domain)'),
+      arg('k', T.size(1, 'components'), 'number of mixture components', { positional: true, default: 10 }),
+      arg('K', T.size(2, 'components'), 'number of discrete levels (default: from the data domain)'),
     ],
   },
   {

@@ -16,7 +16,7 @@ export const NETS: LayerKind[] = [
     category: 'net',
     doc: 'Fully connected net: Dense(in→h1) → act → … → Dense(hn→out); images are flattened.',
     args: [
-      arg('hidden', T.list(T.int(1)), 'hidden layer widths, e.g. mlp(64, 64)', { positional: true, variadic: true, default: [64, 64] }),
+      arg('hidden', T.list(T.size(1, 'width')), 'hidden layer widths, e.g. mlp(64, 64)', { positional: true, variadic: true, default: [64, 64] }),
       activation,
       zeroInit,
     ],
@@ -27,9 +27,9 @@ export const NETS: LayerKind[] = [
     cite: 'Dinh et al. 2017 (RealNVP), residual conditioner',
     doc: 'Conv ResNet: Conv(in→ch); blocks × [h += Conv(act(Conv(act(h))))]; Conv(act(h)→out); k×k "same" convs.',
     args: [
-      arg('blocks', T.int(0), 'number of residual blocks (two convs each)', { default: 2 }),
-      arg('channels', T.int(1), 'feature channels inside the net', { default: 32 }),
-      arg('kernel', T.int(1), 'square kernel size (odd)', { default: 3 }),
+      arg('blocks', T.size(0, 'blocks'), 'number of residual blocks (two convs each)', { default: 2 }),
+      arg('channels', T.size(1, 'width'), 'feature channels inside the net', { default: 32 }),
+      arg('kernel', T.size(1, 'kernel'), 'square kernel size (odd)', { default: 3 }),
       activation,
       zeroInit,
     ],
@@ -40,7 +40,7 @@ export const NETS: LayerKind[] = [
     cite: 'Germain et al. 2015 (MADE)',
     doc: 'Masked autoencoder conditioner (MAF/IAF): output i depends only on inputs earlier in the order.',
     args: [
-      arg('hidden', T.list(T.int(1), 1), 'hidden layer widths', { positional: true, default: [64, 64] }),
+      arg('hidden', T.list(T.size(1, 'width'), 1), 'hidden layer widths', { positional: true, default: [64, 64] }),
       arg('connectivity', T.call('connectivity'), 'how hidden degrees m(k) are chosen', { default: 'sequential' }),
       activation,
       zeroInit,

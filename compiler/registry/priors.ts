@@ -32,7 +32,7 @@ export const PRIORS: LayerKind[] = [
     doc: 'Mixture of k diagonal components with learned weights, means and log scales.',
     args: [
       arg('component', T.oneOf('normal', 'logistic'), 'component family', { positional: true, default: 'normal' }),
-      arg('k', T.int(1), 'number of components', { default: 8 }),
+      arg('k', T.size(1, 'components'), 'number of components', { default: 8 }),
     ],
     params: (input, args) => {
       const k = typeof args.k === 'number' ? args.k : 8;

@@ -1,10 +1,13 @@
 // Small builders for registry argument specs, so each kind reads as one table row per argument.
 import type { ArgSpec, ArgType, Category } from './types.js';
+import type { LimitName } from '../limits.js';
 
 type Opts = Omit<ArgSpec, 'name' | 'type' | 'doc'>;
 
 export const T = {
   int: (min?: number, max?: number): ArgType => ({ kind: 'int', ...(min !== undefined ? { min } : {}), ...(max !== undefined ? { max } : {}) }),
+  /** a size (width, layers, kernel, ...) with a resource limit of compiler/limits.ts */
+  size: (min: number, limit: LimitName): ArgType => ({ kind: 'int', min, limit }),
   num: (min?: number, max?: number, exclusiveMin?: boolean, exclusiveMax?: boolean): ArgType => ({
     kind: 'number',
     ...(min !== undefined ? { min } : {}),

@@ -2,6 +2,7 @@
 // editor completion/hover, docs and the runtime builder. No tfjs here.
 import type { Span } from '../../grammar/ast.js';
 import type { Diagnostic } from '../../grammar/diagnostic.js';
+import type { LimitName } from '../limits.js';
 
 /** What a call is, i.e. where it may appear. */
 export type Category =
@@ -22,7 +23,8 @@ export type Category =
   | 'train';        // the entries of a train { } block (one pseudo-kind)
 
 export type ArgType =
-  | { kind: 'int'; min?: number; max?: number }
+  /** `limit`: a size checked against compiler/limits.ts (FC906 above it) */
+  | { kind: 'int'; min?: number; max?: number; limit?: LimitName }
   | { kind: 'number'; min?: number; max?: number; exclusiveMin?: boolean; exclusiveMax?: boolean }
   | { kind: 'bool' }
   | { kind: 'string' }
