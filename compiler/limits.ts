@@ -19,7 +19,7 @@ export const LIMITS = {
       + '(3×1024×1024 fits)',
   },
   width: {
-    max: 1 << 16,
+    max: 1 << 20,
     what: 'units',
     doc: 'hidden widths and channel counts of nets and conditionals (a MADE with D inputs holds width×D mask entries)',
   },

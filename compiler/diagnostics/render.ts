@@ -48,16 +48,39 @@ function expandTabs(line: string, tabWidth: number): { text: string; cols: numbe
   return { text, cols };
 }
 
+/** columns of context kept on each side of the span when a source line is clipped */
+export const CLIP_CONTEXT = 80;
+/** lines up to this many columns are shown whole */
+const CLIP_WIDTH = 2 * CLIP_CONTEXT + 40;
+
+/**
+ * The part of a source line shown for columns [c0, c1): the whole line when short, else the span
+ * (its first 2·CLIP_CONTEXT columns) with CLIP_CONTEXT columns either side and an ellipsis where
+ * the line was cut, so that a diagnostic on a very long line prints a bounded snippet.
+ */
+function clipLine(raw: string, c0: number, c1: number): { text: string; c0: number; c1: number } {
+  if (raw.length <= CLIP_WIDTH) return { text: raw, c0, c1 };
+  const e1 = Math.min(c1, c0 + 2 * CLIP_CONTEXT);
+  const from = Math.max(0, c0 - CLIP_CONTEXT);
+  const to = Math.min(raw.length, Math.max(e1, c0 + 1) + CLIP_CONTEXT);
+  const head = from > 0 ? '…' : '';
+  const tail = to < raw.length ? '…' : '';
+  return { text: head + raw.slice(from, to) + tail, c0: c0 - from + head.length, c1: e1 - from + head.length };
+}
+
 function renderSnippet(span: Span, text: string, color: boolean, sevColour: string, tabWidth: number): string[] {
   const idx = lineIndex(text);
   const start = Math.max(0, Math.min(span.start, text.length));
   const end = Math.max(start, Math.min(span.end, text.length));
   const line = idx.lineOf(start);
   const lineStart = idx.starts[line]!;
-  const raw = idx.lineText(line);
+  const full = idx.lineText(line);
+  // multi-line spans: underline the rest of the first line
+  const clip = clipLine(full, Math.min(start - lineStart, full.length), Math.min(end - lineStart, full.length));
+  const raw = clip.text;
   const { text: shown, cols } = expandTabs(raw, tabWidth);
-  const c0 = Math.min(start - lineStart, raw.length);
-  const c1 = Math.min(end - lineStart, raw.length); // multi-line spans: underline the rest of the first line
+  const c0 = Math.min(clip.c0, raw.length);
+  const c1 = Math.min(clip.c1, raw.length);
   const d0 = cols[c0]!;
   const d1 = Math.max(cols[c1]!, d0 + 1);
   const num = String(line + 1);
