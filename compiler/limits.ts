@@ -53,6 +53,12 @@ export const LIMITS = {
     what: 'statements',
     doc: 'statements visited while expanding nested `repeat` blocks (the layer count is limited separately)',
   },
+  flowWork: {
+    max: 1 << 25,
+    what: 'element-layers',
+    doc: 'the sum over a flow\'s layers of the elements each one sees: masks, coverage and invertibility proofs '
+      + 'walk every element of every layer (Glow on 3×256×256 with 100 layers is 20M)',
+  },
   chain: {
     max: 100_000,
     what: 'definitions',

@@ -14,7 +14,7 @@ import { isMaskValue } from './values.js';
 import * as S from '../diagnostics/codes-shapes.js';
 import * as T from '../diagnostics/codes-types.js';
 import { EXPANSION_OVER_LIMIT } from '../diagnostics/codes-limits.js';
-import { limitOf } from '../limits.js';
+import { LIMITS, limitOf } from '../limits.js';
 
 /** arguments of `level(...)`: which of squeeze / split it appends after its layers */
 export const LEVEL_ARGS: readonly ArgSpec[] = [
@@ -44,11 +44,18 @@ interface State {
   overflow: boolean;
   /** statements visited, `repeat` copies included (an empty or failing body adds no layers) */
   steps: number;
+  /** elements seen by the layers so far (the proofs' work); bounded by LIMITS.flowWork */
+  work: number;
+  /** built masks by kind, arguments, `!`, flip and shape: `repeat` copies share one array */
+  masks: Map<string, number[]>;
 }
 
 /** Check a flow body starting from `input` (undefined: names and arguments only). */
 export function checkFlow(stmts: readonly LayerStmt[], input: Shape | undefined, ctx: Ctx, prefix: string): FlowResult {
-  const st: State = { ctx, layers: [], shape: input ? [...input] : undefined, factored: 0, levels: 0, overflow: false, steps: 0 };
+  const st: State = {
+    ctx, layers: [], shape: input ? [...input] : undefined, factored: 0, levels: 0, overflow: false, steps: 0, work: 0,
+    masks: new Map(),
+  };
   walk(st, stmts, [], false, prefix);
   return { layers: st.layers, outShape: st.shape, factored: st.factored };
 }
@@ -58,7 +65,7 @@ function walk(st: State, stmts: readonly LayerStmt[], origin: string[], odd: boo
     if (st.overflow) return;
     if (++st.steps > limitOf('expansion')) {
       st.overflow = true;
-      st.ctx.report(makeDiagnostic(EXPANSION_OVER_LIMIT, s.span, { what: `\`${prefix}\``, limit: limitOf('expansion') }));
+      st.ctx.report(makeDiagnostic(EXPANSION_OVER_LIMIT, s.span, { what: `\`${prefix}\``, limit: limitOf('expansion'), unit: LIMITS.expansion.what }));
       return;
     }
     if (s.kind === 'call') layer(st, s, origin, odd, prefix);
@@ -101,6 +108,12 @@ function layer(st: State, node: CallExpr, origin: string[], odd: boolean, prefix
   }
   const id = `${prefix}.${st.layers.length}.${c.kind.name}`;
   const inShape = st.shape;
+  if (inShape && (st.work += numel(inShape)) > limitOf('flowWork')) {
+    st.overflow = true;
+    const unit = `${LIMITS.flowWork.what} (elements summed over its layers)`;
+    st.ctx.report(makeDiagnostic(EXPANSION_OVER_LIMIT, node.span, { what: `\`${prefix}\``, limit: limitOf('flowWork'), unit }));
+    return;
+  }
   // built field by field: an object spread of `c` takes V8's slow path here (hot in editors)
   const out: CheckedLayer = { kind: c.kind, node: c.node, args: { ...c.args }, argSpans: c.argSpans, id, inShape: inShape ? [...inShape] : [], outShape: [], origin: [...origin] };
   if (c.body) out.body = c.body;
@@ -113,10 +126,13 @@ function layer(st: State, node: CallExpr, origin: string[], odd: boolean, prefix
   let problem: { p: MaskProblem; span: Span } | undefined;
   for (const [name, v] of Object.entries(out.args)) {
     if (!isMaskValue(v)) continue;
-    const res = resolveMask(v, inShape);
+    const flip = odd && out.args.flip === true;
+    const key = v.base === 'literal' ? undefined : `${v.base}|${JSON.stringify(v.args ?? {})}|${v.negate}|${flip}|${inShape.join(',')}`;
+    const shared = key !== undefined ? st.masks.get(key) : undefined;
+    const res = shared ? { values: shared } : resolveMask(v, inShape);
     if ('values' in res) {
-      const flip = odd && out.args.flip === true;
-      const values = flip ? complement(res.values) : res.values;
+      const values = shared ?? (flip ? complement(res.values) : res.values);
+      if (key !== undefined) st.masks.set(key, values);
       out.args[name] = values;
       out.args[`${name}Kind`] = v.base;
       if (name === 'mask') out.mask = values;

@@ -17,9 +17,9 @@ export const ARG_OVER_LIMIT: DiagnosticDef<{ what: string; value: number; limit:
   hint: () => 'no model flowc can train needs this much; use a smaller value',
 };
 
-export const EXPANSION_OVER_LIMIT: DiagnosticDef<{ what: string; limit: number }> = {
+export const EXPANSION_OVER_LIMIT: DiagnosticDef<{ what: string; limit: number; unit: string }> = {
   code: 'FC907', severity: 'error', title: 'expansion past a resource limit',
-  message: (p) => `${p.what} expands past ${p.limit} statements; checking stops here`,
+  message: (p) => `${p.what} expands past ${p.limit} ${p.unit}; checking stops here`,
   hint: () => 'lower the `repeat` counts, or nest fewer `repeat` blocks',
 };
 
