@@ -48,13 +48,15 @@ interface State {
   work: number;
   /** built masks by kind, arguments, `!`, flip and shape: `repeat` copies share one array */
   masks: Map<string, number[]>;
+  /** calls that did not resolve (already reported): their `repeat` copies are not checked again */
+  failed: Set<CallExpr>;
 }
 
 /** Check a flow body starting from `input` (undefined: names and arguments only). */
 export function checkFlow(stmts: readonly LayerStmt[], input: Shape | undefined, ctx: Ctx, prefix: string): FlowResult {
   const st: State = {
     ctx, layers: [], shape: input ? [...input] : undefined, factored: 0, levels: 0, overflow: false, steps: 0, work: 0,
-    masks: new Map(),
+    masks: new Map(), failed: new Set(),
   };
   walk(st, stmts, [], false, prefix);
   return { layers: st.layers, outShape: st.shape, factored: st.factored };
@@ -101,8 +103,9 @@ function layer(st: State, node: CallExpr, origin: string[], odd: boolean, prefix
     st.ctx.report(makeDiagnostic(T.TOO_MANY_LAYERS, node.span, { max: MAX_LAYERS }));
     return;
   }
-  const c = checkCall(node, 'flow', st.ctx);
+  const c = st.failed.has(node) ? undefined : checkCall(node, 'flow', st.ctx);
   if (!c) {
+    st.failed.add(node);
     st.shape = undefined;
     return;
   }
