@@ -64,5 +64,7 @@ export interface CheckContext {
 /** A model-level check: the seam the proofs (compiler/proofs) plug into. */
 export interface ModelCheck {
   name: string;
+  /** an error from this check skips the checks after it (they would only spend time on a model that cannot be built) */
+  gate?: boolean;
   run(model: CheckedModel, ctx: CheckContext): void;
 }

@@ -117,5 +117,9 @@ export function runChecks(
   }
   for (const c of table.model) guard(c.name, () => c.run(model, ctx));
   // the proofs need a complete model: they run once names, arguments and shapes are clean
-  if (!opts.partial && !tableErrors) for (const c of proofs) guard(c.name, () => c.run(model, ctx));
+  if (opts.partial || tableErrors) return;
+  for (const c of proofs) {
+    guard(c.name, () => c.run(model, ctx));
+    if (c.gate && tableErrors) return;
+  }
 }

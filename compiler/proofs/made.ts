@@ -37,7 +37,7 @@ export function hiddenDegrees(D: number, hidden: readonly number[], connectivity
     const hi = Math.max(D - 1, lo);
     const m = Array.from({ length: H }, () => randInt(rng, lo, hi));
     out.push(m);
-    if (H > 0) lo = Math.min(...m);
+    if (H > 0) lo = m.reduce((a, b) => (b < a ? b : a), m[0]!); // no spread: H may be 10⁶
   }
   return out;
 }

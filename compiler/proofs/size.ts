@@ -79,6 +79,7 @@ export function estimateSize(model: CheckedModel): SizeEstimate {
 
 export const sizeCheck: ModelCheck = {
   name: 'size',
+  gate: true,
   run(model, ctx) {
     const s = estimateSize(model);
     const span = model.node.name.span;

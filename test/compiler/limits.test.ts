@@ -137,6 +137,28 @@ describe('proofs that used to be slow are bounded', () => {
   });
 });
 
+describe('large legal models are bounded too', () => {
+  it('made(hidden: [600000], random connectivity) is proved, its degrees not spread into Math.min (was FC000)', async () => {
+    await expectReported('made-wide-random', arModel('binary[784]', 'made(hidden: [600000], connectivity: random(1))'), 'FC902', 0);
+  });
+
+  it('an absurd model (FC901) is not proved further: made on 3×1024×1024', async () => {
+    const r = await expectReported('made-3x1024x1024', arModel('binary[3, 1024, 1024]', 'made(hidden: [500])'), 'FC901');
+    expect(r.out).not.toMatch(/FC60\d/);
+  });
+
+  it('couplings on 3×512×512 share their masks and check in seconds', async () => {
+    const body = 'repeat 8 { coupling(affine, mask: checkerboard, net: resnet(blocks: 2), flip: true) }';
+    await expectReported('coupling-3x512x512', flowModel('3, 512, 512', body), 'checked 1 file', 0);
+  });
+
+  it('layers × elements past the limit stop the flow (FC907) before masks are built per layer', async () => {
+    const body = 'repeat 64 { coupling(affine, mask: checkerboard, net: resnet(blocks: 2), flip: true) }';
+    const r = await expectReported('coupling-3x1024x1024-x64', flowModel('3, 1024, 1024', body), 'FC907');
+    expect(r.out).toContain(`${LIMITS.flowWork.max} ${LIMITS.flowWork.what}`);
+  });
+});
+
 describe('chains are linear and never overflow the stack', () => {
   it('100,000 chained lets (was 38 s): the checker takes well under a second of it', async () => {
     const text = chain(100_000, 'let a0 = 4', (i) => `let a${i} = a${i - 1}`) + flowModel('a99999');
