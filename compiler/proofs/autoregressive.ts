@@ -41,7 +41,7 @@ function written(c: CheckedCall, name: string): boolean {
 function checkOrder(values: number[], D: number, span: Span, report: Report): number[] | undefined {
   const v = verifyPermutation(values, D);
   if (v.ok) return values;
-  report(P.ORDER_NOT_PERMUTATION, span, { D, problems: describeOrderProblems(v.problems, D) });
+  report(P.ORDER_NOT_PERMUTATION, span, { D, problems: describeOrderProblems(v.problems, D, v.missing) });
   return undefined;
 }
 

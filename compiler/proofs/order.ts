@@ -34,7 +34,15 @@ export interface OrderProblem {
   positions: number[];
 }
 
-export interface OrderCheck { ok: boolean; problems: OrderProblem[] }
+export interface OrderCheck {
+  ok: boolean;
+  problems: OrderProblem[];
+  /** how many values of 0..D−1 are missing (only the first MAX_LISTED are listed as problems) */
+  missing: number;
+}
+
+/** missing values listed one by one; the rest are counted (D may be 4M for a 3-entry order) */
+const MAX_LISTED = 8;
 
 /** the fast path: one pass over a byte per value (the resolved orders of large images are always permutations) */
 function isPermutation(values: readonly number[], D: number): boolean {
@@ -49,7 +57,7 @@ function isPermutation(values: readonly number[], D: number): boolean {
 
 /** Is `values` a permutation of 0..D−1? Reports every problem precisely. */
 export function verifyPermutation(values: readonly number[], D: number): OrderCheck {
-  if (isPermutation(values, D)) return { ok: true, problems: [] };
+  if (isPermutation(values, D)) return { ok: true, problems: [], missing: 0 };
   const problems: OrderProblem[] = [];
   if (values.length !== D) problems.push({ kind: 'length', value: values.length, positions: [] });
   const seen = new Map<number, number[]>();
@@ -62,12 +70,16 @@ export function verifyPermutation(values: readonly number[], D: number): OrderCh
   for (const [v, ps] of [...seen.entries()].sort((a, b) => a[0] - b[0])) {
     if (ps.length > 1) problems.push({ kind: 'duplicate', value: v, positions: ps });
   }
-  for (let v = 0; v < D; v++) if (!seen.has(v)) problems.push({ kind: 'missing', value: v, positions: [] });
-  return { ok: problems.length === 0, problems };
+  let missing = 0;
+  for (let v = 0; v < D; v++) {
+    if (seen.has(v)) continue;
+    if (missing++ < MAX_LISTED) problems.push({ kind: 'missing', value: v, positions: [] });
+  }
+  return { ok: problems.length === 0, problems, missing };
 }
 
 /** one line per problem, in the user's terms */
-export function describeOrderProblems(problems: readonly OrderProblem[], D: number): string {
+export function describeOrderProblems(problems: readonly OrderProblem[], D: number, missing?: number): string {
   const dup = problems.filter((p) => p.kind === 'duplicate');
   const miss = problems.filter((p) => p.kind === 'missing');
   const oor = problems.filter((p) => p.kind === 'out-of-range' || p.kind === 'not-integer');
@@ -76,10 +88,10 @@ export function describeOrderProblems(problems: readonly OrderProblem[], D: numb
   if (len) parts.push(`it has ${len.value} entries, expected ${D}`);
   if (dup.length) parts.push(dup.map((p) => `${p.value} appears ${p.positions.length} times (positions ${p.positions.join(', ')})`).join('; '));
   if (oor.length) parts.push(oor.map((p) => `${p.value} at position ${p.positions[0]} is not in 0..${D - 1}`).join('; '));
-  if (miss.length) parts.push(`missing ${listShort(miss.map((p) => p.value))}`);
+  if (miss.length) parts.push(`missing ${listShort(miss.map((p) => p.value), missing)}`);
   return parts.join('; ');
 }
 
-function listShort(xs: number[]): string {
-  return xs.length <= 8 ? xs.join(', ') : `${xs.slice(0, 8).join(', ')}, … (${xs.length} values)`;
+function listShort(xs: number[], total = xs.length): string {
+  return total <= 8 ? xs.join(', ') : `${xs.slice(0, 8).join(', ')}, … (${total} values)`;
 }
