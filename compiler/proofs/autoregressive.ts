@@ -6,7 +6,10 @@ import type { CheckContext, CheckedCall, CheckedLayer, CheckedModel, ModelCheck 
 import { resolveOrder } from '../check/orders.js';
 import { likelihoodOutputs } from '../registry/index.js';
 import * as P from '../diagnostics/codes-proofs.js';
-import { buildMadeMasks, describeViolation, expandOutputMask, isAutoregressive, isAutoregressiveByDegrees, maskShapeErrors, verifyAutoregressive, type Connectivity } from './made.js';
+import {
+  buildMadeMasks, describeViolation, expandOutputMask, isAutoregressive, isAutoregressiveByDegrees, latestPositions, maskShapeErrors,
+  verifyAutoregressive, type Connectivity,
+} from './made.js';
 import { describeOrderProblems, rasterOrder, verifyPermutation } from './order.js';
 import { analyzeArStack, describePixelViolation, type ArStack, type ConvSpec, type ImageSpec } from './pixelcnn.js';
 import { allLayers, argSpan, callArgs, callName, isNumArray, num, numel, onceReporter } from './util.js';
@@ -21,6 +24,24 @@ const MAX_MASK_ENTRIES = 4_000_000;
 const MAX_FIELD = 48;
 /** beyond this many dimensions the model is absurd anyway (the size check says so): no proof */
 export const MAX_PROOF_DIMS = 1 << 22;
+
+/** above this many dimensions a leak is described by one pair (no D×D dependency relation, no path) */
+const MAX_WITNESS_DIMS = 2048;
+
+/** one leaking pair from the latest order position reaching each output row (O(mask entries)) */
+function leakWitness(masks: readonly (readonly (readonly number[])[])[], order: readonly number[], varName: string): string {
+  const maskErrors = maskShapeErrors(masks, order.length);
+  if (maskErrors.length) return maskErrors.map((e) => e.message).join('; ');
+  const D = order.length;
+  const pos = new Array<number>(D);
+  order.forEach((d, t) => { pos[d] = t; });
+  const latest = latestPositions(masks, order);
+  for (let r = 0; r < latest.length; r++) {
+    const d = r % D;
+    if (latest[r]! >= pos[d]!) return `${varName}[${order[latest[r]!]}] reaches p(${varName}[${d}])`;
+  }
+  return 'the composed masks connect some input to an output that does not come later in the order';
+}
 
 /** a checked `connectivity` value */
 export function connectivityOf(v: unknown): Connectivity {
@@ -80,6 +101,11 @@ function proveMade(
     return m;
   })();
   if (isAutoregressive(masks, order)) { if (key) remember(key); return; }
+  if (order.length > MAX_WITNESS_DIMS) {
+    // the full relation is D×D: the (max, ·) positions name one leaking pair instead
+    report(P.AR_LEAK, span, { what, witness: leakWitness(masks, order, varName), more: 0 }, related);
+    return;
+  }
   const proof = verifyAutoregressive(masks, order);
   if (proof.shapeErrors.length) {
     report(P.AR_MASK_SHAPE, span, { what, problem: proof.shapeErrors.map((e) => e.message).join('; ') });

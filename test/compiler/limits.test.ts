@@ -159,6 +159,16 @@ describe('large legal models are bounded too', () => {
   });
 });
 
+describe('MADE proofs on many dimensions', () => {
+  it('literal masks over 20,000 inputs that leak: one witness, no D×D relation', async () => {
+    const D = 20_000;
+    const hidden = `[${Array.from({ length: D }, () => '1').join(', ')}]`;
+    const output = `[${Array.from({ length: D }, () => '[1]').join(', ')}]`;
+    const r = await expectReported('made-literal-20000', arModel(`binary[${D}]`, `made(masks: [[${hidden}], ${output}])`), 'FC602');
+    expect(r.out).toContain('x[19999] reaches p(x[0])');
+  });
+});
+
 describe('orders', () => {
   it('a 3-entry order on 10⁶ dimensions lists 8 missing values and counts the rest', async () => {
     const text = 'model M {\n  data x: real[1000000]\n  order [0, 1, 2]\n  prior normal\n'
