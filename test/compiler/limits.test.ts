@@ -71,7 +71,8 @@ const arModel = (data: string, conditional: string, likelihood = 'bernoulli') =>
 const chain = (n: number, first: string, line: (i: number) => string) =>
   [first, ...Array.from({ length: n - 1 }, (_, k) => line(k + 1))].join('\n') + '\n';
 
-describe('sizes are judged before they are allocated (FC905)', () => {
+// the cases of these two groups are sub-second each: they run side by side
+describe.concurrent('sizes are judged before they are allocated (FC905)', () => {
   it.each([
     ['1e8', '100000000'], ['2e8', '200000000'], ['4e8', '400000000'], ['2^32', '4294967296'], ['1e300', '1e300'],
   ])('real[%s] is reported, not built', async (name, dim) => {
@@ -84,7 +85,7 @@ describe('sizes are judged before they are allocated (FC905)', () => {
   });
 });
 
-describe('arguments past their limit skip the proofs (FC906)', () => {
+describe.concurrent('arguments past their limit skip the proofs (FC906)', () => {
   it.each([
     ['gated-layers-1e9', arModel('binary[1, 28, 28]', 'gated_pixelcnn(layers: 1000000000)'), 'layers'],
     ['rowlstm-layers-99999', arModel('binary[1, 28, 28]', 'pixelrnn(row_lstm, layers: 99999)'), 'layers'],
