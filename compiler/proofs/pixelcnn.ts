@@ -99,15 +99,17 @@ function conv(out: FieldMap, inp: Source, inGroup: (e: number) => number, dys: n
     });
     return changed;
   }
-  const Gin = inp.length;
+  // a fixpoint step (out === inp) reads a snapshot: every dilation below is then shared by all groups
+  const src = inp === out ? inp.map((f) => f.clone()) : inp;
+  const Gin = src.length;
   let pre: Field[] | undefined;
   const sources = new Map<string, Field>();
   const source = (key: string, allowed: number[]): Field => {
     let f = sources.get(key);
     if (f) return f;
-    if (key[0] === 'p') f = (pre ??= prefixUnions(inp, H, W, C))[allowed.length]!;
-    else if (key[0] === 's') f = inp[allowed[0]!]!;
-    else { f = new Field(H, W, C); for (const e of allowed) f.orWith(inp[e]!); }
+    if (key[0] === 'p') f = (pre ??= prefixUnions(src, H, W, C))[allowed.length]!;
+    else if (key[0] === 's') f = src[allowed[0]!]!;
+    else { f = new Field(H, W, C); for (const e of allowed) f.orWith(src[e]!); }
     sources.set(key, f);
     return f;
   };
@@ -130,7 +132,7 @@ function conv(out: FieldMap, inp: Source, inGroup: (e: number) => number, dys: n
         if (c.key) {
           const dkey = `${c.key}|${dy}|${xs[i]}|${xs[j - 1]}`;
           let d = dilated.get(dkey);
-          if (!d || inp === out) {
+          if (!d) {
             d = new Field(H, W, C);
             d.orDilated(source(c.key, c.allowed), dy, xs[i]!, xs[j - 1]!);
             dilated.set(dkey, d);
@@ -159,8 +161,10 @@ function firstViolation(img: ImageSpec, map: FieldMap): Omit<PixelViolation, 'la
     let best: Omit<PixelViolation, 'layer' | 'label'> | undefined;
     let bestRank = Infinity;
     const f = map[g]!;
-    for (let dy = -(f.H - 1); dy < f.H; dy++) for (let dx = -(f.W - 1); dx < f.W; dx++) {
-      const m = f.maxAt(dy, dx);
+    const { H, W, cols, top } = f;
+    // rows above and the pixels before on the current row are always causal: only the rest is read
+    for (let dy = 0; dy < H; dy++) for (let dx = dy === 0 ? 0 : -(W - 1); dx < W; dx++) {
+      const m = top[(dy + H - 1) * cols + dx + W - 1]!;
       if (m < 0) continue;
       let c = g <= m && !causal(img, dy, dx, g, g) ? g : -1;
       for (let k = 0; c < 0 && k <= m; k++) if (!causal(img, dy, dx, k, g)) c = k;
