@@ -41,7 +41,7 @@ export const LIMITS = {
   components: {
     max: 1 << 16,
     what: 'components',
-    doc: 'mixture components, classes and discrete levels (likelihood outputs per dimension)',
+    doc: 'mixture components, classes and discrete levels (likelihood outputs per dimension), MADE ensemble size',
   },
   flowLayers: {
     max: 10_000,

@@ -2,7 +2,8 @@
 // expansion or a definition chain past its limit. Stable codes: never renumber.
 import type { DiagnosticDef } from '../../grammar/diagnostic.js';
 
-const n = (v: number): string => (Number.isSafeInteger(v) ? String(v) : String(v));
+/** a size as written back: integers in full, others (1e300) to three significant digits */
+const n = (v: number): string => (Number.isSafeInteger(v) ? String(v) : v.toPrecision(3));
 
 export const TOO_MANY_ELEMENTS: DiagnosticDef<{ name: string; shape: string; elements: number; limit: number }> = {
   code: 'FC905', severity: 'error', title: 'variable too large',
