@@ -45,9 +45,9 @@ export class Field {
    */
   orDilated(src: Field, dy: number, dx0: number, dx1: number): boolean {
     const { rows, cols } = this;
-    // offsets past the window shift everything out of it
-    dx0 = Math.max(dx0, -(this.W - 1));
-    dx1 = Math.min(dx1, this.W - 1);
+    // shifts of a whole window width or more move everything out of it
+    dx0 = Math.max(dx0, -(cols - 1));
+    dx1 = Math.min(dx1, cols - 1);
     if (dx0 > dx1 || dy <= -rows || dy >= rows) return false;
     const s = src === this ? this.clone() : src;
     const w = dx1 - dx0 + 1;

@@ -85,8 +85,9 @@ function conv(out: FieldMap, inp: Source, inGroup: (e: number) => number, dys: n
   const f0 = out[0];
   if (!f0) return false;
   const { H, W, C } = f0;
-  const ys = dys.filter((dy) => dy > -H && dy < H);
-  const xs = dxs.filter((dx) => dx > -W && dx < W);
+  // a shift by the window's width (2H − 1 rows, 2W − 1 columns) or more moves everything out of it
+  const ys = dys.filter((dy) => Math.abs(dy) < 2 * H - 1);
+  const xs = dxs.filter((dx) => Math.abs(dx) < 2 * W - 1);
   let changed = false;
   if (isData(inp)) {
     // the channels the rule lets through at each offset; for the mask rules a prefix 0..max
@@ -149,8 +150,8 @@ function conv(out: FieldMap, inp: Source, inGroup: (e: number) => number, dys: n
 const range = (a: number, b: number): number[] => Array.from({ length: b - a + 1 }, (_, i) => a + i);
 const kernelHW = (k: ConvSpec['kernel']): [number, number] => (typeof k === 'number' ? [k, k] : [k[0], k[1]]);
 const idG = (e: number) => e;
-/** the kernel offsets that can matter inside a window of H×W (kernels larger than twice the image) */
-const offsets = (lo: number, hi: number, n: number): number[] => range(Math.max(lo, -(n - 1)), Math.min(hi, n - 1));
+/** the kernel offsets that can move something inside a window of 2n − 1 (a kernel may be larger) */
+const offsets = (lo: number, hi: number, n: number): number[] => range(Math.max(lo, -(2 * n - 2)), Math.min(hi, 2 * n - 2));
 const sameMap = (a: FieldMap, b: Source): boolean => !isData(b) && a.length === b.length && a.every((f, g) => f.equals(b[g]!));
 const sameSpec = (a: ConvSpec, b: ConvSpec | undefined): boolean =>
   !!b && a.mask === b.mask && !!a.residual === !!b.residual && kernelHW(a.kernel).join() === kernelHW(b.kernel).join();
