@@ -64,7 +64,8 @@ export function checkBlock(stmts: readonly import('../../grammar/ast.js').LayerS
       const body = checkBlock(s.body, category, ctx);
       if (n !== undefined && out.length + n * body.length > limitOf('flowLayers')) {
         // nested repeats multiply: stop before holding the copies
-        ctx.report(makeDiagnostic(T.TOO_MANY_LAYERS, { ...s.span, end: s.span.start + 6 }, { max: limitOf('flowLayers') }));
+        const kw = { ...s.span, end: s.span.start + 6 };
+        ctx.report(makeDiagnostic(T.TOO_MANY_LAYERS, kw, { max: limitOf('flowLayers') }));
         return out;
       }
       if (n !== undefined) for (let i = 0; i < n; i++) for (const c of body) out.push(c);
@@ -117,7 +118,8 @@ export function deref(e: Expr, ctx: Ctx): { expr: Expr; via?: string } {
       return { expr: cur, via: e.name };
     }
     if (seen.size >= limitOf('chain')) {
-      ctx.report(makeDiagnostic(CHAIN_OVER_LIMIT, e.span, { name: e.name, length: seen.size, limit: limitOf('chain') }));
+      const p = { name: e.name, length: seen.size, limit: limitOf('chain') };
+      ctx.report(makeDiagnostic(CHAIN_OVER_LIMIT, e.span, p));
       ctx.expanding.push(cur.name);
       return { expr: cur, via: e.name };
     }

@@ -67,7 +67,8 @@ function walk(st: State, stmts: readonly LayerStmt[], origin: string[], odd: boo
     if (st.overflow) return;
     if (++st.steps > limitOf('expansion')) {
       st.overflow = true;
-      st.ctx.report(makeDiagnostic(EXPANSION_OVER_LIMIT, s.span, { what: `\`${prefix}\``, limit: limitOf('expansion'), unit: LIMITS.expansion.what }));
+      const p = { what: `\`${prefix}\``, limit: limitOf('expansion'), unit: LIMITS.expansion.what };
+      st.ctx.report(makeDiagnostic(EXPANSION_OVER_LIMIT, s.span, p));
       return;
     }
     if (s.kind === 'call') layer(st, s, origin, odd, prefix);
@@ -114,7 +115,8 @@ function layer(st: State, node: CallExpr, origin: string[], odd: boolean, prefix
   if (inShape && (st.work += numel(inShape)) > limitOf('flowWork')) {
     st.overflow = true;
     const unit = `${LIMITS.flowWork.what} (elements summed over its layers)`;
-    st.ctx.report(makeDiagnostic(EXPANSION_OVER_LIMIT, node.span, { what: `\`${prefix}\``, limit: limitOf('flowWork'), unit }));
+    const p = { what: `\`${prefix}\``, limit: limitOf('flowWork'), unit };
+    st.ctx.report(makeDiagnostic(EXPANSION_OVER_LIMIT, node.span, p));
     return;
   }
   // built field by field: an object spread of `c` takes V8's slow path here (hot in editors)
@@ -130,7 +132,9 @@ function layer(st: State, node: CallExpr, origin: string[], odd: boolean, prefix
   for (const [name, v] of Object.entries(out.args)) {
     if (!isMaskValue(v)) continue;
     const flip = odd && out.args.flip === true;
-    const key = v.base === 'literal' ? undefined : `${v.base}|${JSON.stringify(v.args ?? {})}|${v.negate}|${flip}|${inShape.join(',')}`;
+    const key = v.base === 'literal'
+      ? undefined
+      : `${v.base}|${JSON.stringify(v.args ?? {})}|${v.negate}|${flip}|${inShape.join(',')}`;
     const shared = key !== undefined ? st.masks.get(key) : undefined;
     const res = shared ? { values: shared } : resolveMask(v, inShape);
     if ('values' in res) {

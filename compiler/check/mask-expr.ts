@@ -13,11 +13,12 @@ import * as T from '../diagnostics/codes-types.js';
 import { CHAIN_OVER_LIMIT } from '../diagnostics/codes-limits.js';
 import { limitOf } from '../limits.js';
 
-const maskDecl = (name: string, ctx: Ctx): MaskDecl | undefined => ctx.scope.modelMasks.get(name) ?? ctx.scope.masks.get(name);
+const maskDecl = (name: string, ctx: Ctx): MaskDecl | undefined =>
+  ctx.scope.modelMasks.get(name) ?? ctx.scope.masks.get(name);
 
 /**
  * `mask m2 = !m1`, `mask m1 = m0`, ...: the chain of masks naming masks is followed in a loop
- * (linear in its length, no recursion), `!` counted on the way; the value it ends in is checked.
+ * (linear in its length, no recursion), through lets too, `!` counted on the way; the value it ends in is checked.
  */
 function followMasks(name: string, first: MaskDecl, span: Span, ctx: Ctx, what: string): MaskValue | undefined {
   const keys: string[] = [];
@@ -38,6 +39,13 @@ function followMasks(name: string, first: MaskDecl, span: Span, ctx: Ctx, what: 
     seen.add(key);
     keys.push(key);
     while (cur.kind === 'not') { negate = !negate; cur = cur.operand; }
+    // a let naming a mask (`mask m1 = a0`, `let a0 = m0`) is followed in the same loop
+    while (cur.kind === 'ident' && !maskDecl(cur.name, ctx) && !lookup(cur.name, 'mask') && ctx.scope.lets.has(cur.name)) {
+      const { expr } = deref(cur, ctx);
+      if (expr.kind === 'ident' && ctx.scope.lets.has(expr.name)) return undefined; // recursive, reported by deref
+      cur = expr;
+      while (cur.kind === 'not') { negate = !negate; cur = cur.operand; }
+    }
     decl = cur.kind === 'ident' ? maskDecl(cur.name, ctx) : undefined;
     if (!decl || cur.kind !== 'ident') break;
     key = `mask ${cur.name}`;

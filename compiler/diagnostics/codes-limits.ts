@@ -7,14 +7,16 @@ const n = (v: number): string => (Number.isSafeInteger(v) ? String(v) : v.toPrec
 
 export const TOO_MANY_ELEMENTS: DiagnosticDef<{ name: string; shape: string; elements: number; limit: number }> = {
   code: 'FC905', severity: 'error', title: 'variable too large',
-  message: (p) => `\`${p.name}\` of shape ${p.shape} has ${Number.isFinite(p.elements) ? n(p.elements) : 'more than 2^53'} elements, `
+  message: (p) => `\`${p.name}\` of shape ${p.shape} has `
+    + `${Number.isFinite(p.elements) ? n(p.elements) : 'more than 2^53'} elements, `
     + `more than the limit of ${p.limit}; its masks, orders and proofs are not built`,
   hint: () => 'sizes must be integers whose product (D, or C·H·W) stays within the limit; downsample or crop the data',
 };
 
 export const ARG_OVER_LIMIT: DiagnosticDef<{ what: string; value: number; limit: number; unit: string }> = {
   code: 'FC906', severity: 'error', title: 'argument past a resource limit',
-  message: (p) => `${p.what} is ${n(p.value)}, more than the limit of ${p.limit} ${p.unit}; the proofs that depend on it are skipped`,
+  message: (p) => `${p.what} is ${n(p.value)}, more than the limit of ${p.limit} ${p.unit}; `
+    + 'the proofs that depend on it are skipped',
   hint: () => 'no model flowc can train needs this much; use a smaller value',
 };
 

@@ -7,8 +7,8 @@ import { resolveOrder } from '../check/orders.js';
 import { likelihoodOutputs } from '../registry/index.js';
 import * as P from '../diagnostics/codes-proofs.js';
 import {
-  buildMadeMasks, describeViolation, expandOutputMask, isAutoregressive, isAutoregressiveByDegrees, latestPositions, maskShapeErrors,
-  verifyAutoregressive, type Connectivity,
+  buildMadeMasks, describeViolation, expandOutputMask, isAutoregressive, isAutoregressiveByDegrees, latestPositions,
+  maskShapeErrors, verifyAutoregressive, type Connectivity,
 } from './made.js';
 import { describeOrderProblems, rasterOrder, verifyPermutation } from './order.js';
 import { analyzeArStack, describePixelViolation, type ArStack, type ConvSpec, type ImageSpec } from './pixelcnn.js';
@@ -28,8 +28,10 @@ export const MAX_PROOF_DIMS = 1 << 22;
 /** above this many dimensions a leak is described by one pair (no D×D dependency relation, no path) */
 const MAX_WITNESS_DIMS = 2048;
 
+type Masks = readonly (readonly (readonly number[])[])[];
+
 /** one leaking pair from the latest order position reaching each output row (O(mask entries)) */
-function leakWitness(masks: readonly (readonly (readonly number[])[])[], order: readonly number[], varName: string): string {
+function leakWitness(masks: Masks, order: readonly number[], varName: string): string {
   const maskErrors = maskShapeErrors(masks, order.length);
   if (maskErrors.length) return maskErrors.map((e) => e.message).join('; ');
   const D = order.length;

@@ -34,7 +34,9 @@ export class Field {
     const i = this.index(dy, dx);
     if (c > this.top[i]!) this.top[i] = c;
   }
-  get(dy: number, dx: number, c: number): boolean { return this.inWindow(dy, dx) && c <= this.top[this.index(dy, dx)]!; }
+  get(dy: number, dx: number, c: number): boolean {
+    return this.inWindow(dy, dx) && c <= this.top[this.index(dy, dx)]!;
+  }
   /** the largest channel reached at (dy, dx), −1 when none */
   maxAt(dy: number, dx: number): number { return this.inWindow(dy, dx) ? this.top[this.index(dy, dx)]! : -1; }
   /** this ∪= shift(src, dy, dx); returns whether anything was added */

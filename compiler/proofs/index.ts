@@ -10,4 +10,6 @@ import { coverageCheck } from './coverage.js';
 import { sizeCheck } from './size.js';
 
 /** the size estimate runs first: a model past its limits (FC901) is not proved further */
-export const PROOF_CHECKS: ModelCheck[] = [sizeCheck, autoregressiveCheck, invertibilityCheck, directionsCheck, dataCheck, coverageCheck];
+export const PROOF_CHECKS: ModelCheck[] = [
+  sizeCheck, autoregressiveCheck, invertibilityCheck, directionsCheck, dataCheck, coverageCheck,
+];

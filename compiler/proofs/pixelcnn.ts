@@ -81,7 +81,9 @@ function dataSource(img: ImageSpec): DataSource {
  * group, or another set), consecutive offsets of a row with the same class are applied as one
  * dilation, and dilations shared by several output groups are computed once.
  */
-function conv(out: FieldMap, inp: Source, inGroup: (e: number) => number, dys: number[], dxs: number[], rule: Rule): boolean {
+function conv(
+  out: FieldMap, inp: Source, inGroup: (e: number) => number, dys: number[], dxs: number[], rule: Rule,
+): boolean {
   const f0 = out[0];
   if (!f0) return false;
   const { H, W, C } = f0;
@@ -151,8 +153,10 @@ const range = (a: number, b: number): number[] => Array.from({ length: b - a + 1
 const kernelHW = (k: ConvSpec['kernel']): [number, number] => (typeof k === 'number' ? [k, k] : [k[0], k[1]]);
 const idG = (e: number) => e;
 /** the kernel offsets that can move something inside a window of 2n − 1 (a kernel may be larger) */
-const offsets = (lo: number, hi: number, n: number): number[] => range(Math.max(lo, -(2 * n - 2)), Math.min(hi, 2 * n - 2));
-const sameMap = (a: FieldMap, b: Source): boolean => !isData(b) && a.length === b.length && a.every((f, g) => f.equals(b[g]!));
+const offsets = (lo: number, hi: number, n: number): number[] =>
+  range(Math.max(lo, -(2 * n - 2)), Math.min(hi, 2 * n - 2));
+const sameMap = (a: FieldMap, b: Source): boolean =>
+  !isData(b) && a.length === b.length && a.every((f, g) => f.equals(b[g]!));
 const sameSpec = (a: ConvSpec, b: ConvSpec | undefined): boolean =>
   !!b && a.mask === b.mask && !!a.residual === !!b.residual && kernelHW(a.kernel).join() === kernelHW(b.kernel).join();
 
@@ -197,7 +201,8 @@ function propagate(stack: ArStack, img: ImageSpec, after: (l: number, label: str
       const cy = Math.floor((kh - 1) / 2), cx = Math.floor((kw - 1) / 2);
       const out = emptyMap(G, H, W, C);
       conv(out, cur, grp, offsets(-cy, kh - 1 - cy, H), offsets(-cx, kw - 1 - cx, W), maskRule(L.mask));
-      if (L.residual && !isData(cur) && cur.length === G && i > 0) out.forEach((f, g) => f.orWith((cur as FieldMap)[g]!));
+      const prev = cur;
+      if (L.residual && !isData(prev) && prev.length === G && i > 0) out.forEach((f, g) => f.orWith(prev[g]!));
       const steady = i > 0 && sameSpec(L, layers[i + 1]) && sameMap(out, cur);
       cur = out; grp = idG;
       after(i + 1, `layer ${i + 1} (mask ${L.mask})`, cur);

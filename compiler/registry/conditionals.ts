@@ -173,7 +173,9 @@ export const CONDITIONALS: LayerKind[] = [
       arg('hidden', T.list(T.size(1, 'width'), 1), 'hidden layer widths', { positional: true, default: [500, 500] }),
       arg('connectivity', T.call('connectivity'), 'how hidden degrees are chosen', { default: 'sequential' }),
       arg('activation', T.oneOf(...NET_ACTIVATIONS), 'hidden nonlinearity', { default: 'relu' }),
-      arg('ensemble', T.size(1, 'components'), 'number of order/connectivity samples averaged at test time', { default: 1 }),
+      arg('ensemble', T.size(1, 'components'), 'number of order/connectivity samples averaged at test time', {
+        default: 1,
+      }),
       arg('direct', T.bool(), 'add a masked direct input→output connection', { default: false }),
       madeMasksArg,
     ],

@@ -28,7 +28,9 @@ const madeOf = (args: ResolvedArgs): NetDesc => {
 };
 
 const autoregressiveArgs = [
-  arg('hidden', T.list(T.size(1, 'width'), 1), 'hidden widths of the MADE conditioner', { positional: true, default: [64, 64] }),
+  arg('hidden', T.list(T.size(1, 'width'), 1), 'hidden widths of the MADE conditioner', {
+    positional: true, default: [64, 64],
+  }),
   arg('order', T.call('order'), 'autoregressive order of the dimensions', { default: 'natural' }),
   arg('connectivity', T.call('connectivity'), 'how MADE hidden degrees are chosen', { default: 'sequential' }),
   arg('activation', T.oneOf(...NET_ACTIVATIONS), 'nonlinearity of the MADE conditioner', { default: 'relu' }),

@@ -9,7 +9,9 @@ export const LIKELIHOODS: LayerKind[] = [
     name: 'categorical',
     category: 'likelihood',
     doc: 'K-way softmax per dimension (K from the data domain, e.g. 256 for 8-bit pixels).',
-    args: [arg('K', T.size(2, 'components'), 'number of classes (default: from the data domain)', { positional: true })],
+    args: [arg('K', T.size(2, 'components'), 'number of classes (default: from the data domain)', {
+      positional: true,
+    })],
   },
   {
     name: 'logistic_mixture',

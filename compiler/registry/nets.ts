@@ -16,7 +16,9 @@ export const NETS: LayerKind[] = [
     category: 'net',
     doc: 'Fully connected net: Dense(in→h1) → act → … → Dense(hn→out); images are flattened.',
     args: [
-      arg('hidden', T.list(T.size(1, 'width')), 'hidden layer widths, e.g. mlp(64, 64)', { positional: true, variadic: true, default: [64, 64] }),
+      arg('hidden', T.list(T.size(1, 'width')), 'hidden layer widths, e.g. mlp(64, 64)', {
+        positional: true, variadic: true, default: [64, 64],
+      }),
       activation,
       zeroInit,
     ],

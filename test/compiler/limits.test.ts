@@ -102,7 +102,7 @@ describe.concurrent('arguments past their limit skip the proofs (FC906)', () => 
   });
 });
 
-describe('proofs that used to be slow are bounded', () => {
+describe.concurrent('proofs that used to be slow are bounded', () => {
   it('gated_pixelcnn with 1000 layers (was 3.7 s at 10,000) proves quickly', async () => {
     await expectReported('gated-1000', arModel('binary[1, 28, 28]', 'gated_pixelcnn(layers: 1000)'), 'checked 1 file', 0);
   });
@@ -204,6 +204,15 @@ describe('chains are linear and never overflow the stack', () => {
     const r = checkSource(text, 'masks.flow');
     expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
     expect(r.models[0]!.flow![0]!.mask).toEqual([0, 1, 0, 1]); // alternate, complemented once
+  });
+
+  it('5,000 masks alternating with lets (`mask m1 = a1`, `let a1 = !m0`; was FC000) are followed in one loop', () => {
+    const lines = ['mask m0 = alternate'];
+    for (let i = 1; i < 5000; i++) lines.push(`let a${i} = !m${i - 1}`, `mask m${i} = a${i}`);
+    const text = `${lines.join('\n')}\n${flowModel('4', 'coupling(affine, mask: m4999, net: mlp(8))')}`;
+    const r = checkSource(text, 'alternating.flow');
+    expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    expect(r.models[0]!.flow![0]!.mask).toEqual([0, 1, 0, 1]); // 4999 complements of alternate
   });
 
   it('a cycle through a long mask chain is reported as recursive', () => {
