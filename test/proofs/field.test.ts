@@ -15,11 +15,13 @@ function naiveDilate(src: Field, dy: number, dx0: number, dx1: number): Int16Arr
   return out;
 }
 
+const small = fc.integer({ min: -5, max: 5 });
+
 describe('Field.orDilated', () => {
   it('equals the union of single shifts, for runs wider than the window too', () => {
     fc.assert(fc.property(
       fc.integer({ min: 1, max: 6 }), fc.integer({ min: 1, max: 6 }),
-      fc.array(fc.tuple(fc.integer({ min: -5, max: 5 }), fc.integer({ min: -5, max: 5 }), fc.integer({ min: 0, max: 3 })), { maxLength: 12 }),
+      fc.array(fc.tuple(small, small, fc.integer({ min: 0, max: 3 })), { maxLength: 12 }),
       fc.integer({ min: -12, max: 12 }), fc.integer({ min: -14, max: 14 }), fc.integer({ min: 0, max: 30 }),
       (H, W, cells, dy, dx0, width) => {
         const src = new Field(H, W, 4);
