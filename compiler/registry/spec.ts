@@ -6,8 +6,12 @@ type Opts = Omit<ArgSpec, 'name' | 'type' | 'doc'>;
 
 export const T = {
   int: (min?: number, max?: number): ArgType => ({ kind: 'int', ...(min !== undefined ? { min } : {}), ...(max !== undefined ? { max } : {}) }),
-  /** a size (width, layers, kernel, ...) with a resource limit of compiler/limits.ts */
-  size: (min: number, limit: LimitName): ArgType => ({ kind: 'int', min, limit }),
+  /**
+   * a size (width, layers, kernel, ...) with a resource limit of compiler/limits.ts; the limit is
+   * not enumerable, so the type reads as `T.int(min)` to the JSON Schema and the docs
+   */
+  size: (min: number, limit: LimitName): ArgType =>
+    Object.defineProperty({ kind: 'int', min }, 'limit', { value: limit, enumerable: false }) as ArgType,
   num: (min?: number, max?: number, exclusiveMin?: boolean, exclusiveMax?: boolean): ArgType => ({
     kind: 'number',
     ...(min !== undefined ? { min } : {}),
