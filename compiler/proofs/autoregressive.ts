@@ -6,6 +6,7 @@ import type { CheckContext, CheckedCall, CheckedLayer, CheckedModel, ModelCheck 
 import { resolveOrder } from '../check/orders.js';
 import { likelihoodOutputs } from '../registry/index.js';
 import * as P from '../diagnostics/codes-proofs.js';
+import { limitOf } from '../limits.js';
 import {
   buildMadeMasks, describeViolation, expandOutputMask, isAutoregressive, isAutoregressiveByDegrees, latestPositions,
   maskShapeErrors, verifyAutoregressive, type Connectivity,
@@ -22,8 +23,8 @@ const remember = (key: string) => { if (proved.size > 256) proved.clear(); prove
 /** MADEs with more mask entries than this are proved on their degree form */
 const MAX_MASK_ENTRIES = 4_000_000;
 const MAX_FIELD = 48;
-/** beyond this many dimensions the model is absurd anyway (the size check says so): no proof */
-export const MAX_PROOF_DIMS = 1 << 22;
+/** beyond this many dimensions the variable is refused (FC905): no proof */
+export const MAX_PROOF_DIMS = limitOf('elements');
 
 /** above this many dimensions a leak is described by one pair (no D×D dependency relation, no path) */
 const MAX_WITNESS_DIMS = 2048;

@@ -7,6 +7,7 @@ import type { CheckedLayer, CheckedModel, ModelCheck } from '../check/model.js';
 import { resolveOrder } from '../check/orders.js';
 import * as P from '../diagnostics/codes-proofs.js';
 import { argSpan, numel, onceReporter, shaped } from './util.js';
+import { limitOf } from '../limits.js';
 
 /** layers after which a repeated mask is fine: they move or mix the dimensions */
 const RESETS = new Set(['squeeze', 'split', 'permute', 'invconv1x1', 'maf', 'iaf', 'planar', 'radial']);
@@ -101,7 +102,7 @@ export const coverageCheck: ModelCheck = {
   name: 'coverage',
   run(model, ctx) {
     const v = model.family === 'flow' ? model.data : model.family === 'energy' ? model.latent : undefined;
-    if (!model.flow || !v || numel(v.shape) > 1 << 22) return;
+    if (!model.flow || !v || numel(v.shape) > limitOf('elements')) return;
     const report = onceReporter(ctx);
     const res = analyzeCoverage(model.flow, v.shape);
     for (const r of res.repeats) {
