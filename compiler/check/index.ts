@@ -27,13 +27,13 @@ export function checkFile(file: FileNode, opts: CheckFileOptions = {}): CheckFil
   const fileSpan: Span = file?.span ?? { file: '<unknown>', start: 0, end: 0 };
   try {
     const { value: scope, diagnostics: rd } = resolveFile(file);
-    diagnostics.push(...rd);
+    for (const d of rd) diagnostics.push(d); // no spread: a file may have 10⁵ diagnostics
     // lets are checked where they are used; a let that is never used still has its value parsed
     for (const model of scope.modelList) {
       const local: Diagnostic[] = [];
       try {
         const { value: modelMasks, diagnostics: md } = resolveModelMasks(model);
-        local.push(...md);
+        for (const d of md) local.push(d);
         const ctx: Ctx = { report: (d) => local.push(d), scope: { lets: scope.lets, masks: scope.masks, modelMasks }, expanding: [] };
         const checked = checkModelDecl(model, ctx);
         runChecks(checked, { file: fileSpan.file, report: (d) => local.push(d) }, { partial: !!opts.partial || hasErrors(local), ...(opts.proofs ? { proofs: opts.proofs } : {}) });
@@ -41,7 +41,7 @@ export function checkFile(file: FileNode, opts: CheckFileOptions = {}): CheckFil
       } catch (e) {
         local.push(makeDiagnostic(N.INTERNAL_ERROR, model.name?.span ?? fileSpan, { what: `while checking model \`${model.name?.text}\`: ${describeError(e)}` }));
       }
-      diagnostics.push(...local);
+      for (const d of local) diagnostics.push(d);
     }
   } catch (e) {
     diagnostics.push(makeDiagnostic(N.INTERNAL_ERROR, fileSpan, { what: describeError(e) }));
