@@ -20,6 +20,8 @@ type Report = ReturnType<typeof onceReporter>;
 /** MADE configurations already proved (masks are deterministic in these): a `repeat` body is proved once */
 const proved = new Set<string>();
 const remember = (key: string) => { if (proved.size > 256) proved.clear(); proved.add(key); };
+/** proofs of MADEs over more dimensions than this are not remembered (their key would be megabytes) */
+const MAX_REMEMBERED_DIMS = 1 << 16;
 /** MADEs with more mask entries than this are proved on their degree form */
 const MAX_MASK_ENTRIES = 4_000_000;
 const MAX_FIELD = 48;
@@ -84,14 +86,17 @@ function proveMade(
   }
   const hidden = isNumArray(args.hidden) ? args.hidden : [];
   const connectivity = connectivityOf(args.connectivity);
-  const key = literal ? undefined : JSON.stringify([order, hidden, connectivity]);
+  // remembered only for orders of moderate length: the key holds the whole order (kept across checks in editors)
+  const key = literal || order.length > MAX_REMEMBERED_DIMS
+    ? undefined
+    : JSON.stringify([order, hidden, connectivity]);
   if (key && proved.has(key)) return;
   const sizes = [order.length, ...hidden, order.length];
   let entries = 0;
   for (let i = 0; i + 1 < sizes.length; i++) entries += sizes[i]! * sizes[i + 1]!;
   if (!literal && entries > MAX_MASK_ENTRIES) {
     // too large to hold the masks: the same (max, ·) proof on their degree form
-    if (isAutoregressiveByDegrees(order, hidden, connectivity)) { remember(key!); return; }
+    if (isAutoregressiveByDegrees(order, hidden, connectivity)) { if (key) remember(key); return; }
     report(P.AR_LEAK, span, { what, witness: 'the composed masks connect some input to an output that does not come later in the order', more: 0 }, related);
     return;
   }
