@@ -1,6 +1,5 @@
 // Factorization orders resolved to arrays: values[t] = the dimension generated at step t
 // (the convention of compiler/proofs/made.ts), over the flattened data (C·H·W or D).
-import type { Span } from '../../grammar/ast.js';
 import { shuffledRange, mulberry32 } from '../proofs/rng.js';
 import type { Shape } from '../registry/types.js';
 import type { CheckedCall } from './model.js';
@@ -40,6 +39,3 @@ export function resolveOrder(v: unknown, shape: Shape): ResolvedOrder | undefine
     default: return undefined;
   }
 }
-
-export const orderSpan = (c: unknown, fallback: Span): Span =>
-  c && typeof c === 'object' && 'node' in c ? (c as CheckedCall).node.span : fallback;

@@ -2,7 +2,7 @@
 // `flowc compile` validates every IR it writes; the runtime may validate what it reads.
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { ajv } from '../../grammar/lazy-deps.js';
-import { FLOWIR_VERSION, type FlowIR } from './types.js';
+import { FLOWIR_VERSION } from './types.js';
 import { LAYER_ARGS, LAYER_KIND_NAMES } from './layer-args.js';
 
 const intArray = { type: 'array', items: { type: 'integer' } } as const;
@@ -135,5 +135,3 @@ export function validateFlowIR(ir: unknown): string[] {
   if (v(ir)) return [];
   return (v.errors ?? []).map((e: ErrorObject) => `${e.instancePath || '/'} ${e.message ?? 'is invalid'}`);
 }
-
-export const isFlowIR = (ir: unknown): ir is FlowIR => validateFlowIR(ir).length === 0;

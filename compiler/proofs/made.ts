@@ -125,15 +125,6 @@ export function composeMasks(masks: readonly (readonly (readonly number[])[])[],
   return reach;
 }
 
-/** the D×D dependency relation of a mask stack (rows = outputs folded modulo D) */
-export function dependencyMatrix(masks: readonly (readonly (readonly number[])[])[], D: number): boolean[][] {
-  const reach = composeMasks(masks, D);
-  const out = reach[reach.length - 1]!;
-  const dep = Array.from({ length: D }, () => new Array<boolean>(D).fill(false));
-  out.forEach((b, r) => { const d = r % D; for (let j = 0; j < D; j++) if (has(b, j)) dep[d]![j] = true; });
-  return dep;
-}
-
 /** the shape problems of a mask stack for D inputs (empty when the matrices chain) */
 export const maskShapeErrors = (masks: readonly (readonly (readonly number[])[])[], D: number): MaskShapeError[] => checkShapes(masks, D);
 

@@ -297,9 +297,6 @@ export function analyzeArStack(stack: ArStack, img: ImageSpec): PixelProof {
   return { ok: true, groups: G, field, blindSpot: blindSpot(field[0]!) };
 }
 
-/** the receptive field of a causal stack, as the set of pixel offsets seen by the first channel group */
-export const receptivePixels = (p: PixelProof): Set<string> => p.field[0]!.pixels();
-
 const CH = ['R', 'G', 'B'];
 const chName = (img: ImageSpec, c: number) => (img.C === 3 ? CH[c]! : `channel ${c}`);
 

@@ -66,9 +66,6 @@ export function kindsOf(category: Category): LayerKind[] {
   return REGISTRY.filter((k) => k.category === category);
 }
 
-/** Names of the kinds of a category. */
-export const namesOf = (category: Category): string[] => kindsOf(category).map((k) => k.name);
-
 export { netOf, netParams, netParamSpecs, netFlops, type NetDesc } from './nets.js';
 export { couplingSizes, maskOf } from './coupling.js';
 export { conditionalOf, conditionalParams, conditionalParamSpecs, conditionalFlops, arLayerOf } from './conditionals.js';
