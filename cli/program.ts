@@ -20,8 +20,13 @@ Defaults come from the spec's train { } block (data, batch, steps/epochs, optimi
 flags override them. Without any data source, real[2] data trains on toy:moons and MNIST-shaped
 data on mnist (or mnist:binarized for binary data).
 
-A run directory holds run.json, model.ir.json, checkpoint.ckpt (+ checkpoint.prev.ckpt, the
-previous good one), metrics.jsonl, loss.svg and, for 2-D data, density.png; for images, samples.png.
+A run directory holds run.json (the spec's text, the model's hash, and which steps ran with which
+settings), model.ir.json, checkpoint.ckpt (+ checkpoint.prev.ckpt, the previous good one),
+metrics.jsonl, loss.svg and, for 2-D data, density.png; for images, samples.png. A checkpoint is
+only written when its weights and its held-out NLL are finite. SIGINT (Ctrl-C), SIGTERM and SIGHUP
+finish the step, save a checkpoint and print the command that resumes. --resume refuses a spec
+whose model differs from the run's, and a changed --batch or --seed; a changed --lr or --data is
+applied and recorded in run.json; an edited train { } block is reported (the run keeps its settings).
 
 Examples:
   flowc train specs/two_moons.flow
@@ -108,8 +113,21 @@ function buildProgram(io: CliIO, done: (code: number) => void): Command {
     .addOption(new Option('--seed <n>', 'seed for initialisation, noise and splits').argParser(intOption(0)))
     .option('--out <dir>', 'run directory (default runs/<model>-<timestamp>)')
     .option('--resume', 'continue the run in --out (default: the newest runs/<model>-*) from its checkpoint')
+    .option('--force', 'write a new run into an --out folder that is not empty')
     .addOption(new Option('--eval-every <n>', 'evaluate on held-out data every N steps').argParser(intOption(1)))
+    .addOption(
+      new Option('--eval-seconds <s>', 'and at least S seconds apart (default 30; 0 with --eval-every)')
+        .argParser(numOption(false)),
+    )
+    .addOption(
+      new Option('--final-eval-rows <n>', 'held-out rows of the evaluation at the end (default: all, unless too slow)')
+        .argParser(intOption(1)),
+    )
     .addOption(new Option('--checkpoint-every <n>', 'write a checkpoint every N steps').argParser(intOption(1)))
+    .addOption(
+      new Option('--checkpoint-minutes <m>', 'also write one every M minutes of wall-clock time (default 5)')
+        .argParser(numOption()),
+    )
     .option('--no-pictures', 'skip the pictures')
     .addOption(new Option('--log-every <n>', 'print a log line every N steps (non-terminal output)').argParser(intOption(1)).hideHelp())
     .addHelpText('after', TRAIN_HELP)

@@ -10,6 +10,29 @@ export function formatDuration(s: number): string {
   return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
 }
 
+/**
+ * Progress of a long evaluation, `done` of `total` rows: on a terminal one line rewritten in place,
+ * otherwise a log line at most every `everyMs` (and none for an evaluation shorter than that).
+ */
+export function rowsProgress(io: CliIO, label: string, everyMs = 5000): (done: number, total: number) => void {
+  let t0 = 0;
+  let last = 0;
+  return (done, total) => {
+    const now = Date.now();
+    if (t0 === 0 || done <= 0) t0 = last = now;
+    const secs = (now - t0) / 1000;
+    const eta = done > 0 ? ((total - done) * secs) / done : NaN;
+    const text = `${label}: ${done}/${total} rows (${Math.floor((100 * done) / total)}%)  ETA ${formatDuration(eta)}`;
+    if (io.isTTY) {
+      io.out(`\r\x1b[2K${text}${done >= total ? '\n' : ''}`);
+      return;
+    }
+    if (now - last < everyMs) return;
+    last = now;
+    io.out(text + '\n');
+  };
+}
+
 export function plainProgress(io: CliIO, every?: number): Progress {
   let total = 0;
   let first = 0;
@@ -36,6 +59,7 @@ export function plainProgress(io: CliIO, every?: number): Progress {
     log(line) {
       io.out(line + '\n');
     },
+    evalProgress: rowsProgress(io, 'held-out evaluation'),
     stop() {},
   };
 }
@@ -52,13 +76,15 @@ export function ttyProgress(io: CliIO): Progress {
     },
     cliProgress.Presets.shades_classic,
   );
+  let loss = '-';
   return {
     start(total, step) {
       bar.start(total, step, { loss: '-', bpd: '', eps: '-' });
     },
     update(step, f) {
+      loss = f.loss.toFixed(4);
       bar.update(step, {
-        loss: f.loss.toFixed(4),
+        loss,
         bpd: f.bitsPerDim !== undefined ? ` | ${f.bitsPerDim.toFixed(4)} bits/dim` : '',
         eps: Math.round(f.examplesPerSec),
       });
@@ -68,6 +94,9 @@ export function ttyProgress(io: CliIO): Progress {
       process.stdout.write('\r\x1b[2K');
       io.out(line + '\n');
       bar.render();
+    },
+    evalProgress(done, total) {
+      bar.update({ loss: `${loss} | evaluating ${done}/${total} held-out rows` });
     },
     stop() {
       bar.stop();

@@ -1,11 +1,14 @@
 // flowc eval RUN [--data SRC] [--per-example FILE]: NLL in nats/example (and bits/dim for discrete data).
 // For a VAE the NLL is the k-sample importance-weighted estimate, printed after −ELBO; its
 // per-example file has two columns: the ELBO, then the importance-weighted log-likelihood.
+// Long evaluations show progress; a checkpoint with non-finite weights, or rows whose
+// log-probability is not finite, are reported (the NLL is then an error, not a number).
 import { writeFileSync } from 'node:fs';
 import { checkData, isDiscrete, loadRows, parseSource, prod, type Dataset } from '../../runtime/data/index.js';
 import { runTestRows } from '../data.js';
 import { encodeNpy } from '../../runtime/data/npy.js';
 import { checkWritable, fsReason, UsageError, UserError, type CliIO } from '../io.js';
+import { rowsProgress } from '../progress.js';
 import { openRun } from '../run.js';
 
 export async function runEval(io: CliIO, run: string, o: { data?: string; perExample?: string; batch?: number }): Promise<number> {
@@ -25,18 +28,37 @@ export async function runEval(io: CliIO, run: string, o: { data?: string; perExa
   }
   const { logProbRows } = await import('../../runtime/pictures/model-pictures.js');
   const { evalBatchFor } = await import('../../runtime/trainer.js');
+  const { firstNonFiniteVariable } = await import('../../runtime/train-guard.js');
+  const badWeight = firstNonFiniteVariable(model);
+  if (badWeight) {
+    io.err(`flowc: warning: ${run}: weight ${badWeight} of the checkpoint is not finite (the run diverged)\n`);
+  }
   const batch = o.batch ?? evalBatchFor(ir, 256);
   const t0 = Date.now();
-  const lp = logProbRows(model, ir, ds.x, ds.n, batch);
-  const elbo = model.elbo ? logProbRows(model, ir, ds.x, ds.n, batch, (x) => model.elbo!(x)) : undefined;
+  // a batch at a time, with progress (a VAE makes two passes: importance-weighted, then the ELBO)
+  const passes = model.elbo ? 2 : 1;
+  const progress = rowsProgress(io, `evaluating ${ir.model}`);
+  const D = prod(ir.data.shape);
+  const rowsOf = (pass: number, fn?: Parameters<typeof logProbRows>[5]) => {
+    const out = new Float32Array(ds.n);
+    for (let s = 0; s < ds.n; s += batch) {
+      const m = Math.min(batch, ds.n - s);
+      out.set(logProbRows(model, ir, ds.x.subarray(s * D, (s + m) * D), m, batch, fn), s);
+      progress(pass * ds.n + s + m, passes * ds.n);
+    }
+    return out;
+  };
+  progress(0, passes * ds.n);
+  const lp = rowsOf(0);
+  const elbo = model.elbo ? rowsOf(1, (x) => model.elbo!(x)) : undefined;
   model.dispose();
   let sum = 0;
+  const bad: number[] = [];
   for (let i = 0; i < lp.length; i++) {
-    if (!Number.isFinite(lp[i]!)) throw new UserError(`row ${i + 1} of ${ds.name} has log-probability ${lp[i]} under ${ir.model}`);
+    if (!Number.isFinite(lp[i]!)) bad.push(i);
     sum += lp[i]!;
   }
   const nats = -sum / ds.n;
-  const D = prod(ir.data.shape);
   const bpd = isDiscrete(ir.data) ? ` = ${(nats / (D * Math.LN2)).toFixed(4)} bits/dim` : '';
   if (elbo) {
     const negElbo = -elbo.reduce((a, b) => a + b, 0) / ds.n;
@@ -59,6 +81,14 @@ export async function runEval(io: CliIO, run: string, o: { data?: string; perExa
       throw new UserError(`--per-example ${o.perExample}: cannot write there: ${fsReason(e)}`);
     }
     io.out(`wrote ${ds.n} ${elbo ? 'rows of ELBO, importance-weighted log-likelihood' : 'log-probabilities'} (nats) to ${o.perExample}\n`);
+  }
+  if (bad.length > 0) {
+    const first = bad.slice(0, 5).map((i) => `${i + 1} (${lp[i]})`).join(', ');
+    throw new UserError(
+      `${bad.length} of ${ds.n} rows of ${ds.name} have a non-finite log-probability under ${ir.model} (rows ${first}` +
+        `${bad.length > 5 ? ', ...' : ''}): the NLL is not a number` +
+        (badWeight ? '; the checkpoint itself holds non-finite weights' : ''),
+    );
   }
   return 0;
 }

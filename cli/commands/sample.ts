@@ -1,4 +1,5 @@
 // flowc sample RUN -n N [--temperature T] [--seed N] -o FILE (.png grid for images, .npy/.csv otherwise)
+// Warns when the checkpoint's weights or the samples hold NaN or ±Infinity (a diverged run).
 import { writeFileSync } from 'node:fs';
 import { formatCsv } from '../../runtime/data/csv.js';
 import { encodeNpy } from '../../runtime/data/npy.js';
@@ -18,9 +19,21 @@ export async function runSample(io: CliIO, run: string, o: { n: number; out: str
     model.dispose();
     throw new UserError(`a .png needs image data [C, H, W], square discrete vectors or 2-D points; ${ir.model} has data of shape [${shape.join(', ')}]: use .npy or .csv`);
   }
+  const { firstNonFiniteVariable, nonFiniteRows } = await import('../../runtime/train-guard.js');
+  const badWeight = firstNonFiniteVariable(model);
+  if (badWeight) {
+    io.err(`flowc: warning: ${run}: weight ${badWeight} of the checkpoint is not finite (the run diverged)\n`);
+  }
   const t0 = Date.now();
   const x = samplesOf(model, o.n, { temperature: o.temperature, seed: o.seed });
   model.dispose();
+  const bad = nonFiniteRows(x, o.n);
+  if (bad > 0) {
+    io.err(
+      `flowc: warning: ${bad} of ${o.n} samples hold non-finite values (NaN or ±Infinity)` +
+        `${ext === 'png' ? ': the picture does not show what the model sampled' : ''}\n`,
+    );
+  }
   let bytes: Uint8Array | string;
   if (ext === 'npy') bytes = encodeNpy(x, [o.n, ...shape]);
   else if (ext === 'csv') bytes = formatCsv(x, o.n);

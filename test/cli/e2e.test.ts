@@ -89,7 +89,7 @@ describe('flow on toy data', () => {
 describe('MADE on CSV bits', () => {
   it('trains from a CSV, resumes, and its eval sums to one over all 2^16 images', async () => {
     const dir = tmp('made');
-    const csv = join(dir, 'bits.csv');
+    const csv = join(tmp('made-data'), 'bits.csv'); // --out must be a new or empty folder
     const x = randomBits(64, 16, 5);
     writeFileSync(csv, Array.from({ length: 64 }, (_, i) => Array.from(x.subarray(i * 16, i * 16 + 16)).join(',')).join('\n'));
     const t1 = await flowc('train', fixture('made.flow'), '--data', csv, '--out', dir, '--steps', '3');
@@ -132,7 +132,7 @@ describe('MADE on CSV bits', () => {
 describe('PixelCNN on .npy images', () => {
   it('trains on [N, 1, 6, 6] bits, resumes, evaluates and samples a PNG grid', async () => {
     const dir = tmp('pcnn');
-    const npy = join(dir, 'img.npy');
+    const npy = join(tmp('pcnn-data'), 'img.npy'); // --out must be a new or empty folder
     writeFileSync(npy, encodeNpy(randomBits(40, 36, 9), [40, 1, 6, 6]));
     const t1 = await flowc('train', fixture('pixelcnn.flow'), '--data', npy, '--out', dir, '--steps', '2');
     expect(t1.err).toMatch(/warning.*blind spot/); // the compiler's warning, printed, not fatal

@@ -114,20 +114,22 @@ describe('trainLoop', () => {
     const dir = mkdtempSync(join(tmpdir(), 'flowc-nan-'));
     const ir = tinyFlowIR();
     const m = build(ir);
-    // poison the second coupling's conditioner: its output (and so its scale) becomes NaN
+    // poison the second coupling's conditioner: its output (and so its scale) becomes NaN (after
+    // step 3, which is not a checkpoint step: train-guard.test.ts poisons a checkpoint step)
     const target = m.variables.find((v) => v.name.includes('flow.1.'));
     expect(target).toBeDefined();
     const progress: Progress = {
       ...quiet,
       update: (step) => {
-        if (step === 2) target!.assign(tf.fill(target!.shape, NaN));
+        if (step === 3) target!.assign(tf.fill(target!.shape, NaN));
       },
     };
     const r = await trainLoop({ model: m, ir, data, config: config(6), runDir: dir, progress, stop: { requested: false } });
     m.dispose();
     expect(r.status).toBe('non-finite');
-    expect(r.step).toBe(2);
-    expect(r.message).toMatch(/loss became NaN at step 3: layer flow\.1\.coupling \(coupling, at tiny\.flow:5:5\) produced a non-finite/);
+    expect(r.step).toBe(3);
+    expect(r.message).toMatch(/loss became NaN at step 4: layer flow\.1\.coupling \(coupling, at tiny\.flow:5:5\) produced a non-finite/);
+    expect(r.message).toMatch(/the last good checkpoint \(step 2\) is kept/);
     expect(loadCheckpoint(dir).step).toBe(2);
     expect(existsSync(join(dir, 'checkpoint.ckpt'))).toBe(true);
   });
