@@ -205,8 +205,8 @@ async function train(io: CliIO, specPath: string, f: TrainFlags, stop: Stop): Pr
   if (!resume) {
     writeFileSync(join(runDir, 'model.ir.json'), JSON.stringify(ir, null, 2) + '\n');
     record = {
-      spec: resolve(specPath), model: ir.model, data: srcText, test: testText, backend, started: segment.started, config,
-      specText: readFileSync(specPath, 'utf8'), modelHash: modelHash(ir), history: [segment],
+      spec: resolve(specPath), model: ir.model, data: srcText, test: testText, backend, started: segment.started,
+      config, specText: readFileSync(specPath, 'utf8'), modelHash: modelHash(ir), history: [segment],
     };
   } else {
     const prevSource = resume.meta.source as string | undefined;
@@ -217,7 +217,8 @@ async function train(io: CliIO, specPath: string, f: TrainFlags, stop: Stop): Pr
     if (prevCfg && prevCfg.lr !== config.lr) changed.push(`lr ${prevCfg.lr} → ${config.lr}`);
     if (prevSource !== undefined && prevSource !== srcText) changed.push(`data ${prevSource} → ${srcText}`);
     const history = [...historyUpTo(old.history ?? [], resume.step), segment];
-    record = { ...old, data: srcText, test: testText, backend, config, modelHash: old.modelHash ?? modelHash(resume.ir), history };
+    const hash = old.modelHash ?? modelHash(resume.ir);
+    record = { ...old, data: srcText, test: testText, backend, config, modelHash: hash, history };
   }
   writeRunRecord(runDir, record);
   const { activeWasmThreads } = await import('../../runtime/kernels/threads/wasm-threads.js');
@@ -239,7 +240,9 @@ async function train(io: CliIO, specPath: string, f: TrainFlags, stop: Stop): Pr
     if (f.lr === undefined && t.optimizer && t.optimizer.lr !== config.lr) {
       kept.push(`lr ${config.lr} (not ${t.optimizer.lr}; --lr changes it)`);
     }
-    if (f.batch === undefined && t.batch !== undefined && t.batch !== batch) kept.push(`batch ${batch} (not ${t.batch})`);
+    if (f.batch === undefined && t.batch !== undefined && t.batch !== batch) {
+      kept.push(`batch ${batch} (not ${t.batch})`);
+    }
     if (f.seed === undefined && t.seed !== undefined && t.seed !== seed) kept.push(`seed ${seed} (not ${t.seed})`);
     if (kept.length) {
       io.err(`flowc: note: ${specPath}'s train { } differs from the run's; the run keeps ${kept.join(', ')}\n`);
