@@ -16,7 +16,7 @@ import { rowsProgress } from '../../cli/progress.js';
 import { tinyFlowIR } from './ir-fixtures.js';
 
 const quiet: Progress = { start() {}, update() {}, log() {}, stop() {} };
-const data = loadSplit({ kind: 'toy', name: 'moons', opts: { n: 256 } }, 0);
+const data = loadSplit({ kind: 'toy', name: 'moons', opts: { n: 256, noise: 0.05, seed: 0 } }, 0);
 const config = (steps: number, more: Partial<TrainConfig> = {}): TrainConfig => ({
   batch: 32, steps, lr: 1e-2, beta1: 0.9, beta2: 0.999, eps: 1e-8, seed: 0,
   evalEvery: 3, checkpointEvery: 2, evalRows: 64, ...more,
