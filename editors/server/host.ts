@@ -1,23 +1,27 @@
-// Runs the server's jobs (handlers.ts) in an analysis worker with a time and memory budget, one
-// job at a time. A job past its time budget gets its worker terminated; a worker that runs out of
-// heap (resourceLimits) or crashes ends alone. Either way the job's document version is marked
+// Runs the server's jobs (handlers.ts) in an analysis process (worker.ts) with a time and memory
+// budget, one job at a time. A job past its time budget gets its process killed; a process that
+// runs out of heap (--max-old-space-size) or crashes ends alone. (A worker thread with
+// resourceLimits is not enough: V8 aborts the whole process on some out-of-heap paths, e.g. a
+// growing dictionary of `real[1000000000]`.) Either way the job's document version is marked
 // over budget: its requests get the fallback answers at once and `onOverBudget` reports it (the
 // server publishes one diagnostic); the next job starts a fresh worker, so the other documents
 // keep being served. Without the worker's compiled file (the TypeScript sources run under a test
 // runner) the jobs run in this thread, without a budget.
+import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import { FALLBACK, Handlers, type Job } from './handlers.js';
-import { WORKER_TAG, WORKER_URL, type WorkerReply } from './worker.js';
+import { WORKER_FLAG, WORKER_URL, type WorkerReply } from './worker.js';
 
 export interface Budget {
   /** wall-clock time one job may take, ms (default 10,000) */
   timeMs?: number;
-  /** the worker's old-generation heap limit, MB (default 768) */
+  /** the analysis process's heap limit (--max-old-space-size), MB (default 768) */
   memoryMb?: number;
-  /** the worker script (default: the compiled worker.js beside this file) */
+  /** the analysis script (default: the compiled worker.js beside this file) */
   workerUrl?: URL;
+  /** false: run the jobs in the server's thread, without a budget (for comparisons) */
+  isolate?: boolean;
 }
 
 export interface OverBudget { uri: string; version: number; reason: string }
@@ -28,7 +32,7 @@ const DEFAULT_TIME_MS = 10_000;
 const DEFAULT_MEMORY_MB = 768;
 
 export class AnalysisHost {
-  private worker: Worker | undefined;
+  private worker: ChildProcess | undefined;
   private readonly queue: Pending[] = [];
   private running: (Pending & { timer: NodeJS.Timeout }) | undefined;
   private nextId = 1;
@@ -49,7 +53,7 @@ export class AnalysisHost {
     this.timeMs = budget.timeMs ?? DEFAULT_TIME_MS;
     this.memoryMb = budget.memoryMb ?? DEFAULT_MEMORY_MB;
     this.url = budget.workerUrl ?? WORKER_URL;
-    if (this.url.protocol !== 'file:' || !/\.m?js$/.test(this.url.pathname) || !existsSync(fileURLToPath(this.url))) {
+    if (budget.isolate === false || this.url.protocol !== 'file:' || !/\.m?js$/.test(this.url.pathname) || !existsSync(fileURLToPath(this.url))) {
       this.inline = new Handlers();
     }
   }
@@ -90,7 +94,7 @@ export class AnalysisHost {
   dispose(): void {
     const w = this.worker;
     this.worker = undefined;
-    void w?.terminate();
+    w?.kill('SIGKILL');
   }
 
   private pump(): void {
@@ -106,21 +110,27 @@ export class AnalysisHost {
       const w = this.ensureWorker();
       const timer = setTimeout(() => this.fail(w, `it took longer than ${this.timeMs / 1000} s`), this.timeMs);
       this.running = { ...p, timer };
-      w.postMessage({ id: p.id, job });
+      w.send({ id: p.id, job });
     }
   }
 
-  private ensureWorker(): Worker {
+  private ensureWorker(): ChildProcess {
     if (this.worker) return this.worker;
-    const w = new Worker(this.url, {
-      workerData: { tag: WORKER_TAG },
-      resourceLimits: { maxOldGenerationSizeMb: this.memoryMb },
-      stdout: true,
-      stderr: true,
+    const w = fork(fileURLToPath(this.url), [WORKER_FLAG], {
+      execArgv: [...process.execArgv.filter((a) => !a.startsWith('--max-old-space-size')), `--max-old-space-size=${this.memoryMb}`],
+      serialization: 'advanced',
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     });
-    // the worker's output must not reach stdout (the protocol's stream in `flowc lsp`)
-    w.stdout.on('data', (b: Buffer) => process.stderr.write(b));
-    w.stderr.on('data', (b: Buffer) => process.stderr.write(b));
+    // its output must not reach stdout (the protocol's stream in `flowc lsp`); its last words tell an out-of-heap abort
+    let tail = '';
+    const relay = (b: Buffer): void => {
+      tail = (tail + String(b)).slice(-2000);
+      // V8's native stack of an abort says nothing to a user: the reason is logged by fail()
+      const text = String(b).split('\n').filter((l) => !/^\s*\d+: 0x[0-9a-f]+ /.test(l)).join('\n');
+      if (text.trim()) process.stderr.write(text);
+    };
+    w.stdout!.on('data', relay);
+    w.stderr!.on('data', relay);
     w.on('message', (m: WorkerReply) => {
       const r = this.running;
       if (!r || r.id !== m.id || this.worker !== w) return;
@@ -129,21 +139,26 @@ export class AnalysisHost {
       r.resolve(m.ok ? { ok: true, result: m.result } : { ok: false, result: m.error });
       this.pump();
     });
-    w.on('error', (e: Error & { code?: string }) => {
-      const oom = e.code === 'ERR_WORKER_OUT_OF_MEMORY';
-      this.fail(w, oom ? `it needed more than ${this.memoryMb} MB of memory` : `the analysis crashed (${e.message})`);
+    w.on('error', (e) => this.fail(w, `the analysis could not run (${e.message})`));
+    w.on('exit', (code, signal) => {
+      // stderr may still be draining: give it a moment to say "heap out of memory"
+      setTimeout(() => {
+        const oom = /heap out of memory|Allocation failed/i.test(tail);
+        this.fail(w, oom ? `it needed more than ${this.memoryMb} MB of memory`
+          : `the analysis stopped (${signal ? `signal ${signal}` : `exit code ${code}`})`);
+      }, 50);
     });
-    w.on('exit', (code) => this.fail(w, `the analysis stopped (exit code ${code})`));
+    w.channel?.unref();
     w.unref();
     this.worker = w;
     return w;
   }
 
   /** the running job's worker is gone or over budget: mark its document, restart lazily */
-  private fail(w: Worker, reason: string): void {
+  private fail(w: ChildProcess, reason: string): void {
     if (this.worker !== w) return;
     this.worker = undefined;
-    void w.terminate();
+    w.kill('SIGKILL');
     const r = this.running;
     this.running = undefined;
     if (r) {

@@ -1,33 +1,40 @@
-// The analysis worker: a worker thread that runs the compiler for the language server (host.ts
-// starts it with a heap limit and terminates it when a job runs past its time budget). It answers
-// each { id, job } message with { id, ok, result } or { id, ok: false, error }. Nothing it does can
-// stop the server: a crash, a stack overflow or running out of memory ends only this thread.
-import { isMainThread, parentPort, workerData } from 'node:worker_threads';
+// The analysis process: a child process (`node worker.js --flowc-analysis`) that runs the compiler
+// for the language server. host.ts starts it with a heap limit and kills it when a job runs past
+// its time budget. It answers each { id, job } message with { id, ok, result } or
+// { id, ok: false, error }. Nothing it does can stop the server: a crash, a stack overflow or
+// V8 running out of heap (which aborts a whole process, so a worker thread would not do) ends
+// only this process.
+import { fileURLToPath } from 'node:url';
 import { Handlers, type Job } from './handlers.js';
 
 export interface WorkerRequest { id: number; job: Job }
 export type WorkerReply = { id: number; ok: true; result: unknown } | { id: number; ok: false; error: string };
 
-/** marks the workerData of an analysis worker (the module also loads in the server's thread) */
-export const WORKER_TAG = 'flowc-analysis-worker';
+/** the argument that makes this module serve (it is also imported by the server for WORKER_URL) */
+export const WORKER_FLAG = '--flowc-analysis';
 
-/** this module's own file: host.ts starts it as the worker */
+/** this module's own file: host.ts starts it */
 export const WORKER_URL = new URL(import.meta.url);
 
-function serve(): void {
-  const port = parentPort!;
-  // stdout belongs to the protocol in `flowc lsp`: anything printed goes to stderr
+/** answers the host's jobs with `run` (the real handlers; tests pass slow or crashing ones) */
+export function serve(run: (job: Job) => unknown): void {
+  // stdout is not the protocol's stream here, but keep everything on stderr like the server
   console.log = console.error;
-  const handlers = new Handlers();
-  port.on('message', (m: WorkerRequest) => {
+  process.on('message', (m: WorkerRequest) => {
     let reply: WorkerReply;
     try {
-      reply = { id: m.id, ok: true, result: handlers.run(m.job) };
+      reply = { id: m.id, ok: true, result: run(m.job) };
     } catch (e) {
       reply = { id: m.id, ok: false, error: e instanceof Error ? `${e.name}: ${e.message}` : String(e) };
     }
-    port.postMessage(reply);
+    process.send!(reply);
   });
+  // the server went away: so does its analysis process
+  process.on('disconnect', () => process.exit(0));
 }
 
-if (!isMainThread && (workerData as { tag?: string } | undefined)?.tag === WORKER_TAG) serve();
+const mainScript = process.argv[1];
+if (process.send && process.argv.includes(WORKER_FLAG) && mainScript && fileURLToPath(import.meta.url) === mainScript) {
+  const handlers = new Handlers();
+  serve((job) => handlers.run(job));
+}

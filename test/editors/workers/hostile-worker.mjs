@@ -1,0 +1,16 @@
+// An analysis process for the budget tests: the real handlers (compiled, from dist/), except that a
+// document containing one of these markers misbehaves the way a broken checker could:
+//   @@slow  loops forever   @@oom  allocates until the heap limit ends the process   @@exit  exits the process
+import { serve } from '../../../dist/editors/server/worker.js';
+import { Handlers } from '../../../dist/editors/server/handlers.js';
+
+const handlers = new Handlers();
+const hoard = [];
+serve((job) => {
+  if (job.method !== 'close') {
+    if (job.text.includes('@@slow')) for (;;);
+    if (job.text.includes('@@oom')) for (;;) hoard.push(new Array(1e5).fill({ job }));
+    if (job.text.includes('@@exit')) process.exit(7);
+  }
+  return handlers.run(job);
+});
