@@ -95,11 +95,11 @@ function parseUnsafe(text: string, file: string): Result<FileNode> {
     const end = c + 1 < starts.length ? starts[c + 1] : tokens.length;
     // a file with this many errors is not a spec: parsing the rest would only cost time (a chunk
     // with errors costs ~100 µs: `model model model ...` of 1 MB took 30 s)
+    if (end <= starts[c]) continue;
     if (diagnostics.length > 2 * MAX_SYNTAX_ERRORS) {
       stoppedAt = tokens[starts[c]].startOffset;
       break;
     }
-    if (end <= starts[c]) continue;
     const chunk = tokens.slice(starts[c], end);
     const deep = tooDeep(chunk);
     if (deep) {
