@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkSource, compileSource } from '../../compiler/index.js';
 import { CheckChild } from '../fuzz/checker.js';
-import { fuzzCases, fuzzSeed, hostileCase, problems } from '../fuzz/hostile.js';
+import { fuzzCases, fuzzSeed, hostileCases, problems } from '../fuzz/hostile.js';
 import { ROOT, useFreshDist } from '../support/dist.js';
 
 const SPECS = new URL('../../specs/', import.meta.url);
@@ -58,6 +58,8 @@ describe('checker robustness', () => {
 // runs, YAML nesting and keys, random bytes) through checkSource in-process, and a sample of them
 // through the binary. `npm run fuzz` runs the same with FUZZ_CASES=100000.
 const CASES = fuzzCases(5000);
+/** FUZZ_KEEP_GOING=1 (npm run fuzz): run every case, then list the failures by kind */
+const KEEP_GOING = process.env.FUZZ_KEEP_GOING === '1';
 /** one case's time limit (a loaded machine; the cases are small) */
 const CASE_LIMIT_MS = Number(process.env.FUZZ_CASE_MS ?? 20_000);
 
@@ -67,24 +69,34 @@ describe('hostile inputs (fuzz)', () => {
     // checkSource runs in a child (test/fuzz/checker.ts): a V8 abort or a hang names its input
     const child = new CheckChild();
     const kinds = new Map<string, number>();
+    const ms = new Map<string, number>();
+    const failed = new Map<string, string[]>();
     const t0 = performance.now();
     try {
-      await fc.assert(fc.asyncProperty(hostileCase, async (c) => {
+      await fc.assert(fc.asyncProperty(hostileCases, async (c) => {
         kinds.set(c.kind, (kinds.get(c.kind) ?? 0) + 1);
         const r = await child.check(c.text, c.file, CASE_LIMIT_MS);
+        if (r.ok) ms.set(c.kind, (ms.get(c.kind) ?? 0) + r.ms);
         const what = `${c.kind} (${c.text.length} chars): ${JSON.stringify(c.text.slice(0, 300))}`;
-        expect(r.ok ? problems(c.text, r.diagnostics) : [r.why], what).toEqual([]);
+        const found = r.ok ? problems(c.text, r.diagnostics) : [r.why];
+        if (KEEP_GOING && found.length) {
+          failed.set(c.kind, [...(failed.get(c.kind) ?? []), `${found[0]} -- ${what}`]);
+          return;
+        }
+        expect(found, what).toEqual([]);
       }), { numRuns: CASES, seed: fuzzSeed(17), endOnFailure: true });
     } finally {
       child.dispose();
     }
     console.log(`fuzz: ${CASES} cases in ${((performance.now() - t0) / 1000).toFixed(1)} s:`,
-      [...kinds].map(([k, n]) => `${k} ${n}`).join(', '));
+      [...kinds].map(([k, n]) => `${k} ${n} (${((ms.get(k) ?? 0) / 1000).toFixed(1)} s)`).join(', '));
+    for (const [k, fs] of failed) console.log(`fuzz: ${fs.length} failing ${k} cases; the first: ${fs[0]!.slice(0, 600)}`);
+    expect([...failed.keys()]).toEqual([]);
   }, 120_000 + CASES * 60);
 
   it('a sample through `flowc check --format json`: exit 0 or 1, JSON out, no stack, spans inside', () => {
     const dir = mkdtempSync(join(tmpdir(), 'flowc-fuzz-'));
-    const cases = fc.sample(hostileCase, { numRuns: 24, seed: fuzzSeed(17) + 1 });
+    const cases = fc.sample(hostileCases, { numRuns: 24, seed: fuzzSeed(17) + 1 });
     const files = cases.map((c, i) => {
       const f = join(dir, `${i}-${c.file}`);
       writeFileSync(f, c.text);

@@ -22,9 +22,9 @@ const WORDS = ['coupling', 'squeeze', 'split', 'level', 'repeat', 'mask', '!', '
   'data', 'latent', 'x', 'real[3]', 'let', '=', 'flip: true', 'net: mlp(4)', 'model', ';', '"s"', '/*', '*/', '//',
   '\u202e', '\u0000', '\ufeff', '\r', '\t', '\u00e9', '\ud800'];
 
-/** sizes: mostly under 50, sometimes up to `max` */
+/** sizes: mostly under 50, one in 13 up to `max` */
 const size = (max: number): fc.Arbitrary<number> =>
-  fc.oneof({ weight: 6, arbitrary: fc.integer({ min: 1, max: 50 }) }, { weight: 1, arbitrary: fc.integer({ min: 51, max }) });
+  fc.oneof({ weight: 12, arbitrary: fc.integer({ min: 1, max: 50 }) }, { weight: 1, arbitrary: fc.integer({ min: 51, max }) });
 
 function mutate(text: string, ops: { kind: number; at: number; word: number; len: number }[]): string {
   let t = text;
@@ -76,7 +76,7 @@ const chains: fc.Arbitrary<Case> = fc.tuple(fc.nat(6), size(3000)).map(([k, n]) 
 });
 
 const RUNS = ['=;', 'model ', '(', ')', '[', ']', '{', '}', '!', ',', 'let ', 'repeat ', 'x ', '"', '/*', '-', '1e', ': '];
-const tokenRuns: fc.Arbitrary<Case> = fc.tuple(fc.array(fc.tuple(fc.nat(RUNS.length - 1), size(6000)), { minLength: 1, maxLength: 3 }))
+const tokenRuns: fc.Arbitrary<Case> = fc.tuple(fc.array(fc.tuple(fc.nat(RUNS.length - 1), size(4000)), { minLength: 1, maxLength: 3 }))
   .map(([runs]) => ({ file: 'r.flow', kind: 'token runs', text: runs.map(([w, n]) => RUNS[w]!.repeat(n)).join('\n') }));
 
 const nesting: fc.Arbitrary<Case> = fc.tuple(fc.nat(5), size(3000), fc.boolean()).map(([k, n, closed]) => {
@@ -121,6 +121,11 @@ export const hostileCase: fc.Arbitrary<Case> = fc.oneof(
   { weight: 2, arbitrary: yamlCases },
   { weight: 2, arbitrary: binary },
 );
+
+/** kinds left out of a run (FUZZ_SKIP="huge numbers,let chain"), e.g. to look past a known failure */
+const SKIP = new Set((process.env.FUZZ_SKIP ?? '').split(',').map((k) => k.trim()).filter(Boolean));
+export const hostileCases: fc.Arbitrary<Case> = SKIP.size
+  ? hostileCase.filter((c) => !SKIP.has(c.kind)) : hostileCase;
 
 /** the number of cases: FUZZ_CASES (npm run fuzz sets it) or the suite's default */
 export const fuzzCases = (dflt: number): number => Number(process.env.FUZZ_CASES ?? dflt);
