@@ -30,12 +30,17 @@ interface Pending { id: number; job: Job; resolve: (v: { ok: boolean; result: un
 
 const DEFAULT_TIME_MS = 10_000;
 const DEFAULT_MEMORY_MB = 768;
+/** how long the analysis process may take to load (a loaded machine: seconds) */
+const START_MS = 60_000;
 
 export class AnalysisHost {
   private worker: ChildProcess | undefined;
   private readonly queue: Pending[] = [];
   private running: (Pending & { timer: NodeJS.Timeout }) | undefined;
   private nextId = 1;
+  /** the current analysis process has loaded (its boot does not count against a job's budget) */
+  private ready = false;
+  private startTimer: NodeJS.Timeout | undefined;
   private inline: Handlers | undefined;
   /** uri → the version that went over budget, and why */
   private readonly over = new Map<string, OverBudget>();
@@ -99,6 +104,8 @@ export class AnalysisHost {
 
   private pump(): void {
     while (!this.running && this.queue.length) {
+      const w = this.ensureWorker();
+      if (!this.ready) return; // the 'ready' message pumps again
       const p = this.queue.shift()!;
       const { job } = p;
       const skip = (job.method === 'diagnostics' && !this.isCurrent(job.uri, job.version))
@@ -107,7 +114,6 @@ export class AnalysisHost {
         p.resolve({ ok: true, result: FALLBACK[job.method] ?? null });
         continue;
       }
-      const w = this.ensureWorker();
       const timer = setTimeout(() => this.fail(w, `it took longer than ${this.timeMs / 1000} s`), this.timeMs);
       this.running = { ...p, timer };
       w.send({ id: p.id, job });
@@ -132,6 +138,13 @@ export class AnalysisHost {
     w.stdout!.on('data', relay);
     w.stderr!.on('data', relay);
     w.on('message', (m: WorkerReply) => {
+      if ('ready' in m) {
+        if (this.worker !== w) return;
+        clearTimeout(this.startTimer);
+        this.ready = true;
+        this.pump();
+        return;
+      }
       const r = this.running;
       if (!r || r.id !== m.id || this.worker !== w) return;
       clearTimeout(r.timer);
@@ -151,6 +164,8 @@ export class AnalysisHost {
     w.channel?.unref();
     w.unref();
     this.worker = w;
+    this.ready = false;
+    this.startTimer = setTimeout(() => this.fail(w, `the analysis process did not start within ${START_MS / 1000} s`), START_MS);
     return w;
   }
 
@@ -158,7 +173,14 @@ export class AnalysisHost {
   private fail(w: ChildProcess, reason: string): void {
     if (this.worker !== w) return;
     this.worker = undefined;
+    clearTimeout(this.startTimer);
     w.kill('SIGKILL');
+    if (!this.ready) {
+      // it never started: no document is to blame; the waiting jobs get their fallbacks
+      this.log(`flowc-lsp: ${reason}`);
+      for (const p of this.queue.splice(0)) p.resolve({ ok: false, result: undefined });
+      return;
+    }
     const r = this.running;
     this.running = undefined;
     if (r) {

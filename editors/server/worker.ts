@@ -8,7 +8,8 @@ import { fileURLToPath } from 'node:url';
 import { Handlers, type Job } from './handlers.js';
 
 export interface WorkerRequest { id: number; job: Job }
-export type WorkerReply = { id: number; ok: true; result: unknown } | { id: number; ok: false; error: string };
+export type WorkerReply = { id: number; ok: true; result: unknown } | { id: number; ok: false; error: string }
+  | { ready: true };
 
 /** the argument that makes this module serve (it is also imported by the server for WORKER_URL) */
 export const WORKER_FLAG = '--flowc-analysis';
@@ -31,6 +32,8 @@ export function serve(run: (job: Job) => unknown): void {
   });
   // the server went away: so does its analysis process
   process.on('disconnect', () => process.exit(0));
+  // loaded and listening: the host starts the first job's clock now, not while this process booted
+  process.send!({ ready: true });
 }
 
 const mainScript = process.argv[1];
