@@ -113,7 +113,8 @@ function parseUnsafe(text: string, file: string): Result<FileNode> {
     if (gaveUp) {
       const at = Number.isFinite(gaveUp.startOffset) ? gaveUp.startOffset : text.length;
       const len = Number.isFinite(gaveUp.startOffset) ? gaveUp.image.length : 0;
-      diagnostics.push(makeDiagnostic(C.RecoveryLimit, { file, start: at, end: at + len }, { limit: MAX_NESTED_RECOVERIES }));
+      const span = { file, start: at, end: at + len };
+      diagnostics.push(makeDiagnostic(C.RecoveryLimit, span, { limit: MAX_NESTED_RECOVERIES }));
     }
     for (const e of parser.errors) {
       // a chunk's end is not the file's end: report what really follows
@@ -148,7 +149,8 @@ function dedupe(ds: Diagnostic[], stopped?: Span): Diagnostic[] {
     out.push(d);
   }
   if (stopped) {
-    return [...out.slice(0, MAX_SYNTAX_ERRORS), makeDiagnostic(C.TooManyErrors, stopped, { limit: MAX_SYNTAX_ERRORS })];
+    const rest = makeDiagnostic(C.TooManyErrors, stopped, { limit: MAX_SYNTAX_ERRORS });
+    return [...out.slice(0, MAX_SYNTAX_ERRORS), rest];
   }
   if (out.length <= MAX_SYNTAX_ERRORS) return out;
   const last = out[MAX_SYNTAX_ERRORS - 1].span;

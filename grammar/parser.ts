@@ -46,7 +46,8 @@ export class FlowParser extends CstParser {
     }
     this.recoveries++;
     try {
-      (CstParser.prototype as unknown as { tryInRepetitionRecovery: RecoveryFn }).tryInRepetitionRecovery.apply(this, args);
+      const base = CstParser.prototype as unknown as { tryInRepetitionRecovery: RecoveryFn };
+      base.tryInRepetitionRecovery.apply(this, args);
     } finally {
       this.recoveries--;
     }

@@ -209,7 +209,8 @@ export const YamlWarning = def<{ detail: string }>({
 // ---------- front-end limits (FC99x, beside the checker's size limits FC9xx) ----------
 export const FileTooLarge = def<{ bytes: number; limit: number }>({
   code: 'FC990', severity: 'error', title: 'file too large',
-  message: (p) => `the file is ${p.bytes.toLocaleString('en-US')} bytes; specs are limited to ${p.limit.toLocaleString('en-US')} bytes`,
+  message: (p) => `the file is ${p.bytes.toLocaleString('en-US')} bytes; `
+    + `specs are limited to ${p.limit.toLocaleString('en-US')} bytes`,
   hint: () => 'a spec describes a model, not its data: move large literal lists into a data file',
 });
 export const YamlTooDeep = def<{ limit: number }>({

@@ -67,7 +67,8 @@ export function duplicateKeys(doc: Document, at: (start: number, end: number) =>
           const key = `${typeof k.value}:${String(k.value)}`;
           if (seen.has(key)) {
             const r = (k as Node).range;
-            out.push(makeDiagnostic(C.YamlSyntax, r ? at(r[0], r[1]) : at(0, 0), { detail: 'Map keys must be unique' }));
+            const span = r ? at(r[0], r[1]) : at(0, 0);
+            out.push(makeDiagnostic(C.YamlSyntax, span, { detail: 'Map keys must be unique' }));
           }
           seen.add(key);
         } else if (k) todo.push(k);

@@ -47,14 +47,18 @@ function parseUnsafe(text: string, file: string, schema: object): Result<FileNod
   const tooLarge = sizeCheck(text, file);
   if (tooLarge) return { value: empty, diagnostics: [tooLarge] };
   const deep = yamlTooDeep(text, MAX_YAML_DEPTH);
-  if (deep !== undefined) return { value: empty, diagnostics: [makeDiagnostic(C.YamlTooDeep, at(deep, deep + 1), { limit: MAX_YAML_DEPTH })] };
+  if (deep !== undefined) {
+    const tooDeep = makeDiagnostic(C.YamlTooDeep, at(deep, deep + 1), { limit: MAX_YAML_DEPTH });
+    return { value: empty, diagnostics: [tooDeep] };
+  }
   // uniqueKeys: false: the yaml package compares every pair of keys (100k keys: 72 s); duplicateKeys is linear
   const { doc, tokens } = parseOnce(text);
   const diagnostics: Diagnostic[] = bidiWarnings(text, 0, 'this file', file);
   for (const e of doc.errors) {
     // the composer recurses: a nesting the depth scan underestimated still ends here, not in a crash
     const def = /call stack/i.test(e.message) ? C.YamlTooDeep : C.YamlSyntax;
-    diagnostics.push(makeDiagnostic(def, at(e.pos[0], e.pos[1]), { detail: firstLine(e.message), limit: MAX_YAML_DEPTH }));
+    const p = { detail: firstLine(e.message), limit: MAX_YAML_DEPTH };
+    diagnostics.push(makeDiagnostic(def, at(e.pos[0], e.pos[1]), p));
   }
   if (!doc.errors.length) diagnostics.push(...duplicateKeys(doc, at));
   for (const w of doc.warnings) diagnostics.push(makeDiagnostic(C.YamlWarning, at(w.pos[0], w.pos[1]), { detail: firstLine(w.message) }));
@@ -70,7 +74,9 @@ function parseUnsafe(text: string, file: string, schema: object): Result<FileNod
   const validate = validator(schema);
   const schemaErrors: Diagnostic[] = [];
   // each error is mapped with a linear search for its node: map no more than can be shown
-  if (!validate(data ?? {})) schemaErrors.push(...mapSchemaErrors((validate.errors ?? []).slice(0, MAX_SYNTAX_ERRORS + 1), doc, at));
+  if (!validate(data ?? {})) {
+    schemaErrors.push(...mapSchemaErrors((validate.errors ?? []).slice(0, MAX_SYNTAX_ERRORS + 1), doc, at));
+  }
 
   const mapper = new YamlToAst(text, file);
   const value = { ...mapper.file(doc), comments: yamlComments(tokens, file) };
@@ -85,7 +91,8 @@ function capped(ds: Diagnostic[]): Diagnostic[] {
   if (ds.length <= MAX_SYNTAX_ERRORS) return ds;
   const last = ds[MAX_SYNTAX_ERRORS - 1].span;
   const more = ds.length - MAX_SYNTAX_ERRORS;
-  return [...ds.slice(0, MAX_SYNTAX_ERRORS), makeDiagnostic(C.TooManyErrors, { ...last, start: last.end }, { limit: MAX_SYNTAX_ERRORS, more })];
+  const tooMany = makeDiagnostic(C.TooManyErrors, { ...last, start: last.end }, { limit: MAX_SYNTAX_ERRORS, more });
+  return [...ds.slice(0, MAX_SYNTAX_ERRORS), tooMany];
 }
 
 /**

@@ -30,7 +30,9 @@ export class FramingChecker {
       this.header = Buffer.concat([this.header, chunk.subarray(at)]);
       const end = this.header.indexOf(CRLF2);
       if (end < 0) {
-        if (this.header.length > MAX_HEADER_BYTES) return `no end of the message header within ${MAX_HEADER_BYTES} bytes`;
+        if (this.header.length > MAX_HEADER_BYTES) {
+          return `no end of the message header within ${MAX_HEADER_BYTES} bytes`;
+        }
         return undefined;
       }
       const problem = this.parse(this.header.subarray(0, end).toString('ascii'));

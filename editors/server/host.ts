@@ -58,7 +58,9 @@ export class AnalysisHost {
     this.timeMs = budget.timeMs ?? DEFAULT_TIME_MS;
     this.memoryMb = budget.memoryMb ?? DEFAULT_MEMORY_MB;
     this.url = budget.workerUrl ?? WORKER_URL;
-    if (budget.isolate === false || this.url.protocol !== 'file:' || !/\.m?js$/.test(this.url.pathname) || !existsSync(fileURLToPath(this.url))) {
+    const runnable = this.url.protocol === 'file:' && /\.m?js$/.test(this.url.pathname)
+      && existsSync(fileURLToPath(this.url));
+    if (budget.isolate === false || !runnable) {
       this.inline = new Handlers();
     }
   }
@@ -123,7 +125,10 @@ export class AnalysisHost {
   private ensureWorker(): ChildProcess {
     if (this.worker) return this.worker;
     const w = fork(fileURLToPath(this.url), [WORKER_FLAG], {
-      execArgv: [...process.execArgv.filter((a) => !a.startsWith('--max-old-space-size')), `--max-old-space-size=${this.memoryMb}`],
+      execArgv: [
+        ...process.execArgv.filter((a) => !a.startsWith('--max-old-space-size')),
+        `--max-old-space-size=${this.memoryMb}`,
+      ],
       serialization: 'advanced',
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     });
@@ -165,7 +170,8 @@ export class AnalysisHost {
     w.unref();
     this.worker = w;
     this.ready = false;
-    this.startTimer = setTimeout(() => this.fail(w, `the analysis process did not start within ${START_MS / 1000} s`), START_MS);
+    const late = `the analysis process did not start within ${START_MS / 1000} s`;
+    this.startTimer = setTimeout(() => this.fail(w, late), START_MS);
     return w;
   }
 

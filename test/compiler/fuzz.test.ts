@@ -90,7 +90,9 @@ describe('hostile inputs (fuzz)', () => {
     }
     console.log(`fuzz: ${CASES} cases in ${((performance.now() - t0) / 1000).toFixed(1)} s:`,
       [...kinds].map(([k, n]) => `${k} ${n} (${((ms.get(k) ?? 0) / 1000).toFixed(1)} s)`).join(', '));
-    for (const [k, fs] of failed) console.log(`fuzz: ${fs.length} failing ${k} cases; the first: ${fs[0]!.slice(0, 600)}`);
+    for (const [k, fs] of failed) {
+      console.log(`fuzz: ${fs.length} failing ${k} cases; the first: ${fs[0]!.slice(0, 600)}`);
+    }
     expect([...failed.keys()]).toEqual([]);
   }, 120_000 + CASES * 60);
 
@@ -106,7 +108,8 @@ describe('hostile inputs (fuzz)', () => {
       { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, timeout: 170_000 });
     expect([0, 1], r.stderr.slice(0, 2000)).toContain(r.status);
     expect(r.stderr).not.toMatch(/^\s+at .+:\d+:\d+\)?$/m);
-    const out = JSON.parse(r.stdout) as { diagnostics: { code: string; message: string; span: { file: string; start: number; end: number } }[] };
+    type Json = { code: string; message: string; span: { file: string; start: number; end: number } };
+    const out = JSON.parse(r.stdout) as { diagnostics: Json[] };
     expect(out.diagnostics.length).toBeGreaterThan(0);
     files.forEach((f, i) => {
       const mine = out.diagnostics.filter((d) => d.span.file === f);

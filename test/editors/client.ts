@@ -109,7 +109,8 @@ export function ensureDistWorker(): URL {
   const file = fileURLToPath(DIST_WORKER);
   const src = Math.max(...['grammar', 'compiler', 'editors/server'].map((d) => newest(join(ROOT, d))));
   if (!existsSync(file) || statSync(file).mtimeMs < src) {
-    spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], { cwd: ROOT, stdio: 'ignore' });
+    const tsc = join(ROOT, 'node_modules/typescript/bin/tsc');
+    spawnSync(process.execPath, [tsc, '-p', 'tsconfig.json'], { cwd: ROOT, stdio: 'ignore' });
   }
   return DIST_WORKER;
 }

@@ -13,7 +13,8 @@ const frame = (body: string): string => `Content-Length: ${Buffer.byteLength(bod
 describe('FramingChecker', () => {
   test('accepts valid messages split at every byte, with extra headers and multi-byte content', () => {
     const body = JSON.stringify({ jsonrpc: '2.0', method: 'x', params: { text: 'é ∂ 𝔛' } });
-    const stream = Buffer.from(frame(body) + `Content-Type: application/vscode-jsonrpc; charset=utf-8\r\n${frame(body)}`);
+    const typed = `Content-Type: application/vscode-jsonrpc; charset=utf-8\r\n${frame(body)}`;
+    const stream = Buffer.from(frame(body) + typed);
     for (let cut = 0; cut <= stream.length; cut++) {
       const c = new FramingChecker();
       expect(c.push(stream.subarray(0, cut))).toBeUndefined();
@@ -36,9 +37,10 @@ describe('FramingChecker', () => {
 describe('flowc lsp on malformed input', () => {
   useFreshDist('dist/editors/server/framing.js', ['editors/server', 'cli']);
 
-  const run = (input: string): Promise<{ code: number | null; stderr: string; ms: number }> => new Promise((resolve) => {
+  type Ran = { code: number | null; stderr: string; ms: number };
+  const run = (input: string): Promise<Ran> => new Promise((resolve) => {
     const t0 = performance.now();
-    const child = spawn(process.execPath, [ROOT + 'bin/flowc.js', 'lsp', '--stdio'], { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [ROOT + 'bin/flowc.js', 'lsp', '--stdio'], { cwd: ROOT, stdio: 'pipe' });
     let stderr = '';
     child.stderr.on('data', (b) => (stderr += String(b)));
     const kill = setTimeout(() => child.kill(), 30_000);
@@ -47,7 +49,8 @@ describe('flowc lsp on malformed input', () => {
       resolve({ code, stderr, ms: performance.now() - t0 });
     });
     // a valid request first, then the bad bytes; stdin stays open (as an editor keeps it)
-    child.stdin.write(frame(JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { capabilities: {} } })));
+    const init = { jsonrpc: '2.0', id: 1, method: 'initialize', params: { capabilities: {} } };
+    child.stdin.write(frame(JSON.stringify(init)));
     child.stdin.write(input);
   });
 

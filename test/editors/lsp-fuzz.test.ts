@@ -13,13 +13,14 @@ import { streamClient, type Client, type Pos } from './client.js';
 import { ROOT } from './fixtures.js';
 
 const CASES = Number(process.env.FUZZ_LSP_CASES ?? 100);
+const POSITIONED = ['textDocument/hover', 'textDocument/completion', 'textDocument/definition'];
 let child: ChildProcess;
 let client: Client;
 let stderr = '';
 
 useFreshDist('dist/editors/server/worker.js', ['grammar', 'compiler', 'editors/server', 'cli']);
 beforeAll(async () => {
-  child = spawn(process.execPath, [ROOT + 'bin/flowc.js', 'lsp', '--stdio'], { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
+  child = spawn(process.execPath, [ROOT + 'bin/flowc.js', 'lsp', '--stdio'], { cwd: ROOT, stdio: 'pipe' });
   child.stderr!.on('data', (b) => (stderr = (stderr + String(b)).slice(-20_000)));
   client = streamClient(child.stdout!, child.stdin!);
   await client.initialize();
@@ -51,13 +52,14 @@ test(`${CASES} hostile documents: every request answers, diagnostics inside the 
     texts.set(uri, byVersion);
     if (!opened.has(uri)) {
       opened.add(uri);
-      await client.rpc.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'flow', version, text: c.text } });
+      const textDocument = { uri, languageId: 'flow', version, text: c.text };
+      await client.rpc.sendNotification('textDocument/didOpen', { textDocument });
     } else {
-      await client.rpc.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ text: c.text }] });
+      const change = { textDocument: { uri, version }, contentChanges: [{ text: c.text }] };
+      await client.rpc.sendNotification('textDocument/didChange', change);
     }
     const answers = await Promise.all([
-      ...positions(c.text, seed).flatMap((p) => ['textDocument/hover', 'textDocument/completion', 'textDocument/definition']
-        .map((m) => client.request(m, uri, p))),
+      ...positions(c.text, seed).flatMap((p) => POSITIONED.map((m) => client.request(m, uri, p))),
       client.request('textDocument/documentSymbol', uri),
     ]);
     expect(answers).toHaveLength(10);
@@ -70,7 +72,8 @@ test(`${CASES} hostile documents: every request answers, diagnostics inside the 
     if (text === undefined) continue;
     const lines = text.split(/\r\n|\r|\n/);
     for (const d of p.diagnostics) {
-      const where = `${p.uri} v${p.version} ${String(d.code)} ${d.message.slice(0, 200)} in ${JSON.stringify(text.slice(0, 200))}`;
+      const where = `${p.uri} v${p.version} ${String(d.code)} ${d.message.slice(0, 200)} `
+        + `in ${JSON.stringify(text.slice(0, 200))}`;
       for (const at of [d.range.start, d.range.end]) {
         if (at.line >= lines.length || at.character > lines[at.line]!.length) bad.push(`outside: ${where}`);
       }

@@ -4,7 +4,8 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-export interface Diag { code: string; message: string; span: { start: number; end: number }; related: { span: { start: number; end: number } }[] }
+interface Range { start: number; end: number }
+export interface Diag { code: string; message: string; span: Range; related: { span: Range }[] }
 export type Outcome = { ok: true; diagnostics: Diag[]; ms: number } | { ok: false; why: string };
 
 const CHILD = fileURLToPath(new URL('./check-child.mjs', import.meta.url));
@@ -16,7 +17,10 @@ export class CheckChild {
   constructor(private readonly memoryMb = 1024) {}
 
   private start(): ChildProcess {
-    const c = fork(CHILD, [], { execArgv: [`--max-old-space-size=${this.memoryMb}`], stdio: ['ignore', 'ignore', 'pipe', 'ipc'], serialization: 'advanced' });
+    const c = fork(CHILD, [], {
+      execArgv: [`--max-old-space-size=${this.memoryMb}`], stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+      serialization: 'advanced',
+    });
     c.stderr!.on('data', () => undefined);
     this.child = c;
     return c;

@@ -24,7 +24,8 @@ const WORDS = ['coupling', 'squeeze', 'split', 'level', 'repeat', 'mask', '!', '
 
 /** sizes: mostly under 50, one in 13 up to `max` */
 const size = (max: number): fc.Arbitrary<number> =>
-  fc.oneof({ weight: 12, arbitrary: fc.integer({ min: 1, max: 50 }) }, { weight: 1, arbitrary: fc.integer({ min: 51, max }) });
+  fc.oneof({ weight: 12, arbitrary: fc.integer({ min: 1, max: 50 }) },
+    { weight: 1, arbitrary: fc.integer({ min: 51, max }) });
 
 function mutate(text: string, ops: { kind: number; at: number; word: number; len: number }[]): string {
   let t = text;
@@ -45,14 +46,16 @@ const mutated: fc.Arbitrary<Case> = fc.tuple(
 ).map(([i, ops]) => ({ file: 'm.flow', text: mutate(LIBRARY[i]!, ops), kind: 'mutated' }));
 
 /** every number of a library spec (or a random one of them) replaced by a huge or odd one */
-const hugeNumbers: fc.Arbitrary<Case> = fc.tuple(fc.nat(LIBRARY.length - 1), fc.nat(), fc.boolean(), fc.nat(HUGE.length - 1))
+const NUMBER = /(?<![\w.])\d+(?:\.\d+)?(?:e-?\d+)?(?![\w.])/g;
+const hugeNumbers: fc.Arbitrary<Case> = fc
+  .tuple(fc.nat(LIBRARY.length - 1), fc.nat(), fc.boolean(), fc.nat(HUGE.length - 1))
   .map(([i, pick, all, h]) => {
     const text = LIBRARY[i]!;
-    const nums = [...text.matchAll(/(?<![\w.])\d+(?:\.\d+)?(?:e-?\d+)?(?![\w.])/g)];
+    const nums = [...text.matchAll(NUMBER)];
     if (!nums.length) return { file: 'n.flow', text, kind: 'huge numbers' };
     let k = 0;
     const target = pick % nums.length;
-    const out = text.replace(/(?<![\w.])\d+(?:\.\d+)?(?:e-?\d+)?(?![\w.])/g, (m) => (all || k++ === target ? HUGE[(h + k) % HUGE.length]! : m));
+    const out = text.replace(NUMBER, (m) => (all || k++ === target ? HUGE[(h + k) % HUGE.length]! : m));
     return { file: 'n.flow', text: out, kind: 'huge numbers' };
   });
 
@@ -61,23 +64,27 @@ const MODEL = (flow: string, extra = ''): string =>
 
 const chains: fc.Arbitrary<Case> = fc.tuple(fc.nat(6), size(3000)).map(([k, n]) => {
   const range = Array.from({ length: n }, (_, i) => i);
+  const lines = (f: (i: number) => string) => range.map(f).join('\n');
+  const c = (kind: string, text: string): Case => ({ file: 'c.flow', kind, text });
   switch (k) {
-    case 0: return { file: 'c.flow', kind: 'let chain', text: `let a0 = 2\n${range.map((i) => `let a${i + 1} = a${i}`).join('\n')}\n`
-      + MODEL(`    coupling(affine, mask: alternate, net: mlp(a${n}))`) };
-    case 1: return { file: 'c.flow', kind: 'mask chain', text: `mask m0 = alternate\n${range.map((i) => `mask m${i + 1} = !m${i}`).join('\n')}\n`
-      + MODEL(`    coupling(affine, mask: m${n}, net: mlp(4))`) };
-    case 2: return { file: 'c.flow', kind: 'layer chain', text: MODEL(range.slice(0, Math.min(n, 400))
-      .map((i) => `    coupling(affine, mask: ${i % 2 ? '!' : ''}alternate, net: mlp(4))`).join('\n')) };
-    case 3: return { file: 'c.flow', kind: 'self-referential lets', text: `${range.map((i) => `let a${i} = a${(i + 1) % n}`).join('\n')}\n` };
-    case 4: return { file: 'c.flow', kind: 'many models', text: range.map((i) => MODEL('    actnorm').replace('model M', `model M${i}`)).join('') };
-    case 5: return { file: 'c.flow', kind: 'long argument list', text: MODEL(`    coupling(${range.map((i) => `a${i}: ${i}`).join(', ')})`) };
-    default: return { file: 'c.flow', kind: 'long list', text: `let l = [${range.join(', ')}]\n` };
+    case 0: return c('let chain', `let a0 = 2\n${lines((i) => `let a${i + 1} = a${i}`)}\n`
+      + MODEL(`    coupling(affine, mask: alternate, net: mlp(a${n}))`));
+    case 1: return c('mask chain', `mask m0 = alternate\n${lines((i) => `mask m${i + 1} = !m${i}`)}\n`
+      + MODEL(`    coupling(affine, mask: m${n}, net: mlp(4))`));
+    case 2: return c('layer chain', MODEL(range.slice(0, Math.min(n, 400))
+      .map((i) => `    coupling(affine, mask: ${i % 2 ? '!' : ''}alternate, net: mlp(4))`).join('\n')));
+    case 3: return c('self-referential lets', `${lines((i) => `let a${i} = a${(i + 1) % n}`)}\n`);
+    case 4: return c('many models', range.map((i) => MODEL('    actnorm').replace('model M', `model M${i}`)).join(''));
+    case 5: return c('long argument list', MODEL(`    coupling(${range.map((i) => `a${i}: ${i}`).join(', ')})`));
+    default: return c('long list', `let l = [${range.join(', ')}]\n`);
   }
 });
 
-const RUNS = ['=;', 'model ', '(', ')', '[', ']', '{', '}', '!', ',', 'let ', 'repeat ', 'x ', '"', '/*', '-', '1e', ': '];
-const tokenRuns: fc.Arbitrary<Case> = fc.tuple(fc.array(fc.tuple(fc.nat(RUNS.length - 1), size(4000)), { minLength: 1, maxLength: 3 }))
-  .map(([runs]) => ({ file: 'r.flow', kind: 'token runs', text: runs.map(([w, n]) => RUNS[w]!.repeat(n)).join('\n') }));
+const RUNS = ['=;', 'model ', '(', ')', '[', ']', '{', '}', '!', ',', 'let ', 'repeat ', 'x ', '"', '/*', '-', '1e',
+  ': '];
+const tokenRuns: fc.Arbitrary<Case> = fc
+  .array(fc.tuple(fc.nat(RUNS.length - 1), size(4000)), { minLength: 1, maxLength: 3 })
+  .map((runs) => ({ file: 'r.flow', kind: 'token runs', text: runs.map(([w, n]) => RUNS[w]!.repeat(n)).join('\n') }));
 
 const nesting: fc.Arbitrary<Case> = fc.tuple(fc.nat(5), size(3000), fc.boolean()).map(([k, n, closed]) => {
   const wrap = (open: string, mid: string, close: string) => open.repeat(n) + mid + (closed ? close.repeat(n) : '');
@@ -91,21 +98,23 @@ const nesting: fc.Arbitrary<Case> = fc.tuple(fc.nat(5), size(3000), fc.boolean()
   }
 });
 
-const yamlCases: fc.Arbitrary<Case> = fc.tuple(fc.nat(4), size(3000), fc.nat(LIBRARY_YAML.length - 1), fc.nat()).map(([k, n, i, at]) => {
-  const base = LIBRARY_YAML[i]!;
-  switch (k) {
-    case 0: return { file: 'y.flow.yaml', kind: 'yaml flow nesting', text: `model: M\ntrain: ${'['.repeat(n)}${']'.repeat(n)}\n` };
-    case 1: return { file: 'y.flow.yaml', kind: 'yaml block nesting',
-      text: `model: M\ntrain:\n${Array.from({ length: n }, (_, j) => `${' '.repeat(j + 1)}k${j}:`).join('\n')}\n` };
-    case 2: return { file: 'y.flow.yaml', kind: 'yaml many keys',
-      text: `${base}extra:\n${Array.from({ length: n }, (_, j) => `  k${j % 50}: ${j}`).join('\n')}\n` };
-    case 3: {
-      const p = at % (base.length + 1);
-      return { file: 'y.flow.yaml', kind: 'yaml mutated', text: base.slice(0, p) + WORDS[at % WORDS.length] + base.slice(p + (at % 7)) };
+const yamlCases: fc.Arbitrary<Case> = fc.tuple(fc.nat(4), size(3000), fc.nat(LIBRARY_YAML.length - 1), fc.nat())
+  .map(([k, n, i, at]) => {
+    const base = LIBRARY_YAML[i]!;
+    const y = (kind: string, text: string): Case => ({ file: 'y.flow.yaml', kind, text });
+    switch (k) {
+      case 0: return y('yaml flow nesting', `model: M\ntrain: ${'['.repeat(n)}${']'.repeat(n)}\n`);
+      case 1: return y('yaml block nesting',
+        `model: M\ntrain:\n${Array.from({ length: n }, (_, j) => `${' '.repeat(j + 1)}k${j}:`).join('\n')}\n`);
+      case 2: return y('yaml many keys',
+        `${base}extra:\n${Array.from({ length: n }, (_, j) => `  k${j % 50}: ${j}`).join('\n')}\n`);
+      case 3: {
+        const p = at % (base.length + 1);
+        return y('yaml mutated', base.slice(0, p) + WORDS[at % WORDS.length] + base.slice(p + (at % 7)));
+      }
+      default: return y('yaml sequence nesting', `model: M\ntrain: ${'- '.repeat(n)}x\n`);
     }
-    default: return { file: 'y.flow.yaml', kind: 'yaml sequence nesting', text: `model: M\ntrain: ${'- '.repeat(n)}x\n` };
-  }
-});
+  });
 
 const binary: fc.Arbitrary<Case> = fc.oneof(fc.string({ maxLength: 300 }), fc.fullUnicodeString({ maxLength: 100 }),
   fc.uint8Array({ maxLength: 300 }).map((b) => Buffer.from(b).toString('latin1')))
@@ -132,10 +141,11 @@ export const fuzzCases = (dflt: number): number => Number(process.env.FUZZ_CASES
 export const fuzzSeed = (dflt: number): number => Number(process.env.FUZZ_SEED ?? dflt);
 
 /** the problems of a diagnostic list for `text`: internal errors, spans outside the file */
-export function problems(text: string, ds: readonly { code: string; message: string; span: { start: number; end: number };
-  related?: { span: { start: number; end: number } }[] }[]): string[] {
+interface Range { start: number; end: number }
+export function problems(text: string,
+  ds: readonly { code: string; message: string; span: Range; related?: { span: Range }[] }[]): string[] {
   const out: string[] = [];
-  const inside = (s: { start: number; end: number }) => Number.isInteger(s.start) && Number.isInteger(s.end)
+  const inside = (s: Range) => Number.isInteger(s.start) && Number.isInteger(s.end)
     && s.start >= 0 && s.start <= s.end && s.end <= text.length;
   for (const d of ds) {
     if (d.code === 'FC000' || d.code === 'FC149') out.push(`${d.code}: ${d.message}`);

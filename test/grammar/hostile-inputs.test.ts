@@ -22,7 +22,8 @@ function check(name: string, text: string): Checked {
   writeFileSync(file, text);
   const rssFile = join(DIR, `${name}.rss`);
   const t0 = performance.now();
-  const r = spawnSync(process.execPath, ['--import', RSS_HOOK, join(ROOT, 'bin/flowc.js'), 'check', file, '--format', 'json'], {
+  const argv = ['--import', RSS_HOOK, join(ROOT, 'bin/flowc.js'), 'check', file, '--format', 'json'];
+  const r = spawnSync(process.execPath, argv, {
     encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, env: { ...process.env, FLOWC_TEST_RSS: rssFile }, timeout: 170_000,
   });
   const ms = performance.now() - t0;
@@ -71,7 +72,8 @@ describe('hostile inputs through flowc check', () => {
     sane(r, 30_000);
     expect(r.code).toBe(1);
     expect(r.codes).toEqual(['FC990']);
-    expect(r.json.diagnostics[0].message).toMatch(/the file is 52,\d{3},\d{3} bytes; specs are limited to 2,097,152 bytes/);
+    expect(r.json.diagnostics[0].message)
+      .toMatch(/the file is 52,\d{3},\d{3} bytes; specs are limited to 2,097,152 bytes/);
   }, 60_000);
 
   test('YAML flow collections nested 2,000 deep: FC991, not a YAML syntax error', () => {

@@ -37,7 +37,8 @@ describe('YAML depth scan', () => {
     expect(yamlTooDeep('a:\n  b:\n    c: [1, {d: 2}]\n', 5)).toBeUndefined();
     expect(yamlTooDeep('a:\n  b:\n    c: [1, {d: 2}]\n', 4)).toBeDefined();
     expect(yamlTooDeep(`a: "${'['.repeat(500)}" # ${'{'.repeat(500)}\n`, MAX_YAML_DEPTH)).toBeUndefined();
-    expect(yamlTooDeep(`a: ${'- '.repeat(MAX_YAML_DEPTH + 1)}x\n`, MAX_YAML_DEPTH)).toBeUndefined(); // not at a line start
+    // not at a line start: a plain scalar
+    expect(yamlTooDeep(`a: ${'- '.repeat(MAX_YAML_DEPTH + 1)}x\n`, MAX_YAML_DEPTH)).toBeUndefined();
     expect(yamlTooDeep(`${'- '.repeat(MAX_YAML_DEPTH + 1)}x\n`, MAX_YAML_DEPTH)).toBeDefined();
     const deep = Array.from({ length: MAX_YAML_DEPTH + 1 }, (_, i) => `${' '.repeat(i)}k${i}:`).join('\n');
     expect(yamlTooDeep(deep, MAX_YAML_DEPTH)).toBe(deep.lastIndexOf('\n') + 1);
