@@ -106,16 +106,16 @@ export class AnalysisHost {
 
   private pump(): void {
     while (!this.running && this.queue.length) {
+      const { job } = this.queue[0]!;
+      const skip = (job.method === 'diagnostics' && !this.isCurrent(job.uri, job.version))
+        || (job.method === 'close' ? !this.worker : this.overBudget(job.uri, job.version));
+      if (skip) {
+        this.queue.shift()!.resolve({ ok: true, result: FALLBACK[job.method] ?? null });
+        continue;
+      }
       const w = this.ensureWorker();
       if (!this.ready) return; // the 'ready' message pumps again
       const p = this.queue.shift()!;
-      const { job } = p;
-      const skip = (job.method === 'diagnostics' && !this.isCurrent(job.uri, job.version))
-        || (job.method !== 'close' && this.overBudget(job.uri, job.version));
-      if (skip) {
-        p.resolve({ ok: true, result: FALLBACK[job.method] ?? null });
-        continue;
-      }
       const timer = setTimeout(() => this.fail(w, `it took longer than ${this.timeMs / 1000} s`), this.timeMs);
       this.running = { ...p, timer };
       w.send({ id: p.id, job });
