@@ -41,10 +41,12 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     ({ method, uri: doc.uri, version: doc.version, text: doc.getText(), position });
 
   const publish = async (doc: TextDocument): Promise<void> => {
-    const diagnostics = await host.run(job('diagnostics', doc)) as Diagnostic[];
+    // the version and text of now: `doc` itself is updated in place by later edits
+    const j = job('diagnostics', doc);
+    const diagnostics = await host.run(j) as Diagnostic[];
     // a newer version has its own publish on the way; an over-budget one already has its diagnostic
-    if (documents.get(doc.uri)?.version !== doc.version || host.overBudget(doc.uri, doc.version)) return;
-    void connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics });
+    if (documents.get(j.uri)?.version !== j.version || host.overBudget(j.uri, j.version)) return;
+    void connection.sendDiagnostics({ uri: j.uri, version: j.version, diagnostics });
   };
 
   const schedule = (doc: TextDocument, delay: number): void => {

@@ -64,6 +64,29 @@ describe('injected slow, memory-hungry and crashing checks', () => {
   }
 });
 
+describe('an edit during a check', () => {
+  let c: Client;
+  beforeAll(async () => {
+    ensureDistWorker();
+    c = inProcessClient({ debounceMs: 10, workerUrl: HOSTILE_WORKER });
+    await c.initialize();
+  }, 180_000);
+  afterAll(() => c.dispose());
+
+  // the server's TextDocument is updated in place: the result of a check must be published with the
+  // version it was computed for (found by the LSP fuzz: diagnostics of one text under the next version)
+  test('diagnostics of the old text are never published under the new version', async () => {
+    const warm = c.diagnostics('file:///e/warm.flow');
+    await c.open('file:///e/warm.flow', TWO_MOONS);
+    await warm; // the analysis process is up: the next check starts at once
+    const uri = 'file:///e/edited.flow';
+    await c.open(uri, `${TWO_MOONS.replace('prior normal', 'prior nromal')}// @@pause\n`);
+    const v = await c.change(uri, TWO_MOONS);
+    expect(await c.diagnostics(uri, (p) => p.version === v, 60_000)).toEqual([]);
+    expect(c.published.filter((p) => p.uri === uri && p.version === v).every((p) => p.diagnostics.length === 0)).toBe(true);
+  }, 120_000);
+});
+
 describe('hostile specs of issue #17 with the real worker', () => {
   let c: Client;
   beforeAll(async () => {
