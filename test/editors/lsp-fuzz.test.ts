@@ -12,7 +12,7 @@ import { fuzzSeed, hostileCases } from '../fuzz/hostile.js';
 import { streamClient, type Client, type Pos } from './client.js';
 import { ROOT } from './fixtures.js';
 
-const CASES = Number(process.env.FUZZ_LSP_CASES ?? 100);
+const CASES = Number(process.env.FUZZ_LSP_CASES ?? 300);
 const POSITIONED = ['textDocument/hover', 'textDocument/completion', 'textDocument/definition'];
 let child: ChildProcess;
 let client: Client;
