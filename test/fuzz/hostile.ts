@@ -133,9 +133,12 @@ export const hostileCase: fc.Arbitrary<Case> = fc.oneof(
 );
 
 /** kinds left out of a run (FUZZ_SKIP="huge numbers,let chain"), e.g. to look past a known failure */
-const SKIP = new Set((process.env.FUZZ_SKIP ?? '').split(',').map((k) => k.trim()).filter(Boolean));
-export const hostileCases: fc.Arbitrary<Case> = SKIP.size
-  ? hostileCase.filter((c) => !SKIP.has(c.kind)) : hostileCase;
+const kinds = (v: string | undefined) => new Set((v ?? '').split(',').map((k) => k.trim()).filter(Boolean));
+const SKIP = kinds(process.env.FUZZ_SKIP);
+/** only these kinds (FUZZ_ONLY="huge numbers") */
+const ONLY = kinds(process.env.FUZZ_ONLY);
+export const hostileCases: fc.Arbitrary<Case> = SKIP.size || ONLY.size
+  ? hostileCase.filter((c) => !SKIP.has(c.kind) && (!ONLY.size || ONLY.has(c.kind))) : hostileCase;
 
 /** the number of cases: FUZZ_CASES (npm run fuzz sets it) or the suite's default */
 export const fuzzCases = (dflt: number): number => Number(process.env.FUZZ_CASES ?? dflt);
