@@ -5,6 +5,14 @@ import type { Comment } from './ast.js';
 import { makeDiagnostic, type Diagnostic } from './diagnostic.js';
 import * as T from './tokens.js';
 import * as C from './syntax-codes.js';
+import { bidiControls } from './limits.js';
+
+/** FC105 warnings for the bidi controls inside a comment or string (in code they are FC101 errors) */
+export function bidiWarnings(image: string, start: number, where: string, file: string): Diagnostic[] {
+  return bidiControls(image).map((i) => makeDiagnostic(C.BidiControl, { file, start: start + i, end: start + i + 1 }, {
+    where, codepoint: `U+${image.charCodeAt(i).toString(16).toUpperCase().padStart(4, '0')}`,
+  }));
+}
 
 export const LEXER_CONFIG = { positionTracking: 'onlyOffset', ensureOptimizations: false } as const;
 
@@ -33,11 +41,15 @@ export function lexFlow(text: string, file: string, base = 0): LexResult {
   for (const t of res.groups.comments ?? []) {
     const s = span(t.startOffset, t.startOffset + t.image.length);
     comments.push({ text: t.image, span: s });
+    diagnostics.push(...bidiWarnings(t.image, s.start, 'a comment', file));
     if (t.tokenType === T.UnterminatedBlockComment) diagnostics.push(makeDiagnostic(C.UnterminatedBlockComment, s, {}));
   }
   for (const t of res.tokens) {
     // 'onlyOffset' tokens lack endOffset; the parser's node locations need it (inclusive, as chevrotain has it)
     t.endOffset = t.startOffset + t.image.length - 1;
+    if (t.tokenType === T.StringLiteral || t.tokenType === T.UnterminatedString) {
+      diagnostics.push(...bidiWarnings(t.image, base + t.startOffset, 'a string', file));
+    }
     if (t.tokenType === T.UnterminatedString) {
       diagnostics.push(makeDiagnostic(C.UnterminatedString, span(t.startOffset, t.startOffset + t.image.length), {}));
     } else if (t.tokenType === T.NumberLiteral && !Number.isFinite(Number(t.image))) {

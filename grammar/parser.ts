@@ -21,9 +21,37 @@ const jsonMessages: IParserErrorMessageProvider = {
   buildEarlyExitMessage: ({ ruleName }) => JSON.stringify({ k: 'earlyexit', rule: ruleName }),
 };
 
+/**
+ * chevrotain's in-repetition recovery re-enters the repetition recursively once per skipped stretch
+ * (`=;=;=;...` nests one level per `=`), so a long run of recoverable errors overflows the stack.
+ * Past this many nested recoveries the repetition just ends; parse.ts reports the rest (FC128).
+ */
+export const MAX_NESTED_RECOVERIES = 300;
+
+type RecoveryFn = (this: FlowParser, ...args: unknown[]) => void;
+
 export class FlowParser extends CstParser {
   /** the source text of the tokens being parsed (set by parse.ts; used by the line-break gate) */
   source = '';
+  /** in-repetition recoveries now on the stack */
+  private recoveries = 0;
+  /** set when a recovery was refused (MAX_NESTED_RECOVERIES): the chunk was not parsed to its end */
+  gaveUp: IToken | undefined;
+
+  /** chevrotain's recovery, bounded (see MAX_NESTED_RECOVERIES); not in chevrotain's typings */
+  tryInRepetitionRecovery(...args: unknown[]): void {
+    if (this.recoveries >= MAX_NESTED_RECOVERIES) {
+      this.gaveUp ??= this.LA(1);
+      return;
+    }
+    this.recoveries++;
+    try {
+      const base = CstParser.prototype as unknown as { tryInRepetitionRecovery: RecoveryFn };
+      base.tryInRepetitionRecovery.apply(this, args);
+    } finally {
+      this.recoveries--;
+    }
+  }
 
   /**
    * An argument or list item may continue on a new line only after a ',' (or right after the

@@ -29,6 +29,11 @@ export const BadNumber = def<{ raw: string }>({
   message: (p) => `number ${p.raw} is not a finite number`,
   hint: () => 'use a number within double-precision range, e.g. 1e-3 or 2.5E+4',
 });
+export const BidiControl = def<{ where: string; codepoint: string }>({
+  code: 'FC105', severity: 'warning', title: 'bidirectional control character',
+  message: (p) => `bidirectional control character ${p.codepoint} in ${p.where}`,
+  hint: () => 'it can make the text display in a different order than it is parsed ("Trojan Source"); remove it',
+});
 
 // ---------- syntax ----------
 export const UnexpectedToken = def<{ found: string; expected: string; context?: string }>({
@@ -116,10 +121,17 @@ export const TooDeep = def<{ limit: number }>({
   message: (p) => `brackets, braces or '!' are nested more than ${p.limit} levels deep here`,
   hint: () => 'no model needs this much nesting; is a closing bracket missing?',
 });
-export const TooManyErrors = def<{ limit: number; more: number }>({
+export const TooManyErrors = def<{ limit: number; more?: number }>({
   code: 'FC127', severity: 'error', title: 'too many syntax errors',
-  message: (p) => `${p.more} more syntax errors after the first ${p.limit} are not shown`,
+  message: (p) => (p.more === undefined
+    ? `parsing stopped after ${p.limit} syntax errors; the rest of the file is not checked`
+    : `${p.more} more syntax errors after the first ${p.limit} are not shown`),
   hint: () => 'fix the first errors (one mistake often causes many); is this a .flow file?',
+});
+export const RecoveryLimit = def<{ limit: number }>({
+  code: 'FC128', severity: 'error', title: 'too many errors in a row',
+  message: (p) => `the parser gave up here after recovering from ${p.limit} errors in a row`,
+  hint: () => 'fix the errors before this point (one mistake often causes many); is this a .flow file?',
 });
 export const InternalParserError = def<{ detail: string }>({
   code: 'FC149', severity: 'error', title: 'internal parser error',
@@ -194,11 +206,26 @@ export const YamlWarning = def<{ detail: string }>({
   hint: () => undefined,
 });
 
+// ---------- front-end limits (FC99x, beside the checker's size limits FC9xx) ----------
+export const FileTooLarge = def<{ bytes: number; limit: number }>({
+  code: 'FC990', severity: 'error', title: 'file too large',
+  message: (p) => `the file is ${p.bytes.toLocaleString('en-US')} bytes; `
+    + `specs are limited to ${p.limit.toLocaleString('en-US')} bytes`,
+  hint: () => 'a spec describes a model, not its data: move large literal lists into a data file',
+});
+export const YamlTooDeep = def<{ limit: number }>({
+  code: 'FC991', severity: 'error', title: 'YAML nested too deep',
+  message: (p) => `YAML collections are nested more than ${p.limit} levels deep here`,
+  hint: () => 'no model needs this much nesting; check the indentation and the brackets',
+});
+
 export const SYNTAX_CODES: readonly DiagnosticDef[] = [
-  UnexpectedCharacter, UnterminatedBlockComment, UnterminatedString, BadNumber,
+  UnexpectedCharacter, UnterminatedBlockComment, UnterminatedString, BadNumber, BidiControl,
   UnexpectedToken, MissingCloseBrace, MissingCloseParen, MissingCloseBracket, ExpectedTopLevel,
   ExpectedModelStatement, ExpectedLayer, ExpectedValue, ExpectedName, ExpectedType, SameLineStatements,
-  UnexpectedEnd, RepeatCount, ExpectedBlock, ExpectedColon, ExpectedEquals, TooDeep, TooManyErrors, InternalParserError,
+  UnexpectedEnd, RepeatCount, ExpectedBlock, ExpectedColon, ExpectedEquals, TooDeep, TooManyErrors, RecoveryLimit,
+  InternalParserError,
   YamlSyntax, YamlUnknownKey, YamlUnknownKind, YamlMissingKey, YamlBadValue, YamlWrongType, YamlOutOfRange,
   YamlBadType, YamlSchema, YamlNotMapping, YamlUnsupported, YamlBadExpression, YamlWarning,
+  FileTooLarge, YamlTooDeep,
 ];

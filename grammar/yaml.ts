@@ -7,8 +7,12 @@ import type { Ajv, ErrorObject, ValidateFunction } from 'ajv';
 import type { Document, Node, Pair } from 'yaml';
 import { ajv as ajvLib, yaml } from './lazy-deps.js';
 import type { Comment, FileNode, Span } from './ast.js';
-import { makeDiagnostic, type Diagnostic, type Result } from './diagnostic.js';
+import { hasErrors, makeDiagnostic, type Diagnostic, type Result } from './diagnostic.js';
+import { bidiWarnings } from './lexer.js';
+import { MAX_YAML_DEPTH } from './limits.js';
+import { MAX_SYNTAX_ERRORS, sizeCheck } from './parse.js';
 import * as C from './syntax-codes.js';
+import { duplicateKeys, yamlTooDeep } from './yaml-limits.js';
 import { YamlToAst } from './yaml-map.js';
 
 const compiled = new WeakMap<object, ValidateFunction>();
@@ -39,12 +43,26 @@ export function parseFlowYaml(text: string, file: string, schema: object): Resul
 function parseUnsafe(text: string, file: string, schema: object): Result<FileNode> {
   const clamp = (n: number) => Math.min(Math.max(0, n), text.length);
   const at = (start: number, end: number): Span => ({ file, start: clamp(start), end: Math.max(clamp(start), clamp(end)) });
-  const doc = yaml().parseDocument(text, { keepSourceTokens: false, prettyErrors: false, uniqueKeys: true });
-  const diagnostics: Diagnostic[] = [];
-  for (const e of doc.errors) diagnostics.push(makeDiagnostic(C.YamlSyntax, at(e.pos[0], e.pos[1]), { detail: firstLine(e.message) }));
-  for (const w of doc.warnings) diagnostics.push(makeDiagnostic(C.YamlWarning, at(w.pos[0], w.pos[1]), { detail: firstLine(w.message) }));
   const empty: FileNode = { kind: 'file', items: [], comments: [], span: { file, start: 0, end: text.length } };
-  if (doc.errors.length) return { value: empty, diagnostics };
+  const tooLarge = sizeCheck(text, file);
+  if (tooLarge) return { value: empty, diagnostics: [tooLarge] };
+  const deep = yamlTooDeep(text, MAX_YAML_DEPTH);
+  if (deep !== undefined) {
+    const tooDeep = makeDiagnostic(C.YamlTooDeep, at(deep, deep + 1), { limit: MAX_YAML_DEPTH });
+    return { value: empty, diagnostics: [tooDeep] };
+  }
+  // uniqueKeys: false: the yaml package compares every pair of keys (100k keys: 72 s); duplicateKeys is linear
+  const { doc, tokens } = parseOnce(text);
+  const diagnostics: Diagnostic[] = bidiWarnings(text, 0, 'this file', file);
+  for (const e of doc.errors) {
+    // the composer recurses: a nesting the depth scan underestimated still ends here, not in a crash
+    const def = /call stack/i.test(e.message) ? C.YamlTooDeep : C.YamlSyntax;
+    const p = { detail: firstLine(e.message), limit: MAX_YAML_DEPTH };
+    diagnostics.push(makeDiagnostic(def, at(e.pos[0], e.pos[1]), p));
+  }
+  if (!doc.errors.length) diagnostics.push(...duplicateKeys(doc, at));
+  for (const w of doc.warnings) diagnostics.push(makeDiagnostic(C.YamlWarning, at(w.pos[0], w.pos[1]), { detail: firstLine(w.message) }));
+  if (hasErrors(diagnostics)) return { value: empty, diagnostics: capped(diagnostics) };
 
   let data: unknown;
   try {
@@ -55,18 +73,50 @@ function parseUnsafe(text: string, file: string, schema: object): Result<FileNod
   }
   const validate = validator(schema);
   const schemaErrors: Diagnostic[] = [];
-  if (!validate(data ?? {})) schemaErrors.push(...mapSchemaErrors(validate.errors ?? [], doc, at));
+  // each error is mapped with a linear search for its node: map no more than can be shown
+  if (!validate(data ?? {})) {
+    schemaErrors.push(...mapSchemaErrors((validate.errors ?? []).slice(0, MAX_SYNTAX_ERRORS + 1), doc, at));
+  }
 
   const mapper = new YamlToAst(text, file);
-  const value = { ...mapper.file(doc), comments: yamlComments(text, file) };
+  const value = { ...mapper.file(doc), comments: yamlComments(tokens, file) };
   // the schema's errors explain a malformed file better than the mapping's own; use them when present
-  diagnostics.push(...(schemaErrors.length ? schemaErrors : mapper.diagnostics));
+  for (const d of schemaErrors.length ? schemaErrors : mapper.diagnostics) diagnostics.push(d);
   diagnostics.sort((a, b) => a.span.start - b.span.start);
-  return { value, diagnostics };
+  return { value, diagnostics: capped(diagnostics) };
+}
+
+/** at most MAX_SYNTAX_ERRORS diagnostics, then one FC127 (as for .flow files) */
+function capped(ds: Diagnostic[]): Diagnostic[] {
+  if (ds.length <= MAX_SYNTAX_ERRORS) return ds;
+  const last = ds[MAX_SYNTAX_ERRORS - 1].span;
+  const more = ds.length - MAX_SYNTAX_ERRORS;
+  const tooMany = makeDiagnostic(C.TooManyErrors, { ...last, start: last.end }, { limit: MAX_SYNTAX_ERRORS, more });
+  return [...ds.slice(0, MAX_SYNTAX_ERRORS), tooMany];
+}
+
+/**
+ * The document and the parser's CST tokens, from one pass (parseDocument would parse once, the
+ * comments a second time). Only the first document counts, as in `yaml`'s parseDocument.
+ */
+function parseOnce(text: string): { doc: Document; tokens: unknown[] } {
+  const { Parser, Composer } = yaml();
+  const tokens = [...new Parser().parse(text)];
+  const composer = new Composer({ keepSourceTokens: false, prettyErrors: false, uniqueKeys: false });
+  let doc: Document | undefined;
+  for (const d of composer.compose(tokens as never, true, text.length)) {
+    if (!doc) doc = d as Document;
+    else {
+      doc.errors.push(new (yaml().YAMLParseError)([d.range[0], d.range[1]], 'MULTIPLE_DOCS',
+        'Source contains multiple documents; please use YAML.parseAllDocuments()'));
+      break;
+    }
+  }
+  return { doc: doc!, tokens };
 }
 
 /** the `#` comments of a YAML text, in source order (from the yaml package's CST) */
-function yamlComments(text: string, file: string): Comment[] {
+function yamlComments(tokens: unknown[], file: string): Comment[] {
   const out: Comment[] = [];
   const walk = (x: unknown): void => {
     if (Array.isArray(x)) { x.forEach(walk); return; }
@@ -78,7 +128,7 @@ function yamlComments(text: string, file: string): Comment[] {
     }
     for (const v of Object.values(x)) walk(v);
   };
-  for (const token of new (yaml().Parser)().parse(text)) walk(token);
+  walk(tokens);
   return out.sort((a, b) => a.span.start - b.span.start);
 }
 

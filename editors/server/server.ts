@@ -1,50 +1,52 @@
 // The flow language server: wires the LSP requests to the analysis. Transport-agnostic: main.ts
-// runs it over stdio (`flowc lsp`), the tests over in-process streams.
+// runs it over stdio (`flowc lsp`), the tests over in-process streams. The analysis runs in a
+// worker thread with a time and memory budget (host.ts), so this thread always answers.
 import {
-  TextDocuments, TextDocumentSyncKind, type Connection, type InitializeResult, type TextEdit,
+  DiagnosticSeverity, TextDocuments, TextDocumentSyncKind, type Connection, type Diagnostic, type InitializeResult,
 } from 'vscode-languageserver/node.js';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { formatFlow } from '../../grammar/format.js';
-import { hasErrors } from '../../grammar/diagnostic.js';
-import { AnalysisCache, type Analysis } from './analysis.js';
-import { complete } from './completion.js';
-import { toLspDiagnostic } from './convert.js';
-import { hover } from './hover.js';
-import { definition, documentSymbols } from './navigation.js';
+import type { Job } from './handlers.js';
+import { AnalysisHost, type Budget, type OverBudget } from './host.js';
 
-export interface ServerOptions {
+export interface ServerOptions extends Budget {
   /** delay between the last change and re-checking, ms (default 100) */
   debounceMs?: number;
 }
 
 export const SERVER_NAME = 'flowc-lsp';
 
+/** the one diagnostic of a document version over the analysis budget (host.ts) */
+export function overBudgetDiagnostic(o: OverBudget): Diagnostic {
+  return {
+    range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+    severity: DiagnosticSeverity.Error,
+    code: 'FLSP02',
+    source: 'flowc',
+    message: `flowc stopped checking this file: ${o.reason}. Hover, completion and the other features are off `
+      + 'for this version; edit the file to try again, or run `flowc check` on it to see the problem.',
+  };
+}
+
 export function startServer(connection: Connection, options: ServerOptions = {}): void {
   const debounceMs = options.debounceMs ?? 100;
   const documents = new TextDocuments(TextDocument);
-  const cache = new AnalysisCache();
   const timers = new Map<string, NodeJS.Timeout>();
+  const logError = (message: string): void => connection.console.error(message);
+  const host = new AnalysisHost(options, (o) => {
+    void connection.sendDiagnostics({ uri: o.uri, version: o.version, diagnostics: [overBudgetDiagnostic(o)] });
+    connection.console.warn(`flowc-lsp: ${o.uri} (version ${o.version}): ${o.reason}`);
+  }, logError, (uri, version) => documents.get(uri)?.version === version);
 
-  const analysisOf = (doc: TextDocument): Analysis => cache.get(doc.uri, doc.version, doc.getText());
+  const job = (method: string, doc: TextDocument, position?: Job['position']): Job =>
+    ({ method, uri: doc.uri, version: doc.version, text: doc.getText(), position });
 
-  /** guards a request handler: a bug answers null (and logs) instead of killing the server */
-  const safe = <P, R>(fn: (p: P) => R, fallback: R) => (p: P): R => {
-    try {
-      return fn(p);
-    } catch (e) {
-      connection.console.error(`flowc-lsp: ${(e as Error)?.stack ?? String(e)}`);
-      return fallback;
-    }
-  };
-
-  const publish = (doc: TextDocument): void => {
-    try {
-      const a = analysisOf(doc);
-      const diagnostics = a.diagnostics.map((d) => toLspDiagnostic(d, doc, a.file));
-      void connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics });
-    } catch (e) {
-      connection.console.error(`flowc-lsp: ${(e as Error)?.stack ?? String(e)}`);
-    }
+  const publish = async (doc: TextDocument): Promise<void> => {
+    // the version and text of now: `doc` itself is updated in place by later edits
+    const j = job('diagnostics', doc);
+    const diagnostics = await host.run(j) as Diagnostic[];
+    // a newer version has its own publish on the way; an over-budget one already has its diagnostic
+    if (documents.get(j.uri)?.version !== j.version || host.overBudget(j.uri, j.version)) return;
+    void connection.sendDiagnostics({ uri: j.uri, version: j.version, diagnostics });
   };
 
   const schedule = (doc: TextDocument, delay: number): void => {
@@ -52,15 +54,22 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     if (old) clearTimeout(old);
     if (delay <= 0) {
       timers.delete(doc.uri);
-      publish(doc);
+      void publish(doc);
       return;
     }
     timers.set(doc.uri, setTimeout(() => {
       timers.delete(doc.uri);
       const current = documents.get(doc.uri);
-      if (current) publish(current);
+      if (current) void publish(current);
     }, delay));
   };
+
+  /** a request on a document: answered by the host (a fallback when over budget or failed) */
+  const request = <R>(method: string, fallback: R) =>
+    async (p: { textDocument: { uri: string }; position?: Job['position'] }): Promise<R> => {
+      const doc = documents.get(p.textDocument.uri);
+      return doc ? await host.run(job(method, doc, p.position)) as R : fallback;
+    };
 
   connection.onInitialize((): InitializeResult => ({
     capabilities: {
@@ -89,38 +98,16 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     if (t) clearTimeout(t);
     timers.delete(e.document.uri);
     opened.delete(e.document.uri);
-    cache.delete(e.document.uri);
+    void host.run(job('close', e.document));
     void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
   });
 
-  connection.onHover(safe((p) => {
-    const doc = documents.get(p.textDocument.uri);
-    return doc ? hover(analysisOf(doc), doc, doc.offsetAt(p.position)) : null;
-  }, null));
-
-  connection.onCompletion(safe((p) => {
-    const doc = documents.get(p.textDocument.uri);
-    return doc ? complete(analysisOf(doc), doc.offsetAt(p.position)) : [];
-  }, []));
-
-  connection.onDefinition(safe((p) => {
-    const doc = documents.get(p.textDocument.uri);
-    return doc ? definition(analysisOf(doc), doc, doc.offsetAt(p.position)) : null;
-  }, null));
-
-  connection.onDocumentSymbol(safe((p) => {
-    const doc = documents.get(p.textDocument.uri);
-    return doc ? documentSymbols(analysisOf(doc), doc) : [];
-  }, []));
-
-  connection.onDocumentFormatting(safe((p): TextEdit[] => {
-    const doc = documents.get(p.textDocument.uri);
-    if (!doc) return [];
-    const text = doc.getText();
-    const r = formatFlow(text, analysisOf(doc).file);
-    if (hasErrors(r.diagnostics) || r.text === text) return [];
-    return [{ range: { start: { line: 0, character: 0 }, end: doc.positionAt(text.length) }, newText: r.text }];
-  }, []));
+  connection.onHover(request('textDocument/hover', null));
+  connection.onCompletion(request('textDocument/completion', []));
+  connection.onDefinition(request('textDocument/definition', null));
+  connection.onDocumentSymbol(request('textDocument/documentSymbol', []));
+  connection.onDocumentFormatting(request('textDocument/formatting', []));
+  connection.onShutdown(() => host.dispose());
 
   documents.listen(connection);
   connection.listen();

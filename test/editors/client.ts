@@ -1,6 +1,10 @@
 // A minimal LSP client for the tests: JSON-RPC (vscode-jsonrpc) over a pair of streams, either to
 // the server running in this process (PassThrough streams) or to a child process's stdio.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { PassThrough, type Readable, type Writable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
 import {
   createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection,
 } from 'vscode-jsonrpc/node.js';
@@ -83,12 +87,43 @@ export class Client {
 
 export interface Pos { line: number; character: number }
 
-/** the server in this process over PassThrough streams (the same JSON-RPC framing as stdio) */
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+/** the compiled analysis worker: a worker thread runs JavaScript, not these TypeScript sources */
+export const DIST_WORKER = new URL('../../dist/editors/server/worker.js', import.meta.url);
+
+function newest(dir: string): number {
+  let t = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) t = Math.max(t, newest(p));
+    else if (e.name.endsWith('.ts')) t = Math.max(t, statSync(p).mtimeMs);
+  }
+  return t;
+}
+
+let distChecked = false;
+/** rebuilds dist/ when the worker is missing or older than a source it runs */
+export function ensureDistWorker(): URL {
+  if (distChecked) return DIST_WORKER;
+  distChecked = true;
+  const file = fileURLToPath(DIST_WORKER);
+  const src = Math.max(...['grammar', 'compiler', 'editors/server'].map((d) => newest(join(ROOT, d))));
+  if (!existsSync(file) || statSync(file).mtimeMs < src) {
+    const tsc = join(ROOT, 'node_modules/typescript/bin/tsc');
+    spawnSync(process.execPath, [tsc, '-p', 'tsconfig.json'], { cwd: ROOT, stdio: 'ignore' });
+  }
+  return DIST_WORKER;
+}
+
+/**
+ * The server in this process over PassThrough streams (the same JSON-RPC framing as stdio), its
+ * analysis in the compiled worker as in `flowc lsp` (options.workerUrl overrides it).
+ */
 export function inProcessClient(options: ServerOptions = {}): Client {
   const toServer = new PassThrough();
   const toClient = new PassThrough();
   const serverConn = createConnection(new StreamMessageReader(toServer), new StreamMessageWriter(toClient));
-  startServer(serverConn, options);
+  startServer(serverConn, { workerUrl: ensureDistWorker(), ...options });
   return new Client(createMessageConnection(new StreamMessageReader(toClient), new StreamMessageWriter(toServer)));
 }
 

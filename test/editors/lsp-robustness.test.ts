@@ -7,7 +7,8 @@ import { TWO_MOONS, languageExamples, specFiles } from './fixtures.js';
 
 let c: Client;
 beforeAll(async () => {
-  c = inProcessClient({ debounceMs: 30 });
+  // a generous budget: the 10,000-line file takes seconds on a loaded machine
+  c = inProcessClient({ debounceMs: 30, timeMs: 60_000 });
   await c.initialize();
 });
 afterAll(() => {

@@ -16,7 +16,8 @@ beforeAll(() => {
   rmSync(ROOT + OUT, { recursive: true, force: true });
   // compile just the CLI's import closure (no type check: that is tsc -p's job)
   const tsc = spawnSync(process.execPath, [
-    ROOT + 'node_modules/typescript/bin/tsc', 'cli/main.ts', 'editors/server/main.ts', '--outDir', OUT, '--rootDir', '.',
+    ROOT + 'node_modules/typescript/bin/tsc', 'cli/main.ts', 'editors/server/main.ts', 'editors/server/worker.ts',
+    '--outDir', OUT, '--rootDir', '.',
     '--module', 'NodeNext', '--moduleResolution', 'NodeNext', '--target', 'ES2022', '--skipLibCheck',
     '--resolveJsonModule', '--types', 'node', '--noCheck',
   ], { cwd: ROOT, encoding: 'utf8' });
