@@ -120,7 +120,7 @@ function buildProgram(io: CliIO, done: (code: number) => void): Command {
         .argParser(numOption(false)),
     )
     .addOption(
-      new Option('--final-eval-rows <n>', 'held-out rows of the evaluation at the end (default: all, unless too slow)')
+      new Option('--final-eval-rows <n>', 'held-out rows of the evaluation at the end (default: all of them)')
         .argParser(intOption(1)),
     )
     .addOption(new Option('--checkpoint-every <n>', 'write a checkpoint every N steps').argParser(intOption(1)))

@@ -168,9 +168,8 @@ async function train(io: CliIO, specPath: string, f: TrainFlags, stop: Stop): Pr
     evalSeconds: f.evalSeconds ?? (f.evalEvery !== undefined ? 0 : 30),
     checkpointEvery: f.checkpointEvery ?? ir.train.checkpointEvery ?? Math.max(1, Math.min(500, Math.round(steps / 10))),
     checkpointSeconds: (f.checkpointMinutes ?? 5) * 60,
+    // the full held-out set at the end (with progress), unless --final-eval-rows bounds it
     finalEvalRows: f.finalEvalRows,
-    // the rest of the held-out rows at the end, unless that would take over a quarter of the run's time
-    finalEvalBudget: 0.25,
     // held-out rows per evaluation: all of a small test set, the first 256 images otherwise (as W3)
     evalRows: energy ? 0 : prod(ir.data.shape) > 64 ? 256 : 2000,
   };
