@@ -10,6 +10,9 @@ import { applySetting, config, ConfigError, describeSettings } from '../runtime/
 import { register as registerFmt } from './commands/fmt.js';
 import { register as registerLsp } from './commands/lsp.js';
 import { register as registerInterpolate } from './commands/interpolate.js';
+import { register as registerExport } from './commands/export.js';
+import { register as registerHelp } from './commands/help.js';
+import { examplesText } from './examples.js';
 
 export const VERSION = '0.1.0';
 
@@ -27,12 +30,7 @@ only written when its weights and its held-out NLL are finite. SIGINT (Ctrl-C), 
 finish the step, save a checkpoint and print the command that resumes. --resume refuses a spec
 whose model differs from the run's, and a changed --batch or --seed; a changed --lr or --data is
 applied and recorded in run.json; an edited train { } block is reported (the run keeps its settings).
-
-Examples:
-  flowc train specs/two_moons.flow
-  flowc train specs/two_moons.flow --data 'toy:circles?n=4096' --steps 2000 --out runs/circles
-  flowc train specs/two_moons.flow --out runs/circles --resume --steps 4000
-  flowc train specs/made.flow --data mnist:binarized --epochs 1 --batch 100`;
+`;
 
 function buildProgram(io: CliIO, done: (code: number) => void): Command {
   const program = new Command('flowc');
@@ -56,7 +54,8 @@ function buildProgram(io: CliIO, done: (code: number) => void): Command {
     .hook('preAction', () => {
       config(); // the environment's settings, checked before any work
       for (const s of program.opts<{ set?: string[] }>().set ?? []) applySetting(s);
-    });
+    })
+    .addHelpText('after', '\nThe language: `flowc help language` (all of it), `flowc help NAME` (a declaration or kind, e.g. coupling).');
 
   program
     .command('check')
@@ -165,6 +164,13 @@ function buildProgram(io: CliIO, done: (code: number) => void): Command {
   registerFmt(program, io, done);
   registerLsp(program, done);
   registerInterpolate(program, io, done);
+  registerExport(program, io, done);
+  registerHelp(program, io, done);
+
+  for (const c of program.commands) {
+    const ex = examplesText(c.name());
+    if (ex) c.addHelpText('after', ex);
+  }
 
   return program;
 }

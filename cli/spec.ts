@@ -60,7 +60,7 @@ export async function printDiagnostics(io: CliIO, diags: Diagnostic[], sources: 
 
 /**
  * Compiles SPEC to FlowIR. Errors are printed as rendered diagnostics, then the command exits 1
- * with one summary line; warnings are printed unless `quietWarnings`.
+ * with one summary line; warnings are printed unless `quietWarnings` (and those marked checkOnly never).
  */
 export async function compileSpec(io: CliIO, path: string, model?: string, quietWarnings = false): Promise<FlowIR> {
   const text = readInput(path, 'spec file');
@@ -68,7 +68,8 @@ export async function compileSpec(io: CliIO, path: string, model?: string, quiet
   const { compileSource } = await import('../compiler/index.js');
   const res = compileSource(text, path, model);
   const errors = res.diagnostics.filter(isError);
-  const shown = quietWarnings ? errors : res.diagnostics;
+  // design advice (checkOnly) is `flowc check`'s to show, once, not every train/explain/compile's
+  const shown = quietWarnings ? errors : res.diagnostics.filter((d) => isError(d) || !d.checkOnly);
   await printDiagnostics(io, shown, new Map([[path, text]]));
   if (errors.length > 0 || !res.ir) {
     io.err(`flowc: error: ${path} has ${errors.length} error${errors.length === 1 ? '' : 's'}; nothing was built\n`);

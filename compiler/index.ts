@@ -58,11 +58,12 @@ export function checkSource(text: string, file: string): CheckResult {
   }
   let models: CheckedModel[] = [];
   if (ast) {
-    const r = checkFile(ast, { partial: hasErrors(diagnostics) });
+    const syntaxErrors = hasErrors(diagnostics);
+    const r = checkFile(ast, { partial: syntaxErrors });
     models = r.models;
-    // the YAML schema (or the parser) already reported a problem at this exact place: say it once
-    const reported = new Set(diagnostics.map((d) => `${d.span.file}:${d.span.start}:${d.span.end}`));
-    diagnostics.push(...r.diagnostics.filter((d) => !reported.has(`${d.span.file}:${d.span.start}:${d.span.end}`)));
+    // after a syntax error the checker sees a file with pieces missing (a dropped `let`, a model
+    // without its `prior`): what it finds then follows from the syntax error, so only that is shown
+    if (!syntaxErrors) diagnostics.push(...r.diagnostics);
   }
   return { file: ast, models, diagnostics: sortDiagnostics(diagnostics) };
 }

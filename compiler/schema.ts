@@ -1,7 +1,7 @@
 // generateSchema: the JSON Schema (draft-07, as ajv 8 reads it by default) of the YAML form,
 // generated from the registry: every layer kind becomes a branch with its arguments, types,
 // enums and required-ness, and unknown arguments are rejected (additionalProperties: false).
-// grammar/YAML_FORM.md describes the form; grammar/yaml.ts validates against this schema.
+// docs/YAML_FORM.md describes the form; grammar/yaml.ts validates against this schema.
 //
 // Branches switch on the JSON type with if/then/else rather than anyOf, so a validator reports
 // the errors of the branch the value is in (and not one per alternative).

@@ -14,6 +14,8 @@ export interface Diagnostic {
   span: Span;
   hint?: string;
   related?: Related[];
+  /** shown by `flowc check` only (see DiagnosticDef.checkOnly) */
+  checkOnly?: true;
 }
 
 /** A catalogue entry: one per code. `message`/`hint` take the call-site's parameters. */
@@ -24,6 +26,11 @@ export interface DiagnosticDef<P = any> {
   title: string;
   message: (p: P) => string;
   hint?: (p: P) => string | undefined;
+  /**
+   * advice about the model's design that `flowc check` shows, and train/explain/compile do not repeat
+   * on every run (the user cannot act on it there), e.g. FC511 on every MAF
+   */
+  checkOnly?: (p: P) => boolean;
 }
 
 /** Every stage returns its value with the diagnostics it found; stages never throw on user input. */
@@ -34,6 +41,7 @@ export function makeDiagnostic<P>(def: DiagnosticDef<P>, span: Span, p: P, relat
   const hint = def.hint?.(p);
   if (hint) d.hint = hint;
   if (related && related.length) d.related = related;
+  if (def.checkOnly?.(p)) d.checkOnly = true;
   return d;
 }
 

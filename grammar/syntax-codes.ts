@@ -1,10 +1,18 @@
 // Catalogue of the front ends' diagnostics: FC101..FC149 for the .flow syntax, FC150..FC199 for
 // the YAML form. Messages speak the user's terms (never chevrotain token-type names).
 import type { DiagnosticDef } from './diagnostic.js';
+import { suggest } from './suggest.js';
 
 const def = <P>(d: DiagnosticDef<P>): DiagnosticDef<P> => d;
 
 const STATEMENTS = 'data, latent, order, mask, prior, likelihood, conditional, encoder, decoder, target, flow, posterior, train';
+
+/** "did you mean `prior`?" when the token found (`'priro'`) is a misspelt keyword */
+const misspelt = (found: string, keywords: string): string | undefined => {
+  const word = /^'([A-Za-z_]\w*)'$/.exec(found)?.[1];
+  const s = word ? suggest(word, keywords.split(', ')) : undefined;
+  return s ? `did you mean \`${s}\`?` : undefined;
+};
 
 // ---------- lexical ----------
 export const UnexpectedCharacter = def<{ text: string }>({
@@ -39,7 +47,7 @@ export const BidiControl = def<{ where: string; codepoint: string }>({
 export const UnexpectedToken = def<{ found: string; expected: string; context?: string }>({
   code: 'FC110', severity: 'error', title: 'unexpected token',
   message: (p) => `expected ${p.expected}${p.context ? ` ${p.context}` : ''}, found ${p.found}`,
-  hint: () => 'check the punctuation around this point; see LANGUAGE.md for the forms',
+  hint: () => 'check the punctuation around this point; `flowc help language` (docs/LANGUAGE.md) shows the forms',
 });
 export const MissingCloseBrace = def<{ owner: string; line: number; col: number; found: string }>({
   code: 'FC111', severity: 'error', title: "missing '}'",
@@ -59,12 +67,14 @@ export const MissingCloseBracket = def<{ found: string }>({
 export const ExpectedTopLevel = def<{ found: string }>({
   code: 'FC114', severity: 'error', title: 'expected a top-level item',
   message: (p) => `expected 'model', 'let' or 'mask' at the top level, found ${p.found}`,
-  hint: () => 'a file holds `let name = value`, `mask name = value` and `model Name { ... }` items',
+  hint: (p) => `${misspelt(p.found, 'model, let, mask')?.concat(' ') ?? ''}a file holds \`let name = value\`, \`mask name = value\` and ` +
+    '`model Name { ... }` items',
 });
 export const ExpectedModelStatement = def<{ found: string }>({
   code: 'FC115', severity: 'error', title: 'expected a model declaration',
   message: (p) => `expected a declaration (${STATEMENTS}) in the model body, found ${p.found}`,
-  hint: () => 'layers go inside `flow { ... }`; a model body holds declarations such as `data x: real[2]` or `prior normal`',
+  hint: (p) => misspelt(p.found, STATEMENTS) ??
+    'layers go inside `flow { ... }`; a model body holds declarations such as `data x: real[2]` or `prior normal`',
 });
 export const ExpectedLayer = def<{ found: string; block: string }>({
   code: 'FC116', severity: 'error', title: 'expected a layer',
@@ -168,7 +178,7 @@ export const YamlBadValue = def<{ found: string; allowed: string[]; suggestion?:
 export const YamlWrongType = def<{ expected: string; found: string }>({
   code: 'FC155', severity: 'error', title: 'wrong type',
   message: (p) => `expected ${p.expected}, found ${p.found}`,
-  hint: () => 'see YAML_FORM.md for how each construct is written in YAML',
+  hint: () => 'docs/YAML_FORM.md shows how each construct is written in YAML',
 });
 export const YamlOutOfRange = def<{ detail: string }>({
   code: 'FC156', severity: 'error', title: 'value out of range',
@@ -188,7 +198,7 @@ export const YamlSchema = def<{ detail: string }>({
 export const YamlNotMapping = def<{ what: string; found: string }>({
   code: 'FC159', severity: 'error', title: 'expected a mapping',
   message: (p) => `expected ${p.what}, found ${p.found}`,
-  hint: () => 'see YAML_FORM.md for the shape of a .flow.yaml file',
+  hint: () => 'docs/YAML_FORM.md shows the shape of a .flow.yaml file',
 });
 export const YamlUnsupported = def<{ feature: string }>({
   code: 'FC160', severity: 'error', title: 'unsupported YAML feature',

@@ -1,6 +1,6 @@
 // toFlowYaml: an AST as *.flow.yaml text (the inverse of grammar/yaml-map.ts), in YAML flow
 // style for values. Used by the round-trip tests and for converting .flow files to YAML.
-// Limits (the YAML form's, see YAML_FORM.md): statements of one kind in a model are grouped
+// Limits (the YAML form's, see docs/YAML_FORM.md): statements of one kind in a model are grouped
 // under one key, lets/masks/models are grouped per kind, positional arguments come first.
 import type * as A from './ast.js';
 

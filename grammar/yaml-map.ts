@@ -1,5 +1,5 @@
 // The YAML form → the AST of grammar/ast.ts (the same nodes the .flow parser builds; spans
-// point into the YAML text). The mapping is written down in grammar/YAML_FORM.md.
+// point into the YAML text). The mapping is written down in docs/YAML_FORM.md.
 // Defensive: any shape of YAML yields a FileNode plus diagnostics, never an exception.
 import type * as YamlLib from 'yaml';
 import type { Document, Node, Pair, Scalar, YAMLMap } from 'yaml';

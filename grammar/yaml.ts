@@ -14,6 +14,7 @@ import { MAX_SYNTAX_ERRORS, sizeCheck } from './parse.js';
 import * as C from './syntax-codes.js';
 import { duplicateKeys, yamlTooDeep } from './yaml-limits.js';
 import { YamlToAst } from './yaml-map.js';
+import { suggest } from './suggest.js';
 
 const compiled = new WeakMap<object, ValidateFunction>();
 let ajv: Ajv | undefined;
@@ -173,29 +174,7 @@ const TYPE_WORDS: Record<string, string> = {
   boolean: 'true or false', null: 'nothing',
 };
 
-function didYouMean(word: string, options: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestD = Infinity;
-  for (const o of options) {
-    const d = editDistance(word.toLowerCase(), o.toLowerCase());
-    if (d < bestD) { bestD = d; best = o; }
-  }
-  return best !== undefined && bestD <= Math.max(1, Math.floor(word.length / 3)) ? best : undefined;
-}
-
-function editDistance(a: string, b: string): number {
-  const prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let diag = prev[0];
-    prev[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = prev[j];
-      prev[j] = Math.min(prev[j] + 1, prev[j - 1] + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diag = tmp;
-    }
-  }
-  return prev[b.length];
-}
+const didYouMean = suggest;
 
 function mapSchemaErrors(errors: ErrorObject[], doc: Document, at: (s: number, e: number) => Span): Diagnostic[] {
   const out: Diagnostic[] = [];
@@ -233,8 +212,9 @@ function mapSchemaErrors(errors: ErrorObject[], doc: Document, at: (s: number, e
       case 'enum': {
         const allowed = ((e.params as { allowedValues: unknown[] }).allowedValues ?? []).map((x) => JSON.stringify(x));
         const found = typeof e.data === 'string' ? JSON.stringify(e.data) : describeData(e.data);
-        const sugg = typeof e.data === 'string' ? didYouMean(JSON.stringify(e.data), allowed) : undefined;
-        out.push(makeDiagnostic(C.YamlBadValue, spanOf(node), { found, allowed, suggestion: sugg }));
+        const raw = ((e.params as { allowedValues: unknown[] }).allowedValues ?? []).map(String);
+        const sugg = typeof e.data === 'string' ? didYouMean(e.data, raw) : undefined;
+        out.push(makeDiagnostic(C.YamlBadValue, spanOf(node), { found, allowed, suggestion: sugg && JSON.stringify(sugg) }));
         break;
       }
       case 'type': {
@@ -252,6 +232,14 @@ function mapSchemaErrors(errors: ErrorObject[], doc: Document, at: (s: number, e
           out.push(makeDiagnostic(C.YamlBadType, spanOf(node), { text: String(e.data) }));
         }
         break;
+      case 'additionalItems': case 'maxItems': {
+        const limit = Number((e.params as { limit: number }).limit);
+        const kind = /^\d+$/.test(path[path.length - 1] ?? '') ? 'this' : `'${path[path.length - 1]}'`;
+        const detail = `${kind} takes ${limit || 'no'} positional value${limit === 1 ? '' : 's'}; ` +
+          `give the others by name, e.g. { ${path[path.length - 1]}: { _: [...], name: value } }`;
+        out.push(makeDiagnostic(C.YamlSchema, spanOf(node), { detail }));
+        break;
+      }
       case 'minProperties': case 'maxProperties':
         out.push(makeDiagnostic(C.YamlBadExpression, spanOf(node), { detail: 'a call is a mapping with exactly one key (the kind), e.g. { mlp: [64, 64] }' }));
         break;
@@ -259,5 +247,17 @@ function mapSchemaErrors(errors: ErrorObject[], doc: Document, at: (s: number, e
         out.push(makeDiagnostic(C.YamlSchema, spanOf(node), { detail: `${where} ${e.message ?? ''}`.trim() }));
     }
   }
-  return out;
+  return onePerMistake(out);
+}
+
+/**
+ * One mistake, one error: ajv reports a value that fits no branch once per rule it breaks (an enum and
+ * a type, a call mapping and its unknown key). Keep the first error at a node and drop those inside it.
+ */
+function onePerMistake(ds: Diagnostic[]): Diagnostic[] {
+  const within = (a: Span, b: Span) => a.start >= b.start && a.end <= b.end;
+  // at one node, "not allowed here; allowed values: …" says more than "expected a name"
+  const rank = (d: Diagnostic, i: number) => (d.code === C.YamlBadValue.code ? -1 : i);
+  return ds.filter((d, i) => !ds.some((o, j) => j !== i && within(d.span, o.span) &&
+    (!within(o.span, d.span) || rank(o, j) < rank(d, i))));
 }

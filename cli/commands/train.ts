@@ -14,6 +14,7 @@ import { compileSpec } from '../spec.js';
 import {
   checkNewRunDir, historyUpTo, modelDiff, modelHash, readRunRecord, writeRunRecord, type RunRecord, type RunSegment,
 } from '../run-record.js';
+import { dataSourceForms } from '../../compiler/reference/links.js';
 
 export interface TrainFlags {
   model?: string;
@@ -131,7 +132,7 @@ async function train(io: CliIO, specPath: string, f: TrainFlags, stop: Stop): Pr
   // data: --data, then the resumed run's, then the spec's (its test: set replaces the hold-out), then a default
   if (resume && !energy) sources = trainingSources(ir, specPath, f.data, resume.meta);
   if (!energy && !sources) {
-    throw new UserError(`no training data for ${declText(ir.data)}: pass --data SRC or write train { data: ... } in the spec (see flowc train --help)`);
+    throw new UserError(`no training data for ${declText(ir.data)}: pass --data SRC, or write train { data: SRC } in the spec with SRC one of ${dataSourceForms().replace(/`/g, '')} (see flowc train --help)`);
   }
   const seed = f.seed ?? prevCfg?.seed ?? ir.train.seed ?? 0;
   if (prevCfg && seed !== prevCfg.seed) {

@@ -170,6 +170,13 @@ export function bindArgs(kindName: string, specs: readonly ArgSpec[], written: r
       else given.set(flag.name, { expr: { kind: 'bool', value: true, span: a.value.span }, span: a.span });
       continue;
     }
+    // `normal(lerned)`: a misspelt flag rather than an undefined value
+    const word = a.value.kind === 'ident' && !ctx.scope.lets.has(a.value.name) ? a.value.name : undefined;
+    const nearFlag = word === undefined ? undefined : suggest(word, specs.filter((s) => s.flag).map((s) => s.name));
+    if (word !== undefined && nearFlag) {
+      ctx.report(makeDiagnostic(N.UNDEFINED_NAME, a.value.span, { name: word, expected: `a value or the flag \`${nearFlag}\``, suggestion: nearFlag }));
+      continue;
+    }
     const spec = positional[pi];
     if (!spec) {
       extra++;

@@ -123,6 +123,9 @@ function layer(st: State, node: CallExpr, origin: string[], odd: boolean, prefix
   const out: CheckedLayer = { kind: c.kind, node: c.node, args: { ...c.args }, argSpans: c.argSpans, id, inShape: inShape ? [...inShape] : [], outShape: [], origin: [...origin] };
   if (c.body) out.body = c.body;
   st.layers.push(out);
+  if (out.args.flip === true && c.argSpans.flip && !origin.some((o) => o.startsWith('repeat'))) {
+    st.ctx.report(makeDiagnostic(T.FLIP_OUTSIDE_REPEAT, c.argSpans.flip, { kind: c.kind.name }));
+  }
   if (!inShape) {
     if (c.kind.block === 'flow' && node.body) out.children = checkFlow(node.body, undefined, st.ctx, id).layers;
     return;

@@ -1,6 +1,8 @@
 // FC0xx (internal) and FC2xx: names — unknown kinds and arguments, duplicates, undefined
 // lets/masks/models, kinds used in the wrong place, missing declarations.
 import type { DiagnosticDef } from '../../grammar/diagnostic.js';
+import { TOY_NAMES } from '../registry/datasets.js';
+import { dataSourceForms, helpRef } from '../reference/links.js';
 
 const didYouMean = (s?: string): string | undefined => (s ? `did you mean \`${s}\`?` : undefined);
 
@@ -13,13 +15,21 @@ export const INTERNAL_ERROR: DiagnosticDef<{ what: string }> = {
 export const UNKNOWN_KIND: DiagnosticDef<{ name: string; where: string; suggestion?: string; known: string }> = {
   code: 'FC201', severity: 'error', title: 'unknown kind',
   message: (p) => `unknown ${p.where} \`${p.name}\``,
-  hint: (p) => didYouMean(p.suggestion) ?? `known ${p.where}s: ${p.known}`,
+  hint: (p) => {
+    if (p.where === 'dataset') {
+      const toy = (TOY_NAMES as readonly string[]).includes(p.name) ? `did you mean \`toy(${p.name})\`? ` : '';
+      return `${toy || (didYouMean(p.suggestion)?.concat(' ') ?? '')}a data source is one of ${dataSourceForms()} ` +
+        '(`flowc help language`, docs/LANGUAGE.md#data-sources)';
+    }
+    return `${didYouMean(p.suggestion) ?? `known ${p.where}s: ${p.known}`} (\`flowc help language\` lists them all)`;
+  },
 };
 
 export const UNKNOWN_ARGUMENT: DiagnosticDef<{ name: string; kind: string; suggestion?: string; known: string }> = {
   code: 'FC202', severity: 'error', title: 'unknown argument',
   message: (p) => `\`${p.kind}\` has no argument \`${p.name}\``,
-  hint: (p) => didYouMean(p.suggestion) ?? (p.known ? `its arguments are: ${p.known}` : `\`${p.kind}\` takes no arguments`),
+  hint: (p) => `${didYouMean(p.suggestion) ?? (p.known ? `its arguments are: ${p.known}` : `\`${p.kind}\` takes no arguments`)}` +
+    ` (${helpRef(p.kind)})`,
 };
 
 export const DUPLICATE_MODEL: DiagnosticDef<{ name: string }> = {

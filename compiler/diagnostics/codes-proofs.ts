@@ -63,6 +63,8 @@ export const DENSITY_NO_CLOSED_FORM: DiagnosticDef<{ layer: string; why: string 
 
 export const SAMPLE_SEQUENTIAL: DiagnosticDef<{ layer: string; D: number; where: string }> = {
   code: 'FC511', severity: 'warning', title: 'sampling through a sequential direction',
+  // sampling a trained MAF costs D passes: worth saying once, not on every train/explain of a density model
+  checkOnly: (p) => !p.where.startsWith('every training step'),
   message: (p) => `\`${p.layer}\` samples sequentially: ${p.where} needs ${p.D} passes of its MADE (one per dimension)`,
   hint: (p) => p.where.startsWith('every training step')
     ? 'use `iaf` here: its sample direction is one pass'

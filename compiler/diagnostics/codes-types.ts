@@ -1,5 +1,6 @@
 // FC3xx: argument types — wrong type, missing, out of range, too many positional, repeat counts.
 import type { DiagnosticDef } from '../../grammar/diagnostic.js';
+import { helpRef } from '../reference/links.js';
 
 export const WRONG_TYPE: DiagnosticDef<{ what: string; expected: string; got: string; suggestion?: string }> = {
   code: 'FC301', severity: 'error', title: 'wrong type',
@@ -10,7 +11,7 @@ export const WRONG_TYPE: DiagnosticDef<{ what: string; expected: string; got: st
 export const MISSING_ARGUMENT: DiagnosticDef<{ name: string; kind: string; type: string }> = {
   code: 'FC302', severity: 'error', title: 'missing required argument',
   message: (p) => `\`${p.kind}\` needs argument \`${p.name}\` (${p.type})`,
-  hint: (p) => `add \`${p.name}: ...\` to the call`,
+  hint: (p) => `add \`${p.name}: ...\` to the call (${helpRef(p.kind)})`,
 };
 
 export const OUT_OF_RANGE: DiagnosticDef<{ what: string; value: number; range: string }> = {
@@ -73,7 +74,14 @@ export const TOO_MANY_LAYERS: DiagnosticDef<{ max: number }> = {
   hint: () => 'lower the `repeat` counts',
 };
 
+export const FLIP_OUTSIDE_REPEAT: DiagnosticDef<{ kind: string }> = {
+  code: 'FC313', severity: 'warning', title: '`flip` outside `repeat`',
+  message: (p) => `\`flip: true\` has no effect here: \`${p.kind}\` is not inside a \`repeat\``,
+  hint: () => 'flip complements the mask on every other repetition of a `repeat`; to use the complement here, ' +
+    'write `mask: !m` (see `flowc help repeat`)',
+};
+
 export const TYPES_CODES: DiagnosticDef[] = [
   WRONG_TYPE, MISSING_ARGUMENT, OUT_OF_RANGE, TOO_MANY_POSITIONAL, BAD_REPEAT_COUNT, TOO_FEW_ITEMS,
-  BAD_BLOCK, NOT_A_MASK, BAD_LITERAL_MASK, BAD_ORDER, BAD_TYPE_EXPR, TOO_MANY_LAYERS,
+  BAD_BLOCK, NOT_A_MASK, BAD_LITERAL_MASK, BAD_ORDER, BAD_TYPE_EXPR, TOO_MANY_LAYERS, FLIP_OUTSIDE_REPEAT,
 ];
