@@ -4,7 +4,7 @@
 export const EXAMPLES: Readonly<Record<string, readonly string[]>> = {
   check: ['flowc check specs/*.flow', 'flowc check specs/two_moons.flow.yaml --format json'],
   explain: ['flowc explain specs/two_moons.flow', 'flowc explain specs/realnvp_mnist.flow --json'],
-  compile: ['flowc compile specs/two_moons.flow -o build', 'flowc compile specs/made_mnist.flow --dump-ir'],
+  compile: ['flowc compile specs/two_moons.flow -o build', 'flowc compile specs/two_moons.flow --dump-ir'],
   schema: ['flowc schema > flow.schema.json'],
   fmt: ['flowc fmt specs/two_moons.flow', 'flowc fmt --check specs/*.flow', 'flowc fmt --write specs/two_moons.flow'],
   train: [

@@ -9,7 +9,7 @@ import { UsageError, type CliIO } from '../io.js';
 
 export async function runHelp(io: CliIO, program: Command, topic: string | undefined): Promise<number> {
   if (topic === undefined) {
-    io.out(program.helpInformation());
+    program.outputHelp();
     return 0;
   }
   const { languageReference, topicHelp, topics } = await import('../../compiler/reference/markdown.js');
@@ -19,8 +19,10 @@ export async function runHelp(io: CliIO, program: Command, topic: string | undef
   }
   const text = topicHelp(topic);
   const command = program.commands.find((c) => c.name() === topic && c.name() !== 'help');
-  if (command) io.out(command.helpInformation() + (text ? `\n${text}` : ''));
-  else if (text) io.out(text);
+  if (command) {
+    command.outputHelp(); // with its examples (addHelpText)
+    if (text) io.out(`\n${text}`);
+  } else if (text) io.out(text);
   else if (/^FC\d{3}$/i.test(topic)) {
     const { lookupCode } = await import('../../compiler/diagnostics/catalogue.js');
     const def = lookupCode(topic);
