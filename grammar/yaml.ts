@@ -258,6 +258,8 @@ function onePerMistake(ds: Diagnostic[]): Diagnostic[] {
   const within = (a: Span, b: Span) => a.start >= b.start && a.end <= b.end;
   // at one node, "not allowed here; allowed values: …" says more than "expected a name"
   const rank = (d: Diagnostic, i: number) => (d.code === C.YamlBadValue.code ? -1 : i);
-  return ds.filter((d, i) => !ds.some((o, j) => j !== i && within(d.span, o.span) &&
+  // a missing key is reported at its mapping's key: several are several mistakes, and hide nothing
+  const apart = (d: Diagnostic) => d.code === C.YamlMissingKey.code;
+  return ds.filter((d, i) => apart(d) || !ds.some((o, j) => j !== i && !apart(o) && within(d.span, o.span) &&
     (!within(o.span, d.span) || rank(o, j) < rank(d, i))));
 }

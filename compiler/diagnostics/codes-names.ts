@@ -21,7 +21,7 @@ export const UNKNOWN_KIND: DiagnosticDef<{ name: string; where: string; suggesti
       return `${toy || (didYouMean(p.suggestion)?.concat(' ') ?? '')}a data source is one of ${dataSourceForms()} ` +
         '(`flowc help language`, docs/LANGUAGE.md#data-sources)';
     }
-    return `${didYouMean(p.suggestion) ?? `known ${p.where}s: ${p.known}`} (\`flowc help language\` lists them all)`;
+    return didYouMean(p.suggestion) ?? `known ${p.where}s: ${p.known} (\`flowc help language\` describes them)`;
   },
 };
 

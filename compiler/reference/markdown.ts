@@ -34,7 +34,8 @@ const shared = (() => {
   return new Set([...count].filter(([, n]) => n > 1).map(([name]) => name));
 })();
 
-export const headingOf = (k: LayerKind): string => (shared.has(k.name) ? `${k.name} (${k.category})` : k.name);
+export const headingOf = (k: LayerKind): string =>
+  k.category === 'train' ? `${k.name} entries` : shared.has(k.name) ? `${k.name} (${k.category})` : k.name;
 /** the anchor GitHub (and most Markdown viewers) give a heading */
 export const slug = (heading: string): string =>
   heading.toLowerCase().trim().replace(/[^\p{L}\p{N}\s_-]/gu, '').replace(/\s/g, '-');

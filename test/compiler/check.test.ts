@@ -46,7 +46,7 @@ model M {
     const cs = codes(diagnostics);
     expect(cs).toContain('FC304'); // two positional `affine`, coupling takes one
     const unknown = diagnostics.find((d) => d.code === 'FC202')!;
-    expect(unknown.hint).toBe('did you mean `mask`?');
+    expect(unknown.hint).toBe('did you mean `mask`? (`flowc help coupling`, docs/LANGUAGE.md#coupling)');
     expect(cs).toContain('FC206'); // net twice
     expect(diagnostics.filter((d) => d.code === 'FC302').map((d) => d.message)).toEqual([
       '`coupling` needs argument `mask` (a mask)',
