@@ -7,6 +7,7 @@ export {
 } from './compiler/index.js';
 export type { Diagnostic, Severity } from './grammar/diagnostic.js';
 export { initBackend, workHint, type BackendName } from './runtime/backend.js';
+export { config, setConfig, withConfig, type FlowcConfig } from './runtime/config.js';
 export { build } from './runtime/build.js';
 export type { FlowModel, SampleOptions } from './runtime/model.js';
 export { createTrainer, evaluate, type AdamOptions, type Trainer } from './runtime/train-step.js';
