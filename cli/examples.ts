@@ -13,7 +13,10 @@ export const EXAMPLES: Readonly<Record<string, readonly string[]>> = {
     'flowc train specs/two_moons.flow --out runs/circles --resume --steps 4000',
     'flowc train specs/made_mnist.flow --data mnist:binarized --epochs 1 --batch 100',
   ],
-  sample: ['flowc sample runs/two_moons -n 500 -o samples.png', 'flowc sample runs/two_moons -n 1000 --temperature 0.8 -o samples.npy'],
+  sample: [
+    'flowc sample runs/two_moons -n 500 -o samples.png',
+    'flowc sample runs/two_moons -n 1000 --temperature 0.8 -o samples.npy',
+  ],
   eval: ["flowc eval runs/two_moons --data 'toy:moons?n=2000&seed=7' --per-example logp.csv"],
   interpolate: ['flowc interpolate runs/two_moons --data toy:moons -o interpolation.png --pairs 3 --slerp'],
   export: ['flowc export runs/two_moons -o exported/two_moons'],

@@ -55,7 +55,8 @@ function buildProgram(io: CliIO, done: (code: number) => void): Command {
       config(); // the environment's settings, checked before any work
       for (const s of program.opts<{ set?: string[] }>().set ?? []) applySetting(s);
     })
-    .addHelpText('after', '\nThe language: `flowc help language` (all of it), `flowc help NAME` (a declaration or kind, e.g. coupling).');
+    .addHelpText('after',
+      '\nThe language: `flowc help language` (all of it), `flowc help NAME` (a declaration or kind, e.g. coupling).');
 
   program
     .command('check')

@@ -67,8 +67,8 @@ export const MissingCloseBracket = def<{ found: string }>({
 export const ExpectedTopLevel = def<{ found: string }>({
   code: 'FC114', severity: 'error', title: 'expected a top-level item',
   message: (p) => `expected 'model', 'let' or 'mask' at the top level, found ${p.found}`,
-  hint: (p) => `${misspelt(p.found, 'model, let, mask')?.concat(' ') ?? ''}a file holds \`let name = value\`, \`mask name = value\` and ` +
-    '`model Name { ... }` items',
+  hint: (p) => `${misspelt(p.found, 'model, let, mask')?.concat(' ') ?? ''}` +
+    'a file holds `let name = value`, `mask name = value` and `model Name { ... }` items',
 });
 export const ExpectedModelStatement = def<{ found: string }>({
   code: 'FC115', severity: 'error', title: 'expected a model declaration',

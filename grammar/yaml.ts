@@ -214,7 +214,8 @@ function mapSchemaErrors(errors: ErrorObject[], doc: Document, at: (s: number, e
         const found = typeof e.data === 'string' ? JSON.stringify(e.data) : describeData(e.data);
         const raw = ((e.params as { allowedValues: unknown[] }).allowedValues ?? []).map(String);
         const sugg = typeof e.data === 'string' ? didYouMean(e.data, raw) : undefined;
-        out.push(makeDiagnostic(C.YamlBadValue, spanOf(node), { found, allowed, suggestion: sugg && JSON.stringify(sugg) }));
+        const suggestion = sugg && JSON.stringify(sugg);
+        out.push(makeDiagnostic(C.YamlBadValue, spanOf(node), { found, allowed, suggestion }));
         break;
       }
       case 'type': {

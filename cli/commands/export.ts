@@ -7,7 +7,9 @@ import { type CliIO, makeDirs, UserError } from '../io.js';
 import { openRun } from '../run.js';
 
 export async function runExport(io: CliIO, run: string, o: { out: string }): Promise<number> {
-  if (existsSync(o.out) && !statSync(o.out).isDirectory()) throw new UserError(`-o ${o.out}: cannot write there: it is a file`);
+  if (existsSync(o.out) && !statSync(o.out).isDirectory()) {
+    throw new UserError(`-o ${o.out}: cannot write there: it is a file`);
+  }
   if (existsSync(o.out) && readdirSync(o.out).some((f) => f !== 'model.json' && f !== 'weights.bin')) {
     throw new UserError(`-o ${o.out}: the folder holds other files; export into a new or empty folder`);
   }

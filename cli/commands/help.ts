@@ -26,13 +26,16 @@ export async function runHelp(io: CliIO, program: Command, topic: string | undef
   else if (/^FC\d{3}$/i.test(topic)) {
     const { lookupCode } = await import('../../compiler/diagnostics/catalogue.js');
     const def = lookupCode(topic);
-    if (!def) throw new UsageError(`no diagnostic ${topic.toUpperCase()}; codes are listed by \`flowc check --format json\``);
+    if (!def) {
+      throw new UsageError(`no diagnostic ${topic.toUpperCase()}; codes are listed by \`flowc check --format json\``);
+    }
     io.out(`${def.code} (${def.severity}): ${def.title}\n`);
   } else {
     const { suggest } = await import('../../compiler/check/suggest.js');
     const names = [...topics(), ...program.commands.map((c) => c.name()), 'language'];
     const s = suggest(topic, names);
-    throw new UsageError(`no help on '${topic}'${s ? `; did you mean '${s}'?` : ''} (\`flowc help language\` lists every topic)`);
+    const mean = s ? `; did you mean '${s}'?` : '';
+    throw new UsageError(`no help on '${topic}'${mean} (\`flowc help language\` lists every topic)`);
   }
   return 0;
 }

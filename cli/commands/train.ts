@@ -132,7 +132,9 @@ async function train(io: CliIO, specPath: string, f: TrainFlags, stop: Stop): Pr
   // data: --data, then the resumed run's, then the spec's (its test: set replaces the hold-out), then a default
   if (resume && !energy) sources = trainingSources(ir, specPath, f.data, resume.meta);
   if (!energy && !sources) {
-    throw new UserError(`no training data for ${declText(ir.data)}: pass --data SRC, or write train { data: SRC } in the spec with SRC one of ${dataSourceForms().replace(/`/g, '')} (see flowc train --help)`);
+    const forms = dataSourceForms().replace(/`/g, '');
+    throw new UserError(`no training data for ${declText(ir.data)}: pass --data SRC, or write train { data: SRC } ` +
+      `in the spec with SRC one of ${forms} (see flowc train --help)`);
   }
   const seed = f.seed ?? prevCfg?.seed ?? ir.train.seed ?? 0;
   if (prevCfg && seed !== prevCfg.seed) {

@@ -174,7 +174,8 @@ export function bindArgs(kindName: string, specs: readonly ArgSpec[], written: r
     const word = a.value.kind === 'ident' && !ctx.scope.lets.has(a.value.name) ? a.value.name : undefined;
     const nearFlag = word === undefined ? undefined : suggest(word, specs.filter((s) => s.flag).map((s) => s.name));
     if (word !== undefined && nearFlag) {
-      ctx.report(makeDiagnostic(N.UNDEFINED_NAME, a.value.span, { name: word, expected: `a value or the flag \`${nearFlag}\``, suggestion: nearFlag }));
+      const expected = `a value or the flag \`${nearFlag}\``;
+      ctx.report(makeDiagnostic(N.UNDEFINED_NAME, a.value.span, { name: word, expected, suggestion: nearFlag }));
       continue;
     }
     const spec = positional[pi];

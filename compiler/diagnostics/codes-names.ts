@@ -28,8 +28,10 @@ export const UNKNOWN_KIND: DiagnosticDef<{ name: string; where: string; suggesti
 export const UNKNOWN_ARGUMENT: DiagnosticDef<{ name: string; kind: string; suggestion?: string; known: string }> = {
   code: 'FC202', severity: 'error', title: 'unknown argument',
   message: (p) => `\`${p.kind}\` has no argument \`${p.name}\``,
-  hint: (p) => `${didYouMean(p.suggestion) ?? (p.known ? `its arguments are: ${p.known}` : `\`${p.kind}\` takes no arguments`)}` +
-    ` (${helpRef(p.kind)})`,
+  hint: (p) => {
+    const what = didYouMean(p.suggestion) ?? (p.known ? `its arguments are: ${p.known}` : `\`${p.kind}\` takes no arguments`);
+    return `${what} (${helpRef(p.kind)})`;
+  },
 };
 
 export const DUPLICATE_MODEL: DiagnosticDef<{ name: string }> = {

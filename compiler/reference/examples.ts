@@ -70,7 +70,8 @@ export const CONTEXTS: Readonly<Record<Category, string>> = {
   prior: 'data x: real[4]\n  prior $\n  flow { actnorm }',
   order: 'data x: binary[4]\n  order $\n  conditional made(hidden: [8])\n  likelihood bernoulli',
   mask: 'data x: real[4]\n  prior normal\n  mask m = $\n  flow { coupling(affine, mask: m, net: mlp(8)) }',
-  connectivity: 'data x: binary[4]\n  order natural\n  conditional made(hidden: [8], connectivity: $)\n  likelihood bernoulli',
+  connectivity: 'data x: binary[4]\n  order natural\n  conditional made(hidden: [8], connectivity: $)\n' +
+    '  likelihood bernoulli',
   domain: 'data x: $\n  order natural\n  conditional made(hidden: [8])\n  likelihood bernoulli',
   dataset: 'data x: real[2]\n  prior normal\n  flow { actnorm }\n  train { data: $ }',
   optimizer: 'data x: real[2]\n  prior normal\n  flow { actnorm }\n  train { optimizer: $ }',
@@ -81,44 +82,53 @@ export const CONTEXTS: Readonly<Record<Category, string>> = {
 };
 
 /** The forms the parser knows (everything else is a registry call inside them). */
-export interface Declaration { name: string; form: string; doc: string; example: string; where: 'top' | 'model' | 'block' }
+export interface Declaration {
+  name: string;
+  form: string;
+  doc: string;
+  example: string;
+  where: 'top' | 'model' | 'block';
+}
+
+const decl = (where: Declaration['where'], name: string, form: string, doc: string, example: string): Declaration =>
+  ({ name, where, form, doc, example });
 
 export const DECLARATIONS: readonly Declaration[] = [
-  { name: 'let', where: 'top', form: 'let NAME = VALUE', doc: 'A named value (number, list, call, ...) usable in any argument.',
-    example: 'let width = 64' },
-  { name: 'model', where: 'top', form: 'model NAME { ... }', doc: 'One model; a file may hold several (`--model NAME` picks one).',
-    example: 'model TwoMoons {\n  data x: real[2]\n  prior normal\n  flow { actnorm }\n}' },
-  { name: 'data', where: 'model', form: 'data NAME: DOMAIN[SHAPE]',
-    doc: 'The observed variable: its domain (see Data domains) and shape, [D] or [C, H, W].', example: 'data x: real[2]' },
-  { name: 'latent', where: 'model', form: 'latent NAME: real[SHAPE]', doc: 'The latent variable of a VAE or an energy fit.',
-    example: 'latent z: real[40]' },
-  { name: 'order', where: 'model', form: 'order ORDER | [i, j, ...]',
-    doc: 'The autoregressive order of the dimensions (an explicit list must be a permutation of 0..D−1).',
-    example: 'order [2, 0, 3, 1]' },
-  { name: 'mask', where: 'top', form: 'mask NAME = MASK | [1, 0, ...]',
-    doc: 'A named coupling mask (top level or in a model); 1 passes through, `!m` is its complement.',
-    example: 'mask m = [1, 0, 0, 1]' },
-  { name: 'prior', where: 'model', form: 'prior PRIOR', doc: 'The base density of a flow or the prior of a VAE.',
-    example: 'prior normal' },
-  { name: 'likelihood', where: 'model', form: 'likelihood LIKELIHOOD',
-    doc: 'The output distribution of an autoregressive model or a VAE decoder.', example: 'likelihood bernoulli' },
-  { name: 'conditional', where: 'model', form: 'conditional CONDITIONAL',
-    doc: 'The autoregressive conditional p(x_i | x_<i).', example: 'conditional made(hidden: [500, 500])' },
-  { name: 'encoder', where: 'model', form: 'encoder NET', doc: 'The encoder net of a VAE.', example: 'encoder mlp(400, 400)' },
-  { name: 'decoder', where: 'model', form: 'decoder NET', doc: 'The decoder net of a VAE.', example: 'decoder mlp(400, 400)' },
-  { name: 'target', where: 'model', form: 'target TARGET', doc: 'An unnormalized density fitted by reverse KL.',
-    example: 'target energy(u2)' },
-  { name: 'flow', where: 'model', form: 'flow { LAYER ... }',
-    doc: 'The flow of a flow model, written in the density direction data → latent.', example: 'flow {\n  actnorm\n  invconv1x1\n}' },
-  { name: 'posterior', where: 'model', form: 'posterior POSTERIOR', doc: 'The approximate posterior q(z|x) of a VAE.',
-    example: 'posterior flow(amortized: true) { repeat 16 { planar } }' },
-  { name: 'train', where: 'model', form: 'train { KEY: VALUE, ... }',
-    doc: 'Training defaults (the `train` entries below); `flowc train` flags override them.',
-    example: 'train { data: toy(moons), steps: 1500 }' },
-  { name: 'repeat', where: 'block', form: 'repeat N { LAYER ... }',
-    doc: 'N copies of the layers, each with fresh parameters. Inside it, `coupling(..., flip: true)` complements ' +
-      'the mask on every other repetition.', example: 'repeat 8 { coupling(affine, mask: alternate, flip: true, net: mlp(64)) }' },
-  { name: 'level', where: 'block', form: 'level(squeeze: true, split: true) { LAYER ... }',
-    doc: 'One scale of a multi-scale flow: squeeze, the layers, then split off half the channels.',
-    example: 'level { repeat 3 { coupling(affine, mask: checkerboard, net: resnet) } }' },
+  decl('top', 'let', 'let NAME = VALUE', 'A named value (number, list, call, ...) usable in any argument.',
+    'let width = 64'),
+  decl('top', 'model', 'model NAME { ... }', 'One model; a file may hold several (`--model NAME` picks one).',
+    'model TwoMoons {\n  data x: real[2]\n  prior normal\n  flow { actnorm }\n}'),
+  decl('model', 'data', 'data NAME: DOMAIN[SHAPE]',
+    'The observed variable: its domain (see Data domains) and shape, [D] or [C, H, W].', 'data x: real[2]'),
+  decl('model', 'latent', 'latent NAME: real[SHAPE]', 'The latent variable of a VAE or an energy fit.',
+    'latent z: real[40]'),
+  decl('model', 'order', 'order ORDER | [i, j, ...]',
+    'The autoregressive order of the dimensions (an explicit list must be a permutation of 0..D−1).',
+    'order [2, 0, 3, 1]'),
+  decl('top', 'mask', 'mask NAME = MASK | [1, 0, ...]',
+    'A named coupling mask (top level or in a model); 1 passes through, `!m` is its complement.',
+    'mask m = [1, 0, 0, 1]'),
+  decl('model', 'prior', 'prior PRIOR', 'The base density of a flow or the prior of a VAE.', 'prior normal'),
+  decl('model', 'likelihood', 'likelihood LIKELIHOOD',
+    'The output distribution of an autoregressive model or a VAE decoder.', 'likelihood bernoulli'),
+  decl('model', 'conditional', 'conditional CONDITIONAL', 'The autoregressive conditional p(x_i | x_<i).',
+    'conditional made(hidden: [500, 500])'),
+  decl('model', 'encoder', 'encoder NET', 'The encoder net of a VAE.', 'encoder mlp(400, 400)'),
+  decl('model', 'decoder', 'decoder NET', 'The decoder net of a VAE.', 'decoder mlp(400, 400)'),
+  decl('model', 'target', 'target TARGET', 'An unnormalized density fitted by reverse KL.', 'target energy(u2)'),
+  decl('model', 'flow', 'flow { LAYER ... }',
+    'The flow of a flow model, written in the density direction data → latent.',
+    'flow {\n  actnorm\n  invconv1x1\n}'),
+  decl('model', 'posterior', 'posterior POSTERIOR', 'The approximate posterior q(z|x) of a VAE.',
+    'posterior flow(amortized: true) { repeat 16 { planar } }'),
+  decl('model', 'train', 'train { KEY: VALUE, ... }',
+    'Training defaults (the `train` entries below); `flowc train` flags override them.',
+    'train { data: toy(moons), steps: 1500 }'),
+  decl('block', 'repeat', 'repeat N { LAYER ... }',
+    'N copies of the layers, each with fresh parameters. Inside it, `coupling(..., flip: true)` complements ' +
+      'the mask on every other repetition.',
+    'repeat 8 { coupling(affine, mask: alternate, flip: true, net: mlp(64)) }'),
+  decl('block', 'level', 'level(squeeze: true, split: true) { LAYER ... }',
+    'One scale of a multi-scale flow: squeeze, the layers, then split off half the channels.',
+    'level { repeat 3 { coupling(affine, mask: checkerboard, net: resnet) } }'),
 ];

@@ -14,8 +14,11 @@ export function dataSourceForms(): string {
   return REGISTRY.filter((k) => k.category === 'dataset').map((k) => {
     const first = k.args.find((a) => a.positional);
     const t = first?.type;
-    const inner = !first || !t ? '' : t.kind === 'string' ? '"…"' : t.kind === 'enum' ? t.values[0] : first.flag ? first.name :
-      t.kind === 'bool' ? `${first.name}: true` : first.name;
+    const inner = !first || !t ? ''
+      : t.kind === 'string' ? '"…"'
+      : t.kind === 'enum' ? t.values[0]
+      : t.kind === 'bool' && !first.flag ? `${first.name}: true`
+      : first.name;
     return `\`${k.name}(${inner})\``;
   }).join(', ');
 }

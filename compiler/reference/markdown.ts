@@ -10,8 +10,10 @@ import { DECLARATIONS, EXAMPLES, type Declaration } from './examples.js';
 export const SECTIONS: readonly { category: Category; title: string; intro: string }[] = [
   { category: 'domain', title: 'Data domains', intro: 'The domain of `data` and `latent`, written `DOMAIN[SHAPE]`.' },
   { category: 'flow', title: 'Flow layers',
-    intro: 'Layers of a `flow { }` block (and of a flow posterior), written in the density direction data → latent.' },
-  { category: 'net', title: 'Conditioner nets', intro: 'The `net:` of a coupling layer, and VAE encoders and decoders.' },
+    intro: 'Layers of a `flow { }` block (and of a flow posterior), written in the density direction data → latent.',
+  },
+  { category: 'net', title: 'Conditioner nets',
+    intro: 'The `net:` of a coupling layer, and VAE encoders and decoders.' },
   { category: 'conditional', title: 'Autoregressive conditionals', intro: 'The value of `conditional`.' },
   { category: 'ar-layer', title: 'Layers of a conditional block', intro: 'Inside `pixelcnn { }`.' },
   { category: 'likelihood', title: 'Likelihoods', intro: 'The value of `likelihood`.' },
@@ -21,8 +23,10 @@ export const SECTIONS: readonly { category: Category; title: string; intro: stri
     intro: 'Coupling masks: 1 passes through and conditions the rest, 0 is transformed; `!m` is the complement.' },
   { category: 'connectivity', title: 'MADE connectivity', intro: 'How MADE chooses its hidden units\' degrees.' },
   { category: 'posterior', title: 'Posteriors', intro: 'The value of `posterior` in a VAE.' },
-  { category: 'target', title: 'Targets', intro: 'The value of `target`: an unnormalized density fitted by reverse KL.' },
-  { category: 'train', title: 'The train block', intro: 'The entries of `train { }`; `flowc train` flags override them.' },
+  { category: 'target', title: 'Targets',
+    intro: 'The value of `target`: an unnormalized density fitted by reverse KL.' },
+  { category: 'train', title: 'The train block',
+    intro: 'The entries of `train { }`; `flowc train` flags override them.' },
   { category: 'dataset', title: 'Data sources', intro: 'The value of `data:` and `test:` in a `train { }` block.' },
   { category: 'optimizer', title: 'Optimizers', intro: 'The value of `optimizer:` in a `train { }` block.' },
 ];
@@ -42,7 +46,8 @@ export const slug = (heading: string): string =>
 /** where a kind is documented, as a hint can say it: `docs/LANGUAGE.md#coupling` */
 export const docLink = (k: LayerKind): string => `docs/LANGUAGE.md#${slug(headingOf(k))}`;
 
-const num = (n: number): string => (Math.abs(n) >= 1e4 || (n !== 0 && Math.abs(n) < 1e-3) ? n.toExponential() : String(n));
+const num = (n: number): string =>
+  (Math.abs(n) >= 1e4 || (n !== 0 && Math.abs(n) < 1e-3) ? n.toExponential() : String(n));
 
 export function typeText(t: ArgType): string {
   switch (t.kind) {
@@ -50,7 +55,10 @@ export function typeText(t: ArgType): string {
     case 'bool': return 'true | false';
     case 'string': return 'string';
     case 'enum': return t.values.join(' \\| ');
-    case 'list': return `list of ${typeText(t.of)}${t.minItems ? ` (≥ ${t.minItems} item${t.minItems > 1 ? 's' : ''})` : ''}`;
+    case 'list': {
+      const min = t.minItems ? ` (≥ ${t.minItems} item${t.minItems > 1 ? 's' : ''})` : '';
+      return `list of ${typeText(t.of)}${min}`;
+    }
     case 'call': return `${SECTIONS.find((s) => s.category === t.category)?.title.toLowerCase() ?? t.category}: ` +
       kindsOf(t.category).map((k) => k.name).join(' \\| ');
     case 'mask': return 'mask (name, kind, [1, 0, …] or !mask)';
@@ -67,30 +75,39 @@ export function rangeText(t: ArgType): string {
 }
 
 const defaultText = (a: ArgSpec): string =>
-  a.required ? 'required' : a.default === undefined ? '—' : `\`${Array.isArray(a.default) ? `[${a.default.join(', ')}]` : String(a.default)}\``;
+  a.required ? 'required'
+    : a.default === undefined ? '—'
+    : `\`${Array.isArray(a.default) ? `[${a.default.join(', ')}]` : String(a.default)}\``;
 
-const cell = (s: string): string => s.replace(/\|/g, (m, i, all) => (all[i - 1] === '\\' ? m : '\\|')).replace(/\n/g, ' ');
+const cell = (s: string): string =>
+  s.replace(/\|/g, (m, i, all) => (all[i - 1] === '\\' ? m : '\\|')).replace(/\n/g, ' ');
 
 function argTable(k: LayerKind): string[] {
   if (k.args.length === 0) return ['No arguments.'];
   const rows = k.args.map((a) => {
-    const how = [a.positional ? 'positional' : '', a.variadic ? 'variadic' : '', a.flag ? 'flag' : ''].filter(Boolean).join(', ');
-    return `| \`${a.name}\`${how ? ` (${how})` : ''} | ${cell(typeText(a.type))} | ${defaultText(a)} | ${rangeText(a.type)} | ${cell(a.doc)} |`;
+    const how = [a.positional ? 'positional' : '', a.variadic ? 'variadic' : '', a.flag ? 'flag' : '']
+      .filter(Boolean).join(', ');
+    const name = `\`${a.name}\`${how ? ` (${how})` : ''}`;
+    return `| ${name} | ${cell(typeText(a.type))} | ${defaultText(a)} | ${rangeText(a.type)} | ${cell(a.doc)} |`;
   });
   return ['| argument | type | default | range | meaning |', '|---|---|---|---|---|', ...rows];
 }
 
-const DIRECTION: Record<string, string> = { closed: 'closed form', iterative: 'iterative', sequential: 'sequential (D passes)', none: 'none' };
+const DIRECTION: Record<string, string> = {
+  closed: 'closed form', iterative: 'iterative', sequential: 'sequential (D passes)', none: 'none',
+};
 
 export function kindSection(k: LayerKind): string[] {
   const out = [`### ${headingOf(k)}`, '', k.doc];
   if (k.cite) out.push('', `*${k.cite}*`);
   out.push('', ...argTable(k));
-  if (k.block) out.push('', `Takes a nested \`{ }\` block of ${SECTIONS.find((s) => s.category === k.block)?.title.toLowerCase()}.`);
+  const blockOf = SECTIONS.find((s) => s.category === k.block)?.title.toLowerCase();
+  if (k.block) out.push('', `Takes a nested \`{ }\` block of ${blockOf}.`);
   const facts: string[] = [];
   if (k.jacobian) facts.push(`Jacobian: ${k.jacobian}`);
   if (k.logDet) facts.push(`log-det: \`${k.logDet}\``);
-  if (k.directions) facts.push(`density: ${DIRECTION[k.directions.density]}, sampling: ${DIRECTION[k.directions.sample]}`);
+  const dir = k.directions;
+  if (dir) facts.push(`density: ${DIRECTION[dir.density]}, sampling: ${DIRECTION[dir.sample]}`);
   if (facts.length) out.push('', facts.join('; ') + '.');
   const ex = EXAMPLES[`${k.category}:${k.name}`];
   if (ex) out.push('', '```flow', ex, '```');
@@ -158,4 +175,5 @@ export function topicHelp(name: string): string | undefined {
 }
 
 /** every name `flowc help` knows */
-export const topics = (): string[] => [...new Set([...DECLARATIONS.map((d) => d.name), ...REGISTRY.map((k) => k.name)])];
+export const topics = (): string[] =>
+  [...new Set([...DECLARATIONS.map((d) => d.name), ...REGISTRY.map((k) => k.name)])];
