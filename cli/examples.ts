@@ -20,7 +20,7 @@ export const EXAMPLES: Readonly<Record<string, readonly string[]>> = {
   eval: ["flowc eval runs/two_moons --data 'toy:moons?n=2000&seed=7' --per-example logp.csv"],
   interpolate: ['flowc interpolate runs/two_moons --data toy:moons -o interpolation.png --pairs 3 --slerp'],
   export: ['flowc export runs/two_moons -o exported/two_moons'],
-  help: ['flowc help language', 'flowc help coupling', 'flowc help FC201', 'flowc help train'],
+  help: ['flowc help language', 'flowc help coupling', 'flowc help FC201', 'flowc help train', 'flowc help yaml'],
   lsp: ['flowc lsp --stdio'],
 };
 

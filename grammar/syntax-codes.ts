@@ -178,7 +178,7 @@ export const YamlBadValue = def<{ found: string; allowed: string[]; suggestion?:
 export const YamlWrongType = def<{ expected: string; found: string }>({
   code: 'FC155', severity: 'error', title: 'wrong type',
   message: (p) => `expected ${p.expected}, found ${p.found}`,
-  hint: () => 'docs/YAML_FORM.md shows how each construct is written in YAML',
+  hint: () => '`flowc help yaml` (docs/YAML_FORM.md) shows how each construct is written in YAML',
 });
 export const YamlOutOfRange = def<{ detail: string }>({
   code: 'FC156', severity: 'error', title: 'value out of range',
@@ -198,7 +198,7 @@ export const YamlSchema = def<{ detail: string }>({
 export const YamlNotMapping = def<{ what: string; found: string }>({
   code: 'FC159', severity: 'error', title: 'expected a mapping',
   message: (p) => `expected ${p.what}, found ${p.found}`,
-  hint: () => 'docs/YAML_FORM.md shows the shape of a .flow.yaml file',
+  hint: () => '`flowc help yaml` (docs/YAML_FORM.md) shows the shape of a .flow.yaml file',
 });
 export const YamlUnsupported = def<{ feature: string }>({
   code: 'FC160', severity: 'error', title: 'unsupported YAML feature',

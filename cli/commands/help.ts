@@ -4,8 +4,19 @@
 //   flowc help language         the whole reference in Markdown (docs/LANGUAGE.md is its output)
 //   flowc help NAME             one declaration or kind, e.g. coupling, mlp, train, toy
 //   flowc help FC201            one diagnostic code
+//   flowc help yaml             the YAML form (docs/YAML_FORM.md)
 import type { Command } from 'commander';
+import { existsSync, readFileSync } from 'node:fs';
 import { UsageError, type CliIO } from '../io.js';
+
+/** docs/YAML_FORM.md of the package (dist/cli/commands/ or, from source, cli/commands/) */
+function yamlForm(): string {
+  for (const up of ['../../../', '../../']) {
+    const file = new URL(`${up}docs/YAML_FORM.md`, import.meta.url);
+    if (existsSync(file)) return readFileSync(file, 'utf8');
+  }
+  throw new UsageError('docs/YAML_FORM.md is missing from this installation of flowc');
+}
 
 export async function runHelp(io: CliIO, program: Command, topic: string | undefined): Promise<number> {
   if (topic === undefined) {
@@ -15,6 +26,10 @@ export async function runHelp(io: CliIO, program: Command, topic: string | undef
   const { languageReference, topicHelp, topics } = await import('../../compiler/reference/markdown.js');
   if (topic === 'language') {
     io.out(languageReference());
+    return 0;
+  }
+  if (topic === 'yaml') {
+    io.out(yamlForm());
     return 0;
   }
   const text = topicHelp(topic);
@@ -32,7 +47,7 @@ export async function runHelp(io: CliIO, program: Command, topic: string | undef
     io.out(`${def.code} (${def.severity}): ${def.title}\n`);
   } else {
     const { suggest } = await import('../../compiler/check/suggest.js');
-    const names = [...topics(), ...program.commands.map((c) => c.name()), 'language'];
+    const names = [...topics(), ...program.commands.map((c) => c.name()), 'language', 'yaml'];
     const s = suggest(topic, names);
     const mean = s ? `; did you mean '${s}'?` : '';
     throw new UsageError(`no help on '${topic}'${mean} (\`flowc help language\` lists every topic)`);
@@ -46,6 +61,6 @@ export function register(program: Command, io: CliIO, done: (code: number) => vo
   program
     .command('help')
     .description('the language reference: `help language`, a declaration or kind (`help coupling`), a code, a command')
-    .argument('[topic]', 'language | a declaration or kind | a diagnostic code (FC201) | a command')
+    .argument('[topic]', 'language | yaml | a declaration or kind | a diagnostic code (FC201) | a command')
     .action(async (topic: string | undefined) => done(await runHelp(io, program, topic)));
 }

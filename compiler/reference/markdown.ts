@@ -143,7 +143,7 @@ export function languageReference(): string {
     '',
     'A spec is a few declarations; everything inside them is a *call* `name(positional, key: value) { nested }`',
     'of a kind listed below. `flowc help NAME` prints one section; `flowc schema` prints the JSON Schema of the',
-    'YAML form (`*.flow.yaml`, described in `docs/YAML_FORM.md`). Comments are `// …` and `/* … */`.',
+    'YAML form (`*.flow.yaml`, described by `flowc help yaml`). Comments are `// …` and `/* … */`.',
     '',
     '```flow', A_FILE, '```',
     '',

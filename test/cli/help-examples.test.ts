@@ -84,6 +84,12 @@ describe('flowc help', () => {
     expect(r.out).toContain('coupling(affine, mask: alternate');
   });
 
+  it('yaml prints the YAML form the hints of YAML errors point at', async () => {
+    const r = await flowc('help', 'yaml');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^# The YAML form/);
+  });
+
   it('a command name gives its --help with the examples', async () => {
     const r = await flowc('help', 'export');
     expect(r.out).toContain('Usage: flowc export');
