@@ -14,8 +14,8 @@ describe('a missing data source', () => {
     const spec = join(dir, 'm.flow');
     writeFileSync(spec, 'model M {\n  data x: real[3]\n  prior normal\n  flow { actnorm }\n}\n');
     const env = { ...process.env, FLOWC_BACKEND: 'cpu', FLOWC_WORKERS: '0' };
-    const r = spawnSync(process.execPath, [join(ROOT, 'bin/flowc.js'), 'train', spec, '--steps', '1', '--out', join(dir, 'run')],
-      { cwd: dir, env, encoding: 'utf8', timeout: 120_000 });
+    const argv = [join(ROOT, 'bin/flowc.js'), 'train', spec, '--steps', '1', '--out', join(dir, 'run')];
+    const r = spawnSync(process.execPath, argv, { cwd: dir, env, encoding: 'utf8', timeout: 120_000 });
     expect(r.status).toBe(1);
     expect(r.stderr).toContain('no training data for real[3]');
     for (const form of ['toy(moons)', 'mnist(binarized: true)', 'idx("…")', 'csv("…")', 'npy("…")']) {
