@@ -16,7 +16,8 @@ const run = join(dir, 'run');
 const exported = join(dir, 'exported');
 const app = join(dir, 'app');
 const env = { ...process.env, FLOWC_BACKEND: 'cpu', FLOWC_WORKERS: '0', NO_COLOR: '1' };
-const node = (args: string[], cwd = ROOT) => spawnSync(process.execPath, args, { cwd, env, encoding: 'utf8', timeout: 120_000 });
+const node = (args: string[], cwd = ROOT) =>
+  spawnSync(process.execPath, args, { cwd, env, encoding: 'utf8', timeout: 120_000 });
 
 const CONSUMER = `
 import { readFileSync } from 'node:fs';
@@ -51,12 +52,16 @@ beforeAll(() => {
   expect(exp.status, exp.stderr).toBe(0);
   expect(exp.stdout).toContain('model.json');
   mkdirSync(join(app, 'node_modules'), { recursive: true });
-  writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'app', type: 'module', dependencies: { flowc: `file:${ROOT}` } }));
+  const pkg = { name: 'app', type: 'module', dependencies: { flowc: `file:${ROOT}` } };
+  writeFileSync(join(app, 'package.json'), JSON.stringify(pkg));
   symlinkSync(ROOT, join(app, 'node_modules', 'flowc'), 'dir');
   writeFileSync(join(app, 'main.mjs'), CONSUMER);
   writeFileSync(join(app, 'typed.ts'), TYPED);
   writeFileSync(join(app, 'tsconfig.json'), JSON.stringify({
-    compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, noEmit: true, skipLibCheck: true, types: [] },
+    compilerOptions: {
+      target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext',
+      strict: true, noEmit: true, skipLibCheck: true, types: [],
+    },
     files: ['typed.ts'],
   }));
 }, 240_000);
@@ -67,7 +72,9 @@ describe("import ... from 'flowc'", () => {
     const r = node(['main.mjs', join(ROOT, 'specs/two_moons.flow'), run, exported], app);
     expect(r.status, r.stderr).toBe(0);
     const got = JSON.parse(r.stdout.trim().split('\n').pop()!);
-    expect(got).toMatchObject({ compiled: 'TwoMoons', errors: 0, model: 'TwoMoons', step: 3, settings: 'TwoMoons', backend: 'cpu' });
+    expect(got).toMatchObject({
+      compiled: 'TwoMoons', errors: 0, model: 'TwoMoons', step: 3, settings: 'TwoMoons', backend: 'cpu',
+    });
     expect(got.fromRun).toHaveLength(3);
     got.fromRun.forEach((v: number, i: number) => {
       expect(Number.isFinite(v)).toBe(true);
@@ -76,7 +83,8 @@ describe("import ... from 'flowc'", () => {
   });
 
   it('has types: a TypeScript consumer type-checks (and a wrong call does not)', () => {
-    const r = spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], { cwd: app, encoding: 'utf8' });
+    const tsc = join(ROOT, 'node_modules/typescript/bin/tsc');
+    const r = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.json'], { cwd: app, encoding: 'utf8' });
     expect(r.stdout + r.stderr).toBe('');
     expect(r.status).toBe(0);
   });
@@ -85,7 +93,9 @@ describe("import ... from 'flowc'", () => {
     const r = spawnSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: ROOT, encoding: 'utf8' });
     expect(r.status, r.stderr).toBe(0);
     const files = new Set((JSON.parse(r.stdout)[0].files as { path: string }[]).map((f) => f.path));
-    for (const f of ['dist/index.js', 'dist/index.d.ts', 'dist/cli/main.js', 'bin/flowc.js', 'docs/LANGUAGE.md', 'package.json']) {
+    const wanted = ['dist/index.js', 'dist/index.d.ts', 'dist/cli/main.js', 'bin/flowc.js', 'docs/LANGUAGE.md',
+      'package.json'];
+    for (const f of wanted) {
       expect(files.has(f), f).toBe(true);
     }
     expect([...files].some((f) => f.startsWith('test/'))).toBe(false);

@@ -45,7 +45,10 @@ function lspSession(): string {
     { jsonrpc: '2.0', id: 2, method: 'shutdown' },
     { jsonrpc: '2.0', method: 'exit' },
   ];
-  return msgs.map((m) => { const b = JSON.stringify(m); return `Content-Length: ${Buffer.byteLength(b)}\r\n\r\n${b}`; }).join('');
+  return msgs.map((m) => {
+    const b = JSON.stringify(m);
+    return `Content-Length: ${Buffer.byteLength(b)}\r\n\r\n${b}`;
+  }).join('');
 }
 
 describe('the examples of every --help', () => {
@@ -63,14 +66,18 @@ describe('the examples of every --help', () => {
         let cmd = tiny(example).replace(/^flowc /, `"${process.execPath}" "${bin}" `);
         // an editor keeps the pipe open while the session runs
         if (name === 'lsp') cmd = `(cat lsp-session.bin; sleep 2) | ${cmd}`;
-        const r = spawnSync('sh', ['-c', cmd], { cwd: scratch, env, encoding: 'utf8', timeout: 180_000, maxBuffer: 1 << 26 });
+        const opts = { cwd: scratch, env, encoding: 'utf8', timeout: 180_000, maxBuffer: 1 << 26 } as const;
+        const r = spawnSync('sh', ['-c', cmd], opts);
         ran++;
-        if (r.status !== 0) failed.push(`${example} → exit ${r.status}: ${(r.stderr || r.stdout).split('\n').slice(-4).join(' | ')}`);
+        const tail = (r.stderr || r.stdout).split('\n').slice(-4).join(' | ');
+        if (r.status !== 0) failed.push(`${example} → exit ${r.status}: ${tail}`);
       }
     }
     expect(failed).toEqual([]);
     expect(ran).toBeGreaterThanOrEqual(names.length);
-    for (const f of ['runs/two_moons/checkpoint.ckpt', 'exported/two_moons/model.json', 'samples.png', 'logp.csv', 'flow.schema.json']) {
+    const written = ['runs/two_moons/checkpoint.ckpt', 'exported/two_moons/model.json', 'samples.png', 'logp.csv',
+      'flow.schema.json'];
+    for (const f of written) {
       expect(existsSync(join(scratch, f)), f).toBe(true);
     }
   }, 600_000);
