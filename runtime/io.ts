@@ -24,11 +24,16 @@ function atomicWrite(path: string, data: string | Uint8Array): void {
   renameSync(tmp, path);
 }
 
-/** stable name → variable; models that keep names beside tfjs's (suffixed on clashes) expose them */
+/**
+ * stable name → variable. tfjs registers variable names per process, so a second model built from the
+ * same IR gets suffixed names (`#1` from runtime/nets, `~1` from runtime/ar); models that keep their
+ * names beside tfjs's expose them (namedVariables), the others lose the suffix here.
+ */
 function named(model: FlowModel): [string, tf.Variable][] {
   const nv = (model as { namedVariables?: () => Map<string, tf.Variable> }).namedVariables;
   if (nv) return [...nv.call(model).entries()];
-  return model.variables.map((v) => [v.name, v]);
+  const stable = model.variables.map((v) => [v.name.replace(/[#~]\d+$/, ''), v] as [string, tf.Variable]);
+  return new Set(stable.map(([n]) => n)).size === stable.length ? stable : model.variables.map((v) => [v.name, v]);
 }
 
 export async function saveModel(model: FlowModel, dir: string): Promise<void> {
@@ -58,8 +63,10 @@ export function loadModel(dir: string): FlowModel {
   const weights = tf.io.decodeWeights(buffer, specs);
   try {
     const missing: string[] = [];
+    // files written before names lost their per-process suffix keep it
+    const bySuffixless = new Map(Object.entries(weights).map(([k, t]) => [k.replace(/[#~]\d+$/, ''), t]));
     for (const [name, v] of named(model)) {
-      const w = weights[name];
+      const w = weights[name] ?? bySuffixless.get(name);
       if (!w) { missing.push(name); continue; }
       v.assign(w);
     }
