@@ -47,7 +47,8 @@ export const slug = (heading: string): string =>
 export const docLink = (k: LayerKind): string => `docs/LANGUAGE.md#${slug(headingOf(k))}`;
 
 const num = (n: number): string =>
-  (Math.abs(n) >= 1e4 || (n !== 0 && Math.abs(n) < 1e-3) ? n.toExponential() : String(n));
+  (Number.isInteger(n) && Math.abs(n) < 1e12) || (Math.abs(n) < 1e4 && Math.abs(n) >= 1e-3) || n === 0
+    ? String(n) : n.toExponential();
 
 export function typeText(t: ArgType): string {
   switch (t.kind) {
