@@ -133,6 +133,13 @@ export class CstToAst extends BaseVisitor implements K.ICstNodeVisitor<void, unk
       while (c < commaAt.length && commaAt[c] < prevEnd) c++;
       if (!(c < commaAt.length && commaAt[c] < nextStart)) {
         const found = firstWord(this.text.slice(nextStart, nextEnd));
+        // `toy(8gaussians)`: a number glued to a name is one word that is not a name; say that, once
+        const before = this.text.slice(ranges[i - 1][0], prevEnd);
+        if (prevEnd === nextStart && /^\d+$/.test(before) && /^[A-Za-z_]\w*$/.test(found)) {
+          const span = this.span(ranges[i - 1][0], nextStart + found.length);
+          this.diagnostics.push(makeDiagnostic(C.NameStartsWithDigit, span, { text: before + found }));
+          continue;
+        }
         this.diagnostics.push(makeDiagnostic(C.UnexpectedToken, this.span(nextStart, nextStart + found.length),
           { expected: "','", context: `between ${what}`, found: describeToken(found) }));
       }

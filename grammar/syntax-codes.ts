@@ -49,6 +49,11 @@ export const UnexpectedToken = def<{ found: string; expected: string; context?: 
   message: (p) => `expected ${p.expected}${p.context ? ` ${p.context}` : ''}, found ${p.found}`,
   hint: () => 'check the punctuation around this point; `flowc help language` (docs/LANGUAGE.md) shows the forms',
 });
+export const NameStartsWithDigit = def<{ text: string }>({
+  code: 'FC129', severity: 'error', title: 'a name starting with a digit',
+  message: (p) => `${p.text} is not a name (a name starts with a letter or '_'): write it as a string, "${p.text}"`,
+  hint: (p) => `write one of the words that start with a digit as a string: "${p.text}" (e.g. toy("8gaussians"))`,
+});
 export const MissingCloseBrace = def<{ owner: string; line: number; col: number; found: string }>({
   code: 'FC111', severity: 'error', title: "missing '}'",
   message: (p) => `expected '}' to close ${p.owner} opened at ${p.line}:${p.col}, found ${p.found}`,
@@ -231,7 +236,7 @@ export const YamlTooDeep = def<{ limit: number }>({
 
 export const SYNTAX_CODES: readonly DiagnosticDef[] = [
   UnexpectedCharacter, UnterminatedBlockComment, UnterminatedString, BadNumber, BidiControl,
-  UnexpectedToken, MissingCloseBrace, MissingCloseParen, MissingCloseBracket, ExpectedTopLevel,
+  UnexpectedToken, NameStartsWithDigit, MissingCloseBrace, MissingCloseParen, MissingCloseBracket, ExpectedTopLevel,
   ExpectedModelStatement, ExpectedLayer, ExpectedValue, ExpectedName, ExpectedType, SameLineStatements,
   UnexpectedEnd, RepeatCount, ExpectedBlock, ExpectedColon, ExpectedEquals, TooDeep, TooManyErrors, RecoveryLimit,
   InternalParserError,

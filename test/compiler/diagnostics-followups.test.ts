@@ -25,6 +25,12 @@ describe('after a syntax error', () => {
       model('data x: real[2]\nprior normal\nflow { coupling(affine, mask: half, net: mlp(w)) }');
     expect(errors(text).map((d) => d.code)).toEqual(['FC117']);
   });
+
+  it('a name glued to a number (toy(8gaussians)) is one syntax error showing the string form', () => {
+    const ds = errors(model('data x: real[2]\nprior normal\nflow { actnorm }\ntrain { data: toy(8gaussians) }'));
+    expect(ds.map((d) => d.code)).toEqual(['FC129']);
+    expect(ds[0]!.message).toContain('"8gaussians"');
+  });
 });
 
 describe('did you mean', () => {
