@@ -1,2 +1,2 @@
 // "Did you mean" (grammar/suggest.ts: the front ends use it too).
-export { editDistance, listNames, suggest } from '../../grammar/suggest.js';
+export { listNames, suggest } from '../../grammar/suggest.js';

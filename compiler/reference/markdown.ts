@@ -7,7 +7,7 @@ import { DATA_FILE_RULES } from '../registry/data-rules.js';
 import { DECLARATIONS, EXAMPLES, type Declaration } from './examples.js';
 
 /** the categories in reference order, with their section titles */
-export const SECTIONS: readonly { category: Category; title: string; intro: string }[] = [
+const SECTIONS: readonly { category: Category; title: string; intro: string }[] = [
   { category: 'domain', title: 'Data domains', intro: 'The domain of `data` and `latent`, written `DOMAIN[SHAPE]`.' },
   { category: 'flow', title: 'Flow layers',
     intro: 'Layers of a `flow { }` block (and of a flow posterior), written in the density direction data → latent.',
@@ -38,7 +38,7 @@ const shared = (() => {
   return new Set([...count].filter(([, n]) => n > 1).map(([name]) => name));
 })();
 
-export const headingOf = (k: LayerKind): string =>
+const headingOf = (k: LayerKind): string =>
   k.category === 'train' ? `${k.name} entries` : shared.has(k.name) ? `${k.name} (${k.category})` : k.name;
 /** the anchor GitHub (and most Markdown viewers) give a heading */
 export const slug = (heading: string): string =>
@@ -50,7 +50,7 @@ const num = (n: number): string =>
   (Number.isInteger(n) && Math.abs(n) < 1e12) || (Math.abs(n) < 1e4 && Math.abs(n) >= 1e-3) || n === 0
     ? String(n) : n.toExponential();
 
-export function typeText(t: ArgType): string {
+function typeText(t: ArgType): string {
   switch (t.kind) {
     case 'int': case 'number': return t.kind === 'int' ? 'integer' : 'number';
     case 'bool': return 'true | false';
@@ -67,7 +67,7 @@ export function typeText(t: ArgType): string {
   }
 }
 
-export function rangeText(t: ArgType): string {
+function rangeText(t: ArgType): string {
   if (t.kind === 'list') return rangeText(t.of);
   if (t.kind !== 'int' && t.kind !== 'number') return '';
   const lo = t.min === undefined ? '' : `${num(t.min)} ${t.kind === 'number' && t.exclusiveMin ? '<' : '≤'} `;
@@ -98,7 +98,7 @@ const DIRECTION: Record<string, string> = {
   closed: 'closed form', iterative: 'iterative', sequential: 'sequential (D passes)', none: 'none',
 };
 
-export function kindSection(k: LayerKind): string[] {
+function kindSection(k: LayerKind): string[] {
   const out = [`### ${headingOf(k)}`, '', k.doc];
   if (k.cite) out.push('', `*${k.cite}*`);
   out.push('', ...argTable(k));
@@ -115,7 +115,7 @@ export function kindSection(k: LayerKind): string[] {
   return out;
 }
 
-export function declarationSection(d: Declaration): string[] {
+function declarationSection(d: Declaration): string[] {
   const where = d.where === 'top' ? 'top level' : d.where === 'model' ? 'in a model' : 'in a block of layers';
   return [`### ${d.name}`, '', `\`${d.form}\` (${where}) — ${d.doc}`, '', '```flow', d.example, '```'];
 }
