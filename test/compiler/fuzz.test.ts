@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkSource, compileSource } from '../../compiler/index.js';
 import { CheckChild } from '../fuzz/checker.js';
-import { fuzzCases, fuzzSeed, hostileCases, problems } from '../fuzz/hostile.js';
+import { fuzzCases, fuzzSeed, hostileCases, mutate, problems } from '../fuzz/hostile.js';
 import { ROOT, useFreshDist } from '../support/dist.js';
 
 const SPECS = new URL('../../specs/', import.meta.url);
@@ -18,18 +18,6 @@ const texts = readdirSync(SPECS).filter((f) => f.endsWith('.flow') && !f.startsW
 const WORDS = ['coupling', 'squeeze', 'split', 'level', 'repeat', 'mask', '!', '[1, 0]', '0', '-1', '3.5', 'true', 'checkerboard', 'channel',
   'half', 'alternate', 'planar', 'radial', 'made', 'normal', '{', '}', '(', ')', ',', ':', 'data', 'latent', 'x', 'real[3]', 'let', '=', 'flip: true', 'net: mlp(4)'];
 
-function mutate(text: string, ops: { kind: number; at: number; word: number; len: number }[]): string {
-  let t = text;
-  for (const op of ops) {
-    const at = op.at % (t.length + 1);
-    const w = WORDS[op.word % WORDS.length]!;
-    if (op.kind === 0) t = t.slice(0, at) + t.slice(at + op.len);
-    else if (op.kind === 1) t = t.slice(0, at) + ' ' + w + ' ' + t.slice(at);
-    else t = t.slice(0, at) + t.slice(at, at + op.len) + t.slice(at);
-  }
-  return t;
-}
-
 describe('checker robustness', () => {
   it('never throws or reports FC000 on mutated specs, and keeps spans inside the file', () => {
     fc.assert(
@@ -37,7 +25,7 @@ describe('checker robustness', () => {
         fc.nat(texts.length - 1),
         fc.array(fc.record({ kind: fc.nat(2), at: fc.nat(5000), word: fc.nat(100), len: fc.integer({ min: 1, max: 12 }) }), { minLength: 1, maxLength: 4 }),
         (i, ops) => {
-          const text = mutate(texts[i]!, ops);
+          const text = mutate(texts[i]!, ops, WORDS);
           const { diagnostics } = checkSource(text, 'm.flow');
           const internal = diagnostics.filter((d) => d.code === 'FC000');
           expect(internal.map((d) => d.message), text).toEqual([]);

@@ -27,11 +27,12 @@ const size = (max: number): fc.Arbitrary<number> =>
   fc.oneof({ weight: 12, arbitrary: fc.integer({ min: 1, max: 50 }) },
     { weight: 1, arbitrary: fc.integer({ min: 51, max }) });
 
-function mutate(text: string, ops: { kind: number; at: number; word: number; len: number }[]): string {
+/** deletes, inserts (a word of `words`) and duplicates runs of `text` */
+export function mutate(text: string, ops: { kind: number; at: number; word: number; len: number }[], words = WORDS): string {
   let t = text;
   for (const op of ops) {
     const at = op.at % (t.length + 1);
-    const w = WORDS[op.word % WORDS.length]!;
+    const w = words[op.word % words.length]!;
     if (op.kind === 0) t = t.slice(0, at) + t.slice(at + op.len);
     else if (op.kind === 1) t = t.slice(0, at) + ' ' + w + ' ' + t.slice(at);
     else t = t.slice(0, at) + t.slice(at, at + op.len) + t.slice(at);
