@@ -48,8 +48,7 @@ function planarConst(u: Float32Array, w: Float32Array, D: number): PlanarConst {
 
 /** h(a), h′(a), h″(a) for the planar activations (h″ of leaky_relu is 0, as tf.step's gradient) */
 function act(k: ActivationName, a: number, out: Float64Array): void {
-  const f = ACTIVATIONS[k];
-  out[0] = f.f(a); out[1] = f.df(a); out[2] = f.d2f(a);
+  ACTIVATIONS[k].all(a, out);
 }
 
 /** the forward; saves each layer's input z and, for planar layers, h, h′, h″ per example */

@@ -35,6 +35,9 @@ describe('activations (compiler/math/activations.ts ↔ runtime/nets/activations
         close((a.f(v + h) - a.f(v - h)) / (2 * h), a.df(v), 1e-5);
         close((a.df(v + h) - a.df(v - h)) / (2 * h), a.d2f(v), 1e-3);
         if (a.dfOfOutput) close(a.dfOfOutput(a.f(v)), a.df(v), 1e-12);
+        const out = new Float64Array(3);
+        a.all(v, out);
+        [a.f(v), a.df(v), a.d2f(v)].forEach((y, k) => close(out[k]!, y, 1e-12));
       });
       x.dispose();
     });
