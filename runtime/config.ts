@@ -60,7 +60,7 @@ export const SETTINGS: readonly Setting[] = [
   { key: 'backend', env: 'FLOWC_BACKEND', kind: { type: 'enum', values: ['auto', 'tensorflow', 'wasm', 'cpu'] },
     default: 'auto', doc: 'the TensorFlow.js backend; auto = tfjs-node if it loads, else wasm (SIMD), else cpu' },
   { key: 'wasmThreads', env: 'FLOWC_WASM_THREADS', kind: { type: 'auto-int', min: 1, max: 8 }, default: 'auto',
-    doc: 'threads of the wasm backend; auto = 2 for models with >= 50 M forward FLOPs per step (when not data-parallel)' },
+    doc: 'threads of the wasm backend; auto = 2 for models with >= 50 M forward FLOPs a step, unless data-parallel' },
   { key: 'workers', env: 'FLOWC_WORKERS', kind: { type: 'enum', values: ['auto', 'on', 'off'] }, default: 'auto',
     doc: 'data-parallel training with a worker thread (training only); auto = for heavy models with few parameters' },
   { key: 'fuse', env: 'FLOWC_FUSE', kind: bool, default: true,
@@ -85,7 +85,8 @@ export const SETTINGS: readonly Setting[] = [
     doc: 'PixelCNN masked convs: fast = cropped custom-gradient op, plain = conv2d of W*M + add + activation' },
   { key: 'perfKernels', env: 'FLOWC_PERF', kind: bool, default: true,
     doc: 'the wasm speed substitutes (untransposed matMul)' },
-  { key: 'tfDebug', env: 'FLOWC_TF_DEBUG', kind: bool, default: false, doc: "keep TensorFlow.js's own start-up messages" },
+  { key: 'tfDebug', env: 'FLOWC_TF_DEBUG', kind: bool, default: false,
+    doc: "keep TensorFlow.js's own start-up messages" },
   { key: 'debug', env: 'FLOWC_DEBUG', kind: bool, default: false, doc: 'print stack traces of internal errors' },
 ];
 
@@ -176,7 +177,8 @@ export function applySetting(assignment: string): void {
   const s = SETTINGS.find((x) => x.key.toLowerCase() === key.toLowerCase() || x.env === key.toUpperCase());
   if (!s || eq < 0) {
     const names = SETTINGS.map((x) => x.key).join(', ');
-    throw new ConfigError(eq < 0 ? `--set ${assignment}: expected KEY=VALUE` : `--set: unknown setting '${key}' (${names})`);
+    throw new ConfigError(eq < 0 ? `--set ${assignment}: expected KEY=VALUE`
+      : `--set: unknown setting '${key}' (${names})`);
   }
   setConfig({ [s.key]: parseSetting(s, assignment.slice(eq + 1), `--set ${s.key}`) });
 }
@@ -189,5 +191,6 @@ export function describeSettings(): string {
     const dflt = typeof s.default === 'boolean' ? (s.default ? '1' : '0') : String(s.default);
     return `  ${`${s.env}=${values}`.padEnd(44)} ${s.doc} (default ${dflt}; --set ${s.key}=…)`;
   });
-  return `Settings (environment variables, or --set KEY=VALUE on any command; read once at start):\n${rows.join('\n')}\n`;
+  const head = 'Settings (environment variables, or --set KEY=VALUE on any command; read once at start):';
+  return `${head}\n${rows.join('\n')}\n`;
 }

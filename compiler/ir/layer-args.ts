@@ -24,7 +24,8 @@ const ints = Type.Array(Type.Integer({ minimum: 0 }));
 const inverse = oneOf(['none', 'iterative'] as const);
 
 export const LAYER_KIND_NAMES = [
-  'coupling', 'squeeze', 'split', 'planar', 'radial', 'actnorm', 'invconv1x1', 'permute', 'maf', 'iaf', 'logit', 'dequantize',
+  'coupling', 'squeeze', 'split', 'planar', 'radial', 'actnorm', 'invconv1x1', 'permute', 'maf', 'iaf', 'logit',
+  'dequantize',
 ] as const;
 export type LayerKindName = (typeof LAYER_KIND_NAMES)[number];
 
@@ -64,7 +65,9 @@ export type LayerArgs = Omit<StaticArgs, 'dequantize'> & {
 };
 
 /** the arguments of `layer`, which must be of kind `kind` (a programming error otherwise) */
-export function argsOf<K extends LayerKindName>(layer: { kind: string; id: string; args: unknown }, kind: K): LayerArgs[K] {
+export function argsOf<K extends LayerKindName>(
+  layer: { kind: string; id: string; args: unknown }, kind: K,
+): LayerArgs[K] {
   if (layer.kind !== kind) throw new Error(`${layer.id}: expected a ${kind} layer, found ${layer.kind}`);
   return layer.args as LayerArgs[K];
 }

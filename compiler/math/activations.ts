@@ -46,7 +46,9 @@ const withAll = (a: Partial3, all?: ScalarActivation['all']): ScalarActivation =
   ({ ...a, all: all ?? ((x, out) => { out[0] = a.f(x); out[1] = a.df(x); out[2] = a.d2f(x); }) });
 
 export const ACTIVATIONS: Record<ActivationName, ScalarActivation> = {
-  relu: withAll({ f: (x) => (x > 0 ? x : 0), df: (x) => (x > 0 ? 1 : 0), d2f: () => 0, dfOfOutput: (y) => (y > 0 ? 1 : 0) }),
+  relu: withAll({
+    f: (x) => (x > 0 ? x : 0), df: (x) => (x > 0 ? 1 : 0), d2f: () => 0, dfOfOutput: (y) => (y > 0 ? 1 : 0),
+  }),
   leaky_relu: withAll({
     f: (x) => (x > 0 ? x : LEAKY_SLOPE * x), df: (x) => (x > 0 ? 1 : LEAKY_SLOPE), d2f: () => 0,
     dfOfOutput: (y) => (y > 0 ? 1 : LEAKY_SLOPE),

@@ -24,7 +24,11 @@ export function amortizedSize(kind: string, D: number): number {
 const h = (x: tf.Tensor, a: PlanarActivation): tf.Tensor => activate(x, a);
 const dh = (x: tf.Tensor, a: PlanarActivation): tf.Tensor => activateGrad(x, a);
 
-export type PlanarParams = { uHat: tf.Tensor2D; w: tf.Tensor2D; b: tf.Tensor1D; /** wᵀû per example */ wu: tf.Tensor1D };
+export type PlanarParams = {
+  uHat: tf.Tensor2D; w: tf.Tensor2D; b: tf.Tensor1D;
+  /** wᵀû per example */
+  wu: tf.Tensor1D;
+};
 
 /** the constrained per-example planar parameters from raw encoder outputs [N, 2D+1] */
 export function planarParams(raw: tf.Tensor2D, D: number): PlanarParams {
@@ -46,7 +50,9 @@ export function planarParams(raw: tf.Tensor2D, D: number): PlanarParams {
 }
 
 /** z_k = f(z_{k−1}) with per-example planar parameters; logDet = log|det ∂f/∂z_{k−1}| [N] */
-export function planarStep(z: tf.Tensor2D, raw: tf.Tensor2D, act: PlanarActivation): { z: tf.Tensor2D; logDet: tf.Tensor1D } {
+export function planarStep(
+  z: tf.Tensor2D, raw: tf.Tensor2D, act: PlanarActivation,
+): { z: tf.Tensor2D; logDet: tf.Tensor1D } {
   const D = z.shape[1];
   const { uHat, w, b, wu } = planarParams(raw, D);
   const pre = tf.add(tf.sum(tf.mul(z, w), 1), b);
@@ -89,4 +95,5 @@ export function radialLogDet(r: tf.Tensor, alpha: tf.Tensor, beta: tf.Tensor, D:
 }
 
 /** one row of raw parameters [1, P] from a layer's variables */
-export const rawRow = (parts: tf.Tensor[]): tf.Tensor2D => tf.reshape(tf.concat(parts.map((p) => tf.reshape(p, [-1]))), [1, -1]);
+export const rawRow = (parts: tf.Tensor[]): tf.Tensor2D =>
+  tf.reshape(tf.concat(parts.map((p) => tf.reshape(p, [-1]))), [1, -1]);

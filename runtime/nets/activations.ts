@@ -18,7 +18,8 @@ export function activate(x: tf.Tensor, a: string): tf.Tensor {
     case 'elu': return tf.elu(x);
     case 'leaky_relu': return tf.leakyRelu(x, LEAKY_SLOPE);
     case 'gelu':
-      return tf.tidy(() => tf.mul(tf.mul(x, 0.5), tf.add(1, tf.tanh(tf.mul(GELU_K, tf.add(x, tf.mul(GELU_C, tf.pow(x, 3))))))));
+      return tf.tidy(() =>
+        tf.mul(tf.mul(x, 0.5), tf.add(1, tf.tanh(tf.mul(GELU_K, tf.add(x, tf.mul(GELU_C, tf.pow(x, 3))))))));
     case 'sigmoid': return tf.sigmoid(x);
     case 'softplus': return tf.softplus(x);
     case 'linear': return x;

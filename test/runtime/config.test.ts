@@ -2,7 +2,8 @@
 // changed by setConfig/--set, printed by --help-env; invalid values are errors that name the setting.
 import { describe, expect, it } from 'vitest';
 import {
-  ConfigError, SETTINGS, applySetting, config, configFromEnv, configToEnv, defaults, describeSettings, setConfig, withConfig,
+  ConfigError, SETTINGS, applySetting, config, configFromEnv, configToEnv, defaults, describeSettings, setConfig,
+  withConfig,
 } from '../../runtime/config.js';
 import { flowc, noTrace } from '../cli/helpers.js';
 
@@ -19,7 +20,8 @@ describe('runtime configuration', () => {
   });
 
   it('rejects values a setting cannot take, naming the variable', () => {
-    expect(() => configFromEnv({ FLOWC_BACKEND: 'gpu' })).toThrow(/FLOWC_BACKEND: 'gpu' is not one of auto, tensorflow, wasm, cpu/);
+    expect(() => configFromEnv({ FLOWC_BACKEND: 'gpu' }))
+      .toThrow(/FLOWC_BACKEND: 'gpu' is not one of auto, tensorflow, wasm, cpu/);
     expect(() => configFromEnv({ FLOWC_FUSE: 'maybe' })).toThrow(ConfigError);
     expect(() => configFromEnv({ FLOWC_WASM_THREADS: '9' })).toThrow(/1\.\.8/);
   });
