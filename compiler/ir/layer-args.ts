@@ -71,3 +71,8 @@ export function argsOf<K extends LayerKindName>(
   if (layer.kind !== kind) throw new Error(`${layer.id}: expected a ${kind} layer, found ${layer.kind}`);
   return layer.args as LayerArgs[K];
 }
+
+/** the layers in order, each followed by the layers of its nested flow (a variational dequantization's) */
+export function flattenLayers(layers: readonly LayerIR[] | undefined): LayerIR[] {
+  return (layers ?? []).flatMap((l) => [l, ...(l.kind === 'dequantize' ? flattenLayers(l.args.flow) : [])]);
+}

@@ -21,3 +21,12 @@ export async function flowc(...argv: string[]): Promise<Ran> {
 
 /** no stack-trace lines ("    at fn (file:line:col)") */
 export const noTrace = (text: string) => !/^\s+at .+:\d+:\d+\)?$/m.test(text);
+
+/** polls `cond` every 50 ms; throws after `ms` */
+export async function waitFor(cond: () => boolean, ms: number): Promise<void> {
+  const t0 = Date.now();
+  while (!cond()) {
+    if (Date.now() - t0 > ms) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

@@ -5,7 +5,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { fixture, tmp } from './helpers.js';
+import { fixture, tmp, waitFor } from './helpers.js';
 import { useFreshDist } from '../support/dist.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -14,14 +14,6 @@ const env = { ...process.env, FLOWC_BACKEND: 'cpu', NO_COLOR: '1' };
 const FLAGS = ['--checkpoint-every', '3', '--eval-every', '1000000', '--no-pictures'];
 
 useFreshDist(join('dist', 'cli', 'main.js'), ['cli', 'runtime', 'compiler', 'grammar']);
-
-const waitFor = async (cond: () => boolean, ms: number) => {
-  const t0 = Date.now();
-  while (!cond()) {
-    if (Date.now() - t0 > ms) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-};
 
 function startTraining(dir: string) {
   const argv = [BIN, 'train', fixture('flow2d.flow'), '--out', dir, '--steps', '1000000', ...FLAGS];

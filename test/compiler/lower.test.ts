@@ -4,10 +4,10 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync, readdirSync } from 'node:fs';
 import { lowerModel, explicitLogDet } from '../../compiler/lower.js';
 import { validateFlowIR } from '../../compiler/ir/schema.js';
-import type { FlowIR, LayerIR } from '../../compiler/ir/types.js';
+import type { FlowIR } from '../../compiler/ir/types.js';
 import { explainJson } from '../../compiler/explain.js';
 import { checkText, errors } from './helpers.js';
-import { argsOf } from '../../compiler/ir/layer-args.js';
+import { argsOf, flattenLayers } from '../../compiler/ir/layer-args.js';
 
 function lowerText(text: string, file = 'test.flow'): FlowIR {
   const { models, diagnostics } = checkText(text, file);
@@ -114,14 +114,12 @@ describe('FlowIR lowering', () => {
 });
 
 describe('LayerIR.logDet agrees with explain (both from the registry logDetText)', () => {
-  const layersOf = (ls: LayerIR[] | undefined): LayerIR[] =>
-    (ls ?? []).flatMap((l) => [l, ...layersOf(l.kind === 'dequantize' ? l.args.flow : undefined)]);
   const specs = readdirSync('specs').filter((f) => f.endsWith('.flow')).sort();
   it.each(specs)('%s', (f) => {
     const ir = lowerSpec(f);
     const rows = new Map(explainJson(ir).rows.map((r) => [`${r.section}:${r.id}`, r.logDet]));
-    const flow = layersOf(ir.flow ?? (ir.family === 'energy' ? ir.posterior?.flow : undefined));
-    const post = ir.family === 'energy' ? [] : layersOf(ir.posterior?.flow);
+    const flow = flattenLayers(ir.flow ?? (ir.family === 'energy' ? ir.posterior?.flow : undefined));
+    const post = ir.family === 'energy' ? [] : flattenLayers(ir.posterior?.flow);
     for (const l of flow) expect(l.logDet, l.id).toBe(rows.get(`flow:${l.id}`));
     for (const l of post) expect(l.logDet, l.id).toBe(rows.get(`posterior:${l.id}`));
   });

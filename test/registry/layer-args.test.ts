@@ -8,9 +8,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { compileSource } from '../../compiler/index.js';
-import { LAYER_ARGS, LAYER_KIND_NAMES, IR_PLANAR_ACTIVATIONS } from '../../compiler/ir/layer-args.js';
+import { LAYER_ARGS, LAYER_KIND_NAMES, IR_PLANAR_ACTIVATIONS, flattenLayers } from '../../compiler/ir/layer-args.js';
 import { validateFlowIR } from '../../compiler/ir/schema.js';
-import type { FlowIR, LayerIR } from '../../compiler/ir/types.js';
 import { PLANAR_ACTIVATIONS, STRUCTURAL_FLOW_KINDS, kindsOf } from '../../compiler/registry/index.js';
 import { build } from '../../runtime/build.js';
 import { loadModel, saveModel } from '../../runtime/io.js';
@@ -20,17 +19,6 @@ const specFiles = ['specs', 'bench/specs'].flatMap((dir) =>
   readdirSync(dir).filter((f) => f.endsWith('.flow')).sort().map((f) => `${dir}/${f}`));
 
 const TWO_MOONS = readFileSync('specs/two_moons.flow', 'utf8');
-
-function layersOf(ir: FlowIR): LayerIR[] {
-  const out: LayerIR[] = [];
-  const walk = (ls: readonly LayerIR[]) => ls.forEach((l) => {
-    out.push(l);
-    if (l.kind === 'dequantize' && l.args.flow) walk(l.args.flow);
-  });
-  walk(ir.flow ?? []);
-  walk(ir.posterior?.flow ?? []);
-  return out;
-}
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -52,7 +40,7 @@ describe('FlowIR layer arguments', () => {
       const { ir } = compileSource(readFileSync(file, 'utf8'), file);
       expect(ir, file).toBeDefined();
       expect(validateFlowIR(ir), file).toEqual([]); // the layer arguments included (LAYER_ARGS per kind)
-      for (const l of layersOf(ir!)) {
+      for (const l of [...flattenLayers(ir!.flow), ...flattenLayers(ir!.posterior?.flow)]) {
         n++;
         expect(LAYER_KIND_NAMES, `${file} ${l.id}`).toContain(l.kind);
       }

@@ -17,6 +17,11 @@ import type { FlowIR, LayerIR } from '../../compiler/ir/types.js';
 import { conditionalOf, conditionalParamSpecs } from '../../compiler/registry/conditionals.js';
 import { likelihoodOutputs } from '../../compiler/registry/likelihoods.js';
 import { build } from '../../runtime/build.js';
+import { flattenLayers } from '../../compiler/ir/layer-args.js';
+
+/** every flow layer of the IR, nested dequantization flows included */
+const flowLayers = (ir: FlowIR): LayerIR[] => [...flattenLayers(ir.flow), ...flattenLayers(ir.posterior?.flow)];
+
 
 const specFiles = ['specs', 'bench/specs'].flatMap((dir) =>
   readdirSync(dir).filter((f) => f.endsWith('.flow') || f.endsWith('.flow.yaml')).sort().map((f) => `${dir}/${f}`));
@@ -30,21 +35,6 @@ function compile(file: string): FlowIR {
   expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
   expect(r.ir).toBeDefined();
   return r.ir!;
-}
-
-/** every flow layer of the IR, nested dequantization flows included */
-function flowLayers(ir: FlowIR): LayerIR[] {
-  const out: LayerIR[] = [];
-  const walk = (ls: readonly LayerIR[]): void => {
-    for (const l of ls) {
-      out.push(l);
-      const nested = (l.args as { flow?: LayerIR[] }).flow;
-      if (Array.isArray(nested)) walk(nested);
-    }
-  };
-  walk(ir.flow ?? []);
-  walk(ir.posterior?.flow ?? []);
-  return out;
 }
 
 beforeAll(async () => {
