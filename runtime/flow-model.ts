@@ -1,6 +1,8 @@
 // The flow model built from FlowIR: a chain of bijectors (density direction data → latent), the
 // split-off parts collected into one flattened latent z = [out_1, ..., out_k, final] scored by the
 // prior. logProb(x) = log p(z) + Σ log-dets (for dequantized discrete data: the bound, with −D log K).
+// Conditioned flows (FlowModelOptions.contextShape) take one context ctx, passed to every layer:
+// [N, k] (a vector, e.g. a one-hot label) or [N, H, W, k] (an NHWC feature map); see bijectors/context.ts.
 import * as tf from '@tensorflow/tfjs-core';
 import type { FlowIR, LayerIR } from '../compiler/ir/types.js';
 import type { FlowModel, SampleOptions } from './model.js';
@@ -9,6 +11,11 @@ import { Rng } from './rng.js';
 import { buildPrior, type Prior } from './priors.js';
 import { buildBijector } from './bijectors/index.js';
 import { type Bijector, type BuildContext, internalShape, sizeOf } from './bijectors/types.js';
+
+export interface FlowModelOptions {
+  /** the conditioning context's shape without the batch axis, [k] or [H, W, k] (NHWC); absent: none */
+  contextShape?: number[] | null;
+}
 
 export class FlowModelImpl implements FlowModel {
   readonly rng: Rng;
@@ -21,12 +28,17 @@ export class FlowModelImpl implements FlowModel {
   private readonly finalShape: number[];
   private readonly image: boolean;
 
-  constructor(readonly ir: FlowIR) {
+  /** the conditioning context's shape (no batch axis), or null for an unconditioned flow */
+  readonly contextShape: number[] | null;
+
+  constructor(readonly ir: FlowIR, opts: FlowModelOptions = {}) {
+    this.contextShape = opts.contextShape ?? null;
     this.rng = new Rng(ir.train?.seed ?? 0);
     this.store = new ParamStore(this.rng);
     const ctx: BuildContext = {
       store: this.store,
       rng: this.rng,
+      contextShape: this.contextShape,
       buildLayers: (ls: LayerIR[]) => ls.map((l) => buildBijector(l, ctx)),
     };
     try {
@@ -67,18 +79,18 @@ export class FlowModelImpl implements FlowModel {
   }
 
   /** runs data-dependent initialisation (actnorm) on this batch if any layer still needs it */
-  initialize(x: tf.Tensor): void {
+  initialize(x: tf.Tensor, ctx?: tf.Tensor): void {
     if (!this.bijectors.some((b) => b.needsInit?.())) return;
-    tf.tidy(() => { this.run(x, true); });
+    tf.tidy(() => { this.run(x, true, ctx); });
   }
 
-  private run(x: tf.Tensor, init: boolean): { z: tf.Tensor2D; logDet: tf.Tensor1D } {
+  private run(x: tf.Tensor, init: boolean, ctx?: tf.Tensor): { z: tf.Tensor2D; logDet: tf.Tensor1D } {
     return tf.tidy(() => {
       let h = this.toInternal(tf.cast(x, 'float32'));
       let logDet = tf.zeros([x.shape[0]]) as tf.Tensor1D;
       const outs: tf.Tensor[] = [];
       for (const b of this.bijectors) {
-        const r = init && b.initFrom && b.needsInit?.() ? b.initFrom(h) : b.forward(h);
+        const r = init && b.initFrom && b.needsInit?.() ? b.initFrom(h) : b.forward(h, ctx);
         h = r.y;
         logDet = tf.add(logDet, r.logDet);
         if (r.out) outs.push(r.out);
@@ -90,13 +102,13 @@ export class FlowModelImpl implements FlowModel {
   }
 
   /** the density direction layer by layer: each layer's output (internal layout) and log-det */
-  trace(x: tf.Tensor): { id: string; kind: string; output: tf.Tensor; logDet: tf.Tensor1D }[] {
-    this.initialize(x);
+  trace(x: tf.Tensor, ctx?: tf.Tensor): { id: string; kind: string; output: tf.Tensor; logDet: tf.Tensor1D }[] {
+    this.initialize(x, ctx);
     const out: { id: string; kind: string; output: tf.Tensor; logDet: tf.Tensor1D }[] = [];
     let h = tf.tidy(() => this.toInternal(tf.cast(x, 'float32')));
     const first = h;
     for (const b of this.bijectors) {
-      const r = b.forward(h);
+      const r = b.forward(h, ctx);
       r.out?.dispose();
       out.push({ id: b.id, kind: b.kind, output: r.y, logDet: r.logDet });
       h = r.y;
@@ -105,12 +117,12 @@ export class FlowModelImpl implements FlowModel {
     return out;
   }
 
-  forward(x: tf.Tensor): { z: tf.Tensor; logDet: tf.Tensor1D } {
-    this.initialize(x);
-    return this.run(x, false);
+  forward(x: tf.Tensor, ctx?: tf.Tensor): { z: tf.Tensor; logDet: tf.Tensor1D } {
+    this.initialize(x, ctx);
+    return this.run(x, false, ctx);
   }
 
-  inverse(z: tf.Tensor): { x: tf.Tensor; logDet: tf.Tensor1D } {
+  inverse(z: tf.Tensor, ctx?: tf.Tensor): { x: tf.Tensor; logDet: tf.Tensor1D } {
     return tf.tidy(() => {
       const N = z.shape[0];
       const z2 = tf.reshape(z, [N, this.latentSize]);
@@ -120,7 +132,7 @@ export class FlowModelImpl implements FlowModel {
       for (let i = this.bijectors.length - 1; i >= 0; i--) {
         const b = this.bijectors[i];
         const part = this.offsets[i] >= 0 ? tf.slice(z2, [0, this.offsets[i]], [N, b.outSize!]) as tf.Tensor2D : undefined;
-        const r = b.inverse(h, part);
+        const r = b.inverse(h, part, ctx);
         h = r.x;
         logDet = tf.add(logDet, r.logDet);
       }
@@ -128,21 +140,21 @@ export class FlowModelImpl implements FlowModel {
     });
   }
 
-  logProb(x: tf.Tensor): tf.Tensor1D {
-    this.initialize(x);
+  logProb(x: tf.Tensor, ctx?: tf.Tensor): tf.Tensor1D {
+    this.initialize(x, ctx);
     return tf.tidy(() => {
-      const { z, logDet } = this.run(x, false);
+      const { z, logDet } = this.run(x, false, ctx);
       return tf.add(this.prior.logProb(z), logDet) as tf.Tensor1D;
     });
   }
 
-  loss(x: tf.Tensor): tf.Tensor1D {
-    return tf.tidy(() => tf.neg(this.logProb(x)) as tf.Tensor1D);
+  loss(x: tf.Tensor, ctx?: tf.Tensor): tf.Tensor1D {
+    return tf.tidy(() => tf.neg(this.logProb(x, ctx)) as tf.Tensor1D);
   }
 
   sample(n: number, opts: SampleOptions = {}): tf.Tensor {
     const rng = opts.seed !== undefined ? new Rng(opts.seed) : this.rng;
-    return tf.tidy(() => this.inverse(this.prior.sample(n, rng, opts.temperature ?? 1)).x);
+    return tf.tidy(() => this.inverse(this.prior.sample(n, rng, opts.temperature ?? 1), opts.context).x);
   }
 
   dispose(): void {

@@ -6,6 +6,8 @@ import type { FlowIR } from '../compiler/ir/types.js';
 export interface SampleOptions {
   temperature?: number;
   seed?: number;
+  /** conditioned flows: the context for the n samples, [n, k] or [n, H, W, k] (NHWC) */
+  context?: tf.Tensor;
 }
 
 export interface FlowModel {
@@ -14,19 +16,20 @@ export interface FlowModel {
    * Per-example log-probability in nats, shape [batch]. Input x has the data shape with a
    * leading batch axis, channels-first as declared ([N, D] or [N, C, H, W]); discrete data
    * as integer values 0..K-1 (float32 tensor). For dequantized models this is the
-   * dequantization lower bound on log P(x) for the discrete x.
+   * dequantization lower bound on log P(x) for the discrete x. `ctx`: the conditioning context of a
+   * conditioned flow (FlowModelOptions.contextShape); unconditioned models ignore it.
    */
-  logProb(x: tf.Tensor): tf.Tensor1D;
+  logProb(x: tf.Tensor, ctx?: tf.Tensor): tf.Tensor1D;
   /** n samples in data space, same layout as logProb's input */
   sample(n: number, opts?: SampleOptions): tf.Tensor;
   /** flows only: data → latent, with log|det ∂z/∂x| per example */
-  forward?(x: tf.Tensor): { z: tf.Tensor; logDet: tf.Tensor1D };
+  forward?(x: tf.Tensor, ctx?: tf.Tensor): { z: tf.Tensor; logDet: tf.Tensor1D };
   /** flows only: latent → data, with log|det ∂x/∂z| per example */
-  inverse?(z: tf.Tensor): { x: tf.Tensor; logDet: tf.Tensor1D };
+  inverse?(z: tf.Tensor, ctx?: tf.Tensor): { x: tf.Tensor; logDet: tf.Tensor1D };
   /** all trainable variables, with stable names (used by checkpoints) */
   readonly variables: tf.Variable[];
   /** the training objective per example (nats): -logProb, or -ELBO for a VAE */
-  loss?(x: tf.Tensor): tf.Tensor1D;
+  loss?(x: tf.Tensor, ctx?: tf.Tensor): tf.Tensor1D;
   /**
    * VAEs only: the ELBO per example in nats (one reparameterized draw, or the mean of `samples`
    * draws). For a VAE, logProb is the k-sample importance-weighted estimate of log p(x) and

@@ -17,6 +17,7 @@ import { Mlp } from '../nets/mlp.js';
 import { fusionEnabled } from '../kernels/fused/host-op.js';
 import { type Bijector, type BuildContext, type ForwardResult, type InverseResult, internalShape, logSigmoid, maskToInternal, sumExceptBatch } from './types.js';
 import { type ScaleKind, SIGMOID_SCALE_SHIFT } from '../../compiler/math/coupling-scale.js';
+import { type ContextInput, contextInput, missingContext } from './context.js';
 
 export type { ScaleKind } from '../../compiler/math/coupling-scale.js';
 
@@ -69,6 +70,8 @@ export class Coupling implements Bijector {
   private readonly fused: { spec: CouplingSpec; elementwise: (x: tf.Tensor, o: tf.Tensor) => [tf.Tensor, tf.Tensor1D] } | null = null;
   /** the fused form on images (binary or channel-wise mask), else null */
   private readonly fusedImage: FusedImage | null = null;
+  /** the conditioning context joined to the conditioner's input (BuildContext.contextShape), else null */
+  private readonly context: ContextInput | null;
 
   constructor(layer: LayerIROf<'coupling'>, ctx: BuildContext) {
     this.id = layer.id;
@@ -79,6 +82,8 @@ export class Coupling implements Bijector {
     const m = maskToInternal(args.mask, layer.inShape);
     const cs = channelSplit(m, this.shape);
     const mult = this.affine ? 2 : 1;
+    this.context = contextInput(this.id, ctx.contextShape, this.shape);
+    const extra = this.context?.extra ?? 0;
     if (cs) {
       const perm = [...cs.a, ...cs.b];
       const isId = perm.every((p, i) => p === i);
@@ -90,15 +95,16 @@ export class Coupling implements Bijector {
         invPerm: isId ? null : tf.keep(tf.tensor1d(invPerm, 'int32')),
       };
       const [H, W] = this.shape;
-      this.net = buildNet(ctx.store, `${this.id}.net`, args.net, [H, W, cs.a.length], [H, W, mult * cs.b.length]);
-      this.fusedImage = imageFused(channelImageSpec(cs.a, cs.b, this.shape, this.affine, this.scale));
+      this.net = buildNet(ctx.store, `${this.id}.net`, args.net, [H, W, cs.a.length + extra], [H, W, mult * cs.b.length]);
+      if (!this.context) this.fusedImage = imageFused(channelImageSpec(cs.a, cs.b, this.shape, this.affine, this.scale));
     } else {
       this.mask = tf.keep(tf.tensor(m, this.shape));
       this.inv = tf.keep(tf.sub(1, this.mask));
       const last = this.shape[this.shape.length - 1];
       const outShape = [...this.shape.slice(0, -1), mult * last];
-      this.net = buildNet(ctx.store, `${this.id}.net`, args.net, this.shape, outShape);
-      if (this.shape.length === 1 && m.every((v) => v === 0 || v === 1)) {
+      const inShape = [...this.shape.slice(0, -1), last + extra];
+      this.net = buildNet(ctx.store, `${this.id}.net`, args.net, inShape, outShape);
+      if (this.context) { /* the fused forms do not take a context */ } else if (this.shape.length === 1 && m.every((v) => v === 0 || v === 1)) {
         const spec = couplingSpec(m, last, this.affine, this.scale);
         this.fused = { spec, elementwise: couplingElementwise(spec) };
       } else if (this.shape.length === 3 && m.every((v) => v === 0 || v === 1)) {
@@ -108,13 +114,20 @@ export class Coupling implements Bijector {
   }
 
   /** (logs, t) for the transformed part, given the conditioning input */
-  private params(cond: tf.Tensor, maskOut: tf.Tensor | null): { logs: tf.Tensor | null; t: tf.Tensor } {
-    const o = this.net.apply(cond);
+  private params(cond: tf.Tensor, maskOut: tf.Tensor | null, ctx?: tf.Tensor): { logs: tf.Tensor | null; t: tf.Tensor } {
+    const o = this.net.apply(this.conditionerInput(cond, ctx));
     const ax = o.rank - 1;
     if (!this.affine) return { logs: null, t: maskOut ? tf.mul(o, maskOut) : o };
     const [sRaw, t] = tf.split(o, 2, ax);
     const logs = logScale(sRaw, this.scale);
     return maskOut ? { logs: tf.mul(logs, maskOut), t: tf.mul(t, maskOut) } : { logs, t };
+  }
+
+  /** cond, with the context joined when the layer was built with one (a context is ignored otherwise) */
+  private conditionerInput(cond: tf.Tensor, ctx?: tf.Tensor): tf.Tensor {
+    if (!this.context) return cond;
+    if (!ctx) throw missingContext(this.id);
+    return this.context.join(cond, ctx);
   }
 
   private parts(x: tf.Tensor): [tf.Tensor, tf.Tensor] {
@@ -129,45 +142,45 @@ export class Coupling implements Bijector {
     return s.invPerm ? tf.gather(y, s.invPerm, y.rank - 1) : y;
   }
 
-  /** fused: force (true) or forbid (false) the fused path; default: FLOWC_FUSE and the backend */
-  forward(x: tf.Tensor, fused?: boolean): ForwardResult {
+  forward(x: tf.Tensor, ctx?: tf.Tensor): ForwardResult {
     return tf.tidy(() => {
-      if (this.fused && (fused ?? fusionEnabled())) {
+      const fused = fusionEnabled();
+      if (this.fused && fused) {
         const p = this.net instanceof Mlp ? this.net.fusedParams() : null;
         const [y, logDet] = p
           ? mlpCoupling(this.fused.spec, x, p.ws, p.bs, p.activation)
           : this.fused.elementwise(x, this.net.apply(tf.mul(x, this.mask!)));
         return { y, logDet };
       }
-      if (this.fusedImage && (fused ?? fusionEnabled())) {
+      if (this.fusedImage && fused) {
         const [cond, pass] = this.fusedImage.gate(x);
         const [y, logDet] = this.fusedImage.couple(pass, this.net.apply(cond));
         return { y, logDet };
       }
       if (this.split) {
         const [xa, xb] = this.parts(x);
-        const { logs, t } = this.params(xa, null);
+        const { logs, t } = this.params(xa, null, ctx);
         const yb = logs ? tf.add(tf.mul(xb, tf.exp(logs)), t) : tf.add(xb, t);
         const logDet = logs ? sumExceptBatch(logs) : tf.zeros([x.shape[0]]) as tf.Tensor1D;
         return { y: this.join(xa, yb), logDet };
       }
-      const { logs, t } = this.params(tf.mul(x, this.mask!), this.inv);
+      const { logs, t } = this.params(tf.mul(x, this.mask!), this.inv, ctx);
       const y = logs ? tf.add(tf.mul(x, tf.exp(logs)), t) : tf.add(x, t);
       const logDet = logs ? sumExceptBatch(logs) : tf.zeros([x.shape[0]]) as tf.Tensor1D;
       return { y, logDet };
     });
   }
 
-  inverse(y: tf.Tensor): InverseResult {
+  inverse(y: tf.Tensor, _out?: tf.Tensor2D, ctx?: tf.Tensor): InverseResult {
     return tf.tidy(() => {
       if (this.split) {
         const [ya, yb] = this.parts(y);
-        const { logs, t } = this.params(ya, null);
+        const { logs, t } = this.params(ya, null, ctx);
         const xb = logs ? tf.mul(tf.sub(yb, t), tf.exp(tf.neg(logs))) : tf.sub(yb, t);
         const logDet = logs ? tf.neg(sumExceptBatch(logs)) as tf.Tensor1D : tf.zeros([y.shape[0]]) as tf.Tensor1D;
         return { x: this.join(ya, xb), logDet };
       }
-      const { logs, t } = this.params(tf.mul(y, this.mask!), this.inv);
+      const { logs, t } = this.params(tf.mul(y, this.mask!), this.inv, ctx);
       const x = logs ? tf.mul(tf.sub(y, t), tf.exp(tf.neg(logs))) : tf.sub(y, t);
       const logDet = logs ? tf.neg(sumExceptBatch(logs)) as tf.Tensor1D : tf.zeros([y.shape[0]]) as tf.Tensor1D;
       return { x, logDet };

@@ -69,10 +69,9 @@ export class Split implements Bijector {
     }
   }
 
-  /** fused: force (true) or forbid (false) the host op; default: FLOWC_FUSE and the backend */
-  forward(x: tf.Tensor, fused?: boolean): ForwardResult {
+  forward(x: tf.Tensor): ForwardResult {
     return tf.tidy(() => {
-      const [y, z2] = (fused ?? fusionEnabled()) ? this.op([x]) as [tf.Tensor, tf.Tensor] : tf.split(x, [this.keep, this.drop], x.rank - 1);
+      const [y, z2] = fusionEnabled() ? this.op([x]) as [tf.Tensor, tf.Tensor] : tf.split(x, [this.keep, this.drop], x.rank - 1);
       const N = x.shape[0];
       if (!this.net) return { y, logDet: zerosBatch(x), out: (z2.rank === 2 ? z2 : tf.reshape(z2, [N, this.outSize])) as tf.Tensor2D };
       const [mu, ls] = tf.split(this.net.apply(y), 2, x.rank - 1);

@@ -9,12 +9,17 @@ import type { Rng } from '../rng.js';
 export interface ForwardResult { y: tf.Tensor; logDet: tf.Tensor1D; /** factored-out latent, [batch, d] (split) */ out?: tf.Tensor2D }
 export interface InverseResult { x: tf.Tensor; logDet: tf.Tensor1D }
 
+/**
+ * A layer of a flow. `ctx` is the optional conditioning context (runtime/bijectors/context.ts):
+ * [batch, k] (a vector, e.g. a one-hot label) or [batch, H, W, k] (NHWC feature map); the same ctx
+ * goes to every layer of a flow, and layers that do not use it ignore it.
+ */
 export interface Bijector {
   readonly id: string;
   readonly kind: string;
-  forward(x: tf.Tensor): ForwardResult;
+  forward(x: tf.Tensor, ctx?: tf.Tensor): ForwardResult;
   /** `out` is the factored-out latent a split layer needs back */
-  inverse(y: tf.Tensor, out?: tf.Tensor2D): InverseResult;
+  inverse(y: tf.Tensor, out?: tf.Tensor2D, ctx?: tf.Tensor): InverseResult;
   /** flattened size of the factored-out part (split layers only) */
   readonly outSize?: number;
   /** data-dependent initialisation (actnorm): sets parameters from x, then returns forward(x) */
@@ -26,6 +31,11 @@ export interface Bijector {
 export interface BuildContext {
   store: ParamStore;
   rng: Rng;
+  /**
+   * shape (no batch axis) of the conditioning context the layers will receive: [k] or [H, W, k]
+   * (internal NHWC); null/absent = unconditioned (parameter shapes as without a context)
+   */
+  contextShape?: number[] | null;
   /** builds nested layers (variational dequantization's q flow) */
   buildLayers(layers: LayerIR[]): Bijector[];
 }

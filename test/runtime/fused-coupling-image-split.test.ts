@@ -13,7 +13,12 @@ import type { FlowModelImpl } from '../../runtime/flow-model.js';
 import type { FlowIR } from '../../compiler/ir/types.js';
 import { Rng } from '../../runtime/rng.js';
 import { flowIR, layer } from './ir-fixtures.js';
+import { withConfig } from '../../runtime/config.js';
 import { maxAbsDiff, perturb, useWasmBackend } from './helpers.js';
+
+/** the layer's forward with the fused host ops on or off (the `fuse` setting) */
+const fwd = (l: Bijector, x: tf.Tensor, fused: boolean): ForwardResult => withConfig({ fuse: fused }, () => l.forward(x));
+
 
 useWasmBackend();
 
@@ -24,7 +29,7 @@ function withBackend(backend: string, f: () => Promise<void>): Promise<void> | v
 
 const rel = (a: ArrayLike<number>, b: ArrayLike<number>) => maxAbsDiff(a, b) / Math.max(1e-3, ...Array.from(b, Math.abs));
 
-type Fusable = Bijector & { forward(x: tf.Tensor, fused?: boolean): ForwardResult };
+type Fusable = Bijector;
 
 interface Case { name: string; ir: () => FlowIR; /** plain oracle kernels absent from the fused forward */ gone: string[] }
 const img = (C: number, H: number, W: number) => [C, H, W];
@@ -53,7 +58,7 @@ describe('fused split = plain split', () => {
         const run = (l: Fusable, m: FlowModelImpl, fused: boolean) => tf.tidy(() => {
           let vals: Float32Array[] = [];
           const f = (xx: tf.Tensor) => {
-            const o = l.forward(xx, fused);
+            const o = fwd(l, xx, fused);
             const parts = [o.y, o.logDet, ...(o.out ? [o.out] : [])];
             vals = parts.map((t) => t.dataSync().slice() as Float32Array);
             const r = new Rng(11);
@@ -76,14 +81,14 @@ describe('fused split = plain split', () => {
         });
         // no more kernels, and none of the plain path's named ones
         const kernels = async (l: Fusable, fused: boolean) => (await tf.profile(() => {
-          tf.tidy(() => { const o = l.forward(x, fused); o.out?.dispose(); });
+          tf.tidy(() => { const o = fwd(l, x, fused); o.out?.dispose(); });
         })).kernels.map((k) => k.name);
         const kf = await kernels(lf, true), kp = await kernels(lp, false);
         expect(kf.length).toBeLessThanOrEqual(kp.length);
         for (const n of c.gone) { expect(kp).toContain(n); expect(kf).not.toContain(n); }
         // the inverse (plain) undoes the fused forward
         tf.tidy(() => {
-          const o = lf.forward(x, true);
+          const o = fwd(lf, x, true);
           const inv = lf.inverse(o.y, o.out);
           const back = inv.x.dataSync(), xs = x.dataSync();
           expect(maxAbsDiff(back, xs)).toBeLessThan(1e-5 * Math.max(1, ...Array.from(xs, Math.abs)));

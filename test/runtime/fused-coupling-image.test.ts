@@ -14,7 +14,13 @@ import type { FlowModelImpl } from '../../runtime/flow-model.js';
 import type { NetIR } from '../../compiler/ir/types.js';
 import { Rng } from '../../runtime/rng.js';
 import { channelMask, checkerboard, coupling, flowIR, mlp, resnet } from './ir-fixtures.js';
+import type { Bijector, ForwardResult } from '../../runtime/bijectors/types.js';
+import { withConfig } from '../../runtime/config.js';
 import { maxAbsDiff, perturb, useWasmBackend } from './helpers.js';
+
+/** the layer's forward with the fused host ops on or off (the `fuse` setting) */
+const fwd = (l: Bijector, x: tf.Tensor, fused: boolean): ForwardResult => withConfig({ fuse: fused }, () => l.forward(x));
+
 
 useWasmBackend();
 
@@ -75,9 +81,9 @@ describe('fused image coupling = plain coupling', () => {
         const vars = model.variables;
         const before = tf.memory().numTensors;
         const run = (fused: boolean) => tf.tidy(() => {
-          const out = layer.forward(x, fused);
+          const out = fwd(layer, x, fused);
           const f = (xx: tf.Tensor) => {
-            const o = layer.forward(xx, fused);
+            const o = fwd(layer, xx, fused);
             return tf.add(tf.sum(tf.mul(o.y, R)), tf.sum(tf.mul(o.logDet, r))) as tf.Scalar;
           };
           const g = tf.grads((xx: tf.Tensor) => f(xx))([x, ...vars]);
@@ -98,17 +104,17 @@ describe('fused image coupling = plain coupling', () => {
         });
         // the fused path is taken: none of the plain path's split / concat / gather / tanh kernels
         const names = async (fused: boolean) => (await tf.profile(() => {
-          tf.tidy(() => { tf.grads((xx: tf.Tensor) => tf.sum(layer.forward(xx, fused).y))([x]); });
+          tf.tidy(() => { tf.grads((xx: tf.Tensor) => tf.sum(fwd(layer, xx, fused).y))([x]); });
         })).kernels.map((k) => k.name);
         const kf = await names(true), kp = await names(false);
         expect(kf.length).toBeLessThan(kp.length - 4);
         expect(PLAIN_ONLY.filter((n) => kf.includes(n))).toEqual([]);
         // the inverse (plain path) undoes the fused forward
         tf.tidy(() => {
-          const f = layer.forward(x, true);
+          const f = fwd(layer, x, true);
           const inv = layer.inverse(f.y);
           // round-trip error: float32 rounding of |y|, amplified by exp(−s) (as for the plain forward)
-          const plainErr = maxAbsDiff(layer.inverse(layer.forward(x, false).y).x.dataSync(), x.dataSync());
+          const plainErr = maxAbsDiff(layer.inverse(fwd(layer, x, false).y).x.dataSync(), x.dataSync());
           const scale = Math.max(1, ...Array.from(f.y.dataSync(), Math.abs));
           expect(maxAbsDiff(inv.x.dataSync(), x.dataSync())).toBeLessThan(Math.max(2e-6 * scale, 4 * plainErr));
           expect(maxAbsDiff(tf.add(inv.logDet, f.logDet).dataSync(), new Float32Array(N))).toBeLessThan(2e-5);

@@ -17,7 +17,12 @@ import type { NetIR } from '../../compiler/ir/types.js';
 import { Rng } from '../../runtime/rng.js';
 import { alternate, coupling, flowIR, mlp, moons, tanhMlp } from './ir-fixtures.js';
 import { maxAbsDiff, perturb, useWasmBackend } from './helpers.js';
+
+/** the layer's forward with the fused host ops on or off (the `fuse` setting) */
+const fwd = (l: Bijector, x: tf.Tensor, fused: boolean): ForwardResult => withConfig({ fuse: fused }, () => l.forward(x));
+
 import { setConfig, withConfig } from '../../runtime/config.js';
+import type { Bijector, ForwardResult } from '../../runtime/bijectors/types.js';
 
 useWasmBackend();
 
@@ -53,9 +58,9 @@ describe('fused coupling = plain coupling', () => {
         const vars = model.variables;
         const before = tf.memory().numTensors;
         const run = (fused: boolean) => tf.tidy(() => {
-          const out = layer.forward(x, fused);
+          const out = fwd(layer, x, fused);
           const f = (xx: tf.Tensor) => {
-            const o = layer.forward(xx, fused);
+            const o = fwd(layer, xx, fused);
             return tf.add(tf.sum(tf.mul(o.y, R)), tf.sum(tf.mul(o.logDet, r))) as tf.Scalar;
           };
           const g = tf.grads((xx: tf.Tensor) => f(xx))([x, ...vars]);
@@ -71,7 +76,7 @@ describe('fused coupling = plain coupling', () => {
         a.g.forEach((g, i) => expect(rel(g, b.g[i]!)).toBeLessThan(3e-5));
         // the inverse (plain path) undoes the fused forward
         tf.tidy(() => {
-          const f = layer.forward(x, true);
+          const f = fwd(layer, x, true);
           const inv = layer.inverse(f.y);
           expect(maxAbsDiff(inv.x.dataSync(), x.dataSync())).toBeLessThan(2e-5);
           expect(maxAbsDiff(tf.add(inv.logDet, f.logDet).dataSync(), new Float32Array(N))).toBeLessThan(2e-5);
