@@ -20,7 +20,9 @@ export interface ContextInput {
  * How a layer of internal shape `layerShape` takes a context of shape `contextShape` (no batch axis);
  * null when there is no context. Throws, naming the layer, when the two cannot be combined.
  */
-export function contextInput(id: string, contextShape: number[] | null | undefined, layerShape: number[]): ContextInput | null {
+export function contextInput(
+  id: string, contextShape: number[] | null | undefined, layerShape: number[],
+): ContextInput | null {
   if (!contextShape) return null;
   const k = contextShape[contextShape.length - 1];
   const what = `${id}: a conditioning context of shape [${contextShape.join(', ')}]`;

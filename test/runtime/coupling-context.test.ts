@@ -36,7 +36,8 @@ const cases: Case[] = [
     flow: (s) => [cpl(s, channelMask(2, 2, 2, true), resnet(1, 4)), cpl(s, channelMask(2, 2, 2, false), mlp(6))],
   },
   {
-    name: 'squeeze then coupling, image ctx at the data grid (squeezed to the layer)', shape: [1, 4, 2], context: [4, 2, 1],
+    name: 'squeeze then coupling, image ctx at the data grid (squeezed to the layer)',
+    shape: [1, 4, 2], context: [4, 2, 1],
     flow: () => [layer('squeeze', [1, 4, 2], {}, [4, 2, 1]), cpl([4, 2, 1], channelMask(4, 2, 1, true), resnet(1, 4))],
   },
 ];
@@ -87,7 +88,8 @@ describe('coupling with a conditioning context', () => {
   it('an unconditioned flow has the same parameters with contextShape null as without options', () => {
     const ir = flowIR({ shape: [2, 2, 2], flow: cases[2].flow([2, 2, 2]) });
     const a = new FlowModelImpl(ir), b = new FlowModelImpl(ir, { contextShape: null });
-    expect([...b.namedVariables()].map(([k, v]) => [k, v.shape])).toEqual([...a.namedVariables()].map(([k, v]) => [k, v.shape]));
+    const shapes = (m: FlowModelImpl) => [...m.namedVariables()].map(([k, v]) => [k, v.shape]);
+    expect(shapes(b)).toEqual(shapes(a));
     a.dispose(); b.dispose();
   });
 

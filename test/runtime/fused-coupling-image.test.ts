@@ -19,7 +19,8 @@ import { withConfig } from '../../runtime/config.js';
 import { maxAbsDiff, perturb, useWasmBackend } from './helpers.js';
 
 /** the layer's forward with the fused host ops on or off (the `fuse` setting) */
-const fwd = (l: Bijector, x: tf.Tensor, fused: boolean): ForwardResult => withConfig({ fuse: fused }, () => l.forward(x));
+const fwd = (l: Bijector, x: tf.Tensor, fused: boolean): ForwardResult =>
+  withConfig({ fuse: fused }, () => l.forward(x));
 
 
 useWasmBackend();
