@@ -1,104 +1,11 @@
 // The fused NADE pass (nade-fused.ts) for one likelihood parameter per dimension (Bernoulli: the
-// MNIST models) with its row operations in WebAssembly SIMD: a small hand-assembled module
-// (runtime/kernels/wasm-asm.ts) with `dot` and `axpy` over f32x4 lanes, on its own memory that
+// MNIST models) with its row operations in WebAssembly SIMD: the module nade-simd.wat (assembled at build time
+// into nade-simd.wasm.ts) with `dot` and `axpy` over f32x4 lanes, on its own memory that
 // holds V, W, their gradients and the batch state (a, h, Σ_run V·∂out, Σ ∂a; rows padded to a
 // multiple of 4 floats with zeros), and the once-per-run sigmoid and flush of Σ_run V·∂out. Same
 // algorithm and loop order as the JS pass, so the same values to float32 rounding (a is float32
 // here: the backward restores it by subtraction to ~1e-7) — test/ar/nade-fused.test.ts.
-import {
-  ADD, F32, FADD, FMUL, GE_U, I32, LOAD, SHL, SPLAT, STORE, V128, get, i32c, section, set, simd, str, uleb, vec,
-} from '../kernels/wasm/asm.js';
-
-const EXTRACT = (lane: number) => simd(0x1f, lane);
-const F32_ADD = 0x92;
-
-/** axpy(y, x, alpha, n): y[i] += alpha·x[i] for n floats (a multiple of 4); byte offsets */
-function axpyBody(): number[] {
-  const Y = 0, X = 1, AL = 2, N = 3, K = 4, END = 5, A = 6;
-  const b: number[] = [...get(AL), ...SPLAT, ...set(A), ...get(N), ...i32c(2), SHL, ...set(END), ...i32c(0), ...set(K)];
-  b.push(0x02, 0x40, 0x03, 0x40, ...get(K), ...get(END), GE_U, 0x0d, 1);
-  b.push(...get(Y), ...get(K), ADD);                                          // store address
-  b.push(...get(Y), ...get(K), ADD, ...LOAD, ...get(X), ...get(K), ADD, ...LOAD, ...get(A), ...FMUL, ...FADD, ...STORE);
-  b.push(...get(K), ...i32c(16), ADD, ...set(K), 0x0c, 0, 0x0b, 0x0b, 0x0b);
-  return [...vec([[...uleb(2), I32], [...uleb(1), V128]]), ...b];
-}
-
-/** dot(x, y, n) → Σ x[i]·y[i] for n floats (a multiple of 4) */
-function dotBody(): number[] {
-  const X = 0, Y = 1, N = 2, K = 3, END = 4, S = 5;
-  const b: number[] = [0x43, 0, 0, 0, 0, ...SPLAT, ...set(S)];
-  b.push(...get(N), ...i32c(2), SHL, ...set(END), ...i32c(0), ...set(K));
-  b.push(0x02, 0x40, 0x03, 0x40, ...get(K), ...get(END), GE_U, 0x0d, 1);
-  b.push(...get(S), ...get(X), ...get(K), ADD, ...LOAD, ...get(Y), ...get(K), ADD, ...LOAD);
-  b.push(...FMUL, ...FADD, ...set(S));
-  b.push(...get(K), ...i32c(16), ADD, ...set(K), 0x0c, 0, 0x0b, 0x0b);
-  b.push(...get(S), ...EXTRACT(0), ...get(S), ...EXTRACT(1), F32_ADD);
-  b.push(...get(S), ...EXTRACT(2), F32_ADD, ...get(S), ...EXTRACT(3), F32_ADD, 0x0b);
-  return [...vec([[...uleb(2), I32], [...uleb(1), V128]]), ...b];
-}
-
-const FNEG = simd(0xe1), FMIN = simd(0xe8), FMAX = simd(0xe9), FFLOOR = simd(0x68);
-const FSUB = simd(0xe5), FDIV = simd(0xe7);
-const TRUNC_S = simd(0xf8), ISHL = simd(0xab), IADD = simd(0xae);
-/** a splatted f32 constant */
-const splat = (v: number) => [0x43, ...new Uint8Array(Float32Array.of(v).buffer), ...SPLAT];
-const isplat = (v: number) => [...i32c(v), ...simd(0x11)];
-
-/**
- * sigmoidRow(h, a, n): h[i] = 1 / (1 + e^−a[i]) for n floats (a multiple of 4), with e^x = 2^i·e^(f·ln 2),
- * |f| ≤ 1/2, by the same degree-7 Taylor polynomial as nade-fused.ts's sigmoid
- */
-function sigmoidBody(): number[] {
-  const Hp = 0, Ap = 1, N = 2, K = 3, END = 4, T = 5, Y = 6, I = 7, Pv = 8;
-  const b: number[] = [...get(N), ...i32c(2), SHL, ...set(END), ...i32c(0), ...set(K)];
-  b.push(0x02, 0x40, 0x03, 0x40, ...get(K), ...get(END), GE_U, 0x0d, 1);
-  // y = clamp(−a, ±87)·log2 e; i = floor(y + 1/2); t = (y − i)·ln 2
-  b.push(...get(Ap), ...get(K), ADD, ...LOAD, ...FNEG, ...splat(87), ...FMIN, ...splat(-87), ...FMAX);
-  b.push(...splat(Math.LOG2E), ...FMUL, ...set(Y));
-  b.push(...get(Y), ...splat(0.5), ...FADD, ...FFLOOR, ...set(I));
-  b.push(...get(Y), ...get(I), ...FSUB, ...splat(Math.LN2), ...FMUL, ...set(T));
-  const coef = [1 / 5040, 1 / 720, 1 / 120, 1 / 24, 1 / 6, 0.5, 1, 1];
-  b.push(...splat(coef[0]!), ...set(Pv));
-  for (const cf of coef.slice(1)) b.push(...get(Pv), ...get(T), ...FMUL, ...splat(cf), ...FADD, ...set(Pv));
-  // h = 1 / (1 + p·2^i), 2^i from its bits: (i + 127) << 23
-  b.push(...get(Hp), ...get(K), ADD, ...splat(1));
-  b.push(...splat(1), ...get(Pv), ...get(I), ...TRUNC_S, ...isplat(127), ...IADD, ...i32c(23), ...ISHL);
-  b.push(...FMUL, ...FADD);
-  b.push(...FDIV, ...STORE);
-  b.push(...get(K), ...i32c(16), ADD, ...set(K), 0x0c, 0, 0x0b, 0x0b, 0x0b);
-  return [...vec([[...uleb(2), I32], [...uleb(4), V128]]), ...b];
-}
-
-/** flushRow(g, acc, h, n): g[i] += acc[i]·h[i]·(1 − h[i]); acc[i] = 0 (n floats, a multiple of 4) */
-function flushBody(): number[] {
-  const G = 0, AC = 1, Hp = 2, N = 3, K = 4, END = 5, S = 6;
-  const b: number[] = [...get(N), ...i32c(2), SHL, ...set(END), ...i32c(0), ...set(K)];
-  b.push(0x02, 0x40, 0x03, 0x40, ...get(K), ...get(END), GE_U, 0x0d, 1);
-  b.push(...get(Hp), ...get(K), ADD, ...LOAD, ...set(S));
-  b.push(...get(G), ...get(K), ADD, ...get(G), ...get(K), ADD, ...LOAD);
-  b.push(...get(AC), ...get(K), ADD, ...LOAD, ...get(S), ...FMUL);
-  b.push(...splat(1), ...get(S), ...FSUB, ...FMUL, ...FADD, ...STORE);
-  b.push(...get(AC), ...get(K), ADD, ...splat(0), ...STORE);
-  b.push(...get(K), ...i32c(16), ADD, ...set(K), 0x0c, 0, 0x0b, 0x0b, 0x0b);
-  return [...vec([[...uleb(2), I32], [...uleb(1), V128]]), ...b];
-}
-
-function moduleBytes() {
-  return new Uint8Array([
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    ...section(1, vec([
-      [0x60, ...vec([[I32], [I32], [F32], [I32]]), 0],
-      [0x60, ...vec([[I32], [I32], [I32]]), ...vec([[F32]])],
-      [0x60, ...vec([[I32], [I32], [I32]]), 0],
-      [0x60, ...vec([[I32], [I32], [I32], [I32]]), 0],
-    ])),
-    ...section(2, vec([[...str('env'), ...str('memory'), 0x02, 0x00, ...uleb(1)]])),
-    ...section(3, vec([[0], [1], [2], [3]])),
-    ...section(7, vec([[...str('axpy'), 0x00, 0], [...str('dot'), 0x00, 1], [...str('sigmoidRow'), 0x00, 2],
-      [...str('flushRow'), 0x00, 3]])),
-    ...section(10, vec([axpyBody(), dotBody(), sigmoidBody(), flushBody()].map((fn) => [...uleb(fn.length), ...fn]))),
-  ]);
-}
+import { wasm } from './nade-simd.wasm.js';
 
 interface Kernels {
   axpy(y: number, x: number, alpha: number, n: number): void;
@@ -114,7 +21,7 @@ export function nadeSimdKernels(): { memory: WebAssembly.Memory; fn: Kernels } |
   if (kernels !== undefined) return kernels;
   try {
     const memory = new WebAssembly.Memory({ initial: 1 });
-    const inst = new WebAssembly.Instance(new WebAssembly.Module(moduleBytes()), { env: { memory } });
+    const inst = new WebAssembly.Instance(new WebAssembly.Module(wasm), { env: { memory } });
     kernels = { memory, fn: inst.exports as unknown as Kernels };
   } catch {
     kernels = null;
