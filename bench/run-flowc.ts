@@ -146,7 +146,7 @@ export async function runFlowc(id: WorkloadId, opts: FlowcOptions = {}): Promise
 
   if (opts.trainSeconds !== undefined && host.test) {
     let n = warmup + steps;
-    while (now() - tStart < opts.trainSeconds) { loss = step(); n++; }
+    while (now() - tStart < opts.trainSeconds) { step(); n++; }
     res.train_seconds = now() - tStart;
     res.train_steps = n;
     const testN = Math.min(opts.testN ?? w.testN ?? host.nTest!, host.nTest!);

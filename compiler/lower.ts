@@ -38,7 +38,7 @@ export function explicitLogDet(formula: string, inShape: readonly number[], K?: 
  * for the direction the layer is used in; the kind's formula with shapes made explicit as a fallback.
  */
 function layerLogDet(l: CheckedLayer, model: CheckedModel, args: Record<string, unknown>, dir: UseDirection): string {
-  let text = '';
+  let text: string;
   try {
     text = logDetText(l.kind.name, l.inShape, args, dir);
   } catch {

@@ -224,7 +224,7 @@ export function saveCheckpoint(dir: string, model: FlowModel, state: CheckpointS
  * checkpoint.ckpt falls back to checkpoint.prev.ckpt (and `warning` says so).
  */
 export function loadCheckpoint(path: string): LoadedCheckpoint & { warning?: string } {
-  let isDir = false;
+  let isDir: boolean;
   try {
     isDir = statSync(path).isDirectory();
   } catch {

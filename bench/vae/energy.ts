@@ -9,7 +9,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
-import { initBackend, type BackendName } from '../../runtime/backend.js';
+import { initBackend } from '../../runtime/backend.js';
 import { buildEnergy, energyJs, ENERGY_NAMES, logPartition, type EnergyName } from '../../runtime/energy/index.js';
 import { createTrainer } from '../../runtime/train-step.js';
 import { Canvas, viridis } from '../../runtime/pictures/canvas.js';

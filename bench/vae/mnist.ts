@@ -11,7 +11,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
-import { initBackend, type BackendName } from '../../runtime/backend.js';
+import { initBackend } from '../../runtime/backend.js';
 import { compileSource } from '../../compiler/index.js';
 import { loadMnist } from '../../runtime/data/index.js';
 import { buildVae } from '../../runtime/vae/index.js';

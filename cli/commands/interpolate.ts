@@ -21,10 +21,17 @@ export function interpolate(a: Float32Array, b: Float32Array, t: number, slerp =
   let wb = t;
   if (slerp) {
     let ab = 0, aa = 0, bb = 0;
-    for (let i = 0; i < a.length; i++) (ab += a[i]! * b[i]!), (aa += a[i]! * a[i]!), (bb += b[i]! * b[i]!);
+    for (let i = 0; i < a.length; i++) {
+      ab += a[i]! * b[i]!;
+      aa += a[i]! * a[i]!;
+      bb += b[i]! * b[i]!;
+    }
     const omega = Math.acos(Math.min(1, Math.max(-1, ab / Math.sqrt(aa * bb || 1))));
     const so = Math.sin(omega);
-    if (so > 1e-6) (wa = Math.sin((1 - t) * omega) / so), (wb = Math.sin(t * omega) / so);
+    if (so > 1e-6) {
+      wa = Math.sin((1 - t) * omega) / so;
+      wb = Math.sin(t * omega) / so;
+    }
   }
   for (let i = 0; i < a.length; i++) out[i] = wa * a[i]! + wb * b[i]!;
   return out;

@@ -3,7 +3,6 @@
 // SIGINT, SIGTERM and SIGHUP finish the step, save a checkpoint and print the resume command.
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { FlowIR } from '../../compiler/ir/types.js';
 import { checkData, declText, loadTraining, prod, type DataSplit, type Dataset } from '../../runtime/data/index.js';
 import { recordSource, trainingSources } from '../data.js';
 import type { TrainConfig } from '../../runtime/trainer.js';

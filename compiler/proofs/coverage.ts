@@ -36,13 +36,12 @@ export function analyzeCoverage(layers: readonly CheckedLayer[], dataShape: read
   const D = numel(dataShape);
   const covered = new Array<boolean>(D).fill(false);
   let origin = Array.from({ length: D }, (_, i) => i);
-  let shape = [...dataShape];
   const repeats: CoverageResult['repeats'] = [];
   let last: CheckedLayer | undefined;
   let hasCoupling = false;
   for (const l of layers) {
     if (!shaped(l) || numel(l.inShape) !== origin.length) return { covered, repeats, hasCoupling, complete: false };
-    shape = l.inShape;
+    const shape = l.inShape;
     const name = l.kind.name;
     if (name === 'coupling' && l.mask && l.mask.length === origin.length) {
       hasCoupling = true;

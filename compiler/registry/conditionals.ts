@@ -14,7 +14,7 @@ import * as codes from '../diagnostics/codes-registry.js';
 import type { LayerKind, ParamSpec, ResolvedArgs, Shape } from './types.js';
 import { NET_ACTIVATIONS, T, arg } from './spec.js';
 import { madeHidden, madeMasksArg } from './made-masks.js';
-import { conv, convFlops, countParams, dense, denseFlops, imageDims, isNumArray, numel } from './tensors.js';
+import { conv, convFlops, countParams, dense, denseFlops, imageDims, numel } from './tensors.js';
 
 export interface ArLayerDesc { mask: 'A' | 'B' | 'none'; kernel: number; channels: number; activation: string; residual: boolean }
 

@@ -79,7 +79,7 @@ function keyword(k: string, doc?: string): CompletionItem {
 }
 
 function kinds(category: Category): CompletionItem[] {
-  let list: readonly LayerKind[] = [];
+  let list: readonly LayerKind[];
   try {
     list = kindsOf(category);
   } catch {

@@ -5,7 +5,7 @@
 // (registry actnorm: log_scale, bias = 2C) excludes it, and so does test/runtime/param-consistency
 // (Σ trainable variable sizes = FlowIR.totals.params; the flags are the only non-trainable variables).
 import * as tf from '@tensorflow/tfjs-core';
-import type { LayerIR, LayerIROf } from '../../compiler/ir/types.js';
+import type { LayerIROf } from '../../compiler/ir/types.js';
 import { type Bijector, type BuildContext, type ForwardResult, type InverseResult, internalShape, paramInit } from './types.js';
 
 export class ActNorm implements Bijector {

@@ -5,7 +5,7 @@
 // A sequential direction runs D passes of the fixed-point update (after pass k the first k dims
 // in the order are exact). Image data are flattened channels-first, as the order indexes them.
 import * as tf from '@tensorflow/tfjs-core';
-import type { LayerIR, LayerIROf, NetIR } from '../../compiler/ir/types.js';
+import type { LayerIROf } from '../../compiler/ir/types.js';
 import { buildMade } from '../nets/made.js';
 import type { Mlp } from '../nets/mlp.js';
 import { type Bijector, type BuildContext, type ForwardResult, type InverseResult, sizeOf } from './types.js';

@@ -9,7 +9,7 @@
 // binary or channel-wise mask (runtime/kernels/fused/coupling-image.ts) the conditioner runs as
 // usual between two host ops: x → (x⊙b or x[..., a], x) and (x, o) → (y, log-det).
 import * as tf from '@tensorflow/tfjs-core';
-import type { LayerIR, LayerIROf, NetIR } from '../../compiler/ir/types.js';
+import type { LayerIROf } from '../../compiler/ir/types.js';
 import { buildNet, type Net } from '../nets/index.js';
 import { type CouplingSpec, couplingElementwise, couplingSpec, mlpCoupling } from '../kernels/fused/coupling.js';
 import { type ImageCouplingSpec, channelImageSpec, gateOp, imageCouplingOp, maskedImageSpec } from '../kernels/fused/coupling-image.js';

@@ -6,7 +6,7 @@
 //              −D log K − log q(u|x), so logProb is the variational bound on log P(x).
 // Inverse: x = clamp(⌊yK⌋, 0, K−1).
 import * as tf from '@tensorflow/tfjs-core';
-import type { LayerIR, LayerIROf, NetIR } from '../../compiler/ir/types.js';
+import type { LayerIROf, NetIR } from '../../compiler/ir/types.js';
 import { DEQUANT_COND_MLP, DEQUANT_COND_RESNET } from '../../compiler/registry/flows.js';
 import { buildNet, type Net } from '../nets/index.js';
 import type { Rng } from '../rng.js';

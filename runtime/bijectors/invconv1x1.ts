@@ -4,7 +4,7 @@
 // no lu: W is a free parameter ('weight'); log|det W| and its gradient W⁻ᵀ are computed in float64 JS.
 // Both start from a random orthogonal matrix.
 import * as tf from '@tensorflow/tfjs-core';
-import type { LayerIR, LayerIROf } from '../../compiler/ir/types.js';
+import type { LayerIROf } from '../../compiler/ir/types.js';
 import * as la from '../linalg.js';
 import { type Bijector, type BuildContext, type ForwardResult, type InverseResult, internalShape } from './types.js';
 

@@ -1,7 +1,7 @@
 // logit(α), density direction [0,1] → R: p = α + (1−2α)x, y = log p − log(1−p);
 // log-det Σ [log(1−2α) − log p − log(1−p)].
 import * as tf from '@tensorflow/tfjs-core';
-import type { LayerIR, LayerIROf } from '../../compiler/ir/types.js';
+import type { LayerIROf } from '../../compiler/ir/types.js';
 import { type Bijector, type ForwardResult, type InverseResult, logSigmoid, sumExceptBatch } from './types.js';
 
 export class Logit implements Bijector {

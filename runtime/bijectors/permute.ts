@@ -1,6 +1,6 @@
 // Permute the channel (or vector) axis: y[..., i] = x[..., perm[i]]. Volume-preserving.
 import * as tf from '@tensorflow/tfjs-core';
-import type { LayerIR, LayerIROf } from '../../compiler/ir/types.js';
+import type { LayerIROf } from '../../compiler/ir/types.js';
 import { type Bijector, type ForwardResult, type InverseResult, zerosBatch } from './types.js';
 
 export class Permute implements Bijector {

@@ -13,7 +13,7 @@ import { hostOp } from '../kernels/fused/host-op.js';
 import { Planar } from './planar.js';
 import { Radial } from './radial.js';
 import type { Bijector } from './types.js';
-import { ACTIVATIONS, type ActivationName, activationName, sigmoid, softplus } from '../../compiler/math/activations.js';
+import { ACTIVATIONS, type ActivationName, activationName, sigmoid } from '../../compiler/math/activations.js';
 import { planarUHatCoef, radialAlphaBeta } from '../../compiler/math/planar.js';
 
 export type ChainLayer = Planar | Radial;

@@ -5,7 +5,7 @@
 // (monotone; 1-D root finding in float64), then z − z₀ = (x − z₀)/(1 + βh(r)). One Newton step
 // from the detached root carries exact first derivatives.
 import * as tf from '@tensorflow/tfjs-core';
-import type { LayerIR, LayerIROf } from '../../compiler/ir/types.js';
+import type { LayerIROf } from '../../compiler/ir/types.js';
 import { type Bijector, type BuildContext, type ForwardResult, type InverseResult, internalShape, paramInit, sizeOf } from './types.js';
 import { solveMonotone } from './root.js';
 import { radialLogDet, radialParams, radialStep, rawRow } from './planar-maps.js';

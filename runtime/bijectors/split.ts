@@ -7,7 +7,7 @@
 // already flattened for a fixed prior; its gradient the interleaving copy) instead of SplitV /
 // Concat (~2 ms each on wasm at W3's size; test/runtime/fused-coupling-image-split.test.ts).
 import * as tf from '@tensorflow/tfjs-core';
-import type { LayerIR, LayerIROf } from '../../compiler/ir/types.js';
+import type { LayerIROf } from '../../compiler/ir/types.js';
 import { fusionEnabled, hostOp } from '../kernels/fused/host-op.js';
 import type { Net } from '../nets/index.js';
 import { type Bijector, type BuildContext, type ForwardResult, type InverseResult, internalShape, sizeOf, sumExceptBatch, zerosBatch } from './types.js';

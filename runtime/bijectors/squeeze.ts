@@ -1,7 +1,7 @@
 // Squeeze [C,H,W] → [4C,H/2,W/2]: out[(di·2+dj)·C + c, i, j] = in[c, 2i+di, 2j+dj]. Volume-preserving.
 // Internal NHWC: [N,H,W,C] → [N·H/2, 2, W/2, 2, C] → swap the middle axes → [N, H/2, W/2, 4C].
 import * as tf from '@tensorflow/tfjs-core';
-import type { LayerIR, LayerIROf } from '../../compiler/ir/types.js';
+import type { LayerIROf } from '../../compiler/ir/types.js';
 import { type Bijector, type ForwardResult, type InverseResult, zerosBatch } from './types.js';
 
 export function squeezeNHWC(x: tf.Tensor): tf.Tensor {

@@ -11,7 +11,10 @@ export function boundsOf(points: Float32Array): Bounds {
   const xs: number[] = [];
   const ys: number[] = [];
   for (let i = 0; i + 1 < points.length; i += 2) {
-    if (Number.isFinite(points[i]!) && Number.isFinite(points[i + 1]!)) xs.push(points[i]!), ys.push(points[i + 1]!);
+    if (Number.isFinite(points[i]!) && Number.isFinite(points[i + 1]!)) {
+      xs.push(points[i]!);
+      ys.push(points[i + 1]!);
+    }
   }
   if (xs.length === 0) return { x0: -1, x1: 1, y0: -1, y1: 1 };
   const q = (a: number[], p: number) => a.sort((u, v) => u - v)[Math.min(a.length - 1, Math.floor(p * a.length))]!;

@@ -82,8 +82,14 @@ function axes(canvas: Canvas, ox: number, oy: number, size: number, b: Bounds): 
 
 function colourBar(canvas: Canvas, x: number, oy: number, size: number, bar: ColourBar): void {
   for (let j = 0; j < size; j++) canvas.rect(x, oy + j, M.bar, 1, viridis(1 - j / (size - 1)));
-  for (let i = -1; i <= size; i++) canvas.set(x - 1, oy + i, INK), canvas.set(x + M.bar, oy + i, INK);
-  for (let i = -1; i <= M.bar; i++) canvas.set(x + i, oy - 1, INK), canvas.set(x + i, oy + size, INK);
+  for (let i = -1; i <= size; i++) {
+    canvas.set(x - 1, oy + i, INK);
+    canvas.set(x + M.bar, oy + i, INK);
+  }
+  for (let i = -1; i <= M.bar; i++) {
+    canvas.set(x + i, oy - 1, INK);
+    canvas.set(x + i, oy + size, INK);
+  }
   const max = bar.max > 0 && Number.isFinite(bar.max) ? bar.max : 1;
   for (const t of niceTicks(0, max, 4).filter((v) => v >= 0 && v <= max)) {
     const py = Math.round(oy + (1 - t / max) * (size - 1));

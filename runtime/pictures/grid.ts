@@ -13,7 +13,13 @@ export function imageGrid(x: Float32Array, n: number, shape: number[], opts: Gri
   const [C, H, W] = shape.length === 3 ? shape : [1, shape[0]!, shape[1] ?? 1];
   const size = C! * H! * W!;
   let [lo, hi] = opts.range ?? [Infinity, -Infinity];
-  if (!opts.range) for (const v of x) if (Number.isFinite(v)) (lo = Math.min(lo, v)), (hi = Math.max(hi, v));
+  if (!opts.range) {
+    for (const v of x) {
+      if (!Number.isFinite(v)) continue;
+      lo = Math.min(lo, v);
+      hi = Math.max(hi, v);
+    }
+  }
   if (!(hi > lo)) hi = lo + 1;
   const s = opts.scale ?? 2;
   const cols = Math.max(1, Math.min(n, opts.cols ?? Math.ceil(Math.sqrt(n))));

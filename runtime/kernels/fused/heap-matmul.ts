@@ -53,7 +53,7 @@ export function heapMatMul(): HeapMatMul | null {
   if (!b.wasm || !b.dataIdMap || !b.makeOutput || typeof b.dataIdNextNumber !== 'number') return null;
   if (cache.has(b.wasm)) return cache.get(b.wasm)!;
   const be = b as WasmBackend;
-  let hm: HeapMatMul | null = null;
+  let hm: HeapMatMul | null;
   try {
     const mm = be.wasm.cwrap(tf.BatchMatMul, null, ['number', 'array', 'number', 'number', 'array', 'number', 'number', 'number', 'number']);
     const reg = (ptr: number, size: number): number => {
