@@ -103,7 +103,9 @@ async function bench(argv: string[], write: (s: string) => void): Promise<number
   const info = runInfo();
   const wantTorch = !values['no-torch'];
   const torch = wantTorch ? torchAvailable() : { ok: false, why: '--no-torch' };
-  if (!values.json) write(`flowc bench · ${info.cpu} · nproc ${info.nproc} · ${info.date} · commit ${info.commit.slice(0, 10)}${info.dirty ? '+dirty' : ''}\nPyTorch reference: ${torch.ok ? torch.why : `not run (${torch.why})`}\n`);
+  if (!values.json) write(`flowc bench · ${info.cpu} · nproc ${info.nproc} · ${info.date} · commit ` +
+    `${info.commit.slice(0, 10)}${info.dirty ? '+dirty' : ''}\nPyTorch reference: ` +
+    `${torch.ok ? torch.why : `not run (${torch.why})`}\n`);
   const saved: object[] = [];
   const rows: string[][] = [];
   for (const id of workloads) {
@@ -122,7 +124,9 @@ async function bench(argv: string[], write: (s: string) => void): Promise<number
     if (torch.ok) {
       tr = runTorch(id, {
         threads: Number(values['torch-threads'] ?? 1), steps: opts.steps ?? w.steps, warmup: opts.warmup ?? w.warmup,
-        trainSeconds: opts.trainSeconds, testN: opts.testN, sampleSteps: opts.sampleSteps, clock: opts.clock === 'main' ? 'cpu' : opts.clock, // PyTorch runs one thread: its process CPU time is its main thread's
+        trainSeconds: opts.trainSeconds, testN: opts.testN, sampleSteps: opts.sampleSteps,
+        // PyTorch runs one thread: its process CPU time is its main thread's
+        clock: opts.clock === 'main' ? 'cpu' : opts.clock,
       });
     }
     const tEps = tr && 'examples_per_sec' in tr ? tr.examples_per_sec : undefined;
@@ -141,7 +145,10 @@ async function bench(argv: string[], write: (s: string) => void): Promise<number
         fr.peak_rss_mb.toFixed(0), f0(tr && 'peak_rss_mb' in tr ? tr.peak_rss_mb : undefined),
         `${fr.num_tensors_start}→${fr.num_tensors_end}`,
         fr.test_nll !== undefined ? `${fr.test_nll.toFixed(2)} vs ${f0(line.torch_test_nll)} ${fr.test_unit}` : '',
-        s ? `sampling 16: fast ${s.fast_seconds_784.toFixed(2)}s, naive ${s.naive_seconds_784.toFixed(1)}s (${s.speedup.toFixed(0)}×${s.sample_784_extrapolated ? ', extrapolated' : ''}), identical: ${s.identical}` : '',
+        s ? `sampling 16: fast ${s.fast_seconds_784.toFixed(2)}s, naive ` +
+          `${s.naive_seconds_784.toFixed(1)}s ` +
+          `(${s.speedup.toFixed(0)}×${s.sample_784_extrapolated ? ', extrapolated' : ''}), ` +
+          `identical: ${s.identical}` : '',
       ]);
       if (tr && 'error' in tr) rows.push(['', '', `torch: ${tr.error}`]);
     }

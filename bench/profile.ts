@@ -37,9 +37,13 @@ async function main(): Promise<void> {
   }
   const rows = [...by].sort((a, b) => b[1].ms - a[1].ms);
   const total = rows.reduce((a, [, e]) => a + e.ms, 0);
-  console.log(`${id} on ${backend} (${activeWasmThreads()} thread(s)): ${wallMs.toFixed(2)} ms/step unprofiled; ${info.kernels.length / steps} kernels/step, ${(total / steps).toFixed(2)} kernel-ms/step`);
+  console.log(`${id} on ${backend} (${activeWasmThreads()} thread(s)): ${wallMs.toFixed(2)} ` +
+    `ms/step unprofiled; ${info.kernels.length / steps} kernels/step, ` +
+    `${(total / steps).toFixed(2)} kernel-ms/step`);
   for (const [name, e] of rows) {
-    console.log(`${name.padEnd(28)} ${(e.n / steps).toFixed(0).padStart(6)} calls ${(e.ms / steps).toFixed(3).padStart(9)} ms  ${((100 * e.ms) / total).toFixed(1).padStart(5)}%`);
+    console.log(`${name.padEnd(28)} ${(e.n / steps).toFixed(0).padStart(6)} calls ` +
+      `${(e.ms / steps).toFixed(3).padStart(9)} ms  ` +
+      `${((100 * e.ms) / total).toFixed(1).padStart(5)}%`);
   }
 }
 

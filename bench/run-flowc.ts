@@ -22,9 +22,15 @@ export interface FlowcOptions {
   /** W4: pixels to time per sampler (784 = whole images); 0 skips sampling */
   sampleSteps?: number;
   backend?: BackendName;
-  /** 'wall' (default), 'cpu' (this process's CPU time, user + system, for shared machines) or 'main' (main thread's CPU time) */
+  /**
+   * 'wall' (default), 'cpu' (this process's CPU time, user + system, for shared machines) or 'main' (main thread's CPU
+   * time)
+   */
   clock?: Clock;
-  /** 'stock' (runtime/train-step.ts, what `flowc train` runs) or 'fast' (every variable on the host: runtime/kernels/optim/mixed-adam.ts with hostMax = Infinity) */
+  /**
+   * 'stock' (runtime/train-step.ts, what `flowc train` runs) or 'fast' (every variable on the host:
+   * runtime/kernels/optim/mixed-adam.ts with hostMax = Infinity)
+   */
   trainer?: 'stock' | 'fast';
 }
 

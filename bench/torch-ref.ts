@@ -70,7 +70,8 @@ export function runTorch(id: WorkloadId, o: TorchOptions): TorchResult | { error
   const r = spawnSync(PY, args, { encoding: 'utf8', env, timeout: (o.timeoutS ?? 900) * 1000, maxBuffer: 1 << 24 });
   const lines = (r.stdout ?? '').trim().split('\n').filter((l) => l.startsWith('{'));
   if (r.status !== 0 || lines.length < 2) {
-    return { workload: id, error: `torch_ref.py exited ${r.status ?? r.signal}: ${(r.stderr ?? '').trim().split('\n').slice(-3).join(' | ')}` };
+    return { workload: id, error: `torch_ref.py exited ${r.status ?? r.signal}: ` +
+      `${(r.stderr ?? '').trim().split('\n').slice(-3).join(' | ')}` };
   }
   const main = JSON.parse(lines[lines.length - 2]!) as TorchResult;
   const rss = JSON.parse(lines[lines.length - 1]!) as { peak_rss_mb: number };

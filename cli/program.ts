@@ -210,7 +210,9 @@ export function handleError(io: CliIO, e: unknown): number {
   }
   const msg = e instanceof Error ? e.message.split('\n')[0] : String(e);
   if (outOfMemory(e)) {
-    io.err(`flowc: error: the ${backendName()} backend failed (${msg.replace(/\. Build with .*$/, '')}), most likely out of memory; try a smaller --batch${backendName() === 'cpu' ? '' : ', or FLOWC_BACKEND=cpu'}\n`);
+    io.err(`flowc: error: the ${backendName()} backend failed ` +
+      `(${msg.replace(/\. Build with .*$/, '')}), most likely out of memory; try a smaller ` +
+      `--batch${backendName() === 'cpu' ? '' : ', or FLOWC_BACKEND=cpu'}\n`);
     if (debug && e instanceof Error) io.err(`${e.stack}\n`);
     return 1;
   }
@@ -218,6 +220,12 @@ export function handleError(io: CliIO, e: unknown): number {
   if (debug && e instanceof Error) io.err(`${e.stack}\n`);
   return 1;
 }
+
+/** the messages of out-of-memory failures (wasm traps, allocation errors) */
+const OUT_OF_MEMORY = new RegExp([
+  'memory access out of bounds', 'table index is out of bounds', '^Aborted\\(', 'Cannot enlarge memory', 'Out of memory',
+  'Array buffer allocation failed', 'Invalid typed array length', 'Invalid array length',
+].join('|'), 'i');
 
 /**
  * The wasm backend's heap is bounded (32-bit addresses): a batch whose activations do not fit shows
@@ -227,8 +235,7 @@ export function handleError(io: CliIO, e: unknown): number {
 export function outOfMemory(e: unknown): boolean {
   const msg = e instanceof Error ? e.message : String(e);
   const wasmTrap = typeof WebAssembly !== 'undefined' && e instanceof WebAssembly.RuntimeError;
-  return /memory access out of bounds|table index is out of bounds|^Aborted\(|Cannot enlarge memory|Out of memory|Array buffer allocation failed|Invalid typed array length|Invalid array length/i.test(msg) ||
-    (wasmTrap && /abort|memory/i.test(msg));
+  return OUT_OF_MEMORY.test(msg) || (wasmTrap && /abort|memory/i.test(msg));
 }
 
 const backendName = () => activeBackend ?? 'TensorFlow.js';

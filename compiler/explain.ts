@@ -71,7 +71,8 @@ function flowRows(layers: LayerIR[] | undefined, section: 'flow' | 'posterior', 
       inShape: l.inShape ?? [],
       outShape: l.outShape ?? [],
       jacobian: l.jacobian || kind?.jacobian || '?',
-      // derived from the registry for the direction the layer is used in; the IR's own term for kinds the registry lacks
+      // derived from the registry for the direction the layer is used in; the IR's own term for kinds the registry
+      // lacks
       logDet: text || l.logDet || kind?.logDet || '?',
       density: l.directions?.density ?? kind?.directions?.density ?? '?',
       sample: l.directions?.sample ?? kind?.directions?.sample ?? '?',
@@ -102,7 +103,8 @@ function conditionalRows(ir: FlowIR): ExplainRow[] {
     const [H, W] = [shape[1] ?? 1, shape[2] ?? 1];
     desc.layers.forEach((l, i) => {
       const k = l.kernel;
-      const label = `conv ${k}×${k}${l.mask === 'none' ? '' : ` mask ${l.mask}`}${l.activation !== 'none' ? ` + ${l.activation}` : ''}${l.residual ? ' (residual)' : ''}`;
+      const label = `conv ${k}×${k}${l.mask === 'none' ? '' : ` mask ${l.mask}`}` +
+        `${l.activation !== 'none' ? ` + ${l.activation}` : ''}${l.residual ? ' (residual)' : ''}`;
       const p = k * k * cin * l.channels + l.channels;
       rows.push(plain('conditional', `conditional.${i}.conv`, label, [cin, H, W], [l.channels, H, W], p, k * k * cin * l.channels * H * W));
       cin = l.channels;
@@ -222,7 +224,9 @@ export function explain(ir: FlowIR): string {
   });
   const n = header.length;
   out.push(...table(header, cells, new Set([0, n - 2, n - 1])).map((l) => `  ${l}`), '');
-  out.push(`  totals: ${j.totals.layers} layer${j.totals.layers === 1 ? '' : 's'} · ${fmtInt(j.totals.params)} parameters · ${fmtSI(j.totals.flops)} multiply-adds per example${j.totals.activationBytes ? ` · ${fmtSI(j.totals.activationBytes)}B activations` : ''}`);
+  out.push(`  totals: ${j.totals.layers} layer${j.totals.layers === 1 ? '' : 's'} · ${fmtInt(j.totals.params)} parameters · ` +
+    `${fmtSI(j.totals.flops)} multiply-adds per example` +
+    `${j.totals.activationBytes ? ` · ${fmtSI(j.totals.activationBytes)}B activations` : ''}`);
   if (flowish) out.push(`  Σ log|det| = ${j.totals.logDet}`);
   return out.join('\n') + '\n';
 }

@@ -314,7 +314,8 @@ class Printer {
     const brace = this.find(span.start + 'train'.length, '{', span.end);
     const start = brace < 0 ? span.start : brace + 1;
     if (!entries.length && !this.hasComments(start, span.end)) return [`${ind}train {}`];
-    // one line unless the author broke it after '{' (as prettier treats object literals), it holds comments, or it is too long
+    // one line unless the author broke it after '{' (as prettier treats object literals), it holds comments, or it is
+    // too long
     const broken = entries.length > 0 && /[\r\n]/.test(this.src.slice(start, entries[0]!.span.start));
     if (!broken && !this.hasComments(start, span.end)) {
       const one = `${ind}train { ${entries.map((a) => this.argInline(a)).join(', ')} }`;
@@ -356,7 +357,9 @@ class Printer {
     }
   }
 
-  /** a call: `prefix name(args) { body }`; the argument list breaks one per line when it holds comments or is too long */
+  /**
+   * a call: `prefix name(args) { body }`; the argument list breaks one per line when it holds comments or is too long
+   */
   private callLines(c: CallExpr, ind: string, prefix: string, mayBreak: boolean, column = ind.length + prefix.length): string[] {
     let header = prefix + c.callee.text;
     let extra: string[] = [];
@@ -437,7 +440,8 @@ class Printer {
     switch (s.kind) {
       case 'call': return this.inline(s);
       case 'repeat': return `repeat ${this.inline(s.count)} { ${s.body.map((b) => this.layerInline(b)).join('; ')} }`;
-      case 'level': return `level${s.args.length ? `(${this.inlineArgs(s.args)})` : ''} { ${s.body.map((b) => this.layerInline(b)).join('; ')} }`;
+      case 'level': return `level${s.args.length ? `(${this.inlineArgs(s.args)})` : ''} { ` +
+        `${s.body.map((b) => this.layerInline(b)).join('; ')} }`;
     }
   }
 }

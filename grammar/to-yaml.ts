@@ -14,7 +14,10 @@ function flowExpr(e: A.Expr): string {
     case 'ident': return e.name;
     case 'list': return `[${e.items.map(flowExpr).join(', ')}]`;
     case 'not': return `!${flowExpr(e.operand)}`;
-    case 'call': return `${e.callee.text}${e.parens ? `(${e.args.map((a) => (a.name ? `${a.name.text}: ` : '') + flowExpr(a.value)).join(', ')})` : ''}`;
+    case 'call': {
+      const args = e.args.map((a) => (a.name ? `${a.name.text}: ` : '') + flowExpr(a.value)).join(', ');
+      return `${e.callee.text}${e.parens ? `(${args})` : ''}`;
+    }
   }
 }
 

@@ -51,7 +51,8 @@ async function main(): Promise<void> {
   const N = train.n;
   const xTrain = tf.tensor2d(train.x, [N, 784]);
   const xTest = tf.tensor2d(test.x.subarray(0, testN * 784), [testN, 784]);
-  console.log(`backend ${backend} | ${steps} steps of batch ${batch} | latent ${latent} | mlp(${hidden}) | lr ${lr} | test rows ${testN} | IW k ${iwK}`);
+  console.log(`backend ${backend} | ${steps} steps of batch ${batch} | latent ${latent} | ` +
+    `mlp(${hidden}) | lr ${lr} | test rows ${testN} | IW k ${iwK}`);
   const rows: Record<string, number>[] = [];
   for (const K of Ks) {
     const src = vaeSpec(K, { latent, hidden, batch, lr, seed });
@@ -92,10 +93,13 @@ async function main(): Promise<void> {
     trainer.dispose();
     model.dispose();
   }
-  console.log(`\n| K (planar) | parameters | steps × batch | train s | test −ELBO (nats) | test IW NLL, k = ${iwK} (nats) | −ELBO − NLL |`);
+  console.log(`\n| K (planar) | parameters | steps × batch | train s | test −ELBO (nats) | test IW ` +
+    `NLL, k = ${iwK} (nats) | −ELBO − NLL |`);
   console.log('|---|---|---|---|---|---|---|');
   for (const r of rows) {
-    console.log(`| ${r.K} | ${r.params!.toLocaleString('en-US')} | ${r.steps} × ${batch} | ${r.trainSeconds} | ${r.testNegElbo} | ${r.testIwNll} | ${(r.testNegElbo! - r.testIwNll!).toFixed(2)} |`);
+    console.log(`| ${r.K} | ${r.params!.toLocaleString('en-US')} | ${r.steps} × ${batch} | ` +
+      `${r.trainSeconds} | ${r.testNegElbo} | ${r.testIwNll} | ` +
+      `${(r.testNegElbo! - r.testIwNll!).toFixed(2)} |`);
   }
   mkdirSync(values.out!, { recursive: true });
   writeFileSync(join(values.out!, 'mnist-results.json'), JSON.stringify({ backend, steps, batch, latent, hidden, lr, testN, iwK, elboSamples, seed, rows }, null, 1) + '\n');

@@ -65,7 +65,8 @@ export async function runEval(io: CliIO, run: string, o: { data?: string; perExa
     const k = (model as { iwSamples?: number }).iwSamples;
     io.out(`-ELBO ${negElbo.toFixed(4)} nats/example; importance-weighted estimate (k=${k}) follows\n`);
   }
-  io.out(`NLL ${nats.toFixed(4)} nats/example${bpd} over ${ds.n} examples of ${ds.name} (model ${ir.model}, backend ${backend}, ${((Date.now() - t0) / 1000).toFixed(1)}s)\n`);
+  io.out(`NLL ${nats.toFixed(4)} nats/example${bpd} over ${ds.n} examples of ${ds.name} ` +
+    `(model ${ir.model}, backend ${backend}, ${((Date.now() - t0) / 1000).toFixed(1)}s)\n`);
   if (o.perExample) {
     const cols = elbo ? 2 : 1;
     const table = new Float32Array(ds.n * cols);
@@ -80,7 +81,9 @@ export async function runEval(io: CliIO, run: string, o: { data?: string; perExa
     } catch (e) {
       throw new UserError(`--per-example ${o.perExample}: cannot write there: ${fsReason(e)}`);
     }
-    io.out(`wrote ${ds.n} ${elbo ? 'rows of ELBO, importance-weighted log-likelihood' : 'log-probabilities'} (nats) to ${o.perExample}\n`);
+    io.out(`wrote ${ds.n} ` +
+      `${elbo ? 'rows of ELBO, importance-weighted log-likelihood' : 'log-probabilities'} ` +
+      `(nats) to ${o.perExample}\n`);
   }
   if (bad.length > 0) {
     const first = bad.slice(0, 5).map((i) => `${i + 1} (${lp[i]})`).join(', ');

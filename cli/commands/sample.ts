@@ -17,7 +17,8 @@ export async function runSample(io: CliIO, run: string, o: { n: number; out: str
   const imageShape = pictureShape(ir);
   if (ext === 'png' && !imageShape && D !== 2) {
     model.dispose();
-    throw new UserError(`a .png needs image data [C, H, W], square discrete vectors or 2-D points; ${ir.model} has data of shape [${shape.join(', ')}]: use .npy or .csv`);
+    throw new UserError(`a .png needs image data [C, H, W], square discrete vectors or 2-D points; ` +
+      `${ir.model} has data of shape [${shape.join(', ')}]: use .npy or .csv`);
   }
   const { firstNonFiniteVariable, nonFiniteRows } = await import('../../runtime/train-guard.js');
   const badWeight = firstNonFiniteVariable(model);

@@ -227,8 +227,10 @@ async function train(io: CliIO, specPath: string, f: TrainFlags, stop: Stop): Pr
   const threads = activeWasmThreads();
   const par = dataParallelPlanned() ? ' (data-parallel: 2 replicas)' : threads > 1 ? ` (${threads} threads)` : '';
   io.out(
-    `backend ${backend}${par} | model ${ir.model} (${ir.family}, ${params.toLocaleString('en-US')} parameters) | data ${data.train.name}, ` +
-      `${data.train.n} train / ${data.test.n} ${sources?.test ? `test (${data.test.name})` : 'held out'} | ${steps} steps of batch ${batch}, lr ${config.lr} | run ${runDir}\n`,
+    `backend ${backend}${par} | model ${ir.model} (${ir.family}, ${params.toLocaleString('en-US')} parameters) | ` +
+      `data ${data.train.name}, ` +
+      `${data.train.n} train / ${data.test.n} ${sources?.test ? `test (${data.test.name})` : 'held out'} | ` +
+        `${steps} steps of batch ${batch}, lr ${config.lr} | run ${runDir}\n`,
   );
   if (resume) io.out(`resuming at step ${resume.step}\n`);
   if (changed.length) {
@@ -268,7 +270,8 @@ async function train(io: CliIO, specPath: string, f: TrainFlags, stop: Stop): Pr
   if (curve) pics.push(curve);
   if (f.pictures !== false && result.status === 'done') {
     if (ir.family === 'autoregressive' && prod(ir.data.shape) > 64) {
-      io.out(`drawing samples for samples.png (${prod(ir.data.shape)} sequential network passes; --no-pictures skips this)\n`);
+      io.out(`drawing samples for samples.png (${prod(ir.data.shape)} sequential network passes; ` +
+        `--no-pictures skips this)\n`);
     }
     pics.push(...writeModelPictures(model, ir, data.train, runDir));
   }
@@ -279,13 +282,16 @@ async function train(io: CliIO, specPath: string, f: TrainFlags, stop: Stop): Pr
     return 1;
   }
   const test = result.test
-    ? ` | held-out NLL ${result.test.nats.toFixed(4)} nats${result.test.bitsPerDim !== undefined ? ` (${result.test.bitsPerDim.toFixed(4)} bits/dim)` : ''}`
+    ? ` | held-out NLL ${result.test.nats.toFixed(4)} ` +
+      `nats${result.test.bitsPerDim !== undefined ? ` (${result.test.bitsPerDim.toFixed(4)} bits/dim)` : ''}`
     : '';
   if (result.status === 'interrupted') {
-    io.err(`flowc: stopped at step ${result.step}; checkpoint saved. Continue with: flowc train ${specPath} --out ${runDir} --resume\n`);
+    io.err(`flowc: stopped at step ${result.step}; checkpoint saved. Continue with: flowc train ` +
+      `${specPath} --out ${runDir} --resume\n`);
     return SIGNAL_EXIT[stop.signal ?? 'SIGINT'] ?? 130;
   }
-  io.out(`done: step ${result.step} in ${formatDuration(secs)}${result.lastLoss !== undefined ? ` | loss ${result.lastLoss.toFixed(4)}` : ''}${test}\n`);
+  io.out(`done: step ${result.step} in ${formatDuration(secs)}` +
+    `${result.lastLoss !== undefined ? ` | loss ${result.lastLoss.toFixed(4)}` : ''}${test}\n`);
   io.out(`wrote ${[join(runDir, 'checkpoint.ckpt'), join(runDir, 'metrics.jsonl'), ...pics].join(', ')}\n`);
   return 0;
 }

@@ -294,7 +294,8 @@ export function checkValue(e: Expr, type: ArgType, ctx: Ctx, what: string): unkn
     ctx.report(makeDiagnostic(N.UNDEFINED_NAME, expr.span, { name: expr.name, expected: describeType(type), suggestion: sug }));
     return undefined;
   }
-  if (expr.kind === 'ident' && via && ctx.scope.lets.has(expr.name)) return undefined; // recursive let, reported by deref
+  // recursive let, reported by deref
+  if (expr.kind === 'ident' && via && ctx.scope.lets.has(expr.name)) return undefined;
   const at = via ? e.span : expr.span;
   const wrong = (): undefined => {
     ctx.report(makeDiagnostic(T.WRONG_TYPE, at, { what, expected: describeType(type), got: got(expr, via) }));

@@ -34,7 +34,8 @@ function layer(l: CheckedLayer, indent: string): string[] {
 
 export function printCheckedModel(m: CheckedModel): string {
   const out: string[] = [`model ${m.name} (${m.family})`];
-  if (m.data) out.push(`  data ${m.data.name}: ${m.data.domain.kind}${'K' in m.data.domain ? `(${m.data.domain.K})` : ''}[${m.data.shape.join(', ')}]`);
+  if (m.data) out.push(`  data ${m.data.name}: ${m.data.domain.kind}` +
+    `${'K' in m.data.domain ? `(${m.data.domain.K})` : ''}[${m.data.shape.join(', ')}]`);
   if (m.latent) out.push(`  latent ${m.latent.name}: ${m.latent.domain.kind}[${m.latent.shape.join(', ')}]`);
   if (m.order) out.push(`  order ${list(m.order.values)}${m.order.raster ? ` (raster, channels ${m.order.raster.channels})` : ''}`);
   for (const slot of ['prior', 'likelihood', 'conditional', 'encoder', 'decoder', 'target'] as const) {

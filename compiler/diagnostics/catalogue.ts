@@ -17,7 +17,9 @@ export const ALL_CODE_LISTS: readonly (readonly DiagnosticDef[])[] = [
 
 export const ALL_CODES: readonly DiagnosticDef[] = ALL_CODE_LISTS.flat();
 
-/** code → definition (a duplicated code keeps its first definition; test/compiler/catalogue.test.ts forbids duplicates) */
+/**
+ * code → definition (a duplicated code keeps its first definition; test/compiler/catalogue.test.ts forbids duplicates)
+ */
 export const CATALOGUE: ReadonlyMap<string, DiagnosticDef> = new Map(
   [...ALL_CODES].reverse().map((d) => [d.code, d] as const),
 );

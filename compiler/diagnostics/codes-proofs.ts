@@ -13,25 +13,30 @@ export { big as formatCount, bytes as formatBytes };
 
 export const ELEMENT_COUNT: DiagnosticDef<{ layer: string; inShape: number[]; outShape: number[] }> = {
   code: 'FC501', severity: 'error', title: 'a flow layer changes the element count',
-  message: (p) => `\`${p.layer}\` maps ${fmt(p.inShape)} to ${fmt(p.outShape)}: ${p.inShape.reduce((a, b) => a * b, 1)} elements in, ${p.outShape.reduce((a, b) => a * b, 1)} out, so it cannot be a bijection`,
+  message: (p) => `\`${p.layer}\` maps ${fmt(p.inShape)} to ${fmt(p.outShape)}: ` +
+    `${p.inShape.reduce((a, b) => a * b, 1)} elements in, ` +
+    `${p.outShape.reduce((a, b) => a * b, 1)} out, so it cannot be a bijection`,
   hint: () => 'a flow layer must keep every element (squeeze rearranges, split hands half to the prior)',
 };
 
 export const COUPLING_NOTHING: DiagnosticDef<{ n: number }> = {
   code: 'FC502', severity: 'error', title: 'a coupling that transforms nothing',
   message: (p) => `this coupling's mask passes all ${p.n} elements through, so it transforms nothing (the identity, log-det 0)`,
-  hint: () => 'a mask needs both 1s (conditioning, passed through) and 0s (transformed); try `!mask` or a built-in mask such as `alternate`',
+  hint: () => 'a mask needs both 1s (conditioning, passed through) and 0s (transformed); try ' +
+    '`!mask` or a built-in mask such as `alternate`',
 };
 
 export const COUPLING_EVERYTHING: DiagnosticDef<{ n: number }> = {
   code: 'FC503', severity: 'error', title: 'a coupling that conditions on nothing',
-  message: (p) => `this coupling's mask is all 0: it transforms all ${p.n} elements and its conditioner sees nothing, so s and t are constants`,
+  message: (p) => `this coupling's mask is all 0: it transforms all ${p.n} elements and its ` +
+    `conditioner sees nothing, so s and t are constants`,
   hint: () => 'give some elements a 1 so they pass through and condition the rest, e.g. `mask: half`',
 };
 
 export const CONDITIONER_SEES_TRANSFORMED: DiagnosticDef<{ reads: number; pass: number }> = {
   code: 'FC504', severity: 'error', title: "the conditioner reads the part it transforms",
-  message: (p) => `the conditioner reads ${p.reads} channels but only ${p.pass} pass through: its s and t would depend on what they transform, and the Jacobian would not be triangular`,
+  message: (p) => `the conditioner reads ${p.reads} channels but only ${p.pass} pass through: its s ` +
+    `and t would depend on what they transform, and the Jacobian would not be triangular`,
   hint: () => 'a coupling conditioner may only see the pass-through part x⊙b',
 };
 
@@ -43,13 +48,15 @@ export const SCALE_NOT_POSITIVE: DiagnosticDef<{ scale: string }> = {
 
 export const PLANAR_NOT_SMOOTH: DiagnosticDef<{ activation: string }> = {
   code: 'FC506', severity: 'error', title: 'planar activation not smooth',
-  message: (p) => `planar activation \`${p.activation}\` is not differentiable everywhere: log|1 + uᵀψ(z)| needs h′, and the flow is not a diffeomorphism`,
+  message: (p) => `planar activation \`${p.activation}\` is not differentiable everywhere: log|1 + ` +
+    `uᵀψ(z)| needs h′, and the flow is not a diffeomorphism`,
   hint: () => 'use a smooth monotone activation: tanh, softplus, elu, sigmoid or leaky_relu',
 };
 
 export const PLANAR_NOT_MONOTONE: DiagnosticDef<{ activation: string }> = {
   code: 'FC507', severity: 'error', title: 'planar activation not monotone',
-  message: (p) => `planar activation \`${p.activation}\` is not monotone: h′ changes sign, so no constraint on u (wᵀu ≥ −1) makes f(z) = z + u·h(wᵀz + b) invertible`,
+  message: (p) => `planar activation \`${p.activation}\` is not monotone: h′ changes sign, so no ` +
+    `constraint on u (wᵀu ≥ −1) makes f(z) = z + u·h(wᵀz + b) invertible`,
   hint: () => 'use a monotone activation: tanh, softplus, elu, sigmoid or leaky_relu',
 };
 
@@ -57,8 +64,10 @@ export const DENSITY_NO_CLOSED_FORM: DiagnosticDef<{ layer: string; why: string 
   code: 'FC510', severity: 'error', title: 'density direction without a closed form',
   message: (p) => `\`${p.layer}\` in a density model: ${p.why}`,
   hint: (p) => p.layer === 'iaf'
-    ? 'use `maf` for density estimation (one pass data → latent), or move the IAF into a VAE posterior where only sampling is needed'
-    : 'add `inverse: iterative` (a 1-D root-find per layer), or move the layer into a VAE posterior / an energy fit, where only the sample direction is used',
+    ? 'use `maf` for density estimation (one pass data → latent), or move the IAF into a VAE posterior where only ' +
+      'sampling is needed'
+    : 'add `inverse: iterative` (a 1-D root-find per layer), or move the layer into a VAE posterior / an energy ' +
+      'fit, where only the sample direction is used',
 };
 
 export const SAMPLE_SEQUENTIAL: DiagnosticDef<{ layer: string; D: number; where: string }> = {
@@ -79,7 +88,8 @@ export const SAMPLE_NO_DIRECTION: DiagnosticDef<{ layer: string; where: string }
 
 export const INVCONV_NO_LU: DiagnosticDef<{ C: number }> = {
   code: 'FC520', severity: 'warning', title: 'unconstrained 1×1 convolution',
-  message: (p) => `invconv1x1 without the LU parameterization: W (${p.C}×${p.C}) is not kept invertible during training and log|det W| costs O(C³)`,
+  message: (p) => `invconv1x1 without the LU parameterization: W (${p.C}×${p.C}) is not kept ` +
+    `invertible during training and log|det W| costs O(C³)`,
   hint: () => 'use `invconv1x1(lu: true)`: W = P·L·(U + diag(s)), log|det W| = Σ log|s|, never singular while s ≠ 0',
 };
 
@@ -93,14 +103,17 @@ export const ORDER_NOT_PERMUTATION: DiagnosticDef<{ D: number; problems: string 
 
 export const AR_LEAK: DiagnosticDef<{ what: string; witness: string; more: number }> = {
   code: 'FC602', severity: 'error', title: 'autoregressive property violated',
-  message: (p) => `${p.what} is not autoregressive in the declared order: ${p.witness}${p.more > 0 ? ` (and ${p.more} more leaking pairs)` : ''}`,
-  hint: () => 'an output may only depend on inputs strictly earlier in the order; MADE masks need M[k,d] = 1 only when m(k) ≥ deg(d), and output masks deg(d) > m(k)',
+  message: (p) => `${p.what} is not autoregressive in the declared order: ` +
+    `${p.witness}${p.more > 0 ? ` (and ${p.more} more leaking pairs)` : ''}`,
+  hint: () => 'an output may only depend on inputs strictly earlier in the order; MADE masks need ' +
+    'M[k,d] = 1 only when m(k) ≥ deg(d), and output masks deg(d) > m(k)',
 };
 
 export const AR_MASK_SHAPE: DiagnosticDef<{ what: string; problem: string }> = {
   code: 'FC603', severity: 'error', title: 'malformed MADE masks',
   message: (p) => `${p.what}: ${p.problem}`,
-  hint: () => 'masks are listed input → hidden 1 → … → output; each is [units out][units in], starting with D columns and ending with D rows',
+  hint: () => 'masks are listed input → hidden 1 → … → output; each is [units out][units in], ' +
+    'starting with D columns and ending with D rows',
 };
 
 export const FIRST_MASK_B: DiagnosticDef<{ witness: string }> = {
@@ -112,13 +125,17 @@ export const FIRST_MASK_B: DiagnosticDef<{ witness: string }> = {
 export const PIXEL_LEAK: DiagnosticDef<{ what: string; witness: string }> = {
   code: 'FC605', severity: 'error', title: 'PixelCNN stack not causal',
   message: (p) => `${p.what} is not causal in raster order: ${p.witness}`,
-  hint: () => 'use mask A in the first layer and mask B after it; unmasked convs (mask: none) are only safe as 1×1 on one channel group',
+  hint: () => 'use mask A in the first layer and mask B after it; unmasked convs (mask: none) are ' +
+    'only safe as 1×1 on one channel group',
 };
 
 export const BLIND_SPOT: DiagnosticDef<{ size: number; context: number; rows: number }> = {
   code: 'FC606', severity: 'warning', title: 'blind spot in the receptive field',
-  message: (p) => `this masked-conv stack has a blind spot: ${p.size} of the ${p.context} earlier pixels within its reach (${p.rows} rows up) ${p.size === 1 ? 'is' : 'are'} never seen by a prediction`,
-  hint: () => 'use `gated_pixelcnn` (vertical + horizontal stacks, no blind spot) or `pixelrnn(diagonal_bilstm)` for the full context',
+  message: (p) => `this masked-conv stack has a blind spot: ${p.size} of the ${p.context} earlier ` +
+    `pixels within its reach (${p.rows} rows up) ${p.size === 1 ? 'is' : 'are'} never ` +
+    `seen by a prediction`,
+  hint: () => 'use `gated_pixelcnn` (vertical + horizontal stacks, no blind spot) or ' +
+    '`pixelrnn(diagonal_bilstm)` for the full context',
 };
 
 export const ORDER_MISMATCH: DiagnosticDef<{ model: string; expected: string }> = {
@@ -131,8 +148,10 @@ export const ORDER_MISMATCH: DiagnosticDef<{ model: string; expected: string }> 
 
 export const DELTA_PEAK: DiagnosticDef<{ domain: string }> = {
   code: 'FC701', severity: 'warning', title: 'continuous flow on discrete data',
-  message: (p) => `a continuous flow on ${p.domain} data without \`dequantize\`: the likelihood can grow without bound by putting δ-peaks on the data points`,
-  hint: () => 'start the flow with `dequantize(uniform)` (or `dequantize(variational) { ... }`) so the model fits a density on [x, x+1)',
+  message: (p) => `a continuous flow on ${p.domain} data without \`dequantize\`: the likelihood can ` +
+    `grow without bound by putting δ-peaks on the data points`,
+  hint: () => 'start the flow with `dequantize(uniform)` (or `dequantize(variational) { ... }`) so ' +
+    'the model fits a density on [x, x+1)',
 };
 
 export const LOGIT_UNDEQUANTIZED: DiagnosticDef<{ domain: string }> = {
@@ -143,7 +162,8 @@ export const LOGIT_UNDEQUANTIZED: DiagnosticDef<{ domain: string }> = {
 
 export const DEQUANTIZE_REAL: DiagnosticDef<Record<string, never>> = {
   code: 'FC703', severity: 'warning', title: 'dequantize on real data',
-  message: () => '`dequantize` adds uniform noise in [0, 1) to data that is already real-valued; the −D·log K term is meaningless here',
+  message: () => '`dequantize` adds uniform noise in [0, 1) to data that is already real-valued; the ' +
+    '−D·log K term is meaningless here',
   hint: () => 'declare the data as `discrete(K)[...]` if it holds integers, or remove `dequantize`',
 };
 
@@ -157,14 +177,19 @@ export const DEQUANTIZE_NOT_FIRST: DiagnosticDef<{ before: string }> = {
 
 export const UNTRANSFORMED_DIMS: DiagnosticDef<{ count: number; total: number; examples: string }> = {
   code: 'FC801', severity: 'warning', title: 'dimensions no coupling transforms',
-  message: (p) => `${p.count} of ${p.total} data dimensions pass through every coupling unchanged (${p.examples}): their density is the prior's, up to element-wise layers`,
-  hint: () => 'alternate the masks (`flip: true` in `repeat`, or `!mask`), or mix the dimensions between couplings with `permute` or `invconv1x1`',
+  message: (p) => `${p.count} of ${p.total} data dimensions pass through every coupling unchanged ` +
+    `(${p.examples}): their density is the prior's, up to element-wise layers`,
+  hint: () => 'alternate the masks (`flip: true` in `repeat`, or `!mask`), or mix the dimensions ' +
+    'between couplings with `permute` or `invconv1x1`',
 };
 
 export const REPEATED_MASK: DiagnosticDef<{ transformed: number }> = {
   code: 'FC802', severity: 'warning', title: 'consecutive couplings with the same mask',
-  message: (p) => `this coupling uses the same mask as the coupling just before it, with no permutation between: the same ${p.transformed} elements are transformed twice and the others stay untouched`,
-  hint: () => 'complement the mask (`!mask`, or `flip: true` inside `repeat`), or put `permute` / `invconv1x1` between the couplings',
+  message: (p) => `this coupling uses the same mask as the coupling just before it, with no ` +
+    `permutation between: the same ${p.transformed} elements are transformed twice and ` +
+    `the others stay untouched`,
+  hint: () => 'complement the mask (`!mask`, or `flip: true` inside `repeat`), or put `permute` / ' +
+    '`invconv1x1` between the couplings',
 };
 
 // ---------------------------------------------------------------- FC9xx size
@@ -178,12 +203,14 @@ export const TOO_MANY_PARAMS: DiagnosticDef<{ params: number; limit: number }> =
 export const MANY_PARAMS: DiagnosticDef<{ params: number; limit: number }> = {
   code: 'FC902', severity: 'warning', title: 'very large parameter count',
   message: (p) => `this model has ${big(p.params)} parameters; above ${big(p.limit)} training on a CPU backend will be very slow`,
-  hint: () => '`flowc explain` lists the parameters per layer; the widest layers dominate (an mlp on a flattened image, wide convolutions)',
+  hint: () => '`flowc explain` lists the parameters per layer; the widest layers dominate (an mlp ' +
+    'on a flattened image, wide convolutions)',
 };
 
 export const ACTIVATION_MEMORY: DiagnosticDef<{ perExample: number; batch: number; total: number; limit: number }> = {
   code: 'FC903', severity: 'warning', title: 'activation memory past a sane limit',
-  message: (p) => `activations take about ${bytes(p.perExample)} per example, ${bytes(p.total)} for a batch of ${p.batch} (more than ${bytes(p.limit)})`,
+  message: (p) => `activations take about ${bytes(p.perExample)} per example, ${bytes(p.total)} for a ` +
+    `batch of ${p.batch} (more than ${bytes(p.limit)})`,
   hint: () => 'reduce the batch size, the channels, or the number of layers',
 };
 

@@ -17,7 +17,8 @@ export const SQUEEZE_ODD_SPATIAL: DiagnosticDef<{ shape: readonly number[]; H: n
   title: 'squeeze on odd height or width',
   message: (p) => `squeeze needs even H and W, but the input ${fmt(p.shape)} has H = ${p.H}, W = ${p.W}`,
   hint: (p) =>
-    `each 2×2 patch becomes 4 channels, so H and W must be even; pad or crop the data to ${p.H + (p.H % 2)}×${p.W + (p.W % 2)}, or squeeze earlier/later`,
+    `each 2×2 patch becomes 4 channels, so H and W must be even; pad or crop the data to ` +
+      `${p.H + (p.H % 2)}×${p.W + (p.W % 2)}, or squeeze earlier/later`,
 };
 
 export const SPLIT_TOO_FEW_CHANNELS: DiagnosticDef<{ shape: readonly number[]; C: number }> = {

@@ -98,7 +98,8 @@ export function renderDiagnostic(d: Diagnostic, sources: ReadonlyMap<string, str
   const tabWidth = opts.tabWidth ?? 4;
   const sevColour = SEVERITY_COLOUR[d.severity] ?? '1';
   const out: string[] = [];
-  out.push(`${paint(color, '36', formatLocation(d.span, sources))} - ${paint(color, sevColour, d.severity)} ${paint(color, '90', d.code)}: ${d.message}`);
+  out.push(`${paint(color, '36', formatLocation(d.span, sources))} - ` +
+    `${paint(color, sevColour, d.severity)} ${paint(color, '90', d.code)}: ${d.message}`);
   const text = sources.get(d.span.file);
   if (text !== undefined) {
     out.push('');

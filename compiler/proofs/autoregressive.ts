@@ -138,11 +138,13 @@ export function literalMaskProblem(masks: readonly (readonly (readonly number[])
   if (shape.length) return shape.map((e) => e.message).join('; ');
   const rows = masks[masks.length - 1]!.length;
   if (rows !== D && rows !== perDim * D) {
-    return `the output mask has ${rows} rows; expected ${D} (one per dimension)${perDim > 1 ? ` or ${perDim * D} (${perDim} outputs per dimension)` : ''}`;
+    return `the output mask has ${rows} rows; expected ${D} (one per ` +
+      `dimension)${perDim > 1 ? ` or ${perDim * D} (${perDim} outputs per dimension)` : ''}`;
   }
   const fromMasks = masks.slice(0, -1).map((M) => M.length);
   if (hidden && (hidden.length !== fromMasks.length || hidden.some((h, i) => h !== fromMasks[i]))) {
-    return `hidden: [${hidden.join(', ')}] disagrees with the masks, whose hidden layers have [${fromMasks.join(', ')}] units`;
+    return `hidden: [${hidden.join(', ')}] disagrees with the masks, whose hidden layers have ` +
+      `[${fromMasks.join(', ')}] units`;
   }
   return undefined;
 }

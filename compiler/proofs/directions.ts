@@ -25,15 +25,18 @@ export const directionsCheck: ModelCheck = {
         const dens = densityDirection(l);
         if (dens === 'none') {
           const why = name === 'planar'
-            ? 'its data → latent direction has no closed form (z + u·h(wᵀz + b) can only be inverted numerically), and log p(x) needs it for every example'
+            ? 'its data → latent direction has no closed form (z + u·h(wᵀz + b) can only be inverted numerically), ' +
+              'and log p(x) needs it for every example'
             : name === 'radial'
-              ? 'its data → latent direction has no closed form (z + βh(α, r)(z − z₀) can only be inverted numerically), and log p(x) needs it for every example'
+              ? 'its data → latent direction has no closed form (z + βh(α, r)(z − z₀) can only be inverted ' +
+                'numerically), and log p(x) needs it for every example'
               : 'it has no data → latent direction, and log p(x) needs one';
           report(P.DENSITY_NO_CLOSED_FORM, l.node.callee.span, { layer: name, why });
         } else if (dens === 'sequential') {
           report(P.DENSITY_NO_CLOSED_FORM, l.node.callee.span, {
             layer: name,
-            why: `its data → latent direction is sequential: log p(x) would take ${D(l)} passes of its MADE (one per dimension) for every example in every training step`,
+            why: `its data → latent direction is sequential: log p(x) would take ${D(l)} passes of its MADE (one ` +
+              `per dimension) for every example in every training step`,
           });
         }
         const smp = l.kind.directions?.sample ?? 'closed';

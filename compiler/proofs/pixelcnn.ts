@@ -313,7 +313,8 @@ export function describePixelViolation(v: PixelViolation, img: ImageSpec): strin
       const who = G > 1 ? `${chName(img, v.inChannel)} of pixel (${pi},${pj})` : `pixel (${pi},${pj})`;
       return `${who} reaches its own prediction ${via}`;
     }
-    return `${chName(img, v.inChannel)} of pixel (${pi},${pj}) reaches the prediction of its ${chName(img, v.outGroup)} ${via}`;
+    return `${chName(img, v.inChannel)} of pixel (${pi},${pj}) reaches the prediction of its ` +
+      `${chName(img, v.outGroup)} ${via}`;
   }
   const src = G > 1 ? `${chName(img, v.inChannel)} of pixel (${qi},${qj})` : `pixel (${qi},${qj})`;
   const dst = G > 1 ? `${chName(img, v.outGroup)} of pixel (${pi},${pj})` : `pixel (${pi},${pj})`;

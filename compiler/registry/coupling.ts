@@ -21,7 +21,9 @@ export interface MaskInfo {
 
 const MASK_NAMES = new Set(['checkerboard', 'channel', 'half', 'alternate', 'literal']);
 
-/** Read a mask in whichever form it arrives: number[], name, CheckedCall, `!` (AST NotExpr), or IR (mask + maskKind). */
+/**
+ * Read a mask in whichever form it arrives: number[], name, CheckedCall, `!` (AST NotExpr), or IR (mask + maskKind).
+ */
 export function maskOf(v: unknown, maskKind?: unknown): MaskInfo {
   const info = readMask(v, false);
   if (typeof maskKind === 'string' && MASK_NAMES.has(maskKind)) info.kind = maskKind as MaskKindName;

@@ -71,7 +71,8 @@ export const FLOWS: LayerKind[] = [
     cite: 'Ho et al. 2019 (Flow++); lecture "(Variational) dequantization"',
     // (doc kept as is: editors/vscode/flow.schema.json is generated from it.) The variational q(u|x) also has
     // a conditioning net, DEQUANT_COND_* above, whose tensors (q.cond.*) the params rule counts.
-    doc: 'v = x + u with u ~ U[0,1)^D (uniform) or u ~ q(u|x) given by a nested flow (variational); the bound on log P(x).',
+    doc: 'v = x + u with u ~ U[0,1)^D (uniform) or u ~ q(u|x) given by a nested flow (variational); the bound on ' +
+      'log P(x).',
     args: [
       arg('type', T.oneOf('uniform', 'variational'), 'uniform noise, or a learned q(u|x) (nested flow block)', {
         positional: true,
@@ -161,7 +162,8 @@ export const FLOWS: LayerKind[] = [
     name: 'split',
     category: 'flow',
     cite: 'Dinh et al. 2017 (RealNVP); Kingma & Dhariwal 2018 (Glow)',
-    doc: 'Keeps channels [0, C/2) and factors [C/2, C) out to the prior (fixed N(0, I) or conditioned on the kept half).',
+    doc: 'Keeps channels [0, C/2) and factors [C/2, C) out to the prior (fixed N(0, I) or conditioned on the kept ' +
+      'half).',
     args: [
       arg('prior', T.oneOf('fixed', 'conditional'), 'prior of the factored-out half: the base prior, or N(μ, σ) from the kept half', {
         positional: true,
@@ -246,7 +248,8 @@ export const FLOWS: LayerKind[] = [
     name: 'actnorm',
     category: 'flow',
     cite: 'Kingma & Dhariwal 2018 (Glow)',
-    doc: 'Per-channel affine y = s⊙x + b (s = exp(log_s)), initialized from the first batch to zero mean, unit variance.',
+    doc: 'Per-channel affine y = s⊙x + b (s = exp(log_s)), initialized from the first batch to zero mean, unit ' +
+      'variance.',
     args: [arg('data_init', T.bool(), 'initialize s and b from the first batch', { default: true })],
     shape: same('actnorm'),
     jacobian: 'diagonal',
@@ -327,7 +330,8 @@ export const FLOWS: LayerKind[] = [
     name: 'level',
     category: 'flow',
     cite: 'Dinh et al. 2017 (RealNVP), multi-scale architecture',
-    doc: 'Multi-scale block: its layers, then a squeeze and a split (half the channels go to the prior). Not a layer itself.',
+    doc: 'Multi-scale block: its layers, then a squeeze and a split (half the channels go to the prior). Not a ' +
+      'layer itself.',
     args: [
       arg('squeeze', T.bool(), 'append a squeeze ([C,H,W] → [4C,H/2,W/2]) after the layers', { default: true }),
       arg('split', T.bool(), 'append a split (half the channels go to the prior) after the squeeze', { default: true }),

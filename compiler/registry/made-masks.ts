@@ -7,7 +7,8 @@ import type { ArgSpec } from './types.js';
 export const madeMasksArg: ArgSpec = arg(
   'masks',
   T.list(T.list(T.list(T.int(0, 1)), 1), 1),
-  'literal 0/1 masks, one matrix per layer ([units out][units in], input → hidden → output); replaces the built masks and is proved autoregressive as written',
+  'literal 0/1 masks, one matrix per layer ([units out][units in], input → hidden → output); replaces the built ' +
+    'masks and is proved autoregressive as written',
 );
 
 const isRow = (r: unknown): r is number[] => Array.isArray(r) && r.every((x) => typeof x === 'number');

@@ -1,4 +1,5 @@
-// Factorization orders (category 'order'): autoregressive models, MAF/IAF, permute. Literal lists are handled by the checker.
+// Factorization orders (category 'order'): autoregressive models, MAF/IAF, permute. Literal lists are handled by the
+// checker.
 import type { LayerKind } from './types.js';
 import { T, arg } from './spec.js';
 
@@ -15,7 +16,8 @@ export const ORDERS: LayerKind[] = [
     name: 'raster',
     category: 'order',
     cite: 'van den Oord et al. 2016 (PixelRNN / PixelCNN)',
-    doc: 'Images row by row, left to right; channels R→G→B inside a pixel (sequential) or a whole pixel at once (joint).',
+    doc: 'Images row by row, left to right; channels R→G→B inside a pixel (sequential) or a whole pixel at once ' +
+      '(joint).',
     args: [
       arg('channels', T.oneOf('sequential', 'joint'), 'sequential: R then G then B in a pixel (PixelRNN); joint: whole pixels (PixelCNN++)', {
         positional: true,

@@ -1,4 +1,5 @@
-// Posterior families (category 'posterior') of a VAE: `posterior gaussian` or `posterior flow(amortized: true) { ... }`.
+// Posterior families (category 'posterior') of a VAE: `posterior gaussian` or `posterior flow(amortized: true) { ...
+// }`.
 import type { LayerKind } from './types.js';
 import { T, arg } from './spec.js';
 

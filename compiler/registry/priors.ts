@@ -10,7 +10,8 @@ export const PRIORS: LayerKind[] = [
   {
     name: 'normal',
     category: 'prior',
-    doc: 'Diagonal Gaussian N(mean, std²·I); standard normal by default; `normal(learned)` learns mean and log std per dimension.',
+    doc: 'Diagonal Gaussian N(mean, std²·I); standard normal by default; `normal(learned)` learns mean and log std ' +
+      'per dimension.',
     args: [
       arg('mean', T.num(), 'mean of every dimension', { positional: true, default: 0 }),
       arg('std', T.num(0, undefined, true), 'standard deviation (> 0)', { positional: true, default: 1 }),

@@ -94,7 +94,9 @@ function kinds(category: Category): CompletionItem[] {
       documentation: { kind: 'markdown', value: k.doc + (k.cite ? `\n\n*${k.cite}*` : '') },
     };
     if (required.length) {
-      item.insertText = `${k.name}(${required.map((s, i) => (s.positional ? `\${${i + 1}:${s.name}}` : `${s.name}: \${${i + 1}}`)).join(', ')})`;
+      const snippet = (s: (typeof required)[number], i: number) =>
+        s.positional ? `\${${i + 1}:${s.name}}` : `${s.name}: \${${i + 1}}`;
+      item.insertText = `${k.name}(${required.map(snippet).join(', ')})`;
       item.insertTextFormat = InsertTextFormat.Snippet;
     }
     return item;

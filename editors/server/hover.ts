@@ -76,7 +76,8 @@ function callHover(call: CallExpr, models: readonly CheckedModel[], chain: Node[
   const parts = [kindHeader(kind)];
   const layers = checked.filter(isLayer);
   if (layers.length) {
-    parts.push('| layer | shape in → out | Jacobian | log-det | inverse (density / sample) | params |\n|---|---|---|---|---|---|');
+    parts.push('| layer | shape in → out | Jacobian | log-det | inverse (density / sample) | params ' +
+      '|\n|---|---|---|---|---|---|');
     const shown = layers.slice(0, 8);
     parts[parts.length - 1] += '\n' + shown.map((l) => explainRow(l)).join('\n');
     if (layers.length > shown.length) parts.push(`… and ${layers.length - shown.length} more (${layers.length} in all, from \`repeat\`)`);

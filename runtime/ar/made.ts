@@ -95,7 +95,10 @@ export function buildMade(ir: MadeIR, ctx: BuildContext): ArConditional {
   const masked = (member: number): tf.Tensor2D[] =>
     weights.map((w, l) => tf.mul(w, masks[member]![l]!) as tf.Tensor2D);
 
-  /** one tape node per layer (runtime/kernels/fused/masked-dense.ts) for relu/linear nets, unless madeFused is off (plain ops) */
+  /**
+   * one tape node per layer (runtime/kernels/fused/masked-dense.ts) for relu/linear nets, unless madeFused is off
+   * (plain ops)
+   */
   const fusedOk = a === 'relu' || a === 'none';
 
   function params(x: tf.Tensor2D, member: number): tf.Tensor3D {

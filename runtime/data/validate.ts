@@ -25,7 +25,8 @@ export function checkData(ds: Dataset, v: VarIR): void {
   // flattening is fine either way (rows are C,H,W order); two image shapes must agree
   if (ds.shape.length > 1 && v.shape.length > 1 && squeeze1(ds.shape) !== squeeze1(v.shape)) {
     throw new DataError(
-      `${ds.name}: data has examples of shape [${ds.shape.join(', ')}], spec declares ${declText(v)} (images are channels first: [C, H, W])`,
+      `${ds.name}: data has examples of shape [${ds.shape.join(', ')}], spec declares ${declText(v)} (images are ` +
+        `channels first: [C, H, W])`,
     );
   }
   let lo = Infinity;
@@ -52,7 +53,8 @@ export function checkData(ds: Dataset, v: VarIR): void {
   } else if (dom.kind === 'discrete' || dom.kind === 'categorical') {
     if (nonInt >= 0) {
       throw new DataError(
-        `${ds.name}: row ${Math.floor(nonInt / d) + 1} has the non-integer value ${fmt(ds.x[nonInt]!)} but spec declares ${domainText(dom)}`,
+        `${ds.name}: row ${Math.floor(nonInt / d) + 1} has the non-integer value ${fmt(ds.x[nonInt]!)} but spec ` +
+          `declares ${domainText(dom)}`,
       );
     }
     if (lo < 0 || hi > dom.K - 1) {

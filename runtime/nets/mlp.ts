@@ -29,7 +29,10 @@ export class Mlp implements Net {
     }
   }
 
-  /** weights, biases and activation for a fused conditioner (runtime/kernels/fused/coupling.ts), or null (masked or not fusable) */
+  /**
+   * weights, biases and activation for a fused conditioner (runtime/kernels/fused/coupling.ts), or null (masked or not
+   * fusable)
+   */
   fusedParams(): { ws: tf.Variable[]; bs: tf.Variable[]; activation: string } | null {
     if (this.masks.some((m) => m) || !fusableActivation(this.activation)) return null;
     return { ws: this.ws, bs: this.bs, activation: this.activation };

@@ -14,7 +14,9 @@ export function lossCurveSvg(points: CurvePoint[], title = 'training loss', unit
   const train = points.filter((p) => Number.isFinite(p.loss)).map((p) => [p.step, p.loss!] as const);
   const test = points.filter((p) => Number.isFinite(p.test_nll)).map((p) => [p.step, p.test_nll!] as const);
   const all = [...train, ...test];
-  const head = `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="12">\n<rect width="${W}" height="${H}" fill="white"/>\n<text x="${W / 2}" y="20" text-anchor="middle" font-size="14">${esc(title)}</text>\n`;
+  const head = `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" ` +
+    `font-family="sans-serif" font-size="12">\n<rect width="${W}" height="${H}" fill="white"/>\n<text ` +
+    `x="${W / 2}" y="20" text-anchor="middle" font-size="14">${esc(title)}</text>\n`;
   if (all.length === 0) return head + `<text x="${W / 2}" y="${H / 2}" text-anchor="middle">no data</text>\n</svg>\n`;
   const s0 = Math.min(...all.map((p) => p[0]));
   const s1 = Math.max(...all.map((p) => p[0]), s0 + 1);
@@ -42,13 +44,15 @@ export function lossCurveSvg(points: CurvePoint[], title = 'training loss', unit
   let svg = head;
   svg += `<rect x="${m.l}" y="${m.t}" width="${W - m.l - m.r}" height="${H - m.t - m.b}" fill="none" stroke="#999"/>\n`;
   for (const t of niceTicks(y0, y1).filter((v) => v >= y0 && v <= y1)) {
-    svg += `<line x1="${m.l}" x2="${W - m.r}" y1="${Y(t).toFixed(1)}" y2="${Y(t).toFixed(1)}" stroke="#eee"/><text x="${m.l - 6}" y="${(Y(t) + 4).toFixed(1)}" text-anchor="end">${t}</text>\n`;
+    svg += `<line x1="${m.l}" x2="${W - m.r}" y1="${Y(t).toFixed(1)}" y2="${Y(t).toFixed(1)}" stroke="#eee"/><text ` +
+      `x="${m.l - 6}" y="${(Y(t) + 4).toFixed(1)}" text-anchor="end">${t}</text>\n`;
   }
   for (const t of niceTicks(s0, s1).filter((v) => Number.isInteger(v) && v >= s0 && v <= s1)) {
     svg += `<text x="${X(t).toFixed(1)}" y="${H - m.b + 16}" text-anchor="middle">${t}</text>\n`;
   }
   svg += `<text x="${(m.l + W - m.r) / 2}" y="${H - 6}" text-anchor="middle">step</text>\n`;
-  svg += `<text x="14" y="${(m.t + H - m.b) / 2}" text-anchor="middle" transform="rotate(-90 14 ${(m.t + H - m.b) / 2})">${esc(unit)}</text>\n`;
+  svg += `<text x="14" y="${(m.t + H - m.b) / 2}" text-anchor="middle" transform="rotate(-90 14 ` +
+    `${(m.t + H - m.b) / 2})">${esc(unit)}</text>\n`;
   if (train.length) {
     // raw per-step loss, light; its exponential moving average, dark
     svg += `<path d="${path(train)}" fill="none" stroke="#a9bdd6" stroke-width="1"/>\n`;
@@ -69,7 +73,8 @@ export function lossCurveSvg(points: CurvePoint[], title = 'training loss', unit
     const what = `clipped: ${clipped} value${clipped > 1 ? 's' : ''} above ${fmt(y1)} (max ${fmt(yMax)})`;
     svg += `<text class="clip" x="${m.l + 4}" y="${m.t + 14}" fill="#c00" font-size="11">${what}</text>\n`;
   }
-  svg += `<text x="${W - m.r - 4}" y="${m.t + 16}" text-anchor="end" fill="#1f497d">train loss (moving average)</text>\n`;
+  svg += `<text x="${W - m.r - 4}" y="${m.t + 16}" text-anchor="end" fill="#1f497d">train loss (moving ` +
+    `average)</text>\n`;
   if (test.length) svg += `<text x="${W - m.r - 4}" y="${m.t + 32}" text-anchor="end" fill="#d9541e">held-out NLL</text>\n`;
   return svg + '</svg>\n';
 }

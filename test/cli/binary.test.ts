@@ -58,7 +58,8 @@ describe('the flowc binary', () => {
     const specs = readdirSync(join(ROOT, 'specs')).filter((f) => f.endsWith('.flow')).map((f) => join('specs', f));
     const probe = `
       const { runCli } = await import(${JSON.stringify(join(ROOT, 'dist', 'cli', 'program.js'))});
-      const code = await runCli(${JSON.stringify(['check', ...specs])}, { out() {}, err() {}, isTTY: false, color: false });
+      const code = await runCli(${JSON.stringify(['check', ...specs])},
+        { out() {}, err() {}, isTTY: false, color: false });
       console.log(JSON.stringify({ code, tf: globalThis._tfengine !== undefined }));`;
     const r = spawnSync(process.execPath, ['--input-type=module', '-e', probe], { cwd: ROOT, env, encoding: 'utf8' });
     const res = JSON.parse(r.stdout.trim().split('\n').pop()!) as { code: number; tf: boolean };
@@ -71,7 +72,11 @@ describe('the flowc binary', () => {
     const trace = join(dir, 'modules.txt');
     const loader = join(dir, 'loader.mjs');
     writeFileSync(loader, `import { appendFileSync } from 'node:fs';
-export async function resolve(spec, ctx, next) { const r = await next(spec, ctx); appendFileSync(${JSON.stringify(trace)}, r.url + '\\n'); return r; }`);
+export async function resolve(spec, ctx, next) {
+  const r = await next(spec, ctx);
+  appendFileSync(${JSON.stringify(trace)}, r.url + '\\n');
+  return r;
+}`);
     const g = spawnSync(process.execPath, ['--no-warnings', '--experimental-loader', pathToFileURL(loader).href, BIN, 'check', ...specs], { cwd: ROOT, env, encoding: 'utf8' });
     expect(g.status).toBe(res.code);
     const graph = readFileSync(trace, 'utf8');

@@ -51,7 +51,8 @@ describe('out-of-memory traps', () => {
     expect(code).toBe(1);
     const lines = c.err().trim().split('\n');
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/^flowc: error: the .* backend failed \(memory access out of bounds\), most likely out of memory; try a smaller --batch/);
+    expect(lines[0]).toMatch(new RegExp(/^flowc: error: the .* backend failed \(memory access out of bounds\), /.source +
+      /most likely out of memory; try a smaller --batch/.source));
     expect(lines[0]).not.toMatch(/internal error/);
   });
   it('other errors stay internal errors', () => {

@@ -110,7 +110,8 @@ describe('trainLoop', () => {
     expect(() => decodeCheckpoint(Buffer.from('{"not": "a checkpoint"}'.padEnd(100)), 'x.json')).toThrow(/not a flowc checkpoint/);
   });
 
-  it('a non-finite loss stops training, names the first non-finite layer and keeps the last good checkpoint', async () => {
+  it('a non-finite loss stops training, names the first non-finite layer and keeps the ' +
+    'last good checkpoint', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'flowc-nan-'));
     const ir = tinyFlowIR();
     const m = build(ir);

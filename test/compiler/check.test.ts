@@ -169,7 +169,8 @@ describe('shapes and structure', () => {
     const fam = (t: string) => checkText(t).models[0]!.family;
     expect(fam(flowModel('    actnorm'))).toBe('flow');
     expect(fam('model A { data x: binary[4]\n conditional nade(hidden: 8)\n likelihood bernoulli }')).toBe('autoregressive');
-    expect(fam('model V { data x: binary[4]\n latent z: real[2]\n prior normal\n encoder mlp(8)\n decoder mlp(8)\n likelihood bernoulli }')).toBe('vae');
+    expect(fam('model V { data x: binary[4]\n latent z: real[2]\n prior normal\n encoder mlp(8)\n ' +
+      'decoder mlp(8)\n likelihood bernoulli }')).toBe('vae');
     expect(fam('model E { latent z: real[2]\n prior normal\n flow { repeat 2 { planar } }\n target energy(u1) }')).toBe('energy');
   });
 
@@ -186,7 +187,8 @@ describe('shapes and structure', () => {
 });
 
 describe('robustness', () => {
-  it('turns an exception inside a check into FC000 on a clean model, and skips the proofs on a model with errors', () => {
+  it('turns an exception inside a check into FC000 on a clean model, and skips the proofs ' +
+    'on a model with errors', () => {
     const boom = { name: 'boom', run: () => { throw new Error('kaput'); } };
     const clean = checkFile(parseFlow('model M { data x: real[2]\n prior normal\n flow { actnorm } }', 'c.flow').value, { proofs: [boom] });
     expect(clean.diagnostics.map((d) => d.message)).toEqual(['internal compiler error: check `boom` failed: kaput']);
@@ -233,8 +235,10 @@ describe('checked-model printer', () => {
       '  data x: real[2]',
       '  prior normal(mean: 0, std: 1, learned: false)',
       '  flow (2 layers)',
-      '    flow.0.coupling  coupling(type: affine, net: mlp(hidden: [8], activation: relu, zero_init: true), scale: tanh, flip: true)  [2] → [2]  mask 10  (repeat 2 #0)',
-      '    flow.1.coupling  coupling(type: affine, net: mlp(hidden: [8], activation: relu, zero_init: true), scale: tanh, flip: true)  [2] → [2]  mask 01  (repeat 2 #1)',
+      '    flow.0.coupling  coupling(type: affine, net: mlp(hidden: [8], activation: relu, zero_init: true), ' +
+        'scale: tanh, flip: true)  [2] → [2]  mask 10  (repeat 2 #0)',
+      '    flow.1.coupling  coupling(type: affine, net: mlp(hidden: [8], activation: relu, zero_init: true), ' +
+        'scale: tanh, flip: true)  [2] → [2]  mask 01  (repeat 2 #1)',
     ]);
     expect(text).toMatch(/ {2}train batch: 16, steps: 10, optimizer: adam\(lr: 0\.001/);
   });

@@ -74,7 +74,9 @@ describe('LANGUAGE.md examples', () => {
 });
 
 describe('compileSource model selection', () => {
-  const two = 'model A { data x: real[2]\n prior normal\n flow { repeat 2 { coupling(affine, mask: alternate, flip: true, net: mlp(8)) } } }\nmodel B { data x: binary[4]\n conditional nade(hidden: 4)\n likelihood bernoulli }\n';
+  const two = 'model A { data x: real[2]\n prior normal\n flow { repeat 2 { coupling(affine, mask: ' +
+    'alternate, flip: true, net: mlp(8)) } } }\nmodel B { data x: binary[4]\n ' +
+    'conditional nade(hidden: 4)\n likelihood bernoulli }\n';
   it('asks for a model name when a file has several, and suggests on a typo', () => {
     expect(compileSource(two, 'two.flow').diagnostics.map((d) => d.code)).toEqual(['FC213']);
     const typo = compileSource(two, 'two.flow', 'b');

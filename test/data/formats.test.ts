@@ -161,7 +161,8 @@ describe('checkData', () => {
   it('reports NaN with its row and domain violations with the value range', () => {
     expect(errOf(() => checkData(ds([1, 2, 3, NaN], [2]), v({ kind: 'real' }, [2])))).toBe('d.csv: row 2 has NaN (column 2)');
     expect(errOf(() => checkData(ds([0, 255, 3, 4], [2]), v({ kind: 'binary' }, [2])))).toBe(
-      'd.csv: values 0..255 but spec declares binary (threshold it with --data FILE?binarize, or declare the data discrete(256))',
+      'd.csv: values 0..255 but spec declares binary (threshold it with --data FILE?binarize, or declare the data ' +
+        'discrete(256))',
     );
     expect(errOf(() => checkData(ds([0, 0.5, 1, 1], [2]), v({ kind: 'discrete', K: 256 }, [2])))).toMatch(/row 1 has the non-integer value 0.5/);
     expect(errOf(() => checkData(ds([0, 16, 1, 1], [2]), v({ kind: 'discrete', K: 16 }, [2])))).toMatch(/values 0..16 but spec declares discrete\(16\) \(0..15\)/);

@@ -73,7 +73,9 @@ describe('canonical layout', () => {
   });
 
   test('numbers and strings keep their spelling; types, lists, nested blocks', () => {
-    const src = 'model M{data x:discrete(256)[1,28,28]\nconditional pixelcnn{conv(mask:A,kernel:7,channels:64)\nrepeat 7{conv(mask: B, kernel: 3)}}\ntrain{lr: -2.5E+4, data: csv("a b.csv"), seed: 0x}\n}';
+    const src = 'model M{data x:discrete(256)[1,28,28]\nconditional ' +
+      'pixelcnn{conv(mask:A,kernel:7,channels:64)\nrepeat 7{conv(mask: B, kernel: ' +
+      '3)}}\ntrain{lr: -2.5E+4, data: csv("a b.csv"), seed: 0x}\n}';
     const out = fmt(src.replace(', seed: 0x', ''));
     expect(out).toBe([
       'model M {',
@@ -89,7 +91,9 @@ describe('canonical layout', () => {
   });
 
   test('empty blocks, bare calls, posterior flow, level with args', () => {
-    const src = 'model V{\nlatent z:real[40]\nposterior flow(amortized:true){repeat 16{planar}}\nencoder mlp(400,400)\nflow{level(split: true){squeeze}}\ntrain{}\n}\nmodel E{}';
+    const src = 'model V{\nlatent z:real[40]\nposterior flow(amortized:true){repeat ' +
+      '16{planar}}\nencoder mlp(400,400)\nflow{level(split: ' +
+      'true){squeeze}}\ntrain{}\n}\nmodel E{}';
     expect(fmt(src)).toBe([
       'model V {',
       '  latent z: real[40]',
@@ -105,7 +109,8 @@ describe('canonical layout', () => {
 
   test('one-line blocks: kept for a single layer that fits, expanded otherwise; train kept broken', () => {
     const long = 'coupling(affine, mask: alternate, flip: true, net: mlp(width, width, width), scale: tanh)';
-    const src = `model M {\n  flow { repeat 2 { ${long} } }\n  posterior flow { planar; radial }\n  train {\n    batch: 2, steps: 3 }\n}\n`;
+    const src = `model M {\n  flow { repeat 2 { ${long} } }\n  posterior flow { planar; radial }\n  train {\n    ` +
+      `batch: 2, steps: 3 }\n}\n`;
     expect(fmt(src)).toBe([
       'model M {',
       '  flow {',
@@ -264,8 +269,10 @@ describe('round trips', () => {
     );
   });
 
-  test('a trailing comment after a call the formatter breaks is formatted idempotently (found by the property below)', () => {
-    const src = 'model M {\n  data x: real[1, 4, 4]\n  prior normal\n  flow {\n    level(split: /* c1 */ false) {                  // c0\n      squeeze\n    }\n  }\n}\n';
+  test('a trailing comment after a call the formatter breaks is formatted idempotently ' +
+    '(found by the property below)', () => {
+    const src = 'model M {\n  data x: real[1, 4, 4]\n  prior normal\n  flow {\n    level(split: /* ' +
+      'c1 */ false) {                  // c0\n      squeeze\n    }\n  }\n}\n';
     const once = fmt(src);
     expect(once).toContain('    ) { // c0\n');
     expect(fmt(once)).toBe(once);

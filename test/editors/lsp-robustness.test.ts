@@ -41,7 +41,8 @@ function positionsOf(text: string, n: number): Pos[] {
 
 test('garbage text: diagnostics, answers everywhere, then recovery on valid text', async () => {
   const uri = 'file:///g/garbage.flow';
-  const garbage = '}}}} model { flow (( [ ,,, :: !!! \u0000\u0001 "unterminated\n/* open comment\nmodel M { flow { coupling( } } }} @#$%^&* 1e999 -- ++';
+  const garbage = '}}}} model { flow (( [ ,,, :: !!! \u0000\u0001 "unterminated\n/* open ' +
+    'comment\nmodel M { flow { coupling( } } }} @#$%^&* 1e999 -- ++';
   const d = c.diagnostics(uri);
   await c.open(uri, garbage);
   expect((await d).some((x) => x.severity === 1)).toBe(true);

@@ -23,7 +23,8 @@ beforeAll(() => {
   ], { cwd: ROOT, encoding: 'utf8' });
   expect(existsSync(ROOT + OUT + '/cli/main.js'), tsc.stdout + tsc.stderr).toBe(true);
   writeFileSync(ROOT + OUT + '/no-tfjs-hooks.mjs',
-    'export async function resolve(s, c, next) { if (s.startsWith("@tensorflow/")) throw new Error("the language server imported " + s); return next(s, c); }\n');
+    'export async function resolve(s, c, next) { if (s.startsWith("@tensorflow/")) throw ' +
+      'new Error("the language server imported " + s); return next(s, c); }\n');
   writeFileSync(ROOT + OUT + '/no-tfjs.mjs', 'import { register } from "node:module";\nregister("./no-tfjs-hooks.mjs", import.meta.url);\n');
   child = spawn(process.execPath, ['--import', ROOT + OUT + '/no-tfjs.mjs', ROOT + OUT + '/cli/main.js', 'lsp', '--stdio'], {
     cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'],

@@ -165,7 +165,8 @@ describe('one editing session', () => {
     expect(train).toEqual(expect.arrayContaining(lookup('train', 'train')!.args.map((a) => a.name).filter((n) => !['data', 'batch', 'steps', 'optimizer'].includes(n))));
     expect(train).not.toContain('batch');
     expect(new Set(await at(TWO_MOONS.replace('optimizer: adam', 'optimizer: §adam')))).toEqual(names('optimizer'));
-    const px = 'model P {\n  data x: binary[1, 8, 8]\n  order raster(channels: sequential)\n  conditional pixelcnn {\n    §\n  }\n  likelihood bernoulli\n}\n';
+    const px = 'model P {\n  data x: binary[1, 8, 8]\n  order raster(channels: sequential)\n  ' +
+      'conditional pixelcnn {\n    §\n  }\n  likelihood bernoulli\n}\n';
     expect(new Set(await at(px))).toEqual(names('ar-layer'));
     expect(await at('§\n' + TWO_MOONS)).toEqual(['let', 'mask', 'model']);
     await c.change(uri, TWO_MOONS);
@@ -182,7 +183,8 @@ describe('one editing session', () => {
   });
 
   test('definition of a mask use, model-level mask first', async () => {
-    const text = 'mask m = alternate\nmodel A {\n  data x: real[4]\n  mask m = half\n  prior normal\n  flow {\n    coupling(affine, mask: !m, net: mlp(8))\n  }\n}\n';
+    const text = 'mask m = alternate\nmodel A {\n  data x: real[4]\n  mask m = half\n  prior normal\n ' +
+      ' flow {\n    coupling(affine, mask: !m, net: mlp(8))\n  }\n}\n';
     const u2 = 'file:///work/specs/masks.flow';
     await c.open(u2, text);
     const loc = await c.request('textDocument/definition', u2, posOf(text, '!m', 1));

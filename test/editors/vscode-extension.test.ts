@@ -28,7 +28,8 @@ test('manifest: language, grammar, yamlValidation, client entry', () => {
   expect(root.include.some((p: string) => p.startsWith('editors/vscode'))).toBe(false);
 });
 
-test('flow.schema.json is the schema generated from the registry (regenerate: cd editors/vscode && npm run schema)', () => {
+test('flow.schema.json is the schema generated from the registry (regenerate: cd ' +
+  'editors/vscode && npm run schema)', () => {
   const committed = JSON.parse(readFileSync(EXT + 'flow.schema.json', 'utf8'));
   expect(committed).toEqual(JSON.parse(JSON.stringify(generateSchema())));
 });

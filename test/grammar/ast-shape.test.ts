@@ -94,7 +94,8 @@ model M {
     expect(text(src, m.span)).toBe(src.slice(src.indexOf('model M'), src.lastIndexOf('}') + 1));
     expect(m.body.map((s) => text(src, s.span))).toEqual([
       'data x: discrete(256)[1, 28, 28]', 'latent z: real[40]', 'order raster(channels: sequential)',
-      'conditional pixelcnn {\n    conv(mask: A, kernel: 7, channels: 64)\n    repeat 7 { conv(mask: B, kernel: 3) }\n  }',
+      'conditional pixelcnn {\n    conv(mask: A, kernel: 7, channels: 64)\n    repeat 7 { conv(mask: B, kernel: 3) ' +
+        '}\n  }',
       'posterior flow(amortized: true) { repeat 16 { planar } }',
       'flow { level(k: 2) { squeeze; split(prior: fixed) } coupling(affine, mask: !cb) }',
     ]);

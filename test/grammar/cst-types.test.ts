@@ -1,5 +1,6 @@
 // grammar/cst-types.ts is generated from the grammar; this fails when it is out of date.
-// To regenerate: write generateCstDts(new FlowParser({ validate: true }).getGAstProductions()) to the file under the two comment lines.
+// To regenerate: write generateCstDts(new FlowParser({ validate: true }).getGAstProductions()) to the file under the
+// two comment lines.
 import { generateCstDts } from '../../grammar/chevrotain.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';

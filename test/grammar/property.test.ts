@@ -15,13 +15,15 @@ model Glow {
   flow {
     dequantize(variational) { repeat 4 { coupling(affine, mask: !cb, net: resnet(blocks: 2, channels: 32)) } }
     logit(alpha: 0.05)
-    level { squeeze; repeat 8 { actnorm; invconv1x1(lu: true); coupling(affine, mask: ch, scale: sigmoid) } split(prior: conditional) }
+    level { squeeze; repeat 8 { actnorm; invconv1x1(lu: true); coupling(affine, mask: ch, scale: sigmoid) } ` +
+  `split(prior: conditional) }
   }
   train { data: mnist("train"), batch: 64, steps: 1e4, optimizer: adam(lr: -1.5E-3) }
 }
 /* block
    comment */
-model Made { data x: binary[784]; order random(seed: 3); conditional made(hidden: [500, 500], connectivity: random(seed: 1)); likelihood bernoulli }
+model Made { data x: binary[784]; order random(seed: 3); ` +
+  `conditional made(hidden: [500, 500], connectivity: random(seed: 1)); likelihood bernoulli }
 `,
 ];
 

@@ -79,7 +79,8 @@ model PlanarVae {
     }
   });
 
-  it('planar with inverse: iterative is allowed in a density model; gated PixelCNN and diagonal BiLSTM have no blind spot', () => {
+  it('planar with inverse: iterative is allowed in a density model; gated PixelCNN and diagonal BiLSTM have no ' +
+    'blind spot', () => {
     const { diagnostics } = checkText(`model P {
   data x: real[2]
   prior normal

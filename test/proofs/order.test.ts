@@ -20,7 +20,8 @@ describe('verifyPermutation', () => {
       { kind: 'missing', value: 4, positions: [] },
       { kind: 'missing', value: 5, positions: [] },
     ]);
-    expect(describeOrderProblems(r.problems, 6)).toBe('3 appears 2 times (positions 0, 2); 7 at position 3 is not in 0..5; 1.5 at position 5 is not in 0..5; missing 2, 4, 5');
+    expect(describeOrderProblems(r.problems, 6)).toBe('3 appears 2 times (positions 0, 2); 7 at position 3 is not in 0..5; 1.5 at position ' +
+      '5 is not in 0..5; missing 2, 4, 5');
   });
   it('natural, reverse and seeded random orders are permutations; random is reproducible', () => {
     for (const D of [1, 2, 7, 784]) {

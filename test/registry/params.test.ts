@@ -128,7 +128,8 @@ describe('other parameterized kinds', () => {
   it('split(conditional) learns a zero-initialized 3×3 conv from the kept half to (μ, log σ) of the other half', () => {
     expect(flowParams('split', [4, 8, 8], flowArgs('split', { prior: 'conditional' }))).toBe(convP(3, 2, 4));
   });
-  it('dequantize: uniform none; variational counts its q(u|x) conditioning net (resnet(1, 32) on images, mlp(64) otherwise)', () => {
+  it('dequantize: uniform none; variational counts its q(u|x) conditioning net (resnet(1, 32) on images, mlp(64) ' +
+    'otherwise)', () => {
     expect(flowParams('dequantize', [1, 28, 28], flowArgs('dequantize', { type: 'uniform' }))).toBe(0);
     // Conv(1→32); 1 block × 2 Conv(32→32); Conv(32→2·1), all 3×3 with bias
     expect(flowParams('dequantize', [1, 28, 28], flowArgs('dequantize', { type: 'variational' }))).toBe(convP(3, 1, 32) + 2 * convP(3, 32, 32) + convP(3, 32, 2));

@@ -1,4 +1,5 @@
-// Shape rules of the flow layers and of pixelcnn convs: outputs, and the diagnostics (codes, spans, hints) on bad inputs.
+// Shape rules of the flow layers and of pixelcnn convs: outputs, and the diagnostics (codes, spans, hints) on bad
+// inputs.
 import { describe, expect, it } from 'vitest';
 import { REGISTRY_CODES } from '../../compiler/diagnostics/codes-registry.js';
 import { SPAN, call, flowArgs, shapeOf } from './support.js';

@@ -83,7 +83,8 @@ describe('data-parallel training (one worker)', () => {
     expect(dataParallelWanted(env({}), heavy)).toBe(two);
     expect(dataParallelWanted(env({}), made)).toBe(false);               // many parameters for its work: threads instead
     expect(dataParallelWanted(env({}), { flopsPerExample: 35_888, batch: 512, params: 36_896 })).toBe(two); // W1
-    expect(dataParallelWanted(env({}), { flopsPerExample: 35_888, batch: 64, params: 36_896 })).toBe(false);  // too little work
+    // too little work
+    expect(dataParallelWanted(env({}), { flopsPerExample: 35_888, batch: 64, params: 36_896 })).toBe(false);
     expect(dataParallelWanted(env({}), { flopsPerExample: 128, batch: 500, params: 80 })).toBe(false);        // W5
     expect(dataParallelWanted(env({ FLOWC_WORKERS: '0' }), heavy)).toBe(false);
     expect(dataParallelWanted(env({ FLOWC_WASM_THREADS: '2' }), heavy)).toBe(false);

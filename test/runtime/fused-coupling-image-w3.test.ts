@@ -33,7 +33,8 @@ describe('W3 fused vs FLOWC_FUSE=0', () => {
   const { ir: narrow } = compileSource(spec.replace('channels: 32', 'channels: 8'), 'w3_narrow.flow');
 
   for (const [backend, N, steps] of [['wasm', 6, 3], ['cpu', 4, 3]] as const) {
-    it(`${steps} training steps: same losses and parameters (${backend}, batch ${N}${backend === 'cpu' ? ', 8-channel ResNets' : ''})`, async () => {
+    it(`${steps} training steps: same losses and parameters (${backend}, batch ` +
+      `${N}${backend === 'cpu' ? ', 8-channel ResNets' : ''})`, async () => {
       const ir = backend === 'cpu' ? narrow : w3;
       expect(ir).toBeTruthy();
       tf.setBackend(backend);

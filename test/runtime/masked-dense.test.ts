@@ -49,7 +49,8 @@ function run(f: typeof plain, s: S, relu2: boolean) {
 describe('maskedDense (fused masked layer)', () => {
   for (const [backend, simd] of [['cpu', false], ['wasm', true], ['wasm', false]] as const) {
     for (const relu2 of [false, true]) {
-      it(`matches autodiff of the plain ops on ${backend}${simd ? ' (SIMD pass)' : ''}, output ${relu2 ? 'relu' : 'linear'}`, async () => {
+      it(`matches autodiff of the plain ops on ${backend}${simd ? ' (SIMD pass)' : ''}, output ` +
+        `${relu2 ? 'relu' : 'linear'}`, async () => {
         expect(await initBackend(backend)).toBe(backend);
         const prevConfig = setConfig({ simdMaskTranspose: simd });
         const s = setup(relu2 ? 3 : 4);

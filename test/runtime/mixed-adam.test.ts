@@ -45,7 +45,8 @@ describe('mixed host/op Adam (createTrainer on wasm and cpu)', () => {
   // SPLIT: both paths; Infinity: every variable on the host (the bench's `--trainer fast`)
   for (const [backend, split] of [['cpu', SPLIT], ['wasm', SPLIT], ['cpu', Infinity], ['wasm', Infinity]] as const) {
     for (const clip of [undefined, 0.5]) {
-      it(`matches the op-by-op Adam on ${backend}, host up to ${split} elements${clip ? ', with clipping' : ''}`, async () => {
+      it(`matches the op-by-op Adam on ${backend}, host up to ${split} ` +
+        `elements${clip ? ', with clipping' : ''}`, async () => {
         expect(await initBackend(backend)).toBe(backend);
         const opts: AdamOptions = { lr: 1e-2, clip };
         const ref = train((m) => createOpTrainer(m, opts), 6);
@@ -157,7 +158,8 @@ describe('mixed host/op Adam (createTrainer on wasm and cpu)', () => {
       expect(Array.from(p.dataSync())).toEqual(Array.from(q.dataSync()));
       expect(Array.from(m1!.dataSync())).toEqual(Array.from(m2!.dataSync()));
       expect(Array.from(v1!.dataSync())).toEqual(Array.from(v2!.dataSync()));
-      Array.from(p.dataSync()).forEach((x, i) => expect(Math.abs(x - p0[i]!)).toBeGreaterThan(1e-3)); // every entry moved
+      // every entry moved
+      Array.from(p.dataSync()).forEach((x, i) => expect(Math.abs(x - p0[i]!)).toBeGreaterThan(1e-3));
       tf.dispose([p, q, m1!, v1!, m2!, v2!]);
     }
   });

@@ -18,22 +18,29 @@ useFreshDist(join('dist', 'runtime', 'kernels', 'threads', 'wasm-threads.js'), [
 // results as SHA-1 of their float32 bytes (bit-exact comparison) plus a magnitude (not all zeros)
 const PROBE = `
 const { initBackend } = await import(${JSON.stringify(join(ROOT, 'dist', 'runtime', 'backend.js'))});
-const { activeWasmThreads } = await import(${JSON.stringify(join(ROOT, 'dist', 'runtime', 'kernels', 'threads', 'wasm-threads.js'))});
+const { activeWasmThreads } =
+  await import(${JSON.stringify(join(ROOT, 'dist', 'runtime', 'kernels', 'threads', 'wasm-threads.js'))});
 const tf = await import('@tensorflow/tfjs-core');
 const { createHash } = await import('node:crypto');
 const backend = await initBackend('wasm');
 const out = { backend, threads: activeWasmThreads(), hash: {}, mag: {} };
-const put = (k, t) => { const d = t.dataSync(); out.hash[k] = createHash('sha1').update(Buffer.from(d.buffer, d.byteOffset, d.byteLength)).digest('hex'); out.mag[k] = d.reduce((a, v) => a + Math.abs(v), 0); };
+const put = (k, t) => {
+  const d = t.dataSync();
+  out.hash[k] = createHash('sha1').update(Buffer.from(d.buffer, d.byteOffset, d.byteLength)).digest('hex');
+  out.mag[k] = d.reduce((a, v) => a + Math.abs(v), 0);
+};
 const a = tf.randomNormal([200, 300], 0, 1, 'float32', 1), b = tf.randomNormal([300, 250], 0, 1, 'float32', 2);
 put('matmul', tf.matMul(a, b));
 put('matmulT', tf.matMul(a, tf.randomNormal([250, 300], 0, 1, 'float32', 3), false, true));
-const x = tf.randomNormal([4, 14, 14, 16], 0, 1, 'float32', 4), f = tf.randomNormal([3, 3, 16, 24], 0, 0.2, 'float32', 5);
+const x = tf.randomNormal([4, 14, 14, 16], 0, 1, 'float32', 4);
+const f = tf.randomNormal([3, 3, 16, 24], 0, 0.2, 'float32', 5);
 const [dx, df] = tf.grads((x, f) => tf.sum(tf.square(tf.conv2d(x, f, 1, 'same'))))([x, f]);
 put('conv', tf.conv2d(x, f, 1, 'same')); put('conv_dx', dx); put('conv_df', df);
 const w1 = tf.variable(tf.randomNormal([300, 256], 0, 0.05, 'float32', 6)), b1 = tf.variable(tf.zeros([256]));
 const w2 = tf.variable(tf.randomNormal([256, 300], 0, 0.05, 'float32', 7));
 const opt = tf.train.adam(1e-2);
-for (let i = 0; i < 3; i++) opt.minimize(() => tf.mean(tf.square(tf.sub(tf.matMul(tf.relu(tf.add(tf.matMul(a, w1), b1)), w2), a))));
+const net = () => tf.matMul(tf.relu(tf.add(tf.matMul(a, w1), b1)), w2);
+for (let i = 0; i < 3; i++) opt.minimize(() => tf.mean(tf.square(tf.sub(net(), a))));
 put('w1', w1); put('w2', w2); put('b1', b1);
 console.log('@@' + JSON.stringify(out));`;
 

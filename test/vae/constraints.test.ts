@@ -23,7 +23,8 @@ function planarRows(D: number): number[][] {
   rows.push([...w.map((v) => -1e4 * v), ...w, -2]);           // wᵀu ≈ −1e4‖w‖²
   rows.push([...w.map((v) => 3 * v), ...new Array(D).fill(0), 1]); // w = 0
   rows.push([...w.map((v) => 1e3 * v), ...w.map((v) => 1e-6 * v), 0]); // tiny w, large u
-  rows.push([...w.map((v) => -1 * v), ...w.map((v) => v / Math.sqrt(w.reduce((a, b) => a + b * b, 0))), 0]); // wᵀu = −‖w‖·… on the unit sphere
+  // wᵀu = −‖w‖·… on the unit sphere
+  rows.push([...w.map((v) => -1 * v), ...w.map((v) => v / Math.sqrt(w.reduce((a, b) => a + b * b, 0))), 0]);
   return rows;
 }
 

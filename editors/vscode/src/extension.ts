@@ -52,7 +52,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     await start();
   } catch (e) {
     void vscode.window.showErrorMessage(
-      `flowc: could not start the language server (${(e as Error).message}). Set "flowc.server.command" to your flowc executable.`,
+      `flowc: could not start the language server (${(e as Error).message}). Set "flowc.server.command" to your ` +
+        `flowc executable.`,
     );
   }
 }

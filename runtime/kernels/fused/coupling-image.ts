@@ -49,7 +49,9 @@ export function maskedImageSpec(mask: ArrayLike<number>, shape: number[], affine
   return { P, src, po, Lo: C, O: mult * P, affine, scale, condShape: [H, W, C] };
 }
 
-/** a channel-wise mask: channels `a` condition (cond = x[..., a]), channels `b` are transformed (o: mult·|b| channels) */
+/**
+ * a channel-wise mask: channels `a` condition (cond = x[..., a]), channels `b` are transformed (o: mult·|b| channels)
+ */
 export function channelImageSpec(a: number[], b: number[], shape: number[], affine: boolean, scale: ScaleKind): ImageCouplingSpec {
   const [H, W, C] = shape as [number, number, number];
   const R = H * W, P = R * C, mult = affine ? 2 : 1, Ca = a.length, Lo = b.length;
