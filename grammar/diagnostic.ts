@@ -19,6 +19,7 @@ export interface Diagnostic {
 }
 
 /** A catalogue entry: one per code. `message`/`hint` take the call-site's parameters. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- one catalogue holds defs of every parameter type
 export interface DiagnosticDef<P = any> {
   code: string;
   severity: Severity;

@@ -138,14 +138,18 @@ export function decodeCheckpoint(buf: Buffer, file: string): LoadedCheckpoint {
   const digest = createHash('sha256').update(body).digest();
   if (!digest.equals(buf.subarray(buf.length - 32))) throw bad('truncated or corrupt (checksum mismatch)');
   const hlen = buf.readUInt32LE(12);
-  let header: any;
+  /** the JSON header as written by encodeCheckpoint (tensors inside as { __tensor: index } references) */
+  let header: {
+    blobs: BlobRef[]; variables: { name: string; __tensor: number }[]; step: number; cursor: number;
+    rng?: unknown; optimizer?: unknown; meta?: Record<string, unknown>; ir: unknown;
+  };
   try {
     header = JSON.parse(buf.subarray(16, 16 + hlen).toString('utf8'));
   } catch {
     throw bad('corrupt (unreadable header)');
   }
   const base = 16 + hlen;
-  const refs = header.blobs as BlobRef[];
+  const refs = header.blobs;
   const blobs = refs.map((r) => {
     const start = base + r.offset;
     const bytes = body.subarray(start, start + r.length * 4);
@@ -154,7 +158,7 @@ export function decodeCheckpoint(buf: Buffer, file: string): LoadedCheckpoint {
     new Uint8Array(copy).set(bytes);
     return r.dtype === 'int32' ? new Int32Array(copy) : new Float32Array(copy);
   });
-  const variables = (header.variables as { name: string; __tensor: number }[]).map((v) => ({
+  const variables = header.variables.map((v) => ({
     name: v.name,
     tensor: decode({ __tensor: v.__tensor }, blobs, refs) as tf.Tensor,
   }));

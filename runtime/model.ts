@@ -41,7 +41,7 @@ export interface FlowModel {
    * checkpoints save and restore its state so a resumed run repeats the same draws.
    * (Optional; added for the trainer/checkpoints.)
    */
-  readonly rng?: { getState(): unknown; setState(state: any): void };
+  readonly rng?: { getState(): unknown; setState(state: unknown): void };
   /**
    * Flows only: the density direction layer by layer, each layer's output and log-det
    * (used to name the first layer that goes non-finite). (Optional; added for the trainer.)

@@ -40,7 +40,8 @@ export function longLines(text) {
 function main() {
   const args = process.argv.slice(2);
   const roots = args.length ? args : [...FOLDERS, ...FILES].map((p) => join(ROOT, p));
-  let count = 0, files = 0;
+  let count = 0,
+    files = 0;
   for (const root of roots) {
     for (const file of walk(root)) {
       files++;

@@ -39,7 +39,7 @@ export async function assemble(file, text) {
     mod.validate(FEATURES);
     return new Uint8Array(mod.toBinary({ log: false, write_debug_names: false }).buffer);
   } catch (e) {
-    throw new Error(`${file}: cannot assemble:\n${e instanceof Error ? e.message : String(e)}`);
+    throw new Error(`${file}: cannot assemble:\n${e instanceof Error ? e.message : String(e)}`, { cause: e });
   } finally {
     mod?.destroy();
   }
@@ -85,7 +85,7 @@ async function main() {
   let stale = 0;
   for (const program of PROGRAMS) {
     const { path, text } = await generate(program);
-    let old = null;
+    let old;
     try {
       old = readFileSync(path, 'utf8');
     } catch {

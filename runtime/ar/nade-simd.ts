@@ -32,21 +32,38 @@ export function nadeSimdKernels(): { memory: WebAssembly.Memory; fn: Kernels } |
 /** the memory layout of one op call: float offsets of padded [rows, H4] blocks */
 class Layout {
   readonly H4: number;
-  readonly V: number; readonly W: number; readonly gV: number; readonly gW: number;
-  readonly a: number; readonly h: number; readonly acc: number; readonly g: number;
+  readonly V: number;
+  readonly W: number;
+  readonly gV: number;
+  readonly gW: number;
+  readonly a: number;
+  readonly h: number;
+  readonly acc: number;
+  readonly g: number;
   readonly f: Float32Array;
   readonly fn: Kernels;
   readonly stale: Uint8Array;
 
   constructor(
-    readonly N: number, readonly D: number, readonly H: number, W: Float32Array, V: Float32Array, c: Float32Array,
+    readonly N: number,
+    readonly D: number,
+    readonly H: number,
+    W: Float32Array,
+    V: Float32Array,
+    c: Float32Array,
   ) {
     const k = nadeSimdKernels()!;
     const H4 = (this.H4 = Math.ceil(H / 4) * 4);
     let o = 0;
     const take = (rows: number) => ((o += rows * H4), o - rows * H4);
-    this.V = take(D); this.W = take(D); this.gV = take(D); this.gW = take(D);
-    this.a = take(N); this.h = take(N); this.acc = take(N); this.g = take(N);
+    this.V = take(D);
+    this.W = take(D);
+    this.gV = take(D);
+    this.gW = take(D);
+    this.a = take(N);
+    this.h = take(N);
+    this.acc = take(N);
+    this.g = take(N);
     const need = o * 4 - k.memory.buffer.byteLength;
     if (need > 0) k.memory.grow(Math.ceil(need / 65536));
     this.f = new Float32Array(k.memory.buffer, 0, o);
@@ -94,8 +111,15 @@ class Layout {
 
 /** forward: out [N, D] (P = 1) */
 export function simdForward(
-  order: readonly number[], N: number, D: number, H: number,
-  x: Float32Array, W: Float32Array, c: Float32Array, V: Float32Array, b: Float32Array,
+  order: readonly number[],
+  N: number,
+  D: number,
+  H: number,
+  x: Float32Array,
+  W: Float32Array,
+  c: Float32Array,
+  V: Float32Array,
+  b: Float32Array,
 ): Float32Array {
   const L = new Layout(N, D, H, W, V, c);
   const out = new Float32Array(N * D);
@@ -113,8 +137,15 @@ export function simdForward(
 
 /** backward: [∂W, ∂c, ∂V, ∂b] from ∂out [N, D] (P = 1); same walk as nade-fused.ts */
 export function simdBackward(
-  order: readonly number[], N: number, D: number, H: number, dy: Float32Array,
-  x: Float32Array, W: Float32Array, c: Float32Array, V: Float32Array,
+  order: readonly number[],
+  N: number,
+  D: number,
+  H: number,
+  dy: Float32Array,
+  x: Float32Array,
+  W: Float32Array,
+  c: Float32Array,
+  V: Float32Array,
 ): Float32Array[] {
   const L = new Layout(N, D, H, W, V, c);
   const { f, fn, H4 } = L;
@@ -126,7 +157,8 @@ export function simdBackward(
   const flush = (n: number) => fn.flushRow(L.at(L.g, n), L.at(L.acc, n), L.hOf(n), H4);
   for (let t = D - 1; t >= 0; t--) {
     const d = order[t]!;
-    const vo = L.at(L.V, d), gvo = L.at(L.gV, d);
+    const vo = L.at(L.V, d),
+      gvo = L.at(L.gV, d);
     for (let n = 0; n < N; n++) {
       const xv = x[n * D + d]!;
       if (xv !== 0) {

@@ -77,7 +77,7 @@ describe('flowc interpolate', () => {
     expect(findText(png, 'latent z: prior density', 2).length).toBe(1);
     expect(findText(png, 'data x: model density', 2).length).toBe(1);
     // the first pair's colour (white) is drawn in both panels
-    let white = [0, 0];
+    const white = [0, 0];
     for (let y = 0; y < png.height; y++) {
       for (let x = 0; x < png.width; x++) {
         const i = (y * png.width + x) * 4;

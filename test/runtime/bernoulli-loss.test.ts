@@ -9,7 +9,7 @@ import { initBackend } from '../../runtime/backend.js';
 import { Rng } from '../../runtime/rng.js';
 import { bernoulliFusedAvailable, bernoulliLogProbFused } from '../../runtime/kernels/fused/bernoulli-loss.js';
 import { buildLikelihood } from '../../runtime/likelihoods.js';
-import { setConfig, withConfig } from '../../runtime/config.js';
+import { withConfig } from '../../runtime/config.js';
 
 afterAll(async () => { await tf.setBackend('cpu'); });
 

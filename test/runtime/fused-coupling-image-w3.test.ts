@@ -13,7 +13,7 @@ import { createTrainer } from '../../runtime/train-step.js';
 import type { FlowModelImpl } from '../../runtime/flow-model.js';
 import { Rng } from '../../runtime/rng.js';
 import { maxAbsDiff, useWasmBackend } from './helpers.js';
-import { setConfig, withConfig } from '../../runtime/config.js';
+import { setConfig } from '../../runtime/config.js';
 
 useWasmBackend();
 

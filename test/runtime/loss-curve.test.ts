@@ -21,7 +21,10 @@ describe('loss curve of short runs', () => {
       const svg = lossCurveSvg(pts);
       const ys = gridYs(svg);
       expect(ys.length).toBeGreaterThan(0);
-      for (const y of ys) expect(y).toBeGreaterThanOrEqual(PLOT.top - 1e-9), expect(y).toBeLessThanOrEqual(PLOT.bottom + 1e-9);
+      for (const y of ys) {
+        expect(y).toBeGreaterThanOrEqual(PLOT.top - 1e-9);
+        expect(y).toBeLessThanOrEqual(PLOT.bottom + 1e-9);
+      }
       const labels = yLabels(svg);
       expect(new Set(labels).size).toBe(labels.length);
       for (const l of xLabels(svg).filter((t) => t !== 'step')) expect(Number.isInteger(Number(l))).toBe(true);

@@ -13,7 +13,7 @@ import { createMixedTrainer } from '../../runtime/kernels/optim/mixed-adam.js';
 import { simdAdamAvailable, simdAdamStep } from '../../runtime/kernels/wasm/simd.js';
 import type { FlowModel } from '../../runtime/model.js';
 import { Rng } from '../../runtime/rng.js';
-import { setConfig, withConfig } from '../../runtime/config.js';
+import { withConfig } from '../../runtime/config.js';
 
 const spec = fs.readFileSync(new URL('../../bench/specs/w1_realnvp2d.flow', import.meta.url), 'utf8');
 const ir = compileSource(spec, 'w1_realnvp2d.flow').ir!;

@@ -32,12 +32,36 @@ interface WasmBackendLike {
 
 const PROGRAMS = [simdWasm, madeWasm, bernoulliWasm];
 
-type AdamFn = (p: number, g: number, m: number, v: number, out: number, n4: number,
-  s: number, b1: number, omb1: number, b2: number, omb2: number, c1: number, c2: number, eps: number, lr: number) => void;
+type AdamFn = (
+  p: number,
+  g: number,
+  m: number,
+  v: number,
+  out: number,
+  n4: number,
+  s: number,
+  b1: number,
+  omb1: number,
+  b2: number,
+  omb2: number,
+  c1: number,
+  c2: number,
+  eps: number,
+  lr: number,
+) => void;
 
 type MaskTFn = (w: number, m: number, wm: number, wmT: number, I: number, O: number) => void;
 /** (w, ldw, m, ldm, d, ldd, rows, cols): byte offsets, strides in elements */
-export type MaskBlockFn = (w: number, ldw: number, m: number, ldm: number, d: number, ldd: number, rows: number, cols: number) => void;
+export type MaskBlockFn = (
+  w: number,
+  ldw: number,
+  m: number,
+  ldm: number,
+  d: number,
+  ldd: number,
+  rows: number,
+  cols: number,
+) => void;
 export interface BlockKernels {
   maskBlock: MaskBlockFn;
   maskBlockT: MaskBlockFn;
@@ -58,7 +82,10 @@ export interface BernoulliKernels {
   bernFwd: (l: number, x: number, out: number, sig: number, n4: number) => void;
   bernGrad: (dy: number, x: number, sig: number, out: number, n4: number) => void;
 }
-interface Kernels extends BlockKernels, BernoulliKernels { adam: AdamFn; maskT: MaskTFn }
+interface Kernels extends BlockKernels, BernoulliKernels {
+  adam: AdamFn;
+  maskT: MaskTFn;
+}
 
 const cache = new WeakMap<object, Kernels | null>();
 
@@ -125,8 +152,10 @@ export function simdAdamStep(p: tf.Tensor, g: tf.Tensor, m: tf.Variable, v: tf.V
   own(b, v);
   const out = tf.engine().makeTensorFromTensorInfo(b.makeOutput(p.shape.slice(), 'float32'));
   const off = (t: tf.Tensor) => b.dataIdMap.get(t.dataId as object)!.memoryOffset;
-  const n = p.size, n4 = n & ~3;
-  const omb1 = 1 - k.b1, omb2 = 1 - k.b2;
+  const n = p.size,
+    n4 = n & ~3;
+  const omb1 = 1 - k.b1,
+    omb2 = 1 - k.b2;
   const [po, go, mo, vo, oo] = [off(p), off(g), off(m), off(v), off(out)];
   fn(po, go, mo, vo, oo, n4, k.s, k.b1, omb1, k.b2, omb2, k.c1, k.c2, k.eps, k.lr);
   if (n4 < n) {
@@ -134,7 +163,9 @@ export function simdAdamStep(p: tf.Tensor, g: tf.Tensor, m: tf.Variable, v: tf.V
     const f = Math.fround;
     const heap = (o: number) => new Float32Array(b.wasm.HEAPU8.buffer, o, n);
     const [Pa, Ga, Ma, Va, Oa] = [heap(po), heap(go), heap(mo), heap(vo), heap(oo)];
-    const [s, b1, o1, b2, o2, c1, c2, eps, lr] = [k.s, k.b1, omb1, k.b2, omb2, k.c1, k.c2, k.eps, k.lr].map(f) as number[];
+    const [s, b1, o1, b2, o2, c1, c2, eps, lr] = [k.s, k.b1, omb1, k.b2, omb2, k.c1, k.c2, k.eps, k.lr].map(
+      f,
+    ) as number[];
     for (let i = n4; i < n; i++) {
       const gi = f(Ga[i]! * s!);
       const mi = (Ma[i] = f(f(Ma[i]! * b1!) + f(gi * o1!)));
