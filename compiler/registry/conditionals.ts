@@ -2,8 +2,8 @@
 // Parameter rules take `o`, the values emitted per data dimension (likelihoodOutputs: 1 Bernoulli, K categorical, ...).
 // Fixed architectures (documented so the runtime builds the same tensors):
 //  gated_pixelcnn, h = channels, k = kernel, kv = (k+1)/2, per layer (input C for the first, h after):
-//    vertical conv kv×k (in→2h), horizontal conv 1×kv (in→2h), vertical→horizontal 1×1 (2h→2h), horizontal out 1×1
-// (h→h);
+//    vertical conv kv×k (in→2h), horizontal conv 1×kv (in→2h), vertical→horizontal 1×1 (2h→2h),
+//    horizontal out 1×1 (h→h);
 //    head 1×1 (h→h) → ReLU → 1×1 (h→C·o).
 //  pixelrnn, h = hidden: input conv 7×7 mask A (C→2h); per layer row_lstm: input-to-state 1×3 (2h→4h),
 //    state-to-state 1×3 (h→4h, no bias), 1×1 up (h→2h); diagonal_bilstm: per direction input-to-state 1×1 (2h→4h),
