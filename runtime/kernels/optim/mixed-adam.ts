@@ -4,10 +4,10 @@
 // tensors (never in place: wasm caches XNNPACK operators with packed weights per tensor id, so a
 // weight must change id when its values change). Large variables on wasm: one WebAssembly SIMD
 // loop each over the wasm heap (runtime/kernels/wasm/simd.ts; FLOWC_SIMD_ADAM=0 turns it off);
-// elsewhere the op part: runtime/train-step.ts's createOpTrainer arithmetic. hostMax = Infinity puts every variable on
-// the host (the bench's `--trainer fast`). Moments of
-// host variables are Float32Arrays, of the others tf.Variables; getState/setState give the same
-// AdamState (name → Float32Array) either way, so checkpoints do not change.
+// elsewhere the op part: runtime/train-step.ts's createOpTrainer arithmetic. hostMax = Infinity puts every
+// variable on the host (the bench's `--trainer fast`). Moments of host variables are Float32Arrays, of the others
+// tf.Variables; getState/setState give the same AdamState (name → Float32Array) either way, so checkpoints do not
+// change.
 import * as tf from '@tensorflow/tfjs-core';
 import type { FlowModel } from '../../model.js';
 import type { AdamOptions, AdamState, Trainer } from '../../train-step.js';
