@@ -70,9 +70,8 @@ export function staircasePlan(mask: ArrayLike<number>, I: number, O: number, blo
 }
 
 /**
- * Blocks per layer: the madeBlocks setting (FLOWC_MADE_BLOCKS; 0 or 1 = the unblocked maskedDenseT); by default 4 on
- * one
- * wasm thread, 2 on more (each product is a threadpool round trip: on a busy machine, 4 blocks'
+ * Blocks per layer: the madeBlocks setting (FLOWC_MADE_BLOCKS; 0 or 1 = the unblocked maskedDenseT); by default 4
+ * on one wasm thread, 2 on more (each product is a threadpool round trip: on a busy machine, 4 blocks'
  * extra round trips cost more than their saved FLOPs; measured on W2).
  */
 export function staircaseBlocks(): number {
