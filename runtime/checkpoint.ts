@@ -3,184 +3,35 @@
 // rename over the old one; the previous checkpoint is kept as a hard link (`.prev`), so a crash at
 // any moment leaves a loadable checkpoint. A SHA-256 trailer detects truncation and corruption.
 //
-// Layout: "FLOWCKPT" | u32 version | u32 headerLength | header JSON | blobs (float32/int32 LE) | sha256
+// Layout (checkpoint-codec.ts): "FLOWCKPT" | u32 version | u32 headerLength | header JSON | blobs | sha256
 import { createHash } from 'node:crypto';
 import { closeSync, copyFileSync, existsSync, fsyncSync, linkSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import * as tf from '@tensorflow/tfjs-core';
-import type { FlowIR } from '../compiler/ir/types.js';
 import type { FlowModel } from './model.js';
-import { checkedFlowIR } from './ir-check.js';
+import {
+  appendDigest, CheckpointError, checksumError, encodeCheckpointBody, parseCheckpointBody, splitCheckpoint,
+  type CheckpointState, type LoadedCheckpoint,
+} from './checkpoint-codec.js';
 
-const MAGIC = Buffer.from('FLOWCKPT');
-const VERSION = 1;
 export const CHECKPOINT_FILE = 'checkpoint.ckpt';
 export const PREVIOUS_FILE = 'checkpoint.prev.ckpt';
 
-export class CheckpointError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'CheckpointError';
-  }
-}
+export { CheckpointError, restoreVariables, type CheckpointState, type LoadedCheckpoint } from './checkpoint-codec.js';
 
-export interface CheckpointState {
-  /** optimizer steps taken */
-  step: number;
-  /** index of the first training row of the next batch */
-  cursor: number;
-  /** the model's RNG state (dequantization noise, ...) */
-  rng?: unknown;
-  /** the optimizer's state (Adam moments, step count), any mix of JSON and tensors */
-  optimizer?: unknown;
-  /** anything else the trainer wants back (config, data source, best loss) */
-  meta: Record<string, unknown>;
-  ir: FlowIR;
-}
+const sha256 = (bytes: Uint8Array): Uint8Array => createHash('sha256').update(bytes).digest();
 
-interface BlobRef { shape: number[]; dtype: 'float32' | 'int32'; offset: number; length: number }
-
-/** Encodes values with tensors / typed arrays inside as JSON plus binary blobs. */
-function encode(value: unknown, blobs: { data: Float32Array | Int32Array; ref: BlobRef }[]): unknown {
-  const push = (data: Float32Array | Int32Array, shape: number[], dtype: 'float32' | 'int32') => {
-    blobs.push({ data, ref: { shape, dtype, offset: 0, length: data.length } });
-    return blobs.length - 1;
-  };
-  if (value instanceof tf.Tensor) {
-    const dtype = value.dtype === 'int32' ? 'int32' : 'float32';
-    const data = dtype === 'int32' ? Int32Array.from(value.dataSync() as Int32Array) : Float32Array.from(value.dataSync() as Float32Array);
-    return { __tensor: push(data, value.shape.slice(), dtype), variable: value instanceof tf.Variable ? value.name : undefined };
-  }
-  if (value instanceof Float32Array) return { __f32: push(Float32Array.from(value), [value.length], 'float32') };
-  if (value instanceof Int32Array) return { __i32: push(Int32Array.from(value), [value.length], 'int32') };
-  if (Array.isArray(value)) return value.map((v) => encode(v, blobs));
-  if (value instanceof Map) return { __map: [...value.entries()].map(([k, v]) => [k, encode(v, blobs)]) };
-  if (value && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = encode(v, blobs);
-    return out;
-  }
-  if (typeof value === 'number' && !Number.isFinite(value)) return { __num: String(value) };
-  return value;
-}
-
-function decode(value: unknown, blobs: (Float32Array | Int32Array)[], refs: BlobRef[]): unknown {
-  if (Array.isArray(value)) return value.map((v) => decode(v, blobs, refs));
-  if (value && typeof value === 'object') {
-    const o = value as Record<string, unknown>;
-    if (typeof o.__tensor === 'number') {
-      const ref = refs[o.__tensor]!;
-      return tf.tensor(blobs[o.__tensor]!, ref.shape, ref.dtype);
-    }
-    if (typeof o.__f32 === 'number') return blobs[o.__f32];
-    if (typeof o.__i32 === 'number') return blobs[o.__i32];
-    if (typeof o.__num === 'string') return Number(o.__num);
-    if (Array.isArray(o.__map)) return new Map((o.__map as [unknown, unknown][]).map(([k, v]) => [k, decode(v, blobs, refs)]));
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(o)) out[k] = decode(v, blobs, refs);
-    return out;
-  }
-  return value;
-}
-
-/** tfjs registers variable names globally; the runtime suffixes `#k` to repeats within one process */
-const stableName = (name: string): string => name.replace(/#\d+$/, '');
-
-/** Serializes a checkpoint to bytes. */
+/** Serializes a checkpoint to bytes (with its SHA-256 trailer). */
 export function encodeCheckpoint(model: FlowModel, state: CheckpointState): Buffer {
-  const blobs: { data: Float32Array | Int32Array; ref: BlobRef }[] = [];
-  const variables = model.variables.map((v) => ({ name: stableName(v.name), ...(encode(v, blobs) as object) }));
-  const header = {
-    step: state.step,
-    cursor: state.cursor,
-    rng: encode(state.rng, blobs),
-    optimizer: encode(state.optimizer, blobs),
-    meta: state.meta,
-    ir: state.ir,
-    variables,
-    blobs: [] as BlobRef[],
-  };
-  let offset = 0;
-  for (const b of blobs) {
-    b.ref.offset = offset;
-    offset += b.data.length * 4;
-    header.blobs.push(b.ref);
-  }
-  const hbuf = Buffer.from(JSON.stringify(header), 'utf8');
-  const pre = Buffer.alloc(16);
-  MAGIC.copy(pre, 0);
-  pre.writeUInt32LE(VERSION, 8);
-  pre.writeUInt32LE(hbuf.length, 12);
-  const body = Buffer.alloc(offset);
-  for (const b of blobs) {
-    const bytes = Buffer.from(b.data.buffer, b.data.byteOffset, b.data.byteLength);
-    bytes.copy(body, b.ref.offset);
-  }
-  const all = Buffer.concat([pre, hbuf, body]);
-  return Buffer.concat([all, createHash('sha256').update(all).digest()]);
-}
-
-export interface LoadedCheckpoint extends CheckpointState {
-  /** variable name → tensor (unowned: the caller assigns then disposes) */
-  variables: { name: string; tensor: tf.Tensor }[];
-  file: string;
+  const body = encodeCheckpointBody(model, state);
+  return Buffer.from(appendDigest(body, sha256(body)));
 }
 
 /** Parses checkpoint bytes; throws CheckpointError with a one-line reason if they are damaged. */
-export function decodeCheckpoint(buf: Buffer, file: string): LoadedCheckpoint {
-  const bad = (why: string) => new CheckpointError(`${file}: checkpoint is ${why}`);
-  if (buf.length < 16 + 32 || !buf.subarray(0, 8).equals(MAGIC)) {
-    throw bad(buf.length < 48 && buf.subarray(0, Math.min(8, buf.length)).equals(MAGIC.subarray(0, Math.min(8, buf.length))) ? 'truncated' : 'not a flowc checkpoint');
-  }
-  const version = buf.readUInt32LE(8);
-  if (version !== VERSION) throw bad(`of version ${version}; this flowc reads version ${VERSION}`);
-  const body = buf.subarray(0, buf.length - 32);
-  const digest = createHash('sha256').update(body).digest();
-  if (!digest.equals(buf.subarray(buf.length - 32))) throw bad('truncated or corrupt (checksum mismatch)');
-  const hlen = buf.readUInt32LE(12);
-  /** the JSON header as written by encodeCheckpoint (tensors inside as { __tensor: index } references) */
-  let header: {
-    blobs: BlobRef[]; variables: { name: string; __tensor: number }[]; step: number; cursor: number;
-    rng?: unknown; optimizer?: unknown; meta?: Record<string, unknown>; ir: unknown;
-  };
-  try {
-    header = JSON.parse(buf.subarray(16, 16 + hlen).toString('utf8'));
-  } catch {
-    throw bad('corrupt (unreadable header)');
-  }
-  const base = 16 + hlen;
-  const refs = header.blobs;
-  const blobs = refs.map((r) => {
-    const start = base + r.offset;
-    const bytes = body.subarray(start, start + r.length * 4);
-    if (bytes.length !== r.length * 4) throw bad('truncated');
-    const copy = new ArrayBuffer(bytes.length);
-    new Uint8Array(copy).set(bytes);
-    return r.dtype === 'int32' ? new Int32Array(copy) : new Float32Array(copy);
-  });
-  const variables = header.variables.map((v) => ({
-    name: v.name,
-    tensor: decode({ __tensor: v.__tensor }, blobs, refs) as tf.Tensor,
-  }));
-  return {
-    step: header.step,
-    cursor: header.cursor,
-    rng: decode(header.rng, blobs, refs),
-    optimizer: decode(header.optimizer, blobs, refs),
-    meta: header.meta ?? {},
-    ir: irOf(header.ir, file),
-    variables,
-    file,
-  };
-}
-
-/** the checkpoint's FlowIR, validated (a CheckpointError when it is not one this flowc can build) */
-function irOf(ir: unknown, file: string): FlowIR {
-  try {
-    return checkedFlowIR(ir, file);
-  } catch (e) {
-    throw new CheckpointError(e instanceof Error ? e.message : String(e));
-  }
+export function decodeCheckpoint(buf: Uint8Array, file: string): LoadedCheckpoint {
+  const { body, digest } = splitCheckpoint(buf, file);
+  const mismatch = checksumError(file, sha256(body), digest);
+  if (mismatch) throw mismatch;
+  return parseCheckpointBody(body, file);
 }
 
 function fsyncDir(dir: string): void {
@@ -253,22 +104,4 @@ export function loadCheckpoint(path: string): LoadedCheckpoint & { warning?: str
     }
     return { ...loaded, warning: `${e.message}; using the previous checkpoint (step ${loaded.step})` };
   }
-}
-
-/** Assigns checkpoint weights to a model's variables (by name, else by position), checking shapes. */
-export function restoreVariables(model: FlowModel, ck: LoadedCheckpoint): void {
-  const vars = model.variables;
-  if (vars.length !== ck.variables.length) {
-    throw new CheckpointError(`${ck.file}: checkpoint has ${ck.variables.length} weight tensors, the model has ${vars.length}`);
-  }
-  const byName = new Map(ck.variables.map((v) => [v.name, v.tensor]));
-  const allNamed = vars.every((v) => byName.has(stableName(v.name)));
-  vars.forEach((v, i) => {
-    const t = allNamed ? byName.get(stableName(v.name))! : ck.variables[i]!.tensor;
-    if (t.shape.join('x') !== v.shape.join('x')) {
-      throw new CheckpointError(`${ck.file}: weight ${v.name} has shape [${t.shape}] in the checkpoint, [${v.shape}] in the model`);
-    }
-    v.assign(t);
-  });
-  for (const v of ck.variables) v.tensor.dispose();
 }

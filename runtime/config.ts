@@ -144,7 +144,8 @@ let current: FlowcConfig | null = null;
 
 /** The configuration in force: from the environment at first use, then as setConfig changed it. */
 export function config(): Readonly<FlowcConfig> {
-  current ??= configFromEnv(process.env);
+  // a browser (the playground) has no process: the defaults, changed with setConfig
+  current ??= configFromEnv(typeof process === 'undefined' ? {} : process.env);
   return current;
 }
 

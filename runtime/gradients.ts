@@ -7,6 +7,7 @@
 // Importing this module (build.ts and train-step.ts do) is enough; it awaits at top level.
 import * as tf from '@tensorflow/tfjs-core';
 import { register } from 'node:module';
+import './gradients-compare.js';
 
 const HOOKS = `
 export async function resolve(specifier, context, next) {
@@ -42,16 +43,3 @@ export function ensureGradients(): Promise<void> {
 }
 
 await ensureGradients();
-
-// Comparisons are piecewise constant: their gradient is zero. tfjs registers none, so a graph like
-// tf.where(tf.greater(x, 0), a, b) with x on the tape (the discretized logistic mixture's edge bins)
-// would fail with "gradient function not found for Greater".
-for (const kernelName of [tf.Greater, tf.GreaterEqual, tf.Less, tf.LessEqual, tf.Equal, tf.NotEqual]) {
-  if (!tf.getGradient(kernelName)) {
-    tf.registerGradient({
-      kernelName,
-      inputsToSave: ['a', 'b'],
-      gradFunc: (_dy, saved) => ({ a: () => tf.zerosLike(saved[0]!), b: () => tf.zerosLike(saved[1]!) }),
-    });
-  }
-}

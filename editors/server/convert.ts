@@ -1,11 +1,12 @@
 // Compiler values → LSP values: spans to ranges, diagnostics with codes, hints and related locations.
 import { pathToFileURL } from 'node:url';
 import {
-  DiagnosticSeverity, type Diagnostic as LspDiagnostic, type DiagnosticRelatedInformation, type Range,
+  DiagnosticSeverity, type Diagnostic as LspDiagnostic, type DiagnosticRelatedInformation,
 } from 'vscode-languageserver/node.js';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Span } from '../../grammar/ast.js';
 import type { Diagnostic, Severity } from '../../grammar/diagnostic.js';
+import { spanToRange } from './ranges.js';
 
 const SEVERITY: Record<Severity, DiagnosticSeverity> = {
   error: DiagnosticSeverity.Error,
@@ -14,12 +15,7 @@ const SEVERITY: Record<Severity, DiagnosticSeverity> = {
   hint: DiagnosticSeverity.Hint,
 };
 
-export function spanToRange(doc: TextDocument, span: Pick<Span, 'start' | 'end'>): Range {
-  const len = doc.getText().length;
-  const start = Math.max(0, Math.min(span.start, len));
-  const end = Math.max(start, Math.min(span.end, len));
-  return { start: doc.positionAt(start), end: doc.positionAt(end) };
-}
+export { spanToRange } from './ranges.js';
 
 /** the URI of a span: the open document when it names the analysed file, else the file itself */
 export function spanUri(span: Span, file: string, docUri: string): string {

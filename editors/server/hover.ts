@@ -8,7 +8,7 @@ import type { CheckedCall, CheckedLayer, CheckedModel } from '../../compiler/che
 import type { ArgSpec, ArgType, LayerKind } from '../../compiler/registry/types.js';
 import { lookup } from '../../compiler/registry/index.js';
 import type { Analysis } from './analysis.js';
-import { spanToRange } from './convert.js';
+import { spanToRange } from './ranges.js';
 import { chainAt, declarationsAt, type Node } from './locate.js';
 
 export function hover(a: Analysis, doc: TextDocument, offset: number): Hover | null {

@@ -1,6 +1,6 @@
 // IDX files (the MNIST / Fashion-MNIST format): big-endian, magic 0x0000 <type> <ndims>, then
 // ndims uint32 sizes, then the data. Gzip is detected by its magic bytes.
-import { gunzipSync } from 'node:zlib';
+import { gunzipSync } from './gunzip.js';
 import { DATA_LIMITS } from '../../compiler/registry/data-rules.js';
 import { DataError, type Dataset } from './dataset.js';
 

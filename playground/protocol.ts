@@ -1,0 +1,55 @@
+// Messages between the page and its two workers (editor-worker.ts: the compiler; train-worker.ts: the runtime).
+import type { ExplainJson } from '../compiler/explain.js';
+
+export interface PgDiagnostic {
+  from: number;
+  to: number;
+  severity: 'error' | 'warning' | 'info' | 'hint';
+  code: string;
+  message: string;
+  hint?: string;
+  /** 1-based line and column of `from` */
+  line: number;
+  col: number;
+}
+
+export interface Analysed { diagnostics: PgDiagnostic[]; explain: ExplainJson[]; ms: number }
+export interface PgCompletion { label: string; detail?: string; info?: string; type?: string; apply?: string }
+
+export type EditorRequest =
+  | { id: number; op: 'analyze'; text: string; file: string }
+  | { id: number; op: 'hover'; text: string; file: string; offset: number }
+  | { id: number; op: 'complete'; text: string; file: string; offset: number }
+  | { id: number; op: 'format'; text: string; file: string };
+
+export interface EditorReply { id: number; result?: unknown; error?: string }
+
+/** the page → training worker */
+export type TrainRequest =
+  | { op: 'init' }
+  | { op: 'start'; text: string; file: string; data: DataChoice; steps: number; batch?: number; lr?: number; seed: number }
+  | { op: 'continue'; steps: number }
+  | { op: 'stop' }
+  | { op: 'sample'; n: number; temperature: number; seed: number }
+  | { op: 'density'; temperature: number }
+  | { op: 'nll'; data?: DataChoice }
+  | { op: 'checkpoint' }
+  | { op: 'load'; name: string; bytes: ArrayBuffer };
+
+/** where training data comes from: a toy set (`toy:moons?n=…`), mnist, or an uploaded file's rows */
+export type DataChoice =
+  | { kind: 'source'; text: string }
+  | { kind: 'rows'; name: string; rows: Float32Array; shape: number[] };
+
+export type TrainEvent =
+  | { type: 'ready'; backend: string }
+  | { type: 'started'; model: string; params: number; rows: number; family: string; image?: number[] }
+  | { type: 'progress'; step: number; total: number; loss: number; stepsPerSec: number }
+  | { type: 'density'; grid: Float32Array; size: number; extent: number[]; points: Float32Array }
+  | { type: 'samples'; data: Float32Array; shape: number[] }
+  | { type: 'stopped'; step: number; reason: string }
+  | { type: 'done'; step: number }
+  | { type: 'nll'; nll: number; rows: number; bitsPerDim?: number }
+  | { type: 'checkpoint'; bytes: ArrayBuffer; name: string }
+  | { type: 'loaded'; model: string; step: number; family: string; source?: string }
+  | { type: 'error'; message: string };
