@@ -22,6 +22,7 @@ export const EXAMPLES: Readonly<Record<string, readonly string[]>> = {
   export: ['flowc export runs/two_moons -o exported/two_moons'],
   help: ['flowc help language', 'flowc help coupling', 'flowc help FC201', 'flowc help train', 'flowc help yaml'],
   lsp: ['flowc lsp --stdio'],
+  playground: ['flowc playground --build site'],
 };
 
 /** the text commander prints after a command's options */

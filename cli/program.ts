@@ -12,6 +12,7 @@ import { register as registerLsp } from './commands/lsp.js';
 import { register as registerInterpolate } from './commands/interpolate.js';
 import { register as registerExport } from './commands/export.js';
 import { register as registerHelp } from './commands/help.js';
+import { register as registerPlayground } from './commands/playground.js';
 import { examplesText } from './examples.js';
 
 export const VERSION = '0.1.0';
@@ -166,6 +167,7 @@ function buildProgram(io: CliIO, done: (code: number) => void): Command {
   registerLsp(program, done);
   registerInterpolate(program, io, done);
   registerExport(program, io, done);
+  registerPlayground(program, io, done);
   registerHelp(program, io, done);
 
   for (const c of program.commands) {

@@ -26,20 +26,20 @@ export interface EditorReply { id: number; result?: unknown; error?: string }
 
 /** the page → training worker */
 export type TrainRequest =
-  | { op: 'init' }
-  | { op: 'start'; text: string; file: string; data: DataChoice; steps: number; batch?: number; lr?: number; seed: number }
+  | { op: 'init'; base: string; backend?: string }
+  | { op: 'start'; text: string; file: string; data?: DataChoice; steps: number; batch?: number; lr?: number; seed: number }
   | { op: 'continue'; steps: number }
   | { op: 'stop' }
   | { op: 'sample'; n: number; temperature: number; seed: number }
-  | { op: 'density'; temperature: number }
-  | { op: 'nll'; data?: DataChoice }
+  | { op: 'temperature'; temperature: number }
+  | { op: 'nll'; source: string }
   | { op: 'checkpoint' }
   | { op: 'load'; name: string; bytes: ArrayBuffer };
 
-/** where training data comes from: a toy set (`toy:moons?n=…`), mnist, or an uploaded file's rows */
+/** where training data comes from: a source (`toy:moons?n=…`, `mnist`; empty: the spec's own), or an upload */
 export type DataChoice =
   | { kind: 'source'; text: string }
-  | { kind: 'rows'; name: string; rows: Float32Array; shape: number[] };
+  | { kind: 'rows'; name: string; bytes: ArrayBuffer };
 
 export type TrainEvent =
   | { type: 'ready'; backend: string }

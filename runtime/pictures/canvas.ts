@@ -1,5 +1,5 @@
-// A tiny RGBA canvas encoded to PNG with pngjs, and a perceptual colour map (viridis).
-import { PNG } from 'pngjs';
+// A tiny RGBA canvas encoded to PNG (png.ts: pngjs; its browser twin refuses), and a perceptual colour map (viridis).
+import { encodePng } from './png.js';
 
 export class Canvas {
   readonly data: Uint8Array;
@@ -33,9 +33,7 @@ export class Canvas {
   }
 
   toPng(): Buffer {
-    const png = new PNG({ width: this.width, height: this.height });
-    Buffer.from(this.data.buffer, this.data.byteOffset, this.data.byteLength).copy(png.data);
-    return PNG.sync.write(png);
+    return encodePng(this.width, this.height, this.data);
   }
 }
 
