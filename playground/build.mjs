@@ -40,24 +40,35 @@ export function nodeBuiltinsIn(metafile) {
 const ENTRIES = { main: 'playground/main.ts', 'editor-worker': 'playground/editor-worker.ts',
   'train-worker': 'playground/train-worker.ts' };
 
-export async function buildPlayground(dir = out) {
-  mkdirSync(dir, { recursive: true });
-  const result = await esbuild.build({
-    entryPoints: Object.fromEntries(Object.entries(ENTRIES).map(([k, v]) => [k, join(root, v)])),
-    outdir: dir, bundle: true, format: 'esm', platform: 'browser', target: 'es2022', minify: true,
-    metafile: true, logLevel: 'warning', plugins: [adapters], legalComments: 'none',
-    define: { 'process.env.NODE_ENV': '"production"' },
-  });
+/** bundles entry points (name → file) for the browser into dir; throws if a Node built-in is imported */
+export async function bundle(entryPoints, dir) {
+  let result;
+  try {
+    result = await esbuild.build({
+      entryPoints, outdir: dir, bundle: true, format: 'esm', platform: 'browser', target: 'es2022', minify: true,
+      metafile: true, logLevel: 'silent', plugins: [adapters], legalComments: 'none', absWorkingDir: root,
+      define: { 'process.env.NODE_ENV': '"production"' },
+    });
+  } catch (e) {
+    const lines = (e.errors ?? []).map((m) => `${m.location ? `${m.location.file}:${m.location.line}: ` : ''}${m.text}`);
+    throw new Error(lines.length ? lines.join('\n') : e.message);
+  }
   const node = nodeBuiltinsIn(result.metafile);
   if (node.length) throw new Error(`Node built-ins in the playground bundle: ${node.join(', ')}`);
-  writeFileSync(join(dir, 'meta.json'), JSON.stringify(result.metafile));
+  return result.metafile;
+}
+
+export async function buildPlayground(dir = out) {
+  mkdirSync(dir, { recursive: true });
+  const meta = await bundle(Object.fromEntries(Object.entries(ENTRIES).map(([k, v]) => [k, join(root, v)])), dir);
+  writeFileSync(join(dir, 'meta.json'), JSON.stringify(meta));
   for (const f of ['index.html', 'style.css']) copyFileSync(join(root, 'playground', f), join(dir, f));
   const wasmDir = join(root, 'node_modules', '@tensorflow', 'tfjs-backend-wasm', 'dist');
   for (const f of readdirSync(wasmDir).filter((n) => n.endsWith('.wasm'))) copyFileSync(join(wasmDir, f), join(dir, f));
   const specs = readdirSync(join(root, 'specs')).filter((n) => n.endsWith('.flow')).sort()
     .map((name) => ({ name, text: readFileSync(join(root, 'specs', name), 'utf8') }));
   writeFileSync(join(dir, 'specs.json'), JSON.stringify(specs));
-  return result.metafile;
+  return meta;
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
