@@ -6,7 +6,7 @@ import type { ExplainJson } from '../compiler/explain.js';
 import { createEditor, EditorWorker, formatDoc, setText } from './editor.js';
 import { drawDensity, drawGrid, drawLoss, drawPoints } from './draw.js';
 import { renderExplain } from './explain-table.js';
-import type { Analysed, DataChoice, PgDiagnostic, TrainEvent } from './protocol.js';
+import type { Analysed, DataChoice, PgCompletion, PgDiagnostic, TrainEvent } from './protocol.js';
 import { TrainerClient } from './trainer-client.js';
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -235,6 +235,9 @@ const api = {
     return trainer.load(name, bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
   },
   format: () => formatDoc(view, editorWorker, file),
+  /** what hovering / completing at `offset` of the current text shows (the editor's own requests) */
+  hover: (offset: number) => editorWorker.ask<{ markdown: string } | null>({ op: 'hover', text: api.text, file, offset }),
+  complete: (offset: number) => editorWorker.ask<PgCompletion[]>({ op: 'complete', text: api.text, file, offset }),
 };
 (window as unknown as { flowcPlayground: typeof api }).flowcPlayground = api;
 
