@@ -78,6 +78,8 @@ export function drawDensity(
 /** n images [n, C, H, W] (values 0..1 or 0..K−1, scaled to their range) as a grid */
 export function drawGrid(c: HTMLCanvasElement, data: Float32Array, shape: number[]): void {
   const g = prepare(c);
+  g.fillStyle = '#333';
+  g.fillRect(0, 0, c.width, c.height);
   const [n, C, H, W] = shape as [number, number, number, number];
   let lo = Infinity, hi = -Infinity;
   for (const v of data) if (Number.isFinite(v)) (lo = Math.min(lo, v)), (hi = Math.max(hi, v));

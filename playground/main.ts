@@ -53,6 +53,7 @@ function analysed(a: Analysed, latencyMs: number): void {
 function progressText(): string {
   const s = trainer.state;
   if (s.error) return `error: ${s.error}`;
+  if (s.note && !s.training) return s.note;
   if (!s.model) return 'not training';
   const loss = Number.isFinite(s.loss) ? s.loss.toFixed(4) : '–';
   const what = s.training ? 'training' : s.done ? 'done' : 'stopped';
@@ -92,12 +93,15 @@ async function train(steps: number, data = dataChoice()): Promise<void> {
 async function openFile(f: File): Promise<void> {
   $('progress').textContent = `opening ${f.name}…`;
   try {
+    trainer.state.note = null;
     const e = await trainer.load(f.name, await f.arrayBuffer());
-    $('progress').textContent = `opened ${e.model} (step ${e.step}) from ${f.name}` +
-      (e.source ? `; trained on ${e.source}` : '');
+    trainer.state.note = `opened ${e.model} (step ${e.step}) from ${f.name}` + (e.source ? `; trained on ${e.source}` : '');
+    $('progress').textContent = trainer.state.note;
     if (e.source) ($('nll-source') as HTMLInputElement).value = e.source;
   } catch (err) {
-    $('progress').textContent = `could not open ${f.name}: ${(err as Error).message}`;
+    trainer.state.note = `could not open ${f.name}: ${(err as Error).message}`;
+    trainer.state.error = null;
+    $('progress').textContent = trainer.state.note;
   }
 }
 

@@ -17,6 +17,7 @@ import { provideMnistDigits } from '../runtime/data/mnist.browser.js';
 import { parseCsv } from '../runtime/data/csv.js';
 import { parseNpy } from '../runtime/data/npy.js';
 import { boundsOf, gridPoints } from '../runtime/pictures/density.js';
+import { pictureShape } from '../runtime/pictures/shape.js';
 import { decodeCheckpointWeb, encodeCheckpointWeb } from './checkpoint-web.js';
 import type { DataChoice, TrainEvent, TrainRequest } from './protocol.js';
 
@@ -121,7 +122,7 @@ async function start(req: Extract<TrainRequest, { op: 'start' }>): Promise<void>
     x0.dispose();
   }
   s = { ir, model, trainer, data: split, source, batch, step: 0, target: req.steps, seed, lastLoss: NaN };
-  const image = ir.data.shape.length === 3 ? ir.data.shape : undefined;
+  const image = pictureShape(ir);
   post({ type: 'started', model: ir.model, params: ir.totals?.params ?? 0, rows: split.train.n, family: ir.family,
     ...(image ? { image } : {}) });
   await loop();
@@ -178,7 +179,8 @@ function picture(): void {
     const points = Float32Array.from(pts.subarray(0, Math.min(pts.length, 1000)));
     post({ type: 'density', grid: logp, size: GRID, extent: [b.x0, b.x1, b.y0, b.y1], points }, [logp.buffer]);
   } else {
-    post({ type: 'samples', data: samplesOf(16), shape: [16, ...s.ir.data.shape] });
+    const shape = pictureShape(s.ir);
+    if (shape) post({ type: 'samples', data: samplesOf(16), shape: [16, ...shape] });
   }
 }
 
@@ -234,7 +236,7 @@ async function handle(req: TrainRequest): Promise<void> {
     case 'sample':
       if (!s) throw new Error('no model: train one or open a checkpoint');
       temperature = req.temperature;
-      post({ type: 'samples', data: samplesOf(req.n, req.seed), shape: [req.n, ...s.ir.data.shape] });
+      post({ type: 'samples', data: samplesOf(req.n, req.seed), shape: [req.n, ...(pictureShape(s.ir) ?? s.ir.data.shape)] });
       return;
     case 'nll': {
       if (!s) throw new Error('no model: train one or open a checkpoint');

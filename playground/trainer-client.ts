@@ -16,15 +16,15 @@ export interface TrainState {
   error: string | null;
   /** the last picture: a density grid, or samples */
   picture: Extract<TrainEvent, { type: 'density' | 'samples' }> | null;
-  /** how the last run began (for the checkpoint's name) */
-  source: string | null;
+  /** what the progress line says instead of the training state (an opened checkpoint) until training starts */
+  note: string | null;
 }
 
 type Waiter = { type: TrainEvent['type']; ok: (e: TrainEvent) => void; fail: (e: Error) => void };
 
 export class TrainerClient {
   readonly state: TrainState = { backend: null, model: null, family: null, step: 0, total: 0, loss: NaN, losses: [],
-    stepsPerSec: 0, training: false, done: false, error: null, picture: null, source: null };
+    stepsPerSec: 0, training: false, done: false, error: null, picture: null, note: null };
   private worker: Worker | null = null;
   private ready: Promise<void> | null = null;
   private waiters: Waiter[] = [];
@@ -57,7 +57,9 @@ export class TrainerClient {
     const s = this.state;
     switch (e.type) {
       case 'ready': s.backend = e.backend; break;
-      case 'started': Object.assign(s, { model: e.model, family: e.family, step: 0, losses: [], done: false }); break;
+      case 'started':
+        Object.assign(s, { model: e.model, family: e.family, step: 0, losses: [], done: false, note: null });
+        break;
       case 'progress':
         Object.assign(s, { step: e.step, total: e.total, loss: e.loss, stepsPerSec: e.stepsPerSec });
         s.losses.push({ step: e.step, loss: e.loss });
@@ -79,7 +81,7 @@ export class TrainerClient {
 
   async train(text: string, file: string, steps: number, data: DataChoice | undefined, seed = 0): Promise<void> {
     await this.start();
-    Object.assign(this.state, { training: true, done: false, error: null, total: steps });
+    Object.assign(this.state, { training: true, done: false, error: null, total: steps, note: null });
     this.post({ op: 'start', text, file, steps, seed, ...(data ? { data } : {}) });
   }
 

@@ -9,6 +9,9 @@ import type { FlowModel } from '../model.js';
 import { boundsOf, densityPicture, gridPoints, twoDensityPicture } from './density.js';
 import { imageGrid } from './grid.js';
 import { lossCurveSvg, type CurvePoint } from './loss-curve.js';
+import { pictureShape } from './shape.js';
+
+export { pictureShape };
 
 /** log p on the rows of `pts` ([n, ...shape] flattened), in batches. */
 export function logProbRows(
@@ -81,18 +84,6 @@ export function writeLossCurve(runDir: string, title: string): string | undefine
   const out = join(runDir, 'loss.svg');
   writeFileSync(out, lossCurveSvg(points, `${title.replace(/\s*\((nats|bits)[^()]*\)\s*$/, '')} (${unit})`, unit));
   return out;
-}
-
-/**
- * The image shape to draw samples with: the data's [C, H, W], or a square [1, s, s] for discrete
- * vector data of s² ≥ 16 dimensions (binary[784] is drawn as 28×28); undefined otherwise.
- */
-export function pictureShape(ir: FlowIR): number[] | undefined {
-  if (ir.data.shape.length === 3) return ir.data.shape;
-  const D = ir.data.shape.reduce((a, b) => a * b, 1);
-  const s = Math.round(Math.sqrt(D));
-  if (ir.data.shape.length === 1 && ir.data.domain.kind !== 'real' && s * s === D && s >= 4) return [1, s, s];
-  return undefined;
 }
 
 /** Writes density.png (2-D real data) or samples.png (images); returns the files written. */

@@ -9,7 +9,7 @@ import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileS
 import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'puppeteer-core';
+import type { Browser, ElementHandle, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { playgroundDir, startServer } from '../../cli/commands/playground.js';
 import { ROOT, useFreshDist } from '../support/dist.js';
@@ -152,6 +152,28 @@ describe.runIf(HAVE || process.env.CI === 'true')('the playground in Chromium', 
     if (process.env.UPDATE_SCREENSHOT === '1') copyFileSync(shot, join(ROOT, 'docs', 'playground.png'));
   }, 120_000);
 
+  it('Stop and Continue between steps; the temperature narrows the samples', async () => {
+    await page.$eval('#steps', (e) => ((e as HTMLInputElement).value = '100000'));
+    await page.click('#continue');
+    await wait(page, 'window.flowcPlayground.training && window.flowcPlayground.step > 320');
+    await page.click('#stop');
+    await wait(page, '!window.flowcPlayground.training');
+    const stopped = await page.evaluate(() => window.flowcPlayground.step);
+    expect(stopped).toBeGreaterThan(320);
+    expect(stopped).toBeLessThan(100_300);
+    expect(await page.$eval('#progress', (e) => e.textContent)).toMatch(/^stopped TwoMoons/);
+    await page.evaluate(() => window.flowcPlayground.continueTraining(25));
+    await wait(page, `window.flowcPlayground.done && window.flowcPlayground.step === ${stopped + 25}`);
+    const spread = async (t: number) => {
+      const p = await page.evaluate((t) => window.flowcPlayground.sample(400, t, 5), t);
+      const n = p.length / 2;
+      const [mx, my] = [0, 1].map((c) => p.filter((_, i) => i % 2 === c).reduce((a, b) => a + b, 0) / n);
+      return p.filter((_, i) => i % 2 === 0).reduce((a, x, i) => a + Math.hypot(x - mx!, p[2 * i + 1]! - my!), 0) / n;
+    };
+    const [cold, warm] = [await spread(0.2), await spread(1)];
+    expect(cold).toBeLessThan(warm);
+  }, 60_000);
+
   it('a checkpoint downloaded from the page gives flowc eval and flowc sample the page\'s model', async () => {
     const pageNll = await page.evaluate((d) => window.flowcPlayground.nll(d), EVAL_DATA);
     const ckpt = join(scratch, 'page.ckpt');
@@ -168,8 +190,8 @@ describe.runIf(HAVE || process.env.CI === 'true')('the playground in Chromium', 
     const t = cli('train', join(ROOT, 'specs', 'two_moons.flow'), '--steps', '40', '--out', 'cli-run', '--no-pictures');
     expect(t.code, t.err).toBe(0);
     const run = join(scratch, 'cli-run');
-    const input = await page.$('#open');
-    await input!.uploadFile(join(run, 'checkpoint.ckpt'));
+    const input = (await page.$('#open')) as ElementHandle<HTMLInputElement>;
+    await input.uploadFile(join(run, 'checkpoint.ckpt'));
     await wait(page, 'document.getElementById("progress").textContent.startsWith("opened")');
     expect(await page.$eval('#progress', (e) => e.textContent)).toMatch(/opened TwoMoons \(step 40\)/);
     const pageNll = await page.evaluate((d) => window.flowcPlayground.nll(d), EVAL_DATA);
@@ -179,10 +201,42 @@ describe.runIf(HAVE || process.env.CI === 'true')('the playground in Chromium', 
     // a damaged file is refused with the reason, not a stack trace
     const bad = join(scratch, 'bad.ckpt');
     writeFileSync(bad, readFileSync(join(run, 'checkpoint.ckpt')).subarray(0, 200));
-    await input!.uploadFile(bad);
+    await input.uploadFile(bad);
     await wait(page, 'document.getElementById("progress").textContent.startsWith("could not open")');
     expect(await page.$eval('#progress', (e) => e.textContent)).toMatch(/bad\.ckpt: checkpoint is/);
   }, 90_000);
+
+  it('trains on an uploaded CSV file, and draws MNIST samples as a grid', async () => {
+    const rows = Array.from({ length: 300 }, (_, i) => `${Math.cos(i / 30).toFixed(4)},${Math.sin(i / 30).toFixed(4)}`);
+    const csv = join(scratch, 'ring.csv');
+    writeFileSync(csv, `x,y\n${rows.join('\n')}\n`);
+    await page.evaluate((t) => window.flowcPlayground.setSpec(t, 'two_moons.flow'), MOONS);
+    await page.select('#data', 'upload');
+    await ((await page.$('#upload')) as ElementHandle<HTMLInputElement>).uploadFile(csv);
+    await page.$eval('#steps', (e) => ((e as HTMLInputElement).value = '20'));
+    await new Promise((r) => setTimeout(r, 200));
+    await page.click('#train');
+    await wait(page, 'window.flowcPlayground.done || window.flowcPlayground.error');
+    expect(await page.evaluate(() => window.flowcPlayground.error)).toBeNull();
+    expect(await page.evaluate(() => window.flowcPlayground.step)).toBe(20);
+    const tiny = 'model Digits {\n  data x: binary[784]\n  order natural\n  conditional nade(hidden: 8)\n' +
+      '  likelihood bernoulli\n  train { data: mnist(binarized: true), batch: 16, steps: 3 }\n}\n';
+    await page.evaluate((t) => window.flowcPlayground.setSpec(t, 'digits.flow'), tiny);
+    await page.select('#data', '');
+    const before = await page.evaluate(() => window.flowcPlayground.samplesDrawn);
+    await page.evaluate(() => window.flowcPlayground.train(3));
+    await wait(page, 'window.flowcPlayground.done || window.flowcPlayground.error', 90_000);
+    expect(await page.evaluate(() => window.flowcPlayground.error)).toBeNull();
+    await wait(page, `window.flowcPlayground.samplesDrawn > ${before}`);
+    const lit = await page.$eval('#picture', (c) => {
+      const d = (c as HTMLCanvasElement).getContext('2d')!.getImageData(0, 0, 320, 320).data;
+      let white = 0;
+      for (let i = 0; i < d.length; i += 4) if (d[i]! > 200) white++;
+      return white / (d.length / 4);
+    });
+    expect(lit).toBeGreaterThan(0.01);
+    expect(lit).toBeLessThan(0.99);
+  }, 120_000);
 });
 
 declare global {
@@ -190,7 +244,7 @@ declare global {
     flowcPlayground: {
       diagnostics: { line: number; col: number; code: string; severity: string; message: string; hint?: string }[];
       explain: { rows: { kind: string }[] }[];
-      analyses: number; latencyMs: number; densityNonBlank: boolean; step: number; loss: number; done: boolean;
+      analyses: number; latencyMs: number; densityNonBlank: boolean; samplesDrawn: number; training: boolean; step: number; loss: number; done: boolean;
       losses: { step: number; loss: number }[]; backend: string | null; error: string | null; text: string;
       setSpec(text: string, name?: string): void;
       type(text: string, offset?: number): void;
@@ -200,6 +254,8 @@ declare global {
       sample(n: number, temperature?: number, seed?: number): Promise<number[]>;
       nll(source: string): Promise<number>;
       checkpointBase64(): Promise<string>;
+      continueTraining(steps: number): Promise<void>;
+      train(steps: number, data?: string): Promise<void>;
     };
   }
 }
