@@ -10,6 +10,7 @@ import {
   drawSelection, EditorView, highlightActiveLine, highlightActiveLineGutter, hoverTooltip, keymap, lineNumbers,
 } from '@codemirror/view';
 import { flowLanguage } from './highlight.js';
+import { markdownDom } from './markdown.js';
 import type { Analysed, EditorReply, EditorRequest, PgCompletion, PgDiagnostic } from './protocol.js';
 
 type Req = EditorRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
@@ -127,34 +128,4 @@ function toCm(d: PgDiagnostic): CmDiagnostic {
     from: d.from, to: Math.max(d.to, d.from), severity: d.severity === 'hint' ? 'info' : d.severity, source: d.code,
     message: d.hint ? `${d.message}\nhint: ${d.hint}` : d.message,
   };
-}
-
-/** the little markdown hover texts use: fenced code, `code`, **bold**, paragraphs */
-function markdownDom(md: string): HTMLElement {
-  const dom = document.createElement('div');
-  dom.className = 'pg-hover';
-  const parts = md.split(/```[a-z]*\n?/);
-  parts.forEach((part, i) => {
-    if (!part.trim()) return;
-    if (i % 2 === 1) {
-      const pre = document.createElement('pre');
-      pre.textContent = part.replace(/\n$/, '');
-      dom.append(pre);
-      return;
-    }
-    for (const para of part.split(/\n{2,}/)) {
-      if (!para.trim()) continue;
-      const p = document.createElement('p');
-      for (const [k, bit] of para.split(/(`[^`]*`|\*\*[^*]*\*\*)/).entries()) {
-        if (k % 2 === 0) p.append(bit);
-        else {
-          const el = document.createElement(bit.startsWith('`') ? 'code' : 'b');
-          el.textContent = bit.replace(/^`|`$|^\*\*|\*\*$/g, '');
-          p.append(el);
-        }
-      }
-      dom.append(p);
-    }
-  });
-  return dom;
 }

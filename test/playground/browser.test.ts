@@ -97,6 +97,27 @@ describe.runIf(HAVE || process.env.CI === 'true')('the playground in Chromium', 
     const h = await page.evaluate((o) => window.flowcPlayground.hover(o), at);
     expect(h?.markdown).toMatch(/coupling/);
     expect(h?.markdown).toMatch(/log/);
+    // the mouse over `coupling` in the editor: the tooltip shows the layers as a table
+    await page.evaluate((t) => window.flowcPlayground.setSpec(t, 'two_moons.flow'), MOONS);
+    await wait(page, 'window.flowcPlayground.explain.length === 1');
+    const box = await page.evaluate(() => {
+      const line = [...document.querySelectorAll('.cm-line')].find((l) => l.textContent!.includes('coupling('))!;
+      const walker = document.createTreeWalker(line, NodeFilter.SHOW_TEXT);
+      for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+        const i = n.textContent!.indexOf('coupling');
+        if (i < 0) continue;
+        const r = document.createRange();
+        r.setStart(n, i + 2);
+        r.setEnd(n, i + 3);
+        const b = r.getBoundingClientRect();
+        return { x: b.x + b.width / 2, y: b.y + b.height / 2 };
+      }
+      return null;
+    });
+    await page.mouse.move(box!.x, box!.y);
+    await wait(page, 'document.querySelector(".pg-hover table") !== null', 10_000);
+    expect(await page.$eval('.pg-hover', (e) => e.textContent)).toMatch(/block-triangular/);
+    await page.mouse.move(1, 1);
     const inCall = MOONS.indexOf('mask: alternate');
     const items = await page.evaluate((o) => window.flowcPlayground.complete(o), inCall);
     expect(items.map((i) => i.label)).toEqual(expect.arrayContaining(['scale', 'net']));
