@@ -87,7 +87,7 @@ export function buildStatic(out: string): string[] {
     throw new UserError(`${out}: the folder is not empty and holds no playground; choose another`);
   }
   mkdirSync(out, { recursive: true });
-  cpSync(root, out, { recursive: true, filter: (src) => !src.endsWith('meta.json') });
+  cpSync(root, out, { recursive: true });
   const digits = mnistDir();
   if (digits) cpSync(digits, join(out, 'mnist'), { recursive: true });
   return readdirSync(out);

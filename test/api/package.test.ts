@@ -94,7 +94,7 @@ describe("import ... from 'flowc'", () => {
     expect(r.status, r.stderr).toBe(0);
     const files = new Set((JSON.parse(r.stdout)[0].files as { path: string }[]).map((f) => f.path));
     const wanted = ['dist/index.js', 'dist/index.d.ts', 'dist/cli/main.js', 'bin/flowc.js', 'docs/LANGUAGE.md',
-      'package.json'];
+      'package.json', 'dist/playground/index.html', 'dist/playground/main.js', 'dist/playground/train-worker.js'];
     for (const f of wanted) {
       expect(files.has(f), f).toBe(true);
     }
