@@ -25,7 +25,7 @@ async function browserStepsPerSec(): Promise<{ stepsPerSec: number; backend: str
   });
   try {
     const page = await browser.newPage();
-    const spec = Buffer.from(readFileSync(join(ROOT, 'bench', 'specs', 'w1_realnvp2d.flow'), 'utf8')).toString('base64url');
+    const spec = readFileSync(join(ROOT, 'bench', 'specs', 'w1_realnvp2d.flow')).toString('base64url');
     await page.goto(`${url}?spec=${spec}&data=toy:moons&train=${warmup}&backend=wasm`);
     const pg = 'window.flowcPlayground';
     await page.waitForFunction(`${pg}?.done || ${pg}?.error`, { timeout: 300_000, polling: 200 });
@@ -33,7 +33,8 @@ async function browserStepsPerSec(): Promise<{ stepsPerSec: number; backend: str
     await page.evaluate(`${pg}.continueTraining(${steps})`);
     await page.waitForFunction(`${pg}.done || ${pg}.error`, { timeout: 600_000, polling: 200 });
     const r = (await page.evaluate(`({ e: ${pg}.error, b: ${pg}.backend, iso: crossOriginIsolated,
-      t: document.getElementById('progress').textContent })`)) as { e: string | null; b: string; iso: boolean; t: string };
+      t: document.getElementById('progress').textContent })`)) as
+      { e: string | null; b: string; iso: boolean; t: string };
     if (r.e) throw new Error(r.e);
     const m = /([\d.]+) steps\/s/.exec(r.t);
     return { stepsPerSec: Number(m?.[1]), backend: r.b, isolated: r.iso };
@@ -45,8 +46,10 @@ async function browserStepsPerSec(): Promise<{ stepsPerSec: number; backend: str
 
 function nodeStepsPerSec(env: Record<string, string>): { stepsPerSec: number; line: Record<string, unknown> } {
   const r = spawnSync(process.execPath, [join(ROOT, 'bin', 'bench.js'), '--workload', 'W1', '--steps', String(steps),
-    '--warmup', String(warmup), '--json', '--no-torch', '--no-save'], { encoding: 'utf8', env: { ...process.env, ...env } });
-  const line = r.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>)
+    '--warmup', String(warmup), '--json', '--no-torch', '--no-save'],
+    { encoding: 'utf8', env: { ...process.env, ...env } });
+  const line = r.stdout.split('\n').filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as Record<string, unknown>)
     .find((l) => l.workload === 'W1');
   if (!line) throw new Error(`npm run bench gave no W1 line: ${r.stderr.slice(-500)}`);
   return { stepsPerSec: Number(line.examples_per_sec) / 512, line };
@@ -59,7 +62,10 @@ const node1 = nodeStepsPerSec({ FLOWC_WORKERS: '0', FLOWC_WASM_THREADS: '1' });
 const f = (x: number) => x.toFixed(1);
 console.log(`W1, ${steps} timed steps after ${warmup}, batch 512; ${cpus().length} cores "${cpus()[0]?.model}", ` +
   `load average ${load0.toFixed(1)} → ${loadavg()[0]!.toFixed(1)}`);
-console.log(`browser (Chromium, ${browser.backend}, cross-origin isolated ${browser.isolated}): ${f(browser.stepsPerSec)} steps/s`);
-console.log(`node, as flowc train runs it (replicas ${node.line.replicas ?? 1}, wasm threads ${node.line.wasm_threads ?? 1}): ` +
+console.log(`browser (Chromium, ${browser.backend}, cross-origin isolated ${browser.isolated}): ` +
+  `${f(browser.stepsPerSec)} steps/s`);
+console.log(`node, as flowc train runs it (replicas ${node.line.replicas ?? 1}, ` +
+  `wasm threads ${node.line.wasm_threads ?? 1}): ` +
   `${f(node.stepsPerSec)} steps/s → browser/node ${(browser.stepsPerSec / node.stepsPerSec).toFixed(2)}`);
-console.log(`node, one thread: ${f(node1.stepsPerSec)} steps/s → browser/node ${(browser.stepsPerSec / node1.stepsPerSec).toFixed(2)}`);
+console.log(`node, one thread: ${f(node1.stepsPerSec)} steps/s → ` +
+  `browser/node ${(browser.stepsPerSec / node1.stepsPerSec).toFixed(2)}`);

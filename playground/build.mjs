@@ -50,7 +50,8 @@ export async function bundle(entryPoints, dir) {
       define: { 'process.env.NODE_ENV': '"production"' },
     });
   } catch (e) {
-    const lines = (e.errors ?? []).map((m) => `${m.location ? `${m.location.file}:${m.location.line}: ` : ''}${m.text}`);
+    const where = (m) => (m.location ? `${m.location.file}:${m.location.line}: ` : '');
+    const lines = (e.errors ?? []).map((m) => `${where(m)}${m.text}`);
     throw new Error(lines.length ? lines.join('\n') : e.message);
   }
   const node = nodeBuiltinsIn(result.metafile);

@@ -17,7 +17,9 @@ export async function encodeCheckpointWeb(model: FlowModel, state: CheckpointSta
 }
 
 /** a checkpoint file's bytes as a built model with its weights (CheckpointError with the reason otherwise) */
-export async function decodeCheckpointWeb(buf: Uint8Array, file: string): Promise<{ model: FlowModel; ck: LoadedCheckpoint }> {
+export async function decodeCheckpointWeb(
+  buf: Uint8Array, file: string,
+): Promise<{ model: FlowModel; ck: LoadedCheckpoint }> {
   const { body, digest } = splitCheckpoint(buf, file);
   const mismatch = checksumError(file, await sha256(body), digest);
   if (mismatch) throw mismatch;

@@ -107,7 +107,8 @@ export function drawPoints(c: HTMLCanvasElement, pts: Float32Array): void {
   const g = prepare(c);
   let x0 = Infinity, x1 = -Infinity, y0 = Infinity, y1 = -Infinity;
   for (let i = 0; i + 1 < pts.length; i += 2) {
-    x0 = Math.min(x0, pts[i]!), x1 = Math.max(x1, pts[i]!), y0 = Math.min(y0, pts[i + 1]!), y1 = Math.max(y1, pts[i + 1]!);
+    x0 = Math.min(x0, pts[i]!), x1 = Math.max(x1, pts[i]!);
+    y0 = Math.min(y0, pts[i + 1]!), y1 = Math.max(y1, pts[i + 1]!);
   }
   const size = Math.min(c.width, c.height) - 10;
   const span = Math.max(x1 - x0, y1 - y0) || 1;

@@ -46,7 +46,9 @@ export interface EditorHooks {
 
 const DEBOUNCE_MS = 25;
 
-export function createEditor(parent: HTMLElement, worker: EditorWorker, hooks: EditorHooks, file: () => string): EditorView {
+export function createEditor(
+  parent: HTMLElement, worker: EditorWorker, hooks: EditorHooks, file: () => string,
+): EditorView {
   let timer: ReturnType<typeof setTimeout> | undefined;
   let changedAt = 0;
   let generation = 0;
@@ -74,8 +76,8 @@ export function createEditor(parent: HTMLElement, worker: EditorWorker, hooks: E
   });
 
   const hover = hoverTooltip(async (view, pos) => {
-    const r = await worker.ask<{ markdown: string } | null>({ op: 'hover', text: view.state.doc.toString(), file: file(),
-      offset: pos });
+    const text = view.state.doc.toString();
+    const r = await worker.ask<{ markdown: string } | null>({ op: 'hover', text, file: file(), offset: pos });
     if (!r) return null;
     return { pos, create: () => ({ dom: markdownDom(r.markdown) }) };
   });

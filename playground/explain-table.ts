@@ -15,7 +15,8 @@ export function renderExplain(el: HTMLElement, models: readonly ExplainJson[]): 
     h.children[1]!.textContent = `${m.data}; ${m.objective.join(' ')}`;
     const t = document.createElement('table');
     const head = ['layer', 'kind', 'in → out', 'Jacobian', 'log-det', 'density', 'sample', 'params', 'FLOPs'];
-    t.createTHead().insertRow().append(...head.map((x) => Object.assign(document.createElement('th'), { textContent: x })));
+    const th = (x: string) => Object.assign(document.createElement('th'), { textContent: x });
+    t.createTHead().insertRow().append(...head.map(th));
     const body = t.createTBody();
     for (const r of m.rows) {
       const cells = [`${'  '.repeat(r.depth)}${r.id}`, r.kind, `${fmtShape(r.inShape)} → ${fmtShape(r.outShape)}`,

@@ -95,7 +95,8 @@ async function openFile(f: File): Promise<void> {
   try {
     trainer.state.note = null;
     const e = await trainer.load(f.name, await f.arrayBuffer());
-    trainer.state.note = `opened ${e.model} (step ${e.step}) from ${f.name}` + (e.source ? `; trained on ${e.source}` : '');
+    trainer.state.note = `opened ${e.model} (step ${e.step}) from ${f.name}` +
+      (e.source ? `; trained on ${e.source}` : '');
     $('progress').textContent = trainer.state.note;
     if (e.source) ($('nll-source') as HTMLInputElement).value = e.source;
   } catch (err) {
@@ -200,7 +201,9 @@ async function dropped(dt: DataTransfer | null): Promise<void> {
     if (entry?.isDirectory) {
       const entries = await new Promise<FileSystemEntry[]>((ok) => (entry as FileSystemDirectoryEntry).createReader()
         .readEntries(ok));
-      for (const en of entries) if (en.isFile) files.push(await new Promise<File>((ok) => (en as FileSystemFileEntry).file(ok)));
+      for (const en of entries) {
+        if (en.isFile) files.push(await new Promise<File>((ok) => (en as FileSystemFileEntry).file(ok)));
+      }
     }
   }
   const f = pickCheckpoint(files);
@@ -240,7 +243,8 @@ const api = {
   },
   format: () => formatDoc(view, editorWorker, file),
   /** what hovering / completing at `offset` of the current text shows (the editor's own requests) */
-  hover: (offset: number) => editorWorker.ask<{ markdown: string } | null>({ op: 'hover', text: api.text, file, offset }),
+  hover: (offset: number) =>
+    editorWorker.ask<{ markdown: string } | null>({ op: 'hover', text: api.text, file, offset }),
   complete: (offset: number) => editorWorker.ask<PgCompletion[]>({ op: 'complete', text: api.text, file, offset }),
 };
 (window as unknown as { flowcPlayground: typeof api }).flowcPlayground = api;

@@ -27,7 +27,8 @@ export interface EditorReply { id: number; result?: unknown; error?: string }
 /** the page → training worker */
 export type TrainRequest =
   | { op: 'init'; base: string; backend?: string }
-  | { op: 'start'; text: string; file: string; data?: DataChoice; steps: number; batch?: number; lr?: number; seed: number }
+  | { op: 'start'; text: string; file: string; data?: DataChoice; steps: number; batch?: number; lr?: number;
+      seed: number }
   | { op: 'continue'; steps: number }
   | { op: 'stop' }
   | { op: 'sample'; n: number; temperature: number; seed: number }

@@ -62,7 +62,9 @@ export function parseUpload(name: string, bytes: Uint8Array): Dataset {
   throw new Error(`${name}: upload a .csv or .npy file`);
 }
 
-async function dataFor(ir: FlowIR, choice: DataChoice | undefined, seed: number): Promise<{ split: DataSplit; source: string }> {
+async function dataFor(
+  ir: FlowIR, choice: DataChoice | undefined, seed: number,
+): Promise<{ split: DataSplit; source: string }> {
   if (ir.family === 'energy') {
     const B = ir.train.batch;
     const zeros: Dataset = { name: 'energy (fresh base samples every step)', n: B, shape: ir.data.shape,
@@ -114,7 +116,8 @@ async function start(req: Extract<TrainRequest, { op: 'start' }>): Promise<void>
   const model = build(ir);
   const batch = Math.max(1, Math.min(req.batch ?? ir.train.batch, 1024));
   const o = ir.train.optimizer;
-  const trainer = createTrainer(model, { lr: req.lr ?? o.lr, beta1: o.beta1, beta2: o.beta2, eps: o.eps, clip: ir.train.clip });
+  const trainer = createTrainer(model,
+    { lr: req.lr ?? o.lr, beta1: o.beta1, beta2: o.beta2, eps: o.eps, clip: ir.train.clip });
   const init = (model as unknown as { initialize?: (x: tf.Tensor) => void }).initialize;
   if (init) {
     const x0 = batchOf(split.train, 0, batch);
@@ -236,7 +239,8 @@ async function handle(req: TrainRequest): Promise<void> {
     case 'sample':
       if (!s) throw new Error('no model: train one or open a checkpoint');
       temperature = req.temperature;
-      post({ type: 'samples', data: samplesOf(req.n, req.seed), shape: [req.n, ...(pictureShape(s.ir) ?? s.ir.data.shape)] });
+      const shape = [req.n, ...(pictureShape(s.ir) ?? s.ir.data.shape)];
+      post({ type: 'samples', data: samplesOf(req.n, req.seed), shape });
       return;
     case 'nll': {
       if (!s) throw new Error('no model: train one or open a checkpoint');

@@ -67,7 +67,9 @@ export class TrainerClient {
       case 'density': case 'samples': s.picture = e; break;
       case 'done': Object.assign(s, { training: false, done: true, step: e.step }); break;
       case 'stopped': Object.assign(s, { training: false, step: e.step }); break;
-      case 'loaded': Object.assign(s, { model: e.model, family: e.family, step: e.step, losses: [], done: true }); break;
+      case 'loaded':
+        Object.assign(s, { model: e.model, family: e.family, step: e.step, losses: [], done: true });
+        break;
       case 'error': Object.assign(s, { training: false, error: e.message }); break;
     }
     const i = this.waiters.findIndex((w) => w.type === e.type || e.type === 'error');
@@ -101,7 +103,8 @@ export class TrainerClient {
 
   async sample(n: number, temperature: number, seed = 1): Promise<Extract<TrainEvent, { type: 'samples' }>> {
     await this.start();
-    return (await this.request({ op: 'sample', n, temperature, seed }, 'samples')) as Extract<TrainEvent, { type: 'samples' }>;
+    const e = await this.request({ op: 'sample', n, temperature, seed }, 'samples');
+    return e as Extract<TrainEvent, { type: 'samples' }>;
   }
 
   async nll(source: string): Promise<Extract<TrainEvent, { type: 'nll' }>> {
@@ -117,6 +120,7 @@ export class TrainerClient {
 
   async load(name: string, bytes: ArrayBuffer): Promise<Extract<TrainEvent, { type: 'loaded' }>> {
     await this.start();
-    return (await this.request({ op: 'load', name, bytes }, 'loaded', [bytes])) as Extract<TrainEvent, { type: 'loaded' }>;
+    const e = await this.request({ op: 'load', name, bytes }, 'loaded', [bytes]);
+    return e as Extract<TrainEvent, { type: 'loaded' }>;
   }
 }

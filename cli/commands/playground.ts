@@ -65,7 +65,8 @@ export function startServer(root: string, port: number, host: string): Promise<S
       'Cross-Origin-Resource-Policy': 'same-origin', 'X-Content-Type-Options': 'nosniff', 'Cache-Control': 'no-cache',
     };
     if (!file) {
-      res.writeHead(req.method === 'GET' || req.method === 'HEAD' ? 404 : 405, { ...headers, 'Content-Type': 'text/plain' });
+      const status = req.method === 'GET' || req.method === 'HEAD' ? 404 : 405;
+      res.writeHead(status, { ...headers, 'Content-Type': 'text/plain' });
       res.end('not found\n');
       return;
     }
@@ -118,8 +119,8 @@ export async function runPlayground(io: CliIO, o: PlaygroundOptions): Promise<nu
     server = await startServer(root, o.port, o.host);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new UserError(`cannot listen on ${o.host}:${o.port}${code === 'EADDRINUSE' ? ' (the port is in use: --port N)' : ''}` +
-      ` (${(e as Error).message})`);
+    const why = code === 'EADDRINUSE' ? ' (the port is in use: --port N)' : '';
+    throw new UserError(`cannot listen on ${o.host}:${o.port}${why} (${(e as Error).message})`);
   }
   const addr = server.address();
   const port = typeof addr === 'object' && addr ? addr.port : o.port;

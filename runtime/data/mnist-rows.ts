@@ -31,7 +31,9 @@ export function mnistSplit(bytes: Uint8Array, binarized: boolean): { train: Data
   for (let i = 0; i < bytes.length; i++) x[i] = binarized ? (bytes[i]! >= 128 ? 1 : 0) : bytes[i]!;
   const name = binarized ? 'mnist:binarized' : 'mnist';
   return {
-    train: { name: `${name} (train, rows 0-${MNIST_TRAIN - 1})`, n: MNIST_TRAIN, shape: [1, 28, 28], x: x.slice(0, MNIST_TRAIN * 784) },
-    test: { name: `${name} (test, rows ${MNIST_TRAIN}-${n - 1})`, n: n - MNIST_TRAIN, shape: [1, 28, 28], x: x.slice(MNIST_TRAIN * 784) },
+    train: { name: `${name} (train, rows 0-${MNIST_TRAIN - 1})`, n: MNIST_TRAIN, shape: [1, 28, 28],
+      x: x.slice(0, MNIST_TRAIN * 784) },
+    test: { name: `${name} (test, rows ${MNIST_TRAIN}-${n - 1})`, n: n - MNIST_TRAIN, shape: [1, 28, 28],
+      x: x.slice(MNIST_TRAIN * 784) },
   };
 }

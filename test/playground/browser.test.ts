@@ -127,7 +127,8 @@ describe.runIf(HAVE || process.env.CI === 'true')('the playground in Chromium', 
     await wait(page, 'window.flowcPlayground.text.startsWith("let w = 3\\n")');
     // the same text flowc fmt --write makes of it
     const f = join(scratch, 'fmt.flow');
-    writeFileSync(f, 'let  w=3\nmodel M { data x: real[2]\nprior normal\nflow { coupling(affine,mask:alternate,net:mlp(w)) } }\n');
+    writeFileSync(f, 'let  w=3\nmodel M { data x: real[2]\nprior normal\n' +
+      'flow { coupling(affine,mask:alternate,net:mlp(w)) } }\n');
     expect(cli('fmt', '--write', f).code).toBe(0);
     expect(await page.evaluate(() => window.flowcPlayground.text)).toBe(readFileSync(f, 'utf8'));
   }, 60_000);
@@ -204,7 +205,8 @@ describe.runIf(HAVE || process.env.CI === 'true')('the playground in Chromium', 
     expect(Math.abs(nll - pageNll) / Math.abs(nll)).toBeLessThan(1e-4);
     const r = cli('sample', ckpt, '-n', '50', '-o', join(scratch, 'page-samples.csv'));
     expect(r.code, r.err).toBe(0);
-    expect(readFileSync(join(scratch, 'page-samples.csv'), 'utf8').trim().split('\n').length).toBeGreaterThanOrEqual(50);
+    const lines = readFileSync(join(scratch, 'page-samples.csv'), 'utf8').trim().split('\n');
+    expect(lines.length).toBeGreaterThanOrEqual(50);
   }, 60_000);
 
   it('a run trained by flowc train, opened with the file picker, gives the page flowc eval\'s NLL', async () => {
@@ -265,7 +267,8 @@ declare global {
     flowcPlayground: {
       diagnostics: { line: number; col: number; code: string; severity: string; message: string; hint?: string }[];
       explain: { rows: { kind: string }[] }[];
-      analyses: number; latencyMs: number; densityNonBlank: boolean; samplesDrawn: number; training: boolean; step: number; loss: number; done: boolean;
+      analyses: number; latencyMs: number; densityNonBlank: boolean; samplesDrawn: number; training: boolean;
+      step: number; loss: number; done: boolean;
       losses: { step: number; loss: number }[]; backend: string | null; error: string | null; text: string;
       setSpec(text: string, name?: string): void;
       type(text: string, offset?: number): void;

@@ -8,7 +8,10 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ROOT } from '../support/dist.js';
 
-interface Meta { inputs: Record<string, { imports: { path: string }[] }>; outputs: Record<string, { inputs: Record<string, unknown> }> }
+interface Meta {
+  inputs: Record<string, { imports: { path: string }[] }>;
+  outputs: Record<string, { inputs: Record<string, unknown> }>;
+}
 interface BuildModule {
   buildPlayground(dir: string): Promise<Meta>;
   bundle(entries: Record<string, string>, dir: string): Promise<Meta>;
@@ -31,7 +34,8 @@ describe('the playground bundles', () => {
     expect(build.nodeBuiltinsIn(meta)).toEqual([]);
     const all = Object.keys(meta.inputs);
     for (const twin of ['runtime/backend.browser.ts', 'runtime/gradients.browser.ts', 'runtime/data/files.browser.ts',
-      'runtime/parallel/data-parallel.browser.ts', 'runtime/pictures/png.browser.ts', 'grammar/chevrotain.browser.ts']) {
+      'runtime/parallel/data-parallel.browser.ts', 'runtime/pictures/png.browser.ts',
+      'grammar/chevrotain.browser.ts']) {
       expect(all).toContain(twin);
       expect(all).not.toContain(twin.replace('.browser', ''));
     }
@@ -50,7 +54,8 @@ describe('the playground bundles', () => {
     expect(editor.filter((f) => f.startsWith('runtime/'))).toEqual([]);
     const sizes = ['main.js', 'editor-worker.js', 'train-worker.js'].map((f) => {
       const bytes = readFileSync(join(out, f));
-      return `${f} ${(bytes.length / 1024).toFixed(0)} KiB (gzip ${(gzipSync(bytes, { level: 9 }).length / 1024).toFixed(0)} KiB)`;
+      const kib = (n: number) => (n / 1024).toFixed(0);
+      return `${f} ${kib(bytes.length)} KiB (gzip ${kib(gzipSync(bytes, { level: 9 }).length)} KiB)`;
     });
     console.log(`playground bundles: ${sizes.join(', ')}`);
     // a bound that catches a bundle swallowing tfjs or the Node runtime, not a speed or size claim
@@ -64,11 +69,13 @@ describe('the playground bundles', () => {
   });
 
   it('the static page has what it loads: wasm binaries, the spec library', () => {
-    for (const f of ['index.html', 'style.css', 'tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm-threaded-simd.wasm']) {
+    for (const f of ['index.html', 'style.css', 'tfjs-backend-wasm-simd.wasm',
+      'tfjs-backend-wasm-threaded-simd.wasm']) {
       expect(readFileSync(join(out, f)).length).toBeGreaterThan(100);
     }
     const specs = JSON.parse(readFileSync(join(out, 'specs.json'), 'utf8')) as { name: string; text: string }[];
     expect(specs.map((s) => s.name)).toContain('two_moons.flow');
-    expect(specs.find((s) => s.name === 'two_moons.flow')!.text).toBe(readFileSync(join(ROOT, 'specs', 'two_moons.flow'), 'utf8'));
+    const moons = readFileSync(join(ROOT, 'specs', 'two_moons.flow'), 'utf8');
+    expect(specs.find((s) => s.name === 'two_moons.flow')!.text).toBe(moons);
   });
 });
