@@ -2,7 +2,7 @@
 // compiler/, editors/server/ and runtime/ sources as the CLI. Node-only modules have a browser twin
 // beside them (`X.browser.ts` next to `X.ts`: the adapters); the plugin below picks the twin, and the
 // build fails if a Node built-in still reaches a bundle. Run by `npm run build` (and so by `npm ci`).
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -60,7 +60,6 @@ export async function bundle(entryPoints, dir) {
 }
 
 export async function buildPlayground(dir = out) {
-  if (dir === out) rmSync(dir, { recursive: true, force: true }); // dist/playground: nothing stale left in it
   mkdirSync(dir, { recursive: true });
   const meta = await bundle(Object.fromEntries(Object.entries(ENTRIES).map(([k, v]) => [k, join(root, v)])), dir);
   for (const f of ['index.html', 'style.css']) copyFileSync(join(root, 'playground', f), join(dir, f));

@@ -6,9 +6,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ROOT, useFreshDist } from '../support/dist.js';
+import { useFreshPlayground } from '../support/playground.js';
 import { flowc } from './helpers.js';
 
 useFreshDist('dist/cli/main.js', ['compiler', 'grammar', 'runtime', 'cli']);
+useFreshPlayground(); // `flowc playground --build` copies the bundle
 
 const scratch = mkdtempSync(join(tmpdir(), 'flowc-examples-'));
 cpSync(join(ROOT, 'specs'), join(scratch, 'specs'), { recursive: true });
