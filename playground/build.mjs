@@ -52,7 +52,7 @@ export async function bundle(entryPoints, dir) {
   } catch (e) {
     const where = (m) => (m.location ? `${m.location.file}:${m.location.line}: ` : '');
     const lines = (e.errors ?? []).map((m) => `${where(m)}${m.text}`);
-    throw new Error(lines.length ? lines.join('\n') : e.message);
+    throw new Error(lines.length ? lines.join('\n') : e.message, { cause: e });
   }
   const node = nodeBuiltinsIn(result.metafile);
   if (node.length) throw new Error(`Node built-ins in the playground bundle: ${node.join(', ')}`);

@@ -82,7 +82,11 @@ export function drawGrid(c: HTMLCanvasElement, data: Float32Array, shape: number
   g.fillRect(0, 0, c.width, c.height);
   const [n, C, H, W] = shape as [number, number, number, number];
   let lo = Infinity, hi = -Infinity;
-  for (const v of data) if (Number.isFinite(v)) (lo = Math.min(lo, v)), (hi = Math.max(hi, v));
+  for (const v of data) {
+    if (!Number.isFinite(v)) continue;
+    lo = Math.min(lo, v);
+    hi = Math.max(hi, v);
+  }
   const span = hi > lo ? hi - lo : 1;
   const cols = Math.ceil(Math.sqrt(n));
   const cell = Math.floor(Math.min(c.width, c.height) / cols);
@@ -107,8 +111,10 @@ export function drawPoints(c: HTMLCanvasElement, pts: Float32Array): void {
   const g = prepare(c);
   let x0 = Infinity, x1 = -Infinity, y0 = Infinity, y1 = -Infinity;
   for (let i = 0; i + 1 < pts.length; i += 2) {
-    x0 = Math.min(x0, pts[i]!), x1 = Math.max(x1, pts[i]!);
-    y0 = Math.min(y0, pts[i + 1]!), y1 = Math.max(y1, pts[i + 1]!);
+    x0 = Math.min(x0, pts[i]!);
+    x1 = Math.max(x1, pts[i]!);
+    y0 = Math.min(y0, pts[i + 1]!);
+    y1 = Math.max(y1, pts[i + 1]!);
   }
   const size = Math.min(c.width, c.height) - 10;
   const span = Math.max(x1 - x0, y1 - y0) || 1;

@@ -141,7 +141,11 @@ async function loadSpecs(): Promise<void> {
   };
   if (!params.get('spec')) {
     const first = specs.find((s) => s.name === 'two_moons.flow') ?? specs[0];
-    if (first) (menu.value = first.name), (file = first.name), setText(view, first.text);
+    if (first) {
+      menu.value = first.name;
+      file = first.name;
+      setText(view, first.text);
+    }
   }
 }
 

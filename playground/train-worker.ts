@@ -236,12 +236,13 @@ async function handle(req: TrainRequest): Promise<void> {
       temperature = req.temperature;
       if (s && !running) picture();
       return;
-    case 'sample':
+    case 'sample': {
       if (!s) throw new Error('no model: train one or open a checkpoint');
       temperature = req.temperature;
       const shape = [req.n, ...(pictureShape(s.ir) ?? s.ir.data.shape)];
       post({ type: 'samples', data: samplesOf(req.n, req.seed), shape });
       return;
+    }
     case 'nll': {
       if (!s) throw new Error('no model: train one or open a checkpoint');
       const src = parseSource(req.source);

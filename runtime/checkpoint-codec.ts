@@ -42,8 +42,10 @@ function encode(value: unknown, blobs: { data: Float32Array | Int32Array; ref: B
   };
   if (value instanceof tf.Tensor) {
     const dtype = value.dtype === 'int32' ? 'int32' : 'float32';
-    const data = dtype === 'int32' ? Int32Array.from(value.dataSync() as Int32Array) : Float32Array.from(value.dataSync() as Float32Array);
-    return { __tensor: push(data, value.shape.slice(), dtype), variable: value instanceof tf.Variable ? value.name : undefined };
+    const data = dtype === 'int32' ? Int32Array.from(value.dataSync() as Int32Array)
+      : Float32Array.from(value.dataSync() as Float32Array);
+    const variable = value instanceof tf.Variable ? value.name : undefined;
+    return { __tensor: push(data, value.shape.slice(), dtype), variable };
   }
   if (value instanceof Float32Array) return { __f32: push(Float32Array.from(value), [value.length], 'float32') };
   if (value instanceof Int32Array) return { __i32: push(Int32Array.from(value), [value.length], 'int32') };
@@ -69,7 +71,9 @@ function decode(value: unknown, blobs: (Float32Array | Int32Array)[], refs: Blob
     if (typeof o.__f32 === 'number') return blobs[o.__f32];
     if (typeof o.__i32 === 'number') return blobs[o.__i32];
     if (typeof o.__num === 'string') return Number(o.__num);
-    if (Array.isArray(o.__map)) return new Map((o.__map as [unknown, unknown][]).map(([k, v]) => [k, decode(v, blobs, refs)]));
+    if (Array.isArray(o.__map)) {
+      return new Map((o.__map as [unknown, unknown][]).map(([k, v]) => [k, decode(v, blobs, refs)]));
+    }
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(o)) out[k] = decode(v, blobs, refs);
     return out;
@@ -109,7 +113,9 @@ export function encodeCheckpointBody(model: FlowModel, state: CheckpointState): 
   all.set(hbuf, 16);
   const base = 16 + hbuf.length;
   // typed arrays are little-endian on every platform tfjs runs on
-  for (const b of blobs) all.set(new Uint8Array(b.data.buffer, b.data.byteOffset, b.data.byteLength), base + b.ref.offset);
+  for (const b of blobs) {
+    all.set(new Uint8Array(b.data.buffer, b.data.byteOffset, b.data.byteLength), base + b.ref.offset);
+  }
   return all;
 }
 
@@ -137,7 +143,8 @@ export function splitCheckpoint(buf: Uint8Array, file: string): { body: Uint8Arr
   const bad = (why: string) => new CheckpointError(`${file}: checkpoint is ${why}`);
   const head = buf.subarray(0, Math.min(8, buf.length));
   if (buf.length < 16 + 32 || !bytesEqual(head, MAGIC)) {
-    throw bad(buf.length < 48 && bytesEqual(head, MAGIC.subarray(0, head.length)) ? 'truncated' : 'not a flowc checkpoint');
+    const truncated = buf.length < 48 && bytesEqual(head, MAGIC.subarray(0, head.length));
+    throw bad(truncated ? 'truncated' : 'not a flowc checkpoint');
   }
   const version = new DataView(buf.buffer, buf.byteOffset, buf.byteLength).getUint32(8, true);
   if (version !== VERSION) throw bad(`of version ${version}; this flowc reads version ${VERSION}`);
@@ -203,14 +210,16 @@ function irOf(ir: unknown, file: string): FlowIR {
 export function restoreVariables(model: FlowModel, ck: LoadedCheckpoint): void {
   const vars = model.variables;
   if (vars.length !== ck.variables.length) {
-    throw new CheckpointError(`${ck.file}: checkpoint has ${ck.variables.length} weight tensors, the model has ${vars.length}`);
+    throw new CheckpointError(
+      `${ck.file}: checkpoint has ${ck.variables.length} weight tensors, the model has ${vars.length}`);
   }
   const byName = new Map(ck.variables.map((v) => [v.name, v.tensor]));
   const allNamed = vars.every((v) => byName.has(stableName(v.name)));
   vars.forEach((v, i) => {
     const t = allNamed ? byName.get(stableName(v.name))! : ck.variables[i]!.tensor;
     if (t.shape.join('x') !== v.shape.join('x')) {
-      throw new CheckpointError(`${ck.file}: weight ${v.name} has shape [${t.shape}] in the checkpoint, [${v.shape}] in the model`);
+      throw new CheckpointError(
+        `${ck.file}: weight ${v.name} has shape [${t.shape}] in the checkpoint, [${v.shape}] in the model`);
     }
     v.assign(t);
   });
