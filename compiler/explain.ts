@@ -138,7 +138,9 @@ function netRow(section: 'encoder' | 'decoder', net: NetIR | undefined, inShape:
 function priorRow(ir: FlowIR): ExplainRow[] {
   const p = ir.prior;
   if (!p) return [];
-  const shape = ir.latent?.shape ?? ir.data?.shape ?? [];
+  const first = ir.flow?.[0];
+  const encoded = first?.kind === 'dequantize' && first.args.type === 'categorical' ? first.outShape : undefined;
+  const shape = ir.latent?.shape ?? encoded ?? ir.data?.shape ?? [];
   const D = numel(shape);
   const params = p.kind === 'normal' && p.learned ? 2 * D : p.kind === 'mixture' ? p.k + 2 * p.k * D : 0;
   return [{ ...plain('prior', 'prior', fmtPrior(p), shape, shape, params, 0), logDet: 'log p_Z(z)' }];

@@ -12,6 +12,7 @@ import { estimateSize } from './proofs/size.js';
 import {
   connectivityOf, levelsOf, lowerConditional, madeMasks, lowerLikelihood, lowerNet, lowerPrior, lowerTrain, plainArgs,
 } from './lower-parts.js';
+import { categoricalSizes } from './registry/categorical.js';
 
 const num = (v: unknown, d: number): number => (typeof v === 'number' && Number.isFinite(v) ? v : d);
 
@@ -80,15 +81,22 @@ function lowerLayer(l: CheckedLayer, model: CheckedModel, acc: Acc, opts: LowerO
     }
     case 'logit': args = { alpha: num(a.alpha, 0.05) }; break;
     case 'dequantize': {
-      args = { type: a.type === 'variational' ? 'variational' : 'uniform', K: levelsOf(model) };
+      const type = a.type === 'variational' || a.type === 'categorical' ? a.type : 'uniform';
+      args = { type, K: levelsOf(model) };
+      if (type === 'categorical') {
+        const s = categoricalSizes({ ...a, K: levelsOf(model) });
+        Object.assign(args, { dim: s.d, k: s.m, context: s.context });
+      }
       if (l.children?.length) args.flow = l.children.map((c) => lowerLayer(c, model, acc, opts, dir));
       break;
     }
     default: args = plainArgs(a);
   }
-  const params: ParamSpec[] = l.kind.params ? l.kind.params(inShape, l.args) : [];
+  // the categorical encoding's tables have one row per category: the rules see the data's K
+  const ruleArgs = l.kind.name === 'dequantize' ? { ...l.args, K: levelsOf(model) } : l.args;
+  const params: ParamSpec[] = l.kind.params ? l.kind.params(inShape, ruleArgs) : [];
   acc.params += countParams(params);
-  acc.flops += l.kind.flops ? l.kind.flops(inShape, l.args) : 0;
+  acc.flops += l.kind.flops ? l.kind.flops(inShape, ruleArgs) : 0;
   acc.activations += numel(l.outShape.length ? l.outShape : inShape);
   // args were built per kind above; ir/schema.ts validates them against LAYER_ARGS on every compile
   const ir = {
@@ -126,7 +134,9 @@ export function lowerModel(model: CheckedModel, opts: LowerOptions = {}): FlowIR
   const prior = lowerPrior(model.prior);
   if (prior) {
     ir.prior = prior;
-    const priorShape = model.latent?.shape ?? model.data?.shape ?? [];
+    const first = model.flow?.[0];
+    const encoded = first?.kind.name === 'dequantize' && first.args.type === 'categorical' ? first.outShape : undefined;
+    const priorShape = model.latent?.shape ?? encoded ?? model.data?.shape ?? [];
     if (model.prior?.kind.params) acc.params += countParams(model.prior.kind.params(priorShape, model.prior.args));
   }
   // flows are used data → latent (density); an energy fit samples through its flow

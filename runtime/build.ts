@@ -5,6 +5,7 @@ import './gradients.js';
 import type { FlowIR } from '../compiler/ir/types.js';
 import type { FlowModel } from './model.js';
 import { FlowModelImpl } from './flow-model.js';
+import { CategoricalFlowModel, isCategoricalFlow } from './categorical-flow.js';
 import { buildAutoregressive } from './ar/index.js';
 import { buildVae } from './vae/index.js';
 import { buildEnergy } from './energy/index.js';
@@ -14,7 +15,7 @@ export { FlowModelImpl } from './flow-model.js';
 export function build(ir: FlowIR): FlowModel {
   switch (ir.family) {
     case 'flow':
-      return new FlowModelImpl(ir);
+      return isCategoricalFlow(ir) ? new CategoricalFlowModel(ir) : new FlowModelImpl(ir);
     case 'autoregressive':
       return buildAutoregressive(ir);
     case 'vae': return buildVae(ir);

@@ -8,6 +8,8 @@ export interface SampleOptions {
   seed?: number;
   /** conditioned flows: the context for the n samples, [n, k] or [n, H, W, k] (NHWC) */
   context?: tf.Tensor;
+  /** categorical flows: decode the flow's output by argmax of p(x|z) (default) or by drawing from it */
+  decode?: 'argmax' | 'sample';
 }
 
 export interface FlowModel {
@@ -47,6 +49,11 @@ export interface FlowModel {
    * (used to name the first layer that goes non-finite). (Optional; added for the trainer.)
    */
   trace?(x: tf.Tensor): { id: string; kind: string; output: tf.Tensor; logDet: tf.Tensor1D }[];
+  /**
+   * Categorical flows only: the fraction of categories recovered by the decoder's argmax from one draw
+   * z ~ q(z|x) (the trainer logs it at each held-out evaluation). (Optional; added for categorical encodings.)
+   */
+  reconstructionAccuracy?(x: tf.Tensor): number;
   /** release every variable */
   dispose(): void;
 }

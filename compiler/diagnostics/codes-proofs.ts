@@ -150,8 +150,10 @@ export const DELTA_PEAK: DiagnosticDef<{ domain: string }> = {
   code: 'FC701', severity: 'warning', title: 'continuous flow on discrete data',
   message: (p) => `a continuous flow on ${p.domain} data without \`dequantize\`: the likelihood can ` +
     `grow without bound by putting δ-peaks on the data points`,
-  hint: () => 'start the flow with `dequantize(uniform)` (or `dequantize(variational) { ... }`) so ' +
-    'the model fits a density on [x, x+1)',
+  hint: (p) => (p.domain === 'categorical'
+    ? 'start the flow with `dequantize(categorical, dim: 4)`: a learned encoding per category, decoded by Bayes\' rule'
+    : 'start the flow with `dequantize(uniform)` (or `dequantize(variational) { ... }`) so '
+      + 'the model fits a density on [x, x+1)'),
 };
 
 export const LOGIT_UNDEQUANTIZED: DiagnosticDef<{ domain: string }> = {
@@ -171,6 +173,28 @@ export const DEQUANTIZE_NOT_FIRST: DiagnosticDef<{ before: string }> = {
   code: 'FC704', severity: 'warning', title: 'dequantize after other layers',
   message: (p) => `\`dequantize\` comes after \`${p.before}\`: the layers before it see the raw discrete values`,
   hint: () => 'make `dequantize` the first layer of the flow',
+};
+
+export const ORDINAL_DEQUANTIZE_ON_CATEGORIES: DiagnosticDef<{ type: string; K: number }> = {
+  code: 'FC705', severity: 'error', title: 'ordinal dequantization of unordered categories',
+  message: (p) => `\`dequantize(${p.type})\` on categorical(${p.K}) data treats the categories as ordered intervals `
+    + '[c, c+1): neighbouring labels would share density that unrelated categories should not',
+  hint: () => 'use `dequantize(categorical, dim: 4)`: a learned encoding per category, decoded by Bayes\' rule '
+    + '(`flowc help dequantize`)',
+};
+
+export const CATEGORICAL_ON_ORDERED: DiagnosticDef<{ domain: string }> = {
+  code: 'FC706', severity: 'warning', title: 'categorical encoding of ordered data',
+  message: (p) => `\`dequantize(categorical)\` on ${p.domain} data ignores the order of its values (each level gets `
+    + 'its own learned encoding; nothing is shared between neighbours)',
+  hint: () => 'ordered levels are usually better served by `dequantize(uniform)` or `dequantize(variational) { ... }`',
+};
+
+export const CATEGORICAL_ARGUMENT_MISUSED: DiagnosticDef<{ what: string }> = {
+  code: 'FC707', severity: 'error', title: 'argument or block that only one kind of dequantization takes',
+  message: (p) => p.what,
+  hint: () => '`dim:`, `k:` and `context:` belong to `dequantize(categorical, ...)`; a nested `{ ... }` flow to '
+    + '`dequantize(variational) { ... }`',
 };
 
 // ---------------------------------------------------------------- FC8xx coverage
@@ -226,6 +250,7 @@ export const PROOF_CODES: DiagnosticDef[] = [
   INVCONV_NO_LU,
   ORDER_NOT_PERMUTATION, AR_LEAK, AR_MASK_SHAPE, FIRST_MASK_B, PIXEL_LEAK, BLIND_SPOT, ORDER_MISMATCH,
   DELTA_PEAK, LOGIT_UNDEQUANTIZED, DEQUANTIZE_REAL, DEQUANTIZE_NOT_FIRST,
+  ORDINAL_DEQUANTIZE_ON_CATEGORIES, CATEGORICAL_ON_ORDERED, CATEGORICAL_ARGUMENT_MISUSED,
   UNTRANSFORMED_DIMS, REPEATED_MASK,
   TOO_MANY_PARAMS, MANY_PARAMS, ACTIVATION_MEMORY, TOO_MANY_FLOPS,
 ];

@@ -3,7 +3,31 @@
 // [0, 1]; `dequantize` belongs first, and only on discrete data.
 import type { ModelCheck } from '../check/model.js';
 import * as P from '../diagnostics/codes-proofs.js';
-import { onceReporter } from './util.js';
+import { argSpan, onceReporter } from './util.js';
+import type { CheckedLayer, CheckedModel } from '../check/model.js';
+
+const CATEGORICAL_ONLY = ['dim', 'k', 'context'] as const;
+
+/** dequantize(uniform|variational) on categories is an error, dequantize(categorical) on ordered data a warning */
+function categoricalChecks(
+  l: CheckedLayer, domain: string, model: CheckedModel, report: ReturnType<typeof onceReporter>,
+): void {
+  const type = String(l.args.type ?? 'uniform');
+  const K = (model.data?.domain as { K?: number } | undefined)?.K ?? 2;
+  if (type !== 'categorical') {
+    if (domain === 'categorical') report(P.ORDINAL_DEQUANTIZE_ON_CATEGORIES, argSpan(l, 'type'), { type, K });
+    for (const a of CATEGORICAL_ONLY) {
+      if (l.argSpans?.[a]) {
+        report(P.CATEGORICAL_ARGUMENT_MISUSED, l.argSpans[a]!, { what: `\`${a}:\` is an argument of \`dequantize(categorical)\`, not of \`dequantize(${type})\`` });
+      }
+    }
+    return;
+  }
+  if (domain === 'binary' || domain === 'discrete') report(P.CATEGORICAL_ON_ORDERED, argSpan(l, 'type'), { domain });
+  if (l.node.body) {
+    report(P.CATEGORICAL_ARGUMENT_MISUSED, l.node.span, { what: '`dequantize(categorical)` takes no nested flow block: its encoding is learned per category' });
+  }
+}
 
 const DISCRETE = new Set(['binary', 'discrete', 'categorical']);
 
@@ -22,6 +46,7 @@ export const dataCheck: ModelCheck = {
     } else if (dq > 0) {
       report(P.DEQUANTIZE_NOT_FIRST, layers[dq]!.node.callee.span, { before: layers[0]!.kind.name });
     }
+    for (const l of layers) if (l.kind.name === 'dequantize') categoricalChecks(l, domain, model, report);
     if (discrete) {
       layers.forEach((l, i) => {
         if (l.kind.name === 'logit' && (dq < 0 || dq > i)) report(P.LOGIT_UNDEQUANTIZED, l.node.callee.span, { domain });

@@ -6,6 +6,7 @@ import { T, arg, NET_ACTIVATIONS } from './spec.js';
 import { couplingShape, couplingSizes, validRank } from './coupling.js';
 import { netFlops, netOf, netParamSpecs, type NetDesc } from './nets.js';
 import { channelsOf, conv, dense, imageDims, numel } from './tensors.js';
+import { CATEGORICAL_ARGS, categoricalFlops, categoricalParams, categoricalShape } from './categorical.js';
 
 /** Planar activations. The invertibility proof rejects the non-smooth (relu) and non-monotone (sin) ones. */
 export const PLANAR_ACTIVATIONS = ['tanh', 'leaky_relu', 'softplus', 'elu', 'sigmoid', 'relu', 'sin'] as const;
@@ -68,24 +69,30 @@ export const FLOWS: LayerKind[] = [
   {
     name: 'dequantize',
     category: 'flow',
-    cite: 'Ho et al. 2019 (Flow++); lecture "(Variational) dequantization"',
+    cite: 'Ho et al. 2019 (Flow++); Lippe & Gavves 2021 (Categorical NF); lecture "(Variational) dequantization"',
     // (doc kept as is: editors/vscode/flow.schema.json is generated from it.) The variational q(u|x) also has
-    // a conditioning net, DEQUANT_COND_* above, whose tensors (q.cond.*) the params rule counts.
+    // a conditioning net, DEQUANT_COND_* above, whose tensors (q.cond.*) the params rule counts; the categorical
+    // encoding's tables and context net are CATEGORICAL_* in ./categorical.ts.
     doc: 'v = x + u with u ~ U[0,1)^D (uniform) or u ~ q(u|x) given by a nested flow (variational); the bound on ' +
       'log P(x).',
     args: [
-      arg('type', T.oneOf('uniform', 'variational'), 'uniform noise, or a learned q(u|x) (nested flow block)', {
-        positional: true,
-        default: 'uniform',
-      }),
+      arg('type', T.oneOf('uniform', 'variational', 'categorical'),
+        'uniform noise, a learned q(u|x) (nested flow block), or a learned encoding of unordered categories', {
+          positional: true,
+          default: 'uniform',
+        }),
+      ...CATEGORICAL_ARGS,
     ],
     block: 'flow',
-    shape: same('dequantize'),
+    shape: (input, args, ctx) => (args.type === 'categorical'
+      ? categoricalShape(input, args) : same('dequantize')(input, args, ctx)),
     jacobian: 'none',
     logDet: '−D·log K',
     directions: closed,
-    params: (input, args) => (args.type === 'variational' ? dequantCond(input).params : []),
-    flops: (input, args) => numel(input) + (args.type === 'variational' ? dequantCond(input).flops : 0),
+    params: (input, args) => (args.type === 'variational' ? dequantCond(input).params
+      : args.type === 'categorical' ? categoricalParams(input, args) : []),
+    flops: (input, args) => numel(input) + (args.type === 'variational' ? dequantCond(input).flops
+      : args.type === 'categorical' ? categoricalFlops(input, args) : 0),
   },
   {
     name: 'logit',

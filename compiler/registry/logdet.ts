@@ -50,6 +50,10 @@ export function logDetText(kind: string, inShape: readonly number[], args: Recor
       break;
     case 'dequantize': {
       const K = typeof args.K === 'number' ? String(args.K) : 'K';
+      if (args.type === 'categorical') {
+        text = `Σᵢ [log p(xᵢ|zᵢ) − log q(zᵢ|${args.context === true ? 'x' : 'xᵢ'})], ${D} elements`;
+        break;
+      }
       text = `−${D}·log ${K}${args.type === 'variational' ? ' − log q(u|x)' : ''}`;
       break;
     }

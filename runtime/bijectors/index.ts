@@ -7,6 +7,7 @@ import { Split } from './split.js';
 import { Permute } from './permute.js';
 import { Logit } from './logit.js';
 import { Dequantize } from './dequantize.js';
+import { CategoricalDequantize } from './dequantize-categorical.js';
 import { ActNorm } from './actnorm.js';
 import { InvConv1x1 } from './invconv1x1.js';
 import { Planar } from './planar.js';
@@ -22,7 +23,7 @@ const KINDS: { [K in LayerKindName]: (l: LayerIROf<K>, ctx: BuildContext) => Bij
   split: (l, c) => new Split(l, c),
   permute: (l) => new Permute(l),
   logit: (l) => new Logit(l),
-  dequantize: (l, c) => new Dequantize(l, c),
+  dequantize: (l, c) => (l.args.type === 'categorical' ? new CategoricalDequantize(l, c) : new Dequantize(l, c)),
   actnorm: (l, c) => new ActNorm(l, c),
   invconv1x1: (l, c) => new InvConv1x1(l, c),
   planar: (l, c) => new Planar(l, c),
