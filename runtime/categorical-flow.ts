@@ -96,3 +96,24 @@ export class CategoricalFlowModel extends FlowModelImpl {
     }
   }
 }
+
+/**
+ * The decoder's reconstruction accuracy on the first `rows` rows of `x` (flat, data layout), for models that
+ * have one; the model's generator is restored afterwards, so training draws the same noise as without it.
+ */
+export function heldOutAccuracy(
+  model: { reconstructionAccuracy?(x: tf.Tensor): number; rng?: { getState(): unknown; setState(s: any): void } },
+  shape: number[], x: Float32Array, n: number, rows = 512,
+): number | undefined {
+  if (!model.reconstructionAccuracy || n === 0) return undefined;
+  const m = Math.min(rows, n);
+  const D = shape.reduce((a, b) => a * b, 1);
+  const state = model.rng?.getState();
+  const t = tf.tensor(x.subarray(0, m * D), [m, ...shape], 'float32');
+  try {
+    return model.reconstructionAccuracy(t);
+  } finally {
+    t.dispose();
+    if (state !== undefined) model.rng!.setState(state);
+  }
+}

@@ -16,6 +16,7 @@ import { firstNonFiniteLayer } from './diagnose.js';
 import { firstNonFiniteVariable } from './train-guard.js';
 import type { FlowModel } from './model.js';
 import { createTrainer, evaluate } from './train-step.js';
+import { heldOutAccuracy } from './categorical-flow.js';
 
 export interface TrainConfig {
   batch: number;
@@ -368,7 +369,10 @@ export async function trainLoop(o: TrainOptions): Promise<TrainResult> {
       if (held.bitsPerDim !== undefined) line.test_bits_per_dim = held.bitsPerDim;
       if (final) line.test_rows = r.rows;
       const subset = r.rows < data.test.n ? ` (${r.rows} rows)` : '';
-      progress.log(`step ${step}: held-out NLL ${nllText(held)}${subset}${r.note}`);
+      const acc = heldOutAccuracy(model, ir.data.shape, data.test.x, data.test.n);
+      if (acc !== undefined) line.decoder_accuracy = acc;
+      const accText = acc === undefined ? '' : ` · decoder accuracy ${(100 * acc).toFixed(2)}%`;
+      progress.log(`step ${step}: held-out NLL ${nllText(held)}${subset}${accText}${r.note}`);
     }
     appendFileSync(metrics, JSON.stringify(line) + '\n');
     progress.update(step, { loss, bitsPerDim: bpd, examplesPerSec: eps });

@@ -1,5 +1,6 @@
 // flowc eval RUN [--data SRC] [--per-example FILE]: NLL in nats/example (and bits/dim for discrete data).
-// For a VAE the NLL is the k-sample importance-weighted estimate, printed after −ELBO; its
+// For a VAE (and a flow on categorical data, whose first layer encodes x by q(z|x)) the NLL is the k-sample
+// importance-weighted estimate, printed after −ELBO (−bound); its
 // per-example file has two columns: the ELBO, then the importance-weighted log-likelihood.
 // Long evaluations show progress; a checkpoint with non-finite weights, or rows whose
 // log-probability is not finite, are reported (the NLL is then an error, not a number).
@@ -59,11 +60,15 @@ export async function runEval(io: CliIO, run: string, o: { data?: string; perExa
     sum += lp[i]!;
   }
   const nats = -sum / ds.n;
-  const bpd = isDiscrete(ir.data) ? ` = ${(nats / (D * Math.LN2)).toFixed(4)} bits/dim` : '';
+  // categorical data: one bit count per category (= per dimension)
+  const unit = ir.data.domain.kind === 'categorical' ? 'bits/category' : 'bits/dim';
+  const bitsOf = (n: number) => (isDiscrete(ir.data) ? ` = ${(n / (D * Math.LN2)).toFixed(4)} ${unit}` : '');
+  const bpd = bitsOf(nats);
   if (elbo) {
     const negElbo = -elbo.reduce((a, b) => a + b, 0) / ds.n;
     const k = (model as { iwSamples?: number }).iwSamples;
-    io.out(`-ELBO ${negElbo.toFixed(4)} nats/example; importance-weighted estimate (k=${k}) follows\n`);
+    const what = ir.family === 'flow' ? '-bound (one draw z ~ q(z|x), the training objective)' : '-ELBO';
+    io.out(`${what} ${negElbo.toFixed(4)} nats/example${bitsOf(negElbo)}; importance-weighted estimate (k=${k}) follows\n`);
   }
   io.out(`NLL ${nats.toFixed(4)} nats/example${bpd} over ${ds.n} examples of ${ds.name} ` +
     `(model ${ir.model}, backend ${backend}, ${((Date.now() - t0) / 1000).toFixed(1)}s)\n`);

@@ -43,7 +43,7 @@ export function categoricalParams(input: Shape, args: ResolvedArgs): ParamSpec[]
   const { d, m, context, K } = categoricalSizes(args);
   const ps: ParamSpec[] = [
     { name: 'enc.mu', shape: [K, d * m], init: 'normal(1)' },
-    { name: 'enc.log_scale', shape: [K, d * m], init: 'const(-1)' },
+    { name: 'enc.log_scale', shape: [K, d * m], init: 'const(-2)' },
   ];
   if (m > 1) ps.push({ name: 'enc.logits', shape: [K, d * m], init: 'zeros' });
   ps.push({ name: 'prior_logits', shape: [K], init: 'zeros' });

@@ -54,7 +54,7 @@ export class CategoricalDequantize implements Bijector {
     const dm = this.d * this.m;
     const p = (name: string, shape: number[], init: string) => ctx.store.create(`${this.id}.${name}`, shape, paramInit(layer, name, init));
     this.mu = p('enc.mu', [this.K, dm], 'normal(1)');
-    this.logScale = p('enc.log_scale', [this.K, dm], 'const(-1)');
+    this.logScale = p('enc.log_scale', [this.K, dm], 'const(-2)');
     if (this.m > 1) this.logits = p('enc.logits', [this.K, dm], 'zeros');
     this.priorLogits = p('prior_logits', [this.K], 'zeros');
     if (a.context) {
@@ -101,7 +101,7 @@ export class CategoricalDequantize implements Bijector {
     let ls = tf.reshape(tf.gather(this.logScale, idx), [R, this.d, this.m]);
     const lw = tf.reshape(tf.gather(tf.reshape(this.logWeights(), [this.K, this.d * this.m]), idx), [R, this.d, this.m]);
     if (this.ctxNet) {
-      const hot = tf.oneHot(tf.cast(x, 'int32'), this.K);
+      const hot = tf.cast(tf.oneHot(tf.cast(x, 'int32'), this.K), 'float32');
       const C = this.shape[this.shape.length - 1];
       const inp = tf.reshape(hot, [x.shape[0], ...this.shape.slice(0, -1), C * this.K]);
       const out = tf.reshape(this.ctxNet.apply(inp), [R, 2, this.d, 1]);
