@@ -145,7 +145,9 @@ function buildProgram(io: CliIO, done: (code: number) => void): Command {
     .requiredOption('-o, --out <file>', 'output file: .png (images, or a 2-D scatter), .npy or .csv')
     .addOption(new Option('--temperature <t>', 'scale of the base noise (flows) or of the logits (autoregressive)').argParser(numOption()).default(1))
     .addOption(new Option('--seed <n>', 'sampling seed').argParser(intOption(0)).default(0))
-    .action(async (run: string, opts: { n: number; out: string; temperature: number; seed: number }) => {
+    .addOption(new Option('--decode <mode>', 'categorical flows: each category by argmax of p(x|z), or drawn from it')
+      .choices(['argmax', 'sample']))
+    .action(async (run: string, opts: { n: number; out: string; temperature: number; seed: number; decode?: 'argmax' | 'sample' }) => {
       const { runSample } = await import('./commands/sample.js');
       done(await runSample(io, run, opts));
     });

@@ -1,4 +1,4 @@
-// flowc sample RUN -n N [--temperature T] [--seed N] -o FILE (.png grid for images, .npy/.csv otherwise)
+// flowc sample RUN -n N [--temperature T] [--seed N] [--decode argmax|sample] -o FILE (.png grid for images, .npy/.csv otherwise)
 // Warns when the checkpoint's weights or the samples hold NaN or ±Infinity (a diverged run).
 import { writeFileSync } from 'node:fs';
 import { formatCsv } from '../../runtime/data/csv.js';
@@ -6,12 +6,19 @@ import { encodeNpy } from '../../runtime/data/npy.js';
 import { checkWritable, fsReason, UsageError, UserError, type CliIO } from '../io.js';
 import { openRun } from '../run.js';
 
-export async function runSample(io: CliIO, run: string, o: { n: number; out: string; temperature: number; seed: number }): Promise<number> {
+export async function runSample(
+  io: CliIO, run: string, o: { n: number; out: string; temperature: number; seed: number; decode?: 'argmax' | 'sample' },
+): Promise<number> {
   const ext = /\.(png|npy|csv)$/i.exec(o.out)?.[1]?.toLowerCase();
   if (!ext) throw new UsageError(`-o ${o.out}: the output must end in .png, .npy or .csv`);
   checkWritable('-o', o.out);
   const { model, ir, backend } = await openRun(io, run);
   const shape = ir.data.shape;
+  const first = ir.flow?.[0];
+  if (o.decode && !(first?.kind === 'dequantize' && first.args.type === 'categorical')) {
+    model.dispose();
+    throw new UsageError(`--decode applies to flows that start with dequantize(categorical); ${ir.model} does not`);
+  }
   const D = shape.reduce((a, b) => a * b, 1);
   const { samplesOf, valueRange, pictureShape } = await import('../../runtime/pictures/model-pictures.js');
   const imageShape = pictureShape(ir);
@@ -26,7 +33,7 @@ export async function runSample(io: CliIO, run: string, o: { n: number; out: str
     io.err(`flowc: warning: ${run}: weight ${badWeight} of the checkpoint is not finite (the run diverged)\n`);
   }
   const t0 = Date.now();
-  const x = samplesOf(model, o.n, { temperature: o.temperature, seed: o.seed });
+  const x = samplesOf(model, o.n, { temperature: o.temperature, seed: o.seed, decode: o.decode });
   model.dispose();
   const bad = nonFiniteRows(x, o.n);
   if (bad > 0) {

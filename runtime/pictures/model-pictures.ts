@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import type { Domain, FlowIR } from '../../compiler/ir/types.js';
 import type { Dataset } from '../data/dataset.js';
-import type { FlowModel } from '../model.js';
+import type { FlowModel, SampleOptions } from '../model.js';
 import { boundsOf, densityPicture, gridPoints, twoDensityPicture } from './density.js';
 import { imageGrid } from './grid.js';
 import { lossCurveSvg, type CurvePoint } from './loss-curve.js';
@@ -35,7 +35,7 @@ export function valueRange(domain: Domain): [number, number] | undefined {
   return undefined;
 }
 
-export function samplesOf(model: FlowModel, n: number, opts: { temperature?: number; seed?: number } = {}): Float32Array {
+export function samplesOf(model: FlowModel, n: number, opts: SampleOptions = {}): Float32Array {
   const rng = model.rng?.getState();
   try {
     const t = model.sample(n, opts);
