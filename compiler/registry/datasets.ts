@@ -66,6 +66,30 @@ export const DATASETS: LayerKind[] = [
       arg('split', T.oneOf('train', 'test', 'all'), 'which rows', { default: MNIST_DEFAULT_SPLIT }),
     ],
   },
+  {
+    name: 'words',
+    category: 'dataset',
+    doc: 'The letters of the words of a word list as categorical(27)[len]: a..z = 0..25, 26 = end of word; words '
+      + 'of other characters or longer than len are skipped. Default list: /usr/share/dict/words (Debian\'s wamerican).',
+    args: [
+      arg('path', T.str(), "word list, one word per line, relative to the spec's folder (default: the system list)", {
+        positional: true,
+      }),
+      arg('len', T.int(1, 64), 'letters per example (default 8)'),
+    ],
+    check: checkPath,
+  },
+  {
+    name: 'permutations',
+    category: 'dataset',
+    doc: 'Random permutations of 0..n−1 as categorical(n)[n] ("set shuffling", Lippe & Gavves 2021); '
+      + 'the optimum is log₂(n!)/n bits per category.',
+    args: [
+      arg('n', T.int(2, 256), 'elements per permutation (default 8)'),
+      arg('rows', T.int(1, 1_000_000), 'number of permutations (default 20000)'),
+      arg('seed', T.int(0), 'seed of the generator (default 7)'),
+    ],
+  },
   file('idx', 'An IDX file (the MNIST file format), optionally gzip-compressed.'),
   file('csv', 'A CSV file of numbers, one example per row (a header row is skipped).'),
   file('npy', 'A NumPy .npy array, first axis = examples.'),

