@@ -160,7 +160,9 @@ function buildProgram(io: CliIO, done: (code: number) => void): Command {
       + "default: the run's own test set (the spec's test:, or the rows its training held out)")
     .option('--per-example <file>', 'write one log-probability (nats) per input row, in input order (.csv or .npy)')
     .addOption(new Option('--batch <n>', 'evaluation batch size (default: 256, fewer for models whose activations would not fit)').argParser(intOption(1)))
-    .action(async (run: string, opts: { data?: string; perExample?: string; batch?: number }) => {
+    .addOption(new Option('--iw-samples <k>', 'draws of the importance-weighted estimate (VAEs and categorical flows; default 100)')
+      .argParser(intOption(1)))
+    .action(async (run: string, opts: { data?: string; perExample?: string; batch?: number; iwSamples?: number }) => {
       const { runEval } = await import('./commands/eval.js');
       done(await runEval(io, run, opts));
     });

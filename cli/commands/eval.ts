@@ -12,7 +12,9 @@ import { checkWritable, fsReason, UsageError, UserError, type CliIO } from '../i
 import { rowsProgress } from '../progress.js';
 import { openRun } from '../run.js';
 
-export async function runEval(io: CliIO, run: string, o: { data?: string; perExample?: string; batch?: number }): Promise<number> {
+export async function runEval(
+  io: CliIO, run: string, o: { data?: string; perExample?: string; batch?: number; iwSamples?: number },
+): Promise<number> {
   const perExt = o.perExample ? /\.(npy|csv|txt)$/i.exec(o.perExample)?.[1]?.toLowerCase() : undefined;
   if (o.perExample && !perExt) throw new UsageError(`--per-example ${o.perExample}: the file must end in .csv, .txt or .npy`);
   if (o.perExample) checkWritable('--per-example', o.perExample);
@@ -33,6 +35,14 @@ export async function runEval(io: CliIO, run: string, o: { data?: string; perExa
   const badWeight = firstNonFiniteVariable(model);
   if (badWeight) {
     io.err(`flowc: warning: ${run}: weight ${badWeight} of the checkpoint is not finite (the run diverged)\n`);
+  }
+  const iw = model as { iwSamples?: number };
+  if (o.iwSamples !== undefined) {
+    if (iw.iwSamples === undefined) {
+      model.dispose();
+      throw new UsageError(`--iw-samples applies to VAEs and flows that start with dequantize(categorical); ${ir.model} is neither`);
+    }
+    iw.iwSamples = o.iwSamples;
   }
   const batch = o.batch ?? evalBatchFor(ir, 256);
   const t0 = Date.now();
