@@ -6,7 +6,7 @@
 // reports both. sample() decodes the flow's output by argmax of p(x|z) or by drawing from it.
 import * as tf from '@tensorflow/tfjs-core';
 import type { FlowIR } from '../compiler/ir/types.js';
-import { FlowModelImpl } from './flow-model.js';
+import { FlowModelImpl, type FlowModelOptions } from './flow-model.js';
 import type { SampleOptions } from './model.js';
 import { CategoricalDequantize } from './bijectors/dequantize-categorical.js';
 
@@ -23,38 +23,38 @@ export class CategoricalFlowModel extends FlowModelImpl {
   iwChunk = 4096;
   readonly encoder: CategoricalDequantize;
 
-  constructor(ir: FlowIR, opts: { iwSamples?: number; iwChunk?: number } = {}) {
-    super(ir);
+  constructor(ir: FlowIR, opts: FlowModelOptions & { iwSamples?: number; iwChunk?: number } = {}) {
+    super(ir, opts);
     this.encoder = this.bijectors[0] as CategoricalDequantize;
     this.iwSamples = opts.iwSamples ?? this.iwSamples;
     this.iwChunk = opts.iwChunk ?? this.iwChunk;
   }
 
   /** the bound of one draw z ~ q(z|x) per example */
-  bound(x: tf.Tensor): tf.Tensor1D {
-    return super.logProb(x);
+  bound(x: tf.Tensor, ctx?: tf.Tensor): tf.Tensor1D {
+    return super.logProb(x, ctx);
   }
 
-  override loss(x: tf.Tensor): tf.Tensor1D {
-    return tf.tidy(() => tf.neg(this.bound(x)) as tf.Tensor1D);
+  override loss(x: tf.Tensor, ctx?: tf.Tensor): tf.Tensor1D {
+    return tf.tidy(() => tf.neg(this.bound(x, ctx)) as tf.Tensor1D);
   }
 
   /** the bound per example, averaged over `samples` draws */
-  elbo(x: tf.Tensor, samples = 1): tf.Tensor1D {
-    if (samples <= 1) return this.bound(x);
-    return tf.tidy(() => tf.mean(this.logWeights(x, samples), 0) as tf.Tensor1D);
+  elbo(x: tf.Tensor, samples = 1, ctx?: tf.Tensor): tf.Tensor1D {
+    if (samples <= 1) return this.bound(x, ctx);
+    return tf.tidy(() => tf.mean(this.logWeights(x, samples, ctx), 0) as tf.Tensor1D);
   }
 
   /** bounds [S, N] of S independent draws per example, in chunks of iwChunk rows */
-  private logWeights(x: tf.Tensor, S: number): tf.Tensor2D {
+  private logWeights(x: tf.Tensor, S: number, ctx?: tf.Tensor): tf.Tensor2D {
     const N = x.shape[0];
     const per = Math.max(1, Math.min(S, Math.floor(this.iwChunk / Math.max(1, N))));
     const parts: tf.Tensor[] = [];
     for (let done = 0; done < S; done += per) {
       const m = Math.min(per, S - done);
       parts.push(tf.tidy(() => {
-        const xt = tf.tile(x, [m, ...x.shape.slice(1).map(() => 1)]);
-        return tf.reshape(this.bound(xt), [m, N]);
+        const tile = (t: tf.Tensor) => tf.tile(t, [m, ...t.shape.slice(1).map(() => 1)]);
+        return tf.reshape(this.bound(tile(x), ctx && tile(ctx)), [m, N]);
       }));
     }
     const out = (parts.length === 1 ? parts[0]! : tf.concat(parts, 0)) as tf.Tensor2D;
@@ -63,15 +63,15 @@ export class CategoricalFlowModel extends FlowModelImpl {
   }
 
   /** importance-weighted estimate of log P(x) with S draws [N] (S = 1 gives the bound) */
-  iwLogProb(x: tf.Tensor, S = this.iwSamples): tf.Tensor1D {
+  iwLogProb(x: tf.Tensor, S = this.iwSamples, ctx?: tf.Tensor): tf.Tensor1D {
     return tf.tidy(() => {
-      const lw = this.logWeights(x, Math.max(1, Math.floor(S)));
+      const lw = this.logWeights(x, Math.max(1, Math.floor(S)), ctx);
       return tf.sub(tf.logSumExp(lw, 0), Math.log(lw.shape[0])) as tf.Tensor1D;
     });
   }
 
-  override logProb(x: tf.Tensor): tf.Tensor1D {
-    return this.iwLogProb(x, this.iwSamples);
+  override logProb(x: tf.Tensor, ctx?: tf.Tensor): tf.Tensor1D {
+    return this.iwLogProb(x, this.iwSamples, ctx);
   }
 
   /** the fraction of categories that argmax p(x|z) recovers from one draw z ~ q(z|x) ("no loss of information") */
