@@ -14,7 +14,8 @@ mkdir -p "$OUT"
 for task in words permutations; do
   for spec in "$ROOT/specs/${task}_cnf.flow" "$HERE/${task}_uniform.flow" "$HERE/${task}_made.flow"; do
     name=$(basename "$spec" .flow)
-    node "$ROOT/bin/flowc.js" train "$spec" --steps "$STEPS" --out "$OUT/$name" --force --seed 1 2>&1 | grep -E "held-out NLL|done:" | tail -2
+    rm -rf "${OUT:?}/$name"
+    node "$ROOT/bin/flowc.js" train "$spec" --steps "$STEPS" --out "$OUT/$name" --seed 1 2>&1 | grep -E "held-out NLL|done:" | tail -2
   done
   node "$ROOT/bin/flowc.js" eval "$OUT/${task}_cnf" --iw-samples "$IW" 2>&1 | grep -E "bound|NLL"
 done

@@ -53,6 +53,8 @@ export const EXAMPLES: Readonly<Record<string, string>> = {
   'dataset:idx': 'idx("data/train-images-idx3-ubyte.gz")',
   'dataset:csv': 'csv("points.csv")',
   'dataset:npy': 'npy("points.npy")',
+  'dataset:words': 'words(len: 8)',
+  'dataset:permutations': 'permutations(n: 8, rows: 20000)',
   'optimizer:adam': 'adam(lr: 1e-3, beta2: 0.99)',
   'target:energy': 'energy(u1)',
   'posterior:gaussian': 'gaussian',
