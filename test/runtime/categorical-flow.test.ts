@@ -2,9 +2,8 @@
 // 27 configurations of a categorical(3)[3] flow (the bound's mass ≤ 1, the importance-weighted estimate's
 // within 2% of 1 after brief training), numerical integration of the encoder's densities, and the mixture
 // encoder's implicit reparameterization gradient against finite differences of its float64 inverse CDF.
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
-import '@tensorflow/tfjs-backend-cpu';
 import { compileSource } from '../../compiler/index.js';
 import type { FlowIR } from '../../compiler/ir/types.js';
 import { CategoricalFlowModel } from '../../runtime/categorical-flow.js';
@@ -12,11 +11,10 @@ import { build } from '../../runtime/build.js';
 import { createOpTrainer } from '../../runtime/train-step.js';
 import { mixtureCdf, mixtureInverseCdf, mixturePdf } from '../../compiler/math/logistic-mixture.js';
 import { allConfigs } from '../ar/helpers.js';
+import { useWasmBackend } from './helpers.js';
 
-beforeAll(async () => {
-  await tf.setBackend('cpu');
-  await tf.ready();
-});
+// wasm: the 27 × 2000 draws of the estimate run in a few seconds there (minutes on the pure-JS cpu backend)
+useWasmBackend();
 
 function irOf(layer: string, K = 3, D = 3): FlowIR {
   const src = `model Tiny {
