@@ -2,6 +2,7 @@
 // docs/LANGUAGE.md (shipped with the package) that documents NAME.
 import { REGISTRY } from '../registry/index.js';
 import { docLink } from './markdown.js';
+import { EXAMPLES } from './examples.js';
 
 /** "`flowc help coupling`, docs/LANGUAGE.md#coupling" (the anchor only where the name is one kind's) */
 export function helpRef(name: string): string {
@@ -13,6 +14,9 @@ export function helpRef(name: string): string {
 export function dataSourceForms(): string {
   return REGISTRY.filter((k) => k.category === 'dataset').map((k) => {
     const first = k.args.find((a) => a.positional);
+    // an optional path (words) or no positional argument at all (permutations): the reference's example
+    const example = EXAMPLES[`dataset:${k.name}`];
+    if (example && k.args.length > 0 && (!first || (first.type.kind === 'string' && !first.required))) return `\`${example}\``;
     const t = first?.type;
     const inner = !first || !t ? ''
       : t.kind === 'string' ? '"…"'
