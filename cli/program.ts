@@ -147,7 +147,7 @@ function buildProgram(io: CliIO, done: (code: number) => void): Command {
     .addOption(new Option('--seed <n>', 'sampling seed').argParser(intOption(0)).default(0))
     .addOption(new Option('--decode <mode>', 'categorical flows: each category by argmax of p(x|z), or drawn from it')
       .choices(['argmax', 'sample']))
-    .action(async (run: string, opts: { n: number; out: string; temperature: number; seed: number; decode?: 'argmax' | 'sample' }) => {
+    .action(async (run: string, opts: Parameters<typeof import('./commands/sample.js').runSample>[2]) => {
       const { runSample } = await import('./commands/sample.js');
       done(await runSample(io, run, opts));
     });
@@ -160,7 +160,8 @@ function buildProgram(io: CliIO, done: (code: number) => void): Command {
       + "default: the run's own test set (the spec's test:, or the rows its training held out)")
     .option('--per-example <file>', 'write one log-probability (nats) per input row, in input order (.csv or .npy)')
     .addOption(new Option('--batch <n>', 'evaluation batch size (default: 256, fewer for models whose activations would not fit)').argParser(intOption(1)))
-    .addOption(new Option('--iw-samples <k>', 'draws of the importance-weighted estimate (VAEs and categorical flows; default 100)')
+    .addOption(new Option('--iw-samples <k>',
+      'draws of the importance-weighted estimate (VAEs and categorical flows; default 100)')
       .argParser(intOption(1)))
     .action(async (run: string, opts: { data?: string; perExample?: string; batch?: number; iwSamples?: number }) => {
       const { runEval } = await import('./commands/eval.js');

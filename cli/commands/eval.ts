@@ -40,7 +40,9 @@ export async function runEval(
   if (o.iwSamples !== undefined) {
     if (iw.iwSamples === undefined) {
       model.dispose();
-      throw new UsageError(`--iw-samples applies to VAEs and flows that start with dequantize(categorical); ${ir.model} is neither`);
+      throw new UsageError(
+        `--iw-samples applies to VAEs and flows that start with dequantize(categorical); ${ir.model} is neither`,
+      );
     }
     iw.iwSamples = o.iwSamples;
   }
@@ -78,7 +80,8 @@ export async function runEval(
     const negElbo = -elbo.reduce((a, b) => a + b, 0) / ds.n;
     const k = (model as { iwSamples?: number }).iwSamples;
     const what = ir.family === 'flow' ? '-bound (one draw z ~ q(z|x), the training objective)' : '-ELBO';
-    io.out(`${what} ${negElbo.toFixed(4)} nats/example${bitsOf(negElbo)}; importance-weighted estimate (k=${k}) follows\n`);
+    const est = `importance-weighted estimate (k=${k}) follows`;
+    io.out(`${what} ${negElbo.toFixed(4)} nats/example${bitsOf(negElbo)}; ${est}\n`);
   }
   io.out(`NLL ${nats.toFixed(4)} nats/example${bpd} over ${ds.n} examples of ${ds.name} ` +
     `(model ${ir.model}, backend ${backend}, ${((Date.now() - t0) / 1000).toFixed(1)}s)\n`);

@@ -1,4 +1,5 @@
-// flowc sample RUN -n N [--temperature T] [--seed N] [--decode argmax|sample] -o FILE (.png grid for images, .npy/.csv otherwise)
+// flowc sample RUN -n N [--temperature T] [--seed N] [--decode argmax|sample] -o FILE
+// (.png grid for images, .npy/.csv otherwise; --decode: categorical flows)
 // Warns when the checkpoint's weights or the samples hold NaN or ±Infinity (a diverged run).
 import { writeFileSync } from 'node:fs';
 import { formatCsv } from '../../runtime/data/csv.js';
@@ -7,7 +8,8 @@ import { checkWritable, fsReason, UsageError, UserError, type CliIO } from '../i
 import { openRun } from '../run.js';
 
 export async function runSample(
-  io: CliIO, run: string, o: { n: number; out: string; temperature: number; seed: number; decode?: 'argmax' | 'sample' },
+  io: CliIO, run: string,
+  o: { n: number; out: string; temperature: number; seed: number; decode?: 'argmax' | 'sample' },
 ): Promise<number> {
   const ext = /\.(png|npy|csv)$/i.exec(o.out)?.[1]?.toLowerCase();
   if (!ext) throw new UsageError(`-o ${o.out}: the output must end in .png, .npy or .csv`);

@@ -51,7 +51,7 @@ export const LAYER_ARGS = {
   maf: Type.Object({ order: ints, net: madeNet }, strict),
   iaf: Type.Object({ order: ints, net: madeNet }, strict),
   logit: Type.Object({ alpha: Type.Number({ minimum: 0, exclusiveMaximum: 0.5 }) }, strict),
-  /** categorical: dim d per element, k logistic components, context (x-dependent encoding); see registry/categorical.ts */
+  /** categorical: dim d per element, k logistic components, context (x-dependent); see registry/categorical.ts */
   dequantize: Type.Object({
     type: oneOf(['uniform', 'variational', 'categorical'] as const),
     K: Type.Integer({ minimum: 2 }),

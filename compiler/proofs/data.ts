@@ -18,14 +18,16 @@ function categoricalChecks(
     if (domain === 'categorical') report(P.ORDINAL_DEQUANTIZE_ON_CATEGORIES, argSpan(l, 'type'), { type, K });
     for (const a of CATEGORICAL_ONLY) {
       if (l.argSpans?.[a]) {
-        report(P.CATEGORICAL_ARGUMENT_MISUSED, l.argSpans[a]!, { what: `\`${a}:\` is an argument of \`dequantize(categorical)\`, not of \`dequantize(${type})\`` });
+        const what = `\`${a}:\` is an argument of \`dequantize(categorical)\`, not of \`dequantize(${type})\``;
+        report(P.CATEGORICAL_ARGUMENT_MISUSED, l.argSpans[a]!, { what });
       }
     }
     return;
   }
   if (domain === 'binary' || domain === 'discrete') report(P.CATEGORICAL_ON_ORDERED, argSpan(l, 'type'), { domain });
   if (l.node.body) {
-    report(P.CATEGORICAL_ARGUMENT_MISUSED, l.node.span, { what: '`dequantize(categorical)` takes no nested flow block: its encoding is learned per category' });
+    const what = '`dequantize(categorical)` takes no nested flow block: its encoding is learned per category';
+    report(P.CATEGORICAL_ARGUMENT_MISUSED, l.node.span, { what });
   }
 }
 

@@ -16,7 +16,8 @@ export function dataSourceForms(): string {
     const first = k.args.find((a) => a.positional);
     // an optional path (words) or no positional argument at all (permutations): the reference's example
     const example = EXAMPLES[`dataset:${k.name}`];
-    if (example && k.args.length > 0 && (!first || (first.type.kind === 'string' && !first.required))) return `\`${example}\``;
+    const optionalPath = first?.type.kind === 'string' && !first.required;
+    if (example && k.args.length > 0 && (!first || optionalPath)) return `\`${example}\``;
     const t = first?.type;
     const inner = !first || !t ? ''
       : t.kind === 'string' ? '"…"'

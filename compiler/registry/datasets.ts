@@ -70,7 +70,8 @@ export const DATASETS: LayerKind[] = [
     name: 'words',
     category: 'dataset',
     doc: 'The letters of the words of a word list as categorical(27)[len]: a..z = 0..25, 26 = end of word; words '
-      + 'of other characters or longer than len are skipped. Default list: /usr/share/dict/words (Debian\'s wamerican).',
+      + 'of other characters or longer than len are skipped. '
+      + 'Default list: /usr/share/dict/words (Debian\'s wamerican).',
     args: [
       arg('path', T.str(), "word list, one word per line, relative to the spec's folder (default: the system list)", {
         positional: true,

@@ -14,7 +14,9 @@ import { CATEGORICAL_CTX_MLP, CATEGORICAL_CTX_RESNET } from '../../compiler/regi
 import { mixtureInverseCdf, mixturePdf } from '../../compiler/math/logistic-mixture.js';
 import { buildNet, type Net } from '../nets/index.js';
 import type { Rng } from '../rng.js';
-import { type Bijector, type BuildContext, type ForwardResult, type InverseResult, internalShape, logSigmoid, paramInit, sizeOf } from './types.js';
+import {
+  type Bijector, type BuildContext, type ForwardResult, type InverseResult, internalShape, logSigmoid, paramInit, sizeOf,
+} from './types.js';
 
 export type DecodeMode = 'argmax' | 'sample';
 
@@ -52,7 +54,8 @@ export class CategoricalDequantize implements Bijector {
     this.E = sizeOf(this.shape);
     this.rng = ctx.rng;
     const dm = this.d * this.m;
-    const p = (name: string, shape: number[], init: string) => ctx.store.create(`${this.id}.${name}`, shape, paramInit(layer, name, init));
+    const p = (name: string, shape: number[], init: string) =>
+      ctx.store.create(`${this.id}.${name}`, shape, paramInit(layer, name, init));
     this.mu = p('enc.mu', [this.K, dm], 'normal(1)');
     this.logScale = p('enc.log_scale', [this.K, dm], 'const(-2)');
     if (this.m > 1) this.logits = p('enc.logits', [this.K, dm], 'zeros');
@@ -99,7 +102,8 @@ export class CategoricalDequantize implements Bijector {
     const R = idx.shape[0];
     let mu = tf.reshape(tf.gather(this.mu, idx), [R, this.d, this.m]);
     let ls = tf.reshape(tf.gather(this.logScale, idx), [R, this.d, this.m]);
-    const lw = tf.reshape(tf.gather(tf.reshape(this.logWeights(), [this.K, this.d * this.m]), idx), [R, this.d, this.m]);
+    const table = tf.reshape(this.logWeights(), [this.K, this.d * this.m]);
+    const lw = tf.reshape(tf.gather(table, idx), [R, this.d, this.m]);
     if (this.ctxNet) {
       const hot = tf.cast(tf.oneHot(tf.cast(x, 'int32'), this.K), 'float32');
       const C = this.shape[this.shape.length - 1];

@@ -22,7 +22,9 @@ export interface PermutationOptions { n: number; rows: number; seed: number }
 
 export function loadWords(o: WordsOptions): Dataset {
   const path = o.path ?? SYSTEM_WORDS;
-  if (!Number.isInteger(o.len) || o.len < 1 || o.len > 64) throw new DataError(`words: len must be an integer in 1..64 (got ${o.len})`);
+  if (!Number.isInteger(o.len) || o.len < 1 || o.len > 64) {
+    throw new DataError(`words: len must be an integer in 1..64 (got ${o.len})`);
+  }
   let text: string;
   try {
     text = readText(path);
@@ -65,7 +67,9 @@ export function wordsOf(x: ArrayLike<number>, len: number): string[] {
 }
 
 export function makePermutations(o: PermutationOptions): Dataset {
-  if (!Number.isInteger(o.n) || o.n < 2 || o.n > 256) throw new DataError(`permutations: n must be an integer in 2..256 (got ${o.n})`);
+  if (!Number.isInteger(o.n) || o.n < 2 || o.n > 256) {
+    throw new DataError(`permutations: n must be an integer in 2..256 (got ${o.n})`);
+  }
   if (!Number.isInteger(o.rows) || o.rows < 1 || o.rows > 1_000_000) {
     throw new DataError(`permutations: rows must be an integer in 1..1000000 (got ${o.rows})`);
   }

@@ -54,7 +54,8 @@ ${toyDefaultsText()}
                                   wamerican) with at most L letters (default ${WORDS_DEFAULTS.len}): categorical(27)[L],
                                   a..z = 0..25, 26 = end of word (spec: words(len: 8), words("FILE", len: 8))
   permutations[?n=N&rows=R&seed=S] random permutations of 0..N−1 (set shuffling): categorical(N)[N]
-                                  (defaults n=${PERMUTATION_DEFAULTS.n}, rows=${PERMUTATION_DEFAULTS.rows}, seed=${PERMUTATION_DEFAULTS.seed})
+                                  (defaults n=${PERMUTATION_DEFAULTS.n}, rows=${PERMUTATION_DEFAULTS.rows}, \
+seed=${PERMUTATION_DEFAULTS.seed})
   FILE.csv                        one example per row (images flattened C,H,W); header row allowed
   FILE.npy                        NumPy array of shape [N, ...] (float32/float64/uint8/int)
   FILE.idx | FILE-ubyte [.gz]     IDX file (MNIST / Fashion-MNIST format)
@@ -163,7 +164,8 @@ export function parseSource(src: string): SourceSpec {
     return { kind: 'file', path: q[1]!, format: formatOfPath(q[1]!)!, binarize: t };
   }
   throw new DataError(
-    `cannot tell what data source '${src}' is: use toy:NAME, mnist, mnist:binarized, words, permutations, or a file ending in ` +
+    `cannot tell what data source '${src}' is: use toy:NAME, mnist, mnist:binarized, words, permutations, ` +
+      'or a file ending in ' +
       '.csv, .npy, .idx or -ubyte',
   );
 }
@@ -203,8 +205,10 @@ export function sourceFromSpec(d: { source: string; args: Record<string, unknown
       const t = args.binarize === undefined ? undefined : num('binarize', args.binarize, `${d.source}("${first}")`);
       return { kind: 'file', path, format: d.source, ...(t === undefined ? {} : { binarize: t }) };
     }
-    case 'words':
-      return wordsSpec(first === undefined ? undefined : specDir === undefined ? first : resolveSpecPath(specDir, first), args, 'words(...)');
+    case 'words': {
+      const path = first === undefined || specDir === undefined ? first : resolveSpecPath(specDir, first);
+      return wordsSpec(path, args, 'words(...)');
+    }
     case 'permutations':
       return permutationsSpec(args, 'permutations(...)');
     default:
@@ -307,6 +311,8 @@ export function describeSource(spec: SourceSpec): string {
     return (spec.binarized ? 'mnist:binarized' : 'mnist') + q;
   }
   if (spec.kind === 'words') return `words${spec.path === undefined ? '' : ':' + spec.path}?len=${spec.len}`;
-  if (spec.kind === 'permutations') return `permutations?n=${spec.opts.n}&rows=${spec.opts.rows}&seed=${spec.opts.seed}`;
+  if (spec.kind === 'permutations') {
+    return `permutations?n=${spec.opts.n}&rows=${spec.opts.rows}&seed=${spec.opts.seed}`;
+  }
   return spec.binarize !== undefined ? `${spec.path}?binarize=${spec.binarize}` : spec.path;
 }

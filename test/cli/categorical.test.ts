@@ -25,7 +25,8 @@ describe('flowc on dequantize(categorical)', () => {
     const e = await flowc('eval', run, '--per-example', per, '--iw-samples', '50');
     expect(e.code, e.err).toBe(0);
     expect(noTrace(e.out + e.err)).toBe(true);
-    const bound = /-bound .* ([\d.]+) nats\/example = ([\d.]+) bits\/category; importance-weighted estimate \(k=50\)/.exec(e.out);
+    const bound = /-bound .* ([\d.]+) nats\/example = ([\d.]+) bits\/category; importance-weighted estimate \(k=50\)/
+      .exec(e.out);
     const nll = /NLL ([\d.]+) nats\/example = ([\d.]+) bits\/category/.exec(e.out);
     expect(bound, e.out).not.toBeNull();
     expect(nll, e.out).not.toBeNull();

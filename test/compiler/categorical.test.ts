@@ -11,7 +11,9 @@ import { build } from '../../runtime/build.js';
 
 const check = (text: string) => checkText(text, 'test.flow', { proofs: true }).diagnostics;
 
-const spec = (data: string, first: string, rest = 'repeat 2 { coupling(affine, mask: alternate, flip: true, net: mlp(8)) }') => `model M {
+const COUPLINGS = 'repeat 2 { coupling(affine, mask: alternate, flip: true, net: mlp(8)) }';
+const IMAGE_COUPLINGS = 'repeat 2 { coupling(affine, mask: checkerboard, flip: true, net: resnet(blocks: 1, channels: 8)) }';
+const spec = (data: string, first: string, rest = COUPLINGS) => `model M {
   data x: ${data}
   prior normal
   flow {
@@ -51,8 +53,7 @@ describe('checks', () => {
 
   it('categorical data with dequantize(categorical) checks clean', () => {
     expect(check(spec('categorical(5)[4]', 'dequantize(categorical, dim: 2, k: 3, context: true)'))).toEqual([]);
-    expect(check(spec('categorical(5)[1, 4, 4]', 'dequantize(categorical, dim: 2)',
-      'repeat 2 { coupling(affine, mask: checkerboard, flip: true, net: resnet(blocks: 1, channels: 8)) }'))).toEqual([]);
+    expect(check(spec('categorical(5)[1, 4, 4]', 'dequantize(categorical, dim: 2)', IMAGE_COUPLINGS))).toEqual([]);
   });
 
   it('dim:, k: and context: on another dequantization, and a nested flow on the categorical one, are FC707', () => {
@@ -61,7 +62,8 @@ describe('checks', () => {
       '`dim:` is an argument of `dequantize(categorical)`, not of `dequantize(uniform)`',
       '`k:` is an argument of `dequantize(categorical)`, not of `dequantize(uniform)`',
     ]);
-    const b = check(spec('categorical(4)[4]', 'dequantize(categorical, dim: 2) { actnorm }')).filter((x) => x.code === 'FC707');
+    const b = check(spec('categorical(4)[4]', 'dequantize(categorical, dim: 2) { actnorm }'))
+      .filter((x) => x.code === 'FC707');
     expect(b).toHaveLength(1);
     expect(b[0]!.severity).toBe('error');
   });
@@ -85,8 +87,7 @@ describe('shapes, FlowIR and explain', () => {
   });
 
   it('images: [C, H, W] → [C·d, H, W]', () => {
-    const r = compileSource(spec('categorical(3)[2, 4, 4]', 'dequantize(categorical, dim: 3)',
-      'repeat 2 { coupling(affine, mask: checkerboard, flip: true, net: resnet(blocks: 1, channels: 8)) }'), 'm.flow');
+    const r = compileSource(spec('categorical(3)[2, 4, 4]', 'dequantize(categorical, dim: 3)', IMAGE_COUPLINGS), 'm.flow');
     expect(r.ir!.flow![0]!.outShape).toEqual([6, 4, 4]);
     expect(explain(r.ir!)).toContain('[2, 4, 4] → [6, 4, 4]');
   });
@@ -96,7 +97,7 @@ describe('shapes, FlowIR and explain', () => {
     ['image, context', 'categorical(3)[1, 4, 4]', 'dequantize(categorical, dim: 2, context: true)'],
   ] as const) {
     it(`the registry counts the tensors the runtime creates (${what})`, () => {
-      const rest = data.includes(',') ? 'repeat 2 { coupling(affine, mask: checkerboard, flip: true, net: resnet(blocks: 1, channels: 8)) }' : undefined;
+      const rest = data.includes(',') ? IMAGE_COUPLINGS : undefined;
       const ir = compileSource(spec(data, first, rest), 'm.flow').ir!;
       const m = build(ir);
       const counted = ir.flow![0]!.params!.reduce((a, p) => a + p.shape.reduce((x, y) => x * y, 1), 0);

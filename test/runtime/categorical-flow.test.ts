@@ -70,7 +70,8 @@ function massOf(f: (x: tf.Tensor) => tf.Tensor1D): number {
 }
 
 describe('categorical(3)[3] flows: the bound and the importance-weighted estimate over all 27 configurations', () => {
-  for (const layer of ['dequantize(categorical, dim: 2)', 'dequantize(categorical, dim: 2, k: 3)', 'dequantize(categorical, dim: 2, context: true)']) {
+  const layers = ['dim: 2', 'dim: 2, k: 3', 'dim: 2, context: true'].map((a) => `dequantize(categorical, ${a})`);
+  for (const layer of layers) {
     it(layer, () => {
       const m = build(irOf(layer)) as CategoricalFlowModel;
       expect(m).toBeInstanceOf(CategoricalFlowModel);
@@ -157,7 +158,7 @@ describe('the encoder', () => {
     m.dispose();
   });
 
-  it('log q(z|x) of the layer equals the density of its samples (Jacobian of the draw w.r.t. the uniform noise)', () => {
+  it('log q(z|x) of the layer is the density of its draws (Jacobian of the draw w.r.t. the uniform noise)', () => {
     // with k = 1, z = μ + s·logit(u): log q(z) = −log|dz/du|, summed over the d coordinates of every element
     const m = build(irOf('dequantize(categorical, dim: 2)')) as CategoricalFlowModel;
     const x = tf.tensor2d([[0, 1, 2]], [1, 3]);
