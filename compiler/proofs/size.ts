@@ -30,10 +30,12 @@ function netActivations(v: unknown, spatial: number): number {
   return n.hidden.reduce((a, b) => a + b, 0);
 }
 
-function layerSize(l: CheckedLayer): SizeEstimate {
+function layerSize(l: CheckedLayer, K?: number): SizeEstimate {
   if (!l.inShape.length) return { params: 0, flops: 0, activationBytes: 0 };
-  const params = l.kind.params ? countParams(l.kind.params(l.inShape, l.args)) : 0;
-  const flops = l.kind.flops ? l.kind.flops(l.inShape, l.args) : 0;
+  // the categorical encoding's tables have one row per category of the data (as lower.ts passes them)
+  const args = l.kind.name === 'dequantize' && K !== undefined ? { ...l.args, K } : l.args;
+  const params = l.kind.params ? countParams(l.kind.params(l.inShape, args)) : 0;
+  const flops = l.kind.flops ? l.kind.flops(l.inShape, args) : 0;
   const spatial = l.inShape.length === 3 ? l.inShape[1]! * l.inShape[2]! : 1;
   const acts = numel(l.outShape.length ? l.outShape : l.inShape) + netActivations(l.args.net, spatial);
   return { params, flops, activationBytes: acts * BYTES };
@@ -42,7 +44,8 @@ function layerSize(l: CheckedLayer): SizeEstimate {
 export function estimateSize(model: CheckedModel): SizeEstimate {
   const tot: SizeEstimate = { params: 0, flops: 0, activationBytes: 0 };
   const add = (s: SizeEstimate) => { tot.params += s.params; tot.flops += s.flops; tot.activationBytes += s.activationBytes; };
-  for (const l of allLayers(model.flow)) add(layerSize(l));
+  const categories = (model.data?.domain as { K?: number } | undefined)?.K;
+  for (const l of allLayers(model.flow)) add(layerSize(l, categories));
   for (const l of allLayers(model.posterior?.layers)) add(layerSize(l));
   const data = model.data;
   if (!data) return tot;

@@ -112,3 +112,13 @@ describe('shapes, FlowIR and explain', () => {
     });
   }
 });
+
+describe('size estimate', () => {
+  it('counts one table row per category of the data, as FlowIR does', async () => {
+    const { estimateSize } = await import('../../compiler/proofs/size.js');
+    const text = spec('categorical(26)[3]', 'dequantize(categorical, dim: 2, k: 2)');
+    const { models } = checkText(text, 'test.flow', { proofs: true });
+    const ir = compileSource(text, 'm.flow').ir!;
+    expect(estimateSize(models[0]!).params).toBe(ir.totals.params);
+  });
+});
