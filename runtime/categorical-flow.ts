@@ -102,7 +102,7 @@ export class CategoricalFlowModel extends FlowModelImpl {
  * have one; the model's generator is restored afterwards, so training draws the same noise as without it.
  */
 export function heldOutAccuracy(
-  model: { reconstructionAccuracy?(x: tf.Tensor): number; rng?: { getState(): unknown; setState(s: any): void } },
+  model: { reconstructionAccuracy?(x: tf.Tensor): number; rng?: { getState(): unknown; setState(s: unknown): void } },
   shape: number[], x: Float32Array, n: number, rows = 512,
 ): number | undefined {
   if (!model.reconstructionAccuracy || n === 0) return undefined;

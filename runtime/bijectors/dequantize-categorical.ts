@@ -15,7 +15,8 @@ import { mixtureInverseCdf, mixturePdf } from '../../compiler/math/logistic-mixt
 import { buildNet, type Net } from '../nets/index.js';
 import type { Rng } from '../rng.js';
 import {
-  type Bijector, type BuildContext, type ForwardResult, type InverseResult, internalShape, logSigmoid, paramInit, sizeOf,
+  type Bijector, type BuildContext, type ForwardResult, type InverseResult,
+  internalShape, logSigmoid, paramInit, sizeOf,
 } from './types.js';
 
 export type DecodeMode = 'argmax' | 'sample';

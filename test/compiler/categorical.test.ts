@@ -12,7 +12,8 @@ import { build } from '../../runtime/build.js';
 const check = (text: string) => checkText(text, 'test.flow', { proofs: true }).diagnostics;
 
 const COUPLINGS = 'repeat 2 { coupling(affine, mask: alternate, flip: true, net: mlp(8)) }';
-const IMAGE_COUPLINGS = 'repeat 2 { coupling(affine, mask: checkerboard, flip: true, net: resnet(blocks: 1, channels: 8)) }';
+const IMAGE_COUPLINGS =
+  'repeat 2 { coupling(affine, mask: checkerboard, flip: true, net: resnet(blocks: 1, channels: 8)) }';
 const spec = (data: string, first: string, rest = COUPLINGS) => `model M {
   data x: ${data}
   prior normal
@@ -87,7 +88,8 @@ describe('shapes, FlowIR and explain', () => {
   });
 
   it('images: [C, H, W] → [C·d, H, W]', () => {
-    const r = compileSource(spec('categorical(3)[2, 4, 4]', 'dequantize(categorical, dim: 3)', IMAGE_COUPLINGS), 'm.flow');
+    const text = spec('categorical(3)[2, 4, 4]', 'dequantize(categorical, dim: 3)', IMAGE_COUPLINGS);
+    const r = compileSource(text, 'm.flow');
     expect(r.ir!.flow![0]!.outShape).toEqual([6, 4, 4]);
     expect(explain(r.ir!)).toContain('[2, 4, 4] → [6, 4, 4]');
   });
