@@ -16,7 +16,7 @@ import type { Bijector, BuildContext } from '../bijectors/types.js';
 import { energy, isEnergyName, type EnergyName } from './targets.js';
 import { energyFused, energyLossFused } from './fused-targets.js';
 import { inverseWithRuns } from '../bijectors/planar-chain.js';
-import { fusionEnabled } from '../kernels/fused/host-op.js';
+import { kernelOn } from '../plan/planner.js';
 
 /** planar/radial with the iterative density direction (same parameters, same sampling map) */
 function withDensity(l: LayerIR): LayerIR {
@@ -36,7 +36,7 @@ export class EnergyModel implements FlowModel {
    * fused host ops for runs of planar/radial layers (bijectors/planar-chain.ts) and for U
    * (fused-targets.ts); false = the plain tfjs ops (the oracle). Default: on unless FLOWC_FUSE=0.
    */
-  fuse = fusionEnabled();
+  fuse = kernelOn('energy:fused-target');
 
   constructor(readonly ir: FlowIR) {
     if (ir.family !== 'energy') throw new Error(`buildEnergy: model ${ir.model} is of family '${ir.family}'`);
