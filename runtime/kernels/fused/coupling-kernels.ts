@@ -33,9 +33,13 @@ function maskForm(u: PlanUnit): Shape | string {
   return shape.length === 1 ? 'vector' : 'image-mask';
 }
 
-const needs = (form: Shape, what: string) => (u: PlanUnit): true | string => {
+const FORM: Record<Shape, string> = {
+  'vector': 'a vector layer', 'image-mask': 'an image with a binary mask', 'image-channels': 'a channel-wise mask',
+};
+
+const needs = (form: Shape) => (u: PlanUnit): true | string => {
   const f = maskForm(u);
-  return f === form ? true : f.startsWith('image') || f === 'vector' ? `not ${what}` : f;
+  return f === form ? true : f in FORM ? FORM[f as Shape] : f;
 };
 
 const fusableMlp = (u: PlanUnit) => u.layer?.kind === 'coupling' && u.layer.args.net.kind === 'mlp'
@@ -47,7 +51,7 @@ export const FUSED_MLP: KernelSpec = registerKernel({
   ...common, name: 'fused-mlp',
   doc: 'vector coupling with its mlp conditioner as one host op with a hand-written backward',
   applies: (u) => {
-    const v = needs('vector', 'a vector')(u);
+    const v = needs('vector')(u);
     return v !== true ? v : fusableMlp(u) || 'conditioner not an mlp with a fusable activation';
   },
   build: (_l: LayerIR, plain, _c, on) => {
@@ -66,7 +70,7 @@ export const FUSED_ELEMENTWISE: KernelSpec = registerKernel({
   ...common, name: 'fused-elementwise',
   doc: 'vector coupling: the conditioner as usual, the affine/additive update and log-det as one host op',
   applies: (u) => {
-    const v = needs('vector', 'a vector')(u);
+    const v = needs('vector')(u);
     return v !== true ? v : !fusableMlp(u) || 'fused-mlp covers it';
   },
   build: (_l, plain, _c, on) => {
@@ -97,13 +101,13 @@ function imageBuild(kind: Shape) {
 export const FUSED_IMAGE_MASK: KernelSpec = registerKernel({
   ...common, name: 'fused-image-mask',
   doc: 'image coupling with a binary mask: gate (x⊙b, x) and update (y, log-det) as two host ops',
-  applies: needs('image-mask', 'an image with a binary, non-channel-wise mask'),
+  applies: needs('image-mask'),
   build: imageBuild('image-mask'),
 });
 
 export const FUSED_CHANNEL_SPLIT: KernelSpec = registerKernel({
   ...common, name: 'fused-channel-split',
   doc: 'image coupling with a channel-wise mask: channel gather and update as two host ops',
-  applies: needs('image-channels', 'an image with a channel-wise mask'),
+  applies: needs('image-channels'),
   build: imageBuild('image-channels'),
 });
