@@ -82,6 +82,9 @@ export function findKernel(qualified: string): KernelSpec {
 
 /** the backend and configuration condition (not the shape): true, or why not */
 export function allowed(spec: KernelSpec, ctx: PlanContext): true | string {
+  if (ctx.config.kernelsOff.length && ctx.config.kernelsOff.includes(`${spec.kind}:${spec.name}`)) {
+    return 'turned off (kernelsOff)';
+  }
   if (spec.backends !== 'any' && !spec.backends.includes(ctx.backend)) {
     return `backend ${ctx.backend}, needs ${spec.backends.join(' or ')}`;
   }
