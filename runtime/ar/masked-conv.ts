@@ -67,15 +67,17 @@ export function disposeMaskedConv(m: MaskedConv): void {
 export interface MaskedConvOptions {
   /** whether x needs a gradient (false for the data: the fast path then skips dx); default true */
   inputGrad?: boolean;
-  /** overrides the configuration's maskedConv path */
+  /** overrides the planner's choice */
   path?: MaskedConvPath;
+  /** the planner's kernel that decides the path (default pixelcnn:cropped-conv) */
+  kernel?: string;
 }
 
 /** act(conv(x, W·M) + b), x [N, H, W, cin] → [N, H, W, cout] */
 export function maskedConv2d(
   x: tf.Tensor4D, W: tf.Tensor4D, b: tf.Tensor1D, m: MaskedConv, activation: ActName, opts: MaskedConvOptions = {},
 ): tf.Tensor4D {
-  if ((opts.path ?? (kernelOn('pixelcnn:cropped-conv') ? 'fast' : 'plain')) === 'plain') {
+  if ((opts.path ?? (kernelOn(opts.kernel ?? 'pixelcnn:cropped-conv') ? 'fast' : 'plain')) === 'plain') {
     const y = tf.add(tf.conv2d(x, (m.M ? tf.mul(W, m.M) : W) as tf.Tensor4D, 1, m.padFull), b);
     return act(y, activation) as tf.Tensor4D;
   }
