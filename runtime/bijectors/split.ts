@@ -47,7 +47,10 @@ export class Split implements Bijector {
   }
 
   forward(x: tf.Tensor): ForwardResult {
-    return tidyForward(() => this.scored(x, ...(tf.split(x, [this.keep, this.drop], x.rank - 1) as [tf.Tensor, tf.Tensor])));
+    return tidyForward(() => {
+      const [y, z2] = tf.split(x, [this.keep, this.drop], x.rank - 1);
+      return this.scored(x, y, z2);
+    });
   }
 
   /** the forward after the split: kept part y, factored part z2 (or z2 already flattened, [N, outSize]) */
@@ -55,7 +58,8 @@ export class Split implements Bijector {
     return tf.tidy(() => {
       const N = x.shape[0];
       if (!this.net) {
-        return { y, logDet: zerosBatch(x), out: (z2.rank === 2 ? z2 : tf.reshape(z2, [N, this.outSize])) as tf.Tensor2D };
+        const out = (z2.rank === 2 ? z2 : tf.reshape(z2, [N, this.outSize])) as tf.Tensor2D;
+        return { y, logDet: zerosBatch(x), out };
       }
       const [mu, ls] = tf.split(this.net.apply(y), 2, x.rank - 1);
       const eps = tf.mul(tf.sub(z2, mu), tf.exp(tf.neg(ls)));

@@ -61,7 +61,9 @@ export class EnergyModel implements FlowModel {
 
   /** sample direction: z_0 → z_K with Σ log|det ∂f_k/∂z_{k−1}| */
   inverse(z0: tf.Tensor): { x: tf.Tensor; logDet: tf.Tensor1D } {
-    if (this.fuseChains) return inverseWithRuns(this.bijectors, tf.reshape(z0, [z0.shape[0], this.D]) as tf.Tensor2D, true);
+    if (this.fuseChains) {
+      return inverseWithRuns(this.bijectors, tf.reshape(z0, [z0.shape[0], this.D]) as tf.Tensor2D, true);
+    }
     return tf.tidy(() => {
       let z = tf.reshape(z0, [z0.shape[0], this.D]);
       let ld = tf.zeros([z0.shape[0]]) as tf.Tensor1D;

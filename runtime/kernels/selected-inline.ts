@@ -24,7 +24,8 @@ registerKernel({
 registerKernel({
   name: 'staircase', kind: 'made', backends: ['wasm'], settings: ['madeFused'],
   doc: 'MADE layers as staircase blocks skipping the zero parts of sorted masks (kernels/fused/staircase-dense.ts)',
-  when: () => (staircaseBlocks() <= 1 ? 'madeBlocks ≤ 1' : staircaseAvailable() || 'wasm SIMD block kernels unavailable'),
+  when: () => (staircaseBlocks() <= 1 ? 'madeBlocks ≤ 1'
+    : staircaseAvailable() || 'wasm SIMD block kernels unavailable'),
   applies: reluOrLinear,
 });
 registerKernel({
@@ -44,9 +45,11 @@ registerKernel({
   when: () => bernoulliFusedAvailable() || 'wasm SIMD unavailable',
   applies: (u) => u.ir?.likelihood?.kind === 'bernoulli' || `likelihood ${u.ir?.likelihood?.kind ?? 'none'}`,
 });
-const cropped = { name: 'cropped-conv', backends: 'any', doc: 'masked conv as a cropped custom-gradient op (ar/masked-conv.ts)',
+const cropped = {
+  name: 'cropped-conv', backends: 'any', doc: 'masked conv as a cropped custom-gradient op (ar/masked-conv.ts)',
   when: (c: { config: { maskedConv: string } }) => c.config.maskedConv !== 'plain' || 'maskedConv=plain',
-  applies: () => true as const } as const;
+  applies: () => true as const,
+} as const;
 registerKernel({ ...cropped, kind: 'pixelcnn' });
 registerKernel({ ...cropped, kind: 'resnet' });
 registerKernel({

@@ -31,7 +31,8 @@ const spec = (text: string): FlowIR => {
   return r.ir;
 };
 const gelu: NetIR = { kind: 'mlp', hidden: [6], activation: 'gelu', zeroInitLast: true };
-const vec = (net = mlp(6)) => flowIR({ shape: [4], flow: [coupling([4], [1, 0, 1, 0], net), coupling([4], [0, 1, 0, 1], net)] });
+const vec = (net = mlp(6)) =>
+  flowIR({ shape: [4], flow: [coupling([4], [1, 0, 1, 0], net), coupling([4], [0, 1, 0, 1], net)] });
 const made = (act: string) => spec(`model M { data x: binary[6]  order natural
   conditional made(hidden: [10], connectivity: sequential, activation: ${act})  likelihood bernoulli
   train { batch: 4, optimizer: adam(lr: 1e-2) } }`);
@@ -92,7 +93,8 @@ function batch(ir: FlowIR, n: number): tf.Tensor {
   const shape = ir.family === 'energy' ? [2] : ir.data.shape;
   const r = new Rng(3), size = n * shape.reduce((a, b) => a * b, 1);
   const binary = ir.data.domain.kind === 'binary';
-  return tf.tensor(Float32Array.from({ length: size }, () => (binary ? (r.uniform() < 0.5 ? 1 : 0) : r.normal())), [n, ...shape]);
+  const v = Float32Array.from({ length: size }, () => (binary ? (r.uniform() < 0.5 ? 1 : 0) : r.normal()));
+  return tf.tensor(v, [n, ...shape]);
 }
 
 function run(m: FlowModel, x: tf.Tensor): { v: Float32Array; g: Float32Array[] } {
@@ -109,7 +111,8 @@ async function ops(m: FlowModel, x: tf.Tensor): Promise<string[]> {
   return p.kernels.map((k) => k.name);
 }
 
-const rel = (a: ArrayLike<number>, b: ArrayLike<number>) => maxAbsDiff(a, b) / Math.max(1e-3, ...Array.from(b, Math.abs));
+const rel = (a: ArrayLike<number>, b: ArrayLike<number>) =>
+  maxAbsDiff(a, b) / Math.max(1e-3, ...Array.from(b, Math.abs));
 const dirs: string[] = [];
 afterAll(() => { for (const d of dirs) rmSync(d, { recursive: true, force: true }); });
 
@@ -125,9 +128,14 @@ describe('every registered kernel = the plain path', () => {
         const chosen = withConfig(fastCfg, () => planModel(ir)).entries.filter((e) => e.kernels.includes(c.kernel));
         expect(chosen.length, `plan: ${JSON.stringify(withConfig(fastCfg, () => planModel(ir)))}`).toBeGreaterThan(0);
         const offPlan = withConfig(plainCfg, () => planModel(ir)).entries.filter((e) => e.kind === kind);
-        for (const e of offPlan) expect(e.rejected).toContainEqual({ kernel: c.kernel, why: 'turned off (kernelsOff)' });
+        const off = { kernel: c.kernel, why: 'turned off (kernelsOff)' };
+        for (const e of offPlan) expect(e.rejected).toContainEqual(off);
 
-        const mk = (cfg: typeof fastCfg) => withConfig(cfg, () => { const m = build(ir); perturb(m, 0.3, 5); return m; });
+        const mk = (cfg: typeof fastCfg) => withConfig(cfg, () => {
+          const m = build(ir);
+          perturb(m, 0.3, 5);
+          return m;
+        });
         const fast = mk(fastCfg), plain = mk(plainCfg);
         const x = batch(ir, 3);
         const a = withConfig(fastCfg, () => run(fast, x)), b = withConfig(plainCfg, () => run(plain, x));
@@ -138,7 +146,8 @@ describe('every registered kernel = the plain path', () => {
         a.g.forEach((g, i) => expect(rel(g, b.g[i]!), `gradient ${i}`).toBeLessThan(1e-4));
         expect(b.g.some((g) => g.some((v) => v !== 0))).toBe(true);
         if (!c.sameOps) {
-          const fo = await withConfig(fastCfg, () => ops(fast, x)), po = await withConfig(plainCfg, () => ops(plain, x));
+          const fo = await withConfig(fastCfg, () => ops(fast, x));
+          const po = await withConfig(plainCfg, () => ops(plain, x));
           expect(fo).not.toEqual(po);
         }
         // resume: trained with the kernel, saved, loaded and scored without it

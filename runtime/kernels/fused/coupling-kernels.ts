@@ -5,7 +5,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayerIR } from '../../../compiler/ir/types.js';
 import { type Coupling, channelSplit } from '../../bijectors/coupling.js';
-import { type Bijector, type ForwardResult, internalShape, maskToInternal, tidyForward } from '../../bijectors/types.js';
+import {
+  type Bijector, type ForwardResult, internalShape, maskToInternal, tidyForward,
+} from '../../bijectors/types.js';
 import { Mlp } from '../../nets/mlp.js';
 import { type KernelSpec, type PlanUnit, registerKernel } from '../../plan/registry.js';
 import { couplingElementwise, couplingSpec, mlpCoupling } from './coupling.js';
