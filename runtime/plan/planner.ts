@@ -1,6 +1,6 @@
 // The planner: for every unit of a model (units.ts) the kernels that run on this backend with this
 // configuration, and for each one that does not, why. The model builder uses the same decisions
-// (kernelOn, buildWithKernels); `flowc train` prints plan.summary() in its first log line and
+// (kernelOn, buildWithKernels); `flowc train` prints planSummary(plan) in its first log line and
 // `flowc explain --plan` prints the table.
 import * as tf from '@tensorflow/tfjs-core';
 import type { FlowIR, LayerIR } from '../../compiler/ir/types.js';

@@ -56,12 +56,14 @@ export interface KernelSpec {
 }
 
 const KERNELS: KernelSpec[] = [];
+const BY_NAME = new Map<string, KernelSpec>();
 
 export function registerKernel(spec: KernelSpec): KernelSpec {
   if (KERNELS.some((k) => k.kind === spec.kind && k.name === spec.name)) {
     throw new Error(`kernel ${spec.kind}:${spec.name} is registered twice`);
   }
   KERNELS.push(spec);
+  BY_NAME.set(`${spec.kind}:${spec.name}`, spec);
   return spec;
 }
 
@@ -75,7 +77,7 @@ export function allKernels(): readonly KernelSpec[] {
 }
 
 export function findKernel(qualified: string): KernelSpec {
-  const k = KERNELS.find((s) => `${s.kind}:${s.name}` === qualified);
+  const k = BY_NAME.get(qualified);
   if (!k) throw new Error(`no kernel '${qualified}' is registered`);
   return k;
 }
