@@ -97,7 +97,9 @@ export class Coupling implements Bijector {
   }
 
   /** (logs, t) for the transformed part, given the conditioning input */
-  private params(cond: tf.Tensor, maskOut: tf.Tensor | null, ctx?: tf.Tensor): { logs: tf.Tensor | null; t: tf.Tensor } {
+  private params(
+    cond: tf.Tensor, maskOut: tf.Tensor | null, ctx?: tf.Tensor,
+  ): { logs: tf.Tensor | null; t: tf.Tensor } {
     const o = this.net.apply(this.conditionerInput(cond, ctx));
     const ax = o.rank - 1;
     if (!this.affine) return { logs: null, t: maskOut ? tf.mul(o, maskOut) : o };

@@ -8,8 +8,10 @@ export function planSummary(plan: Plan): string {
   for (const e of fast) for (const k of e.kernels) by.set(k, [...(by.get(k) ?? []), e.id]);
   const parts = [...by].map(([k, ids]) => (ids.length === 1 ? `${k} (${ids[0]})` : `${k} ×${ids.length}`));
   const n = plan.entries.length;
-  return `plan: ${plan.backend} · ${n} unit${n === 1 ? '' : 's'} (${n - fast.length} plain)`
-    + (parts.length ? ` · ${parts.join(', ')}` : '');
+  return (
+    `plan: ${plan.backend} · ${n} unit${n === 1 ? '' : 's'} (${n - fast.length} plain)` +
+    (parts.length ? ` · ${parts.join(', ')}` : '')
+  );
 }
 
 const short = (q: string, kind: string) => (q.startsWith(`${kind}:`) ? q.slice(kind.length + 1) : q);
@@ -17,7 +19,9 @@ const short = (q: string, kind: string) => (q.startsWith(`${kind}:`) ? q.slice(k
 /** one row per unit: id, kind, kernel(s) (or plain), and why each other kernel is not used */
 export function planTable(plan: Plan): string {
   const rows = plan.entries.map((e) => [
-    e.id, e.kind, e.kernels.length ? e.kernels.map((k) => short(k, e.kind)).join(' + ') : 'plain',
+    e.id,
+    e.kind,
+    e.kernels.length ? e.kernels.map((k) => short(k, e.kind)).join(' + ') : 'plain',
     e.rejected.map((r) => `${short(r.kernel, e.kind)}: ${r.why}`).join('; ') || '—',
   ]);
   const head = ['unit', 'kind', 'kernel', 'not used (why)'];

@@ -6,8 +6,14 @@ import { flattenLayers } from '../../compiler/ir/layer-args.js';
 import type { PlanUnit } from './registry.js';
 
 export function planUnits(ir: FlowIR, contextShape: number[] | null = null): PlanUnit[] {
-  const unit = (id: string, kind: string, layer?: LayerIR, net?: NetIR): PlanUnit =>
-    ({ id, kind, layer, net, ir, contextShape });
+  const unit = (id: string, kind: string, layer?: LayerIR, net?: NetIR): PlanUnit => ({
+    id,
+    kind,
+    layer,
+    net,
+    ir,
+    contextShape,
+  });
   const out: PlanUnit[] = [];
   const layers = (ls: readonly LayerIR[] | undefined) => {
     for (const l of flattenLayers(ls)) {

@@ -9,7 +9,12 @@ beforeAll(() => {
   setConfig({ backend: 'cpu' });
 });
 
-const rows = (out: string) => out.trim().split('\n').slice(2).map((l) => l.split(/\s{2,}/));
+const rows = (out: string) =>
+  out
+    .trim()
+    .split('\n')
+    .slice(2)
+    .map((l) => l.split(/\s{2,}/));
 
 describe('flowc explain --plan', () => {
   it('names the kernel of each coupling and its net on cpu, and why the others are not used', async () => {

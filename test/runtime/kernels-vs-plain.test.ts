@@ -33,7 +33,8 @@ const spec = (text: string): FlowIR => {
 const gelu: NetIR = { kind: 'mlp', hidden: [6], activation: 'gelu', zeroInitLast: true };
 const vec = (net = mlp(6)) =>
   flowIR({ shape: [4], flow: [coupling([4], [1, 0, 1, 0], net), coupling([4], [0, 1, 0, 1], net)] });
-const made = (act: string) => spec(`model M { data x: binary[6]  order natural
+const made = (act: string) =>
+  spec(`model M { data x: binary[6]  order natural
   conditional made(hidden: [10], connectivity: sequential, activation: ${act})  likelihood bernoulli
   train { batch: 4, optimizer: adam(lr: 1e-2) } }`);
 const nade = spec(`model N { data x: binary[6]  order natural  conditional nade(hidden: 5)  likelihood bernoulli
@@ -42,7 +43,8 @@ const pixelcnn = spec(`model P { data x: binary[1, 4, 4]  order raster(channels:
   conditional pixelcnn { conv(mask: A, kernel: 3, channels: 3)  conv(mask: B, kernel: 3, channels: 3, activation: relu)
     conv(mask: B, kernel: 1, channels: 1) }
   likelihood bernoulli  train { batch: 4, optimizer: adam(lr: 1e-2) } }`);
-const energy = (kind: string) => spec(`model E { latent z: real[2]  prior normal  flow { repeat 3 { ${kind} } }
+const energy = (kind: string) =>
+  spec(`model E { latent z: real[2]  prior normal  flow { repeat 3 { ${kind} } }
   target energy(u2)  train { batch: 8, optimizer: adam(lr: 1e-2) } }`);
 
 interface Case {
@@ -58,15 +60,28 @@ interface Case {
 const CASES: Case[] = [
   { kernel: 'coupling:fused-mlp', backend: 'cpu', ir: () => vec() },
   { kernel: 'coupling:fused-elementwise', backend: 'wasm', ir: () => vec(gelu) },
-  { kernel: 'coupling:fused-image-mask', backend: 'cpu',
-    ir: () => flowIR({ shape: [2, 2, 2], flow: [coupling([2, 2, 2], checkerboard(2, 2, 2, 0), resnet(1, 3))] }) },
-  { kernel: 'coupling:fused-channel-split', backend: 'wasm',
-    ir: () => flowIR({ shape: [2, 2, 2], flow: [coupling([2, 2, 2], channelMask(2, 2, 2), resnet(1, 3))] }) },
-  { kernel: 'split:fused-split', backend: 'cpu',
-    ir: () => flowIR({ shape: [4, 2, 2], flow: [layer('split', [4, 2, 2], { prior: 'conditional' }, [2, 2, 2])] }) },
+  {
+    kernel: 'coupling:fused-image-mask',
+    backend: 'cpu',
+    ir: () => flowIR({ shape: [2, 2, 2], flow: [coupling([2, 2, 2], checkerboard(2, 2, 2, 0), resnet(1, 3))] }),
+  },
+  {
+    kernel: 'coupling:fused-channel-split',
+    backend: 'wasm',
+    ir: () => flowIR({ shape: [2, 2, 2], flow: [coupling([2, 2, 2], channelMask(2, 2, 2), resnet(1, 3))] }),
+  },
+  {
+    kernel: 'split:fused-split',
+    backend: 'cpu',
+    ir: () => flowIR({ shape: [4, 2, 2], flow: [layer('split', [4, 2, 2], { prior: 'conditional' }, [2, 2, 2])] }),
+  },
   { kernel: 'mlp:fused-dense', backend: 'cpu', ir: () => vec(), off: ['coupling:fused-mlp'] },
-  { kernel: 'resnet:cropped-conv', backend: 'cpu', off: ['coupling:fused-image-mask'],
-    ir: () => flowIR({ shape: [2, 2, 2], flow: [coupling([2, 2, 2], checkerboard(2, 2, 2, 1), resnet(1, 3))] }) },
+  {
+    kernel: 'resnet:cropped-conv',
+    backend: 'cpu',
+    off: ['coupling:fused-image-mask'],
+    ir: () => flowIR({ shape: [2, 2, 2], flow: [coupling([2, 2, 2], checkerboard(2, 2, 2, 1), resnet(1, 3))] }),
+  },
   { kernel: 'made:fused-masked-dense', backend: 'cpu', ir: () => made('relu') },
   { kernel: 'made:staircase', backend: 'wasm', ir: () => made('relu'), sameOps: true },
   { kernel: 'nade:fused', backend: 'cpu', ir: () => nade },
@@ -91,7 +106,8 @@ function value(m: FlowModel, x: tf.Tensor): tf.Tensor1D {
 
 function batch(ir: FlowIR, n: number): tf.Tensor {
   const shape = ir.family === 'energy' ? [2] : ir.data.shape;
-  const r = new Rng(3), size = n * shape.reduce((a, b) => a * b, 1);
+  const r = new Rng(3),
+    size = n * shape.reduce((a, b) => a * b, 1);
   const binary = ir.data.domain.kind === 'binary';
   const v = Float32Array.from({ length: size }, () => (binary ? (r.uniform() < 0.5 ? 1 : 0) : r.normal()));
   return tf.tensor(v, [n, ...shape]);
@@ -107,14 +123,20 @@ function run(m: FlowModel, x: tf.Tensor): { v: Float32Array; g: Float32Array[] }
 }
 
 async function ops(m: FlowModel, x: tf.Tensor): Promise<string[]> {
-  const p = await tf.profile(() => { tf.tidy(() => { value(m, x); }); });
+  const p = await tf.profile(() => {
+    tf.tidy(() => {
+      value(m, x);
+    });
+  });
   return p.kernels.map((k) => k.name);
 }
 
 const rel = (a: ArrayLike<number>, b: ArrayLike<number>) =>
   maxAbsDiff(a, b) / Math.max(1e-3, ...Array.from(b, Math.abs));
 const dirs: string[] = [];
-afterAll(() => { for (const d of dirs) rmSync(d, { recursive: true, force: true }); });
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
 
 describe('every registered kernel = the plain path', () => {
   for (const c of CASES) {
@@ -122,7 +144,8 @@ describe('every registered kernel = the plain path', () => {
       await tf.setBackend(c.backend);
       try {
         const ir = c.ir();
-        const fastCfg = { kernelsOff: c.off ?? [] }, plainCfg = { kernelsOff: [...(c.off ?? []), c.kernel] };
+        const fastCfg = { kernelsOff: c.off ?? [] },
+          plainCfg = { kernelsOff: [...(c.off ?? []), c.kernel] };
         // the plan chooses the kernel, and names why not when it is off
         const kind = c.kernel.split(':')[0];
         const chosen = withConfig(fastCfg, () => planModel(ir)).entries.filter((e) => e.kernels.includes(c.kernel));
@@ -131,14 +154,17 @@ describe('every registered kernel = the plain path', () => {
         const off = { kernel: c.kernel, why: 'turned off (kernelsOff)' };
         for (const e of offPlan) expect(e.rejected).toContainEqual(off);
 
-        const mk = (cfg: typeof fastCfg) => withConfig(cfg, () => {
-          const m = build(ir);
-          perturb(m, 0.3, 5);
-          return m;
-        });
-        const fast = mk(fastCfg), plain = mk(plainCfg);
+        const mk = (cfg: typeof fastCfg) =>
+          withConfig(cfg, () => {
+            const m = build(ir);
+            perturb(m, 0.3, 5);
+            return m;
+          });
+        const fast = mk(fastCfg),
+          plain = mk(plainCfg);
         const x = batch(ir, 3);
-        const a = withConfig(fastCfg, () => run(fast, x)), b = withConfig(plainCfg, () => run(plain, x));
+        const a = withConfig(fastCfg, () => run(fast, x)),
+          b = withConfig(plainCfg, () => run(plain, x));
         expect(a.v.length).toBe(3);
         expect(a.v.every(Number.isFinite)).toBe(true);
         expect(rel(a.v, b.v)).toBeLessThan(1e-5);
@@ -152,7 +178,10 @@ describe('every registered kernel = the plain path', () => {
         }
         // resume: trained with the kernel, saved, loaded and scored without it
         const trainer = withConfig(fastCfg, () => createTrainer(fast, { lr: 1e-2 }));
-        withConfig(fastCfg, () => { trainer.step(x); trainer.step(x); });
+        withConfig(fastCfg, () => {
+          trainer.step(x);
+          trainer.step(x);
+        });
         trainer.dispose();
         const dir = mkdtempSync(join(tmpdir(), 'flowc-kernels-'));
         dirs.push(dir);
@@ -160,10 +189,12 @@ describe('every registered kernel = the plain path', () => {
         const trained = withConfig(fastCfg, () => Array.from(tf.tidy(() => value(fast, x)).dataSync()));
         const loaded = withConfig(plainCfg, () => loadModel(dir));
         const again = withConfig(plainCfg, () => Array.from(tf.tidy(() => value(loaded, x)).dataSync()));
-        expect(maxAbsDiff(trained, a.v)).toBeGreaterThan(0);      // training moved it
+        expect(maxAbsDiff(trained, a.v)).toBeGreaterThan(0); // training moved it
         expect(rel(again, trained)).toBeLessThan(1e-5);
         tf.dispose(x);
-        fast.dispose(); plain.dispose(); loaded.dispose();
+        fast.dispose();
+        plain.dispose();
+        loaded.dispose();
       } finally {
         await tf.setBackend('cpu');
       }
@@ -171,7 +202,9 @@ describe('every registered kernel = the plain path', () => {
   }
 
   it('every registered kernel has a case here', () => {
-    const names = allKernels().map((k) => `${k.kind}:${k.name}`).sort();
+    const names = allKernels()
+      .map((k) => `${k.kind}:${k.name}`)
+      .sort();
     expect(CASES.map((c) => c.kernel).sort()).toEqual(names);
   });
 });

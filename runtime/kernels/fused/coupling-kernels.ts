@@ -6,7 +6,11 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { LayerIR } from '../../../compiler/ir/types.js';
 import { type Coupling, channelSplit } from '../../bijectors/coupling.js';
 import {
-  type Bijector, type ForwardResult, internalShape, maskToInternal, tidyForward,
+  type Bijector,
+  type ForwardResult,
+  internalShape,
+  maskToInternal,
+  tidyForward,
 } from '../../bijectors/types.js';
 import { Mlp } from '../../nets/mlp.js';
 import { type KernelSpec, type PlanUnit, registerKernel } from '../../plan/registry.js';
@@ -36,21 +40,26 @@ function maskForm(u: PlanUnit): Shape | string {
 }
 
 const FORM: Record<Shape, string> = {
-  'vector': 'a vector layer', 'image-mask': 'an image with a binary mask', 'image-channels': 'a channel-wise mask',
+  vector: 'a vector layer',
+  'image-mask': 'an image with a binary mask',
+  'image-channels': 'a channel-wise mask',
 };
 
-const needs = (form: Shape) => (u: PlanUnit): true | string => {
-  const f = maskForm(u);
-  return f === form ? true : f in FORM ? FORM[f as Shape] : f;
-};
+const needs =
+  (form: Shape) =>
+  (u: PlanUnit): true | string => {
+    const f = maskForm(u);
+    return f === form ? true : f in FORM ? FORM[f as Shape] : f;
+  };
 
-const fusableMlp = (u: PlanUnit) => u.layer?.kind === 'coupling' && u.layer.args.net.kind === 'mlp'
-  && fusableActivation(u.layer.args.net.activation);
+const fusableMlp = (u: PlanUnit) =>
+  u.layer?.kind === 'coupling' && u.layer.args.net.kind === 'mlp' && fusableActivation(u.layer.args.net.activation);
 
 const common = { kind: 'coupling', backends: ['wasm', 'cpu'], settings: ['fuse'] } as const;
 
 export const FUSED_MLP: KernelSpec = registerKernel({
-  ...common, name: 'fused-mlp',
+  ...common,
+  name: 'fused-mlp',
   doc: 'vector coupling with its mlp conditioner as one host op with a hand-written backward',
   applies: (u) => {
     const v = needs('vector')(u);
@@ -61,15 +70,20 @@ export const FUSED_MLP: KernelSpec = registerKernel({
     const spec = couplingSpec(c.maskValues, c.shape[c.shape.length - 1], c.affine, c.scale);
     const p = c.net instanceof Mlp ? c.net.fusedParams() : null;
     if (!p) return plain;
-    return withForward(plain, (x) => {
-      const [y, logDet] = mlpCoupling(spec, x, p.ws, p.bs, p.activation);
-      return { y, logDet };
-    }, on);
+    return withForward(
+      plain,
+      (x) => {
+        const [y, logDet] = mlpCoupling(spec, x, p.ws, p.bs, p.activation);
+        return { y, logDet };
+      },
+      on,
+    );
   },
 });
 
 export const FUSED_ELEMENTWISE: KernelSpec = registerKernel({
-  ...common, name: 'fused-elementwise',
+  ...common,
+  name: 'fused-elementwise',
   doc: 'vector coupling: the conditioner as usual, the affine/additive update and log-det as one host op',
   applies: (u) => {
     const v = needs('vector')(u);
@@ -78,37 +92,49 @@ export const FUSED_ELEMENTWISE: KernelSpec = registerKernel({
   build: (_l, plain, _c, on) => {
     const c = plain as Coupling;
     const op = couplingElementwise(couplingSpec(c.maskValues, c.shape[c.shape.length - 1], c.affine, c.scale));
-    return withForward(plain, (x) => {
-      const [y, logDet] = op(x, c.net.apply(tf.mul(x, c.mask!)));
-      return { y, logDet };
-    }, on);
+    return withForward(
+      plain,
+      (x) => {
+        const [y, logDet] = op(x, c.net.apply(tf.mul(x, c.mask!)));
+        return { y, logDet };
+      },
+      on,
+    );
   },
 });
 
 function imageBuild(kind: Shape) {
   return (_l: LayerIR, plain: Bijector, _c: unknown, on: () => boolean): Bijector => {
     const c = plain as Coupling;
-    const spec = kind === 'image-channels'
-      ? channelImageSpec(c.split!.a, c.split!.b, c.shape, c.affine, c.scale)
-      : maskedImageSpec(c.maskValues, c.shape, c.affine, c.scale);
-    const gate = gateOp(spec), couple = imageCouplingOp(spec);
-    return withForward(plain, (x) => {
-      const [cond, pass] = gate(x);
-      const [y, logDet] = couple(pass, c.net.apply(cond));
-      return { y, logDet };
-    }, on);
+    const spec =
+      kind === 'image-channels'
+        ? channelImageSpec(c.split!.a, c.split!.b, c.shape, c.affine, c.scale)
+        : maskedImageSpec(c.maskValues, c.shape, c.affine, c.scale);
+    const gate = gateOp(spec),
+      couple = imageCouplingOp(spec);
+    return withForward(
+      plain,
+      (x) => {
+        const [cond, pass] = gate(x);
+        const [y, logDet] = couple(pass, c.net.apply(cond));
+        return { y, logDet };
+      },
+      on,
+    );
   };
 }
 
 export const FUSED_IMAGE_MASK: KernelSpec = registerKernel({
-  ...common, name: 'fused-image-mask',
+  ...common,
+  name: 'fused-image-mask',
   doc: 'image coupling with a binary mask: gate (x⊙b, x) and update (y, log-det) as two host ops',
   applies: needs('image-mask'),
   build: imageBuild('image-mask'),
 });
 
 export const FUSED_CHANNEL_SPLIT: KernelSpec = registerKernel({
-  ...common, name: 'fused-channel-split',
+  ...common,
+  name: 'fused-channel-split',
   doc: 'image coupling with a channel-wise mask: channel gather and update as two host ops',
   applies: needs('image-channels'),
   build: imageBuild('image-channels'),
