@@ -83,7 +83,9 @@ function buildProgram(io: CliIO, done: (code: number) => void): Command {
     .argument('<spec>', 'spec file')
     .option('--model <name>', 'which model of the file (needed when it holds several)')
     .option('--json', 'print JSON instead of a table')
-    .action(async (spec: string, opts: { model?: string; json?: boolean }) => {
+    .option('--plan', 'the kernel each layer runs with (fast path or plain) and why not the others')
+    .option('--backend <name>', 'with --plan: plan for this backend (cpu, wasm, tensorflow, or any other name)')
+    .action(async (spec: string, opts: { model?: string; json?: boolean; plan?: boolean; backend?: string }) => {
       const { runExplain } = await import('./commands/explain.js');
       done(await runExplain(io, spec, opts));
     });

@@ -39,12 +39,15 @@ export interface FlowcConfig {
   tfDebug: boolean;
   /** print stack traces of internal errors */
   debug: boolean;
+  /** kernels the planner must not choose, as `kind:name` (flowc explain --plan lists them) */
+  kernelsOff: readonly string[];
 }
 
 type Kind =
   | { type: 'bool' }
   | { type: 'enum'; values: readonly string[] }
-  | { type: 'auto-int'; min: number; max: number };
+  | { type: 'auto-int'; min: number; max: number }
+  | { type: 'names' };
 
 export interface Setting {
   key: keyof FlowcConfig;
@@ -88,6 +91,8 @@ export const SETTINGS: readonly Setting[] = [
   { key: 'tfDebug', env: 'FLOWC_TF_DEBUG', kind: bool, default: false,
     doc: "keep TensorFlow.js's own start-up messages" },
   { key: 'debug', env: 'FLOWC_DEBUG', kind: bool, default: false, doc: 'print stack traces of internal errors' },
+  { key: 'kernelsOff', env: 'FLOWC_KERNELS_OFF', kind: { type: 'names' }, default: [],
+    doc: 'comma-separated kernels the planner must not choose, e.g. coupling:fused-mlp (flowc explain --plan)' },
 ];
 
 export class ConfigError extends Error {}
@@ -107,6 +112,12 @@ export function parseSetting(s: Setting, raw: string, source: string): FlowcConf
       if (s.key === 'workers' && (text === '1' || text === '0')) return text === '1' ? 'on' : 'off';
       if (s.kind.values.includes(text)) return text as never;
       throw bad(`one of ${s.kind.values.join(', ')}`);
+    case 'names': {
+      const names = text.split(',').map((t) => t.trim()).filter((t) => t);
+      const wrong = names.find((n) => !/^[a-z0-9_-]+:[a-z0-9_-]+$/.test(n));
+      if (wrong) throw bad(`a comma-separated list of kernels kind:name ('${wrong}')`);
+      return names;
+    }
     case 'auto-int': {
       if (text === 'auto') return 'auto';
       const n = Number(text);
@@ -135,7 +146,9 @@ export function configToEnv(c: FlowcConfig): Record<string, string> {
   const out: Record<string, string> = {};
   for (const s of SETTINGS) {
     const v = c[s.key];
-    if (v !== s.default) out[s.env] = typeof v === 'boolean' ? (v ? '1' : '0') : String(v);
+    if (Array.isArray(v) ? v.length : v !== s.default) {
+      out[s.env] = typeof v === 'boolean' ? (v ? '1' : '0') : String(v);
+    }
   }
   return out;
 }
@@ -188,8 +201,8 @@ export function applySetting(assignment: string): void {
 export function describeSettings(): string {
   const rows = SETTINGS.map((s) => {
     const values = s.kind.type === 'bool' ? '1|0' : s.kind.type === 'enum' ? s.kind.values.join('|')
-      : `auto|${s.kind.min}..${s.kind.max}`;
-    const dflt = typeof s.default === 'boolean' ? (s.default ? '1' : '0') : String(s.default);
+      : s.kind.type === 'names' ? 'kind:name,…' : `auto|${s.kind.min}..${s.kind.max}`;
+    const dflt = typeof s.default === 'boolean' ? (s.default ? '1' : '0') : String(s.default) || 'none';
     return `  ${`${s.env}=${values}`.padEnd(44)} ${s.doc} (default ${dflt}; --set ${s.key}=…)`;
   });
   const head = 'Settings (environment variables, or --set KEY=VALUE on any command; read once at start):';

@@ -12,9 +12,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { LikelihoodIR } from '../compiler/ir/types.js';
 import type { Rng } from './rng.js';
 import { splitLast } from './ar/common.js';
-import { fusionEnabled } from './kernels/fused/host-op.js';
-import { bernoulliFusedAvailable, bernoulliLogProbFused } from './kernels/fused/bernoulli-loss.js';
-import { config } from './config.js';
+import { kernelOn } from './plan/planner.js';
+import { bernoulliLogProbFused } from './kernels/fused/bernoulli-loss.js';
 
 export interface Likelihood {
   readonly ir: LikelihoodIR;
@@ -54,7 +53,7 @@ function bernoulli(ir: LikelihoodIR): Likelihood {
     logProb: (params, x) =>
       tf.tidy(() => {
         // one SIMD tape node on wasm (kernels/fused/bernoulli-loss.ts) unless bernoulliFused or fuse is off
-        if (config().bernoulliFused && fusionEnabled() && bernoulliFusedAvailable()
+        if (kernelOn('likelihood:fused-bernoulli')
           && params.dtype === 'float32' && x.dtype === 'float32' && params.size === x.size) {
           return tf.reshape(bernoulliLogProbFused(params, x), x.shape) as tf.Tensor2D;
         }

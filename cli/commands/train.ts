@@ -226,11 +226,14 @@ async function train(io: CliIO, specPath: string, f: TrainFlags, stop: Stop): Pr
   const { dataParallelPlanned } = await import('../../runtime/parallel/data-parallel.js');
   const threads = activeWasmThreads();
   const par = dataParallelPlanned() ? ' (data-parallel: 2 replicas)' : threads > 1 ? ` (${threads} threads)` : '';
+  const { planModel } = await import('../../runtime/plan/planner.js');
+  const { planSummary } = await import('../../runtime/plan/format.js');
+  const plan = planSummary(planModel(ir)).replace(/^plan: [^ ]+ · /, 'plan: ');
   io.out(
     `backend ${backend}${par} | model ${ir.model} (${ir.family}, ${params.toLocaleString('en-US')} parameters) | ` +
       `data ${data.train.name}, ` +
       `${data.train.n} train / ${data.test.n} ${sources?.test ? `test (${data.test.name})` : 'held out'} | ` +
-        `${steps} steps of batch ${batch}, lr ${config.lr} | run ${runDir}\n`,
+        `${steps} steps of batch ${batch}, lr ${config.lr} | run ${runDir} | ${plan}\n`,
   );
   if (resume) io.out(`resuming at step ${resume.step}\n`);
   if (changed.length) {

@@ -7,12 +7,12 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { ConditionalIR } from '../../compiler/ir/types.js';
 import { Rng } from '../rng.js';
 import { maskedDenseT } from '../kernels/fused/masked-dense.js';
-import { staircaseAvailable, staircaseBlocks, staircaseDenseT, staircasePlan, type StairPlan } from '../kernels/fused/staircase-dense.js';
+import { kernelOn } from '../plan/planner.js';
+import { staircaseBlocks, staircaseDenseT, staircasePlan, type StairPlan } from '../kernels/fused/staircase-dense.js';
 import {
   act, normAct, encode, encodeValue, inputScale, makeVariable, uniformFanIn,
   type ArConditional, type BuildContext, type FastSampler,
 } from './common.js';
-import { config } from '../config.js';
 import { orderDegrees } from '../../compiler/proofs/made.js';
 
 type MadeIR = Extract<ConditionalIR, { kind: 'made' }>;
@@ -104,11 +104,11 @@ export function buildMade(ir: MadeIR, ctx: BuildContext): ArConditional {
   function params(x: tf.Tensor2D, member: number): tf.Tensor3D {
     return tf.tidy(() => {
       let h: tf.Tensor = encode(x, domain);
-      if (fusedOk && config().madeFused) {
+      if (fusedOk && kernelOn('made:fused-masked-dense')) {
         h = tf.transpose(h);                        // activations as [units, N] (masked-dense.ts)
         // staircase blocks on wasm unless madeBlocks ≤ 1 (staircase-dense.ts)
-        const blocks = staircaseBlocks();
-        const stair = blocks > 1 && staircaseAvailable();
+        const stair = kernelOn('made:staircase');
+        const blocks = stair ? staircaseBlocks() : 1;
         for (let l = 0; l < L; l++) {
           const w = weights[l]! as tf.Variable<tf.Rank.R2>, b = biases[l]! as tf.Variable<tf.Rank.R1>;
           const relu = l < L - 1 && a === 'relu';

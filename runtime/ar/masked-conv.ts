@@ -17,9 +17,9 @@
 // the maskedConv setting ('plain'; FLOWC_MASKED_CONV=plain). Both give the same values and gradients
 // to float32 rounding (test/ar/masked-conv.test.ts).
 import * as tf from '@tensorflow/tfjs-core';
+import { kernelOn } from '../plan/planner.js';
 import { act, type ActName } from './common.js';
 import { convMask, convMaskArray, type MaskType } from './convmask.js';
-import { config } from '../config.js';
 
 export type Pad4 = [[number, number], [number, number], [number, number], [number, number]];
 export type MaskedConvPath = 'fast' | 'plain';
@@ -67,15 +67,17 @@ export function disposeMaskedConv(m: MaskedConv): void {
 export interface MaskedConvOptions {
   /** whether x needs a gradient (false for the data: the fast path then skips dx); default true */
   inputGrad?: boolean;
-  /** overrides the configuration's maskedConv path */
+  /** overrides the planner's choice */
   path?: MaskedConvPath;
+  /** the planner's kernel that decides the path (default pixelcnn:cropped-conv) */
+  kernel?: string;
 }
 
 /** act(conv(x, W·M) + b), x [N, H, W, cin] → [N, H, W, cout] */
 export function maskedConv2d(
   x: tf.Tensor4D, W: tf.Tensor4D, b: tf.Tensor1D, m: MaskedConv, activation: ActName, opts: MaskedConvOptions = {},
 ): tf.Tensor4D {
-  if ((opts.path ?? config().maskedConv) === 'plain') {
+  if ((opts.path ?? (kernelOn(opts.kernel ?? 'pixelcnn:cropped-conv') ? 'fast' : 'plain')) === 'plain') {
     const y = tf.add(tf.conv2d(x, (m.M ? tf.mul(W, m.M) : W) as tf.Tensor4D, 1, m.padFull), b);
     return act(y, activation) as tf.Tensor4D;
   }

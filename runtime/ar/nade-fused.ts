@@ -16,16 +16,16 @@
 // once per example was memory-bound. Nothing of size N·D·H is stored: the backward walks the
 // order backwards and restores each run's a by subtracting x·W (float64, exact to ~1e-13).
 import * as tf from '@tensorflow/tfjs-core';
-import { config } from '../config.js';
-import { fusionEnabled, hostOp } from '../kernels/fused/host-op.js';
-import { nadeSimdKernels, simdBackward, simdForward } from './nade-simd.js';
+import { hostOp } from '../kernels/fused/host-op.js';
+import { kernelOn } from '../plan/planner.js';
+import { simdBackward, simdForward } from './nade-simd.js';
 
 /** P = 1 on WebAssembly SIMD (nade-simd.ts) unless the setting nadeSimd is off (FLOWC_NADE_SIMD=0) */
-const useSimd = (P: number) => P === 1 && config().nadeSimd && nadeSimdKernels() !== null;
+const useSimd = (P: number) => P === 1 && kernelOn('nade:simd');
 
 /** whether nade.ts uses the fused op: on wasm/cpu unless the settings fuse or nadeFused are off */
 export function nadeFusedEnabled(): boolean {
-  return config().nadeFused && fusionEnabled();
+  return kernelOn('nade:fused');
 }
 
 /**

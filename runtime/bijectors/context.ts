@@ -21,7 +21,9 @@ export interface ContextInput {
  * null when there is no context. Throws, naming the layer, when the two cannot be combined.
  */
 export function contextInput(
-  id: string, contextShape: number[] | null | undefined, layerShape: number[],
+  id: string,
+  contextShape: number[] | null | undefined,
+  layerShape: number[],
 ): ContextInput | null {
   if (!contextShape) return null;
   const k = contextShape[contextShape.length - 1];
@@ -44,7 +46,7 @@ export function contextInput(
   const [Hc, Wc] = contextShape;
   const [H, W] = layerShape;
   let n = 0;
-  while ((Hc >> n) > H && (Hc >> n) % 2 === 0) n++;
+  while (Hc >> n > H && (Hc >> n) % 2 === 0) n++;
   if (Hc !== H << n || Wc !== W << n) {
     throw new Error(`${what} does not fit the layer's ${H}×${W} grid (it must be that grid times 2ⁿ)`);
   }
@@ -61,8 +63,10 @@ export function contextInput(
 function check(id: string, ctx: tf.Tensor, shape: number[]): tf.Tensor {
   const got = ctx.shape.slice(1);
   if (got.length !== shape.length || got.some((d, i) => d !== shape[i])) {
-    throw new Error(`${id}: the conditioning context has shape [${got.join(', ')}], the model was built for `
-      + `[${shape.join(', ')}]`);
+    throw new Error(
+      `${id}: the conditioning context has shape [${got.join(', ')}], the model was built for ` +
+        `[${shape.join(', ')}]`,
+    );
   }
   return ctx;
 }

@@ -3,19 +3,16 @@
 // g: exp → s_raw, tanh → tanh(s_raw), sigmoid → log σ(s_raw + 2) (Glow; scale in (0,1)).
 // On images with a channel-wise mask (every channel all-in or all-out) the net sees only the
 // conditioning channels and emits only the transformed ones (W3's channel coupling).
-// Fused path (wasm/cpu, FLOWC_FUSE≠0; runtime/kernels/fused/coupling.ts): on vectors the density
-// direction is one op with a hand-written backward (an mlp conditioner with a fusable activation
-// included; other conditioners run as usual, the elementwise part still fused). On images with a
-// binary or channel-wise mask (runtime/kernels/fused/coupling-image.ts) the conditioner runs as
-// usual between two host ops: x → (x⊙b or x[..., a], x) and (x, o) → (y, log-det).
+// With a conditioning context (BuildContext.contextShape) the net's input is cond ‖ ctx (context.ts).
+// This file is the plain math (the oracle); the fused forms are kernels chosen by the planner
+// (runtime/kernels/fused/coupling-kernels.ts, runtime/plan/).
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayerIROf } from '../../compiler/ir/types.js';
 import { buildNet, type Net } from '../nets/index.js';
-import { type CouplingSpec, couplingElementwise, couplingSpec, mlpCoupling } from '../kernels/fused/coupling.js';
-import { type ImageCouplingSpec, channelImageSpec, gateOp, imageCouplingOp, maskedImageSpec } from '../kernels/fused/coupling-image.js';
-import { Mlp } from '../nets/mlp.js';
-import { fusionEnabled } from '../kernels/fused/host-op.js';
-import { type Bijector, type BuildContext, type ForwardResult, type InverseResult, internalShape, logSigmoid, maskToInternal, sumExceptBatch } from './types.js';
+import {
+  type Bijector, type BuildContext, type ForwardResult, type InverseResult, internalShape, logSigmoid, maskToInternal,
+  sumExceptBatch,
+} from './types.js';
 import { type ScaleKind, SIGMOID_SCALE_SHIFT } from '../../compiler/math/coupling-scale.js';
 import { type ContextInput, contextInput, missingContext } from './context.js';
 
@@ -31,7 +28,7 @@ export function logScale(sRaw: tf.Tensor, kind: ScaleKind): tf.Tensor {
 }
 
 /** channel indices that condition (all 1) and transform (all 0), or null if the mask is not channel-wise */
-function channelSplit(maskInternal: number[], shape: number[]): { a: number[]; b: number[] } | null {
+export function channelSplit(maskInternal: number[], shape: number[]): { a: number[]; b: number[] } | null {
   if (shape.length !== 3 || shape[0] * shape[1] === 1) return null;
   const C = shape[2];
   const a: number[] = [], b: number[] = [];
@@ -46,32 +43,23 @@ function channelSplit(maskInternal: number[], shape: number[]): { a: number[]; b
   return a.length && b.length ? { a, b } : null;
 }
 
-interface FusedImage {
-  spec: ImageCouplingSpec;
-  gate: (x: tf.Tensor) => [tf.Tensor, tf.Tensor];
-  couple: (x: tf.Tensor, o: tf.Tensor) => [tf.Tensor, tf.Tensor1D];
-}
-
-function imageFused(spec: ImageCouplingSpec): FusedImage {
-  return { spec, gate: gateOp(spec), couple: imageCouplingOp(spec) };
-}
-
 export class Coupling implements Bijector {
   readonly kind = 'coupling';
   readonly id: string;
-  private readonly affine: boolean;
-  private readonly scale: ScaleKind;
-  private readonly net: Net;
-  private readonly shape: number[];
-  private readonly mask: tf.Tensor | null = null;      // full-mask mode
+  readonly affine: boolean;
+  readonly scale: ScaleKind;
+  readonly net: Net;
+  /** internal shape ([D] or [H, W, C]) */
+  readonly shape: number[];
+  /** the mask in the internal layout */
+  readonly maskValues: number[];
+  /** full-mask mode: b (internal layout) */
+  readonly mask: tf.Tensor | null = null;
   private readonly inv: tf.Tensor | null = null;       // 1 − b
-  private readonly split: { a: number[]; b: number[]; perm: tf.Tensor1D | null; invPerm: tf.Tensor1D | null } | null = null;
-  /** the fused form (full-mask mode on vectors with a binary mask), else null */
-  private readonly fused: { spec: CouplingSpec; elementwise: (x: tf.Tensor, o: tf.Tensor) => [tf.Tensor, tf.Tensor1D] } | null = null;
-  /** the fused form on images (binary or channel-wise mask), else null */
-  private readonly fusedImage: FusedImage | null = null;
+  /** channel-split mode: conditioning channels a, transformed channels b */
+  readonly split: { a: number[]; b: number[]; perm: tf.Tensor1D | null; invPerm: tf.Tensor1D | null } | null = null;
   /** the conditioning context joined to the conditioner's input (BuildContext.contextShape), else null */
-  private readonly context: ContextInput | null;
+  readonly context: ContextInput | null;
 
   constructor(layer: LayerIROf<'coupling'>, ctx: BuildContext) {
     this.id = layer.id;
@@ -80,6 +68,7 @@ export class Coupling implements Bijector {
     this.scale = args.scale ?? 'exp';
     this.shape = internalShape(layer.inShape);
     const m = maskToInternal(args.mask, layer.inShape);
+    this.maskValues = m;
     const cs = channelSplit(m, this.shape);
     const mult = this.affine ? 2 : 1;
     this.context = contextInput(this.id, ctx.contextShape, this.shape);
@@ -95,8 +84,8 @@ export class Coupling implements Bijector {
         invPerm: isId ? null : tf.keep(tf.tensor1d(invPerm, 'int32')),
       };
       const [H, W] = this.shape;
-      this.net = buildNet(ctx.store, `${this.id}.net`, args.net, [H, W, cs.a.length + extra], [H, W, mult * cs.b.length]);
-      if (!this.context) this.fusedImage = imageFused(channelImageSpec(cs.a, cs.b, this.shape, this.affine, this.scale));
+      const inShape = [H, W, cs.a.length + extra];
+      this.net = buildNet(ctx.store, `${this.id}.net`, args.net, inShape, [H, W, mult * cs.b.length]);
     } else {
       this.mask = tf.keep(tf.tensor(m, this.shape));
       this.inv = tf.keep(tf.sub(1, this.mask));
@@ -104,17 +93,13 @@ export class Coupling implements Bijector {
       const outShape = [...this.shape.slice(0, -1), mult * last];
       const inShape = [...this.shape.slice(0, -1), last + extra];
       this.net = buildNet(ctx.store, `${this.id}.net`, args.net, inShape, outShape);
-      if (this.context) { /* the fused forms do not take a context */ } else if (this.shape.length === 1 && m.every((v) => v === 0 || v === 1)) {
-        const spec = couplingSpec(m, last, this.affine, this.scale);
-        this.fused = { spec, elementwise: couplingElementwise(spec) };
-      } else if (this.shape.length === 3 && m.every((v) => v === 0 || v === 1)) {
-        this.fusedImage = imageFused(maskedImageSpec(m, this.shape, this.affine, this.scale));
-      }
     }
   }
 
   /** (logs, t) for the transformed part, given the conditioning input */
-  private params(cond: tf.Tensor, maskOut: tf.Tensor | null, ctx?: tf.Tensor): { logs: tf.Tensor | null; t: tf.Tensor } {
+  private params(
+    cond: tf.Tensor, maskOut: tf.Tensor | null, ctx?: tf.Tensor,
+  ): { logs: tf.Tensor | null; t: tf.Tensor } {
     const o = this.net.apply(this.conditionerInput(cond, ctx));
     const ax = o.rank - 1;
     if (!this.affine) return { logs: null, t: maskOut ? tf.mul(o, maskOut) : o };
@@ -144,19 +129,6 @@ export class Coupling implements Bijector {
 
   forward(x: tf.Tensor, ctx?: tf.Tensor): ForwardResult {
     return tf.tidy(() => {
-      const fused = fusionEnabled();
-      if (this.fused && fused) {
-        const p = this.net instanceof Mlp ? this.net.fusedParams() : null;
-        const [y, logDet] = p
-          ? mlpCoupling(this.fused.spec, x, p.ws, p.bs, p.activation)
-          : this.fused.elementwise(x, this.net.apply(tf.mul(x, this.mask!)));
-        return { y, logDet };
-      }
-      if (this.fusedImage && fused) {
-        const [cond, pass] = this.fusedImage.gate(x);
-        const [y, logDet] = this.fusedImage.couple(pass, this.net.apply(cond));
-        return { y, logDet };
-      }
       if (this.split) {
         const [xa, xb] = this.parts(x);
         const { logs, t } = this.params(xa, null, ctx);

@@ -1,4 +1,4 @@
-// One constructor per FlowIR layer kind.
+// One constructor per FlowIR layer kind (the plain math); the planner's kernels wrap it (runtime/plan/).
 import type { LayerIR, LayerIROf, LayerKindName } from '../../compiler/ir/types.js';
 import type { Bijector, BuildContext } from './types.js';
 import { Coupling } from './coupling.js';
@@ -13,6 +13,7 @@ import { InvConv1x1 } from './invconv1x1.js';
 import { Planar } from './planar.js';
 import { Radial } from './radial.js';
 import { Maf, Iaf } from './autoregressive.js';
+import { buildWithKernels } from '../plan/planner.js';
 
 export type { Bijector, BuildContext } from './types.js';
 
@@ -32,8 +33,9 @@ const KINDS: { [K in LayerKindName]: (l: LayerIROf<K>, ctx: BuildContext) => Bij
   iaf: (l, c) => new Iaf(l, c),
 };
 
+/** the layer's plain implementation, wrapped by the kernel the planner chooses for it, if any */
 export function buildBijector(layer: LayerIR, ctx: BuildContext): Bijector {
   const make = KINDS[layer.kind] as ((l: LayerIR, c: BuildContext) => Bijector) | undefined;
   if (!make) throw new Error(`${layer.id}: the runtime has no flow layer of kind '${layer.kind}'`);
-  return make(layer, ctx);
+  return buildWithKernels(layer, make(layer, ctx), ctx);
 }

@@ -79,3 +79,8 @@ export function paramInit(layer: LayerIR, name: string, fallback: string): strin
 export function logSigmoid(x: tf.Tensor): tf.Tensor {
   return tf.neg(tf.softplus(tf.neg(x)));
 }
+
+/** tf.tidy for a ForwardResult (an interface, which tf.tidy's TensorContainer type does not admit) */
+export function tidyForward(f: () => ForwardResult): ForwardResult {
+  return tf.tidy(() => f() as unknown as tf.TensorContainer) as unknown as ForwardResult;
+}

@@ -16,7 +16,7 @@ import type { Bijector, BuildContext } from '../bijectors/types.js';
 import { energy, isEnergyName, type EnergyName } from './targets.js';
 import { energyFused, energyLossFused } from './fused-targets.js';
 import { inverseWithRuns } from '../bijectors/planar-chain.js';
-import { fusionEnabled } from '../kernels/fused/host-op.js';
+import { kernelOn } from '../plan/planner.js';
 
 /** planar/radial with the iterative density direction (same parameters, same sampling map) */
 function withDensity(l: LayerIR): LayerIR {
@@ -32,11 +32,13 @@ export class EnergyModel implements FlowModel {
   readonly bijectors: Bijector[];
   readonly target: EnergyName;
   readonly D: number;
-  /**
-   * fused host ops for runs of planar/radial layers (bijectors/planar-chain.ts) and for U
-   * (fused-targets.ts); false = the plain tfjs ops (the oracle). Default: on unless FLOWC_FUSE=0.
-   */
-  fuse = fusionEnabled();
+  /** U and the reverse-KL loss as host ops (fused-targets.ts; the planner's energy:fused-target) */
+  fuseTarget = kernelOn('energy:fused-target');
+  /** runs of planar/radial layers as one host op (the planner's planar:fused-chain and radial:fused-chain) */
+  fuseChains = kernelOn('planar:fused-chain') && kernelOn('radial:fused-chain');
+  /** both fused forms (the plain ops when false) */
+  get fuse(): boolean { return this.fuseTarget && this.fuseChains; }
+  set fuse(on: boolean) { this.fuseTarget = on; this.fuseChains = on; }
 
   constructor(readonly ir: FlowIR) {
     if (ir.family !== 'energy') throw new Error(`buildEnergy: model ${ir.model} is of family '${ir.family}'`);
@@ -59,7 +61,9 @@ export class EnergyModel implements FlowModel {
 
   /** sample direction: z_0 → z_K with Σ log|det ∂f_k/∂z_{k−1}| */
   inverse(z0: tf.Tensor): { x: tf.Tensor; logDet: tf.Tensor1D } {
-    if (this.fuse) return inverseWithRuns(this.bijectors, tf.reshape(z0, [z0.shape[0], this.D]) as tf.Tensor2D, true);
+    if (this.fuseChains) {
+      return inverseWithRuns(this.bijectors, tf.reshape(z0, [z0.shape[0], this.D]) as tf.Tensor2D, true);
+    }
     return tf.tidy(() => {
       let z = tf.reshape(z0, [z0.shape[0], this.D]);
       let ld = tf.zeros([z0.shape[0]]) as tf.Tensor1D;
@@ -90,13 +94,13 @@ export class EnergyModel implements FlowModel {
   energy(z: tf.Tensor): tf.Tensor1D {
     return tf.tidy(() => {
       const z2 = tf.reshape(z, [z.shape[0], 2]) as tf.Tensor2D;
-      return this.fuse ? energyFused(this.target, z2) : energy(this.target, z2);
+      return this.fuseTarget ? energyFused(this.target, z2) : energy(this.target, z2);
     });
   }
 
   /** reverse-KL loss for n fresh base samples: log q_0(z_0) − Σ log|det| + U(z_K), [n] */
   lossN(n: number): tf.Tensor1D {
-    if (this.fuse && this.standardBase()) return this.lossFused(n);
+    if (this.fuseTarget && this.standardBase()) return this.lossFused(n);
     return tf.tidy(() => {
       const z0 = this.base.sample(n, this.rng, 1);
       const { x, logDet } = this.inverse(z0);

@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { ParamStore } from './params.js';
 import { activate } from './activations.js';
 import { denseStack, fusableActivation } from '../kernels/fused/dense.js';
-import { fusionEnabled } from '../kernels/fused/host-op.js';
+import { kernelOn } from '../plan/planner.js';
 
 export interface Net {
   apply(x: tf.Tensor): tf.Tensor;
@@ -38,9 +38,9 @@ export class Mlp implements Net {
     return { ws: this.ws, bs: this.bs, activation: this.activation };
   }
 
-  /** fused: force (true) or forbid (false) the fused dense op; default: FLOWC_FUSE and the backend */
+  /** fused: force (true) or forbid (false) the fused dense op; default: the planner's kernel mlp:fused-dense */
   apply(x: tf.Tensor, fused?: boolean): tf.Tensor {
-    const fuse = (fused ?? fusionEnabled()) && x.rank === 2 && fusableActivation(this.activation);
+    const fuse = (fused ?? kernelOn('mlp:fused-dense')) && x.rank === 2 && fusableActivation(this.activation);
     return tf.tidy(() => {
       if (fuse) {
         const ws = this.ws.map((w, l) => (this.masks[l] ? tf.mul(w, this.masks[l]!) : w) as tf.Tensor2D);

@@ -36,7 +36,8 @@ export class ResNet implements Net {
    * bias gradient
    */
   private conv(x: tf.Tensor4D, c: Conv, relu = false): tf.Tensor4D {
-    return maskedConv2d(x, c.w as tf.Tensor4D, c.b as tf.Tensor1D, c.plain, relu ? 'relu' : 'none');
+    return maskedConv2d(x, c.w as tf.Tensor4D, c.b as tf.Tensor1D, c.plain, relu ? 'relu' : 'none',
+      { kernel: 'resnet:cropped-conv' });
   }
 
   apply(x: tf.Tensor): tf.Tensor {

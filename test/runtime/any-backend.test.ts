@@ -14,6 +14,8 @@ import type { FlowIR } from '../../compiler/ir/types.js';
 import { build } from '../../runtime/build.js';
 import { withConfig } from '../../runtime/config.js';
 import { fusionEnabled } from '../../runtime/kernels/fused/host-op.js';
+import { planModel } from '../../runtime/plan/planner.js';
+import { findKernel } from '../../runtime/plan/registry.js';
 import { float32View } from '../../runtime/kernels/memory.js';
 import { createDataParallelTrainer } from '../../runtime/parallel/data-parallel.js';
 import { HOST_ADAM_MAX, createTrainer } from '../../runtime/train-step.js';
@@ -63,6 +65,17 @@ describe(`the runtime on a backend named '${OTHER}'`, () => {
   it('keeps every backend-keyed fast path off', () => {
     expect(tf.getBackend()).toBe(OTHER);
     expect(fusionEnabled()).toBe(false);
+    // the plan: only kernels declared for any backend may be chosen; every other is refused for the backend
+    for (const file of specFiles) {
+      const plan = planModel(compileSource(shrink(readFileSync(file, 'utf8')), file).ir!);
+      expect(plan.backend).toBe(OTHER);
+      for (const e of plan.entries) {
+        for (const k of e.kernels) expect(findKernel(k).backends, `${file}: ${e.id} ${k}`).toBe('any');
+        for (const r of e.rejected) {
+          if (findKernel(r.kernel).backends !== 'any') expect(r.why).toMatch(new RegExp(`^backend ${OTHER}, needs `));
+        }
+      }
+    }
     const t = tf.ones([4]);
     expect(float32View(t)).toBeNull();
     t.dispose();
