@@ -60,7 +60,7 @@ class Coupling(Layer):
         ls = log_scale(s_raw, self.scale)
         return (ls, t) if keep is None else (ls * keep, t * keep)
 
-    def _apply(self, x, sign):
+    def _couple(self, x, sign):
         if self.a is not None:
             xa, xb = x[:, self.a], x[:, self.b]
             ls, t = self._params(xa, None)
@@ -81,11 +81,11 @@ class Coupling(Layer):
         return y, ld
 
     def forward(self, x):
-        y, ld = self._apply(x, 1)
+        y, ld = self._couple(x, 1)
         return y, ld, None
 
     def inverse(self, y, out=None):
-        return self._apply(y, -1)
+        return self._couple(y, -1)
 
 
 class Squeeze(Layer):
