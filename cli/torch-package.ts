@@ -6,7 +6,7 @@ import { cpSync, existsSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { emitTorch, type Unsupported } from '../compiler/targets/pytorch/emit.js';
-import { TORCH_LAYERS } from '../compiler/targets/pytorch/supported.js';
+import { TORCH_CONDITIONALS, TORCH_LAYERS } from '../compiler/targets/pytorch/supported.js';
 import type { FlowIR } from '../compiler/ir/types.js';
 import type { FlowModel } from '../runtime/model.js';
 import { fsReason, makeDirs, UserError, type CliIO } from './io.js';
@@ -26,7 +26,7 @@ export function unsupportedMessage(ir: FlowIR, spec: string, u: Unsupported): st
   const where = u.at ?? spec;
   const layer = u.id ? ` (layer ${u.id})` : '';
   return `${where}: error: the pytorch target does not implement ${u.construct}${layer} in model ${ir.model}; ` +
-    `it implements the flow family with the layers ${Object.keys(TORCH_LAYERS).join(', ')}\n`;
+    `it implements flows (layers ${Object.keys(TORCH_LAYERS).join(', ')}) and the autoregressive conditionals ${Object.keys(TORCH_CONDITIONALS).join(', ')}\n`;
 }
 
 /**

@@ -12,12 +12,21 @@ import model  # noqa: E402
 
 m = model.load().double()
 x = torch.tensor(req["x"], dtype=torch.float64)
-for layer in m.chain:
+for layer in getattr(m, "chain", []):
     if layer.__class__.__name__ == "Dequantize" and req.get("noise") is not None:
         layer.noise = torch.tensor(req["noise"], dtype=torch.float64)
 out = {}
 with torch.no_grad():
     out["log_prob"] = m.log_prob(x).tolist()
+if m.family == "autoregressive":
+    with torch.no_grad():
+        out["params"] = m.params(x)[0].tolist()
+        s = m.sample(2, generator=torch.Generator().manual_seed(0))
+        out["sample_shape"] = list(s.shape)
+        out["sample_values"] = sorted(set(float(v) for v in s.flatten().tolist()))[:50]
+    print(json.dumps(out))
+    sys.exit(0)
+with torch.no_grad():
     # inverse(forward(h)) = h over the layers after a leading dequantization (which is not invertible)
     chain, h = m.chain, x
     if chain and chain[0].__class__.__name__ == "Dequantize":

@@ -1,7 +1,7 @@
 // What the PyTorch target implements: one entry per FlowIR construct (layer kinds, nets, priors,
 // families). Anything not in these tables — a kind added to the registry later included — makes
 // `compile --target pytorch` fail with a message naming it, never emit code that cannot run.
-import type { FlowIR, LayerIR, NetIR, PriorIR } from '../../ir/types.js';
+import type { ConditionalIR, FlowIR, LayerIR, LikelihoodIR, NetIR, PriorIR } from '../../ir/types.js';
 
 /** layer kinds (and argument values) the torch package implements; a reason when a variant is not */
 export const TORCH_LAYERS: Record<string, (l: LayerIR) => string | undefined> = {
@@ -20,7 +20,14 @@ export const TORCH_LAYERS: Record<string, (l: LayerIR) => string | undefined> = 
 };
 export const TORCH_NETS: readonly NetIR['kind'][] = ['mlp', 'resnet', 'made'];
 export const TORCH_PRIORS: readonly PriorIR['kind'][] = ['normal', 'logistic', 'laplace', 'mixture'];
-export const TORCH_FAMILIES: readonly FlowIR['family'][] = ['flow'];
+export const TORCH_FAMILIES: readonly FlowIR['family'][] = ['flow', 'autoregressive'];
+/** autoregressive conditionals; a reason when a variant is not implemented */
+export const TORCH_CONDITIONALS: Record<string, (c: ConditionalIR) => string | undefined> = {
+  nade: () => undefined,
+  made: (c) => (c.kind === 'made' && c.ensemble > 1 ? `made(ensemble: ${c.ensemble})` : undefined),
+  pixelcnn: () => undefined,
+};
+export const TORCH_LIKELIHOODS: readonly LikelihoodIR['kind'][] = ['bernoulli', 'categorical', 'logistic_mixture', 'gaussian'];
 
 export interface Unsupported {
   /** the construct, as a user names it: "autoregressive model (pixelcnn)", "dequantize(variational)" */
@@ -35,8 +42,7 @@ export interface Unsupported {
 export function unsupportedConstructs(ir: FlowIR): Unsupported[] {
   const out: Unsupported[] = [];
   if (!TORCH_FAMILIES.includes(ir.family)) {
-    const what = ir.family === 'autoregressive' ? `autoregressive model (${ir.conditional?.kind ?? '?'})`
-      : ir.family === 'vae' ? 'variational autoencoder' : ir.family === 'energy' ? 'energy target (reverse-KL fit)' : ir.family;
+    const what = ir.family === 'vae' ? 'variational autoencoder' : ir.family === 'energy' ? 'energy target (reverse-KL fit)' : ir.family;
     out.push({ construct: what });
   }
   const walk = (layers: readonly LayerIR[]) => {
@@ -49,6 +55,13 @@ export function unsupportedConstructs(ir: FlowIR): Unsupported[] {
     }
   };
   walk(ir.flow ?? []);
+  const c = ir.conditional;
+  if (ir.family === 'autoregressive' && c) {
+    const rule = TORCH_CONDITIONALS[c.kind];
+    const why = rule ? rule(c) : c.kind;
+    if (why) out.push({ construct: `autoregressive model (${why})` });
+    if (ir.likelihood && !TORCH_LIKELIHOODS.includes(ir.likelihood.kind)) out.push({ construct: `likelihood ${ir.likelihood.kind}` });
+  }
   if (ir.prior && !TORCH_PRIORS.includes(ir.prior.kind)) out.push({ construct: `prior ${ir.prior.kind}` });
   return out;
 }

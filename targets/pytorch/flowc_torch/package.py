@@ -2,6 +2,7 @@
 layouts; conv weights ([kh, kw, cin, cout] there) are [cout, cin, kh, kw] here."""
 import json
 import os
+import re
 
 import numpy as np
 import torch
@@ -21,11 +22,15 @@ def from_tf(name, a):
 
 def tf_variables(model):
     """{tfjs variable name: ndarray in the tfjs layout}: parameters and persistent buffers"""
-    return {k: to_tf(k, v) for k, v in model.state_dict().items()}
+    name = getattr(model, "tf_name", lambda k: k)
+    return {name(k): to_tf(k, v) for k, v in model.state_dict().items()}
 
 
 def assign(model, variables, source="checkpoint"):
     """sets the model's parameters from {tfjs name: ndarray}, checking names and shapes"""
+    key = getattr(model, "torch_key", lambda n: n)
+    # tfjs suffixes ~k / #k to a name registered twice in one process
+    variables = {key(re.sub(r"[~#]\d+$", "", n)): a for n, a in variables.items()}
     own = model.state_dict()
     missing = [k for k in own if k not in variables]
     extra = [k for k in variables if k not in own]
