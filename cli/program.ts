@@ -11,6 +11,7 @@ import { register as registerFmt } from './commands/fmt.js';
 import { register as registerLsp } from './commands/lsp.js';
 import { register as registerInterpolate } from './commands/interpolate.js';
 import { register as registerExport } from './commands/export.js';
+import { register as registerData } from './commands/data-export.js';
 import { register as registerHelp } from './commands/help.js';
 import { register as registerPlayground } from './commands/playground.js';
 import { examplesText } from './examples.js';
@@ -174,6 +175,7 @@ function buildProgram(io: CliIO, done: (code: number) => void): Command {
   registerInterpolate(program, io, done);
   registerExport(program, io, done);
   registerPlayground(program, io, done);
+  registerData(program, io, done);
   registerHelp(program, io, done);
 
   for (const c of program.commands) {
