@@ -36,6 +36,8 @@ torchrun --nnodes 2 --nproc_per_node 8 --rdzv-backend c10d \\
 python3 train.py --out runs/a --resume                          # continue from runs/a/checkpoint.ckpt
 \`\`\`
 
+On Debian's PyTorch 1.13 under Python 3.11, torchrun needs \`--redirects 1 --tee 1\` (it cannot parse their default).
+
 \`--batch\` is the global batch (split over the processes), so a run on N processes follows the
 loss curve of one process. \`--data\` takes a .csv, .npy or .idx[.gz] file, \`mnist:FILE.npy\` (from
 \`flowc data export mnist\`), or a toy set (\`toy:moons\`); \`python3 train.py --help\` lists the rest.
