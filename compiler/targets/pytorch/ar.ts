@@ -31,6 +31,8 @@ function conditionalCode(c: ConditionalIR, ir: FlowIR, P: number, order: { code:
     case 'made':
       return call('AR.Made', [D, P], { hidden: c.hidden, act: c.activation, masks: code('IR["conditional"]["masks"]') });
     case 'pixelcnn': return call('AR.PixelCnn', [ir.data.shape, P], { layers: code('IR["conditional"]["layers"]') });
+    case 'gated_pixelcnn':
+      return call('AR.GatedPixelCnn', [ir.data.shape, P], { layers: c.layers, channels: c.channels, kernel: c.kernel });
     default: throw new Error(`pytorch target: no ${c.kind} conditional (supported.ts should have refused it)`);
   }
 }
@@ -39,7 +41,7 @@ function conditionalCode(c: ConditionalIR, ir: FlowIR, P: number, order: { code:
 export function arModelCode(ir: FlowIR): string {
   const c = ir.conditional!;
   const lik = likelihoodOf(ir);
-  const image = c.kind === 'pixelcnn';
+  const image = c.kind === 'pixelcnn' || c.kind === 'gated_pixelcnn';
   const D = size(ir.data.shape);
   const order = image ? code(`AR.raster_order(${py(ir.data.shape)})`)
     : ir.order ? (ir.order.length <= INLINE_MAX ? code(py(ir.order)) : code('IR["order"]')) : code(`list(range(${D}))`);

@@ -26,6 +26,7 @@ export const TORCH_CONDITIONALS: Record<string, (c: ConditionalIR) => string | u
   nade: () => undefined,
   made: (c) => (c.kind === 'made' && c.ensemble > 1 ? `made(ensemble: ${c.ensemble})` : undefined),
   pixelcnn: () => undefined,
+  gated_pixelcnn: () => undefined,
 };
 export const TORCH_LIKELIHOODS: readonly LikelihoodIR['kind'][] = ['bernoulli', 'categorical', 'logistic_mixture', 'gaussian'];
 

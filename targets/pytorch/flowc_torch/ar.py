@@ -64,13 +64,16 @@ class Made(nn.Module):
         return h.reshape(x.shape[0], self.P, self.D).transpose(1, 2)
 
 
-def conv_mask(k, in_groups, out_groups, kind):
-    """[cout, cin, k, k] causal mask with colour groups (runtime/ar/convmask.ts)"""
-    cy = (k - 1) // 2
-    m = torch.zeros(len(out_groups), len(in_groups), k, k)
-    for r in range(k):
-        for c in range(k):
-            before, centre = r < cy or (r == cy and c < cy), r == cy and c == cy
+def conv_mask(k, in_groups, out_groups, kind, kw=None, cy=None, cx=None):
+    """[cout, cin, kh, kw] causal mask with colour groups (runtime/ar/convmask.ts): taps before the
+    centre (cy, cx) connect everything, the centre connects groups gi < go (A) or gi ≤ go (B)"""
+    kh, kw = k, kw or k
+    cy = (k - 1) // 2 if cy is None else cy
+    cx = cy if cx is None else cx
+    m = torch.zeros(len(out_groups), len(in_groups), kh, kw)
+    for r in range(kh):
+        for c in range(kw):
+            before, centre = r < cy or (r == cy and c < cx), r == cy and c == cx
             for i, gi in enumerate(in_groups):
                 for o, go in enumerate(out_groups):
                     on = kind == "none" or before or (centre and (gi < go if kind == "A" else gi <= go))
@@ -119,6 +122,68 @@ class PixelCnn(nn.Module):
         return h.reshape(n, C, self.P, H, W).permute(0, 1, 3, 4, 2).reshape(n, C * H * W, self.P)
 
 
+class _Conv(nn.Module):
+    """conv + bias with an optional fixed mask; pad = (left, right, top, bottom) zeros"""
+
+    def __init__(self, kh, kw, cin, cout, pad=(0, 0, 0, 0), mask=None):
+        super().__init__()
+        self.W = _uniform((cout, cin, kh, kw), kh * kw * cin)
+        self.b = _uniform((cout,), kh * kw * cin)
+        self.pad = pad
+        self.register_buffer("M", mask, persistent=False)
+
+    def forward(self, x, pad=None):
+        w = self.W if self.M is None else self.W * self.M.to(self.W)
+        return F.conv2d(F.pad(x, pad or self.pad), w, self.b)
+
+
+def _gate(a):
+    t, s = a.chunk(2, dim=1)
+    return torch.tanh(t) * torch.sigmoid(s)
+
+
+class GatedPixelCnn(nn.Module):
+    """vertical stack ((c+1)×k convs), horizontal stack (1×(c+1) convs, masked centre), gates
+    tanh(a₁)·σ(a₂), a 1×1 link from the vertical stack shifted down one row, residual 1×1 convs,
+    a two-layer 1×1 head (runtime/ar/gated.ts)"""
+
+    def __init__(self, shape, P, layers, channels, kernel):
+        super().__init__()
+        C, H, W = shape
+        self.shape, self.P = shape, P
+        p, k = channels, kernel
+        c = (k - 1) // 2
+        self.L = max(1, layers)
+        pg, p2g = channel_groups(p, C), channel_groups(p, C) * 2
+        for l in range(self.L):
+            cin, ing = (C, channel_groups(C, C)) if l == 0 else (p, pg)
+            m = nn.Module()
+            m.v = _Conv(c + 1, k, cin, 2 * p, pad=(c, c, c, 0))
+            m.h = _Conv(1, c + 1, cin, 2 * p, pad=(c, 0, 0, 0),
+                        mask=conv_mask(1, ing, p2g, "A" if l == 0 else "B", kw=c + 1, cy=0, cx=c))
+            m.link = _Conv(1, 1, 2 * p, 2 * p)
+            m.res = _Conv(1, 1, p, p, mask=conv_mask(1, pg, pg, "B"))
+            self.add_module(str(l), m)
+        self.out = nn.Module()
+        self.out.add_module("0", _Conv(1, 1, p, p, mask=conv_mask(1, pg, pg, "B")))
+        self.out.add_module("1", _Conv(1, 1, p, C * P, mask=conv_mask(1, pg, channel_groups(C * P, C), "B")))
+
+    def forward(self, x):
+        C, H, W = self.shape
+        n = x.shape[0]
+        x4 = x.reshape(n, C, H, W)
+        v, h = x4, x4
+        for l in range(self.L):
+            m = getattr(self, str(l))
+            v_pre = m.v(v)
+            link = m.link(v_pre, pad=(0, 0, 1, 0))[:, :, :H]
+            v = _gate(v_pre)
+            out = m.res(_gate(m.h(h) + link))
+            h = out if l == 0 else h + out
+        y = getattr(self.out, "1")(F.relu(getattr(self.out, "0")(F.relu(h))))
+        return y.reshape(n, C, self.P, H, W).permute(0, 1, 3, 4, 2).reshape(n, C * H * W, self.P)
+
+
 def raster_order(shape):
     """pixel by pixel, the channels of a pixel in sequence (PixelCNN's factorization)"""
     C, H, W = shape
@@ -137,7 +202,7 @@ class ArModel(nn.Module):
         K = domain.get("K")
         self.scale = (K - 1 if K and K > 1 else 1) if domain["kind"] in ("discrete", "categorical") else 1
         # registered at the tfjs prefix: <Model>/<kind>/...
-        kind = {Nade: "nade", Made: "made", PixelCnn: "pixelcnn"}[type(conditional)]
+        kind = {Nade: "nade", Made: "made", PixelCnn: "pixelcnn", GatedPixelCnn: "gated"}[type(conditional)]
         holder = nn.Module()
         holder.add_module(kind, conditional)
         self.add_module(name, holder)
