@@ -71,7 +71,8 @@ const nested = (t: tf.Tensor): unknown => t.arraySync();
 function noiseFor(model: FlowModel, ir: FlowIR, x: tf.Tensor): unknown {
   if (ir.flow?.[0]?.kind !== 'dequantize') return null;
   const rng = (model as unknown as { rng: Rng }).rng;
-  const u = rng.uniformTensor(ir.data.shape.length === 3 ? [x.shape[0], ...ir.data.shape.slice(1), ir.data.shape[0]] : x.shape);
+  const variational = ir.flow[0].kind === 'dequantize' && ir.flow[0].args.type === 'variational';
+  const u = (variational ? rng.normalTensor.bind(rng) : rng.uniformTensor.bind(rng))(ir.data.shape.length === 3 ? [x.shape[0], ...ir.data.shape.slice(1), ir.data.shape[0]] : x.shape);
   const out = ir.data.shape.length === 3 ? tf.transpose(u, [0, 3, 1, 2]) : u;
   const a = out.arraySync();
   tf.dispose([u, out]);
@@ -106,7 +107,7 @@ describe('the PyTorch target equals the tfjs runtime', () => {
       const ir = r.ir!;
       const emitted = emitTorch(ir, file);
       // what the target implements today: these must never fall back to a refusal
-      const implemented = ['two_moons', 'realnvp_mnist', 'glow_mnist', 'maf_mnist', 'made_mnist', 'nade_mnist',
+      const implemented = ['two_moons', 'flowpp_dequant', 'realnvp_mnist', 'glow_mnist', 'maf_mnist', 'made_mnist', 'nade_mnist',
         'pixelcnn_mnist', 'gated_pixelcnn'];
       expect('unsupported' in emitted).toBe(!implemented.some((n) => file === `specs/${n}.flow`));
       if ('unsupported' in emitted) {

@@ -2,6 +2,7 @@
 // flowc_torch support package that the CLI copies beside it), model.ir.json and README.md.
 // Pure TypeScript on checked FlowIR; weights are written by the CLI (the tfjs runtime's own values).
 import type { FlowIR, LayerIR, NetIR, PriorIR } from '../../ir/types.js';
+import { DEQUANT_COND_MLP, DEQUANT_COND_RESNET } from '../../registry/flows.js';
 import { call, code, INLINE_MAX, py } from './python.js';
 import { unsupportedConstructs, type Unsupported } from './supported.js';
 import { readmeFor } from './readme.js';
@@ -50,7 +51,17 @@ export function layerCode(l: LayerIR): string {
       });
     case 'permute': return call('B.Permute', [arr(l.args.perm, id, '["perm"]')]);
     case 'logit': return call('B.Logit', [], { alpha: l.args.alpha });
-    case 'dequantize': return call('B.Dequantize', [l.inShape], { K: l.args.K });
+    case 'dequantize': {
+      if (l.args.type !== 'variational') return call('B.Dequantize', [l.inShape], { K: l.args.K });
+      const R = l.inShape.length === 3 ? DEQUANT_COND_RESNET : DEQUANT_COND_MLP;
+      const cond: NetIR = R.kind === 'resnet'
+        ? { kind: 'resnet', blocks: R.blocks, channels: R.channels, kernel: R.kernel, zeroInitLast: R.zeroInitLast }
+        : { kind: 'mlp', hidden: [...R.hidden], activation: R.activation as 'relu', zeroInitLast: R.zeroInitLast };
+      const inner = (l.args.flow ?? []).map((q) => `(${py(q.id)}, ${layerCode(q)})`);
+      return call('B.Dequantize', [l.inShape], {
+        K: l.args.K, type: 'variational', cond: net(cond, id, ''), flow: code(`[\n            ${inner.join(',\n            ')}]`),
+      });
+    }
     case 'planar':
       return call('Planar', [size(l.inShape)], { activation: l.args.activation, inverse: l.args.inverse });
     case 'radial': return call('Radial', [size(l.inShape)], { inverse: l.args.inverse });

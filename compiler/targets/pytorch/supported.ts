@@ -1,6 +1,7 @@
 // What the PyTorch target implements: one entry per FlowIR construct (layer kinds, nets, priors,
 // families). Anything not in these tables — a kind added to the registry later included — makes
 // `compile --target pytorch` fail with a message naming it, never emit code that cannot run.
+import { flattenLayers } from '../../ir/layer-args.js';
 import type { ConditionalIR, FlowIR, LayerIR, LikelihoodIR, NetIR, PriorIR } from '../../ir/types.js';
 
 /** layer kinds (and argument values) the torch package implements; a reason when a variant is not */
@@ -16,7 +17,7 @@ export const TORCH_LAYERS: Record<string, (l: LayerIR) => string | undefined> = 
   radial: () => undefined,
   maf: () => undefined,
   iaf: () => undefined,
-  dequantize: (l) => (l.kind === 'dequantize' && l.args.type !== 'uniform' ? `dequantize(${l.args.type})` : undefined),
+  dequantize: () => undefined,
 };
 export const TORCH_NETS: readonly NetIR['kind'][] = ['mlp', 'resnet', 'made'];
 export const TORCH_PRIORS: readonly PriorIR['kind'][] = ['normal', 'logistic', 'laplace', 'mixture'];
@@ -55,7 +56,7 @@ export function unsupportedConstructs(ir: FlowIR): Unsupported[] {
       if (net && !TORCH_NETS.includes(net.kind)) out.push({ construct: `net ${net.kind}`, id: l.id, at: l.at });
     }
   };
-  walk(ir.flow ?? []);
+  walk(flattenLayers(ir.flow));
   const c = ir.conditional;
   if (ir.family === 'autoregressive' && c) {
     const rule = TORCH_CONDITIONALS[c.kind];

@@ -260,18 +260,41 @@ class Logit(Layer):
 
 
 class Dequantize(Layer):
-    """y = (x + u)/K with u ~ U[0,1)^D: log-det −D log K (logProb is then the dequantization bound);
-    inverse x = clamp(⌊yK⌋, 0, K−1). `noise` (a tensor like x) fixes u, for tests and evaluation."""
+    """y = (x + u)/K, u ∈ [0,1)^D; inverse x = clamp(⌊yK⌋, 0, K−1).
+    uniform: u ~ U[0,1)^D, log-det −D log K (log_prob is then the dequantization bound).
+    variational (Flow++): ε ~ N(0, I), h = μ(x) + exp(ℓ(x))⊙ε from the net q.cond of x/K − 0.5,
+    h ← the nested `flow` layers in their sampling direction, u = σ(h); log-det −D log K − log q(u|x).
+    `noise` (a tensor like x: u, or ε when variational) fixes the draw, for tests and evaluation."""
 
-    def __init__(self, shape, K):
+    def __init__(self, shape, K, type="uniform", cond=None, flow=()):
         super().__init__()
         self.K = K
         self.D = math.prod(shape)
         self.noise = None
+        self.variational = type == "variational"
+        self.flow_layers = list(flow)      # (id, layer): registered by the model under their ids
+        if self.variational:
+            self.q = nn.Module()
+            self.q.cond = cond(list(shape), 2 * shape[0])
+
+    def _u(self, x):
+        if not self.variational:
+            u = torch.rand_like(x) if self.noise is None else self.noise.to(x)
+            return u, x.new_zeros(x.shape[0])
+        eps = torch.randn_like(x) if self.noise is None else self.noise.to(x)
+        logq = sum_except_batch(-(0.5 * eps * eps + 0.5 * math.log(2 * math.pi)))
+        mu, ls = self.q.cond(x / self.K - 0.5).chunk(2, dim=1)
+        h = eps * torch.exp(ls) + mu
+        logq = logq - sum_except_batch(ls)
+        for _, layer in reversed(self.flow_layers):
+            h, ld = layer.inverse(h)
+            logq = logq - ld
+        logq = logq - sum_except_batch(F.logsigmoid(h) + F.logsigmoid(-h))
+        return torch.sigmoid(h), logq
 
     def forward(self, x):
-        u = torch.rand_like(x) if self.noise is None else self.noise.to(x)
-        return (x + u) / self.K, x.new_full((x.shape[0],), -self.D * math.log(self.K)), None
+        u, logq = self._u(x)
+        return (x + u) / self.K, -self.D * math.log(self.K) - logq, None
 
     def inverse(self, y, out=None):
         x = torch.clamp(torch.floor(y * self.K), 0, self.K - 1)

@@ -34,6 +34,8 @@ class FlowModel(nn.Module):
         self.chain = [m for _, m in layers]     # a plain list: the modules are registered by id below
         for i, m in layers:
             _register(self, i, m)
+            for j, q in getattr(m, "flow_layers", ()):      # a variational dequantization's flow
+                _register(self, j, q)
         self.final_shape = list(final_shape)
         self.latent_size = prior.size
         self.prior = prior
