@@ -48,8 +48,12 @@ class Coupling(Layer):
                 self.b = [int(c) for c in torch.nonzero(empty).flatten()]
         if self.a is not None:
             self.net = net([len(self.a), *shape[1:]], mult * len(self.b))
+            # contiguous halves (the usual channel mask) are plain slices, not gathers
+            self.slices = (self.a == list(range(len(self.a))) and self.b == list(range(len(self.a), shape[0]))) or \
+                (self.b == list(range(len(self.b))) and self.a == list(range(len(self.b), shape[0])))
         else:
             self.register_buffer("mask", m, persistent=False)
+            self.register_buffer("keep", 1 - m, persistent=False)
             self.net = net(list(shape), mult * shape[0])
 
     def _params(self, cond, keep):
@@ -62,17 +66,23 @@ class Coupling(Layer):
 
     def _couple(self, x, sign):
         if self.a is not None:
-            xa, xb = x[:, self.a], x[:, self.b]
+            if self.slices:
+                na = len(self.a)
+                xa, xb = (x[:, :na], x[:, na:]) if self.a[0] == 0 else (x[:, -na:], x[:, :-na])
+            else:
+                xa, xb = x[:, self.a], x[:, self.b]
             ls, t = self._params(xa, None)
             if sign > 0:
                 yb = xb * torch.exp(ls) + t if ls is not None else xb + t
             else:
                 yb = (xb - t) * torch.exp(-ls) if ls is not None else xb - t
-            y = x.clone()
-            y[:, self.b] = yb
+            if self.slices:
+                y = torch.cat([xa, yb] if self.a[0] == 0 else [yb, xa], 1)
+            else:
+                y = x.clone()
+                y[:, self.b] = yb
         else:
-            m = self.mask.to(x.dtype)
-            ls, t = self._params(x * m, 1 - m)
+            ls, t = self._params(x * self.mask, self.keep)
             if sign > 0:
                 y = x * torch.exp(ls) + t if ls is not None else x + t
             else:
