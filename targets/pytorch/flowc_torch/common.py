@@ -3,7 +3,7 @@ import torch
 
 
 def sum_except_batch(t):
-    return t.reshape(t.shape[0], -1).sum(1)
+    return t.sum(1) if t.dim() == 2 else t.reshape(t.shape[0], -1).sum(1)
 
 
 def flat_latent(h):

@@ -43,15 +43,17 @@ class FlowModel(nn.Module):
     def forward(self, x):
         """density direction: (z [N, latent], Σ log-det [N])"""
         h = x.to(self.dtype())
-        ld = h.new_zeros(h.shape[0])
+        ld = None
         outs = []
         for m in self.chain:
             h, l, out = m(h)
-            ld = ld + l
+            ld = l if ld is None else ld + l
             if out is not None:
                 outs.append(out)
+        if ld is None:
+            ld = h.new_zeros(h.shape[0])
         outs.append(flat_latent(h))
-        return torch.cat(outs, 1), ld
+        return (torch.cat(outs, 1) if len(outs) > 1 else outs[0]), ld
 
     def inverse(self, z):
         """sampling direction: (x, Σ log-det [N])"""
