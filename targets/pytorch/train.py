@@ -67,6 +67,9 @@ class Objective(torch.nn.Module):
         self.m = m
 
     def forward(self, x):
+        if self.m.family == "energy":         # x: a batch of base samples z_0
+            z, ld = self.m.inverse(x)
+            return (self.m.prior.log_prob(x) - ld + self.m.energy(z)).mean()
         return -self.m.log_prob(x).mean()
 
 
@@ -86,11 +89,12 @@ def main(argv):
     fail = lambda msg, code=1: (say(f"train.py: error: {msg}"), sys.exit(code))
     if a.batch % world:
         fail(f"--batch {a.batch} does not split evenly over {world} processes")
+    energy = ir["family"] == "energy"          # reverse KL to a target: fresh base samples, no data
     try:
-        x_all = load(a.data, ir)
+        x_all = np.zeros((a.batch, *ir["data"]["shape"]), np.float32) if energy else load(a.data, ir)
     except (DataError, OSError, ValueError) as e:
         fail(str(e))
-    train_x, test_x = split(x_all, a.seed)
+    train_x, test_x = (x_all, x_all) if energy else split(x_all, a.seed)
     n = len(train_x)
     per_epoch = math.ceil(n / a.batch)
     steps = a.steps or (math.ceil(a.epochs * per_epoch) if a.epochs else t.get("steps") or math.ceil(
@@ -121,9 +125,10 @@ def main(argv):
     elif rank == 0:
         open(metrics, "w").close()
     m.to(device)
-    x0 = torch.from_numpy(train_x[:a.batch]).to(device)
-    with torch.no_grad():
-        m.log_prob(x0)                        # data-dependent initialisation (actnorm), the same on every rank
+    if not energy:
+        x0 = torch.from_numpy(train_x[:a.batch]).to(device)
+        with torch.no_grad():
+            m.log_prob(x0)                    # data-dependent initialisation (actnorm), the same on every rank
     obj = Objective(m)
     if world > 1:
         obj = torch.nn.parallel.DistributedDataParallel(obj, device_ids=[local] if cuda else None)
@@ -138,7 +143,7 @@ def main(argv):
     for _ in range(epoch):
         order = rng.permutation(n)
     t0, start = time.time(), step
-    say(f"training {ir['model']} on {n} rows, {steps} steps of {a.batch} ({world} process{'es' if world > 1 else ''}, "
+    say(f"training {ir['model']} " + ("by reverse KL to its target" if energy else f"on {n} rows") + f", {steps} steps of {a.batch} ({world} process{'es' if world > 1 else ''}, "
         f"{'nccl on cuda' if cuda else 'gloo on cpu' if world > 1 else 'cpu'})")
 
     def save():
@@ -152,7 +157,11 @@ def main(argv):
             epoch, order = cursor // n, rng.permutation(n)
         idx = np.concatenate([order[pos:pos + a.batch], order[:max(0, pos + a.batch - n)]])
         share = a.batch // world
-        xb = torch.from_numpy(train_x[idx[rank * share:(rank + 1) * share]]).to(device)
+        if energy:                            # the global batch of base samples, drawn from (seed, step)
+            g = torch.Generator().manual_seed(a.seed * 1000003 + step)
+            xb = m.prior.sample(a.batch, 1.0, g)[rank * share:(rank + 1) * share].to(device)
+        else:
+            xb = torch.from_numpy(train_x[idx[rank * share:(rank + 1) * share]]).to(device)
         loss = obj(xb)
         opt.zero_grad(set_to_none=True)
         loss.backward()
@@ -175,7 +184,7 @@ def main(argv):
                 "time": round(secs, 3)}
         if discrete:
             line["bits_per_dim"] = lv / (D * math.log(2))
-        if step == steps:
+        if step == steps and not energy:
             line.update(evaluate(m, test_x, device, discrete, D))
         if rank == 0:
             with open(metrics, "a") as f:

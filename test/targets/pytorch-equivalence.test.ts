@@ -107,7 +107,7 @@ describe('the PyTorch target equals the tfjs runtime', () => {
       const ir = r.ir!;
       const emitted = emitTorch(ir, file);
       // what the target implements today: these must never fall back to a refusal
-      const implemented = ['two_moons', 'flowpp_dequant', 'realnvp_mnist', 'glow_mnist', 'maf_mnist', 'made_mnist', 'nade_mnist',
+      const implemented = ['two_moons', 'flowpp_dequant', 'planar_energy', 'radial_energy', 'realnvp_mnist', 'glow_mnist', 'maf_mnist', 'made_mnist', 'nade_mnist',
         'pixelcnn_mnist', 'gated_pixelcnn'];
       expect('unsupported' in emitted).toBe(!implemented.some((n) => file === `specs/${n}.flow`));
       if ('unsupported' in emitted) {
@@ -129,12 +129,19 @@ describe('the PyTorch target equals the tfjs runtime', () => {
         const lp = withConfig({ fuse: false }, () => tf.tidy(() => model.logProb(x)).arraySync() as number[]);
         rng.setState(state);
         const noise = noiseFor(model, ir, x);
-        const zt = tf.tidy(() => tf.mul(tf.randomNormal([2, (model as unknown as { latentSize: number }).latentSize], 0, 1, 'float32', 3), 0.7));
+        const latent = (model as unknown as { latentSize?: number; D: number }).latentSize ?? (model as unknown as { D: number }).D;
+        const zt = tf.tidy(() => tf.mul(tf.randomNormal([2, latent], 0, 1, 'float32', 3), 0.7));
         const xs = withConfig({ fuse: false }, () => tf.tidy(() => model.inverse!(zt).x).arraySync());
         const req = { dir: pkg, x: nested(x), noise, z: nested(zt) };
         const out = JSON.parse(runPython([join(import.meta.dirname, 'torch_check.py')], pkg, JSON.stringify(req))) as {
-          log_prob: number[]; roundtrip_err: number; inverse: unknown;
+          log_prob: number[]; roundtrip_err: number; inverse: unknown; energy?: number[];
         };
+        if (ir.family === 'energy') {
+          const e = model as unknown as { energy(z: tf.Tensor): tf.Tensor; fuse: boolean };
+          e.fuse = false;
+          const u = tf.tidy(() => e.energy(x)).arraySync() as number[];
+          u.forEach((v, i) => expect(Math.abs(out.energy![i]! - v)).toBeLessThan(1e-4 * Math.max(1, Math.abs(v))));
+        }
         lp.forEach((v, i) => expect(Math.abs(out.log_prob[i]! - v)).toBeLessThan(1e-4 * Math.max(1, Math.abs(v))));
         expect(out.roundtrip_err).toBeLessThan(1e-8);
         const a = (xs as number[]).flat(4) as number[], b = (out.inverse as number[]).flat(4) as number[];

@@ -39,6 +39,8 @@ with torch.no_grad():
     for layer, o in zip(reversed(chain), reversed(outs)):
         h, _ = layer.inverse(h, o)
     out["roundtrip_err"] = float((h - data).abs().max())
+    if m.family == "energy":
+        out["energy"] = m.energy(x).tolist()
     if req.get("z") is not None:
         out["inverse"] = m.inverse(torch.tensor(req["z"], dtype=torch.float64))[0].tolist()
 print(json.dumps(out))

@@ -35,7 +35,7 @@ function net(n: NetIR, id: string, path: string): { code: string } {
 }
 
 /** the Python constructor of one layer */
-export function layerCode(l: LayerIR): string {
+export function layerCode(l: LayerIR, density?: 'iterative'): string {
   const id = l.id;
   switch (l.kind) {
     case 'coupling':
@@ -63,8 +63,8 @@ export function layerCode(l: LayerIR): string {
       });
     }
     case 'planar':
-      return call('Planar', [size(l.inShape)], { activation: l.args.activation, inverse: l.args.inverse });
-    case 'radial': return call('Radial', [size(l.inShape)], { inverse: l.args.inverse });
+      return call('Planar', [size(l.inShape)], { activation: l.args.activation, inverse: density ?? l.args.inverse });
+    case 'radial': return call('Radial', [size(l.inShape)], { inverse: density ?? l.args.inverse });
     case 'maf': return call('Maf', [l.inShape], { net: net(l.args.net, id, '["net"]') });
     case 'iaf': return call('Iaf', [l.inShape], { net: net(l.args.net, id, '["net"]') });
   }
@@ -98,11 +98,16 @@ function modelPy(ir: FlowIR, source: string): string {
     'from flowc_torch.flow import FlowModel',
     'from flowc_torch.package import constants, layer_args, load_weights, read_ir',
   ];
-  const lines = layers.map((l) => `        (${py(l.id)}, ${layerCode(l)}),`);
+  const lines = layers.map((l) => `        (${py(l.id)}, ${layerCode(l, ir.family === 'energy' ? 'iterative' : undefined)}),`);
   const ar = ir.family === 'autoregressive';
+  if (ir.family === 'energy') imports.push('from flowc_torch.energy import EnergyModel');
   if (ar) imports.splice(0, imports.length, 'from flowc_torch import ar as AR, likelihoods as L',
     'from flowc_torch.package import constants, layer_args, load_weights, read_ir');
-  const body = ar ? `    return ${arModelCode(ir)}` : `    return FlowModel(${py(ir.model)}, data_shape=${py(ir.data.shape)}, \
+  const energy = `    return EnergyModel(${py(ir.model)}, target=${py(ir.target?.name ?? 'u1')}, \
+prior=${priorCode(ir.prior, size(ir.latent?.shape ?? ir.data.shape))}, layers=[
+${lines.join('\n')}
+    ])`;
+  const body = ir.family === 'energy' ? energy : ar ? `    return ${arModelCode(ir)}` : `    return FlowModel(${py(ir.model)}, data_shape=${py(ir.data.shape)}, \
 final_shape=${py(final)}, prior=${priorCode(ir.prior, latentSize(ir))}, layers=[
 ${lines.join('\n')}
     ])`;

@@ -21,7 +21,7 @@ export const TORCH_LAYERS: Record<string, (l: LayerIR) => string | undefined> = 
 };
 export const TORCH_NETS: readonly NetIR['kind'][] = ['mlp', 'resnet', 'made'];
 export const TORCH_PRIORS: readonly PriorIR['kind'][] = ['normal', 'logistic', 'laplace', 'mixture'];
-export const TORCH_FAMILIES: readonly FlowIR['family'][] = ['flow', 'autoregressive'];
+export const TORCH_FAMILIES: readonly FlowIR['family'][] = ['flow', 'autoregressive', 'energy'];
 /** autoregressive conditionals; a reason when a variant is not implemented */
 export const TORCH_CONDITIONALS: Record<string, (c: ConditionalIR) => string | undefined> = {
   nade: () => undefined,
