@@ -91,14 +91,16 @@ function buildProgram(io: CliIO, done: (code: number) => void): Command {
 
   program
     .command('compile')
-    .description('check a spec and write its FlowIR (plain JSON) or a PyTorch package to DIR; --dump-ast / --dump-ir print a phase')
+    .description('check a spec and write its FlowIR (plain JSON) or a PyTorch package to DIR; '
+      + '--dump-ast / --dump-ir print a phase')
     .argument('<spec>', 'spec file')
     .option('-o, --out <dir>', 'output directory for <Model>.flowir.json')
     .option('--model <name>', 'compile only this model')
     .option('--dump-ast', 'print the AST (with spans)')
     .option('--dump-ir', 'print the FlowIR as JSON')
-    .option('--target <target>', 'flowir (default): <Model>.flowir.json; pytorch: a PyTorch package (model.py, train.py)')
-    .action(async (spec: string, opts: { out?: string; model?: string; dumpAst?: boolean; dumpIr?: boolean; target?: string }) => {
+    .option('--target <target>',
+      'flowir (default): <Model>.flowir.json; pytorch: a PyTorch package (model.py, train.py)')
+    .action(async (spec: string, opts: Parameters<typeof import('./commands/compile.js').runCompile>[2]) => {
       const { runCompile } = await import('./commands/compile.js');
       done(await runCompile(io, spec, opts));
     });

@@ -26,7 +26,8 @@ export function unsupportedMessage(ir: FlowIR, spec: string, u: Unsupported): st
   const where = u.at ?? spec;
   const layer = u.id ? ` (layer ${u.id})` : '';
   return `${where}: error: the pytorch target does not implement ${u.construct}${layer} in model ${ir.model}; ` +
-    `it implements flows (layers ${Object.keys(TORCH_LAYERS).join(', ')}) and the autoregressive conditionals ${Object.keys(TORCH_CONDITIONALS).join(', ')}\n`;
+    `it implements flows (layers ${Object.keys(TORCH_LAYERS).join(', ')}), energy targets and the autoregressive `
+    + `conditionals ${Object.keys(TORCH_CONDITIONALS).join(', ')}\n`;
 }
 
 /**
@@ -37,7 +38,9 @@ export async function writeTorchPackage(
   io: CliIO, ir: FlowIR, source: string, dir: string, model?: FlowModel, step = 0,
 ): Promise<void> {
   const r = emitTorch(ir, source);
-  if ('unsupported' in r) throw new UserError(r.unsupported.map((u) => unsupportedMessage(ir, source, u)).join('').trimEnd());
+  if ('unsupported' in r) {
+    throw new UserError(r.unsupported.map((u) => unsupportedMessage(ir, source, u)).join('').trimEnd());
+  }
   const support = torchSupportDir();
   let own: FlowModel | undefined;
   try {

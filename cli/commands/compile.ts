@@ -35,7 +35,9 @@ export async function runCompile(
 ): Promise<number> {
   if (!opts.out && !opts.dumpAst && !opts.dumpIr) throw new UsageError('compile needs -o DIR (or --dump-ast / --dump-ir)');
   const target = opts.target ?? 'flowir';
-  if (!TARGETS.includes(target)) throw new UsageError(`--target ${target}: unknown target; use one of ${TARGETS.join(', ')}`);
+  if (!TARGETS.includes(target)) {
+    throw new UsageError(`--target ${target}: unknown target; use one of ${TARGETS.join(', ')}`);
+  }
   if (target === 'pytorch' && !opts.out) throw new UsageError('compile --target pytorch needs -o DIR');
   const text = readInput(spec, 'spec file');
   const sources = new Map([[spec, text]]);

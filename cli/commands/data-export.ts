@@ -5,7 +5,9 @@ import type { Command } from 'commander';
 import { writeFileSync } from 'node:fs';
 import { fsReason, UserError, type CliIO } from '../io.js';
 
-export async function runDataExport(io: CliIO, src: string, o: { out: string; heldOut?: boolean; seed?: string }): Promise<number> {
+export interface DataExportOptions { out: string; heldOut?: boolean; seed?: string }
+
+export async function runDataExport(io: CliIO, src: string, o: DataExportOptions): Promise<number> {
   if (!/\.npy$/i.test(o.out)) throw new UserError(`-o ${o.out}: write a .npy file`);
   const { parseSource, loadSplit, DataError, encodeNpy } = await import('../../runtime/data/index.js');
   let rows;
@@ -36,5 +38,5 @@ export function register(program: Command, io: CliIO, done: (code: number) => vo
     .requiredOption('-o, --out <file>', 'the .npy file to write')
     .option('--held-out', 'write the rows training holds out instead')
     .option('--seed <n>', 'the seed of the 10% hold-out of a file source (flowc train --seed)')
-    .action(async (src: string, opts: { out: string; heldOut?: boolean; seed?: string }) => done(await runDataExport(io, src, opts)));
+    .action(async (src: string, opts: DataExportOptions) => done(await runDataExport(io, src, opts)));
 }

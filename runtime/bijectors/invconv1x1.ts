@@ -65,7 +65,8 @@ export class InvConv1x1 implements Bijector {
     if (!this.fixed) return {};
     const C = this.C;
     const P = Array.from(this.fixed.P.dataSync());
-    return { P: Array.from({ length: C }, (_, i) => P.slice(i * C, (i + 1) * C)), sign: Array.from(this.fixed.sign.dataSync()) };
+    const sign = Array.from(this.fixed.sign.dataSync());
+    return { P: Array.from({ length: C }, (_, i) => P.slice(i * C, (i + 1) * C)), sign };
   }
 
   /** W and log|det W| */

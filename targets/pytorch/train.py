@@ -143,8 +143,10 @@ def main(argv):
     for _ in range(epoch):
         order = rng.permutation(n)
     t0, start = time.time(), step
-    say(f"training {ir['model']} " + ("by reverse KL to its target" if energy else f"on {n} rows") + f", {steps} steps of {a.batch} ({world} process{'es' if world > 1 else ''}, "
-        f"{'nccl on cuda' if cuda else 'gloo on cpu' if world > 1 else 'cpu'})")
+    what = "by reverse KL to its target" if energy else f"on {n} rows"
+    how = "nccl on cuda" if cuda else "gloo on cpu" if world > 1 else "cpu"
+    say(f"training {ir['model']} {what}, {steps} steps of {a.batch} "
+        f"({world} process{'es' if world > 1 else ''}, {how})")
 
     def save():
         if rank == 0:

@@ -8,7 +8,8 @@ export const PYTHON = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'pyt
 
 function probe(): string | undefined {
   const r = spawnSync(PYTHON, ['-c', 'import torch, numpy; print(torch.__version__)'], { encoding: 'utf8' });
-  return r.status === 0 ? undefined : `${PYTHON} cannot import torch and numpy (${(r.stderr || String(r.error)).trim().split('\n').pop()})`;
+  const last = (r.stderr || String(r.error)).trim().split('\n').pop();
+  return r.status === 0 ? undefined : `${PYTHON} cannot import torch and numpy (${last})`;
 }
 
 /** undefined when torch is there; else the reason (and a failure under CI=true) */

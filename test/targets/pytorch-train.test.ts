@@ -42,10 +42,11 @@ const losses = (run: string): number[] =>
 function train(args: string[], procs = 1): { status: number | null; out: string } {
   const cmd = procs === 1 ? ['train.py', ...args]
     // --redirects/--tee: Debian's torch 1.13 under Python 3.11 cannot parse their default "0"
-    : ['-m', 'torch.distributed.run', '--standalone', '--nproc_per_node', String(procs), '--redirects', '1', '--tee', '1',
-      'train.py', ...args];
+    : ['-m', 'torch.distributed.run', '--standalone', '--nproc_per_node', String(procs),
+      '--redirects', '1', '--tee', '1', 'train.py', ...args];
   const r = spawnSync(PYTHON, cmd, {
-    cwd: pkg, encoding: 'utf8', timeout: 240_000, env: { ...process.env, OMP_NUM_THREADS: '1', PYTHONDONTWRITEBYTECODE: '1' },
+    cwd: pkg, encoding: 'utf8', timeout: 240_000,
+    env: { ...process.env, OMP_NUM_THREADS: '1', PYTHONDONTWRITEBYTECODE: '1' },
   });
   return { status: r.status, out: `${r.stdout}${r.stderr}` };
 }
@@ -60,7 +61,7 @@ print(float(-m.log_prob(x).double().mean()))`;
 }
 
 describe('the PyTorch package trains and round-trips', () => {
-  it('train.py on 2 processes follows the loss curve of 1; resume continues it; flowc eval reads its run', async (ctx) => {
+  it('train.py on 2 processes follows the curve of 1; resume continues it; flowc eval reads its run', async (ctx) => {
     if (missing) ctx.skip();
     const one = join(dir, 'one'), two = join(dir, 'two'), half = join(dir, 'half');
     const a = train(['--out', one, '--threads', '1']);

@@ -13,7 +13,8 @@ export function likelihoodOf(ir: FlowIR): LikelihoodIR {
 }
 
 export const LIKELIHOOD_P = (l: LikelihoodIR): number =>
-  l.kind === 'bernoulli' ? 1 : l.kind === 'categorical' ? l.K : l.kind === 'logistic_mixture' ? 3 * l.k : l.learnedStd ? 2 : 1;
+  l.kind === 'bernoulli' ? 1 : l.kind === 'categorical' ? l.K
+    : l.kind === 'logistic_mixture' ? 3 * l.k : l.learnedStd ? 2 : 1;
 
 function likelihoodCode(l: LikelihoodIR): string {
   switch (l.kind) {
@@ -29,7 +30,9 @@ function conditionalCode(c: ConditionalIR, ir: FlowIR, P: number, order: { code:
   switch (c.kind) {
     case 'nade': return call('AR.Nade', [D, P], { hidden: c.hidden, order });
     case 'made':
-      return call('AR.Made', [D, P], { hidden: c.hidden, act: c.activation, masks: code('IR["conditional"]["masks"]') });
+      return call('AR.Made', [D, P], {
+        hidden: c.hidden, act: c.activation, masks: code('IR["conditional"]["masks"]'),
+      });
     case 'pixelcnn': return call('AR.PixelCnn', [ir.data.shape, P], { layers: code('IR["conditional"]["layers"]') });
     case 'gated_pixelcnn':
       return call('AR.GatedPixelCnn', [ir.data.shape, P], { layers: c.layers, channels: c.channels, kernel: c.kernel });
@@ -45,7 +48,8 @@ export function arModelCode(ir: FlowIR): string {
   const D = size(ir.data.shape);
   const order = image ? code(`AR.raster_order(${py(ir.data.shape)})`)
     : ir.order ? (ir.order.length <= INLINE_MAX ? code(py(ir.order)) : code('IR["order"]')) : code(`list(range(${D}))`);
-  return `AR.ArModel(${py(ir.model)}, data_shape=${py(ir.data.shape)}, domain=${py(ir.data.domain)}, order=${order.code},
+  return `AR.ArModel(${py(ir.model)}, data_shape=${py(ir.data.shape)}, domain=${py(ir.data.domain)}, \
+order=${order.code},
         likelihood=${likelihoodCode(lik)},
         conditional=${conditionalCode(c, ir, LIKELIHOOD_P(lik), order)})`;
 }

@@ -24,7 +24,8 @@ export function call(f: string, pos: unknown[], kw: Record<string, unknown> = {}
 
 /** source code passed through call() unquoted */
 export const code = (s: string): { code: string } => ({ code: s });
-const codeOf = (v: unknown): string => (typeof v === 'object' && v && 'code' in v ? (v as { code: string }).code : String(v));
+const codeOf = (v: unknown): string =>
+  (typeof v === 'object' && v && 'code' in v ? (v as { code: string }).code : String(v));
 
 /** arrays longer than this are read from model.ir.json instead of written inline */
 export const INLINE_MAX = 16;

@@ -22,7 +22,7 @@ Needs Python 3 with PyTorch 1.13 or newer and NumPy; nothing else (the layer imp
 import sys; sys.path.insert(0, "THIS_DIR")
 import model
 m = model.load()                 # or model.load("runs/${ir.model}-…") for a run's weights
-lp = m.log_prob(x)               # x: ${ir.data.shape.length === 3 ? `[N, ${ir.data.shape.join(', ')}]` : `[N, ${ir.data.shape[0]}]`}, as \`flowc eval\` reads it
+lp = m.log_prob(x)               # x: [N, ${ir.data.shape.join(', ')}], as \`flowc eval\` reads it
 xs = m.sample(16, temperature=0.8)
 \`\`\`
 

@@ -29,7 +29,8 @@ export const TORCH_CONDITIONALS: Record<string, (c: ConditionalIR) => string | u
   pixelcnn: () => undefined,
   gated_pixelcnn: () => undefined,
 };
-export const TORCH_LIKELIHOODS: readonly LikelihoodIR['kind'][] = ['bernoulli', 'categorical', 'logistic_mixture', 'gaussian'];
+export const TORCH_LIKELIHOODS: readonly LikelihoodIR['kind'][] =
+  ['bernoulli', 'categorical', 'logistic_mixture', 'gaussian'];
 
 export interface Unsupported {
   /** the construct, as a user names it: "autoregressive model (pixelcnn)", "dequantize(variational)" */
@@ -44,7 +45,8 @@ export interface Unsupported {
 export function unsupportedConstructs(ir: FlowIR): Unsupported[] {
   const out: Unsupported[] = [];
   if (!TORCH_FAMILIES.includes(ir.family)) {
-    const what = ir.family === 'vae' ? 'variational autoencoder' : ir.family === 'energy' ? 'energy target (reverse-KL fit)' : ir.family;
+    const what = ir.family === 'vae' ? 'variational autoencoder'
+      : ir.family === 'energy' ? 'energy target (reverse-KL fit)' : ir.family;
     out.push({ construct: what });
   }
   const walk = (layers: readonly LayerIR[]) => {
@@ -62,7 +64,9 @@ export function unsupportedConstructs(ir: FlowIR): Unsupported[] {
     const rule = TORCH_CONDITIONALS[c.kind];
     const why = rule ? rule(c) : c.kind;
     if (why) out.push({ construct: `autoregressive model (${why})` });
-    if (ir.likelihood && !TORCH_LIKELIHOODS.includes(ir.likelihood.kind)) out.push({ construct: `likelihood ${ir.likelihood.kind}` });
+    if (ir.likelihood && !TORCH_LIKELIHOODS.includes(ir.likelihood.kind)) {
+      out.push({ construct: `likelihood ${ir.likelihood.kind}` });
+    }
   }
   if (ir.prior && !TORCH_PRIORS.includes(ir.prior.kind)) out.push({ construct: `prior ${ir.prior.kind}` });
   return out;
