@@ -25,9 +25,11 @@ export function torchSupportDir(): string {
 export function unsupportedMessage(ir: FlowIR, spec: string, u: Unsupported): string {
   const where = u.at ?? spec;
   const layer = u.id ? ` (layer ${u.id})` : '';
-  return `${where}: error: the pytorch target does not implement ${u.construct}${layer} in model ${ir.model}; ` +
-    `it implements flows (layers ${Object.keys(TORCH_LAYERS).join(', ')}), energy targets and the autoregressive `
-    + `conditionals ${Object.keys(TORCH_CONDITIONALS).join(', ')}\n`;
+  return (
+    `${where}: error: the pytorch target does not implement ${u.construct}${layer} in model ${ir.model}; ` +
+    `it implements flows (layers ${Object.keys(TORCH_LAYERS).join(', ')}), energy targets and the autoregressive ` +
+    `conditionals ${Object.keys(TORCH_CONDITIONALS).join(', ')}\n`
+  );
 }
 
 /**
@@ -35,11 +37,21 @@ export function unsupportedMessage(ir: FlowIR, spec: string, u: Unsupported): st
  * here at its initialisation when absent); `step`: the optimizer steps those weights have.
  */
 export async function writeTorchPackage(
-  io: CliIO, ir: FlowIR, source: string, dir: string, model?: FlowModel, step = 0,
+  io: CliIO,
+  ir: FlowIR,
+  source: string,
+  dir: string,
+  model?: FlowModel,
+  step = 0,
 ): Promise<void> {
   const r = emitTorch(ir, source);
   if ('unsupported' in r) {
-    throw new UserError(r.unsupported.map((u) => unsupportedMessage(ir, source, u)).join('').trimEnd());
+    throw new UserError(
+      r.unsupported
+        .map((u) => unsupportedMessage(ir, source, u))
+        .join('')
+        .trimEnd(),
+    );
   }
   const support = torchSupportDir();
   let own: FlowModel | undefined;
@@ -62,7 +74,8 @@ export async function writeTorchPackage(
     writeFileSync(join(dir, 'constants.json'), JSON.stringify(constants) + '\n');
     writeFileSync(join(dir, 'weights.ckpt'), encodeCheckpoint(m, { step, cursor: 0, meta: { engine: 'tfjs' }, ir }));
     cpSync(join(support, 'flowc_torch'), join(dir, 'flowc_torch'), {
-      recursive: true, filter: (s) => !s.includes('__pycache__'),
+      recursive: true,
+      filter: (s) => !s.includes('__pycache__'),
     });
     cpSync(join(support, 'train.py'), join(dir, 'train.py'));
   } catch (e) {

@@ -5,7 +5,11 @@ import type { Command } from 'commander';
 import { writeFileSync } from 'node:fs';
 import { fsReason, UserError, type CliIO } from '../io.js';
 
-export interface DataExportOptions { out: string; heldOut?: boolean; seed?: string }
+export interface DataExportOptions {
+  out: string;
+  heldOut?: boolean;
+  seed?: string;
+}
 
 export async function runDataExport(io: CliIO, src: string, o: DataExportOptions): Promise<number> {
   if (!/\.npy$/i.test(o.out)) throw new UserError(`-o ${o.out}: write a .npy file`);

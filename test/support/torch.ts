@@ -25,7 +25,11 @@ export function torchMissing(): string | undefined {
 /** runs python code (cwd `cwd`, one thread), returns stdout; throws with stderr on failure */
 export function runPython(args: string[], cwd: string, input?: string, timeout = 120_000): string {
   const r = spawnSync(PYTHON, args, {
-    cwd, input, encoding: 'utf8', timeout, env: { ...process.env, OMP_NUM_THREADS: '1', PYTHONDONTWRITEBYTECODE: '1' },
+    cwd,
+    input,
+    encoding: 'utf8',
+    timeout,
+    env: { ...process.env, OMP_NUM_THREADS: '1', PYTHONDONTWRITEBYTECODE: '1' },
     maxBuffer: 64 << 20,
   });
   if (r.status !== 0) throw new Error(`${PYTHON} ${args.join(' ')} failed (${r.status}):\n${r.stderr}`);

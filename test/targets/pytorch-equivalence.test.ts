@@ -19,12 +19,16 @@ import { Rng } from '../../runtime/rng.js';
 import { writeTorchPackage } from '../../cli/torch-package.js';
 import { runPython, torchMissing } from '../support/torch.js';
 
-const specFiles = readdirSync('specs').filter((f) => f.endsWith('.flow')).sort().map((f) => `specs/${f}`);
+const specFiles = readdirSync('specs')
+  .filter((f) => f.endsWith('.flow'))
+  .sort()
+  .map((f) => `specs/${f}`);
 
 /** small images, narrow nets, short stacks (every construct kept) */
 export function shrink(src: string): string {
   return src
-    .replace(/\[1, 28, 28\]/g, '[1, 8, 8]').replace(/\[784\]/g, '[16]')
+    .replace(/\[1, 28, 28\]/g, '[1, 8, 8]')
+    .replace(/\[784\]/g, '[16]')
     .replace(/channels: (\d+)/g, (m, n: string) => (+n > 8 ? 'channels: 8' : m))
     .replace(/hidden: \[[\d, ]+\]/g, 'hidden: [16, 16]')
     .replace(/hidden: (\d+)/g, (m, n: string) => (+n > 16 ? 'hidden: 16' : m))
@@ -48,7 +52,10 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 function perturb(model: FlowModel, seed: number): void {
   const r = new Rng(seed);
   for (const v of model.variables) {
-    if (!v.trainable) { v.assign(tf.onesLike(v)); continue; } // actnorm: initialised
+    if (!v.trainable) {
+      v.assign(tf.onesLike(v));
+      continue;
+    } // actnorm: initialised
     const n = v.size;
     const noise = tf.tensor(r.normalArray(n, 0, 0.05), v.shape);
     v.assign(tf.add(v, noise));
@@ -61,8 +68,14 @@ function batchFor(ir: FlowIR, n: number, seed: number): tf.Tensor {
   const per = ir.data.shape.reduce((a, b) => a * b, 1);
   const d = ir.data.domain;
   const v = Float32Array.from({ length: n * per }, () =>
-    d.kind === 'real' ? 0.2 + 0.6 * r.uniform()
-      : d.kind === 'binary' ? (r.uniform() < 0.5 ? 1 : 0) : Math.floor(r.uniform() * d.K));
+    d.kind === 'real'
+      ? 0.2 + 0.6 * r.uniform()
+      : d.kind === 'binary'
+        ? r.uniform() < 0.5
+          ? 1
+          : 0
+        : Math.floor(r.uniform() * d.K),
+  );
   return tf.tensor(v, [n, ...ir.data.shape]);
 }
 
@@ -90,10 +103,14 @@ function compareAr(model: FlowModel, ir: FlowIR, x: tf.Tensor, pkg: string): voi
   ) as number[][][];
   const req = JSON.stringify({ dir: pkg, x: nested(x) });
   const out = JSON.parse(runPython([join(import.meta.dirname, 'torch_check.py')], pkg, req)) as {
-    log_prob: number[]; params: number[][][]; sample_shape: number[]; sample_values: number[];
+    log_prob: number[];
+    params: number[][][];
+    sample_shape: number[];
+    sample_values: number[];
   };
   lp.forEach((v, i) => expect(Math.abs(out.log_prob[i]! - v)).toBeLessThan(1e-4 * Math.max(1, Math.abs(v))));
-  const a = params.flat(2), b = out.params.flat(2);
+  const a = params.flat(2),
+    b = out.params.flat(2);
   expect(b.length).toBe(a.length);
   a.forEach((v, i) => expect(Math.abs(b[i]! - v)).toBeLessThan(1e-4 * Math.max(1, Math.abs(v))));
   expect(out.sample_shape).toEqual([2, ...ir.data.shape]);
@@ -112,9 +129,19 @@ describe('the PyTorch target equals the tfjs runtime', () => {
       const ir = r.ir!;
       const emitted = emitTorch(ir, file);
       // what the target implements today: these must never fall back to a refusal
-      const implemented = ['two_moons', 'flowpp_dequant', 'planar_energy', 'radial_energy', 'realnvp_mnist',
-        'glow_mnist', 'maf_mnist', 'made_mnist', 'nade_mnist',
-        'pixelcnn_mnist', 'gated_pixelcnn'];
+      const implemented = [
+        'two_moons',
+        'flowpp_dequant',
+        'planar_energy',
+        'radial_energy',
+        'realnvp_mnist',
+        'glow_mnist',
+        'maf_mnist',
+        'made_mnist',
+        'nade_mnist',
+        'pixelcnn_mnist',
+        'gated_pixelcnn',
+      ];
       expect('unsupported' in emitted).toBe(!implemented.some((n) => file === `specs/${n}.flow`));
       if ('unsupported' in emitted) {
         // refused by name: the construct and, for a layer, its id
@@ -141,7 +168,10 @@ describe('the PyTorch target equals the tfjs runtime', () => {
         const xs = withConfig({ fuse: false }, () => tf.tidy(() => model.inverse!(zt).x).arraySync());
         const req = { dir: pkg, x: nested(x), noise, z: nested(zt) };
         const out = JSON.parse(runPython([join(import.meta.dirname, 'torch_check.py')], pkg, JSON.stringify(req))) as {
-          log_prob: number[]; roundtrip_err: number; inverse: unknown; energy?: number[];
+          log_prob: number[];
+          roundtrip_err: number;
+          inverse: unknown;
+          energy?: number[];
         };
         if (ir.family === 'energy') {
           const e = model as unknown as { energy(z: tf.Tensor): tf.Tensor; fuse: boolean };
@@ -151,7 +181,8 @@ describe('the PyTorch target equals the tfjs runtime', () => {
         }
         lp.forEach((v, i) => expect(Math.abs(out.log_prob[i]! - v)).toBeLessThan(1e-4 * Math.max(1, Math.abs(v))));
         expect(out.roundtrip_err).toBeLessThan(1e-8);
-        const a = (xs as number[]).flat(4) as number[], b = (out.inverse as number[]).flat(4) as number[];
+        const a = (xs as number[]).flat(4) as number[],
+          b = (out.inverse as number[]).flat(4) as number[];
         expect(b.length).toBe(a.length);
         a.forEach((v, i) => expect(Math.abs(b[i]! - v)).toBeLessThan(1e-3 * Math.max(1, Math.abs(v))));
         tf.dispose([x, zt]);

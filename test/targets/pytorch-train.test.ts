@@ -32,20 +32,44 @@ beforeAll(async () => {
   const r = await flowc('compile', join(dir, 'moons.flow'), '--target', 'pytorch', '-o', pkg);
   expect(r.code, r.err).toBe(0);
   // 64 points for evaluation, as a .npy file both engines read
-  runPython(['-c', 'import numpy as np; np.save("eval.npy", (np.random.default_rng(1).normal(size=(64, 2)) * 0.7)'
-    + '.astype(np.float32))'], dir);
+  runPython(
+    [
+      '-c',
+      'import numpy as np; np.save("eval.npy", (np.random.default_rng(1).normal(size=(64, 2)) * 0.7)' +
+        '.astype(np.float32))',
+    ],
+    dir,
+  );
 }, 120_000);
 
 const losses = (run: string): number[] =>
-  readFileSync(join(run, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l).loss as number);
+  readFileSync(join(run, 'metrics.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l).loss as number);
 
 function train(args: string[], procs = 1): { status: number | null; out: string } {
-  const cmd = procs === 1 ? ['train.py', ...args]
-    // --redirects/--tee: Debian's torch 1.13 under Python 3.11 cannot parse their default "0"
-    : ['-m', 'torch.distributed.run', '--standalone', '--nproc_per_node', String(procs),
-      '--redirects', '1', '--tee', '1', 'train.py', ...args];
+  const cmd =
+    procs === 1
+      ? ['train.py', ...args]
+      : // --redirects/--tee: Debian's torch 1.13 under Python 3.11 cannot parse their default "0"
+        [
+          '-m',
+          'torch.distributed.run',
+          '--standalone',
+          '--nproc_per_node',
+          String(procs),
+          '--redirects',
+          '1',
+          '--tee',
+          '1',
+          'train.py',
+          ...args,
+        ];
   const r = spawnSync(PYTHON, cmd, {
-    cwd: pkg, encoding: 'utf8', timeout: 240_000,
+    cwd: pkg,
+    encoding: 'utf8',
+    timeout: 240_000,
     env: { ...process.env, OMP_NUM_THREADS: '1', PYTHONDONTWRITEBYTECODE: '1' },
   });
   return { status: r.status, out: `${r.stdout}${r.stderr}` };
@@ -63,17 +87,20 @@ print(float(-m.log_prob(x).double().mean()))`;
 describe('the PyTorch package trains and round-trips', () => {
   it('train.py on 2 processes follows the curve of 1; resume continues it; flowc eval reads its run', async (ctx) => {
     if (missing) ctx.skip();
-    const one = join(dir, 'one'), two = join(dir, 'two'), half = join(dir, 'half');
+    const one = join(dir, 'one'),
+      two = join(dir, 'two'),
+      half = join(dir, 'half');
     const a = train(['--out', one, '--threads', '1']);
     expect(a.status, a.out).toBe(0);
     const b = train(['--out', two, '--threads', '1'], 2);
     expect(b.status, b.out).toBe(0);
     expect(b.out).toContain('2 processes, gloo on cpu');
-    const la = losses(one), lb = losses(two);
+    const la = losses(one),
+      lb = losses(two);
     expect(la).toHaveLength(20);
     expect(lb).toHaveLength(20);
     lb.forEach((v, i) => expect(Math.abs(v - la[i]!)).toBeLessThan(1e-4 * (1 + Math.abs(la[i]!))));
-    expect(la[19]!).toBeLessThan(la[0]!);                       // it learns
+    expect(la[19]!).toBeLessThan(la[0]!); // it learns
     // the schema of flowc train's metrics.jsonl
     const last = JSON.parse(readFileSync(join(one, 'metrics.jsonl'), 'utf8').trim().split('\n').pop()!);
     expect(Object.keys(last).sort()).toEqual(['examples_per_sec', 'loss', 'step', 'test_nll', 'test_rows', 'time']);
@@ -90,7 +117,7 @@ describe('the PyTorch package trains and round-trips', () => {
     expect(ev.code, ev.err).toBe(0);
     const nll = Number(/NLL ([-\d.]+) nats/.exec(ev.out)![1]);
     expect(Math.abs(nll - torchNll(one))).toBeLessThan(1e-3);
-    expect(Math.abs(torchNll(one) - torchNll())).toBeGreaterThan(1e-3);  // training moved the weights
+    expect(Math.abs(torchNll(one) - torchNll())).toBeGreaterThan(1e-3); // training moved the weights
   }, 300_000);
 
   it('a flowc run exported with --target pytorch scores in torch as flowc eval scores it', async (ctx) => {
@@ -119,7 +146,7 @@ describe('the PyTorch package trains and round-trips', () => {
     writeFileSync(join(dir, 'three.csv'), '1,2,3\n4,5,6\n');
     const r = train(['--out', join(dir, 'bad'), '--data', join(dir, 'three.csv')]);
     expect(r.status).toBe(1);
-    expect(r.out).toContain('rows of 3 values; the model\'s data is [2]');
+    expect(r.out).toContain("rows of 3 values; the model's data is [2]");
     expect(noTrace(r.out)).toBe(true);
   }, 120_000);
 

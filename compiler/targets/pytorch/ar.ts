@@ -8,35 +8,54 @@ const size = (s: readonly number[]): number => s.reduce((a, b) => a * b, 1);
 export function likelihoodOf(ir: FlowIR): LikelihoodIR {
   if (ir.likelihood) return ir.likelihood;
   const d = ir.data.domain;
-  return d.kind === 'binary' ? { kind: 'bernoulli' } : d.kind === 'real' ? { kind: 'gaussian', learnedStd: true }
-    : { kind: 'categorical', K: d.K };
+  return d.kind === 'binary'
+    ? { kind: 'bernoulli' }
+    : d.kind === 'real'
+      ? { kind: 'gaussian', learnedStd: true }
+      : { kind: 'categorical', K: d.K };
 }
 
 export const LIKELIHOOD_P = (l: LikelihoodIR): number =>
-  l.kind === 'bernoulli' ? 1 : l.kind === 'categorical' ? l.K
-    : l.kind === 'logistic_mixture' ? 3 * l.k : l.learnedStd ? 2 : 1;
+  l.kind === 'bernoulli'
+    ? 1
+    : l.kind === 'categorical'
+      ? l.K
+      : l.kind === 'logistic_mixture'
+        ? 3 * l.k
+        : l.learnedStd
+          ? 2
+          : 1;
 
 function likelihoodCode(l: LikelihoodIR): string {
   switch (l.kind) {
-    case 'bernoulli': return 'L.likelihood("bernoulli")';
-    case 'categorical': return call('L.likelihood', ['categorical'], { K: l.K });
-    case 'logistic_mixture': return call('L.likelihood', ['logistic_mixture'], { k: l.k, K: l.K });
-    case 'gaussian': return call('L.likelihood', ['gaussian'], { learned_std: l.learnedStd });
+    case 'bernoulli':
+      return 'L.likelihood("bernoulli")';
+    case 'categorical':
+      return call('L.likelihood', ['categorical'], { K: l.K });
+    case 'logistic_mixture':
+      return call('L.likelihood', ['logistic_mixture'], { k: l.k, K: l.K });
+    case 'gaussian':
+      return call('L.likelihood', ['gaussian'], { learned_std: l.learnedStd });
   }
 }
 
 function conditionalCode(c: ConditionalIR, ir: FlowIR, P: number, order: { code: string }): string {
   const D = size(ir.data.shape);
   switch (c.kind) {
-    case 'nade': return call('AR.Nade', [D, P], { hidden: c.hidden, order });
+    case 'nade':
+      return call('AR.Nade', [D, P], { hidden: c.hidden, order });
     case 'made':
       return call('AR.Made', [D, P], {
-        hidden: c.hidden, act: c.activation, masks: code('IR["conditional"]["masks"]'),
+        hidden: c.hidden,
+        act: c.activation,
+        masks: code('IR["conditional"]["masks"]'),
       });
-    case 'pixelcnn': return call('AR.PixelCnn', [ir.data.shape, P], { layers: code('IR["conditional"]["layers"]') });
+    case 'pixelcnn':
+      return call('AR.PixelCnn', [ir.data.shape, P], { layers: code('IR["conditional"]["layers"]') });
     case 'gated_pixelcnn':
       return call('AR.GatedPixelCnn', [ir.data.shape, P], { layers: c.layers, channels: c.channels, kernel: c.kernel });
-    default: throw new Error(`pytorch target: no ${c.kind} conditional (supported.ts should have refused it)`);
+    default:
+      throw new Error(`pytorch target: no ${c.kind} conditional (supported.ts should have refused it)`);
   }
 }
 
@@ -46,8 +65,13 @@ export function arModelCode(ir: FlowIR): string {
   const lik = likelihoodOf(ir);
   const image = c.kind === 'pixelcnn' || c.kind === 'gated_pixelcnn';
   const D = size(ir.data.shape);
-  const order = image ? code(`AR.raster_order(${py(ir.data.shape)})`)
-    : ir.order ? (ir.order.length <= INLINE_MAX ? code(py(ir.order)) : code('IR["order"]')) : code(`list(range(${D}))`);
+  const order = image
+    ? code(`AR.raster_order(${py(ir.data.shape)})`)
+    : ir.order
+      ? ir.order.length <= INLINE_MAX
+        ? code(py(ir.order))
+        : code('IR["order"]')
+      : code(`list(range(${D}))`);
   return `AR.ArModel(${py(ir.model)}, data_shape=${py(ir.data.shape)}, domain=${py(ir.data.domain)}, \
 order=${order.code},
         likelihood=${likelihoodCode(lik)},

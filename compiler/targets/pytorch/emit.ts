@@ -24,15 +24,24 @@ function arr(v: readonly unknown[], id: string, path: string): unknown {
 
 function net(n: NetIR, id: string, path: string): { code: string } {
   switch (n.kind) {
-    case 'mlp': return code(call('N.mlp', [n.hidden, n.activation], { zero_init_last: n.zeroInitLast }));
+    case 'mlp':
+      return code(call('N.mlp', [n.hidden, n.activation], { zero_init_last: n.zeroInitLast }));
     case 'resnet':
-      return code(call('N.resnet', [], {
-        blocks: n.blocks, channels: n.channels, kernel: n.kernel, zero_init_last: n.zeroInitLast,
-      }));
+      return code(
+        call('N.resnet', [], {
+          blocks: n.blocks,
+          channels: n.channels,
+          kernel: n.kernel,
+          zero_init_last: n.zeroInitLast,
+        }),
+      );
     case 'made':
-      return code(call('N.made', [n.hidden, n.activation], {
-        masks: code(`ARGS[${py(id)}]${path}["masks"]`), zero_init_last: n.zeroInitLast,
-      }));
+      return code(
+        call('N.made', [n.hidden, n.activation], {
+          masks: code(`ARGS[${py(id)}]${path}["masks"]`),
+          zero_init_last: n.zeroInitLast,
+        }),
+      );
   }
 }
 
@@ -42,45 +51,64 @@ export function layerCode(l: LayerIR, density?: 'iterative'): string {
   switch (l.kind) {
     case 'coupling':
       return call('B.Coupling', [l.inShape], {
-        mask: arr(l.args.mask, id, '["mask"]'), type: l.args.type, scale: l.args.scale,
+        mask: arr(l.args.mask, id, '["mask"]'),
+        type: l.args.type,
+        scale: l.args.scale,
         net: net(l.args.net, id, '["net"]'),
       });
-    case 'squeeze': return 'B.Squeeze()';
-    case 'split': return call('B.Split', [l.inShape], { keep: l.outShape[0], prior: l.args.prior });
-    case 'actnorm': return call('B.ActNorm', [l.inShape], { data_init: l.args.dataInit });
+    case 'squeeze':
+      return 'B.Squeeze()';
+    case 'split':
+      return call('B.Split', [l.inShape], { keep: l.outShape[0], prior: l.args.prior });
+    case 'actnorm':
+      return call('B.ActNorm', [l.inShape], { data_init: l.args.dataInit });
     case 'invconv1x1':
       return call('B.InvConv1x1', [l.inShape], {
-        lu: l.args.lu, P: code(`C[${py(id)}]["P"]`), sign: l.args.lu ? code(`C[${py(id)}]["sign"]`) : undefined,
+        lu: l.args.lu,
+        P: code(`C[${py(id)}]["P"]`),
+        sign: l.args.lu ? code(`C[${py(id)}]["sign"]`) : undefined,
       });
-    case 'permute': return call('B.Permute', [arr(l.args.perm, id, '["perm"]')]);
-    case 'logit': return call('B.Logit', [], { alpha: l.args.alpha });
+    case 'permute':
+      return call('B.Permute', [arr(l.args.perm, id, '["perm"]')]);
+    case 'logit':
+      return call('B.Logit', [], { alpha: l.args.alpha });
     case 'dequantize': {
       if (l.args.type !== 'variational') return call('B.Dequantize', [l.inShape], { K: l.args.K });
       const R = l.inShape.length === 3 ? DEQUANT_COND_RESNET : DEQUANT_COND_MLP;
-      const cond: NetIR = R.kind === 'resnet'
-        ? { kind: 'resnet', blocks: R.blocks, channels: R.channels, kernel: R.kernel, zeroInitLast: R.zeroInitLast }
-        : { kind: 'mlp', hidden: [...R.hidden], activation: R.activation as 'relu', zeroInitLast: R.zeroInitLast };
+      const cond: NetIR =
+        R.kind === 'resnet'
+          ? { kind: 'resnet', blocks: R.blocks, channels: R.channels, kernel: R.kernel, zeroInitLast: R.zeroInitLast }
+          : { kind: 'mlp', hidden: [...R.hidden], activation: R.activation as 'relu', zeroInitLast: R.zeroInitLast };
       const inner = (l.args.flow ?? []).map((q) => `(${py(q.id)}, ${layerCode(q)})`);
       return call('B.Dequantize', [l.inShape], {
-        K: l.args.K, type: 'variational', cond: net(cond, id, ''),
+        K: l.args.K,
+        type: 'variational',
+        cond: net(cond, id, ''),
         flow: code(`[\n            ${inner.join(',\n            ')}]`),
       });
     }
     case 'planar':
       return call('Planar', [size(l.inShape)], { activation: l.args.activation, inverse: density ?? l.args.inverse });
-    case 'radial': return call('Radial', [size(l.inShape)], { inverse: density ?? l.args.inverse });
-    case 'maf': return call('Maf', [l.inShape], { net: net(l.args.net, id, '["net"]') });
-    case 'iaf': return call('Iaf', [l.inShape], { net: net(l.args.net, id, '["net"]') });
+    case 'radial':
+      return call('Radial', [size(l.inShape)], { inverse: density ?? l.args.inverse });
+    case 'maf':
+      return call('Maf', [l.inShape], { net: net(l.args.net, id, '["net"]') });
+    case 'iaf':
+      return call('Iaf', [l.inShape], { net: net(l.args.net, id, '["net"]') });
   }
 }
 
 function priorCode(p: PriorIR | undefined, D: number): string {
   const q = p ?? { kind: 'normal', mean: 0, std: 1, learned: false };
   switch (q.kind) {
-    case 'normal': return call('P.Normal', [D], { mean: q.mean, std: q.std, learned: q.learned });
-    case 'logistic': return call('P.Logistic', [D], { loc: q.loc, scale: q.scale });
-    case 'laplace': return call('P.Laplace', [D], { loc: q.loc, scale: q.scale });
-    case 'mixture': return call('P.Mixture', [D], { k: q.k, component: q.component });
+    case 'normal':
+      return call('P.Normal', [D], { mean: q.mean, std: q.std, learned: q.learned });
+    case 'logistic':
+      return call('P.Logistic', [D], { loc: q.loc, scale: q.scale });
+    case 'laplace':
+      return call('P.Laplace', [D], { loc: q.loc, scale: q.scale });
+    case 'mixture':
+      return call('P.Mixture', [D], { k: q.k, component: q.component });
   }
 }
 
@@ -106,8 +134,13 @@ function modelPy(ir: FlowIR, source: string): string {
   const lines = layers.map((l) => `        (${py(l.id)}, ${layerCode(l, density)}),`);
   const ar = ir.family === 'autoregressive';
   if (ir.family === 'energy') imports.push('from flowc_torch.energy import EnergyModel');
-  if (ar) imports.splice(0, imports.length, 'from flowc_torch import ar as AR, likelihoods as L',
-    'from flowc_torch.package import constants, layer_args, load_weights, read_ir');
+  if (ar)
+    imports.splice(
+      0,
+      imports.length,
+      'from flowc_torch import ar as AR, likelihoods as L',
+      'from flowc_torch.package import constants, layer_args, load_weights, read_ir',
+    );
   const energy = `    return EnergyModel(${py(ir.model)}, target=${py(ir.target?.name ?? 'u1')}, \
 prior=${priorCode(ir.prior, size(ir.latent?.shape ?? ir.data.shape))}, layers=[
 ${lines.join('\n')}

@@ -4,21 +4,58 @@
 import { flattenLayers } from '../../ir/layer-args.js';
 import type { ConditionalIR, FlowIR, LayerIR, LikelihoodIR, NetIR, PriorIR } from '../../ir/types.js';
 
-/** layer kinds (and argument values) the torch package implements; a reason when a variant is not */
-export const TORCH_LAYERS: Record<string, (l: LayerIR) => string | undefined> = {
-  coupling: () => undefined,
-  squeeze: () => undefined,
-  split: () => undefined,
-  actnorm: () => undefined,
-  invconv1x1: () => undefined,
-  permute: () => undefined,
-  logit: () => undefined,
-  planar: () => undefined,
-  radial: () => undefined,
-  maf: () => undefined,
-  iaf: () => undefined,
-  dequantize: () => undefined,
+/**
+ * layer kinds the torch package implements, with the arguments it reads: for each, the values it
+ * implements (null: any value). A kind, argument or value not listed — one added to the registry
+ * later — is refused by name instead of being emitted as code that would do something else.
+ */
+export const TORCH_LAYER_ARGS: Record<string, Record<string, readonly unknown[] | null>> = {
+  coupling: { type: ['affine', 'additive'], mask: null, maskKind: null, net: null, scale: ['exp', 'sigmoid', 'tanh'] },
+  squeeze: {},
+  split: { prior: ['fixed', 'conditional'] },
+  actnorm: { dataInit: null },
+  invconv1x1: { lu: null },
+  permute: { perm: null },
+  logit: { alpha: null },
+  planar: { activation: ['tanh', 'leaky_relu', 'softplus', 'elu', 'sigmoid'], inverse: ['none', 'iterative'] },
+  radial: { inverse: ['none', 'iterative'] },
+  maf: { order: null, net: null },
+  iaf: { order: null, net: null },
+  dequantize: { type: ['uniform', 'variational'], K: null, flow: null },
 };
+export const TORCH_LAYERS = TORCH_LAYER_ARGS;
+
+/** the construct of layer `l` the target does not implement, or undefined */
+function layerProblem(l: LayerIR): string | undefined {
+  const known = TORCH_LAYER_ARGS[l.kind];
+  if (!known) return l.kind;
+  for (const [k, v] of Object.entries(l.args as Record<string, unknown>)) {
+    if (!(k in known)) return `${l.kind}(${k}: …)`;
+    const values = known[k];
+    if (values && !values.includes(v)) return `${l.kind}(${k}: ${String(v)})`;
+  }
+  return undefined;
+}
+
+/** the FlowIR fields the emitter reads; a model with any other (a new construct) is refused */
+const KNOWN_IR_FIELDS = new Set([
+  'version',
+  'model',
+  'family',
+  'target',
+  'data',
+  'order',
+  'prior',
+  'flow',
+  'conditional',
+  'likelihood',
+  'latent',
+  'encoder',
+  'decoder',
+  'posterior',
+  'train',
+  'totals',
+]);
 export const TORCH_NETS: readonly NetIR['kind'][] = ['mlp', 'resnet', 'made'];
 export const TORCH_PRIORS: readonly PriorIR['kind'][] = ['normal', 'logistic', 'laplace', 'mixture'];
 export const TORCH_FAMILIES: readonly FlowIR['family'][] = ['flow', 'autoregressive', 'energy'];
@@ -29,8 +66,12 @@ export const TORCH_CONDITIONALS: Record<string, (c: ConditionalIR) => string | u
   pixelcnn: () => undefined,
   gated_pixelcnn: () => undefined,
 };
-export const TORCH_LIKELIHOODS: readonly LikelihoodIR['kind'][] =
-  ['bernoulli', 'categorical', 'logistic_mixture', 'gaussian'];
+export const TORCH_LIKELIHOODS: readonly LikelihoodIR['kind'][] = [
+  'bernoulli',
+  'categorical',
+  'logistic_mixture',
+  'gaussian',
+];
 
 export interface Unsupported {
   /** the construct, as a user names it: "autoregressive model (pixelcnn)", "dequantize(variational)" */
@@ -45,20 +86,24 @@ export interface Unsupported {
 export function unsupportedConstructs(ir: FlowIR): Unsupported[] {
   const out: Unsupported[] = [];
   if (!TORCH_FAMILIES.includes(ir.family)) {
-    const what = ir.family === 'vae' ? 'variational autoencoder'
-      : ir.family === 'energy' ? 'energy target (reverse-KL fit)' : ir.family;
+    const what =
+      ir.family === 'vae'
+        ? 'variational autoencoder'
+        : ir.family === 'energy'
+          ? 'energy target (reverse-KL fit)'
+          : ir.family;
     out.push({ construct: what });
   }
   const walk = (layers: readonly LayerIR[]) => {
     for (const l of layers) {
-      const rule = TORCH_LAYERS[l.kind];
-      const why = rule ? rule(l) : l.kind;
+      const why = layerProblem(l);
       if (why) out.push({ construct: why, id: l.id, at: l.at });
       const net = (l.args as { net?: NetIR }).net;
       if (net && !TORCH_NETS.includes(net.kind)) out.push({ construct: `net ${net.kind}`, id: l.id, at: l.at });
     }
   };
   walk(flattenLayers(ir.flow));
+  for (const k of Object.keys(ir)) if (!KNOWN_IR_FIELDS.has(k)) out.push({ construct: `FlowIR field '${k}'` });
   const c = ir.conditional;
   if (ir.family === 'autoregressive' && c) {
     const rule = TORCH_CONDITIONALS[c.kind];
