@@ -4,7 +4,11 @@
 export const EXAMPLES: Readonly<Record<string, readonly string[]>> = {
   check: ['flowc check specs/*.flow', 'flowc check specs/two_moons.flow.yaml --format json'],
   explain: ['flowc explain specs/two_moons.flow', 'flowc explain specs/realnvp_mnist.flow --json'],
-  compile: ['flowc compile specs/two_moons.flow -o build', 'flowc compile specs/two_moons.flow --dump-ir'],
+  compile: [
+    'flowc compile specs/two_moons.flow -o build',
+    'flowc compile specs/two_moons.flow --dump-ir',
+    'flowc compile specs/glow_mnist.flow --target pytorch -o glow_torch',
+  ],
   schema: ['flowc schema > flow.schema.json'],
   fmt: ['flowc fmt specs/two_moons.flow', 'flowc fmt --check specs/*.flow', 'flowc fmt --write specs/two_moons.flow'],
   train: [
@@ -19,7 +23,14 @@ export const EXAMPLES: Readonly<Record<string, readonly string[]>> = {
   ],
   eval: ["flowc eval runs/two_moons --data 'toy:moons?n=2000&seed=7' --per-example logp.csv"],
   interpolate: ['flowc interpolate runs/two_moons --data toy:moons -o interpolation.png --pairs 3 --slerp'],
-  export: ['flowc export runs/two_moons -o exported/two_moons'],
+  export: [
+    'flowc export runs/two_moons -o exported/two_moons',
+    'flowc export runs/two_moons --target pytorch -o exported/two_moons_torch',
+  ],
+  data: [
+    'flowc data export mnist:binarized -o mnist_binarized.npy',
+    'flowc data export toy:moons -o moons.npy --held-out',
+  ],
   help: ['flowc help language', 'flowc help coupling', 'flowc help FC201', 'flowc help train', 'flowc help yaml'],
   lsp: ['flowc lsp --stdio'],
   playground: ['flowc playground --build site'],

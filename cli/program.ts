@@ -11,6 +11,7 @@ import { register as registerFmt } from './commands/fmt.js';
 import { register as registerLsp } from './commands/lsp.js';
 import { register as registerInterpolate } from './commands/interpolate.js';
 import { register as registerExport } from './commands/export.js';
+import { register as registerData } from './commands/data-export.js';
 import { register as registerHelp } from './commands/help.js';
 import { register as registerPlayground } from './commands/playground.js';
 import { examplesText } from './examples.js';
@@ -92,13 +93,16 @@ function buildProgram(io: CliIO, done: (code: number) => void): Command {
 
   program
     .command('compile')
-    .description('check a spec and write its FlowIR (plain JSON) to DIR; --dump-ast / --dump-ir print a phase')
+    .description('check a spec and write its FlowIR (plain JSON) or a PyTorch package to DIR; '
+      + '--dump-ast / --dump-ir print a phase')
     .argument('<spec>', 'spec file')
     .option('-o, --out <dir>', 'output directory for <Model>.flowir.json')
     .option('--model <name>', 'compile only this model')
     .option('--dump-ast', 'print the AST (with spans)')
     .option('--dump-ir', 'print the FlowIR as JSON')
-    .action(async (spec: string, opts: { out?: string; model?: string; dumpAst?: boolean; dumpIr?: boolean }) => {
+    .option('--target <target>',
+      'flowir (default): <Model>.flowir.json; pytorch: a PyTorch package (model.py, train.py)')
+    .action(async (spec: string, opts: Parameters<typeof import('./commands/compile.js').runCompile>[2]) => {
       const { runCompile } = await import('./commands/compile.js');
       done(await runCompile(io, spec, opts));
     });
@@ -175,6 +179,7 @@ function buildProgram(io: CliIO, done: (code: number) => void): Command {
   registerInterpolate(program, io, done);
   registerExport(program, io, done);
   registerPlayground(program, io, done);
+  registerData(program, io, done);
   registerHelp(program, io, done);
 
   for (const c of program.commands) {

@@ -60,6 +60,15 @@ export class InvConv1x1 implements Bijector {
     }));
   }
 
+  /** the fixed tensors drawn at initialisation (lu: the permutation P and the signs of diag U), for other engines */
+  constants(): { P?: number[][]; sign?: number[] } {
+    if (!this.fixed) return {};
+    const C = this.C;
+    const P = Array.from(this.fixed.P.dataSync());
+    const sign = Array.from(this.fixed.sign.dataSync());
+    return { P: Array.from({ length: C }, (_, i) => P.slice(i * C, (i + 1) * C)), sign };
+  }
+
   /** W and log|det W| */
   private weight(): { W: tf.Tensor2D; logDet: tf.Tensor } {
     return tf.tidy(() => {

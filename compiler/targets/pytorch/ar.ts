@@ -1,0 +1,79 @@
+// The autoregressive family in model.py: one conditional (NADE, MADE, PixelCNN) and a likelihood.
+import type { ConditionalIR, FlowIR, LikelihoodIR } from '../../ir/types.js';
+import { call, code, INLINE_MAX, py } from './python.js';
+
+const size = (s: readonly number[]): number => s.reduce((a, b) => a * b, 1);
+
+/** the likelihood the runtime uses when the IR names none (runtime/ar/index.ts) */
+export function likelihoodOf(ir: FlowIR): LikelihoodIR {
+  if (ir.likelihood) return ir.likelihood;
+  const d = ir.data.domain;
+  return d.kind === 'binary'
+    ? { kind: 'bernoulli' }
+    : d.kind === 'real'
+      ? { kind: 'gaussian', learnedStd: true }
+      : { kind: 'categorical', K: d.K };
+}
+
+export const LIKELIHOOD_P = (l: LikelihoodIR): number =>
+  l.kind === 'bernoulli'
+    ? 1
+    : l.kind === 'categorical'
+      ? l.K
+      : l.kind === 'logistic_mixture'
+        ? 3 * l.k
+        : l.learnedStd
+          ? 2
+          : 1;
+
+function likelihoodCode(l: LikelihoodIR): string {
+  switch (l.kind) {
+    case 'bernoulli':
+      return 'L.likelihood("bernoulli")';
+    case 'categorical':
+      return call('L.likelihood', ['categorical'], { K: l.K });
+    case 'logistic_mixture':
+      return call('L.likelihood', ['logistic_mixture'], { k: l.k, K: l.K });
+    case 'gaussian':
+      return call('L.likelihood', ['gaussian'], { learned_std: l.learnedStd });
+  }
+}
+
+function conditionalCode(c: ConditionalIR, ir: FlowIR, P: number, order: { code: string }): string {
+  const D = size(ir.data.shape);
+  switch (c.kind) {
+    case 'nade':
+      return call('AR.Nade', [D, P], { hidden: c.hidden, order });
+    case 'made':
+      return call('AR.Made', [D, P], {
+        hidden: c.hidden,
+        act: c.activation,
+        masks: code('IR["conditional"]["masks"]'),
+      });
+    case 'pixelcnn':
+      return call('AR.PixelCnn', [ir.data.shape, P], { layers: code('IR["conditional"]["layers"]') });
+    case 'gated_pixelcnn':
+      return call('AR.GatedPixelCnn', [ir.data.shape, P], { layers: c.layers, channels: c.channels, kernel: c.kernel });
+    default:
+      throw new Error(`pytorch target: no ${c.kind} conditional (supported.ts should have refused it)`);
+  }
+}
+
+/** the build() expression of an autoregressive model */
+export function arModelCode(ir: FlowIR): string {
+  const c = ir.conditional!;
+  const lik = likelihoodOf(ir);
+  const image = c.kind === 'pixelcnn' || c.kind === 'gated_pixelcnn';
+  const D = size(ir.data.shape);
+  const order = image
+    ? code(`AR.raster_order(${py(ir.data.shape)})`)
+    : ir.order
+      ? ir.order.length <= INLINE_MAX
+        ? code(py(ir.order))
+        : code('IR["order"]')
+      : code(`list(range(${D}))`);
+  return `AR.ArModel(${py(ir.model)}, data_shape=${py(ir.data.shape)}, domain=${py(ir.data.domain)}, \
+order=${order.code},
+        likelihood=${likelihoodCode(lik)},
+        conditional=${conditionalCode(c, ir, LIKELIHOOD_P(lik), order)})`;
+}

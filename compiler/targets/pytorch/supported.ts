@@ -1,0 +1,118 @@
+// What the PyTorch target implements: one entry per FlowIR construct (layer kinds, nets, priors,
+// families). Anything not in these tables — a kind added to the registry later included — makes
+// `compile --target pytorch` fail with a message naming it, never emit code that cannot run.
+import { flattenLayers } from '../../ir/layer-args.js';
+import type { ConditionalIR, FlowIR, LayerIR, LikelihoodIR, NetIR, PriorIR } from '../../ir/types.js';
+
+/**
+ * layer kinds the torch package implements, with the arguments it reads: for each, the values it
+ * implements (null: any value). A kind, argument or value not listed — one added to the registry
+ * later — is refused by name instead of being emitted as code that would do something else.
+ */
+export const TORCH_LAYER_ARGS: Record<string, Record<string, readonly unknown[] | null>> = {
+  coupling: { type: ['affine', 'additive'], mask: null, maskKind: null, net: null, scale: ['exp', 'sigmoid', 'tanh'] },
+  squeeze: {},
+  split: { prior: ['fixed', 'conditional'] },
+  actnorm: { dataInit: null },
+  invconv1x1: { lu: null },
+  permute: { perm: null },
+  logit: { alpha: null },
+  planar: { activation: ['tanh', 'leaky_relu', 'softplus', 'elu', 'sigmoid'], inverse: ['none', 'iterative'] },
+  radial: { inverse: ['none', 'iterative'] },
+  maf: { order: null, net: null },
+  iaf: { order: null, net: null },
+  dequantize: { type: ['uniform', 'variational'], K: null, flow: null },
+};
+export const TORCH_LAYERS = TORCH_LAYER_ARGS;
+
+/** the construct of layer `l` the target does not implement, or undefined */
+function layerProblem(l: LayerIR): string | undefined {
+  const known = TORCH_LAYER_ARGS[l.kind];
+  if (!known) return l.kind;
+  for (const [k, v] of Object.entries(l.args as Record<string, unknown>)) {
+    if (!(k in known)) return `${l.kind}(${k}: …)`;
+    const values = known[k];
+    if (values && !values.includes(v)) return `${l.kind}(${k}: ${String(v)})`;
+  }
+  return undefined;
+}
+
+/** the FlowIR fields the emitter reads; a model with any other (a new construct) is refused */
+const KNOWN_IR_FIELDS = new Set([
+  'version',
+  'model',
+  'family',
+  'target',
+  'data',
+  'order',
+  'prior',
+  'flow',
+  'conditional',
+  'likelihood',
+  'latent',
+  'encoder',
+  'decoder',
+  'posterior',
+  'train',
+  'totals',
+]);
+export const TORCH_NETS: readonly NetIR['kind'][] = ['mlp', 'resnet', 'made'];
+export const TORCH_PRIORS: readonly PriorIR['kind'][] = ['normal', 'logistic', 'laplace', 'mixture'];
+export const TORCH_FAMILIES: readonly FlowIR['family'][] = ['flow', 'autoregressive', 'energy'];
+/** autoregressive conditionals; a reason when a variant is not implemented */
+export const TORCH_CONDITIONALS: Record<string, (c: ConditionalIR) => string | undefined> = {
+  nade: () => undefined,
+  made: (c) => (c.kind === 'made' && c.ensemble > 1 ? `made(ensemble: ${c.ensemble})` : undefined),
+  pixelcnn: () => undefined,
+  gated_pixelcnn: () => undefined,
+};
+export const TORCH_LIKELIHOODS: readonly LikelihoodIR['kind'][] = [
+  'bernoulli',
+  'categorical',
+  'logistic_mixture',
+  'gaussian',
+];
+
+export interface Unsupported {
+  /** the construct, as a user names it: "autoregressive model (pixelcnn)", "dequantize(variational)" */
+  construct: string;
+  /** the layer id, when a layer */
+  id?: string;
+  /** "file:line:col" of the construct, when known */
+  at?: string;
+}
+
+/** every construct of `ir` the PyTorch target does not implement (empty: it can be emitted) */
+export function unsupportedConstructs(ir: FlowIR): Unsupported[] {
+  const out: Unsupported[] = [];
+  if (!TORCH_FAMILIES.includes(ir.family)) {
+    const what =
+      ir.family === 'vae'
+        ? 'variational autoencoder'
+        : ir.family === 'energy'
+          ? 'energy target (reverse-KL fit)'
+          : ir.family;
+    out.push({ construct: what });
+  }
+  const walk = (layers: readonly LayerIR[]) => {
+    for (const l of layers) {
+      const why = layerProblem(l);
+      if (why) out.push({ construct: why, id: l.id, at: l.at });
+      const net = (l.args as { net?: NetIR }).net;
+      if (net && !TORCH_NETS.includes(net.kind)) out.push({ construct: `net ${net.kind}`, id: l.id, at: l.at });
+    }
+  };
+  walk(flattenLayers(ir.flow));
+  for (const k of Object.keys(ir)) if (!KNOWN_IR_FIELDS.has(k)) out.push({ construct: `FlowIR field '${k}'` });
+  const c = ir.conditional;
+  if (ir.family === 'autoregressive' && c) {
+    const rule = TORCH_CONDITIONALS[c.kind];
+    const why = rule ? rule(c) : c.kind;
+    if (why) out.push({ construct: `autoregressive model (${why})` });
+    if (ir.likelihood && !TORCH_LIKELIHOODS.includes(ir.likelihood.kind)) {
+      out.push({ construct: `likelihood ${ir.likelihood.kind}` });
+    }
+  }
+  if (ir.prior && !TORCH_PRIORS.includes(ir.prior.kind)) out.push({ construct: `prior ${ir.prior.kind}` });
+  return out;
+}

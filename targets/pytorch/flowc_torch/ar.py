@@ -1,0 +1,244 @@
+"""Autoregressive models (runtime/ar/): log p(x) = Σ_t log p(x_{o_t} | x_{o_<t}) with the conditional's
+parameters [N, D, P] computed in one pass (teacher forcing). Data are [N, D] flattened channels-first;
+discrete/categorical inputs are fed to the networks as v/(K−1). Parameters are named as the tfjs
+runtime names them (`<Model>/made/W0`): module paths split at '/', and tf_name() joins them back."""
+import math
+
+import torch
+from torch import nn
+import torch.nn.functional as F
+
+from .activations import activation
+
+
+def _uniform(shape, fan_in):
+    b = 1 / math.sqrt(max(fan_in, 1))
+    return nn.Parameter(torch.empty(shape).uniform_(-b, b))
+
+
+class Nade(nn.Module):
+    """h_t = σ(c + W_{<t}ᵀ x_<t) (W tied across positions), params_t = V_t h_t + b_t"""
+
+    def __init__(self, D, P, hidden, order):
+        super().__init__()
+        self.W = _uniform((D, hidden), D)
+        self.c = _uniform((hidden,), D)
+        self.V = _uniform((D, hidden, P), hidden)
+        self.b = _uniform((D, P), hidden)
+        self.order = list(order)
+
+    def forward(self, x):
+        o = self.order
+        xo = x[:, o]                                                    # [N, D] in order positions
+        contrib = xo.unsqueeze(2) * self.W[o].unsqueeze(0)              # [N, D, H]
+        a = torch.cumsum(contrib, 1) - contrib + self.c                 # exclusive: x_<t only
+        out = torch.einsum("ndh,dhp->ndp", torch.sigmoid(a), self.V[o]) + self.b[o]
+        res = torch.empty_like(out)
+        res[:, o] = out
+        return res
+
+
+class Made(nn.Module):
+    """masked dense layers (masks [out][in] from the IR); output column p·D + d"""
+
+    def __init__(self, D, P, hidden, act, masks):
+        super().__init__()
+        sizes = [D, *hidden, D]
+        self.D, self.P, self.L = D, P, len(sizes) - 1
+        self.act = activation(act if act != "none" else "linear")
+        for l in range(self.L):
+            out = D * P if l == self.L - 1 else sizes[l + 1]
+            m = torch.tensor(masks[l], dtype=torch.float32).t()         # [in, out]
+            if l == self.L - 1 and m.shape[1] == D and P > 1:
+                m = m.repeat(1, P)
+            setattr(self, f"W{l}", _uniform((sizes[l], out), sizes[l]))
+            setattr(self, f"b{l}", _uniform((out,), sizes[l]))
+            self.register_buffer(f"M{l}", m, persistent=False)
+
+    def forward(self, x):
+        h = x
+        for l in range(self.L):
+            h = h @ (getattr(self, f"W{l}") * getattr(self, f"M{l}").to(h)) + getattr(self, f"b{l}")
+            if l < self.L - 1:
+                h = self.act(h)
+        return h.reshape(x.shape[0], self.P, self.D).transpose(1, 2)
+
+
+def conv_mask(k, in_groups, out_groups, kind, kw=None, cy=None, cx=None):
+    """[cout, cin, kh, kw] causal mask with colour groups (runtime/ar/convmask.ts): taps before the
+    centre (cy, cx) connect everything, the centre connects groups gi < go (A) or gi ≤ go (B)"""
+    kh, kw = k, kw or k
+    cy = (k - 1) // 2 if cy is None else cy
+    cx = cy if cx is None else cx
+    m = torch.zeros(len(out_groups), len(in_groups), kh, kw)
+    for r in range(kh):
+        for c in range(kw):
+            before, centre = r < cy or (r == cy and c < cx), r == cy and c == cx
+            for i, gi in enumerate(in_groups):
+                for o, go in enumerate(out_groups):
+                    on = kind == "none" or before or (centre and (gi < go if kind == "A" else gi <= go))
+                    m[o, i, r, c] = 1.0 if on else 0.0
+    return m
+
+
+def channel_groups(n, C):
+    return [0 if C <= 1 else (k * C) // n for k in range(n)]
+
+
+class PixelCnn(nn.Module):
+    """masked k×k convolutions (mask A first, then B), optional residuals; a 1×1 mask-B output
+    conv with C·P channels unless the last layer has them. Conv weights [cout, cin, k, k]."""
+
+    def __init__(self, shape, P, layers):
+        super().__init__()
+        C, H, W = shape
+        self.shape, self.P = shape, P
+        specs = [dict(l) for l in layers]
+        if not specs or specs[-1]["channels"] != C * P:
+            specs.append({"mask": "B", "kernel": 1, "channels": C * P, "activation": "none", "residual": False})
+        self.specs = []
+        cin, gin = C, channel_groups(C, C)
+        for l, s in enumerate(specs):
+            k, cout = s["kernel"], s["channels"]
+            gout = channel_groups(cout, C)
+            is_out = l == len(specs) - 1
+            mod = nn.Module()
+            mod.W = _uniform((cout, cin, k, k), cin * k * k)
+            mod.b = _uniform((cout,), cin * k * k)
+            mod.register_buffer("M", conv_mask(k, gin, gout, s["mask"]), persistent=False)
+            self.add_module(str(l), mod)
+            act = "linear" if is_out or s.get("activation") in (None, "none") else s["activation"]
+            self.specs.append((mod, k, activation(act), bool(s.get("residual")) and cin == cout and not is_out))
+            cin, gin = cout, gout
+
+    def forward(self, x):
+        C, H, W = self.shape
+        h = x.reshape(x.shape[0], C, H, W)
+        for mod, k, act, residual in self.specs:
+            a = act(F.conv2d(h, mod.W * mod.M.to(h), mod.b, padding=(k - 1) // 2))
+            h = h + a if residual else a
+        n = x.shape[0]
+        # C·P channels, block c holding colour c's P parameters → [N, C·H·W, P]
+        return h.reshape(n, C, self.P, H, W).permute(0, 1, 3, 4, 2).reshape(n, C * H * W, self.P)
+
+
+class _Conv(nn.Module):
+    """conv + bias with an optional fixed mask; pad = (left, right, top, bottom) zeros"""
+
+    def __init__(self, kh, kw, cin, cout, pad=(0, 0, 0, 0), mask=None):
+        super().__init__()
+        self.W = _uniform((cout, cin, kh, kw), kh * kw * cin)
+        self.b = _uniform((cout,), kh * kw * cin)
+        self.pad = pad
+        self.register_buffer("M", mask, persistent=False)
+
+    def forward(self, x, pad=None):
+        w = self.W if self.M is None else self.W * self.M.to(self.W)
+        return F.conv2d(F.pad(x, pad or self.pad), w, self.b)
+
+
+def _gate(a):
+    t, s = a.chunk(2, dim=1)
+    return torch.tanh(t) * torch.sigmoid(s)
+
+
+class GatedPixelCnn(nn.Module):
+    """vertical stack ((c+1)×k convs), horizontal stack (1×(c+1) convs, masked centre), gates
+    tanh(a₁)·σ(a₂), a 1×1 link from the vertical stack shifted down one row, residual 1×1 convs,
+    a two-layer 1×1 head (runtime/ar/gated.ts)"""
+
+    def __init__(self, shape, P, layers, channels, kernel):
+        super().__init__()
+        C, H, W = shape
+        self.shape, self.P = shape, P
+        p, k = channels, kernel
+        c = (k - 1) // 2
+        self.L = max(1, layers)
+        pg, p2g = channel_groups(p, C), channel_groups(p, C) * 2
+        for l in range(self.L):
+            cin, ing = (C, channel_groups(C, C)) if l == 0 else (p, pg)
+            m = nn.Module()
+            m.v = _Conv(c + 1, k, cin, 2 * p, pad=(c, c, c, 0))
+            m.h = _Conv(1, c + 1, cin, 2 * p, pad=(c, 0, 0, 0),
+                        mask=conv_mask(1, ing, p2g, "A" if l == 0 else "B", kw=c + 1, cy=0, cx=c))
+            m.link = _Conv(1, 1, 2 * p, 2 * p)
+            m.res = _Conv(1, 1, p, p, mask=conv_mask(1, pg, pg, "B"))
+            self.add_module(str(l), m)
+        self.out = nn.Module()
+        self.out.add_module("0", _Conv(1, 1, p, p, mask=conv_mask(1, pg, pg, "B")))
+        self.out.add_module("1", _Conv(1, 1, p, C * P, mask=conv_mask(1, pg, channel_groups(C * P, C), "B")))
+
+    def forward(self, x):
+        C, H, W = self.shape
+        n = x.shape[0]
+        x4 = x.reshape(n, C, H, W)
+        v, h = x4, x4
+        for l in range(self.L):
+            m = getattr(self, str(l))
+            v_pre = m.v(v)
+            link = m.link(v_pre, pad=(0, 0, 1, 0))[:, :, :H]
+            v = _gate(v_pre)
+            out = m.res(_gate(m.h(h) + link))
+            h = out if l == 0 else h + out
+        y = getattr(self.out, "1")(F.relu(getattr(self.out, "0")(F.relu(h))))
+        return y.reshape(n, C, self.P, H, W).permute(0, 1, 3, 4, 2).reshape(n, C * H * W, self.P)
+
+
+def raster_order(shape):
+    """pixel by pixel, the channels of a pixel in sequence (PixelCNN's factorization)"""
+    C, H, W = shape
+    return [c * H * W + i * W + j for i in range(H) for j in range(W) for c in range(C)]
+
+
+class ArModel(nn.Module):
+    family = "autoregressive"
+
+    def __init__(self, name, data_shape, domain, order, likelihood, conditional):
+        super().__init__()
+        self.name, self.data_shape = name, list(data_shape)
+        self.D = math.prod(data_shape)
+        self.order = list(order)
+        self.likelihood = likelihood
+        K = domain.get("K")
+        self.scale = (K - 1 if K and K > 1 else 1) if domain["kind"] in ("discrete", "categorical") else 1
+        # registered at the tfjs prefix: <Model>/<kind>/...
+        kind = {Nade: "nade", Made: "made", PixelCnn: "pixelcnn", GatedPixelCnn: "gated"}[type(conditional)]
+        holder = nn.Module()
+        holder.add_module(kind, conditional)
+        self.add_module(name, holder)
+        self.__dict__["cond"] = conditional     # registered once, under the tfjs prefix
+
+    @staticmethod
+    def tf_name(key):
+        return key.replace(".", "/")
+
+    @staticmethod
+    def torch_key(name):
+        return name.replace("/", ".")
+
+    def params(self, x):
+        x2 = x.reshape(x.shape[0], self.D).to(self.dtype())
+        return self.cond(x2 / self.scale if self.scale != 1 else x2), x2
+
+    def log_prob(self, x):
+        p, x2 = self.params(x)
+        return self.likelihood.log_prob(p, x2).sum(1)
+
+    def loss(self, x):
+        return -self.log_prob(x).mean()
+
+    @torch.no_grad()
+    def sample(self, n, temperature=1.0, generator=None):
+        """one full pass per dimension, in the model's order"""
+        x = torch.zeros(n, self.D, dtype=self.dtype())
+        for d in self.order:
+            p, _ = self.params(x)
+            x[:, d] = self.likelihood.sample(p[:, d], temperature, generator)
+        return x.reshape(n, *self.data_shape)
+
+    def trace(self, x):
+        p, x2 = self.params(x)
+        yield "conditional", p, self.likelihood.log_prob(p, x2).sum(1)
+
+    def dtype(self):
+        return next(self.parameters()).dtype

@@ -1,0 +1,56 @@
+// The PyTorch target's table of what it implements (compiler/targets/pytorch/supported.ts): a layer
+// kind, argument, argument value or FlowIR field it does not know — as when another kind joins the
+// registry — is refused by name, never emitted as code that would run something else.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { compileSource } from '../../compiler/index.js';
+import type { FlowIR } from '../../compiler/ir/types.js';
+import { emitTorch } from '../../compiler/targets/pytorch/emit.js';
+import { unsupportedConstructs } from '../../compiler/targets/pytorch/supported.js';
+
+function irOf(file: string): FlowIR {
+  const r = compileSource(readFileSync(file, 'utf8'), file);
+  expect(r.ir).toBeDefined();
+  return r.ir!;
+}
+
+const clone = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
+
+describe('the PyTorch target refuses what it does not implement', () => {
+  const moons = irOf('specs/two_moons.flow');
+
+  it('emits an implemented model, one line per layer', () => {
+    expect(unsupportedConstructs(moons)).toEqual([]);
+    const r = emitTorch(moons, 'specs/two_moons.flow');
+    expect('pkg' in r).toBe(true);
+    const py = 'pkg' in r ? r.pkg.files['model.py']! : '';
+    expect(py.match(/B\.Coupling\(/g)).toHaveLength(moons.flow!.length);
+    expect(py).toContain('scale="tanh"');
+  });
+
+  it('names an unknown layer kind, argument or value with the layer', () => {
+    const kind = clone(moons);
+    (kind.flow![2] as { kind: string }).kind = 'spline_coupling';
+    expect(unsupportedConstructs(kind)).toEqual([
+      { construct: 'spline_coupling', id: kind.flow![2]!.id, at: kind.flow![2]!.at },
+    ]);
+    const value = clone(moons);
+    (value.flow![0]!.args as Record<string, unknown>).type = 'rational_quadratic';
+    expect(unsupportedConstructs(value)[0]!.construct).toBe('coupling(type: rational_quadratic)');
+    const arg = clone(moons);
+    (arg.flow![1]!.args as Record<string, unknown>).bins = 8;
+    expect(unsupportedConstructs(arg)[0]!.construct).toBe('coupling(bins: …)');
+    expect('unsupported' in emitTorch(arg, 'x.flow')).toBe(true);
+  });
+
+  it('names a FlowIR field it does not read, a family and a conditional', () => {
+    const ctx = { ...clone(moons), context: { shape: [3] } } as FlowIR;
+    expect(unsupportedConstructs(ctx).map((u) => u.construct)).toEqual(["FlowIR field 'context'"]);
+    expect(unsupportedConstructs(irOf('specs/iaf_vae.flow')).map((u) => u.construct)).toContain(
+      'variational autoencoder',
+    );
+    expect(unsupportedConstructs(irOf('specs/pixelrnn_row_lstm.flow')).map((u) => u.construct)).toEqual([
+      'autoregressive model (pixelrnn)',
+    ]);
+  });
+});

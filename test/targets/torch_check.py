@@ -1,0 +1,46 @@
+"""The torch side of test/targets/pytorch-equivalence.test.ts: reads a JSON request on stdin
+(package dir, inputs), prints the torch model's outputs as JSON."""
+import json
+import sys
+
+import torch
+
+torch.set_num_threads(1)
+req = json.load(sys.stdin)
+sys.path.insert(0, req["dir"])
+import model  # noqa: E402
+
+m = model.load().double()
+x = torch.tensor(req["x"], dtype=torch.float64)
+for layer in getattr(m, "chain", []):
+    if layer.__class__.__name__ == "Dequantize" and req.get("noise") is not None:
+        layer.noise = torch.tensor(req["noise"], dtype=torch.float64)
+out = {}
+with torch.no_grad():
+    out["log_prob"] = m.log_prob(x).tolist()
+if m.family == "autoregressive":
+    with torch.no_grad():
+        out["params"] = m.params(x)[0].tolist()
+        s = m.sample(2, generator=torch.Generator().manual_seed(0))
+        out["sample_shape"] = list(s.shape)
+        out["sample_values"] = sorted(set(float(v) for v in s.flatten().tolist()))[:50]
+    print(json.dumps(out))
+    sys.exit(0)
+with torch.no_grad():
+    # inverse(forward(h)) = h over the layers after a leading dequantization (which is not invertible)
+    chain, h = m.chain, x
+    if chain and chain[0].__class__.__name__ == "Dequantize":
+        h, _, _ = chain[0](x)
+        chain = chain[1:]
+    data, outs = h, []
+    for layer in chain:
+        h, _, o = layer(h)
+        outs.append(o)
+    for layer, o in zip(reversed(chain), reversed(outs)):
+        h, _ = layer.inverse(h, o)
+    out["roundtrip_err"] = float((h - data).abs().max())
+    if m.family == "energy":
+        out["energy"] = m.energy(x).tolist()
+    if req.get("z") is not None:
+        out["inverse"] = m.inverse(torch.tensor(req["z"], dtype=torch.float64))[0].tolist()
+print(json.dumps(out))
