@@ -10,6 +10,7 @@ import type { Ctx } from './context.js';
 import { bindArgs, checkCall, deref, resolveKind } from './args.js';
 import { checkFlow, type FlowResult } from './flow.js';
 import { resolveOrder } from './orders.js';
+import { applyModelOrder } from './model-order.js';
 import { describeExpr } from './values.js';
 import * as N from '../diagnostics/codes-names.js';
 import * as S from '../diagnostics/codes-shapes.js';
@@ -183,6 +184,7 @@ export function checkModelDecl(model: ModelDecl, ctx: Ctx): CheckedModel {
     const res: FlowResult = checkFlow(d.flow.body ?? [], known ? input : undefined, ctx, 'flow');
     out.flow = res.layers;
     flowResults.set(out, res);
+    if (family !== 'energy') applyModelOrder(out, ctx);
   }
   if (d.posterior) {
     const pv = d.posterior.value;

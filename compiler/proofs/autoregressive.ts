@@ -149,6 +149,15 @@ export function literalMaskProblem(masks: readonly (readonly (readonly number[])
   return undefined;
 }
 
+/** `permute([2, 0, 3, 1])`: a literal order must be a permutation of the channels (or of the D dimensions) */
+function permuteLayers(model: CheckedModel, report: Report): void {
+  for (const l of [...allLayers(model.flow), ...allLayers(model.posterior?.layers)]) {
+    if (l.kind.name !== 'permute' || !l.inShape.length || !Array.isArray(l.args.order)) continue;
+    const C = l.inShape.length === 3 ? l.inShape[0]! : numel(l.inShape);
+    if (C <= MAX_PROOF_DIMS) checkOrder(l.args.order as number[], C, argSpan(l, 'order'), report);
+  }
+}
+
 /** `coupling(net: made(masks: ...))`: the literal masks must fit the net's input (no order to prove) */
 function couplingNetMasks(model: CheckedModel, report: Report): void {
   for (const l of [...allLayers(model.flow), ...allLayers(model.posterior?.layers)]) {
@@ -280,6 +289,7 @@ export const autoregressiveCheck: ModelCheck = {
     const report = onceReporter(ctx);
     proveConditional(model, report);
     madeLayers(model, report);
+    permuteLayers(model, report);
     couplingNetMasks(model, report);
     // an order declared on a model without a conditional still has to be a permutation
     if (!model.conditional && model.order && model.data && model.order.values.length <= MAX_PROOF_DIMS) checkOrder(model.order.values, numel(model.data.shape), model.order.span, report);
