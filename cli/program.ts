@@ -169,7 +169,11 @@ function buildProgram(io: CliIO, done: (code: number) => void): Command {
     .addOption(new Option('--iw-samples <k>',
       'draws of the importance-weighted estimate (VAEs and categorical flows; default 100)')
       .argParser(intOption(1)))
-    .action(async (run: string, opts: { data?: string; perExample?: string; batch?: number; iwSamples?: number }) => {
+    .addOption(new Option('--eval-ensemble <n>', 'order/connectivity-agnostic MADE: average the probabilities of the first N'
+      + " trained mask sets (default: the spec's ensemble)").argParser(intOption(1)))
+    .action(async (run: string, opts: {
+      data?: string; perExample?: string; batch?: number; iwSamples?: number; evalEnsemble?: number;
+    }) => {
       const { runEval } = await import('./commands/eval.js');
       done(await runEval(io, run, opts));
     });

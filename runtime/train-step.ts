@@ -37,6 +37,11 @@ export interface Trainer {
   dispose(): void;
 }
 
+/** the per-example objective of a training step (model.trainLoss where the model has one) */
+export function trainingLoss(model: FlowModel, x: tf.Tensor): tf.Tensor1D {
+  return model.trainLoss ? model.trainLoss(x) : perExampleLoss(model, x);
+}
+
 function perExampleLoss(model: FlowModel, x: tf.Tensor): tf.Tensor1D {
   return model.loss ? model.loss(x) : (tf.neg(model.logProb(x)) as tf.Tensor1D);
 }
@@ -87,7 +92,7 @@ export function createOpTrainer(model: FlowModel, opts: AdamOptions): Trainer {
       if (init) init.call(model, x);              // data-dependent init outside the gradient tape
       const list = vars();
       const lossT = tf.tidy(() => {
-        const { value, grads } = tf.variableGrads(() => tf.mean(perExampleLoss(model, x)) as tf.Scalar, list);
+        const { value, grads } = tf.variableGrads(() => tf.mean(trainingLoss(model, x)) as tf.Scalar, list);
         let scale: tf.Scalar | number = 1;
         if (opts.clip !== undefined && opts.clip > 0) {
           const sq = tf.addN(list.map((p) => tf.sum(tf.square(grads[p.name]))));

@@ -12,9 +12,24 @@ import { checkWritable, fsReason, UsageError, UserError, type CliIO } from '../i
 import { rowsProgress } from '../progress.js';
 import { openRun } from '../run.js';
 
-export async function runEval(
-  io: CliIO, run: string, o: { data?: string; perExample?: string; batch?: number; iwSamples?: number },
-): Promise<number> {
+type EvalOptions = { data?: string; perExample?: string; batch?: number; iwSamples?: number; evalEnsemble?: number };
+
+/** --eval-ensemble N: only an order/connectivity-agnostic MADE has trained mask sets to average */
+function applyEnsemble(model: object, n: number | undefined): string {
+  if (n === undefined) return '';
+  const m = model as { setEvalMembers?: (k: number) => void; conditional?: { agnostic?: boolean; members: number } };
+  if (!m.setEvalMembers || !m.conditional?.agnostic) {
+    throw new UsageError('--eval-ensemble: the run is not an order/connectivity-agnostic MADE'
+      + ' (made(orders: S, connectivities: C) with S·C > 1)');
+  }
+  if (n > m.conditional.members) {
+    throw new UsageError(`--eval-ensemble ${n}: the run trained ${m.conditional.members} mask sets`);
+  }
+  m.setEvalMembers(n);
+  return `, ensemble of ${n} mask set${n === 1 ? '' : 's'}`;
+}
+
+export async function runEval(io: CliIO, run: string, o: EvalOptions): Promise<number> {
   const perExt = o.perExample ? /\.(npy|csv|txt)$/i.exec(o.perExample)?.[1]?.toLowerCase() : undefined;
   if (o.perExample && !perExt) throw new UsageError(`--per-example ${o.perExample}: the file must end in .csv, .txt or .npy`);
   if (o.perExample) checkWritable('--per-example', o.perExample);
@@ -22,9 +37,11 @@ export async function runEval(
   // test set, or the rows its training held out
   let ds: Dataset | undefined = o.data === undefined ? undefined : loadRows(parseSource(o.data));
   const { model, ir, backend, meta } = await openRun(io, run);
+  let ensembleNote = '';
   try {
     ds ??= runTestRows(meta, run);
     checkData(ds, ir.data);
+    ensembleNote = applyEnsemble(model, o.evalEnsemble);
   } catch (e) {
     model.dispose();
     throw e;
@@ -84,7 +101,8 @@ export async function runEval(
     io.out(`${what} ${negElbo.toFixed(4)} nats/example${bitsOf(negElbo)}; ${est}\n`);
   }
   io.out(`NLL ${nats.toFixed(4)} nats/example${bpd} over ${ds.n} examples of ${ds.name} ` +
-    `(model ${ir.model}, backend ${backend}, ${((Date.now() - t0) / 1000).toFixed(1)}s)\n`);
+    `(model ${ir.model}${ensembleNote}, backend ${backend}, ${((Date.now() - t0) / 1000).toFixed(1)}s)
+`);
   if (o.perExample) {
     const cols = elbo ? 2 : 1;
     const table = new Float32Array(ds.n * cols);

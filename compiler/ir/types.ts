@@ -65,7 +65,13 @@ export type LikelihoodIR =
 
 export type ConditionalIR =
   | { kind: 'nade'; hidden: number }
-  | { kind: 'made'; hidden: number[]; activation: string; masks: number[][][]; ensemble: number }
+  | {
+    kind: 'made'; hidden: number[]; activation: string; masks: number[][][]; ensemble: number;
+    /** order/connectivity-agnostic training: mask sets 1..M−1 (member 0 = masks, in the model's order) */
+    members?: { order: number[]; connectivity: 'sequential' | { random: number } }[];
+    /** direct input → output connections, masked to each member's order */
+    direct?: boolean;
+  }
   | { kind: 'pixelcnn'; layers: ArLayerIR[] }
   | { kind: 'gated_pixelcnn'; layers: number; channels: number; kernel: number }
   | { kind: 'pixelrnn'; cell: 'row_lstm' | 'diagonal_bilstm'; layers: number; hidden: number };

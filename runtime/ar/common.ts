@@ -19,6 +19,10 @@ export interface FastSampler {
 export interface ArConditional {
   /** ensemble members (MADE mask ensembles); 1 otherwise */
   readonly members: number;
+  /** each member's order (order/connectivity-agnostic MADE); absent → the model's order for every member */
+  readonly orders?: number[][];
+  /** members are alternatives trained one per minibatch (Germain et al. §3.3–3.4), not one mixture */
+  readonly agnostic?: boolean;
   readonly variables: tf.Variable[];
   /** raw x [N, D] (flattened channels-first) → parameters [N, D, P] of member m */
   params(x: tf.Tensor2D, member: number): tf.Tensor3D;
