@@ -61,6 +61,8 @@ export const HOST_ADAM_MAX = 1 << 16;
  */
 export function createTrainer(model: FlowModel, opts: AdamOptions): Trainer {
   const b = tf.getBackend();
+  // nothing to train (parameter-free layers, a fixed prior): the op trainer only reports the loss
+  if (!model.variables.some((v) => v.trainable)) return createOpTrainer(model, opts);
   if (!config().hostAdam || (b !== 'wasm' && b !== 'cpu')) return createOpTrainer(model, opts);
   if (dataParallelPlanned()) {
     const dp = createDataParallelTrainer(model, opts, HOST_ADAM_MAX);
@@ -91,6 +93,13 @@ export function createOpTrainer(model: FlowModel, opts: AdamOptions): Trainer {
       const init = (model as { initialize?: (x: tf.Tensor) => void }).initialize;
       if (init) init.call(model, x);              // data-dependent init outside the gradient tape
       const list = vars();
+      if (list.length === 0) {
+        t += 1;
+        const l = tf.tidy(() => tf.mean(trainingLoss(model, x)));
+        const out = l.dataSync()[0]!;
+        l.dispose();
+        return out;
+      }
       const lossT = tf.tidy(() => {
         const { value, grads } = tf.variableGrads(() => tf.mean(trainingLoss(model, x)) as tf.Scalar, list);
         let scale: tf.Scalar | number = 1;
