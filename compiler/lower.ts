@@ -129,6 +129,7 @@ export function lowerModel(model: CheckedModel, opts: LowerOptions = {}): FlowIR
     train: lowerTrain(model.train),
     totals: { params: 0, flops: 0, activationBytes: 0 },
   };
+  if (model.condition) ir.condition = { ...varIR(model.condition), size: model.condition.size };
   if (model.target) ir.target = { kind: 'energy', name: String(model.target.args.name ?? 'u1') };
   if (model.order) ir.order = [...model.order.values];
   const prior = lowerPrior(model.prior);

@@ -75,6 +75,10 @@ export const FLOWIR_SCHEMA = {
     family: { enum: ['flow', 'autoregressive', 'vae', 'energy'] },
     target: { type: 'object', required: ['kind', 'name'], additionalProperties: false, properties: { kind: { const: 'energy' }, name: { type: 'string' } } },
     data: { $ref: '#/definitions/var' },
+    condition: {
+      type: 'object', required: ['name', 'domain', 'shape', 'size'], additionalProperties: false,
+      properties: { name: { type: 'string' }, domain: { $ref: '#/definitions/domain' }, shape, size: { type: 'integer', minimum: 1 } },
+    },
     order: intArray,
     prior: {
       oneOf: [

@@ -101,6 +101,8 @@ export interface FlowIR {
   /** family 'energy': the unnormalized target density, e.g. { kind: 'energy', name: 'u1' } */
   target?: { kind: 'energy'; name: string };
   data: VarIR;
+  /** `condition y: …`: what the model is conditioned on; `size` entries of context per example (one-hot for categorical) */
+  condition?: VarIR & { size: number };
   /** resolved factorization order (autoregressive models): a permutation of 0..D-1 */
   order?: number[];
   prior?: PriorIR;

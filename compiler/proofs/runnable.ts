@@ -1,7 +1,7 @@
 // Check = run: combinations the checker's other rules accept but the runtime has no implementation for
 // are errors here (FC513), each with the reason and what to write instead, so that every spec
 // `flowc check` accepts builds and trains (test/property/check-run.test.ts generates them from the registry).
-import type { CheckedLayer, ModelCheck } from '../check/model.js';
+import type { CheckedLayer, CheckedModel, ModelCheck } from '../check/model.js';
 import * as P from '../diagnostics/codes-proofs.js';
 import { num, onceReporter } from './util.js';
 
@@ -73,6 +73,7 @@ export const runnableCheck: ModelCheck = {
         });
       });
     }
+    conditionChecks(model, report);
     const c = model.conditional;
     if (c?.kind.name === 'gated_pixelcnn' && num(c.args.kernel, 3) % 2 === 0) {
       report(P.NOT_RUNNABLE, c.node.callee.span, {
@@ -83,3 +84,20 @@ export const runnableCheck: ModelCheck = {
     }
   },
 };
+
+/** `condition y: …` reaches MADE (an extra input) and coupling conditioners (the context); elsewhere it is refused */
+function conditionChecks(model: CheckedModel, report: ReturnType<typeof onceReporter>): void {
+  const y = model.condition;
+  if (!y) return;
+  const where = { ...y.span, end: Math.min(y.span.end, y.span.start + 'condition'.length) };
+  const refuse = (what: string, fix: string) => report(P.NOT_RUNNABLE, where, {
+    what: `\`condition ${y.name}\``, why: `${what} cannot take a condition in this version`, fix,
+  });
+  if (model.family === 'vae' || model.family === 'energy') {
+    refuse(model.family === 'vae' ? 'a VAE' : 'an energy fit', 'condition a flow (couplings) or a MADE instead');
+  } else if (model.family === 'autoregressive' && model.conditional && model.conditional.kind.name !== 'made') {
+    refuse(`\`${model.conditional.kind.name}\``, 'use `conditional made(…)`, which takes the condition as an extra input');
+  } else if (model.family === 'flow' && ![...deep(model.flow)].some((l) => l.kind.name === 'coupling')) {
+    refuse('a flow without couplings', 'add a `coupling` layer: its conditioner receives the condition');
+  }
+}
