@@ -114,6 +114,7 @@ export function lowerConditional(c: CheckedCall | undefined, model: CheckedModel
       return {
         kind: 'made', hidden, activation: str(a.activation, 'relu'), masks, ensemble: num(a.ensemble, 1),
         ...(members ? { members } : {}), ...(a.direct === true ? { direct: true } : {}),
+        ...(model.condition ? { context: model.condition.size } : {}),
       };
     }
     case 'pixelcnn': return { kind: 'pixelcnn', layers: (c.body ?? []).map(lowerArLayer) };

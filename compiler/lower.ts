@@ -147,7 +147,8 @@ export function lowerModel(model: CheckedModel, opts: LowerOptions = {}): FlowIR
   const cond = lowerConditional(model.conditional, model, model.order?.values);
   if (cond && model.data) {
     ir.conditional = cond;
-    const desc = conditionalOf(model.conditional);
+    const base = conditionalOf(model.conditional);
+    const desc = base && cond.kind === 'made' && cond.context ? { ...base, args: { ...base.args, context: cond.context } } : base;
     const perDim = likelihoodOutputs(model.likelihood, levelsOf(model));
     if (desc) {
       acc.params += countParams(conditionalParamSpecs(desc, model.data.shape, perDim));

@@ -36,7 +36,7 @@ export interface FlowModel {
    * The objective of one training minibatch when it is not `loss` (which held-out evaluation uses): an
    * order/connectivity-agnostic MADE trains one random mask set per minibatch. Absent → `loss`.
    */
-  trainLoss?(x: tf.Tensor): tf.Tensor1D;
+  trainLoss?(x: tf.Tensor, ctx?: tf.Tensor): tf.Tensor1D;
   /**
    * VAEs only: the ELBO per example in nats (one reparameterized draw, or the mean of `samples`
    * draws). For a VAE, logProb is the k-sample importance-weighted estimate of log p(x) and

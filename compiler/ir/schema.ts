@@ -96,7 +96,7 @@ export const FLOWIR_SCHEMA = {
             order: intArray,
             connectivity: { oneOf: [{ const: 'sequential' }, { type: 'object', required: ['random'], additionalProperties: false, properties: { random: { type: 'integer' } } }] },
           } } },
-          direct: { type: 'boolean' } } },
+          direct: { type: 'boolean' }, context: { type: 'integer', minimum: 1 } } },
         { type: 'object', required: ['kind', 'layers'], additionalProperties: false, properties: { kind: { const: 'pixelcnn' }, layers: { type: 'array', items: { $ref: '#/definitions/arLayer' } } } },
         { type: 'object', required: ['kind', 'layers', 'channels', 'kernel'], additionalProperties: false, properties: { kind: { const: 'gated_pixelcnn' }, layers: { type: 'integer' }, channels: { type: 'integer' }, kernel: { type: 'integer' } } },
         { type: 'object', required: ['kind', 'cell', 'layers', 'hidden'], additionalProperties: false, properties: { kind: { const: 'pixelrnn' }, cell: { enum: ['row_lstm', 'diagonal_bilstm'] }, layers: { type: 'integer' }, hidden: { type: 'integer' } } },

@@ -71,6 +71,8 @@ export type ConditionalIR =
     members?: { order: number[]; connectivity: 'sequential' | { random: number } }[];
     /** direct input → output connections, masked to each member's order */
     direct?: boolean;
+    /** conditional model p(x|y): entries of the context y (one-hot label or real vector) fed to the first layer */
+    context?: number;
   }
   | { kind: 'pixelcnn'; layers: ArLayerIR[] }
   | { kind: 'gated_pixelcnn'; layers: number; channels: number; kernel: number }

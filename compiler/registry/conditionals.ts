@@ -86,6 +86,8 @@ export function conditionalParamSpecs(cond: ConditionalDesc, shape: Shape, o = 1
       const ps: ParamSpec[] = [];
       for (let i = 0; i + 1 < sizes.length; i++) ps.push(...dense(`layer${i}`, sizes[i]!, sizes[i + 1]!));
       if (a.direct === true) ps.push({ name: 'direct.W', shape: [D, D * o], init: 'uniform-fan-in' });
+      // p(x|y): the context y feeds the first layer unmasked (y is not part of x)
+      if (typeof a.context === 'number' && a.context > 0) ps.push({ name: 'context.W', shape: [a.context, sizes[1]!], init: 'uniform-fan-in' });
       return ps;
     }
     case 'pixelcnn': {

@@ -93,6 +93,13 @@ export function buildMade(ir: MadeIR, ctx: BuildContext): ArConditional {
   // direct connections: one [D, P·D] weight, one mask per member (column p·D + d, as the output layer)
   const direct = ir.direct === true ? makeVariable(`${ctx.prefix}/made/direct`, uniformFanIn(rng, [D, D * P], D)) : undefined;
   const directMasks = direct ? orders.map((o) => tf.keep(maskTensor(directMask(o), P))) : [];
+  // p(x|y): the context [N, k] enters the first layer's pre-activation unmasked (plain ops, no fused path)
+  const kctx = ir.context ?? 0;
+  const ctxW = kctx > 0 ? makeVariable(`${ctx.prefix}/made/context`, uniformFanIn(rng, [kctx, sizes[1]!], kctx)) : undefined;
+  const needCtx = (c: tf.Tensor | undefined): tf.Tensor2D => {
+    if (!c || c.shape[1] !== kctx) throw new Error(`made: the model is conditioned on ${kctx} context entries; got ${c ? c.shape[1] : 'none'}`);
+    return c as tf.Tensor2D;
+  };
   /** the direct term as [N, D, P] */
   const directTerm = (enc: tf.Tensor2D, member: number): tf.Tensor3D =>
     tf.transpose(tf.reshape(tf.matMul(enc, tf.mul(direct!, directMasks[member]!)), [enc.shape[0], P, D]), [0, 2, 1]);
@@ -116,10 +123,24 @@ export function buildMade(ir: MadeIR, ctx: BuildContext): ArConditional {
    */
   const fusedOk = a === 'relu' || a === 'none';
 
-  function params(x: tf.Tensor2D, member: number): tf.Tensor3D {
+  function params(x: tf.Tensor2D, member: number, c?: tf.Tensor): tf.Tensor3D {
     return tf.tidy(() => {
-      const out = netParams(x, member);
+      const out = ctxW ? ctxParams(x, member, needCtx(c)) : netParams(x, member);
       return direct ? tf.add(out, directTerm(encode(x, domain) as tf.Tensor2D, member)) as tf.Tensor3D : out;
+    });
+  }
+
+  /** the plain masked pass with the context added to the first layer's pre-activation */
+  function ctxParams(x: tf.Tensor2D, member: number, c: tf.Tensor2D): tf.Tensor3D {
+    return tf.tidy(() => {
+      const W = masked(member);
+      let h: tf.Tensor = encode(x, domain);
+      for (let l = 0; l < L; l++) {
+        h = tf.add(tf.matMul(h as tf.Tensor2D, W[l]!), biases[l]!);
+        if (l === 0) h = tf.add(h, tf.matMul(c, ctxW!));
+        if (l < L - 1) h = act(h, a);
+      }
+      return tf.transpose(tf.reshape(h, [x.shape[0], P, D]), [0, 2, 1]) as tf.Tensor3D;
     });
   }
 
@@ -158,7 +179,7 @@ export function buildMade(ir: MadeIR, ctx: BuildContext): ArConditional {
    * is updated by one row per step (O(H₁)); the remaining layers run on the [n, H₁] state and
    * only the P output columns of the current dimension are computed.
    */
-  function fastSampler(n: number, member: number): FastSampler {
+  function fastSampler(n: number, member: number, c?: tf.Tensor): FastSampler {
     const scale = inputScale(domain);
     const W = tf.tidy(() => masked(member).map((w) => tf.keep(w)));
     const outW = tf.tidy(() => {
@@ -167,9 +188,10 @@ export function buildMade(ir: MadeIR, ctx: BuildContext): ArConditional {
       return tf.keep(tf.transpose(tf.reshape(w, [H, P, D]), [2, 0, 1]) as tf.Tensor3D); // [D, H, P]
     });
     const outB = tf.tidy(() => tf.keep(tf.transpose(tf.reshape(biases[L - 1]!, [P, D])) as tf.Tensor2D)); // [D, P]
-    let state: tf.Tensor2D = tf.tidy(() =>
-      tf.keep(tf.tile(tf.reshape(biases[0]!, [1, -1]), [n, 1]) as tf.Tensor2D),
-    );
+    let state: tf.Tensor2D = tf.tidy(() => {
+      const b0 = tf.tile(tf.reshape(biases[0]!, [1, -1]), [n, 1]);
+      return tf.keep((ctxW ? tf.add(b0, tf.matMul(needCtx(c), ctxW)) : b0) as tf.Tensor2D);
+    });
     // direct term of every output so far: [n, P·D], one masked row added per observed dimension
     const Wd = direct ? tf.tidy(() => tf.keep(tf.mul(direct, directMasks[member]!) as tf.Tensor2D)) : undefined;
     let dstate: tf.Tensor2D | undefined = Wd ? tf.keep(tf.zeros([n, D * P]) as tf.Tensor2D) : undefined;
@@ -224,7 +246,7 @@ export function buildMade(ir: MadeIR, ctx: BuildContext): ArConditional {
     };
   }
 
-  const variables = [...weights, ...biases, ...(direct ? [direct] : [])];
+  const variables = [...weights, ...biases, ...(direct ? [direct] : []), ...(ctxW ? [ctxW] : [])];
   return {
     members,
     orders,

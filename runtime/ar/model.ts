@@ -54,33 +54,33 @@ export class ArModel implements FlowModel {
   }
 
   /** log-probability per dimension [N, D] for one ensemble member */
-  logProbPerDim(x: tf.Tensor, member = 0): tf.Tensor2D {
+  logProbPerDim(x: tf.Tensor, member = 0, ctx?: tf.Tensor): tf.Tensor2D {
     return tf.tidy(() => {
       const x2 = tf.reshape(x, [x.shape[0], this.D]) as tf.Tensor2D;
-      return this.likelihood.logProb(this.conditional.params(x2, member), x2);
+      return this.likelihood.logProb(this.conditional.params(x2, member, ctx), x2);
     });
   }
 
-  logProb(x: tf.Tensor): tf.Tensor1D {
+  logProb(x: tf.Tensor, ctx?: tf.Tensor): tf.Tensor1D {
     return tf.tidy(() => {
       const M = this.evalCount;
-      const per = Array.from({ length: M }, (_, m) => tf.sum(this.logProbPerDim(x, m), 1));
+      const per = Array.from({ length: M }, (_, m) => tf.sum(this.logProbPerDim(x, m, ctx), 1));
       if (M === 1) return per[0] as tf.Tensor1D;
       return tf.sub(tf.logSumExp(tf.stack(per, 1), 1), Math.log(M)) as tf.Tensor1D;
     });
   }
 
-  loss(x: tf.Tensor): tf.Tensor1D {
-    return tf.tidy(() => tf.neg(this.logProb(x)) as tf.Tensor1D);
+  loss(x: tf.Tensor, ctx?: tf.Tensor): tf.Tensor1D {
+    return tf.tidy(() => tf.neg(this.logProb(x, ctx)) as tf.Tensor1D);
   }
 
-  trainLoss(x: tf.Tensor): tf.Tensor1D {
+  trainLoss(x: tf.Tensor, ctx?: tf.Tensor): tf.Tensor1D {
     if (this.conditional.agnostic) {
       // one order/connectivity per minibatch, drawn uniformly from the S·C trained
       const m = Math.min(this.conditional.members - 1, Math.floor(this.memberRng.uniform() * this.conditional.members));
-      return tf.tidy(() => tf.neg(tf.sum(this.logProbPerDim(x, m), 1)) as tf.Tensor1D);
+      return tf.tidy(() => tf.neg(tf.sum(this.logProbPerDim(x, m, ctx), 1)) as tf.Tensor1D);
     }
-    return tf.tidy(() => tf.neg(this.logProb(x)) as tf.Tensor1D);
+    return tf.tidy(() => tf.neg(this.logProb(x, ctx)) as tf.Tensor1D);
   }
 
   /** −log p(x) / (D ln 2) per example */
@@ -98,6 +98,7 @@ export class ArModel implements FlowModel {
       temperature: opts?.temperature ?? 1,
       seed: opts?.seed ?? this.ir.train?.seed ?? 0,
       given,
+      ...(opts?.context ? { context: opts.context } : {}),
     }, mode);
     return tf.tensor(xs, [n, ...this.ir.data.shape], 'float32');
   }

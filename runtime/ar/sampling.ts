@@ -18,6 +18,8 @@ export interface SampleJob {
   seed: number;
   /** image completion: given values (n·D) where known[i] = 1 */
   given?: { values: Float32Array; known: Uint8Array };
+  /** p(x|y): the context [n, k] of every example */
+  context?: tf.Tensor;
 }
 
 export type SampleMode = 'fast' | 'naive';
@@ -35,7 +37,7 @@ export function runSampling(cond: ArConditional, lik: Likelihood, job: SampleJob
   const xs = new Float32Array(n * D);
   const useFast = mode === 'fast' && cond.fastSampler !== undefined;
   const samplers = new Map<number, FastSampler>();
-  if (useFast) for (const m of used) samplers.set(m, cond.fastSampler!(n, m));
+  if (useFast) for (const m of used) samplers.set(m, cond.fastSampler!(n, m, job.context));
   const params = new Float32Array(n * P);
   const col = new Float32Array(n);
   try {
@@ -49,7 +51,7 @@ export function runSampling(cond: ArConditional, lik: Likelihood, job: SampleJob
         } else {
           const t = tf.tidy(() => {
             const x = tf.tensor2d(xs, [n, D]);
-            return tf.slice(cond.params(x, m), [0, dm, 0], [n, 1, P]);
+            return tf.slice(cond.params(x, m, job.context), [0, dm, 0], [n, 1, P]);
           });
           pm = t.dataSync() as Float32Array;
           t.dispose();
