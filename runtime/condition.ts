@@ -24,3 +24,17 @@ export function contextOf(ir: FlowIR, values: ArrayLike<number>, n: number): tf.
   if (values.length !== n * c.size) throw new Error(`${ir.model}: ${values.length} condition values for ${n}×${c.size}`);
   return tf.tensor2d(Float32Array.from(values), [n, c.size]);
 }
+
+/**
+ * The context for n samples: every sample of class `value` when given (or, for a real condition, every entry
+ * = value), else the classes in turn (sample i of class i mod K; a real condition: zeros), so a grid of
+ * samples shows every class.
+ */
+export function sampleContext(ir: FlowIR, n: number, value?: number): tf.Tensor2D | undefined {
+  const c = ir.condition;
+  if (!c) return undefined;
+  if (c.domain.kind === 'categorical') {
+    return contextOf(ir, Array.from({ length: n }, (_, i) => (value ?? i % c.size)), n);
+  }
+  return contextOf(ir, new Array<number>(n * c.size).fill(value ?? 0), n);
+}

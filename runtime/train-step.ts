@@ -154,14 +154,15 @@ export function createOpTrainer(model: FlowModel, opts: AdamOptions): Trainer {
  * Mean negative log-likelihood of x in nats per example, evaluated in batches; bits/dim for
  * discrete data (binary, categorical, discrete(K)): nats / (D ln 2).
  */
-export function evaluate(model: FlowModel, x: tf.Tensor, batch: number): { nats: number; bitsPerDim?: number } {
+export function evaluate(model: FlowModel, x: tf.Tensor, batch: number, ctx?: tf.Tensor): { nats: number; bitsPerDim?: number } {
   const n = x.shape[0];
   let total = 0;
   for (let s = 0; s < n; s += batch) {
     const b = Math.min(batch, n - s);
     const sum = tf.tidy(() => {
       const xb = tf.slice(x, [s, ...x.shape.slice(1).map(() => 0)], [b, ...x.shape.slice(1)]);
-      return tf.sum(perExampleLoss(model, xb));
+      const cb = ctx ? tf.slice(ctx, [s, ...ctx.shape.slice(1).map(() => 0)], [b, ...ctx.shape.slice(1)]) : undefined;
+      return tf.sum(perExampleLoss(model, xb, cb));
     });
     total += sum.dataSync()[0];
     sum.dispose();
