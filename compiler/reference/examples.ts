@@ -104,6 +104,12 @@ export const DECLARATIONS: readonly Declaration[] = [
     'The observed variable: its domain (see Data domains) and shape, [D] or [C, H, W].', 'data x: real[2]'),
   decl('model', 'latent', 'latent NAME: real[SHAPE]', 'The latent variable of a VAE or an energy fit.',
     'latent z: real[40]'),
+  decl('model', 'condition', 'condition NAME: categorical(K) | real[n]',
+    'What a conditional model p(x | y) is conditioned on: one class label (fed as a one-hot vector of K) or a ' +
+      'real vector. It reaches every `coupling` conditioner of a flow (joined to the conditioner\'s input) and ' +
+      'the first layer of a `made` conditional; labels come from the data (`mnist` has them; files take ' +
+      '`--labels FILE`). `flowc sample --condition y` draws class y; `flowc eval` reports −log p(x | y).',
+    'condition y: categorical(10)'),
   decl('model', 'order', 'order ORDER | [i, j, ...]',
     'The autoregressive order of the dimensions (an explicit list must be a permutation of 0..D−1). In a flow ' +
       'model every `maf`/`iaf` without its own `order:` follows it (an error where the layer sees fewer dimensions).',
