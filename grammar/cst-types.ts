@@ -290,6 +290,7 @@ export type NameExprCstChildren = {
   Identifier?: IToken[];
   Order?: IToken[];
   Mask?: IToken[];
+  Condition?: IToken[];
   StatementKeyword?: IToken[];
   argList?: ArgListCstNode[];
   block?: BlockCstNode[];
