@@ -39,7 +39,8 @@ export class FlowModelImpl implements FlowModel {
       store: this.store,
       rng: this.rng,
       contextShape: this.contextShape,
-      buildLayers: (ls: LayerIR[]) => ls.map((l) => buildBijector(l, ctx)),
+      // nested flows (variational dequantization's q(u|x)) are not conditioned: they are called without a ctx
+      buildLayers: (ls: LayerIR[]) => ls.map((l) => buildBijector(l, { ...ctx, contextShape: null })),
     };
     try {
       this.bijectors = ctx.buildLayers(ir.flow ?? []);

@@ -97,7 +97,7 @@ function conditionChecks(model: CheckedModel, report: ReturnType<typeof onceRepo
     refuse(model.family === 'vae' ? 'a VAE' : 'an energy fit', 'condition a flow (couplings) or a MADE instead');
   } else if (model.family === 'autoregressive' && model.conditional && model.conditional.kind.name !== 'made') {
     refuse(`\`${model.conditional.kind.name}\``, 'use `conditional made(…)`, which takes the condition as an extra input');
-  } else if (model.family === 'flow' && ![...deep(model.flow)].some((l) => l.kind.name === 'coupling')) {
+  } else if (model.family === 'flow' && !(model.flow ?? []).some((l) => l.kind.name === 'coupling')) {
     refuse('a flow without couplings', 'add a `coupling` layer: its conditioner receives the condition');
   }
 }

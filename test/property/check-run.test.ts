@@ -12,6 +12,7 @@ import { compileSource } from '../../compiler/index.js';
 import type { FlowIR } from '../../compiler/ir/types.js';
 import { build } from '../../runtime/build.js';
 import { createTrainer } from '../../runtime/train-step.js';
+import { contextOf, sampleContext } from '../../runtime/condition.js';
 import { kindsOf } from '../../compiler/registry/index.js';
 import { arSpec, energySpec, flowSpec, vaeSpec, type GenSpec } from './spec-gen.js';
 
@@ -37,18 +38,23 @@ function runOnce(g: GenSpec): string | undefined {
   const ir = r.ir;
   const before = tf.memory().numTensors;
   let model: ReturnType<typeof build> | undefined;
+  let ctx: tf.Tensor | undefined;
   try {
     model = build(ir);
     const x = batchFor(ir, 4);
+    // a conditional model p(x | y): labels / condition rows for the batch, and the classes in turn for samples
+    ctx = ir.condition ? contextOf(ir, Array.from({ length: 4 * (ir.condition.domain.kind === 'categorical' ? 1 : ir.condition.size) }, (_, i) => i % 3), 4) : undefined;
     const trainer = createTrainer(model, { lr: 1e-3 });
-    const loss = trainer.step(x);
+    const loss = trainer.step(x, ctx);
     trainer.dispose();
     if (!Number.isFinite(loss)) return `training loss ${loss}`;
-    const s = model.sample(2, { seed: 1 });
+    const sctx = sampleContext(ir, 2);
+    const s = model.sample(2, { seed: 1, ...(sctx ? { context: sctx } : {}) });
+    sctx?.dispose();
     const sv = s.dataSync();
     if (!sv.every(Number.isFinite)) { s.dispose(); return 'non-finite sample'; }
     // an energy fit's density is evaluated where it puts its mass (its own samples); others on data
-    const lp = model.logProb(ir.family === 'energy' ? s : x);
+    const lp = model.logProb(ir.family === 'energy' ? s : x, ctx);
     s.dispose();
     const lv = lp.dataSync();
     tf.dispose([lp, x]);
@@ -57,6 +63,7 @@ function runOnce(g: GenSpec): string | undefined {
   } catch (e) {
     return `threw: ${(e as Error).message}`;
   } finally {
+    ctx?.dispose();
     model?.dispose();
     void before;
   }

@@ -82,6 +82,10 @@ export function callArb(category: Category, depth = 0, exclude: readonly string[
 
 export interface GenSpec { family: string; text: string }
 
+/** no condition (most specs), a class label or a real vector: `condition y: …` */
+const conditionArb = fc.constantFrom('', '', 'condition y: categorical(3)\n  ', 'condition y: real[2]\n  ')
+  .map((c) => (c ? `  ${c.trimEnd()}\n` : ''));
+
 const shapeOf = (image: boolean, C = 1) => (image ? `[${C}, 4, 4]` : '[4]');
 
 /** a flow model on real or dequantized discrete data, one or two generated layers */
@@ -91,11 +95,13 @@ export const flowSpec: fc.Arbitrary<GenSpec> = fc.record({
   C: fc.constantFrom(1, 2),
   prior: callArb('prior'),
   layers: fc.array(callArb('flow', 0, ['level']), { minLength: 1, maxLength: 2 }),
+  condition: conditionArb,
 }).map((r) => {
   const first = r.domain === 'real' ? '' : 'dequantize(uniform); ';
   return {
     family: 'flow',
-    text: `model G {\n  data x: ${r.domain}${shapeOf(r.image, r.C)}\n  prior ${r.prior}\n  flow { ${first}${r.layers.join('; ')} }\n}`,
+    text: `model G {\n  data x: ${r.domain}${shapeOf(r.image, r.C)}\n${r.condition}  prior ${r.prior}\n` +
+      `  flow { ${first}${r.layers.join('; ')} }\n}`,
   };
 });
 
@@ -106,9 +112,10 @@ export const arSpec: fc.Arbitrary<GenSpec> = fc.record({
   conditional: callArb('conditional'),
   likelihood: callArb('likelihood'),
   order: fc.option(callArb('order'), { nil: undefined }),
+  condition: conditionArb,
 }).map((r) => ({
   family: 'autoregressive',
-  text: `model G {\n  data x: ${r.domain}${shapeOf(r.image)}\n${r.order ? `  order ${r.order}\n` : ''}` +
+  text: `model G {\n  data x: ${r.domain}${shapeOf(r.image)}\n${r.condition}${r.order ? `  order ${r.order}\n` : ''}` +
     `  conditional ${r.conditional}\n  likelihood ${r.likelihood}\n}`,
 }));
 
