@@ -43,7 +43,7 @@ export class FlowModelImpl implements FlowModel {
       buildLayers: (ls: LayerIR[]) => ls.map((l) => buildBijector(l, { ...ctx, contextShape: null })),
     };
     try {
-      this.bijectors = ctx.buildLayers(ir.flow ?? []);
+      this.bijectors = (ir.flow ?? []).map((l) => buildBijector(l, ctx));
     } catch (e) {
       this.store.dispose();
       throw e;
