@@ -21,7 +21,9 @@ export function contextOf(ir: FlowIR, values: ArrayLike<number>, n: number): tf.
     }
     return tf.tensor2d(a, [n, K]);
   }
-  if (values.length !== n * c.size) throw new Error(`${ir.model}: ${values.length} condition values for ${n}×${c.size}`);
+  if (values.length !== n * c.size) {
+    throw new Error(`${ir.model}: ${values.length} condition values for ${n}×${c.size}`);
+  }
   return tf.tensor2d(Float32Array.from(values), [n, c.size]);
 }
 

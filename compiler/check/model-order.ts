@@ -29,7 +29,8 @@ export function applyModelOrder(model: CheckedModel, ctx: Ctx): void {
       l.args.order = [...order.values];
       l.argSpans.order = order.span;
     } else {
-      ctx.report(makeDiagnostic(MODEL_ORDER_SIZE, l.node.callee.span, { layer: l.kind.name, D: order.values.length, n }));
+      const p = { layer: l.kind.name, D: order.values.length, n };
+      ctx.report(makeDiagnostic(MODEL_ORDER_SIZE, l.node.callee.span, p));
     }
   }
 }

@@ -34,14 +34,16 @@ export const runnableCheck: ModelCheck = {
         if (c.kind.name === 'split' || c.kind.name === 'squeeze') {
           report(P.NOT_RUNNABLE, c.node.callee.span, {
             what: `\`${c.kind.name}\` inside \`dequantize(variational)\``,
-            why: 'the dequantization flow must keep the noise in the data\'s shape (q(u|x) is over every dimension of x)',
+            why: 'the dequantization flow must keep the noise in the data\'s shape '
+              + '(q(u|x) is over every dimension of x)',
             fix: 'use bijective layers only inside the dequantization block',
           });
         }
       }
     }
     // flows used in the sample direction only (energy fits, VAE posteriors): split would need its factored-out half
-    const sampledOnly = model.family === 'energy' ? model.flow : model.family === 'vae' ? model.posterior?.layers : undefined;
+    const sampledOnly =
+      model.family === 'energy' ? model.flow : model.family === 'vae' ? model.posterior?.layers : undefined;
     for (const l of deep(sampledOnly)) {
       if (l.kind.name === 'split') {
         report(P.NOT_RUNNABLE, l.node.callee.span, {
@@ -96,7 +98,8 @@ function conditionChecks(model: CheckedModel, report: ReturnType<typeof onceRepo
   if (model.family === 'vae' || model.family === 'energy') {
     refuse(model.family === 'vae' ? 'a VAE' : 'an energy fit', 'condition a flow (couplings) or a MADE instead');
   } else if (model.family === 'autoregressive' && model.conditional && model.conditional.kind.name !== 'made') {
-    refuse(`\`${model.conditional.kind.name}\``, 'use `conditional made(…)`, which takes the condition as an extra input');
+    const name = `\`${model.conditional.kind.name}\``;
+    refuse(name, 'use `conditional made(…)`, which takes the condition as an extra input');
   } else if (model.family === 'flow' && !(model.flow ?? []).some((l) => l.kind.name === 'coupling')) {
     refuse('a flow without couplings', 'add a `coupling` layer: its conditioner receives the condition');
   }

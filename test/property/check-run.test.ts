@@ -43,7 +43,8 @@ function runOnce(g: GenSpec): string | undefined {
     model = build(ir);
     const x = batchFor(ir, 4);
     // a conditional model p(x | y): labels / condition rows for the batch, and the classes in turn for samples
-    ctx = ir.condition ? contextOf(ir, Array.from({ length: 4 * (ir.condition.domain.kind === 'categorical' ? 1 : ir.condition.size) }, (_, i) => i % 3), 4) : undefined;
+    const per = ir.condition?.domain.kind === 'categorical' ? 1 : (ir.condition?.size ?? 1);
+    ctx = ir.condition ? contextOf(ir, Array.from({ length: 4 * per }, (_, i) => i % 3), 4) : undefined;
     const trainer = createTrainer(model, { lr: 1e-3 });
     const loss = trainer.step(x, ctx);
     trainer.dispose();

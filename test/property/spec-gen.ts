@@ -39,7 +39,10 @@ function typeArb(t: ArgType, name: string, depth: number): Arb | undefined {
     case 'mask': return fc.constantFrom(...kindsOf('mask').map((k) => k.name));
     case 'union': {
       // named alternatives first: literal lists (orders) are mostly not permutations
-      const alts = t.of.filter((a) => a.kind !== 'list').map((a) => typeArb(a, name, depth)).filter((a): a is Arb => !!a);
+      const alts = t.of
+        .filter((a) => a.kind !== 'list')
+        .map((a) => typeArb(a, name, depth))
+        .filter((a): a is Arb => !!a);
       return alts.length ? fc.oneof(...alts) : undefined;
     }
     default: return undefined;
