@@ -7,7 +7,7 @@ import {
   describeSource, heldOutRows, loadRows, parseSource, sourceFromSpec, type Dataset, type SourceSpec,
 } from '../runtime/data/index.js';
 import { checkDataFile } from '../runtime/data/files.js';
-import { UserError } from './io.js';
+import { UsageError, UserError } from './io.js';
 
 export interface RunSources {
   train: SourceSpec;
@@ -52,6 +52,13 @@ export function chooseSources(
   const train = t.data ? sourceFromSpec(t.data, dir) : defaultSource(ir);
   if (!train) return undefined;
   return { train, ...(t.test ? { test: sourceFromSpec(t.test, dir) } : {}) };
+}
+
+/** `--data FILE --labels LABELS` as one source string (FILE?labels=LABELS, which parseSource reads) */
+export function dataWithLabels(data: string | undefined, labels: string | undefined): string | undefined {
+  if (labels === undefined) return data;
+  if (data === undefined) throw new UsageError('--labels LABELS goes with --data FILE (the rows the labels belong to)');
+  return `${data}${data.includes('?') ? '&' : '?'}labels=${labels}`;
 }
 
 /** A source as the run records it: a `--data` string, file paths absolute. */

@@ -113,6 +113,7 @@ function buildProgram(io: CliIO, done: (code: number) => void): Command {
     .argument('<spec>', 'spec file (.flow, .flow.yaml) or FlowIR file written by flowc compile (.flowir.json)')
     .option('--model <name>', 'which model of the file')
     .option('--data <src>', 'data source (see below); default: the spec\'s train { data: ... }')
+    .option('--labels <file>', 'labels of a --data file (.csv/.npy, one row per example), for a model with `condition y`')
     .addOption(new Option('--epochs <n>', 'train for N passes over the training rows').argParser(intOption(1)).conflicts('steps'))
     .addOption(new Option('--steps <n>', 'train for N optimizer steps (total, counting resumed ones)').argParser(intOption(1)))
     .addOption(new Option('--batch <n>', 'batch size').argParser(intOption(1)))
@@ -153,6 +154,8 @@ function buildProgram(io: CliIO, done: (code: number) => void): Command {
     .addOption(new Option('--seed <n>', 'sampling seed').argParser(intOption(0)).default(0))
     .addOption(new Option('--decode <mode>', 'categorical flows: each category by argmax of p(x|z), or drawn from it')
       .choices(['argmax', 'sample']))
+    .addOption(new Option('--condition <y>', 'a model with `condition y`: sample class y (default: the classes in turn)')
+      .argParser(numOption(false)))
     .action(async (run: string, opts: Parameters<typeof import('./commands/sample.js').runSample>[2]) => {
       const { runSample } = await import('./commands/sample.js');
       done(await runSample(io, run, opts));
@@ -169,7 +172,12 @@ function buildProgram(io: CliIO, done: (code: number) => void): Command {
     .addOption(new Option('--iw-samples <k>',
       'draws of the importance-weighted estimate (VAEs and categorical flows; default 100)')
       .argParser(intOption(1)))
-    .action(async (run: string, opts: { data?: string; perExample?: string; batch?: number; iwSamples?: number }) => {
+    .option('--labels <file>', 'labels of a --data file, for a model with `condition y` (log p(x | y) is reported)')
+    .addOption(new Option('--eval-ensemble <n>', 'order/connectivity-agnostic MADE: average the probabilities of the first N'
+      + " trained mask sets (default: the spec's ensemble)").argParser(intOption(1)))
+    .action(async (run: string, opts: {
+      data?: string; labels?: string; perExample?: string; batch?: number; iwSamples?: number; evalEnsemble?: number;
+    }) => {
       const { runEval } = await import('./commands/eval.js');
       done(await runEval(io, run, opts));
     });

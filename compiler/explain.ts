@@ -114,9 +114,15 @@ function conditionalRows(ir: FlowIR): ExplainRow[] {
   if (cond.kind === 'made') {
     const D = numel(shape);
     const sizes = [D, ...cond.hidden, D * o];
-    return sizes.slice(0, -1).map((n, i) =>
+    const rows = sizes.slice(0, -1).map((n, i) =>
       plain('conditional', `conditional.layer${i}`, `masked dense${i + 2 < sizes.length ? ` + ${cond.activation}` : ''}`, [n], [sizes[i + 1]!], n * sizes[i + 1]! + sizes[i + 1]!, n * sizes[i + 1]!),
     );
+    if (cond.direct) rows.push(plain('conditional', 'conditional.direct', 'direct masked dense (input → output)', [D], [D * o], D * D * o, D * D * o));
+    if (cond.context) {
+      const h = sizes[1]!;
+      rows.push(plain('conditional', 'conditional.context', 'condition → layer 1 (dense, unmasked)', [cond.context], [h], cond.context * h, cond.context * h));
+    }
+    return rows;
   }
   const label =
     cond.kind === 'nade' ? `nade(hidden: ${cond.hidden})`

@@ -1,7 +1,7 @@
 // Lowering helpers: nets, priors, likelihoods, conditionals and train settings → FlowIR parts.
 import type { ConditionalIR, LikelihoodIR, NetIR, PriorIR, TrainIR, ArLayerIR } from './ir/types.js';
 import type { CheckedCall, CheckedModel } from './check/model.js';
-import { buildMadeMasks, expandOutputMask, type Connectivity } from './proofs/made.js';
+import { buildMadeMasks, expandOutputMask, madeMembers, type Connectivity } from './proofs/made.js';
 import { likelihoodOutputs } from './registry/index.js';
 import { literalMadeMasks, madeHidden } from './registry/made-masks.js';
 import { datasetArgs } from './registry/datasets.js';
@@ -109,7 +109,13 @@ export function lowerConditional(c: CheckedCall | undefined, model: CheckedModel
       const hidden = madeHidden(a, [500, 500]);
       const perDim = likelihoodOutputs(model.likelihood, levelsOf(model));
       const masks = userMasks(a.masks, D, perDim) ?? madeMasks(ord, hidden, connectivityOf(a.connectivity), perDim);
-      return { kind: 'made', hidden, activation: str(a.activation, 'relu'), masks, ensemble: num(a.ensemble, 1) };
+      const S = num(a.orders, 1), C = num(a.connectivities, 1);
+      const members = S * C > 1 ? madeMembers(ord, S, C, connectivityOf(a.connectivity)).slice(1) : undefined;
+      return {
+        kind: 'made', hidden, activation: str(a.activation, 'relu'), masks, ensemble: num(a.ensemble, 1),
+        ...(members ? { members } : {}), ...(a.direct === true ? { direct: true } : {}),
+        ...(model.condition ? { context: model.condition.size } : {}),
+      };
     }
     case 'pixelcnn': return { kind: 'pixelcnn', layers: (c.body ?? []).map(lowerArLayer) };
     case 'gated_pixelcnn': return { kind: 'gated_pixelcnn', layers: num(a.layers, 15), channels: num(a.channels, 64), kernel: num(a.kernel, 3) };

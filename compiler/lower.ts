@@ -129,6 +129,7 @@ export function lowerModel(model: CheckedModel, opts: LowerOptions = {}): FlowIR
     train: lowerTrain(model.train),
     totals: { params: 0, flops: 0, activationBytes: 0 },
   };
+  if (model.condition) ir.condition = { ...varIR(model.condition), size: model.condition.size };
   if (model.target) ir.target = { kind: 'energy', name: String(model.target.args.name ?? 'u1') };
   if (model.order) ir.order = [...model.order.values];
   const prior = lowerPrior(model.prior);
@@ -146,7 +147,8 @@ export function lowerModel(model: CheckedModel, opts: LowerOptions = {}): FlowIR
   const cond = lowerConditional(model.conditional, model, model.order?.values);
   if (cond && model.data) {
     ir.conditional = cond;
-    const desc = conditionalOf(model.conditional);
+    const base = conditionalOf(model.conditional);
+    const desc = base && cond.kind === 'made' && cond.context ? { ...base, args: { ...base.args, context: cond.context } } : base;
     const perDim = likelihoodOutputs(model.likelihood, levelsOf(model));
     if (desc) {
       acc.params += countParams(conditionalParamSpecs(desc, model.data.shape, perDim));

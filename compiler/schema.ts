@@ -156,6 +156,13 @@ function modelSchema(): Schema {
     type: 'object', additionalProperties: false,
     properties: {
       data: vars, latent: vars,
+      condition: {
+        type: 'object',
+        additionalProperties: {
+          type: 'string', pattern: '^\\s*(categorical\\s*\\([^()]*\\)|real\\s*\\[[^\\[\\]]*\\])\\s*$',
+          description: 'what the model is conditioned on: "categorical(10)" (one label) or "real[8]"',
+        },
+      },
       order: byType({ array: { type: 'array', items: { type: 'integer', minimum: 0 } }, string: ref('call.order'), object: ref('call.order') }),
       mask: { type: 'object', additionalProperties: ref('mask') },
       prior: ref('call.prior'), likelihood: ref('call.likelihood'), conditional: ref('call.conditional'),

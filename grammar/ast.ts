@@ -51,8 +51,8 @@ export type LayerStmt = CallExpr | RepeatStmt | LevelStmt;
 /** `real[2]`, `binary[784]`, `discrete(256)[1, 28, 28]`, `categorical(10)[5]` */
 export interface TypeExpr { kind: 'type'; domain: Name; domainArgs: Arg[]; shape: Expr[]; span: Span }
 
-/** `data x: real[2]` / `latent z: real[40]` */
-export interface VarDecl { kind: 'data' | 'latent'; name: Name; type: TypeExpr; span: Span }
+/** `data x: real[2]` / `latent z: real[40]` / `condition y: categorical(10)` */
+export interface VarDecl { kind: 'data' | 'latent' | 'condition'; name: Name; type: TypeExpr; span: Span }
 /** `order natural`, `order [2, 0, 3, 1]`, `order raster(channels: sequential)` */
 export interface OrderDecl { kind: 'order'; value: Expr; span: Span }
 /** `mask cb = checkerboard`, `mask m = [1, 0, 0, 1]` (top level or inside a model) */

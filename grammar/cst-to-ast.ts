@@ -213,16 +213,16 @@ export class CstToAst extends BaseVisitor implements K.ICstNodeVisitor<void, unk
     const name = this.name(first(ctx.Name));
     const type = this.sub<A.TypeExpr>(first(ctx.typeExpr));
     const span = this.spanOf(ctx as Children);
-    const kind = real(first(ctx.Data)) ? 'data' : 'latent';
+    const kind = real(first(ctx.Data)) ? 'data' : real(first(ctx.Condition)) ? 'condition' : 'latent';
     return name && type && span ? { kind, name, type, span } : undefined;
   }
   typeExpr(ctx: K.TypeExprCstChildren): A.TypeExpr | undefined {
     const domain = this.name(first(ctx.Name));
     const list = this.sub<A.ListExpr>(first(ctx.listExpr));
     const span = this.spanOf(ctx as Children);
-    if (!domain || !list || !span) return undefined;
+    if (!domain || (ctx.listExpr && !list) || !span) return undefined;
     const domainArgs = ctx.argList ? this.sub<A.Arg[]>(first(ctx.argList)) ?? [] : [];
-    return { kind: 'type', domain, domainArgs, shape: list.items, span };
+    return { kind: 'type', domain, domainArgs, shape: list?.items ?? [], span };
   }
   orderDecl(ctx: K.OrderDeclCstChildren): A.OrderDecl | undefined {
     const value = this.sub<A.Expr>(first(ctx.expr));

@@ -84,6 +84,7 @@ export interface VarDeclCstNode extends CstNode {
 export type VarDeclCstChildren = {
   Data?: IToken[];
   Latent?: IToken[];
+  Condition?: IToken[];
   Name: IToken[];
   Colon: IToken[];
   typeExpr: TypeExprCstNode[];
@@ -97,7 +98,7 @@ export interface TypeExprCstNode extends CstNode {
 export type TypeExprCstChildren = {
   Name: IToken[];
   argList?: ArgListCstNode[];
-  listExpr: ListExprCstNode[];
+  listExpr?: ListExprCstNode[];
 };
 
 export interface OrderDeclCstNode extends CstNode {
@@ -289,6 +290,7 @@ export type NameExprCstChildren = {
   Identifier?: IToken[];
   Order?: IToken[];
   Mask?: IToken[];
+  Condition?: IToken[];
   StatementKeyword?: IToken[];
   argList?: ArgListCstNode[];
   block?: BlockCstNode[];

@@ -210,6 +210,7 @@ class Printer {
     switch (s.kind) {
       case 'data':
       case 'latent':
+      case 'condition':
         return { span: s.span, lines: (ind) => [`${ind}${s.kind} ${s.name.text}: ${this.typeInline(s.type)}`] };
       case 'order':
       case 'mask':
@@ -408,7 +409,7 @@ class Printer {
 
   private typeInline(t: TypeExpr): string {
     const args = t.domainArgs.length ? `(${this.inlineArgs(t.domainArgs)})` : '';
-    return `${t.domain.text}${args}[${t.shape.map((s) => this.inline(s)).join(', ')}]`;
+    return `${t.domain.text}${args}${t.shape.length ? `[${t.shape.map((s) => this.inline(s)).join(', ')}]` : ''}`;
   }
 
   /** one-line text of an expression (comments inside are hoisted by the caller) */

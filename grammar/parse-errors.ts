@@ -97,7 +97,7 @@ export class ErrorMapper {
     const found = isEof(tok) ? 'end of file' : describeToken(tok.image);
     const stack = e.context?.ruleStack ?? [];
     const parent = stack[stack.length - 2];
-    const startsStatement = [T.Model, T.Let, T.Data, T.Latent, T.Order, T.Prior, T.Likelihood, T.Conditional,
+    const startsStatement = [T.Model, T.Let, T.Data, T.Latent, T.Condition, T.Order, T.Prior, T.Likelihood, T.Conditional,
       T.Encoder, T.Decoder, T.Target, T.Flow, T.Posterior, T.Train].includes(tok.tokenType);
 
     if (p.k === 'mismatch') {

@@ -143,7 +143,9 @@ export class FlowParser extends CstParser {
   });
 
   public varDecl = this.RULE('varDecl', () => {
-    this.OR([{ ALT: () => this.CONSUME(T.Data) }, { ALT: () => this.CONSUME(T.Latent) }]);
+    this.OR([
+      { ALT: () => this.CONSUME(T.Data) }, { ALT: () => this.CONSUME(T.Latent) }, { ALT: () => this.CONSUME(T.Condition) },
+    ]);
     this.CONSUME(T.Name);
     this.CONSUME(T.Colon);
     this.SUBRULE(this.typeExpr);
@@ -152,7 +154,8 @@ export class FlowParser extends CstParser {
   public typeExpr = this.RULE('typeExpr', () => {
     this.CONSUME(T.Name);
     this.OPTION(() => this.SUBRULE(this.argList));
-    this.SUBRULE(this.listExpr);
+    // the shape may be left out only by `condition y: categorical(K)` (one label); the checker says so elsewhere
+    this.OPTION2(() => this.SUBRULE(this.listExpr));
   });
 
   public orderDecl = this.RULE('orderDecl', () => {
@@ -305,6 +308,7 @@ export class FlowParser extends CstParser {
       { ALT: () => this.CONSUME(T.Identifier) },
       { ALT: () => this.CONSUME(T.Order) },
       { ALT: () => this.CONSUME(T.Mask) },
+      { ALT: () => this.CONSUME(T.Condition) },
       { GATE: () => this.keywordValueEnds(), ALT: () => this.CONSUME(T.StatementKeyword) },
     ]);
     this.OPTION({ GATE: () => !this.isStatementKeyword(this.LA(0)), DEF: () => this.SUBRULE(this.argList) });
@@ -312,7 +316,8 @@ export class FlowParser extends CstParser {
   });
 
   private isStatementKeyword(t: IToken | undefined): boolean {
-    return !!t && T.KEYWORDS.includes(t.tokenType) && t.tokenType !== T.Order && t.tokenType !== T.Mask;
+    return !!t && T.KEYWORDS.includes(t.tokenType) && t.tokenType !== T.Order && t.tokenType !== T.Mask
+      && t.tokenType !== T.Condition;
   }
 }
 

@@ -5,7 +5,7 @@ import { suggest } from './suggest.js';
 
 const def = <P>(d: DiagnosticDef<P>): DiagnosticDef<P> => d;
 
-const STATEMENTS = 'data, latent, order, mask, prior, likelihood, conditional, encoder, decoder, target, flow, posterior, train';
+const STATEMENTS = 'data, latent, condition, order, mask, prior, likelihood, conditional, encoder, decoder, target, flow, posterior, train';
 
 /** "did you mean `prior`?" when the token found (`'priro'`) is a misspelt keyword */
 const misspelt = (found: string, keywords: string): string | undefined => {

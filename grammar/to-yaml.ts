@@ -24,7 +24,7 @@ function flowExpr(e: A.Expr): string {
 /** a type as its .flow text, e.g. discrete(256)[1, 28, 28] */
 export function typeText(t: A.TypeExpr): string {
   const args = t.domainArgs.length ? `(${t.domainArgs.map((a) => (a.name ? `${a.name.text}: ` : '') + flowExpr(a.value)).join(', ')})` : '';
-  return `${t.domain.text}${args}[${t.shape.map(flowExpr).join(', ')}]`;
+  return `${t.domain.text}${args}${t.shape.length ? `[${t.shape.map(flowExpr).join(', ')}]` : ''}`;
 }
 
 function key(k: string): string {
@@ -76,13 +76,13 @@ function modelLines(m: A.ModelDecl, ind: string): string[] {
   const out: string[] = [];
   let group: string | undefined;
   for (const s of m.body) {
-    const grouped = s.kind === 'data' || s.kind === 'latent' || s.kind === 'mask';
+    const grouped = s.kind === 'data' || s.kind === 'latent' || s.kind === 'condition' || s.kind === 'mask';
     if (grouped) {
       if (group !== s.kind) out.push(`${ind}${s.kind}:`);
       group = s.kind;
     } else group = undefined;
     switch (s.kind) {
-      case 'data': case 'latent': out.push(`${ind}  ${key(s.name.text)}: ${JSON.stringify(typeText(s.type))}`); break;
+      case 'data': case 'latent': case 'condition': out.push(`${ind}  ${key(s.name.text)}: ${JSON.stringify(typeText(s.type))}`); break;
       case 'mask': out.push(`${ind}  ${key(s.name.text)}: ${expr(s.value)}`); break;
       case 'order': out.push(`${ind}order: ${expr(s.value)}`); break;
       case 'flow': out.push(`${ind}flow: ${flowBlock(s)}`); break;

@@ -34,6 +34,8 @@ export const Model = keyword('model', 'Model');
 export const Let = keyword('let', 'Let');
 export const Data = keyword('data', 'Data');
 export const Latent = keyword('latent', 'Latent');
+/** `condition y: categorical(10)`: a variable the model is conditioned on (not a statement word elsewhere) */
+export const Condition = keyword('condition', 'Condition', false);
 export const Order = keyword('order', 'Order', false);
 export const Mask = keyword('mask', 'Mask', false);
 export const Prior = keyword('prior', 'Prior');
@@ -71,7 +73,7 @@ export const Bang = createToken({ name: 'Bang', pattern: '!', label: "'!'" });
 export const Semicolon = createToken({ name: 'Semicolon', pattern: ';', label: "';'" });
 
 export const KEYWORDS: readonly TokenType[] = [
-  Model, Let, Data, Latent, Order, Mask, Prior, Likelihood, Conditional, Encoder, Decoder, Target,
+  Model, Let, Data, Latent, Condition, Order, Mask, Prior, Likelihood, Conditional, Encoder, Decoder, Target,
   Flow, Posterior, Repeat, Level, Train,
 ];
 

@@ -106,7 +106,7 @@ export class YamlToAst {
       const key = this.keyText(q);
       const span = this.pairSpan(q);
       const v = q.value as YNode;
-      if (key === 'data' || key === 'latent') {
+      if (key === 'data' || key === 'latent' || key === 'condition') {
         for (const r of this.pairs(v, `'${key}'`)) {
           const n = this.name(r);
           const type = this.typeExpr(r.value as YNode);
@@ -143,7 +143,7 @@ export class YamlToAst {
       } else if (key !== undefined) {
         this.report(C.YamlUnknownKey, this.span(q.key), {
           key, where: `model '${name.text}'`,
-          allowed: ['data', 'latent', 'order', 'mask', ...SLOTS, 'flow', 'posterior', 'train'],
+          allowed: ['data', 'latent', 'condition', 'order', 'mask', ...SLOTS, 'flow', 'posterior', 'train'],
         });
       }
     }

@@ -15,7 +15,11 @@ export { FlowModelImpl } from './flow-model.js';
 export function build(ir: FlowIR): FlowModel {
   switch (ir.family) {
     case 'flow':
-      return isCategoricalFlow(ir) ? new CategoricalFlowModel(ir) : new FlowModelImpl(ir);
+    {
+      // `condition y`: every coupling's conditioner takes the context [N, size] (a one-hot label or a real vector)
+      const opts = ir.condition ? { contextShape: [ir.condition.size] } : {};
+      return isCategoricalFlow(ir) ? new CategoricalFlowModel(ir, opts) : new FlowModelImpl(ir, opts);
+    }
     case 'autoregressive':
       return buildAutoregressive(ir);
     case 'vae': return buildVae(ir);

@@ -39,10 +39,11 @@ export class FlowModelImpl implements FlowModel {
       store: this.store,
       rng: this.rng,
       contextShape: this.contextShape,
-      buildLayers: (ls: LayerIR[]) => ls.map((l) => buildBijector(l, ctx)),
+      // nested flows (variational dequantization's q(u|x)) are not conditioned: they are called without a ctx
+      buildLayers: (ls: LayerIR[]) => ls.map((l) => buildBijector(l, { ...ctx, contextShape: null })),
     };
     try {
-      this.bijectors = ctx.buildLayers(ir.flow ?? []);
+      this.bijectors = (ir.flow ?? []).map((l) => buildBijector(l, ctx));
     } catch (e) {
       this.store.dispose();
       throw e;

@@ -33,6 +33,11 @@ export interface FlowModel {
   /** the training objective per example (nats): -logProb, or -ELBO for a VAE */
   loss?(x: tf.Tensor, ctx?: tf.Tensor): tf.Tensor1D;
   /**
+   * The objective of one training minibatch when it is not `loss` (which held-out evaluation uses): an
+   * order/connectivity-agnostic MADE trains one random mask set per minibatch. Absent → `loss`.
+   */
+  trainLoss?(x: tf.Tensor, ctx?: tf.Tensor): tf.Tensor1D;
+  /**
    * VAEs only: the ELBO per example in nats (one reparameterized draw, or the mean of `samples`
    * draws). For a VAE, logProb is the k-sample importance-weighted estimate of log p(x) and
    * loss is −ELBO. (Optional; added for `flowc eval` of VAEs.)

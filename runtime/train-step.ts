@@ -26,8 +26,8 @@ export interface AdamState {
 }
 
 export interface Trainer {
-  /** one step on batch x; returns the mean loss (nats per example) */
-  step(x: tf.Tensor): number;
+  /** one step on batch x (ctx: its conditioning context, conditioned models only); returns the mean loss (nats per example) */
+  step(x: tf.Tensor, ctx?: tf.Tensor): number;
   getState(): AdamState;
   setState(s: AdamState): void;
   /** steps taken so far */
@@ -37,8 +37,13 @@ export interface Trainer {
   dispose(): void;
 }
 
-function perExampleLoss(model: FlowModel, x: tf.Tensor): tf.Tensor1D {
-  return model.loss ? model.loss(x) : (tf.neg(model.logProb(x)) as tf.Tensor1D);
+/** the per-example objective of a training step (model.trainLoss where the model has one) */
+export function trainingLoss(model: FlowModel, x: tf.Tensor, ctx?: tf.Tensor): tf.Tensor1D {
+  return model.trainLoss ? model.trainLoss(x, ctx) : perExampleLoss(model, x, ctx);
+}
+
+function perExampleLoss(model: FlowModel, x: tf.Tensor, ctx?: tf.Tensor): tf.Tensor1D {
+  return model.loss ? model.loss(x, ctx) : (tf.neg(model.logProb(x, ctx)) as tf.Tensor1D);
 }
 
 /** variables up to this many elements take the host Adam path of createTrainer */
@@ -56,6 +61,10 @@ export const HOST_ADAM_MAX = 1 << 16;
  */
 export function createTrainer(model: FlowModel, opts: AdamOptions): Trainer {
   const b = tf.getBackend();
+  // nothing to train (parameter-free layers, a fixed prior): the op trainer only reports the loss
+  if (!model.variables.some((v) => v.trainable)) return createOpTrainer(model, opts);
+  // conditioned models (`condition y`) train op by op: the faster trainers take no context
+  if (model.ir.condition) return createOpTrainer(model, opts);
   if (!config().hostAdam || (b !== 'wasm' && b !== 'cpu')) return createOpTrainer(model, opts);
   if (dataParallelPlanned()) {
     const dp = createDataParallelTrainer(model, opts, HOST_ADAM_MAX);
@@ -82,12 +91,19 @@ export function createOpTrainer(model: FlowModel, opts: AdamOptions): Trainer {
 
   return {
     get steps() { return t; },
-    step(x: tf.Tensor): number {
-      const init = (model as { initialize?: (x: tf.Tensor) => void }).initialize;
-      if (init) init.call(model, x);              // data-dependent init outside the gradient tape
+    step(x: tf.Tensor, ctx?: tf.Tensor): number {
+      const init = (model as { initialize?: (x: tf.Tensor, ctx?: tf.Tensor) => void }).initialize;
+      if (init) init.call(model, x, ctx);         // data-dependent init outside the gradient tape
       const list = vars();
+      if (list.length === 0) {
+        t += 1;
+        const l = tf.tidy(() => tf.mean(trainingLoss(model, x, ctx)));
+        const out = l.dataSync()[0]!;
+        l.dispose();
+        return out;
+      }
       const lossT = tf.tidy(() => {
-        const { value, grads } = tf.variableGrads(() => tf.mean(perExampleLoss(model, x)) as tf.Scalar, list);
+        const { value, grads } = tf.variableGrads(() => tf.mean(trainingLoss(model, x, ctx)) as tf.Scalar, list);
         let scale: tf.Scalar | number = 1;
         if (opts.clip !== undefined && opts.clip > 0) {
           const sq = tf.addN(list.map((p) => tf.sum(tf.square(grads[p.name]))));
@@ -138,14 +154,15 @@ export function createOpTrainer(model: FlowModel, opts: AdamOptions): Trainer {
  * Mean negative log-likelihood of x in nats per example, evaluated in batches; bits/dim for
  * discrete data (binary, categorical, discrete(K)): nats / (D ln 2).
  */
-export function evaluate(model: FlowModel, x: tf.Tensor, batch: number): { nats: number; bitsPerDim?: number } {
+export function evaluate(model: FlowModel, x: tf.Tensor, batch: number, ctx?: tf.Tensor): { nats: number; bitsPerDim?: number } {
   const n = x.shape[0];
   let total = 0;
   for (let s = 0; s < n; s += batch) {
     const b = Math.min(batch, n - s);
     const sum = tf.tidy(() => {
       const xb = tf.slice(x, [s, ...x.shape.slice(1).map(() => 0)], [b, ...x.shape.slice(1)]);
-      return tf.sum(perExampleLoss(model, xb));
+      const cb = ctx ? tf.slice(ctx, [s, ...ctx.shape.slice(1).map(() => 0)], [b, ...ctx.shape.slice(1)]) : undefined;
+      return tf.sum(perExampleLoss(model, xb, cb));
     });
     total += sum.dataSync()[0];
     sum.dispose();

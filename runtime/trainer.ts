@@ -9,7 +9,8 @@ import * as tf from '@tensorflow/tfjs-core';
 // gradients are registered separately in tfjs-core (the runtime may also import this; it is idempotent)
 import '@tensorflow/tfjs-core/dist/register_all_gradients.js';
 import type { FlowIR } from '../compiler/ir/types.js';
-import { prod, type DataSplit, type Dataset } from './data/dataset.js';
+import { batchLabels, DataError, prod, type DataSplit, type Dataset } from './data/dataset.js';
+import { contextOf } from './condition.js';
 import { isDiscrete } from './data/validate.js';
 import { saveCheckpoint, type CheckpointState, type LoadedCheckpoint } from './checkpoint.js';
 import { firstNonFiniteLayer } from './diagnose.js';
@@ -158,6 +159,17 @@ const nllText = (t: { nats: number; bitsPerDim?: number }) =>
 
 export async function trainLoop(o: TrainOptions): Promise<TrainResult> {
   const { model, ir, data, config: c, progress } = o;
+  // p(x | y): every batch carries its rows' condition values as the context
+  if (ir.condition) {
+    for (const ds of [data.train, data.test]) {
+      if (!ds.y) {
+        throw new DataError(`${ir.model} is conditioned on \`${ir.condition.name}\`, but ${ds.name} has no labels `
+          + '(mnist has them; for files pass --labels FILE, one label or condition row per example)');
+      }
+    }
+  }
+  const ctxOf = (ds: Dataset, rows: Float32Array | undefined, n: number): tf.Tensor2D | undefined =>
+    (ir.condition && rows ? contextOf(ir, rows, n) : undefined);
   const metrics = join(o.runDir, METRICS_FILE);
   const D = prod(ir.data.shape);
   const discrete = isDiscrete(ir.data);
@@ -175,8 +187,10 @@ export async function trainLoop(o: TrainOptions): Promise<TrainResult> {
     const init = (model as unknown as { initialize?: (x: tf.Tensor) => void }).initialize;
     if (init) {
       const x0 = toTensor(ir, batchRows(data.train, 0, c.batch), c.batch);
-      init.call(model, x0);
+      const c0 = ctxOf(data.train, batchLabels(data.train, 0, c.batch), c.batch);
+      (init as (x: tf.Tensor, ctx?: tf.Tensor) => void).call(model, x0, c0);
       x0.dispose();
+      c0?.dispose();
     }
   }
   const state = (): CheckpointState => ({
@@ -237,12 +251,14 @@ export async function trainLoop(o: TrainOptions): Promise<TrainResult> {
       for (let s = 0; s < n; s += evalBatch) {
         const b = Math.min(evalBatch, n - s);
         const x = toTensor(ir, data.test.x.subarray((from + s) * D, (from + s + b) * D), b);
+        const ctx = ctxOf(data.test, data.test.y?.subarray((from + s) * (data.test.ySize ?? 1), (from + s + b) * (data.test.ySize ?? 1)), b);
         try {
-          const r = evaluate(model, x, b);
+          const r = evaluate(model, x, b, ctx);
           total += r.nats * b;
           bits ||= r.bitsPerDim !== undefined;
         } finally {
           x.dispose();
+          ctx?.dispose();
         }
         onBatch?.(s + b);
         if (!abortable) continue;
@@ -312,22 +328,25 @@ export async function trainLoop(o: TrainOptions): Promise<TrainResult> {
       break;
     }
     const x = toTensor(ir, batchRows(data.train, step, c.batch), c.batch);
+    const ctx = ctxOf(data.train, batchLabels(data.train, step, c.batch), c.batch);
     // the weights before this step (clones share storage until a variable is reassigned, so this
     // costs no copy): a non-finite step is diagnosed on the weights that produced it
     const before = model.variables.map((v) => tf.clone(v));
     let loss: number;
     try {
-      loss = trainer.step(x);
+      loss = trainer.step(x, ctx);
     } catch (e) {
       x.dispose();
+      ctx?.dispose();
       tf.dispose(before);
       throw e;
     }
     if (!Number.isFinite(loss)) {
       model.variables.forEach((v, i) => v.assign(before[i]!));
       tf.dispose(before);
-      const culprit = firstNonFiniteLayer(model, x);
+      const culprit = ctx ? undefined : firstNonFiniteLayer(model, x);
       x.dispose();
+      ctx?.dispose();
       status = 'non-finite';
       message = stopped(
         `loss became ${loss} at step ${step + 1}` +
@@ -340,6 +359,7 @@ export async function trainLoop(o: TrainOptions): Promise<TrainResult> {
       break;
     }
     x.dispose();
+    ctx?.dispose();
     tf.dispose(before);
     step++;
     losses.push(loss);

@@ -6,25 +6,48 @@
 // log-probability is not finite, are reported (the NLL is then an error, not a number).
 import { writeFileSync } from 'node:fs';
 import { checkData, isDiscrete, loadRows, parseSource, prod, type Dataset } from '../../runtime/data/index.js';
-import { runTestRows } from '../data.js';
+import { dataWithLabels, runTestRows } from '../data.js';
 import { encodeNpy } from '../../runtime/data/npy.js';
 import { checkWritable, fsReason, UsageError, UserError, type CliIO } from '../io.js';
 import { rowsProgress } from '../progress.js';
 import { openRun } from '../run.js';
 
-export async function runEval(
-  io: CliIO, run: string, o: { data?: string; perExample?: string; batch?: number; iwSamples?: number },
-): Promise<number> {
+type EvalOptions = {
+  data?: string; labels?: string; perExample?: string; batch?: number; iwSamples?: number; evalEnsemble?: number;
+};
+
+/** --eval-ensemble N: only an order/connectivity-agnostic MADE has trained mask sets to average */
+function applyEnsemble(model: object, n: number | undefined): string {
+  if (n === undefined) return '';
+  const m = model as { setEvalMembers?: (k: number) => void; conditional?: { agnostic?: boolean; members: number } };
+  if (!m.setEvalMembers || !m.conditional?.agnostic) {
+    throw new UsageError('--eval-ensemble: the run is not an order/connectivity-agnostic MADE'
+      + ' (made(orders: S, connectivities: C) with S·C > 1)');
+  }
+  if (n > m.conditional.members) {
+    throw new UsageError(`--eval-ensemble ${n}: the run trained ${m.conditional.members} mask sets`);
+  }
+  m.setEvalMembers(n);
+  return `, ensemble of ${n} mask set${n === 1 ? '' : 's'}`;
+}
+
+export async function runEval(io: CliIO, run: string, o: EvalOptions): Promise<number> {
   const perExt = o.perExample ? /\.(npy|csv|txt)$/i.exec(o.perExample)?.[1]?.toLowerCase() : undefined;
   if (o.perExample && !perExt) throw new UsageError(`--per-example ${o.perExample}: the file must end in .csv, .txt or .npy`);
   if (o.perExample) checkWritable('--per-example', o.perExample);
   // --data: every row of that source, in input order (loaded before TensorFlow.js starts); else the run's own
   // test set, or the rows its training held out
-  let ds: Dataset | undefined = o.data === undefined ? undefined : loadRows(parseSource(o.data));
+  const src = dataWithLabels(o.data, o.labels);
+  let ds: Dataset | undefined = src === undefined ? undefined : loadRows(parseSource(src));
   const { model, ir, backend, meta } = await openRun(io, run);
+  let ensembleNote = '';
   try {
     ds ??= runTestRows(meta, run);
     checkData(ds, ir.data);
+    if (ir.condition && !ds.y) {
+      throw new UserError(`${ir.model} is conditioned on \`${ir.condition.name}\`; ${ds.name} has no labels (pass --labels FILE)`);
+    }
+    ensembleNote = applyEnsemble(model, o.evalEnsemble);
   } catch (e) {
     model.dispose();
     throw e;
@@ -52,11 +75,20 @@ export async function runEval(
   const passes = model.elbo ? 2 : 1;
   const progress = rowsProgress(io, `evaluating ${ir.model}`);
   const D = prod(ir.data.shape);
+  const { contextOf } = await import('../../runtime/condition.js');
+  const k = ds.ySize ?? 1;
   const rowsOf = (pass: number, fn?: Parameters<typeof logProbRows>[5]) => {
     const out = new Float32Array(ds.n);
     for (let s = 0; s < ds.n; s += batch) {
       const m = Math.min(batch, ds.n - s);
-      out.set(logProbRows(model, ir, ds.x.subarray(s * D, (s + m) * D), m, batch, fn), s);
+      // p(x | y): these rows' labels as the context
+      const ctx = ir.condition ? contextOf(ir, ds.y!.subarray(s * k, (s + m) * k), m) : undefined;
+      const f = fn ?? (ctx ? (x: Parameters<typeof model.logProb>[0]) => model.logProb(x, ctx) : undefined);
+      try {
+        out.set(logProbRows(model, ir, ds.x.subarray(s * D, (s + m) * D), m, batch, f), s);
+      } finally {
+        ctx?.dispose();
+      }
       progress(pass * ds.n + s + m, passes * ds.n);
     }
     return out;
@@ -83,8 +115,9 @@ export async function runEval(
     const est = `importance-weighted estimate (k=${k}) follows`;
     io.out(`${what} ${negElbo.toFixed(4)} nats/example${bitsOf(negElbo)}; ${est}\n`);
   }
-  io.out(`NLL ${nats.toFixed(4)} nats/example${bpd} over ${ds.n} examples of ${ds.name} ` +
-    `(model ${ir.model}, backend ${backend}, ${((Date.now() - t0) / 1000).toFixed(1)}s)\n`);
+  const given = ir.condition ? ` (−log p(${ir.data.name} | ${ir.condition.name}))` : '';
+  io.out(`NLL${given} ${nats.toFixed(4)} nats/example${bpd} over ${ds.n} examples of ${ds.name} ` +
+    `(model ${ir.model}${ensembleNote}, backend ${backend}, ${((Date.now() - t0) / 1000).toFixed(1)}s)\n`);
   if (o.perExample) {
     const cols = elbo ? 2 : 1;
     const table = new Float32Array(ds.n * cols);

@@ -7,14 +7,31 @@ import { encodeNpy } from '../../runtime/data/npy.js';
 import { checkWritable, fsReason, UsageError, UserError, type CliIO } from '../io.js';
 import { openRun } from '../run.js';
 
-export async function runSample(
-  io: CliIO, run: string,
-  o: { n: number; out: string; temperature: number; seed: number; decode?: 'argmax' | 'sample' },
-): Promise<number> {
+type SampleFlags = {
+  n: number; out: string; temperature: number; seed: number; decode?: 'argmax' | 'sample'; condition?: number;
+};
+
+/** --condition y: only a model with `condition`, and a class it has */
+function checkCondition(ir: import('../../compiler/ir/types.js').FlowIR, y: number | undefined): void {
+  if (y === undefined) return;
+  const c = ir.condition;
+  if (!c) throw new UsageError(`--condition: ${ir.model} is not a conditional model (it has no \`condition\` declaration)`);
+  if (c.domain.kind === 'categorical' && !(Number.isInteger(y) && y >= 0 && y < c.size)) {
+    throw new UsageError(`--condition ${y}: \`${c.name}\` is a class 0..${c.size - 1}`);
+  }
+}
+
+export async function runSample(io: CliIO, run: string, o: SampleFlags): Promise<number> {
   const ext = /\.(png|npy|csv)$/i.exec(o.out)?.[1]?.toLowerCase();
   if (!ext) throw new UsageError(`-o ${o.out}: the output must end in .png, .npy or .csv`);
   checkWritable('-o', o.out);
   const { model, ir, backend } = await openRun(io, run);
+  try {
+    checkCondition(ir, o.condition);
+  } catch (e) {
+    model.dispose();
+    throw e;
+  }
   const shape = ir.data.shape;
   const first = ir.flow?.[0];
   if (o.decode && !(first?.kind === 'dequantize' && first.args.type === 'categorical')) {
@@ -35,7 +52,10 @@ export async function runSample(
     io.err(`flowc: warning: ${run}: weight ${badWeight} of the checkpoint is not finite (the run diverged)\n`);
   }
   const t0 = Date.now();
-  const x = samplesOf(model, o.n, { temperature: o.temperature, seed: o.seed, decode: o.decode });
+  const x = samplesOf(model, o.n, {
+    temperature: o.temperature, seed: o.seed, decode: o.decode,
+    ...(o.condition !== undefined ? { condition: o.condition } : {}),
+  });
   model.dispose();
   const bad = nonFiniteRows(x, o.n);
   if (bad > 0) {

@@ -4,7 +4,7 @@
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { checkData, declText, loadTraining, prod, type DataSplit, type Dataset } from '../../runtime/data/index.js';
-import { recordSource, trainingSources } from '../data.js';
+import { dataWithLabels, recordSource, trainingSources } from '../data.js';
 import type { TrainConfig } from '../../runtime/trainer.js';
 import { makeDirs, UserError, type CliIO } from '../io.js';
 import { formatDuration, plainProgress, ttyProgress } from '../progress.js';
@@ -18,6 +18,8 @@ import { dataSourceForms } from '../../compiler/reference/links.js';
 export interface TrainFlags {
   model?: string;
   data?: string;
+  /** labels (or condition rows) of a --data file, for a model with `condition y` */
+  labels?: string;
   epochs?: number;
   steps?: number;
   batch?: number;
@@ -82,7 +84,8 @@ export async function runTrain(io: CliIO, specPath: string, f: TrainFlags): Prom
   }
 }
 
-async function train(io: CliIO, specPath: string, f: TrainFlags, stop: Stop): Promise<number> {
+async function train(io: CliIO, specPath: string, f0: TrainFlags, stop: Stop): Promise<number> {
+  const f = { ...f0, data: dataWithLabels(f0.data, f0.labels) };
   let ir = await compileSpec(io, specPath, f.model);
   const specIr = ir;
   const energy = ir.family === 'energy';

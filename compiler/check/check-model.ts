@@ -10,6 +10,8 @@ import type { Ctx } from './context.js';
 import { bindArgs, checkCall, deref, resolveKind } from './args.js';
 import { checkFlow, type FlowResult } from './flow.js';
 import { resolveOrder } from './orders.js';
+import { applyModelOrder } from './model-order.js';
+import { checkCondition } from './condition.js';
 import { describeExpr } from './values.js';
 import * as N from '../diagnostics/codes-names.js';
 import * as S from '../diagnostics/codes-shapes.js';
@@ -21,7 +23,7 @@ export type Family = CheckedModel['family'];
 
 /** the declarations of a model body, one per kind (the first; duplicates are reported) */
 export interface Decls {
-  data?: VarDecl; latent?: VarDecl;
+  data?: VarDecl; latent?: VarDecl; condition?: VarDecl;
   order?: Extract<ModelStmt, { kind: 'order' }>;
   prior?: CallExpr; likelihood?: CallExpr; conditional?: CallExpr; encoder?: CallExpr; decoder?: CallExpr; target?: CallExpr;
   flow?: FlowBlock;
@@ -99,6 +101,10 @@ export function checkVar(v: VarDecl, ctx: Ctx): CheckedVar | undefined {
     }));
     return undefined;
   }
+  if (ok && shape.length === 0) {
+    ctx.report(makeDiagnostic(S.DATA_SHAPE, t.span, { shape: `of \`${v.name.text}\``, why: 'it is missing; write it after the domain, e.g. `real[2]`' }));
+    ok = false;
+  }
   if (ok && shape.length !== 1 && shape.length !== 3) {
     ctx.report(makeDiagnostic(S.DATA_SHAPE, t.span, { shape: `[${shape.join(', ')}]`, why: `${shape.length} axes; the shape must be [D] or [C, H, W]` }));
     ok = false;
@@ -133,6 +139,7 @@ export function checkModelDecl(model: ModelDecl, ctx: Ctx): CheckedModel {
 
   const out: CheckedModel = { name: model.name.text, node: model, family, train: {}, trainSpans: {} };
   if (d.data) out.data = checkVar(d.data, ctx);
+  if (d.condition) out.condition = checkCondition(d.condition, family, ctx);
   if (d.latent) {
     out.latent = checkVar(d.latent, ctx);
     if (out.latent && out.latent.domain.kind !== 'real') {
@@ -183,6 +190,7 @@ export function checkModelDecl(model: ModelDecl, ctx: Ctx): CheckedModel {
     const res: FlowResult = checkFlow(d.flow.body ?? [], known ? input : undefined, ctx, 'flow');
     out.flow = res.layers;
     flowResults.set(out, res);
+    if (family !== 'energy') applyModelOrder(out, ctx);
   }
   if (d.posterior) {
     const pv = d.posterior.value;

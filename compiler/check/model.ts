@@ -41,6 +41,8 @@ export interface CheckedModel {
   family: 'flow' | 'autoregressive' | 'vae' | 'energy';
   data?: CheckedVar;
   latent?: CheckedVar;
+  /** `condition y: categorical(K)` / `real[n]`: the variable the model is conditioned on (context size `size`) */
+  condition?: CheckedVar & { size: number };
   /** the resolved order as written (may be invalid: the proofs verify it is a permutation) */
   order?: { values: number[]; raster?: { channels: 'sequential' | 'joint' }; span: Span };
   prior?: CheckedCall;

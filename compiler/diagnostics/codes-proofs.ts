@@ -144,6 +144,24 @@ export const ORDER_MISMATCH: DiagnosticDef<{ model: string; expected: string }> 
   hint: (p) => `declare \`order ${p.expected}\` (or leave the order out)`,
 };
 
+export const MODEL_ORDER_SIZE: DiagnosticDef<{ layer: string; D: number; n: number }> = {
+  code: 'FC608', severity: 'error', title: "the model's order does not fit a MAF/IAF layer",
+  message: (p) => `the model's \`order\` lists ${p.D} dimensions, but \`${p.layer}\` here sees ${p.n}; it cannot follow it`,
+  hint: (p) => `write the layer's own \`order:\` (e.g. \`${p.layer}(order: reverse)\`), or remove the model-level \`order\``,
+};
+
+export const MADE_MEMBERS: DiagnosticDef<{ problem: string }> = {
+  code: 'FC609', severity: 'error', title: 'order-agnostic MADE settings that cannot be built',
+  message: (p) => `\`made\`: ${p.problem}`,
+  hint: () => '`orders: S, connectivities: C` train S·C mask sets (one per minibatch); `ensemble: N` averages N ≤ S·C of them at evaluation',
+};
+
+export const NOT_RUNNABLE: DiagnosticDef<{ what: string; why: string; fix: string }> = {
+  code: 'FC513', severity: 'error', title: 'a combination the runtime cannot build',
+  message: (p) => `${p.what}: ${p.why}`,
+  hint: (p) => p.fix,
+};
+
 // ---------------------------------------------------------------- FC7xx data
 
 export const DELTA_PEAK: DiagnosticDef<{ domain: string }> = {
@@ -249,6 +267,7 @@ export const PROOF_CODES: DiagnosticDef[] = [
   PLANAR_NOT_SMOOTH, PLANAR_NOT_MONOTONE, DENSITY_NO_CLOSED_FORM, SAMPLE_SEQUENTIAL, SAMPLE_NO_DIRECTION,
   INVCONV_NO_LU,
   ORDER_NOT_PERMUTATION, AR_LEAK, AR_MASK_SHAPE, FIRST_MASK_B, PIXEL_LEAK, BLIND_SPOT, ORDER_MISMATCH,
+  MODEL_ORDER_SIZE, MADE_MEMBERS, NOT_RUNNABLE,
   DELTA_PEAK, LOGIT_UNDEQUANTIZED, DEQUANTIZE_REAL, DEQUANTIZE_NOT_FIRST,
   ORDINAL_DEQUANTIZE_ON_CATEGORIES, CATEGORICAL_ON_ORDERED, CATEGORICAL_ARGUMENT_MISUSED,
   UNTRANSFORMED_DIMS, REPEATED_MASK,

@@ -81,7 +81,14 @@ export const FLIP_OUTSIDE_REPEAT: DiagnosticDef<{ kind: string }> = {
     'write `mask: !m` (see `flowc help repeat`)',
 };
 
+export const CONDITION_TYPE: DiagnosticDef<{ got: string }> = {
+  code: 'FC314', severity: 'error', title: 'bad condition type',
+  message: (p) => `a model can be conditioned on one class label \`categorical(K)\` or a real vector \`real[n]\`, not ${p.got}`,
+  hint: () => 'write `condition y: categorical(10)` (a label, fed as one-hot) or `condition y: real[8]`',
+};
+
 export const TYPES_CODES: DiagnosticDef[] = [
   WRONG_TYPE, MISSING_ARGUMENT, OUT_OF_RANGE, TOO_MANY_POSITIONAL, BAD_REPEAT_COUNT, TOO_FEW_ITEMS,
   BAD_BLOCK, NOT_A_MASK, BAD_LITERAL_MASK, BAD_ORDER, BAD_TYPE_EXPR, TOO_MANY_LAYERS, FLIP_OUTSIDE_REPEAT,
+  CONDITION_TYPE,
 ];

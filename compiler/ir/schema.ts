@@ -75,6 +75,10 @@ export const FLOWIR_SCHEMA = {
     family: { enum: ['flow', 'autoregressive', 'vae', 'energy'] },
     target: { type: 'object', required: ['kind', 'name'], additionalProperties: false, properties: { kind: { const: 'energy' }, name: { type: 'string' } } },
     data: { $ref: '#/definitions/var' },
+    condition: {
+      type: 'object', required: ['name', 'domain', 'shape', 'size'], additionalProperties: false,
+      properties: { name: { type: 'string' }, domain: { $ref: '#/definitions/domain' }, shape, size: { type: 'integer', minimum: 1 } },
+    },
     order: intArray,
     prior: {
       oneOf: [
@@ -87,7 +91,12 @@ export const FLOWIR_SCHEMA = {
     conditional: {
       oneOf: [
         { type: 'object', required: ['kind', 'hidden'], additionalProperties: false, properties: { kind: { const: 'nade' }, hidden: { type: 'integer', minimum: 1 } } },
-        { type: 'object', required: ['kind', 'hidden', 'activation', 'masks', 'ensemble'], additionalProperties: false, properties: { kind: { const: 'made' }, hidden: intArray, activation: { type: 'string' }, masks: matrixStack, ensemble: { type: 'integer', minimum: 1 } } },
+        { type: 'object', required: ['kind', 'hidden', 'activation', 'masks', 'ensemble'], additionalProperties: false, properties: { kind: { const: 'made' }, hidden: intArray, activation: { type: 'string' }, masks: matrixStack, ensemble: { type: 'integer', minimum: 1 },
+          members: { type: 'array', items: { type: 'object', required: ['order', 'connectivity'], additionalProperties: false, properties: {
+            order: intArray,
+            connectivity: { oneOf: [{ const: 'sequential' }, { type: 'object', required: ['random'], additionalProperties: false, properties: { random: { type: 'integer' } } }] },
+          } } },
+          direct: { type: 'boolean' }, context: { type: 'integer', minimum: 1 } } },
         { type: 'object', required: ['kind', 'layers'], additionalProperties: false, properties: { kind: { const: 'pixelcnn' }, layers: { type: 'array', items: { $ref: '#/definitions/arLayer' } } } },
         { type: 'object', required: ['kind', 'layers', 'channels', 'kernel'], additionalProperties: false, properties: { kind: { const: 'gated_pixelcnn' }, layers: { type: 'integer' }, channels: { type: 'integer' }, kernel: { type: 'integer' } } },
         { type: 'object', required: ['kind', 'cell', 'layers', 'hidden'], additionalProperties: false, properties: { kind: { const: 'pixelrnn' }, cell: { enum: ['row_lstm', 'diagonal_bilstm'] }, layers: { type: 'integer' }, hidden: { type: 'integer' } } },

@@ -65,7 +65,15 @@ export type LikelihoodIR =
 
 export type ConditionalIR =
   | { kind: 'nade'; hidden: number }
-  | { kind: 'made'; hidden: number[]; activation: string; masks: number[][][]; ensemble: number }
+  | {
+    kind: 'made'; hidden: number[]; activation: string; masks: number[][][]; ensemble: number;
+    /** order/connectivity-agnostic training: mask sets 1..M−1 (member 0 = masks, in the model's order) */
+    members?: { order: number[]; connectivity: 'sequential' | { random: number } }[];
+    /** direct input → output connections, masked to each member's order */
+    direct?: boolean;
+    /** conditional model p(x|y): entries of the context y (one-hot label or real vector) fed to the first layer */
+    context?: number;
+  }
   | { kind: 'pixelcnn'; layers: ArLayerIR[] }
   | { kind: 'gated_pixelcnn'; layers: number; channels: number; kernel: number }
   | { kind: 'pixelrnn'; cell: 'row_lstm' | 'diagonal_bilstm'; layers: number; hidden: number };
@@ -95,6 +103,8 @@ export interface FlowIR {
   /** family 'energy': the unnormalized target density, e.g. { kind: 'energy', name: 'u1' } */
   target?: { kind: 'energy'; name: string };
   data: VarIR;
+  /** `condition y: …`: what the model is conditioned on; `size` entries of context per example (one-hot for categorical) */
+  condition?: VarIR & { size: number };
   /** resolved factorization order (autoregressive models): a permutation of 0..D-1 */
   order?: number[];
   prior?: PriorIR;

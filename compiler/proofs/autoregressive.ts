@@ -8,7 +8,7 @@ import { likelihoodOutputs } from '../registry/index.js';
 import * as P from '../diagnostics/codes-proofs.js';
 import { limitOf } from '../limits.js';
 import {
-  buildMadeMasks, describeViolation, expandOutputMask, isAutoregressive, isAutoregressiveByDegrees, latestPositions,
+  buildMadeMasks, describeViolation, directMask, madeMembers, expandOutputMask, isAutoregressive, isAutoregressiveByDegrees, latestPositions,
   maskShapeErrors, verifyAutoregressive, type Connectivity,
 } from './made.js';
 import { describeOrderProblems, rasterOrder, verifyPermutation } from './order.js';
@@ -48,6 +48,10 @@ function leakWitness(masks: Masks, order: readonly number[], varName: string): s
   return 'the composed masks connect some input to an output that does not come later in the order';
 }
 
+/** the connectivity of a member's args (set by proveConditional), which then has no checked `connectivity` */
+const madeMemberConnectivity = new WeakMap<object, Connectivity>();
+const connectivityText = (c: Connectivity): string => (c === 'sequential' ? 'sequential' : `random(${c.random})`);
+
 /** a checked `connectivity` value */
 export function connectivityOf(v: unknown): Connectivity {
   if (callName(v) === 'random') return { random: num(callArgs(v).seed, 0) };
@@ -85,7 +89,7 @@ function proveMade(
     if (problem) { report(P.AR_MASK_SHAPE, span, { what, problem }); return; }
   }
   const hidden = isNumArray(args.hidden) ? args.hidden : [];
-  const connectivity = connectivityOf(args.connectivity);
+  const connectivity = madeMemberConnectivity.get(args) ?? connectivityOf(args.connectivity);
   // remembered only for orders of moderate length: the key holds the whole order (kept across checks in editors)
   const key = literal || order.length > MAX_REMEMBERED_DIMS
     ? undefined
@@ -147,6 +151,15 @@ export function literalMaskProblem(masks: readonly (readonly (readonly number[])
       `[${fromMasks.join(', ')}] units`;
   }
   return undefined;
+}
+
+/** `permute([2, 0, 3, 1])`: a literal order must be a permutation of the channels (or of the D dimensions) */
+function permuteLayers(model: CheckedModel, report: Report): void {
+  for (const l of [...allLayers(model.flow), ...allLayers(model.posterior?.layers)]) {
+    if (l.kind.name !== 'permute' || !l.inShape.length || !Array.isArray(l.args.order)) continue;
+    const C = l.inShape.length === 3 ? l.inShape[0]! : numel(l.inShape);
+    if (C <= MAX_PROOF_DIMS) checkOrder(l.args.order as number[], C, argSpan(l, 'order'), report);
+  }
 }
 
 /** `coupling(net: made(masks: ...))`: the literal masks must fit the net's input (no order to prove) */
@@ -268,7 +281,27 @@ function proveConditional(model: CheckedModel, report: Report): void {
     const literal = isMasks(call.args.masks);
     const span = literal ? argSpan(call, 'masks') : call.node.callee.span;
     const related = model.order ? [{ span: model.order.span, message: 'the declared order' }] : [];
-    proveMade('`made`', call.args, order, perDim, span, related, report, data.name, literal && written(call, 'hidden'));
+    const S = num(call.args.orders, 1), C = num(call.args.connectivities, 1), E = num(call.args.ensemble, 1);
+    if (literal && S * C > 1) {
+      report(P.MADE_MEMBERS, argSpan(call, S > 1 ? 'orders' : 'connectivities'),
+        { problem: 'literal `masks` are one fixed mask set; they cannot be resampled over orders or connectivities' });
+      return;
+    }
+    if (S * C > 1 && E > S * C) {
+      report(P.MADE_MEMBERS, argSpan(call, 'ensemble'),
+        { problem: `ensemble: ${E} averages more mask sets than the ${S * C} trained (orders ${S} × connectivities ${C})` });
+      return;
+    }
+    // every order/connectivity the training draws is proved, each the same way as the declared one
+    for (const m of S * C > 1 ? madeMembers(order, S, C, connectivityOf(call.args.connectivity)) : [undefined]) {
+      const args = m ? { ...call.args, connectivity: undefined } : call.args;
+      const what = m ? `\`made\` (order [${m.order.join(', ')}], ${connectivityText(m.connectivity)})` : '`made`';
+      if (m) madeMemberConnectivity.set(args, m.connectivity);
+      proveMade(what, args, m?.order ?? order, perDim, span, related, report, data.name, literal && written(call, 'hidden'));
+    }
+    if (call.args.direct === true && !isAutoregressive([directMask(order)], order)) {
+      report(P.AR_LEAK, argSpan(call, 'direct'), { what: 'the direct connections of `made`', witness: 'a direct input reaches its own output', more: 0 });
+    }
   } else if (name === 'pixelcnn' || name === 'gated_pixelcnn' || name === 'pixelrnn') {
     proveImageConditional(model, call, report);
   }
@@ -280,6 +313,7 @@ export const autoregressiveCheck: ModelCheck = {
     const report = onceReporter(ctx);
     proveConditional(model, report);
     madeLayers(model, report);
+    permuteLayers(model, report);
     couplingNetMasks(model, report);
     // an order declared on a model without a conditional still has to be a permutation
     if (!model.conditional && model.order && model.data && model.order.values.length <= MAX_PROOF_DIMS) checkOrder(model.order.values, numel(model.data.shape), model.order.span, report);

@@ -8,8 +8,9 @@ import { directionsCheck } from './directions.js';
 import { dataCheck } from './data.js';
 import { coverageCheck } from './coverage.js';
 import { sizeCheck } from './size.js';
+import { runnableCheck } from './runnable.js';
 
 /** the size estimate runs first: a model past its limits (FC901) is not proved further */
 export const PROOF_CHECKS: ModelCheck[] = [
-  sizeCheck, autoregressiveCheck, invertibilityCheck, directionsCheck, dataCheck, coverageCheck,
+  sizeCheck, autoregressiveCheck, invertibilityCheck, directionsCheck, dataCheck, coverageCheck, runnableCheck,
 ];

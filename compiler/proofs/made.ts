@@ -5,7 +5,7 @@
 // deg(d) = 1 + position of d in the order; hidden degrees m(k) ∈ 1..D−1;
 // input→h1 M[k,d] = 1 iff m(k) ≥ deg(d); hidden→hidden M[k',k] = 1 iff m(k') ≥ m(k);
 // hidden→output M[d,k] = 1 iff deg(d) > m(k).
-import { mulberry32, randInt } from './rng.js';
+import { mulberry32, randInt, shuffledRange } from './rng.js';
 
 export type Connectivity = 'sequential' | { random: number };
 
@@ -59,6 +59,31 @@ export function buildMadeMasks(spec: MadeSpec): number[][][] {
   const last = mh[mh.length - 1]!;
   masks.push(deg.map((dd) => last.map((mk) => (dd > mk ? 1 : 0))));
   return masks;
+}
+
+/** one mask set of an order/connectivity-agnostic MADE (Germain et al. §3.3–3.4) */
+export interface MadeMember { order: number[]; connectivity: Connectivity }
+
+/**
+ * The S·C mask sets of `made(orders: S, connectivities: C)`, member s·C + c: order 0 is the model's, order
+ * s ≥ 1 is `random(s)` (shuffledRange with seed s, as the `random` order kind); connectivity 0 is the declared
+ * one, c ≥ 1 is random(seed + c) with the declared random seed (0 for sequential). Member 0 is the IR's masks.
+ */
+export function madeMembers(order: readonly number[], S: number, C: number, connectivity: Connectivity): MadeMember[] {
+  const D = order.length;
+  const base = connectivity === 'sequential' ? 0 : connectivity.random;
+  const out: MadeMember[] = [];
+  for (let s = 0; s < S; s++) {
+    const ord = s === 0 ? [...order] : shuffledRange(D, mulberry32(s));
+    for (let c = 0; c < C; c++) out.push({ order: ord, connectivity: c === 0 ? connectivity : { random: base + c } });
+  }
+  return out;
+}
+
+/** the direct input → output mask of `made(direct: true)`, D×D: M[d][j] = 1 iff j comes before d in the order */
+export function directMask(order: readonly number[]): number[][] {
+  const deg = orderDegrees(order);
+  return deg.map((dOut) => deg.map((dIn) => (dOut > dIn ? 1 : 0)));
 }
 
 /**

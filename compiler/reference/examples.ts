@@ -13,7 +13,7 @@ export const EXAMPLES: Readonly<Record<string, string>> = {
   'flow:radial': 'radial(inverse: iterative)',
   'flow:actnorm': 'actnorm(data_init: true)',
   'flow:invconv1x1': 'invconv1x1(lu: true)',
-  'flow:permute': 'permute(random(seed: 3))',
+  'flow:permute': 'permute([2, 0, 3, 1])',
   'flow:maf': 'maf(hidden: [64, 64], order: reverse)',
   'flow:iaf': 'iaf(hidden: [64, 64])',
   'flow:level': 'level { repeat 4 { coupling(affine, mask: checkerboard, net: resnet(blocks: 2)) } }',
@@ -21,7 +21,7 @@ export const EXAMPLES: Readonly<Record<string, string>> = {
   'net:resnet': 'resnet(blocks: 4, channels: 64, kernel: 3)',
   'net:made': 'made(hidden: [64, 64], connectivity: random(seed: 1))',
   'conditional:nade': 'nade(hidden: 500)',
-  'conditional:made': 'made(hidden: [500, 500], connectivity: random(seed: 1))',
+  'conditional:made': 'made(hidden: [500, 500], orders: 8, connectivities: 4, ensemble: 32, direct: true)',
   'conditional:pixelcnn': 'pixelcnn { conv(mask: A, kernel: 7, channels: 64) }',
   'conditional:gated_pixelcnn': 'gated_pixelcnn(layers: 15, channels: 64)',
   'conditional:pixelrnn': 'pixelrnn(row_lstm, layers: 12, hidden: 64)',
@@ -104,8 +104,15 @@ export const DECLARATIONS: readonly Declaration[] = [
     'The observed variable: its domain (see Data domains) and shape, [D] or [C, H, W].', 'data x: real[2]'),
   decl('model', 'latent', 'latent NAME: real[SHAPE]', 'The latent variable of a VAE or an energy fit.',
     'latent z: real[40]'),
+  decl('model', 'condition', 'condition NAME: categorical(K) | real[n]',
+    'What a conditional model p(x | y) is conditioned on: one class label (fed as a one-hot vector of K) or a ' +
+      'real vector. It reaches every `coupling` conditioner of a flow (joined to the conditioner\'s input) and ' +
+      'the first layer of a `made` conditional; labels come from the data (`mnist` has them; files take ' +
+      '`--labels FILE`). `flowc sample --condition y` draws class y; `flowc eval` reports −log p(x | y).',
+    'condition y: categorical(10)'),
   decl('model', 'order', 'order ORDER | [i, j, ...]',
-    'The autoregressive order of the dimensions (an explicit list must be a permutation of 0..D−1).',
+    'The autoregressive order of the dimensions (an explicit list must be a permutation of 0..D−1). In a flow ' +
+      'model every `maf`/`iaf` without its own `order:` follows it (an error where the layer sees fewer dimensions).',
     'order [2, 0, 3, 1]'),
   decl('top', 'mask', 'mask NAME = MASK | [1, 0, ...]',
     'A named coupling mask (top level or in a model); 1 passes through, `!m` is its complement.',

@@ -86,6 +86,8 @@ export function conditionalParamSpecs(cond: ConditionalDesc, shape: Shape, o = 1
       const ps: ParamSpec[] = [];
       for (let i = 0; i + 1 < sizes.length; i++) ps.push(...dense(`layer${i}`, sizes[i]!, sizes[i + 1]!));
       if (a.direct === true) ps.push({ name: 'direct.W', shape: [D, D * o], init: 'uniform-fan-in' });
+      // p(x|y): the context y feeds the first layer unmasked (y is not part of x)
+      if (typeof a.context === 'number' && a.context > 0) ps.push({ name: 'context.W', shape: [a.context, sizes[1]!], init: 'uniform-fan-in' });
       return ps;
     }
     case 'pixelcnn': {
@@ -174,10 +176,15 @@ export const CONDITIONALS: LayerKind[] = [
       arg('hidden', T.list(T.size(1, 'width'), 1), 'hidden layer widths', { positional: true, default: [500, 500] }),
       arg('connectivity', T.call('connectivity'), 'how hidden degrees are chosen', { default: 'sequential' }),
       arg('activation', T.oneOf(...NET_ACTIVATIONS), 'hidden nonlinearity', { default: 'relu' }),
-      arg('ensemble', T.size(1, 'components'), 'number of order/connectivity samples averaged at test time', {
+      arg('orders', T.size(1, 'components'), 'order-agnostic training (Germain et al. §3.3): S orders, one per minibatch;'
+        + ' order 0 is the model\'s, order s ≥ 1 is random(s)', { default: 1 }),
+      arg('connectivities', T.size(1, 'components'), 'connectivity-agnostic training (§3.4): C hidden-degree draws, one per'
+        + ' minibatch; draw 0 is `connectivity`, draw c ≥ 1 is random(seed + c)', { default: 1 }),
+      arg('ensemble', T.size(1, 'components'), 'mask sets whose probabilities are averaged at evaluation (the first N of'
+        + ' the S·C trained ones; without orders/connectivities: N connectivity draws trained as one mixture)', {
         default: 1,
       }),
-      arg('direct', T.bool(), 'add a masked direct input→output connection', { default: false }),
+      arg('direct', T.bool(), 'add direct input→output connections, masked to the order', { default: false }),
       madeMasksArg,
     ],
     params: paramsRule('made'),

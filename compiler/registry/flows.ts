@@ -7,6 +7,7 @@ import { couplingShape, couplingSizes, validRank } from './coupling.js';
 import { netFlops, netOf, netParamSpecs, type NetDesc } from './nets.js';
 import { channelsOf, conv, dense, imageDims, numel } from './tensors.js';
 import { CATEGORICAL_ARGS, categoricalFlops, categoricalParams, categoricalShape } from './categorical.js';
+import { ORDER_TYPE } from './orders.js';
 
 /** Planar activations. The invertibility proof rejects the non-smooth (relu) and non-monotone (sin) ones. */
 export const PLANAR_ACTIVATIONS = ['tanh', 'leaky_relu', 'softplus', 'elu', 'sigmoid', 'relu', 'sin'] as const;
@@ -32,7 +33,9 @@ const autoregressiveArgs = [
   arg('hidden', T.list(T.size(1, 'width'), 1), 'hidden widths of the MADE conditioner', {
     positional: true, default: [64, 64],
   }),
-  arg('order', T.call('order'), 'autoregressive order of the dimensions', { default: 'natural' }),
+  arg('order', ORDER_TYPE, 'autoregressive order of the dimensions (the model\'s `order` when not written)', {
+    default: 'natural',
+  }),
   arg('connectivity', T.call('connectivity'), 'how MADE hidden degrees are chosen', { default: 'sequential' }),
   arg('activation', T.oneOf(...NET_ACTIVATIONS), 'nonlinearity of the MADE conditioner', { default: 'relu' }),
 ];
@@ -299,7 +302,7 @@ export const FLOWS: LayerKind[] = [
     name: 'permute',
     category: 'flow',
     doc: 'Fixed permutation of the channels (or of the D dimensions of a vector).',
-    args: [arg('order', T.call('order'), 'reverse, or random(seed)', { positional: true, default: 'reverse' })],
+    args: [arg('order', ORDER_TYPE, 'reverse, random(seed) or a literal permutation', { positional: true, default: 'reverse' })],
     shape: same('permute'),
     jacobian: 'permutation',
     logDet: '0',

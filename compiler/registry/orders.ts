@@ -1,6 +1,6 @@
 // Factorization orders (category 'order'): autoregressive models, MAF/IAF, permute. Literal lists are handled by the
 // checker.
-import type { LayerKind } from './types.js';
+import type { ArgType, LayerKind } from './types.js';
 import { T, arg } from './spec.js';
 
 export const ORDERS: LayerKind[] = [
@@ -26,3 +26,6 @@ export const ORDERS: LayerKind[] = [
     ],
   },
 ];
+
+/** the type of an `order:` argument: a named order or a literal permutation `[2, 0, 3, 1]` (proved by the checker) */
+export const ORDER_TYPE: ArgType = T.union(T.call('order'), T.list(T.int(0), 1));

@@ -9,7 +9,7 @@ import { contextAt } from './context.js';
 import { allDeclarations, declarationsAt } from './locate.js';
 
 const TOP_KEYWORDS = ['let', 'mask', 'model'];
-const MODEL_KEYWORDS = ['data', 'latent', 'order', 'mask', 'prior', 'likelihood', 'conditional', 'encoder', 'decoder', 'posterior', 'target', 'flow', 'train'];
+const MODEL_KEYWORDS = ['data', 'latent', 'condition', 'order', 'mask', 'prior', 'likelihood', 'conditional', 'encoder', 'decoder', 'posterior', 'target', 'flow', 'train'];
 const SLOT_CATEGORY: Record<string, Category[]> = {
   prior: ['prior'], likelihood: ['likelihood'], conditional: ['conditional'], encoder: ['net'], decoder: ['net'],
   target: ['target'], posterior: ['posterior'], order: ['order'], mask: ['mask'], domain: ['domain'],

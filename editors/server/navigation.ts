@@ -42,7 +42,7 @@ export function documentSymbols(a: Analysis, doc: TextDocument): DocumentSymbol[
 
   const stmt = (s: ModelStmt): DocumentSymbol => {
     switch (s.kind) {
-      case 'data': case 'latent': return sym(s.name.text, `${s.kind}: ${text(s.type.span)}`, SymbolKind.Variable, s.span, s.name.span);
+      case 'data': case 'latent': case 'condition': return sym(s.name.text, `${s.kind}: ${text(s.type.span)}`, SymbolKind.Variable, s.span, s.name.span);
       case 'mask': return sym(s.name.text, `mask = ${text(s.value.span)}`, SymbolKind.Constant, s.span, s.name.span);
       case 'order': return sym('order', text(s.value.span), SymbolKind.Property, s.span, first(s.span));
       case 'flow': return sym('flow', '', SymbolKind.Module, s.span, first(s.span), s.body.map(layer));

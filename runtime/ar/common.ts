@@ -19,11 +19,15 @@ export interface FastSampler {
 export interface ArConditional {
   /** ensemble members (MADE mask ensembles); 1 otherwise */
   readonly members: number;
+  /** each member's order (order/connectivity-agnostic MADE); absent → the model's order for every member */
+  readonly orders?: number[][];
+  /** members are alternatives trained one per minibatch (Germain et al. §3.3–3.4), not one mixture */
+  readonly agnostic?: boolean;
   readonly variables: tf.Variable[];
-  /** raw x [N, D] (flattened channels-first) → parameters [N, D, P] of member m */
-  params(x: tf.Tensor2D, member: number): tf.Tensor3D;
+  /** raw x [N, D] (flattened channels-first) → parameters [N, D, P] of member m; ctx [N, k] for p(x|y) */
+  params(x: tf.Tensor2D, member: number, ctx?: tf.Tensor): tf.Tensor3D;
   /** an incremental sampler that must reproduce params() exactly; absent → naive passes */
-  fastSampler?(n: number, member: number): FastSampler;
+  fastSampler?(n: number, member: number, ctx?: tf.Tensor): FastSampler;
   /** release constant tensors (masks); variables are released by the model */
   disposeConstants?(): void;
 }

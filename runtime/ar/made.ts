@@ -2,7 +2,10 @@
 // column = input unit). The last mask (D × H) is replicated for the P likelihood parameters
 // with the blocked layout column p·D + d. Ensembles (ensemble > 1) share the weights and use
 // extra connectivity-resampled mask sets (member 0 = the IR's masks); their densities are
-// averaged: log p(x) = log mean_m p_m(x).
+// averaged: log p(x) = log mean_m p_m(x). Order/connectivity-agnostic MADEs (ir.members, Germain et al.
+// §3.3–3.4) share the weights over S·C mask sets, each in its own order (members[m].order); the model
+// trains one per minibatch and averages `ensemble` of them at evaluation. `direct` adds input → output
+// weights masked to each member's order (directMask).
 import * as tf from '@tensorflow/tfjs-core';
 import type { ConditionalIR } from '../../compiler/ir/types.js';
 import { Rng } from '../rng.js';
@@ -13,7 +16,7 @@ import {
   act, normAct, encode, encodeValue, inputScale, makeVariable, uniformFanIn,
   type ArConditional, type BuildContext, type FastSampler,
 } from './common.js';
-import { orderDegrees } from '../../compiler/proofs/made.js';
+import { buildMadeMasks, directMask, orderDegrees } from '../../compiler/proofs/made.js';
 
 type MadeIR = Extract<ConditionalIR, { kind: 'made' }>;
 
@@ -75,12 +78,31 @@ export function buildMade(ir: MadeIR, ctx: BuildContext): ArConditional {
     weights.push(makeVariable(`${ctx.prefix}/made/W${l}`, uniformFanIn(rng, [fanIn, out], fanIn)));
     biases.push(makeVariable(`${ctx.prefix}/made/b${l}`, uniformFanIn(rng, [out], fanIn)));
   }
-  const members = Math.max(1, Math.floor(ir.ensemble || 1));
+  const agnostic = (ir.members?.length ?? 0) > 0;
+  const members = agnostic ? 1 + ir.members!.length : Math.max(1, Math.floor(ir.ensemble || 1));
   const mrng = new Rng((ctx.ir.train?.seed ?? 0) + 7919);
   const masks: tf.Tensor2D[][] = [ir.masks.map((mk, l) => tf.keep(maskTensor(mk, l === L - 1 ? outRep : 1)))];
+  const orders: number[][] = [order];
   for (let m = 1; m < members; m++) {
-    masks.push(resampledMasks(order, ir.hidden, mrng).map((mk, l) => tf.keep(maskTensor(mk, l === L - 1 ? P : 1))));
+    const mem = agnostic ? ir.members![m - 1]! : undefined;
+    const mk = mem ? buildMadeMasks({ order: mem.order, hidden: ir.hidden, connectivity: mem.connectivity })
+      : resampledMasks(order, ir.hidden, mrng);
+    masks.push(mk.map((mm, l) => tf.keep(maskTensor(mm, l === L - 1 ? P : 1))));
+    orders.push(mem ? mem.order : order);
   }
+  // direct connections: one [D, P·D] weight, one mask per member (column p·D + d, as the output layer)
+  const direct = ir.direct === true ? makeVariable(`${ctx.prefix}/made/direct`, uniformFanIn(rng, [D, D * P], D)) : undefined;
+  const directMasks = direct ? orders.map((o) => tf.keep(maskTensor(directMask(o), P))) : [];
+  // p(x|y): the context [N, k] enters the first layer's pre-activation unmasked (plain ops, no fused path)
+  const kctx = ir.context ?? 0;
+  const ctxW = kctx > 0 ? makeVariable(`${ctx.prefix}/made/context`, uniformFanIn(rng, [kctx, sizes[1]!], kctx)) : undefined;
+  const needCtx = (c: tf.Tensor | undefined): tf.Tensor2D => {
+    if (!c || c.shape[1] !== kctx) throw new Error(`made: the model is conditioned on ${kctx} context entries; got ${c ? c.shape[1] : 'none'}`);
+    return c as tf.Tensor2D;
+  };
+  /** the direct term as [N, D, P] */
+  const directTerm = (enc: tf.Tensor2D, member: number): tf.Tensor3D =>
+    tf.transpose(tf.reshape(tf.matMul(enc, tf.mul(direct!, directMasks[member]!)), [enc.shape[0], P, D]), [0, 2, 1]);
 
   /** staircase plans per member and layer (runtime/kernels/fused/staircase-dense.ts), by block count */
   const plans = new Map<number, (StairPlan | null)[][]>();
@@ -101,7 +123,28 @@ export function buildMade(ir: MadeIR, ctx: BuildContext): ArConditional {
    */
   const fusedOk = a === 'relu' || a === 'none';
 
-  function params(x: tf.Tensor2D, member: number): tf.Tensor3D {
+  function params(x: tf.Tensor2D, member: number, c?: tf.Tensor): tf.Tensor3D {
+    return tf.tidy(() => {
+      const out = ctxW ? ctxParams(x, member, needCtx(c)) : netParams(x, member);
+      return direct ? tf.add(out, directTerm(encode(x, domain) as tf.Tensor2D, member)) as tf.Tensor3D : out;
+    });
+  }
+
+  /** the plain masked pass with the context added to the first layer's pre-activation */
+  function ctxParams(x: tf.Tensor2D, member: number, c: tf.Tensor2D): tf.Tensor3D {
+    return tf.tidy(() => {
+      const W = masked(member);
+      let h: tf.Tensor = encode(x, domain);
+      for (let l = 0; l < L; l++) {
+        h = tf.add(tf.matMul(h as tf.Tensor2D, W[l]!), biases[l]!);
+        if (l === 0) h = tf.add(h, tf.matMul(c, ctxW!));
+        if (l < L - 1) h = act(h, a);
+      }
+      return tf.transpose(tf.reshape(h, [x.shape[0], P, D]), [0, 2, 1]) as tf.Tensor3D;
+    });
+  }
+
+  function netParams(x: tf.Tensor2D, member: number): tf.Tensor3D {
     return tf.tidy(() => {
       let h: tf.Tensor = encode(x, domain);
       if (fusedOk && kernelOn('made:fused-masked-dense')) {
@@ -136,7 +179,7 @@ export function buildMade(ir: MadeIR, ctx: BuildContext): ArConditional {
    * is updated by one row per step (O(H₁)); the remaining layers run on the [n, H₁] state and
    * only the P output columns of the current dimension are computed.
    */
-  function fastSampler(n: number, member: number): FastSampler {
+  function fastSampler(n: number, member: number, c?: tf.Tensor): FastSampler {
     const scale = inputScale(domain);
     const W = tf.tidy(() => masked(member).map((w) => tf.keep(w)));
     const outW = tf.tidy(() => {
@@ -145,15 +188,27 @@ export function buildMade(ir: MadeIR, ctx: BuildContext): ArConditional {
       return tf.keep(tf.transpose(tf.reshape(w, [H, P, D]), [2, 0, 1]) as tf.Tensor3D); // [D, H, P]
     });
     const outB = tf.tidy(() => tf.keep(tf.transpose(tf.reshape(biases[L - 1]!, [P, D])) as tf.Tensor2D)); // [D, P]
-    let state: tf.Tensor2D = tf.tidy(() =>
-      tf.keep(tf.tile(tf.reshape(biases[0]!, [1, -1]), [n, 1]) as tf.Tensor2D),
-    );
+    let state: tf.Tensor2D = tf.tidy(() => {
+      const b0 = tf.tile(tf.reshape(biases[0]!, [1, -1]), [n, 1]);
+      return tf.keep((ctxW ? tf.add(b0, tf.matMul(needCtx(c), ctxW)) : b0) as tf.Tensor2D);
+    });
+    // direct term of every output so far: [n, P·D], one masked row added per observed dimension
+    const Wd = direct ? tf.tidy(() => tf.keep(tf.mul(direct, directMasks[member]!) as tf.Tensor2D)) : undefined;
+    let dstate: tf.Tensor2D | undefined = Wd ? tf.keep(tf.zeros([n, D * P]) as tf.Tensor2D) : undefined;
     return {
       paramsAt(d: number): Float32Array {
+        const cols = Array.from({ length: P }, (_, p) => p * D + d);
         const t = tf.tidy(() => {
+          const net = netAt();
+          return dstate ? tf.add(net, tf.gather(dstate, cols, 1)) : net;
+        });
+        const v = t.dataSync() as Float32Array;
+        t.dispose();
+        return v;
+
+        function netAt(): tf.Tensor {
           if (L === 1) {
             // no hidden layer: the state is the output pre-activation itself
-            const cols = Array.from({ length: P }, (_, p) => p * D + d);
             return tf.gather(state, cols, 1);
           }
           let h: tf.Tensor = act(state, a);
@@ -161,10 +216,7 @@ export function buildMade(ir: MadeIR, ctx: BuildContext): ArConditional {
           const wd = tf.squeeze(tf.slice(outW, [d, 0, 0], [1, -1, -1]), [0]) as tf.Tensor2D;
           const bd = tf.slice(outB, [d, 0], [1, P]);
           return tf.add(tf.matMul(h as tf.Tensor2D, wd), bd);
-        });
-        const v = t.dataSync() as Float32Array;
-        t.dispose();
-        return v;
+        }
       },
       observe(d: number, values: Float32Array): void {
         const next = tf.tidy(() => {
@@ -174,9 +226,19 @@ export function buildMade(ir: MadeIR, ctx: BuildContext): ArConditional {
         });
         state.dispose();
         state = next;
+        if (dstate) {
+          const nd = tf.tidy(() => {
+            const enc = Float32Array.from(values, (v) => encodeValue(v, scale));
+            return tf.keep(tf.add(dstate!, tf.mul(tf.tensor2d(enc, [n, 1]), tf.slice(Wd!, [d, 0], [1, -1]))) as tf.Tensor2D);
+          });
+          dstate.dispose();
+          dstate = nd;
+        }
       },
       dispose(): void {
         state.dispose();
+        dstate?.dispose();
+        Wd?.dispose();
         outW.dispose();
         outB.dispose();
         W.forEach((w) => w.dispose());
@@ -184,12 +246,14 @@ export function buildMade(ir: MadeIR, ctx: BuildContext): ArConditional {
     };
   }
 
-  const variables = [...weights, ...biases];
+  const variables = [...weights, ...biases, ...(direct ? [direct] : []), ...(ctxW ? [ctxW] : [])];
   return {
     members,
+    orders,
+    agnostic,
     variables,
     params,
     fastSampler,
-    disposeConstants: () => masks.flat().forEach((m) => m.dispose()),
+    disposeConstants: () => [...masks.flat(), ...directMasks].forEach((m) => m.dispose()),
   };
 }

@@ -1,11 +1,13 @@
 // The autoregressive FlowModel: log p(x) = Σ_t log p(x_{o_t} | x_{o_<t}) exactly (nats), with
 // the conditional's parameters computed in one pass (teacher forcing); ensembles are averaged
-// in probability. Sampling, naive sampling and completion share one loop (sampling.ts).
+// in probability. An order/connectivity-agnostic MADE trains one random member per minibatch (loss)
+// and averages `evalMembers` of them in logProb (the spec's `ensemble`, or `flowc eval --eval-ensemble`). Sampling, naive sampling and completion share one loop (sampling.ts).
 import * as tf from '@tensorflow/tfjs-core';
 import type { FlowIR } from '../../compiler/ir/types.js';
 import type { FlowModel, SampleOptions } from '../model.js';
 import type { Likelihood } from '../likelihoods.js';
 import { prod, type ArConditional } from './common.js';
+import { Rng } from '../rng.js';
 import { runSampling, type SampleMode } from './sampling.js';
 
 export interface CompleteOptions extends SampleOptions {
@@ -17,6 +19,9 @@ export class ArModel implements FlowModel {
   readonly D: number;
   readonly order: number[];
   private disposed = false;
+  /** members averaged by logProb: all of a jointly trained ensemble; the spec's `ensemble` of an agnostic one */
+  private evalCount: number;
+  private readonly memberRng: Rng;
 
   constructor(
     readonly ir: FlowIR,
@@ -25,6 +30,23 @@ export class ArModel implements FlowModel {
   ) {
     this.D = prod(ir.data.shape);
     this.order = ir.order ?? Array.from({ length: this.D }, (_, i) => i);
+    const spec = ir.conditional?.kind === 'made' ? ir.conditional.ensemble : 1;
+    this.evalCount = conditional.agnostic ? Math.min(Math.max(1, spec), conditional.members) : conditional.members;
+    this.memberRng = new Rng((ir.train?.seed ?? 0) + 104729);
+  }
+
+  /** how many mask sets logProb averages (order/connectivity-agnostic MADE only; others have one fixed answer) */
+  get evalMembers(): number {
+    return this.evalCount;
+  }
+
+  /** average the first n of the trained mask sets at evaluation (1 ≤ n ≤ members) */
+  setEvalMembers(n: number): void {
+    if (!this.conditional.agnostic) throw new Error('only an order/connectivity-agnostic MADE has mask sets to choose');
+    if (!Number.isInteger(n) || n < 1 || n > this.conditional.members) {
+      throw new Error(`the model has ${this.conditional.members} trained mask sets; asked to average ${n}`);
+    }
+    this.evalCount = n;
   }
 
   get variables(): tf.Variable[] {
@@ -32,24 +54,33 @@ export class ArModel implements FlowModel {
   }
 
   /** log-probability per dimension [N, D] for one ensemble member */
-  logProbPerDim(x: tf.Tensor, member = 0): tf.Tensor2D {
+  logProbPerDim(x: tf.Tensor, member = 0, ctx?: tf.Tensor): tf.Tensor2D {
     return tf.tidy(() => {
       const x2 = tf.reshape(x, [x.shape[0], this.D]) as tf.Tensor2D;
-      return this.likelihood.logProb(this.conditional.params(x2, member), x2);
+      return this.likelihood.logProb(this.conditional.params(x2, member, ctx), x2);
     });
   }
 
-  logProb(x: tf.Tensor): tf.Tensor1D {
+  logProb(x: tf.Tensor, ctx?: tf.Tensor): tf.Tensor1D {
     return tf.tidy(() => {
-      const M = this.conditional.members;
-      const per = Array.from({ length: M }, (_, m) => tf.sum(this.logProbPerDim(x, m), 1));
+      const M = this.evalCount;
+      const per = Array.from({ length: M }, (_, m) => tf.sum(this.logProbPerDim(x, m, ctx), 1));
       if (M === 1) return per[0] as tf.Tensor1D;
       return tf.sub(tf.logSumExp(tf.stack(per, 1), 1), Math.log(M)) as tf.Tensor1D;
     });
   }
 
-  loss(x: tf.Tensor): tf.Tensor1D {
-    return tf.tidy(() => tf.neg(this.logProb(x)) as tf.Tensor1D);
+  loss(x: tf.Tensor, ctx?: tf.Tensor): tf.Tensor1D {
+    return tf.tidy(() => tf.neg(this.logProb(x, ctx)) as tf.Tensor1D);
+  }
+
+  trainLoss(x: tf.Tensor, ctx?: tf.Tensor): tf.Tensor1D {
+    if (this.conditional.agnostic) {
+      // one order/connectivity per minibatch, drawn uniformly from the S·C trained
+      const m = Math.min(this.conditional.members - 1, Math.floor(this.memberRng.uniform() * this.conditional.members));
+      return tf.tidy(() => tf.neg(tf.sum(this.logProbPerDim(x, m, ctx), 1)) as tf.Tensor1D);
+    }
+    return tf.tidy(() => tf.neg(this.logProb(x, ctx)) as tf.Tensor1D);
   }
 
   /** −log p(x) / (D ln 2) per example */
@@ -62,9 +93,12 @@ export class ArModel implements FlowModel {
       n,
       D: this.D,
       order: this.order,
+      ...(this.conditional.orders ? { orders: this.conditional.orders } : {}),
+      ...(this.conditional.agnostic ? { members: this.evalCount } : {}),
       temperature: opts?.temperature ?? 1,
       seed: opts?.seed ?? this.ir.train?.seed ?? 0,
       given,
+      ...(opts?.context ? { context: opts.context } : {}),
     }, mode);
     return tf.tensor(xs, [n, ...this.ir.data.shape], 'float32');
   }

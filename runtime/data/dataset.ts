@@ -10,6 +10,18 @@ export interface Dataset {
   shape: number[];
   /** row-major values, length n · prod(shape) */
   x: Float32Array;
+  /** what a conditional model p(x | y) is conditioned on: ySize values per row (a class label: 1), if the source has them */
+  y?: Float32Array;
+  ySize?: number;
+}
+
+/** the y rows [start, end) of a data set that has them */
+function yRows(ds: Dataset, idx: readonly number[]): Pick<Dataset, 'y' | 'ySize'> {
+  if (!ds.y) return {};
+  const k = ds.ySize ?? 1;
+  const y = new Float32Array(idx.length * k);
+  idx.forEach((r, j) => y.set(ds.y!.subarray(r * k, (r + 1) * k), j * k));
+  return { y, ySize: k };
 }
 
 export interface DataSplit {
@@ -30,7 +42,8 @@ export const prod = (shape: readonly number[]): number => shape.reduce((a, b) =>
 
 export function rowsOf(ds: Dataset, start: number, end: number, name = ds.name): Dataset {
   const d = prod(ds.shape);
-  return { name, n: end - start, shape: ds.shape, x: ds.x.slice(start * d, end * d) };
+  const ys = ds.y ? yRows(ds, Array.from({ length: end - start }, (_, i) => start + i)) : {};
+  return { name, n: end - start, shape: ds.shape, x: ds.x.slice(start * d, end * d), ...ys };
 }
 
 /** Examples in the order given by `idx`. */
@@ -38,5 +51,23 @@ export function takeRows(ds: Dataset, idx: readonly number[], name = ds.name): D
   const d = prod(ds.shape);
   const x = new Float32Array(idx.length * d);
   idx.forEach((k, r) => x.set(ds.x.subarray(k * d, (k + 1) * d), r * d));
-  return { name, n: idx.length, shape: ds.shape, x };
+  return { name, n: idx.length, shape: ds.shape, x, ...yRows(ds, idx) };
+}
+
+/** the y values of batch k, with the wrap-around of batchRows: (k·B + j) mod N */
+export function batchLabels(ds: Dataset, k: number, B: number): Float32Array | undefined {
+  if (!ds.y) return undefined;
+  const start = (k * B) % ds.n;
+  return yRows(ds, Array.from({ length: B }, (_, j) => (start + j) % ds.n)).y;
+}
+
+/**
+ * Attaches a labels file's rows to a data set as its y (one value per row: a class label; or a vector per row).
+ * Throws DataError when the counts differ.
+ */
+export function withLabels(ds: Dataset, labels: Dataset): Dataset {
+  if (labels.n !== ds.n) {
+    throw new DataError(`${labels.name} has ${labels.n} rows of labels, but ${ds.name} has ${ds.n} examples`);
+  }
+  return { ...ds, name: `${ds.name} with labels ${labels.name}`, y: labels.x, ySize: prod(labels.shape) };
 }

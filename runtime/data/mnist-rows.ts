@@ -25,15 +25,19 @@ export function mnistFromDigits(digits: readonly number[][]): { bytes: Uint8Arra
 }
 
 /** MNIST as 0..255 values, or binarized (1 iff byte ≥ 128). Shape [1, 28, 28]. */
-export function mnistSplit(bytes: Uint8Array, binarized: boolean): { train: Dataset; test: Dataset } {
+export function mnistSplit(
+  bytes: Uint8Array, binarized: boolean, labels?: Uint8Array,
+): { train: Dataset; test: Dataset } {
   const n = bytes.length / 784;
   const x = new Float32Array(bytes.length);
   for (let i = 0; i < bytes.length; i++) x[i] = binarized ? (bytes[i]! >= 128 ? 1 : 0) : bytes[i]!;
   const name = binarized ? 'mnist:binarized' : 'mnist';
+  // the digit of each row, for conditional models p(x | y)
+  const y = labels ? Float32Array.from(labels) : undefined;
   return {
     train: { name: `${name} (train, rows 0-${MNIST_TRAIN - 1})`, n: MNIST_TRAIN, shape: [1, 28, 28],
-      x: x.slice(0, MNIST_TRAIN * 784) },
+      x: x.slice(0, MNIST_TRAIN * 784), ...(y ? { y: y.slice(0, MNIST_TRAIN), ySize: 1 } : {}) },
     test: { name: `${name} (test, rows ${MNIST_TRAIN}-${n - 1})`, n: n - MNIST_TRAIN, shape: [1, 28, 28],
-      x: x.slice(MNIST_TRAIN * 784) },
+      x: x.slice(MNIST_TRAIN * 784), ...(y ? { y: y.slice(MNIST_TRAIN), ySize: 1 } : {}) },
   };
 }

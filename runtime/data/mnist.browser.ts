@@ -18,4 +18,4 @@ export function mnistBytes(): { bytes: Uint8Array; labels: Uint8Array } {
 }
 
 export const loadMnist = (binarized: boolean): { train: Dataset; test: Dataset } =>
-  mnistSplit(mnistBytes().bytes, binarized);
+  mnistSplit(mnistBytes().bytes, binarized, mnistBytes().labels);

@@ -30,5 +30,7 @@ export function mnistBytes(): { bytes: Uint8Array; labels: Uint8Array } {
 }
 
 /** MNIST as 0..255 values, or binarized (1 iff byte ≥ 128). Shape [1, 28, 28]. */
-export const loadMnist = (binarized: boolean): { train: Dataset; test: Dataset } =>
-  mnistSplit(mnistBytes().bytes, binarized);
+export const loadMnist = (binarized: boolean): { train: Dataset; test: Dataset } => {
+  const { bytes, labels } = mnistBytes();
+  return mnistSplit(bytes, binarized, labels);
+};

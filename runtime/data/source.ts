@@ -8,7 +8,7 @@
 // Both forms take their defaults from one table, the registry's (compiler/registry/datasets.ts), and a source
 // means the same rows in both: what was asked for is what is loaded, and describeSource prints it in full.
 import { BINARIZE_THRESHOLD, MNIST_DEFAULT_SPLIT } from '../../compiler/registry/datasets.js';
-import { DataError, takeRows, type DataSplit, type Dataset } from './dataset.js';
+import { DataError, takeRows, withLabels, type DataSplit, type Dataset } from './dataset.js';
 import { parseCsv } from './csv.js';
 import { readBinary, readText, resolveSpecPath } from './files.js';
 import { idxDataBytes, parseIdx } from './idx.js';
@@ -28,7 +28,7 @@ export type SourceSpec =
   | { kind: 'toy'; name: string; opts: ToyOptions }
   | { kind: 'mnist'; binarized: boolean; split: MnistSplit }
   /** binarize: x ≥ binarize → 1, else 0 */
-  | { kind: 'file'; path: string; format: 'csv' | 'npy' | 'idx'; binarize?: number }
+  | { kind: 'file'; path: string; format: 'csv' | 'npy' | 'idx'; binarize?: number; labels?: string }
   /** categorical data (./categorical.ts): letters of words, random permutations */
   | { kind: 'words'; path?: string; len: number }
   | { kind: 'permutations'; opts: PermutationOptions };
@@ -61,6 +61,8 @@ seed=${PERMUTATION_DEFAULTS.seed})
   FILE.idx | FILE-ubyte [.gz]     IDX file (MNIST / Fashion-MNIST format)
   FILE...?binarize[=T]            any file thresholded to {0, 1}: x ≥ T (default ${BINARIZE_THRESHOLD});
                                   in a spec: idx("FILE", binarize: ${BINARIZE_THRESHOLD})
+  FILE...?labels=LABELS           a file with its labels (one row per example: a class, or the condition
+                                  vector) for a model with \`condition y\`; the same as --labels LABELS
 A FILE on the command line is relative to the working directory; in a spec, relative to the spec's folder
 and inside it. Only regular files are read.`;
 
@@ -136,6 +138,13 @@ function permutationsSpec(params: Record<string, unknown>, where: string): Sourc
 
 /** Parses a `--data` string. */
 export function parseSource(src: string): SourceSpec {
+  // FILE[?binarize…]&labels=LABELS / FILE?labels=LABELS: a file's rows with their labels (conditional models)
+  const lab = /^(.*\.[A-Za-z0-9-]+(?:\?binarize(?:=[^&]*)?)?)[?&]labels=(.+)$/.exec(src.trim());
+  if (lab && !src.trim().startsWith('toy:') && !src.trim().startsWith('mnist')) {
+    const inner = parseSource(lab[1]!);
+    if (inner.kind !== 'file') throw new DataError(`--data ${src}: only files take labels (mnist has its own)`);
+    return { ...inner, labels: lab[2]! };
+  }
   const s = src.trim();
   const toy = /^toy:([A-Za-z0-9_]+)(?:\?(.*))?$/.exec(s);
   if (toy) {
@@ -236,6 +245,9 @@ export function loadRows(spec: SourceSpec): Dataset {
     const all = { ...train, n: train.n + test.n, x: new Float32Array(train.x.length + test.x.length) };
     all.x.set(train.x);
     all.x.set(test.x, train.x.length);
+    all.y = new Float32Array(all.n);
+    all.y.set(train.y!);
+    all.y.set(test.y!, train.n);
     return { ...all, name: `${spec.binarized ? 'mnist:binarized' : 'mnist'} (all, ${all.n} rows)` };
   }
   if (spec.kind === 'words') return loadWords(spec);
@@ -245,6 +257,11 @@ export function loadRows(spec: SourceSpec): Dataset {
     const t = spec.binarize;
     for (let i = 0; i < ds.x.length; i++) ds.x[i] = ds.x[i]! >= t ? 1 : Number.isNaN(ds.x[i]!) ? NaN : 0;
     ds.name = `${ds.name} (binarized at ${t})`;
+  }
+  if (spec.labels) {
+    const f = formatOfPath(spec.labels);
+    if (!f) throw new DataError(`--labels ${spec.labels}: the file must end in .csv, .npy or .idx`);
+    return withLabels(ds, readRows(spec.labels, f));
   }
   return ds;
 }
@@ -314,5 +331,6 @@ export function describeSource(spec: SourceSpec): string {
   if (spec.kind === 'permutations') {
     return `permutations?n=${spec.opts.n}&rows=${spec.opts.rows}&seed=${spec.opts.seed}`;
   }
-  return spec.binarize !== undefined ? `${spec.path}?binarize=${spec.binarize}` : spec.path;
+  const base = spec.binarize !== undefined ? `${spec.path}?binarize=${spec.binarize}` : spec.path;
+  return spec.labels ? `${base}${base.includes('?') ? '&' : '?'}labels=${spec.labels}` : base;
 }

@@ -10,6 +10,7 @@ import { boundsOf, densityPicture, gridPoints, twoDensityPicture } from './densi
 import { imageGrid } from './grid.js';
 import { lossCurveSvg, type CurvePoint } from './loss-curve.js';
 import { pictureShape } from './shape.js';
+import { sampleContext } from '../condition.js';
 
 export { pictureShape };
 
@@ -35,14 +36,19 @@ export function valueRange(domain: Domain): [number, number] | undefined {
   return undefined;
 }
 
-export function samplesOf(model: FlowModel, n: number, opts: SampleOptions = {}): Float32Array {
+export function samplesOf(
+  model: FlowModel, n: number, opts: SampleOptions & { condition?: number } = {},
+): Float32Array {
   const rng = model.rng?.getState();
+  // a conditional model p(x | y): the given class for every sample, else the classes in turn (sampleContext)
+  const context = sampleContext(model.ir, n, opts.condition);
   try {
-    const t = model.sample(n, opts);
+    const t = model.sample(n, { ...opts, ...(context ? { context } : {}) });
     const x = Float32Array.from(t.dataSync() as Float32Array);
     t.dispose();
     return x;
   } finally {
+    context?.dispose();
     if (rng !== undefined) model.rng!.setState(rng);
   }
 }
@@ -113,7 +119,7 @@ export function writeModelPictures(model: FlowModel, ir: FlowIR, train: Dataset,
     const file = join(runDir, 'density.png');
     writeFileSync(file, twoDensityPicture(lp, target, G, 3));
     files.push(file);
-  } else if (ir.data.shape.length === 1 && D === 2 && ir.data.domain.kind === 'real') {
+  } else if (ir.data.shape.length === 1 && D === 2 && ir.data.domain.kind === 'real' && !ir.condition) {
     const G = 120;
     const shown = train.x.subarray(0, Math.min(train.n, 4000) * 2);
     const b = boundsOf(shown);

@@ -11,6 +11,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { FlowModel } from '../../model.js';
 import type { AdamOptions, AdamState, Trainer } from '../../train-step.js';
+import { trainingLoss } from '../../train-step.js';
 import { simdAdamAvailable, simdAdamStep } from '../wasm/simd.js';
 import { float32View } from '../memory.js';
 import { config } from '../../config.js';
@@ -42,7 +43,7 @@ export function adamOpUpdate(
 export type GradsFn = (x: tf.Tensor, vars: tf.Variable[]) => { value: tf.Scalar; grads: tf.NamedTensorMap };
 
 export const localGrads = (model: FlowModel): GradsFn => (x, vars) =>
-  tf.variableGrads(() => tf.mean(model.loss ? model.loss(x) : tf.neg(model.logProb(x))) as tf.Scalar, vars);
+  tf.variableGrads(() => tf.mean(trainingLoss(model, x)) as tf.Scalar, vars);
 
 export function createMixedTrainer(model: FlowModel, opts: AdamOptions, hostMax: number, gradsFn: GradsFn = localGrads(model)): Trainer {
   const lr = opts.lr, b1 = opts.beta1 ?? 0.9, b2 = opts.beta2 ?? 0.999, eps = opts.eps ?? 1e-8;
