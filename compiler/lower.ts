@@ -123,6 +123,8 @@ export function lowerModel(model: CheckedModel, opts: LowerOptions = {}): FlowIR
   };
   if (model.target) ir.target = { kind: 'energy', name: String(model.target.args.name ?? 'u1') };
   if (model.order) ir.order = [...model.order.values];
+  // PixelCNN++ predicts whole pixels: joint channels whether the order says so or is left out
+  if (model.order?.raster?.channels === 'joint' || model.conditional?.kind.name === 'pixelcnnpp') ir.channels = 'joint';
   const prior = lowerPrior(model.prior);
   if (prior) {
     ir.prior = prior;
@@ -136,7 +138,8 @@ export function lowerModel(model: CheckedModel, opts: LowerOptions = {}): FlowIR
   const cond = lowerConditional(model.conditional, model, model.order?.values);
   if (cond && model.data) {
     ir.conditional = cond;
-    const desc = conditionalOf(model.conditional);
+    // pixelcnnpp's IR knows its outputs per pixel exactly
+    const desc = conditionalOf(cond.kind === 'pixelcnnpp' ? cond : model.conditional);
     const perDim = likelihoodOutputs(model.likelihood, levelsOf(model));
     if (desc) {
       acc.params += countParams(conditionalParamSpecs(desc, model.data.shape, perDim));

@@ -5,7 +5,7 @@ import './gradients.js';
 import type { FlowIR } from '../compiler/ir/types.js';
 import type { FlowModel } from './model.js';
 import { FlowModelImpl } from './flow-model.js';
-import { buildAutoregressive } from './ar/index.js';
+import { buildAutoregressive, buildJointPixel } from './ar/index.js';
 import { buildVae } from './vae/index.js';
 import { buildEnergy } from './energy/index.js';
 
@@ -16,7 +16,7 @@ export function build(ir: FlowIR): FlowModel {
     case 'flow':
       return new FlowModelImpl(ir);
     case 'autoregressive':
-      return buildAutoregressive(ir);
+      return ir.conditional?.kind === 'pixelcnnpp' ? buildJointPixel(ir) : buildAutoregressive(ir);
     case 'vae': return buildVae(ir);
     case 'energy': return buildEnergy(ir);
     default:

@@ -13,6 +13,8 @@ import {
 } from './made.js';
 import { describeOrderProblems, rasterOrder, verifyPermutation } from './order.js';
 import { analyzeArStack, describePixelViolation, type ArStack, type ConvSpec, type ImageSpec } from './pixelcnn.js';
+import { describePlanViolation, proofWindow, provePlan } from './pixelcnnpp.js';
+import { pixelcnnppPlan } from '../math/pixelcnnpp.js';
 import { allLayers, argSpan, callArgs, callName, isNumArray, num, numel, onceReporter } from './util.js';
 
 type Report = ReturnType<typeof onceReporter>;
@@ -213,6 +215,22 @@ function proveImageConditional(model: CheckedModel, call: CheckedCall, report: R
       return;
     }
   }
+  // PixelCNN++ predicts whole pixels; the masked-conv stacks predict one channel at a time
+  const wants = name === 'pixelcnnpp' ? 'joint' : 'sequential';
+  if (C > 1 && model.order?.raster && channels !== wants) {
+    report(P.ORDER_MISMATCH, model.order.span, { model: `\`${name}\``, expected: `raster(channels: ${wants})` });
+    return;
+  }
+  if (name === 'pixelcnnpp') {
+    const scales = num(call.args.scales, 3);
+    const [h, w] = proofWindow(H, W, scales);
+    const plan = pixelcnnppPlan({ filters: 1, resnets: num(call.args.resnets, 5), scales });
+    const pp = provePlan(plan, h, w);
+    if (!pp.ok && pp.violation) {
+      report(P.PIXEL_LEAK, call.node.callee.span, { what: `\`${name}\``, witness: describePlanViolation(pp.violation) });
+    }
+    return;
+  }
   let stack: ArStack;
   let spans: Span[] = [];
   if (name === 'pixelcnn') {
@@ -269,7 +287,7 @@ function proveConditional(model: CheckedModel, report: Report): void {
     const span = literal ? argSpan(call, 'masks') : call.node.callee.span;
     const related = model.order ? [{ span: model.order.span, message: 'the declared order' }] : [];
     proveMade('`made`', call.args, order, perDim, span, related, report, data.name, literal && written(call, 'hidden'));
-  } else if (name === 'pixelcnn' || name === 'gated_pixelcnn' || name === 'pixelrnn') {
+  } else if (name === 'pixelcnn' || name === 'gated_pixelcnn' || name === 'pixelrnn' || name === 'pixelcnnpp') {
     proveImageConditional(model, call, report);
   }
 }
