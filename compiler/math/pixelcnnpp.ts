@@ -58,28 +58,37 @@ export function pixelcnnppPlan(a: PixelCnnPPArgs): PlanNode[] {
   const push = (n: PlanNode): number => nodes.push(n) - 1;
   const uList: number[] = [];
   const ulList: number[] = [];
-  uList.push(push({ op: 'conv', label: 'the first u conv (2×3, shifted down)', g: DOWN, stride: 1, src: 0, shift: 'down' }));
-  const ulA = push({ op: 'conv', label: 'the first ul conv (1×3, shifted down)', g: { geom: 'down', kh: 1, kw: 3 }, stride: 1, src: 0, shift: 'down' });
-  const ulB = push({ op: 'conv', label: 'the first ul conv (2×1, shifted right)', g: { geom: 'downright', kh: 2, kw: 1 }, stride: 1, src: 0, shift: 'right' });
+  const first = (label: string, g: ConvGeom, shift: 'down' | 'right'): number =>
+    push({ op: 'conv', label: `the first ${label}`, g, stride: 1, src: 0, shift });
+  uList.push(first('u conv (2×3, shifted down)', DOWN, 'down'));
+  const ulA = first('ul conv (1×3, shifted down)', { geom: 'down', kh: 1, kw: 3 }, 'down');
+  const ulB = first('ul conv (2×1, shifted right)', { geom: 'downright', kh: 2, kw: 1 }, 'right');
   ulList.push(push({ op: 'add', label: 'the first ul sum', a: ulA, b: ulB }));
   const S = Math.max(1, a.scales);
   for (let s = 0; s < S; s++) {
     if (s > 0) {
-      uList.push(push({ op: 'conv', label: `up pass, u stream, stride-2 conv to scale ${s}`, g: DOWN, stride: 2, src: uList.at(-1)! }));
-      ulList.push(push({ op: 'conv', label: `up pass, ul stream, stride-2 conv to scale ${s}`, g: DOWNRIGHT, stride: 2, src: ulList.at(-1)! }));
+      const down = (stream: string, g: ConvGeom, src: number): number =>
+        push({ op: 'conv', label: `up pass, ${stream} stream, stride-2 conv to scale ${s}`, g, stride: 2, src });
+      uList.push(down('u', DOWN, uList.at(-1)!));
+      ulList.push(down('ul', DOWNRIGHT, ulList.at(-1)!));
     }
     for (let r = 0; r < a.resnets; r++) {
       const at = `up pass, scale ${s}, block ${r + 1}`;
       uList.push(push({ op: 'gated', label: `${at} (u stream)`, g: DOWN, x: uList.at(-1)!, aux: [] }));
-      ulList.push(push({ op: 'gated', label: `${at} (ul stream)`, g: DOWNRIGHT, x: ulList.at(-1)!, aux: [uList.at(-1)!] }));
+      const aux = [uList.at(-1)!];
+      ulList.push(push({ op: 'gated', label: `${at} (ul stream)`, g: DOWNRIGHT, x: ulList.at(-1)!, aux }));
     }
   }
   let u = uList.pop()!;
   let ul = ulList.pop()!;
   for (let s = S - 1; s >= 0; s--) {
     if (s < S - 1) {
-      u = push({ op: 'deconv', label: `down pass, u stream, stride-2 transposed conv to scale ${s}`, g: DOWN, src: u, like: uList.at(-1)! });
-      ul = push({ op: 'deconv', label: `down pass, ul stream, stride-2 transposed conv to scale ${s}`, g: DOWNRIGHT, src: ul, like: ulList.at(-1)! });
+      const up = (stream: string, g: ConvGeom, src: number, like: number): number => {
+        const label = `down pass, ${stream} stream, stride-2 transposed conv to scale ${s}`;
+        return push({ op: 'deconv', label, g, src, like });
+      };
+      u = up('u', DOWN, u, uList.at(-1)!);
+      ul = up('ul', DOWNRIGHT, ul, ulList.at(-1)!);
     }
     const reps = s === S - 1 ? a.resnets : a.resnets + 1;
     for (let r = 0; r < reps; r++) {
@@ -93,7 +102,9 @@ export function pixelcnnppPlan(a: PixelCnnPPArgs): PlanNode[] {
 }
 
 /** the likelihood parameters of one pixel: the released code's 10·k for RGB (logit, μ, log s, coefficients) */
-export function pixelParamCount(lik: { kind: string; k?: number; K?: number; learnedStd?: boolean }, C: number): number {
+export function pixelParamCount(
+  lik: { kind: string; k?: number; K?: number; learnedStd?: boolean }, C: number,
+): number {
   switch (lik.kind) {
     case 'logistic_mixture': return (lik.k ?? 10) * (1 + 2 * C + (C * (C - 1)) / 2);
     case 'categorical': return C * (lik.K ?? 256);

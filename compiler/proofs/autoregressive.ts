@@ -227,7 +227,8 @@ function proveImageConditional(model: CheckedModel, call: CheckedCall, report: R
     const plan = pixelcnnppPlan({ filters: 1, resnets: num(call.args.resnets, 5), scales });
     const pp = provePlan(plan, h, w);
     if (!pp.ok && pp.violation) {
-      report(P.PIXEL_LEAK, call.node.callee.span, { what: `\`${name}\``, witness: describePlanViolation(pp.violation) });
+      const witness = describePlanViolation(pp.violation);
+      report(P.PIXEL_LEAK, call.node.callee.span, { what: `\`${name}\``, witness });
     }
     return;
   }

@@ -147,6 +147,8 @@ function firstLeak(m: Map, W: number, words: number): { at: [number, number]; fr
 /** "pixel (3,4) reaches the prediction of pixel (3,4) through down pass, scale 0, block 2 (ul stream)" */
 export function describePlanViolation(v: PlanViolation): string {
   const [i, j] = v.at, [y, x] = v.from;
-  const what = i === y && j === x ? `pixel (${i},${j}) reaches its own prediction` : `pixel (${y},${x}) reaches the prediction of pixel (${i},${j})`;
+  const what = i === y && j === x
+    ? `pixel (${i},${j}) reaches its own prediction`
+    : `pixel (${y},${x}) reaches the prediction of pixel (${i},${j})`;
   return `${what} through ${v.label}`;
 }

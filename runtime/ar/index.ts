@@ -80,8 +80,11 @@ export function buildJointPixel(ir: FlowIR): FlowModel & JointPixelModel {
   if (c?.kind !== 'pixelcnnpp') throw new Error('buildJointPixel: the IR has no pixelcnnpp conditional');
   if (ir.data.shape.length !== 3) throw new Error('pixelcnnpp needs image data [C, H, W]');
   const likelihood = buildPixelLikelihood(ir.likelihood ?? defaultLikelihood(ir), ir.data.shape[0]!);
-  if (likelihood.P !== c.outputs) throw new Error(`pixelcnnpp: ${c.outputs} outputs per pixel, the likelihood needs ${likelihood.P}`);
-  const ctx: BuildContext = { ir, P: likelihood.P, D: prod(ir.data.shape), rng: new Rng(ir.train?.seed ?? 0), prefix: ir.model || 'model' };
+  if (likelihood.P !== c.outputs) {
+    throw new Error(`pixelcnnpp: ${c.outputs} outputs per pixel, the likelihood needs ${likelihood.P}`);
+  }
+  const rng = new Rng(ir.train?.seed ?? 0);
+  const ctx: BuildContext = { ir, P: likelihood.P, D: prod(ir.data.shape), rng, prefix: ir.model || 'model' };
   return new JointPixelModel(ir, buildPixelCnnPP(c, ctx), likelihood);
 }
 

@@ -52,13 +52,18 @@ export class JointPixelModel implements FlowModel {
   /** the parameters of pixel p for the current values (n·P floats, example-major) */
   private pixelParams(xs: Float32Array, n: number, p: number): Float32Array {
     const P = this.likelihood.P;
-    const t = tf.tidy(() => tf.slice(this.conditional.params(tf.tensor2d(xs, [n, this.D]), false), [0, p, 0], [n, 1, P]));
+    const t = tf.tidy(() => {
+      const all = this.conditional.params(tf.tensor2d(xs, [n, this.D]), false);
+      return tf.slice(all, [0, p, 0], [n, 1, P]);
+    });
     const out = Float32Array.from(t.dataSync());
     t.dispose();
     return out;
   }
 
-  private run(n: number, opts: SampleOptions | undefined, given?: { values: Float32Array; known: Uint8Array }): tf.Tensor {
+  private run(
+    n: number, opts: SampleOptions | undefined, given?: { values: Float32Array; known: Uint8Array },
+  ): tf.Tensor {
     const { C, HW, D } = this;
     const rng = new Rng(opts?.seed ?? this.ir.train?.seed ?? 0);
     const T = opts?.temperature && opts.temperature > 0 ? opts.temperature : 1;

@@ -62,7 +62,9 @@ function mixture(ir: Extract<LikelihoodIR, { kind: 'logistic_mixture' }>, C: num
         const m = softmaxPick(params, off, k, T, rng.uniform());
         for (let c = 0; c < C; c++) {
           let mu = params[off + k + c * k + m]!;
-          for (let c2 = 0; c2 < c; c2++) mu += Math.tanh(params[off + (1 + 2 * C + pairIndex(c, c2)) * k + m]!) * centre[c2]!;
+          for (let c2 = 0; c2 < c; c2++) {
+            mu += Math.tanh(params[off + (1 + 2 * C + pairIndex(c, c2)) * k + m]!) * centre[c2]!;
+          }
           const s = Math.exp(Math.max(params[off + (1 + C + c) * k + m]!, MIN_LOG_SCALE));
           const u = Math.min(Math.max(rng.uniform(), 1e-7), 1 - 1e-7);
           const xc = mu + s * T * (Math.log(u) - Math.log(1 - u));
@@ -82,7 +84,8 @@ function factorized(ir: LikelihoodIR, C: number): PixelLikelihood {
     ir, C, P: C * P1,
     logProb: (params, x) => tf.tidy(() => {
       const [N, HW] = params.shape;
-      const per = tf.reshape(tf.transpose(tf.reshape(params, [N, HW, C, P1]), [0, 2, 1, 3]), [N, C * HW, P1]) as tf.Tensor3D;
+      const byChannel = tf.transpose(tf.reshape(params, [N, HW, C, P1]), [0, 2, 1, 3]);
+      const per = tf.reshape(byChannel, [N, C * HW, P1]) as tf.Tensor3D;
       const lp = lik.logProb(per, tf.reshape(x, [N, C * HW]) as tf.Tensor2D);
       return tf.sum(tf.reshape(lp, [N, C, HW]), 1) as tf.Tensor2D;
     }),

@@ -10,7 +10,9 @@
 // U(±1/√fan-in) weights, zero biases).
 import * as tf from '@tensorflow/tfjs-core';
 import type { ConditionalIR, Domain } from '../../compiler/ir/types.js';
-import { convPad, deconvCropLeft, pixelcnnppPlan, type ConvGeom, type PlanNode } from '../../compiler/math/pixelcnnpp.js';
+import {
+  convPad, deconvCropLeft, pixelcnnppPlan, type ConvGeom, type PlanNode,
+} from '../../compiler/math/pixelcnnpp.js';
 import { makeVariable, uniformFanIn, type BuildContext } from './common.js';
 
 type PPIR = Extract<ConditionalIR, { kind: 'pixelcnnpp' }>;
@@ -73,7 +75,8 @@ export function buildPixelCnnPP(ir: PPIR, ctx: BuildContext, plan: PlanNode[] = 
       [[0, 0], [p.top, 0], [p.left, p.right], [0, 0]];
     return tf.add(tf.conv2d(x, w.W as tf.Tensor4D, stride, pad), w.b) as tf.Tensor4D;
   };
-  const nin = (x: tf.Tensor4D, w: Conv): tf.Tensor4D => tf.add(tf.conv2d(x, w.W as tf.Tensor4D, 1, 'valid'), w.b) as tf.Tensor4D;
+  const nin = (x: tf.Tensor4D, w: Conv): tf.Tensor4D =>
+    tf.add(tf.conv2d(x, w.W as tf.Tensor4D, 1, 'valid'), w.b) as tf.Tensor4D;
   const shift = (x: tf.Tensor4D, dir: 'down' | 'right'): tf.Tensor4D => {
     const [N, h, w, c] = x.shape;
     return dir === 'down'
@@ -109,7 +112,8 @@ export function buildPixelCnnPP(ir: PPIR, ctx: BuildContext, plan: PlanNode[] = 
             const xv = vals[n.x]!;
             let c1 = conv(concatElu(xv), n.g, w.c1!);
             if (w.nin) {
-              const aux = n.aux.length === 1 ? vals[n.aux[0]!]! : tf.concat(n.aux.map((a) => vals[a]!), 3) as tf.Tensor4D;
+              const aux = n.aux.length === 1 ? vals[n.aux[0]!]!
+                : tf.concat(n.aux.map((a) => vals[a]!), 3) as tf.Tensor4D;
               c1 = tf.add(c1, nin(concatElu(aux), w.nin)) as tf.Tensor4D;
             }
             let h = concatElu(c1);

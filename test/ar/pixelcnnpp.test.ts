@@ -20,12 +20,18 @@ beforeAll(useCpu);
 
 const K = 4;
 
-function model(shape: number[], lik: LikelihoodIR, opts: { scales?: number; plan?: PlanNode[]; seed?: number } = {}): JointPixelModel {
+interface Opts { scales?: number; plan?: PlanNode[]; seed?: number }
+
+function model(shape: number[], lik: LikelihoodIR, opts: Opts = {}): JointPixelModel {
   const C = shape[0]!;
-  const cond = { kind: 'pixelcnnpp' as const, filters: 4, resnets: 1, scales: opts.scales ?? 2, dropout: 0, outputs: pixelParamCount(lik, C) };
-  const ir: FlowIR = { ...makeIr({ domain: { kind: 'discrete', K }, shape, conditional: cond, likelihood: lik, seed: opts.seed }), channels: 'joint' };
-  const ctx = { ir, P: cond.outputs, D: shape.reduce((a, b) => a * b, 1), rng: new Rng(opts.seed ?? 5), prefix: ir.model };
-  return new JointPixelModel(ir, buildPixelCnnPP(cond, ctx, opts.plan ?? pixelcnnppPlan(cond)), buildPixelLikelihood(lik, C));
+  const outputs = pixelParamCount(lik, C);
+  const cond = { kind: 'pixelcnnpp' as const, filters: 4, resnets: 1, scales: opts.scales ?? 2, dropout: 0, outputs };
+  const base = makeIr({ domain: { kind: 'discrete', K }, shape, conditional: cond, likelihood: lik, seed: opts.seed });
+  const ir: FlowIR = { ...base, channels: 'joint' };
+  const D = shape.reduce((a, b) => a * b, 1);
+  const ctx = { ir, P: outputs, D, rng: new Rng(opts.seed ?? 5), prefix: ir.model };
+  const net = buildPixelCnnPP(cond, ctx, opts.plan ?? pixelcnnppPlan(cond));
+  return new JointPixelModel(ir, net, buildPixelLikelihood(lik, C));
 }
 
 /** log p of all K^D configurations (float64 on the host) */
@@ -110,8 +116,8 @@ describe('PixelCNN++ sampling matches the exact probabilities (chi-square, p = 0
     const prm = Float32Array.from({ length: lik.P }, () => rng.normal());
     for (let j = (1 + 2 * C) * k; j < lik.P; j++) prm[j] = 3 * prm[j]!; // tanh near ±1: G, B follow R
     const xs = allConfigs(C, K);
-    const t = tf.tidy(() => lik.logProb(tf.tensor3d(Array.from({ length: 64 }, () => Array.from(prm)).flat(), [64, 1, lik.P]),
-      tf.tensor3d(xs, [64, C, 1])));
+    const rows = Array.from({ length: 64 }, () => Array.from(prm)).flat();
+    const t = tf.tidy(() => lik.logProb(tf.tensor3d(rows, [64, 1, lik.P]), tf.tensor3d(xs, [64, C, 1])));
     const probs = Array.from(t.dataSync(), Math.exp);
     t.dispose();
     expect(Math.abs(probs.reduce((a, b) => a + b, 0) - 1)).toBeLessThan(1e-5);
@@ -145,7 +151,9 @@ describe('PixelCNN++ receptive field: the proof against the numerical Jacobian',
     const x0 = tf.tensor2d(Array.from({ length: C * HW }, (_, i) => (i * 7) % K), [1, C * HW]);
     let nonzero = 0;
     for (let p = 0; p < HW; p++) {
-      const g = tf.grad((x: tf.Tensor) => tf.sum(tf.slice(m.conditional.params(x as tf.Tensor2D, false), [0, p, 0], [1, 1, -1])))(x0);
+      const out = (x: tf.Tensor) =>
+        tf.sum(tf.slice(m.conditional.params(x as tf.Tensor2D, false), [0, p, 0], [1, 1, -1]));
+      const g = tf.grad(out)(x0);
       const gv = g.dataSync();
       g.dispose();
       for (let q = 0; q < HW; q++) {

@@ -39,7 +39,8 @@ describe('PixelCNN++ plan proof', () => {
     delete (plan[1] as Extract<PlanNode, { op: 'conv' }>).shift;
     const p = provePlan(plan, 4, 4);
     expect(p.ok).toBe(false);
-    expect(describePlanViolation(p.violation!)).toBe('pixel (0,0) reaches its own prediction through the first u conv (2×3, shifted down)');
+    expect(describePlanViolation(p.violation!))
+      .toBe('pixel (0,0) reaches its own prediction through the first u conv (2×3, shifted down)');
   });
   it('a ul block with the u stream\'s centred kernel reads its right neighbour, which has seen the pixel', () => {
     const plan = pixelcnnppPlan({ filters: 1, resnets: 1, scales: 1 });
@@ -48,7 +49,8 @@ describe('PixelCNN++ plan proof', () => {
     const p = provePlan(plan, 3, 3);
     expect(p.ok).toBe(false);
     expect(p.violation!.node).toBe(i);
-    expect(describePlanViolation(p.violation!)).toBe('pixel (0,0) reaches its own prediction through up pass, scale 0, block 1 (ul stream)');
+    expect(describePlanViolation(p.violation!))
+      .toBe('pixel (0,0) reaches its own prediction through up pass, scale 0, block 1 (ul stream)');
   });
 });
 
@@ -63,7 +65,8 @@ describe('joint channels in the checker', () => {
     expect(ir.conditional).toMatchObject({ kind: 'pixelcnnpp', filters: 8, resnets: 1, scales: 2, outputs: 20 });
   });
   it('pixelcnnpp on RGB with sequential channels is refused (FC607)', () => {
-    const { diagnostics } = checkText(spec('[3, 8, 8]', 'order raster(channels: sequential)', 'pixelcnnpp(filters: 8)'));
+    const text = spec('[3, 8, 8]', 'order raster(channels: sequential)', 'pixelcnnpp(filters: 8)');
+    const { diagnostics } = checkText(text);
     expect(codes(errors(diagnostics))).toEqual(['FC607']);
     expect(errors(diagnostics)[0]!.message).toContain('raster(channels: joint)');
   });
@@ -74,7 +77,8 @@ describe('joint channels in the checker', () => {
   });
   it('one grey channel: joint and sequential are the same order, both accepted', () => {
     for (const ch of ['joint', 'sequential']) {
-      expect(errors(checkText(spec('[1, 8, 8]', `order raster(channels: ${ch})`, 'pixelcnnpp(filters: 8)')).diagnostics)).toEqual([]);
+      const text = spec('[1, 8, 8]', `order raster(channels: ${ch})`, 'pixelcnnpp(filters: 8)');
+      expect(errors(checkText(text).diagnostics)).toEqual([]);
     }
   });
 });
