@@ -128,6 +128,8 @@ function conditionalRows(ir: FlowIR): ExplainRow[] {
     cond.kind === 'nade' ? `nade(hidden: ${cond.hidden})`
       : cond.kind === 'gated_pixelcnn' ? `gated_pixelcnn(${cond.layers} layers, ${cond.channels} ch, k ${cond.kernel})`
         : cond.kind === 'pixelrnn' ? `pixelrnn(${cond.cell}, ${cond.layers} layers, hidden ${cond.hidden})`
+          : cond.kind === 'pixelcnnpp'
+            ? `pixelcnnpp(${cond.filters} filters, ${cond.resnets} blocks × ${cond.scales} scales)`
           : (cond as { kind: string }).kind;
   const outShape = shape.map((d, i) => (i === 0 ? d * o : d));
   return [plain('conditional', 'conditional', label, shape, outShape, countParams(conditionalParamSpecs(desc, shape, o)), conditionalFlops(desc, shape, o))];

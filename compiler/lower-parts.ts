@@ -5,6 +5,7 @@ import { buildMadeMasks, expandOutputMask, madeMembers, type Connectivity } from
 import { likelihoodOutputs } from './registry/index.js';
 import { literalMadeMasks, madeHidden } from './registry/made-masks.js';
 import { datasetArgs } from './registry/datasets.js';
+import { pixelParamCount } from './math/pixelcnnpp.js';
 
 const num = (v: unknown, d: number): number => (typeof v === 'number' && Number.isFinite(v) ? v : d);
 const str = (v: unknown, d: string): string => (typeof v === 'string' ? v : d);
@@ -119,6 +120,17 @@ export function lowerConditional(c: CheckedCall | undefined, model: CheckedModel
     }
     case 'pixelcnn': return { kind: 'pixelcnn', layers: (c.body ?? []).map(lowerArLayer) };
     case 'gated_pixelcnn': return { kind: 'gated_pixelcnn', layers: num(a.layers, 15), channels: num(a.channels, 64), kernel: num(a.kernel, 3) };
+    case 'pixelcnnpp': {
+      const C = model.data?.shape.length === 3 ? model.data.shape[0]! : 1;
+      const dom = model.data?.domain.kind;
+      const lik: LikelihoodIR = lowerLikelihood(model.likelihood, model)
+        ?? (dom === 'binary' ? { kind: 'bernoulli' } : dom === 'real' ? { kind: 'gaussian', learnedStd: true }
+          : { kind: 'categorical', K: levelsOf(model) });
+      return {
+        kind: 'pixelcnnpp', filters: num(a.filters, 160), resnets: num(a.resnets, 5), scales: num(a.scales, 3),
+        dropout: typeof a.dropout === 'number' ? a.dropout : 0.5, outputs: pixelParamCount(lik, C),
+      };
+    }
     case 'pixelrnn': return { kind: 'pixelrnn', cell: a.cell === 'diagonal_bilstm' ? 'diagonal_bilstm' : 'row_lstm', layers: num(a.layers, 12), hidden: num(a.hidden, 64) };
     default: return undefined;
   }

@@ -132,6 +132,8 @@ export function lowerModel(model: CheckedModel, opts: LowerOptions = {}): FlowIR
   if (model.condition) ir.condition = { ...varIR(model.condition), size: model.condition.size };
   if (model.target) ir.target = { kind: 'energy', name: String(model.target.args.name ?? 'u1') };
   if (model.order) ir.order = [...model.order.values];
+  // PixelCNN++ predicts whole pixels: joint channels whether the order says so or is left out
+  if (model.order?.raster?.channels === 'joint' || model.conditional?.kind.name === 'pixelcnnpp') ir.channels = 'joint';
   const prior = lowerPrior(model.prior);
   if (prior) {
     ir.prior = prior;
@@ -147,7 +149,8 @@ export function lowerModel(model: CheckedModel, opts: LowerOptions = {}): FlowIR
   const cond = lowerConditional(model.conditional, model, model.order?.values);
   if (cond && model.data) {
     ir.conditional = cond;
-    const base = conditionalOf(model.conditional);
+    // pixelcnnpp's IR knows its outputs per pixel exactly
+    const base = conditionalOf(cond.kind === 'pixelcnnpp' ? cond : model.conditional);
     const desc = base && cond.kind === 'made' && cond.context ? { ...base, args: { ...base.args, context: cond.context } } : base;
     const perDim = likelihoodOutputs(model.likelihood, levelsOf(model));
     if (desc) {

@@ -6,7 +6,7 @@ import type { FlowIR } from '../compiler/ir/types.js';
 import type { FlowModel } from './model.js';
 import { FlowModelImpl } from './flow-model.js';
 import { CategoricalFlowModel, isCategoricalFlow } from './categorical-flow.js';
-import { buildAutoregressive } from './ar/index.js';
+import { buildAutoregressive, buildJointPixel } from './ar/index.js';
 import { buildVae } from './vae/index.js';
 import { buildEnergy } from './energy/index.js';
 
@@ -21,7 +21,7 @@ export function build(ir: FlowIR): FlowModel {
       return isCategoricalFlow(ir) ? new CategoricalFlowModel(ir, opts) : new FlowModelImpl(ir, opts);
     }
     case 'autoregressive':
-      return buildAutoregressive(ir);
+      return ir.conditional?.kind === 'pixelcnnpp' ? buildJointPixel(ir) : buildAutoregressive(ir);
     case 'vae': return buildVae(ir);
     case 'energy': return buildEnergy(ir);
     default:

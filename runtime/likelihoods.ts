@@ -32,7 +32,8 @@ const LOG_2PI = Math.log(2 * Math.PI);
 /** PixelCNN++ lower bound on the log-scales of the logistic components */
 export const MIN_LOG_SCALE = -7;
 
-function softmaxPick(logits: Float32Array, off: number, k: number, T: number, u: number): number {
+/** index drawn from softmax(logits[off..off+k) / T) with the uniform u */
+export function softmaxPick(logits: Float32Array, off: number, k: number, T: number, u: number): number {
   let m = -Infinity;
   for (let i = 0; i < k; i++) m = Math.max(m, logits[off + i]! / T);
   let z = 0;
@@ -110,7 +111,7 @@ function gaussian(ir: LikelihoodIR, learnedStd: boolean): Likelihood {
 }
 
 /** log p of bin x under one discretized logistic per mixture component: [N, D, k] */
-function logisticBinLogProb(x: tf.Tensor2D, means: tf.Tensor, logScales: tf.Tensor, K: number): tf.Tensor {
+export function logisticBinLogProb(x: tf.Tensor2D, means: tf.Tensor, logScales: tf.Tensor, K: number): tf.Tensor {
   const half = 1 / (K - 1);
   const xs = tf.sub(tf.mul(tf.expandDims(x, 2), 2 / (K - 1)), 1); // centre in [−1, 1]
   const centred = tf.sub(xs, means);

@@ -276,7 +276,9 @@ async function train(io: CliIO, specPath: string, f0: TrainFlags, stop: Stop): P
   if (curve) pics.push(curve);
   if (f.pictures !== false && result.status === 'done') {
     if (ir.family === 'autoregressive' && prod(ir.data.shape) > 64) {
-      io.out(`drawing samples for samples.png (${prod(ir.data.shape)} sequential network passes; ` +
+      // joint channels (PixelCNN++): one pass per pixel, not per channel
+      const passes = ir.channels === 'joint' ? prod(ir.data.shape.slice(1)) : prod(ir.data.shape);
+      io.out(`drawing samples for samples.png (${passes} sequential network passes; ` +
         `--no-pictures skips this)\n`);
     }
     pics.push(...writeModelPictures(model, ir, data.train, runDir));

@@ -21,7 +21,7 @@ export interface CheckTable {
 const numel = (s: readonly number[]): number => s.reduce((a, b) => a * b, 1);
 const same = (a: readonly number[], b: readonly number[]): boolean => a.length === b.length && a.every((x, i) => x === b[i]);
 
-const IMAGE_CONDITIONALS = new Set(['pixelcnn', 'gated_pixelcnn', 'pixelrnn']);
+const IMAGE_CONDITIONALS = new Set(['pixelcnn', 'gated_pixelcnn', 'pixelrnn', 'pixelcnnpp']);
 const TARGET_DIMS: Record<string, number> = { u1: 2, u2: 2, u3: 2, u4: 2 };
 
 /** the likelihood must fit the data domain */

@@ -80,6 +80,7 @@ export const FLOWIR_SCHEMA = {
       properties: { name: { type: 'string' }, domain: { $ref: '#/definitions/domain' }, shape, size: { type: 'integer', minimum: 1 } },
     },
     order: intArray,
+    channels: { const: 'joint' },
     prior: {
       oneOf: [
         { type: 'object', required: ['kind', 'mean', 'std', 'learned'], additionalProperties: false, properties: { kind: { const: 'normal' }, mean: { type: 'number' }, std: { type: 'number', exclusiveMinimum: 0 }, learned: { type: 'boolean' } } },
@@ -100,6 +101,19 @@ export const FLOWIR_SCHEMA = {
         { type: 'object', required: ['kind', 'layers'], additionalProperties: false, properties: { kind: { const: 'pixelcnn' }, layers: { type: 'array', items: { $ref: '#/definitions/arLayer' } } } },
         { type: 'object', required: ['kind', 'layers', 'channels', 'kernel'], additionalProperties: false, properties: { kind: { const: 'gated_pixelcnn' }, layers: { type: 'integer' }, channels: { type: 'integer' }, kernel: { type: 'integer' } } },
         { type: 'object', required: ['kind', 'cell', 'layers', 'hidden'], additionalProperties: false, properties: { kind: { const: 'pixelrnn' }, cell: { enum: ['row_lstm', 'diagonal_bilstm'] }, layers: { type: 'integer' }, hidden: { type: 'integer' } } },
+        {
+          type: 'object',
+          required: ['kind', 'filters', 'resnets', 'scales', 'dropout', 'outputs'],
+          additionalProperties: false,
+          properties: {
+            kind: { const: 'pixelcnnpp' },
+            filters: { type: 'integer', minimum: 1 },
+            resnets: { type: 'integer', minimum: 1 },
+            scales: { type: 'integer', minimum: 1 },
+            dropout: { type: 'number', minimum: 0, maximum: 1 },
+            outputs: { type: 'integer', minimum: 1 },
+          },
+        },
       ],
     },
     likelihood: {

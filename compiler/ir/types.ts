@@ -76,7 +76,9 @@ export type ConditionalIR =
   }
   | { kind: 'pixelcnn'; layers: ArLayerIR[] }
   | { kind: 'gated_pixelcnn'; layers: number; channels: number; kernel: number }
-  | { kind: 'pixelrnn'; cell: 'row_lstm' | 'diagonal_bilstm'; layers: number; hidden: number };
+  | { kind: 'pixelrnn'; cell: 'row_lstm' | 'diagonal_bilstm'; layers: number; hidden: number }
+  /** compiler/math/pixelcnnpp.ts; outputs = likelihood parameters per pixel (pixelParamCount) */
+  | { kind: 'pixelcnnpp'; filters: number; resnets: number; scales: number; dropout: number; outputs: number };
 
 /** one masked conv of a pixelcnn stack; mask 'A' | 'B' | 'none', kernel k×k, centre c = (k-1)/2 */
 export interface ArLayerIR { mask: 'A' | 'B' | 'none'; kernel: number; channels: number; activation: string; residual: boolean }
@@ -107,6 +109,11 @@ export interface FlowIR {
   condition?: VarIR & { size: number };
   /** resolved factorization order (autoregressive models): a permutation of 0..D-1 */
   order?: number[];
+  /**
+   * raster orders over images: 'joint' when every channel of a pixel is generated in one step
+   * (PixelCNN++: the likelihood is over whole pixels); absent = sequential (one step per channel)
+   */
+  channels?: 'joint';
   prior?: PriorIR;
   /** flow layers in the density direction data → latent */
   flow?: LayerIR[];

@@ -13,6 +13,8 @@ import {
 } from './made.js';
 import { describeOrderProblems, rasterOrder, verifyPermutation } from './order.js';
 import { analyzeArStack, describePixelViolation, type ArStack, type ConvSpec, type ImageSpec } from './pixelcnn.js';
+import { describePlanViolation, proofWindow, provePlan } from './pixelcnnpp.js';
+import { pixelcnnppPlan } from '../math/pixelcnnpp.js';
 import { allLayers, argSpan, callArgs, callName, isNumArray, num, numel, onceReporter } from './util.js';
 
 type Report = ReturnType<typeof onceReporter>;
@@ -226,6 +228,23 @@ function proveImageConditional(model: CheckedModel, call: CheckedCall, report: R
       return;
     }
   }
+  // PixelCNN++ predicts whole pixels; the masked-conv stacks predict one channel at a time
+  const wants = name === 'pixelcnnpp' ? 'joint' : 'sequential';
+  if (C > 1 && model.order?.raster && channels !== wants) {
+    report(P.ORDER_MISMATCH, model.order.span, { model: `\`${name}\``, expected: `raster(channels: ${wants})` });
+    return;
+  }
+  if (name === 'pixelcnnpp') {
+    const scales = num(call.args.scales, 3);
+    const [h, w] = proofWindow(H, W, scales);
+    const plan = pixelcnnppPlan({ filters: 1, resnets: num(call.args.resnets, 5), scales });
+    const pp = provePlan(plan, h, w);
+    if (!pp.ok && pp.violation) {
+      const witness = describePlanViolation(pp.violation);
+      report(P.PIXEL_LEAK, call.node.callee.span, { what: `\`${name}\``, witness });
+    }
+    return;
+  }
   let stack: ArStack;
   let spans: Span[] = [];
   if (name === 'pixelcnn') {
@@ -302,7 +321,7 @@ function proveConditional(model: CheckedModel, report: Report): void {
     if (call.args.direct === true && !isAutoregressive([directMask(order)], order)) {
       report(P.AR_LEAK, argSpan(call, 'direct'), { what: 'the direct connections of `made`', witness: 'a direct input reaches its own output', more: 0 });
     }
-  } else if (name === 'pixelcnn' || name === 'gated_pixelcnn' || name === 'pixelrnn') {
+  } else if (name === 'pixelcnn' || name === 'gated_pixelcnn' || name === 'pixelrnn' || name === 'pixelcnnpp') {
     proveImageConditional(model, call, report);
   }
 }

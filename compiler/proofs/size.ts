@@ -64,6 +64,8 @@ export function estimateSize(model: CheckedModel): SizeEstimate {
       else if (cond.name === 'nade') acts += num(a.hidden, 500) * D;
       else if (cond.name === 'pixelcnn') acts += cond.layers.reduce((x, l) => x + l.channels * H * W, 0);
       else if (cond.name === 'gated_pixelcnn') acts += num(a.layers, 15) * 6 * num(a.channels, 64) * H * W;
+      // pixelcnnpp: ~8 maps of `filters` channels per gated block at full resolution, 2 streams
+      else if (cond.name === 'pixelcnnpp') acts += (2 * num(a.resnets, 5) + 1) * 2 * 8 * num(a.filters, 160) * H * W;
       else if (cond.name === 'pixelrnn') acts += num(a.layers, 12) * 8 * num(a.hidden, 64) * H * W;
       tot.activationBytes += acts * BYTES;
     }

@@ -25,6 +25,7 @@ export const EXAMPLES: Readonly<Record<string, string>> = {
   'conditional:pixelcnn': 'pixelcnn { conv(mask: A, kernel: 7, channels: 64) }',
   'conditional:gated_pixelcnn': 'gated_pixelcnn(layers: 15, channels: 64)',
   'conditional:pixelrnn': 'pixelrnn(row_lstm, layers: 12, hidden: 64)',
+  'conditional:pixelcnnpp': 'pixelcnnpp(filters: 160, resnets: 5, scales: 3, dropout: 0.5)',
   'ar-layer:conv': 'conv(mask: B, kernel: 3, channels: 64, activation: relu)',
   'likelihood:bernoulli': 'bernoulli',
   'likelihood:categorical': 'categorical',

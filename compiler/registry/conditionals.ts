@@ -16,6 +16,7 @@ import type { LayerKind, ParamSpec, ResolvedArgs, Shape } from './types.js';
 import { NET_ACTIVATIONS, T, arg } from './spec.js';
 import { madeHidden, madeMasksArg } from './made-masks.js';
 import { conv, convFlops, countParams, dense, denseFlops, imageDims, numel } from './tensors.js';
+import { pixelcnnppPlan, planParamShapes } from '../math/pixelcnnpp.js';
 
 export interface ArLayerDesc { mask: 'A' | 'B' | 'none'; kernel: number; channels: number; activation: string; residual: boolean }
 
@@ -132,6 +133,14 @@ export function conditionalParamSpecs(cond: ConditionalDesc, shape: Shape, o = 1
       ps.push(...conv('head0', 1, 1, 2 * h, 2 * h), ...conv('head1', 1, 1, 2 * h, C * o));
       return ps;
     }
+    case 'pixelcnnpp': {
+      // `outputs` (per pixel) is set by the lowering; a checked call estimates C·o
+      const F = num(a.filters, 160);
+      const plan = pixelcnnppPlan({ filters: F, resnets: num(a.resnets, 5), scales: num(a.scales, 3) });
+      return planParamShapes(plan, C, F, num(a.outputs, C * o)).map(([name, shape]) => ({
+        name, shape, init: shape.length === 1 ? 'zeros' as const : 'uniform-fan-in' as const,
+      }));
+    }
     default:
       return [];
   }
@@ -221,6 +230,21 @@ export const CONDITIONALS: LayerKind[] = [
       arg('hidden', T.size(1, 'width'), 'hidden state channels h', { default: 64 }),
     ],
     params: paramsRule('pixelrnn'),
+  },
+  {
+    name: 'pixelcnnpp',
+    category: 'conditional',
+    cite: 'Salimans et al. 2017 (PixelCNN++); layout of github.com/openai/pixel-cnn',
+    doc: 'Down-shifted (u) and down-right-shifted (ul) streams over `scales` resolutions (stride-2 convs down, '
+      + 'transposed convs up), gated ResNet blocks with concat-ELU and dropout, shortcuts from the up pass to the '
+      + 'down pass; predicts whole pixels (order raster(channels: joint)).',
+    args: [
+      arg('filters', T.size(1, 'width'), 'feature channels of every block (nr_filters)', { default: 160 }),
+      arg('resnets', T.size(1, 'blocks'), 'gated ResNet blocks per resolution (nr_resnet)', { default: 5 }),
+      arg('scales', T.int(1, 6), 'resolutions: 1 + the number of stride-2 downsamplings', { default: 3 }),
+      arg('dropout', T.num(0, 1, false, true), 'dropout rate inside each block while training', { default: 0.5 }),
+    ],
+    params: paramsRule('pixelcnnpp'),
   },
 ];
 

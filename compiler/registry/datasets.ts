@@ -64,6 +64,9 @@ export const DATASETS: LayerKind[] = [
     args: [
       arg('binarized', T.bool(), 'threshold at 128 to {0, 1}', { positional: true, default: false }),
       arg('split', T.oneOf('train', 'test', 'all'), 'which rows', { default: MNIST_DEFAULT_SPLIT }),
+      arg('color', T.bool(), 'coloured digits [3, 28, 28]: each painted in one of 8 fixed colours (seeded per row)', {
+        default: false,
+      }),
     ],
   },
   {

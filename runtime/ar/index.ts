@@ -11,8 +11,12 @@ import { buildPixelCnn } from './pixelcnn.js';
 import { buildGatedPixelCnn } from './gated.js';
 import { buildPixelRnn } from './pixelrnn.js';
 import { ArModel } from './model.js';
+import { buildPixelCnnPP } from './pixelcnnpp.js';
+import { buildPixelLikelihood } from './pixel-likelihood.js';
+import { JointPixelModel } from './joint-model.js';
 
 export { ArModel } from './model.js';
+export { JointPixelModel } from './joint-model.js';
 export type { CompleteOptions } from './model.js';
 
 /** raster order with channels sequential: pixel by pixel, channel c of a pixel before c+1 */
@@ -34,6 +38,10 @@ function sameOrder(a: number[], b: number[]): boolean {
  */
 export function buildAutoregressive(ir: FlowIR): FlowModel & ArModel {
   if (!ir.conditional) throw new Error('autoregressive IR without a conditional');
+  if (ir.conditional.kind === 'pixelcnnpp') throw new Error('pixelcnnpp: build it with buildJointPixel');
+  if (ir.channels === 'joint' && (ir.data.shape[0] ?? 1) > 1) {
+    throw new Error(`${ir.conditional.kind}: joint channels need the pixelcnnpp conditional`);
+  }
   const likelihood = buildLikelihood(ir.likelihood ?? defaultLikelihood(ir));
   const D = prod(ir.data.shape);
   const isImage = ir.conditional.kind === 'pixelcnn' || ir.conditional.kind === 'gated_pixelcnn' || ir.conditional.kind === 'pixelrnn';
@@ -64,6 +72,20 @@ export function buildAutoregressive(ir: FlowIR): FlowModel & ArModel {
     case 'pixelrnn': cond = buildPixelRnn(c, ctx); break;
   }
   return new ArModel(irOrdered, cond, likelihood);
+}
+
+/** PixelCNN++: whole pixels in raster order (joint channels) */
+export function buildJointPixel(ir: FlowIR): FlowModel & JointPixelModel {
+  const c = ir.conditional;
+  if (c?.kind !== 'pixelcnnpp') throw new Error('buildJointPixel: the IR has no pixelcnnpp conditional');
+  if (ir.data.shape.length !== 3) throw new Error('pixelcnnpp needs image data [C, H, W]');
+  const likelihood = buildPixelLikelihood(ir.likelihood ?? defaultLikelihood(ir), ir.data.shape[0]!);
+  if (likelihood.P !== c.outputs) {
+    throw new Error(`pixelcnnpp: ${c.outputs} outputs per pixel, the likelihood needs ${likelihood.P}`);
+  }
+  const rng = new Rng(ir.train?.seed ?? 0);
+  const ctx: BuildContext = { ir, P: likelihood.P, D: prod(ir.data.shape), rng, prefix: ir.model || 'model' };
+  return new JointPixelModel(ir, buildPixelCnnPP(c, ctx), likelihood);
 }
 
 function defaultLikelihood(ir: FlowIR): NonNullable<FlowIR['likelihood']> {

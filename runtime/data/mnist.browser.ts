@@ -17,5 +17,5 @@ export function mnistBytes(): { bytes: Uint8Array; labels: Uint8Array } {
   return cached;
 }
 
-export const loadMnist = (binarized: boolean): { train: Dataset; test: Dataset } =>
-  mnistSplit(mnistBytes().bytes, binarized, mnistBytes().labels);
+export const loadMnist = (binarized: boolean, color = false): { train: Dataset; test: Dataset } =>
+  mnistSplit(mnistBytes().bytes, binarized, mnistBytes().labels, color);

@@ -29,8 +29,11 @@ export function mnistBytes(): { bytes: Uint8Array; labels: Uint8Array } {
   return cached;
 }
 
-/** MNIST as 0..255 values, or binarized (1 iff byte ≥ 128). Shape [1, 28, 28]. */
-export const loadMnist = (binarized: boolean): { train: Dataset; test: Dataset } => {
+/**
+ * MNIST as 0..255 values, or binarized (1 iff byte ≥ 128). Shape [1, 28, 28]; with `color`, [3, 28, 28]
+ * (coloured MNIST, mnist-rows.ts).
+ */
+export const loadMnist = (binarized: boolean, color = false): { train: Dataset; test: Dataset } => {
   const { bytes, labels } = mnistBytes();
-  return mnistSplit(bytes, binarized, labels);
+  return mnistSplit(bytes, binarized, labels, color);
 };

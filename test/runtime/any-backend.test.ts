@@ -29,7 +29,7 @@ const specFiles = ['specs', 'bench/specs'].flatMap((dir) =>
 /** the spec with small images, narrow nets and short stacks (every construct kept) */
 function shrink(src: string): string {
   return src
-    .replace(/\[1, 28, 28\]/g, '[1, 8, 8]').replace(/\[784\]/g, '[64]')
+    .replace(/\[1, 28, 28\]/g, '[1, 8, 8]').replace(/\[3, 28, 28\]/g, '[3, 8, 8]').replace(/\[784\]/g, '[64]')
     .replace(/channels: (\d+)/g, (m, n: string) => (+n > 8 ? 'channels: 8' : m))
     .replace(/hidden: \[[\d, ]+\]/g, 'hidden: [16, 16]')
     .replace(/hidden: (\d+)/g, (m, n: string) => (+n > 16 ? 'hidden: 16' : m))
