@@ -7,6 +7,8 @@ import { conditionalParamSpecs, conditionalOf, conditionalFlops, countParams, li
 import type { ParamSpec } from './registry/types.js';
 import { logDetText, type UseDirection } from './registry/logdet.js';
 import { resolveOrder } from './check/orders.js';
+import { couplingTransform } from './registry/coupling.js';
+import { DEFAULT_MIXTURE_K, DEFAULT_SPLINE_BINS, DEFAULT_SPLINE_BOUND } from './math/elementwise.js';
 import { lineIndex } from './diagnostics/lines.js';
 import { estimateSize } from './proofs/size.js';
 import {
@@ -56,7 +58,13 @@ function lowerLayer(l: CheckedLayer, model: CheckedModel, acc: Acc, opts: LowerO
   switch (l.kind.name) {
     case 'coupling': {
       const spatialIn = inShape.length === 3 ? inShape[0]! : D;
-      args = { type: a.type === 'additive' ? 'additive' : 'affine', mask: [...(l.mask ?? [])], maskKind: String(a.maskKind ?? 'literal'), net: lowerNet(a.net, spatialIn), scale: String(a.scale ?? 'tanh') };
+      const t = couplingTransform(a);
+      args = { type: t.kind, mask: [...(l.mask ?? [])], maskKind: String(a.maskKind ?? 'literal'), net: lowerNet(a.net, spatialIn), scale: String(a.scale ?? 'tanh') };
+      if (t.kind === 'logistic_mixture') args.k = t.settings.k ?? DEFAULT_MIXTURE_K;
+      if (t.kind === 'spline') {
+        args.bins = t.settings.bins ?? DEFAULT_SPLINE_BINS;
+        args.bound = t.settings.bound ?? DEFAULT_SPLINE_BOUND;
+      }
       break;
     }
     case 'squeeze': args = {}; break;

@@ -9,6 +9,7 @@ import * as codes from '../diagnostics/codes-registry.js';
 import type { ResolvedArgs, Shape, ShapeContext } from './types.js';
 import { netOf, type Spatial } from './nets.js';
 import { imageDims, isNumArray, numel } from './tensors.js';
+import { paramsPerElement, TRANSFORM_KINDS, type TransformKind, type TransformSettings } from '../math/elementwise.js';
 
 export type MaskKindName = 'checkerboard' | 'channel' | 'half' | 'alternate' | 'literal';
 
@@ -75,8 +76,16 @@ export interface ConditionerSizes {
   channelWise: boolean;
 }
 
+/** the coupling's elementwise transform and its settings, from checked or lowered arguments */
+export function couplingTransform(args: ResolvedArgs): { kind: TransformKind; settings: TransformSettings } {
+  const kind = (TRANSFORM_KINDS as readonly unknown[]).includes(args.type) ? (args.type as TransformKind) : 'affine';
+  const n = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+  return { kind, settings: { k: n(args.k), bins: n(args.bins), bound: n(args.bound) } };
+}
+
 export function couplingSizes(input: Shape, args: ResolvedArgs): ConditionerSizes {
-  const m = args.type === 'additive' ? 1 : 2;
+  const t = couplingTransform(args);
+  const m = paramsPerElement(t.kind, t.settings);
   const img = imageDims(input);
   const mask = maskOf(args.mask, args.maskKind);
   if (img) {

@@ -8,6 +8,9 @@ import { netFlops, netOf, netParamSpecs, type NetDesc } from './nets.js';
 import { channelsOf, conv, dense, imageDims, numel } from './tensors.js';
 import { CATEGORICAL_ARGS, categoricalFlops, categoricalParams, categoricalShape } from './categorical.js';
 import { ORDER_TYPE } from './orders.js';
+import {
+  DEFAULT_MIXTURE_K, DEFAULT_SPLINE_BINS, DEFAULT_SPLINE_BOUND, SPLINE_MAX_BINS, TRANSFORM_KINDS,
+} from '../math/elementwise.js';
 
 /** Planar activations. The invertibility proof rejects the non-smooth (relu) and non-monotone (sin) ones. */
 export const PLANAR_ACTIVATIONS = ['tanh', 'leaky_relu', 'softplus', 'elu', 'sigmoid', 'relu', 'sin'] as const;
@@ -116,16 +119,23 @@ export const FLOWS: LayerKind[] = [
     cite: 'Dinh et al. 2015 (NICE), 2017 (RealNVP)',
     doc: 'y_b = x_b; y_{1−b} = x_{1−b}⊙exp(s(x_b)) + t(x_b) (affine) or x_{1−b} + t(x_b) (additive).',
     args: [
-      arg('type', T.oneOf('affine', 'additive'), 'affine (scale and shift) or additive (shift only, volume preserving)', {
-        positional: true,
-        default: 'affine',
-      }),
+      arg('type', T.oneOf(...TRANSFORM_KINDS),
+        'affine (scale and shift), additive (shift only, volume preserving), logistic_mixture (Flow++: '
+        + 'σ⁻¹ of a K-component mixture-of-logistics CDF, then scale and shift) or spline (rational-quadratic, '
+        + 'identity outside [−bound, bound])', { positional: true, default: 'affine' }),
       arg('mask', T.mask(), 'which elements pass through and condition the rest (1 = pass through)', { required: true }),
       arg('net', T.call('net'), 'conditioner computing s and t from the pass-through part', { required: true }),
       arg('scale', T.oneOf('exp', 'sigmoid', 'tanh'), 'positive scale parameterization: exp(s), sigmoid(s + 2), exp(tanh(s))', {
         default: 'tanh',
       }),
       arg('flip', T.bool(), 'inside repeat: complement the mask on every other repetition', { default: false }),
+      arg('k', T.size(1, 'components'), 'logistic_mixture: number of logistic components per element', {
+        default: DEFAULT_MIXTURE_K,
+      }),
+      arg('bins', T.int(2, SPLINE_MAX_BINS), 'spline: number of rational-quadratic bins', { default: DEFAULT_SPLINE_BINS }),
+      arg('bound', T.num(0, undefined, true), 'spline: the spline acts on [−bound, bound], the identity outside', {
+        default: DEFAULT_SPLINE_BOUND,
+      }),
     ],
     shape: couplingShape,
     jacobian: 'block-triangular',

@@ -1,7 +1,8 @@
 // The log-det term a flow layer contributes, instantiated for its input shape and arguments
 // (H·W factors, D, K and α made explicit), in the direction the layer is used.
 import { FLOWS, LOGDET_WRITTEN_FOR } from './flows.js';
-import { maskOf } from './coupling.js';
+import { couplingTransform, maskOf } from './coupling.js';
+import { transformLogDetTerm } from '../math/elementwise.js';
 import { imageDims, numel } from './tensors.js';
 
 /** 0.05 → "0.05", 0.000001 → "1e−6" */
@@ -38,8 +39,11 @@ export function logDetText(kind: string, inShape: readonly number[], args: Recor
       if (args.type === 'additive') return '0';
       const m = maskOf(args.mask, args.maskKind);
       const n = m.values ? m.values.filter((v) => v === 0).length : undefined;
-      const s = args.scale === 'sigmoid' ? 'log σ(s_i(x_b))' : 's_i(x_b)';
-      text = `Σ_{i∉b} ${s}${n !== undefined ? ` (${n} term${n === 1 ? '' : 's'})` : ''}`;
+      const t = couplingTransform(args);
+      const s = t.kind === 'logistic_mixture' || t.kind === 'spline' ? transformLogDetTerm(t.kind, t.settings)
+        : args.scale === 'sigmoid' ? 'log σ(s_i(x_b))' : 's_i(x_b)';
+      const terms = n !== undefined ? ` (${n} term${n === 1 ? '' : 's'})` : '';
+      text = t.kind === 'affine' ? `Σ_{i∉b} ${s}${terms}` : `Σ_{i∉b}${terms} ${s}`;
       break;
     }
     case 'actnorm':

@@ -2,6 +2,7 @@
 import type { LayerIR, LayerIROf, LayerKindName } from '../../compiler/ir/types.js';
 import type { Bijector, BuildContext } from './types.js';
 import { Coupling } from './coupling.js';
+import { TransformCoupling } from './transform-coupling.js';
 import { Squeeze } from './squeeze.js';
 import { Split } from './split.js';
 import { Permute } from './permute.js';
@@ -19,7 +20,7 @@ export type { Bijector, BuildContext } from './types.js';
 
 /** one constructor for every FlowIR layer kind (a kind added to LAYER_ARGS without one does not compile) */
 const KINDS: { [K in LayerKindName]: (l: LayerIROf<K>, ctx: BuildContext) => Bijector } = {
-  coupling: (l, c) => new Coupling(l, c),
+  coupling: (l, c) => (l.args.type === 'affine' || l.args.type === 'additive' ? new Coupling(l, c) : new TransformCoupling(l, c)),
   squeeze: (l) => new Squeeze(l),
   split: (l, c) => new Split(l, c),
   permute: (l) => new Permute(l),
