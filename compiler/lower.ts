@@ -8,7 +8,8 @@ import type { ParamSpec } from './registry/types.js';
 import { logDetText, type UseDirection } from './registry/logdet.js';
 import { resolveOrder } from './check/orders.js';
 import { couplingTransform } from './registry/coupling.js';
-import { DEFAULT_MIXTURE_K, DEFAULT_SPLINE_BINS, DEFAULT_SPLINE_BOUND } from './math/elementwise.js';
+import { DEFAULT_MIXTURE_K, DEFAULT_SPLINE_BINS, DEFAULT_SPLINE_BOUND, paramsPerElement } from './math/elementwise.js';
+import { autoregressiveTransform } from './registry/transforms.js';
 import { lineIndex } from './diagnostics/lines.js';
 import { estimateSize } from './proofs/size.js';
 import {
@@ -84,7 +85,10 @@ function lowerLayer(l: CheckedLayer, model: CheckedModel, acc: Acc, opts: LowerO
       const hidden = Array.isArray(a.hidden) ? (a.hidden as number[]) : [64, 64];
       const activation = typeof a.activation === 'string' ? a.activation : 'relu';
       // MADE conditioner emitting (μ, α) per dimension: blocked output rows p·D + d
-      args = { order, net: { kind: 'made', hidden, activation, masks: madeMasks(order, hidden, connectivityOf(a.connectivity), 2), zeroInitLast: true } };
+      const t = l.kind.name === 'maf' ? autoregressiveTransform(a.transform) : { kind: 'affine' as const };
+      const outs = t.kind === 'spline' ? paramsPerElement('spline', t) : 2;
+      args = { order, net: { kind: 'made', hidden, activation, masks: madeMasks(order, hidden, connectivityOf(a.connectivity), outs), zeroInitLast: true } };
+      if (t.kind === 'spline') args.transform = t;
       break;
     }
     case 'logit': args = { alpha: num(a.alpha, 0.05) }; break;

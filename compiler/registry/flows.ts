@@ -10,7 +10,9 @@ import { CATEGORICAL_ARGS, categoricalFlops, categoricalParams, categoricalShape
 import { ORDER_TYPE } from './orders.js';
 import {
   DEFAULT_MIXTURE_K, DEFAULT_SPLINE_BINS, DEFAULT_SPLINE_BOUND, SPLINE_MAX_BINS, TRANSFORM_KINDS,
+  paramsPerElement,
 } from '../math/elementwise.js';
+import { autoregressiveTransform } from './transforms.js';
 
 /** Planar activations. The invertibility proof rejects the non-smooth (relu) and non-monotone (sin) ones. */
 export const PLANAR_ACTIVATIONS = ['tanh', 'leaky_relu', 'softplus', 'elu', 'sigmoid', 'relu', 'sin'] as const;
@@ -43,13 +45,18 @@ const autoregressiveArgs = [
   arg('activation', T.oneOf(...NET_ACTIVATIONS), 'nonlinearity of the MADE conditioner', { default: 'relu' }),
 ];
 
+/** MADE outputs per dimension: 2 (μ, α), or the spline's 3·bins − 1 (maf(…, transform: spline(…))) */
+export const autoregressiveOutputs = (args: ResolvedArgs): number => {
+  const t = autoregressiveTransform(args.transform);
+  return t.kind === 'spline' ? paramsPerElement('spline', t) : 2;
+};
 const autoregressiveParams = (input: Shape, args: ResolvedArgs): ParamSpec[] => {
   const D = numel(input);
-  return netParamSpecs(madeOf(args), D, 2 * D);
+  return netParamSpecs(madeOf(args), D, autoregressiveOutputs(args) * D);
 };
 const autoregressiveFlops = (input: Shape, args: ResolvedArgs): number => {
   const D = numel(input);
-  return netFlops(madeOf(args), D, 2 * D) + 3 * D;
+  return netFlops(madeOf(args), D, autoregressiveOutputs(args) * D) + 3 * D;
 };
 
 /**
@@ -325,7 +332,10 @@ export const FLOWS: LayerKind[] = [
     category: 'flow',
     cite: 'Papamakarios et al. 2017 (MAF)',
     doc: 'u_i = (x_i − μ_i(x_{<i}))·exp(−α_i(x_{<i})): one MADE pass for density, D passes to sample.',
-    args: autoregressiveArgs,
+    args: [...autoregressiveArgs,
+      arg('transform', T.call('transform'), 'elementwise transform of each dimension: affine (μ, α) or spline(bins, bound)', {
+        default: 'affine',
+      })],
     shape: same('maf'),
     jacobian: 'triangular',
     logDet: '−Σ_i α_i',

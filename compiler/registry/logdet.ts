@@ -3,6 +3,7 @@
 import { FLOWS, LOGDET_WRITTEN_FOR } from './flows.js';
 import { couplingTransform, maskOf } from './coupling.js';
 import { transformLogDetTerm } from '../math/elementwise.js';
+import { autoregressiveTransform } from './transforms.js';
 import { imageDims, numel } from './tensors.js';
 
 /** 0.05 → "0.05", 0.000001 → "1e−6" */
@@ -44,6 +45,11 @@ export function logDetText(kind: string, inShape: readonly number[], args: Recor
         : args.scale === 'sigmoid' ? 'log σ(s_i(x_b))' : 's_i(x_b)';
       const terms = n !== undefined ? ` (${n} term${n === 1 ? '' : 's'})` : '';
       text = t.kind === 'affine' ? `Σ_{i∉b} ${s}${terms}` : `Σ_{i∉b}${terms} ${s}`;
+      break;
+    }
+    case 'maf': {
+      const t = autoregressiveTransform(args.transform);
+      text = t.kind === 'spline' ? `Σ_i ${transformLogDetTerm('spline', t)}` : k.logDet;
       break;
     }
     case 'actnorm':

@@ -15,6 +15,7 @@ import { Planar } from './planar.js';
 import { Radial } from './radial.js';
 import { Maf, Iaf } from './autoregressive.js';
 import { buildWithKernels } from '../plan/planner.js';
+import { TransformMaf } from './maf-transform.js';
 
 export type { Bijector, BuildContext } from './types.js';
 
@@ -30,7 +31,7 @@ const KINDS: { [K in LayerKindName]: (l: LayerIROf<K>, ctx: BuildContext) => Bij
   invconv1x1: (l, c) => new InvConv1x1(l, c),
   planar: (l, c) => new Planar(l, c),
   radial: (l, c) => new Radial(l, c),
-  maf: (l, c) => new Maf(l, c),
+  maf: (l, c) => (l.args.transform ? new TransformMaf(l, c) : new Maf(l, c)),
   iaf: (l, c) => new Iaf(l, c),
 };
 
