@@ -74,7 +74,7 @@ export const CONTEXTS: Readonly<Record<Category, string>> = {
   prior: 'data x: real[4]\n  prior $\n  flow { actnorm }',
   order: 'data x: binary[4]\n  order $\n  conditional made(hidden: [8])\n  likelihood bernoulli',
   mask: 'data x: real[4]\n  prior normal\n  mask m = $\n  flow { coupling(affine, mask: m, net: mlp(8)) }',
-  transform: 'data x: real[4]\n  prior normal\n  flow { maf(16, transform: $) }',
+  transform: 'data x: real[4]\n  prior normal\n  flow { maf([16], transform: $) }',
   connectivity: 'data x: binary[4]\n  order natural\n  conditional made(hidden: [8], connectivity: $)\n' +
     '  likelihood bernoulli',
   domain: 'data x: $\n  order natural\n  conditional made(hidden: [8])\n  likelihood bernoulli',
