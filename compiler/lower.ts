@@ -10,6 +10,7 @@ import { resolveOrder } from './check/orders.js';
 import { couplingTransform } from './registry/coupling.js';
 import { DEFAULT_MIXTURE_K, DEFAULT_SPLINE_BINS, DEFAULT_SPLINE_BOUND, paramsPerElement } from './math/elementwise.js';
 import { autoregressiveTransform } from './registry/transforms.js';
+import { dequantContext } from './registry/flows.js';
 import { lineIndex } from './diagnostics/lines.js';
 import { estimateSize } from './proofs/size.js';
 import {
@@ -99,7 +100,17 @@ function lowerLayer(l: CheckedLayer, model: CheckedModel, acc: Acc, opts: LowerO
         const s = categoricalSizes({ ...a, K: levelsOf(model) });
         Object.assign(args, { dim: s.d, k: s.m, context: s.context });
       }
-      if (l.children?.length) args.flow = l.children.map((c) => lowerLayer(c, model, acc, opts, dir));
+      if (type === 'variational') {
+        const img = inShape.length === 3;
+        if (a.net !== undefined) args.net = lowerNet(a.net, img ? inShape[0]! : D);
+        const k = dequantContext(a);
+        if (k) args.features = k;
+        // nested couplings read the features as their context (their parameter and FLOP counts include them)
+        if (l.children?.length) {
+          args.flow = l.children.map((c) => lowerLayer(
+            { ...c, args: { ...c.args, contextInputs: nestedContextInputs(inShape, k, c.inShape) } }, model, acc, opts, dir));
+        }
+      } else if (l.children?.length) args.flow = l.children.map((c) => lowerLayer(c, model, acc, opts, dir));
       break;
     }
     default: args = plainArgs(a);

@@ -70,6 +70,10 @@ export const LAYER_ARGS = {
     dim: Type.Optional(Type.Integer({ minimum: 1 })),
     k: Type.Optional(Type.Integer({ minimum: 1 })),
     context: Type.Optional(Type.Boolean()),
+    /** variational: the conditioning net of q(u|x) (absent: the registry's default for the shape) */
+    net: Type.Optional(net),
+    /** variational: feature channels of x every nested layer receives as its context (absent or 0: none) */
+    features: Type.Optional(Type.Integer({ minimum: 0 })),
   }, strict),
 } as const satisfies Record<LayerKindName, TSchema>;
 

@@ -86,6 +86,8 @@ export function couplingTransform(args: ResolvedArgs): { kind: TransformKind; se
 export function couplingSizes(input: Shape, args: ResolvedArgs): ConditionerSizes {
   const t = couplingTransform(args);
   const m = paramsPerElement(t.kind, t.settings);
+  // inputs a conditioning context adds (set by the lowering inside a variational dequantization)
+  const extra = typeof args.contextInputs === 'number' ? args.contextInputs : 0;
   const img = imageDims(input);
   const mask = maskOf(args.mask, args.maskKind);
   if (img) {
@@ -100,11 +102,11 @@ export function couplingSizes(input: Shape, args: ResolvedArgs): ConditionerSize
       pass = mask.complement ? C - half : half;
     }
     if (pass !== undefined && mask.kind === 'literal' && H * W === 1) pass = undefined; // 1×1 images: element-wise
-    if (pass !== undefined) return { inSize: pass, outSize: m * (C - pass), spatial, channelWise: true };
-    return { inSize: C, outSize: m * C, spatial, channelWise: false };
+    if (pass !== undefined) return { inSize: pass + extra, outSize: m * (C - pass), spatial, channelWise: true };
+    return { inSize: C + extra, outSize: m * C, spatial, channelWise: false };
   }
   const D = numel(input);
-  return { inSize: D, outSize: m * D, channelWise: false };
+  return { inSize: D + extra, outSize: m * D, channelWise: false };
 }
 
 /** Shape rule of coupling: same shape; checks the mask against the input and the net against the rank. */

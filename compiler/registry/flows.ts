@@ -63,19 +63,33 @@ const autoregressiveFlops = (input: Shape, args: ResolvedArgs): number => {
  * The conditioning net of variational dequantization, q(u|x) (Flow++): it maps x/K − ½ to (μ, log σ)
  * of the base noise h = μ + σ⊙ε that the nested flow block then transforms; runtime/bijectors/dequantize.ts
  * builds exactly this net. Images [C,H,W]: resnet(blocks: 1, channels: 32, kernel: 3), C → 2C channels;
- * other shapes: mlp(64) of the flattened D values, D → 2D. Last layer zero-initialized.
+ * other shapes: mlp(64) of the flattened D values, D → 2D. Last layer zero-initialized. `net:` replaces it.
+ * With `context: k` (Flow++ §3.1: every coupling of q sees features of x) it emits k more channels (k more
+ * values on vectors), the context every layer of the nested flow receives (runtime/bijectors/context.ts).
  */
 export const DEQUANT_COND_RESNET: NetDesc = { kind: 'resnet', hidden: [], activation: 'relu', blocks: 1, channels: 32, kernel: 3, zeroInitLast: true };
 export const DEQUANT_COND_MLP: NetDesc = { kind: 'mlp', hidden: [64], activation: 'relu', blocks: 0, channels: 0, kernel: 1, zeroInitLast: true };
 
-function dequantCond(input: Shape): { params: ParamSpec[]; flops: number } {
+/** the conditioning net of q(u|x): the spec's `net:`, else the default for the shape */
+export function dequantNet(input: Shape, args: ResolvedArgs): NetDesc {
+  return netOf(args.net) ?? (imageDims(input) ? DEQUANT_COND_RESNET : DEQUANT_COND_MLP);
+}
+
+/** channels (values on vectors) of the context q's conditioning net hands to its flow */
+export const dequantContext = (args: ResolvedArgs): number =>
+  typeof args.features === 'number' && Number.isInteger(args.features) && args.features > 0 ? args.features : 0;
+
+function dequantCond(input: Shape, args: ResolvedArgs): { params: ParamSpec[]; flops: number } {
   const img = imageDims(input);
+  const net = dequantNet(input, args);
+  const k = dequantContext(args);
   if (img) {
     const sp = { H: img.H, W: img.W };
-    return { params: netParamSpecs(DEQUANT_COND_RESNET, img.C, 2 * img.C, sp, 'q.cond'), flops: netFlops(DEQUANT_COND_RESNET, img.C, 2 * img.C, sp) };
+    const out = 2 * img.C + k;
+    return { params: netParamSpecs(net, img.C, out, sp, 'q.cond'), flops: netFlops(net, img.C, out, sp) };
   }
   const D = numel(input);
-  return { params: netParamSpecs(DEQUANT_COND_MLP, D, 2 * D, undefined, 'q.cond'), flops: netFlops(DEQUANT_COND_MLP, D, 2 * D) };
+  return { params: netParamSpecs(net, D, 2 * D + k, undefined, 'q.cond'), flops: netFlops(net, D, 2 * D + k) };
 }
 
 export const FLOWS: LayerKind[] = [
@@ -95,16 +109,28 @@ export const FLOWS: LayerKind[] = [
           default: 'uniform',
         }),
       ...CATEGORICAL_ARGS,
+      arg('net', T.call('net'),
+        'variational: the conditioning net of q(u|x), from x to the base noise\'s (μ, log σ) and the features '
+        + '(default resnet(blocks: 1, channels: 32) on images, mlp(64) on vectors)'),
+      arg('features', T.int(0), 'variational: channels of x-features every layer of the nested flow is conditioned '
+        + 'on (Flow++ §3.1); 0 = none', { default: 16 }),
     ],
     block: 'flow',
-    shape: (input, args, ctx) => (args.type === 'categorical'
-      ? categoricalShape(input, args) : same('dequantize')(input, args, ctx)),
+    shape: (input, args, ctx) => {
+      if (args.type === 'categorical') return categoricalShape(input, args);
+      if (!validRank(input, 'dequantize', ctx)) return undefined;
+      if (netOf(args.net)?.kind === 'resnet' && !imageDims(input)) {
+        ctx.report(makeDiagnostic(codes.CONV_NET_ON_VECTOR, ctx.span, { net: 'resnet', shape: input }));
+        return undefined;
+      }
+      return [...input];
+    },
     jacobian: 'none',
     logDet: '−D·log K',
     directions: closed,
-    params: (input, args) => (args.type === 'variational' ? dequantCond(input).params
+    params: (input, args) => (args.type === 'variational' ? dequantCond(input, args).params
       : args.type === 'categorical' ? categoricalParams(input, args) : []),
-    flops: (input, args) => numel(input) + (args.type === 'variational' ? dequantCond(input).flops
+    flops: (input, args) => numel(input) + (args.type === 'variational' ? dequantCond(input, args).flops
       : args.type === 'categorical' ? categoricalFlops(input, args) : 0),
   },
   {

@@ -5,8 +5,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-import { compileSource } from '../../compiler/index.js';
-import type { FlowIR } from '../../compiler/ir/types.js';
+import { irOf } from './helpers.js';
 import { build } from '../../runtime/build.js';
 import type { FlowModel } from '../../runtime/model.js';
 import { jacobian, logAbsDet, maxAbsDiff, perturb, randn } from '../runtime/helpers.js';
@@ -14,14 +13,6 @@ import { jacobian, logAbsDet, maxAbsDiff, perturb, randn } from '../runtime/help
 beforeAll(async () => {
   await tf.setBackend('cpu');
 });
-
-export function irOf(data: string, flow: string): FlowIR {
-  const text = `model M {\n  data x: ${data}\n  prior normal\n  flow {\n${flow}\n  }\n}\n`;
-  const r = compileSource(text, 'm.flow');
-  const errors = r.diagnostics.filter((d) => d.severity === 'error');
-  if (!r.ir) throw new Error(errors.map((d) => `${d.code} ${d.message}`).join('\n'));
-  return r.ir;
-}
 
 const mix = (mask: string, net = 'mlp(16)', k = 3) => `coupling(logistic_mixture, k: ${k}, mask: ${mask}, net: ${net})`;
 const spl = (mask: string, net = 'mlp(16)') => `coupling(spline, bins: 5, bound: 2, mask: ${mask}, net: ${net})`;
