@@ -10,7 +10,7 @@ import { resolveOrder } from './check/orders.js';
 import { couplingTransform } from './registry/coupling.js';
 import { DEFAULT_MIXTURE_K, DEFAULT_SPLINE_BINS, DEFAULT_SPLINE_BOUND, paramsPerElement } from './math/elementwise.js';
 import { autoregressiveTransform } from './registry/transforms.js';
-import { dequantContext } from './registry/flows.js';
+import { dequantContext, nestedContextInputs } from './registry/flows.js';
 import { lineIndex } from './diagnostics/lines.js';
 import { estimateSize } from './proofs/size.js';
 import {
@@ -131,7 +131,11 @@ function lowerLayer(l: CheckedLayer, model: CheckedModel, acc: Acc, opts: LowerO
     params: params.map((p) => ({ name: p.name, shape: [...p.shape], init: p.init })),
     jacobian: l.kind.jacobian ?? 'none',
     logDet: layerLogDet(l, model, args, dir),
-    directions: { density: l.kind.directions?.density ?? 'closed', sample: l.kind.directions?.sample ?? 'closed' },
+    // the mixture coupling's sampling direction is a bisection (runtime/bijectors/transforms/mixture.ts)
+    directions: {
+      density: l.kind.directions?.density ?? 'closed',
+      sample: args.type === 'logistic_mixture' ? 'iterative' : l.kind.directions?.sample ?? 'closed',
+    },
   } as LayerIR;
   if (opts.source !== undefined) {
     const { line, col } = lineIndex(opts.source).position(l.node.span.start);

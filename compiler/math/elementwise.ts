@@ -51,8 +51,8 @@ export function transformLogDetTerm(kind: TransformKind, s: TransformSettings = 
     case 'logistic_mixture':
       return `a_i + log p_mix(x_i) − log F_i − log(1 − F_i), F_i = Σ_{j≤${s.k ?? DEFAULT_MIXTURE_K}} π_j σ((x_i − μ_j)/s_j)`;
     case 'spline':
-      return `log g′_i(x_i) on [−${s.bound ?? DEFAULT_SPLINE_BOUND}, ${s.bound ?? DEFAULT_SPLINE_BOUND}] ` +
-        `(${s.bins ?? DEFAULT_SPLINE_BINS} rational-quadratic bins), 0 outside`;
+      return `log g′_i(x_i), g = rational-quadratic spline on [−${s.bound ?? DEFAULT_SPLINE_BOUND}, `
+        + `${s.bound ?? DEFAULT_SPLINE_BOUND}] (${s.bins ?? DEFAULT_SPLINE_BINS} bins), identity outside`;
     case 'additive': return '0';
     default: return 's_i';
   }

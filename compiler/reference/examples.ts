@@ -20,6 +20,7 @@ export const EXAMPLES: Readonly<Record<string, string>> = {
   'net:mlp': 'mlp(64, 64, activation: tanh)',
   'net:resnet': 'resnet(blocks: 4, channels: 64, kernel: 3)',
   'net:made': 'made(hidden: [64, 64], connectivity: random(seed: 1))',
+  'net:flowpp': 'flowpp(blocks: 2, channels: 32, heads: 4, dropout: 0.1)',
   'conditional:nade': 'nade(hidden: 500)',
   'conditional:made': 'made(hidden: [500, 500], orders: 8, connectivities: 4, ensemble: 32, direct: true)',
   'conditional:pixelcnn': 'pixelcnn { conv(mask: A, kernel: 7, channels: 64) }',

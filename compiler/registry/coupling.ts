@@ -136,6 +136,10 @@ export function couplingShape(input: Shape, args: ResolvedArgs, ctx: ShapeContex
     }
   }
   const net = netOf(args.net);
+  if (net?.kind === 'flowpp' && net.channels % (net.heads ?? 4) !== 0) {
+    ctx.report(makeDiagnostic(codes.HEADS_NOT_DIVIDING, ctx.span, { channels: net.channels, heads: net.heads ?? 4 }));
+    ok = false;
+  }
   if (net?.kind === 'resnet' && !img) {
     ctx.report(makeDiagnostic(codes.CONV_NET_ON_VECTOR, ctx.span, { net: 'resnet', shape: input }));
     ok = false;

@@ -79,6 +79,15 @@ export function dequantNet(input: Shape, args: ResolvedArgs): NetDesc {
 export const dequantContext = (args: ResolvedArgs): number =>
   typeof args.features === 'number' && Number.isInteger(args.features) && args.features > 0 ? args.features : 0;
 
+/**
+ * inputs the context adds to a conditioner of a layer nested in a variational dequantization of `outer` shape:
+ * k per position on the data's grid, k·4ⁿ after n squeezes (runtime/bijectors/context.ts squeezes it alike)
+ */
+export function nestedContextInputs(outer: Shape, k: number, inner: Shape): number {
+  if (!k) return 0;
+  return outer.length === 3 && inner.length === 3 ? k * (outer[1]! / inner[1]!) ** 2 : k;
+}
+
 function dequantCond(input: Shape, args: ResolvedArgs): { params: ParamSpec[]; flops: number } {
   const img = imageDims(input);
   const net = dequantNet(input, args);

@@ -44,7 +44,11 @@ export function logDetText(kind: string, inShape: readonly number[], args: Recor
       const s = t.kind === 'logistic_mixture' || t.kind === 'spline' ? transformLogDetTerm(t.kind, t.settings)
         : args.scale === 'sigmoid' ? 'log σ(s_i(x_b))' : 's_i(x_b)';
       const terms = n !== undefined ? ` (${n} term${n === 1 ? '' : 's'})` : '';
-      text = t.kind === 'affine' ? `Σ_{i∉b} ${s}${terms}` : `Σ_{i∉b}${terms} ${s}`;
+      if (t.kind === 'affine') text = `Σ_{i∉b} ${s}${terms}`;
+      else {
+        const cut = s.indexOf(', ');
+        text = cut < 0 ? `Σ_{i∉b} ${s}${terms}` : `Σ_{i∉b} [${s.slice(0, cut)}]${terms}${s.slice(cut)}`;
+      }
       break;
     }
     case 'maf': {

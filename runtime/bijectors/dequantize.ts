@@ -67,8 +67,10 @@ export class Dequantize implements Bijector {
       const ctx = this.contextSize ? c : undefined;
       let h = tf.add(tf.mul(eps, tf.exp(ls)), mu);
       logq = tf.sub(logq, sumExceptBatch(ls));
+      // the nested layers run in their sampling direction (the checker's direction proofs assume so: planar and
+      // radial layers are closed only there); a mixture coupling's is its Newton-bisection, differentiable
       for (let i = this.qflow.length - 1; i >= 0; i--) {
-        const r = this.qflow[i].inverse(h, undefined, ctx);
+        const r = this.qflow[i]!.inverse(h, undefined, ctx);
         h = r.x;
         logq = tf.sub(logq, r.logDet);
       }

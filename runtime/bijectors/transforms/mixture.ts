@@ -7,8 +7,9 @@
 // Parameters per element (Flow++'s released flows/flows.py, MixLogisticAttnCoupling): a (through the coupling's
 // scale, tanh in Flow++), b, K logits, K means, K log-scales clamped below at −7 (MixLogisticCDF.min_logscale).
 // Inverse: bisection in float64 on the host (vectorised over all elements) inside the exact bracket
-// [min_j(μ_j + e^{ℓ_j}w), max_j(μ_j + e^{ℓ_j}w)] (F's logit lies between its components' logits) until the
-// bracket is below 1e-12·(1 + |x|) (at most 200 halvings; Flow++: tol 1e-12, 200 iterations), then one Newton
+// [min_j(μ_j + e^{ℓ_j}w), max_j(μ_j + e^{ℓ_j}w)] (F's logit lies between its components' logits), sped up by
+// Newton steps that stay inside the bracket, until the bracket is below 1e-12·(1 + |x|) or the residual is at
+// float64 rounding (at most 200 iterations; Flow++ bisects: tol 1e-12, 200 iterations), then one Newton
 // step in the graph whose value is cancelled exactly, so x is the float64 root rounded to float32 and its
 // gradient is the implicit-function gradient (the dequantization flow trains through this direction).
 import * as tf from '@tensorflow/tfjs-core';
@@ -25,24 +26,37 @@ interface Parts { a: tf.Tensor; b: tf.Tensor; logPi: tf.Tensor; mu: tf.Tensor; l
 
 const logSig = (z: number): number => (z < 0 ? z - Math.log1p(Math.exp(z)) : -Math.log1p(Math.exp(-z)));
 
-/** σ⁻¹(F(x)) in float64 for element e (parameters at e·K … e·K + K − 1) */
-function logitF(x: number, e: number, K: number, logPi: Float32Array, mu: Float32Array, ls: Float32Array): number {
-  let m1 = -Infinity, m2 = -Infinity;
-  const t1 = new Float64Array(K), t2 = new Float64Array(K);
+/** a running log-sum-exp */
+class Lse {
+  m = -Infinity;
+  s = 0;
+  add(v: number): void {
+    if (v <= this.m) this.s += Math.exp(v - this.m);
+    else { this.s = this.s * Math.exp(this.m - v) + 1; this.m = v; }
+  }
+  get value(): number { return this.m + Math.log(this.s); }
+}
+
+/** σ⁻¹(F(x)) and its derivative g′(x) = p_mix(x)/(F(1 − F)), in float64, for element e (parameters at e·K …) */
+function logitF(x: number, e: number, K: number, logPi: Float32Array, mu: Float32Array, ls: Float32Array): [number, number] {
+  const f = new Lse(), g = new Lse(), p = new Lse();
   for (let j = 0; j < K; j++) {
     const i = e * K + j;
     const z = (x - mu[i]!) * Math.exp(-ls[i]!);
-    t1[j] = logPi[i]! + logSig(z);
-    t2[j] = logPi[i]! + logSig(-z);
-    if (t1[j]! > m1) m1 = t1[j]!;
-    if (t2[j]! > m2) m2 = t2[j]!;
+    const a = logSig(z), b = logSig(-z);
+    f.add(logPi[i]! + a);
+    g.add(logPi[i]! + b);
+    p.add(logPi[i]! + a + b - ls[i]!);
   }
-  let s1 = 0, s2 = 0;
-  for (let j = 0; j < K; j++) { s1 += Math.exp(t1[j]! - m1); s2 += Math.exp(t2[j]! - m2); }
-  return m1 + Math.log(s1) - (m2 + Math.log(s2));
+  const lf = f.value, lg = g.value;
+  return [lf - lg, Math.exp(p.value - lf - lg)];
 }
 
-/** the roots x of σ⁻¹(F(x)) = w, one per element, by bisection in float64 */
+/**
+ * the roots x of σ⁻¹(F(x)) = w, one per element, in float64: Newton steps kept inside a bisection bracket
+ * (a step leaving the bracket is replaced by bisection), so convergence is quadratic near
+ * the root and never slower than bisection
+ */
 export function bisectMixture(w: Float32Array, K: number, logPi: Float32Array, mu: Float32Array,
   ls: Float32Array): Float32Array {
   const out = new Float32Array(w.length);
@@ -55,12 +69,20 @@ export function bisectMixture(w: Float32Array, K: number, logPi: Float32Array, m
       if (r < lo) lo = r;
       if (r > hi) hi = r;
     }
-    for (let it = 0; it < BISECTION_MAX_ITERS && hi - lo > BISECTION_TOL * (1 + Math.abs(lo) + Math.abs(hi)); it++) {
-      const mid = 0.5 * (lo + hi);
-      if (logitF(mid, e, K, logPi, mu, ls) > we) hi = mid;
-      else lo = mid;
+    let x = 0.5 * (lo + hi);
+    for (let it = 0; it < BISECTION_MAX_ITERS; it++) {
+      const [gx, dg] = logitF(x, e, K, logPi, mu, ls);
+      if (gx > we) hi = x;
+      else if (gx < we) lo = x;
+      else break;
+      let next = x - (gx - we) / dg;
+      if (!(next > lo && next < hi)) next = 0.5 * (lo + hi);
+      const step = Math.abs(next - x);
+      x = next;
+      const tol = BISECTION_TOL * (1 + Math.abs(x));
+      if (step <= tol || hi - lo <= tol) break;
     }
-    out[e] = 0.5 * (lo + hi);
+    out[e] = x;
   }
   return out;
 }
