@@ -65,7 +65,8 @@ function flowRows(layers: LayerIR[] | undefined, section: 'flow' | 'posterior', 
     const kind = lookup(l.kind, 'flow');
     const own = (l.args ?? {}) as Record<string, unknown>;
     // layers of an x-conditioned dequantization: their conditioners also read the context
-    const args = context ? { ...own, contextInputs: nestedContextInputs(context.outer, context.k, l.inShape ?? []) } : own;
+    const args = context
+      ? { ...own, contextInputs: nestedContextInputs(context.outer, context.k, l.inShape ?? []) } : own;
     const text = safe(() => logDetText(l.kind, l.inShape ?? [], args, dir), '');
     rows.push({
       section,
@@ -86,7 +87,8 @@ function flowRows(layers: LayerIR[] | undefined, section: 'flow' | 'posterior', 
     const nested = args.flow;
     const k = typeof args.context === 'number' ? args.context : 0;
     if (Array.isArray(nested)) {
-      rows.push(...flowRows(nested as LayerIR[], section, dir, depth + 1, k ? { outer: l.inShape ?? [], k } : undefined));
+      const inner = k ? { outer: l.inShape ?? [], k } : undefined;
+      rows.push(...flowRows(nested as LayerIR[], section, dir, depth + 1, inner));
     }
   }
   return rows;

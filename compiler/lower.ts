@@ -61,7 +61,10 @@ function lowerLayer(l: CheckedLayer, model: CheckedModel, acc: Acc, opts: LowerO
     case 'coupling': {
       const spatialIn = inShape.length === 3 ? inShape[0]! : D;
       const t = couplingTransform(a);
-      args = { type: t.kind, mask: [...(l.mask ?? [])], maskKind: String(a.maskKind ?? 'literal'), net: lowerNet(a.net, spatialIn), scale: String(a.scale ?? 'tanh') };
+      args = {
+        type: t.kind, mask: [...(l.mask ?? [])], maskKind: String(a.maskKind ?? 'literal'), net: lowerNet(a.net, spatialIn),
+        scale: String(a.scale ?? 'tanh'),
+      };
       if (t.kind === 'logistic_mixture') args.k = t.settings.k ?? DEFAULT_MIXTURE_K;
       if (t.kind === 'spline') {
         args.bins = t.settings.bins ?? DEFAULT_SPLINE_BINS;
@@ -88,7 +91,8 @@ function lowerLayer(l: CheckedLayer, model: CheckedModel, acc: Acc, opts: LowerO
       // MADE conditioner emitting (μ, α) per dimension: blocked output rows p·D + d
       const t = l.kind.name === 'maf' ? autoregressiveTransform(a.transform) : { kind: 'affine' as const };
       const outs = t.kind === 'spline' ? paramsPerElement('spline', t) : 2;
-      args = { order, net: { kind: 'made', hidden, activation, masks: madeMasks(order, hidden, connectivityOf(a.connectivity), outs), zeroInitLast: true } };
+      const masks = madeMasks(order, hidden, connectivityOf(a.connectivity), outs);
+      args = { order, net: { kind: 'made', hidden, activation, masks, zeroInitLast: true } };
       if (t.kind === 'spline') args.transform = t;
       break;
     }
@@ -108,7 +112,8 @@ function lowerLayer(l: CheckedLayer, model: CheckedModel, acc: Acc, opts: LowerO
         // nested couplings read the features as their context (their parameter and FLOP counts include them)
         if (l.children?.length) {
           args.flow = l.children.map((c) => lowerLayer(
-            { ...c, args: { ...c.args, contextInputs: nestedContextInputs(inShape, k, c.inShape) } }, model, acc, opts, dir));
+            { ...c, args: { ...c.args, contextInputs: nestedContextInputs(inShape, k, c.inShape) } },
+            model, acc, opts, dir));
         }
       } else if (l.children?.length) args.flow = l.children.map((c) => lowerLayer(c, model, acc, opts, dir));
       break;

@@ -119,8 +119,10 @@ export const EVEN_KERNEL: DiagnosticDef<{ kernel: number }> = {
 
 export const HEADS_NOT_DIVIDING: DiagnosticDef<{ channels: number; heads: number }> = {
   code: 'FC414', severity: 'error', title: 'attention heads do not divide the channels',
-  message: (p) => `flowpp splits its ${p.channels} channels over ${p.heads} attention heads, which does not divide them`,
-  hint: (p) => `use channels: ${Math.ceil(p.channels / p.heads) * p.heads}, or a number of heads that divides ${p.channels}`,
+  message: (p) =>
+    `flowpp splits its ${p.channels} channels over ${p.heads} attention heads, which does not divide them`,
+  hint: (p) =>
+    `use channels: ${Math.ceil(p.channels / p.heads) * p.heads}, or a number of heads that divides ${p.channels}`,
 };
 
 export const BAD_DATA_PATH: DiagnosticDef<{ path: string; problem: string }> = {

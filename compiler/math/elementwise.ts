@@ -49,7 +49,8 @@ export function paramsPerElement(kind: TransformKind, s: TransformSettings = {})
 export function transformLogDetTerm(kind: TransformKind, s: TransformSettings = {}): string {
   switch (kind) {
     case 'logistic_mixture':
-      return `a_i + log p_mix(x_i) − log F_i − log(1 − F_i), F_i = Σ_{j≤${s.k ?? DEFAULT_MIXTURE_K}} π_j σ((x_i − μ_j)/s_j)`;
+      return 'a_i + log p_mix(x_i) − log F_i − log(1 − F_i), '
+        + `F_i = Σ_{j≤${s.k ?? DEFAULT_MIXTURE_K}} π_j σ((x_i − μ_j)/s_j)`;
     case 'spline':
       return `log g′_i(x_i), g = rational-quadratic spline on [−${s.bound ?? DEFAULT_SPLINE_BOUND}, `
         + `${s.bound ?? DEFAULT_SPLINE_BOUND}] (${s.bins ?? DEFAULT_SPLINE_BINS} bins), identity outside`;

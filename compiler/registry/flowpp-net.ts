@@ -16,14 +16,18 @@ import { conv, convFlops, dense, denseFlops } from './tensors.js';
 export interface FlowppDesc { blocks: number; channels: number; heads: number; dropout: number; zeroInitLast: boolean }
 
 /** the grid a flowpp net works on: [H, W, kernel] */
-export const flowppGrid = (inSize: number, spatial?: { H: number; W: number }): { H: number; W: number; k: number; cin: number } =>
+type Grid = { H: number; W: number; k: number; cin: number };
+export const flowppGrid = (inSize: number, spatial?: { H: number; W: number }): Grid =>
   spatial ? { H: spatial.H, W: spatial.W, k: 3, cin: inSize } : { H: inSize, W: 1, k: 1, cin: 1 };
 
-export function flowppParamSpecs(net: FlowppDesc, inSize: number, outSize: number, spatial: { H: number; W: number } | undefined,
+export function flowppParamSpecs(net: FlowppDesc, inSize: number, outSize: number,
+  spatial: { H: number; W: number } | undefined,
   prefix: string): ParamSpec[] {
   const { H, W, k, cin } = flowppGrid(inSize, spatial);
   const ch = net.channels;
-  const ps: ParamSpec[] = [{ name: `${prefix}.pos`, shape: [H, W, ch], init: 'normal(0.01)' }, ...conv(`${prefix}.in`, k, k, cin, ch)];
+  const ps: ParamSpec[] = [
+    { name: `${prefix}.pos`, shape: [H, W, ch], init: 'normal(0.01)' }, ...conv(`${prefix}.in`, k, k, cin, ch),
+  ];
   for (let b = 0; b < net.blocks; b++) {
     const p = `${prefix}.block${b}`;
     ps.push(...conv(`${p}.conv`, k, k, 2 * ch, ch), ...conv(`${p}.gate`, 1, 1, 2 * ch, 2 * ch),
@@ -36,7 +40,8 @@ export function flowppParamSpecs(net: FlowppDesc, inSize: number, outSize: numbe
   return ps;
 }
 
-export function flowppFlops(net: FlowppDesc, inSize: number, outSize: number, spatial?: { H: number; W: number }): number {
+export function flowppFlops(net: FlowppDesc, inSize: number, outSize: number,
+  spatial?: { H: number; W: number }): number {
   const { H, W, k, cin } = flowppGrid(inSize, spatial);
   const ch = net.channels, T = H * W;
   const block = convFlops(k, k, 2 * ch, ch, H, W) + convFlops(1, 1, 2 * ch, 2 * ch, H, W)

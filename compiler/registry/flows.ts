@@ -64,7 +64,7 @@ const autoregressiveFlops = (input: Shape, args: ResolvedArgs): number => {
  * of the base noise h = μ + σ⊙ε that the nested flow block then transforms; runtime/bijectors/dequantize.ts
  * builds exactly this net. Images [C,H,W]: resnet(blocks: 1, channels: 32, kernel: 3), C → 2C channels;
  * other shapes: mlp(64) of the flattened D values, D → 2D. Last layer zero-initialized. `net:` replaces it.
- * With `context: k` (Flow++ §3.1: every coupling of q sees features of x) it emits k more channels (k more
+ * With `features: k` (Flow++ §3.1: every coupling of q sees features of x) it emits k more channels (k more
  * values on vectors), the context every layer of the nested flow receives (runtime/bijectors/context.ts).
  */
 export const DEQUANT_COND_RESNET: NetDesc = { kind: 'resnet', hidden: [], activation: 'relu', blocks: 1, channels: 32, kernel: 3, zeroInitLast: true };
@@ -174,7 +174,9 @@ export const FLOWS: LayerKind[] = [
       arg('k', T.size(1, 'components'), 'logistic_mixture: number of logistic components per element', {
         default: DEFAULT_MIXTURE_K,
       }),
-      arg('bins', T.int(2, SPLINE_MAX_BINS), 'spline: number of rational-quadratic bins', { default: DEFAULT_SPLINE_BINS }),
+      arg('bins', T.int(2, SPLINE_MAX_BINS), 'spline: number of rational-quadratic bins', {
+        default: DEFAULT_SPLINE_BINS,
+      }),
       arg('bound', T.num(0, undefined, true), 'spline: the spline acts on [−bound, bound], the identity outside', {
         default: DEFAULT_SPLINE_BOUND,
       }),
@@ -368,7 +370,8 @@ export const FLOWS: LayerKind[] = [
     cite: 'Papamakarios et al. 2017 (MAF)',
     doc: 'u_i = (x_i − μ_i(x_{<i}))·exp(−α_i(x_{<i})): one MADE pass for density, D passes to sample.',
     args: [...autoregressiveArgs,
-      arg('transform', T.call('transform'), 'elementwise transform of each dimension: affine (μ, α) or spline(bins, bound)', {
+      arg('transform', T.call('transform'),
+        'elementwise transform of each dimension: affine (μ, α) or spline(bins, bound)', {
         default: 'affine',
       })],
     shape: same('maf'),

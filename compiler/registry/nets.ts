@@ -48,7 +48,8 @@ export const NETS: LayerKind[] = [
       arg('blocks', T.size(0, 'blocks'), 'number of (gated conv, attention) blocks', { default: 2 }),
       arg('channels', T.size(1, 'width'), 'feature channels inside the net (a multiple of heads)', { default: 32 }),
       arg('heads', T.size(1, 'width'), 'attention heads', { default: 4 }),
-      arg('dropout', T.num(0, 1, false, true), 'dropout rate during training (after the gated conv and the attention)', {
+      arg('dropout', T.num(0, 1, false, true),
+        'dropout rate during training (after the gated conv and the attention)', {
         default: 0,
       }),
       zeroInit,
@@ -122,7 +123,10 @@ export function netOf(v: unknown): NetDesc | undefined {
 const isNet = (s: string): s is NetDesc['kind'] => s === 'mlp' || s === 'resnet' || s === 'made' || s === 'flowpp';
 
 const flowppOf = (net: NetDesc): FlowppDesc =>
-  ({ blocks: net.blocks, channels: net.channels, heads: net.heads ?? 4, dropout: net.dropout ?? 0, zeroInitLast: net.zeroInitLast });
+  ({
+    blocks: net.blocks, channels: net.channels, heads: net.heads ?? 4, dropout: net.dropout ?? 0,
+    zeroInitLast: net.zeroInitLast,
+  });
 
 export interface Spatial { H: number; W: number }
 

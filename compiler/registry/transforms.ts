@@ -26,7 +26,9 @@ export const TRANSFORMS: LayerKind[] = [
 ];
 
 /** the transform of a maf layer, from a checked call, a bare name or nothing */
-export function autoregressiveTransform(v: unknown): { kind: 'affine' } | { kind: 'spline'; bins: number; bound: number } {
+export type ArTransform = { kind: 'affine' } | { kind: 'spline'; bins: number; bound: number };
+
+export function autoregressiveTransform(v: unknown): ArTransform {
   let name: unknown = v;
   let a: Record<string, unknown> = {};
   if (v && typeof v === 'object') {

@@ -10,7 +10,8 @@ import { dropout } from './dropout.js';
 
 type Flowpp = Extract<NetIR, { kind: 'flowpp' }>;
 interface Conv { w: tf.Variable; b: tf.Variable }
-interface Block { conv: Conv; gate: Conv; ln1: [tf.Variable, tf.Variable]; qkv: Conv; attn: Conv; ln2: [tf.Variable, tf.Variable] }
+type Norm = [tf.Variable, tf.Variable];
+interface Block { conv: Conv; gate: Conv; ln1: Norm; qkv: Conv; attn: Conv; ln2: Norm }
 
 const concatElu = (x: tf.Tensor): tf.Tensor => tf.elu(tf.concat([x, tf.neg(x)], x.rank - 1));
 const gate = (c: tf.Tensor): tf.Tensor => {
@@ -41,7 +42,9 @@ export class FlowppNet implements Net {
     this.W = W;
     const k = this.vector ? 1 : 3;
     const ch = net.channels;
-    if (ch % net.heads !== 0) throw new Error(`${prefix}: flowpp channels ${ch} is not a multiple of heads ${net.heads}`);
+    if (ch % net.heads !== 0) {
+      throw new Error(`${prefix}: flowpp channels ${ch} is not a multiple of heads ${net.heads}`);
+    }
     const mk = (name: string, kk: number, ci: number, co: number, zero = false): Conv => {
       const init = zero ? 'zeros' : 'uniform-fan-in';
       const fanIn = kk * kk * ci;
@@ -54,7 +57,8 @@ export class FlowppNet implements Net {
     this.inConv = mk('in', k, cin, ch);
     for (let i = 0; i < net.blocks; i++) {
       const p = `block${i}`;
-      this.blocks.push({ conv: mk(`${p}.conv`, k, 2 * ch, ch), gate: mk(`${p}.gate`, 1, 2 * ch, 2 * ch), ln1: ln(`${p}.ln1`),
+      this.blocks.push({
+        conv: mk(`${p}.conv`, k, 2 * ch, ch), gate: mk(`${p}.gate`, 1, 2 * ch, 2 * ch), ln1: ln(`${p}.ln1`),
         qkv: mk(`${p}.qkv`, 1, ch, 3 * ch), attn: mk(`${p}.attn`, 1, ch, 2 * ch), ln2: ln(`${p}.ln2`) });
     }
     if (this.vector) {
@@ -74,7 +78,8 @@ export class FlowppNet implements Net {
     const [N, H, W, ch] = x.shape as [number, number, number, number];
     const heads = this.net.heads, d = ch / heads, T = H * W;
     const c = tf.reshape(this.conv(tf.add(x, this.pos), qkv), [N, T, 3, heads, d]);
-    const [q, k, v] = tf.unstack(tf.transpose(c, [2, 0, 3, 1, 4])).map((t) => tf.reshape(t, [N * heads, T, d])) as tf.Tensor3D[];
+    const [q, k, v] = tf.unstack(tf.transpose(c, [2, 0, 3, 1, 4]))
+      .map((t) => tf.reshape(t, [N * heads, T, d])) as tf.Tensor3D[];
     const w = tf.softmax(tf.div(tf.matMul(q!, k!, false, true), Math.sqrt(d)));
     const a = tf.reshape(tf.matMul(w, v!), [N, heads, T, d]);
     return tf.reshape(tf.transpose(a, [0, 2, 1, 3]), [N, H, W, ch]);

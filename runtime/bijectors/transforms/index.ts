@@ -12,7 +12,8 @@ export { AffineTransform, AdditiveTransform } from './affine.js';
 export { MixtureTransform } from './mixture.js';
 export { SplineTransform } from './spline.js';
 
-export function makeTransform(kind: TransformKind, s: TransformSettings, scale: ScaleKind = 'tanh'): ElementwiseTransform {
+export function makeTransform(kind: TransformKind, s: TransformSettings,
+  scale: ScaleKind = 'tanh'): ElementwiseTransform {
   switch (kind) {
     case 'affine': return new AffineTransform(scale);
     case 'additive': return new AdditiveTransform();

@@ -38,7 +38,8 @@ class Lse {
 }
 
 /** σ⁻¹(F(x)) and its derivative g′(x) = p_mix(x)/(F(1 − F)), in float64, for element e (parameters at e·K …) */
-function logitF(x: number, e: number, K: number, logPi: Float32Array, mu: Float32Array, ls: Float32Array): [number, number] {
+function logitF(x: number, e: number, K: number, logPi: Float32Array, mu: Float32Array,
+  ls: Float32Array): [number, number] {
   const f = new Lse(), g = new Lse(), p = new Lse();
   for (let j = 0; j < K; j++) {
     const i = e * K + j;

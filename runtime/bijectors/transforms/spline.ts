@@ -44,7 +44,8 @@ export class SplineTransform implements ElementwiseTransform {
     const inner = tf.add(SPLINE_MIN_DERIVATIVE,
       tf.mul((1 - SPLINE_MIN_DERIVATIVE) / Math.LN2, tf.softplus(lastSlice(p, 2 * K, K - 1))));
     const one = tf.ones([...p.shape.slice(0, -1), 1]);
-    return { cw: this.knots(lastSlice(p, 0, K)), ch: this.knots(lastSlice(p, K, K)), d: tf.concat([one, inner, one], -1) };
+    const d = tf.concat([one, inner, one], -1);
+    return { cw: this.knots(lastSlice(p, 0, K)), ch: this.knots(lastSlice(p, K, K)), d };
   }
 
   /** one-hot [..., n, K] of the bin of v among the knots k [..., n, K + 1] (inner knots compared only) */
@@ -67,8 +68,9 @@ export class SplineTransform implements ElementwiseTransform {
   private logDeriv(theta: tf.Tensor, q: ReturnType<SplineTransform['local']>): tf.Tensor {
     const t1 = tf.mul(theta, tf.sub(1, theta));
     const denom = tf.add(q.delta, tf.mul(tf.sub(tf.add(q.d0, q.d1), tf.mul(2, q.delta)), t1));
-    const num = tf.mul(tf.square(q.delta), tf.add(tf.add(tf.mul(q.d1, tf.square(theta)), tf.mul(tf.mul(2, q.delta), t1)),
-      tf.mul(q.d0, tf.square(tf.sub(1, theta)))));
+    const inner = tf.add(tf.add(tf.mul(q.d1, tf.square(theta)), tf.mul(tf.mul(2, q.delta), t1)),
+      tf.mul(q.d0, tf.square(tf.sub(1, theta))));
+    const num = tf.mul(tf.square(q.delta), inner);
     return tf.sub(tf.log(num), tf.mul(2, tf.log(denom)));
   }
 
