@@ -85,7 +85,7 @@ function flowRows(layers: LayerIR[] | undefined, section: 'flow' | 'posterior', 
       flops: safe(() => kind?.flops?.(l.inShape ?? [], args) ?? 0, 0),
     });
     const nested = args.flow;
-    const k = typeof args.context === 'number' ? args.context : 0;
+    const k = typeof args.features === 'number' ? args.features : 0;
     if (Array.isArray(nested)) {
       const inner = k ? { outer: l.inShape ?? [], k } : undefined;
       rows.push(...flowRows(nested as LayerIR[], section, dir, depth + 1, inner));

@@ -10,7 +10,7 @@ const SPEC = `model Dq {
   data x: discrete(4)[2]
   prior normal
   flow {
-    dequantize(variational, net: mlp(8), context: 2) {
+    dequantize(variational, net: mlp(8), features: 2) {
       coupling(logistic_mixture, k: 2, mask: [1, 0], net: mlp(8))
     }
     logit(alpha: 0.05)
