@@ -172,11 +172,15 @@ function buildProgram(io: CliIO, done: (code: number) => void): Command {
     .addOption(new Option('--iw-samples <k>',
       'draws of the importance-weighted estimate (VAEs and categorical flows; default 100)')
       .argParser(intOption(1)))
+    .addOption(new Option('--dequant-samples <k>', 'dequantized flows: K noise samples per example; reports the '
+      + 'dequantization bound (mean of K single-sample bounds) and the K-sample importance-weighted estimate (Flow++)')
+      .argParser(intOption(1)))
     .option('--labels <file>', 'labels of a --data file, for a model with `condition y` (log p(x | y) is reported)')
     .addOption(new Option('--eval-ensemble <n>', 'order/connectivity-agnostic MADE: average the probabilities of the first N'
       + " trained mask sets (default: the spec's ensemble)").argParser(intOption(1)))
     .action(async (run: string, opts: {
       data?: string; labels?: string; perExample?: string; batch?: number; iwSamples?: number; evalEnsemble?: number;
+      dequantSamples?: number;
     }) => {
       const { runEval } = await import('./commands/eval.js');
       done(await runEval(io, run, opts));

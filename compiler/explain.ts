@@ -6,6 +6,7 @@ import {
   netFlops, netOf, netParams, numel, type UseDirection,
 } from './registry/index.js';
 import { fmtInt, fmtLikelihood, fmtPrior, fmtSI, fmtShape, fmtVar, table } from './explain-format.js';
+import { nestedContextInputs } from './registry/flows.js';
 
 export interface ExplainRow {
   /** where the row belongs: the flow, a nested dequantization flow, the posterior flow, the conditional, ... */
@@ -57,11 +58,15 @@ function safe<T>(f: () => T, fallback: T): T {
   }
 }
 
-function flowRows(layers: LayerIR[] | undefined, section: 'flow' | 'posterior', dir: UseDirection, depth = 0): ExplainRow[] {
+function flowRows(layers: LayerIR[] | undefined, section: 'flow' | 'posterior', dir: UseDirection, depth = 0,
+  context?: { outer: number[]; k: number }): ExplainRow[] {
   const rows: ExplainRow[] = [];
   for (const l of layers ?? []) {
     const kind = lookup(l.kind, 'flow');
-    const args = (l.args ?? {}) as Record<string, unknown>;
+    const own = (l.args ?? {}) as Record<string, unknown>;
+    // layers of an x-conditioned dequantization: their conditioners also read the context
+    const args = context
+      ? { ...own, contextInputs: nestedContextInputs(context.outer, context.k, l.inShape ?? []) } : own;
     const text = safe(() => logDetText(l.kind, l.inShape ?? [], args, dir), '');
     rows.push({
       section,
@@ -80,7 +85,11 @@ function flowRows(layers: LayerIR[] | undefined, section: 'flow' | 'posterior', 
       flops: safe(() => kind?.flops?.(l.inShape ?? [], args) ?? 0, 0),
     });
     const nested = args.flow;
-    if (Array.isArray(nested)) rows.push(...flowRows(nested as LayerIR[], section, dir, depth + 1));
+    const k = typeof args.features === 'number' ? args.features : 0;
+    if (Array.isArray(nested)) {
+      const inner = k ? { outer: l.inShape ?? [], k } : undefined;
+      rows.push(...flowRows(nested as LayerIR[], section, dir, depth + 1, inner));
+    }
   }
   return rows;
 }

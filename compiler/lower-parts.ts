@@ -34,6 +34,11 @@ export function lowerNet(v: unknown, D: number, outPerDim = 2, order?: number[],
   switch (c?.kind.name) {
     case 'resnet':
       return { kind: 'resnet', blocks: num(a.blocks, 2), channels: num(a.channels, 32), kernel: num(a.kernel, 3), zeroInitLast };
+    case 'flowpp':
+      return {
+        kind: 'flowpp', blocks: num(a.blocks, 2), channels: num(a.channels, 32), heads: num(a.heads, 4),
+        dropout: num(a.dropout, 0), zeroInitLast,
+      };
     case 'made': {
       const hidden = madeHidden(a, [64, 64]);
       const ord = order ?? Array.from({ length: D }, (_, i) => i);

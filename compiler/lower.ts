@@ -7,6 +7,10 @@ import { conditionalParamSpecs, conditionalOf, conditionalFlops, countParams, li
 import type { ParamSpec } from './registry/types.js';
 import { logDetText, type UseDirection } from './registry/logdet.js';
 import { resolveOrder } from './check/orders.js';
+import { couplingTransform } from './registry/coupling.js';
+import { DEFAULT_MIXTURE_K, DEFAULT_SPLINE_BINS, DEFAULT_SPLINE_BOUND, paramsPerElement } from './math/elementwise.js';
+import { autoregressiveTransform } from './registry/transforms.js';
+import { dequantContext, nestedContextInputs } from './registry/flows.js';
 import { lineIndex } from './diagnostics/lines.js';
 import { estimateSize } from './proofs/size.js';
 import {
@@ -56,7 +60,16 @@ function lowerLayer(l: CheckedLayer, model: CheckedModel, acc: Acc, opts: LowerO
   switch (l.kind.name) {
     case 'coupling': {
       const spatialIn = inShape.length === 3 ? inShape[0]! : D;
-      args = { type: a.type === 'additive' ? 'additive' : 'affine', mask: [...(l.mask ?? [])], maskKind: String(a.maskKind ?? 'literal'), net: lowerNet(a.net, spatialIn), scale: String(a.scale ?? 'tanh') };
+      const t = couplingTransform(a);
+      args = {
+        type: t.kind, mask: [...(l.mask ?? [])], maskKind: String(a.maskKind ?? 'literal'), net: lowerNet(a.net, spatialIn),
+        scale: String(a.scale ?? 'tanh'),
+      };
+      if (t.kind === 'logistic_mixture') args.k = t.settings.k ?? DEFAULT_MIXTURE_K;
+      if (t.kind === 'spline') {
+        args.bins = t.settings.bins ?? DEFAULT_SPLINE_BINS;
+        args.bound = t.settings.bound ?? DEFAULT_SPLINE_BOUND;
+      }
       break;
     }
     case 'squeeze': args = {}; break;
@@ -76,7 +89,11 @@ function lowerLayer(l: CheckedLayer, model: CheckedModel, acc: Acc, opts: LowerO
       const hidden = Array.isArray(a.hidden) ? (a.hidden as number[]) : [64, 64];
       const activation = typeof a.activation === 'string' ? a.activation : 'relu';
       // MADE conditioner emitting (μ, α) per dimension: blocked output rows p·D + d
-      args = { order, net: { kind: 'made', hidden, activation, masks: madeMasks(order, hidden, connectivityOf(a.connectivity), 2), zeroInitLast: true } };
+      const t = l.kind.name === 'maf' ? autoregressiveTransform(a.transform) : { kind: 'affine' as const };
+      const outs = t.kind === 'spline' ? paramsPerElement('spline', t) : 2;
+      const masks = madeMasks(order, hidden, connectivityOf(a.connectivity), outs);
+      args = { order, net: { kind: 'made', hidden, activation, masks, zeroInitLast: true } };
+      if (t.kind === 'spline') args.transform = t;
       break;
     }
     case 'logit': args = { alpha: num(a.alpha, 0.05) }; break;
@@ -87,7 +104,18 @@ function lowerLayer(l: CheckedLayer, model: CheckedModel, acc: Acc, opts: LowerO
         const s = categoricalSizes({ ...a, K: levelsOf(model) });
         Object.assign(args, { dim: s.d, k: s.m, context: s.context });
       }
-      if (l.children?.length) args.flow = l.children.map((c) => lowerLayer(c, model, acc, opts, dir));
+      if (type === 'variational') {
+        const img = inShape.length === 3;
+        if (a.net !== undefined) args.net = lowerNet(a.net, img ? inShape[0]! : D);
+        const k = dequantContext(a);
+        if (k) args.features = k;
+        // nested couplings read the features as their context (their parameter and FLOP counts include them)
+        if (l.children?.length) {
+          args.flow = l.children.map((c) => lowerLayer(
+            { ...c, args: { ...c.args, contextInputs: nestedContextInputs(inShape, k, c.inShape) } },
+            model, acc, opts, dir));
+        }
+      } else if (l.children?.length) args.flow = l.children.map((c) => lowerLayer(c, model, acc, opts, dir));
       break;
     }
     default: args = plainArgs(a);
@@ -108,7 +136,11 @@ function lowerLayer(l: CheckedLayer, model: CheckedModel, acc: Acc, opts: LowerO
     params: params.map((p) => ({ name: p.name, shape: [...p.shape], init: p.init })),
     jacobian: l.kind.jacobian ?? 'none',
     logDet: layerLogDet(l, model, args, dir),
-    directions: { density: l.kind.directions?.density ?? 'closed', sample: l.kind.directions?.sample ?? 'closed' },
+    // the mixture coupling's sampling direction is a bisection (runtime/bijectors/transforms/mixture.ts)
+    directions: {
+      density: l.kind.directions?.density ?? 'closed',
+      sample: args.type === 'logistic_mixture' ? 'iterative' : l.kind.directions?.sample ?? 'closed',
+    },
   } as LayerIR;
   if (opts.source !== undefined) {
     const { line, col } = lineIndex(opts.source).position(l.node.span.start);

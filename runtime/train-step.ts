@@ -2,6 +2,7 @@
 // Adam written out (state is plain arrays, so checkpoints can save it): m ← β₁m + (1−β₁)g,
 // v ← β₂v + (1−β₂)g², θ ← θ − lr·m̂/(√v̂ + ε) with bias-corrected m̂, v̂; optional clipping of
 // the global gradient norm. Every computation runs inside tf.tidy.
+import { whileTraining } from './nets/dropout.js';
 import * as tf from '@tensorflow/tfjs-core';
 import './gradients.js';
 import type { FlowModel } from './model.js';
@@ -37,9 +38,10 @@ export interface Trainer {
   dispose(): void;
 }
 
-/** the per-example objective of a training step (model.trainLoss where the model has one) */
+/** the per-example objective of a training step (model.trainLoss where the model has one); dropout
+ * (runtime/nets/dropout.ts) is active only here */
 export function trainingLoss(model: FlowModel, x: tf.Tensor, ctx?: tf.Tensor): tf.Tensor1D {
-  return model.trainLoss ? model.trainLoss(x, ctx) : perExampleLoss(model, x, ctx);
+  return whileTraining(() => (model.trainLoss ? model.trainLoss(x, ctx) : perExampleLoss(model, x, ctx)));
 }
 
 function perExampleLoss(model: FlowModel, x: tf.Tensor, ctx?: tf.Tensor): tf.Tensor1D {
@@ -162,7 +164,7 @@ export function evaluate(model: FlowModel, x: tf.Tensor, batch: number, ctx?: tf
     const sum = tf.tidy(() => {
       const xb = tf.slice(x, [s, ...x.shape.slice(1).map(() => 0)], [b, ...x.shape.slice(1)]);
       const cb = ctx ? tf.slice(ctx, [s, ...ctx.shape.slice(1).map(() => 0)], [b, ...ctx.shape.slice(1)]) : undefined;
-      return tf.sum(perExampleLoss(model, xb, cb));
+      return tf.sum(whileTraining(() => perExampleLoss(model, xb, cb)));
     });
     total += sum.dataSync()[0];
     sum.dispose();

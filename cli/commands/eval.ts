@@ -14,6 +14,7 @@ import { openRun } from '../run.js';
 
 type EvalOptions = {
   data?: string; labels?: string; perExample?: string; batch?: number; iwSamples?: number; evalEnsemble?: number;
+  dequantSamples?: number;
 };
 
 /** --eval-ensemble N: only an order/connectivity-agnostic MADE has trained mask sets to average */
@@ -70,6 +71,10 @@ export async function runEval(io: CliIO, run: string, o: EvalOptions): Promise<n
     iw.iwSamples = o.iwSamples;
   }
   const batch = o.batch ?? evalBatchFor(ir, 256);
+  if (o.dequantSamples !== undefined) {
+    const { runDequantEval } = await import('./eval-dequant.js');
+    return runDequantEval(io, { model, ir, ds, batch, K: o.dequantSamples, backend, perExample: o.perExample, perExt });
+  }
   const t0 = Date.now();
   // a batch at a time, with progress (a VAE makes two passes: importance-weighted, then the ELBO)
   const passes = model.elbo ? 2 : 1;

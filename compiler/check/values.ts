@@ -29,6 +29,7 @@ const CATEGORY_LABEL: Record<Category, [string, string]> = {
   order: ['order', 'an'],
   mask: ['mask kind', 'a'],
   connectivity: ['connectivity', 'a'],
+  transform: ['elementwise transform', 'an'],
   domain: ['data domain', 'a'],
   dataset: ['dataset', 'a'],
   optimizer: ['optimizer', 'an'],

@@ -117,6 +117,14 @@ export const EVEN_KERNEL: DiagnosticDef<{ kernel: number }> = {
   hint: (p) => `use kernel: ${p.kernel + 1} or ${Math.max(1, p.kernel - 1)}`,
 };
 
+export const HEADS_NOT_DIVIDING: DiagnosticDef<{ channels: number; heads: number }> = {
+  code: 'FC414', severity: 'error', title: 'attention heads do not divide the channels',
+  message: (p) =>
+    `flowpp splits its ${p.channels} channels over ${p.heads} attention heads, which does not divide them`,
+  hint: (p) =>
+    `use channels: ${Math.ceil(p.channels / p.heads) * p.heads}, or a number of heads that divides ${p.channels}`,
+};
+
 export const BAD_DATA_PATH: DiagnosticDef<{ path: string; problem: string }> = {
   code: 'FC430', severity: 'error', title: 'data path not allowed',
   message: (p) => `data path ${JSON.stringify(p.path)}: ${p.problem}`,
@@ -138,5 +146,6 @@ export const REGISTRY_CODES: DiagnosticDef[] = [
   RESIDUAL_CHANNEL_MISMATCH,
   CONV_ON_VECTOR,
   EVEN_KERNEL,
+  HEADS_NOT_DIVIDING,
   BAD_DATA_PATH,
 ];

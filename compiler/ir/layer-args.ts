@@ -7,6 +7,7 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import type { LayerIR, NetIR } from './types.js';
 import { SCALE_KINDS } from '../math/coupling-scale.js';
+import { SPLINE_MAX_BINS, TRANSFORM_KINDS } from '../math/elementwise.js';
 
 const strict = { additionalProperties: false } as const;
 const oneOf = <const T extends readonly string[]>(values: T) =>
@@ -22,6 +23,12 @@ const madeNet = Type.Unsafe<Extract<NetIR, { kind: 'made' }>>({ $ref: '#/definit
 const layers = Type.Unsafe<unknown[]>({ type: 'array', items: { $ref: '#/definitions/layer' } });
 const ints = Type.Array(Type.Integer({ minimum: 0 }));
 const inverse = oneOf(['none', 'iterative'] as const);
+/** maf(…, transform: spline(bins, bound)): the MADE emits 3·bins − 1 values per dimension instead of (μ, α) */
+const splineTransform = Type.Object({
+  kind: Type.Literal('spline'),
+  bins: Type.Integer({ minimum: 2, maximum: SPLINE_MAX_BINS }),
+  bound: Type.Number({ exclusiveMinimum: 0 }),
+}, strict);
 
 export const LAYER_KIND_NAMES = [
   'coupling', 'squeeze', 'split', 'planar', 'radial', 'actnorm', 'invconv1x1', 'permute', 'maf', 'iaf', 'logit',
@@ -32,7 +39,11 @@ export type LayerKindName = (typeof LAYER_KIND_NAMES)[number];
 export const LAYER_ARGS = {
   /** mask: flattened C·H·W (or D), 1 = passes through and conditions */
   coupling: Type.Object({
-    type: oneOf(['affine', 'additive'] as const),
+    type: oneOf(TRANSFORM_KINDS),
+    /** logistic_mixture: components; spline: bins and the interval [−bound, bound] (compiler/math/elementwise.ts) */
+    k: Type.Optional(Type.Integer({ minimum: 1 })),
+    bins: Type.Optional(Type.Integer({ minimum: 2, maximum: SPLINE_MAX_BINS })),
+    bound: Type.Optional(Type.Number({ exclusiveMinimum: 0 })),
     mask: Type.Array(Type.Integer({ minimum: 0, maximum: 1 })),
     maskKind: oneOf(MASK_KIND_NAMES),
     net,
@@ -48,7 +59,7 @@ export const LAYER_ARGS = {
   invconv1x1: Type.Object({ lu: Type.Boolean() }, strict),
   /** a permutation over the C (or D) axis */
   permute: Type.Object({ perm: ints }, strict),
-  maf: Type.Object({ order: ints, net: madeNet }, strict),
+  maf: Type.Object({ order: ints, net: madeNet, transform: Type.Optional(splineTransform) }, strict),
   iaf: Type.Object({ order: ints, net: madeNet }, strict),
   logit: Type.Object({ alpha: Type.Number({ minimum: 0, exclusiveMaximum: 0.5 }) }, strict),
   /** categorical: dim d per element, k logistic components, context (x-dependent); see registry/categorical.ts */
@@ -59,6 +70,10 @@ export const LAYER_ARGS = {
     dim: Type.Optional(Type.Integer({ minimum: 1 })),
     k: Type.Optional(Type.Integer({ minimum: 1 })),
     context: Type.Optional(Type.Boolean()),
+    /** variational: the conditioning net of q(u|x) (absent: the registry's default for the shape) */
+    net: Type.Optional(net),
+    /** variational: feature channels of x every nested layer receives as its context (absent or 0: none) */
+    features: Type.Optional(Type.Integer({ minimum: 0 })),
   }, strict),
 } as const satisfies Record<LayerKindName, TSchema>;
 

@@ -27,6 +27,7 @@ export interface ParamIR {
 export type NetIR =
   | { kind: 'mlp'; hidden: number[]; activation: 'relu' | 'tanh' | 'elu' | 'gelu' | 'leaky_relu'; zeroInitLast: boolean }
   | { kind: 'resnet'; blocks: number; channels: number; kernel: number; zeroInitLast: boolean }
+  | { kind: 'flowpp'; blocks: number; channels: number; heads: number; dropout: number; zeroInitLast: boolean }
   | { kind: 'made'; hidden: number[]; activation: 'relu' | 'tanh' | 'elu' | 'gelu' | 'leaky_relu'; masks: number[][][]; zeroInitLast: boolean };
 
 interface LayerIRBase<K extends LayerKindName> {

@@ -9,6 +9,7 @@ import * as codes from '../diagnostics/codes-registry.js';
 import type { ResolvedArgs, Shape, ShapeContext } from './types.js';
 import { netOf, type Spatial } from './nets.js';
 import { imageDims, isNumArray, numel } from './tensors.js';
+import { paramsPerElement, TRANSFORM_KINDS, type TransformKind, type TransformSettings } from '../math/elementwise.js';
 
 export type MaskKindName = 'checkerboard' | 'channel' | 'half' | 'alternate' | 'literal';
 
@@ -75,8 +76,18 @@ export interface ConditionerSizes {
   channelWise: boolean;
 }
 
+/** the coupling's elementwise transform and its settings, from checked or lowered arguments */
+export function couplingTransform(args: ResolvedArgs): { kind: TransformKind; settings: TransformSettings } {
+  const kind = (TRANSFORM_KINDS as readonly unknown[]).includes(args.type) ? (args.type as TransformKind) : 'affine';
+  const n = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+  return { kind, settings: { k: n(args.k), bins: n(args.bins), bound: n(args.bound) } };
+}
+
 export function couplingSizes(input: Shape, args: ResolvedArgs): ConditionerSizes {
-  const m = args.type === 'additive' ? 1 : 2;
+  const t = couplingTransform(args);
+  const m = paramsPerElement(t.kind, t.settings);
+  // inputs a conditioning context adds (set by the lowering inside a variational dequantization)
+  const extra = typeof args.contextInputs === 'number' ? args.contextInputs : 0;
   const img = imageDims(input);
   const mask = maskOf(args.mask, args.maskKind);
   if (img) {
@@ -91,11 +102,11 @@ export function couplingSizes(input: Shape, args: ResolvedArgs): ConditionerSize
       pass = mask.complement ? C - half : half;
     }
     if (pass !== undefined && mask.kind === 'literal' && H * W === 1) pass = undefined; // 1×1 images: element-wise
-    if (pass !== undefined) return { inSize: pass, outSize: m * (C - pass), spatial, channelWise: true };
-    return { inSize: C, outSize: m * C, spatial, channelWise: false };
+    if (pass !== undefined) return { inSize: pass + extra, outSize: m * (C - pass), spatial, channelWise: true };
+    return { inSize: C + extra, outSize: m * C, spatial, channelWise: false };
   }
   const D = numel(input);
-  return { inSize: D, outSize: m * D, channelWise: false };
+  return { inSize: D + extra, outSize: m * D, channelWise: false };
 }
 
 /** Shape rule of coupling: same shape; checks the mask against the input and the net against the rank. */
@@ -125,6 +136,10 @@ export function couplingShape(input: Shape, args: ResolvedArgs, ctx: ShapeContex
     }
   }
   const net = netOf(args.net);
+  if (net?.kind === 'flowpp' && net.channels % (net.heads ?? 4) !== 0) {
+    ctx.report(makeDiagnostic(codes.HEADS_NOT_DIVIDING, ctx.span, { channels: net.channels, heads: net.heads ?? 4 }));
+    ok = false;
+  }
   if (net?.kind === 'resnet' && !img) {
     ctx.report(makeDiagnostic(codes.CONV_NET_ON_VECTOR, ctx.span, { net: 'resnet', shape: input }));
     ok = false;

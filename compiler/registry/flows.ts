@@ -8,6 +8,11 @@ import { netFlops, netOf, netParamSpecs, type NetDesc } from './nets.js';
 import { channelsOf, conv, dense, imageDims, numel } from './tensors.js';
 import { CATEGORICAL_ARGS, categoricalFlops, categoricalParams, categoricalShape } from './categorical.js';
 import { ORDER_TYPE } from './orders.js';
+import {
+  DEFAULT_MIXTURE_K, DEFAULT_SPLINE_BINS, DEFAULT_SPLINE_BOUND, SPLINE_MAX_BINS, TRANSFORM_KINDS,
+  paramsPerElement,
+} from '../math/elementwise.js';
+import { autoregressiveTransform } from './transforms.js';
 
 /** Planar activations. The invertibility proof rejects the non-smooth (relu) and non-monotone (sin) ones. */
 export const PLANAR_ACTIVATIONS = ['tanh', 'leaky_relu', 'softplus', 'elu', 'sigmoid', 'relu', 'sin'] as const;
@@ -40,32 +45,60 @@ const autoregressiveArgs = [
   arg('activation', T.oneOf(...NET_ACTIVATIONS), 'nonlinearity of the MADE conditioner', { default: 'relu' }),
 ];
 
+/** MADE outputs per dimension: 2 (μ, α), or the spline's 3·bins − 1 (maf(…, transform: spline(…))) */
+export const autoregressiveOutputs = (args: ResolvedArgs): number => {
+  const t = autoregressiveTransform(args.transform);
+  return t.kind === 'spline' ? paramsPerElement('spline', t) : 2;
+};
 const autoregressiveParams = (input: Shape, args: ResolvedArgs): ParamSpec[] => {
   const D = numel(input);
-  return netParamSpecs(madeOf(args), D, 2 * D);
+  return netParamSpecs(madeOf(args), D, autoregressiveOutputs(args) * D);
 };
 const autoregressiveFlops = (input: Shape, args: ResolvedArgs): number => {
   const D = numel(input);
-  return netFlops(madeOf(args), D, 2 * D) + 3 * D;
+  return netFlops(madeOf(args), D, autoregressiveOutputs(args) * D) + 3 * D;
 };
 
 /**
  * The conditioning net of variational dequantization, q(u|x) (Flow++): it maps x/K − ½ to (μ, log σ)
  * of the base noise h = μ + σ⊙ε that the nested flow block then transforms; runtime/bijectors/dequantize.ts
  * builds exactly this net. Images [C,H,W]: resnet(blocks: 1, channels: 32, kernel: 3), C → 2C channels;
- * other shapes: mlp(64) of the flattened D values, D → 2D. Last layer zero-initialized.
+ * other shapes: mlp(64) of the flattened D values, D → 2D. Last layer zero-initialized. `net:` replaces it.
+ * With `features: k` (Flow++ §3.1: every coupling of q sees features of x) it emits k more channels (k more
+ * values on vectors), the context every layer of the nested flow receives (runtime/bijectors/context.ts).
  */
 export const DEQUANT_COND_RESNET: NetDesc = { kind: 'resnet', hidden: [], activation: 'relu', blocks: 1, channels: 32, kernel: 3, zeroInitLast: true };
 export const DEQUANT_COND_MLP: NetDesc = { kind: 'mlp', hidden: [64], activation: 'relu', blocks: 0, channels: 0, kernel: 1, zeroInitLast: true };
 
-function dequantCond(input: Shape): { params: ParamSpec[]; flops: number } {
+/** the conditioning net of q(u|x): the spec's `net:`, else the default for the shape */
+export function dequantNet(input: Shape, args: ResolvedArgs): NetDesc {
+  return netOf(args.net) ?? (imageDims(input) ? DEQUANT_COND_RESNET : DEQUANT_COND_MLP);
+}
+
+/** channels (values on vectors) of the context q's conditioning net hands to its flow */
+export const dequantContext = (args: ResolvedArgs): number =>
+  typeof args.features === 'number' && Number.isInteger(args.features) && args.features > 0 ? args.features : 0;
+
+/**
+ * inputs the context adds to a conditioner of a layer nested in a variational dequantization of `outer` shape:
+ * k per position on the data's grid, k·4ⁿ after n squeezes (runtime/bijectors/context.ts squeezes it alike)
+ */
+export function nestedContextInputs(outer: Shape, k: number, inner: Shape): number {
+  if (!k) return 0;
+  return outer.length === 3 && inner.length === 3 ? k * (outer[1]! / inner[1]!) ** 2 : k;
+}
+
+function dequantCond(input: Shape, args: ResolvedArgs): { params: ParamSpec[]; flops: number } {
   const img = imageDims(input);
+  const net = dequantNet(input, args);
+  const k = dequantContext(args);
   if (img) {
     const sp = { H: img.H, W: img.W };
-    return { params: netParamSpecs(DEQUANT_COND_RESNET, img.C, 2 * img.C, sp, 'q.cond'), flops: netFlops(DEQUANT_COND_RESNET, img.C, 2 * img.C, sp) };
+    const out = 2 * img.C + k;
+    return { params: netParamSpecs(net, img.C, out, sp, 'q.cond'), flops: netFlops(net, img.C, out, sp) };
   }
   const D = numel(input);
-  return { params: netParamSpecs(DEQUANT_COND_MLP, D, 2 * D, undefined, 'q.cond'), flops: netFlops(DEQUANT_COND_MLP, D, 2 * D) };
+  return { params: netParamSpecs(net, D, 2 * D + k, undefined, 'q.cond'), flops: netFlops(net, D, 2 * D + k) };
 }
 
 export const FLOWS: LayerKind[] = [
@@ -85,16 +118,28 @@ export const FLOWS: LayerKind[] = [
           default: 'uniform',
         }),
       ...CATEGORICAL_ARGS,
+      arg('net', T.call('net'),
+        'variational: the conditioning net of q(u|x), from x to the base noise\'s (μ, log σ) and the features '
+        + '(default resnet(blocks: 1, channels: 32) on images, mlp(64) on vectors)'),
+      arg('features', T.int(0), 'variational: channels of x-features every layer of the nested flow is conditioned '
+        + 'on (Flow++ §3.1); 0 = none', { default: 16 }),
     ],
     block: 'flow',
-    shape: (input, args, ctx) => (args.type === 'categorical'
-      ? categoricalShape(input, args) : same('dequantize')(input, args, ctx)),
+    shape: (input, args, ctx) => {
+      if (args.type === 'categorical') return categoricalShape(input, args);
+      if (!validRank(input, 'dequantize', ctx)) return undefined;
+      if (netOf(args.net)?.kind === 'resnet' && !imageDims(input)) {
+        ctx.report(makeDiagnostic(codes.CONV_NET_ON_VECTOR, ctx.span, { net: 'resnet', shape: input }));
+        return undefined;
+      }
+      return [...input];
+    },
     jacobian: 'none',
     logDet: '−D·log K',
     directions: closed,
-    params: (input, args) => (args.type === 'variational' ? dequantCond(input).params
+    params: (input, args) => (args.type === 'variational' ? dequantCond(input, args).params
       : args.type === 'categorical' ? categoricalParams(input, args) : []),
-    flops: (input, args) => numel(input) + (args.type === 'variational' ? dequantCond(input).flops
+    flops: (input, args) => numel(input) + (args.type === 'variational' ? dequantCond(input, args).flops
       : args.type === 'categorical' ? categoricalFlops(input, args) : 0),
   },
   {
@@ -116,16 +161,25 @@ export const FLOWS: LayerKind[] = [
     cite: 'Dinh et al. 2015 (NICE), 2017 (RealNVP)',
     doc: 'y_b = x_b; y_{1−b} = x_{1−b}⊙exp(s(x_b)) + t(x_b) (affine) or x_{1−b} + t(x_b) (additive).',
     args: [
-      arg('type', T.oneOf('affine', 'additive'), 'affine (scale and shift) or additive (shift only, volume preserving)', {
-        positional: true,
-        default: 'affine',
-      }),
+      arg('type', T.oneOf(...TRANSFORM_KINDS),
+        'affine (scale and shift), additive (shift only, volume preserving), logistic_mixture (Flow++: '
+        + 'σ⁻¹ of a K-component mixture-of-logistics CDF, then scale and shift) or spline (rational-quadratic, '
+        + 'identity outside [−bound, bound])', { positional: true, default: 'affine' }),
       arg('mask', T.mask(), 'which elements pass through and condition the rest (1 = pass through)', { required: true }),
       arg('net', T.call('net'), 'conditioner computing s and t from the pass-through part', { required: true }),
       arg('scale', T.oneOf('exp', 'sigmoid', 'tanh'), 'positive scale parameterization: exp(s), sigmoid(s + 2), exp(tanh(s))', {
         default: 'tanh',
       }),
       arg('flip', T.bool(), 'inside repeat: complement the mask on every other repetition', { default: false }),
+      arg('k', T.size(1, 'components'), 'logistic_mixture: number of logistic components per element', {
+        default: DEFAULT_MIXTURE_K,
+      }),
+      arg('bins', T.int(2, SPLINE_MAX_BINS), 'spline: number of rational-quadratic bins', {
+        default: DEFAULT_SPLINE_BINS,
+      }),
+      arg('bound', T.num(0, undefined, true), 'spline: the spline acts on [−bound, bound], the identity outside', {
+        default: DEFAULT_SPLINE_BOUND,
+      }),
     ],
     shape: couplingShape,
     jacobian: 'block-triangular',
@@ -315,7 +369,11 @@ export const FLOWS: LayerKind[] = [
     category: 'flow',
     cite: 'Papamakarios et al. 2017 (MAF)',
     doc: 'u_i = (x_i − μ_i(x_{<i}))·exp(−α_i(x_{<i})): one MADE pass for density, D passes to sample.',
-    args: autoregressiveArgs,
+    args: [...autoregressiveArgs,
+      arg('transform', T.call('transform'),
+        'elementwise transform of each dimension: affine (μ, α) or spline(bins, bound)', {
+        default: 'affine',
+      })],
     shape: same('maf'),
     jacobian: 'triangular',
     logDet: '−Σ_i α_i',

@@ -8,6 +8,7 @@ import { PRIORS } from './priors.js';
 import { ORDERS } from './orders.js';
 import { MASKS } from './masks.js';
 import { CONNECTIVITIES } from './connectivity.js';
+import { TRANSFORMS } from './transforms.js';
 import { DOMAINS } from './domains.js';
 import { DATASETS } from './datasets.js';
 import { OPTIMIZERS } from './optimizers.js';
@@ -27,6 +28,7 @@ export const REGISTRY: readonly LayerKind[] = Object.freeze([
   ...ORDERS,
   ...MASKS,
   ...CONNECTIVITIES,
+  ...TRANSFORMS,
   ...DOMAINS,
   ...DATASETS,
   ...OPTIMIZERS,
@@ -38,7 +40,7 @@ export const REGISTRY: readonly LayerKind[] = Object.freeze([
 /** Every category, in the order the registry lists them. */
 export const CATEGORIES: readonly Category[] = [
   'flow', 'net', 'conditional', 'ar-layer', 'likelihood', 'prior', 'order', 'mask',
-  'connectivity', 'domain', 'dataset', 'optimizer', 'posterior', 'target', 'train',
+  'connectivity', 'transform', 'domain', 'dataset', 'optimizer', 'posterior', 'target', 'train',
 ];
 
 /** category → name → kind, and name → the first kind of that name in registry order (hot in the checker) */

@@ -1,7 +1,9 @@
 // The log-det term a flow layer contributes, instantiated for its input shape and arguments
 // (H·W factors, D, K and α made explicit), in the direction the layer is used.
 import { FLOWS, LOGDET_WRITTEN_FOR } from './flows.js';
-import { maskOf } from './coupling.js';
+import { couplingTransform, maskOf } from './coupling.js';
+import { transformLogDetTerm } from '../math/elementwise.js';
+import { autoregressiveTransform } from './transforms.js';
 import { imageDims, numel } from './tensors.js';
 
 /** 0.05 → "0.05", 0.000001 → "1e−6" */
@@ -38,8 +40,20 @@ export function logDetText(kind: string, inShape: readonly number[], args: Recor
       if (args.type === 'additive') return '0';
       const m = maskOf(args.mask, args.maskKind);
       const n = m.values ? m.values.filter((v) => v === 0).length : undefined;
-      const s = args.scale === 'sigmoid' ? 'log σ(s_i(x_b))' : 's_i(x_b)';
-      text = `Σ_{i∉b} ${s}${n !== undefined ? ` (${n} term${n === 1 ? '' : 's'})` : ''}`;
+      const t = couplingTransform(args);
+      const s = t.kind === 'logistic_mixture' || t.kind === 'spline' ? transformLogDetTerm(t.kind, t.settings)
+        : args.scale === 'sigmoid' ? 'log σ(s_i(x_b))' : 's_i(x_b)';
+      const terms = n !== undefined ? ` (${n} term${n === 1 ? '' : 's'})` : '';
+      if (t.kind === 'affine') text = `Σ_{i∉b} ${s}${terms}`;
+      else {
+        const cut = s.indexOf(', ');
+        text = cut < 0 ? `Σ_{i∉b} ${s}${terms}` : `Σ_{i∉b} [${s.slice(0, cut)}]${terms}${s.slice(cut)}`;
+      }
+      break;
+    }
+    case 'maf': {
+      const t = autoregressiveTransform(args.transform);
+      text = t.kind === 'spline' ? `Σ_i ${transformLogDetTerm('spline', t)}` : k.logDet;
       break;
     }
     case 'actnorm':

@@ -1,9 +1,10 @@
-// Conditioner nets (category 'net'): mlp, resnet, made. Used by couplings, MAF/IAF, encoders, decoders.
+// Conditioner nets (category 'net'): mlp, resnet, flowpp, made. Used by couplings, MAF/IAF, encoders, decoders.
 // Also the parameter/FLOP rules for a net given its input and output sizes.
 import type { LayerKind, ParamSpec } from './types.js';
 import { NET_ACTIVATIONS, T, arg } from './spec.js';
 import { madeHidden, madeMasksArg } from './made-masks.js';
 import { conv, convFlops, dense, denseFlops, isNumArray } from './tensors.js';
+import { type FlowppDesc, flowppFlops, flowppParamSpecs } from './flowpp-net.js';
 
 const activation = arg('activation', T.oneOf(...NET_ACTIVATIONS), 'nonlinearity between layers', { default: 'relu' });
 const zeroInit = arg('zero_init', T.bool(), 'zero-initialize the last layer so a flow starts as the identity (conditioners)', {
@@ -37,6 +38,24 @@ export const NETS: LayerKind[] = [
     ],
   },
   {
+    name: 'flowpp',
+    category: 'net',
+    cite: 'Ho et al. 2019 (Flow++), §3.3',
+    doc: 'Flow++ conditioner: Conv(in→ch) + position embedding; blocks × [gated residual conv, layer norm, '
+      + 'multi-head self-attention over all positions (gated, residual), layer norm]; Conv(ch→out). '
+      + 'Vectors: their entries are the positions.',
+    args: [
+      arg('blocks', T.size(0, 'blocks'), 'number of (gated conv, attention) blocks', { default: 2 }),
+      arg('channels', T.size(1, 'width'), 'feature channels inside the net (a multiple of heads)', { default: 32 }),
+      arg('heads', T.size(1, 'width'), 'attention heads', { default: 4 }),
+      arg('dropout', T.num(0, 1, false, true),
+        'dropout rate during training (after the gated conv and the attention)', {
+        default: 0,
+      }),
+      zeroInit,
+    ],
+  },
+  {
     name: 'made',
     category: 'net',
     cite: 'Germain et al. 2015 (MADE)',
@@ -53,13 +72,16 @@ export const NETS: LayerKind[] = [
 
 /** A conditioner net, whatever form it arrives in (checked call, NetIR, or a bare name). */
 export interface NetDesc {
-  kind: 'mlp' | 'resnet' | 'made';
+  kind: 'mlp' | 'resnet' | 'made' | 'flowpp';
   hidden: number[];
   activation: string;
   blocks: number;
   channels: number;
   kernel: number;
   zeroInitLast: boolean;
+  /** flowpp: attention heads and dropout rate */
+  heads?: number;
+  dropout?: number;
 }
 
 const NET_DEFAULTS: NetDesc = { kind: 'mlp', hidden: [64, 64], activation: 'relu', blocks: 2, channels: 32, kernel: 3, zeroInitLast: true };
@@ -94,10 +116,17 @@ export function netOf(v: unknown): NetDesc | undefined {
     channels: num(a.channels, NET_DEFAULTS.channels),
     kernel: num(a.kernel, NET_DEFAULTS.kernel),
     zeroInitLast: typeof a.zeroInitLast === 'boolean' ? a.zeroInitLast : typeof a.zero_init === 'boolean' ? a.zero_init : true,
+    ...(name === 'flowpp' ? { heads: num(a.heads, 4), dropout: num(a.dropout, 0) } : {}),
   };
 }
 
-const isNet = (s: string): s is NetDesc['kind'] => s === 'mlp' || s === 'resnet' || s === 'made';
+const isNet = (s: string): s is NetDesc['kind'] => s === 'mlp' || s === 'resnet' || s === 'made' || s === 'flowpp';
+
+const flowppOf = (net: NetDesc): FlowppDesc =>
+  ({
+    blocks: net.blocks, channels: net.channels, heads: net.heads ?? 4, dropout: net.dropout ?? 0,
+    zeroInitLast: net.zeroInitLast,
+  });
 
 export interface Spatial { H: number; W: number }
 
@@ -107,6 +136,7 @@ export interface Spatial { H: number; W: number }
  * mlp/made flatten it (in·H·W → out·H·W). Without it, sizes are vector lengths (resnet uses 1×1 maps).
  */
 export function netParamSpecs(net: NetDesc, inSize: number, outSize: number, spatial?: Spatial, prefix = 'net'): ParamSpec[] {
+  if (net.kind === 'flowpp') return flowppParamSpecs(flowppOf(net), inSize, outSize, spatial, prefix);
   if (net.kind === 'resnet') {
     const k = net.kernel;
     const ch = net.channels;
@@ -135,6 +165,7 @@ export function netParams(net: NetDesc, inSize: number, outSize: number, spatial
 export function netFlops(net: NetDesc, inSize: number, outSize: number, spatial?: Spatial): number {
   const H = spatial?.H ?? 1;
   const W = spatial?.W ?? 1;
+  if (net.kind === 'flowpp') return flowppFlops(flowppOf(net), inSize, outSize, spatial);
   if (net.kind === 'resnet') {
     const k = net.kernel;
     const ch = net.channels;

@@ -15,6 +15,7 @@ export type Category =
   | 'order'         // natural, reverse, random, raster
   | 'mask'          // checkerboard, channel, half, alternate
   | 'connectivity'  // sequential, random
+  | 'transform'     // elementwise transforms of autoregressive flows: affine, spline
   | 'domain'        // real, binary, categorical, discrete
   | 'dataset'       // toy, mnist, idx, csv, npy (train { data: ... })
   | 'optimizer'     // adam

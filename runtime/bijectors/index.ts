@@ -2,6 +2,7 @@
 import type { LayerIR, LayerIROf, LayerKindName } from '../../compiler/ir/types.js';
 import type { Bijector, BuildContext } from './types.js';
 import { Coupling } from './coupling.js';
+import { TransformCoupling } from './transform-coupling.js';
 import { Squeeze } from './squeeze.js';
 import { Split } from './split.js';
 import { Permute } from './permute.js';
@@ -14,12 +15,14 @@ import { Planar } from './planar.js';
 import { Radial } from './radial.js';
 import { Maf, Iaf } from './autoregressive.js';
 import { buildWithKernels } from '../plan/planner.js';
+import { TransformMaf } from './maf-transform.js';
 
 export type { Bijector, BuildContext } from './types.js';
 
 /** one constructor for every FlowIR layer kind (a kind added to LAYER_ARGS without one does not compile) */
 const KINDS: { [K in LayerKindName]: (l: LayerIROf<K>, ctx: BuildContext) => Bijector } = {
-  coupling: (l, c) => new Coupling(l, c),
+  coupling: (l, c) =>
+    (l.args.type === 'affine' || l.args.type === 'additive' ? new Coupling(l, c) : new TransformCoupling(l, c)),
   squeeze: (l) => new Squeeze(l),
   split: (l, c) => new Split(l, c),
   permute: (l) => new Permute(l),
@@ -29,7 +32,7 @@ const KINDS: { [K in LayerKindName]: (l: LayerIROf<K>, ctx: BuildContext) => Bij
   invconv1x1: (l, c) => new InvConv1x1(l, c),
   planar: (l, c) => new Planar(l, c),
   radial: (l, c) => new Radial(l, c),
-  maf: (l, c) => new Maf(l, c),
+  maf: (l, c) => (l.args.transform ? new TransformMaf(l, c) : new Maf(l, c)),
   iaf: (l, c) => new Iaf(l, c),
 };
 

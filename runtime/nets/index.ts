@@ -3,6 +3,7 @@ import type { NetIR } from '../../compiler/ir/types.js';
 import type { ParamStore } from './params.js';
 import { Mlp, type Net } from './mlp.js';
 import { ResNet } from './resnet.js';
+import { FlowppNet } from './flowpp.js';
 import * as tf from '@tensorflow/tfjs-core';
 
 export type { Net } from './mlp.js';
@@ -16,6 +17,7 @@ export { ResNet } from './resnet.js';
 export function buildNet(store: ParamStore, prefix: string, net: NetIR, inShape: number[], outShape: number[]): Net {
   const din = inShape.reduce((a, b) => a * b, 1);
   const dout = outShape.reduce((a, b) => a * b, 1);
+  if (net.kind === 'flowpp') return new FlowppNet(store, prefix, net, inShape, outShape);
   if (net.kind === 'resnet') {
     if (inShape.length !== 3) throw new Error(`${prefix}: a resnet conditioner needs image data [C, H, W]`);
     return new ResNet(store, prefix, inShape[2], outShape[2], net.blocks, net.channels, net.kernel, net.zeroInitLast);

@@ -17,16 +17,17 @@ export function sequentialMasks(order: number[], hidden: number[]): number[][][]
 
 const transpose = (m: number[][]): number[][] => (m[0] ?? []).map((_, j) => m.map((r) => r[j]));
 
-export function buildMade(store: ParamStore, prefix: string, net: Made, order: number[]): Mlp {
+/** perDim: outputs per dimension (2: μ, α; a spline MAF's 3·bins − 1), blocked rows p·D + d */
+export function buildMade(store: ParamStore, prefix: string, net: Made, order: number[], perDim = 2): Mlp {
   const D = order.length;
-  const sizes = [D, ...net.hidden, 2 * D];
+  const sizes = [D, ...net.hidden, perDim * D];
   const L = net.hidden.length;
   const given = net.masks && net.masks.length === L + 1 ? net.masks : null;
   const masks = (given ?? sequentialMasks(order, net.hidden)).map((m, l) => {
     const nin = sizes[l];
     let rows = m;
-    if (l === L && m.length === D) rows = [...m, ...m];
-    const nout = l === L ? 2 * D : sizes[l + 1];
+    if (l === L && m.length === D) rows = Array.from({ length: perDim }, () => m).flat();
+    const nout = l === L ? perDim * D : sizes[l + 1];
     if (rows.length !== nout || (rows[0]?.length ?? 0) !== nin) {
       throw new Error(`${prefix}: MADE mask ${l} is [${m.length}, ${m[0]?.length}], expected [${nout}, ${nin}] (out × in)`);
     }

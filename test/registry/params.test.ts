@@ -131,11 +131,16 @@ describe('other parameterized kinds', () => {
   it('dequantize: uniform none; variational counts its q(u|x) conditioning net (resnet(1, 32) on images, mlp(64) ' +
     'otherwise)', () => {
     expect(flowParams('dequantize', [1, 28, 28], flowArgs('dequantize', { type: 'uniform' }))).toBe(0);
-    // Conv(1→32); 1 block × 2 Conv(32→32); Conv(32→2·1), all 3×3 with bias
-    expect(flowParams('dequantize', [1, 28, 28], flowArgs('dequantize', { type: 'variational' }))).toBe(convP(3, 1, 32) + 2 * convP(3, 32, 32) + convP(3, 32, 2));
+    // features: 0 — Conv(1→32); 1 block × 2 Conv(32→32); Conv(32→2·1), all 3×3 with bias
+    const v0 = (extra: Record<string, unknown> = {}) => flowArgs('dequantize', { type: 'variational', features: 0, ...extra });
+    expect(flowParams('dequantize', [1, 28, 28], v0())).toBe(convP(3, 1, 32) + 2 * convP(3, 32, 32) + convP(3, 32, 2));
     expect(convP(3, 1, 32) + 2 * convP(3, 32, 32) + convP(3, 32, 2)).toBe(19394);
-    expect(flowParams('dequantize', [3, 8, 8], flowArgs('dequantize', { type: 'variational' }))).toBe(convP(3, 3, 32) + 2 * convP(3, 32, 32) + convP(3, 32, 6));
-    expect(flowParams('dequantize', [10], flowArgs('dequantize', { type: 'variational' }))).toBe(denseP(10, 64) + denseP(64, 20));
+    expect(flowParams('dequantize', [3, 8, 8], v0())).toBe(convP(3, 3, 32) + 2 * convP(3, 32, 32) + convP(3, 32, 6));
+    expect(flowParams('dequantize', [10], v0())).toBe(denseP(10, 64) + denseP(64, 20));
+    // the default context: 16 more output channels (values), the features of x every nested layer reads
+    expect(flowParams('dequantize', [1, 28, 28], flowArgs('dequantize', { type: 'variational' })))
+      .toBe(convP(3, 1, 32) + 2 * convP(3, 32, 32) + convP(3, 32, 2 + 16));
+    expect(flowParams('dequantize', [10], flowArgs('dequantize', { type: 'variational' }))).toBe(denseP(10, 64) + denseP(64, 20 + 16));
   });
   it('nade: 2·D·H + H + D for Bernoulli outputs', () => {
     expect(conditionalParams(conditionalOf(call('nade', 'conditional', { hidden: 500 }))!, [784])).toBe(2 * 784 * 500 + 500 + 784);

@@ -130,6 +130,7 @@ const LANGUAGE: Record<Category, Record<string, string[]>> = {
   order: { natural: [], reverse: [], random: ['seed'], raster: ['channels'] },
   mask: { checkerboard: ['parity'], channel: [], half: [], alternate: [] },
   connectivity: { sequential: [], random: ['seed'] },
+  transform: { affine: [], spline: ['bins', 'bound'] },
   domain: { real: [], binary: [], categorical: ['K'], discrete: ['K'] },
   dataset: { toy: ['name', 'n', 'noise', 'seed'], mnist: ['binarized', 'split'], idx: ['path'], csv: ['path'], npy: ['path'] },
   optimizer: { adam: ['lr', 'beta1', 'beta2', 'eps'] },

@@ -24,6 +24,8 @@ function arr(v: readonly unknown[], id: string, path: string): unknown {
 
 function net(n: NetIR, id: string, path: string): { code: string } {
   switch (n.kind) {
+    case 'flowpp':
+      throw new Error(`${id}: the PyTorch target has no flowpp (Flow++) conditioner yet`);
     case 'mlp':
       return code(call('N.mlp', [n.hidden, n.activation], { zero_init_last: n.zeroInitLast }));
     case 'resnet':

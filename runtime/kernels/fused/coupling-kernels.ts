@@ -32,6 +32,7 @@ function maskForm(u: PlanUnit): Shape | string {
   if (u.layer?.kind !== 'coupling') return 'not a coupling';
   if (u.contextShape) return 'conditioning context';
   const l = u.layer;
+  if (l.args.type !== 'affine' && l.args.type !== 'additive') return `a ${l.args.type} coupling (plain implementation)`;
   const m = maskToInternal(l.args.mask, l.inShape);
   const shape = internalShape(l.inShape);
   if (shape.length === 3 && channelSplit(m, shape)) return 'image-channels';

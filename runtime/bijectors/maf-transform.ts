@@ -1,0 +1,75 @@
+// MAF with a non-affine elementwise transform: maf(…, transform: spline(bins, bound)) (Durkan et al. 2019,
+// the autoregressive form of Neural Spline Flows). The MADE emits P = 3·bins − 1 values per dimension (rows
+// p·D + d, autoregressive in the order); z_i = T(x_i; p_i(x_{<i})), log-det Σ_i log T′(x_i), one pass.
+// Sampling runs D passes (after pass k the first k dimensions in the order are exact), each inverting T in
+// closed form. The transforms are runtime/bijectors/transforms/, shared with the couplings.
+// Image data are flattened channels-first, as the order indexes them. One plain forward and inverse.
+import * as tf from '@tensorflow/tfjs-core';
+import type { LayerIROf } from '../../compiler/ir/types.js';
+import { buildMade } from '../nets/made.js';
+import type { Mlp } from '../nets/mlp.js';
+import { makeTransform, type ElementwiseTransform } from './transforms/index.js';
+import { type Bijector, type BuildContext, type ForwardResult, type InverseResult, sizeOf } from './types.js';
+
+export class TransformMaf implements Bijector {
+  readonly kind = 'maf';
+  readonly id: string;
+  readonly transform: ElementwiseTransform;
+  private readonly D: number;
+  private readonly made: Mlp;
+  private readonly image: boolean;
+
+  constructor(layer: LayerIROf<'maf'>, ctx: BuildContext) {
+    this.id = layer.id;
+    this.D = sizeOf(layer.inShape);
+    this.image = layer.inShape.length === 3;
+    const t = layer.args.transform!;
+    this.transform = makeTransform(t.kind, t);
+    const order = layer.args.order ?? Array.from({ length: this.D }, (_, i) => i);
+    if (layer.args.net.kind !== 'made') throw new Error(`${this.id}: maf needs a made conditioner`);
+    this.made = buildMade(ctx.store, `${this.id}.net`, layer.args.net, order, this.transform.P);
+  }
+
+  private flat(x: tf.Tensor): tf.Tensor2D {
+    const t = this.image ? tf.transpose(x, [0, 3, 1, 2]) : x;
+    return tf.reshape(t, [x.shape[0], this.D]) as tf.Tensor2D;
+  }
+
+  private unflat(v: tf.Tensor, like: tf.Tensor): tf.Tensor {
+    if (!this.image) return tf.reshape(v, like.shape);
+    const [N, H, W, C] = like.shape;
+    return tf.transpose(tf.reshape(v, [N!, C!, H!, W!]), [0, 2, 3, 1]);
+  }
+
+  /** the MADE's outputs as [N, D, P] */
+  private params(v: tf.Tensor2D): tf.Tensor {
+    const o = this.made.apply(v);
+    return tf.transpose(tf.reshape(o, [v.shape[0], this.transform.P, this.D]), [0, 2, 1]);
+  }
+
+  forward(x: tf.Tensor): ForwardResult {
+    return tf.tidy(() => {
+      const v = this.flat(x);
+      const r = this.transform.forward(v, this.params(v));
+      return { y: this.unflat(r.out, x), logDet: tf.sum(r.ld, 1) as tf.Tensor1D };
+    });
+  }
+
+  inverse(y: tf.Tensor): InverseResult {
+    return tf.tidy(() => {
+      const z = this.flat(y);
+      let x = tf.zerosLike(z) as tf.Tensor2D;
+      for (let k = 0; k < this.D; k++) {
+        const next = tf.tidy(() => this.transform.inverse(z, this.params(x)).out as tf.Tensor2D);
+        x.dispose();
+        x = next;
+      }
+      const r = this.transform.inverse(z, this.params(x));
+      return { x: this.unflat(r.out, y), logDet: tf.sum(r.ld, 1) as tf.Tensor1D };
+    });
+  }
+
+  dispose(): void {
+    this.made.dispose();
+  }
+}
