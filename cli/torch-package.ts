@@ -27,8 +27,8 @@ export function unsupportedMessage(ir: FlowIR, spec: string, u: Unsupported): st
   const layer = u.id ? ` (layer ${u.id})` : '';
   return (
     `${where}: error: the pytorch target does not implement ${u.construct}${layer} in model ${ir.model}; ` +
-    `it implements flows (layers ${Object.keys(TORCH_LAYERS).join(', ')}), energy targets and the autoregressive ` +
-    `conditionals ${Object.keys(TORCH_CONDITIONALS).join(', ')}\n`
+    `it implements flows (layers ${Object.keys(TORCH_LAYERS).join(', ')}), VAEs, energy targets ` +
+    `and the autoregressive conditionals ${Object.keys(TORCH_CONDITIONALS).join(', ')}\n`
   );
 }
 

@@ -70,6 +70,8 @@ class Objective(torch.nn.Module):
         if self.m.family == "energy":         # x: a batch of base samples z_0
             z, ld = self.m.inverse(x)
             return (self.m.prior.log_prob(x) - ld + self.m.energy(z)).mean()
+        if self.m.family == "vae":            # −ELBO, one reparameterized sample (flowc train's objective)
+            return self.m.loss(x)
         return -self.m.log_prob(x).mean()
 
 
@@ -125,7 +127,7 @@ def main(argv):
     elif rank == 0:
         open(metrics, "w").close()
     m.to(device)
-    if not energy:
+    if not energy and ir["family"] != "vae":
         x0 = torch.from_numpy(train_x[:a.batch]).to(device)
         with torch.no_grad():
             m.log_prob(x0)                    # data-dependent initialisation (actnorm), the same on every rank

@@ -16,6 +16,7 @@ import { build } from '../../runtime/build.js';
 import { withConfig } from '../../runtime/config.js';
 import type { FlowModel } from '../../runtime/model.js';
 import { Rng } from '../../runtime/rng.js';
+import type { VaeModel } from '../../runtime/vae/model.js';
 import { writeTorchPackage } from '../../cli/torch-package.js';
 import { runPython, torchMissing } from '../support/torch.js';
 
@@ -120,6 +121,40 @@ function compareAr(model: FlowModel, ir: FlowIR, x: tf.Tensor, pkg: string): voi
   x.dispose();
 }
 
+const close = (a: number[], b: number[], tol = 1e-4) => {
+  expect(b.length).toBe(a.length);
+  a.forEach((v, i) => expect(Math.abs(b[i]! - v)).toBeLessThan(tol * Math.max(1, Math.abs(v))));
+};
+
+/** VAE: the same single-sample ELBO and importance-weighted log p(x) from the same ε, the same decoder */
+function compareVae(model: FlowModel, x: tf.Tensor, pkg: string): void {
+  const vae = model as unknown as VaeModel;
+  const N = x.shape[0];
+  const k = 4;
+  const state = vae.rng.getState();
+  const eps = tf.tidy(() => vae.rng.normalTensor([N, vae.Dz]).arraySync());
+  vae.rng.setState(state);
+  const elbo = tf.tidy(() => vae.elbo(x)).arraySync();
+  const iwState = vae.rng.getState();
+  const iwEps = tf.tidy(() => vae.rng.normalTensor([k * N, vae.Dz]).arraySync());
+  vae.rng.setState(iwState);
+  const lp = tf.tidy(() => vae.iwLogProb(x, k)).arraySync();
+  const z = tf.tidy(() => tf.mul(tf.randomNormal([2, vae.Dz], 0, 1, 'float32', 3), 0.7));
+  const dec = tf.tidy(() => vae.decode(z)).arraySync();
+  const req = { dir: pkg, x: nested(x), eps, k, iw_eps: iwEps, z: z.arraySync() };
+  const out = JSON.parse(runPython([join(import.meta.dirname, 'torch_check.py')], pkg, JSON.stringify(req))) as {
+    elbo: number[];
+    log_prob: number[];
+    decode: number[][][];
+    sample_shape: number[];
+  };
+  close(elbo, out.elbo);
+  close(lp, out.log_prob);
+  close(dec.flat(2), out.decode.flat(2));
+  expect(out.sample_shape).toEqual([2, ...vae.ir.data.shape]);
+  tf.dispose([x, z]);
+}
+
 describe('the PyTorch target equals the tfjs runtime', () => {
   for (const file of specFiles) {
     it(`${file}`, async (ctx) => {
@@ -141,6 +176,8 @@ describe('the PyTorch target equals the tfjs runtime', () => {
         'nade_mnist',
         'pixelcnn_mnist',
         'gated_pixelcnn',
+        'planar_vae',
+        'iaf_vae',
       ];
       expect('unsupported' in emitted).toBe(!implemented.some((n) => file === `specs/${n}.flow`));
       if ('unsupported' in emitted) {
@@ -157,6 +194,7 @@ describe('the PyTorch target equals the tfjs runtime', () => {
         await writeTorchPackage(silent, ir, file, pkg, model);
         const x = batchFor(ir, 3, 5);
         if (ir.family === 'autoregressive') return compareAr(model, ir, x, pkg);
+        if (ir.family === 'vae') return compareVae(model, x, pkg);
         const rng = (model as unknown as { rng: Rng }).rng;
         const state = rng.getState();
         const lp = withConfig({ fuse: false }, () => tf.tidy(() => model.logProb(x)).arraySync() as number[]);

@@ -43,12 +43,17 @@ describe('the PyTorch target refuses what it does not implement', () => {
     expect('unsupported' in emitTorch(arg, 'x.flow')).toBe(true);
   });
 
-  it('names a FlowIR field it does not read, a family and a conditional', () => {
+  it('names a FlowIR field it does not read, a VAE posterior layer or net and a conditional', () => {
     const ctx = { ...clone(moons), context: { shape: [3] } } as FlowIR;
     expect(unsupportedConstructs(ctx).map((u) => u.construct)).toEqual(["FlowIR field 'context'"]);
-    expect(unsupportedConstructs(irOf('specs/iaf_vae.flow')).map((u) => u.construct)).toContain(
-      'variational autoencoder',
-    );
+    const vae = irOf('specs/iaf_vae.flow');
+    expect(unsupportedConstructs(vae)).toEqual([]);
+    (vae.posterior!.flow[0] as { kind: string }).kind = 'sylvester';
+    expect(unsupportedConstructs(vae)).toEqual([
+      { construct: 'sylvester', id: vae.posterior!.flow[0]!.id, at: vae.posterior!.flow[0]!.at },
+    ]);
+    vae.encoder = { kind: 'resnet', blocks: 1, channels: 8, kernel: 3, zeroInitLast: false };
+    expect(unsupportedConstructs(vae).map((u) => u.construct)).toContain('encoder net resnet');
     expect(unsupportedConstructs(irOf('specs/pixelrnn_row_lstm.flow')).map((u) => u.construct)).toEqual([
       'autoregressive model (pixelrnn)',
     ]);

@@ -16,8 +16,19 @@ for layer in getattr(m, "chain", []):
     if layer.__class__.__name__ == "Dequantize" and req.get("noise") is not None:
         layer.noise = torch.tensor(req["noise"], dtype=torch.float64)
 out = {}
-with torch.no_grad():
-    out["log_prob"] = m.log_prob(x).tolist()
+if m.family != "vae":
+    with torch.no_grad():
+        out["log_prob"] = m.log_prob(x).tolist()
+if m.family == "vae":
+    with torch.no_grad():
+        t = lambda k: torch.tensor(req[k], dtype=torch.float64)  # noqa: E731
+        out["elbo"] = m.elbo(x, eps=t("eps")).tolist()
+        out["log_prob"] = m.log_prob(x, k=req["k"], eps=t("iw_eps")).tolist()
+        out["decode"] = m.decode(t("z")).tolist()
+        s = m.sample(2, generator=torch.Generator().manual_seed(0))
+        out["sample_shape"] = list(s.shape)
+    print(json.dumps(out))
+    sys.exit(0)
 if m.family == "autoregressive":
     with torch.no_grad():
         out["params"] = m.params(x)[0].tolist()

@@ -26,7 +26,7 @@ export const LIKELIHOOD_P = (l: LikelihoodIR): number =>
           ? 2
           : 1;
 
-function likelihoodCode(l: LikelihoodIR): string {
+export function likelihoodCode(l: LikelihoodIR): string {
   switch (l.kind) {
     case 'bernoulli':
       return 'L.likelihood("bernoulli")';

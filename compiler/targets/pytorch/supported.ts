@@ -58,7 +58,7 @@ const KNOWN_IR_FIELDS = new Set([
 ]);
 export const TORCH_NETS: readonly NetIR['kind'][] = ['mlp', 'resnet', 'made'];
 export const TORCH_PRIORS: readonly PriorIR['kind'][] = ['normal', 'logistic', 'laplace', 'mixture'];
-export const TORCH_FAMILIES: readonly FlowIR['family'][] = ['flow', 'autoregressive', 'energy'];
+export const TORCH_FAMILIES: readonly FlowIR['family'][] = ['flow', 'autoregressive', 'energy', 'vae'];
 /** autoregressive conditionals; a reason when a variant is not implemented */
 export const TORCH_CONDITIONALS: Record<string, (c: ConditionalIR) => string | undefined> = {
   nade: () => undefined,
@@ -103,15 +103,19 @@ export function unsupportedConstructs(ir: FlowIR): Unsupported[] {
     }
   };
   walk(flattenLayers(ir.flow));
+  walk(flattenLayers(ir.posterior?.flow));
+  for (const [what, n] of [['encoder', ir.encoder], ['decoder', ir.decoder]] as const) {
+    if (n && n.kind !== 'mlp') out.push({ construct: `${what} net ${n.kind}` });
+  }
   for (const k of Object.keys(ir)) if (!KNOWN_IR_FIELDS.has(k)) out.push({ construct: `FlowIR field '${k}'` });
   const c = ir.conditional;
   if (ir.family === 'autoregressive' && c) {
     const rule = TORCH_CONDITIONALS[c.kind];
     const why = rule ? rule(c) : c.kind;
     if (why) out.push({ construct: `autoregressive model (${why})` });
-    if (ir.likelihood && !TORCH_LIKELIHOODS.includes(ir.likelihood.kind)) {
-      out.push({ construct: `likelihood ${ir.likelihood.kind}` });
-    }
+  }
+  if ((ir.family === 'autoregressive' || ir.family === 'vae') && ir.likelihood) {
+    if (!TORCH_LIKELIHOODS.includes(ir.likelihood.kind)) out.push({ construct: `likelihood ${ir.likelihood.kind}` });
   }
   if (ir.prior && !TORCH_PRIORS.includes(ir.prior.kind)) out.push({ construct: `prior ${ir.prior.kind}` });
   return out;

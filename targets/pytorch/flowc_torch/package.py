@@ -68,7 +68,7 @@ def load_weights(model, here, path=None):
 
 
 def layer_args(ir):
-    """{layer id: FlowIR arguments} over every flow layer, nested ones included"""
+    """{layer id: FlowIR arguments} over every flow layer (a VAE's posterior and nested ones included)"""
     out = {}
 
     def walk(layers):
@@ -77,4 +77,5 @@ def layer_args(ir):
             walk(layer["args"].get("flow"))
 
     walk(ir.get("flow"))
+    walk((ir.get("posterior") or {}).get("flow"))
     return out
