@@ -1,4 +1,4 @@
-// The autoregressive family in model.py: one conditional (NADE, MADE, PixelCNN) and a likelihood.
+// The autoregressive family in model.py: one conditional (NADE, MADE, PixelCNN, PixelRNN) and a likelihood.
 import type { ConditionalIR, FlowIR, LikelihoodIR } from '../../ir/types.js';
 import { call, code, INLINE_MAX, py } from './python.js';
 
@@ -54,8 +54,10 @@ function conditionalCode(c: ConditionalIR, ir: FlowIR, P: number, order: { code:
       return call('AR.PixelCnn', [ir.data.shape, P], { layers: code('IR["conditional"]["layers"]') });
     case 'gated_pixelcnn':
       return call('AR.GatedPixelCnn', [ir.data.shape, P], { layers: c.layers, channels: c.channels, kernel: c.kernel });
+    case 'pixelrnn':
+      return call('PixelRnn', [ir.data.shape, P], { cell: c.cell, layers: c.layers, hidden: c.hidden });
     default:
-      throw new Error(`pytorch target: no ${c.kind} conditional (supported.ts should have refused it)`);
+      throw new Error(`pytorch target: no ${(c as ConditionalIR).kind} conditional (supported.ts refuses it)`);
   }
 }
 
@@ -63,7 +65,7 @@ function conditionalCode(c: ConditionalIR, ir: FlowIR, P: number, order: { code:
 export function arModelCode(ir: FlowIR): string {
   const c = ir.conditional!;
   const lik = likelihoodOf(ir);
-  const image = c.kind === 'pixelcnn' || c.kind === 'gated_pixelcnn';
+  const image = c.kind === 'pixelcnn' || c.kind === 'gated_pixelcnn' || c.kind === 'pixelrnn';
   const D = size(ir.data.shape);
   const order = image
     ? code(`AR.raster_order(${py(ir.data.shape)})`)

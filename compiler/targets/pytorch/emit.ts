@@ -146,6 +146,7 @@ function modelPy(ir: FlowIR, source: string): string {
       0,
       imports.length,
       'from flowc_torch import ar as AR, likelihoods as L',
+      ...(ir.conditional?.kind === 'pixelrnn' ? ['from flowc_torch.pixelrnn import PixelRnn'] : []),
       'from flowc_torch.package import constants, layer_args, load_weights, read_ir',
     );
   const energy = `    return EnergyModel(${py(ir.model)}, target=${py(ir.target?.name ?? 'u1')}, \

@@ -65,6 +65,7 @@ export const TORCH_CONDITIONALS: Record<string, (c: ConditionalIR) => string | u
   made: (c) => (c.kind === 'made' && c.ensemble > 1 ? `made(ensemble: ${c.ensemble})` : undefined),
   pixelcnn: () => undefined,
   gated_pixelcnn: () => undefined,
+  pixelrnn: () => undefined,
 };
 export const TORCH_LIKELIHOODS: readonly LikelihoodIR['kind'][] = [
   'bernoulli',

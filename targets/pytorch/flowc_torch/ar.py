@@ -202,19 +202,22 @@ class ArModel(nn.Module):
         K = domain.get("K")
         self.scale = (K - 1 if K and K > 1 else 1) if domain["kind"] in ("discrete", "categorical") else 1
         # registered at the tfjs prefix: <Model>/<kind>/...
-        kind = {Nade: "nade", Made: "made", PixelCnn: "pixelcnn", GatedPixelCnn: "gated"}[type(conditional)]
+        kind = {"Nade": "nade", "Made": "made", "PixelCnn": "pixelcnn", "GatedPixelCnn": "gated",
+                "PixelRnn": "pixelrnn"}[type(conditional).__name__]
         holder = nn.Module()
         holder.add_module(kind, conditional)
         self.add_module(name, holder)
         self.__dict__["cond"] = conditional     # registered once, under the tfjs prefix
 
-    @staticmethod
-    def tf_name(key):
-        return key.replace(".", "/")
+    def tf_name(self, key):
+        """torch state_dict key → tfjs variable name (a conditional's `tf_segments` restores dotted names)"""
+        seg = getattr(self.cond, "tf_segments", {})
+        return "/".join(seg.get(p, p) for p in key.split("."))
 
-    @staticmethod
-    def torch_key(name):
-        return name.replace("/", ".")
+    def torch_key(self, name):
+        """tfjs variable name → torch state_dict key"""
+        seg = {v: k for k, v in getattr(self.cond, "tf_segments", {}).items()}
+        return ".".join(seg.get(p, p) for p in name.split("/"))
 
     def params(self, x):
         x2 = x.reshape(x.shape[0], self.D).to(self.dtype())
