@@ -70,9 +70,8 @@ class Objective(torch.nn.Module):
         if self.m.family == "energy":         # x: a batch of base samples z_0
             z, ld = self.m.inverse(x)
             return (self.m.prior.log_prob(x) - ld + self.m.energy(z)).mean()
-        if self.m.family == "vae":            # −ELBO, one reparameterized sample (flowc train's objective)
-            return self.m.loss(x)
-        return -self.m.log_prob(x).mean()
+        # −log p; −ELBO (one reparameterized draw) for VAEs and categorical encodings, as flowc train
+        return self.m.loss(x)
 
 
 def main(argv):

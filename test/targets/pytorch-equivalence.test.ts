@@ -86,7 +86,12 @@ const nested = (t: tf.Tensor): unknown => t.arraySync();
 function noiseFor(model: FlowModel, ir: FlowIR, x: tf.Tensor): unknown {
   if (ir.flow?.[0]?.kind !== 'dequantize') return null;
   const rng = (model as unknown as { rng: Rng }).rng;
-  const variational = ir.flow[0].kind === 'dequantize' && ir.flow[0].args.type === 'variational';
+  const args = ir.flow[0].args as { type: string; dim?: number };
+  if (args.type === 'categorical') {
+    const E = ir.data.shape.reduce((a, b) => a * b, 1);
+    return tf.tidy(() => rng.uniformTensor([x.shape[0] * E, args.dim ?? 4], 1e-6, 1 - 1e-6).arraySync());
+  }
+  const variational = args.type === 'variational';
   const draw = variational ? rng.normalTensor.bind(rng) : rng.uniformTensor.bind(rng);
   const u = draw(ir.data.shape.length === 3 ? [x.shape[0], ...ir.data.shape.slice(1), ir.data.shape[0]] : x.shape);
   const out = ir.data.shape.length === 3 ? tf.transpose(u, [0, 3, 1, 2]) : u;
@@ -180,6 +185,8 @@ describe('the PyTorch target equals the tfjs runtime', () => {
         'iaf_vae',
         'pixelrnn_row_lstm',
         'pixelrnn_diagonal_bilstm',
+        'words_cnf',
+        'permutations_cnf',
       ];
       expect('unsupported' in emitted).toBe(!implemented.some((n) => file === `specs/${n}.flow`));
       if ('unsupported' in emitted) {
@@ -199,20 +206,33 @@ describe('the PyTorch target equals the tfjs runtime', () => {
         if (ir.family === 'vae') return compareVae(model, x, pkg);
         const rng = (model as unknown as { rng: Rng }).rng;
         const state = rng.getState();
-        const lp = withConfig({ fuse: false }, () => tf.tidy(() => model.logProb(x)).arraySync() as number[]);
+        // a categorical encoding: the one-draw bound, then the importance-weighted estimate with k draws
+        type Categorical = { bound?(x: tf.Tensor): tf.Tensor; iwLogProb?(x: tf.Tensor, k: number): tf.Tensor };
+        const cat = model as unknown as Categorical;
+        const one = (t: tf.Tensor) => (cat.bound ? cat.bound(t) : model.logProb(t));
+        const lp = withConfig({ fuse: false }, () => tf.tidy(() => one(x)).arraySync() as number[]);
         rng.setState(state);
         const noise = noiseFor(model, ir, x);
+        const k = 4;
+        const xk = tf.tile(x, [k, ...x.shape.slice(1).map(() => 1)]);
+        const iwState = rng.getState();
+        const iwNoise = cat.iwLogProb ? noiseFor(model, ir, xk) : null;
+        rng.setState(iwState);
+        const iw = cat.iwLogProb ? (tf.tidy(() => cat.iwLogProb!(x, k)).arraySync() as number[]) : null;
+        xk.dispose();
         const sizes = model as unknown as { latentSize?: number; D: number };
         const latent = sizes.latentSize ?? sizes.D;
         const zt = tf.tidy(() => tf.mul(tf.randomNormal([2, latent], 0, 1, 'float32', 3), 0.7));
         const xs = withConfig({ fuse: false }, () => tf.tidy(() => model.inverse!(zt).x).arraySync());
-        const req = { dir: pkg, x: nested(x), noise, z: nested(zt) };
+        const req = { dir: pkg, x: nested(x), noise, z: nested(zt), k, iw_noise: iwNoise };
         const out = JSON.parse(runPython([join(import.meta.dirname, 'torch_check.py')], pkg, JSON.stringify(req))) as {
           log_prob: number[];
           roundtrip_err: number;
           inverse: unknown;
           energy?: number[];
+          iw?: number[];
         };
+        if (iw) close(iw, out.iw!);
         if (ir.family === 'energy') {
           const e = model as unknown as { energy(z: tf.Tensor): tf.Tensor; fuse: boolean };
           e.fuse = false;

@@ -43,6 +43,21 @@ describe('the PyTorch target refuses what it does not implement', () => {
     expect('unsupported' in emitTorch(arg, 'x.flow')).toBe(true);
   });
 
+  it('names the categorical encodings it does not implement: mixtures, a context net, images', () => {
+    const words = irOf('specs/words_cnf.flow');
+    expect(unsupportedConstructs(words)).toEqual([]);
+    const at = (f: (ir: FlowIR) => void) => {
+      const ir = clone(words);
+      f(ir);
+      return unsupportedConstructs(ir).map((u) => `${u.construct} ${u.id}`);
+    };
+    const id = words.flow![0]!.id;
+    const args = (ir: FlowIR) => ir.flow![0]!.args as Record<string, unknown>;
+    expect(at((ir) => (args(ir).k = 3))).toEqual([`dequantize(k: 3) ${id}`]);
+    expect(at((ir) => (args(ir).context = true))).toEqual([`dequantize(context: true) ${id}`]);
+    expect(at((ir) => (ir.flow![0]!.inShape = [1, 4, 2]))).toEqual([`dequantize(categorical) on images ${id}`]);
+  });
+
   it('names a FlowIR field it does not read, a VAE posterior layer or net and a conditional', () => {
     const ctx = { ...clone(moons), context: { shape: [3] } } as FlowIR;
     expect(unsupportedConstructs(ctx).map((u) => u.construct)).toEqual(["FlowIR field 'context'"]);

@@ -13,12 +13,17 @@ import model  # noqa: E402
 m = model.load().double()
 x = torch.tensor(req["x"], dtype=torch.float64)
 for layer in getattr(m, "chain", []):
-    if layer.__class__.__name__ == "Dequantize" and req.get("noise") is not None:
+    if layer.__class__.__name__.endswith("Dequantize") and req.get("noise") is not None:
         layer.noise = torch.tensor(req["noise"], dtype=torch.float64)
 out = {}
 if m.family != "vae":
     with torch.no_grad():
-        out["log_prob"] = m.log_prob(x).tolist()
+        # a categorical encoding: the one-draw bound here, the importance-weighted estimate below
+        out["log_prob"] = (m.bound(x) if hasattr(m, "bound") else m.log_prob(x)).tolist()
+        if req.get("iw_noise") is not None:
+            m.chain[0].noise = torch.tensor(req["iw_noise"], dtype=torch.float64)
+            out["iw"] = m.log_prob(x, k=req["k"]).tolist()
+            m.chain[0].noise = torch.tensor(req["noise"], dtype=torch.float64)
 if m.family == "vae":
     with torch.no_grad():
         t = lambda k: torch.tensor(req[k], dtype=torch.float64)  # noqa: E731
@@ -40,7 +45,7 @@ if m.family == "autoregressive":
 with torch.no_grad():
     # inverse(forward(h)) = h over the layers after a leading dequantization (which is not invertible)
     chain, h = m.chain, x
-    if chain and chain[0].__class__.__name__ == "Dequantize":
+    if chain and chain[0].__class__.__name__.endswith("Dequantize"):
         h, _, _ = chain[0](x)
         chain = chain[1:]
     data, outs = h, []

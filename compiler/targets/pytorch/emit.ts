@@ -76,6 +76,8 @@ export function layerCode(l: LayerIR, density?: 'iterative'): string {
     case 'logit':
       return call('B.Logit', [], { alpha: l.args.alpha });
     case 'dequantize': {
+      if (l.args.type === 'categorical')
+        return call('CategoricalDequantize', [l.inShape], { K: l.args.K, dim: l.args.dim ?? 4 });
       if (l.args.type !== 'variational') return call('B.Dequantize', [l.inShape], { K: l.args.K });
       const R = l.inShape.length === 3 ? DEQUANT_COND_RESNET : DEQUANT_COND_MLP;
       const cond: NetIR =
@@ -130,6 +132,9 @@ function modelPy(ir: FlowIR, source: string): string {
     'from flowc_torch import bijectors as B, nets as N, priors as P',
     ...(kinds.has('planar') || kinds.has('radial') ? ['from flowc_torch.planar import Planar, Radial'] : []),
     ...(kinds.has('maf') || kinds.has('iaf') ? ['from flowc_torch.autoregressive import Iaf, Maf'] : []),
+    ...(layers.some((l) => l.kind === 'dequantize' && l.args.type === 'categorical')
+      ? ['from flowc_torch.categorical import CategoricalDequantize, CategoricalFlowModel']
+      : []),
     'from flowc_torch.flow import FlowModel',
     'from flowc_torch.package import constants, layer_args, load_weights, read_ir',
   ];
@@ -153,7 +158,9 @@ function modelPy(ir: FlowIR, source: string): string {
 prior=${priorCode(ir.prior, size(ir.latent?.shape ?? ir.data.shape))}, layers=[
 ${lines.join('\n')}
     ])`;
-  const flow = `    return FlowModel(${py(ir.model)}, data_shape=${py(ir.data.shape)}, \
+  const categorical = layers[0]?.kind === 'dequantize' && layers[0].args.type === 'categorical';
+  const flowClass = categorical ? 'CategoricalFlowModel' : 'FlowModel';
+  const flow = `    return ${flowClass}(${py(ir.model)}, data_shape=${py(ir.data.shape)}, \
 final_shape=${py(final)}, prior=${priorCode(ir.prior, latentSize(ir))}, layers=[
 ${lines.join('\n')}
     ])`;

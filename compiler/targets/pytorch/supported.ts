@@ -21,7 +21,14 @@ export const TORCH_LAYER_ARGS: Record<string, Record<string, readonly unknown[] 
   radial: { inverse: ['none', 'iterative'] },
   maf: { order: null, net: null },
   iaf: { order: null, net: null },
-  dequantize: { type: ['uniform', 'variational'], K: null, flow: null },
+  dequantize: {
+    type: ['uniform', 'variational', 'categorical'],
+    K: null,
+    flow: null,
+    dim: null,
+    k: [1],
+    context: [false],
+  },
 };
 export const TORCH_LAYERS = TORCH_LAYER_ARGS;
 
@@ -29,6 +36,9 @@ export const TORCH_LAYERS = TORCH_LAYER_ARGS;
 function layerProblem(l: LayerIR): string | undefined {
   const known = TORCH_LAYER_ARGS[l.kind];
   if (!known) return l.kind;
+  if (l.kind === 'dequantize' && l.args.type === 'categorical' && l.inShape.length !== 1) {
+    return 'dequantize(categorical) on images';
+  }
   for (const [k, v] of Object.entries(l.args as Record<string, unknown>)) {
     if (!(k in known)) return `${l.kind}(${k}: …)`;
     const values = known[k];
