@@ -153,9 +153,10 @@ describe('the PyTorch package trains and round-trips', () => {
 
   it('compile --target pytorch refuses what the target does not implement, by name', async () => {
     const out = join(dir, 'made');
-    const r = await flowc('compile', 'specs/pixelrnn_row_lstm.flow', '--target', 'pytorch', '-o', out);
+    const r = await flowc('compile', 'specs/conditional_made_mnist.flow', '--target', 'pytorch', '-o', out);
     expect(r.code).toBe(1);
-    expect(r.err).toMatch(/does not implement autoregressive model \(pixelrnn\)/);
+    expect(r.err).toMatch(/does not implement FlowIR field 'condition' in model CondMadeMnist/);
+    expect(r.err).toMatch(/does not implement autoregressive model \(made\(ensemble: 4\)\)/);
     expect(r.err).toContain('no PyTorch package written');
     const u = await flowc('compile', 'specs/two_moons.flow', '--target', 'onnx', '-o', out);
     expect(u.code).toBe(2);
