@@ -115,7 +115,10 @@ export function unsupportedConstructs(ir: FlowIR): Unsupported[] {
   };
   walk(flattenLayers(ir.flow));
   walk(flattenLayers(ir.posterior?.flow));
-  for (const [what, n] of [['encoder', ir.encoder], ['decoder', ir.decoder]] as const) {
+  for (const [what, n] of [
+    ['encoder', ir.encoder],
+    ['decoder', ir.decoder],
+  ] as const) {
     if (n && n.kind !== 'mlp') out.push({ construct: `${what} net ${n.kind}` });
   }
   for (const k of Object.keys(ir)) if (!KNOWN_IR_FIELDS.has(k)) out.push({ construct: `FlowIR field '${k}'` });
