@@ -4,6 +4,7 @@
 import type { CheckedLayer, CheckedModel, ModelCheck } from '../check/model.js';
 import * as P from '../diagnostics/codes-proofs.js';
 import { num, onceReporter } from './util.js';
+import { CONDITIONALS } from '../registry/conditionals.js';
 
 function* deep(ls: readonly CheckedLayer[] | undefined): Generator<CheckedLayer> {
   for (const l of ls ?? []) {
@@ -87,7 +88,10 @@ export const runnableCheck: ModelCheck = {
   },
 };
 
-/** `condition y: …` reaches MADE (an extra input) and coupling conditioners (the context); elsewhere it is refused */
+/**
+ * `condition y: …` reaches the conditionals whose registry entry says how (`takesCondition`: MADE, NADE, Gated
+ * PixelCNN) and coupling conditioners (the context); elsewhere it is refused
+ */
 function conditionChecks(model: CheckedModel, report: ReturnType<typeof onceReporter>): void {
   const y = model.condition;
   if (!y) return;
@@ -97,9 +101,10 @@ function conditionChecks(model: CheckedModel, report: ReturnType<typeof onceRepo
   });
   if (model.family === 'vae' || model.family === 'energy') {
     refuse(model.family === 'vae' ? 'a VAE' : 'an energy fit', 'condition a flow (couplings) or a MADE instead');
-  } else if (model.family === 'autoregressive' && model.conditional && model.conditional.kind.name !== 'made') {
+  } else if (model.family === 'autoregressive' && model.conditional && !model.conditional.kind.takesCondition) {
     const name = `\`${model.conditional.kind.name}\``;
-    refuse(name, 'use `conditional made(…)`, which takes the condition as an extra input');
+    const takers = CONDITIONALS.filter((k) => k.takesCondition).map((k) => `\`${k.name}\``).join(', ');
+    refuse(name, `use one of ${takers}, which take the condition as an input`);
   } else if (model.family === 'flow' && !(model.flow ?? []).some((l) => l.kind.name === 'coupling')) {
     refuse('a flow without couplings', 'add a `coupling` layer: its conditioner receives the condition');
   }
