@@ -140,8 +140,11 @@ function conditionalRows(ir: FlowIR): ExplainRow[] {
           : cond.kind === 'pixelcnnpp'
             ? `pixelcnnpp(${cond.filters} filters, ${cond.resnets} blocks × ${cond.scales} scales)`
           : (cond as { kind: string }).kind;
+  // p(x|y): NADE's hidden layer and the Gated PixelCNN's gates take the context
+  const ctxNote = 'context' in cond && cond.context
+    ? ` + condition [${cond.context}] → ${cond.kind === 'nade' ? 'hidden' : 'both gates'}` : '';
   const outShape = shape.map((d, i) => (i === 0 ? d * o : d));
-  return [plain('conditional', 'conditional', label, shape, outShape, countParams(conditionalParamSpecs(desc, shape, o)), conditionalFlops(desc, shape, o))];
+  return [plain('conditional', 'conditional', label + ctxNote, shape, outShape, countParams(conditionalParamSpecs(desc, shape, o)), conditionalFlops(desc, shape, o))];
 }
 
 function netRow(section: 'encoder' | 'decoder', net: NetIR | undefined, inShape: number[], outSize: number): ExplainRow[] {
