@@ -113,8 +113,9 @@ function conditionalRows(ir: FlowIR): ExplainRow[] {
     desc.layers.forEach((l, i) => {
       const k = l.kernel;
       const label = `conv ${k}×${k}${l.mask === 'none' ? '' : ` mask ${l.mask}`}` +
-        `${l.activation !== 'none' ? ` + ${l.activation}` : ''}${l.residual ? ' (residual)' : ''}`;
-      const p = k * k * cin * l.channels + l.channels;
+        `${l.activation !== 'none' ? ` + ${l.activation}` : ''}${l.residual ? ' (residual)' : ''}` +
+        `${cond.context ? ` + condition bias [${cond.context}]` : ''}`;
+      const p = k * k * cin * l.channels + l.channels + (cond.context ?? 0) * l.channels;
       rows.push(plain('conditional', `conditional.${i}.conv`, label, [cin, H, W], [l.channels, H, W], p, k * k * cin * l.channels * H * W));
       cin = l.channels;
     });

@@ -126,7 +126,7 @@ export function lowerConditional(c: CheckedCall | undefined, model: CheckedModel
         ...contextOf(model),
       };
     }
-    case 'pixelcnn': return { kind: 'pixelcnn', layers: (c.body ?? []).map(lowerArLayer) };
+    case 'pixelcnn': return { kind: 'pixelcnn', layers: (c.body ?? []).map(lowerArLayer), ...contextOf(model) };
     case 'gated_pixelcnn': return {
       kind: 'gated_pixelcnn', layers: num(a.layers, 15), channels: num(a.channels, 64), kernel: num(a.kernel, 3),
       ...contextOf(model),

@@ -76,7 +76,8 @@ export type ConditionalIR =
     /** conditional model p(x|y): entries of the context y (one-hot label or real vector) fed to the first layer */
     context?: number;
   }
-  | { kind: 'pixelcnn'; layers: ArLayerIR[] }
+  /** context: p(x|y), the label as an extra bias V_l·y of every layer */
+  | { kind: 'pixelcnn'; layers: ArLayerIR[]; context?: number }
   /** context: p(x|y), V·y added inside the gate of both stacks in every layer (van den Oord et al. 2016) */
   | { kind: 'gated_pixelcnn'; layers: number; channels: number; kernel: number; context?: number }
   | { kind: 'pixelrnn'; cell: 'row_lstm' | 'diagonal_bilstm'; layers: number; hidden: number }

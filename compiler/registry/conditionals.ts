@@ -101,6 +101,8 @@ export function conditionalParamSpecs(cond: ConditionalDesc, shape: Shape, o = 1
       let cin = C;
       cond.layers.forEach((l, i) => {
         ps.push(...conv(`conv${i}`, l.kernel, l.kernel, cin, l.channels));
+        // p(x|y): the label as an extra bias V·y of every layer
+        if (ctxOf(a)) ps.push({ name: `conv${i}.context`, shape: [ctxOf(a), l.channels], init: 'uniform-fan-in' });
         cin = l.channels;
       });
       return ps;
@@ -216,6 +218,7 @@ export const CONDITIONALS: LayerKind[] = [
     doc: 'A stack of masked convolutions (first mask A, then B); the last conv emits the likelihood parameters.',
     args: [],
     block: 'ar-layer',
+    takesCondition: 'as an extra bias V_l·y of every layer (before its activation)',
     params: paramsRule('pixelcnn'),
   },
   {

@@ -1,8 +1,8 @@
-// Conditional Gated PixelCNN and NADE, p(x | y) (`condition y: …`). Oracles:
+// Conditional Gated PixelCNN, PixelCNN and NADE, p(x | y) (`condition y: …`). Oracles:
 //  - Σ_x p(x | y) = 1 over every configuration of a tiny binary image / categorical vector, for every y
 //    (exact enumeration), after a training step that moves the context weights; different y, different p;
 //  - fast (cached) sampling equals naive sampling under a context; a missing context is an error;
-//  - what still cannot take a condition (plain PixelCNN, a VAE) is refused with FC513.
+//  - what still cannot take a condition (PixelRNN, PixelCNN++, a VAE) is refused with FC513.
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -33,6 +33,12 @@ const CASES = [
     'bernoulli'), 2, '/gated/0/cond_v'],
   ['gated_pixelcnn on categorical(3)[1, 2, 2]', spec('categorical(3)[1, 2, 2]',
     'gated_pixelcnn(layers: 1, channels: 3, kernel: 3)', 'categorical'), 3, '/gated/0/cond_h'],
+  ['pixelcnn on binary[1, 2, 2] (label as a bias per layer)', spec('binary[1, 2, 2]',
+    'pixelcnn {\n    conv(mask: A, kernel: 3, channels: 4, activation: relu)\n    conv(mask: B, kernel: 1, channels: 1)\n  }',
+    'bernoulli'), 2, '/pixelcnn/0/context'],
+  ['pixelcnn on categorical(3)[1, 2, 2], real condition', spec('categorical(3)[1, 2, 2]',
+    'pixelcnn {\n    conv(mask: A, kernel: 3, channels: 4, activation: tanh)\n    conv(mask: B, kernel: 1, channels: 5, '
+    + 'activation: relu, residual: true)\n  }', 'categorical', 'real[2]'), 3, '/pixelcnn/1/context'],
   ['nade on categorical(3)[3]', spec('categorical(3)[3]', 'nade(hidden: 6)', 'categorical'), 3, '/nade/context'],
   ['nade on binary[4], real condition', spec('binary[4]', 'nade(hidden: 5)', 'bernoulli', 'real[2]'), 2,
     '/nade/context'],
@@ -75,7 +81,7 @@ describe('conditional Gated PixelCNN and NADE: Σ_x p(x | y) = 1 for every y', (
     });
   }
 
-  for (const [name, text] of [CASES[0], CASES[2]]) {
+  for (const [name, text] of [CASES[0], CASES[2], CASES[4]]) {
     it(`${name}: fast and naive sampling agree under a context; a missing context is refused`, () => {
       const ir = compile(text);
       const model = build(ir) as unknown as ArModel;
@@ -92,12 +98,12 @@ describe('conditional Gated PixelCNN and NADE: Σ_x p(x | y) = 1 for every y', (
 });
 
 describe('models that still cannot take a condition are refused (FC513)', () => {
-  it('plain pixelcnn names the conditionals that can', () => {
-    const r = compileSource(spec('binary[1, 4, 4]', 'pixelcnn {\n    conv(mask: A, kernel: 3, channels: 4)\n  }',
-      'bernoulli'), 'c.flow');
+  it('pixelrnn names the conditionals that can', () => {
+    const r = compileSource(spec('binary[1, 4, 4]', 'pixelrnn(cell: row_lstm, layers: 1, hidden: 4)', 'bernoulli'), 'c.flow');
     const e = r.diagnostics.filter((d) => d.code === 'FC513');
     expect(e.length).toBe(1);
-    expect(e[0]!.message).toMatch(/`pixelcnn` cannot take a condition/);
-    expect(JSON.stringify(e[0])).toMatch(/gated_pixelcnn/);
+    expect(e[0]!.message).toMatch(/`pixelrnn` cannot take a condition/);
+    const text = JSON.stringify(e[0]);
+    for (const k of ['made', 'nade', 'pixelcnn', 'gated_pixelcnn']) expect(text).toContain(`\`${k}\``);
   });
 });
