@@ -145,7 +145,8 @@ function conditionalRows(ir: FlowIR): ExplainRow[] {
   const ctxNote = 'context' in cond && cond.context
     ? ` + condition [${cond.context}] → ${cond.kind === 'nade' ? 'hidden' : 'both gates'}` : '';
   const outShape = shape.map((d, i) => (i === 0 ? d * o : d));
-  return [plain('conditional', 'conditional', label + ctxNote, shape, outShape, countParams(conditionalParamSpecs(desc, shape, o)), conditionalFlops(desc, shape, o))];
+  const params = countParams(conditionalParamSpecs(desc, shape, o));
+  return [plain('conditional', 'conditional', label + ctxNote, shape, outShape, params, conditionalFlops(desc, shape, o))];
 }
 
 function netRow(section: 'encoder' | 'decoder', net: NetIR | undefined, inShape: number[], outSize: number): ExplainRow[] {

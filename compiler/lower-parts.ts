@@ -105,7 +105,8 @@ export function lowerArLayer(c: CheckedCall): ArLayerIR {
 }
 
 /** p(x|y): the context size a conditional takes as an extra input (absent without `condition`) */
-const contextOf = (model: CheckedModel): { context?: number } => (model.condition ? { context: model.condition.size } : {});
+const contextOf = (model: CheckedModel): { context?: number } =>
+  (model.condition ? { context: model.condition.size } : {});
 
 export function lowerConditional(c: CheckedCall | undefined, model: CheckedModel, order: number[] | undefined): ConditionalIR | undefined {
   if (!c) return undefined;

@@ -50,7 +50,8 @@ export function buildGatedPixelCnn(ir: GatedIR, ctx: BuildContext): ArConditiona
   const needCtx = (c: tf.Tensor | undefined): tf.Tensor2D | undefined => {
     if (kctx === 0) return undefined;
     if (!c || c.shape[1] !== kctx) {
-      throw new Error(`gated_pixelcnn: the model is conditioned on ${kctx} context entries; got ${c ? c.shape[1] : 'none'}`);
+      const got = c ? c.shape[1] : 'none';
+      throw new Error(`gated_pixelcnn: the model is conditioned on ${kctx} context entries; got ${got}`);
     }
     return c as tf.Tensor2D;
   };

@@ -33,7 +33,8 @@ export function buildNade(ir: NadeIR, ctx: BuildContext): ArConditional {
   const biasOf = (context: tf.Tensor | undefined): tf.Tensor => {
     if (!Wy) return c;
     if (!context || context.shape[1] !== kctx) {
-      throw new Error(`nade: the model is conditioned on ${kctx} context entries; got ${context ? context.shape[1] : 'none'}`);
+      const got = context ? context.shape[1] : 'none';
+      throw new Error(`nade: the model is conditioned on ${kctx} context entries; got ${got}`);
     }
     return tf.add(c, tf.matMul(context as tf.Tensor2D, Wy));
   };

@@ -69,7 +69,9 @@ export function buildPixelCnn(ir: PixelCnnIR, ctx: BuildContext): ArConditional 
       W: makeVariable(`${ctx.prefix}/pixelcnn/${l}/W`, uniformFanIn(rng, [k, k, cin, s.channels], fanIn)),
       b: makeVariable(`${ctx.prefix}/pixelcnn/${l}/b`, uniformFanIn(rng, [s.channels], fanIn)),
       mc: makeMaskedConv(k, inGroups, outGroups, s.mask),
-      ...(kctx > 0 ? { V: makeVariable(`${ctx.prefix}/pixelcnn/${l}/context`, uniformFanIn(rng, [kctx, s.channels], kctx)) } : {}),
+      ...(kctx > 0
+        ? { V: makeVariable(`${ctx.prefix}/pixelcnn/${l}/context`, uniformFanIn(rng, [kctx, s.channels], kctx)) }
+        : {}),
       inGroups,
       outGroups,
     });
@@ -102,7 +104,9 @@ export function buildPixelCnn(ir: PixelCnnIR, ctx: BuildContext): ArConditional 
       const w = tf.tidy(() => ((L.mc.M ? tf.mul(L.W, L.mc.M) : L.W).dataSync() as Float32Array).slice());
       const bias = (L.b.dataSync() as Float32Array).slice();
       // p(x|y): each example's extra bias V·y [n, cout] (the same values as the full pass's matMul)
-      const cb = yc && L.V ? tf.tidy(() => (tf.matMul(yc, L.V as tf.Tensor2D).dataSync() as Float32Array).slice()) : undefined;
+      const cb = yc && L.V
+        ? tf.tidy(() => (tf.matMul(yc, L.V as tf.Tensor2D).dataSync() as Float32Array).slice())
+        : undefined;
       const cy = Math.floor((L.k - 1) / 2);
       const live = convMaskArray(L.k, L.k, cy, cy, L.inGroups, L.outGroups, L.mask);
       // taps with at least one connection (the others add exact zeros in the full pass)

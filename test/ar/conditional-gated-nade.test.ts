@@ -34,10 +34,12 @@ const CASES = [
   ['gated_pixelcnn on categorical(3)[1, 2, 2]', spec('categorical(3)[1, 2, 2]',
     'gated_pixelcnn(layers: 1, channels: 3, kernel: 3)', 'categorical'), 3, '/gated/0/cond_h'],
   ['pixelcnn on binary[1, 2, 2] (label as a bias per layer)', spec('binary[1, 2, 2]',
-    'pixelcnn {\n    conv(mask: A, kernel: 3, channels: 4, activation: relu)\n    conv(mask: B, kernel: 1, channels: 1)\n  }',
+    'pixelcnn {\n    conv(mask: A, kernel: 3, channels: 4, activation: relu)\n'
+    + '    conv(mask: B, kernel: 1, channels: 1)\n  }',
     'bernoulli'), 2, '/pixelcnn/0/context'],
   ['pixelcnn on categorical(3)[1, 2, 2], real condition', spec('categorical(3)[1, 2, 2]',
-    'pixelcnn {\n    conv(mask: A, kernel: 3, channels: 4, activation: tanh)\n    conv(mask: B, kernel: 1, channels: 5, '
+    'pixelcnn {\n    conv(mask: A, kernel: 3, channels: 4, activation: tanh)\n'
+    + '    conv(mask: B, kernel: 1, channels: 5, '
     + 'activation: relu, residual: true)\n  }', 'categorical', 'real[2]'), 3, '/pixelcnn/1/context'],
   ['nade on categorical(3)[3]', spec('categorical(3)[3]', 'nade(hidden: 6)', 'categorical'), 3, '/nade/context'],
   ['nade on binary[4], real condition', spec('binary[4]', 'nade(hidden: 5)', 'bernoulli', 'real[2]'), 2,
@@ -99,11 +101,23 @@ describe('conditional Gated PixelCNN and NADE: Σ_x p(x | y) = 1 for every y', (
 
 describe('models that still cannot take a condition are refused (FC513)', () => {
   it('pixelrnn names the conditionals that can', () => {
-    const r = compileSource(spec('binary[1, 4, 4]', 'pixelrnn(cell: row_lstm, layers: 1, hidden: 4)', 'bernoulli'), 'c.flow');
+    const text = spec('binary[1, 4, 4]', 'pixelrnn(cell: row_lstm, layers: 1, hidden: 4)', 'bernoulli');
+    const r = compileSource(text, 'c.flow');
     const e = r.diagnostics.filter((d) => d.code === 'FC513');
     expect(e.length).toBe(1);
     expect(e[0]!.message).toMatch(/`pixelrnn` cannot take a condition/);
-    const text = JSON.stringify(e[0]);
-    for (const k of ['made', 'nade', 'pixelcnn', 'gated_pixelcnn']) expect(text).toContain(`\`${k}\``);
+    const diag = JSON.stringify(e[0]);
+    for (const k of ['made', 'nade', 'pixelcnn', 'gated_pixelcnn']) expect(diag).toContain(`\`${k}\``);
+  });
+
+  it('a VAE with an IAF posterior says which parts cannot take it', async () => {
+    const { readFileSync } = await import('node:fs');
+    const text = readFileSync('specs/iaf_vae.flow', 'utf8')
+      .replace(/(data x: [^\n]*\n)/, '$1  condition y: categorical(10)\n');
+    const r = compileSource(text, 'v.flow');
+    const e = r.diagnostics.filter((d) => d.code === 'FC513');
+    expect(e.length).toBe(1);
+    expect(e[0]!.message).toMatch(/a VAE cannot take a condition in this version: its encoder q\(z \| x\) and decoder/);
+    expect(e[0]!.message).toMatch(/`iaf` posterior layers take no context h from the encoder/);
   });
 });
