@@ -113,8 +113,9 @@ function conditionalRows(ir: FlowIR): ExplainRow[] {
     desc.layers.forEach((l, i) => {
       const k = l.kernel;
       const label = `conv ${k}×${k}${l.mask === 'none' ? '' : ` mask ${l.mask}`}` +
-        `${l.activation !== 'none' ? ` + ${l.activation}` : ''}${l.residual ? ' (residual)' : ''}`;
-      const p = k * k * cin * l.channels + l.channels;
+        `${l.activation !== 'none' ? ` + ${l.activation}` : ''}${l.residual ? ' (residual)' : ''}` +
+        `${cond.context ? ` + condition bias [${cond.context}]` : ''}`;
+      const p = k * k * cin * l.channels + l.channels + (cond.context ?? 0) * l.channels;
       rows.push(plain('conditional', `conditional.${i}.conv`, label, [cin, H, W], [l.channels, H, W], p, k * k * cin * l.channels * H * W));
       cin = l.channels;
     });
@@ -140,8 +141,12 @@ function conditionalRows(ir: FlowIR): ExplainRow[] {
           : cond.kind === 'pixelcnnpp'
             ? `pixelcnnpp(${cond.filters} filters, ${cond.resnets} blocks × ${cond.scales} scales)`
           : (cond as { kind: string }).kind;
+  // p(x|y): NADE's hidden layer and the Gated PixelCNN's gates take the context
+  const ctxNote = 'context' in cond && cond.context
+    ? ` + condition [${cond.context}] → ${cond.kind === 'nade' ? 'hidden' : 'both gates'}` : '';
   const outShape = shape.map((d, i) => (i === 0 ? d * o : d));
-  return [plain('conditional', 'conditional', label, shape, outShape, countParams(conditionalParamSpecs(desc, shape, o)), conditionalFlops(desc, shape, o))];
+  const params = countParams(conditionalParamSpecs(desc, shape, o));
+  return [plain('conditional', 'conditional', label + ctxNote, shape, outShape, params, conditionalFlops(desc, shape, o))];
 }
 
 function netRow(section: 'encoder' | 'decoder', net: NetIR | undefined, inShape: number[], outSize: number): ExplainRow[] {

@@ -104,11 +104,15 @@ export function lowerArLayer(c: CheckedCall): ArLayerIR {
   return { mask, kernel: num(a.kernel, 3), channels: num(a.channels, 1), activation: str(a.activation, 'none'), residual: a.residual === true };
 }
 
+/** p(x|y): the context size a conditional takes as an extra input (absent without `condition`) */
+const contextOf = (model: CheckedModel): { context?: number } =>
+  (model.condition ? { context: model.condition.size } : {});
+
 export function lowerConditional(c: CheckedCall | undefined, model: CheckedModel, order: number[] | undefined): ConditionalIR | undefined {
   if (!c) return undefined;
   const a = c.args;
   switch (c.kind.name) {
-    case 'nade': return { kind: 'nade', hidden: num(a.hidden, 500) };
+    case 'nade': return { kind: 'nade', hidden: num(a.hidden, 500), ...contextOf(model) };
     case 'made': {
       const D = model.data ? model.data.shape.reduce((x, y) => x * y, 1) : 0;
       const ord = order ?? Array.from({ length: D }, (_, i) => i);
@@ -120,11 +124,14 @@ export function lowerConditional(c: CheckedCall | undefined, model: CheckedModel
       return {
         kind: 'made', hidden, activation: str(a.activation, 'relu'), masks, ensemble: num(a.ensemble, 1),
         ...(members ? { members } : {}), ...(a.direct === true ? { direct: true } : {}),
-        ...(model.condition ? { context: model.condition.size } : {}),
+        ...contextOf(model),
       };
     }
-    case 'pixelcnn': return { kind: 'pixelcnn', layers: (c.body ?? []).map(lowerArLayer) };
-    case 'gated_pixelcnn': return { kind: 'gated_pixelcnn', layers: num(a.layers, 15), channels: num(a.channels, 64), kernel: num(a.kernel, 3) };
+    case 'pixelcnn': return { kind: 'pixelcnn', layers: (c.body ?? []).map(lowerArLayer), ...contextOf(model) };
+    case 'gated_pixelcnn': return {
+      kind: 'gated_pixelcnn', layers: num(a.layers, 15), channels: num(a.channels, 64), kernel: num(a.kernel, 3),
+      ...contextOf(model),
+    };
     case 'pixelcnnpp': {
       const C = model.data?.shape.length === 3 ? model.data.shape[0]! : 1;
       const dom = model.data?.domain.kind;

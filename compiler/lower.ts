@@ -183,7 +183,7 @@ export function lowerModel(model: CheckedModel, opts: LowerOptions = {}): FlowIR
     ir.conditional = cond;
     // pixelcnnpp's IR knows its outputs per pixel exactly
     const base = conditionalOf(cond.kind === 'pixelcnnpp' ? cond : model.conditional);
-    const desc = base && cond.kind === 'made' && cond.context ? { ...base, args: { ...base.args, context: cond.context } } : base;
+    const desc = base && 'context' in cond && cond.context ? { ...base, args: { ...base.args, context: cond.context } } : base;
     const perDim = likelihoodOutputs(model.likelihood, levelsOf(model));
     if (desc) {
       acc.params += countParams(conditionalParamSpecs(desc, model.data.shape, perDim));

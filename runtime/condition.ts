@@ -28,15 +28,25 @@ export function contextOf(ir: FlowIR, values: ArrayLike<number>, n: number): tf.
 }
 
 /**
+ * Samples per class when n samples show every class of a categorical condition: ⌈n / K⌉, the columns of a
+ * grid with one row per class (classGridColumns); undefined without a categorical condition.
+ */
+export function classGridColumns(ir: FlowIR, n: number): number | undefined {
+  const c = ir.condition;
+  return c?.domain.kind === 'categorical' ? Math.max(1, Math.ceil(n / c.size)) : undefined;
+}
+
+/**
  * The context for n samples: every sample of class `value` when given (or, for a real condition, every entry
- * = value), else the classes in turn (sample i of class i mod K; a real condition: zeros), so a grid of
- * samples shows every class.
+ * = value), else the classes in blocks of ⌈n / K⌉ (sample i of class ⌊i / ⌈n/K⌉⌋: a grid with that many
+ * columns has one row per class; a real condition: zeros).
  */
 export function sampleContext(ir: FlowIR, n: number, value?: number): tf.Tensor2D | undefined {
   const c = ir.condition;
   if (!c) return undefined;
   if (c.domain.kind === 'categorical') {
-    return contextOf(ir, Array.from({ length: n }, (_, i) => (value ?? i % c.size)), n);
+    const per = classGridColumns(ir, n)!;
+    return contextOf(ir, Array.from({ length: n }, (_, i) => (value ?? Math.min(c.size - 1, Math.floor(i / per)))), n);
   }
   return contextOf(ir, new Array<number>(n * c.size).fill(value ?? 0), n);
 }

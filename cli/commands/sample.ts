@@ -69,7 +69,10 @@ export async function runSample(io: CliIO, run: string, o: SampleFlags): Promise
   else if (ext === 'csv') bytes = formatCsv(x, o.n);
   else if (imageShape) {
     const { imageGrid } = await import('../../runtime/pictures/grid.js');
-    bytes = imageGrid(x, o.n, imageShape, { range: valueRange(ir.data.domain), scale: 3 });
+    const { classGridColumns } = await import('../../runtime/condition.js');
+    // a class-conditional model without --condition: one row per class
+    const cols = o.condition === undefined ? classGridColumns(ir, o.n) : undefined;
+    bytes = imageGrid(x, o.n, imageShape, { range: valueRange(ir.data.domain), scale: 3, ...(cols ? { cols } : {}) });
   } else {
     const { scatterPicture } = await import('../../runtime/pictures/density.js');
     bytes = scatterPicture(x);

@@ -96,15 +96,18 @@ export const FLOWIR_SCHEMA = {
     flow: { type: 'array', items: { $ref: '#/definitions/layer' } },
     conditional: {
       oneOf: [
-        { type: 'object', required: ['kind', 'hidden'], additionalProperties: false, properties: { kind: { const: 'nade' }, hidden: { type: 'integer', minimum: 1 } } },
+        { type: 'object', required: ['kind', 'hidden'], additionalProperties: false, properties: { kind: { const: 'nade' }, hidden: { type: 'integer', minimum: 1 },
+          context: { type: 'integer', minimum: 1 } } },
         { type: 'object', required: ['kind', 'hidden', 'activation', 'masks', 'ensemble'], additionalProperties: false, properties: { kind: { const: 'made' }, hidden: intArray, activation: { type: 'string' }, masks: matrixStack, ensemble: { type: 'integer', minimum: 1 },
           members: { type: 'array', items: { type: 'object', required: ['order', 'connectivity'], additionalProperties: false, properties: {
             order: intArray,
             connectivity: { oneOf: [{ const: 'sequential' }, { type: 'object', required: ['random'], additionalProperties: false, properties: { random: { type: 'integer' } } }] },
           } } },
           direct: { type: 'boolean' }, context: { type: 'integer', minimum: 1 } } },
-        { type: 'object', required: ['kind', 'layers'], additionalProperties: false, properties: { kind: { const: 'pixelcnn' }, layers: { type: 'array', items: { $ref: '#/definitions/arLayer' } } } },
-        { type: 'object', required: ['kind', 'layers', 'channels', 'kernel'], additionalProperties: false, properties: { kind: { const: 'gated_pixelcnn' }, layers: { type: 'integer' }, channels: { type: 'integer' }, kernel: { type: 'integer' } } },
+        { type: 'object', required: ['kind', 'layers'], additionalProperties: false, properties: { kind: { const: 'pixelcnn' }, layers: { type: 'array', items: { $ref: '#/definitions/arLayer' } },
+          context: { type: 'integer', minimum: 1 } } },
+        { type: 'object', required: ['kind', 'layers', 'channels', 'kernel'], additionalProperties: false, properties: { kind: { const: 'gated_pixelcnn' }, layers: { type: 'integer' }, channels: { type: 'integer' }, kernel: { type: 'integer' },
+          context: { type: 'integer', minimum: 1 } } },
         { type: 'object', required: ['kind', 'cell', 'layers', 'hidden'], additionalProperties: false, properties: { kind: { const: 'pixelrnn' }, cell: { enum: ['row_lstm', 'diagonal_bilstm'] }, layers: { type: 'integer' }, hidden: { type: 'integer' } } },
         {
           type: 'object',

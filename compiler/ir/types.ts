@@ -65,7 +65,8 @@ export type LikelihoodIR =
   | { kind: 'gaussian'; learnedStd: boolean };
 
 export type ConditionalIR =
-  | { kind: 'nade'; hidden: number }
+  /** context: p(x|y), entries of the context y added to the hidden pre-activation (an extra input) */
+  | { kind: 'nade'; hidden: number; context?: number }
   | {
     kind: 'made'; hidden: number[]; activation: string; masks: number[][][]; ensemble: number;
     /** order/connectivity-agnostic training: mask sets 1..M−1 (member 0 = masks, in the model's order) */
@@ -75,8 +76,10 @@ export type ConditionalIR =
     /** conditional model p(x|y): entries of the context y (one-hot label or real vector) fed to the first layer */
     context?: number;
   }
-  | { kind: 'pixelcnn'; layers: ArLayerIR[] }
-  | { kind: 'gated_pixelcnn'; layers: number; channels: number; kernel: number }
+  /** context: p(x|y), the label as an extra bias V_l·y of every layer */
+  | { kind: 'pixelcnn'; layers: ArLayerIR[]; context?: number }
+  /** context: p(x|y), V·y added inside the gate of both stacks in every layer (van den Oord et al. 2016) */
+  | { kind: 'gated_pixelcnn'; layers: number; channels: number; kernel: number; context?: number }
   | { kind: 'pixelrnn'; cell: 'row_lstm' | 'diagonal_bilstm'; layers: number; hidden: number }
   /** compiler/math/pixelcnnpp.ts; outputs = likelihood parameters per pixel (pixelParamCount) */
   | { kind: 'pixelcnnpp'; filters: number; resnets: number; scales: number; dropout: number; outputs: number };

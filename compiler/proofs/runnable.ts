@@ -4,6 +4,7 @@
 import type { CheckedLayer, CheckedModel, ModelCheck } from '../check/model.js';
 import * as P from '../diagnostics/codes-proofs.js';
 import { num, onceReporter } from './util.js';
+import { CONDITIONALS } from '../registry/conditionals.js';
 
 function* deep(ls: readonly CheckedLayer[] | undefined): Generator<CheckedLayer> {
   for (const l of ls ?? []) {
@@ -87,19 +88,30 @@ export const runnableCheck: ModelCheck = {
   },
 };
 
-/** `condition y: …` reaches MADE (an extra input) and coupling conditioners (the context); elsewhere it is refused */
+/**
+ * `condition y: …` reaches the conditionals whose registry entry says how (`takesCondition`: MADE, NADE, Gated
+ * PixelCNN) and coupling conditioners (the context); elsewhere it is refused
+ */
 function conditionChecks(model: CheckedModel, report: ReturnType<typeof onceReporter>): void {
   const y = model.condition;
   if (!y) return;
   const where = { ...y.span, end: Math.min(y.span.end, y.span.start + 'condition'.length) };
-  const refuse = (what: string, fix: string) => report(P.NOT_RUNNABLE, where, {
-    what: `\`condition ${y.name}\``, why: `${what} cannot take a condition in this version`, fix,
+  const refuse = (what: string, fix: string, detail?: string) => report(P.NOT_RUNNABLE, where, {
+    what: `\`condition ${y.name}\``, fix,
+    why: `${what} cannot take a condition in this version${detail ? `: ${detail}` : ''}`,
   });
-  if (model.family === 'vae' || model.family === 'energy') {
-    refuse(model.family === 'vae' ? 'a VAE' : 'an energy fit', 'condition a flow (couplings) or a MADE instead');
-  } else if (model.family === 'autoregressive' && model.conditional && model.conditional.kind.name !== 'made') {
+  if (model.family === 'vae') {
+    // what a conditional VAE would need and this runtime lacks, part by part
+    const iaf = (model.posterior?.layers ?? []).some((l) => l.kind.name === 'iaf');
+    refuse('a VAE', 'condition a flow (couplings) or an autoregressive model (made, nade, pixelcnn, gated_pixelcnn)'
+      + ' instead', `its encoder q(z | x) and decoder p(x | z) take no input for \`${y.name}\``
+      + (iaf ? ', and its `iaf` posterior layers take no context h from the encoder (Kingma et al. 2016)' : ''));
+  } else if (model.family === 'energy') {
+    refuse('an energy fit', 'condition a flow (couplings) or a MADE instead');
+  } else if (model.family === 'autoregressive' && model.conditional && !model.conditional.kind.takesCondition) {
     const name = `\`${model.conditional.kind.name}\``;
-    refuse(name, 'use `conditional made(…)`, which takes the condition as an extra input');
+    const takers = CONDITIONALS.filter((k) => k.takesCondition).map((k) => `\`${k.name}\``).join(', ');
+    refuse(name, `use one of ${takers}, which take the condition as an input`);
   } else if (model.family === 'flow' && !(model.flow ?? []).some((l) => l.kind.name === 'coupling')) {
     refuse('a flow without couplings', 'add a `coupling` layer: its conditioner receives the condition');
   }

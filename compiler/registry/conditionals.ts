@@ -67,6 +67,9 @@ const dimsOf = (shape: Shape): Dims => {
   return img ? { ...img, D: numel(shape) } : { C: 1, H: 1, W: numel(shape), D: numel(shape) };
 };
 
+/** the context size of a conditional model p(x|y) (set by the lowering), 0 without one */
+const ctxOf = (a: ResolvedArgs): number => (typeof a.context === 'number' && a.context > 0 ? a.context : 0);
+
 /** Parameter tensors of a conditional for data of `shape`, emitting `o` values per dimension. */
 export function conditionalParamSpecs(cond: ConditionalDesc, shape: Shape, o = 1): ParamSpec[] {
   const { C, D } = dimsOf(shape);
@@ -79,6 +82,8 @@ export function conditionalParamSpecs(cond: ConditionalDesc, shape: Shape, o = 1
         { name: 'c', shape: [H], init: 'zeros' },
         { name: 'V', shape: [D, H, o], init: 'uniform-fan-in' },
         { name: 'b', shape: [D, o], init: 'zeros' },
+        // p(x|y): the context y adds to the hidden pre-activation of every position (an extra input)
+        ...(ctxOf(a) ? [{ name: 'context.W', shape: [ctxOf(a), H], init: 'uniform-fan-in' as const }] : []),
       ];
     }
     case 'made': {
@@ -96,6 +101,8 @@ export function conditionalParamSpecs(cond: ConditionalDesc, shape: Shape, o = 1
       let cin = C;
       cond.layers.forEach((l, i) => {
         ps.push(...conv(`conv${i}`, l.kernel, l.kernel, cin, l.channels));
+        // p(x|y): the label as an extra bias V·y of every layer
+        if (ctxOf(a)) ps.push({ name: `conv${i}.context`, shape: [ctxOf(a), l.channels], init: 'uniform-fan-in' });
         cin = l.channels;
       });
       return ps;
@@ -113,6 +120,10 @@ export function conditionalParamSpecs(cond: ConditionalDesc, shape: Shape, o = 1
           ...conv(`layer${i}.v2h`, 1, 1, 2 * h, 2 * h),
           ...conv(`layer${i}.hout`, 1, 1, h, h),
         );
+        // p(x|y): V_v·y and V_h·y inside both stacks' gates (van den Oord et al. 2016, eq. 4)
+        const kc = ctxOf(a);
+        if (kc) ps.push({ name: `layer${i}.cond_v`, shape: [kc, 2 * h], init: 'uniform-fan-in' },
+          { name: `layer${i}.cond_h`, shape: [kc, 2 * h], init: 'uniform-fan-in' });
       }
       ps.push(...conv('head0', 1, 1, h, h), ...conv('head1', 1, 1, h, C * o));
       return ps;
@@ -174,6 +185,7 @@ export const CONDITIONALS: LayerKind[] = [
     cite: 'Larochelle & Murray 2011 (NADE)',
     doc: 'h_i = σ(c + W_{:,<i} x_{<i}), p(x_i | x_{<i}) from b_i + V_i·h_i; weights shared across positions.',
     args: [arg('hidden', T.size(1, 'width'), 'hidden units', { positional: true, default: 500 })],
+    takesCondition: 'as an extra input to the hidden layer (c + W_y·y)',
     params: paramsRule('nade'),
   },
   {
@@ -196,6 +208,7 @@ export const CONDITIONALS: LayerKind[] = [
       arg('direct', T.bool(), 'add direct input→output connections, masked to the order', { default: false }),
       madeMasksArg,
     ],
+    takesCondition: 'as an extra input to the first layer (unmasked)',
     params: paramsRule('made'),
   },
   {
@@ -205,6 +218,7 @@ export const CONDITIONALS: LayerKind[] = [
     doc: 'A stack of masked convolutions (first mask A, then B); the last conv emits the likelihood parameters.',
     args: [],
     block: 'ar-layer',
+    takesCondition: 'as an extra bias V_l·y of every layer (before its activation)',
     params: paramsRule('pixelcnn'),
   },
   {
@@ -217,6 +231,7 @@ export const CONDITIONALS: LayerKind[] = [
       arg('channels', T.size(1, 'width'), 'feature channels h', { default: 64 }),
       arg('kernel', T.size(1, 'kernel'), 'kernel size k (odd)', { default: 3 }),
     ],
+    takesCondition: 'as V·y inside the gate of both stacks in every layer (the paper\'s class-conditional term)',
     params: paramsRule('gated_pixelcnn'),
   },
   {

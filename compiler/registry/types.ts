@@ -89,6 +89,8 @@ export interface LayerKind {
   block?: Category;
   /** rules on the argument values beyond their types (e.g. a data path); reports at the argument's span */
   check?: (args: ResolvedArgs, ctx: ArgCheckContext) => void;
+  /** conditionals only: how a `condition y` reaches it (absent: the runtime cannot take one, FC513) */
+  takesCondition?: string;
   // ---- flow layers only ----
   /** output shape from input shape; reports a diagnostic and returns undefined when impossible */
   shape?: (input: Shape, args: ResolvedArgs, ctx: ShapeContext) => Shape | undefined;

@@ -6,6 +6,9 @@
 // 1×1 convs on the horizontal stack. R→G→B groups mask the horizontal stack's centre taps and
 // its 1×1 convs. Fast sampling caches the vertical stack's link inputs once per row and runs
 // only the horizontal stack on the current row per step.
+// p(x|y) (`condition y`): the paper's class-conditional term (eq. 4): per layer, V_v·h and V_h·h (h the
+// one-hot label or real context, [N, k] → [N, 1, 1, 2p]) are added to the pre-activations of both stacks,
+// inside the gate tanh(W_f∗x + V_f·h)·σ(W_g∗x + V_g·h), at every pixel.
 import * as tf from '@tensorflow/tfjs-core';
 import type { ConditionalIR } from '../../compiler/ir/types.js';
 import {
@@ -37,6 +40,24 @@ export function buildGatedPixelCnn(ir: GatedIR, ctx: BuildContext): ArConditiona
     if (mask) consts.push(tf.keep(mask));
     return { W: Wv, b, M: mask, pad };
   };
+  const kctx = ir.context ?? 0;
+  /** a [k, 2p] context weight (no bias: the convs have one) */
+  const dense = (name: string, kin: number, out: number): tf.Variable => {
+    const v = makeVariable(`${ctx.prefix}/gated/${name}`, uniformFanIn(rng, [kin, out], kin));
+    vars.push(v);
+    return v;
+  };
+  const needCtx = (c: tf.Tensor | undefined): tf.Tensor2D | undefined => {
+    if (kctx === 0) return undefined;
+    if (!c || c.shape[1] !== kctx) {
+      const got = c ? c.shape[1] : 'none';
+      throw new Error(`gated_pixelcnn: the model is conditioned on ${kctx} context entries; got ${got}`);
+    }
+    return c as tf.Tensor2D;
+  };
+  /** V·h as [N, 1, 1, 2p], broadcast over every pixel */
+  const condTerm = (V: tf.Variable, c: tf.Tensor2D): tf.Tensor4D =>
+    tf.reshape(tf.matMul(c, V as tf.Tensor2D), [c.shape[0], 1, 1, -1]) as tf.Tensor4D;
   const pG = channelGroups(p, C);
   const p2G = gatedGroups(p, C);
   const layers = Array.from({ length: L }, (_, l) => {
@@ -48,6 +69,7 @@ export function buildGatedPixelCnn(ir: GatedIR, ctx: BuildContext): ArConditiona
         convMask(1, c + 1, 0, c, inG, p2G, l === 0 ? 'A' : 'B')),
       link: conv(`${l}/link`, 1, 1, 2 * p, 2 * p, 'valid'),
       res: conv(`${l}/res`, 1, 1, p, p, 'valid', convMask(1, 1, 0, 0, pG, pG, 'B')),
+      ...(kctx > 0 ? { cv: dense(`${l}/cond_v`, kctx, 2 * p), ch: dense(`${l}/cond_h`, kctx, 2 * p) } : {}),
     };
   });
   const outG = channelGroups(C * P, C);
@@ -66,13 +88,14 @@ export function buildGatedPixelCnn(ir: GatedIR, ctx: BuildContext): ArConditiona
   };
 
   /** per layer, the link term 1×1(shift_down(v_pre)) for every row: [N, H, W, 2p] */
-  function verticalLinks(x4: tf.Tensor4D): tf.Tensor4D[] {
+  function verticalLinks(x4: tf.Tensor4D, c?: tf.Tensor2D): tf.Tensor4D[] {
     const links: tf.Tensor4D[] = [];
     let v = x4;
     for (const Ly of layers) {
       // one tidy per layer: only the link, the next input and what autodiff saved stay alive
       const [link, next] = tf.tidy(() => {
-        const vPre = apply(Ly.v, v);
+        const vc = apply(Ly.v, v);
+        const vPre = c && Ly.cv ? tf.add(vc, condTerm(Ly.cv, c)) as tf.Tensor4D : vc;
         return [linkOf(Ly.link, vPre), gate(vPre)];
       });
       links.push(link!);
@@ -82,11 +105,12 @@ export function buildGatedPixelCnn(ir: GatedIR, ctx: BuildContext): ArConditiona
   }
 
   /** horizontal stack and output head on rows of x4 given the matching rows of the links */
-  function horizontal(x4: tf.Tensor4D, links: tf.Tensor4D[]): tf.Tensor4D {
+  function horizontal(x4: tf.Tensor4D, links: tf.Tensor4D[], c?: tf.Tensor2D): tf.Tensor4D {
     let h = x4;
     layers.forEach((Ly, l) => {
       h = tf.tidy(() => {
-        const hPre = tf.add(apply(Ly.h, h), links[l]!) as tf.Tensor4D;
+        const sum = tf.add(apply(Ly.h, h), links[l]!) as tf.Tensor4D;
+        const hPre = c && Ly.ch ? tf.add(sum, condTerm(Ly.ch, c)) as tf.Tensor4D : sum;
         const out = apply(Ly.res, gate(hPre));
         return l === 0 ? out : (tf.add(h, out) as tf.Tensor4D);
       });
@@ -94,14 +118,16 @@ export function buildGatedPixelCnn(ir: GatedIR, ctx: BuildContext): ArConditiona
     return apply(head2, tf.relu(apply(head1, tf.relu(h))) as tf.Tensor4D);
   }
 
-  function params(x: tf.Tensor2D): tf.Tensor3D {
+  function params(x: tf.Tensor2D, _member = 0, context?: tf.Tensor): tf.Tensor3D {
+    const c = needCtx(context);
     return tf.tidy(() => {
       const x4 = toNhwc(encode(x, domain), C, H, W);
-      return nhwcToParams(horizontal(x4, verticalLinks(x4)), C, P);
+      return nhwcToParams(horizontal(x4, verticalLinks(x4, c), c), C, P);
     });
   }
 
-  function fastSampler(n: number): FastSampler {
+  function fastSampler(n: number, _member = 0, context?: tf.Tensor): FastSampler {
+    const c = needCtx(context);
     const scale = inputScale(domain);
     const HW = H * W;
     const xs = new Float32Array(n * HW * C); // encoded NHWC
@@ -117,7 +143,7 @@ export function buildGatedPixelCnn(ir: GatedIR, ctx: BuildContext): ArConditiona
           // rows < i are final: their vertical stack gives row i's links
           links.forEach((t) => t.dispose());
           links = tf.tidy(() => {
-            const all = verticalLinks(tf.tensor4d(xs, [n, H, W, C]));
+            const all = verticalLinks(tf.tensor4d(xs, [n, H, W, C]), c);
             return all.map((t) => tf.keep(tf.slice(t, [0, i, 0, 0], [-1, 1, -1, -1])));
           });
           row = i;
@@ -125,7 +151,7 @@ export function buildGatedPixelCnn(ir: GatedIR, ctx: BuildContext): ArConditiona
         if (!cached || cached.d !== d) {
           const t = tf.tidy(() => {
             const rows = tf.tensor4d(rowOf(xs, n, i, W, C, H), [n, 1, W, C]);
-            return tf.slice(horizontal(rows, links), [0, 0, j, ch * P], [-1, 1, 1, P]);
+            return tf.slice(horizontal(rows, links, c), [0, 0, j, ch * P], [-1, 1, 1, P]);
           });
           cached = { d, out: Float32Array.from(t.dataSync()) };
           t.dispose();

@@ -3,6 +3,8 @@
 // exclusive cumulative sum over the order: O(D·H) per example. The incremental sampler keeps
 // a = c + Σ_{sampled} x_d W_d and adds one row per step (O(H·P) per step). On wasm/cpu the pass
 // is one fused host op (nade-fused.ts); these tensor ops stay its oracle (setting nadeFused off: FLOWC_NADE_FUSED=0).
+// p(x|y) (`condition y`): the context y is an extra input to the hidden layer, c ↦ c + y·W_y per example
+// (every position's h_t sees it); such a model runs the tensor ops (the fused op takes one shared c).
 import * as tf from '@tensorflow/tfjs-core';
 import type { ConditionalIR } from '../../compiler/ir/types.js';
 import {
@@ -25,10 +27,22 @@ export function buildNade(ir: NadeIR, ctx: BuildContext): ArConditional {
   const V = makeVariable(`${ctx.prefix}/nade/V`, uniformFanIn(rng, [D, H, P], H));
   const b = makeVariable(`${ctx.prefix}/nade/b`, uniformFanIn(rng, [D, P], H));
 
+  const kctx = ir.context ?? 0;
+  const Wy = kctx > 0 ? makeVariable(`${ctx.prefix}/nade/context`, uniformFanIn(rng, [kctx, H], kctx)) : undefined;
+  /** the hidden bias of every example: c, or c + y·W_y [N, H] under a context */
+  const biasOf = (context: tf.Tensor | undefined): tf.Tensor => {
+    if (!Wy) return c;
+    if (!context || context.shape[1] !== kctx) {
+      const got = context ? context.shape[1] : 'none';
+      throw new Error(`nade: the model is conditioned on ${kctx} context entries; got ${got}`);
+    }
+    return tf.add(c, tf.matMul(context as tf.Tensor2D, Wy));
+  };
+
   const fused = nadeFusedOp(order);
 
-  function params(x: tf.Tensor2D): tf.Tensor3D {
-    if (nadeFusedEnabled()) return tf.tidy(() => fused(encode(x, domain) as tf.Tensor2D, W, c, V, b));
+  function params(x: tf.Tensor2D, _member = 0, context?: tf.Tensor): tf.Tensor3D {
+    if (!Wy && nadeFusedEnabled()) return tf.tidy(() => fused(encode(x, domain) as tf.Tensor2D, W, c, V, b));
     return tf.tidy(() => {
       const n = x.shape[0];
       const xo = tf.gather(encode(x, domain), order, 1); // [N, D] in order positions
@@ -36,7 +50,8 @@ export function buildNade(ir: NadeIR, ctx: BuildContext): ArConditional {
       const contrib = tf.mul(tf.expandDims(xo, 1), tf.expandDims(WoT, 0)); // [N, H, D]
       // exclusive: position t sums x_<t only. (Cumsum runs on the last axis: tfjs 4.22's
       // gradient of a cumsum on an inner axis returns a wrongly transposed shape.)
-      const A = tf.add(tf.transpose(tf.cumsum(contrib, 2, true), [0, 2, 1]), c); // [N, D, H]
+      const cb = Wy ? tf.expandDims(biasOf(context), 1) : c; // [H] or [N, 1, H]
+      const A = tf.add(tf.transpose(tf.cumsum(contrib, 2, true), [0, 2, 1]), cb); // [N, D, H]
       const h = tf.transpose(tf.sigmoid(A), [1, 0, 2]) as tf.Tensor3D; // [D, N, H]
       const Vo = tf.gather(V, order, 0) as tf.Tensor3D; // [D, H, P]
       const out = tf.add(tf.matMul(h, Vo), tf.expandDims(tf.gather(b, order, 0), 1)); // [D, N, P]
@@ -45,9 +60,9 @@ export function buildNade(ir: NadeIR, ctx: BuildContext): ArConditional {
     });
   }
 
-  function fastSampler(n: number): FastSampler {
+  function fastSampler(n: number, _member = 0, context?: tf.Tensor): FastSampler {
     const scale = inputScale(domain);
-    let a: tf.Tensor2D = tf.tidy(() => tf.keep(tf.tile(tf.reshape(c, [1, H]), [n, 1]) as tf.Tensor2D));
+    let a: tf.Tensor2D = tf.tidy(() => tf.keep(tf.add(tf.zeros([n, H]), biasOf(context)) as tf.Tensor2D));
     return {
       paramsAt(d: number): Float32Array {
         const t = tf.tidy(() => {
@@ -70,5 +85,5 @@ export function buildNade(ir: NadeIR, ctx: BuildContext): ArConditional {
     };
   }
 
-  return { members: 1, variables: [W, c, V, b], params, fastSampler };
+  return { members: 1, variables: [W, c, V, b, ...(Wy ? [Wy] : [])], params, fastSampler };
 }

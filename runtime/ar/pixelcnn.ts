@@ -5,10 +5,12 @@
 // one pixel that the next conditional needs, at every layer (fast PixelCNN++ generation style):
 // a k²·Cin·Cout dot per layer instead of a full H×W pass. Its loops accumulate in the same order
 // as the cpu backend's conv kernel, so on the cpu backend the parameters agree bit for bit.
+// p(x|y) (`condition y`): the label as an extra bias per layer, b_l + V_l·y (V_l [k, cout], every layer, the
+// output layer included), added to the conv's output before the activation, the same at every pixel.
 import * as tf from '@tensorflow/tfjs-core';
 import type { ConditionalIR } from '../../compiler/ir/types.js';
 import {
-  actHost, encode, encodeValue, inputScale, makeVariable, normAct, uniformFanIn,
+  act, actHost, encode, encodeValue, inputScale, makeVariable, normAct, uniformFanIn,
   type ActName, type ArConditional, type BuildContext, type FastSampler,
 } from './common.js';
 import { channelGroups, convMaskArray, nhwcToParams, toNhwc, type MaskType } from './convmask.js';
@@ -27,6 +29,8 @@ interface ConvLayer {
   b: tf.Variable;
   /** masks: full (plain path, sampler) and cropped to the rows a causal mask can reach */
   mc: MaskedConv;
+  /** p(x|y): the context's bias weights [k, cout] */
+  V?: tf.Variable;
   inGroups: number[];
   outGroups: number[];
 }
@@ -40,6 +44,14 @@ export function buildPixelCnn(ir: PixelCnnIR, ctx: BuildContext): ArConditional 
   const lastIsOutput = last !== undefined && last.channels === C * P;
   if (!lastIsOutput) specs.push({ mask: 'B', kernel: 1, channels: C * P, activation: 'none', residual: false });
   const layers: ConvLayer[] = [];
+  const kctx = ir.context ?? 0;
+  const needCtx = (c: tf.Tensor | undefined): tf.Tensor2D | undefined => {
+    if (kctx === 0) return undefined;
+    if (!c || c.shape[1] !== kctx) {
+      throw new Error(`pixelcnn: the model is conditioned on ${kctx} context entries; got ${c ? c.shape[1] : 'none'}`);
+    }
+    return c as tf.Tensor2D;
+  };
   let cin = C;
   let inGroups = channelGroups(C, C);
   specs.forEach((s, l) => {
@@ -57,6 +69,9 @@ export function buildPixelCnn(ir: PixelCnnIR, ctx: BuildContext): ArConditional 
       W: makeVariable(`${ctx.prefix}/pixelcnn/${l}/W`, uniformFanIn(rng, [k, k, cin, s.channels], fanIn)),
       b: makeVariable(`${ctx.prefix}/pixelcnn/${l}/b`, uniformFanIn(rng, [s.channels], fanIn)),
       mc: makeMaskedConv(k, inGroups, outGroups, s.mask),
+      ...(kctx > 0
+        ? { V: makeVariable(`${ctx.prefix}/pixelcnn/${l}/context`, uniformFanIn(rng, [kctx, s.channels], kctx)) }
+        : {}),
       inGroups,
       outGroups,
     });
@@ -64,24 +79,34 @@ export function buildPixelCnn(ir: PixelCnnIR, ctx: BuildContext): ArConditional 
     inGroups = outGroups;
   });
 
-  function params(x: tf.Tensor2D): tf.Tensor3D {
+  function params(x: tf.Tensor2D, _member = 0, context?: tf.Tensor): tf.Tensor3D {
+    const yc = needCtx(context);
     return tf.tidy(() => {
       let h: tf.Tensor4D = toNhwc(encode(x, domain), C, H, W);
       layers.forEach((L, l) => {
         // the first layer's input is the data: no input gradient
-        const a = maskedConv2d(h, L.W as tf.Tensor4D, L.b as tf.Tensor1D, L.mc, L.act, { inputGrad: l > 0 });
+        const opts = { inputGrad: l > 0 };
+        const a = yc && L.V
+          ? act(tf.add(maskedConv2d(h, L.W as tf.Tensor4D, L.b as tf.Tensor1D, L.mc, 'none', opts),
+            tf.reshape(tf.matMul(yc, L.V as tf.Tensor2D), [yc.shape[0], 1, 1, L.cout])), L.act) as tf.Tensor4D
+          : maskedConv2d(h, L.W as tf.Tensor4D, L.b as tf.Tensor1D, L.mc, L.act, opts);
         h = L.residual ? (tf.add(h, a) as tf.Tensor4D) : a;
       });
       return nhwcToParams(h, C, P);
     });
   }
 
-  function fastSampler(n: number): FastSampler {
+  function fastSampler(n: number, _member = 0, context?: tf.Tensor): FastSampler {
+    const yc = needCtx(context);
     const scale = inputScale(domain);
     const HW = H * W;
     const host = layers.map((L) => {
       const w = tf.tidy(() => ((L.mc.M ? tf.mul(L.W, L.mc.M) : L.W).dataSync() as Float32Array).slice());
       const bias = (L.b.dataSync() as Float32Array).slice();
+      // p(x|y): each example's extra bias V·y [n, cout] (the same values as the full pass's matMul)
+      const cb = yc && L.V
+        ? tf.tidy(() => (tf.matMul(yc, L.V as tf.Tensor2D).dataSync() as Float32Array).slice())
+        : undefined;
       const cy = Math.floor((L.k - 1) / 2);
       const live = convMaskArray(L.k, L.k, cy, cy, L.inGroups, L.outGroups, L.mask);
       // taps with at least one connection (the others add exact zeros in the full pass)
@@ -92,7 +117,7 @@ export function buildPixelCnn(ir: PixelCnnIR, ctx: BuildContext): ArConditional 
           if (live.subarray(off, off + L.cin * L.cout).some((v) => v !== 0)) taps.push([r, c]);
         }
       }
-      return { L, w, bias, cy, taps, f: actHost(L.act) };
+      return { L, w, bias, cb, cy, taps, f: actHost(L.act) };
     });
     // acts[0] = encoded input, acts[l+1] = output of layer l; NHWC per example
     const acts = [new Float32Array(n * HW * C), ...layers.map((L) => new Float32Array(n * HW * L.cout))];
@@ -100,7 +125,7 @@ export function buildPixelCnn(ir: PixelCnnIR, ctx: BuildContext): ArConditional 
     let computed = -1; // pixel whose activations reflect every observed value
 
     function computePixel(i: number, j: number): void {
-      host.forEach(({ L, w, bias, cy, taps, f }, l) => {
+      host.forEach(({ L, w, bias, cb, cy, taps, f }, l) => {
         const inp = acts[l]!;
         const out = acts[l + 1]!;
         const { cin, cout } = L;
@@ -121,7 +146,8 @@ export function buildPixelCnn(ir: PixelCnnIR, ctx: BuildContext): ArConditional 
           const ob = ((s * H + i) * W + j) * cout;
           const ib = ((s * H + i) * W + j) * cin;
           for (let d2 = 0; d2 < cout; d2++) {
-            const y = f(Math.fround(acc[d2]! + bias[d2]!));
+            const pre = Math.fround(acc[d2]! + bias[d2]!);
+            const y = f(cb ? Math.fround(pre + cb[s * cout + d2]!) : pre);
             out[ob + d2] = L.residual ? inp[ib + d2]! + Math.fround(y) : y;
           }
         }
@@ -161,7 +187,7 @@ export function buildPixelCnn(ir: PixelCnnIR, ctx: BuildContext): ArConditional 
 
   return {
     members: 1,
-    variables: layers.flatMap((L) => [L.W, L.b]),
+    variables: layers.flatMap((L) => [L.W, L.b, ...(L.V ? [L.V] : [])]),
     params,
     fastSampler,
     disposeConstants: () => layers.forEach((L) => disposeMaskedConv(L.mc)),

@@ -10,7 +10,7 @@ import { boundsOf, densityPicture, gridPoints, twoDensityPicture } from './densi
 import { imageGrid } from './grid.js';
 import { lossCurveSvg, type CurvePoint } from './loss-curve.js';
 import { pictureShape } from './shape.js';
-import { sampleContext } from '../condition.js';
+import { classGridColumns, sampleContext } from '../condition.js';
 
 export { pictureShape };
 
@@ -128,10 +128,15 @@ export function writeModelPictures(model: FlowModel, ir: FlowIR, train: Dataset,
     writeFileSync(file, densityPicture(lp, G, shown, b, 3));
     files.push(file);
   } else if (pictureShape(ir)) {
-    const n = 16;
+    // a class-conditional model with K ≤ 16 classes: every class, ⌈16/K⌉ samples each
+    const K = ir.condition?.domain.kind === 'categorical' ? ir.condition.size : 0;
+    const n = K > 0 && K <= 16 ? K * Math.ceil(16 / K) : 16;
     const x = samplesOf(model, n, { seed: 1 });
     const file = join(runDir, 'samples.png');
-    writeFileSync(file, imageGrid(x, n, pictureShape(ir)!, { range: valueRange(ir.data.domain), scale: 3 }));
+    const cols = classGridColumns(ir, n); // a class-conditional model: one row per class
+    writeFileSync(file, imageGrid(x, n, pictureShape(ir)!, {
+      range: valueRange(ir.data.domain), scale: 3, ...(cols ? { cols } : {}),
+    }));
     files.push(file);
   }
   return files;
