@@ -224,10 +224,27 @@ export function bindArgs(kindName: string, specs: readonly ArgSpec[], written: r
       argSpans[spec.name] = g.span;
     } else if (spec.required && !suggested.has(spec.name)) {
       ctx.report(makeDiagnostic(T.MISSING_ARGUMENT, call.callee?.span ?? call.span, { name: spec.name, kind: kindName, type: describeType(spec.type) }));
-    } else if (spec.default !== undefined) {
+    } else if (spec.default !== undefined && !spec.onlyWhen) {
       const v = defaultValue(spec.default, spec.type, call.span, ctx);
       if (v !== undefined) args[spec.name] = v;
       argSpans[spec.name] = call.span;
+    }
+  }
+  // arguments that only mean something for some values of another (spline's `bins` with `type: spline`)
+  for (const spec of specs) {
+    if (!spec.onlyWhen) continue;
+    const other = String(args[spec.onlyWhen.arg]);
+    if (spec.onlyWhen.in.includes(other)) {
+      if (!(spec.name in args) && spec.default !== undefined) {
+        const v = defaultValue(spec.default, spec.type, call.span, ctx);
+        if (v !== undefined) args[spec.name] = v;
+        argSpans[spec.name] = call.span;
+      }
+    } else if (given.has(spec.name)) {
+      ctx.report(makeDiagnostic(T.ARG_NOT_USED, given.get(spec.name)!.span, {
+        name: spec.name, kind: kindName, other: spec.onlyWhen.arg, value: other, uses: spec.onlyWhen.in.join(' | '),
+      }));
+      delete args[spec.name];
     }
   }
   return { args, argSpans };

@@ -87,8 +87,14 @@ export const CONDITION_TYPE: DiagnosticDef<{ got: string }> = {
   hint: () => 'write `condition y: categorical(10)` (a label, fed as one-hot) or `condition y: real[8]`',
 };
 
+export const ARG_NOT_USED: DiagnosticDef<{ name: string; kind: string; other: string; value: string; uses: string }> = {
+  code: 'FC315', severity: 'warning', title: 'argument has no effect',
+  message: (p) => `\`${p.name}\` has no effect on \`${p.kind}\` with \`${p.other}: ${p.value}\``,
+  hint: (p) => `\`${p.name}\` is used only with \`${p.other}: ${p.uses}\`; remove it, or change \`${p.other}\``,
+};
+
 export const TYPES_CODES: DiagnosticDef[] = [
   WRONG_TYPE, MISSING_ARGUMENT, OUT_OF_RANGE, TOO_MANY_POSITIONAL, BAD_REPEAT_COUNT, TOO_FEW_ITEMS,
   BAD_BLOCK, NOT_A_MASK, BAD_LITERAL_MASK, BAD_ORDER, BAD_TYPE_EXPR, TOO_MANY_LAYERS, FLIP_OUTSIDE_REPEAT,
-  CONDITION_TYPE,
+  CONDITION_TYPE, ARG_NOT_USED,
 ];

@@ -172,13 +172,13 @@ export const FLOWS: LayerKind[] = [
       }),
       arg('flip', T.bool(), 'inside repeat: complement the mask on every other repetition', { default: false }),
       arg('k', T.size(1, 'components'), 'logistic_mixture: number of logistic components per element', {
-        default: DEFAULT_MIXTURE_K,
+        default: DEFAULT_MIXTURE_K, onlyWhen: { arg: 'type', in: ['logistic_mixture'] },
       }),
       arg('bins', T.int(2, SPLINE_MAX_BINS), 'spline: number of rational-quadratic bins', {
-        default: DEFAULT_SPLINE_BINS,
+        default: DEFAULT_SPLINE_BINS, onlyWhen: { arg: 'type', in: ['spline'] },
       }),
       arg('bound', T.num(0, undefined, true), 'spline: the spline acts on [−bound, bound], the identity outside', {
-        default: DEFAULT_SPLINE_BOUND,
+        default: DEFAULT_SPLINE_BOUND, onlyWhen: { arg: 'type', in: ['spline'] },
       }),
     ],
     shape: couplingShape,

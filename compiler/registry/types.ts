@@ -50,6 +50,9 @@ export interface ArgSpec {
   variadic?: boolean;
   /** a bool switched on by writing its name as a bare positional word, e.g. `normal(learned)` */
   flag?: boolean;
+  /** used only when another argument has one of these values (spline's `bins` only with `type: spline`): the
+   * default is filled in only then, and writing it otherwise is warning FC315 */
+  onlyWhen?: { arg: string; in: readonly string[] };
   doc: string;
 }
 
