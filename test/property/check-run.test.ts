@@ -71,7 +71,7 @@ function runOnce(g: GenSpec): string | undefined {
 }
 
 const families: [string, fc.Arbitrary<GenSpec>, number][] = [
-  ['flow', flowSpec, 100],
+  ['flow', flowSpec, 140],
   ['autoregressive', arSpec, 40],
   ['vae', vaeSpec, 30],
   ['energy', energySpec, 20],

@@ -11,6 +11,7 @@ import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileSource } from '../../compiler/index.js';
 import type { FlowIR } from '../../compiler/ir/types.js';
+import { sampleContext } from '../../runtime/condition.js';
 import { build } from '../../runtime/build.js';
 import { withConfig } from '../../runtime/config.js';
 import { fusionEnabled } from '../../runtime/kernels/fused/host-op.js';
@@ -100,11 +101,13 @@ describe(`the runtime on a backend named '${OTHER}'`, () => {
         return;
       }
       const x = batchFor(ir, 2, 1);
+      // conditioned specs (`condition y`) score, train and sample given a label per example
+      const ctx = () => (ir.condition ? sampleContext(ir, 2) : undefined);
       // the same model on cpu with the plain ops: the reference values
       await tf.setBackend('cpu');
       const ref = withConfig({ fuse: false }, () => {
         const m = build(ir);
-        const lp = Array.from(tf.tidy(() => m.logProb(x)).dataSync());
+        const lp = Array.from(tf.tidy(() => m.logProb(x, ctx())).dataSync());
         m.dispose?.();
         return lp;
       });
@@ -112,16 +115,18 @@ describe(`the runtime on a backend named '${OTHER}'`, () => {
       const model = build(ir);
       try {
         const before = tf.memory().numTensors;
-        const t = tf.tidy(() => model.logProb(x));
+        const t = tf.tidy(() => model.logProb(x, ctx()));
         const lp = Array.from(t.dataSync());
         t.dispose();
         expect(tf.memory().numTensors).toBe(before);
         lp.forEach((v, i) => expect(Math.abs(v - ref[i]!)).toBeLessThan(1e-3 * (1 + Math.abs(ref[i]!))));
         expect(createDataParallelTrainer(model, { lr: 1e-3 }, HOST_ADAM_MAX)).toBeNull();
         const trainer = createTrainer(model, { lr: 1e-4 });
-        expect(Number.isFinite(trainer.step(x))).toBe(true);
+        const c = ctx();
+        expect(Number.isFinite(trainer.step(x, c))).toBe(true);
+        c?.dispose();
         trainer.dispose();
-        const s = model.sample(2, { seed: 3 });
+        const s = tf.tidy(() => model.sample(2, { seed: 3, context: ctx() }));
         expect(s.shape).toEqual([2, ...ir.data.shape]);
         s.dispose();
       } finally {
