@@ -2,8 +2,18 @@
 // The compiler (parse, check, lower to FlowIR) never loads TensorFlow.js; the runtime (build, train,
 // load) does. `tf` is the TensorFlow.js the models run on, for making input tensors.
 export {
-  checkSource, compileSource, renderDiagnostics, renderDiagnosticsJson, sortDiagnostics, isYamlFile, lookupCode,
-  type CheckResult, type CompileResult, type FlowIR, type JsonDiagnostic, type RenderOptions,
+  checkSource,
+  compileSource,
+  renderDiagnostics,
+  renderDiagnosticsJson,
+  sortDiagnostics,
+  isYamlFile,
+  lookupCode,
+  type CheckResult,
+  type CompileResult,
+  type FlowIR,
+  type JsonDiagnostic,
+  type RenderOptions,
 } from './compiler/index.js';
 export type { Diagnostic, Severity } from './grammar/diagnostic.js';
 export { initBackend, workHint, type BackendName } from './runtime/backend.js';

@@ -19,7 +19,9 @@ function arg(name: string, dflt: string): string {
 function ir(model: string, shape: number[], conditional: ConditionalIR): FlowIR {
   const D = shape.reduce((a, b) => a * b, 1);
   return {
-    version: 1, model, family: 'autoregressive',
+    version: 1,
+    model,
+    family: 'autoregressive',
     data: { name: 'x', domain: { kind: 'binary' }, shape },
     order: Array.from({ length: D }, (_, i) => i),
     conditional,
@@ -39,12 +41,21 @@ async function main(): Promise<void> {
       kind: 'pixelcnn',
       layers: [
         { mask: 'A', kernel: 7, channels: 32, activation: 'relu', residual: false },
-        ...Array.from({ length: 5 }, () => ({ mask: 'B' as const, kernel: 3, channels: 32, activation: 'relu', residual: false })),
+        ...Array.from({ length: 5 }, () => ({
+          mask: 'B' as const,
+          kernel: 3,
+          channels: 32,
+          activation: 'relu',
+          residual: false,
+        })),
         { mask: 'B', kernel: 1, channels: 1, activation: 'none', residual: false },
       ],
     }),
     ir('W2Made', [784], {
-      kind: 'made', hidden: [500, 500], activation: 'relu', ensemble: 1,
+      kind: 'made',
+      hidden: [500, 500],
+      activation: 'relu',
+      ensemble: 1,
       masks: buildMadeMasks({ order, hidden: [500, 500], connectivity: 'sequential' }),
     }),
     ir('Nade500', [784], { kind: 'nade', hidden: 500 }),
@@ -65,22 +76,28 @@ async function main(): Promise<void> {
     const t2 = performance.now();
     let same = 0;
     let total = 0;
-    for (let s = 0; s < n; s++) for (const d of model.order.slice(0, steps)) {
-      total++;
-      if (fast[s * model.D + d] === naive[s * model.D + d]) same++;
-    }
+    for (let s = 0; s < n; s++)
+      for (const d of model.order.slice(0, steps)) {
+        total++;
+        if (fast[s * model.D + d] === naive[s * model.D + d]) same++;
+      }
     const fastS = (t1 - t0) / 1000;
     const naiveS = ((t2 - t1) / 1000) * (model.D / steps);
-    console.log(JSON.stringify({
-      model: m.model, backend, images: n, dims: model.D,
-      fast_seconds: +fastS.toFixed(3),
-      naive_seconds_784: +naiveS.toFixed(3),
-      naive_measured_steps: steps,
-      naive_extrapolated: steps < model.D,
-      speedup: +(naiveS / fastS).toFixed(1),
-      identical_first_steps: same === total,
-      agreeing_values: `${same}/${total}`,
-    }));
+    console.log(
+      JSON.stringify({
+        model: m.model,
+        backend,
+        images: n,
+        dims: model.D,
+        fast_seconds: +fastS.toFixed(3),
+        naive_seconds_784: +naiveS.toFixed(3),
+        naive_measured_steps: steps,
+        naive_extrapolated: steps < model.D,
+        speedup: +(naiveS / fastS).toFixed(1),
+        identical_first_steps: same === total,
+        agreeing_values: `${same}/${total}`,
+      }),
+    );
     model.dispose();
   }
 }

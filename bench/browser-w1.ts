@@ -19,9 +19,18 @@ async function browserStepsPerSec(): Promise<{ stepsPerSec: number; backend: str
   const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/`;
   const { default: puppeteer } = await import('puppeteer-core');
   const browser = await puppeteer.launch({
-    executablePath: CHROMIUM, headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', `--user-data-dir=${mkdtempSync(join(tmpdir(), 'flowc-bench-'))}`],
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      `--user-data-dir=${mkdtempSync(join(tmpdir(), 'flowc-bench-'))}`,
+    ],
   });
   try {
     const page = await browser.newPage();
@@ -33,8 +42,12 @@ async function browserStepsPerSec(): Promise<{ stepsPerSec: number; backend: str
     await page.evaluate(`${pg}.continueTraining(${steps})`);
     await page.waitForFunction(`${pg}.done || ${pg}.error`, { timeout: 600_000, polling: 200 });
     const r = (await page.evaluate(`({ e: ${pg}.error, b: ${pg}.backend, iso: crossOriginIsolated,
-      t: document.getElementById('progress').textContent })`)) as
-      { e: string | null; b: string; iso: boolean; t: string };
+      t: document.getElementById('progress').textContent })`)) as {
+      e: string | null;
+      b: string;
+      iso: boolean;
+      t: string;
+    };
     if (r.e) throw new Error(r.e);
     const m = /([\d.]+) steps\/s/.exec(r.t);
     return { stepsPerSec: Number(m?.[1]), backend: r.b, isolated: r.iso };
@@ -45,10 +58,25 @@ async function browserStepsPerSec(): Promise<{ stepsPerSec: number; backend: str
 }
 
 function nodeStepsPerSec(env: Record<string, string>): { stepsPerSec: number; line: Record<string, unknown> } {
-  const r = spawnSync(process.execPath, [join(ROOT, 'bin', 'bench.js'), '--workload', 'W1', '--steps', String(steps),
-    '--warmup', String(warmup), '--json', '--no-torch', '--no-save'],
-    { encoding: 'utf8', env: { ...process.env, ...env } });
-  const line = r.stdout.split('\n').filter((l) => l.startsWith('{'))
+  const r = spawnSync(
+    process.execPath,
+    [
+      join(ROOT, 'bin', 'bench.js'),
+      '--workload',
+      'W1',
+      '--steps',
+      String(steps),
+      '--warmup',
+      String(warmup),
+      '--json',
+      '--no-torch',
+      '--no-save',
+    ],
+    { encoding: 'utf8', env: { ...process.env, ...env } },
+  );
+  const line = r.stdout
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
     .map((l) => JSON.parse(l) as Record<string, unknown>)
     .find((l) => l.workload === 'W1');
   if (!line) throw new Error(`npm run bench gave no W1 line: ${r.stderr.slice(-500)}`);
@@ -60,12 +88,20 @@ const browser = await browserStepsPerSec();
 const node = nodeStepsPerSec({});
 const node1 = nodeStepsPerSec({ FLOWC_WORKERS: '0', FLOWC_WASM_THREADS: '1' });
 const f = (x: number) => x.toFixed(1);
-console.log(`W1, ${steps} timed steps after ${warmup}, batch 512; ${cpus().length} cores "${cpus()[0]?.model}", ` +
-  `load average ${load0.toFixed(1)} → ${loadavg()[0]!.toFixed(1)}`);
-console.log(`browser (Chromium, ${browser.backend}, cross-origin isolated ${browser.isolated}): ` +
-  `${f(browser.stepsPerSec)} steps/s`);
-console.log(`node, as flowc train runs it (replicas ${node.line.replicas ?? 1}, ` +
-  `wasm threads ${node.line.wasm_threads ?? 1}): ` +
-  `${f(node.stepsPerSec)} steps/s → browser/node ${(browser.stepsPerSec / node.stepsPerSec).toFixed(2)}`);
-console.log(`node, one thread: ${f(node1.stepsPerSec)} steps/s → ` +
-  `browser/node ${(browser.stepsPerSec / node1.stepsPerSec).toFixed(2)}`);
+console.log(
+  `W1, ${steps} timed steps after ${warmup}, batch 512; ${cpus().length} cores "${cpus()[0]?.model}", ` +
+    `load average ${load0.toFixed(1)} → ${loadavg()[0]!.toFixed(1)}`,
+);
+console.log(
+  `browser (Chromium, ${browser.backend}, cross-origin isolated ${browser.isolated}): ` +
+    `${f(browser.stepsPerSec)} steps/s`,
+);
+console.log(
+  `node, as flowc train runs it (replicas ${node.line.replicas ?? 1}, ` +
+    `wasm threads ${node.line.wasm_threads ?? 1}): ` +
+    `${f(node.stepsPerSec)} steps/s → browser/node ${(browser.stepsPerSec / node.stepsPerSec).toFixed(2)}`,
+);
+console.log(
+  `node, one thread: ${f(node1.stepsPerSec)} steps/s → ` +
+    `browser/node ${(browser.stepsPerSec / node1.stepsPerSec).toFixed(2)}`,
+);

@@ -26,20 +26,34 @@ function parse(argv: string[]) {
   const { values } = parseArgs({
     args: argv,
     options: {
-      workload: { type: 'string' }, steps: { type: 'string' }, warmup: { type: 'string' },
-      json: { type: 'boolean' }, 'train-seconds': { type: 'string' }, 'test-n': { type: 'string' },
-      'sample-steps': { type: 'string' }, backend: { type: 'string' }, 'no-torch': { type: 'boolean' },
-      'torch-threads': { type: 'string' }, 'no-save': { type: 'boolean' }, 'in-process': { type: 'boolean' }, clock: { type: 'string' }, trainer: { type: 'string' },
-      'wasm-threads': { type: 'string' }, workers: { type: 'string' },
-      child: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+      workload: { type: 'string' },
+      steps: { type: 'string' },
+      warmup: { type: 'string' },
+      json: { type: 'boolean' },
+      'train-seconds': { type: 'string' },
+      'test-n': { type: 'string' },
+      'sample-steps': { type: 'string' },
+      backend: { type: 'string' },
+      'no-torch': { type: 'boolean' },
+      'torch-threads': { type: 'string' },
+      'no-save': { type: 'boolean' },
+      'in-process': { type: 'boolean' },
+      clock: { type: 'string' },
+      trainer: { type: 'string' },
+      'wasm-threads': { type: 'string' },
+      workers: { type: 'string' },
+      child: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
     },
   });
   const wl = parseWorkloads(values.child ?? values.workload);
   if (typeof wl === 'string') throw new BenchError(wl);
   const backend = values.backend;
-  if (backend !== undefined && !['wasm', 'cpu', 'tensorflow'].includes(backend)) throw new BenchError(`--backend: unknown '${backend}'`);
+  if (backend !== undefined && !['wasm', 'cpu', 'tensorflow'].includes(backend))
+    throw new BenchError(`--backend: unknown '${backend}'`);
   const clock = values.clock ?? 'wall';
-  if (clock !== 'wall' && clock !== 'cpu' && clock !== 'main') throw new BenchError(`--clock: expected wall, cpu or main, got '${clock}'`);
+  if (clock !== 'wall' && clock !== 'cpu' && clock !== 'main')
+    throw new BenchError(`--clock: expected wall, cpu or main, got '${clock}'`);
   const wt = values['wasm-threads'];
   if (wt !== undefined) {
     if (!/^[1-8]$/.test(wt)) throw new BenchError(`--wasm-threads: expected 1..8, got '${wt}'`);
@@ -47,16 +61,22 @@ function parse(argv: string[]) {
   }
   const wk = values.workers;
   if (wk !== undefined) {
-    if (wk !== '0' && wk !== '1') throw new BenchError(`--workers: expected 0 (no data-parallel worker) or 1, got '${wk}'`);
+    if (wk !== '0' && wk !== '1')
+      throw new BenchError(`--workers: expected 0 (no data-parallel worker) or 1, got '${wk}'`);
     process.env.FLOWC_WORKERS = wk; // read by runtime/backend.ts in the child processes
   }
   const trainer = values.trainer ?? 'stock';
-  if (trainer !== 'stock' && trainer !== 'fast') throw new BenchError(`--trainer: expected stock or fast, got '${trainer}'`);
+  if (trainer !== 'stock' && trainer !== 'fast')
+    throw new BenchError(`--trainer: expected stock or fast, got '${trainer}'`);
   const opts: FlowcOptions = {
-    clock, trainer,
-    steps: num(values.steps, 'steps'), warmup: num(values.warmup, 'warmup'),
-    trainSeconds: num(values['train-seconds'], 'train-seconds'), testN: num(values['test-n'], 'test-n'),
-    sampleSteps: num(values['sample-steps'], 'sample-steps'), backend: backend as FlowcOptions['backend'],
+    clock,
+    trainer,
+    steps: num(values.steps, 'steps'),
+    warmup: num(values.warmup, 'warmup'),
+    trainSeconds: num(values['train-seconds'], 'train-seconds'),
+    testN: num(values['test-n'], 'test-n'),
+    sampleSteps: num(values['sample-steps'], 'sample-steps'),
+    backend: backend as FlowcOptions['backend'],
   };
   return { values, workloads: wl, opts };
 }
@@ -71,8 +91,14 @@ async function child(id: WorkloadId, opts: FlowcOptions): Promise<void> {
 
 function runChild(id: WorkloadId, argv: string[]): FlowcResult | { workload: WorkloadId; error: string } {
   const self = path.join(path.dirname(fileURLToPath(import.meta.url)), 'main.js');
-  const rest = argv.filter((a, i) => !(a === '--workload' || argv[i - 1] === '--workload' || a.startsWith('--workload=')));
-  const r = spawnSync(process.execPath, [self, '--child', id, ...rest], { encoding: 'utf8', maxBuffer: 1 << 26, stdio: ['ignore', 'pipe', 'pipe'] });
+  const rest = argv.filter(
+    (a, i) => !(a === '--workload' || argv[i - 1] === '--workload' || a.startsWith('--workload=')),
+  );
+  const r = spawnSync(process.execPath, [self, '--child', id, ...rest], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 26,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const line = (r.stdout ?? '').split('\n').find((l) => l.startsWith(MARK));
   if (!line) {
     const err = (r.stderr ?? '').trim().split('\n').filter(Boolean).slice(-4).join(' | ');
@@ -84,7 +110,12 @@ function runChild(id: WorkloadId, argv: string[]): FlowcResult | { workload: Wor
 const f0 = (x: unknown) => (typeof x === 'number' ? (x >= 100 ? x.toFixed(0) : x.toPrecision(3)) : '—');
 
 /** runs the harness; returns the exit code (2 for a bad flag or missing data: no stack trace) */
-export async function runBench(argv: string[], write: (s: string) => void = (s) => { process.stdout.write(s); }): Promise<number> {
+export async function runBench(
+  argv: string[],
+  write: (s: string) => void = (s) => {
+    process.stdout.write(s);
+  },
+): Promise<number> {
   try {
     return await bench(argv, write);
   } catch (e) {
@@ -98,14 +129,23 @@ export async function runBench(argv: string[], write: (s: string) => void = (s) 
 
 async function bench(argv: string[], write: (s: string) => void): Promise<number> {
   const { values, workloads, opts } = parse(argv);
-  if (values.help) { write(USAGE + '\n'); return 0; }
-  if (values.child) { await child(workloads[0]!, opts); return 0; }
+  if (values.help) {
+    write(USAGE + '\n');
+    return 0;
+  }
+  if (values.child) {
+    await child(workloads[0]!, opts);
+    return 0;
+  }
   const info = runInfo();
   const wantTorch = !values['no-torch'];
   const torch = wantTorch ? torchAvailable() : { ok: false, why: '--no-torch' };
-  if (!values.json) write(`flowc bench · ${info.cpu} · nproc ${info.nproc} · ${info.date} · commit ` +
-    `${info.commit.slice(0, 10)}${info.dirty ? '+dirty' : ''}\nPyTorch reference: ` +
-    `${torch.ok ? torch.why : `not run (${torch.why})`}\n`);
+  if (!values.json)
+    write(
+      `flowc bench · ${info.cpu} · nproc ${info.nproc} · ${info.date} · commit ` +
+        `${info.commit.slice(0, 10)}${info.dirty ? '+dirty' : ''}\nPyTorch reference: ` +
+        `${torch.ok ? torch.why : `not run (${torch.why})`}\n`,
+    );
   const saved: object[] = [];
   const rows: string[][] = [];
   for (const id of workloads) {
@@ -123,8 +163,12 @@ async function bench(argv: string[], write: (s: string) => void): Promise<number
     let tr: TorchResult | { error: string; workload: string } | null = null;
     if (torch.ok) {
       tr = runTorch(id, {
-        threads: Number(values['torch-threads'] ?? 1), steps: opts.steps ?? w.steps, warmup: opts.warmup ?? w.warmup,
-        trainSeconds: opts.trainSeconds, testN: opts.testN, sampleSteps: opts.sampleSteps,
+        threads: Number(values['torch-threads'] ?? 1),
+        steps: opts.steps ?? w.steps,
+        warmup: opts.warmup ?? w.warmup,
+        trainSeconds: opts.trainSeconds,
+        testN: opts.testN,
+        sampleSteps: opts.sampleSteps,
         // PyTorch runs one thread: its process CPU time is its main thread's
         clock: opts.clock === 'main' ? 'cpu' : opts.clock,
       });
@@ -138,23 +182,46 @@ async function bench(argv: string[], write: (s: string) => void): Promise<number
     saved.push(...out);
     if (values.json) for (const o of out) write(JSON.stringify(o) + '\n');
     else {
-      if ('error' in fr) { rows.push([id, w.name, `error: ${fr.error}`]); continue; }
+      if ('error' in fr) {
+        rows.push([id, w.name, `error: ${fr.error}`]);
+        continue;
+      }
       const s = fr.sampling;
       rows.push([
-        id, w.name, `${fr.backend}${fr.replicas > 1 ? ' ×2 replicas' : fr.wasm_threads > 1 ? ` ${fr.wasm_threads} threads` : ''}`, f0(fr.examples_per_sec), f0(tEps), line.ratio_vs_torch ? (line.ratio_vs_torch as number).toFixed(2) : '—',
-        fr.peak_rss_mb.toFixed(0), f0(tr && 'peak_rss_mb' in tr ? tr.peak_rss_mb : undefined),
+        id,
+        w.name,
+        `${fr.backend}${fr.replicas > 1 ? ' ×2 replicas' : fr.wasm_threads > 1 ? ` ${fr.wasm_threads} threads` : ''}`,
+        f0(fr.examples_per_sec),
+        f0(tEps),
+        line.ratio_vs_torch ? (line.ratio_vs_torch as number).toFixed(2) : '—',
+        fr.peak_rss_mb.toFixed(0),
+        f0(tr && 'peak_rss_mb' in tr ? tr.peak_rss_mb : undefined),
         `${fr.num_tensors_start}→${fr.num_tensors_end}`,
         fr.test_nll !== undefined ? `${fr.test_nll.toFixed(2)} vs ${f0(line.torch_test_nll)} ${fr.test_unit}` : '',
-        s ? `sampling 16: fast ${s.fast_seconds_784.toFixed(2)}s, naive ` +
-          `${s.naive_seconds_784.toFixed(1)}s ` +
-          `(${s.speedup.toFixed(0)}×${s.sample_784_extrapolated ? ', extrapolated' : ''}), ` +
-          `identical: ${s.identical}` : '',
+        s
+          ? `sampling 16: fast ${s.fast_seconds_784.toFixed(2)}s, naive ` +
+            `${s.naive_seconds_784.toFixed(1)}s ` +
+            `(${s.speedup.toFixed(0)}×${s.sample_784_extrapolated ? ', extrapolated' : ''}), ` +
+            `identical: ${s.identical}`
+          : '',
       ]);
       if (tr && 'error' in tr) rows.push(['', '', `torch: ${tr.error}`]);
     }
   }
   if (!values.json) {
-    const head = ['', 'workload', 'backend', 'flowc ex/s', 'torch ex/s', 'ratio', 'RSS MB', 'torch RSS', 'tensors', 'test NLL', ''];
+    const head = [
+      '',
+      'workload',
+      'backend',
+      'flowc ex/s',
+      'torch ex/s',
+      'ratio',
+      'RSS MB',
+      'torch RSS',
+      'tensors',
+      'test NLL',
+      '',
+    ];
     for (const r of [head, ...rows]) write(r.join('\t') + '\n');
   }
   if (!values['no-save'] && saved.length) {
@@ -163,4 +230,3 @@ async function bench(argv: string[], write: (s: string) => void): Promise<number
   }
   return saved.some((s) => 'error' in s && (s as { engine?: string }).engine !== 'torch') ? 1 : 0;
 }
-

@@ -4,4 +4,6 @@
 // runs beside it when available. Results are appended to bench/results/<date>.jsonl.
 import { runBench } from './cli.js';
 
-runBench(process.argv.slice(2)).then((code) => { process.exitCode = code; });
+runBench(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+});

@@ -27,7 +27,9 @@ async function main(): Promise<void> {
   const t0 = performance.now();
   for (let i = 0; i < steps; i++) trainer.step(x);
   const wallMs = (performance.now() - t0) / steps;
-  const info = await tf.profile(() => { for (let i = 0; i < steps; i++) trainer.step(x); });
+  const info = await tf.profile(() => {
+    for (let i = 0; i < steps; i++) trainer.step(x);
+  });
   const by = new Map<string, { n: number; ms: number }>();
   for (const k of info.kernels) {
     const e = by.get(k.name) ?? { n: 0, ms: 0 };
@@ -37,14 +39,21 @@ async function main(): Promise<void> {
   }
   const rows = [...by].sort((a, b) => b[1].ms - a[1].ms);
   const total = rows.reduce((a, [, e]) => a + e.ms, 0);
-  console.log(`${id} on ${backend} (${activeWasmThreads()} thread(s)): ${wallMs.toFixed(2)} ` +
-    `ms/step unprofiled; ${info.kernels.length / steps} kernels/step, ` +
-    `${(total / steps).toFixed(2)} kernel-ms/step`);
+  console.log(
+    `${id} on ${backend} (${activeWasmThreads()} thread(s)): ${wallMs.toFixed(2)} ` +
+      `ms/step unprofiled; ${info.kernels.length / steps} kernels/step, ` +
+      `${(total / steps).toFixed(2)} kernel-ms/step`,
+  );
   for (const [name, e] of rows) {
-    console.log(`${name.padEnd(28)} ${(e.n / steps).toFixed(0).padStart(6)} calls ` +
-      `${(e.ms / steps).toFixed(3).padStart(9)} ms  ` +
-      `${((100 * e.ms) / total).toFixed(1).padStart(5)}%`);
+    console.log(
+      `${name.padEnd(28)} ${(e.n / steps).toFixed(0).padStart(6)} calls ` +
+        `${(e.ms / steps).toFixed(3).padStart(9)} ms  ` +
+        `${((100 * e.ms) / total).toFixed(1).padStart(5)}%`,
+    );
   }
 }
 
-main().catch((e) => { console.error(e); process.exitCode = 1; });
+main().catch((e) => {
+  console.error(e);
+  process.exitCode = 1;
+});

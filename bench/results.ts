@@ -15,20 +15,45 @@ export interface RunInfo {
 }
 
 export function runInfo(): RunInfo {
-  let commit = 'unknown', dirty = false;
+  let commit = 'unknown',
+    dirty = false;
   try {
-    commit = execSync('git rev-parse HEAD', { cwd: repoRoot(), encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-    dirty = execSync('git status --porcelain', { cwd: repoRoot(), encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim().length > 0;
-  } catch { /* not a git checkout */ }
+    commit = execSync('git rev-parse HEAD', {
+      cwd: repoRoot(),
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
+    dirty =
+      execSync('git status --porcelain', {
+        cwd: repoRoot(),
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'ignore'],
+      }).trim().length > 0;
+  } catch {
+    /* not a git checkout */
+  }
   let cpu = os.cpus()[0]?.model ?? 'unknown';
   try {
     const m = /model name\s*:\s*(.*)/.exec(fs.readFileSync('/proc/cpuinfo', 'utf8'));
     if (m) cpu = m[1]!.trim();
-  } catch { /* not Linux */ }
-  return { commit, dirty, date: new Date().toISOString(), node: process.version, nproc: os.availableParallelism?.() ?? os.cpus().length, cpu };
+  } catch {
+    /* not Linux */
+  }
+  return {
+    commit,
+    dirty,
+    date: new Date().toISOString(),
+    node: process.version,
+    nproc: os.availableParallelism?.() ?? os.cpus().length,
+    cpu,
+  };
 }
 
-export function saveResults(lines: object[], info: RunInfo, dir = process.env.FLOWC_BENCH_RESULTS ?? path.join(repoRoot(), 'bench', 'results')): string {
+export function saveResults(
+  lines: object[],
+  info: RunInfo,
+  dir = process.env.FLOWC_BENCH_RESULTS ?? path.join(repoRoot(), 'bench', 'results'),
+): string {
   fs.mkdirSync(dir, { recursive: true });
   const file = path.join(dir, `${info.date.slice(0, 10)}.jsonl`);
   fs.appendFileSync(file, lines.map((l) => JSON.stringify({ ...l, ...info }) + '\n').join(''));

@@ -125,7 +125,8 @@ export async function runFlowc(id: WorkloadId, opts: FlowcOptions = {}): Promise
   const nb = host.nTrain / B;
   if (!Number.isInteger(nb)) throw new Error(`${id}: ${host.nTrain} rows is not a multiple of batch ${B}`);
   const batches = Array.from({ length: nb }, (_, k) =>
-    tf.tensor(host.train.subarray(k * B * per, (k + 1) * B * per), [B, ...host.shape], 'float32'));
+    tf.tensor(host.train.subarray(k * B * per, (k + 1) * B * per), [B, ...host.shape], 'float32'),
+  );
   let k = 0;
   const step = () => trainer.step(batches[k++ % nb]!);
 
@@ -135,31 +136,55 @@ export async function runFlowc(id: WorkloadId, opts: FlowcOptions = {}): Promise
   for (let i = 0; i < warmup; i++) step();
   const numTensorsStart = tf.memory().numTensors;
   const t0 = now();
-  const w0 = clockNow('wall'), c0 = clockNow('cpu'), m0 = clockNow('main');
+  const w0 = clockNow('wall'),
+    c0 = clockNow('cpu'),
+    m0 = clockNow('main');
   let loss = NaN;
   for (let i = 0; i < steps; i++) loss = step();
   const seconds = now() - t0;
-  const wallSeconds = clockNow('wall') - w0, cpuSeconds = clockNow('cpu') - c0, mainSeconds = clockNow('main') - m0;
+  const wallSeconds = clockNow('wall') - w0,
+    cpuSeconds = clockNow('cpu') - c0,
+    mainSeconds = clockNow('main') - m0;
   const mem = tf.memory();
   const params = model.variables.reduce((a, v) => a + v.size, 0);
   const res: FlowcResult = {
-    engine: 'flowc', workload: id, backend, batch: B, clock, trainer: trainerKind, wasm_threads: activeWasmThreads(), replicas: trainer.replicas ?? 1,
-    wall_seconds: wallSeconds, cpu_seconds: cpuSeconds, main_cpu_seconds: mainSeconds, steps, warmup, seconds,
-    examples_per_sec: (B * steps) / seconds, ms_per_step: (1000 * seconds) / steps,
-    final_loss: loss, params, peak_rss_mb: 0,
-    num_tensors_start: numTensorsStart, num_tensors_end: mem.numTensors, num_bytes_end: mem.numBytes,
+    engine: 'flowc',
+    workload: id,
+    backend,
+    batch: B,
+    clock,
+    trainer: trainerKind,
+    wasm_threads: activeWasmThreads(),
+    replicas: trainer.replicas ?? 1,
+    wall_seconds: wallSeconds,
+    cpu_seconds: cpuSeconds,
+    main_cpu_seconds: mainSeconds,
+    steps,
+    warmup,
+    seconds,
+    examples_per_sec: (B * steps) / seconds,
+    ms_per_step: (1000 * seconds) / steps,
+    final_loss: loss,
+    params,
+    peak_rss_mb: 0,
+    num_tensors_start: numTensorsStart,
+    num_tensors_end: mem.numTensors,
+    num_bytes_end: mem.numBytes,
   };
 
   if (opts.trainSeconds !== undefined && host.test) {
     let n = warmup + steps;
-    while (now() - tStart < opts.trainSeconds) { step(); n++; }
+    while (now() - tStart < opts.trainSeconds) {
+      step();
+      n++;
+    }
     res.train_seconds = now() - tStart;
     res.train_steps = n;
     const testN = Math.min(opts.testN ?? w.testN ?? host.nTest!, host.nTest!);
     const xt = tf.tensor(host.test.subarray(0, testN * per), [testN, ...host.shape], 'float32');
     const ev = evaluate(model, xt, id === 'W3' ? 64 : 500);
     xt.dispose();
-    res.test_nll = host.testUnit === 'bits/dim' ? ev.bitsPerDim ?? ev.nats / (per * Math.LN2) : ev.nats;
+    res.test_nll = host.testUnit === 'bits/dim' ? (ev.bitsPerDim ?? ev.nats / (per * Math.LN2)) : ev.nats;
     res.test_unit = host.testUnit;
     res.test_n = testN;
   }

@@ -20,7 +20,13 @@ export interface SamplingResult {
   ones: number;
 }
 
-export function timeSampling(model: FlowModel, steps: number, now: () => number = () => performance.now() / 1000, n = 16, seed = 1234): SamplingResult {
+export function timeSampling(
+  model: FlowModel,
+  steps: number,
+  now: () => number = () => performance.now() / 1000,
+  n = 16,
+  seed = 1234,
+): SamplingResult {
   if (!(model instanceof ArModel)) throw new Error('sampling benchmark: not an autoregressive model');
   const K = Math.max(1, Math.min(steps, model.D));
   const job = { n, D: model.D, order: model.order.slice(0, K), temperature: 1, seed };
@@ -35,10 +41,19 @@ export function timeSampling(model: FlowModel, steps: number, now: () => number 
     if (fast[i] !== naive[i]) identical = false;
     if (fast[i] === 1) ones++;
   }
-  const fs = t1 - t0, ns = t2 - t1, scale = model.D / K;
+  const fs = t1 - t0,
+    ns = t2 - t1,
+    scale = model.D / K;
   return {
-    sample_images: n, sample_steps: K, fast_seconds: fs, naive_seconds: ns,
-    fast_seconds_784: fs * scale, naive_seconds_784: ns * scale, sample_784_extrapolated: K !== model.D,
-    speedup: ns / fs, identical, ones,
+    sample_images: n,
+    sample_steps: K,
+    fast_seconds: fs,
+    naive_seconds: ns,
+    fast_seconds_784: fs * scale,
+    naive_seconds_784: ns * scale,
+    sample_784_extrapolated: K !== model.D,
+    speedup: ns / fs,
+    identical,
+    ones,
   };
 }

@@ -20,7 +20,11 @@ export interface TorchOptions {
   clock?: 'wall' | 'cpu';
 }
 
-export type TorchResult = Record<string, unknown> & { workload: string; examples_per_sec?: number; peak_rss_mb?: number };
+export type TorchResult = Record<string, unknown> & {
+  workload: string;
+  examples_per_sec?: number;
+  peak_rss_mb?: number;
+};
 
 const PY = process.env.FLOWC_BENCH_PYTHON ?? '/usr/bin/python3';
 
@@ -32,7 +36,8 @@ export function torchAvailable(): { ok: boolean; why: string; ldPath?: string } 
   const script = path.join(refDir(), 'torch_ref.py');
   if (!fs.existsSync(script)) return (avail = { ok: false, why: `${script} not found` });
   const probe = spawnSync(PY, ['-c', 'import torch'], { encoding: 'utf8', timeout: 60_000 });
-  if (probe.status !== 0) return (avail = { ok: false, why: `${PY} cannot import torch (apt-get install python3-torch)` });
+  if (probe.status !== 0)
+    return (avail = { ok: false, why: `${PY} cannot import torch (apt-get install python3-torch)` });
   let ldPath: string | undefined;
   const setup = path.join(refDir(), 'setup_openblas.sh');
   if (process.env.FLOWC_BENCH_NO_OPENBLAS !== '1' && fs.existsSync(setup)) {
@@ -56,8 +61,17 @@ export function runTorch(id: WorkloadId, o: TorchOptions): TorchResult | { error
   const a = torchAvailable();
   if (!a.ok) return { workload: id, error: a.why };
   const args = [
-    '-c', WRAP, path.join(refDir(), 'torch_ref.py'), '--workload', id, '--threads', String(o.threads),
-    '--steps', String(o.steps), '--warmup', String(o.warmup),
+    '-c',
+    WRAP,
+    path.join(refDir(), 'torch_ref.py'),
+    '--workload',
+    id,
+    '--threads',
+    String(o.threads),
+    '--steps',
+    String(o.steps),
+    '--warmup',
+    String(o.warmup),
   ];
   if (o.trainSeconds !== undefined) args.push('--train-seconds', String(o.trainSeconds));
   if (o.testN !== undefined) args.push('--test-n', String(o.testN));
@@ -68,12 +82,24 @@ export function runTorch(id: WorkloadId, o: TorchOptions): TorchResult | { error
   if (o.threads > 1 && env.OMP_WAIT_POLICY === undefined) env.OMP_WAIT_POLICY = 'PASSIVE';
   if (a.ldPath) env.LD_LIBRARY_PATH = [a.ldPath, env.LD_LIBRARY_PATH].filter(Boolean).join(':');
   const r = spawnSync(PY, args, { encoding: 'utf8', env, timeout: (o.timeoutS ?? 900) * 1000, maxBuffer: 1 << 24 });
-  const lines = (r.stdout ?? '').trim().split('\n').filter((l) => l.startsWith('{'));
+  const lines = (r.stdout ?? '')
+    .trim()
+    .split('\n')
+    .filter((l) => l.startsWith('{'));
   if (r.status !== 0 || lines.length < 2) {
-    return { workload: id, error: `torch_ref.py exited ${r.status ?? r.signal}: ` +
-      `${(r.stderr ?? '').trim().split('\n').slice(-3).join(' | ')}` };
+    return {
+      workload: id,
+      error:
+        `torch_ref.py exited ${r.status ?? r.signal}: ` +
+        `${(r.stderr ?? '').trim().split('\n').slice(-3).join(' | ')}`,
+    };
   }
   const main = JSON.parse(lines[lines.length - 2]!) as TorchResult;
   const rss = JSON.parse(lines[lines.length - 1]!) as { peak_rss_mb: number };
-  return { ...main, peak_rss_mb: rss.peak_rss_mb, backend: `torch-${main.blas ?? 'blas'}-${o.threads}t`, clock: o.clock ?? 'wall' };
+  return {
+    ...main,
+    peak_rss_mb: rss.peak_rss_mb,
+    backend: `torch-${main.blas ?? 'blas'}-${o.threads}t`,
+    clock: o.clock ?? 'wall',
+  };
 }

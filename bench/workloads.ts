@@ -48,23 +48,51 @@ function mnist(binarize: boolean, shape: number[], unit: 'nats/image' | 'bits/di
 
 export const WORKLOADS: Record<WorkloadId, Workload> = {
   W1: {
-    id: 'W1', name: 'RealNVP-2D', spec: specPath('w1_realnvp2d.flow'), batch: 512, steps: 500, warmup: 20,
+    id: 'W1',
+    name: 'RealNVP-2D',
+    spec: specPath('w1_realnvp2d.flow'),
+    batch: 512,
+    steps: 500,
+    warmup: 20,
     data: () => ({ shape: [2], train: loadMoons(), nTrain: 8192 }),
   },
   W2: {
-    id: 'W2', name: 'MADE', spec: specPath('w2_made.flow'), batch: 100, steps: 100, warmup: 5, testN: 2000,
+    id: 'W2',
+    name: 'MADE',
+    spec: specPath('w2_made.flow'),
+    batch: 100,
+    steps: 100,
+    warmup: 5,
+    testN: 2000,
     data: () => mnist(true, [784], 'nats/image'),
   },
   W3: {
-    id: 'W3', name: 'multi-scale RealNVP', spec: specPath('w3_multiscale_realnvp.flow'), batch: 64, steps: 12, warmup: 2, testN: 256,
+    id: 'W3',
+    name: 'multi-scale RealNVP',
+    spec: specPath('w3_multiscale_realnvp.flow'),
+    batch: 64,
+    steps: 12,
+    warmup: 2,
+    testN: 256,
     data: () => mnist(false, [1, 28, 28], 'bits/dim'),
   },
   W4: {
-    id: 'W4', name: 'PixelCNN', spec: specPath('w4_pixelcnn.flow'), batch: 64, steps: 30, warmup: 3, testN: 2000,
+    id: 'W4',
+    name: 'PixelCNN',
+    spec: specPath('w4_pixelcnn.flow'),
+    batch: 64,
+    steps: 30,
+    warmup: 3,
+    testN: 2000,
     data: () => mnist(true, [1, 28, 28], 'nats/image'),
   },
   W5: {
-    id: 'W5', name: 'planar', spec: specPath('w5_planar.flow'), batch: 500, steps: 1000, warmup: 20,
+    id: 'W5',
+    name: 'planar',
+    spec: specPath('w5_planar.flow'),
+    batch: 500,
+    steps: 1000,
+    warmup: 20,
     // an energy fit has no data: the trainer draws 500 fresh base samples per step; x only gives the batch size
     data: () => ({ shape: [2], train: new Float32Array(500 * 2), nTrain: 500 }),
   },
@@ -73,7 +101,10 @@ export const WORKLOADS: Record<WorkloadId, Workload> = {
 export function parseWorkloads(list: string | undefined): WorkloadId[] | string {
   if (!list) return WORKLOAD_IDS;
   const out: WorkloadId[] = [];
-  for (const w of list.split(',').map((s) => s.trim().toUpperCase()).filter(Boolean)) {
+  for (const w of list
+    .split(',')
+    .map((s) => s.trim().toUpperCase())
+    .filter(Boolean)) {
     if (!(WORKLOAD_IDS as string[]).includes(w)) return `unknown workload '${w}' (expected ${WORKLOAD_IDS.join(', ')})`;
     out.push(w as WorkloadId);
   }

@@ -4,7 +4,13 @@
 import { dirname, resolve } from 'node:path';
 import type { FlowIR } from '../compiler/ir/types.js';
 import {
-  describeSource, heldOutRows, loadRows, parseSource, sourceFromSpec, type Dataset, type SourceSpec,
+  describeSource,
+  heldOutRows,
+  loadRows,
+  parseSource,
+  sourceFromSpec,
+  type Dataset,
+  type SourceSpec,
 } from '../runtime/data/index.js';
 import { checkDataFile } from '../runtime/data/files.js';
 import { UsageError, UserError } from './io.js';
@@ -30,7 +36,10 @@ function defaultSource(ir: FlowIR): SourceSpec | undefined {
  * a resumed run recorded, the spec's, a default. `specPath` is the spec (or FlowIR file) its paths are relative to.
  */
 export function trainingSources(
-  ir: FlowIR, specPath: string, flag: string | undefined, prev: Record<string, unknown> | undefined,
+  ir: FlowIR,
+  specPath: string,
+  flag: string | undefined,
+  prev: Record<string, unknown> | undefined,
 ): RunSources | undefined {
   const s = chooseSources(ir, specPath, flag, prev);
   // a missing file, a device or a folder is reported now, before anything heavy starts
@@ -40,7 +49,10 @@ export function trainingSources(
 
 /** trainingSources without the check of the files (they are read, and reported, when used) */
 export function chooseSources(
-  ir: FlowIR, specPath: string, flag: string | undefined, prev: Record<string, unknown> | undefined,
+  ir: FlowIR,
+  specPath: string,
+  flag: string | undefined,
+  prev: Record<string, unknown> | undefined,
 ): RunSources | undefined {
   if (flag) return { train: parseSource(flag) };
   if (typeof prev?.source === 'string') {

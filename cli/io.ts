@@ -20,7 +20,10 @@ export const processIO = (): CliIO => ({
 
 /** Errors in user input: one line `flowc: error: ...`, exit 1. */
 export class UserError extends Error {
-  constructor(message: string, readonly exitCode = 1) {
+  constructor(
+    message: string,
+    readonly exitCode = 1,
+  ) {
     super(message);
     this.name = 'UserError';
   }
@@ -46,15 +49,23 @@ export class Reported extends Error {
 export function fsReason(e: unknown): string {
   const err = e as NodeJS.ErrnoException;
   switch (err?.code) {
-    case 'ENOENT': return 'its folder does not exist';
-    case 'ENOTDIR': return 'a folder on its path is a file';
-    case 'EISDIR': return 'it is a directory';
+    case 'ENOENT':
+      return 'its folder does not exist';
+    case 'ENOTDIR':
+      return 'a folder on its path is a file';
+    case 'EISDIR':
+      return 'it is a directory';
     case 'EACCES':
-    case 'EPERM': return 'permission denied';
-    case 'EROFS': return 'read-only file system';
-    case 'ENOSPC': return 'no space left on the device';
-    case 'EDQUOT': return 'disk quota exceeded';
-    default: return err?.code ?? (err instanceof Error ? err.message : String(e));
+    case 'EPERM':
+      return 'permission denied';
+    case 'EROFS':
+      return 'read-only file system';
+    case 'ENOSPC':
+      return 'no space left on the device';
+    case 'EDQUOT':
+      return 'disk quota exceeded';
+    default:
+      return err?.code ?? (err instanceof Error ? err.message : String(e));
   }
 }
 
@@ -88,7 +99,8 @@ export function makeDirs(option: string, dir: string): void {
     if (up === p) break;
     p = up;
   }
-  if (existsSync(p) && !statSync(p).isDirectory()) throw new UserError(`${option} ${dir}: cannot create it: ${p} is not a folder`);
+  if (existsSync(p) && !statSync(p).isDirectory())
+    throw new UserError(`${option} ${dir}: cannot create it: ${p} is not a folder`);
   for (const d of missing.reverse()) {
     try {
       mkdirSync(d);

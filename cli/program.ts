@@ -46,8 +46,11 @@ function buildProgram(io: CliIO, done: (code: number) => void): Command {
       outputError: (s, write) => write(`flowc: ${s.replace(/^error: /, 'error: ')}`),
     })
     .showSuggestionAfterError(true)
-    .option('--set <key=value>', 'change a runtime setting for this command (repeatable; see --help-env)',
-      (v: string, prev: string[] = []) => [...prev, v])
+    .option(
+      '--set <key=value>',
+      'change a runtime setting for this command (repeatable; see --help-env)',
+      (v: string, prev: string[] = []) => [...prev, v],
+    )
     .option('--help-env', 'list the runtime settings (environment variables and --set keys) and exit')
     .on('option:help-env', () => {
       io.out(describeSettings());
@@ -57,8 +60,10 @@ function buildProgram(io: CliIO, done: (code: number) => void): Command {
       config(); // the environment's settings, checked before any work
       for (const s of program.opts<{ set?: string[] }>().set ?? []) applySetting(s);
     })
-    .addHelpText('after',
-      '\nThe language: `flowc help language` (all of it), `flowc help NAME` (a declaration or kind, e.g. coupling).');
+    .addHelpText(
+      'after',
+      '\nThe language: `flowc help language` (all of it), `flowc help NAME` (a declaration or kind, e.g. coupling).',
+    );
 
   program
     .command('check')
@@ -93,15 +98,19 @@ function buildProgram(io: CliIO, done: (code: number) => void): Command {
 
   program
     .command('compile')
-    .description('check a spec and write its FlowIR (plain JSON) or a PyTorch package to DIR; '
-      + '--dump-ast / --dump-ir print a phase')
+    .description(
+      'check a spec and write its FlowIR (plain JSON) or a PyTorch package to DIR; ' +
+        '--dump-ast / --dump-ir print a phase',
+    )
     .argument('<spec>', 'spec file')
     .option('-o, --out <dir>', 'output directory for <Model>.flowir.json')
     .option('--model <name>', 'compile only this model')
     .option('--dump-ast', 'print the AST (with spans)')
     .option('--dump-ir', 'print the FlowIR as JSON')
-    .option('--target <target>',
-      'flowir (default): <Model>.flowir.json; pytorch: a PyTorch package (model.py, train.py)')
+    .option(
+      '--target <target>',
+      'flowir (default): <Model>.flowir.json; pytorch: a PyTorch package (model.py, train.py)',
+    )
     .action(async (spec: string, opts: Parameters<typeof import('./commands/compile.js').runCompile>[2]) => {
       const { runCompile } = await import('./commands/compile.js');
       done(await runCompile(io, spec, opts));
@@ -112,10 +121,19 @@ function buildProgram(io: CliIO, done: (code: number) => void): Command {
     .description('train a model from a spec on built-in or file data, with progress, metrics, pictures and checkpoints')
     .argument('<spec>', 'spec file (.flow, .flow.yaml) or FlowIR file written by flowc compile (.flowir.json)')
     .option('--model <name>', 'which model of the file')
-    .option('--data <src>', 'data source (see below); default: the spec\'s train { data: ... }')
-    .option('--labels <file>', 'labels of a --data file (.csv/.npy, one row per example), for a model with `condition y`')
-    .addOption(new Option('--epochs <n>', 'train for N passes over the training rows').argParser(intOption(1)).conflicts('steps'))
-    .addOption(new Option('--steps <n>', 'train for N optimizer steps (total, counting resumed ones)').argParser(intOption(1)))
+    .option('--data <src>', "data source (see below); default: the spec's train { data: ... }")
+    .option(
+      '--labels <file>',
+      'labels of a --data file (.csv/.npy, one row per example), for a model with `condition y`',
+    )
+    .addOption(
+      new Option('--epochs <n>', 'train for N passes over the training rows')
+        .argParser(intOption(1))
+        .conflicts('steps'),
+    )
+    .addOption(
+      new Option('--steps <n>', 'train for N optimizer steps (total, counting resumed ones)').argParser(intOption(1)),
+    )
     .addOption(new Option('--batch <n>', 'batch size').argParser(intOption(1)))
     .addOption(new Option('--lr <x>', 'Adam learning rate').argParser(numOption()))
     .addOption(new Option('--seed <n>', 'seed for initialisation, noise and splits').argParser(intOption(0)))
@@ -124,20 +142,28 @@ function buildProgram(io: CliIO, done: (code: number) => void): Command {
     .option('--force', 'write a new run into an --out folder that is not empty')
     .addOption(new Option('--eval-every <n>', 'evaluate on held-out data every N steps').argParser(intOption(1)))
     .addOption(
-      new Option('--eval-seconds <s>', 'and at least S seconds apart (default 30; 0 with --eval-every)')
-        .argParser(numOption(false)),
+      new Option('--eval-seconds <s>', 'and at least S seconds apart (default 30; 0 with --eval-every)').argParser(
+        numOption(false),
+      ),
     )
     .addOption(
-      new Option('--final-eval-rows <n>', 'held-out rows of the evaluation at the end (default: all of them)')
-        .argParser(intOption(1)),
+      new Option(
+        '--final-eval-rows <n>',
+        'held-out rows of the evaluation at the end (default: all of them)',
+      ).argParser(intOption(1)),
     )
     .addOption(new Option('--checkpoint-every <n>', 'write a checkpoint every N steps').argParser(intOption(1)))
     .addOption(
-      new Option('--checkpoint-minutes <m>', 'also write one every M minutes of wall-clock time (default 5)')
-        .argParser(numOption()),
+      new Option('--checkpoint-minutes <m>', 'also write one every M minutes of wall-clock time (default 5)').argParser(
+        numOption(),
+      ),
     )
     .option('--no-pictures', 'skip the pictures')
-    .addOption(new Option('--log-every <n>', 'print a log line every N steps (non-terminal output)').argParser(intOption(1)).hideHelp())
+    .addOption(
+      new Option('--log-every <n>', 'print a log line every N steps (non-terminal output)')
+        .argParser(intOption(1))
+        .hideHelp(),
+    )
     .addHelpText('after', TRAIN_HELP)
     .action(async (spec: string, opts: Record<string, unknown>) => {
       const { runTrain } = await import('./commands/train.js');
@@ -150,12 +176,24 @@ function buildProgram(io: CliIO, done: (code: number) => void): Command {
     .argument('<run>', 'run directory (or its checkpoint file, or a FlowIR file: the untrained model)')
     .requiredOption('-n, --n <count>', 'number of samples', intOption(1))
     .requiredOption('-o, --out <file>', 'output file: .png (images, or a 2-D scatter), .npy or .csv')
-    .addOption(new Option('--temperature <t>', 'scale of the base noise (flows) or of the logits (autoregressive)').argParser(numOption()).default(1))
+    .addOption(
+      new Option('--temperature <t>', 'scale of the base noise (flows) or of the logits (autoregressive)')
+        .argParser(numOption())
+        .default(1),
+    )
     .addOption(new Option('--seed <n>', 'sampling seed').argParser(intOption(0)).default(0))
-    .addOption(new Option('--decode <mode>', 'categorical flows: each category by argmax of p(x|z), or drawn from it')
-      .choices(['argmax', 'sample']))
-    .addOption(new Option('--condition <y>', 'a model with `condition y`: sample class y (default: the classes in turn)')
-      .argParser(numOption(false)))
+    .addOption(
+      new Option('--decode <mode>', 'categorical flows: each category by argmax of p(x|z), or drawn from it').choices([
+        'argmax',
+        'sample',
+      ]),
+    )
+    .addOption(
+      new Option(
+        '--condition <y>',
+        'a model with `condition y`: sample class y (default: the classes in turn)',
+      ).argParser(numOption(false)),
+    )
     .action(async (run: string, opts: Parameters<typeof import('./commands/sample.js').runSample>[2]) => {
       const { runSample } = await import('./commands/sample.js');
       done(await runSample(io, run, opts));
@@ -165,26 +203,57 @@ function buildProgram(io: CliIO, done: (code: number) => void): Command {
     .command('eval')
     .description('negative log-likelihood of data under a trained run: nats/example, and bits/dim for discrete data')
     .argument('<run>', 'run directory (or its checkpoint file)')
-    .option('--data <src>', 'data source (toy:NAME, mnist, or a .csv/.npy/.idx file; see flowc train --help); '
-      + "default: the run's own test set (the spec's test:, or the rows its training held out)")
+    .option(
+      '--data <src>',
+      'data source (toy:NAME, mnist, or a .csv/.npy/.idx file; see flowc train --help); ' +
+        "default: the run's own test set (the spec's test:, or the rows its training held out)",
+    )
     .option('--per-example <file>', 'write one log-probability (nats) per input row, in input order (.csv or .npy)')
-    .addOption(new Option('--batch <n>', 'evaluation batch size (default: 256, fewer for models whose activations would not fit)').argParser(intOption(1)))
-    .addOption(new Option('--iw-samples <k>',
-      'draws of the importance-weighted estimate (VAEs and categorical flows; default 100)')
-      .argParser(intOption(1)))
-    .addOption(new Option('--dequant-samples <k>', 'dequantized flows: K noise samples per example; reports the '
-      + 'dequantization bound (mean of K single-sample bounds) and the K-sample importance-weighted estimate (Flow++)')
-      .argParser(intOption(1)))
+    .addOption(
+      new Option(
+        '--batch <n>',
+        'evaluation batch size (default: 256, fewer for models whose activations would not fit)',
+      ).argParser(intOption(1)),
+    )
+    .addOption(
+      new Option(
+        '--iw-samples <k>',
+        'draws of the importance-weighted estimate (VAEs and categorical flows; default 100)',
+      ).argParser(intOption(1)),
+    )
+    .addOption(
+      new Option(
+        '--dequant-samples <k>',
+        'dequantized flows: K noise samples per example; reports the ' +
+          'dequantization bound (mean of K single-sample bounds) and the K-sample importance-weighted ' +
+          'estimate (Flow++)',
+      ).argParser(intOption(1)),
+    )
     .option('--labels <file>', 'labels of a --data file, for a model with `condition y` (log p(x | y) is reported)')
-    .addOption(new Option('--eval-ensemble <n>', 'order/connectivity-agnostic MADE: average the probabilities of the first N'
-      + " trained mask sets (default: the spec's ensemble)").argParser(intOption(1)))
-    .action(async (run: string, opts: {
-      data?: string; labels?: string; perExample?: string; batch?: number; iwSamples?: number; evalEnsemble?: number;
-      dequantSamples?: number;
-    }) => {
-      const { runEval } = await import('./commands/eval.js');
-      done(await runEval(io, run, opts));
-    });
+    .addOption(
+      new Option(
+        '--eval-ensemble <n>',
+        'order/connectivity-agnostic MADE: average the probabilities of the first N' +
+          " trained mask sets (default: the spec's ensemble)",
+      ).argParser(intOption(1)),
+    )
+    .action(
+      async (
+        run: string,
+        opts: {
+          data?: string;
+          labels?: string;
+          perExample?: string;
+          batch?: number;
+          iwSamples?: number;
+          evalEnsemble?: number;
+          dequantSamples?: number;
+        },
+      ) => {
+        const { runEval } = await import('./commands/eval.js');
+        done(await runEval(io, run, opts));
+      },
+    );
 
   registerFmt(program, io, done);
   registerLsp(program, done);
@@ -236,9 +305,11 @@ export function handleError(io: CliIO, e: unknown): number {
   }
   const msg = e instanceof Error ? e.message.split('\n')[0] : String(e);
   if (outOfMemory(e)) {
-    io.err(`flowc: error: the ${backendName()} backend failed ` +
-      `(${msg.replace(/\. Build with .*$/, '')}), most likely out of memory; try a smaller ` +
-      `--batch${backendName() === 'cpu' ? '' : ', or FLOWC_BACKEND=cpu'}\n`);
+    io.err(
+      `flowc: error: the ${backendName()} backend failed ` +
+        `(${msg.replace(/\. Build with .*$/, '')}), most likely out of memory; try a smaller ` +
+        `--batch${backendName() === 'cpu' ? '' : ', or FLOWC_BACKEND=cpu'}\n`,
+    );
     if (debug && e instanceof Error) io.err(`${e.stack}\n`);
     return 1;
   }
@@ -248,10 +319,19 @@ export function handleError(io: CliIO, e: unknown): number {
 }
 
 /** the messages of out-of-memory failures (wasm traps, allocation errors) */
-const OUT_OF_MEMORY = new RegExp([
-  'memory access out of bounds', 'table index is out of bounds', '^Aborted\\(', 'Cannot enlarge memory', 'Out of memory',
-  'Array buffer allocation failed', 'Invalid typed array length', 'Invalid array length',
-].join('|'), 'i');
+const OUT_OF_MEMORY = new RegExp(
+  [
+    'memory access out of bounds',
+    'table index is out of bounds',
+    '^Aborted\\(',
+    'Cannot enlarge memory',
+    'Out of memory',
+    'Array buffer allocation failed',
+    'Invalid typed array length',
+    'Invalid array length',
+  ].join('|'),
+  'i',
+);
 
 /**
  * The wasm backend's heap is bounded (32-bit addresses): a batch whose activations do not fit shows

@@ -54,8 +54,10 @@ export function plainProgress(io: CliIO, every?: number): Progress {
       const rate = (step - first) / Math.max(1e-3, (now - t0) / 1000);
       const eta = (total - step) / Math.max(1e-9, rate);
       const bpd = f.bitsPerDim !== undefined ? `  bits/dim ${f.bitsPerDim.toFixed(4)}` : '';
-      io.out(`step ${step}/${total}  loss ${f.loss.toFixed(4)}${bpd}  ` +
-        `${Math.round(f.examplesPerSec)} ex/s  ETA ${formatDuration(eta)}\n`);
+      io.out(
+        `step ${step}/${total}  loss ${f.loss.toFixed(4)}${bpd}  ` +
+          `${Math.round(f.examplesPerSec)} ex/s  ETA ${formatDuration(eta)}\n`,
+      );
     },
     log(line) {
       io.out(line + '\n');

@@ -60,7 +60,10 @@ function modelPart(ir: FlowIR): unknown {
 
 /** A short hash of the model a FlowIR describes (equal for specs that differ only in layout or train { }). */
 export function modelHash(ir: FlowIR): string {
-  return createHash('sha256').update(JSON.stringify(modelPart(ir))).digest('hex').slice(0, 16);
+  return createHash('sha256')
+    .update(JSON.stringify(modelPart(ir)))
+    .digest('hex')
+    .slice(0, 16);
 }
 
 const show = (v: unknown): string => {
@@ -81,7 +84,8 @@ export function modelDiff(run: FlowIR, now: FlowIR, max = 6): string[] {
       else a.forEach((x, i) => walk(x, b[i], `${path}[${i}]`, (b[i] as { at?: string })?.at ?? at));
     } else if (a && b && typeof a === 'object' && typeof b === 'object' && !Array.isArray(a) && !Array.isArray(b)) {
       const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].filter((k) => k !== 'at');
-      const ra = a as Record<string, unknown>, rb = b as Record<string, unknown>;
+      const ra = a as Record<string, unknown>,
+        rb = b as Record<string, unknown>;
       for (const k of keys) walk(ra[k], rb[k], path ? `${path}.${k}` : k, at);
     } else if (JSON.stringify(a) !== JSON.stringify(b)) {
       out.push(`${path}: ${show(a)} in the run, ${show(b)} in the spec${where}`);

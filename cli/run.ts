@@ -70,7 +70,7 @@ export async function openRun(io: CliIO, path: string): Promise<OpenRun> {
   // the checkpoint holds tensors: the backend starts first, with the run's model.ir.json (written
   // by flowc train) as the hint for its thread count when there is one
   const peek = peekIr(path);
-  const backend = await startBackend(peek, undefined, false);   // sample/eval: threads, never a worker
+  const backend = await startBackend(peek, undefined, false); // sample/eval: threads, never a worker
   const { loadCheckpoint, restoreVariables, CheckpointError } = await import('../runtime/checkpoint.js');
   const { build } = await import('../runtime/build.js');
   let ck: LoadedCheckpoint & { warning?: string };
@@ -108,7 +108,9 @@ async function openFlowIR(io: CliIO, path: string): Promise<OpenRun> {
   };
   const backend = await startBackend(ir, undefined, false);
   const { build } = await import('../runtime/build.js');
-  io.err(`flowc: warning: ${path} is a FlowIR file: the model has its untrained initial weights ` +
-    `(train it with flowc train ${path})\n`);
+  io.err(
+    `flowc: warning: ${path} is a FlowIR file: the model has its untrained initial weights ` +
+      `(train it with flowc train ${path})\n`,
+  );
   return { model: build(ir), ir, meta, backend };
 }

@@ -14,7 +14,9 @@ export function readInput(path: string, what = 'file'): string {
   } catch (e) {
     if (e instanceof UsageError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
-    throw new UsageError(code === 'ENOENT' ? `${path}: no such file` : `${path}: cannot read (${code ?? (e as Error).message})`);
+    throw new UsageError(
+      code === 'ENOENT' ? `${path}: no such file` : `${path}: cannot read (${code ?? (e as Error).message})`,
+    );
   }
 }
 
@@ -34,13 +36,15 @@ export async function readFlowIR(path: string, text: string, model?: string): Pr
   }
   const all = Array.isArray(json) ? json : [json];
   const named = (m: unknown): string | undefined =>
-    (m && typeof m === 'object' ? String((m as { model?: unknown }).model) : undefined);
+    m && typeof m === 'object' ? String((m as { model?: unknown }).model) : undefined;
   const pick = model === undefined ? all : all.filter((m) => named(m) === model);
   if (pick.length !== 1) {
     const names = all.map(named).join(', ');
-    throw new UserError(model === undefined
-      ? `${path} holds ${all.length} models (${names}): pick one with --model NAME`
-      : `${path} has no model ${model} (it holds ${names})`);
+    throw new UserError(
+      model === undefined
+        ? `${path} holds ${all.length} models (${names}): pick one with --model NAME`
+        : `${path} has no model ${model} (it holds ${names})`,
+    );
   }
   const { validateFlowIR } = await import('../compiler/index.js');
   const problems = validateFlowIR(pick[0]);

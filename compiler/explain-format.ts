@@ -6,7 +6,12 @@ export const fmtInt = (n: number): string => (Number.isFinite(n) ? Math.round(n)
 /** 1234 → "1.23k", 4.6e6 → "4.6M" (multiply-adds) */
 export function fmtSI(n: number): string {
   if (!Number.isFinite(n)) return '?';
-  const units: [number, string][] = [[1e12, 'T'], [1e9, 'G'], [1e6, 'M'], [1e3, 'k']];
+  const units: [number, string][] = [
+    [1e12, 'T'],
+    [1e9, 'G'],
+    [1e6, 'M'],
+    [1e3, 'k'],
+  ];
   for (const [v, u] of units) if (Math.abs(n) >= v) return `${+(n / v).toPrecision(3)}${u}`;
   return String(Math.round(n));
 }
@@ -18,7 +23,8 @@ export function fmtDomain(d: Domain | undefined): string {
   return d.kind === 'categorical' || d.kind === 'discrete' ? `${d.kind}(${d.K})` : d.kind;
 }
 
-export const fmtVar = (v: VarIR | undefined): string => (v ? `${v.name}: ${fmtDomain(v.domain)}${fmtShape(v.shape)}` : '?');
+export const fmtVar = (v: VarIR | undefined): string =>
+  v ? `${v.name}: ${fmtDomain(v.domain)}${fmtShape(v.shape)}` : '?';
 
 export function fmtPrior(p: PriorIR | undefined): string {
   if (!p) return 'none';

@@ -2,8 +2,18 @@
 // log-det term, how each direction is computed, parameters, FLOPs) and totals. Reads FlowIR only.
 import type { ConditionalIR, FlowIR, LayerIR, NetIR } from './ir/types.js';
 import {
-  conditionalFlops, conditionalOf, conditionalParamSpecs, countParams, likelihoodOutputs, logDetText, lookup,
-  netFlops, netOf, netParams, numel, type UseDirection,
+  conditionalFlops,
+  conditionalOf,
+  conditionalParamSpecs,
+  countParams,
+  likelihoodOutputs,
+  logDetText,
+  lookup,
+  netFlops,
+  netOf,
+  netParams,
+  numel,
+  type UseDirection,
 } from './registry/index.js';
 import { fmtInt, fmtLikelihood, fmtPrior, fmtSI, fmtShape, fmtVar, table } from './explain-format.js';
 import { nestedContextInputs } from './registry/flows.js';
@@ -48,7 +58,8 @@ const OBJECTIVE: Record<FlowIR['family'], string[]> = {
   ],
 };
 
-const paramsOf = (l: LayerIR): number => (Array.isArray(l.params) ? l.params.reduce((a, p) => a + numel(p.shape ?? []), 0) : 0);
+const paramsOf = (l: LayerIR): number =>
+  Array.isArray(l.params) ? l.params.reduce((a, p) => a + numel(p.shape ?? []), 0) : 0;
 
 function safe<T>(f: () => T, fallback: T): T {
   try {
@@ -58,15 +69,21 @@ function safe<T>(f: () => T, fallback: T): T {
   }
 }
 
-function flowRows(layers: LayerIR[] | undefined, section: 'flow' | 'posterior', dir: UseDirection, depth = 0,
-  context?: { outer: number[]; k: number }): ExplainRow[] {
+function flowRows(
+  layers: LayerIR[] | undefined,
+  section: 'flow' | 'posterior',
+  dir: UseDirection,
+  depth = 0,
+  context?: { outer: number[]; k: number },
+): ExplainRow[] {
   const rows: ExplainRow[] = [];
   for (const l of layers ?? []) {
     const kind = lookup(l.kind, 'flow');
     const own = (l.args ?? {}) as Record<string, unknown>;
     // layers of an x-conditioned dequantization: their conditioners also read the context
     const args = context
-      ? { ...own, contextInputs: nestedContextInputs(context.outer, context.k, l.inShape ?? []) } : own;
+      ? { ...own, contextInputs: nestedContextInputs(context.outer, context.k, l.inShape ?? []) }
+      : own;
     const text = safe(() => logDetText(l.kind, l.inShape ?? [], args, dir), '');
     rows.push({
       section,
@@ -94,8 +111,27 @@ function flowRows(layers: LayerIR[] | undefined, section: 'flow' | 'posterior', 
   return rows;
 }
 
-const plain = (section: ExplainRow['section'], id: string, kind: string, inShape: number[], outShape: number[], params: number, flops: number): ExplainRow => ({
-  section, id, kind, depth: 0, inShape, outShape, jacobian: '—', logDet: '—', density: '—', sample: '—', params, flops,
+const plain = (
+  section: ExplainRow['section'],
+  id: string,
+  kind: string,
+  inShape: number[],
+  outShape: number[],
+  params: number,
+  flops: number,
+): ExplainRow => ({
+  section,
+  id,
+  kind,
+  depth: 0,
+  inShape,
+  outShape,
+  jacobian: '—',
+  logDet: '—',
+  density: '—',
+  sample: '—',
+  params,
+  flops,
 });
 
 function conditionalRows(ir: FlowIR): ExplainRow[] {
@@ -112,11 +148,22 @@ function conditionalRows(ir: FlowIR): ExplainRow[] {
     const [H, W] = [shape[1] ?? 1, shape[2] ?? 1];
     desc.layers.forEach((l, i) => {
       const k = l.kernel;
-      const label = `conv ${k}×${k}${l.mask === 'none' ? '' : ` mask ${l.mask}`}` +
+      const label =
+        `conv ${k}×${k}${l.mask === 'none' ? '' : ` mask ${l.mask}`}` +
         `${l.activation !== 'none' ? ` + ${l.activation}` : ''}${l.residual ? ' (residual)' : ''}` +
         `${cond.context ? ` + condition bias [${cond.context}]` : ''}`;
       const p = k * k * cin * l.channels + l.channels + (cond.context ?? 0) * l.channels;
-      rows.push(plain('conditional', `conditional.${i}.conv`, label, [cin, H, W], [l.channels, H, W], p, k * k * cin * l.channels * H * W));
+      rows.push(
+        plain(
+          'conditional',
+          `conditional.${i}.conv`,
+          label,
+          [cin, H, W],
+          [l.channels, H, W],
+          p,
+          k * k * cin * l.channels * H * W,
+        ),
+      );
       cin = l.channels;
     });
     return rows;
@@ -124,36 +171,80 @@ function conditionalRows(ir: FlowIR): ExplainRow[] {
   if (cond.kind === 'made') {
     const D = numel(shape);
     const sizes = [D, ...cond.hidden, D * o];
-    const rows = sizes.slice(0, -1).map((n, i) =>
-      plain('conditional', `conditional.layer${i}`, `masked dense${i + 2 < sizes.length ? ` + ${cond.activation}` : ''}`, [n], [sizes[i + 1]!], n * sizes[i + 1]! + sizes[i + 1]!, n * sizes[i + 1]!),
-    );
-    if (cond.direct) rows.push(plain('conditional', 'conditional.direct', 'direct masked dense (input → output)', [D], [D * o], D * D * o, D * D * o));
+    const rows = sizes
+      .slice(0, -1)
+      .map((n, i) =>
+        plain(
+          'conditional',
+          `conditional.layer${i}`,
+          `masked dense${i + 2 < sizes.length ? ` + ${cond.activation}` : ''}`,
+          [n],
+          [sizes[i + 1]!],
+          n * sizes[i + 1]! + sizes[i + 1]!,
+          n * sizes[i + 1]!,
+        ),
+      );
+    if (cond.direct)
+      rows.push(
+        plain(
+          'conditional',
+          'conditional.direct',
+          'direct masked dense (input → output)',
+          [D],
+          [D * o],
+          D * D * o,
+          D * D * o,
+        ),
+      );
     if (cond.context) {
       const h = sizes[1]!;
-      rows.push(plain('conditional', 'conditional.context', 'condition → layer 1 (dense, unmasked)', [cond.context], [h], cond.context * h, cond.context * h));
+      rows.push(
+        plain(
+          'conditional',
+          'conditional.context',
+          'condition → layer 1 (dense, unmasked)',
+          [cond.context],
+          [h],
+          cond.context * h,
+          cond.context * h,
+        ),
+      );
     }
     return rows;
   }
   const label =
-    cond.kind === 'nade' ? `nade(hidden: ${cond.hidden})`
-      : cond.kind === 'gated_pixelcnn' ? `gated_pixelcnn(${cond.layers} layers, ${cond.channels} ch, k ${cond.kernel})`
-        : cond.kind === 'pixelrnn' ? `pixelrnn(${cond.cell}, ${cond.layers} layers, hidden ${cond.hidden})`
+    cond.kind === 'nade'
+      ? `nade(hidden: ${cond.hidden})`
+      : cond.kind === 'gated_pixelcnn'
+        ? `gated_pixelcnn(${cond.layers} layers, ${cond.channels} ch, k ${cond.kernel})`
+        : cond.kind === 'pixelrnn'
+          ? `pixelrnn(${cond.cell}, ${cond.layers} layers, hidden ${cond.hidden})`
           : cond.kind === 'pixelcnnpp'
             ? `pixelcnnpp(${cond.filters} filters, ${cond.resnets} blocks × ${cond.scales} scales)`
-          : (cond as { kind: string }).kind;
+            : (cond as { kind: string }).kind;
   // p(x|y): NADE's hidden layer and the Gated PixelCNN's gates take the context
-  const ctxNote = 'context' in cond && cond.context
-    ? ` + condition [${cond.context}] → ${cond.kind === 'nade' ? 'hidden' : 'both gates'}` : '';
+  const ctxNote =
+    'context' in cond && cond.context
+      ? ` + condition [${cond.context}] → ${cond.kind === 'nade' ? 'hidden' : 'both gates'}`
+      : '';
   const outShape = shape.map((d, i) => (i === 0 ? d * o : d));
   const params = countParams(conditionalParamSpecs(desc, shape, o));
-  return [plain('conditional', 'conditional', label + ctxNote, shape, outShape, params, conditionalFlops(desc, shape, o))];
+  return [
+    plain('conditional', 'conditional', label + ctxNote, shape, outShape, params, conditionalFlops(desc, shape, o)),
+  ];
 }
 
-function netRow(section: 'encoder' | 'decoder', net: NetIR | undefined, inShape: number[], outSize: number): ExplainRow[] {
+function netRow(
+  section: 'encoder' | 'decoder',
+  net: NetIR | undefined,
+  inShape: number[],
+  outSize: number,
+): ExplainRow[] {
   const n = netOf(net);
   if (!n) return [];
   const D = numel(inShape);
-  const label = n.kind === 'resnet' ? `resnet(${n.blocks} blocks, ${n.channels} ch)` : `${n.kind}(${n.hidden.join(', ')})`;
+  const label =
+    n.kind === 'resnet' ? `resnet(${n.blocks} blocks, ${n.channels} ch)` : `${n.kind}(${n.hidden.join(', ')})`;
   return [plain(section, section, label, inShape, [outSize], netParams(n, D, outSize), netFlops(n, D, outSize))];
 }
 
@@ -185,10 +276,13 @@ export function explainJson(ir: FlowIR): ExplainJson {
     if (ir.posterior?.amortized) for (const r of postRows) r.params = 0;
     rows.push(...postRows);
     const K = ir.data?.domain && 'K' in ir.data.domain ? ir.data.domain.K : undefined;
-    rows.push(...netRow('decoder', ir.decoder, ir.latent?.shape ?? [], numel(data) * likelihoodOutputs(ir.likelihood, K)));
+    rows.push(
+      ...netRow('decoder', ir.decoder, ir.latent?.shape ?? [], numel(data) * likelihoodOutputs(ir.likelihood, K)),
+    );
   }
   rows.push(...priorRow(ir));
-  if (ir.likelihood?.kind === 'gaussian' && ir.likelihood.learnedStd) rows.push(plain('likelihood', 'likelihood', 'gaussian σ', data, data, numel(data), 0));
+  if (ir.likelihood?.kind === 'gaussian' && ir.likelihood.learnedStd)
+    rows.push(plain('likelihood', 'likelihood', 'gaussian σ', data, data, numel(data), 0));
   const layerRows = rows.filter((r) => r.section === 'flow' || r.section === 'posterior');
   return {
     model: ir.model,
@@ -248,9 +342,11 @@ export function explain(ir: FlowIR): string {
   });
   const n = header.length;
   out.push(...table(header, cells, new Set([0, n - 2, n - 1])).map((l) => `  ${l}`), '');
-  out.push(`  totals: ${j.totals.layers} layer${j.totals.layers === 1 ? '' : 's'} · ${fmtInt(j.totals.params)} parameters · ` +
-    `${fmtSI(j.totals.flops)} multiply-adds per example` +
-    `${j.totals.activationBytes ? ` · ${fmtSI(j.totals.activationBytes)}B activations` : ''}`);
+  out.push(
+    `  totals: ${j.totals.layers} layer${j.totals.layers === 1 ? '' : 's'} · ${fmtInt(j.totals.params)} parameters · ` +
+      `${fmtSI(j.totals.flops)} multiply-adds per example` +
+      `${j.totals.activationBytes ? ` · ${fmtSI(j.totals.activationBytes)}B activations` : ''}`,
+  );
   if (flowish) out.push(`  Σ log|det| = ${j.totals.logDet}`);
   return out.join('\n') + '\n';
 }

@@ -12,7 +12,12 @@ import { checkFile } from './check/index.js';
 import { lowerModel } from './lower.js';
 import type { FlowIR } from './ir/types.js';
 import { validateFlowIR } from './ir/schema.js';
-import { renderDiagnostics as renderText, renderJson, type JsonDiagnostic, type RenderOptions } from './diagnostics/render.js';
+import {
+  renderDiagnostics as renderText,
+  renderJson,
+  type JsonDiagnostic,
+  type RenderOptions,
+} from './diagnostics/render.js';
 import { suggest } from './check/suggest.js';
 import * as N from './diagnostics/codes-names.js';
 
@@ -24,8 +29,15 @@ export { lowerModel } from './lower.js';
 export { validateFlowIR } from './ir/schema.js';
 export { printCheckedModel } from './check/print.js';
 
-export interface CheckResult { file: FileNode | undefined; models: CheckedModel[]; diagnostics: Diagnostic[] }
-export interface CompileResult { ir: FlowIR | undefined; diagnostics: Diagnostic[] }
+export interface CheckResult {
+  file: FileNode | undefined;
+  models: CheckedModel[];
+  diagnostics: Diagnostic[];
+}
+export interface CompileResult {
+  ir: FlowIR | undefined;
+  diagnostics: Diagnostic[];
+}
 
 export const isYamlFile = (file: string): boolean => /\.ya?ml$/i.test(file);
 
@@ -36,7 +48,13 @@ const errText = (e: unknown): string => (e instanceof Error ? `${e.name}: ${e.me
 
 /** by file, then position, then code: the order tools and goldens print them in */
 export function sortDiagnostics(ds: readonly Diagnostic[]): Diagnostic[] {
-  return [...ds].sort((a, b) => (a.span.file < b.span.file ? -1 : a.span.file > b.span.file ? 1 : 0) || a.span.start - b.span.start || a.span.end - b.span.end || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
+  return [...ds].sort(
+    (a, b) =>
+      (a.span.file < b.span.file ? -1 : a.span.file > b.span.file ? 1 : 0) ||
+      a.span.start - b.span.start ||
+      a.span.end - b.span.end ||
+      (a.code < b.code ? -1 : a.code > b.code ? 1 : 0),
+  );
 }
 
 export function checkSource(text: string, file: string): CheckResult {
@@ -76,18 +94,30 @@ export function compileSource(text: string, file: string, modelName?: string): C
   let model: CheckedModel | undefined;
   if (modelName !== undefined) {
     model = checked.models.find((m) => m.name === modelName);
-    if (!model) diagnostics.push(makeDiagnostic(N.UNKNOWN_MODEL, { ...anchor, end: anchor.start }, { name: modelName, suggestion: suggest(modelName, names), known: names.join(', ') }));
+    if (!model)
+      diagnostics.push(
+        makeDiagnostic(
+          N.UNKNOWN_MODEL,
+          { ...anchor, end: anchor.start },
+          { name: modelName, suggestion: suggest(modelName, names), known: names.join(', ') },
+        ),
+      );
   } else if (checked.models.length === 1) model = checked.models[0];
   else if (checked.models.length === 0) {
     if (!hasErrors(diagnostics)) diagnostics.push(makeDiagnostic(N.NO_MODEL, { ...anchor, end: anchor.start }, {}));
-  } else diagnostics.push(makeDiagnostic(N.AMBIGUOUS_MODEL, { ...anchor, end: anchor.start }, { known: names.join(', ') }));
+  } else
+    diagnostics.push(makeDiagnostic(N.AMBIGUOUS_MODEL, { ...anchor, end: anchor.start }, { known: names.join(', ') }));
 
   if (!model || hasErrors(diagnostics)) return { ir: undefined, diagnostics };
   try {
     const ir = lowerModel(model, { source: text });
     const problems = validateFlowIR(ir);
     if (problems.length) {
-      diagnostics.push(makeDiagnostic(N.INTERNAL_ERROR, model.node.name.span, { what: `lowered IR does not match its schema: ${problems.slice(0, 3).join('; ')}` }));
+      diagnostics.push(
+        makeDiagnostic(N.INTERNAL_ERROR, model.node.name.span, {
+          what: `lowered IR does not match its schema: ${problems.slice(0, 3).join('; ')}`,
+        }),
+      );
       return { ir: undefined, diagnostics };
     }
     return { ir, diagnostics };
@@ -97,10 +127,17 @@ export function compileSource(text: string, file: string, modelName?: string): C
   }
 }
 
-export function renderDiagnostics(diags: readonly Diagnostic[], sources: ReadonlyMap<string, string>, opts?: RenderOptions): string {
+export function renderDiagnostics(
+  diags: readonly Diagnostic[],
+  sources: ReadonlyMap<string, string>,
+  opts?: RenderOptions,
+): string {
   return renderText(diags, sources, opts);
 }
 
-export function renderDiagnosticsJson(diags: readonly Diagnostic[], sources: ReadonlyMap<string, string>): JsonDiagnostic[] {
+export function renderDiagnosticsJson(
+  diags: readonly Diagnostic[],
+  sources: ReadonlyMap<string, string>,
+): JsonDiagnostic[] {
   return renderJson(diags, sources);
 }

@@ -15,8 +15,9 @@ export const LIMITS = {
   elements: {
     max: 1 << 22,
     what: 'elements',
-    doc: 'elements of a data or latent variable (D, or C·H·W): masks and orders are arrays of this length '
-      + '(3×1024×1024 fits)',
+    doc:
+      'elements of a data or latent variable (D, or C·H·W): masks and orders are arrays of this length ' +
+      '(3×1024×1024 fits)',
   },
   width: {
     max: 1 << 20,
@@ -56,8 +57,9 @@ export const LIMITS = {
   flowWork: {
     max: 1 << 25,
     what: 'element-layers',
-    doc: 'the sum over a flow\'s layers of the elements each one sees: masks, coverage and invertibility proofs '
-      + 'walk every element of every layer (Glow on 3×256×256 with 100 layers is 20M)',
+    doc:
+      "the sum over a flow's layers of the elements each one sees: masks, coverage and invertibility proofs " +
+      'walk every element of every layer (Glow on 3×256×256 with 100 layers is 20M)',
   },
   chain: {
     max: 100_000,

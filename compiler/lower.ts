@@ -3,7 +3,17 @@
 // parameter shapes, Jacobian class, log-det term and direction costs.
 import type { CheckedLayer, CheckedModel, CheckedVar } from './check/model.js';
 import { FLOWIR_VERSION, type FlowIR, type LayerIR, type VarIR } from './ir/types.js';
-import { conditionalParamSpecs, conditionalOf, conditionalFlops, countParams, likelihoodOutputs, netParamSpecs, netFlops, netOf, numel } from './registry/index.js';
+import {
+  conditionalParamSpecs,
+  conditionalOf,
+  conditionalFlops,
+  countParams,
+  likelihoodOutputs,
+  netParamSpecs,
+  netFlops,
+  netOf,
+  numel,
+} from './registry/index.js';
 import type { ParamSpec } from './registry/types.js';
 import { logDetText, type UseDirection } from './registry/logdet.js';
 import { resolveOrder } from './check/orders.js';
@@ -14,7 +24,15 @@ import { dequantContext, nestedContextInputs } from './registry/flows.js';
 import { lineIndex } from './diagnostics/lines.js';
 import { estimateSize } from './proofs/size.js';
 import {
-  connectivityOf, levelsOf, lowerConditional, madeMasks, lowerLikelihood, lowerNet, lowerPrior, lowerTrain, plainArgs,
+  connectivityOf,
+  levelsOf,
+  lowerConditional,
+  madeMasks,
+  lowerLikelihood,
+  lowerNet,
+  lowerPrior,
+  lowerTrain,
+  plainArgs,
 } from './lower-parts.js';
 import { categoricalSizes } from './registry/categorical.js';
 
@@ -25,7 +43,11 @@ export interface LowerOptions {
   source?: string;
 }
 
-interface Acc { params: number; flops: number; activations: number }
+interface Acc {
+  params: number;
+  flops: number;
+  activations: number;
+}
 
 const varIR = (v: CheckedVar): VarIR => ({ name: v.name, domain: { ...v.domain }, shape: [...v.shape] });
 
@@ -49,7 +71,9 @@ function layerLogDet(l: CheckedLayer, model: CheckedModel, args: Record<string, 
   } catch {
     text = '';
   }
-  return text || explicitLogDet(l.kind.logDet ?? '0', l.inShape, l.kind.name === 'dequantize' ? levelsOf(model) : undefined);
+  return (
+    text || explicitLogDet(l.kind.logDet ?? '0', l.inShape, l.kind.name === 'dequantize' ? levelsOf(model) : undefined)
+  );
 }
 
 function lowerLayer(l: CheckedLayer, model: CheckedModel, acc: Acc, opts: LowerOptions, dir: UseDirection): LayerIR {
@@ -62,7 +86,10 @@ function lowerLayer(l: CheckedLayer, model: CheckedModel, acc: Acc, opts: LowerO
       const spatialIn = inShape.length === 3 ? inShape[0]! : D;
       const t = couplingTransform(a);
       args = {
-        type: t.kind, mask: [...(l.mask ?? [])], maskKind: String(a.maskKind ?? 'literal'), net: lowerNet(a.net, spatialIn),
+        type: t.kind,
+        mask: [...(l.mask ?? [])],
+        maskKind: String(a.maskKind ?? 'literal'),
+        net: lowerNet(a.net, spatialIn),
         scale: String(a.scale ?? 'tanh'),
       };
       if (t.kind === 'logistic_mixture') args.k = t.settings.k ?? DEFAULT_MIXTURE_K;
@@ -72,12 +99,24 @@ function lowerLayer(l: CheckedLayer, model: CheckedModel, acc: Acc, opts: LowerO
       }
       break;
     }
-    case 'squeeze': args = {}; break;
-    case 'split': args = { prior: a.prior === 'conditional' ? 'conditional' : 'fixed' }; break;
-    case 'planar': args = { activation: String(a.activation ?? 'tanh'), inverse: a.inverse === 'iterative' ? 'iterative' : 'none' }; break;
-    case 'radial': args = { inverse: a.inverse === 'iterative' ? 'iterative' : 'none' }; break;
-    case 'actnorm': args = { dataInit: a.data_init !== false }; break;
-    case 'invconv1x1': args = { lu: a.lu !== false }; break;
+    case 'squeeze':
+      args = {};
+      break;
+    case 'split':
+      args = { prior: a.prior === 'conditional' ? 'conditional' : 'fixed' };
+      break;
+    case 'planar':
+      args = { activation: String(a.activation ?? 'tanh'), inverse: a.inverse === 'iterative' ? 'iterative' : 'none' };
+      break;
+    case 'radial':
+      args = { inverse: a.inverse === 'iterative' ? 'iterative' : 'none' };
+      break;
+    case 'actnorm':
+      args = { dataInit: a.data_init !== false };
+      break;
+    case 'invconv1x1':
+      args = { lu: a.lu !== false };
+      break;
     case 'permute': {
       const C = inShape.length === 3 ? inShape[0]! : D;
       args = { perm: resolveOrder(a.order, [C])?.values ?? Array.from({ length: C }, (_, i) => C - 1 - i) };
@@ -96,7 +135,9 @@ function lowerLayer(l: CheckedLayer, model: CheckedModel, acc: Acc, opts: LowerO
       if (t.kind === 'spline') args.transform = t;
       break;
     }
-    case 'logit': args = { alpha: num(a.alpha, 0.05) }; break;
+    case 'logit':
+      args = { alpha: num(a.alpha, 0.05) };
+      break;
     case 'dequantize': {
       const type = a.type === 'variational' || a.type === 'categorical' ? a.type : 'uniform';
       args = { type, K: levelsOf(model) };
@@ -111,14 +152,21 @@ function lowerLayer(l: CheckedLayer, model: CheckedModel, acc: Acc, opts: LowerO
         if (k) args.features = k;
         // nested couplings read the features as their context (their parameter and FLOP counts include them)
         if (l.children?.length) {
-          args.flow = l.children.map((c) => lowerLayer(
-            { ...c, args: { ...c.args, contextInputs: nestedContextInputs(inShape, k, c.inShape) } },
-            model, acc, opts, dir));
+          args.flow = l.children.map((c) =>
+            lowerLayer(
+              { ...c, args: { ...c.args, contextInputs: nestedContextInputs(inShape, k, c.inShape) } },
+              model,
+              acc,
+              opts,
+              dir,
+            ),
+          );
         }
       } else if (l.children?.length) args.flow = l.children.map((c) => lowerLayer(c, model, acc, opts, dir));
       break;
     }
-    default: args = plainArgs(a);
+    default:
+      args = plainArgs(a);
   }
   // the categorical encoding's tables have one row per category: the rules see the data's K
   const ruleArgs = l.kind.name === 'dequantize' ? { ...l.args, K: levelsOf(model) } : l.args;
@@ -139,7 +187,7 @@ function lowerLayer(l: CheckedLayer, model: CheckedModel, acc: Acc, opts: LowerO
     // the mixture coupling's sampling direction is a bisection (runtime/bijectors/transforms/mixture.ts)
     directions: {
       density: l.kind.directions?.density ?? 'closed',
-      sample: args.type === 'logistic_mixture' ? 'iterative' : l.kind.directions?.sample ?? 'closed',
+      sample: args.type === 'logistic_mixture' ? 'iterative' : (l.kind.directions?.sample ?? 'closed'),
     },
   } as LayerIR;
   if (opts.source !== undefined) {
@@ -183,7 +231,8 @@ export function lowerModel(model: CheckedModel, opts: LowerOptions = {}): FlowIR
     ir.conditional = cond;
     // pixelcnnpp's IR knows its outputs per pixel exactly
     const base = conditionalOf(cond.kind === 'pixelcnnpp' ? cond : model.conditional);
-    const desc = base && 'context' in cond && cond.context ? { ...base, args: { ...base.args, context: cond.context } } : base;
+    const desc =
+      base && 'context' in cond && cond.context ? { ...base, args: { ...base.args, context: cond.context } } : base;
     const perDim = likelihoodOutputs(model.likelihood, levelsOf(model));
     if (desc) {
       acc.params += countParams(conditionalParamSpecs(desc, model.data.shape, perDim));
@@ -193,7 +242,8 @@ export function lowerModel(model: CheckedModel, opts: LowerOptions = {}): FlowIR
   const lik = lowerLikelihood(model.likelihood, model);
   if (lik) {
     ir.likelihood = lik;
-    if (model.likelihood?.kind.params && model.data) acc.params += countParams(model.likelihood.kind.params(model.data.shape, model.likelihood.args));
+    if (model.likelihood?.kind.params && model.data)
+      acc.params += countParams(model.likelihood.kind.params(model.data.shape, model.likelihood.args));
   }
   if (model.latent && model.family !== 'flow') ir.latent = varIR(model.latent);
   if (model.family === 'vae' && model.latent) {
@@ -210,18 +260,28 @@ export function lowerModel(model: CheckedModel, opts: LowerOptions = {}): FlowIR
     if (model.encoder) {
       ir.encoder = lowerNet(model.encoder, D, 1, undefined, false);
       const n = netOf(model.encoder);
-      if (n) { acc.params += countParams(netParamSpecs(n, D, encOut)); acc.flops += netFlops(n, D, encOut); }
+      if (n) {
+        acc.params += countParams(netParamSpecs(n, D, encOut));
+        acc.flops += netFlops(n, D, encOut);
+      }
       if (amortized) acc.params -= postParams; // they are outputs of the encoder, not free parameters
     }
     if (model.decoder) {
       ir.decoder = lowerNet(model.decoder, Dz, 1, undefined, false);
       const n = netOf(model.decoder);
       const out = D * likelihoodOutputs(model.likelihood, levelsOf(model));
-      if (n) { acc.params += countParams(netParamSpecs(n, Dz, out)); acc.flops += netFlops(n, Dz, out); }
+      if (n) {
+        acc.params += countParams(netParamSpecs(n, Dz, out));
+        acc.flops += netFlops(n, Dz, out);
+      }
     }
     if (post) ir.posterior = { amortized, flow: postLayers };
   }
   // activation memory per example: the size proof's estimate (layer outputs and conditioner features)
-  ir.totals = { params: acc.params, flops: acc.flops, activationBytes: estimateSize(model).activationBytes || 4 * (acc.activations + D) };
+  ir.totals = {
+    params: acc.params,
+    flops: acc.flops,
+    activationBytes: estimateSize(model).activationBytes || 4 * (acc.activations + D),
+  };
   return ir;
 }

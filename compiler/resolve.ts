@@ -13,11 +13,18 @@ export interface FileScope {
 }
 
 function declare<T extends { name: Name }>(
-  map: Map<string, T>, item: T, def: DiagnosticDef<{ name: string }>, out: Diagnostic[],
+  map: Map<string, T>,
+  item: T,
+  def: DiagnosticDef<{ name: string }>,
+  out: Diagnostic[],
 ): void {
   const first = map.get(item.name.text);
   if (first) {
-    out.push(makeDiagnostic(def, item.name.span, { name: item.name.text }, [{ span: first.name.span, message: `\`${item.name.text}\` is first defined here` }]));
+    out.push(
+      makeDiagnostic(def, item.name.span, { name: item.name.text }, [
+        { span: first.name.span, message: `\`${item.name.text}\` is first defined here` },
+      ]),
+    );
     return;
   }
   map.set(item.name.text, item);
@@ -42,6 +49,7 @@ export function resolveFile(file: FileNode): Result<FileScope> {
 export function resolveModelMasks(model: ModelDecl): Result<Map<string, MaskDecl>> {
   const diagnostics: Diagnostic[] = [];
   const masks = new Map<string, MaskDecl>();
-  for (const s of model.body ?? []) if (s && s.kind === 'mask' && s.name) declare(masks, s, N.DUPLICATE_MASK, diagnostics);
+  for (const s of model.body ?? [])
+    if (s && s.kind === 'mask' && s.name) declare(masks, s, N.DUPLICATE_MASK, diagnostics);
   return { value: masks, diagnostics };
 }

@@ -15,7 +15,9 @@ const ident: Schema = { type: 'string', pattern: IDENT };
 const ref = (name: string): Schema => ({ $ref: `#/definitions/${name}` });
 
 /** if/then/else on the JSON type; types not listed fail with "must be <listed types>" */
-function byType(branches: Partial<Record<'null' | 'string' | 'number' | 'integer' | 'boolean' | 'array' | 'object', Schema>>): Schema {
+function byType(
+  branches: Partial<Record<'null' | 'string' | 'number' | 'integer' | 'boolean' | 'array' | 'object', Schema>>,
+): Schema {
   const entries = Object.entries(branches) as [string, Schema][];
   if (entries.length === 0) return false;
   let acc: Schema = { type: entries.map(([t]) => t) };
@@ -28,7 +30,10 @@ function byType(branches: Partial<Record<'null' | 'string' | 'number' | 'integer
 
 const kindsOf = (c: Category): LayerKind[] => REGISTRY.filter((k) => k.category === c);
 /** kinds written as a bare word (no required argument) */
-const bareKinds = (c: Category): string[] => kindsOf(c).filter((k) => !k.args.some((a) => a.required)).map((k) => k.name);
+const bareKinds = (c: Category): string[] =>
+  kindsOf(c)
+    .filter((k) => !k.args.some((a) => a.required))
+    .map((k) => k.name);
 const positional = (k: LayerKind): ArgSpec[] => k.args.filter((a) => a.positional);
 const flags = (k: LayerKind): string[] => k.args.filter((a) => a.flag).map((a) => a.name);
 const slug = (k: LayerKind): string => `${k.category}.${k.name}`;
@@ -51,19 +56,42 @@ function typeSchema(t: ArgType): Schema {
 
 function typeSchemaInline(t: ArgType): Schema {
   switch (t.kind) {
-    case 'int': return byType({ integer: { type: 'integer', ...(t.min !== undefined ? { minimum: t.min } : {}), ...(t.max !== undefined ? { maximum: t.max } : {}) }, string: ident });
+    case 'int':
+      return byType({
+        integer: {
+          type: 'integer',
+          ...(t.min !== undefined ? { minimum: t.min } : {}),
+          ...(t.max !== undefined ? { maximum: t.max } : {}),
+        },
+        string: ident,
+      });
     case 'number': {
       const lo = t.min === undefined ? {} : t.exclusiveMin ? { exclusiveMinimum: t.min } : { minimum: t.min };
       const hi = t.max === undefined ? {} : t.exclusiveMax ? { exclusiveMaximum: t.max } : { maximum: t.max };
       return byType({ number: { type: 'number', ...lo, ...hi }, string: ident });
     }
-    case 'bool': return { type: 'boolean' };
-    case 'string': return { type: 'string' };
-    case 'enum': return { type: 'string', enum: [...t.values] };
-    case 'list': return byType({ array: { type: 'array', items: typeSchema(t.of), ...(t.minItems !== undefined ? { minItems: t.minItems } : {}) }, string: ident });
-    case 'call': usedCategories.add(t.category); return ref(`value.${t.category}`);
-    case 'mask': return ref('mask');
-    case 'union': return { anyOf: t.of.map(typeSchema) };
+    case 'bool':
+      return { type: 'boolean' };
+    case 'string':
+      return { type: 'string' };
+    case 'enum':
+      return { type: 'string', enum: [...t.values] };
+    case 'list':
+      return byType({
+        array: {
+          type: 'array',
+          items: typeSchema(t.of),
+          ...(t.minItems !== undefined ? { minItems: t.minItems } : {}),
+        },
+        string: ident,
+      });
+    case 'call':
+      usedCategories.add(t.category);
+      return ref(`value.${t.category}`);
+    case 'mask':
+      return ref('mask');
+    case 'union':
+      return { anyOf: t.of.map(typeSchema) };
   }
 }
 
@@ -93,7 +121,13 @@ function argsObject(k: LayerKind, block?: Category): Schema {
   }
   if (block) properties.body = ref(`layers.${block}`);
   const required = k.args.filter((a) => a.required && !a.positional).map((a) => a.name);
-  return { type: 'object', properties, additionalProperties: false, ...(required.length ? { required } : {}), description: k.doc };
+  return {
+    type: 'object',
+    properties,
+    additionalProperties: false,
+    ...(required.length ? { required } : {}),
+    description: k.doc,
+  };
 }
 
 /** the value under a call's key: null (bare), a scalar or list (positional), or a mapping */
@@ -101,7 +135,15 @@ function argsValue(k: LayerKind): Schema {
   const hasPositional = positional(k).length > 0 || flags(k).length > 0;
   const first = positionalItem(k, positional(k)[0]);
   if (!hasPositional) return byType({ null: true, object: argsObject(k, k.block) });
-  return { if: { type: 'null' }, then: true, else: { if: { type: 'object' }, then: argsObject(k, k.block), else: { if: { type: 'array' }, then: positionalList(k), else: first } } };
+  return {
+    if: { type: 'null' },
+    then: true,
+    else: {
+      if: { type: 'object' },
+      then: argsObject(k, k.block),
+      else: { if: { type: 'array' }, then: positionalList(k), else: first },
+    },
+  };
 }
 
 /**
@@ -116,21 +158,42 @@ function callSchema(c: Category, exclude: string[] = [], letRefs = false): Schem
   const bare = bareKinds(c).filter((n) => !exclude.includes(n));
   return byType({
     ...(letRefs ? { string: ident } : bare.length ? { string: { enum: bare } } : {}),
-    object: { type: 'object', minProperties: 1, maxProperties: 1, propertyNames: kinds.length ? { enum: kinds.map((k) => k.name) } : false, properties },
+    object: {
+      type: 'object',
+      minProperties: 1,
+      maxProperties: 1,
+      propertyNames: kinds.length ? { enum: kinds.map((k) => k.name) } : false,
+      properties,
+    },
   });
 }
 
 /** a list of layers of a block category; `repeat` and (for flows) `level` are structural */
 function layersSchema(c: Category): Schema {
   const repeat: Schema = {
-    type: 'object', required: ['repeat', 'body'], additionalProperties: false,
-    properties: { repeat: byType({ integer: { type: 'integer', minimum: 0 }, string: ident }), body: ref(`layers.${c}`) },
+    type: 'object',
+    required: ['repeat', 'body'],
+    additionalProperties: false,
+    properties: {
+      repeat: byType({ integer: { type: 'integer', minimum: 0 }, string: ident }),
+      body: ref(`layers.${c}`),
+    },
   };
   const level = REGISTRY.find((k) => k.category === c && k.name === 'level');
   const obj: Schema = {
-    if: { type: 'object', required: ['repeat'] }, then: repeat,
+    if: { type: 'object', required: ['repeat'] },
+    then: repeat,
     else: level
-      ? { if: { type: 'object', required: ['level'] }, then: { type: 'object', additionalProperties: false, required: ['level'], properties: { level: ref('level') } }, else: callSchema(c, ['level']) }
+      ? {
+          if: { type: 'object', required: ['level'] },
+          then: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['level'],
+            properties: { level: ref('level') },
+          },
+          else: callSchema(c, ['level']),
+        }
       : callSchema(c),
   };
   const bare = bareKinds(c).filter((n) => n !== 'level');
@@ -140,36 +203,59 @@ function layersSchema(c: Category): Schema {
 /** a flow block: a list of layers, or { args..., body: [layers] } */
 function flowBlockSchema(): Schema {
   const postFlow = REGISTRY.find((k) => k.category === 'posterior' && k.name === 'flow');
-  const args = postFlow ? (argsObject(postFlow, 'flow') as Record<string, unknown>) : { type: 'object', properties: { body: ref('layers.flow') }, additionalProperties: false };
+  const args = postFlow
+    ? (argsObject(postFlow, 'flow') as Record<string, unknown>)
+    : { type: 'object', properties: { body: ref('layers.flow') }, additionalProperties: false };
   return byType({ array: ref('layers.flow'), object: { ...args, required: ['body'] } });
 }
 
 function typeStringSchema(): Schema {
-  const domains = kindsOf('domain').map((k) => k.name).join('|');
-  return { type: 'string', pattern: `^\\s*(${domains})\\s*(\\([^()]*\\))?\\s*\\[[^\\[\\]]*\\]\\s*$`, description: 'a data type such as "real[2]" or "discrete(256)[1, 28, 28]"' };
+  const domains = kindsOf('domain')
+    .map((k) => k.name)
+    .join('|');
+  return {
+    type: 'string',
+    pattern: `^\\s*(${domains})\\s*(\\([^()]*\\))?\\s*\\[[^\\[\\]]*\\]\\s*$`,
+    description: 'a data type such as "real[2]" or "discrete(256)[1, 28, 28]"',
+  };
 }
 
 function modelSchema(): Schema {
   const vars: Schema = { type: 'object', additionalProperties: ref('type') };
   const posteriorFlow = REGISTRY.some((k) => k.category === 'posterior' && k.name === 'flow');
   return {
-    type: 'object', additionalProperties: false,
+    type: 'object',
+    additionalProperties: false,
     properties: {
-      data: vars, latent: vars,
+      data: vars,
+      latent: vars,
       condition: {
         type: 'object',
         additionalProperties: {
-          type: 'string', pattern: '^\\s*(categorical\\s*\\([^()]*\\)|real\\s*\\[[^\\[\\]]*\\])\\s*$',
+          type: 'string',
+          pattern: '^\\s*(categorical\\s*\\([^()]*\\)|real\\s*\\[[^\\[\\]]*\\])\\s*$',
           description: 'what the model is conditioned on: "categorical(10)" (one label) or "real[8]"',
         },
       },
-      order: byType({ array: { type: 'array', items: { type: 'integer', minimum: 0 } }, string: ref('call.order'), object: ref('call.order') }),
+      order: byType({
+        array: { type: 'array', items: { type: 'integer', minimum: 0 } },
+        string: ref('call.order'),
+        object: ref('call.order'),
+      }),
       mask: { type: 'object', additionalProperties: ref('mask') },
-      prior: ref('call.prior'), likelihood: ref('call.likelihood'), conditional: ref('call.conditional'),
-      encoder: ref('call.net'), decoder: ref('call.net'), target: ref('call.target'),
+      prior: ref('call.prior'),
+      likelihood: ref('call.likelihood'),
+      conditional: ref('call.conditional'),
+      encoder: ref('call.net'),
+      decoder: ref('call.net'),
+      target: ref('call.target'),
       flow: ref('flowBlock'),
       posterior: posteriorFlow
-        ? { if: { type: 'object', required: ['flow'] }, then: { type: 'object', additionalProperties: false, properties: { flow: ref('flowBlock') } }, else: callSchema('posterior', ['flow']) }
+        ? {
+            if: { type: 'object', required: ['flow'] },
+            then: { type: 'object', additionalProperties: false, properties: { flow: ref('flowBlock') } },
+            else: callSchema('posterior', ['flow']),
+          }
         : ref('call.posterior'),
       train: ref('args.train.train.object'),
     },
@@ -195,13 +281,19 @@ export function buildSchema(): object {
   const blocks = [...new Set(REGISTRY.map((k) => k.block).filter((b): b is Category => !!b))];
   for (const c of new Set<Category>(['flow', ...blocks])) definitions[`layers.${c}`] = layersSchema(c);
   const level = REGISTRY.find((k) => k.category === 'flow' && k.name === 'level');
-  definitions.level = level ? byType({ null: true, array: ref('layers.flow'), object: argsObject(level, 'flow') }) : byType({ null: true, array: ref('layers.flow') });
+  definitions.level = level
+    ? byType({ null: true, array: ref('layers.flow'), object: argsObject(level, 'flow') })
+    : byType({ null: true, array: ref('layers.flow') });
   definitions.flowBlock = flowBlockSchema();
   definitions.type = typeStringSchema();
   definitions.mask = byType({
     string: ident,
     array: { type: 'array', items: { enum: [0, 1] } },
-    object: { if: { type: 'object', required: ['not'] }, then: { type: 'object', additionalProperties: false, properties: { not: ref('mask') } }, else: ref('call.mask') },
+    object: {
+      if: { type: 'object', required: ['not'] },
+      then: { type: 'object', additionalProperties: false, properties: { not: ref('mask') } },
+      else: ref('call.mask'),
+    },
   });
   definitions.model = modelSchema();
   const slots: Category[] = ['order', 'prior', 'likelihood', 'conditional', 'net', 'target', 'posterior', 'mask'];
@@ -215,7 +307,8 @@ export function buildSchema(): object {
     $schema: 'http://json-schema.org/draft-07/schema#',
     $id: 'https://flowc.dev/schema/flow.yaml.json',
     title: 'flowc model file (.flow.yaml)',
-    type: 'object', additionalProperties: false,
+    type: 'object',
+    additionalProperties: false,
     properties: {
       let: { type: 'object', additionalProperties: true, description: 'let name: value' },
       mask: { type: 'object', additionalProperties: ref('mask'), description: 'mask name: mask expression' },

@@ -10,7 +10,13 @@ import { build } from '../runtime/build.js';
 import { createTrainer, evaluate } from '../runtime/train-step.js';
 import { makeToy } from '../runtime/data/index.js';
 
-export interface ApiExampleResult { backend: string; before: number; after: number; sampleShape: number[]; roundTripError: number }
+export interface ApiExampleResult {
+  backend: string;
+  before: number;
+  after: number;
+  sampleShape: number[];
+  roundTripError: number;
+}
 
 export async function runApiExample(steps = 200, file = 'specs/two_moons.flow'): Promise<ApiExampleResult> {
   const text = readFileSync(file, 'utf8');
@@ -50,6 +56,8 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const steps = Number(process.argv[2] ?? 200);
   runApiExample(steps).then((r) => {
     console.log(`backend ${r.backend}: NLL ${r.before.toFixed(3)} → ${r.after.toFixed(3)} nats after ${steps} steps`);
-    console.log(`samples ${JSON.stringify(r.sampleShape)}, |inverse(forward(x)) − x| ≤ ${r.roundTripError.toExponential(2)}`);
+    console.log(
+      `samples ${JSON.stringify(r.sampleShape)}, |inverse(forward(x)) − x| ≤ ${r.roundTripError.toExponential(2)}`,
+    );
   });
 }

@@ -59,7 +59,11 @@ export class CstToAst extends BaseVisitor implements K.ICstNodeVisitor<void, unk
   /** the nodes being visited, innermost last: a visitor method's ctx is the children of the last one */
   private readonly visiting: CstNode[] = [];
 
-  constructor(private readonly text: string, private readonly fileName: string, private readonly base = 0) {
+  constructor(
+    private readonly text: string,
+    private readonly fileName: string,
+    private readonly base = 0,
+  ) {
     super();
     this.validateVisitor();
   }
@@ -101,10 +105,11 @@ export class CstToAst extends BaseVisitor implements K.ICstNodeVisitor<void, unk
   /** visit several kinds of children and return them in source order */
   private ordered<T extends { span: A.Span }>(...lists: (CstNode[] | undefined)[]): T[] {
     const out: T[] = [];
-    for (const list of lists) for (const n of list ?? []) {
-      const v = this.visit(n) as T | undefined;
-      if (v) out.push(v);
-    }
+    for (const list of lists)
+      for (const n of list ?? []) {
+        const v = this.visit(n) as T | undefined;
+        if (v) out.push(v);
+      }
     out.sort((a, b) => a.span.start - b.span.start);
     this.checkSeparated(out);
     return out;
@@ -117,14 +122,19 @@ export class CstToAst extends BaseVisitor implements K.ICstNodeVisitor<void, unk
       if (!/[\n\r;]/.test(gap)) {
         const s = stmts[i].span;
         const word = firstWord(this.text.slice(s.start - this.base, s.end - this.base));
-        this.diagnostics.push(makeDiagnostic(C.SameLineStatements, { ...s, end: s.start + word.length }, { what: `'${word}'` }));
+        this.diagnostics.push(
+          makeDiagnostic(C.SameLineStatements, { ...s, end: s.start + word.length }, { what: `'${word}'` }),
+        );
       }
     }
   }
   /** items (args, list elements) must be separated by ',' */
   private checkCommas(items: CstNode[] | undefined, commas: IToken[] | undefined, what: string): void {
     if (!items || items.length < 2) return;
-    const commaAt = (commas ?? []).filter(real).map((t) => t.startOffset).sort((a, b) => a - b);
+    const commaAt = (commas ?? [])
+      .filter(real)
+      .map((t) => t.startOffset)
+      .sort((a, b) => a - b);
     const ranges = items.map((n) => rangeOf(n)).filter((r): r is [number, number] => !!r);
     let c = 0;
     for (let i = 1; i < ranges.length; i++) {
@@ -140,8 +150,13 @@ export class CstToAst extends BaseVisitor implements K.ICstNodeVisitor<void, unk
           this.diagnostics.push(makeDiagnostic(C.NameStartsWithDigit, span, { text: before + found }));
           continue;
         }
-        this.diagnostics.push(makeDiagnostic(C.UnexpectedToken, this.span(nextStart, nextStart + found.length),
-          { expected: "','", context: `between ${what}`, found: describeToken(found) }));
+        this.diagnostics.push(
+          makeDiagnostic(C.UnexpectedToken, this.span(nextStart, nextStart + found.length), {
+            expected: "','",
+            context: `between ${what}`,
+            found: describeToken(found),
+          }),
+        );
       }
     }
   }
@@ -206,8 +221,15 @@ export class CstToAst extends BaseVisitor implements K.ICstNodeVisitor<void, unk
 
   // ---------- model statements ----------
   modelStmt(ctx: K.ModelStmtCstChildren): A.ModelStmt | undefined {
-    return this.sub(first(ctx.varDecl) ?? first(ctx.orderDecl) ?? first(ctx.maskDecl) ?? first(ctx.slotDecl)
-      ?? first(ctx.flowBlock) ?? first(ctx.posteriorDecl) ?? first(ctx.trainBlock));
+    return this.sub(
+      first(ctx.varDecl) ??
+        first(ctx.orderDecl) ??
+        first(ctx.maskDecl) ??
+        first(ctx.slotDecl) ??
+        first(ctx.flowBlock) ??
+        first(ctx.posteriorDecl) ??
+        first(ctx.trainBlock),
+    );
   }
   varDecl(ctx: K.VarDeclCstChildren): A.VarDecl | undefined {
     const name = this.name(first(ctx.Name));
@@ -221,7 +243,7 @@ export class CstToAst extends BaseVisitor implements K.ICstNodeVisitor<void, unk
     const list = this.sub<A.ListExpr>(first(ctx.listExpr));
     const span = this.spanOf(ctx as Children);
     if (!domain || (ctx.listExpr && !list) || !span) return undefined;
-    const domainArgs = ctx.argList ? this.sub<A.Arg[]>(first(ctx.argList)) ?? [] : [];
+    const domainArgs = ctx.argList ? (this.sub<A.Arg[]>(first(ctx.argList)) ?? []) : [];
     return { kind: 'type', domain, domainArgs, shape: list?.items ?? [], span };
   }
   orderDecl(ctx: K.OrderDeclCstChildren): A.OrderDecl | undefined {
@@ -260,8 +282,13 @@ export class CstToAst extends BaseVisitor implements K.ICstNodeVisitor<void, unk
       const gap = this.text.slice(entries[i - 1].span.end - this.base, entries[i].span.start - this.base);
       if (!/[\n\r,;]/.test(gap)) {
         const s = entries[i].name?.span ?? entries[i].span;
-        this.diagnostics.push(makeDiagnostic(C.UnexpectedToken, s,
-          { expected: "',' or a new line", context: 'between train entries', found: describeToken(firstWord(this.text.slice(s.start - this.base, s.end - this.base))) }));
+        this.diagnostics.push(
+          makeDiagnostic(C.UnexpectedToken, s, {
+            expected: "',' or a new line",
+            context: 'between train entries',
+            found: describeToken(firstWord(this.text.slice(s.start - this.base, s.end - this.base))),
+          }),
+        );
       }
     }
     return { kind: 'train', entries, span };
@@ -275,13 +302,19 @@ export class CstToAst extends BaseVisitor implements K.ICstNodeVisitor<void, unk
   repeatStmt(ctx: K.RepeatStmtCstChildren): A.RepeatStmt | undefined {
     const num = first(ctx.NumberLiteral);
     const nm = first(ctx.Identifier);
-    const count: A.Expr | undefined = real(num) ? this.number(num) : real(nm) ? { kind: 'ident', name: nm.image, span: this.tokSpan(nm) } : undefined;
+    const count: A.Expr | undefined = real(num)
+      ? this.number(num)
+      : real(nm)
+        ? { kind: 'ident', name: nm.image, span: this.tokSpan(nm) }
+        : undefined;
     const body = this.requireBlock(first(ctx.block), "'repeat'", ctx as Children);
     const span = this.spanOf(ctx as Children);
     const kw = first(ctx.Repeat);
     if (!count && real(kw)) {
       const open = first(first(ctx.block)?.children.LCurly);
-      const at = real(open) ? this.tokSpan(open) : this.span(kw.startOffset + kw.image.length, kw.startOffset + kw.image.length);
+      const at = real(open)
+        ? this.tokSpan(open)
+        : this.span(kw.startOffset + kw.image.length, kw.startOffset + kw.image.length);
       this.diagnostics.push(makeDiagnostic(C.RepeatCount, at, { found: real(open) ? "'{'" : 'nothing' }));
     }
     return count && body && span ? { kind: 'repeat', count, body, span } : undefined;
@@ -301,8 +334,11 @@ export class CstToAst extends BaseVisitor implements K.ICstNodeVisitor<void, unk
     if (!name || !span) return undefined;
     const argNode = first(ctx.argList);
     const call: A.CallExpr = {
-      kind: 'call', callee: name, args: this.sub<A.Arg[]>(argNode) ?? [],
-      parens: !!argNode && real(first(argNode.children.LParen)), span,
+      kind: 'call',
+      callee: name,
+      args: this.sub<A.Arg[]>(argNode) ?? [],
+      parens: !!argNode && real(first(argNode.children.LParen)),
+      span,
     };
     const body = this.sub<A.LayerStmt[]>(first(ctx.block));
     if (body) call.body = body;
@@ -336,7 +372,12 @@ export class CstToAst extends BaseVisitor implements K.ICstNodeVisitor<void, unk
     const num = first(ctx.NumberLiteral);
     if (real(num)) return this.number(num);
     const str = first(ctx.StringLiteral) ?? first(ctx.UnterminatedString);
-    if (real(str)) return { kind: 'string', value: unquote(str.image, str.tokenType.name === 'StringLiteral'), span: this.tokSpan(str) };
+    if (real(str))
+      return {
+        kind: 'string',
+        value: unquote(str.image, str.tokenType.name === 'StringLiteral'),
+        span: this.tokSpan(str),
+      };
     const t = first(ctx.True) ?? first(ctx.False);
     if (real(t)) return { kind: 'bool', value: t.image === 'true', span: this.tokSpan(t) };
     return this.sub<A.Expr>(first(ctx.listExpr) ?? first(ctx.notExpr) ?? first(ctx.nameExpr));
@@ -362,12 +403,14 @@ export class CstToAst extends BaseVisitor implements K.ICstNodeVisitor<void, unk
   }
   nameExpr(ctx: K.NameExprCstChildren): A.Expr | undefined {
     const t = first(ctx.Identifier) ?? first(ctx.Order) ?? first(ctx.Mask) ?? first(ctx.StatementKeyword);
-    if (!ctx.argList && !ctx.block) return real(t) ? { kind: 'ident', name: t.image, span: this.tokSpan(t) } : undefined;
+    if (!ctx.argList && !ctx.block)
+      return real(t) ? { kind: 'ident', name: t.image, span: this.tokSpan(t) } : undefined;
     return this.callLike(t, ctx);
   }
 }
 
-const firstWord = (s: string): string => /^(?:[A-Za-z_][A-Za-z0-9_]*|[-+]?[0-9.][0-9.eE+-]*|"[^"]*"?|'[^']*'?|.)/s.exec(s)?.[0] ?? s;
+const firstWord = (s: string): string =>
+  /^(?:[A-Za-z_][A-Za-z0-9_]*|[-+]?[0-9.][0-9.eE+-]*|"[^"]*"?|'[^']*'?|.)/s.exec(s)?.[0] ?? s;
 
 /** the value of a string token (either quote style; an unterminated one runs to the line end) */
 export function unquote(image: string, terminated: boolean): string {

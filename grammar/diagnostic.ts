@@ -4,7 +4,10 @@ import type { Span } from './ast.js';
 
 export type Severity = 'error' | 'warning' | 'info' | 'hint';
 
-export interface Related { span: Span; message: string }
+export interface Related {
+  span: Span;
+  message: string;
+}
 
 export interface Diagnostic {
   /** stable code, e.g. "FC101"; see compiler/diagnostics/catalogue.ts */
@@ -35,7 +38,10 @@ export interface DiagnosticDef<P = any> {
 }
 
 /** Every stage returns its value with the diagnostics it found; stages never throw on user input. */
-export interface Result<T> { value: T; diagnostics: Diagnostic[] }
+export interface Result<T> {
+  value: T;
+  diagnostics: Diagnostic[];
+}
 
 export function makeDiagnostic<P>(def: DiagnosticDef<P>, span: Span, p: P, related?: Related[]): Diagnostic {
   const d: Diagnostic = { code: def.code, severity: def.severity, message: def.message(p), span };

@@ -6,16 +6,33 @@
 // again and compared with the input's AST and comments: a printer bug can never change a
 // program or lose a comment (the text comes back unchanged with FMT001 instead).
 import type {
-  Arg, CallExpr, Comment, Expr, FileNode, FlowBlock, LayerStmt, ModelStmt, Span, TopLevel, TypeExpr,
+  Arg,
+  CallExpr,
+  Comment,
+  Expr,
+  FileNode,
+  FlowBlock,
+  LayerStmt,
+  ModelStmt,
+  Span,
+  TopLevel,
+  TypeExpr,
 } from './ast.js';
 import { hasErrors, makeDiagnostic, type Diagnostic, type DiagnosticDef } from './diagnostic.js';
 import { parseFlow } from './parse.js';
 
-export interface FormatResult { text: string; diagnostics: Diagnostic[] }
-export interface FormatOptions { /** line width beyond which argument lists break, default 100 */ width?: number }
+export interface FormatResult {
+  text: string;
+  diagnostics: Diagnostic[];
+}
+export interface FormatOptions {
+  /** line width beyond which argument lists break, default 100 */ width?: number;
+}
 
 export const FormatterRoundTrip: DiagnosticDef<{ detail: string }> = {
-  code: 'FMT001', severity: 'error', title: 'formatter refused',
+  code: 'FMT001',
+  severity: 'error',
+  title: 'formatter refused',
   message: (p) => `the formatter left this file unchanged: ${p.detail}`,
   hint: () => 'this is a bug in flowc fmt; please report it with the file',
 };
@@ -32,7 +49,8 @@ export function formatFlow(text: string, file: string, options: FormatOptions = 
     return { text, diagnostics: [refusal(file, text, `internal error (${(e as Error).message})`)] };
   }
   const again = parseFlow(out, file);
-  if (hasErrors(again.diagnostics)) return { text, diagnostics: [refusal(file, text, 'the printed text did not parse')] };
+  if (hasErrors(again.diagnostics))
+    return { text, diagnostics: [refusal(file, text, 'the printed text did not parse')] };
   if (JSON.stringify(stripSpans(parsed.value)) !== JSON.stringify(stripSpans(again.value))) {
     return { text, diagnostics: [refusal(file, text, 'the printed program differed from the input')] };
   }
@@ -64,7 +82,10 @@ function commentTexts(src: string, comments: readonly Comment[]): string[] {
   return comments.map((c) => src.slice(c.span.start, c.span.end).trimEnd());
 }
 
-interface Item { span: Span; lines(indent: string): string[] }
+interface Item {
+  span: Span;
+  lines(indent: string): string[];
+}
 
 /** a single layer, each nested block again holding a single layer: printable as `a { b { c } }` */
 function singleChain(body: LayerStmt[]): boolean {
@@ -78,16 +99,27 @@ class Printer {
   private readonly comments: Comment[];
   private readonly used: boolean[];
 
-  constructor(private readonly src: string, private readonly file: FileNode, private readonly width: number) {
+  constructor(
+    private readonly src: string,
+    private readonly file: FileNode,
+    private readonly width: number,
+  ) {
     this.comments = [...file.comments].sort((a, b) => a.span.start - b.span.start);
     this.used = this.comments.map(() => false);
   }
 
   print(): string {
-    const lines = this.items(this.file.items.map((t) => this.top(t)), 0, this.src.length, '');
+    const lines = this.items(
+      this.file.items.map((t) => this.top(t)),
+      0,
+      this.src.length,
+      '',
+    );
     // comments the printer could not place inside a construct would have been hoisted; anything
     // still unused (never expected) is appended so nothing is lost
-    this.comments.forEach((c, i) => { if (!this.used[i]) lines.push(this.commentText(c)); });
+    this.comments.forEach((c, i) => {
+      if (!this.used[i]) lines.push(this.commentText(c));
+    });
     while (lines.length && lines[lines.length - 1] === '') lines.pop();
     return lines.length ? lines.join('\n') + '\n' : '';
   }
@@ -99,10 +131,12 @@ class Printer {
 
   /** index of the first comment starting at or after `a` (comments are sorted by start) */
   private lowerBound(a: number): number {
-    let lo = 0, hi = this.comments.length;
+    let lo = 0,
+      hi = this.comments.length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if (this.comments[mid]!.span.start < a) lo = mid + 1; else hi = mid;
+      if (this.comments[mid]!.span.start < a) lo = mid + 1;
+      else hi = mid;
     }
     return lo;
   }
@@ -112,7 +146,10 @@ class Printer {
     const got: Comment[] = [];
     for (let i = this.lowerBound(a); i < this.comments.length && this.comments[i]!.span.start < b; i++) {
       const c = this.comments[i]!;
-      if (!this.used[i] && pred(c)) { this.used[i] = true; got.push(c); }
+      if (!this.used[i] && pred(c)) {
+        this.used[i] = true;
+        got.push(c);
+      }
     }
     return got;
   }
@@ -120,7 +157,8 @@ class Printer {
   /** indices of the unused comments starting in [a, b) */
   private unusedIn(a: number, b: number): number[] {
     const out: number[] = [];
-    for (let i = this.lowerBound(a); i < this.comments.length && this.comments[i]!.span.start < b; i++) if (!this.used[i]) out.push(i);
+    for (let i = this.lowerBound(a); i < this.comments.length && this.comments[i]!.span.start < b; i++)
+      if (!this.used[i]) out.push(i);
     return out;
   }
 
@@ -137,7 +175,10 @@ class Printer {
     while (i < limit) {
       const k = this.lowerBound(i);
       const c = this.comments[k];
-      if (c && c.span.start === i) { i = c.span.end; continue; }
+      if (c && c.span.start === i) {
+        i = c.span.end;
+        continue;
+      }
       if (this.src[i] === ch) return i;
       i++;
     }
@@ -169,7 +210,15 @@ class Printer {
       const before = this.unusedIn(item.span.start, item.span.end);
       let body = item.lines(indent);
       let hoisted = this.take(item.span.start, item.span.end);
-      if (hoisted.length && before.some((i) => this.used[i] && !hoisted.includes(this.comments[i]!) && this.comments[i]!.span.start < hoisted[hoisted.length - 1]!.span.start)) {
+      if (
+        hoisted.length &&
+        before.some(
+          (i) =>
+            this.used[i] &&
+            !hoisted.includes(this.comments[i]!) &&
+            this.comments[i]!.span.start < hoisted[hoisted.length - 1]!.span.start,
+        )
+      ) {
         // the item placed a comment written before one it could not place: hoisting the latter
         // would reorder the comments, so hoist all of them (in order) and print the item bare
         for (const i of before) this.used[i] = true;
@@ -202,7 +251,17 @@ class Printer {
       case 'mask':
         return { span: t.span, lines: (ind) => this.prefixed(ind, `${t.kind} ${t.name.text} = `, t.value) };
       case 'model':
-        return { span: t.span, lines: (ind) => this.braced(ind, `model ${t.name.text}`, t.name.span.end, t.span, t.body.map((s) => this.modelStmt(s))) };
+        return {
+          span: t.span,
+          lines: (ind) =>
+            this.braced(
+              ind,
+              `model ${t.name.text}`,
+              t.name.span.end,
+              t.span,
+              t.body.map((s) => this.modelStmt(s)),
+            ),
+        };
     }
   }
 
@@ -218,7 +277,12 @@ class Printer {
           span: s.span,
           lines: (ind) => this.prefixed(ind, s.kind === 'order' ? 'order ' : `mask ${s.name.text} = `, s.value),
         };
-      case 'prior': case 'likelihood': case 'conditional': case 'encoder': case 'decoder': case 'target':
+      case 'prior':
+      case 'likelihood':
+      case 'conditional':
+      case 'encoder':
+      case 'decoder':
+      case 'target':
         return { span: s.span, lines: (ind) => this.callLines(s.value, ind, `${s.kind} `, true) };
       case 'flow':
         return { span: s.span, lines: (ind) => this.flowLines(s, ind, '') };
@@ -226,7 +290,8 @@ class Printer {
         const v = s.value;
         return {
           span: s.span,
-          lines: (ind) => (v.kind === 'flow' ? this.flowLines(v, ind, 'posterior ') : this.callLines(v, ind, 'posterior ', true)),
+          lines: (ind) =>
+            v.kind === 'flow' ? this.flowLines(v, ind, 'posterior ') : this.callLines(v, ind, 'posterior ', true),
         };
       }
       case 'train':
@@ -241,10 +306,21 @@ class Printer {
       case 'repeat':
         return {
           span: s.span,
-          lines: (ind) => this.braced(ind, `repeat ${this.inline(s.count)}`, s.count.span.end, s.span, s.body.map((b) => this.layer(b)), s.body),
+          lines: (ind) =>
+            this.braced(
+              ind,
+              `repeat ${this.inline(s.count)}`,
+              s.count.span.end,
+              s.span,
+              s.body.map((b) => this.layer(b)),
+              s.body,
+            ),
         };
       case 'level':
-        return { span: s.span, lines: (ind) => this.headed(ind, 'level', s.args, s.span.start + 'level'.length, s.span, s.body) };
+        return {
+          span: s.span,
+          lines: (ind) => this.headed(ind, 'level', s.args, s.span.start + 'level'.length, s.span, s.body),
+        };
     }
   }
 
@@ -261,15 +337,35 @@ class Printer {
     if (args.length) {
       const open = this.find(afterHead, '(', span.end);
       const close = this.find(args[args.length - 1]!.span.end, ')', span.end);
-      const list = this.argList(args, ind, open < 0 ? afterHead : open, close < 0 ? args[args.length - 1]!.span.end : close, false, head);
+      const list = this.argList(
+        args,
+        ind,
+        open < 0 ? afterHead : open,
+        close < 0 ? args[args.length - 1]!.span.end : close,
+        false,
+        head,
+      );
       header += list[0];
       extra = list.slice(1);
       after = close < 0 ? args[args.length - 1]!.span.end : close + 1;
     }
-    const lines = this.braced(ind, header, after, span, body.map((b) => this.layer(b)), body, extra.length > 0);
+    const lines = this.braced(
+      ind,
+      header,
+      after,
+      span,
+      body.map((b) => this.layer(b)),
+      body,
+      extra.length > 0,
+    );
     if (!extra.length) return lines;
     // a broken argument list: its last line (`)`) carries the block's opening brace
-    return [lines[0]!.slice(0, ind.length + header.length), ...extra.slice(0, -1), extra[extra.length - 1] + lines[0]!.slice(ind.length + header.length), ...lines.slice(1)];
+    return [
+      lines[0]!.slice(0, ind.length + header.length),
+      ...extra.slice(0, -1),
+      extra[extra.length - 1] + lines[0]!.slice(ind.length + header.length),
+      ...lines.slice(1),
+    ];
   }
 
   /**
@@ -277,23 +373,43 @@ class Printer {
    * block (`layers` given) written on one line that holds a single layer, itself a bare call or
    * such a block (`repeat 16 { planar }`), stays on one line when it fits.
    */
-  private braced(ind: string, header: string, after: number, span: Span, items: Item[], layers?: LayerStmt[], headerBroken = false): string[] {
+  private braced(
+    ind: string,
+    header: string,
+    after: number,
+    span: Span,
+    items: Item[],
+    layers?: LayerStmt[],
+    headerBroken = false,
+  ): string[] {
     const brace = this.find(after, '{', span.end);
     const start = brace < 0 ? after : brace + 1;
     if (!items.length && !this.hasComments(start, span.end)) return [`${ind}${header} {}`];
-    if (layers && brace >= 0 && singleChain(layers) && !/[\r\n]/.test(this.src.slice(brace, span.end)) && !this.hasComments(start, span.end)) {
+    if (
+      layers &&
+      brace >= 0 &&
+      singleChain(layers) &&
+      !/[\r\n]/.test(this.src.slice(brace, span.end)) &&
+      !this.hasComments(start, span.end)
+    ) {
       const one = `${ind}${header} { ${this.layerInline(layers[0]!)} }`;
       if (one.length <= this.width) return [one];
     }
     // after a broken argument list the brace ends up on the `)` line, which is not the construct's
     // first line: a comment there gets one space, not its source column (formatting stays idempotent)
-    const open = this.openerComments(`${ind}${header} {`, start, items[0]?.span.start ?? span.end, headerBroken ? undefined : span.start);
+    const open = this.openerComments(
+      `${ind}${header} {`,
+      start,
+      items[0]?.span.start ?? span.end,
+      headerBroken ? undefined : span.start,
+    );
     return [open, ...this.items(items, start, span.end, ind + INDENT), `${ind}}`];
   }
 
   /** `line` with the comments that follow an opening bracket on its own source line */
   private openerComments(line: string, start: number, limit: number, anchor?: number): string {
-    for (const c of this.take(start, limit, (k) => !/[\r\n]/.test(this.src.slice(start, k.span.start)))) line = this.attach(line, c, anchor);
+    for (const c of this.take(start, limit, (k) => !/[\r\n]/.test(this.src.slice(start, k.span.start))))
+      line = this.attach(line, c, anchor);
     return line;
   }
 
@@ -302,7 +418,8 @@ class Printer {
    * aligned comments stay aligned), else after one space.
    */
   private attach(line: string, c: Comment, anchor?: number): string {
-    const lineStart = Math.max(this.src.lastIndexOf('\n', c.span.start - 1), this.src.lastIndexOf('\r', c.span.start - 1)) + 1;
+    const lineStart =
+      Math.max(this.src.lastIndexOf('\n', c.span.start - 1), this.src.lastIndexOf('\r', c.span.start - 1)) + 1;
     const col = c.span.start - lineStart;
     const last = line.slice(line.lastIndexOf('\n') + 1);
     const indent = /^[ \t]*/.exec(this.src.slice(lineStart))![0].length;
@@ -361,7 +478,13 @@ class Printer {
   /**
    * a call: `prefix name(args) { body }`; the argument list breaks one per line when it holds comments or is too long
    */
-  private callLines(c: CallExpr, ind: string, prefix: string, mayBreak: boolean, column = ind.length + prefix.length): string[] {
+  private callLines(
+    c: CallExpr,
+    ind: string,
+    prefix: string,
+    mayBreak: boolean,
+    column = ind.length + prefix.length,
+  ): string[] {
     let header = prefix + c.callee.text;
     let extra: string[] = [];
     let after = c.callee.span.end;
@@ -371,16 +494,30 @@ class Printer {
       const close = this.find(lastEnd, ')', c.span.end);
       const start = open < 0 ? c.callee.span.end : open;
       const stop = close < 0 ? lastEnd : close;
-      const inlineFits = column - ind.length + ind.length + c.callee.text.length + this.inlineArgs(c.args).length + 2 <= this.width;
+      const inlineFits =
+        column - ind.length + ind.length + c.callee.text.length + this.inlineArgs(c.args).length + 2 <= this.width;
       const list = this.argList(c.args, ind, start, stop, mayBreak && !inlineFits, c.callee.text);
       header += list[0];
       extra = list.slice(1);
       after = close < 0 ? lastEnd : close + 1;
     }
     if (c.body === undefined) return extra.length ? [ind + header, ...extra] : [ind + header];
-    const lines = this.braced(ind, header, after, c.span, c.body.map((b) => this.layer(b)), c.body, extra.length > 0);
+    const lines = this.braced(
+      ind,
+      header,
+      after,
+      c.span,
+      c.body.map((b) => this.layer(b)),
+      c.body,
+      extra.length > 0,
+    );
     if (!extra.length) return lines;
-    return [ind + header, ...extra.slice(0, -1), extra[extra.length - 1] + lines[0]!.slice(ind.length + header.length), ...lines.slice(1)];
+    return [
+      ind + header,
+      ...extra.slice(0, -1),
+      extra[extra.length - 1] + lines[0]!.slice(ind.length + header.length),
+      ...lines.slice(1),
+    ];
   }
 
   /** `(a, b: c)` or, broken, `(` / one argument per line / `)` (first element continues the header line) */
@@ -389,7 +526,11 @@ class Printer {
     const items = args.map((a) => ({ span: a.span, lines: (i: string) => this.argLines(a, i) }));
     // comments after '(' on its line stay there (one space: the header's width is not known here)
     let first = '(';
-    for (const c of this.take(open + 1, args[0]?.span.start ?? close, (k) => !/[\r\n]/.test(this.src.slice(open + 1, k.span.start)))) {
+    for (const c of this.take(
+      open + 1,
+      args[0]?.span.start ?? close,
+      (k) => !/[\r\n]/.test(this.src.slice(open + 1, k.span.start)),
+    )) {
       first += ' ' + this.commentText(c);
     }
     return [first, ...this.items(items, open + 1, close, ind + INDENT, ','), `${ind})`];
@@ -439,10 +580,15 @@ class Printer {
 
   private layerInline(s: LayerStmt): string {
     switch (s.kind) {
-      case 'call': return this.inline(s);
-      case 'repeat': return `repeat ${this.inline(s.count)} { ${s.body.map((b) => this.layerInline(b)).join('; ')} }`;
-      case 'level': return `level${s.args.length ? `(${this.inlineArgs(s.args)})` : ''} { ` +
-        `${s.body.map((b) => this.layerInline(b)).join('; ')} }`;
+      case 'call':
+        return this.inline(s);
+      case 'repeat':
+        return `repeat ${this.inline(s.count)} { ${s.body.map((b) => this.layerInline(b)).join('; ')} }`;
+      case 'level':
+        return (
+          `level${s.args.length ? `(${this.inlineArgs(s.args)})` : ''} { ` +
+          `${s.body.map((b) => this.layerInline(b)).join('; ')} }`
+        );
     }
   }
 }

@@ -9,9 +9,16 @@ import { bidiControls } from './limits.js';
 
 /** FC105 warnings for the bidi controls inside a comment or string (in code they are FC101 errors) */
 export function bidiWarnings(image: string, start: number, where: string, file: string): Diagnostic[] {
-  return bidiControls(image).map((i) => makeDiagnostic(C.BidiControl, { file, start: start + i, end: start + i + 1 }, {
-    where, codepoint: `U+${image.charCodeAt(i).toString(16).toUpperCase().padStart(4, '0')}`,
-  }));
+  return bidiControls(image).map((i) =>
+    makeDiagnostic(
+      C.BidiControl,
+      { file, start: start + i, end: start + i + 1 },
+      {
+        where,
+        codepoint: `U+${image.charCodeAt(i).toString(16).toUpperCase().padStart(4, '0')}`,
+      },
+    ),
+  );
 }
 
 export const LEXER_CONFIG = { positionTracking: 'onlyOffset', ensureOptimizations: false } as const;
@@ -53,7 +60,9 @@ export function lexFlow(text: string, file: string, base = 0): LexResult {
     if (t.tokenType === T.UnterminatedString) {
       diagnostics.push(makeDiagnostic(C.UnterminatedString, span(t.startOffset, t.startOffset + t.image.length), {}));
     } else if (t.tokenType === T.NumberLiteral && !Number.isFinite(Number(t.image))) {
-      diagnostics.push(makeDiagnostic(C.BadNumber, span(t.startOffset, t.startOffset + t.image.length), { raw: t.image }));
+      diagnostics.push(
+        makeDiagnostic(C.BadNumber, span(t.startOffset, t.startOffset + t.image.length), { raw: t.image }),
+      );
     }
   }
   diagnostics.sort((a, b) => a.span.start - b.span.start);

@@ -20,7 +20,10 @@ export function lineCol(text: string, offset: number): { line: number; col: numb
   let line = 1;
   let lineStart = 0;
   for (let i = 0; i < offset && i < text.length; i++) {
-    if (text.charCodeAt(i) === 10) { line++; lineStart = i + 1; }
+    if (text.charCodeAt(i) === 10) {
+      line++;
+      lineStart = i + 1;
+    }
   }
   return { line, col: offset - lineStart + 1 };
 }
@@ -28,7 +31,12 @@ export function lineCol(text: string, offset: number): { line: number; col: numb
 const isEof = (t: IToken): boolean => t.tokenType.name === 'EOF' || !Number.isFinite(t.startOffset);
 
 export class ErrorMapper {
-  constructor(private readonly text: string, private readonly file: string, private readonly tokens: IToken[], private readonly base = 0) {}
+  constructor(
+    private readonly text: string,
+    private readonly file: string,
+    private readonly tokens: IToken[],
+    private readonly base = 0,
+  ) {}
 
   private span(start: number, end: number): Span {
     return { file: this.file, start: this.base + start, end: this.base + end };
@@ -41,7 +49,8 @@ export class ErrorMapper {
     let hi = this.tokens.length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if (this.tokens[mid].startOffset < t.startOffset) lo = mid + 1; else hi = mid;
+      if (this.tokens[mid].startOffset < t.startOffset) lo = mid + 1;
+      else hi = mid;
     }
     return lo;
   }
@@ -52,7 +61,10 @@ export class ErrorMapper {
     for (let j = i - 1; j >= 0; j--) {
       const tt = this.tokens[j].tokenType;
       if (tt === close) depth++;
-      else if (tt === open) { if (depth === 0) return j; depth--; }
+      else if (tt === open) {
+        if (depth === 0) return j;
+        depth--;
+      }
     }
     return -1;
   }
@@ -60,7 +72,9 @@ export class ErrorMapper {
   /** "'coupling'" for the `(` at index i */
   private parenOwner(i: number): string {
     const prev = this.tokens[i - 1];
-    return prev && (prev.tokenType === T.Identifier || T.KEYWORDS.includes(prev.tokenType)) ? `'${prev.image}'` : 'the call';
+    return prev && (prev.tokenType === T.Identifier || T.KEYWORDS.includes(prev.tokenType))
+      ? `'${prev.image}'`
+      : 'the call';
   }
 
   /** "model 'A'", "the 'flow' block", "the block of 'pixelcnn'" for the `{` at index i */
@@ -89,7 +103,11 @@ export class ErrorMapper {
 
   map(e: IRecognitionException): Diagnostic {
     let p: ErrorPayload;
-    try { p = JSON.parse(e.message) as ErrorPayload; } catch { p = { k: 'mismatch', rule: '' }; }
+    try {
+      p = JSON.parse(e.message) as ErrorPayload;
+    } catch {
+      p = { k: 'mismatch', rule: '' };
+    }
     const tok = e.token;
     const idx = this.indexOf(tok);
     const prev = this.tokens[idx - 1];
@@ -97,8 +115,23 @@ export class ErrorMapper {
     const found = isEof(tok) ? 'end of file' : describeToken(tok.image);
     const stack = e.context?.ruleStack ?? [];
     const parent = stack[stack.length - 2];
-    const startsStatement = [T.Model, T.Let, T.Data, T.Latent, T.Condition, T.Order, T.Prior, T.Likelihood, T.Conditional,
-      T.Encoder, T.Decoder, T.Target, T.Flow, T.Posterior, T.Train].includes(tok.tokenType);
+    const startsStatement = [
+      T.Model,
+      T.Let,
+      T.Data,
+      T.Latent,
+      T.Condition,
+      T.Order,
+      T.Prior,
+      T.Likelihood,
+      T.Conditional,
+      T.Encoder,
+      T.Decoder,
+      T.Target,
+      T.Flow,
+      T.Posterior,
+      T.Train,
+    ].includes(tok.tokenType);
 
     if (p.k === 'mismatch') {
       switch (p.expected) {
@@ -107,71 +140,128 @@ export class ErrorMapper {
           const junk = !isEof(tok) && !startsStatement;
           if (junk && p.rule === 'modelDecl') return makeDiagnostic(C.ExpectedModelStatement, span, { found });
           if (junk && p.rule === 'block') {
-            return makeDiagnostic(C.ExpectedLayer, span, { found, block: open >= 0 ? this.braceOwner(open) : 'the block' });
+            return makeDiagnostic(C.ExpectedLayer, span, {
+              found,
+              block: open >= 0 ? this.braceOwner(open) : 'the block',
+            });
           }
           if (junk && p.rule === 'trainBlock') {
-            return makeDiagnostic(C.UnexpectedToken, span, { expected: "an entry 'name: value'", context: "in the 'train' block", found });
+            return makeDiagnostic(C.UnexpectedToken, span, {
+              expected: "an entry 'name: value'",
+              context: "in the 'train' block",
+              found,
+            });
           }
           if (open >= 0) {
             const o = this.tokens[open];
             const lc = lineCol(this.text, o.startOffset);
-            return makeDiagnostic(C.MissingCloseBrace, span, { owner: this.braceOwner(open), ...lc, found },
-              [{ span: this.span(o.startOffset, o.startOffset + 1), message: 'the block opened here' }]);
+            return makeDiagnostic(C.MissingCloseBrace, span, { owner: this.braceOwner(open), ...lc, found }, [
+              { span: this.span(o.startOffset, o.startOffset + 1), message: 'the block opened here' },
+            ]);
           }
           return makeDiagnostic(C.UnexpectedToken, span, { expected: "'}'", found });
         }
         case 'RParen': {
           const open = this.unclosed(idx, T.LParen, T.RParen);
           const owner = open >= 0 ? this.parenOwner(open) : 'the call';
-          const rel = open >= 0 ? [{ span: this.span(this.tokens[open].startOffset, this.tokens[open].startOffset + 1), message: 'the list opened here' }] : undefined;
+          const rel =
+            open >= 0
+              ? [
+                  {
+                    span: this.span(this.tokens[open].startOffset, this.tokens[open].startOffset + 1),
+                    message: 'the list opened here',
+                  },
+                ]
+              : undefined;
           return makeDiagnostic(C.MissingCloseParen, span, { owner, found }, rel);
         }
         case 'RBracket':
           return makeDiagnostic(C.MissingCloseBracket, span, { found });
         case 'EOF':
           return makeDiagnostic(C.ExpectedTopLevel, span, { found });
-        case 'Name': case 'Identifier': {
+        case 'Name':
+        case 'Identifier': {
           if (p.rule === 'typeExpr') return makeDiagnostic(C.ExpectedType, span, { found });
           const after = prev && !isEof(prev) ? `'${prev.image}'` : 'this point';
           return makeDiagnostic(C.ExpectedName, span, { after, found });
         }
         case 'Colon':
           return makeDiagnostic(C.ExpectedColon, span, {
-            what: p.rule === 'varDecl' ? 'between the variable name and its type' : `after the name ${prev ? `'${prev.image}'` : ''}`.trimEnd(),
+            what:
+              p.rule === 'varDecl'
+                ? 'between the variable name and its type'
+                : `after the name ${prev ? `'${prev.image}'` : ''}`.trimEnd(),
             found,
           });
         case 'Equals':
-          return makeDiagnostic(C.ExpectedEquals, span, { what: `after the name${prev ? ` '${prev.image}'` : ''}`, found });
+          return makeDiagnostic(C.ExpectedEquals, span, {
+            what: `after the name${prev ? ` '${prev.image}'` : ''}`,
+            found,
+          });
         case 'LCurly': {
-          const owner = p.rule === 'modelDecl' ? `model${prev ? ` '${prev.image}'` : ''}`
-            : p.rule === 'trainBlock' ? "'train'"
-            : parent === 'flowBlock' ? "'flow'" : parent === 'repeatStmt' ? "'repeat'" : parent === 'levelStmt' ? "'level'" : 'the block';
+          const owner =
+            p.rule === 'modelDecl'
+              ? `model${prev ? ` '${prev.image}'` : ''}`
+              : p.rule === 'trainBlock'
+                ? "'train'"
+                : parent === 'flowBlock'
+                  ? "'flow'"
+                  : parent === 'repeatStmt'
+                    ? "'repeat'"
+                    : parent === 'levelStmt'
+                      ? "'level'"
+                      : 'the block';
           return makeDiagnostic(C.ExpectedBlock, span, { owner, found });
         }
         case 'LBracket':
-          if (parent === 'typeExpr') return makeDiagnostic(C.UnexpectedToken, span, { expected: "'[' and the shape", context: `after the domain${prev ? ` '${prev.image}'` : ''}`, found });
+          if (parent === 'typeExpr')
+            return makeDiagnostic(C.UnexpectedToken, span, {
+              expected: "'[' and the shape",
+              context: `after the domain${prev ? ` '${prev.image}'` : ''}`,
+              found,
+            });
           break;
         default:
           break;
       }
-      if (isEof(tok)) return makeDiagnostic(C.UnexpectedEnd, span, { expected: T.describeTokenType(tokenTypeNamed(p.expected)) });
-      return makeDiagnostic(C.UnexpectedToken, span, { expected: T.describeTokenType(tokenTypeNamed(p.expected)), found });
+      if (isEof(tok))
+        return makeDiagnostic(C.UnexpectedEnd, span, { expected: T.describeTokenType(tokenTypeNamed(p.expected)) });
+      return makeDiagnostic(C.UnexpectedToken, span, {
+        expected: T.describeTokenType(tokenTypeNamed(p.expected)),
+        found,
+      });
     }
     if (p.k === 'noviable') {
       switch (p.rule) {
-        case 'topItem': return makeDiagnostic(C.ExpectedTopLevel, span, { found });
-        case 'modelStmt': return makeDiagnostic(C.ExpectedModelStatement, span, { found });
-        case 'repeatStmt': return makeDiagnostic(C.RepeatCount, span, { found });
+        case 'topItem':
+          return makeDiagnostic(C.ExpectedTopLevel, span, { found });
+        case 'modelStmt':
+          return makeDiagnostic(C.ExpectedModelStatement, span, { found });
+        case 'repeatStmt':
+          return makeDiagnostic(C.RepeatCount, span, { found });
         case 'posteriorDecl':
-          return makeDiagnostic(C.UnexpectedToken, span, { expected: "'flow { ... }' or a posterior such as 'gaussian'", context: "after 'posterior'", found });
-        case 'expr': case 'arg': case 'nameExpr': {
+          return makeDiagnostic(C.UnexpectedToken, span, {
+            expected: "'flow { ... }' or a posterior such as 'gaussian'",
+            context: "after 'posterior'",
+            found,
+          });
+        case 'expr':
+        case 'arg':
+        case 'nameExpr': {
           const open = this.unclosed(idx, T.LParen, T.RParen);
           if ((startsStatement || tok.tokenType === T.RCurly || isEof(tok)) && open >= 0 && stack.includes('argList')) {
-            return makeDiagnostic(C.MissingCloseParen, span, { owner: this.parenOwner(open), found },
-              [{ span: this.span(this.tokens[open].startOffset, this.tokens[open].startOffset + 1), message: 'the list opened here' }]);
+            return makeDiagnostic(C.MissingCloseParen, span, { owner: this.parenOwner(open), found }, [
+              {
+                span: this.span(this.tokens[open].startOffset, this.tokens[open].startOffset + 1),
+                message: 'the list opened here',
+              },
+            ]);
           }
           if (isEof(tok)) return makeDiagnostic(C.UnexpectedEnd, span, { expected: 'a value' });
-          return makeDiagnostic(C.ExpectedValue, span, { found, context: prev && !isEof(prev) ? `after '${prev.image}'` : undefined });
+          return makeDiagnostic(C.ExpectedValue, span, {
+            found,
+            context: prev && !isEof(prev) ? `after '${prev.image}'` : undefined,
+          });
         }
         default:
           return makeDiagnostic(C.UnexpectedToken, span, { expected: 'something else', found });

@@ -26,9 +26,10 @@ function chunkStarts(tokens: IToken[]): number[] {
     // `f(model)` or `train { let: 1 }` use the word as a name
     const next = tokens[i + 1]?.tokenType;
     const named = next !== undefined && (next === T.Identifier || T.KEYWORDS.includes(next));
-    const starts = (tt === T.Model && (named || next === T.LCurly))
-      || (tt === T.Let && (named || next === T.Equals))
-      || (tt === T.Mask && depth === 0 && (named || next === T.Equals));
+    const starts =
+      (tt === T.Model && (named || next === T.LCurly)) ||
+      (tt === T.Let && (named || next === T.Equals)) ||
+      (tt === T.Mask && depth === 0 && (named || next === T.Equals));
     if (i > 0 && starts) {
       out.push(i);
       depth = 0;
@@ -103,7 +104,13 @@ function parseUnsafe(text: string, file: string): Result<FileNode> {
     const chunk = tokens.slice(starts[c], end);
     const deep = tooDeep(chunk);
     if (deep) {
-      diagnostics.push(makeDiagnostic(C.TooDeep, { file, start: deep.startOffset, end: deep.startOffset + deep.image.length }, { limit: MAX_NESTING }));
+      diagnostics.push(
+        makeDiagnostic(
+          C.TooDeep,
+          { file, start: deep.startOffset, end: deep.startOffset + deep.image.length },
+          { limit: MAX_NESTING },
+        ),
+      );
       continue;
     }
     parser.input = chunk;
@@ -154,6 +161,12 @@ function dedupe(ds: Diagnostic[], stopped?: Span): Diagnostic[] {
   }
   if (out.length <= MAX_SYNTAX_ERRORS) return out;
   const last = out[MAX_SYNTAX_ERRORS - 1].span;
-  return [...out.slice(0, MAX_SYNTAX_ERRORS),
-    makeDiagnostic(C.TooManyErrors, { ...last, start: last.end }, { limit: MAX_SYNTAX_ERRORS, more: out.length - MAX_SYNTAX_ERRORS })];
+  return [
+    ...out.slice(0, MAX_SYNTAX_ERRORS),
+    makeDiagnostic(
+      C.TooManyErrors,
+      { ...last, start: last.end },
+      { limit: MAX_SYNTAX_ERRORS, more: out.length - MAX_SYNTAX_ERRORS },
+    ),
+  ];
 }

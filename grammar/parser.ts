@@ -15,7 +15,8 @@ export interface ErrorPayload {
   expected?: string;
 }
 const jsonMessages: IParserErrorMessageProvider = {
-  buildMismatchTokenMessage: ({ expected, ruleName }) => JSON.stringify({ k: 'mismatch', rule: ruleName, expected: expected.name }),
+  buildMismatchTokenMessage: ({ expected, ruleName }) =>
+    JSON.stringify({ k: 'mismatch', rule: ruleName, expected: expected.name }),
   buildNotAllInputParsedMessage: ({ ruleName }) => JSON.stringify({ k: 'notall', rule: ruleName }),
   buildNoViableAltMessage: ({ ruleName }) => JSON.stringify({ k: 'noviable', rule: ruleName }),
   buildEarlyExitMessage: ({ ruleName }) => JSON.stringify({ k: 'earlyexit', rule: ruleName }),
@@ -70,7 +71,10 @@ export class FlowParser extends CstParser {
     let br = false;
     for (let i = from; i < next.startOffset; i++) {
       const ch = src.charCodeAt(i);
-      if (ch === 10 || ch === 13) { br = true; break; }
+      if (ch === 10 || ch === 13) {
+        br = true;
+        break;
+      }
     }
     if (!br) return true;
     const gap = src.slice(from, next.startOffset);
@@ -84,7 +88,10 @@ export class FlowParser extends CstParser {
   constructor(opts: { validate?: boolean } = {}) {
     // nodeLocationTracking: cst-to-ast takes every node's span from its location (offsets only)
     super(T.ALL_TOKENS as T.TokenTypeList, {
-      recoveryEnabled: true, maxLookahead: 3, errorMessageProvider: jsonMessages, nodeLocationTracking: 'onlyOffset',
+      recoveryEnabled: true,
+      maxLookahead: 3,
+      errorMessageProvider: jsonMessages,
+      nodeLocationTracking: 'onlyOffset',
       skipValidations: !opts.validate,
     });
     this.performSelfAnalysis();
@@ -122,10 +129,7 @@ export class FlowParser extends CstParser {
     this.CONSUME(T.Model);
     this.CONSUME(T.Name);
     this.CONSUME(T.LCurly);
-    this.MANY(() => this.OR([
-      { ALT: () => this.SUBRULE(this.modelStmt) },
-      { ALT: () => this.CONSUME(T.Semicolon) },
-    ]));
+    this.MANY(() => this.OR([{ ALT: () => this.SUBRULE(this.modelStmt) }, { ALT: () => this.CONSUME(T.Semicolon) }]));
     this.CONSUME(T.RCurly);
   });
 
@@ -144,7 +148,9 @@ export class FlowParser extends CstParser {
 
   public varDecl = this.RULE('varDecl', () => {
     this.OR([
-      { ALT: () => this.CONSUME(T.Data) }, { ALT: () => this.CONSUME(T.Latent) }, { ALT: () => this.CONSUME(T.Condition) },
+      { ALT: () => this.CONSUME(T.Data) },
+      { ALT: () => this.CONSUME(T.Latent) },
+      { ALT: () => this.CONSUME(T.Condition) },
     ]);
     this.CONSUME(T.Name);
     this.CONSUME(T.Colon);
@@ -185,20 +191,19 @@ export class FlowParser extends CstParser {
 
   public posteriorDecl = this.RULE('posteriorDecl', () => {
     this.CONSUME(T.Posterior);
-    this.OR([
-      { ALT: () => this.SUBRULE(this.flowBlock) },
-      { ALT: () => this.SUBRULE(this.call) },
-    ]);
+    this.OR([{ ALT: () => this.SUBRULE(this.flowBlock) }, { ALT: () => this.SUBRULE(this.call) }]);
   });
 
   public trainBlock = this.RULE('trainBlock', () => {
     this.CONSUME(T.Train);
     this.CONSUME(T.LCurly);
-    this.MANY(() => this.OR([
-      { ALT: () => this.SUBRULE(this.namedArg) },
-      { ALT: () => this.CONSUME(T.Comma) },
-      { ALT: () => this.CONSUME(T.Semicolon) },
-    ]));
+    this.MANY(() =>
+      this.OR([
+        { ALT: () => this.SUBRULE(this.namedArg) },
+        { ALT: () => this.CONSUME(T.Comma) },
+        { ALT: () => this.CONSUME(T.Semicolon) },
+      ]),
+    );
     this.CONSUME(T.RCurly);
   });
 
@@ -206,12 +211,14 @@ export class FlowParser extends CstParser {
   /** `{ layer* }` */
   public block = this.RULE('block', () => {
     this.CONSUME(T.LCurly);
-    this.MANY(() => this.OR([
-      { ALT: () => this.SUBRULE(this.repeatStmt) },
-      { ALT: () => this.SUBRULE(this.levelStmt) },
-      { ALT: () => this.SUBRULE(this.call) },
-      { ALT: () => this.CONSUME(T.Semicolon) },
-    ]));
+    this.MANY(() =>
+      this.OR([
+        { ALT: () => this.SUBRULE(this.repeatStmt) },
+        { ALT: () => this.SUBRULE(this.levelStmt) },
+        { ALT: () => this.SUBRULE(this.call) },
+        { ALT: () => this.CONSUME(T.Semicolon) },
+      ]),
+    );
     this.CONSUME(T.RCurly);
   });
 
@@ -219,10 +226,9 @@ export class FlowParser extends CstParser {
     this.CONSUME(T.Repeat);
     // the count is optional in the grammar so that `repeat { ... }` keeps its body in recovery;
     // cst-to-ast reports the missing count (FC122)
-    this.OPTION(() => this.OR([
-      { ALT: () => this.CONSUME(T.NumberLiteral) },
-      { ALT: () => this.CONSUME(T.Identifier) },
-    ]));
+    this.OPTION(() =>
+      this.OR([{ ALT: () => this.CONSUME(T.NumberLiteral) }, { ALT: () => this.CONSUME(T.Identifier) }]),
+    );
     this.OPTION2(() => this.SUBRULE(this.block));
   });
 
@@ -243,18 +249,18 @@ export class FlowParser extends CstParser {
   /** `( arg, arg, ... )`, trailing comma allowed */
   public argList = this.RULE('argList', () => {
     this.CONSUME(T.LParen);
-    this.MANY({ GATE: () => this.continuesList(), DEF: () => {
-      this.SUBRULE(this.arg);
-      this.OPTION(() => this.CONSUME(T.Comma));
-    } });
+    this.MANY({
+      GATE: () => this.continuesList(),
+      DEF: () => {
+        this.SUBRULE(this.arg);
+        this.OPTION(() => this.CONSUME(T.Comma));
+      },
+    });
     this.CONSUME(T.RParen);
   });
 
   public arg = this.RULE('arg', () => {
-    this.OR([
-      { ALT: () => this.SUBRULE(this.namedArg) },
-      { ALT: () => this.SUBRULE(this.expr) },
-    ]);
+    this.OR([{ ALT: () => this.SUBRULE(this.namedArg) }, { ALT: () => this.SUBRULE(this.expr) }]);
   });
 
   public namedArg = this.RULE('namedArg', () => {
@@ -279,10 +285,13 @@ export class FlowParser extends CstParser {
   /** `[ expr, expr, ... ]`, trailing comma allowed */
   public listExpr = this.RULE('listExpr', () => {
     this.CONSUME(T.LBracket);
-    this.MANY({ GATE: () => this.continuesList(), DEF: () => {
-      this.SUBRULE(this.expr);
-      this.OPTION(() => this.CONSUME(T.Comma));
-    } });
+    this.MANY({
+      GATE: () => this.continuesList(),
+      DEF: () => {
+        this.SUBRULE(this.expr);
+        this.OPTION(() => this.CONSUME(T.Comma));
+      },
+    });
     this.CONSUME(T.RBracket);
   });
 
@@ -294,8 +303,14 @@ export class FlowParser extends CstParser {
   /** a statement keyword used as a bare value must end the value (`split(prior: conditional)`) */
   private keywordValueEnds(): boolean {
     const next = this.LA(2).tokenType;
-    return next === T.Comma || next === T.RParen || next === T.RBracket || next === T.RCurly || next === T.Semicolon
-      || next.name === 'EOF';
+    return (
+      next === T.Comma ||
+      next === T.RParen ||
+      next === T.RBracket ||
+      next === T.RCurly ||
+      next === T.Semicolon ||
+      next.name === 'EOF'
+    );
   }
 
   /**
@@ -316,8 +331,13 @@ export class FlowParser extends CstParser {
   });
 
   private isStatementKeyword(t: IToken | undefined): boolean {
-    return !!t && T.KEYWORDS.includes(t.tokenType) && t.tokenType !== T.Order && t.tokenType !== T.Mask
-      && t.tokenType !== T.Condition;
+    return (
+      !!t &&
+      T.KEYWORDS.includes(t.tokenType) &&
+      t.tokenType !== T.Order &&
+      t.tokenType !== T.Mask &&
+      t.tokenType !== T.Condition
+    );
   }
 }
 

@@ -1,9 +1,11 @@
 // stripSpans: a deep copy of an AST (or any part) without source spans, for comparing trees
 // from different sources (.flow vs .flow.yaml, original vs reformatted).
 
-export type Stripped<T> = T extends (infer U)[] ? Stripped<U>[]
-  : T extends object ? { [K in keyof T as K extends 'span' ? never : K]: Stripped<T[K]> }
-  : T;
+export type Stripped<T> = T extends (infer U)[]
+  ? Stripped<U>[]
+  : T extends object
+    ? { [K in keyof T as K extends 'span' ? never : K]: Stripped<T[K]> }
+    : T;
 
 export function stripSpans<T>(node: T): Stripped<T> {
   if (Array.isArray(node)) return node.map((x) => stripSpans(x)) as Stripped<T>;

@@ -4,9 +4,12 @@
 
 export function editDistance(a: string, b: string): number {
   if (a === b) return 0;
-  const m = a.length, n = b.length;
+  const m = a.length,
+    n = b.length;
   // optimal string alignment: insertions, deletions, substitutions, adjacent transpositions
-  const d: number[][] = Array.from({ length: m + 1 }, (_, i) => Array.from({ length: n + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  const d: number[][] = Array.from({ length: m + 1 }, (_, i) =>
+    Array.from({ length: n + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+  );
   for (let i = 1; i <= m; i++) {
     for (let j = 1; j <= n; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
@@ -31,7 +34,10 @@ export function suggest(name: string, candidates: Iterable<string>): string | un
   for (const c of candidates) {
     if (c === name) continue;
     const d = editDistance(lower, c.toLowerCase());
-    if (d < bestD || (d === bestD && best !== undefined && c < best)) { best = c; bestD = d; }
+    if (d < bestD || (d === bestD && best !== undefined && c < best)) {
+      best = c;
+      bestD = d;
+    }
     if (lower.length >= 3 && c.toLowerCase().startsWith(lower)) {
       if (!prefixed || c.length < prefixed.length || (c.length === prefixed.length && c < prefixed)) prefixed = c;
     }

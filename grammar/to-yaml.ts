@@ -8,12 +8,18 @@ const YAML_WORDS = /^(true|false|null|True|False|TRUE|FALSE|Null|NULL|y|n|yes|no
 
 function flowExpr(e: A.Expr): string {
   switch (e.kind) {
-    case 'number': return e.raw;
-    case 'string': return JSON.stringify(e.value);
-    case 'bool': return String(e.value);
-    case 'ident': return e.name;
-    case 'list': return `[${e.items.map(flowExpr).join(', ')}]`;
-    case 'not': return `!${flowExpr(e.operand)}`;
+    case 'number':
+      return e.raw;
+    case 'string':
+      return JSON.stringify(e.value);
+    case 'bool':
+      return String(e.value);
+    case 'ident':
+      return e.name;
+    case 'list':
+      return `[${e.items.map(flowExpr).join(', ')}]`;
+    case 'not':
+      return `!${flowExpr(e.operand)}`;
     case 'call': {
       const args = e.args.map((a) => (a.name ? `${a.name.text}: ` : '') + flowExpr(a.value)).join(', ');
       return `${e.callee.text}${e.parens ? `(${args})` : ''}`;
@@ -23,7 +29,9 @@ function flowExpr(e: A.Expr): string {
 
 /** a type as its .flow text, e.g. discrete(256)[1, 28, 28] */
 export function typeText(t: A.TypeExpr): string {
-  const args = t.domainArgs.length ? `(${t.domainArgs.map((a) => (a.name ? `${a.name.text}: ` : '') + flowExpr(a.value)).join(', ')})` : '';
+  const args = t.domainArgs.length
+    ? `(${t.domainArgs.map((a) => (a.name ? `${a.name.text}: ` : '') + flowExpr(a.value)).join(', ')})`
+    : '';
   return `${t.domain.text}${args}${t.shape.length ? `[${t.shape.map(flowExpr).join(', ')}]` : ''}`;
 }
 
@@ -33,13 +41,20 @@ function key(k: string): string {
 
 function expr(e: A.Expr): string {
   switch (e.kind) {
-    case 'number': return e.raw;
-    case 'string': return JSON.stringify(e.value);
-    case 'bool': return String(e.value);
-    case 'ident': return e.name;
-    case 'list': return `[${e.items.map(expr).join(', ')}]`;
-    case 'not': return `{not: ${expr(e.operand)}}`;
-    case 'call': return `{${key(e.callee.text)}: ${callArgs(e.args, e.parens, e.body)}}`;
+    case 'number':
+      return e.raw;
+    case 'string':
+      return JSON.stringify(e.value);
+    case 'bool':
+      return String(e.value);
+    case 'ident':
+      return e.name;
+    case 'list':
+      return `[${e.items.map(expr).join(', ')}]`;
+    case 'not':
+      return `{not: ${expr(e.operand)}}`;
+    case 'call':
+      return `{${key(e.callee.text)}: ${callArgs(e.args, e.parens, e.body)}}`;
   }
 }
 
@@ -49,7 +64,8 @@ function callArgs(args: A.Arg[], parens: boolean, body?: A.LayerStmt[]): string 
   if (!parens && !body) return 'null';
   if (!body && named.length === 0 && pos.length > 0) return `[${pos.map((a) => expr(a.value)).join(', ')}]`;
   const parts: string[] = [];
-  if (pos.length || (parens && args.length === 0 && body)) parts.push(`_: [${pos.map((a) => expr(a.value)).join(', ')}]`);
+  if (pos.length || (parens && args.length === 0 && body))
+    parts.push(`_: [${pos.map((a) => expr(a.value)).join(', ')}]`);
   for (const a of named) parts.push(`${key(a.name!.text)}: ${expr(a.value)}`);
   if (body) parts.push(`body: ${layers(body)}`);
   return `{${parts.join(', ')}}`;
@@ -82,13 +98,28 @@ function modelLines(m: A.ModelDecl, ind: string): string[] {
       group = s.kind;
     } else group = undefined;
     switch (s.kind) {
-      case 'data': case 'latent': case 'condition': out.push(`${ind}  ${key(s.name.text)}: ${JSON.stringify(typeText(s.type))}`); break;
-      case 'mask': out.push(`${ind}  ${key(s.name.text)}: ${expr(s.value)}`); break;
-      case 'order': out.push(`${ind}order: ${expr(s.value)}`); break;
-      case 'flow': out.push(`${ind}flow: ${flowBlock(s)}`); break;
-      case 'posterior': out.push(`${ind}posterior: ${s.value.kind === 'flow' ? `{flow: ${flowBlock(s.value)}}` : stmtCall(s.value)}`); break;
-      case 'train': out.push(`${ind}train: {${s.entries.map((e) => `${key(e.name?.text ?? '_')}: ${expr(e.value)}`).join(', ')}}`); break;
-      default: out.push(`${ind}${s.kind}: ${stmtCall(s.value)}`);
+      case 'data':
+      case 'latent':
+      case 'condition':
+        out.push(`${ind}  ${key(s.name.text)}: ${JSON.stringify(typeText(s.type))}`);
+        break;
+      case 'mask':
+        out.push(`${ind}  ${key(s.name.text)}: ${expr(s.value)}`);
+        break;
+      case 'order':
+        out.push(`${ind}order: ${expr(s.value)}`);
+        break;
+      case 'flow':
+        out.push(`${ind}flow: ${flowBlock(s)}`);
+        break;
+      case 'posterior':
+        out.push(`${ind}posterior: ${s.value.kind === 'flow' ? `{flow: ${flowBlock(s.value)}}` : stmtCall(s.value)}`);
+        break;
+      case 'train':
+        out.push(`${ind}train: {${s.entries.map((e) => `${key(e.name?.text ?? '_')}: ${expr(e.value)}`).join(', ')}}`);
+        break;
+      default:
+        out.push(`${ind}${s.kind}: ${stmtCall(s.value)}`);
     }
   }
   return out;

@@ -6,12 +6,18 @@ import { createToken, Lexer } from './chevrotain.js';
 export type { TokenType };
 export type TokenTypeList = TokenType[];
 
-export const WhiteSpace = createToken({ name: 'WhiteSpace', pattern: /[ \t\r\n\f\v\u00a0\ufeff]+/, group: Lexer.SKIPPED });
+export const WhiteSpace = createToken({
+  name: 'WhiteSpace',
+  pattern: /[ \t\r\n\f\v\u00a0\ufeff]+/,
+  group: Lexer.SKIPPED,
+});
 export const LineComment = createToken({ name: 'LineComment', pattern: /\/\/[^\n\r]*/, group: 'comments' });
 export const BlockComment = createToken({ name: 'BlockComment', pattern: /\/\*[\s\S]*?\*\//, group: 'comments' });
 /** `/* ...` running to the end of the file: reported as FC102, kept as a comment */
 export const UnterminatedBlockComment = createToken({
-  name: 'UnterminatedBlockComment', pattern: /\/\*[\s\S]*/, group: 'comments',
+  name: 'UnterminatedBlockComment',
+  pattern: /\/\*[\s\S]*/,
+  group: 'comments',
 });
 
 /** abstract category: any identifier or keyword */
@@ -26,7 +32,9 @@ export const StatementKeyword = createToken({ name: 'StatementKeyword', pattern:
 
 function keyword(word: string, name: string, statement = true): TokenType {
   return createToken({
-    name, pattern: new RegExp(`${word}(?![A-Za-z0-9_])`), longer_alt: Identifier,
+    name,
+    pattern: new RegExp(`${word}(?![A-Za-z0-9_])`),
+    longer_alt: Identifier,
     categories: statement ? [Name, StatementKeyword] : [Name],
   });
 }
@@ -56,9 +64,15 @@ export const NumberLiteral = createToken({
   name: 'NumberLiteral',
   pattern: /[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?/,
 });
-export const StringLiteral = createToken({ name: 'StringLiteral', pattern: /"(?:[^"\\\r\n]|\\.)*"|'(?:[^'\\\r\n]|\\.)*'/ });
+export const StringLiteral = createToken({
+  name: 'StringLiteral',
+  pattern: /"(?:[^"\\\r\n]|\\.)*"|'(?:[^'\\\r\n]|\\.)*'/,
+});
 /** a string whose closing quote is missing on its line: reported as FC103, parsed as a string */
-export const UnterminatedString = createToken({ name: 'UnterminatedString', pattern: /"(?:[^"\\\r\n]|\\.)*|'(?:[^'\\\r\n]|\\.)*/ });
+export const UnterminatedString = createToken({
+  name: 'UnterminatedString',
+  pattern: /"(?:[^"\\\r\n]|\\.)*|'(?:[^'\\\r\n]|\\.)*/,
+});
 
 export const LCurly = createToken({ name: 'LCurly', pattern: '{', label: "'{'" });
 export const RCurly = createToken({ name: 'RCurly', pattern: '}', label: "'}'" });
@@ -73,25 +87,68 @@ export const Bang = createToken({ name: 'Bang', pattern: '!', label: "'!'" });
 export const Semicolon = createToken({ name: 'Semicolon', pattern: ';', label: "';'" });
 
 export const KEYWORDS: readonly TokenType[] = [
-  Model, Let, Data, Latent, Condition, Order, Mask, Prior, Likelihood, Conditional, Encoder, Decoder, Target,
-  Flow, Posterior, Repeat, Level, Train,
+  Model,
+  Let,
+  Data,
+  Latent,
+  Condition,
+  Order,
+  Mask,
+  Prior,
+  Likelihood,
+  Conditional,
+  Encoder,
+  Decoder,
+  Target,
+  Flow,
+  Posterior,
+  Repeat,
+  Level,
+  Train,
 ];
 
 /** lexer order matters: comments before anything starting with '/', keywords before Identifier */
 export const ALL_TOKENS: readonly TokenType[] = [
-  WhiteSpace, LineComment, BlockComment, UnterminatedBlockComment,
-  ...KEYWORDS, True, False, Identifier, Name, StatementKeyword,
-  NumberLiteral, StringLiteral, UnterminatedString,
-  LCurly, RCurly, LParen, RParen, LBracket, RBracket, Comma, Colon, Equals, Bang, Semicolon,
+  WhiteSpace,
+  LineComment,
+  BlockComment,
+  UnterminatedBlockComment,
+  ...KEYWORDS,
+  True,
+  False,
+  Identifier,
+  Name,
+  StatementKeyword,
+  NumberLiteral,
+  StringLiteral,
+  UnterminatedString,
+  LCurly,
+  RCurly,
+  LParen,
+  RParen,
+  LBracket,
+  RBracket,
+  Comma,
+  Colon,
+  Equals,
+  Bang,
+  Semicolon,
 ];
 
 /** how a token type reads in a message: keywords as 'model', punctuation as '{' */
 export function describeTokenType(t: TokenType): string {
   if (KEYWORDS.includes(t) || t === True || t === False) return `'${t.name.toLowerCase()}'`;
   switch (t) {
-    case Name: case Identifier: case StatementKeyword: return 'a name';
-    case NumberLiteral: return 'a number';
-    case StringLiteral: case UnterminatedString: return 'a string';
-    default: return typeof t.LABEL === 'string' ? t.LABEL : t.name;
+    case Name:
+    case Identifier:
+    case StatementKeyword:
+      return 'a name';
+    case NumberLiteral:
+      return 'a number';
+    case StringLiteral:
+    case UnterminatedString:
+      return 'a string';
+    default:
+      return typeof t.LABEL === 'string' ? t.LABEL : t.name;
   }
 }

@@ -26,7 +26,10 @@ type YNode = Node | null | undefined;
 export class YamlToAst {
   readonly diagnostics: Diagnostic[] = [];
 
-  constructor(private readonly text: string, private readonly fileName: string) {}
+  constructor(
+    private readonly text: string,
+    private readonly fileName: string,
+  ) {}
 
   // ---------- spans and reporting ----------
   private span(n: YNode | unknown): A.Span {
@@ -52,7 +55,8 @@ export class YamlToAst {
     return 'an alias';
   }
   private keyText(p: Pair): string | undefined {
-    if (isScalar(p.key) && (typeof p.key.value === 'string' || typeof p.key.value === 'number')) return String(p.key.value);
+    if (isScalar(p.key) && (typeof p.key.value === 'string' || typeof p.key.value === 'number'))
+      return String(p.key.value);
     this.report(C.YamlBadExpression, this.span(p.key), { detail: 'keys must be plain names' });
     return undefined;
   }
@@ -128,9 +132,10 @@ export class YamlToAst {
         const fb = this.flowBlock(v, span);
         if (fb) body.push(fb);
       } else if (key === 'posterior') {
-        const value = isMap(v) && v.items.length === 1 && this.keyOf(v.items[0] as Pair) === 'flow'
-          ? this.flowBlock((v.items[0] as Pair).value as YNode, this.pairSpan(v.items[0] as Pair))
-          : this.stmtCall(v, q);
+        const value =
+          isMap(v) && v.items.length === 1 && this.keyOf(v.items[0] as Pair) === 'flow'
+            ? this.flowBlock((v.items[0] as Pair).value as YNode, this.pairSpan(v.items[0] as Pair))
+            : this.stmtCall(v, q);
         if (value) body.push({ kind: 'posterior', value, span });
       } else if (key === 'train') {
         const entries: A.Arg[] = [];
@@ -142,7 +147,8 @@ export class YamlToAst {
         body.push({ kind: 'train', entries, span });
       } else if (key !== undefined) {
         this.report(C.YamlUnknownKey, this.span(q.key), {
-          key, where: `model '${name.text}'`,
+          key,
+          where: `model '${name.text}'`,
           allowed: ['data', 'latent', 'condition', 'order', 'mask', ...SLOTS, 'flow', 'posterior', 'train'],
         });
       }
@@ -158,7 +164,10 @@ export class YamlToAst {
   /** "real[2]", "discrete(256)[1, 28, 28]": parsed by the .flow grammar's `typeExpr` rule */
   private typeExpr(n: YNode): A.TypeExpr | undefined {
     if (!isScalar(n) || typeof n.value !== 'string') {
-      return this.report(C.YamlNotMapping, this.span(n), { what: 'a type string such as "real[2]"', found: this.describe(n) });
+      return this.report(C.YamlNotMapping, this.span(n), {
+        what: 'a type string such as "real[2]"',
+        found: this.describe(n),
+      });
     }
     const value = n.value;
     const s = this.span(n);
@@ -175,7 +184,12 @@ export class YamlToAst {
     if (lex.diagnostics.length || parser.errors.length || !cst) return this.report(C.YamlBadType, s, { text: value });
     const v = new CstToAst(value, this.fileName, base);
     const t = v.visit(cst) as A.TypeExpr | undefined;
-    if (!t || v.diagnostics.length || t.span.end - base !== value.trimEnd().length || t.span.start - base !== value.length - value.trimStart().length) {
+    if (
+      !t ||
+      v.diagnostics.length ||
+      t.span.end - base !== value.trimEnd().length ||
+      t.span.start - base !== value.length - value.trimStart().length
+    ) {
       return this.report(C.YamlBadType, s, { text: value });
     }
     return exact ? t : respan(t, s);
@@ -187,16 +201,23 @@ export class YamlToAst {
     if (isAlias(n)) return this.report(C.YamlUnsupported, this.span(n), { feature: 'an alias (*name)' });
     if (n && (n as Scalar).tag && !String((n as Scalar).tag).startsWith('tag:yaml.org')) {
       const tag = String((n as Scalar).tag);
-      return this.report(C.YamlBadExpression, this.span(n), { detail: `YAML tag '${tag}' (write a complement as { not: ${tag.replace(/^!/, '')} })` });
+      return this.report(C.YamlBadExpression, this.span(n), {
+        detail: `YAML tag '${tag}' (write a complement as { not: ${tag.replace(/^!/, '')} })`,
+      });
     }
     if (this.isNull(n)) {
-      return this.report(C.YamlBadExpression, owner ? this.pairSpan(owner) : this.span(n), { detail: 'a value is missing' });
+      return this.report(C.YamlBadExpression, owner ? this.pairSpan(owner) : this.span(n), {
+        detail: 'a value is missing',
+      });
     }
     if (isScalar(n)) {
       const span = this.span(n);
       const v = n.value;
       if (typeof v === 'number') {
-        if (!Number.isFinite(v)) return this.report(C.YamlBadExpression, span, { detail: `${this.text.slice(span.start, span.end)} is not a finite number` });
+        if (!Number.isFinite(v))
+          return this.report(C.YamlBadExpression, span, {
+            detail: `${this.text.slice(span.start, span.end)} is not a finite number`,
+          });
         return { kind: 'number', value: v, raw: this.text.slice(span.start, span.end), span };
       }
       if (typeof v === 'boolean') return { kind: 'bool', value: v, span };
@@ -229,11 +250,14 @@ export class YamlToAst {
   private callFromMap(n: YAMLMap): A.CallExpr | undefined {
     const ps = n.items as Pair[];
     if (ps.length !== 1) {
-      return this.report(C.YamlBadExpression, this.span(n), { detail: `a call is a mapping with exactly one key (the kind), found ${ps.length} keys` });
+      return this.report(C.YamlBadExpression, this.span(n), {
+        detail: `a call is a mapping with exactly one key (the kind), found ${ps.length} keys`,
+      });
     }
     const callee = this.name(ps[0]);
     if (!callee) return undefined;
-    if (!IDENT.test(callee.text)) return this.report(C.YamlBadExpression, callee.span, { detail: `'${callee.text}' is not a name` });
+    if (!IDENT.test(callee.text))
+      return this.report(C.YamlBadExpression, callee.span, { detail: `'${callee.text}' is not a name` });
     const { args, parens, body } = this.callArgs(ps[0].value as YNode, callee.text);
     const call: A.CallExpr = { kind: 'call', callee, args, parens, span: this.pairSpan(ps[0]) };
     if (body) call.body = body;
@@ -247,10 +271,11 @@ export class YamlToAst {
    */
   private callArgs(v: YNode, what: string): { args: A.Arg[]; parens: boolean; body?: A.LayerStmt[] } {
     if (this.isNull(v)) return { args: [], parens: false };
-    const positional = (x: YNode): A.Arg[] => (isSeq(x) ? x.items : [x]).flatMap((it) => {
-      const e = this.expr(it as YNode);
-      return e ? [{ value: e, span: e.span }] : [];
-    });
+    const positional = (x: YNode): A.Arg[] =>
+      (isSeq(x) ? x.items : [x]).flatMap((it) => {
+        const e = this.expr(it as YNode);
+        return e ? [{ value: e, span: e.span }] : [];
+      });
     if (!isMap(v)) return { args: positional(v), parens: true };
     const named: A.Arg[] = [];
     let pos: A.Arg[] = [];
@@ -259,9 +284,15 @@ export class YamlToAst {
     for (const p of v.items as Pair[]) {
       const key = this.keyText(p);
       if (key === undefined) continue;
-      if (key === 'body') { body = this.layers(p.value as YNode, `the body of '${what}'`); continue; }
+      if (key === 'body') {
+        body = this.layers(p.value as YNode, `the body of '${what}'`);
+        continue;
+      }
       parens = true;
-      if (key === '_') { pos = positional(p.value as YNode); continue; }
+      if (key === '_') {
+        pos = positional(p.value as YNode);
+        continue;
+      }
       const value = this.expr(p.value as YNode, p);
       if (value) named.push({ name: { text: key, span: this.span(p.key) }, value, span: this.pairSpan(p) });
     }
@@ -275,8 +306,13 @@ export class YamlToAst {
       return { kind: 'call', callee: { text: n.value, span }, args: [], parens: false, span };
     }
     if (isMap(n) && !(n.items.length === 1 && this.keyOf(n.items[0] as Pair) === 'not')) return this.callFromMap(n);
-    if (this.isNull(n)) return this.report(C.YamlBadExpression, owner ? this.pairSpan(owner) : this.span(n), { detail: 'a value is missing' });
-    return this.report(C.YamlBadExpression, this.span(n), { detail: `expected a name or { kind: args }, found ${this.describe(n)}` });
+    if (this.isNull(n))
+      return this.report(C.YamlBadExpression, owner ? this.pairSpan(owner) : this.span(n), {
+        detail: 'a value is missing',
+      });
+    return this.report(C.YamlBadExpression, this.span(n), {
+      detail: `expected a name or { kind: args }, found ${this.describe(n)}`,
+    });
   }
 
   // ---------- layers ----------
@@ -303,11 +339,21 @@ export class YamlToAst {
         const bp = ps[keys.indexOf('body')];
         for (const p of ps) {
           const k = this.keyOf(p);
-          if (k !== 'repeat' && k !== 'body') this.report(C.YamlUnknownKey, this.span(p.key), { key: String(k), where: "'repeat'", allowed: ['repeat', 'body'] });
+          if (k !== 'repeat' && k !== 'body')
+            this.report(C.YamlUnknownKey, this.span(p.key), {
+              key: String(k),
+              where: "'repeat'",
+              allowed: ['repeat', 'body'],
+            });
         }
         const count = this.expr(rp.value as YNode, rp);
         if (!count) return undefined;
-        return { kind: 'repeat', count, body: bp ? this.layers(bp.value as YNode, "'repeat'") : [], span: this.span(n) };
+        return {
+          kind: 'repeat',
+          count,
+          body: bp ? this.layers(bp.value as YNode, "'repeat'") : [],
+          span: this.span(n),
+        };
       }
       if (keys.length === 1 && keys[0] === 'level') {
         const v = ps[0].value as YNode;
@@ -327,7 +373,10 @@ export class YamlToAst {
       const { args, body } = this.callArgs(v, 'flow');
       return { kind: 'flow', args, body: body ?? [], span };
     }
-    return this.report(C.YamlNotMapping, this.span(v), { what: "a list of layers (or { args..., body: [...] }) for 'flow'", found: this.describe(v) });
+    return this.report(C.YamlNotMapping, this.span(v), {
+      what: "a list of layers (or { args..., body: [...] }) for 'flow'",
+      found: this.describe(v),
+    });
   }
 }
 

@@ -23,7 +23,13 @@ let ajv: Ajv | undefined;
 function validator(schema: object): ValidateFunction {
   let v = compiled.get(schema);
   if (!v) {
-    ajv ??= new (ajvLib().Ajv)({ allErrors: true, strict: false, verbose: true, inlineRefs: false, code: { optimize: false } });
+    ajv ??= new (ajvLib().Ajv)({
+      allErrors: true,
+      strict: false,
+      verbose: true,
+      inlineRefs: false,
+      code: { optimize: false },
+    });
     v = ajv.compile(schema);
     compiled.set(schema, v);
   }
@@ -36,14 +42,24 @@ export function parseFlowYaml(text: string, file: string, schema: object): Resul
   } catch (err) {
     return {
       value: { kind: 'file', items: [], comments: [], span: { file, start: 0, end: text.length } },
-      diagnostics: [makeDiagnostic(C.InternalParserError, { file, start: 0, end: 0 }, { detail: err instanceof Error ? err.message : String(err) })],
+      diagnostics: [
+        makeDiagnostic(
+          C.InternalParserError,
+          { file, start: 0, end: 0 },
+          { detail: err instanceof Error ? err.message : String(err) },
+        ),
+      ],
     };
   }
 }
 
 function parseUnsafe(text: string, file: string, schema: object): Result<FileNode> {
   const clamp = (n: number) => Math.min(Math.max(0, n), text.length);
-  const at = (start: number, end: number): Span => ({ file, start: clamp(start), end: Math.max(clamp(start), clamp(end)) });
+  const at = (start: number, end: number): Span => ({
+    file,
+    start: clamp(start),
+    end: Math.max(clamp(start), clamp(end)),
+  });
   const empty: FileNode = { kind: 'file', items: [], comments: [], span: { file, start: 0, end: text.length } };
   const tooLarge = sizeCheck(text, file);
   if (tooLarge) return { value: empty, diagnostics: [tooLarge] };
@@ -62,7 +78,8 @@ function parseUnsafe(text: string, file: string, schema: object): Result<FileNod
     diagnostics.push(makeDiagnostic(def, at(e.pos[0], e.pos[1]), p));
   }
   if (!doc.errors.length) diagnostics.push(...duplicateKeys(doc, at));
-  for (const w of doc.warnings) diagnostics.push(makeDiagnostic(C.YamlWarning, at(w.pos[0], w.pos[1]), { detail: firstLine(w.message) }));
+  for (const w of doc.warnings)
+    diagnostics.push(makeDiagnostic(C.YamlWarning, at(w.pos[0], w.pos[1]), { detail: firstLine(w.message) }));
   if (hasErrors(diagnostics)) return { value: empty, diagnostics: capped(diagnostics) };
 
   let data: unknown;
@@ -108,8 +125,13 @@ function parseOnce(text: string): { doc: Document; tokens: unknown[] } {
   for (const d of composer.compose(tokens as never, true, text.length)) {
     if (!doc) doc = d as Document;
     else {
-      doc.errors.push(new (yaml().YAMLParseError)([d.range[0], d.range[1]], 'MULTIPLE_DOCS',
-        'Source contains multiple documents; please use YAML.parseAllDocuments()'));
+      doc.errors.push(
+        new (yaml().YAMLParseError)(
+          [d.range[0], d.range[1]],
+          'MULTIPLE_DOCS',
+          'Source contains multiple documents; please use YAML.parseAllDocuments()',
+        ),
+      );
       break;
     }
   }
@@ -120,7 +142,10 @@ function parseOnce(text: string): { doc: Document; tokens: unknown[] } {
 function yamlComments(tokens: unknown[], file: string): Comment[] {
   const out: Comment[] = [];
   const walk = (x: unknown): void => {
-    if (Array.isArray(x)) { x.forEach(walk); return; }
+    if (Array.isArray(x)) {
+      x.forEach(walk);
+      return;
+    }
     if (!x || typeof x !== 'object') return;
     const t = x as { type?: string; offset?: number; source?: string };
     if (t.type === 'comment' && typeof t.offset === 'number' && typeof t.source === 'string') {
@@ -137,7 +162,12 @@ const firstLine = (s: string): string => s.split('\n')[0].replace(/ at line \d+,
 
 // ---------- schema errors → diagnostics at YAML nodes ----------
 function pathOf(instancePath: string): string[] {
-  return instancePath === '' ? [] : instancePath.slice(1).split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  return instancePath === ''
+    ? []
+    : instancePath
+        .slice(1)
+        .split('/')
+        .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
 }
 
 function nodeAt(doc: Document, path: string[]): Node | undefined {
@@ -170,8 +200,13 @@ function describeData(v: unknown): string {
 }
 
 const TYPE_WORDS: Record<string, string> = {
-  object: 'a mapping', array: 'a list', string: 'a name or string', number: 'a number', integer: 'an integer',
-  boolean: 'true or false', null: 'nothing',
+  object: 'a mapping',
+  array: 'a list',
+  string: 'a name or string',
+  number: 'a number',
+  integer: 'an integer',
+  boolean: 'true or false',
+  null: 'nothing',
 };
 
 const didYouMean = suggest;
@@ -192,7 +227,13 @@ function mapSchemaErrors(errors: ErrorObject[], doc: Document, at: (s: number, e
     if (e.propertyName !== undefined) {
       const p = pairAt(doc, path, e.propertyName);
       const allowed = (e.schema as unknown[] | undefined)?.map(String) ?? [];
-      out.push(makeDiagnostic(C.YamlUnknownKind, spanOf(p?.key as Node), { name: e.propertyName, where, suggestion: didYouMean(e.propertyName, allowed) }));
+      out.push(
+        makeDiagnostic(C.YamlUnknownKind, spanOf(p?.key as Node), {
+          name: e.propertyName,
+          where,
+          suggestion: didYouMean(e.propertyName, allowed),
+        }),
+      );
       continue;
     }
     switch (e.keyword) {
@@ -200,12 +241,21 @@ function mapSchemaErrors(errors: ErrorObject[], doc: Document, at: (s: number, e
         const k = String((e.params as { additionalProperty: string }).additionalProperty);
         const allowed = Object.keys((parentSchema.properties ?? {}) as object);
         const p = pairAt(doc, path, k);
-        out.push(makeDiagnostic(C.YamlUnknownKey, spanOf(p?.key as Node), { key: k, where, suggestion: didYouMean(k, allowed), allowed }));
+        out.push(
+          makeDiagnostic(C.YamlUnknownKey, spanOf(p?.key as Node), {
+            key: k,
+            where,
+            suggestion: didYouMean(k, allowed),
+            allowed,
+          }),
+        );
         break;
       }
       case 'required': {
         const k = String((e.params as { missingProperty: string }).missingProperty);
-        const parentKey = path.length ? pairAt(doc, path.slice(0, -1), path[path.length - 1])?.key as Node | undefined : undefined;
+        const parentKey = path.length
+          ? (pairAt(doc, path.slice(0, -1), path[path.length - 1])?.key as Node | undefined)
+          : undefined;
         out.push(makeDiagnostic(C.YamlMissingKey, parentKey ? spanOf(parentKey) : spanOf(node), { key: k, where }));
         break;
       }
@@ -220,29 +270,53 @@ function mapSchemaErrors(errors: ErrorObject[], doc: Document, at: (s: number, e
       }
       case 'type': {
         const types = String((e.params as { type: string | string[] }).type).split(',');
-        out.push(makeDiagnostic(C.YamlWrongType, spanOf(node), { expected: types.map((t) => TYPE_WORDS[t] ?? t).join(' or '), found: describeData(e.data) }));
+        out.push(
+          makeDiagnostic(C.YamlWrongType, spanOf(node), {
+            expected: types.map((t) => TYPE_WORDS[t] ?? t).join(' or '),
+            found: describeData(e.data),
+          }),
+        );
         break;
       }
-      case 'minimum': case 'maximum': case 'exclusiveMinimum': case 'exclusiveMaximum':
-        out.push(makeDiagnostic(C.YamlOutOfRange, spanOf(node), { detail: `${String(e.data)} ${e.message ?? 'is out of range'}` }));
+      case 'minimum':
+      case 'maximum':
+      case 'exclusiveMinimum':
+      case 'exclusiveMaximum':
+        out.push(
+          makeDiagnostic(C.YamlOutOfRange, spanOf(node), {
+            detail: `${String(e.data)} ${e.message ?? 'is out of range'}`,
+          }),
+        );
         break;
       case 'pattern':
         if (String((e.params as { pattern: string }).pattern).startsWith('^[A-Za-z_]')) {
-          out.push(makeDiagnostic(C.YamlWrongType, spanOf(node), { expected: 'a number or a let name', found: describeData(e.data) }));
+          out.push(
+            makeDiagnostic(C.YamlWrongType, spanOf(node), {
+              expected: 'a number or a let name',
+              found: describeData(e.data),
+            }),
+          );
         } else {
           out.push(makeDiagnostic(C.YamlBadType, spanOf(node), { text: String(e.data) }));
         }
         break;
-      case 'additionalItems': case 'maxItems': {
+      case 'additionalItems':
+      case 'maxItems': {
         const limit = Number((e.params as { limit: number }).limit);
         const kind = /^\d+$/.test(path[path.length - 1] ?? '') ? 'this' : `'${path[path.length - 1]}'`;
-        const detail = `${kind} takes ${limit || 'no'} positional value${limit === 1 ? '' : 's'}; ` +
+        const detail =
+          `${kind} takes ${limit || 'no'} positional value${limit === 1 ? '' : 's'}; ` +
           `give the others by name, e.g. { ${path[path.length - 1]}: { _: [...], name: value } }`;
         out.push(makeDiagnostic(C.YamlSchema, spanOf(node), { detail }));
         break;
       }
-      case 'minProperties': case 'maxProperties':
-        out.push(makeDiagnostic(C.YamlBadExpression, spanOf(node), { detail: 'a call is a mapping with exactly one key (the kind), e.g. { mlp: [64, 64] }' }));
+      case 'minProperties':
+      case 'maxProperties':
+        out.push(
+          makeDiagnostic(C.YamlBadExpression, spanOf(node), {
+            detail: 'a call is a mapping with exactly one key (the kind), e.g. { mlp: [64, 64] }',
+          }),
+        );
         break;
       default:
         out.push(makeDiagnostic(C.YamlSchema, spanOf(node), { detail: `${where} ${e.message ?? ''}`.trim() }));
@@ -261,6 +335,12 @@ function onePerMistake(ds: Diagnostic[]): Diagnostic[] {
   const rank = (d: Diagnostic, i: number) => (d.code === C.YamlBadValue.code ? -1 : i);
   // a missing key is reported at its mapping's key: several are several mistakes, and hide nothing
   const apart = (d: Diagnostic) => d.code === C.YamlMissingKey.code;
-  return ds.filter((d, i) => apart(d) || !ds.some((o, j) => j !== i && !apart(o) && within(d.span, o.span) &&
-    (!within(o.span, d.span) || rank(o, j) < rank(d, i))));
+  return ds.filter(
+    (d, i) =>
+      apart(d) ||
+      !ds.some(
+        (o, j) =>
+          j !== i && !apart(o) && within(d.span, o.span) && (!within(o.span, d.span) || rank(o, j) < rank(d, i)),
+      ),
+  );
 }

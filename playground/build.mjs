@@ -22,7 +22,8 @@ const adapters = {
     });
     // the language server's hover and completion use only the protocol's types and enums
     build.onResolve({ filter: /^vscode-languageserver\/node(\.js)?$/ }, () =>
-      build.resolve('vscode-languageserver-types', { kind: 'import-statement', resolveDir: root }));
+      build.resolve('vscode-languageserver-types', { kind: 'import-statement', resolveDir: root }),
+    );
   },
 };
 
@@ -37,16 +38,29 @@ export function nodeBuiltinsIn(metafile) {
   return [...found];
 }
 
-const ENTRIES = { main: 'playground/main.ts', 'editor-worker': 'playground/editor-worker.ts',
-  'train-worker': 'playground/train-worker.ts' };
+const ENTRIES = {
+  main: 'playground/main.ts',
+  'editor-worker': 'playground/editor-worker.ts',
+  'train-worker': 'playground/train-worker.ts',
+};
 
 /** bundles entry points (name → file) for the browser into dir; throws if a Node built-in is imported */
 export async function bundle(entryPoints, dir) {
   let result;
   try {
     result = await esbuild.build({
-      entryPoints, outdir: dir, bundle: true, format: 'esm', platform: 'browser', target: 'es2022', minify: true,
-      metafile: true, logLevel: 'silent', plugins: [adapters], legalComments: 'none', absWorkingDir: root,
+      entryPoints,
+      outdir: dir,
+      bundle: true,
+      format: 'esm',
+      platform: 'browser',
+      target: 'es2022',
+      minify: true,
+      metafile: true,
+      logLevel: 'silent',
+      plugins: [adapters],
+      legalComments: 'none',
+      absWorkingDir: root,
       define: { 'process.env.NODE_ENV': '"production"' },
     });
   } catch (e) {
@@ -65,7 +79,9 @@ export async function buildPlayground(dir = out) {
   for (const f of ['index.html', 'style.css']) copyFileSync(join(root, 'playground', f), join(dir, f));
   const wasmDir = join(root, 'node_modules', '@tensorflow', 'tfjs-backend-wasm', 'dist');
   for (const f of readdirSync(wasmDir).filter((n) => n.endsWith('.wasm'))) copyFileSync(join(wasmDir, f), join(dir, f));
-  const specs = readdirSync(join(root, 'specs')).filter((n) => n.endsWith('.flow')).sort()
+  const specs = readdirSync(join(root, 'specs'))
+    .filter((n) => n.endsWith('.flow'))
+    .sort()
     .map((name) => ({ name, text: readFileSync(join(root, 'specs', name), 'utf8') }));
   writeFileSync(join(dir, 'specs.json'), JSON.stringify(specs));
   return meta;

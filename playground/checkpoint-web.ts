@@ -2,8 +2,14 @@
 // WebCrypto's SHA-256 for the trailer.
 import { build } from '../runtime/build.js';
 import {
-  appendDigest, checksumError, encodeCheckpointBody, parseCheckpointBody, restoreVariables, splitCheckpoint,
-  type CheckpointState, type LoadedCheckpoint,
+  appendDigest,
+  checksumError,
+  encodeCheckpointBody,
+  parseCheckpointBody,
+  restoreVariables,
+  splitCheckpoint,
+  type CheckpointState,
+  type LoadedCheckpoint,
 } from '../runtime/checkpoint-codec.js';
 import type { FlowModel } from '../runtime/model.js';
 
@@ -18,7 +24,8 @@ export async function encodeCheckpointWeb(model: FlowModel, state: CheckpointSta
 
 /** a checkpoint file's bytes as a built model with its weights (CheckpointError with the reason otherwise) */
 export async function decodeCheckpointWeb(
-  buf: Uint8Array, file: string,
+  buf: Uint8Array,
+  file: string,
 ): Promise<{ model: FlowModel; ck: LoadedCheckpoint }> {
   const { body, digest } = splitCheckpoint(buf, file);
   const mismatch = checksumError(file, await sha256(body), digest);

@@ -16,8 +16,12 @@ function prepare(c: HTMLCanvasElement): CanvasRenderingContext2D {
 /** loss against step, the y range from the 2nd to the 98th percentile so early spikes do not flatten it */
 export function drawLoss(c: HTMLCanvasElement, pts: { step: number; loss: number }[], unit: string): void {
   const g = prepare(c);
-  const L = 48, R = 10, T = 18, B = 26;
-  const w = c.width - L - R, h = c.height - T - B;
+  const L = 48,
+    R = 10,
+    T = 18,
+    B = 26;
+  const w = c.width - L - R,
+    h = c.height - T - B;
   g.fillStyle = AXIS;
   g.fillText(`loss (${unit})`, L, 12);
   g.strokeStyle = AXIS;
@@ -28,8 +32,10 @@ export function drawLoss(c: HTMLCanvasElement, pts: { step: number; loss: number
   const lo = sorted[Math.floor(0.02 * (sorted.length - 1))]!;
   const hi = sorted[Math.ceil(0.98 * (sorted.length - 1))]!;
   const pad = (hi - lo) * 0.05 || 1;
-  const y0 = lo - pad, y1 = hi + pad;
-  const x1 = finite[finite.length - 1]!.step, x0 = finite[0]!.step;
+  const y0 = lo - pad,
+    y1 = hi + pad;
+  const x1 = finite[finite.length - 1]!.step,
+    x0 = finite[0]!.step;
   const X = (s: number) => L + ((s - x0) / Math.max(1, x1 - x0)) * w;
   const Y = (v: number) => T + h - ((Math.min(Math.max(v, y0), y1) - y0) / (y1 - y0)) * h;
   g.fillText(y1.toFixed(2), 2, T + 8);
@@ -45,7 +51,11 @@ export function drawLoss(c: HTMLCanvasElement, pts: { step: number; loss: number
 
 /** the model density exp(log p) on a G×G grid (rows from the top), scaled to its maximum, and the data */
 export function drawDensity(
-  c: HTMLCanvasElement, logp: Float32Array, G: number, extent: number[], points: Float32Array,
+  c: HTMLCanvasElement,
+  logp: Float32Array,
+  G: number,
+  extent: number[],
+  points: Float32Array,
 ): { nonBlank: boolean } {
   const g = prepare(c);
   const [x0, x1, y0, y1] = extent as [number, number, number, number];
@@ -67,7 +77,8 @@ export function drawDensity(
   g.drawImage(off, 0, 0, size, size);
   g.fillStyle = 'rgba(255,255,255,0.55)';
   for (let i = 0; i + 1 < points.length; i += 2) {
-    const px = ((points[i]! - x0) / (x1 - x0)) * size, py = ((y1 - points[i + 1]!) / (y1 - y0)) * size;
+    const px = ((points[i]! - x0) / (x1 - x0)) * size,
+      py = ((y1 - points[i + 1]!) / (y1 - y0)) * size;
     g.fillRect(px - 0.75, py - 0.75, 1.5, 1.5);
   }
   g.fillStyle = '#fff';
@@ -81,7 +92,8 @@ export function drawGrid(c: HTMLCanvasElement, data: Float32Array, shape: number
   g.fillStyle = '#333';
   g.fillRect(0, 0, c.width, c.height);
   const [n, C, H, W] = shape as [number, number, number, number];
-  let lo = Infinity, hi = -Infinity;
+  let lo = Infinity,
+    hi = -Infinity;
   for (const v of data) {
     if (!Number.isFinite(v)) continue;
     lo = Math.min(lo, v);
@@ -109,7 +121,10 @@ export function drawGrid(c: HTMLCanvasElement, data: Float32Array, shape: number
 /** 2-D samples as points over the density's extent */
 export function drawPoints(c: HTMLCanvasElement, pts: Float32Array): void {
   const g = prepare(c);
-  let x0 = Infinity, x1 = -Infinity, y0 = Infinity, y1 = -Infinity;
+  let x0 = Infinity,
+    x1 = -Infinity,
+    y0 = Infinity,
+    y1 = -Infinity;
   for (let i = 0; i + 1 < pts.length; i += 2) {
     x0 = Math.min(x0, pts[i]!);
     x1 = Math.max(x1, pts[i]!);

@@ -17,15 +17,27 @@ function analysis(text: string, file: string): Analysis {
   if (last && last.text === text && last.file === file) return last;
   const t0 = performance.now();
   const r = checkSource(text, file);
-  last = { uri: file, version: 0, file, text, ast: r.file, models: r.models, diagnostics: r.diagnostics,
-    ms: performance.now() - t0 };
+  last = {
+    uri: file,
+    version: 0,
+    file,
+    text,
+    ast: r.file,
+    models: r.models,
+    diagnostics: r.diagnostics,
+    ms: performance.now() - t0,
+  };
   return last;
 }
 
 function lineCol(text: string, offset: number): { line: number; col: number } {
   let line = 1;
   let start = 0;
-  for (let i = 0; i < offset && i < text.length; i++) if (text.charCodeAt(i) === 10) { line++; start = i + 1; }
+  for (let i = 0; i < offset && i < text.length; i++)
+    if (text.charCodeAt(i) === 10) {
+      line++;
+      start = i + 1;
+    }
   return { line, col: offset - start + 1 };
 }
 
@@ -51,8 +63,15 @@ function analyze(text: string, file: string): Analysed {
   return { diagnostics: a.diagnostics.map((d) => toPg(d, text)), explain, ms: performance.now() - t0 };
 }
 
-const KIND: Record<number, string> = { 3: 'function', 10: 'property', 14: 'keyword', 20: 'enum', 21: 'constant',
-  6: 'variable', 12: 'constant' };
+const KIND: Record<number, string> = {
+  3: 'function',
+  10: 'property',
+  14: 'keyword',
+  20: 'enum',
+  21: 'constant',
+  6: 'variable',
+  12: 'constant',
+};
 
 function completions(text: string, file: string, offset: number): PgCompletion[] {
   return complete(analysis(text, file), offset).map((c) => ({
@@ -72,7 +91,7 @@ function handle(req: EditorRequest): unknown {
       const h = hover(analysis(req.text, req.file), TextDocument.create(req.file, 'flow', 0, req.text), req.offset);
       if (!h) return null;
       const c = h.contents as { value?: string } | string;
-      return { markdown: typeof c === 'string' ? c : c.value ?? '' };
+      return { markdown: typeof c === 'string' ? c : (c.value ?? '') };
     }
     case 'complete':
       return completions(req.text, req.file, req.offset);

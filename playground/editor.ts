@@ -7,7 +7,13 @@ import { bracketMatching, defaultHighlightStyle, indentOnInput, syntaxHighlighti
 import { lintGutter, setDiagnostics, type Diagnostic as CmDiagnostic } from '@codemirror/lint';
 import { EditorState } from '@codemirror/state';
 import {
-  drawSelection, EditorView, highlightActiveLine, highlightActiveLineGutter, hoverTooltip, keymap, lineNumbers,
+  drawSelection,
+  EditorView,
+  highlightActiveLine,
+  highlightActiveLineGutter,
+  hoverTooltip,
+  keymap,
+  lineNumbers,
 } from '@codemirror/view';
 import { flowLanguage } from './highlight.js';
 import { markdownDom } from './markdown.js';
@@ -47,7 +53,10 @@ export interface EditorHooks {
 const DEBOUNCE_MS = 25;
 
 export function createEditor(
-  parent: HTMLElement, worker: EditorWorker, hooks: EditorHooks, file: () => string,
+  parent: HTMLElement,
+  worker: EditorWorker,
+  hooks: EditorHooks,
+  file: () => string,
 ): EditorView {
   let timer: ReturnType<typeof setTimeout> | undefined;
   let changedAt = 0;
@@ -60,8 +69,21 @@ export function createEditor(
     try {
       a = await worker.ask<Analysed>({ op: 'analyze', text, file: file() });
     } catch (e) {
-      a = { diagnostics: [{ from: 0, to: 0, severity: 'error', code: 'PLAY01', line: 1, col: 1,
-        message: `the editor worker failed: ${(e as Error).message}` }], explain: [], ms: 0 };
+      a = {
+        diagnostics: [
+          {
+            from: 0,
+            to: 0,
+            severity: 'error',
+            code: 'PLAY01',
+            line: 1,
+            col: 1,
+            message: `the editor worker failed: ${(e as Error).message}`,
+          },
+        ],
+        explain: [],
+        ms: 0,
+      };
     }
     if (mine !== generation || view.state.doc.toString() !== text) return; // a newer change is on its way
     view.dispatch(setDiagnostics(view.state, a.diagnostics.map(toCm)));
@@ -85,8 +107,12 @@ export function createEditor(
   const completionSource = async (ctx: CompletionContext) => {
     const word = ctx.matchBefore(/[A-Za-z_][A-Za-z0-9_]*/);
     if (!word && !ctx.explicit && !/[(,:\s]$/.test(ctx.state.sliceDoc(Math.max(0, ctx.pos - 1), ctx.pos))) return null;
-    const items = await worker.ask<PgCompletion[]>({ op: 'complete', text: ctx.state.doc.toString(), file: file(),
-      offset: ctx.pos });
+    const items = await worker.ask<PgCompletion[]>({
+      op: 'complete',
+      text: ctx.state.doc.toString(),
+      file: file(),
+      offset: ctx.pos,
+    });
     if (!items.length) return null;
     const options: Completion[] = items.map((c) => {
       const base = { label: c.label, detail: c.detail, info: c.info, type: c.type };
@@ -100,11 +126,24 @@ export function createEditor(
     state: EditorState.create({
       doc: '',
       extensions: [
-        lineNumbers(), highlightActiveLineGutter(), history(), drawSelection(), indentOnInput(), bracketMatching(),
-        highlightActiveLine(), flowLanguage, syntaxHighlighting(defaultHighlightStyle), lintGutter(), hover,
+        lineNumbers(),
+        highlightActiveLineGutter(),
+        history(),
+        drawSelection(),
+        indentOnInput(),
+        bracketMatching(),
+        highlightActiveLine(),
+        flowLanguage,
+        syntaxHighlighting(defaultHighlightStyle),
+        lintGutter(),
+        hover,
         autocompletion({ override: [completionSource] }),
-        keymap.of([{ key: 'Shift-Alt-f', run: (v) => (void formatDoc(v, worker, file()), true) }, indentWithTab,
-          ...defaultKeymap, ...historyKeymap]),
+        keymap.of([
+          { key: 'Shift-Alt-f', run: (v) => (void formatDoc(v, worker, file()), true) },
+          indentWithTab,
+          ...defaultKeymap,
+          ...historyKeymap,
+        ]),
         onChange,
       ],
     }),
@@ -127,7 +166,10 @@ export function setText(view: EditorView, text: string): void {
 
 function toCm(d: PgDiagnostic): CmDiagnostic {
   return {
-    from: d.from, to: Math.max(d.to, d.from), severity: d.severity === 'hint' ? 'info' : d.severity, source: d.code,
+    from: d.from,
+    to: Math.max(d.to, d.from),
+    severity: d.severity === 'hint' ? 'info' : d.severity,
+    source: d.code,
     message: d.hint ? `${d.message}\nhint: ${d.hint}` : d.message,
   };
 }

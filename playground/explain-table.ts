@@ -16,17 +16,37 @@ export function renderExplain(el: HTMLElement, models: readonly ExplainJson[]): 
     const t = document.createElement('table');
     const head = ['layer', 'kind', 'in → out', 'Jacobian', 'log-det', 'density', 'sample', 'params', 'FLOPs'];
     const th = (x: string) => Object.assign(document.createElement('th'), { textContent: x });
-    t.createTHead().insertRow().append(...head.map(th));
+    t.createTHead()
+      .insertRow()
+      .append(...head.map(th));
     const body = t.createTBody();
     for (const r of m.rows) {
-      const cells = [`${'  '.repeat(r.depth)}${r.id}`, r.kind, `${fmtShape(r.inShape)} → ${fmtShape(r.outShape)}`,
-        r.jacobian, r.logDet, r.density, r.sample, fmtInt(r.params), fmtSI(r.flops)];
+      const cells = [
+        `${'  '.repeat(r.depth)}${r.id}`,
+        r.kind,
+        `${fmtShape(r.inShape)} → ${fmtShape(r.outShape)}`,
+        r.jacobian,
+        r.logDet,
+        r.density,
+        r.sample,
+        fmtInt(r.params),
+        fmtSI(r.flops),
+      ];
       const row = body.insertRow();
       cells.forEach((c, i) => Object.assign(row.insertCell(), { textContent: c, className: i >= 7 ? 'num' : '' }));
     }
     const tot = body.insertRow();
-    const totals = ['total', `${m.totals.layers} layers`, '', '', m.totals.logDet, '', '', fmtInt(m.totals.params),
-      fmtSI(m.totals.flops)];
+    const totals = [
+      'total',
+      `${m.totals.layers} layers`,
+      '',
+      '',
+      m.totals.logDet,
+      '',
+      '',
+      fmtInt(m.totals.params),
+      fmtSI(m.totals.flops),
+    ];
     totals.forEach((c, i) => Object.assign(tot.insertCell(), { textContent: c, className: i >= 7 ? 'num' : '' }));
     el.append(h, t);
   }

@@ -5,20 +5,41 @@
 import { StreamLanguage, type StringStream } from '@codemirror/language';
 import grammar from '../editors/vscode/syntaxes/flow.tmLanguage.json' with { type: 'json' };
 
-interface Rule { match?: string; name?: string; captures?: Record<string, { name: string }>; begin?: string;
-  end?: string; patterns?: Rule[]; include?: string }
-interface Compiled { re: RegExp; name?: string; captures?: Record<string, { name: string }> }
+interface Rule {
+  match?: string;
+  name?: string;
+  captures?: Record<string, { name: string }>;
+  begin?: string;
+  end?: string;
+  patterns?: Rule[];
+  include?: string;
+}
+interface Compiled {
+  re: RegExp;
+  name?: string;
+  captures?: Record<string, { name: string }>;
+}
 
 /** TextMate scope → a CodeMirror token name (@lezer/highlight's standard tags) */
 function styleOf(scope: string | undefined): string | null {
   if (!scope) return null;
   const table: [string, string][] = [
-    ['comment', 'comment'], ['string', 'string'], ['constant.numeric', 'number'], ['constant.language', 'atom'],
-    ['storage.type', 'keyword'], ['keyword.operator', 'operator'], ['keyword', 'keyword'],
-    ['entity.name.type', 'typeName'], ['entity.name.function', 'variableName.function'],
-    ['support.function', 'variableName.standard'], ['support.type', 'typeName'], ['support.constant', 'atom'],
-    ['variable.parameter', 'propertyName'], ['variable.other.constant', 'variableName.definition'],
-    ['variable.other.declaration', 'variableName.definition'], ['punctuation', 'punctuation'],
+    ['comment', 'comment'],
+    ['string', 'string'],
+    ['constant.numeric', 'number'],
+    ['constant.language', 'atom'],
+    ['storage.type', 'keyword'],
+    ['keyword.operator', 'operator'],
+    ['keyword', 'keyword'],
+    ['entity.name.type', 'typeName'],
+    ['entity.name.function', 'variableName.function'],
+    ['support.function', 'variableName.standard'],
+    ['support.type', 'typeName'],
+    ['support.constant', 'atom'],
+    ['variable.parameter', 'propertyName'],
+    ['variable.other.constant', 'variableName.definition'],
+    ['variable.other.declaration', 'variableName.definition'],
+    ['punctuation', 'punctuation'],
   ];
   for (const [prefix, style] of table) if (scope.startsWith(prefix)) return style;
   return null;
@@ -37,7 +58,11 @@ function flatten(rules: Rule[], out: Compiled[] = []): Compiled[] {
 }
 const RULES = flatten((grammar as { patterns: Rule[] }).patterns);
 
-interface State { inComment: boolean; inString: boolean; pending: { len: number; style: string | null }[] }
+interface State {
+  inComment: boolean;
+  inString: boolean;
+  pending: { len: number; style: string | null }[];
+}
 
 function token(stream: StringStream, state: State): string | null {
   const p = state.pending.shift();

@@ -31,21 +31,24 @@ function analysed(a: Analysed, latencyMs: number): void {
   Object.assign(page, { diagnostics: a.diagnostics, explain: a.explain, latencyMs });
   page.analyses++;
   const list = $('diagnostics');
-  list.replaceChildren(...a.diagnostics.map((d) => {
-    const li = document.createElement('li');
-    li.className = d.severity;
-    li.textContent = `${d.line}:${d.col} ${d.severity} ${d.code}: ${d.message}`;
-    if (d.hint) {
-      const h = document.createElement('span');
-      h.className = 'hint';
-      h.textContent = `hint: ${d.hint}`;
-      li.append(h);
-    }
-    li.onclick = () => view.dispatch({ selection: { anchor: d.from, head: d.to }, scrollIntoView: true });
-    return li;
-  }));
+  list.replaceChildren(
+    ...a.diagnostics.map((d) => {
+      const li = document.createElement('li');
+      li.className = d.severity;
+      li.textContent = `${d.line}:${d.col} ${d.severity} ${d.code}: ${d.message}`;
+      if (d.hint) {
+        const h = document.createElement('span');
+        h.className = 'hint';
+        h.textContent = `hint: ${d.hint}`;
+        li.append(h);
+      }
+      li.onclick = () => view.dispatch({ selection: { anchor: d.from, head: d.to }, scrollIntoView: true });
+      return li;
+    }),
+  );
   const errors = a.diagnostics.filter((d) => d.severity === 'error').length;
-  $('status').textContent = `${errors ? `${errors} error(s)` : 'no errors'}, ${a.diagnostics.length - errors} other; ` +
+  $('status').textContent =
+    `${errors ? `${errors} error(s)` : 'no errors'}, ${a.diagnostics.length - errors} other; ` +
     `checked in ${a.ms.toFixed(1)} ms (${latencyMs.toFixed(0)} ms after the last keystroke)`;
   renderExplain($('explain'), a.explain);
 }
@@ -57,8 +60,10 @@ function progressText(): string {
   if (!s.model) return 'not training';
   const loss = Number.isFinite(s.loss) ? s.loss.toFixed(4) : '–';
   const what = s.training ? 'training' : s.done ? 'done' : 'stopped';
-  return `${what} ${s.model} on ${s.backend}: step ${s.step}/${s.total}, loss ${loss} nats/example, ` +
-    `${s.stepsPerSec.toFixed(1)} steps/s`;
+  return (
+    `${what} ${s.model} on ${s.backend}: step ${s.step}/${s.total}, loss ${loss} nats/example, ` +
+    `${s.stepsPerSec.toFixed(1)} steps/s`
+  );
 }
 
 function onTrainEvent(e: TrainEvent): void {
@@ -95,8 +100,8 @@ async function openFile(f: File): Promise<void> {
   try {
     trainer.state.note = null;
     const e = await trainer.load(f.name, await f.arrayBuffer());
-    trainer.state.note = `opened ${e.model} (step ${e.step}) from ${f.name}` +
-      (e.source ? `; trained on ${e.source}` : '');
+    trainer.state.note =
+      `opened ${e.model} (step ${e.step}) from ${f.name}` + (e.source ? `; trained on ${e.source}` : '');
     $('progress').textContent = trainer.state.note;
     if (e.source) ($('nll-source') as HTMLInputElement).value = e.source;
   } catch (err) {
@@ -127,7 +132,14 @@ const toB64 = (b: Uint8Array): string => {
 };
 const fromB64 = (t: string): Uint8Array => Uint8Array.from(atob(t), (c) => c.charCodeAt(0));
 export const decodeSpecParam = (t: string): string =>
-  new TextDecoder().decode(fromB64(t.replace(/-/g, '+').replace(/_/g, '/').padEnd(Math.ceil(t.length / 4) * 4, '=')));
+  new TextDecoder().decode(
+    fromB64(
+      t
+        .replace(/-/g, '+')
+        .replace(/_/g, '/')
+        .padEnd(Math.ceil(t.length / 4) * 4, '='),
+    ),
+  );
 
 async function loadSpecs(): Promise<void> {
   const specs = (await (await fetch('specs.json')).json()) as { name: string; text: string }[];
@@ -203,8 +215,9 @@ async function dropped(dt: DataTransfer | null): Promise<void> {
   for (const item of [...dt.items]) {
     const entry = item.webkitGetAsEntry?.();
     if (entry?.isDirectory) {
-      const entries = await new Promise<FileSystemEntry[]>((ok) => (entry as FileSystemDirectoryEntry).createReader()
-        .readEntries(ok));
+      const entries = await new Promise<FileSystemEntry[]>((ok) =>
+        (entry as FileSystemDirectoryEntry).createReader().readEntries(ok),
+      );
       for (const en of entries) {
         if (en.isFile) files.push(await new Promise<File>((ok) => (en as FileSystemFileEntry).file(ok)));
       }
@@ -216,20 +229,48 @@ async function dropped(dt: DataTransfer | null): Promise<void> {
 }
 
 const api = {
-  get diagnostics() { return page.diagnostics; },
-  get explain() { return page.explain; },
-  get analyses() { return page.analyses; },
-  get latencyMs() { return page.latencyMs; },
-  get densityNonBlank() { return page.densityNonBlank; },
-  get samplesDrawn() { return page.samplesDrawn; },
-  get step() { return trainer.state.step; },
-  get loss() { return trainer.state.loss; },
-  get losses() { return trainer.state.losses; },
-  get backend() { return trainer.state.backend; },
-  get done() { return trainer.state.done; },
-  get training() { return trainer.state.training; },
-  get error() { return trainer.state.error; },
-  get text() { return view.state.doc.toString(); },
+  get diagnostics() {
+    return page.diagnostics;
+  },
+  get explain() {
+    return page.explain;
+  },
+  get analyses() {
+    return page.analyses;
+  },
+  get latencyMs() {
+    return page.latencyMs;
+  },
+  get densityNonBlank() {
+    return page.densityNonBlank;
+  },
+  get samplesDrawn() {
+    return page.samplesDrawn;
+  },
+  get step() {
+    return trainer.state.step;
+  },
+  get loss() {
+    return trainer.state.loss;
+  },
+  get losses() {
+    return trainer.state.losses;
+  },
+  get backend() {
+    return trainer.state.backend;
+  },
+  get done() {
+    return trainer.state.done;
+  },
+  get training() {
+    return trainer.state.training;
+  },
+  get error() {
+    return trainer.state.error;
+  },
+  get text() {
+    return view.state.doc.toString();
+  },
   setSpec: (text: string, name = 'playground.flow') => ((file = name), setText(view, text)),
   /** types `text` at `offset` as keystrokes would (one transaction per character) */
   type: (text: string, offset = view.state.doc.length) => {

@@ -15,7 +15,11 @@ function inline(parent: HTMLElement, text: string): HTMLElement {
 
 /** table cells of a `| a | b |` line (`\|` is a literal bar) */
 const cells = (line: string): string[] =>
-  line.trim().replace(/^\||\|$/g, '').split(/(?<!\\)\|/).map((c) => c.trim().replace(/\\\|/g, '|'));
+  line
+    .trim()
+    .replace(/^\||\|$/g, '')
+    .split(/(?<!\\)\|/)
+    .map((c) => c.trim().replace(/\\\|/g, '|'));
 
 function block(dom: HTMLElement, para: string): void {
   const lines = para.split('\n');

@@ -13,8 +13,18 @@ export interface PgDiagnostic {
   col: number;
 }
 
-export interface Analysed { diagnostics: PgDiagnostic[]; explain: ExplainJson[]; ms: number }
-export interface PgCompletion { label: string; detail?: string; info?: string; type?: string; apply?: string }
+export interface Analysed {
+  diagnostics: PgDiagnostic[];
+  explain: ExplainJson[];
+  ms: number;
+}
+export interface PgCompletion {
+  label: string;
+  detail?: string;
+  info?: string;
+  type?: string;
+  apply?: string;
+}
 
 export type EditorRequest =
   | { id: number; op: 'analyze'; text: string; file: string }
@@ -22,13 +32,25 @@ export type EditorRequest =
   | { id: number; op: 'complete'; text: string; file: string; offset: number }
   | { id: number; op: 'format'; text: string; file: string };
 
-export interface EditorReply { id: number; result?: unknown; error?: string }
+export interface EditorReply {
+  id: number;
+  result?: unknown;
+  error?: string;
+}
 
 /** the page → training worker */
 export type TrainRequest =
   | { op: 'init'; base: string; backend?: string }
-  | { op: 'start'; text: string; file: string; data?: DataChoice; steps: number; batch?: number; lr?: number;
-      seed: number }
+  | {
+      op: 'start';
+      text: string;
+      file: string;
+      data?: DataChoice;
+      steps: number;
+      batch?: number;
+      lr?: number;
+      seed: number;
+    }
   | { op: 'continue'; steps: number }
   | { op: 'stop' }
   | { op: 'sample'; n: number; temperature: number; seed: number }
@@ -38,9 +60,7 @@ export type TrainRequest =
   | { op: 'load'; name: string; bytes: ArrayBuffer };
 
 /** where training data comes from: a source (`toy:moons?n=…`, `mnist`; empty: the spec's own), or an upload */
-export type DataChoice =
-  | { kind: 'source'; text: string }
-  | { kind: 'rows'; name: string; bytes: ArrayBuffer };
+export type DataChoice = { kind: 'source'; text: string } | { kind: 'rows'; name: string; bytes: ArrayBuffer };
 
 export type TrainEvent =
   | { type: 'ready'; backend: string }

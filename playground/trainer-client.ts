@@ -23,21 +23,39 @@ export interface TrainState {
 type Waiter = { type: TrainEvent['type']; ok: (e: TrainEvent) => void; fail: (e: Error) => void };
 
 export class TrainerClient {
-  readonly state: TrainState = { backend: null, model: null, family: null, step: 0, total: 0, loss: NaN, losses: [],
-    stepsPerSec: 0, training: false, done: false, error: null, picture: null, note: null };
+  readonly state: TrainState = {
+    backend: null,
+    model: null,
+    family: null,
+    step: 0,
+    total: 0,
+    loss: NaN,
+    losses: [],
+    stepsPerSec: 0,
+    training: false,
+    done: false,
+    error: null,
+    picture: null,
+    note: null,
+  };
   private worker: Worker | null = null;
   private ready: Promise<void> | null = null;
   private waiters: Waiter[] = [];
 
-  constructor(private readonly onUpdate: (e: TrainEvent) => void, private readonly backend?: string) {}
+  constructor(
+    private readonly onUpdate: (e: TrainEvent) => void,
+    private readonly backend?: string,
+  ) {}
 
   private start(): Promise<void> {
     if (this.ready) return this.ready;
     this.worker = new Worker(new URL('./train-worker.js', import.meta.url), { type: 'module' });
     this.worker.onmessage = (e: MessageEvent<TrainEvent>) => this.event(e.data);
     this.worker.onerror = (e) => this.event({ type: 'error', message: `the training worker failed: ${e.message}` });
-    this.ready = this.request({ op: 'init', base: location.href, ...(this.backend ? { backend: this.backend } : {}) },
-      'ready').then(() => undefined);
+    this.ready = this.request(
+      { op: 'init', base: location.href, ...(this.backend ? { backend: this.backend } : {}) },
+      'ready',
+    ).then(() => undefined);
     return this.ready;
   }
 
@@ -56,7 +74,9 @@ export class TrainerClient {
   private event(e: TrainEvent): void {
     const s = this.state;
     switch (e.type) {
-      case 'ready': s.backend = e.backend; break;
+      case 'ready':
+        s.backend = e.backend;
+        break;
       case 'started':
         Object.assign(s, { model: e.model, family: e.family, step: 0, losses: [], done: false, note: null });
         break;
@@ -64,13 +84,22 @@ export class TrainerClient {
         Object.assign(s, { step: e.step, total: e.total, loss: e.loss, stepsPerSec: e.stepsPerSec });
         s.losses.push({ step: e.step, loss: e.loss });
         break;
-      case 'density': case 'samples': s.picture = e; break;
-      case 'done': Object.assign(s, { training: false, done: true, step: e.step }); break;
-      case 'stopped': Object.assign(s, { training: false, step: e.step }); break;
+      case 'density':
+      case 'samples':
+        s.picture = e;
+        break;
+      case 'done':
+        Object.assign(s, { training: false, done: true, step: e.step });
+        break;
+      case 'stopped':
+        Object.assign(s, { training: false, step: e.step });
+        break;
       case 'loaded':
         Object.assign(s, { model: e.model, family: e.family, step: e.step, losses: [], done: true });
         break;
-      case 'error': Object.assign(s, { training: false, error: e.message }); break;
+      case 'error':
+        Object.assign(s, { training: false, error: e.message });
+        break;
     }
     const i = this.waiters.findIndex((w) => w.type === e.type || e.type === 'error');
     if (i >= 0) {

@@ -46,9 +46,14 @@ async function tryWasm(hint?: WorkHint): Promise<boolean> {
     const dp = dataParallelWanted(config(), hint);
     planDataParallel(dp);
     const threads = dp ? 1 : wasmThreadsWanted(config(), hint);
-    const ok = threads > 1
-      ? await withWasmThreads(threads, async () => { const r = await tf.setBackend('wasm'); await tf.ready(); return r; })
-      : await tf.setBackend('wasm');
+    const ok =
+      threads > 1
+        ? await withWasmThreads(threads, async () => {
+            const r = await tf.setBackend('wasm');
+            await tf.ready();
+            return r;
+          })
+        : await tf.setBackend('wasm');
     if (ok) {
       await tf.ready();
       registerWasmSubstitutes();
@@ -92,7 +97,10 @@ export async function initBackend(preferred?: BackendName, hint?: WorkHint): Pro
 }
 
 /** the work hint of a model: FlowIR's forward FLOPs per example and its training batch */
-export function workHint(ir: { totals?: { flops: number; params?: number }; train?: { batch?: number } }, batch?: number): WorkHint | undefined {
+export function workHint(
+  ir: { totals?: { flops: number; params?: number }; train?: { batch?: number } },
+  batch?: number,
+): WorkHint | undefined {
   const flops = ir.totals?.flops;
   const b = batch ?? ir.train?.batch;
   return flops && b ? { flopsPerExample: flops, batch: b, params: ir.totals?.params } : undefined;

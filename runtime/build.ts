@@ -14,16 +14,17 @@ export { FlowModelImpl } from './flow-model.js';
 
 export function build(ir: FlowIR): FlowModel {
   switch (ir.family) {
-    case 'flow':
-    {
+    case 'flow': {
       // `condition y`: every coupling's conditioner takes the context [N, size] (a one-hot label or a real vector)
       const opts = ir.condition ? { contextShape: [ir.condition.size] } : {};
       return isCategoricalFlow(ir) ? new CategoricalFlowModel(ir, opts) : new FlowModelImpl(ir, opts);
     }
     case 'autoregressive':
       return ir.conditional?.kind === 'pixelcnnpp' ? buildJointPixel(ir) : buildAutoregressive(ir);
-    case 'vae': return buildVae(ir);
-    case 'energy': return buildEnergy(ir);
+    case 'vae':
+      return buildVae(ir);
+    case 'energy':
+      return buildEnergy(ir);
     default:
       throw new Error(`build: models of family '${ir.family}' are not available in this runtime yet`);
   }

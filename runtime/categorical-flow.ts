@@ -52,10 +52,12 @@ export class CategoricalFlowModel extends FlowModelImpl {
     const parts: tf.Tensor[] = [];
     for (let done = 0; done < S; done += per) {
       const m = Math.min(per, S - done);
-      parts.push(tf.tidy(() => {
-        const tile = (t: tf.Tensor) => tf.tile(t, [m, ...t.shape.slice(1).map(() => 1)]);
-        return tf.reshape(this.bound(tile(x), ctx && tile(ctx)), [m, N]);
-      }));
+      parts.push(
+        tf.tidy(() => {
+          const tile = (t: tf.Tensor) => tf.tile(t, [m, ...t.shape.slice(1).map(() => 1)]);
+          return tf.reshape(this.bound(tile(x), ctx && tile(ctx)), [m, N]);
+        }),
+      );
     }
     const out = (parts.length === 1 ? parts[0]! : tf.concat(parts, 0)) as tf.Tensor2D;
     if (parts.length > 1) for (const p of parts) p.dispose();
@@ -103,7 +105,10 @@ export class CategoricalFlowModel extends FlowModelImpl {
  */
 export function heldOutAccuracy(
   model: { reconstructionAccuracy?(x: tf.Tensor): number; rng?: { getState(): unknown; setState(s: unknown): void } },
-  shape: number[], x: Float32Array, n: number, rows = 512,
+  shape: number[],
+  x: Float32Array,
+  n: number,
+  rows = 512,
 ): number | undefined {
   if (!model.reconstructionAccuracy || n === 0) return undefined;
   const m = Math.min(rows, n);

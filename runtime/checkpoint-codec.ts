@@ -32,7 +32,12 @@ export interface CheckpointState {
   ir: FlowIR;
 }
 
-interface BlobRef { shape: number[]; dtype: 'float32' | 'int32'; offset: number; length: number }
+interface BlobRef {
+  shape: number[];
+  dtype: 'float32' | 'int32';
+  offset: number;
+  length: number;
+}
 
 /** Encodes values with tensors / typed arrays inside as JSON plus binary blobs. */
 function encode(value: unknown, blobs: { data: Float32Array | Int32Array; ref: BlobRef }[]): unknown {
@@ -42,8 +47,10 @@ function encode(value: unknown, blobs: { data: Float32Array | Int32Array; ref: B
   };
   if (value instanceof tf.Tensor) {
     const dtype = value.dtype === 'int32' ? 'int32' : 'float32';
-    const data = dtype === 'int32' ? Int32Array.from(value.dataSync() as Int32Array)
-      : Float32Array.from(value.dataSync() as Float32Array);
+    const data =
+      dtype === 'int32'
+        ? Int32Array.from(value.dataSync() as Int32Array)
+        : Float32Array.from(value.dataSync() as Float32Array);
     const variable = value instanceof tf.Variable ? value.name : undefined;
     return { __tensor: push(data, value.shape.slice(), dtype), variable };
   }
@@ -153,7 +160,8 @@ export function splitCheckpoint(buf: Uint8Array, file: string): { body: Uint8Arr
 
 /** the error for a trailer that does not match the body */
 export function checksumError(file: string, computed: Uint8Array, stored: Uint8Array): CheckpointError | undefined {
-  return bytesEqual(computed, stored) ? undefined
+  return bytesEqual(computed, stored)
+    ? undefined
     : new CheckpointError(`${file}: checkpoint is truncated or corrupt (checksum mismatch)`);
 }
 
@@ -163,8 +171,14 @@ export function parseCheckpointBody(body: Uint8Array, file: string): LoadedCheck
   const hlen = new DataView(body.buffer, body.byteOffset, body.byteLength).getUint32(12, true);
   /** the JSON header as written by encodeCheckpointBody (tensors inside as { __tensor: index } references) */
   let header: {
-    blobs: BlobRef[]; variables: { name: string; __tensor: number }[]; step: number; cursor: number;
-    rng?: unknown; optimizer?: unknown; meta?: Record<string, unknown>; ir: unknown;
+    blobs: BlobRef[];
+    variables: { name: string; __tensor: number }[];
+    step: number;
+    cursor: number;
+    rng?: unknown;
+    optimizer?: unknown;
+    meta?: Record<string, unknown>;
+    ir: unknown;
   };
   try {
     header = JSON.parse(new TextDecoder().decode(body.subarray(16, 16 + hlen)));
@@ -211,7 +225,8 @@ export function restoreVariables(model: FlowModel, ck: LoadedCheckpoint): void {
   const vars = model.variables;
   if (vars.length !== ck.variables.length) {
     throw new CheckpointError(
-      `${ck.file}: checkpoint has ${ck.variables.length} weight tensors, the model has ${vars.length}`);
+      `${ck.file}: checkpoint has ${ck.variables.length} weight tensors, the model has ${vars.length}`,
+    );
   }
   const byName = new Map(ck.variables.map((v) => [v.name, v.tensor]));
   const allNamed = vars.every((v) => byName.has(stableName(v.name)));
@@ -219,7 +234,8 @@ export function restoreVariables(model: FlowModel, ck: LoadedCheckpoint): void {
     const t = allNamed ? byName.get(stableName(v.name))! : ck.variables[i]!.tensor;
     if (t.shape.join('x') !== v.shape.join('x')) {
       throw new CheckpointError(
-        `${ck.file}: weight ${v.name} has shape [${t.shape}] in the checkpoint, [${v.shape}] in the model`);
+        `${ck.file}: weight ${v.name} has shape [${t.shape}] in the checkpoint, [${v.shape}] in the model`,
+      );
     }
     v.assign(t);
   });

@@ -5,12 +5,30 @@
 //
 // Layout (checkpoint-codec.ts): "FLOWCKPT" | u32 version | u32 headerLength | header JSON | blobs | sha256
 import { createHash } from 'node:crypto';
-import { closeSync, copyFileSync, existsSync, fsyncSync, linkSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  copyFileSync,
+  existsSync,
+  fsyncSync,
+  linkSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { FlowModel } from './model.js';
 import {
-  appendDigest, CheckpointError, checksumError, encodeCheckpointBody, parseCheckpointBody, splitCheckpoint,
-  type CheckpointState, type LoadedCheckpoint,
+  appendDigest,
+  CheckpointError,
+  checksumError,
+  encodeCheckpointBody,
+  parseCheckpointBody,
+  splitCheckpoint,
+  type CheckpointState,
+  type LoadedCheckpoint,
 } from './checkpoint-codec.js';
 
 export const CHECKPOINT_FILE = 'checkpoint.ckpt';
@@ -88,7 +106,8 @@ export function loadCheckpoint(path: string): LoadedCheckpoint & { warning?: str
   if (!isDir) return decodeCheckpoint(readFileSync(path), path);
   const main = join(path, CHECKPOINT_FILE);
   const prev = join(path, PREVIOUS_FILE);
-  if (!existsSync(main) && !existsSync(prev)) throw new CheckpointError(`${path}: no checkpoint in this directory (is it a flowc run?)`);
+  if (!existsSync(main) && !existsSync(prev))
+    throw new CheckpointError(`${path}: no checkpoint in this directory (is it a flowc run?)`);
   try {
     if (!existsSync(main)) throw new CheckpointError(`${main}: missing`);
     return decodeCheckpoint(readFileSync(main), main);
@@ -100,7 +119,9 @@ export function loadCheckpoint(path: string): LoadedCheckpoint & { warning?: str
     } catch (e2) {
       if (!(e2 instanceof CheckpointError)) throw e2;
       // both are damaged: say so, rather than naming only the fallback
-      throw new CheckpointError(`${e.message}, and the previous one is damaged too (${e2.message}); this run cannot be loaded`);
+      throw new CheckpointError(
+        `${e.message}, and the previous one is damaged too (${e2.message}); this run cannot be loaded`,
+      );
     }
     return { ...loaded, warning: `${e.message}; using the previous checkpoint (step ${loaded.step})` };
   }

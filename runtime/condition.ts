@@ -46,7 +46,11 @@ export function sampleContext(ir: FlowIR, n: number, value?: number): tf.Tensor2
   if (!c) return undefined;
   if (c.domain.kind === 'categorical') {
     const per = classGridColumns(ir, n)!;
-    return contextOf(ir, Array.from({ length: n }, (_, i) => (value ?? Math.min(c.size - 1, Math.floor(i / per)))), n);
+    return contextOf(
+      ir,
+      Array.from({ length: n }, (_, i) => value ?? Math.min(c.size - 1, Math.floor(i / per))),
+      n,
+    );
   }
   return contextOf(ir, new Array<number>(n * c.size).fill(value ?? 0), n);
 }

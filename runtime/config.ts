@@ -60,45 +60,133 @@ export interface Setting {
 const bool: Kind = { type: 'bool' };
 
 export const SETTINGS: readonly Setting[] = [
-  { key: 'backend', env: 'FLOWC_BACKEND', kind: { type: 'enum', values: ['auto', 'tensorflow', 'wasm', 'cpu'] },
-    default: 'auto', doc: 'the TensorFlow.js backend; auto = tfjs-node if it loads, else wasm (SIMD), else cpu' },
-  { key: 'wasmThreads', env: 'FLOWC_WASM_THREADS', kind: { type: 'auto-int', min: 1, max: 8 }, default: 'auto',
-    doc: 'threads of the wasm backend; auto = 2 for models with >= 50 M forward FLOPs a step, unless data-parallel' },
-  { key: 'workers', env: 'FLOWC_WORKERS', kind: { type: 'enum', values: ['auto', 'on', 'off'] }, default: 'auto',
-    doc: 'data-parallel training with a worker thread (training only); auto = for heavy models with few parameters' },
-  { key: 'fuse', env: 'FLOWC_FUSE', kind: bool, default: true,
-    doc: 'fused host ops with hand-written gradients (couplings, MLP stacks, planar/radial chains, energies)' },
-  { key: 'hostAdam', env: 'FLOWC_HOST_ADAM', kind: bool, default: true,
-    doc: 'Adam on the host for small variables (off: the op-by-op Adam)' },
-  { key: 'simdAdam', env: 'FLOWC_SIMD_ADAM', kind: bool, default: true,
-    doc: 'wasm SIMD Adam loop for large variables (> 65,536 elements)' },
-  { key: 'madeFused', env: 'FLOWC_MADE_FUSED', kind: bool, default: true,
-    doc: 'MADE layers as one tape node each (off: plain masked matMuls)' },
-  { key: 'nadeFused', env: 'FLOWC_NADE_FUSED', kind: bool, default: true,
-    doc: "NADE's pass as one fused host op, O(D*H) backward (off: the plain tensor ops; also off when fuse is off)" },
-  { key: 'nadeSimd', env: 'FLOWC_NADE_SIMD', kind: bool, default: true,
-    doc: 'the fused NADE pass with its rows in wasm SIMD (one parameter per dimension; off: JS loops)' },
-  { key: 'madeBlocks', env: 'FLOWC_MADE_BLOCKS', kind: { type: 'auto-int', min: 0, max: 64 }, default: 'auto',
-    doc: 'MADE staircase blocks per layer; auto = 4 on one wasm thread, 2 on more; 0 or 1 = one masked product' },
-  { key: 'simdMaskTranspose', env: 'FLOWC_SIMD_MASKT', kind: bool, default: true,
-    doc: 'masked weight and its transpose as one wasm SIMD pass (off: tf.mul + tf.transpose)' },
-  { key: 'bernoulliFused', env: 'FLOWC_BERNOULLI_FUSED', kind: bool, default: true,
-    doc: 'fused wasm SIMD Bernoulli log-likelihood for autoregressive models (also off when fuse is off)' },
-  { key: 'maskedConv', env: 'FLOWC_MASKED_CONV', kind: { type: 'enum', values: ['fast', 'plain'] }, default: 'fast',
-    doc: 'PixelCNN masked convs: fast = cropped custom-gradient op, plain = conv2d of W*M + add + activation' },
-  { key: 'perfKernels', env: 'FLOWC_PERF', kind: bool, default: true,
-    doc: 'the wasm speed substitutes (untransposed matMul)' },
-  { key: 'tfDebug', env: 'FLOWC_TF_DEBUG', kind: bool, default: false,
-    doc: "keep TensorFlow.js's own start-up messages" },
+  {
+    key: 'backend',
+    env: 'FLOWC_BACKEND',
+    kind: { type: 'enum', values: ['auto', 'tensorflow', 'wasm', 'cpu'] },
+    default: 'auto',
+    doc: 'the TensorFlow.js backend; auto = tfjs-node if it loads, else wasm (SIMD), else cpu',
+  },
+  {
+    key: 'wasmThreads',
+    env: 'FLOWC_WASM_THREADS',
+    kind: { type: 'auto-int', min: 1, max: 8 },
+    default: 'auto',
+    doc: 'threads of the wasm backend; auto = 2 for models with >= 50 M forward FLOPs a step, unless data-parallel',
+  },
+  {
+    key: 'workers',
+    env: 'FLOWC_WORKERS',
+    kind: { type: 'enum', values: ['auto', 'on', 'off'] },
+    default: 'auto',
+    doc: 'data-parallel training with a worker thread (training only); auto = for heavy models with few parameters',
+  },
+  {
+    key: 'fuse',
+    env: 'FLOWC_FUSE',
+    kind: bool,
+    default: true,
+    doc: 'fused host ops with hand-written gradients (couplings, MLP stacks, planar/radial chains, energies)',
+  },
+  {
+    key: 'hostAdam',
+    env: 'FLOWC_HOST_ADAM',
+    kind: bool,
+    default: true,
+    doc: 'Adam on the host for small variables (off: the op-by-op Adam)',
+  },
+  {
+    key: 'simdAdam',
+    env: 'FLOWC_SIMD_ADAM',
+    kind: bool,
+    default: true,
+    doc: 'wasm SIMD Adam loop for large variables (> 65,536 elements)',
+  },
+  {
+    key: 'madeFused',
+    env: 'FLOWC_MADE_FUSED',
+    kind: bool,
+    default: true,
+    doc: 'MADE layers as one tape node each (off: plain masked matMuls)',
+  },
+  {
+    key: 'nadeFused',
+    env: 'FLOWC_NADE_FUSED',
+    kind: bool,
+    default: true,
+    doc: "NADE's pass as one fused host op, O(D*H) backward (off: the plain tensor ops; also off when fuse is off)",
+  },
+  {
+    key: 'nadeSimd',
+    env: 'FLOWC_NADE_SIMD',
+    kind: bool,
+    default: true,
+    doc: 'the fused NADE pass with its rows in wasm SIMD (one parameter per dimension; off: JS loops)',
+  },
+  {
+    key: 'madeBlocks',
+    env: 'FLOWC_MADE_BLOCKS',
+    kind: { type: 'auto-int', min: 0, max: 64 },
+    default: 'auto',
+    doc: 'MADE staircase blocks per layer; auto = 4 on one wasm thread, 2 on more; 0 or 1 = one masked product',
+  },
+  {
+    key: 'simdMaskTranspose',
+    env: 'FLOWC_SIMD_MASKT',
+    kind: bool,
+    default: true,
+    doc: 'masked weight and its transpose as one wasm SIMD pass (off: tf.mul + tf.transpose)',
+  },
+  {
+    key: 'bernoulliFused',
+    env: 'FLOWC_BERNOULLI_FUSED',
+    kind: bool,
+    default: true,
+    doc: 'fused wasm SIMD Bernoulli log-likelihood for autoregressive models (also off when fuse is off)',
+  },
+  {
+    key: 'maskedConv',
+    env: 'FLOWC_MASKED_CONV',
+    kind: { type: 'enum', values: ['fast', 'plain'] },
+    default: 'fast',
+    doc: 'PixelCNN masked convs: fast = cropped custom-gradient op, plain = conv2d of W*M + add + activation',
+  },
+  {
+    key: 'perfKernels',
+    env: 'FLOWC_PERF',
+    kind: bool,
+    default: true,
+    doc: 'the wasm speed substitutes (untransposed matMul)',
+  },
+  {
+    key: 'tfDebug',
+    env: 'FLOWC_TF_DEBUG',
+    kind: bool,
+    default: false,
+    doc: "keep TensorFlow.js's own start-up messages",
+  },
   { key: 'debug', env: 'FLOWC_DEBUG', kind: bool, default: false, doc: 'print stack traces of internal errors' },
-  { key: 'kernelsOff', env: 'FLOWC_KERNELS_OFF', kind: { type: 'names' }, default: [],
-    doc: 'comma-separated kernels the planner must not choose, e.g. coupling:fused-mlp (flowc explain --plan)' },
+  {
+    key: 'kernelsOff',
+    env: 'FLOWC_KERNELS_OFF',
+    kind: { type: 'names' },
+    default: [],
+    doc: 'comma-separated kernels the planner must not choose, e.g. coupling:fused-mlp (flowc explain --plan)',
+  },
 ];
 
 export class ConfigError extends Error {}
 
-const BOOL_WORDS: Record<string, boolean> = { '1': true, true: true, on: true, yes: true, '0': false, false: false,
-  off: false, no: false };
+const BOOL_WORDS: Record<string, boolean> = {
+  '1': true,
+  true: true,
+  on: true,
+  yes: true,
+  '0': false,
+  false: false,
+  off: false,
+  no: false,
+};
 
 /** one setting's value from its text form (environment or --set); throws ConfigError naming the setting */
 export function parseSetting(s: Setting, raw: string, source: string): FlowcConfig[keyof FlowcConfig] {
@@ -113,7 +201,10 @@ export function parseSetting(s: Setting, raw: string, source: string): FlowcConf
       if (s.kind.values.includes(text)) return text as never;
       throw bad(`one of ${s.kind.values.join(', ')}`);
     case 'names': {
-      const names = text.split(',').map((t) => t.trim()).filter((t) => t);
+      const names = text
+        .split(',')
+        .map((t) => t.trim())
+        .filter((t) => t);
       const wrong = names.find((n) => !/^[a-z0-9_-]+:[a-z0-9_-]+$/.test(n));
       if (wrong) throw bad(`a comma-separated list of kernels kind:name ('${wrong}')`);
       return names;
@@ -191,8 +282,9 @@ export function applySetting(assignment: string): void {
   const s = SETTINGS.find((x) => x.key.toLowerCase() === key.toLowerCase() || x.env === key.toUpperCase());
   if (!s || eq < 0) {
     const names = SETTINGS.map((x) => x.key).join(', ');
-    throw new ConfigError(eq < 0 ? `--set ${assignment}: expected KEY=VALUE`
-      : `--set: unknown setting '${key}' (${names})`);
+    throw new ConfigError(
+      eq < 0 ? `--set ${assignment}: expected KEY=VALUE` : `--set: unknown setting '${key}' (${names})`,
+    );
   }
   setConfig({ [s.key]: parseSetting(s, assignment.slice(eq + 1), `--set ${s.key}`) });
 }
@@ -200,8 +292,14 @@ export function applySetting(assignment: string): void {
 /** The table `flowc --help-env` prints. */
 export function describeSettings(): string {
   const rows = SETTINGS.map((s) => {
-    const values = s.kind.type === 'bool' ? '1|0' : s.kind.type === 'enum' ? s.kind.values.join('|')
-      : s.kind.type === 'names' ? 'kind:name,…' : `auto|${s.kind.min}..${s.kind.max}`;
+    const values =
+      s.kind.type === 'bool'
+        ? '1|0'
+        : s.kind.type === 'enum'
+          ? s.kind.values.join('|')
+          : s.kind.type === 'names'
+            ? 'kind:name,…'
+            : `auto|${s.kind.min}..${s.kind.max}`;
     const dflt = typeof s.default === 'boolean' ? (s.default ? '1' : '0') : String(s.default) || 'none';
     return `  ${`${s.env}=${values}`.padEnd(44)} ${s.doc} (default ${dflt}; --set ${s.key}=…)`;
   });

@@ -20,10 +20,18 @@ export function isDequantized(ir: FlowIR): boolean {
   return ir.family === 'flow' && ir.flow?.[0]?.kind === 'dequantize';
 }
 
-export function dequantEstimates(model: FlowModel, ir: FlowIR, pts: Float32Array, n: number, K: number,
-  batch = 256, progress?: (done: number) => void): DequantEstimates {
+export function dequantEstimates(
+  model: FlowModel,
+  ir: FlowIR,
+  pts: Float32Array,
+  n: number,
+  K: number,
+  batch = 256,
+  progress?: (done: number) => void,
+): DequantEstimates {
   const d = pts.length / n;
-  const bound = new Float32Array(n), iw = new Float32Array(n);
+  const bound = new Float32Array(n),
+    iw = new Float32Array(n);
   for (let s = 0; s < n; s += batch) {
     const m = Math.min(batch, n - s);
     const samples: Float32Array[] = [];
@@ -35,8 +43,12 @@ export function dequantEstimates(model: FlowModel, ir: FlowIR, pts: Float32Array
     }
     x.dispose();
     for (let i = 0; i < m; i++) {
-      let mx = -Infinity, mean = 0;
-      for (const v of samples) { mx = Math.max(mx, v[i]!); mean += v[i]! / K; }
+      let mx = -Infinity,
+        mean = 0;
+      for (const v of samples) {
+        mx = Math.max(mx, v[i]!);
+        mean += v[i]! / K;
+      }
       let se = 0;
       for (const v of samples) se += Math.exp(v[i]! - mx);
       bound[s + i] = mean;

@@ -2,7 +2,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { FlowModel } from './model.js';
 
-interface LayerLike { id: string; kind: string; forward(x: tf.Tensor): { y: tf.Tensor; logDet: tf.Tensor } }
+interface LayerLike {
+  id: string;
+  kind: string;
+  forward(x: tf.Tensor): { y: tf.Tensor; logDet: tf.Tensor };
+}
 
 const finite = (t: tf.Tensor): boolean => (t.dataSync() as Float32Array).every(Number.isFinite);
 

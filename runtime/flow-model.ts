@@ -24,14 +24,17 @@ export class FlowModelImpl implements FlowModel {
   readonly prior: Prior;
   /** flattened latent size */
   readonly latentSize: number;
-  private readonly offsets: number[];   // start of each split's part in z (aligned with bijectors; -1 = none)
+  private readonly offsets: number[]; // start of each split's part in z (aligned with bijectors; -1 = none)
   private readonly finalShape: number[];
   private readonly image: boolean;
 
   /** the conditioning context's shape (no batch axis), or null for an unconditioned flow */
   readonly contextShape: number[] | null;
 
-  constructor(readonly ir: FlowIR, opts: FlowModelOptions = {}) {
+  constructor(
+    readonly ir: FlowIR,
+    opts: FlowModelOptions = {},
+  ) {
     this.contextShape = opts.contextShape ?? null;
     this.rng = new Rng(ir.train?.seed ?? 0);
     this.store = new ParamStore(this.rng);
@@ -82,7 +85,9 @@ export class FlowModelImpl implements FlowModel {
   /** runs data-dependent initialisation (actnorm) on this batch if any layer still needs it */
   initialize(x: tf.Tensor, ctx?: tf.Tensor): void {
     if (!this.bijectors.some((b) => b.needsInit?.())) return;
-    tf.tidy(() => { this.run(x, true, ctx); });
+    tf.tidy(() => {
+      this.run(x, true, ctx);
+    });
   }
 
   private run(x: tf.Tensor, init: boolean, ctx?: tf.Tensor): { z: tf.Tensor2D; logDet: tf.Tensor1D } {
@@ -132,7 +137,8 @@ export class FlowModelImpl implements FlowModel {
       let logDet = tf.zeros([N]) as tf.Tensor1D;
       for (let i = this.bijectors.length - 1; i >= 0; i--) {
         const b = this.bijectors[i];
-        const part = this.offsets[i] >= 0 ? tf.slice(z2, [0, this.offsets[i]], [N, b.outSize!]) as tf.Tensor2D : undefined;
+        const part =
+          this.offsets[i] >= 0 ? (tf.slice(z2, [0, this.offsets[i]], [N, b.outSize!]) as tf.Tensor2D) : undefined;
         const r = b.inverse(h, part, ctx);
         h = r.x;
         logDet = tf.add(logDet, r.logDet);

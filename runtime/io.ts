@@ -67,7 +67,10 @@ export function loadModel(dir: string): FlowModel {
     const bySuffixless = new Map(Object.entries(weights).map(([k, t]) => [k.replace(/[#~]\d+$/, ''), t]));
     for (const [name, v] of named(model)) {
       const w = weights[name] ?? bySuffixless.get(name);
-      if (!w) { missing.push(name); continue; }
+      if (!w) {
+        missing.push(name);
+        continue;
+      }
       v.assign(w);
     }
     if (missing.length) throw new Error(`${dir}: weights missing for ${missing.join(', ')}`);

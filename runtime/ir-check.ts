@@ -10,7 +10,8 @@ export function checkedFlowIR(ir: unknown, where: string): FlowIR {
   const version = (ir as { version?: unknown } | null)?.version;
   if (version !== FLOWIR_VERSION) {
     throw new FlowIRError(
-      `${where} holds a FlowIR of version ${JSON.stringify(version)}; this flowc reads version ${FLOWIR_VERSION}`);
+      `${where} holds a FlowIR of version ${JSON.stringify(version)}; this flowc reads version ${FLOWIR_VERSION}`,
+    );
   }
   const errors = validateFlowIR(ir);
   if (errors.length) {

@@ -54,8 +54,12 @@ function bernoulli(ir: LikelihoodIR): Likelihood {
     logProb: (params, x) =>
       tf.tidy(() => {
         // one SIMD tape node on wasm (kernels/fused/bernoulli-loss.ts) unless bernoulliFused or fuse is off
-        if (kernelOn('likelihood:fused-bernoulli')
-          && params.dtype === 'float32' && x.dtype === 'float32' && params.size === x.size) {
+        if (
+          kernelOn('likelihood:fused-bernoulli') &&
+          params.dtype === 'float32' &&
+          x.dtype === 'float32' &&
+          params.size === x.size
+        ) {
           return tf.reshape(bernoulliLogProbFused(params, x), x.shape) as tf.Tensor2D;
         }
         const l = tf.squeeze(params, [2]) as tf.Tensor2D;

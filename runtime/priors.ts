@@ -19,7 +19,13 @@ function sum1(t: tf.Tensor): tf.Tensor1D {
 class Normal implements Prior {
   private readonly mean: tf.Tensor | number;
   private readonly logStd: tf.Tensor | number;
-  constructor(readonly D: number, mean: number, std: number, learned: boolean, store: ParamStore) {
+  constructor(
+    readonly D: number,
+    mean: number,
+    std: number,
+    learned: boolean,
+    store: ParamStore,
+  ) {
     if (learned) {
       this.mean = store.create('prior.mean', [D], `const(${mean})`);
       this.logStd = store.create('prior.logstd', [D], `const(${Math.log(std)})`);
@@ -35,12 +41,18 @@ class Normal implements Prior {
     });
   }
   sample(n: number, rng: Rng, T = 1): tf.Tensor2D {
-    return tf.tidy(() => tf.add(tf.mul(rng.normalTensor([n, this.D]), tf.mul(tf.exp(this.logStd), T)), this.mean) as tf.Tensor2D);
+    return tf.tidy(
+      () => tf.add(tf.mul(rng.normalTensor([n, this.D]), tf.mul(tf.exp(this.logStd), T)), this.mean) as tf.Tensor2D,
+    );
   }
 }
 
 class Logistic implements Prior {
-  constructor(readonly D: number, readonly loc: number, readonly scale: number) {}
+  constructor(
+    readonly D: number,
+    readonly loc: number,
+    readonly scale: number,
+  ) {}
   logProb(z: tf.Tensor2D): tf.Tensor1D {
     return tf.tidy(() => {
       const e = tf.div(tf.sub(z, this.loc), this.scale);
@@ -59,9 +71,15 @@ class Logistic implements Prior {
 }
 
 class Laplace implements Prior {
-  constructor(readonly D: number, readonly loc: number, readonly scale: number) {}
+  constructor(
+    readonly D: number,
+    readonly loc: number,
+    readonly scale: number,
+  ) {}
   logProb(z: tf.Tensor2D): tf.Tensor1D {
-    return tf.tidy(() => sum1(tf.sub(tf.neg(tf.div(tf.abs(tf.sub(z, this.loc)), this.scale)), Math.log(2 * this.scale))));
+    return tf.tidy(() =>
+      sum1(tf.sub(tf.neg(tf.div(tf.abs(tf.sub(z, this.loc)), this.scale)), Math.log(2 * this.scale))),
+    );
   }
   sample(n: number, rng: Rng, T = 1): tf.Tensor2D {
     const out = new Float32Array(n * this.D);
@@ -78,7 +96,12 @@ class Mixture implements Prior {
   private readonly logits: tf.Variable;
   private readonly means: tf.Variable;
   private readonly logScales: tf.Variable;
-  constructor(readonly D: number, readonly k: number, readonly component: 'normal' | 'logistic', store: ParamStore) {
+  constructor(
+    readonly D: number,
+    readonly k: number,
+    readonly component: 'normal' | 'logistic',
+    store: ParamStore,
+  ) {
     const means = new Float32Array(D * k);
     for (let d = 0; d < D; d++) for (let j = 0; j < k; j++) means[d * k + j] = k === 1 ? 0 : -1 + (2 * j) / (k - 1);
     this.logits = store.create('prior.logits', [D, k], 'zeros');
@@ -87,27 +110,37 @@ class Mixture implements Prior {
   }
   logProb(z: tf.Tensor2D): tf.Tensor1D {
     return tf.tidy(() => {
-      const e = tf.mul(tf.sub(tf.expandDims(z, 2), this.means), tf.exp(tf.neg(this.logScales)));   // [N, D, k]
-      const comp = this.component === 'normal'
-        ? tf.neg(tf.add(tf.add(tf.mul(0.5, tf.square(e)), this.logScales), HALF_LOG_2PI))
-        : tf.sub(tf.neg(tf.add(e, tf.mul(2, tf.softplus(tf.neg(e))))), this.logScales);
+      const e = tf.mul(tf.sub(tf.expandDims(z, 2), this.means), tf.exp(tf.neg(this.logScales))); // [N, D, k]
+      const comp =
+        this.component === 'normal'
+          ? tf.neg(tf.add(tf.add(tf.mul(0.5, tf.square(e)), this.logScales), HALF_LOG_2PI))
+          : tf.sub(tf.neg(tf.add(e, tf.mul(2, tf.softplus(tf.neg(e))))), this.logScales);
       const logw = tf.logSoftmax(this.logits, 1);
       return sum1(tf.logSumExp(tf.add(comp, logw), 2));
     });
   }
   sample(n: number, rng: Rng, T = 1): tf.Tensor2D {
     const w = tf.tidy(() => tf.softmax(this.logits, 1)).dataSync() as Float32Array;
-    const mu = this.means.dataSync(), ls = this.logScales.dataSync();
+    const mu = this.means.dataSync(),
+      ls = this.logScales.dataSync();
     const out = new Float32Array(n * this.D);
-    for (let i = 0; i < n; i++) for (let d = 0; d < this.D; d++) {
-      let u = rng.uniform(), j = 0;
-      for (; j < this.k - 1; j++) { u -= w[d * this.k + j]; if (u < 0) break; }
-      const s = T * Math.exp(ls[d * this.k + j]);
-      let e: number;
-      if (this.component === 'normal') e = rng.normal();
-      else { const v = Math.min(Math.max(rng.uniform(), 1e-7), 1 - 1e-7); e = Math.log(v / (1 - v)); }
-      out[i * this.D + d] = mu[d * this.k + j] + s * e;
-    }
+    for (let i = 0; i < n; i++)
+      for (let d = 0; d < this.D; d++) {
+        let u = rng.uniform(),
+          j = 0;
+        for (; j < this.k - 1; j++) {
+          u -= w[d * this.k + j];
+          if (u < 0) break;
+        }
+        const s = T * Math.exp(ls[d * this.k + j]);
+        let e: number;
+        if (this.component === 'normal') e = rng.normal();
+        else {
+          const v = Math.min(Math.max(rng.uniform(), 1e-7), 1 - 1e-7);
+          e = Math.log(v / (1 - v));
+        }
+        out[i * this.D + d] = mu[d * this.k + j] + s * e;
+      }
     return tf.tensor2d(out, [n, this.D]);
   }
 }
@@ -115,10 +148,15 @@ class Mixture implements Prior {
 export function buildPrior(ir: PriorIR | undefined, D: number, store: ParamStore): Prior {
   const p = ir ?? { kind: 'normal', mean: 0, std: 1, learned: false };
   switch (p.kind) {
-    case 'normal': return new Normal(D, p.mean ?? 0, p.std ?? 1, !!p.learned, store);
-    case 'logistic': return new Logistic(D, p.loc ?? 0, p.scale ?? 1);
-    case 'laplace': return new Laplace(D, p.loc ?? 0, p.scale ?? 1);
-    case 'mixture': return new Mixture(D, p.k, p.component ?? 'normal', store);
-    default: throw new Error(`unknown prior kind '${(p as { kind: string }).kind}'`);
+    case 'normal':
+      return new Normal(D, p.mean ?? 0, p.std ?? 1, !!p.learned, store);
+    case 'logistic':
+      return new Logistic(D, p.loc ?? 0, p.scale ?? 1);
+    case 'laplace':
+      return new Laplace(D, p.loc ?? 0, p.scale ?? 1);
+    case 'mixture':
+      return new Mixture(D, p.k, p.component ?? 'normal', store);
+    default:
+      throw new Error(`unknown prior kind '${(p as { kind: string }).kind}'`);
   }
 }

@@ -4,7 +4,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { MULBERRY32_INC, mulberry32Mix } from '../compiler/math/rng.js';
 
-export interface RngState { s: number; spare: number | null }
+export interface RngState {
+  s: number;
+  spare: number | null;
+}
 
 export class Rng {
   private s: number;
@@ -53,11 +56,27 @@ export class Rng {
   }
 
   uniformTensor(shape: number[], lo = 0, hi = 1): tf.Tensor {
-    return tf.tensor(this.uniformArray(shape.reduce((a, b) => a * b, 1), lo, hi), shape, 'float32');
+    return tf.tensor(
+      this.uniformArray(
+        shape.reduce((a, b) => a * b, 1),
+        lo,
+        hi,
+      ),
+      shape,
+      'float32',
+    );
   }
 
   normalTensor(shape: number[], mean = 0, std = 1): tf.Tensor {
-    return tf.tensor(this.normalArray(shape.reduce((a, b) => a * b, 1), mean, std), shape, 'float32');
+    return tf.tensor(
+      this.normalArray(
+        shape.reduce((a, b) => a * b, 1),
+        mean,
+        std,
+      ),
+      shape,
+      'float32',
+    );
   }
 
   /** Fisher–Yates permutation of 0..n-1 */

@@ -64,7 +64,11 @@ export async function loadRun(path: string, opts: LoadRunOptions = {}): Promise<
   }
   const settings = dir ? readJson(join(path, 'run.json')) : undefined;
   return {
-    model, ir: ck.ir, step: ck.step, checkpoint: ck.file,
-    ...(settings ? { settings } : {}), ...(ck.warning ? { warning: ck.warning } : {}),
+    model,
+    ir: ck.ir,
+    step: ck.step,
+    checkpoint: ck.file,
+    ...(settings ? { settings } : {}),
+    ...(ck.warning ? { warning: ck.warning } : {}),
   };
 }

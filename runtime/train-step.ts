@@ -27,7 +27,10 @@ export interface AdamState {
 }
 
 export interface Trainer {
-  /** one step on batch x (ctx: its conditioning context, conditioned models only); returns the mean loss (nats per example) */
+  /**
+   * one step on batch x (ctx: its conditioning context, conditioned models only); returns the mean loss
+   * (nats per example)
+   */
   step(x: tf.Tensor, ctx?: tf.Tensor): number;
   getState(): AdamState;
   setState(s: AdamState): void;
@@ -77,7 +80,10 @@ export function createTrainer(model: FlowModel, opts: AdamOptions): Trainer {
 
 /** Adam written out op by op (the oracle for the faster trainers). */
 export function createOpTrainer(model: FlowModel, opts: AdamOptions): Trainer {
-  const lr = opts.lr, b1 = opts.beta1 ?? 0.9, b2 = opts.beta2 ?? 0.999, eps = opts.eps ?? 1e-8;
+  const lr = opts.lr,
+    b1 = opts.beta1 ?? 0.9,
+    b2 = opts.beta2 ?? 0.999,
+    eps = opts.eps ?? 1e-8;
   const vars = () => model.variables.filter((v) => v.trainable);
   const m = new Map<string, tf.Variable>();
   const v = new Map<string, tf.Variable>();
@@ -92,10 +98,12 @@ export function createOpTrainer(model: FlowModel, opts: AdamOptions): Trainer {
   };
 
   return {
-    get steps() { return t; },
+    get steps() {
+      return t;
+    },
     step(x: tf.Tensor, ctx?: tf.Tensor): number {
       const init = (model as { initialize?: (x: tf.Tensor, ctx?: tf.Tensor) => void }).initialize;
-      if (init) init.call(model, x, ctx);         // data-dependent init outside the gradient tape
+      if (init) init.call(model, x, ctx); // data-dependent init outside the gradient tape
       const list = vars();
       if (list.length === 0) {
         t += 1;
@@ -113,7 +121,8 @@ export function createOpTrainer(model: FlowModel, opts: AdamOptions): Trainer {
           scale = tf.minimum(1, tf.div(opts.clip, tf.add(norm, 1e-12))) as tf.Scalar;
         }
         t += 1;
-        const c1 = 1 - Math.pow(b1, t), c2 = 1 - Math.pow(b2, t);
+        const c1 = 1 - Math.pow(b1, t),
+          c2 = 1 - Math.pow(b2, t);
         for (const p of list) {
           const g0 = grads[p.name];
           if (!g0) continue;
@@ -137,7 +146,8 @@ export function createOpTrainer(model: FlowModel, opts: AdamOptions): Trainer {
       const byName = new Map(vars().map((p) => [p.name, p]));
       for (const [k, p] of byName) {
         const [mv, vv] = moments(p);
-        const mm = s.m[k], vs = s.v[k];
+        const mm = s.m[k],
+          vs = s.v[k];
         tf.tidy(() => {
           mv.assign(mm ? tf.tensor(mm, p.shape) : tf.zerosLike(p));
           vv.assign(vs ? tf.tensor(vs, p.shape) : tf.zerosLike(p));
@@ -156,7 +166,12 @@ export function createOpTrainer(model: FlowModel, opts: AdamOptions): Trainer {
  * Mean negative log-likelihood of x in nats per example, evaluated in batches; bits/dim for
  * discrete data (binary, categorical, discrete(K)): nats / (D ln 2).
  */
-export function evaluate(model: FlowModel, x: tf.Tensor, batch: number, ctx?: tf.Tensor): { nats: number; bitsPerDim?: number } {
+export function evaluate(
+  model: FlowModel,
+  x: tf.Tensor,
+  batch: number,
+  ctx?: tf.Tensor,
+): { nats: number; bitsPerDim?: number } {
   const n = x.shape[0];
   let total = 0;
   for (let s = 0; s < n; s += batch) {

@@ -106,7 +106,8 @@ export function batchRows(ds: Dataset, k: number, B: number): Float32Array {
   return out;
 }
 
-const toTensor = (ir: FlowIR, rows: Float32Array, n: number): tf.Tensor => tf.tensor(rows, [n, ...ir.data.shape], 'float32');
+const toTensor = (ir: FlowIR, rows: Float32Array, n: number): tf.Tensor =>
+  tf.tensor(rows, [n, ...ir.data.shape], 'float32');
 
 /**
  * Evaluation (forward only, inside one tf.tidy per batch) keeps every intermediate of a batch alive,
@@ -123,7 +124,13 @@ export function evalBatchFor(ir: Pick<FlowIR, 'totals'>, wanted: number, budgetB
 }
 
 /** Mean NLL over the first `rows` examples of ds (nats/example, and bits/dim for discrete data). */
-export function evaluateOn(model: FlowModel, ir: FlowIR, ds: Dataset, rows: number, batch: number): { nats: number; bitsPerDim?: number } {
+export function evaluateOn(
+  model: FlowModel,
+  ir: FlowIR,
+  ds: Dataset,
+  rows: number,
+  batch: number,
+): { nats: number; bitsPerDim?: number } {
   const n = Math.min(rows, ds.n);
   const d = prod(ds.shape);
   const x = toTensor(ir, ds.x.subarray(0, n * d), n);
@@ -163,13 +170,15 @@ export async function trainLoop(o: TrainOptions): Promise<TrainResult> {
   if (ir.condition) {
     for (const ds of [data.train, data.test]) {
       if (!ds.y) {
-        throw new DataError(`${ir.model} is conditioned on \`${ir.condition.name}\`, but ${ds.name} has no labels `
-          + '(mnist has them; for files pass --labels FILE, one label or condition row per example)');
+        throw new DataError(
+          `${ir.model} is conditioned on \`${ir.condition.name}\`, but ${ds.name} has no labels ` +
+            '(mnist has them; for files pass --labels FILE, one label or condition row per example)',
+        );
       }
     }
   }
   const ctxOf = (ds: Dataset, rows: Float32Array | undefined, n: number): tf.Tensor2D | undefined =>
-    (ir.condition && rows ? contextOf(ir, rows, n) : undefined);
+    ir.condition && rows ? contextOf(ir, rows, n) : undefined;
   const metrics = join(o.runDir, METRICS_FILE);
   const D = prod(ir.data.shape);
   const discrete = isDiscrete(ir.data);
@@ -229,9 +238,10 @@ export async function trainLoop(o: TrainOptions): Promise<TrainResult> {
     return Number.isFinite(t.nats) ? undefined : heldOutBad(t.nats);
   };
   const stopped = (why: string) => {
-    const kept = checkpointStep !== undefined
-      ? `the last good checkpoint (step ${checkpointStep}) is kept`
-      : 'no checkpoint was written';
+    const kept =
+      checkpointStep !== undefined
+        ? `the last good checkpoint (step ${checkpointStep}) is kept`
+        : 'no checkpoint was written';
     return `${why}; ${kept} (try a lower --lr)`;
   };
 
@@ -241,7 +251,10 @@ export async function trainLoop(o: TrainOptions): Promise<TrainResult> {
   let evalRate = 0;
   type Held = { nats: number; bitsPerDim?: number };
   const evalPart = async (
-    from: number, n: number, abortable: boolean, onBatch?: (d: number) => void,
+    from: number,
+    n: number,
+    abortable: boolean,
+    onBatch?: (d: number) => void,
   ): Promise<Held | undefined> => {
     const t = Date.now();
     const rng = model.rng?.getState();
@@ -251,7 +264,11 @@ export async function trainLoop(o: TrainOptions): Promise<TrainResult> {
       for (let s = 0; s < n; s += evalBatch) {
         const b = Math.min(evalBatch, n - s);
         const x = toTensor(ir, data.test.x.subarray((from + s) * D, (from + s + b) * D), b);
-        const ctx = ctxOf(data.test, data.test.y?.subarray((from + s) * (data.test.ySize ?? 1), (from + s + b) * (data.test.ySize ?? 1)), b);
+        const ctx = ctxOf(
+          data.test,
+          data.test.y?.subarray((from + s) * (data.test.ySize ?? 1), (from + s + b) * (data.test.ySize ?? 1)),
+          b,
+        );
         try {
           const r = evaluate(model, x, b, ctx);
           total += r.nats * b;
@@ -289,7 +306,8 @@ export async function trainLoop(o: TrainOptions): Promise<TrainResult> {
     const estimate = rest / evalRate;
     const budget = c.finalEvalRows === undefined ? c.finalEvalBudget : undefined;
     if (budget !== undefined && estimate > budget * ((Date.now() - t0) / 1000)) {
-      const note = `; the other ${rest} would take about ${Math.ceil(estimate)}s, too long for a run this short ` +
+      const note =
+        `; the other ${rest} would take about ${Math.ceil(estimate)}s, too long for a run this short ` +
         `(--final-eval-rows ${all} evaluates them all)`;
       return { held: a, rows: first, note };
     }
@@ -368,7 +386,12 @@ export async function trainLoop(o: TrainOptions): Promise<TrainResult> {
     const secs = Math.max(1e-3, (Date.now() - t0) / 1000);
     const eps = ((step - startStep) * c.batch) / secs;
     const bpd = discrete ? loss / (D * Math.LN2) : undefined;
-    const line: Record<string, unknown> = { step, loss, examples_per_sec: Math.round(eps), time: Number(secs.toFixed(3)) };
+    const line: Record<string, unknown> = {
+      step,
+      loss,
+      examples_per_sec: Math.round(eps),
+      time: Number(secs.toFixed(3)),
+    };
     if (bpd !== undefined) line.bits_per_dim = bpd;
     // held-out evaluation: every evalEvery steps once evalSeconds have passed; all rows at the end
     let held: TrainResult['test'];

@@ -9,8 +9,19 @@ import { fileURLToPath } from 'node:url';
 
 export const MAX = 120;
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-const FOLDERS = ['bench', 'bin', 'cli', 'compiler', 'editors', 'examples', 'grammar', 'playground', 'runtime', 'scripts',
-  'test'];
+const FOLDERS = [
+  'bench',
+  'bin',
+  'cli',
+  'compiler',
+  'editors',
+  'examples',
+  'grammar',
+  'playground',
+  'runtime',
+  'scripts',
+  'test',
+];
 const FILES = ['index.ts', 'eslint.config.js', 'vitest.config.ts'];
 const SKIP = new Set(['node_modules', 'dist', 'out', 'golden', 'fixtures', 'results', 'coverage']);
 const SOURCE = /\.(ts|mts|js|mjs|wat)$/;

@@ -40,10 +40,11 @@ function compileFit(name: EnergyName, kind: string, K: number, batch: number, lr
 function gridPoints(G: number): Float32Array {
   const pts = new Float32Array(G * G * 2);
   const h = (2 * BOX) / G;
-  for (let r = 0; r < G; r++) for (let c = 0; c < G; c++) {
-    pts[(r * G + c) * 2] = -BOX + (c + 0.5) * h;      // z₁ to the right
-    pts[(r * G + c) * 2 + 1] = BOX - (r + 0.5) * h;   // z₂ up
-  }
+  for (let r = 0; r < G; r++)
+    for (let c = 0; c < G; c++) {
+      pts[(r * G + c) * 2] = -BOX + (c + 0.5) * h; // z₁ to the right
+      pts[(r * G + c) * 2 + 1] = BOX - (r + 0.5) * h; // z₂ up
+    }
   return pts;
 }
 
@@ -51,34 +52,47 @@ function gridPoints(G: number): Float32Array {
 function drawPanel(canvas: Canvas, x0: number, logp: ArrayLike<number>, G: number, cell: number): void {
   let max = -Infinity;
   for (let i = 0; i < G * G; i++) if (Number.isFinite(logp[i]!)) max = Math.max(max, logp[i]!);
-  for (let r = 0; r < G; r++) for (let c = 0; c < G; c++) {
-    const v = logp[r * G + c]!;
-    canvas.rect(x0 + c * cell, r * cell, cell, cell, viridis(Number.isFinite(v) ? Math.exp(v - max) : 0));
-  }
+  for (let r = 0; r < G; r++)
+    for (let c = 0; c < G; c++) {
+      const v = logp[r * G + c]!;
+      canvas.rect(x0 + c * cell, r * cell, cell, cell, viridis(Number.isFinite(v) ? Math.exp(v - max) : 0));
+    }
 }
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
-      energies: { type: 'string', default: ENERGY_NAMES.join(',') }, flows: { type: 'string', default: 'planar,radial' },
-      K: { type: 'string', default: '2,8,32' }, steps: { type: 'string', default: '2000' }, batch: { type: 'string', default: '256' },
-      lr: { type: 'string', default: '1e-2' }, seed: { type: 'string', default: '1' }, out: { type: 'string', default: 'bench/vae/out' },
+      energies: { type: 'string', default: ENERGY_NAMES.join(',') },
+      flows: { type: 'string', default: 'planar,radial' },
+      K: { type: 'string', default: '2,8,32' },
+      steps: { type: 'string', default: '2000' },
+      batch: { type: 'string', default: '256' },
+      lr: { type: 'string', default: '1e-2' },
+      seed: { type: 'string', default: '1' },
+      out: { type: 'string', default: 'bench/vae/out' },
       grid: { type: 'string', default: '100' },
     },
   });
   const energies = values.energies!.split(',') as EnergyName[];
-  for (const e of energies) if (!(ENERGY_NAMES as readonly string[]).includes(e)) throw new Error(`--energies: unknown '${e}'`);
+  for (const e of energies)
+    if (!(ENERGY_NAMES as readonly string[]).includes(e)) throw new Error(`--energies: unknown '${e}'`);
   const flows = values.flows!.split(',');
   for (const f of flows) if (f !== 'planar' && f !== 'radial') throw new Error(`--flows: planar or radial, not '${f}'`);
   const Ks = values.K!.split(',').map(Number);
-  const steps = Number(values.steps), batch = Number(values.batch), lr = Number(values.lr), seed = Number(values.seed), G = Number(values.grid);
+  const steps = Number(values.steps),
+    batch = Number(values.batch),
+    lr = Number(values.lr),
+    seed = Number(values.seed),
+    G = Number(values.grid);
   tf.enableProdMode();
   const backend = await initBackend(); // the backend setting (FLOWC_BACKEND) decides
   mkdirSync(values.out!, { recursive: true });
   console.log(`backend ${backend} | steps ${steps} | batch ${batch} | lr ${lr} | seed ${seed}`);
   const pts = gridPoints(G);
   const results: Record<string, unknown>[] = [];
-  const cell = 2, gap = 6, size = G * cell;
+  const cell = 2,
+    gap = 6,
+    size = G * cell;
   for (const name of energies) {
     const target = Float64Array.from({ length: G * G }, (_, i) => -energyJs(name, pts[2 * i]!, pts[2 * i + 1]!));
     const logZ = name === 'u1' ? logPartition('u1') : undefined;
@@ -102,7 +116,18 @@ async function main(): Promise<void> {
         drawPanel(canvas, (j + 1) * (size + gap), lp.dataSync(), G, cell);
         lp.dispose();
         const kl = logZ !== undefined ? loss + logZ : undefined;
-        const r = { energy: name, flow: kind, K, steps, batch, lr, seed, seconds: +secs.toFixed(1), loss: +loss.toFixed(4), ...(kl !== undefined ? { kl: +kl.toFixed(4) } : {}) };
+        const r = {
+          energy: name,
+          flow: kind,
+          K,
+          steps,
+          batch,
+          lr,
+          seed,
+          seconds: +secs.toFixed(1),
+          loss: +loss.toFixed(4),
+          ...(kl !== undefined ? { kl: +kl.toFixed(4) } : {}),
+        };
         results.push(r);
         console.log(JSON.stringify(r));
         trainer.dispose();

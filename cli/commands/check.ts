@@ -24,7 +24,9 @@ export async function runCheck(io: CliIO, files: string[], opts: { format: 'text
   const warnings = diags.filter((d) => d.severity === 'warning').length;
   if (opts.format === 'json') {
     const json = renderDiagnosticsJson(diags, sources);
-    io.out(JSON.stringify({ diagnostics: json, errors, warnings, files: [...sources.keys()], missing }, null, 2) + '\n');
+    io.out(
+      JSON.stringify({ diagnostics: json, errors, warnings, files: [...sources.keys()], missing }, null, 2) + '\n',
+    );
   } else if (diags.length > 0) {
     const text = renderDiagnostics(diags, sources, { color: io.color });
     io.out(text.endsWith('\n') ? text : text + '\n');

@@ -33,7 +33,8 @@ export async function runCompile(
   spec: string,
   opts: { out?: string; model?: string; dumpAst?: boolean; dumpIr?: boolean; target?: string },
 ): Promise<number> {
-  if (!opts.out && !opts.dumpAst && !opts.dumpIr) throw new UsageError('compile needs -o DIR (or --dump-ast / --dump-ir)');
+  if (!opts.out && !opts.dumpAst && !opts.dumpIr)
+    throw new UsageError('compile needs -o DIR (or --dump-ast / --dump-ir)');
   const target = opts.target ?? 'flowir';
   if (!TARGETS.includes(target)) {
     throw new UsageError(`--target ${target}: unknown target; use one of ${TARGETS.join(', ')}`);

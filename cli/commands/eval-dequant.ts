@@ -11,8 +11,14 @@ import { fsReason, UsageError, UserError, type CliIO } from '../io.js';
 import { rowsProgress } from '../progress.js';
 
 export interface DequantEvalArgs {
-  model: FlowModel; ir: FlowIR; ds: Dataset; batch: number; K: number; backend: string;
-  perExample?: string; perExt?: string;
+  model: FlowModel;
+  ir: FlowIR;
+  ds: Dataset;
+  batch: number;
+  K: number;
+  backend: string;
+  perExample?: string;
+  perExt?: string;
 }
 
 export async function runDequantEval(io: CliIO, a: DequantEvalArgs): Promise<number> {
@@ -20,8 +26,10 @@ export async function runDequantEval(io: CliIO, a: DequantEvalArgs): Promise<num
   const { model, ir, ds } = a;
   if (!isDequantized(ir)) {
     model.dispose();
-    throw new UsageError(`--dequant-samples: model ${ir.model} does not dequantize its data (its flow does not start `
-      + 'with dequantize), so there is no dequantization bound to estimate');
+    throw new UsageError(
+      `--dequant-samples: model ${ir.model} does not dequantize its data (its flow does not start ` +
+        'with dequantize), so there is no dequantization bound to estimate',
+    );
   }
   const D = prod(ir.data.shape);
   const t0 = Date.now();
@@ -40,11 +48,16 @@ export async function runDequantEval(io: CliIO, a: DequantEvalArgs): Promise<num
   };
   const secs = ((Date.now() - t0) / 1000).toFixed(1);
   io.out(`${line('-bound (dequantization ELBO, mean of single-sample bounds)', est.bound)}\n`);
-  io.out(`${line(`NLL (importance-weighted, K=${a.K})`, est.iw)} over ${ds.n} examples of ${ds.name} `
-    + `(model ${ir.model}, backend ${a.backend}, ${secs}s)\n`);
+  io.out(
+    `${line(`NLL (importance-weighted, K=${a.K})`, est.iw)} over ${ds.n} examples of ${ds.name} ` +
+      `(model ${ir.model}, backend ${a.backend}, ${secs}s)\n`,
+  );
   if (a.perExample) {
     const table = new Float32Array(ds.n * 2);
-    for (let i = 0; i < ds.n; i++) { table[2 * i] = est.bound[i]!; table[2 * i + 1] = est.iw[i]!; }
+    for (let i = 0; i < ds.n; i++) {
+      table[2 * i] = est.bound[i]!;
+      table[2 * i + 1] = est.iw[i]!;
+    }
     const rows = Array.from({ length: ds.n }, (_, i) => `${table[2 * i]},${table[2 * i + 1]}`);
     const bytes = a.perExt === 'npy' ? encodeNpy(table, [ds.n, 2]) : rows.join('\n') + '\n';
     try {

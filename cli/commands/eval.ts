@@ -13,7 +13,12 @@ import { rowsProgress } from '../progress.js';
 import { openRun } from '../run.js';
 
 type EvalOptions = {
-  data?: string; labels?: string; perExample?: string; batch?: number; iwSamples?: number; evalEnsemble?: number;
+  data?: string;
+  labels?: string;
+  perExample?: string;
+  batch?: number;
+  iwSamples?: number;
+  evalEnsemble?: number;
   dequantSamples?: number;
 };
 
@@ -22,8 +27,10 @@ function applyEnsemble(model: object, n: number | undefined): string {
   if (n === undefined) return '';
   const m = model as { setEvalMembers?: (k: number) => void; conditional?: { agnostic?: boolean; members: number } };
   if (!m.setEvalMembers || !m.conditional?.agnostic) {
-    throw new UsageError('--eval-ensemble: the run is not an order/connectivity-agnostic MADE'
-      + ' (made(orders: S, connectivities: C) with S·C > 1)');
+    throw new UsageError(
+      '--eval-ensemble: the run is not an order/connectivity-agnostic MADE' +
+        ' (made(orders: S, connectivities: C) with S·C > 1)',
+    );
   }
   if (n > m.conditional.members) {
     throw new UsageError(`--eval-ensemble ${n}: the run trained ${m.conditional.members} mask sets`);
@@ -34,19 +41,22 @@ function applyEnsemble(model: object, n: number | undefined): string {
 
 export async function runEval(io: CliIO, run: string, o: EvalOptions): Promise<number> {
   const perExt = o.perExample ? /\.(npy|csv|txt)$/i.exec(o.perExample)?.[1]?.toLowerCase() : undefined;
-  if (o.perExample && !perExt) throw new UsageError(`--per-example ${o.perExample}: the file must end in .csv, .txt or .npy`);
+  if (o.perExample && !perExt)
+    throw new UsageError(`--per-example ${o.perExample}: the file must end in .csv, .txt or .npy`);
   if (o.perExample) checkWritable('--per-example', o.perExample);
   // --data: every row of that source, in input order (loaded before TensorFlow.js starts); else the run's own
   // test set, or the rows its training held out
   const src = dataWithLabels(o.data, o.labels);
   let ds: Dataset | undefined = src === undefined ? undefined : loadRows(parseSource(src));
   const { model, ir, backend, meta } = await openRun(io, run);
-  let ensembleNote = '';
+  let ensembleNote: string;
   try {
     ds ??= runTestRows(meta, run);
     checkData(ds, ir.data);
     if (ir.condition && !ds.y) {
-      throw new UserError(`${ir.model} is conditioned on \`${ir.condition.name}\`; ${ds.name} has no labels (pass --labels FILE)`);
+      throw new UserError(
+        `${ir.model} is conditioned on \`${ir.condition.name}\`; ${ds.name} has no labels (pass --labels FILE)`,
+      );
     }
     ensembleNote = applyEnsemble(model, o.evalEnsemble);
   } catch (e) {
@@ -121,8 +131,10 @@ export async function runEval(io: CliIO, run: string, o: EvalOptions): Promise<n
     io.out(`${what} ${negElbo.toFixed(4)} nats/example${bitsOf(negElbo)}; ${est}\n`);
   }
   const given = ir.condition ? ` (−log p(${ir.data.name} | ${ir.condition.name}))` : '';
-  io.out(`NLL${given} ${nats.toFixed(4)} nats/example${bpd} over ${ds.n} examples of ${ds.name} ` +
-    `(model ${ir.model}${ensembleNote}, backend ${backend}, ${((Date.now() - t0) / 1000).toFixed(1)}s)\n`);
+  io.out(
+    `NLL${given} ${nats.toFixed(4)} nats/example${bpd} over ${ds.n} examples of ${ds.name} ` +
+      `(model ${ir.model}${ensembleNote}, backend ${backend}, ${((Date.now() - t0) / 1000).toFixed(1)}s)\n`,
+  );
   if (o.perExample) {
     const cols = elbo ? 2 : 1;
     const table = new Float32Array(ds.n * cols);
@@ -130,19 +142,26 @@ export async function runEval(io: CliIO, run: string, o: EvalOptions): Promise<n
       if (elbo) table[i * 2] = elbo[i]!;
       table[i * cols + cols - 1] = lp[i]!;
     }
-    const rows = Array.from({ length: ds.n }, (_, i) => Array.from(table.subarray(i * cols, (i + 1) * cols), String).join(','));
+    const rows = Array.from({ length: ds.n }, (_, i) =>
+      Array.from(table.subarray(i * cols, (i + 1) * cols), String).join(','),
+    );
     const bytes = perExt === 'npy' ? encodeNpy(table, elbo ? [ds.n, 2] : [ds.n]) : rows.join('\n') + '\n';
     try {
       writeFileSync(o.perExample, bytes);
     } catch (e) {
       throw new UserError(`--per-example ${o.perExample}: cannot write there: ${fsReason(e)}`);
     }
-    io.out(`wrote ${ds.n} ` +
-      `${elbo ? 'rows of ELBO, importance-weighted log-likelihood' : 'log-probabilities'} ` +
-      `(nats) to ${o.perExample}\n`);
+    io.out(
+      `wrote ${ds.n} ` +
+        `${elbo ? 'rows of ELBO, importance-weighted log-likelihood' : 'log-probabilities'} ` +
+        `(nats) to ${o.perExample}\n`,
+    );
   }
   if (bad.length > 0) {
-    const first = bad.slice(0, 5).map((i) => `${i + 1} (${lp[i]})`).join(', ');
+    const first = bad
+      .slice(0, 5)
+      .map((i) => `${i + 1} (${lp[i]})`)
+      .join(', ');
     throw new UserError(
       `${bad.length} of ${ds.n} rows of ${ds.name} have a non-finite log-probability under ${ir.model} (rows ${first}` +
         `${bad.length > 5 ? ', ...' : ''}): the NLL is not a number` +

@@ -3,7 +3,12 @@ import { explain, explainJson } from '../../compiler/explain.js';
 import { type CliIO, UserError } from '../io.js';
 import { compileSpec } from '../spec.js';
 
-export interface ExplainOptions { model?: string; json?: boolean; plan?: boolean; backend?: string }
+export interface ExplainOptions {
+  model?: string;
+  json?: boolean;
+  plan?: boolean;
+  backend?: string;
+}
 
 export async function runExplain(io: CliIO, spec: string, opts: ExplainOptions): Promise<number> {
   if (opts.backend !== undefined && !opts.plan) throw new UserError('--backend goes with --plan');

@@ -42,7 +42,12 @@ async function exportTorch(io: CliIO, run: string, out: string): Promise<number>
   try {
     const r = emitTorch(ir, run);
     if ('unsupported' in r) {
-      throw new UserError(r.unsupported.map((u) => unsupportedMessage(ir, run, u)).join('').trimEnd());
+      throw new UserError(
+        r.unsupported
+          .map((u) => unsupportedMessage(ir, run, u))
+          .join('')
+          .trimEnd(),
+      );
     }
     await writeTorchPackage(io, ir, run, out, model, ck?.step ?? 0);
   } finally {
@@ -60,7 +65,9 @@ export function register(program: Command, io: CliIO, done: (code: number) => vo
     .description('write a trained run as model.json + weights.bin (TensorFlow.js format) for loadModel()')
     .argument('<run>', 'run directory (or its checkpoint file)')
     .requiredOption('-o, --out <dir>', 'output folder (created; must be new, empty or a previous export)')
-    .option('--target <target>',
-      'tfjs (default): model.json + weights.bin; pytorch: a PyTorch package with the weights')
+    .option(
+      '--target <target>',
+      'tfjs (default): model.json + weights.bin; pytorch: a PyTorch package with the weights',
+    )
     .action(async (run: string, opts: { out: string; target?: string }) => done(await runExport(io, run, opts)));
 }

@@ -9,14 +9,19 @@ import { hasErrors, type Diagnostic } from '../../grammar/diagnostic.js';
 import { renderDiagnostics } from '../../compiler/diagnostics/render.js';
 import { processIO, type CliIO } from '../io.js';
 
-export interface FmtOptions { check?: boolean; write?: boolean }
+export interface FmtOptions {
+  check?: boolean;
+  write?: boolean;
+}
 
 export async function runFmt(io: CliIO, files: string[], opts: FmtOptions): Promise<number> {
   if (opts.check && opts.write) {
     io.err('flowc: error: --check and --write cannot be used together\n');
     return 2;
   }
-  let usage = false, failed = false, unformatted = 0;
+  let usage = false,
+    failed = false,
+    unformatted = 0;
   for (const file of files) {
     if (/\.ya?ml$/i.test(file)) {
       io.err(`flowc: error: ${file}: fmt formats .flow files; the YAML form is left to YAML tools\n`);
@@ -54,7 +59,11 @@ export async function runFmt(io: CliIO, files: string[], opts: FmtOptions): Prom
     }
   }
   if (opts.check && !usage && !failed) {
-    io.err(unformatted ? `${unformatted} of ${files.length} file(s) need formatting (run flowc fmt --write)\n` : `${files.length} file(s) formatted\n`);
+    io.err(
+      unformatted
+        ? `${unformatted} of ${files.length} file(s) need formatting (run flowc fmt --write)\n`
+        : `${files.length} file(s) formatted\n`,
+    );
   }
   if (usage) return 2;
   return failed || unformatted > 0 ? 1 : 0;
@@ -65,7 +74,13 @@ function report(io: CliIO, diags: readonly Diagnostic[], file: string, text: str
 }
 
 /** Adds `fmt` to the flowc program (cli/program.ts may instead call runFmt from its own action). */
-export function register(program: Command, io: CliIO = processIO(), done: (code: number) => void = (c) => { process.exitCode = c; }): void {
+export function register(
+  program: Command,
+  io: CliIO = processIO(),
+  done: (code: number) => void = (c) => {
+    process.exitCode = c;
+  },
+): void {
   program
     .command('fmt')
     .description('format .flow files canonically (2-space indentation, one statement per line, comments kept)')

@@ -11,7 +11,12 @@ import { intOption } from '../options.js';
 import { openRun } from '../run.js';
 
 export interface InterpolateOptions {
-  data: string; out: string; pairs: number; steps: number; slerp?: boolean; seed: number;
+  data: string;
+  out: string;
+  pairs: number;
+  steps: number;
+  slerp?: boolean;
+  seed: number;
 }
 
 /** z(t) between a and b: linear, or spherical (slerp; linear where a and b are parallel) */
@@ -20,7 +25,9 @@ export function interpolate(a: Float32Array, b: Float32Array, t: number, slerp =
   let wa = 1 - t;
   let wb = t;
   if (slerp) {
-    let ab = 0, aa = 0, bb = 0;
+    let ab = 0,
+      aa = 0,
+      bb = 0;
     for (let i = 0; i < a.length; i++) {
       ab += a[i]! * b[i]!;
       aa += a[i]! * a[i]!;
@@ -41,7 +48,7 @@ export function interpolate(a: Float32Array, b: Float32Array, t: number, slerp =
 function pickRows(n: number, count: number, seed: number): number[] {
   const idx = Array.from({ length: n }, (_, i) => i);
   let s = (seed * 2654435761 + 1) >>> 0;
-  const next = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 4294967296);
+  const next = () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 4294967296;
   for (let i = 0; i < count; i++) {
     const j = i + Math.floor(next() * (n - i));
     [idx[i], idx[j]] = [idx[j]!, idx[i]!];
@@ -51,9 +58,10 @@ function pickRows(n: number, count: number, seed: number): number[] {
 
 const WHY_NOT: Record<string, string> = {
   autoregressive: 'an autoregressive model has no latent space to encode into (it models p(x_i | x_<i) directly)',
-  vae: 'a VAE\'s encoder gives a distribution q(z|x), not an invertible map, and its decoder is stochastic',
-  energy: 'an energy model is a flow fitted to a target density without data; '
-    + 'its layers need not be invertible in the data direction',
+  vae: "a VAE's encoder gives a distribution q(z|x), not an invertible map, and its decoder is stochastic",
+  energy:
+    'an energy model is a flow fitted to a target density without data; ' +
+    'its layers need not be invertible in the data direction',
 };
 
 export async function runInterpolate(io: CliIO, run: string, o: InterpolateOptions): Promise<number> {
@@ -67,8 +75,10 @@ export async function runInterpolate(io: CliIO, run: string, o: InterpolateOptio
   try {
     if (ir.family !== 'flow' || !model.forward || !model.inverse) {
       const article = ir.family === 'autoregressive' ? 'an' : 'a';
-      throw new UserError('flowc interpolate needs a flow model (an invertible map from data to latent); '
-        + `${ir.model} is ${article} ${ir.family} model: ${WHY_NOT[ir.family] ?? 'it has no inverse'}`);
+      throw new UserError(
+        'flowc interpolate needs a flow model (an invertible map from data to latent); ' +
+          `${ir.model} is ${article} ${ir.family} model: ${WHY_NOT[ir.family] ?? 'it has no inverse'}`,
+      );
     }
     checkData(ds, ir.data);
     if (ds.n < 2 * o.pairs) throw new UserError(`--pairs ${o.pairs} needs ${2 * o.pairs} rows; ${ds.name} has ${ds.n}`);
@@ -103,8 +113,10 @@ export async function runInterpolate(io: CliIO, run: string, o: InterpolateOptio
       const shown = ds.x.subarray(0, Math.min(ds.n, 4000) * 2);
       png = interpolationPicture(model, ir, shown, path, decoded, o.pairs, o.steps);
     } else {
-      throw new UserError('a picture needs image data [C, H, W], square discrete vectors or 2-D points; '
-        + `${ir.model} has data of shape [${ir.data.shape.join(', ')}]`);
+      throw new UserError(
+        'a picture needs image data [C, H, W], square discrete vectors or 2-D points; ' +
+          `${ir.model} has data of shape [${ir.data.shape.join(', ')}]`,
+      );
     }
     try {
       writeFileSync(o.out, png);
@@ -113,8 +125,10 @@ export async function runInterpolate(io: CliIO, run: string, o: InterpolateOptio
     }
     const how = o.slerp ? 'spherical' : 'linear';
     const secs = ((Date.now() - t0) / 1000).toFixed(1);
-    io.out(`wrote ${o.pairs} ${how} latent interpolation${o.pairs > 1 ? 's' : ''} of ${o.steps} steps `
-      + `between rows of ${ds.name} to ${o.out} (${secs}s, backend ${backend})\n`);
+    io.out(
+      `wrote ${o.pairs} ${how} latent interpolation${o.pairs > 1 ? 's' : ''} of ${o.steps} steps ` +
+        `between rows of ${ds.name} to ${o.out} (${secs}s, backend ${backend})\n`,
+    );
     return 0;
   } finally {
     model.dispose();
@@ -130,8 +144,9 @@ export function register(program: Command, io: CliIO, done: (code: number) => vo
     .requiredOption('--data <src>', 'where the real examples come from (toy:NAME, mnist, or a .csv/.npy/.idx file)')
     .requiredOption('-o, --out <file>', 'output .png: one row per pair for images; paths over the density for 2-D data')
     .addOption(new Option('--pairs <n>', 'number of pairs of examples').argParser(intOption(1)).default(4))
-    .addOption(new Option('--steps <k>', 'points along each path, both ends included')
-      .argParser(intOption(2)).default(8))
+    .addOption(
+      new Option('--steps <k>', 'points along each path, both ends included').argParser(intOption(2)).default(8),
+    )
     .option('--slerp', 'spherical interpolation (keeps the latent norm typical of the prior) instead of linear')
     .addOption(new Option('--seed <n>', 'which rows are paired (a seeded draw)').argParser(intOption(0)).default(0))
     .action(async (run: string, opts: InterpolateOptions) => done(await runInterpolate(io, run, opts)));

@@ -10,7 +10,12 @@ export async function runLsp(): Promise<number> {
 }
 
 /** Adds `lsp` to the flowc program. Editors pass transport flags (--stdio, --clientProcessId=N): accepted. */
-export function register(program: Command, done: (code: number) => void = (c) => { process.exitCode = c; }): void {
+export function register(
+  program: Command,
+  done: (code: number) => void = (c) => {
+    process.exitCode = c;
+  },
+): void {
   program
     .command('lsp')
     .description('run the .flow language server over stdio (for editors: VS Code, Neovim, ...)')

@@ -12,8 +12,12 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { UsageError, UserError, type CliIO } from '../io.js';
 
 const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8', '.wasm': 'application/wasm', '.ckpt': 'application/octet-stream',
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.wasm': 'application/wasm',
+  '.ckpt': 'application/octet-stream',
 };
 
 /** the bundle `npm run build` wrote (dist/playground beside dist/cli) */
@@ -61,8 +65,11 @@ export function startServer(root: string, port: number, host: string): Promise<S
   const server = createServer((req, res) => {
     const file = req.method === 'GET' || req.method === 'HEAD' ? fileFor(root, req.url ?? '/') : undefined;
     const headers = {
-      'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp',
-      'Cross-Origin-Resource-Policy': 'same-origin', 'X-Content-Type-Options': 'nosniff', 'Cache-Control': 'no-cache',
+      'Cross-Origin-Opener-Policy': 'same-origin',
+      'Cross-Origin-Embedder-Policy': 'require-corp',
+      'Cross-Origin-Resource-Policy': 'same-origin',
+      'X-Content-Type-Options': 'nosniff',
+      'Cache-Control': 'no-cache',
     };
     if (!file) {
       const status = req.method === 'GET' || req.method === 'HEAD' ? 404 : 405;
@@ -71,8 +78,11 @@ export function startServer(root: string, port: number, host: string): Promise<S
       return;
     }
     const body = readFileSync(file);
-    res.writeHead(200, { ...headers, 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream',
-      'Content-Length': body.length });
+    res.writeHead(200, {
+      ...headers,
+      'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream',
+      'Content-Length': body.length,
+    });
     res.end(req.method === 'HEAD' ? undefined : body);
   });
   return new Promise((ok, fail) => {
@@ -98,13 +108,20 @@ function openBrowser(url: string): void {
   const cmd = process.platform === 'darwin' ? 'open' : process.platform === 'win32' ? 'cmd' : 'xdg-open';
   const args = process.platform === 'win32' ? ['/c', 'start', '', url] : [url];
   try {
-    spawn(cmd, args, { stdio: 'ignore', detached: true }).on('error', () => {}).unref();
+    spawn(cmd, args, { stdio: 'ignore', detached: true })
+      .on('error', () => {})
+      .unref();
   } catch {
     // no browser to open: the URL is printed
   }
 }
 
-export interface PlaygroundOptions { port: number; host: string; open?: boolean; build?: string }
+export interface PlaygroundOptions {
+  port: number;
+  host: string;
+  open?: boolean;
+  build?: string;
+}
 
 export async function runPlayground(io: CliIO, o: PlaygroundOptions): Promise<number> {
   if (o.build !== undefined) {

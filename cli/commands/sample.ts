@@ -8,14 +8,20 @@ import { checkWritable, fsReason, UsageError, UserError, type CliIO } from '../i
 import { openRun } from '../run.js';
 
 type SampleFlags = {
-  n: number; out: string; temperature: number; seed: number; decode?: 'argmax' | 'sample'; condition?: number;
+  n: number;
+  out: string;
+  temperature: number;
+  seed: number;
+  decode?: 'argmax' | 'sample';
+  condition?: number;
 };
 
 /** --condition y: only a model with `condition`, and a class it has */
 function checkCondition(ir: import('../../compiler/ir/types.js').FlowIR, y: number | undefined): void {
   if (y === undefined) return;
   const c = ir.condition;
-  if (!c) throw new UsageError(`--condition: ${ir.model} is not a conditional model (it has no \`condition\` declaration)`);
+  if (!c)
+    throw new UsageError(`--condition: ${ir.model} is not a conditional model (it has no \`condition\` declaration)`);
   if (c.domain.kind === 'categorical' && !(Number.isInteger(y) && y >= 0 && y < c.size)) {
     throw new UsageError(`--condition ${y}: \`${c.name}\` is a class 0..${c.size - 1}`);
   }
@@ -43,8 +49,10 @@ export async function runSample(io: CliIO, run: string, o: SampleFlags): Promise
   const imageShape = pictureShape(ir);
   if (ext === 'png' && !imageShape && D !== 2) {
     model.dispose();
-    throw new UserError(`a .png needs image data [C, H, W], square discrete vectors or 2-D points; ` +
-      `${ir.model} has data of shape [${shape.join(', ')}]: use .npy or .csv`);
+    throw new UserError(
+      `a .png needs image data [C, H, W], square discrete vectors or 2-D points; ` +
+        `${ir.model} has data of shape [${shape.join(', ')}]: use .npy or .csv`,
+    );
   }
   const { firstNonFiniteVariable, nonFiniteRows } = await import('../../runtime/train-guard.js');
   const badWeight = firstNonFiniteVariable(model);
@@ -53,7 +61,9 @@ export async function runSample(io: CliIO, run: string, o: SampleFlags): Promise
   }
   const t0 = Date.now();
   const x = samplesOf(model, o.n, {
-    temperature: o.temperature, seed: o.seed, decode: o.decode,
+    temperature: o.temperature,
+    seed: o.seed,
+    decode: o.decode,
     ...(o.condition !== undefined ? { condition: o.condition } : {}),
   });
   model.dispose();
@@ -82,6 +92,8 @@ export async function runSample(io: CliIO, run: string, o: SampleFlags): Promise
   } catch (e) {
     throw new UserError(`-o ${o.out}: cannot write there: ${fsReason(e)}`);
   }
-  io.out(`wrote ${o.n} samples of ${ir.model} to ${o.out} (${((Date.now() - t0) / 1000).toFixed(1)}s, backend ${backend})\n`);
+  io.out(
+    `wrote ${o.n} samples of ${ir.model} to ${o.out} (${((Date.now() - t0) / 1000).toFixed(1)}s, backend ${backend})\n`,
+  );
   return 0;
 }

@@ -11,7 +11,14 @@ import { formatDuration, plainProgress, ttyProgress } from '../progress.js';
 import { newRunDir, safeModelName, startBackend } from '../run.js';
 import { compileSpec } from '../spec.js';
 import {
-  checkNewRunDir, historyUpTo, modelDiff, modelHash, readRunRecord, writeRunRecord, type RunRecord, type RunSegment,
+  checkNewRunDir,
+  historyUpTo,
+  modelDiff,
+  modelHash,
+  readRunRecord,
+  writeRunRecord,
+  type RunRecord,
+  type RunSegment,
 } from '../run-record.js';
 import { dataSourceForms } from '../../compiler/reference/links.js';
 
@@ -89,7 +96,8 @@ async function train(io: CliIO, specPath: string, f0: TrainFlags, stop: Stop): P
   let ir = await compileSpec(io, specPath, f.model);
   const specIr = ir;
   const energy = ir.family === 'energy';
-  if (energy && f.data) throw new UserError(`model ${ir.model} fits the energy target ${ir.target?.name ?? ''} and takes no --data`);
+  if (energy && f.data)
+    throw new UserError(`model ${ir.model} fits the energy target ${ir.target?.name ?? ''} and takes no --data`);
 
   // run directory and (for --resume) its checkpoint, before anything heavy
   let runDir = f.out;
@@ -121,7 +129,9 @@ async function train(io: CliIO, specPath: string, f0: TrainFlags, stop: Stop): P
     if (resume.warning) io.err(`flowc: warning: ${resume.warning}\n`);
     // the spec must still describe the model that was trained
     if (modelHash(resume.ir) !== modelHash(specIr)) {
-      const diff = modelDiff(resume.ir, specIr).map((l) => `\n  ${l}`).join('');
+      const diff = modelDiff(resume.ir, specIr)
+        .map((l) => `\n  ${l}`)
+        .join('');
       throw new UserError(
         `--resume: ${specPath} does not describe the model trained in ${runDir} (${resume.ir.model}):${diff}\n` +
           'Train it into a new --out, or resume with the spec the run started from ' +
@@ -135,8 +145,10 @@ async function train(io: CliIO, specPath: string, f0: TrainFlags, stop: Stop): P
   if (resume && !energy) sources = trainingSources(ir, specPath, f.data, resume.meta);
   if (!energy && !sources) {
     const forms = dataSourceForms().replace(/`/g, '');
-    throw new UserError(`no training data for ${declText(ir.data)}: pass --data SRC, or write train { data: SRC } ` +
-      `in the spec with SRC one of ${forms} (see flowc train --help)`);
+    throw new UserError(
+      `no training data for ${declText(ir.data)}: pass --data SRC, or write train { data: SRC } ` +
+        `in the spec with SRC one of ${forms} (see flowc train --help)`,
+    );
   }
   const seed = f.seed ?? prevCfg?.seed ?? ir.train.seed ?? 0;
   if (prevCfg && seed !== prevCfg.seed) {
@@ -148,17 +160,27 @@ async function train(io: CliIO, specPath: string, f0: TrainFlags, stop: Stop): P
   if (!sources) {
     // a reverse-KL fit draws fresh base samples each step: the batches only carry the batch size
     const B = f.batch ?? prevCfg?.batch ?? ir.train.batch ?? 64;
-    const zeros: Dataset = { name: `energy ${ir.target?.name ?? ''} (fresh base samples every step)`, n: B, shape: ir.data.shape, x: new Float32Array(B * prod(ir.data.shape)) };
+    const zeros: Dataset = {
+      name: `energy ${ir.target?.name ?? ''} (fresh base samples every step)`,
+      n: B,
+      shape: ir.data.shape,
+      x: new Float32Array(B * prod(ir.data.shape)),
+    };
     data = { train: zeros, test: zeros };
   } else data = loadTraining(sources.train, sources.test, seed, (ds) => checkData(ds, ir.data));
   checkData(data.train, ir.data);
   checkData(data.test, ir.data);
 
   const batch = f.batch ?? prevCfg?.batch ?? ir.train.batch ?? 64;
-  if (prevCfg && batch !== prevCfg.batch) throw new UserError(`--resume: the run used --batch ${prevCfg.batch}; it cannot change`);
+  if (prevCfg && batch !== prevCfg.batch)
+    throw new UserError(`--resume: the run used --batch ${prevCfg.batch}; it cannot change`);
   const perEpoch = Math.ceil(data.train.n / batch);
   const steps =
-    f.steps ?? (f.epochs ? f.epochs * perEpoch : undefined) ?? prevCfg?.steps ?? ir.train.steps ?? (ir.train.epochs ? ir.train.epochs * perEpoch : 1000);
+    f.steps ??
+    (f.epochs ? f.epochs * perEpoch : undefined) ??
+    prevCfg?.steps ??
+    ir.train.steps ??
+    (ir.train.epochs ? ir.train.epochs * perEpoch : 1000);
   const opt = ir.train.optimizer ?? { kind: 'adam', lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8 };
   const config: TrainConfig = {
     batch,
@@ -171,7 +193,8 @@ async function train(io: CliIO, specPath: string, f0: TrainFlags, stop: Stop): P
     seed,
     evalEvery: f.evalEvery ?? ir.train.evalEvery ?? Math.max(1, Math.round(steps / 10)),
     evalSeconds: f.evalSeconds ?? (f.evalEvery !== undefined ? 0 : 30),
-    checkpointEvery: f.checkpointEvery ?? ir.train.checkpointEvery ?? Math.max(1, Math.min(500, Math.round(steps / 10))),
+    checkpointEvery:
+      f.checkpointEvery ?? ir.train.checkpointEvery ?? Math.max(1, Math.min(500, Math.round(steps / 10))),
     checkpointSeconds: (f.checkpointMinutes ?? 5) * 60,
     // the full held-out set at the end (with progress), unless --final-eval-rows bounds it
     finalEvalRows: f.finalEvalRows,
@@ -200,8 +223,15 @@ async function train(io: CliIO, specPath: string, f0: TrainFlags, stop: Stop): P
   const params = model.variables.reduce((a, v) => a + (v.trainable ? v.size : 0), 0);
   // run.json: the spec's text, the model's hash and, per session, which steps ran with what
   const segment: RunSegment = {
-    from: resume?.step ?? 0, to: resume?.step ?? 0, target: steps, lr: config.lr, batch, seed, data: srcText,
-    started: new Date().toISOString(), status: 'running',
+    from: resume?.step ?? 0,
+    to: resume?.step ?? 0,
+    target: steps,
+    lr: config.lr,
+    batch,
+    seed,
+    data: srcText,
+    started: new Date().toISOString(),
+    status: 'running',
   };
   if (testText) segment.test = testText;
   let record: RunRecord;
@@ -209,13 +239,25 @@ async function train(io: CliIO, specPath: string, f0: TrainFlags, stop: Stop): P
   if (!resume) {
     writeFileSync(join(runDir, 'model.ir.json'), JSON.stringify(ir, null, 2) + '\n');
     record = {
-      spec: resolve(specPath), model: ir.model, data: srcText, test: testText, backend, started: segment.started,
-      config, specText: readFileSync(specPath, 'utf8'), modelHash: modelHash(ir), history: [segment],
+      spec: resolve(specPath),
+      model: ir.model,
+      data: srcText,
+      test: testText,
+      backend,
+      started: segment.started,
+      config,
+      specText: readFileSync(specPath, 'utf8'),
+      modelHash: modelHash(ir),
+      history: [segment],
     };
   } else {
     const prevSource = resume.meta.source as string | undefined;
     const old: RunRecord = readRunRecord(runDir) ?? {
-      spec: resolve(specPath), model: ir.model, data: prevSource ?? srcText, backend, started: '',
+      spec: resolve(specPath),
+      model: ir.model,
+      data: prevSource ?? srcText,
+      backend,
+      started: '',
       config: { ...prevCfg },
     };
     if (prevCfg && prevCfg.lr !== config.lr) changed.push(`lr ${prevCfg.lr} → ${config.lr}`);
@@ -236,7 +278,7 @@ async function train(io: CliIO, specPath: string, f0: TrainFlags, stop: Stop): P
     `backend ${backend}${par} | model ${ir.model} (${ir.family}, ${params.toLocaleString('en-US')} parameters) | ` +
       `data ${data.train.name}, ` +
       `${data.train.n} train / ${data.test.n} ${sources?.test ? `test (${data.test.name})` : 'held out'} | ` +
-        `${steps} steps of batch ${batch}, lr ${config.lr} | run ${runDir} | ${plan}\n`,
+      `${steps} steps of batch ${batch}, lr ${config.lr} | run ${runDir} | ${plan}\n`,
   );
   if (resume) io.out(`resuming at step ${resume.step}\n`);
   if (changed.length) {
@@ -278,8 +320,7 @@ async function train(io: CliIO, specPath: string, f0: TrainFlags, stop: Stop): P
     if (ir.family === 'autoregressive' && prod(ir.data.shape) > 64) {
       // joint channels (PixelCNN++): one pass per pixel, not per channel
       const passes = ir.channels === 'joint' ? prod(ir.data.shape.slice(1)) : prod(ir.data.shape);
-      io.out(`drawing samples for samples.png (${passes} sequential network passes; ` +
-        `--no-pictures skips this)\n`);
+      io.out(`drawing samples for samples.png (${passes} sequential network passes; ` + `--no-pictures skips this)\n`);
     }
     pics.push(...writeModelPictures(model, ir, data.train, runDir));
   }
@@ -294,12 +335,16 @@ async function train(io: CliIO, specPath: string, f0: TrainFlags, stop: Stop): P
       `nats${result.test.bitsPerDim !== undefined ? ` (${result.test.bitsPerDim.toFixed(4)} bits/dim)` : ''}`
     : '';
   if (result.status === 'interrupted') {
-    io.err(`flowc: stopped at step ${result.step}; checkpoint saved. Continue with: flowc train ` +
-      `${specPath} --out ${runDir} --resume\n`);
+    io.err(
+      `flowc: stopped at step ${result.step}; checkpoint saved. Continue with: flowc train ` +
+        `${specPath} --out ${runDir} --resume\n`,
+    );
     return SIGNAL_EXIT[stop.signal ?? 'SIGINT'] ?? 130;
   }
-  io.out(`done: step ${result.step} in ${formatDuration(secs)}` +
-    `${result.lastLoss !== undefined ? ` | loss ${result.lastLoss.toFixed(4)}` : ''}${test}\n`);
+  io.out(
+    `done: step ${result.step} in ${formatDuration(secs)}` +
+      `${result.lastLoss !== undefined ? ` | loss ${result.lastLoss.toFixed(4)}` : ''}${test}\n`,
+  );
   io.out(`wrote ${[join(runDir, 'checkpoint.ckpt'), join(runDir, 'metrics.jsonl'), ...pics].join(', ')}\n`);
   return 0;
 }

@@ -26,11 +26,24 @@ export function resolveKind(name: string, span: Span, category: Category, ctx: C
   if (kind) return kind;
   const other = lookup(name);
   if (other && other.category !== category) {
-    ctx.report(makeDiagnostic(N.WRONG_PLACE, span, { name, category: categoryLabel(other.category), where: `as ${withArticle(category)}` }));
+    ctx.report(
+      makeDiagnostic(N.WRONG_PLACE, span, {
+        name,
+        category: categoryLabel(other.category),
+        where: `as ${withArticle(category)}`,
+      }),
+    );
     return undefined;
   }
   const known = kindsOf(category).map((k) => k.name);
-  ctx.report(makeDiagnostic(N.UNKNOWN_KIND, span, { name, where: categoryLabel(category), suggestion: suggest(name, known), known: listNames(known) }));
+  ctx.report(
+    makeDiagnostic(N.UNKNOWN_KIND, span, {
+      name,
+      where: categoryLabel(category),
+      suggestion: suggest(name, known),
+      known: listNames(known),
+    }),
+  );
   return undefined;
 }
 
@@ -53,7 +66,11 @@ export function checkCall(expr: CallExpr | IdentExpr, category: Category, ctx: C
 }
 
 /** statements of a non-flow nested block, `repeat` expanded (fresh copies share the checked call) */
-export function checkBlock(stmts: readonly import('../../grammar/ast.js').LayerStmt[], category: Category, ctx: Ctx): CheckedCall[] {
+export function checkBlock(
+  stmts: readonly import('../../grammar/ast.js').LayerStmt[],
+  category: Category,
+  ctx: Ctx,
+): CheckedCall[] {
   const out: CheckedCall[] = [];
   for (const s of stmts) {
     if (s.kind === 'call') {
@@ -70,7 +87,13 @@ export function checkBlock(stmts: readonly import('../../grammar/ast.js').LayerS
       }
       if (n !== undefined) for (let i = 0; i < n; i++) for (const c of body) out.push(c);
     } else {
-      ctx.report(makeDiagnostic(N.WRONG_PLACE, { ...s.span, end: s.span.start + 5 }, { name: 'level', category: 'multi-scale flow block', where: `as ${withArticle(category)}` }));
+      ctx.report(
+        makeDiagnostic(
+          N.WRONG_PLACE,
+          { ...s.span, end: s.span.start + 5 },
+          { name: 'level', category: 'multi-scale flow block', where: `as ${withArticle(category)}` },
+        ),
+      );
     }
   }
   return out;
@@ -81,16 +104,27 @@ export const MAX_REPEAT = 4096;
 /** a repeat count: a positive integer literal or a `let` holding one */
 export function checkRepeatCount(count: Expr, ctx: Ctx): number | undefined {
   const { expr, via } = deref(count, ctx);
-  if (expr.kind === 'number' && Number.isInteger(expr.value) && expr.value >= 1 && expr.value <= MAX_REPEAT) return expr.value;
+  if (expr.kind === 'number' && Number.isInteger(expr.value) && expr.value >= 1 && expr.value <= MAX_REPEAT)
+    return expr.value;
   if (expr.kind === 'ident') {
     // deref could not resolve it
     if (!ctx.expanding.includes(expr.name)) {
       const sug = suggest(expr.name, ctx.scope.lets.keys());
-      ctx.report(makeDiagnostic(N.UNDEFINED_NAME, expr.span, { name: expr.name, expected: 'a positive integer', suggestion: sug }));
+      ctx.report(
+        makeDiagnostic(N.UNDEFINED_NAME, expr.span, {
+          name: expr.name,
+          expected: 'a positive integer',
+          suggestion: sug,
+        }),
+      );
     }
     return undefined;
   }
-  ctx.report(makeDiagnostic(T.BAD_REPEAT_COUNT, via ? count.span : expr.span, { got: got(expr, via) + (expr.kind === 'number' && expr.value > MAX_REPEAT ? ` (at most ${MAX_REPEAT})` : '') }));
+  ctx.report(
+    makeDiagnostic(T.BAD_REPEAT_COUNT, via ? count.span : expr.span, {
+      got: got(expr, via) + (expr.kind === 'number' && expr.value > MAX_REPEAT ? ` (at most ${MAX_REPEAT})` : ''),
+    }),
+  );
   return undefined;
 }
 
@@ -133,10 +167,19 @@ export function deref(e: Expr, ctx: Ctx): { expr: Expr; via?: string } {
 /** let name → the value its chain ends in, per file scope (only chains that resolved) */
 const derefCache = new WeakMap<ReadonlyMap<string, unknown>, Map<string, Expr>>();
 
-export interface BoundArgs { args: ResolvedArgs; argSpans: Record<string, Span> }
+export interface BoundArgs {
+  args: ResolvedArgs;
+  argSpans: Record<string, Span>;
+}
 
 /** Bind the written arguments of a call to its specs, check each, fill defaults. */
-export function bindArgs(kindName: string, specs: readonly ArgSpec[], written: readonly Arg[], call: { span: Span; callee?: { span: Span } }, ctx: Ctx): BoundArgs {
+export function bindArgs(
+  kindName: string,
+  specs: readonly ArgSpec[],
+  written: readonly Arg[],
+  call: { span: Span; callee?: { span: Span } },
+  ctx: Ctx,
+): BoundArgs {
   const given = new Map<string, { expr: Expr; span: Span }>();
   const positional = specs.filter((s) => s.positional);
   let pi = 0;
@@ -153,10 +196,17 @@ export function bindArgs(kindName: string, specs: readonly ArgSpec[], written: r
         const names = specs.map((s) => s.name);
         const suggestion = suggest(a.name.text, names);
         if (suggestion) suggested.add(suggestion);
-        ctx.report(makeDiagnostic(N.UNKNOWN_ARGUMENT, a.name.span, { name: a.name.text, kind: kindName, suggestion, known: names.join(', ') }));
+        ctx.report(
+          makeDiagnostic(N.UNKNOWN_ARGUMENT, a.name.span, {
+            name: a.name.text,
+            kind: kindName,
+            suggestion,
+            known: names.join(', '),
+          }),
+        );
         continue;
       }
-      if (given.has(spec.name) || (spec === variadicSpec)) {
+      if (given.has(spec.name) || spec === variadicSpec) {
         ctx.report(makeDiagnostic(N.DUPLICATE_ARGUMENT, a.name.span, { name: spec.name, kind: kindName }));
         continue;
       }
@@ -164,15 +214,23 @@ export function bindArgs(kindName: string, specs: readonly ArgSpec[], written: r
       continue;
     }
     // `normal(learned)`: a bare word naming a flag switches it on
-    const flag = a.value.kind === 'ident' ? specs.find((s) => s.flag && s.name === (a.value as IdentExpr).name) : undefined;
+    const flag =
+      a.value.kind === 'ident' ? specs.find((s) => s.flag && s.name === (a.value as IdentExpr).name) : undefined;
     if (flag && !ctx.scope.lets.has(flag.name)) {
-      if (given.has(flag.name)) ctx.report(makeDiagnostic(N.DUPLICATE_ARGUMENT, a.span, { name: flag.name, kind: kindName }));
+      if (given.has(flag.name))
+        ctx.report(makeDiagnostic(N.DUPLICATE_ARGUMENT, a.span, { name: flag.name, kind: kindName }));
       else given.set(flag.name, { expr: { kind: 'bool', value: true, span: a.value.span }, span: a.span });
       continue;
     }
     // `normal(lerned)`: a misspelt flag rather than an undefined value
     const word = a.value.kind === 'ident' && !ctx.scope.lets.has(a.value.name) ? a.value.name : undefined;
-    const nearFlag = word === undefined ? undefined : suggest(word, specs.filter((s) => s.flag).map((s) => s.name));
+    const nearFlag =
+      word === undefined
+        ? undefined
+        : suggest(
+            word,
+            specs.filter((s) => s.flag).map((s) => s.name),
+          );
     if (word !== undefined && nearFlag) {
       const expected = `a value or the flag \`${nearFlag}\``;
       ctx.report(makeDiagnostic(N.UNDEFINED_NAME, a.value.span, { name: word, expected, suggestion: nearFlag }));
@@ -201,16 +259,27 @@ export function bindArgs(kindName: string, specs: readonly ArgSpec[], written: r
     given.set(spec.name, { expr: a.value, span: a.span });
   }
   if (extra > 0 && firstExtra) {
-    ctx.report(makeDiagnostic(T.TOO_MANY_POSITIONAL, firstExtra, { kind: kindName, max: positional.length, given: positional.length + extra }));
+    ctx.report(
+      makeDiagnostic(T.TOO_MANY_POSITIONAL, firstExtra, {
+        kind: kindName,
+        max: positional.length,
+        given: positional.length + extra,
+      }),
+    );
   }
   if (variadicSpec && variadicItems.length) {
     const first = variadicItems[0]!;
     const last = variadicItems[variadicItems.length - 1]!;
     // mlp([64, 64]) means the same as mlp(64, 64)
     const single = variadicItems.length === 1 ? deref(first, ctx).expr : undefined;
-    const expr: Expr = single && single.kind === 'list'
-      ? first
-      : ({ kind: 'list', items: variadicItems, span: { file: first.span.file, start: first.span.start, end: last.span.end } } satisfies ListExpr);
+    const expr: Expr =
+      single && single.kind === 'list'
+        ? first
+        : ({
+            kind: 'list',
+            items: variadicItems,
+            span: { file: first.span.file, start: first.span.start, end: last.span.end },
+          } satisfies ListExpr);
     given.set(variadicSpec.name, { expr, span: expr.span });
   }
 
@@ -223,7 +292,13 @@ export function bindArgs(kindName: string, specs: readonly ArgSpec[], written: r
       if (v !== undefined) args[spec.name] = v;
       argSpans[spec.name] = g.span;
     } else if (spec.required && !suggested.has(spec.name)) {
-      ctx.report(makeDiagnostic(T.MISSING_ARGUMENT, call.callee?.span ?? call.span, { name: spec.name, kind: kindName, type: describeType(spec.type) }));
+      ctx.report(
+        makeDiagnostic(T.MISSING_ARGUMENT, call.callee?.span ?? call.span, {
+          name: spec.name,
+          kind: kindName,
+          type: describeType(spec.type),
+        }),
+      );
     } else if (spec.default !== undefined && !spec.onlyWhen) {
       const v = defaultValue(spec.default, spec.type, call.span, ctx);
       if (v !== undefined) args[spec.name] = v;
@@ -241,9 +316,15 @@ export function bindArgs(kindName: string, specs: readonly ArgSpec[], written: r
         argSpans[spec.name] = call.span;
       }
     } else if (given.has(spec.name)) {
-      ctx.report(makeDiagnostic(T.ARG_NOT_USED, given.get(spec.name)!.span, {
-        name: spec.name, kind: kindName, other: spec.onlyWhen.arg, value: other, uses: spec.onlyWhen.in.join(' | '),
-      }));
+      ctx.report(
+        makeDiagnostic(T.ARG_NOT_USED, given.get(spec.name)!.span, {
+          name: spec.name,
+          kind: kindName,
+          other: spec.onlyWhen.arg,
+          value: other,
+          uses: spec.onlyWhen.in.join(' | '),
+        }),
+      );
       delete args[spec.name];
     }
   }
@@ -253,8 +334,11 @@ export function bindArgs(kindName: string, specs: readonly ArgSpec[], written: r
 /** a registry default as a checked value: a string default of a call type becomes a bare call */
 function defaultValue(def: unknown, type: ArgType, span: Span, ctx: Ctx): unknown {
   if (typeof def === 'string') {
-    const callType = type.kind === 'call' ? type : type.kind === 'union' ? type.of.find((t) => t.kind === 'call') : undefined;
-    const enumOk = type.kind === 'enum' || (type.kind === 'union' && type.of.some((t) => t.kind === 'enum' && t.values.includes(def)));
+    const callType =
+      type.kind === 'call' ? type : type.kind === 'union' ? type.of.find((t) => t.kind === 'call') : undefined;
+    const enumOk =
+      type.kind === 'enum' ||
+      (type.kind === 'union' && type.of.some((t) => t.kind === 'enum' && t.values.includes(def)));
     if (callType && callType.kind === 'call' && !enumOk && lookup(def, callType.category)) {
       return checkCall({ kind: 'ident', name: def, span }, callType.category, ctx);
     }
@@ -275,8 +359,10 @@ function cloneDefault(v: unknown): unknown {
 /** Check one value against a type. Returns the checked value or undefined (reported). */
 export function checkValue(e: Expr, type: ArgType, ctx: Ctx, what: string): unknown {
   switch (type.kind) {
-    case 'union': return checkUnion(e, type.of, ctx, what);
-    case 'mask': return checkMask(e, ctx, what);
+    case 'union':
+      return checkUnion(e, type.of, ctx, what);
+    case 'mask':
+      return checkMask(e, ctx, what);
     case 'call': {
       if (e.kind === 'call') return checkCall(e, type.category, ctx);
       if (e.kind === 'ident') {
@@ -299,16 +385,26 @@ export function checkValue(e: Expr, type: ArgType, ctx: Ctx, what: string): unkn
       }
       const name = e.kind === 'ident' ? e.name : e.kind === 'string' ? e.value : undefined;
       const sug = name !== undefined ? suggest(name, type.values) : undefined;
-      ctx.report(makeDiagnostic(T.WRONG_TYPE, e.span, { what, expected: describeType(type), got: describeExpr(e), suggestion: sug }));
+      ctx.report(
+        makeDiagnostic(T.WRONG_TYPE, e.span, {
+          what,
+          expected: describeType(type),
+          got: describeExpr(e),
+          suggestion: sug,
+        }),
+      );
       return undefined;
     }
-    default: break;
+    default:
+      break;
   }
   const { expr, via } = deref(e, ctx);
   if (expr.kind === 'ident' && !via && type.kind !== 'bool') {
     if (ctx.scope.lets.has(expr.name)) return undefined; // recursive let, reported by deref
     const sug = suggest(expr.name, ctx.scope.lets.keys());
-    ctx.report(makeDiagnostic(N.UNDEFINED_NAME, expr.span, { name: expr.name, expected: describeType(type), suggestion: sug }));
+    ctx.report(
+      makeDiagnostic(N.UNDEFINED_NAME, expr.span, { name: expr.name, expected: describeType(type), suggestion: sug }),
+    );
     return undefined;
   }
   // recursive let, reported by deref
@@ -325,8 +421,10 @@ export function checkValue(e: Expr, type: ArgType, ctx: Ctx, what: string): unkn
       if (!Number.isFinite(expr.value)) return undefined; // reported by the parser (FC104)
       if (type.kind === 'int' && !Number.isInteger(expr.value)) return wrong();
       const v = expr.value;
-      const tooLow = type.min !== undefined && (type.kind === 'number' && type.exclusiveMin ? v <= type.min : v < type.min);
-      const tooHigh = type.max !== undefined && (type.kind === 'number' && type.exclusiveMax ? v >= type.max : v > type.max);
+      const tooLow =
+        type.min !== undefined && (type.kind === 'number' && type.exclusiveMin ? v <= type.min : v < type.min);
+      const tooHigh =
+        type.max !== undefined && (type.kind === 'number' && type.exclusiveMax ? v >= type.max : v > type.max);
       if (tooLow || tooHigh) {
         ctx.report(makeDiagnostic(T.OUT_OF_RANGE, at, { what, value: v, range: rangeText(type) }));
         return undefined;
@@ -338,8 +436,10 @@ export function checkValue(e: Expr, type: ArgType, ctx: Ctx, what: string): unkn
       }
       return v;
     }
-    case 'bool': return expr.kind === 'bool' ? expr.value : wrong();
-    case 'string': return expr.kind === 'string' ? expr.value : wrong();
+    case 'bool':
+      return expr.kind === 'bool' ? expr.value : wrong();
+    case 'string':
+      return expr.kind === 'string' ? expr.value : wrong();
     case 'list': {
       if (expr.kind !== 'list') return wrong();
       const out: unknown[] = [];
@@ -355,28 +455,44 @@ export function checkValue(e: Expr, type: ArgType, ctx: Ctx, what: string): unkn
       }
       return ok ? out : undefined;
     }
-    default: return wrong();
+    default:
+      return wrong();
   }
 }
 
-function rangeText(t: { kind: 'int' | 'number'; min?: number; max?: number; exclusiveMin?: boolean; exclusiveMax?: boolean }): string {
+function rangeText(t: {
+  kind: 'int' | 'number';
+  min?: number;
+  max?: number;
+  exclusiveMin?: boolean;
+  exclusiveMax?: boolean;
+}): string {
   const lo = t.min !== undefined ? (t.kind === 'number' && t.exclusiveMin ? `> ${t.min}` : `≥ ${t.min}`) : undefined;
   const hi = t.max !== undefined ? (t.kind === 'number' && t.exclusiveMax ? `< ${t.max}` : `≤ ${t.max}`) : undefined;
-  return lo && hi ? `${lo} and ${hi}` : lo ?? hi ?? 'in range';
+  return lo && hi ? `${lo} and ${hi}` : (lo ?? hi ?? 'in range');
 }
 
 /** could this expression be meant as a value of this type (decides which union branch reports) */
 function fits(e: Expr, t: ArgType, ctx: Ctx): boolean {
   const { expr } = deref(e, bufferedCtx(ctx).ctx);
   switch (t.kind) {
-    case 'int': case 'number': return expr.kind === 'number';
-    case 'bool': return expr.kind === 'bool';
-    case 'string': return expr.kind === 'string';
-    case 'enum': return expr.kind === 'ident' || expr.kind === 'string';
-    case 'list': return expr.kind === 'list';
-    case 'call': return expr.kind === 'call' || expr.kind === 'ident';
-    case 'mask': return expr.kind === 'not' || expr.kind === 'list' || expr.kind === 'ident';
-    case 'union': return t.of.some((u) => fits(e, u, ctx));
+    case 'int':
+    case 'number':
+      return expr.kind === 'number';
+    case 'bool':
+      return expr.kind === 'bool';
+    case 'string':
+      return expr.kind === 'string';
+    case 'enum':
+      return expr.kind === 'ident' || expr.kind === 'string';
+    case 'list':
+      return expr.kind === 'list';
+    case 'call':
+      return expr.kind === 'call' || expr.kind === 'ident';
+    case 'mask':
+      return expr.kind === 'not' || expr.kind === 'list' || expr.kind === 'ident';
+    case 'union':
+      return t.of.some((u) => fits(e, u, ctx));
   }
 }
 
@@ -393,12 +509,16 @@ function checkUnion(e: Expr, alts: readonly ArgType[], ctx: Ctx, what: string): 
   }
   const fitting = trials.filter((t) => fits(e, t.alt, ctx));
   // prefer the branch whose errors are deepest (it got furthest), e.g. a call with a bad argument
-  const pick = fitting.find((t) => t.diags.some((d) => d.span.start > e.span.start || d.code !== T.WRONG_TYPE.code)) ?? (fitting.length === 1 ? fitting[0] : undefined);
+  const pick =
+    fitting.find((t) => t.diags.some((d) => d.span.start > e.span.start || d.code !== T.WRONG_TYPE.code)) ??
+    (fitting.length === 1 ? fitting[0] : undefined);
   if (pick && pick.diags.length) {
     pick.diags.forEach((d) => ctx.report(d));
     return undefined;
   }
   const { expr, via } = deref(e, bufferedCtx(ctx).ctx);
-  ctx.report(makeDiagnostic(T.WRONG_TYPE, e.span, { what, expected: alts.map(describeType).join(' or '), got: got(expr, via) }));
+  ctx.report(
+    makeDiagnostic(T.WRONG_TYPE, e.span, { what, expected: alts.map(describeType).join(' or '), got: got(expr, via) }),
+  );
   return undefined;
 }

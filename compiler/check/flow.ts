@@ -18,8 +18,18 @@ import { LIMITS, limitOf } from '../limits.js';
 
 /** arguments of `level(...)`: which of squeeze / split it appends after its layers */
 export const LEVEL_ARGS: readonly ArgSpec[] = [
-  { name: 'squeeze', type: { kind: 'bool' }, default: true, doc: 'append a squeeze ([C,H,W] → [4C,H/2,W/2]) after the layers' },
-  { name: 'split', type: { kind: 'bool' }, default: true, doc: 'append a split (half the channels go to the prior) after the squeeze' },
+  {
+    name: 'squeeze',
+    type: { kind: 'bool' },
+    default: true,
+    doc: 'append a squeeze ([C,H,W] → [4C,H/2,W/2]) after the layers',
+  },
+  {
+    name: 'split',
+    type: { kind: 'bool' },
+    default: true,
+    doc: 'append a split (half the channels go to the prior) after the squeeze',
+  },
 ];
 
 /** more layers than this after expansion is reported (and expansion stops) */
@@ -55,8 +65,16 @@ interface State {
 /** Check a flow body starting from `input` (undefined: names and arguments only). */
 export function checkFlow(stmts: readonly LayerStmt[], input: Shape | undefined, ctx: Ctx, prefix: string): FlowResult {
   const st: State = {
-    ctx, layers: [], shape: input ? [...input] : undefined, factored: 0, levels: 0, overflow: false, steps: 0, work: 0,
-    masks: new Map(), failed: new Set(),
+    ctx,
+    layers: [],
+    shape: input ? [...input] : undefined,
+    factored: 0,
+    levels: 0,
+    overflow: false,
+    steps: 0,
+    work: 0,
+    masks: new Map(),
+    failed: new Set(),
   };
   walk(st, stmts, [], false, prefix);
   return { layers: st.layers, outShape: st.shape, factored: st.factored };
@@ -79,7 +97,8 @@ function walk(st: State, stmts: readonly LayerStmt[], origin: string[], odd: boo
         st.shape = undefined;
         continue;
       }
-      for (let r = 0; r < n && !st.overflow; r++) walk(st, s.body, [...origin, `repeat ${n} #${r}`], r % 2 === 1, prefix);
+      for (let r = 0; r < n && !st.overflow; r++)
+        walk(st, s.body, [...origin, `repeat ${n} #${r}`], r % 2 === 1, prefix);
     } else level(st, s, origin, odd, prefix);
   }
 }
@@ -96,7 +115,13 @@ function level(st: State, s: LevelStmt, origin: string[], odd: boolean, prefix: 
   if (args.split !== false) layer(st, synthetic('split', kw), here, odd, pre);
 }
 
-const synthetic = (name: string, span: Span): CallExpr => ({ kind: 'call', callee: { text: name, span }, args: [], parens: false, span });
+const synthetic = (name: string, span: Span): CallExpr => ({
+  kind: 'call',
+  callee: { text: name, span },
+  args: [],
+  parens: false,
+  span,
+});
 
 function layer(st: State, node: CallExpr, origin: string[], odd: boolean, prefix: string): void {
   if (st.layers.length >= MAX_LAYERS) {
@@ -120,7 +145,16 @@ function layer(st: State, node: CallExpr, origin: string[], odd: boolean, prefix
     return;
   }
   // built field by field: an object spread of `c` takes V8's slow path here (hot in editors)
-  const out: CheckedLayer = { kind: c.kind, node: c.node, args: { ...c.args }, argSpans: c.argSpans, id, inShape: inShape ? [...inShape] : [], outShape: [], origin: [...origin] };
+  const out: CheckedLayer = {
+    kind: c.kind,
+    node: c.node,
+    args: { ...c.args },
+    argSpans: c.argSpans,
+    id,
+    inShape: inShape ? [...inShape] : [],
+    outShape: [],
+    origin: [...origin],
+  };
   if (c.body) out.body = c.body;
   st.layers.push(out);
   if (out.args.flip === true && c.argSpans.flip && !origin.some((o) => o.startsWith('repeat'))) {
@@ -135,9 +169,10 @@ function layer(st: State, node: CallExpr, origin: string[], odd: boolean, prefix
   for (const [name, v] of Object.entries(out.args)) {
     if (!isMaskValue(v)) continue;
     const flip = odd && out.args.flip === true;
-    const key = v.base === 'literal'
-      ? undefined
-      : `${v.base}|${JSON.stringify(v.args ?? {})}|${v.negate}|${flip}|${inShape.join(',')}`;
+    const key =
+      v.base === 'literal'
+        ? undefined
+        : `${v.base}|${JSON.stringify(v.args ?? {})}|${v.negate}|${flip}|${inShape.join(',')}`;
     const shared = key !== undefined ? st.masks.get(key) : undefined;
     const res = shared ? { values: shared } : resolveMask(v, inShape);
     if ('values' in res) {
@@ -148,15 +183,24 @@ function layer(st: State, node: CallExpr, origin: string[], odd: boolean, prefix
       if (name === 'mask') out.mask = values;
     } else {
       // hand the shape rule the unresolved form; it reports the problem in its own words
-      out.args[name] = res.problem === 'length' ? (v.negate ? complement(v.values ?? []) : v.values ?? []) : v.base;
+      out.args[name] = res.problem === 'length' ? (v.negate ? complement(v.values ?? []) : (v.values ?? [])) : v.base;
       out.args[`${name}Kind`] = v.base;
       problem = { p: res, span: c.argSpans[name] ?? node.span };
     }
   }
   const before: Diagnostic[] = [];
   const span = problem?.span ?? node.span;
-  const next = c.kind.shape ? c.kind.shape([...inShape], out.args, { span, report: (d) => { before.push(d); st.ctx.report(d); } }) : [...inShape];
-  if (problem && !before.some((d) => d.severity === 'error')) reportMaskProblem(problem.p, problem.span, inShape, st.ctx);
+  const next = c.kind.shape
+    ? c.kind.shape([...inShape], out.args, {
+        span,
+        report: (d) => {
+          before.push(d);
+          st.ctx.report(d);
+        },
+      })
+    : [...inShape];
+  if (problem && !before.some((d) => d.severity === 'error'))
+    reportMaskProblem(problem.p, problem.span, inShape, st.ctx);
   if (problem) {
     // a bad mask does not change the shape (the layer keeps it); later layers are still checked
     out.outShape = [...inShape];
@@ -178,10 +222,20 @@ function layer(st: State, node: CallExpr, origin: string[], odd: boolean, prefix
 
 function reportMaskProblem(p: MaskProblem, span: Span, shape: Shape, ctx: Ctx): void {
   switch (p.problem) {
-    case 'checkerboard-on-vector': ctx.report(makeDiagnostic(S.CHECKERBOARD_ON_VECTOR, span, { shape })); break;
-    case 'channel-on-vector': ctx.report(makeDiagnostic(S.CHANNEL_MASK_ON_VECTOR, span, { shape })); break;
-    case 'channel-one-channel': ctx.report(makeDiagnostic(S.CHANNEL_MASK_ONE_CHANNEL, span, { shape })); break;
-    case 'length': ctx.report(makeDiagnostic(S.MASK_LENGTH, span, { length: p.length, size: p.size, shape })); break;
-    case 'unknown-kind': ctx.report(makeDiagnostic(T.NOT_A_MASK, span, { got: `\`${p.kind}\`` })); break;
+    case 'checkerboard-on-vector':
+      ctx.report(makeDiagnostic(S.CHECKERBOARD_ON_VECTOR, span, { shape }));
+      break;
+    case 'channel-on-vector':
+      ctx.report(makeDiagnostic(S.CHANNEL_MASK_ON_VECTOR, span, { shape }));
+      break;
+    case 'channel-one-channel':
+      ctx.report(makeDiagnostic(S.CHANNEL_MASK_ONE_CHANNEL, span, { shape }));
+      break;
+    case 'length':
+      ctx.report(makeDiagnostic(S.MASK_LENGTH, span, { length: p.length, size: p.size, shape }));
+      break;
+    case 'unknown-kind':
+      ctx.report(makeDiagnostic(T.NOT_A_MASK, span, { got: `\`${p.kind}\`` }));
+      break;
   }
 }

@@ -10,7 +10,10 @@ import { checkModelDecl } from './check-model.js';
 import { runChecks } from './table.js';
 import * as N from '../diagnostics/codes-names.js';
 
-export interface CheckFileResult { models: CheckedModel[]; diagnostics: Diagnostic[] }
+export interface CheckFileResult {
+  models: CheckedModel[];
+  diagnostics: Diagnostic[];
+}
 
 const describeError = (e: unknown): string => (e instanceof Error ? `${e.name}: ${e.message}` : String(e));
 
@@ -34,12 +37,24 @@ export function checkFile(file: FileNode, opts: CheckFileOptions = {}): CheckFil
       try {
         const { value: modelMasks, diagnostics: md } = resolveModelMasks(model);
         for (const d of md) local.push(d);
-        const ctx: Ctx = { report: (d) => local.push(d), scope: { lets: scope.lets, masks: scope.masks, modelMasks }, expanding: [] };
+        const ctx: Ctx = {
+          report: (d) => local.push(d),
+          scope: { lets: scope.lets, masks: scope.masks, modelMasks },
+          expanding: [],
+        };
         const checked = checkModelDecl(model, ctx);
-        runChecks(checked, { file: fileSpan.file, report: (d) => local.push(d) }, { partial: !!opts.partial || hasErrors(local), ...(opts.proofs ? { proofs: opts.proofs } : {}) });
+        runChecks(
+          checked,
+          { file: fileSpan.file, report: (d) => local.push(d) },
+          { partial: !!opts.partial || hasErrors(local), ...(opts.proofs ? { proofs: opts.proofs } : {}) },
+        );
         models.push(checked);
       } catch (e) {
-        local.push(makeDiagnostic(N.INTERNAL_ERROR, model.name?.span ?? fileSpan, { what: `while checking model \`${model.name?.text}\`: ${describeError(e)}` }));
+        local.push(
+          makeDiagnostic(N.INTERNAL_ERROR, model.name?.span ?? fileSpan, {
+            what: `while checking model \`${model.name?.text}\`: ${describeError(e)}`,
+          }),
+        );
       }
       for (const d of local) diagnostics.push(d);
     }

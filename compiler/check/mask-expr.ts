@@ -38,13 +38,24 @@ function followMasks(name: string, first: MaskDecl, span: Span, ctx: Ctx, what: 
     }
     seen.add(key);
     keys.push(key);
-    while (cur.kind === 'not') { negate = !negate; cur = cur.operand; }
+    while (cur.kind === 'not') {
+      negate = !negate;
+      cur = cur.operand;
+    }
     // a let naming a mask (`mask m1 = a0`, `let a0 = m0`) is followed in the same loop
-    while (cur.kind === 'ident' && !maskDecl(cur.name, ctx) && !lookup(cur.name, 'mask') && ctx.scope.lets.has(cur.name)) {
+    while (
+      cur.kind === 'ident' &&
+      !maskDecl(cur.name, ctx) &&
+      !lookup(cur.name, 'mask') &&
+      ctx.scope.lets.has(cur.name)
+    ) {
       const { expr } = deref(cur, ctx);
       if (expr.kind === 'ident' && ctx.scope.lets.has(expr.name)) return undefined; // recursive, reported by deref
       cur = expr;
-      while (cur.kind === 'not') { negate = !negate; cur = cur.operand; }
+      while (cur.kind === 'not') {
+        negate = !negate;
+        cur = cur.operand;
+      }
     }
     decl = cur.kind === 'ident' ? maskDecl(cur.name, ctx) : undefined;
     if (!decl || cur.kind !== 'ident') break;

@@ -21,7 +21,8 @@ const numel = (s: Shape): number => s.reduce((a, b) => a * b, 1);
 
 export function checkerboardMask(C: number, H: number, W: number, parity = 0): number[] {
   const out: number[] = [];
-  for (let c = 0; c < C; c++) for (let i = 0; i < H; i++) for (let j = 0; j < W; j++) out.push((i + j) % 2 === parity ? 1 : 0);
+  for (let c = 0; c < C; c++)
+    for (let i = 0; i < H; i++) for (let j = 0; j < W; j++) out.push((i + j) % 2 === parity ? 1 : 0);
   return out;
 }
 
@@ -53,15 +54,20 @@ export function resolveMask(m: MaskValue, shape: Shape): MaskResolution {
       if (shape[0]! < 2) return { problem: 'channel-one-channel' };
       values = channelMask(shape[0]!, shape[1]!, shape[2]!);
       break;
-    case 'half': values = halfMask(n); break;
-    case 'alternate': values = alternateMask(n); break;
+    case 'half':
+      values = halfMask(n);
+      break;
+    case 'alternate':
+      values = alternateMask(n);
+      break;
     case 'literal': {
       const lit = m.values ?? [];
       if (lit.length !== n) return { problem: 'length', length: lit.length, size: n };
       values = [...lit];
       break;
     }
-    default: return { problem: 'unknown-kind', kind: m.base };
+    default:
+      return { problem: 'unknown-kind', kind: m.base };
   }
   return { values: m.negate ? complement(values) : values };
 }

@@ -33,7 +33,12 @@ export interface CheckedLayer extends CheckedCall {
   origin: string[];
 }
 
-export interface CheckedVar { name: string; domain: Domain; shape: Shape; span: Span }
+export interface CheckedVar {
+  name: string;
+  domain: Domain;
+  shape: Shape;
+  span: Span;
+}
 
 export interface CheckedModel {
   name: string;

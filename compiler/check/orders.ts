@@ -4,7 +4,10 @@ import { shuffledRange, mulberry32 } from '../proofs/rng.js';
 import type { Shape } from '../registry/types.js';
 import type { CheckedCall } from './model.js';
 
-export interface ResolvedOrder { values: number[]; raster?: { channels: 'sequential' | 'joint' } }
+export interface ResolvedOrder {
+  values: number[];
+  raster?: { channels: 'sequential' | 'joint' };
+}
 
 const numel = (s: Shape): number => s.reduce((a, b) => a * b, 1);
 
@@ -25,8 +28,10 @@ export function resolveOrder(v: unknown, shape: Shape): ResolvedOrder | undefine
   const c = v as CheckedCall | undefined;
   if (!c || typeof c !== 'object' || !c.kind) return undefined;
   switch (c.kind.name) {
-    case 'natural': return { values: Array.from({ length: D }, (_, i) => i) };
-    case 'reverse': return { values: Array.from({ length: D }, (_, i) => D - 1 - i) };
+    case 'natural':
+      return { values: Array.from({ length: D }, (_, i) => i) };
+    case 'reverse':
+      return { values: Array.from({ length: D }, (_, i) => D - 1 - i) };
     case 'random': {
       const seed = typeof c.args.seed === 'number' ? c.args.seed : 0;
       return { values: shuffledRange(D, mulberry32(seed)) };
@@ -36,6 +41,7 @@ export function resolveOrder(v: unknown, shape: Shape): ResolvedOrder | undefine
       if (shape.length !== 3) return { values: Array.from({ length: D }, (_, i) => i), raster: { channels } };
       return { values: rasterOrder(shape[0]!, shape[1]!, shape[2]!), raster: { channels } };
     }
-    default: return undefined;
+    default:
+      return undefined;
   }
 }

@@ -8,12 +8,17 @@ const list = (xs: readonly unknown[]): string =>
   xs.length > MAX_ITEMS ? `[${xs.slice(0, MAX_ITEMS).join(', ')}, … (${xs.length})]` : `[${xs.join(', ')}]`;
 
 /** a mask as a 0/1 string, e.g. 1010 (shortened past 64 entries) */
-const maskText = (m: readonly number[]): string => (m.length > 64 ? `${m.slice(0, 64).join('')}… (${m.length})` : m.join(''));
+const maskText = (m: readonly number[]): string =>
+  m.length > 64 ? `${m.slice(0, 64).join('')}… (${m.length})` : m.join('');
 
 function value(v: unknown): string {
   if (Array.isArray(v)) return list(v.map(value));
-  if (v && typeof v === 'object' && 'kind' in v && typeof (v as CheckedCall).kind === 'object') return call(v as CheckedCall);
-  if (v && typeof v === 'object') return `{${Object.entries(v).map(([k, x]) => `${k}: ${value(x)}`).join(', ')}}`;
+  if (v && typeof v === 'object' && 'kind' in v && typeof (v as CheckedCall).kind === 'object')
+    return call(v as CheckedCall);
+  if (v && typeof v === 'object')
+    return `{${Object.entries(v)
+      .map(([k, x]) => `${k}: ${value(x)}`)
+      .join(', ')}}`;
   return typeof v === 'string' ? v : String(v);
 }
 
@@ -34,10 +39,16 @@ function layer(l: CheckedLayer, indent: string): string[] {
 
 export function printCheckedModel(m: CheckedModel): string {
   const out: string[] = [`model ${m.name} (${m.family})`];
-  if (m.data) out.push(`  data ${m.data.name}: ${m.data.domain.kind}` +
-    `${'K' in m.data.domain ? `(${m.data.domain.K})` : ''}[${m.data.shape.join(', ')}]`);
+  if (m.data)
+    out.push(
+      `  data ${m.data.name}: ${m.data.domain.kind}` +
+        `${'K' in m.data.domain ? `(${m.data.domain.K})` : ''}[${m.data.shape.join(', ')}]`,
+    );
   if (m.latent) out.push(`  latent ${m.latent.name}: ${m.latent.domain.kind}[${m.latent.shape.join(', ')}]`);
-  if (m.order) out.push(`  order ${list(m.order.values)}${m.order.raster ? ` (raster, channels ${m.order.raster.channels})` : ''}`);
+  if (m.order)
+    out.push(
+      `  order ${list(m.order.values)}${m.order.raster ? ` (raster, channels ${m.order.raster.channels})` : ''}`,
+    );
   for (const slot of ['prior', 'likelihood', 'conditional', 'encoder', 'decoder', 'target'] as const) {
     const c = m[slot];
     if (!c) continue;

@@ -19,7 +19,8 @@ export interface CheckTable {
 }
 
 const numel = (s: readonly number[]): number => s.reduce((a, b) => a * b, 1);
-const same = (a: readonly number[], b: readonly number[]): boolean => a.length === b.length && a.every((x, i) => x === b[i]);
+const same = (a: readonly number[], b: readonly number[]): boolean =>
+  a.length === b.length && a.every((x, i) => x === b[i]);
 
 const IMAGE_CONDITIONALS = new Set(['pixelcnn', 'gated_pixelcnn', 'pixelrnn', 'pixelcnnpp']);
 const TARGET_DIMS: Record<string, number> = { u1: 2, u2: 2, u3: 2, u4: 2 };
@@ -36,7 +37,13 @@ const likelihoodDomain: SlotCheck = (call, model, ctx) => {
   };
   const n = need[call.kind.name];
   if (n && !n[0].includes(dom.kind)) {
-    ctx.report(makeDiagnostic(S.DOMAIN_MISMATCH, call.node.span, { what: `likelihood \`${call.kind.name}\``, domain: dom.kind, expected: n[1] }));
+    ctx.report(
+      makeDiagnostic(S.DOMAIN_MISMATCH, call.node.span, {
+        what: `likelihood \`${call.kind.name}\``,
+        domain: dom.kind,
+        expected: n[1],
+      }),
+    );
   }
 };
 
@@ -63,7 +70,8 @@ const latentShape: ModelCheck = {
     const res = flowResults.get(model);
     const latent = model.latent;
     if (!res || !res.outShape || !latent || model.family !== 'flow') return;
-    const ok = res.factored > 0 ? numel(res.outShape) + res.factored === numel(latent.shape) : same(res.outShape, latent.shape);
+    const ok =
+      res.factored > 0 ? numel(res.outShape) + res.factored === numel(latent.shape) : same(res.outShape, latent.shape);
     if (!ok) ctx.report(makeDiagnostic(S.LATENT_SHAPE, latent.span, { flow: res.outShape, latent: latent.shape }));
   },
 };
@@ -95,7 +103,13 @@ export function runChecks(
   const proofs = opts.proofs ?? PROOF_CHECKS;
   let tableErrors = false;
   const outer = ctx;
-  ctx = { ...outer, report: (d) => { if (d.severity === 'error') tableErrors = true; outer.report(d); } };
+  ctx = {
+    ...outer,
+    report: (d) => {
+      if (d.severity === 'error') tableErrors = true;
+      outer.report(d);
+    },
+  };
   const guard = (name: string, f: () => void): void => {
     try {
       f();

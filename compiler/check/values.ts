@@ -46,42 +46,64 @@ export const withArticle = (c: Category): string => {
 
 export function describeType(t: ArgType): string {
   switch (t.kind) {
-    case 'int': return 'an integer';
-    case 'number': return 'a number';
-    case 'bool': return 'true or false';
-    case 'string': return 'a string';
+    case 'int':
+      return 'an integer';
+    case 'number':
+      return 'a number';
+    case 'bool':
+      return 'true or false';
+    case 'string':
+      return 'a string';
     case 'enum': {
       // a value that is not a name (e.g. 8gaussians) is written as a string: show that form
       const vs = t.values.map((v) => (/^[A-Za-z_][A-Za-z0-9_]*$/.test(v) ? v : JSON.stringify(v)));
       return vs.length === 1 ? `\`${vs[0]}\`` : `one of ${vs.join(' | ')}`;
     }
-    case 'list': return `a list of ${plural(t.of)}`;
-    case 'call': return withArticle(t.category);
-    case 'mask': return 'a mask';
-    case 'union': return t.of.map(describeType).join(' or ');
+    case 'list':
+      return `a list of ${plural(t.of)}`;
+    case 'call':
+      return withArticle(t.category);
+    case 'mask':
+      return 'a mask';
+    case 'union':
+      return t.of.map(describeType).join(' or ');
   }
 }
 
 function plural(t: ArgType): string {
   switch (t.kind) {
-    case 'int': return 'integers';
-    case 'number': return 'numbers';
-    case 'bool': return 'booleans';
-    case 'string': return 'strings';
-    case 'list': return `lists of ${plural(t.of)}`;
-    case 'call': return `${categoryLabel(t.category)}s`;
-    default: return `(${describeType(t)})`;
+    case 'int':
+      return 'integers';
+    case 'number':
+      return 'numbers';
+    case 'bool':
+      return 'booleans';
+    case 'string':
+      return 'strings';
+    case 'list':
+      return `lists of ${plural(t.of)}`;
+    case 'call':
+      return `${categoryLabel(t.category)}s`;
+    default:
+      return `(${describeType(t)})`;
   }
 }
 
 export function describeExpr(e: Expr): string {
   switch (e.kind) {
-    case 'number': return e.raw || String(e.value);
-    case 'string': return JSON.stringify(e.value);
-    case 'bool': return String(e.value);
-    case 'ident': return `\`${e.name}\``;
-    case 'list': return e.items.length <= 4 ? `[${e.items.map(describeExpr).join(', ')}]` : `a list of ${e.items.length} items`;
-    case 'not': return `\`!\`${describeExpr(e.operand)}`;
-    case 'call': return `\`${e.callee.text}${e.parens ? '(...)' : ''}\``;
+    case 'number':
+      return e.raw || String(e.value);
+    case 'string':
+      return JSON.stringify(e.value);
+    case 'bool':
+      return String(e.value);
+    case 'ident':
+      return `\`${e.name}\``;
+    case 'list':
+      return e.items.length <= 4 ? `[${e.items.map(describeExpr).join(', ')}]` : `a list of ${e.items.length} items`;
+    case 'not':
+      return `\`!\`${describeExpr(e.operand)}`;
+    case 'call':
+      return `\`${e.callee.text}${e.parens ? '(...)' : ''}\``;
   }
 }

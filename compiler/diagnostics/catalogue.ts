@@ -12,7 +12,13 @@ import { LIMIT_CODES } from './codes-limits.js';
 
 /** every catalogue, in code order of their areas */
 export const ALL_CODE_LISTS: readonly (readonly DiagnosticDef[])[] = [
-  SYNTAX_CODES, NAMES_CODES, TYPES_CODES, REGISTRY_CODES, SHAPES_CODES, PROOF_CODES, LIMIT_CODES,
+  SYNTAX_CODES,
+  NAMES_CODES,
+  TYPES_CODES,
+  REGISTRY_CODES,
+  SHAPES_CODES,
+  PROOF_CODES,
+  LIMIT_CODES,
 ];
 
 export const ALL_CODES: readonly DiagnosticDef[] = ALL_CODE_LISTS.flat();

@@ -18,14 +18,15 @@ export const SQUEEZE_ODD_SPATIAL: DiagnosticDef<{ shape: readonly number[]; H: n
   message: (p) => `squeeze needs even H and W, but the input ${fmt(p.shape)} has H = ${p.H}, W = ${p.W}`,
   hint: (p) =>
     `each 2×2 patch becomes 4 channels, so H and W must be even; pad or crop the data to ` +
-      `${p.H + (p.H % 2)}×${p.W + (p.W % 2)}, or squeeze earlier/later`,
+    `${p.H + (p.H % 2)}×${p.W + (p.W % 2)}, or squeeze earlier/later`,
 };
 
 export const SPLIT_TOO_FEW_CHANNELS: DiagnosticDef<{ shape: readonly number[]; C: number }> = {
   code: 'FC402',
   severity: 'error',
   title: 'split of fewer than two channels',
-  message: (p) => `split needs at least 2 channels to factor half of them out, but the input ${fmt(p.shape)} has ${p.C}`,
+  message: (p) =>
+    `split needs at least 2 channels to factor half of them out, but the input ${fmt(p.shape)} has ${p.C}`,
   hint: () => 'put a squeeze before the split (it multiplies the channels by 4), or remove the split',
 };
 
@@ -58,15 +59,20 @@ export const CHANNEL_MASK_NEEDS_CHANNELS: DiagnosticDef<{ shape: readonly number
   severity: 'error',
   title: 'channel mask without channels to split',
   message: (p) => `a channel mask needs an image with at least 2 channels, but this coupling sees ${fmt(p.shape)}`,
-  hint: (p) => (p.shape.length === 3 ? 'squeeze first (it gives 4C channels), or use mask: checkerboard' : 'on vectors use mask: half'),
+  hint: (p) =>
+    p.shape.length === 3
+      ? 'squeeze first (it gives 4C channels), or use mask: checkerboard'
+      : 'on vectors use mask: half',
 };
 
 export const MASK_LENGTH_MISMATCH: DiagnosticDef<{ length: number; expected: number; shape: readonly number[] }> = {
   code: 'FC407',
   severity: 'error',
   title: 'literal mask length differs from the input size',
-  message: (p) => `the literal mask has ${p.length} entries, but the coupling input ${fmt(p.shape)} has ${p.expected} elements`,
-  hint: (p) => `write exactly ${p.expected} entries (flattened C·H·W in row-major order), 1 = passes through and conditions`,
+  message: (p) =>
+    `the literal mask has ${p.length} entries, but the coupling input ${fmt(p.shape)} has ${p.expected} elements`,
+  hint: (p) =>
+    `write exactly ${p.expected} entries (flattened C·H·W in row-major order), 1 = passes through and conditions`,
 };
 
 export const MASK_NOT_BINARY: DiagnosticDef<{ index: number; value: number }> = {
@@ -89,7 +95,8 @@ export const EMPTY_DIMENSION: DiagnosticDef<{ layer: string; shape: readonly num
   code: 'FC410',
   severity: 'error',
   title: 'empty or invalid dimension',
-  message: (p) => `'${p.layer}' received the shape ${fmt(p.shape)}, which has a dimension that is not a positive integer`,
+  message: (p) =>
+    `'${p.layer}' received the shape ${fmt(p.shape)}, which has a dimension that is not a positive integer`,
   hint: () => 'every dimension of a data or latent shape must be a positive integer',
 };
 
@@ -118,7 +125,9 @@ export const EVEN_KERNEL: DiagnosticDef<{ kernel: number }> = {
 };
 
 export const HEADS_NOT_DIVIDING: DiagnosticDef<{ channels: number; heads: number }> = {
-  code: 'FC414', severity: 'error', title: 'attention heads do not divide the channels',
+  code: 'FC414',
+  severity: 'error',
+  title: 'attention heads do not divide the channels',
   message: (p) =>
     `flowpp splits its ${p.channels} channels over ${p.heads} attention heads, which does not divide them`,
   hint: (p) =>
@@ -126,7 +135,9 @@ export const HEADS_NOT_DIVIDING: DiagnosticDef<{ channels: number; heads: number
 };
 
 export const BAD_DATA_PATH: DiagnosticDef<{ path: string; problem: string }> = {
-  code: 'FC430', severity: 'error', title: 'data path not allowed',
+  code: 'FC430',
+  severity: 'error',
+  title: 'data path not allowed',
   message: (p) => `data path ${JSON.stringify(p.path)}: ${p.problem}`,
   hint: () => "name a file in the spec's folder (or below it), or pass the file with --data FILE on the command line",
 };

@@ -1,7 +1,10 @@
 // Offsets ↔ 1-based line/column. Columns count UTF-16 code units, a tab counts as one
 // (as tsc reports them); the renderer expands tabs only for display.
 
-export interface LineCol { line: number; col: number }
+export interface LineCol {
+  line: number;
+  col: number;
+}
 
 export class LineIndex {
   /** offset of the first character of each line */
@@ -21,10 +24,12 @@ export class LineIndex {
   /** 0-based line index containing offset (clamped to the text) */
   lineOf(offset: number): number {
     const off = Math.max(0, Math.min(offset, this.text.length));
-    let lo = 0, hi = this.starts.length - 1;
+    let lo = 0,
+      hi = this.starts.length - 1;
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
-      if (this.starts[mid]! <= off) lo = mid; else hi = mid - 1;
+      if (this.starts[mid]! <= off) lo = mid;
+      else hi = mid - 1;
     }
     return lo;
   }

@@ -93,13 +93,19 @@ function renderSnippet(span: Span, text: string, color: boolean, sevColour: stri
 }
 
 /** one diagnostic as terminal text (no trailing newline) */
-export function renderDiagnostic(d: Diagnostic, sources: ReadonlyMap<string, string>, opts: RenderOptions = {}): string {
+export function renderDiagnostic(
+  d: Diagnostic,
+  sources: ReadonlyMap<string, string>,
+  opts: RenderOptions = {},
+): string {
   const color = opts.color ?? defaultColor();
   const tabWidth = opts.tabWidth ?? 4;
   const sevColour = SEVERITY_COLOUR[d.severity] ?? '1';
   const out: string[] = [];
-  out.push(`${paint(color, '36', formatLocation(d.span, sources))} - ` +
-    `${paint(color, sevColour, d.severity)} ${paint(color, '90', d.code)}: ${d.message}`);
+  out.push(
+    `${paint(color, '36', formatLocation(d.span, sources))} - ` +
+      `${paint(color, sevColour, d.severity)} ${paint(color, '90', d.code)}: ${d.message}`,
+  );
   const text = sources.get(d.span.file);
   if (text !== undefined) {
     out.push('');
@@ -122,7 +128,15 @@ export function renderDiagnostics(
   return diags.map((d) => renderDiagnostic(d, sources, opts)).join('\n\n') + '\n';
 }
 
-export interface JsonSpan { file: string; start: number; end: number; line?: number; col?: number; endLine?: number; endCol?: number }
+export interface JsonSpan {
+  file: string;
+  start: number;
+  end: number;
+  line?: number;
+  col?: number;
+  endLine?: number;
+  endCol?: number;
+}
 export interface JsonDiagnostic {
   code: string;
   severity: Severity;
@@ -139,7 +153,10 @@ function jsonSpan(span: Span, sources: ReadonlyMap<string, string>): JsonSpan {
     const idx = lineIndex(text);
     const a = idx.position(span.start);
     const b = idx.position(span.end);
-    out.line = a.line; out.col = a.col; out.endLine = b.line; out.endCol = b.col;
+    out.line = a.line;
+    out.col = a.col;
+    out.endLine = b.line;
+    out.endCol = b.col;
   }
   return out;
 }
@@ -147,7 +164,12 @@ function jsonSpan(span: Span, sources: ReadonlyMap<string, string>): JsonSpan {
 /** diagnostics as plain JSON objects with 1-based line/col added (for tools and `--format json`) */
 export function renderJson(diags: readonly Diagnostic[], sources: ReadonlyMap<string, string>): JsonDiagnostic[] {
   return diags.map((d) => {
-    const j: JsonDiagnostic = { code: d.code, severity: d.severity, message: d.message, span: jsonSpan(d.span, sources) };
+    const j: JsonDiagnostic = {
+      code: d.code,
+      severity: d.severity,
+      message: d.message,
+      span: jsonSpan(d.span, sources),
+    };
     if (d.hint) j.hint = d.hint;
     if (d.related?.length) j.related = d.related.map((r) => ({ message: r.message, span: jsonSpan(r.span, sources) }));
     return j;

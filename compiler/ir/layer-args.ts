@@ -24,31 +24,47 @@ const layers = Type.Unsafe<unknown[]>({ type: 'array', items: { $ref: '#/definit
 const ints = Type.Array(Type.Integer({ minimum: 0 }));
 const inverse = oneOf(['none', 'iterative'] as const);
 /** maf(…, transform: spline(bins, bound)): the MADE emits 3·bins − 1 values per dimension instead of (μ, α) */
-const splineTransform = Type.Object({
-  kind: Type.Literal('spline'),
-  bins: Type.Integer({ minimum: 2, maximum: SPLINE_MAX_BINS }),
-  bound: Type.Number({ exclusiveMinimum: 0 }),
-}, strict);
+const splineTransform = Type.Object(
+  {
+    kind: Type.Literal('spline'),
+    bins: Type.Integer({ minimum: 2, maximum: SPLINE_MAX_BINS }),
+    bound: Type.Number({ exclusiveMinimum: 0 }),
+  },
+  strict,
+);
 
 export const LAYER_KIND_NAMES = [
-  'coupling', 'squeeze', 'split', 'planar', 'radial', 'actnorm', 'invconv1x1', 'permute', 'maf', 'iaf', 'logit',
+  'coupling',
+  'squeeze',
+  'split',
+  'planar',
+  'radial',
+  'actnorm',
+  'invconv1x1',
+  'permute',
+  'maf',
+  'iaf',
+  'logit',
   'dequantize',
 ] as const;
 export type LayerKindName = (typeof LAYER_KIND_NAMES)[number];
 
 export const LAYER_ARGS = {
   /** mask: flattened C·H·W (or D), 1 = passes through and conditions */
-  coupling: Type.Object({
-    type: oneOf(TRANSFORM_KINDS),
-    /** logistic_mixture: components; spline: bins and the interval [−bound, bound] (compiler/math/elementwise.ts) */
-    k: Type.Optional(Type.Integer({ minimum: 1 })),
-    bins: Type.Optional(Type.Integer({ minimum: 2, maximum: SPLINE_MAX_BINS })),
-    bound: Type.Optional(Type.Number({ exclusiveMinimum: 0 })),
-    mask: Type.Array(Type.Integer({ minimum: 0, maximum: 1 })),
-    maskKind: oneOf(MASK_KIND_NAMES),
-    net,
-    scale: oneOf(SCALE_KINDS as readonly ['exp', 'sigmoid', 'tanh']),
-  }, strict),
+  coupling: Type.Object(
+    {
+      type: oneOf(TRANSFORM_KINDS),
+      /** logistic_mixture: components; spline: bins and the interval [−bound, bound] (compiler/math/elementwise.ts) */
+      k: Type.Optional(Type.Integer({ minimum: 1 })),
+      bins: Type.Optional(Type.Integer({ minimum: 2, maximum: SPLINE_MAX_BINS })),
+      bound: Type.Optional(Type.Number({ exclusiveMinimum: 0 })),
+      mask: Type.Array(Type.Integer({ minimum: 0, maximum: 1 })),
+      maskKind: oneOf(MASK_KIND_NAMES),
+      net,
+      scale: oneOf(SCALE_KINDS as readonly ['exp', 'sigmoid', 'tanh']),
+    },
+    strict,
+  ),
   /** [C,H,W] → [4C,H/2,W/2], out[(di·2+dj)·C + c, i, j] = in[c, 2i+di, 2j+dj] */
   squeeze: Type.Object({}, strict),
   /** keeps channels [0, C/2), factors out [C/2, C) to the prior */
@@ -63,18 +79,21 @@ export const LAYER_ARGS = {
   iaf: Type.Object({ order: ints, net: madeNet }, strict),
   logit: Type.Object({ alpha: Type.Number({ minimum: 0, exclusiveMaximum: 0.5 }) }, strict),
   /** categorical: dim d per element, k logistic components, context (x-dependent); see registry/categorical.ts */
-  dequantize: Type.Object({
-    type: oneOf(['uniform', 'variational', 'categorical'] as const),
-    K: Type.Integer({ minimum: 2 }),
-    flow: Type.Optional(layers),
-    dim: Type.Optional(Type.Integer({ minimum: 1 })),
-    k: Type.Optional(Type.Integer({ minimum: 1 })),
-    context: Type.Optional(Type.Boolean()),
-    /** variational: the conditioning net of q(u|x) (absent: the registry's default for the shape) */
-    net: Type.Optional(net),
-    /** variational: feature channels of x every nested layer receives as its context (absent or 0: none) */
-    features: Type.Optional(Type.Integer({ minimum: 0 })),
-  }, strict),
+  dequantize: Type.Object(
+    {
+      type: oneOf(['uniform', 'variational', 'categorical'] as const),
+      K: Type.Integer({ minimum: 2 }),
+      flow: Type.Optional(layers),
+      dim: Type.Optional(Type.Integer({ minimum: 1 })),
+      k: Type.Optional(Type.Integer({ minimum: 1 })),
+      context: Type.Optional(Type.Boolean()),
+      /** variational: the conditioning net of q(u|x) (absent: the registry's default for the shape) */
+      net: Type.Optional(net),
+      /** variational: feature channels of x every nested layer receives as its context (absent or 0: none) */
+      features: Type.Optional(Type.Integer({ minimum: 0 })),
+    },
+    strict,
+  ),
 } as const satisfies Record<LayerKindName, TSchema>;
 
 type StaticArgs = { [K in LayerKindName]: Static<(typeof LAYER_ARGS)[K]> };
@@ -85,7 +104,8 @@ export type LayerArgs = Omit<StaticArgs, 'dequantize'> & {
 
 /** the arguments of `layer`, which must be of kind `kind` (a programming error otherwise) */
 export function argsOf<K extends LayerKindName>(
-  layer: { kind: string; id: string; args: unknown }, kind: K,
+  layer: { kind: string; id: string; args: unknown },
+  kind: K,
 ): LayerArgs[K] {
   if (layer.kind !== kind) throw new Error(`${layer.id}: expected a ${kind} layer, found ${layer.kind}`);
   return layer.args as LayerArgs[K];

@@ -9,12 +9,13 @@ export type { LayerArgs, LayerKindName } from './layer-args.js';
 export const FLOWIR_VERSION = 1;
 
 export type Domain =
-  | { kind: 'real' }
-  | { kind: 'binary' }
-  | { kind: 'categorical'; K: number }
-  | { kind: 'discrete'; K: number };
+  { kind: 'real' } | { kind: 'binary' } | { kind: 'categorical'; K: number } | { kind: 'discrete'; K: number };
 
-export interface VarIR { name: string; domain: Domain; shape: number[] }
+export interface VarIR {
+  name: string;
+  domain: Domain;
+  shape: number[];
+}
 
 export interface ParamIR {
   name: string;
@@ -25,10 +26,21 @@ export interface ParamIR {
 
 /** Conditioner nets used by couplings, MAF/IAF, encoders, decoders. */
 export type NetIR =
-  | { kind: 'mlp'; hidden: number[]; activation: 'relu' | 'tanh' | 'elu' | 'gelu' | 'leaky_relu'; zeroInitLast: boolean }
+  | {
+      kind: 'mlp';
+      hidden: number[];
+      activation: 'relu' | 'tanh' | 'elu' | 'gelu' | 'leaky_relu';
+      zeroInitLast: boolean;
+    }
   | { kind: 'resnet'; blocks: number; channels: number; kernel: number; zeroInitLast: boolean }
   | { kind: 'flowpp'; blocks: number; channels: number; heads: number; dropout: number; zeroInitLast: boolean }
-  | { kind: 'made'; hidden: number[]; activation: 'relu' | 'tanh' | 'elu' | 'gelu' | 'leaky_relu'; masks: number[][][]; zeroInitLast: boolean };
+  | {
+      kind: 'made';
+      hidden: number[];
+      activation: 'relu' | 'tanh' | 'elu' | 'gelu' | 'leaky_relu';
+      masks: number[][][];
+      zeroInitLast: boolean;
+    };
 
 interface LayerIRBase<K extends LayerKindName> {
   /** registry kind (compiler/ir/layer-args.ts lists them with their arguments) */
@@ -68,14 +80,18 @@ export type ConditionalIR =
   /** context: p(x|y), entries of the context y added to the hidden pre-activation (an extra input) */
   | { kind: 'nade'; hidden: number; context?: number }
   | {
-    kind: 'made'; hidden: number[]; activation: string; masks: number[][][]; ensemble: number;
-    /** order/connectivity-agnostic training: mask sets 1..M−1 (member 0 = masks, in the model's order) */
-    members?: { order: number[]; connectivity: 'sequential' | { random: number } }[];
-    /** direct input → output connections, masked to each member's order */
-    direct?: boolean;
-    /** conditional model p(x|y): entries of the context y (one-hot label or real vector) fed to the first layer */
-    context?: number;
-  }
+      kind: 'made';
+      hidden: number[];
+      activation: string;
+      masks: number[][][];
+      ensemble: number;
+      /** order/connectivity-agnostic training: mask sets 1..M−1 (member 0 = masks, in the model's order) */
+      members?: { order: number[]; connectivity: 'sequential' | { random: number } }[];
+      /** direct input → output connections, masked to each member's order */
+      direct?: boolean;
+      /** conditional model p(x|y): entries of the context y (one-hot label or real vector) fed to the first layer */
+      context?: number;
+    }
   /** context: p(x|y), the label as an extra bias V_l·y of every layer */
   | { kind: 'pixelcnn'; layers: ArLayerIR[]; context?: number }
   /** context: p(x|y), V·y added inside the gate of both stacks in every layer (van den Oord et al. 2016) */
@@ -85,7 +101,13 @@ export type ConditionalIR =
   | { kind: 'pixelcnnpp'; filters: number; resnets: number; scales: number; dropout: number; outputs: number };
 
 /** one masked conv of a pixelcnn stack; mask 'A' | 'B' | 'none', kernel k×k, centre c = (k-1)/2 */
-export interface ArLayerIR { mask: 'A' | 'B' | 'none'; kernel: number; channels: number; activation: string; residual: boolean }
+export interface ArLayerIR {
+  mask: 'A' | 'B' | 'none';
+  kernel: number;
+  channels: number;
+  activation: string;
+  residual: boolean;
+}
 
 export interface TrainIR {
   data?: { source: string; args: Record<string, unknown> };
@@ -109,7 +131,10 @@ export interface FlowIR {
   /** family 'energy': the unnormalized target density, e.g. { kind: 'energy', name: 'u1' } */
   target?: { kind: 'energy'; name: string };
   data: VarIR;
-  /** `condition y: …`: what the model is conditioned on; `size` entries of context per example (one-hot for categorical) */
+  /**
+   * `condition y: …`: what the model is conditioned on; `size` entries of context per example (one-hot for
+   * categorical)
+   */
   condition?: VarIR & { size: number };
   /** resolved factorization order (autoregressive models): a permutation of 0..D-1 */
   order?: number[];

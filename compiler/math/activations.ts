@@ -36,37 +36,101 @@ export interface ScalarActivation {
 
 const gelu = (x: number): number => 0.5 * x * (1 + Math.tanh(GELU_K * (x + GELU_C * x * x * x)));
 const geluD = (x: number): number => {
-  const u = GELU_K * (x + GELU_C * x * x * x), t = Math.tanh(u);
+  const u = GELU_K * (x + GELU_C * x * x * x),
+    t = Math.tanh(u);
   return 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * GELU_K * (1 + 3 * GELU_C * x * x);
 };
 
 type Partial3 = Omit<ScalarActivation, 'all'>;
 /** adds `all` from f, f′, f″ (or the given one, for activations whose three share a subexpression) */
-const withAll = (a: Partial3, all?: ScalarActivation['all']): ScalarActivation =>
-  ({ ...a, all: all ?? ((x, out) => { out[0] = a.f(x); out[1] = a.df(x); out[2] = a.d2f(x); }) });
+const withAll = (a: Partial3, all?: ScalarActivation['all']): ScalarActivation => ({
+  ...a,
+  all:
+    all ??
+    ((x, out) => {
+      out[0] = a.f(x);
+      out[1] = a.df(x);
+      out[2] = a.d2f(x);
+    }),
+});
 
 export const ACTIVATIONS: Record<ActivationName, ScalarActivation> = {
   relu: withAll({
-    f: (x) => (x > 0 ? x : 0), df: (x) => (x > 0 ? 1 : 0), d2f: () => 0, dfOfOutput: (y) => (y > 0 ? 1 : 0),
+    f: (x) => (x > 0 ? x : 0),
+    df: (x) => (x > 0 ? 1 : 0),
+    d2f: () => 0,
+    dfOfOutput: (y) => (y > 0 ? 1 : 0),
   }),
   leaky_relu: withAll({
-    f: (x) => (x > 0 ? x : LEAKY_SLOPE * x), df: (x) => (x > 0 ? 1 : LEAKY_SLOPE), d2f: () => 0,
+    f: (x) => (x > 0 ? x : LEAKY_SLOPE * x),
+    df: (x) => (x > 0 ? 1 : LEAKY_SLOPE),
+    d2f: () => 0,
     dfOfOutput: (y) => (y > 0 ? 1 : LEAKY_SLOPE),
   }),
-  tanh: withAll({
-    f: Math.tanh, df: (x) => { const t = Math.tanh(x); return 1 - t * t; },
-    d2f: (x) => { const t = Math.tanh(x); return -2 * t * (1 - t * t); }, dfOfOutput: (y) => 1 - y * y,
-  }, (x, out) => { const t = Math.tanh(x), d = 1 - t * t; out[0] = t; out[1] = d; out[2] = -2 * t * d; }),
-  sigmoid: withAll({
-    f: sigmoid, df: (x) => { const s = sigmoid(x); return s * (1 - s); },
-    d2f: (x) => { const s = sigmoid(x); return s * (1 - s) * (1 - 2 * s); }, dfOfOutput: (y) => y * (1 - y),
-  }, (x, out) => { const s = sigmoid(x), d = s * (1 - s); out[0] = s; out[1] = d; out[2] = d * (1 - 2 * s); }),
+  tanh: withAll(
+    {
+      f: Math.tanh,
+      df: (x) => {
+        const t = Math.tanh(x);
+        return 1 - t * t;
+      },
+      d2f: (x) => {
+        const t = Math.tanh(x);
+        return -2 * t * (1 - t * t);
+      },
+      dfOfOutput: (y) => 1 - y * y,
+    },
+    (x, out) => {
+      const t = Math.tanh(x),
+        d = 1 - t * t;
+      out[0] = t;
+      out[1] = d;
+      out[2] = -2 * t * d;
+    },
+  ),
+  sigmoid: withAll(
+    {
+      f: sigmoid,
+      df: (x) => {
+        const s = sigmoid(x);
+        return s * (1 - s);
+      },
+      d2f: (x) => {
+        const s = sigmoid(x);
+        return s * (1 - s) * (1 - 2 * s);
+      },
+      dfOfOutput: (y) => y * (1 - y),
+    },
+    (x, out) => {
+      const s = sigmoid(x),
+        d = s * (1 - s);
+      out[0] = s;
+      out[1] = d;
+      out[2] = d * (1 - 2 * s);
+    },
+  ),
   elu: withAll({
-    f: (x) => (x > 0 ? x : Math.expm1(x)), df: (x) => (x > 0 ? 1 : Math.exp(x)), d2f: (x) => (x > 0 ? 0 : Math.exp(x)),
+    f: (x) => (x > 0 ? x : Math.expm1(x)),
+    df: (x) => (x > 0 ? 1 : Math.exp(x)),
+    d2f: (x) => (x > 0 ? 0 : Math.exp(x)),
     dfOfOutput: (y) => (y > 0 ? 1 : y + 1),
   }),
-  softplus: withAll({ f: softplus, df: sigmoid, d2f: (x) => { const s = sigmoid(x); return s * (1 - s); } },
-    (x, out) => { const s = sigmoid(x); out[0] = softplus(x); out[1] = s; out[2] = s * (1 - s); }),
+  softplus: withAll(
+    {
+      f: softplus,
+      df: sigmoid,
+      d2f: (x) => {
+        const s = sigmoid(x);
+        return s * (1 - s);
+      },
+    },
+    (x, out) => {
+      const s = sigmoid(x);
+      out[0] = softplus(x);
+      out[1] = s;
+      out[2] = s * (1 - s);
+    },
+  ),
   gelu: withAll({ f: gelu, df: geluD, d2f: (x) => (geluD(x + 1e-4) - geluD(x - 1e-4)) / 2e-4 }),
   linear: withAll({ f: (x) => x, df: () => 1, d2f: () => 0, dfOfOutput: () => 1 }),
 };

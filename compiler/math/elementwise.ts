@@ -37,11 +37,16 @@ export const SPLINE_MAX_BINS = 512;
 /** conditioner outputs per transformed element */
 export function paramsPerElement(kind: TransformKind, s: TransformSettings = {}): number {
   switch (kind) {
-    case 'affine': return 2;
-    case 'additive': return 1;
-    case 'logistic_mixture': return 3 * (s.k ?? DEFAULT_MIXTURE_K) + 2;
-    case 'spline': return 3 * (s.bins ?? DEFAULT_SPLINE_BINS) - 1;
-    default: throw new Error(`unknown elementwise transform '${kind as string}'`);
+    case 'affine':
+      return 2;
+    case 'additive':
+      return 1;
+    case 'logistic_mixture':
+      return 3 * (s.k ?? DEFAULT_MIXTURE_K) + 2;
+    case 'spline':
+      return 3 * (s.bins ?? DEFAULT_SPLINE_BINS) - 1;
+    default:
+      throw new Error(`unknown elementwise transform '${kind as string}'`);
   }
 }
 
@@ -49,12 +54,18 @@ export function paramsPerElement(kind: TransformKind, s: TransformSettings = {})
 export function transformLogDetTerm(kind: TransformKind, s: TransformSettings = {}): string {
   switch (kind) {
     case 'logistic_mixture':
-      return 'a_i + log p_mix(x_i) − log F_i − log(1 − F_i), '
-        + `F_i = Σ_{j≤${s.k ?? DEFAULT_MIXTURE_K}} π_j σ((x_i − μ_j)/s_j)`;
+      return (
+        'a_i + log p_mix(x_i) − log F_i − log(1 − F_i), ' +
+        `F_i = Σ_{j≤${s.k ?? DEFAULT_MIXTURE_K}} π_j σ((x_i − μ_j)/s_j)`
+      );
     case 'spline':
-      return `log g′_i(x_i), g = rational-quadratic spline on [−${s.bound ?? DEFAULT_SPLINE_BOUND}, `
-        + `${s.bound ?? DEFAULT_SPLINE_BOUND}] (${s.bins ?? DEFAULT_SPLINE_BINS} bins), identity outside`;
-    case 'additive': return '0';
-    default: return 's_i';
+      return (
+        `log g′_i(x_i), g = rational-quadratic spline on [−${s.bound ?? DEFAULT_SPLINE_BOUND}, ` +
+        `${s.bound ?? DEFAULT_SPLINE_BOUND}] (${s.bins ?? DEFAULT_SPLINE_BINS} bins), identity outside`
+      );
+    case 'additive':
+      return '0';
+    default:
+      return 's_i';
   }
 }

@@ -10,7 +10,11 @@
 export type Geometry = 'down' | 'downright';
 
 /** a conv window: kh×kw, padded kh−1 rows on top and (down) centred or (downright) left-aligned */
-export interface ConvGeom { geom: Geometry; kh: number; kw: number }
+export interface ConvGeom {
+  geom: Geometry;
+  kh: number;
+  kw: number;
+}
 
 export type PlanNode =
   /** the data (scaled to [−1, 1]) and a channel of ones, as in the released code */
@@ -103,13 +107,18 @@ export function pixelcnnppPlan(a: PixelCnnPPArgs): PlanNode[] {
 
 /** the likelihood parameters of one pixel: the released code's 10·k for RGB (logit, μ, log s, coefficients) */
 export function pixelParamCount(
-  lik: { kind: string; k?: number; K?: number; learnedStd?: boolean }, C: number,
+  lik: { kind: string; k?: number; K?: number; learnedStd?: boolean },
+  C: number,
 ): number {
   switch (lik.kind) {
-    case 'logistic_mixture': return (lik.k ?? 10) * (1 + 2 * C + (C * (C - 1)) / 2);
-    case 'categorical': return C * (lik.K ?? 256);
-    case 'gaussian': return C * (lik.learnedStd ? 2 : 1);
-    default: return C;
+    case 'logistic_mixture':
+      return (lik.k ?? 10) * (1 + 2 * C + (C * (C - 1)) / 2);
+    case 'categorical':
+      return C * (lik.K ?? 256);
+    case 'gaussian':
+      return C * (lik.learnedStd ? 2 : 1);
+    default:
+      return C;
   }
 }
 

@@ -8,8 +8,17 @@ import { likelihoodOutputs } from '../registry/index.js';
 import * as P from '../diagnostics/codes-proofs.js';
 import { limitOf } from '../limits.js';
 import {
-  buildMadeMasks, describeViolation, directMask, madeMembers, expandOutputMask, isAutoregressive, isAutoregressiveByDegrees, latestPositions,
-  maskShapeErrors, verifyAutoregressive, type Connectivity,
+  buildMadeMasks,
+  describeViolation,
+  directMask,
+  madeMembers,
+  expandOutputMask,
+  isAutoregressive,
+  isAutoregressiveByDegrees,
+  latestPositions,
+  maskShapeErrors,
+  verifyAutoregressive,
+  type Connectivity,
 } from './made.js';
 import { describeOrderProblems, rasterOrder, verifyPermutation } from './order.js';
 import { analyzeArStack, describePixelViolation, type ArStack, type ConvSpec, type ImageSpec } from './pixelcnn.js';
@@ -21,7 +30,10 @@ type Report = ReturnType<typeof onceReporter>;
 
 /** MADE configurations already proved (masks are deterministic in these): a `repeat` body is proved once */
 const proved = new Set<string>();
-const remember = (key: string) => { if (proved.size > 256) proved.clear(); proved.add(key); };
+const remember = (key: string) => {
+  if (proved.size > 256) proved.clear();
+  proved.add(key);
+};
 /** proofs of MADEs over more dimensions than this are not remembered (their key would be megabytes) */
 const MAX_REMEMBERED_DIMS = 1 << 16;
 /** MADEs with more mask entries than this are proved on their degree form */
@@ -41,7 +53,9 @@ function leakWitness(masks: Masks, order: readonly number[], varName: string): s
   if (maskErrors.length) return maskErrors.map((e) => e.message).join('; ');
   const D = order.length;
   const pos = new Array<number>(D);
-  order.forEach((d, t) => { pos[d] = t; });
+  order.forEach((d, t) => {
+    pos[d] = t;
+  });
   const latest = latestPositions(masks, order);
   for (let r = 0; r < latest.length; r++) {
     const d = r % D;
@@ -82,39 +96,70 @@ function checkOrder(values: number[], D: number, span: Span, report: Report): nu
  * with `perDim` outputs per dimension.
  */
 function proveMade(
-  what: string, args: Record<string, unknown>, order: number[], perDim: number,
-  span: Span, related: { span: Span; message: string }[], report: Report, varName: string, hiddenWritten = false,
+  what: string,
+  args: Record<string, unknown>,
+  order: number[],
+  perDim: number,
+  span: Span,
+  related: { span: Span; message: string }[],
+  report: Report,
+  varName: string,
+  hiddenWritten = false,
 ): void {
   const literal = isMasks(args.masks) ? args.masks : undefined;
   if (literal) {
-    const problem = literalMaskProblem(literal, order.length, perDim, hiddenWritten && isNumArray(args.hidden) ? args.hidden : undefined);
-    if (problem) { report(P.AR_MASK_SHAPE, span, { what, problem }); return; }
+    const problem = literalMaskProblem(
+      literal,
+      order.length,
+      perDim,
+      hiddenWritten && isNumArray(args.hidden) ? args.hidden : undefined,
+    );
+    if (problem) {
+      report(P.AR_MASK_SHAPE, span, { what, problem });
+      return;
+    }
   }
   const hidden = isNumArray(args.hidden) ? args.hidden : [];
   const connectivity = madeMemberConnectivity.get(args) ?? connectivityOf(args.connectivity);
   // remembered only for orders of moderate length: the key holds the whole order (kept across checks in editors)
-  const key = literal || order.length > MAX_REMEMBERED_DIMS
-    ? undefined
-    : JSON.stringify([order, hidden, connectivity]);
+  const key = literal || order.length > MAX_REMEMBERED_DIMS ? undefined : JSON.stringify([order, hidden, connectivity]);
   if (key && proved.has(key)) return;
   const sizes = [order.length, ...hidden, order.length];
   let entries = 0;
   for (let i = 0; i + 1 < sizes.length; i++) entries += sizes[i]! * sizes[i + 1]!;
   if (!literal && entries > MAX_MASK_ENTRIES) {
     // too large to hold the masks: the same (max, ·) proof on their degree form
-    if (isAutoregressiveByDegrees(order, hidden, connectivity)) { if (key) remember(key); return; }
-    report(P.AR_LEAK, span, { what, witness: 'the composed masks connect some input to an output that does not come later in the order', more: 0 }, related);
+    if (isAutoregressiveByDegrees(order, hidden, connectivity)) {
+      if (key) remember(key);
+      return;
+    }
+    report(
+      P.AR_LEAK,
+      span,
+      {
+        what,
+        witness: 'the composed masks connect some input to an output that does not come later in the order',
+        more: 0,
+      },
+      related,
+    );
     return;
   }
   // built masks: the output mask is replicated per output (expandOutputMask) only when small;
   // replicas are identical rows, so the proof on one copy covers them all
-  const masks = literal ?? (() => {
-    const m = buildMadeMasks({ order, hidden, connectivity });
-    const last = m[m.length - 1]!;
-    if (perDim > 1 && last.length * perDim * (last[0]?.length ?? 0) <= 1 << 20) m[m.length - 1] = expandOutputMask(last, perDim);
-    return m;
-  })();
-  if (isAutoregressive(masks, order)) { if (key) remember(key); return; }
+  const masks =
+    literal ??
+    (() => {
+      const m = buildMadeMasks({ order, hidden, connectivity });
+      const last = m[m.length - 1]!;
+      if (perDim > 1 && last.length * perDim * (last[0]?.length ?? 0) <= 1 << 20)
+        m[m.length - 1] = expandOutputMask(last, perDim);
+      return m;
+    })();
+  if (isAutoregressive(masks, order)) {
+    if (key) remember(key);
+    return;
+  }
   if (order.length > MAX_WITNESS_DIMS) {
     // the full relation is D×D: the (max, ·) positions name one leaking pair instead
     report(P.AR_LEAK, span, { what, witness: leakWitness(masks, order, varName), more: 0 }, related);
@@ -127,10 +172,21 @@ function proveMade(
   }
   if (!proof.ok) {
     const pos = new Array<number>(order.length);
-    order.forEach((d, t) => { pos[d] = t; });
+    order.forEach((d, t) => {
+      pos[d] = t;
+    });
     let pairs = 0;
-    proof.dependency.forEach((row, d) => row.forEach((dep, j) => { if (dep && pos[j]! >= pos[d]!) pairs++; }));
-    report(P.AR_LEAK, span, { what, witness: describeViolation(proof.violations[0]!, varName), more: pairs - 1 }, related);
+    proof.dependency.forEach((row, d) =>
+      row.forEach((dep, j) => {
+        if (dep && pos[j]! >= pos[d]!) pairs++;
+      }),
+    );
+    report(
+      P.AR_LEAK,
+      span,
+      { what, witness: describeViolation(proof.violations[0]!, varName), more: pairs - 1 },
+      related,
+    );
   }
 }
 
@@ -139,18 +195,27 @@ function proveMade(
  * (replicated per output) or perDim·D (blocked rows p·D + d); a `hidden` written beside the masks
  * must agree with them.
  */
-export function literalMaskProblem(masks: readonly (readonly (readonly number[])[])[], D: number, perDim: number, hidden?: readonly number[]): string | undefined {
+export function literalMaskProblem(
+  masks: readonly (readonly (readonly number[])[])[],
+  D: number,
+  perDim: number,
+  hidden?: readonly number[],
+): string | undefined {
   const shape = maskShapeErrors(masks, D);
   if (shape.length) return shape.map((e) => e.message).join('; ');
   const rows = masks[masks.length - 1]!.length;
   if (rows !== D && rows !== perDim * D) {
-    return `the output mask has ${rows} rows; expected ${D} (one per ` +
-      `dimension)${perDim > 1 ? ` or ${perDim * D} (${perDim} outputs per dimension)` : ''}`;
+    return (
+      `the output mask has ${rows} rows; expected ${D} (one per ` +
+      `dimension)${perDim > 1 ? ` or ${perDim * D} (${perDim} outputs per dimension)` : ''}`
+    );
   }
   const fromMasks = masks.slice(0, -1).map((M) => M.length);
   if (hidden && (hidden.length !== fromMasks.length || hidden.some((h, i) => h !== fromMasks[i]))) {
-    return `hidden: [${hidden.join(', ')}] disagrees with the masks, whose hidden layers have ` +
-      `[${fromMasks.join(', ')}] units`;
+    return (
+      `hidden: [${hidden.join(', ')}] disagrees with the masks, whose hidden layers have ` +
+      `[${fromMasks.join(', ')}] units`
+    );
   }
   return undefined;
 }
@@ -184,21 +249,36 @@ function madeLayers(model: CheckedModel, report: Report): void {
     const D = numel(l.inShape);
     if (D > MAX_PROOF_DIMS) continue;
     const raw = l.args.order;
-    const r = typeof raw === 'string'
-      ? { values: raw === 'reverse' ? Array.from({ length: D }, (_, i) => D - 1 - i) : Array.from({ length: D }, (_, i) => i) }
-      : resolveOrder(raw, l.inShape);
+    const r =
+      typeof raw === 'string'
+        ? {
+            values:
+              raw === 'reverse'
+                ? Array.from({ length: D }, (_, i) => D - 1 - i)
+                : Array.from({ length: D }, (_, i) => i),
+          }
+        : resolveOrder(raw, l.inShape);
     if (!r) continue;
     const order = checkOrder(r.values, D, argSpan(l, 'order'), report);
     if (!order) continue;
     const net = l.args.net && typeof l.args.net === 'object' ? callArgs(l.args.net) : {};
     const args = { hidden: l.args.hidden, connectivity: l.args.connectivity, masks: l.args.masks, ...net };
-    proveMade(`the MADE of \`${l.kind.name}\``, args, order, 2, isMasks(args.masks) ? argSpan(l, 'masks') : l.node.callee.span,
-      [{ span: argSpan(l, 'order'), message: 'the order it must respect' }], report, 'x');
+    proveMade(
+      `the MADE of \`${l.kind.name}\``,
+      args,
+      order,
+      2,
+      isMasks(args.masks) ? argSpan(l, 'masks') : l.node.callee.span,
+      [{ span: argSpan(l, 'order'), message: 'the order it must respect' }],
+      report,
+      'x',
+    );
   }
 }
 
 /** the raster order a PixelCNN-style network factorizes in, for data [C, H, W] */
-const sameOrder = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((x, i) => x === b[i]);
+const sameOrder = (a: readonly number[], b: readonly number[]) =>
+  a.length === b.length && a.every((x, i) => x === b[i]);
 
 function convSpecs(call: CheckedCall): { specs: ConvSpec[]; spans: Span[] } {
   const specs: ConvSpec[] = [];
@@ -264,20 +344,33 @@ function proveImageConditional(model: CheckedModel, call: CheckedCall, report: R
     const v = proof.violation;
     const witness = describePixelViolation(v, img);
     const culprit = spans[v.layer - 1];
-    const related = culprit ? [{ span: culprit, message: `the prediction first depends on a non-causal pixel after ${v.label}` }] : [];
+    const related = culprit
+      ? [{ span: culprit, message: `the prediction first depends on a non-causal pixel after ${v.label}` }]
+      : [];
     if (stack.kind === 'pixelcnn' && stack.layers[0]!.mask === 'B' && v.layer === 1) {
       report(P.FIRST_MASK_B, spans[0] ?? call.node.callee.span, { witness });
     } else {
-      report(P.PIXEL_LEAK, culprit ?? call.node.callee.span, { what, witness }, culprit ? [{ span: call.node.callee.span, message: 'in this conditional' }] : related);
+      report(
+        P.PIXEL_LEAK,
+        culprit ?? call.node.callee.span,
+        { what, witness },
+        culprit ? [{ span: call.node.callee.span, message: 'in this conditional' }] : related,
+      );
     }
     return;
   }
   if (stack.kind === 'pixelcnn' && stack.layers[0]!.mask === 'B') {
     // causal overall (a later layer re-masks), but the first layer still sees its own pixel
-    report(P.FIRST_MASK_B, spans[0] ?? call.node.callee.span, { witness: 'each pixel reaches its own features in layer 1 (mask B)' });
+    report(P.FIRST_MASK_B, spans[0] ?? call.node.callee.span, {
+      witness: 'each pixel reaches its own features in layer 1 (mask B)',
+    });
   }
   if (stack.kind === 'pixelcnn' && proof.blindSpot && proof.blindSpot.size > 0) {
-    report(P.BLIND_SPOT, call.node.callee.span, { size: proof.blindSpot.size, context: proof.blindSpot.context, rows: -proof.blindSpot.box.dyMin });
+    report(P.BLIND_SPOT, call.node.callee.span, {
+      size: proof.blindSpot.size,
+      context: proof.blindSpot.context,
+      rows: -proof.blindSpot.box.dyMin,
+    });
   }
 }
 
@@ -300,15 +393,19 @@ function proveConditional(model: CheckedModel, report: Report): void {
     const literal = isMasks(call.args.masks);
     const span = literal ? argSpan(call, 'masks') : call.node.callee.span;
     const related = model.order ? [{ span: model.order.span, message: 'the declared order' }] : [];
-    const S = num(call.args.orders, 1), C = num(call.args.connectivities, 1), E = num(call.args.ensemble, 1);
+    const S = num(call.args.orders, 1),
+      C = num(call.args.connectivities, 1),
+      E = num(call.args.ensemble, 1);
     if (literal && S * C > 1) {
-      report(P.MADE_MEMBERS, argSpan(call, S > 1 ? 'orders' : 'connectivities'),
-        { problem: 'literal `masks` are one fixed mask set; they cannot be resampled over orders or connectivities' });
+      report(P.MADE_MEMBERS, argSpan(call, S > 1 ? 'orders' : 'connectivities'), {
+        problem: 'literal `masks` are one fixed mask set; they cannot be resampled over orders or connectivities',
+      });
       return;
     }
     if (S * C > 1 && E > S * C) {
-      report(P.MADE_MEMBERS, argSpan(call, 'ensemble'),
-        { problem: `ensemble: ${E} averages more mask sets than the ${S * C} trained (orders ${S} × connectivities ${C})` });
+      report(P.MADE_MEMBERS, argSpan(call, 'ensemble'), {
+        problem: `ensemble: ${E} averages more mask sets than the ${S * C} trained (orders ${S} × connectivities ${C})`,
+      });
       return;
     }
     // every order/connectivity the training draws is proved, each the same way as the declared one
@@ -316,10 +413,24 @@ function proveConditional(model: CheckedModel, report: Report): void {
       const args = m ? { ...call.args, connectivity: undefined } : call.args;
       const what = m ? `\`made\` (order [${m.order.join(', ')}], ${connectivityText(m.connectivity)})` : '`made`';
       if (m) madeMemberConnectivity.set(args, m.connectivity);
-      proveMade(what, args, m?.order ?? order, perDim, span, related, report, data.name, literal && written(call, 'hidden'));
+      proveMade(
+        what,
+        args,
+        m?.order ?? order,
+        perDim,
+        span,
+        related,
+        report,
+        data.name,
+        literal && written(call, 'hidden'),
+      );
     }
     if (call.args.direct === true && !isAutoregressive([directMask(order)], order)) {
-      report(P.AR_LEAK, argSpan(call, 'direct'), { what: 'the direct connections of `made`', witness: 'a direct input reaches its own output', more: 0 });
+      report(P.AR_LEAK, argSpan(call, 'direct'), {
+        what: 'the direct connections of `made`',
+        witness: 'a direct input reaches its own output',
+        more: 0,
+      });
     }
   } else if (name === 'pixelcnn' || name === 'gated_pixelcnn' || name === 'pixelrnn' || name === 'pixelcnnpp') {
     proveImageConditional(model, call, report);
@@ -335,6 +446,7 @@ export const autoregressiveCheck: ModelCheck = {
     permuteLayers(model, report);
     couplingNetMasks(model, report);
     // an order declared on a model without a conditional still has to be a permutation
-    if (!model.conditional && model.order && model.data && model.order.values.length <= MAX_PROOF_DIMS) checkOrder(model.order.values, numel(model.data.shape), model.order.span, report);
+    if (!model.conditional && model.order && model.data && model.order.values.length <= MAX_PROOF_DIMS)
+      checkOrder(model.order.values, numel(model.data.shape), model.order.span, report);
   },
 };

@@ -45,7 +45,9 @@ export function analyzeCoverage(layers: readonly CheckedLayer[], dataShape: read
     const name = l.kind.name;
     if (name === 'coupling' && l.mask && l.mask.length === origin.length) {
       hasCoupling = true;
-      l.mask.forEach((m, k) => { if (m === 0) covered[origin[k]!] = true; });
+      l.mask.forEach((m, k) => {
+        if (m === 0) covered[origin[k]!] = true;
+      });
       if (last?.mask && last.mask.length === l.mask.length && last.mask.every((x, k) => x === l.mask![k])) {
         repeats.push({ layer: l, previous: last, transformed: l.mask.filter((x) => x === 0).length });
       }
@@ -53,16 +55,27 @@ export function analyzeCoverage(layers: readonly CheckedLayer[], dataShape: read
       continue;
     }
     if (RESETS.has(name)) last = undefined;
-    if (MIXING.has(name)) origin.forEach((o) => { covered[o] = true; });
+    if (MIXING.has(name))
+      origin.forEach((o) => {
+        covered[o] = true;
+      });
     const img = shape.length === 3 ? { C: shape[0]!, H: shape[1]!, W: shape[2]! } : undefined;
-    if (name === 'invconv1x1' && img && img.C > 1) origin.forEach((o) => { covered[o] = true; });
+    if (name === 'invconv1x1' && img && img.C > 1)
+      origin.forEach((o) => {
+        covered[o] = true;
+      });
     if (name === 'squeeze' && img) {
       const { C, H, W } = img;
-      const H2 = H / 2, W2 = W / 2;
+      const H2 = H / 2,
+        W2 = W / 2;
       const next = new Array<number>(origin.length);
-      for (let c = 0; c < C; c++) for (let i = 0; i < H2; i++) for (let j = 0; j < W2; j++) for (let di = 0; di < 2; di++) for (let dj = 0; dj < 2; dj++) {
-        next[(((di * 2 + dj) * C + c) * H2 + i) * W2 + j] = origin[(c * H + 2 * i + di) * W + 2 * j + dj]!;
-      }
+      for (let c = 0; c < C; c++)
+        for (let i = 0; i < H2; i++)
+          for (let j = 0; j < W2; j++)
+            for (let di = 0; di < 2; di++)
+              for (let dj = 0; dj < 2; dj++) {
+                next[(((di * 2 + dj) * C + c) * H2 + i) * W2 + j] = origin[(c * H + 2 * i + di) * W + 2 * j + dj]!;
+              }
       origin = next;
     } else if (name === 'split') {
       origin = origin.slice(0, numel(l.outShape)); // channels [0, C/2) stay (channels-first: a prefix)
@@ -105,15 +118,21 @@ export const coverageCheck: ModelCheck = {
     const report = onceReporter(ctx);
     const res = analyzeCoverage(model.flow, v.shape);
     for (const r of res.repeats) {
-      report(P.REPEATED_MASK, argSpan(r.layer, 'mask'), { transformed: r.transformed },
-        [{ span: r.previous.node.span, message: 'the previous coupling, with the same mask' }]);
+      report(P.REPEATED_MASK, argSpan(r.layer, 'mask'), { transformed: r.transformed }, [
+        { span: r.previous.node.span, message: 'the previous coupling, with the same mask' },
+      ]);
     }
     if (!res.complete || !res.hasCoupling) return;
     const missing = res.covered.flatMap((c, d) => (c ? [] : [d]));
     if (missing.length === 0) return;
-    const shown = missing.slice(0, 4).map((d) => dimName(model, d)).join(', ');
+    const shown = missing
+      .slice(0, 4)
+      .map((d) => dimName(model, d))
+      .join(', ');
     report(P.UNTRANSFORMED_DIMS, flowKeywordSpan(model), {
-      count: missing.length, total: res.covered.length, examples: missing.length > 4 ? `${shown}, …` : shown,
+      count: missing.length,
+      total: res.covered.length,
+      examples: missing.length > 4 ? `${shown}, …` : shown,
     });
   },
 };

@@ -10,7 +10,10 @@ const CATEGORICAL_ONLY = ['dim', 'k', 'context'] as const;
 
 /** dequantize(uniform|variational) on categories is an error, dequantize(categorical) on ordered data a warning */
 function categoricalChecks(
-  l: CheckedLayer, domain: string, model: CheckedModel, report: ReturnType<typeof onceReporter>,
+  l: CheckedLayer,
+  domain: string,
+  model: CheckedModel,
+  report: ReturnType<typeof onceReporter>,
 ): void {
   const type = String(l.args.type ?? 'uniform');
   const K = (model.data?.domain as { K?: number } | undefined)?.K ?? 2;
@@ -51,7 +54,8 @@ export const dataCheck: ModelCheck = {
     for (const l of layers) if (l.kind.name === 'dequantize') categoricalChecks(l, domain, model, report);
     if (discrete) {
       layers.forEach((l, i) => {
-        if (l.kind.name === 'logit' && (dq < 0 || dq > i)) report(P.LOGIT_UNDEQUANTIZED, l.node.callee.span, { domain });
+        if (l.kind.name === 'logit' && (dq < 0 || dq > i))
+          report(P.LOGIT_UNDEQUANTIZED, l.node.callee.span, { domain });
       });
     }
   },

@@ -24,36 +24,49 @@ export const directionsCheck: ModelCheck = {
         const name = l.kind.name;
         const dens = densityDirection(l);
         if (dens === 'none') {
-          const why = name === 'planar'
-            ? 'its data → latent direction has no closed form (z + u·h(wᵀz + b) can only be inverted numerically), ' +
-              'and log p(x) needs it for every example'
-            : name === 'radial'
-              ? 'its data → latent direction has no closed form (z + βh(α, r)(z − z₀) can only be inverted ' +
-                'numerically), and log p(x) needs it for every example'
-              : 'it has no data → latent direction, and log p(x) needs one';
+          const why =
+            name === 'planar'
+              ? 'its data → latent direction has no closed form (z + u·h(wᵀz + b) can only be inverted numerically), ' +
+                'and log p(x) needs it for every example'
+              : name === 'radial'
+                ? 'its data → latent direction has no closed form (z + βh(α, r)(z − z₀) can only be inverted ' +
+                  'numerically), and log p(x) needs it for every example'
+                : 'it has no data → latent direction, and log p(x) needs one';
           report(P.DENSITY_NO_CLOSED_FORM, l.node.callee.span, { layer: name, why });
         } else if (dens === 'sequential') {
           report(P.DENSITY_NO_CLOSED_FORM, l.node.callee.span, {
             layer: name,
-            why: `its data → latent direction is sequential: log p(x) would take ${D(l)} passes of its MADE (one ` +
+            why:
+              `its data → latent direction is sequential: log p(x) would take ${D(l)} passes of its MADE (one ` +
               `per dimension) for every example in every training step`,
           });
         }
         const smp = l.kind.directions?.sample ?? 'closed';
-        if (smp === 'sequential') report(P.SAMPLE_SEQUENTIAL, l.node.callee.span, { layer: name, D: D(l), where: 'drawing a sample' });
+        if (smp === 'sequential')
+          report(P.SAMPLE_SEQUENTIAL, l.node.callee.span, { layer: name, D: D(l), where: 'drawing a sample' });
       }
     }
     const sampled: { layers: CheckedLayer[]; where: string }[] = [];
     // dequantize(variational) { flow }: q(u|x) is sampled (with its density) in every training step
     for (const l of model.flow ?? []) {
-      if (l.children?.length) sampled.push({ layers: l.children, where: 'every training step (variational dequantization samples u ~ q(u|x))' });
+      if (l.children?.length)
+        sampled.push({
+          layers: l.children,
+          where: 'every training step (variational dequantization samples u ~ q(u|x))',
+        });
     }
-    if (model.family === 'energy') sampled.push({ layers: model.flow ?? [], where: 'every training step (reverse KL samples the flow)' });
-    if (model.family === 'vae') sampled.push({ layers: model.posterior?.layers ?? [], where: 'every training step (the ELBO samples the posterior)' });
+    if (model.family === 'energy')
+      sampled.push({ layers: model.flow ?? [], where: 'every training step (reverse KL samples the flow)' });
+    if (model.family === 'vae')
+      sampled.push({
+        layers: model.posterior?.layers ?? [],
+        where: 'every training step (the ELBO samples the posterior)',
+      });
     for (const { layers, where } of sampled) {
       for (const l of layers) {
         const smp = l.kind.directions?.sample ?? 'closed';
-        if (smp === 'sequential') report(P.SAMPLE_SEQUENTIAL, l.node.callee.span, { layer: l.kind.name, D: D(l), where });
+        if (smp === 'sequential')
+          report(P.SAMPLE_SEQUENTIAL, l.node.callee.span, { layer: l.kind.name, D: D(l), where });
         else if (smp === 'none') report(P.SAMPLE_NO_DIRECTION, l.node.callee.span, { layer: l.kind.name, where });
       }
     }

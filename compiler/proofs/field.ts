@@ -17,7 +17,11 @@ export class Field {
   readonly cols: number;
   /** max channel reached per offset, −1 = none; row-major over (dy + H − 1, dx + W − 1) */
   readonly top: Int16Array;
-  constructor(readonly H: number, readonly W: number, readonly C: number) {
+  constructor(
+    readonly H: number,
+    readonly W: number,
+    readonly C: number,
+  ) {
     this.rows = 2 * H - 1;
     this.cols = 2 * W - 1;
     this.top = new Int16Array(this.rows * this.cols).fill(-1);
@@ -38,9 +42,13 @@ export class Field {
     return this.inWindow(dy, dx) && c <= this.top[this.index(dy, dx)]!;
   }
   /** the largest channel reached at (dy, dx), −1 when none */
-  maxAt(dy: number, dx: number): number { return this.inWindow(dy, dx) ? this.top[this.index(dy, dx)]! : -1; }
+  maxAt(dy: number, dx: number): number {
+    return this.inWindow(dy, dx) ? this.top[this.index(dy, dx)]! : -1;
+  }
   /** this ∪= shift(src, dy, dx); returns whether anything was added */
-  orShifted(src: Field, sy: number, sx: number): boolean { return this.orDilated(src, sy, sx, sx); }
+  orShifted(src: Field, sy: number, sx: number): boolean {
+    return this.orDilated(src, sy, sx, sx);
+  }
   /**
    * this ∪= ⋃_{dx ∈ [dx0, dx1]} shift(src, dy, dx): a row-wise sliding maximum (doubling), in
    * O(rows·cols·log(dx1 − dx0 + 1)) whatever the width of the run.
@@ -68,12 +76,17 @@ export class Field {
       }
       // target column x reads source columns x − dx1 .. x − dx0
       for (let x = 0; x < cols; x++) {
-        const a = x - dx1 + pad, b = x - dx0 + pad;
+        const a = x - dx1 + pad,
+          b = x - dx0 + pad;
         if (b < 0 || a >= t.length) continue;
-        const lo = Math.max(a, 0), hi = Math.min(b, t.length - 1);
+        const lo = Math.max(a, 0),
+          hi = Math.min(b, t.length - 1);
         const v = Math.max(t[lo]!, t[Math.max(hi - len + 1, lo)]!);
         const i = r * cols + x;
-        if (v > this.top[i]!) { this.top[i] = v; changed = true; }
+        if (v > this.top[i]!) {
+          this.top[i] = v;
+          changed = true;
+        }
       }
     }
     return changed;
@@ -81,33 +94,47 @@ export class Field {
   /** this ∪= other (same window) */
   orWith(other: Field): boolean {
     let changed = false;
-    const a = this.top, b = other.top;
-    for (let i = 0; i < a.length; i++) if (b[i]! > a[i]!) { a[i] = b[i]!; changed = true; }
+    const a = this.top,
+      b = other.top;
+    for (let i = 0; i < a.length; i++)
+      if (b[i]! > a[i]!) {
+        a[i] = b[i]!;
+        changed = true;
+      }
     return changed;
   }
   equals(other: Field): boolean {
-    const a = this.top, b = other.top;
+    const a = this.top,
+      b = other.top;
     if (a.length !== b.length) return false;
     for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
     return true;
   }
-  isEmpty(): boolean { return !this.top.some((m) => m >= 0); }
-  clone(): Field { const f = new Field(this.H, this.W, this.C); f.top.set(this.top); return f; }
+  isEmpty(): boolean {
+    return !this.top.some((m) => m >= 0);
+  }
+  clone(): Field {
+    const f = new Field(this.H, this.W, this.C);
+    f.top.set(this.top);
+    return f;
+  }
   /** every (dy, dx, c) in the field */
   *entries(): Generator<[number, number, number]> {
     const { H, W } = this;
-    for (let dy = -(H - 1); dy < H; dy++) for (let dx = -(W - 1); dx < W; dx++) {
-      const m = this.top[this.index(dy, dx)]!;
-      for (let c = 0; c <= m; c++) yield [dy, dx, c];
-    }
+    for (let dy = -(H - 1); dy < H; dy++)
+      for (let dx = -(W - 1); dx < W; dx++) {
+        const m = this.top[this.index(dy, dx)]!;
+        for (let c = 0; c <= m; c++) yield [dy, dx, c];
+      }
   }
   /** pixel offsets reached through any channel */
   pixels(): Set<string> {
     const s = new Set<string>();
     const { H, W } = this;
-    for (let dy = -(H - 1); dy < H; dy++) for (let dx = -(W - 1); dx < W; dx++) {
-      if (this.top[this.index(dy, dx)]! >= 0) s.add(`${dy},${dx}`);
-    }
+    for (let dy = -(H - 1); dy < H; dy++)
+      for (let dx = -(W - 1); dx < W; dx++) {
+        if (this.top[this.index(dy, dx)]! >= 0) s.add(`${dy},${dx}`);
+      }
     return s;
   }
 }

@@ -12,5 +12,11 @@ import { runnableCheck } from './runnable.js';
 
 /** the size estimate runs first: a model past its limits (FC901) is not proved further */
 export const PROOF_CHECKS: ModelCheck[] = [
-  sizeCheck, autoregressiveCheck, invertibilityCheck, directionsCheck, dataCheck, coverageCheck, runnableCheck,
+  sizeCheck,
+  autoregressiveCheck,
+  invertibilityCheck,
+  directionsCheck,
+  dataCheck,
+  coverageCheck,
+  runnableCheck,
 ];

@@ -18,7 +18,8 @@ export const invertibilityCheck: ModelCheck = {
     for (const l of layers) {
       const name = l.kind.name;
       if (shaped(l)) {
-        const nin = numel(l.inShape), nout = numel(l.outShape);
+        const nin = numel(l.inShape),
+          nout = numel(l.outShape);
         // split halves; the categorical encoding is not a bijection but an encoder q(z|x) scored by its bound (×d)
         const d = name === 'dequantize' && l.args.type === 'categorical' ? nout / Math.max(1, nin) : 1;
         const ok = name === 'split' ? nout * 2 === nin : d >= 1 && Number.isInteger(d) ? true : nout === nin;

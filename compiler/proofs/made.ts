@@ -19,7 +19,9 @@ export interface MadeSpec {
 /** deg[d] = 1 + position of dimension d in the order */
 export function orderDegrees(order: readonly number[]): number[] {
   const deg = new Array<number>(order.length).fill(0);
-  order.forEach((d, t) => { deg[d] = t + 1; });
+  order.forEach((d, t) => {
+    deg[d] = t + 1;
+  });
   return deg;
 }
 
@@ -62,7 +64,10 @@ export function buildMadeMasks(spec: MadeSpec): number[][][] {
 }
 
 /** one mask set of an order/connectivity-agnostic MADE (Germain et al. §3.3–3.4) */
-export interface MadeMember { order: number[]; connectivity: Connectivity }
+export interface MadeMember {
+  order: number[];
+  connectivity: Connectivity;
+}
 
 /**
  * The S·C mask sets of `made(orders: S, connectivities: C)`, member s·C + c: order 0 is the model's, order
@@ -99,9 +104,15 @@ export function expandOutputMask(mask: number[][], perDim: number): number[][] {
 
 // ---------------------------------------------------------------- the proof
 
-export interface MaskShapeError { layer: number; message: string }
+export interface MaskShapeError {
+  layer: number;
+  message: string;
+}
 
-export interface WitnessStep { layer: number; unit: number }
+export interface WitnessStep {
+  layer: number;
+  unit: number;
+}
 
 export interface ArViolation {
   /** the predicted dimension (its output row, modulo D) */
@@ -134,50 +145,73 @@ const has = (b: Bits, j: number) => (b[j >>> 5]! >>> (j & 31)) & 1;
 export function composeMasks(masks: readonly (readonly (readonly number[])[])[], D: number): Bits[][] {
   const W = words(D);
   const reach: Bits[][] = [];
-  reach.push(Array.from({ length: D }, (_, j) => { const b = new Uint32Array(W); b[j >>> 5] = 1 << (j & 31); return b; }));
+  reach.push(
+    Array.from({ length: D }, (_, j) => {
+      const b = new Uint32Array(W);
+      b[j >>> 5] = 1 << (j & 31);
+      return b;
+    }),
+  );
   for (const M of masks) {
     const prev = reach[reach.length - 1]!;
-    reach.push(M.map((row) => {
-      const b = new Uint32Array(W);
-      for (let v = 0; v < row.length && v < prev.length; v++) {
-        if (!row[v]) continue;
-        const p = prev[v]!;
-        for (let w = 0; w < W; w++) b[w]! |= p[w]!;
-      }
-      return b;
-    }));
+    reach.push(
+      M.map((row) => {
+        const b = new Uint32Array(W);
+        for (let v = 0; v < row.length && v < prev.length; v++) {
+          if (!row[v]) continue;
+          const p = prev[v]!;
+          for (let w = 0; w < W; w++) b[w]! |= p[w]!;
+        }
+        return b;
+      }),
+    );
   }
   return reach;
 }
 
 /** the shape problems of a mask stack for D inputs (empty when the matrices chain) */
-export const maskShapeErrors = (masks: readonly (readonly (readonly number[])[])[], D: number): MaskShapeError[] => checkShapes(masks, D);
+export const maskShapeErrors = (masks: readonly (readonly (readonly number[])[])[], D: number): MaskShapeError[] =>
+  checkShapes(masks, D);
 
 function checkShapes(masks: readonly (readonly (readonly number[])[])[], D: number): MaskShapeError[] {
   const errs: MaskShapeError[] = [];
-  if (masks.length === 0) { errs.push({ layer: 0, message: 'no masks given' }); return errs; }
+  if (masks.length === 0) {
+    errs.push({ layer: 0, message: 'no masks given' });
+    return errs;
+  }
   let cols = D;
   masks.forEach((M, l) => {
     if (M.length === 0) errs.push({ layer: l, message: `mask ${l + 1} has no rows` });
     M.forEach((row, r) => {
-      if (row.length !== cols) errs.push({ layer: l, message: `row ${r} of mask ${l + 1} has ${row.length} entries, expected ${cols}` });
+      if (row.length !== cols)
+        errs.push({ layer: l, message: `row ${r} of mask ${l + 1} has ${row.length} entries, expected ${cols}` });
     });
     cols = M.length;
   });
   const outRows = masks[masks.length - 1]!.length;
-  if (D > 0 && outRows % D !== 0) errs.push({ layer: masks.length - 1, message: `the output mask has ${outRows} rows, not a multiple of D = ${D}` });
+  if (D > 0 && outRows % D !== 0)
+    errs.push({ layer: masks.length - 1, message: `the output mask has ${outRows} rows, not a multiple of D = ${D}` });
   return errs;
 }
 
 /** a path input j → hidden units → output row r, through units that carry j */
-function witnessPath(masks: readonly (readonly (readonly number[])[])[], reach: Bits[][], j: number, r: number): WitnessStep[] {
+function witnessPath(
+  masks: readonly (readonly (readonly number[])[])[],
+  reach: Bits[][],
+  j: number,
+  r: number,
+): WitnessStep[] {
   const path: WitnessStep[] = [];
   let unit = r;
   for (let l = masks.length - 1; l >= 1; l--) {
     const row = masks[l]![unit]!;
     const prev = reach[l]!;
     let next = -1;
-    for (let v = 0; v < row.length; v++) if (row[v] && has(prev[v]!, j)) { next = v; break; }
+    for (let v = 0; v < row.length; v++)
+      if (row[v] && has(prev[v]!, j)) {
+        next = v;
+        break;
+      }
     if (next < 0) break; // cannot happen when reach says j reaches unit
     path.push({ layer: l, unit: next });
     unit = next;
@@ -200,7 +234,9 @@ export function verifyAutoregressive(
   const dependency = Array.from({ length: D }, () => new Array<boolean>(D).fill(false));
   if (shapeErrors.length) return { ok: false, dependency, violations: [], shapeErrors };
   const pos = new Array<number>(D).fill(0);
-  order.forEach((d, t) => { pos[d] = t; });
+  order.forEach((d, t) => {
+    pos[d] = t;
+  });
   const reach = composeMasks(masks, D);
   const out = reach[reach.length - 1]!;
   const violations: ArViolation[] = [];
@@ -212,7 +248,8 @@ export function verifyAutoregressive(
       dependency[d]![j] = true;
       if (pos[j]! >= pos[d]!) {
         ok = false;
-        if (violations.length < maxViolations) violations.push({ output: d, outputRow: r, input: j, path: witnessPath(masks, reach, j, r) });
+        if (violations.length < maxViolations)
+          violations.push({ output: d, outputRow: r, input: j, path: witnessPath(masks, reach, j, r) });
       }
     }
   });
@@ -232,20 +269,30 @@ export function describeViolation(v: ArViolation, varName = 'x'): string {
  * propagated through the masks in O(edges). True iff every output d is reached only by inputs
  * strictly earlier than d. Used as the fast path; verifyAutoregressive gives the witness.
  */
-export function isAutoregressive(masks: readonly (readonly (readonly number[])[])[], order: readonly number[]): boolean {
+export function isAutoregressive(
+  masks: readonly (readonly (readonly number[])[])[],
+  order: readonly number[],
+): boolean {
   const D = order.length;
   if (checkShapes(masks, D).length) return false;
   const pos = new Array<number>(D).fill(0);
-  order.forEach((d, t) => { pos[d] = t; });
+  order.forEach((d, t) => {
+    pos[d] = t;
+  });
   const latest = latestPositions(masks, order);
   for (let r = 0; r < latest.length; r++) if (latest[r]! >= pos[r % D]!) return false;
   return true;
 }
 
 /** per output row: the latest order position of an input that reaches it (−1: none) */
-export function latestPositions(masks: readonly (readonly (readonly number[])[])[], order: readonly number[]): number[] {
+export function latestPositions(
+  masks: readonly (readonly (readonly number[])[])[],
+  order: readonly number[],
+): number[] {
   const pos = new Array<number>(order.length).fill(0);
-  order.forEach((d, t) => { pos[d] = t; });
+  order.forEach((d, t) => {
+    pos[d] = t;
+  });
   let latest = pos.slice();
   for (const M of masks) {
     latest = M.map((row) => {
@@ -263,17 +310,29 @@ export function latestPositions(masks: readonly (readonly (readonly number[])[])
  * "the latest order position reaching a unit" is a prefix maximum over the source units sorted
  * by degree. O(H log H) per layer: used for MADEs too large to hold their masks.
  */
-export function isAutoregressiveByDegrees(order: readonly number[], hidden: readonly number[], connectivity: Connectivity): boolean {
+export function isAutoregressiveByDegrees(
+  order: readonly number[],
+  hidden: readonly number[],
+  connectivity: Connectivity,
+): boolean {
   const pos = new Array<number>(order.length).fill(0);
-  order.forEach((d, t) => { pos[d] = t; });
+  order.forEach((d, t) => {
+    pos[d] = t;
+  });
   return latestPositionsByDegrees(order, hidden, connectivity).every((l, d) => l < pos[d]!);
 }
 
 /** latestPositions of the built MADE masks, computed on their degree form (per dimension) */
-export function latestPositionsByDegrees(order: readonly number[], hidden: readonly number[], connectivity: Connectivity): number[] {
+export function latestPositionsByDegrees(
+  order: readonly number[],
+  hidden: readonly number[],
+  connectivity: Connectivity,
+): number[] {
   const D = order.length;
   const pos = new Array<number>(D).fill(0);
-  order.forEach((d, t) => { pos[d] = t; });
+  order.forEach((d, t) => {
+    pos[d] = t;
+  });
   const deg = orderDegrees(order);
   const mh = hiddenDegrees(D, hidden, connectivity);
   // latest position reaching each unit of the current layer, with that layer's degrees
@@ -281,8 +340,13 @@ export function latestPositionsByDegrees(order: readonly number[], hidden: reado
   let srcLatest: number[] = pos.slice();
   const connect = (t: number, sorted: { deg: number[]; pre: number[] }): number => {
     // max latest over sources with degree ≤ t
-    let lo = 0, hi = sorted.deg.length;
-    while (lo < hi) { const mid = (lo + hi) >> 1; if (sorted.deg[mid]! <= t) lo = mid + 1; else hi = mid; }
+    let lo = 0,
+      hi = sorted.deg.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (sorted.deg[mid]! <= t) lo = mid + 1;
+      else hi = mid;
+    }
     return lo === 0 ? -1 : sorted.pre[lo - 1]!;
   };
   const prefix = (d: number[], l: number[]) => {
@@ -290,7 +354,10 @@ export function latestPositionsByDegrees(order: readonly number[], hidden: reado
     const sd = idx.map((i) => d[i]!);
     const pre: number[] = [];
     let m = -1;
-    for (const i of idx) { m = Math.max(m, l[i]!); pre.push(m); }
+    for (const i of idx) {
+      m = Math.max(m, l[i]!);
+      pre.push(m);
+    }
     return { deg: sd, pre };
   };
   for (const m of mh) {

@@ -14,15 +14,20 @@ export const randomOrder = (D: number, seed: number): number[] => shuffledRange(
  * with `joint` channels all channels of a pixel share a step (they are predicted together,
  * so none may see another).
  */
-export function rasterOrder(shape: readonly number[], channels: 'sequential' | 'joint'): { order: number[]; step: number[] } {
-  const [C, H, W] = shape.length === 3 ? shape as [number, number, number] : [1, 1, shape.reduce((a, b) => a * b, 1)];
+export function rasterOrder(
+  shape: readonly number[],
+  channels: 'sequential' | 'joint',
+): { order: number[]; step: number[] } {
+  const [C, H, W] = shape.length === 3 ? (shape as [number, number, number]) : [1, 1, shape.reduce((a, b) => a * b, 1)];
   const order: number[] = [];
   const step = new Array<number>(C * H * W).fill(0);
-  for (let i = 0; i < H; i++) for (let j = 0; j < W; j++) for (let c = 0; c < C; c++) {
-    const e = c * H * W + i * W + j;
-    step[e] = channels === 'joint' ? i * W + j : order.length;
-    order.push(e);
-  }
+  for (let i = 0; i < H; i++)
+    for (let j = 0; j < W; j++)
+      for (let c = 0; c < C; c++) {
+        const e = c * H * W + i * W + j;
+        step[e] = channels === 'joint' ? i * W + j : order.length;
+        order.push(e);
+      }
   return { order, step };
 }
 
@@ -62,10 +67,17 @@ export function verifyPermutation(values: readonly number[], D: number): OrderCh
   if (values.length !== D) problems.push({ kind: 'length', value: values.length, positions: [] });
   const seen = new Map<number, number[]>();
   values.forEach((v, p) => {
-    if (!Number.isInteger(v)) { problems.push({ kind: 'not-integer', value: v, positions: [p] }); return; }
-    if (v < 0 || v >= D) { problems.push({ kind: 'out-of-range', value: v, positions: [p] }); return; }
+    if (!Number.isInteger(v)) {
+      problems.push({ kind: 'not-integer', value: v, positions: [p] });
+      return;
+    }
+    if (v < 0 || v >= D) {
+      problems.push({ kind: 'out-of-range', value: v, positions: [p] });
+      return;
+    }
     const ps = seen.get(v);
-    if (ps) ps.push(p); else seen.set(v, [p]);
+    if (ps) ps.push(p);
+    else seen.set(v, [p]);
   });
   for (const [v, ps] of [...seen.entries()].sort((a, b) => a[0] - b[0])) {
     if (ps.length > 1) problems.push({ kind: 'duplicate', value: v, positions: ps });
@@ -86,9 +98,19 @@ export function describeOrderProblems(problems: readonly OrderProblem[], D: numb
   const len = problems.find((p) => p.kind === 'length');
   const parts: string[] = [];
   if (len) parts.push(`it has ${len.value} entries, expected ${D}`);
-  if (dup.length) parts.push(dup.map((p) => `${p.value} appears ${p.positions.length} times (positions ${p.positions.join(', ')})`).join('; '));
-  if (oor.length) parts.push(oor.map((p) => `${p.value} at position ${p.positions[0]} is not in 0..${D - 1}`).join('; '));
-  if (miss.length) parts.push(`missing ${listShort(miss.map((p) => p.value), missing)}`);
+  if (dup.length)
+    parts.push(
+      dup.map((p) => `${p.value} appears ${p.positions.length} times (positions ${p.positions.join(', ')})`).join('; '),
+    );
+  if (oor.length)
+    parts.push(oor.map((p) => `${p.value} at position ${p.positions[0]} is not in 0..${D - 1}`).join('; '));
+  if (miss.length)
+    parts.push(
+      `missing ${listShort(
+        miss.map((p) => p.value),
+        missing,
+      )}`,
+    );
   return parts.join('; ');
 }
 

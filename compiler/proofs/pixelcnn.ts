@@ -6,8 +6,17 @@
 import { Field, type FieldMap, emptyMap, prefixUnions } from './field.js';
 
 export type ConvMask = 'A' | 'B' | 'none';
-export interface ConvSpec { mask: ConvMask; kernel: number | readonly [number, number]; residual?: boolean }
-export interface ImageSpec { C: number; H: number; W: number; channels: 'sequential' | 'joint' }
+export interface ConvSpec {
+  mask: ConvMask;
+  kernel: number | readonly [number, number];
+  residual?: boolean;
+}
+export interface ImageSpec {
+  C: number;
+  H: number;
+  W: number;
+  channels: 'sequential' | 'joint';
+}
 
 export type ArStack =
   | { kind: 'pixelcnn'; layers: ConvSpec[] }
@@ -21,7 +30,8 @@ export interface PixelViolation {
   layer: number;
   label: string;
   /** the offending input element, relative to the predicted pixel */
-  dy: number; dx: number;
+  dy: number;
+  dx: number;
   inChannel: number;
   /** the predicted channel group (0 when channels are joint) */
   outGroup: number;
@@ -56,16 +66,22 @@ export function causal(img: ImageSpec, dy: number, dx: number, c: number, g: num
 type Rule = (dy: number, dx: number, gin: number, gout: number) => boolean;
 
 /** the rule of a masked conv: offsets strictly before the centre see every group; the centre by mask */
-export const maskRule = (mask: ConvMask): Rule => (dy, dx, gin, gout) => {
-  if (mask === 'none') return true;
-  if (dy < 0 || (dy === 0 && dx < 0)) return true;
-  if (dy === 0 && dx === 0) return mask === 'A' ? gin < gout : gin <= gout;
-  return false;
-};
+export const maskRule =
+  (mask: ConvMask): Rule =>
+  (dy, dx, gin, gout) => {
+    if (mask === 'none') return true;
+    if (dy < 0 || (dy === 0 && dx < 0)) return true;
+    if (dy === 0 && dx === 0) return mask === 'A' ? gin < gout : gin <= gout;
+    return false;
+  };
 const anyRule: Rule = () => true;
 
 /** the data itself: group e of the input reaches channel e at offset (0, 0) only (not a prefix) */
-interface DataSource { data: true; C: number; group: (e: number) => number }
+interface DataSource {
+  data: true;
+  C: number;
+  group: (e: number) => number;
+}
 type Source = FieldMap | DataSource;
 const isData = (s: Source): s is DataSource => !Array.isArray(s);
 
@@ -82,7 +98,12 @@ function dataSource(img: ImageSpec): DataSource {
  * dilation, and dilations shared by several output groups are computed once.
  */
 function conv(
-  out: FieldMap, inp: Source, inGroup: (e: number) => number, dys: number[], dxs: number[], rule: Rule,
+  out: FieldMap,
+  inp: Source,
+  inGroup: (e: number) => number,
+  dys: number[],
+  dxs: number[],
+  rule: Rule,
 ): boolean {
   const f0 = out[0];
   if (!f0) return false;
@@ -94,11 +115,15 @@ function conv(
   if (isData(inp)) {
     // the channels the rule lets through at each offset; for the mask rules a prefix 0..max
     out.forEach((f, g) => {
-      for (const dy of ys) for (const dx of xs) {
-        let m = inp.C - 1;
-        while (m >= 0 && !rule(dy, dx, inp.group(m), g)) m--;
-        if (m > f.maxAt(dy, dx)) { f.set(dy, dx, m); changed = true; }
-      }
+      for (const dy of ys)
+        for (const dx of xs) {
+          let m = inp.C - 1;
+          while (m >= 0 && !rule(dy, dx, inp.group(m), g)) m--;
+          if (m > f.maxAt(dy, dx)) {
+            f.set(dy, dx, m);
+            changed = true;
+          }
+        }
     });
     return changed;
   }
@@ -112,7 +137,10 @@ function conv(
     if (f) return f;
     if (key[0] === 'p') f = (pre ??= prefixUnions(src, H, W, C))[allowed.length]!;
     else if (key[0] === 's') f = src[allowed[0]!]!;
-    else { f = new Field(H, W, C); for (const e of allowed) f.orWith(src[e]!); }
+    else {
+      f = new Field(H, W, C);
+      for (const e of allowed) f.orWith(src[e]!);
+    }
     sources.set(key, f);
     return f;
   };
@@ -168,15 +196,19 @@ function firstViolation(img: ImageSpec, map: FieldMap): Omit<PixelViolation, 'la
     const f = map[g]!;
     const { H, W, cols, top } = f;
     // rows above and the pixels before on the current row are always causal: only the rest is read
-    for (let dy = 0; dy < H; dy++) for (let dx = dy === 0 ? 0 : -(W - 1); dx < W; dx++) {
-      const m = top[(dy + H - 1) * cols + dx + W - 1]!;
-      if (m < 0) continue;
-      let c = g <= m && !causal(img, dy, dx, g, g) ? g : -1;
-      for (let k = 0; c < 0 && k <= m; k++) if (!causal(img, dy, dx, k, g)) c = k;
-      if (c < 0) continue;
-      const rank = Math.abs(dy) * 1000 + Math.abs(dx) * 10 + (c === g ? 0 : 1);
-      if (rank < bestRank) { bestRank = rank; best = { dy, dx, inChannel: c, outGroup: g }; }
-    }
+    for (let dy = 0; dy < H; dy++)
+      for (let dx = dy === 0 ? 0 : -(W - 1); dx < W; dx++) {
+        const m = top[(dy + H - 1) * cols + dx + W - 1]!;
+        if (m < 0) continue;
+        let c = g <= m && !causal(img, dy, dx, g, g) ? g : -1;
+        for (let k = 0; c < 0 && k <= m; k++) if (!causal(img, dy, dx, k, g)) c = k;
+        if (c < 0) continue;
+        const rank = Math.abs(dy) * 1000 + Math.abs(dx) * 10 + (c === g ? 0 : 1);
+        if (rank < bestRank) {
+          bestRank = rank;
+          best = { dy, dx, inChannel: c, outGroup: g };
+        }
+      }
     if (best) return best;
   }
   return undefined;
@@ -193,18 +225,21 @@ function propagate(stack: ArStack, img: ImageSpec, after: (l: number, label: str
   const G = groupCount(img);
   const data = dataSource(img);
   if (stack.kind === 'pixelcnn') {
-    let cur: Source = data, grp = data.group;
+    let cur: Source = data,
+      grp = data.group;
     const layers = stack.layers;
     for (let i = 0; i < layers.length; i++) {
       const L = layers[i]!;
       const [kh, kw] = kernelHW(L.kernel);
-      const cy = Math.floor((kh - 1) / 2), cx = Math.floor((kw - 1) / 2);
+      const cy = Math.floor((kh - 1) / 2),
+        cx = Math.floor((kw - 1) / 2);
       const out = emptyMap(G, H, W, C);
       conv(out, cur, grp, offsets(-cy, kh - 1 - cy, H), offsets(-cx, kw - 1 - cx, W), maskRule(L.mask));
       const prev = cur;
       if (L.residual && !isData(prev) && prev.length === G && i > 0) out.forEach((f, g) => f.orWith(prev[g]!));
       const steady = i > 0 && sameSpec(L, layers[i + 1]) && sameMap(out, cur);
-      cur = out; grp = idG;
+      cur = out;
+      grp = idG;
       after(i + 1, `layer ${i + 1} (mask ${L.mask})`, cur);
       if (steady) while (sameSpec(L, layers[i + 1])) i++;
     }
@@ -212,7 +247,9 @@ function propagate(stack: ArStack, img: ImageSpec, after: (l: number, label: str
   }
   if (stack.kind === 'gated_pixelcnn') {
     const r = Math.floor((stack.kernel - 1) / 2);
-    let v: Source = data, h: Source = data, grp = data.group;
+    let v: Source = data,
+      h: Source = data,
+      grp = data.group;
     for (let l = 1; l <= stack.layers; l++) {
       const mask: ConvMask = l === 1 ? 'A' : 'B';
       // vertical stack: a ⌈k/2⌉×k conv over the rows above and the current row
@@ -224,7 +261,9 @@ function propagate(stack: ArStack, img: ImageSpec, after: (l: number, label: str
       conv(nh, nv, idG, [-1], [0], anyRule);
       if (l > 1 && !isData(h)) nh.forEach((f, g) => f.orWith((h as FieldMap)[g]!));
       const steady = l > 1 && sameMap(nv, v) && sameMap(nh, h);
-      v = nv; h = nh; grp = idG;
+      v = nv;
+      h = nh;
+      grp = idG;
       after(l, `layer ${l} (horizontal stack, mask ${mask})`, h);
       if (steady) break;
     }
@@ -232,7 +271,8 @@ function propagate(stack: ArStack, img: ImageSpec, after: (l: number, label: str
   }
   // PixelRNN (van den Oord et al. 2016a): a 7×7 mask-A conv, then LSTM layers whose input-to-state
   // convs are masked B, each with a residual connection
-  const fk = stack.firstKernel ?? 7, fr = Math.floor((fk - 1) / 2);
+  const fk = stack.firstKernel ?? 7,
+    fr = Math.floor((fk - 1) / 2);
   let cur = emptyMap(G, H, W, C);
   conv(cur, data, data.group, offsets(-fr, fk - 1 - fr, H), offsets(-fr, fk - 1 - fr, W), maskRule('A'));
   after(1, `layer 1 (${fk}×${fk} conv, mask A)`, cur);
@@ -244,16 +284,22 @@ function propagate(stack: ArStack, img: ImageSpec, after: (l: number, label: str
       out = emptyMap(G, H, W, C);
       conv(out, cur, idG, [0], offsets(-r, r, W), maskRule('B'));
       // state-to-state: a width-3 conv over the previous row's states, run to a fixpoint
-      while (conv(out, out, idG, [-1], [-1, 0, 1], anyRule)) { /* until stable */ }
+      while (conv(out, out, idG, [-1], [-1, 0, 1], anyRule)) {
+        /* until stable */
+      }
     } else {
       // diagonal BiLSTM: 1×1 masked input-to-state; the left→right diagonal state sees (i−1,j) and
       // (i,j−1); the right→left one sees (i−1,j) and (i,j+1) and is shifted down one row before the sum
       const s = emptyMap(G, H, W, C);
       conv(s, cur, idG, [0], [0], maskRule('B'));
       const left = s.map((f) => f.clone());
-      while (conv(left, left, idG, [-1], [0], anyRule) || conv(left, left, idG, [0], [-1], anyRule)) { /* fixpoint */ }
+      while (conv(left, left, idG, [-1], [0], anyRule) || conv(left, left, idG, [0], [-1], anyRule)) {
+        /* fixpoint */
+      }
       const right = s.map((f) => f.clone());
-      while (conv(right, right, idG, [-1], [0], anyRule) || conv(right, right, idG, [0], [1], anyRule)) { /* fixpoint */ }
+      while (conv(right, right, idG, [-1], [0], anyRule) || conv(right, right, idG, [0], [1], anyRule)) {
+        /* fixpoint */
+      }
       out = left;
       conv(out, right, idG, [-1], [0], (_dy, _dx, gin, gout) => gin === gout);
     }
@@ -269,23 +315,31 @@ function propagate(stack: ArStack, img: ImageSpec, after: (l: number, label: str
 /** causal context pixels inside the bounding box of the field that no channel reaches */
 export function blindSpot(field: Field): BlindSpot {
   const px = field.pixels();
-  let dyMin = 0, dxMin = 0, dxMax = 0;
+  let dyMin = 0,
+    dxMin = 0,
+    dxMax = 0;
   for (const k of px) {
     const [dy, dx] = k.split(',').map(Number) as [number, number];
-    dyMin = Math.min(dyMin, dy); dxMin = Math.min(dxMin, dx); dxMax = Math.max(dxMax, dx);
+    dyMin = Math.min(dyMin, dy);
+    dxMin = Math.min(dxMin, dx);
+    dxMax = Math.max(dxMax, dx);
   }
-  let size = 0, context = 0;
-  for (let dy = dyMin; dy <= 0; dy++) for (let dx = dxMin; dx <= dxMax; dx++) {
-    if (!(dy < 0 || dx < 0)) continue;
-    context++;
-    if (!px.has(`${dy},${dx}`)) size++;
-  }
+  let size = 0,
+    context = 0;
+  for (let dy = dyMin; dy <= 0; dy++)
+    for (let dx = dxMin; dx <= dxMax; dx++) {
+      if (!(dy < 0 || dx < 0)) continue;
+      context++;
+      if (!px.has(`${dy},${dx}`)) size++;
+    }
   return { size, context, box: { dyMin, dxMin, dxMax } };
 }
 
 export function analyzeArStack(stack: ArStack, img: ImageSpec): PixelProof {
   const states: { layer: number; label: string; bad: boolean }[] = [];
-  const field = propagate(stack, img, (layer, label, m) => states.push({ layer, label, bad: !!firstViolation(img, m) }));
+  const field = propagate(stack, img, (layer, label, m) =>
+    states.push({ layer, label, bad: !!firstViolation(img, m) }),
+  );
   const G = groupCount(img);
   const v = firstViolation(img, field);
   if (v) {
@@ -305,7 +359,8 @@ export function describePixelViolation(v: PixelViolation, img: ImageSpec): strin
   const clamp = (x: number, lo: number, hi: number) => Math.max(lo, Math.min(hi, x));
   const pi = clamp(Math.floor(img.H / 2), Math.max(0, -v.dy), Math.min(img.H - 1, img.H - 1 - v.dy));
   const pj = clamp(Math.floor(img.W / 2), Math.max(0, -v.dx), Math.min(img.W - 1, img.W - 1 - v.dx));
-  const qi = pi + v.dy, qj = pj + v.dx;
+  const qi = pi + v.dy,
+    qj = pj + v.dx;
   const G = groupCount(img);
   const via = `through ${v.label}`;
   if (v.dy === 0 && v.dx === 0) {
@@ -313,8 +368,10 @@ export function describePixelViolation(v: PixelViolation, img: ImageSpec): strin
       const who = G > 1 ? `${chName(img, v.inChannel)} of pixel (${pi},${pj})` : `pixel (${pi},${pj})`;
       return `${who} reaches its own prediction ${via}`;
     }
-    return `${chName(img, v.inChannel)} of pixel (${pi},${pj}) reaches the prediction of its ` +
-      `${chName(img, v.outGroup)} ${via}`;
+    return (
+      `${chName(img, v.inChannel)} of pixel (${pi},${pj}) reaches the prediction of its ` +
+      `${chName(img, v.outGroup)} ${via}`
+    );
   }
   const src = G > 1 ? `${chName(img, v.inChannel)} of pixel (${qi},${qj})` : `pixel (${qi},${qj})`;
   const dst = G > 1 ? `${chName(img, v.outGroup)} of pixel (${pi},${pj})` : `pixel (${pi},${pj})`;

@@ -12,7 +12,12 @@ import { convOut, convPad, deconvCropLeft, type PlanNode } from '../math/pixelcn
 
 const MAX_SIDE = 32;
 
-interface Map { h: number; w: number; scale: number; bits: Uint32Array }
+interface Map {
+  h: number;
+  w: number;
+  scale: number;
+  bits: Uint32Array;
+}
 
 export interface PlanViolation {
   node: number;
@@ -23,7 +28,12 @@ export interface PlanViolation {
   from: [number, number];
 }
 
-export interface PlanProof { ok: boolean; H: number; W: number; violation?: PlanViolation }
+export interface PlanProof {
+  ok: boolean;
+  H: number;
+  W: number;
+  violation?: PlanViolation;
+}
 
 /** the window the proof runs on */
 export function proofWindow(H: number, W: number, scales: number): [number, number] {
@@ -44,9 +54,10 @@ export function planDependencies(plan: PlanNode[], H: number, W: number): Uint8A
   const { out, words } = run(plan, H, W, false);
   const HW = H * W;
   const dep = new Uint8Array(HW * HW);
-  for (let p = 0; p < HW; p++) for (let q = 0; q < HW; q++) {
-    if (out.bits[p * words + (q >>> 5)]! & (1 << (q & 31))) dep[p * HW + q] = 1;
-  }
+  for (let p = 0; p < HW; p++)
+    for (let q = 0; q < HW; q++) {
+      if (out.bits[p * words + (q >>> 5)]! & (1 << (q & 31))) dep[p * HW + q] = 1;
+    }
   return dep;
 }
 
@@ -55,27 +66,33 @@ function run(plan: PlanNode[], H: number, W: number, check: boolean): { proof: P
   const maps: Map[] = [];
   const alloc = (h: number, w: number, scale: number): Map => ({ h, w, scale, bits: new Uint32Array(h * w * words) });
   const orInto = (dst: Map, p: number, src: Map, q: number) => {
-    const a = p * words, b = q * words;
+    const a = p * words,
+      b = q * words;
     for (let k = 0; k < words; k++) dst.bits[a + k]! |= src.bits[b + k]!;
   };
   const conv = (src: Map, g: { geom: 'down' | 'downright'; kh: number; kw: number }, stride: number): Map => {
     const [h, w] = convOut(g, stride, src.h, src.w);
     const pad = convPad(g);
     const out = alloc(h, w, src.scale + (stride === 2 ? 1 : 0));
-    for (let i = 0; i < h; i++) for (let j = 0; j < w; j++) {
-      for (let r = 0; r < g.kh; r++) for (let c = 0; c < g.kw; c++) {
-        const y = i * stride - pad.top + r, x = j * stride - pad.left + c;
-        if (y >= 0 && y < src.h && x >= 0 && x < src.w) orInto(out, i * w + j, src, y * src.w + x);
+    for (let i = 0; i < h; i++)
+      for (let j = 0; j < w; j++) {
+        for (let r = 0; r < g.kh; r++)
+          for (let c = 0; c < g.kw; c++) {
+            const y = i * stride - pad.top + r,
+              x = j * stride - pad.left + c;
+            if (y >= 0 && y < src.h && x >= 0 && x < src.w) orInto(out, i * w + j, src, y * src.w + x);
+          }
       }
-    }
     return out;
   };
   const shift = (src: Map, dir: 'down' | 'right'): Map => {
     const out = alloc(src.h, src.w, src.scale);
-    for (let i = 0; i < src.h; i++) for (let j = 0; j < src.w; j++) {
-      const y = dir === 'down' ? i - 1 : i, x = dir === 'right' ? j - 1 : j;
-      if (y >= 0 && x >= 0) orInto(out, i * src.w + j, src, y * src.w + x);
-    }
+    for (let i = 0; i < src.h; i++)
+      for (let j = 0; j < src.w; j++) {
+        const y = dir === 'down' ? i - 1 : i,
+          x = dir === 'right' ? j - 1 : j;
+        if (y >= 0 && x >= 0) orInto(out, i * src.w + j, src, y * src.w + x);
+      }
     return out;
   };
   const union = (...ms: Map[]): Map => {
@@ -87,12 +104,15 @@ function run(plan: PlanNode[], H: number, W: number, check: boolean): { proof: P
     const out = alloc(like.h, like.w, like.scale);
     const left = deconvCropLeft(g);
     // natural output (r, c) = (2i + a, 2j + b); cropped column c' = c − left
-    for (let i = 0; i < src.h; i++) for (let j = 0; j < src.w; j++) {
-      for (let a = 0; a < g.kh; a++) for (let b = 0; b < g.kw; b++) {
-        const r = 2 * i + a, c = 2 * j + b - left;
-        if (r < out.h && c >= 0 && c < out.w) orInto(out, r * out.w + c, src, i * src.w + j);
+    for (let i = 0; i < src.h; i++)
+      for (let j = 0; j < src.w; j++) {
+        for (let a = 0; a < g.kh; a++)
+          for (let b = 0; b < g.kw; b++) {
+            const r = 2 * i + a,
+              c = 2 * j + b - left;
+            if (r < out.h && c >= 0 && c < out.w) orInto(out, r * out.w + c, src, i * src.w + j);
+          }
       }
-    }
     return out;
   };
   for (let n = 0; n < plan.length; n++) {
@@ -109,15 +129,21 @@ function run(plan: PlanNode[], H: number, W: number, check: boolean): { proof: P
         if (node.shift) m = shift(m, node.shift);
         break;
       }
-      case 'deconv': m = deconv(maps[node.src]!, node.g, maps[node.like]!); break;
-      case 'add': m = union(maps[node.a]!, maps[node.b]!); break;
+      case 'deconv':
+        m = deconv(maps[node.src]!, node.g, maps[node.like]!);
+        break;
+      case 'add':
+        m = union(maps[node.a]!, maps[node.b]!);
+        break;
       case 'gated': {
         const x = maps[node.x]!;
         const c1 = union(conv(x, node.g, 1), ...node.aux.map((a) => maps[a]!));
         m = union(x, conv(c1, node.g, 1));
         break;
       }
-      case 'out': m = maps[node.src]!; break;
+      case 'out':
+        m = maps[node.src]!;
+        break;
     }
     maps.push(m);
     if (node.op === 'input' || !check) continue;
@@ -130,25 +156,28 @@ function run(plan: PlanNode[], H: number, W: number, check: boolean): { proof: P
 /** the first position that depends on a pixel at or after its own (full-resolution) pixel */
 function firstLeak(m: Map, W: number, words: number): { at: [number, number]; from: [number, number] } | undefined {
   const f = 1 << m.scale;
-  for (let i = 0; i < m.h; i++) for (let j = 0; j < m.w; j++) {
-    const self = i * f * W + j * f;
-    const base = (i * m.w + j) * words;
-    for (let k = self >>> 5; k < words; k++) {
-      let v = m.bits[base + k]!;
-      if (k === self >>> 5) v &= ~((1 << (self & 31)) - 1) | 0;
-      if (v === 0) continue;
-      const q = k * 32 + (31 - Math.clz32(v & -v));
-      return { at: [i * f, j * f], from: [Math.floor(q / W), q % W] };
+  for (let i = 0; i < m.h; i++)
+    for (let j = 0; j < m.w; j++) {
+      const self = i * f * W + j * f;
+      const base = (i * m.w + j) * words;
+      for (let k = self >>> 5; k < words; k++) {
+        let v = m.bits[base + k]!;
+        if (k === self >>> 5) v &= ~((1 << (self & 31)) - 1) | 0;
+        if (v === 0) continue;
+        const q = k * 32 + (31 - Math.clz32(v & -v));
+        return { at: [i * f, j * f], from: [Math.floor(q / W), q % W] };
+      }
     }
-  }
   return undefined;
 }
 
 /** "pixel (3,4) reaches the prediction of pixel (3,4) through down pass, scale 0, block 2 (ul stream)" */
 export function describePlanViolation(v: PlanViolation): string {
-  const [i, j] = v.at, [y, x] = v.from;
-  const what = i === y && j === x
-    ? `pixel (${i},${j}) reaches its own prediction`
-    : `pixel (${y},${x}) reaches the prediction of pixel (${i},${j})`;
+  const [i, j] = v.at,
+    [y, x] = v.from;
+  const what =
+    i === y && j === x
+      ? `pixel (${i},${j}) reaches its own prediction`
+      : `pixel (${y},${x}) reaches the prediction of pixel (${i},${j})`;
   return `${what} through ${v.label}`;
 }

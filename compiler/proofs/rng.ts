@@ -14,7 +14,9 @@ export function shuffledRange(n: number, rng: () => number): number[] {
   const a = Array.from({ length: n }, (_, i) => i);
   for (let i = n - 1; i > 0; i--) {
     const j = Math.floor(rng() * (i + 1));
-    const t = a[i]!; a[i] = a[j]!; a[j] = t;
+    const t = a[i]!;
+    a[i] = a[j]!;
+    a[j] = t;
   }
   return a;
 }

@@ -35,8 +35,9 @@ export const runnableCheck: ModelCheck = {
         if (c.kind.name === 'split' || c.kind.name === 'squeeze') {
           report(P.NOT_RUNNABLE, c.node.callee.span, {
             what: `\`${c.kind.name}\` inside \`dequantize(variational)\``,
-            why: 'the dequantization flow must keep the noise in the data\'s shape '
-              + '(q(u|x) is over every dimension of x)',
+            why:
+              "the dequantization flow must keep the noise in the data's shape " +
+              '(q(u|x) is over every dimension of x)',
             fix: 'use bijective layers only inside the dequantization block',
           });
         }
@@ -48,7 +49,7 @@ export const runnableCheck: ModelCheck = {
     for (const l of deep(sampledOnly)) {
       if (l.kind.name === 'split') {
         report(P.NOT_RUNNABLE, l.node.callee.span, {
-          what: `\`split\` in ${model.family === 'energy' ? 'an energy fit\'s flow' : 'a VAE posterior'}`,
+          what: `\`split\` in ${model.family === 'energy' ? "an energy fit's flow" : 'a VAE posterior'}`,
           why: 'this flow is run latent → sample, where split needs the factored-out latent it never receives',
           fix: 'remove the split (multi-scale splits belong to density flows)',
         });
@@ -57,7 +58,7 @@ export const runnableCheck: ModelCheck = {
     for (const l of sampledOnly ?? []) {
       if (l.kind.name === 'dequantize') {
         report(P.NOT_RUNNABLE, l.node.callee.span, {
-          what: `\`dequantize\` in ${model.family === 'energy' ? 'an energy fit\'s flow' : 'a VAE posterior'}`,
+          what: `\`dequantize\` in ${model.family === 'energy' ? "an energy fit's flow" : 'a VAE posterior'}`,
           why: 'dequantization turns discrete data into a density on [x, x+1); this flow has no discrete data',
           fix: 'remove it (dequantize belongs first in a density flow on binary/discrete data)',
         });
@@ -96,21 +97,28 @@ function conditionChecks(model: CheckedModel, report: ReturnType<typeof onceRepo
   const y = model.condition;
   if (!y) return;
   const where = { ...y.span, end: Math.min(y.span.end, y.span.start + 'condition'.length) };
-  const refuse = (what: string, fix: string, detail?: string) => report(P.NOT_RUNNABLE, where, {
-    what: `\`condition ${y.name}\``, fix,
-    why: `${what} cannot take a condition in this version${detail ? `: ${detail}` : ''}`,
-  });
+  const refuse = (what: string, fix: string, detail?: string) =>
+    report(P.NOT_RUNNABLE, where, {
+      what: `\`condition ${y.name}\``,
+      fix,
+      why: `${what} cannot take a condition in this version${detail ? `: ${detail}` : ''}`,
+    });
   if (model.family === 'vae') {
     // what a conditional VAE would need and this runtime lacks, part by part
     const iaf = (model.posterior?.layers ?? []).some((l) => l.kind.name === 'iaf');
-    refuse('a VAE', 'condition a flow (couplings) or an autoregressive model (made, nade, pixelcnn, gated_pixelcnn)'
-      + ' instead', `its encoder q(z | x) and decoder p(x | z) take no input for \`${y.name}\``
-      + (iaf ? ', and its `iaf` posterior layers take no context h from the encoder (Kingma et al. 2016)' : ''));
+    refuse(
+      'a VAE',
+      'condition a flow (couplings) or an autoregressive model (made, nade, pixelcnn, gated_pixelcnn)' + ' instead',
+      `its encoder q(z | x) and decoder p(x | z) take no input for \`${y.name}\`` +
+        (iaf ? ', and its `iaf` posterior layers take no context h from the encoder (Kingma et al. 2016)' : ''),
+    );
   } else if (model.family === 'energy') {
     refuse('an energy fit', 'condition a flow (couplings) or a MADE instead');
   } else if (model.family === 'autoregressive' && model.conditional && !model.conditional.kind.takesCondition) {
     const name = `\`${model.conditional.kind.name}\``;
-    const takers = CONDITIONALS.filter((k) => k.takesCondition).map((k) => `\`${k.name}\``).join(', ');
+    const takers = CONDITIONALS.filter((k) => k.takesCondition)
+      .map((k) => `\`${k.name}\``)
+      .join(', ');
     refuse(name, `use one of ${takers}, which take the condition as an input`);
   } else if (model.family === 'flow' && !(model.flow ?? []).some((l) => l.kind.name === 'coupling')) {
     refuse('a flow without couplings', 'add a `coupling` layer: its conditioner receives the condition');

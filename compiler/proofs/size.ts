@@ -2,7 +2,14 @@
 // registry's parameter and FLOP rules before anything is allocated.
 import type { CheckedLayer, CheckedModel, ModelCheck } from '../check/model.js';
 import {
-  conditionalFlops, conditionalOf, conditionalParams, countParams, likelihoodOutputs, netFlops, netOf, netParams,
+  conditionalFlops,
+  conditionalOf,
+  conditionalParams,
+  countParams,
+  likelihoodOutputs,
+  netFlops,
+  netOf,
+  netParams,
 } from '../registry/index.js';
 import { madeHidden } from '../registry/made-masks.js';
 import { makeDiagnostic as mk } from '../../grammar/diagnostic.js';
@@ -18,7 +25,11 @@ export const LIMITS = {
   flopsPerExample: 1e11,
 };
 
-export interface SizeEstimate { params: number; flops: number; activationBytes: number }
+export interface SizeEstimate {
+  params: number;
+  flops: number;
+  activationBytes: number;
+}
 
 const BYTES = 4; // float32
 
@@ -43,7 +54,11 @@ function layerSize(l: CheckedLayer, K?: number): SizeEstimate {
 
 export function estimateSize(model: CheckedModel): SizeEstimate {
   const tot: SizeEstimate = { params: 0, flops: 0, activationBytes: 0 };
-  const add = (s: SizeEstimate) => { tot.params += s.params; tot.flops += s.flops; tot.activationBytes += s.activationBytes; };
+  const add = (s: SizeEstimate) => {
+    tot.params += s.params;
+    tot.flops += s.flops;
+    tot.activationBytes += s.activationBytes;
+  };
   const categories = (model.data?.domain as { K?: number } | undefined)?.K;
   for (const l of allLayers(model.flow)) add(layerSize(l, categories));
   for (const l of allLayers(model.posterior?.layers)) add(layerSize(l));
@@ -73,11 +88,19 @@ export function estimateSize(model: CheckedModel): SizeEstimate {
   const Dz = model.latent ? numel(model.latent.shape) : 0;
   if (model.encoder && Dz) {
     const enc = netOf(model.encoder);
-    if (enc) { tot.params += netParams(enc, D, 2 * Dz); tot.flops += netFlops(enc, D, 2 * Dz); tot.activationBytes += netActivations(model.encoder, 1) * BYTES; }
+    if (enc) {
+      tot.params += netParams(enc, D, 2 * Dz);
+      tot.flops += netFlops(enc, D, 2 * Dz);
+      tot.activationBytes += netActivations(model.encoder, 1) * BYTES;
+    }
   }
   if (model.decoder && Dz) {
     const dec = netOf(model.decoder);
-    if (dec) { tot.params += netParams(dec, Dz, D * o); tot.flops += netFlops(dec, Dz, D * o); tot.activationBytes += (netActivations(model.decoder, 1) + D * o) * BYTES; }
+    if (dec) {
+      tot.params += netParams(dec, Dz, D * o);
+      tot.flops += netFlops(dec, Dz, D * o);
+      tot.activationBytes += (netActivations(model.decoder, 1) + D * o) * BYTES;
+    }
   }
   return tot;
 }
@@ -90,14 +113,21 @@ export const sizeCheck: ModelCheck = {
     const span = model.node.name.span;
     const report = (d: Parameters<typeof ctx.report>[0]) => ctx.report(d);
     const batch = num(model.train.batch, 64);
-    if (s.params > LIMITS.paramsError) report(mk(P.TOO_MANY_PARAMS, span, { params: s.params, limit: LIMITS.paramsError }));
-    else if (s.params > LIMITS.paramsWarning) report(mk(P.MANY_PARAMS, span, { params: s.params, limit: LIMITS.paramsWarning }));
+    if (s.params > LIMITS.paramsError)
+      report(mk(P.TOO_MANY_PARAMS, span, { params: s.params, limit: LIMITS.paramsError }));
+    else if (s.params > LIMITS.paramsWarning)
+      report(mk(P.MANY_PARAMS, span, { params: s.params, limit: LIMITS.paramsWarning }));
     if (s.activationBytes * batch > LIMITS.activationBytes) {
-      report(mk(P.ACTIVATION_MEMORY, span, { perExample: s.activationBytes, batch, total: s.activationBytes * batch, limit: LIMITS.activationBytes }));
+      report(
+        mk(P.ACTIVATION_MEMORY, span, {
+          perExample: s.activationBytes,
+          batch,
+          total: s.activationBytes * batch,
+          limit: LIMITS.activationBytes,
+        }),
+      );
     }
-    if (s.flops > LIMITS.flopsPerExample) report(mk(P.TOO_MANY_FLOPS, span, { flops: s.flops, limit: LIMITS.flopsPerExample }));
+    if (s.flops > LIMITS.flopsPerExample)
+      report(mk(P.TOO_MANY_FLOPS, span, { flops: s.flops, limit: LIMITS.flopsPerExample }));
   },
 };
-
-
-

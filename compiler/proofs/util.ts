@@ -14,7 +14,8 @@ export function callName(v: unknown): string | undefined {
   if (typeof v === 'string') return v;
   if (v && typeof v === 'object') {
     const k = (v as { kind?: unknown }).kind;
-    if (k && typeof k === 'object' && typeof (k as { name?: unknown }).name === 'string') return (k as { name: string }).name;
+    if (k && typeof k === 'object' && typeof (k as { name?: unknown }).name === 'string')
+      return (k as { name: string }).name;
     if (typeof k === 'string') return k;
   }
   return undefined;
@@ -22,7 +23,7 @@ export function callName(v: unknown): string | undefined {
 
 export const callArgs = (v: unknown): Record<string, unknown> =>
   v && typeof v === 'object' && (v as { args?: unknown }).args && typeof (v as { args?: unknown }).args === 'object'
-    ? ((v as { args: Record<string, unknown> }).args)
+    ? (v as { args: Record<string, unknown> }).args
     : {};
 
 /** the span of argument `name` of a call, or the callee / call span */

@@ -77,12 +77,13 @@ export const CONTEXTS: Readonly<Record<Category, string>> = {
   order: 'data x: binary[4]\n  order $\n  conditional made(hidden: [8])\n  likelihood bernoulli',
   mask: 'data x: real[4]\n  prior normal\n  mask m = $\n  flow { coupling(affine, mask: m, net: mlp(8)) }',
   transform: 'data x: real[4]\n  prior normal\n  flow { maf([16], transform: $) }',
-  connectivity: 'data x: binary[4]\n  order natural\n  conditional made(hidden: [8], connectivity: $)\n' +
-    '  likelihood bernoulli',
+  connectivity:
+    'data x: binary[4]\n  order natural\n  conditional made(hidden: [8], connectivity: $)\n' + '  likelihood bernoulli',
   domain: 'data x: $\n  order natural\n  conditional made(hidden: [8])\n  likelihood bernoulli',
   dataset: 'data x: real[2]\n  prior normal\n  flow { actnorm }\n  train { data: $ }',
   optimizer: 'data x: real[2]\n  prior normal\n  flow { actnorm }\n  train { optimizer: $ }',
-  posterior: 'data x: binary[4]\n  latent z: real[2]\n  prior normal\n  encoder mlp(8)\n  posterior $\n' +
+  posterior:
+    'data x: binary[4]\n  latent z: real[2]\n  prior normal\n  encoder mlp(8)\n  posterior $\n' +
     '  decoder mlp(8)\n  likelihood bernoulli',
   target: 'latent z: real[2]\n  prior normal\n  target $\n  flow { planar }',
   train: 'data x: real[2]\n  prior normal\n  flow { actnorm }\n  $',
@@ -97,52 +98,120 @@ export interface Declaration {
   where: 'top' | 'model' | 'block';
 }
 
-const decl = (where: Declaration['where'], name: string, form: string, doc: string, example: string): Declaration =>
-  ({ name, where, form, doc, example });
+const decl = (where: Declaration['where'], name: string, form: string, doc: string, example: string): Declaration => ({
+  name,
+  where,
+  form,
+  doc,
+  example,
+});
 
 export const DECLARATIONS: readonly Declaration[] = [
-  decl('top', 'let', 'let NAME = VALUE', 'A named value (number, list, call, ...) usable in any argument.',
-    'let width = 64'),
-  decl('top', 'model', 'model NAME { ... }', 'One model; a file may hold several (`--model NAME` picks one).',
-    'model TwoMoons {\n  data x: real[2]\n  prior normal\n  flow { actnorm }\n}'),
-  decl('model', 'data', 'data NAME: DOMAIN[SHAPE]',
-    'The observed variable: its domain (see Data domains) and shape, [D] or [C, H, W].', 'data x: real[2]'),
-  decl('model', 'latent', 'latent NAME: real[SHAPE]', 'The latent variable of a VAE or an energy fit.',
-    'latent z: real[40]'),
-  decl('model', 'condition', 'condition NAME: categorical(K) | real[n]',
+  decl(
+    'top',
+    'let',
+    'let NAME = VALUE',
+    'A named value (number, list, call, ...) usable in any argument.',
+    'let width = 64',
+  ),
+  decl(
+    'top',
+    'model',
+    'model NAME { ... }',
+    'One model; a file may hold several (`--model NAME` picks one).',
+    'model TwoMoons {\n  data x: real[2]\n  prior normal\n  flow { actnorm }\n}',
+  ),
+  decl(
+    'model',
+    'data',
+    'data NAME: DOMAIN[SHAPE]',
+    'The observed variable: its domain (see Data domains) and shape, [D] or [C, H, W].',
+    'data x: real[2]',
+  ),
+  decl(
+    'model',
+    'latent',
+    'latent NAME: real[SHAPE]',
+    'The latent variable of a VAE or an energy fit.',
+    'latent z: real[40]',
+  ),
+  decl(
+    'model',
+    'condition',
+    'condition NAME: categorical(K) | real[n]',
     'What a conditional model p(x | y) is conditioned on: one class label (fed as a one-hot vector of K) or a ' +
-      'real vector. It reaches every `coupling` conditioner of a flow (joined to the conditioner\'s input) and ' +
+      "real vector. It reaches every `coupling` conditioner of a flow (joined to the conditioner's input) and " +
       'the first layer of a `made` conditional; labels come from the data (`mnist` has them; files take ' +
       '`--labels FILE`). `flowc sample --condition y` draws class y; `flowc eval` reports −log p(x | y).',
-    'condition y: categorical(10)'),
-  decl('model', 'order', 'order ORDER | [i, j, ...]',
+    'condition y: categorical(10)',
+  ),
+  decl(
+    'model',
+    'order',
+    'order ORDER | [i, j, ...]',
     'The autoregressive order of the dimensions (an explicit list must be a permutation of 0..D−1). In a flow ' +
       'model every `maf`/`iaf` without its own `order:` follows it (an error where the layer sees fewer dimensions).',
-    'order [2, 0, 3, 1]'),
-  decl('top', 'mask', 'mask NAME = MASK | [1, 0, ...]',
+    'order [2, 0, 3, 1]',
+  ),
+  decl(
+    'top',
+    'mask',
+    'mask NAME = MASK | [1, 0, ...]',
     'A named coupling mask (top level or in a model); 1 passes through, `!m` is its complement.',
-    'mask m = [1, 0, 0, 1]'),
+    'mask m = [1, 0, 0, 1]',
+  ),
   decl('model', 'prior', 'prior PRIOR', 'The base density of a flow or the prior of a VAE.', 'prior normal'),
-  decl('model', 'likelihood', 'likelihood LIKELIHOOD',
-    'The output distribution of an autoregressive model or a VAE decoder.', 'likelihood bernoulli'),
-  decl('model', 'conditional', 'conditional CONDITIONAL', 'The autoregressive conditional p(x_i | x_<i).',
-    'conditional made(hidden: [500, 500])'),
+  decl(
+    'model',
+    'likelihood',
+    'likelihood LIKELIHOOD',
+    'The output distribution of an autoregressive model or a VAE decoder.',
+    'likelihood bernoulli',
+  ),
+  decl(
+    'model',
+    'conditional',
+    'conditional CONDITIONAL',
+    'The autoregressive conditional p(x_i | x_<i).',
+    'conditional made(hidden: [500, 500])',
+  ),
   decl('model', 'encoder', 'encoder NET', 'The encoder net of a VAE.', 'encoder mlp(400, 400)'),
   decl('model', 'decoder', 'decoder NET', 'The decoder net of a VAE.', 'decoder mlp(400, 400)'),
   decl('model', 'target', 'target TARGET', 'An unnormalized density fitted by reverse KL.', 'target energy(u2)'),
-  decl('model', 'flow', 'flow { LAYER ... }',
+  decl(
+    'model',
+    'flow',
+    'flow { LAYER ... }',
     'The flow of a flow model, written in the density direction data → latent.',
-    'flow {\n  actnorm\n  invconv1x1\n}'),
-  decl('model', 'posterior', 'posterior POSTERIOR', 'The approximate posterior q(z|x) of a VAE.',
-    'posterior flow(amortized: true) { repeat 16 { planar } }'),
-  decl('model', 'train', 'train { KEY: VALUE, ... }',
+    'flow {\n  actnorm\n  invconv1x1\n}',
+  ),
+  decl(
+    'model',
+    'posterior',
+    'posterior POSTERIOR',
+    'The approximate posterior q(z|x) of a VAE.',
+    'posterior flow(amortized: true) { repeat 16 { planar } }',
+  ),
+  decl(
+    'model',
+    'train',
+    'train { KEY: VALUE, ... }',
     'Training defaults (the `train` entries below); `flowc train` flags override them.',
-    'train { data: toy(moons), steps: 1500 }'),
-  decl('block', 'repeat', 'repeat N { LAYER ... }',
+    'train { data: toy(moons), steps: 1500 }',
+  ),
+  decl(
+    'block',
+    'repeat',
+    'repeat N { LAYER ... }',
     'N copies of the layers, each with fresh parameters. Inside it, `coupling(..., flip: true)` complements ' +
       'the mask on every other repetition.',
-    'repeat 8 { coupling(affine, mask: alternate, flip: true, net: mlp(64)) }'),
-  decl('block', 'level', 'level(squeeze: true, split: true) { LAYER ... }',
+    'repeat 8 { coupling(affine, mask: alternate, flip: true, net: mlp(64)) }',
+  ),
+  decl(
+    'block',
+    'level',
+    'level(squeeze: true, split: true) { LAYER ... }',
     'One scale of a multi-scale flow: squeeze, the layers, then split off half the channels.',
-    'level { repeat 3 { coupling(affine, mask: checkerboard, net: resnet) } }'),
+    'level { repeat 3 { coupling(affine, mask: checkerboard, net: resnet) } }',
+  ),
 ];

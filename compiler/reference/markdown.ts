@@ -9,25 +9,39 @@ import { DECLARATIONS, EXAMPLES, type Declaration } from './examples.js';
 /** the categories in reference order, with their section titles */
 const SECTIONS: readonly { category: Category; title: string; intro: string }[] = [
   { category: 'domain', title: 'Data domains', intro: 'The domain of `data` and `latent`, written `DOMAIN[SHAPE]`.' },
-  { category: 'flow', title: 'Flow layers',
+  {
+    category: 'flow',
+    title: 'Flow layers',
     intro: 'Layers of a `flow { }` block (and of a flow posterior), written in the density direction data → latent.',
   },
-  { category: 'net', title: 'Conditioner nets',
-    intro: 'The `net:` of a coupling layer, and VAE encoders and decoders.' },
+  {
+    category: 'net',
+    title: 'Conditioner nets',
+    intro: 'The `net:` of a coupling layer, and VAE encoders and decoders.',
+  },
   { category: 'conditional', title: 'Autoregressive conditionals', intro: 'The value of `conditional`.' },
   { category: 'ar-layer', title: 'Layers of a conditional block', intro: 'Inside `pixelcnn { }`.' },
   { category: 'likelihood', title: 'Likelihoods', intro: 'The value of `likelihood`.' },
   { category: 'prior', title: 'Priors', intro: 'The value of `prior`; also the `component` of a mixture.' },
   { category: 'order', title: 'Orders', intro: 'The value of `order` (or a literal permutation `[2, 0, 3, 1]`).' },
-  { category: 'mask', title: 'Masks',
-    intro: 'Coupling masks: 1 passes through and conditions the rest, 0 is transformed; `!m` is the complement.' },
-  { category: 'connectivity', title: 'MADE connectivity', intro: 'How MADE chooses its hidden units\' degrees.' },
+  {
+    category: 'mask',
+    title: 'Masks',
+    intro: 'Coupling masks: 1 passes through and conditions the rest, 0 is transformed; `!m` is the complement.',
+  },
+  { category: 'connectivity', title: 'MADE connectivity', intro: "How MADE chooses its hidden units' degrees." },
   { category: 'transform', title: 'Autoregressive transforms', intro: 'The `transform:` of a `maf` layer.' },
   { category: 'posterior', title: 'Posteriors', intro: 'The value of `posterior` in a VAE.' },
-  { category: 'target', title: 'Targets',
-    intro: 'The value of `target`: an unnormalized density fitted by reverse KL.' },
-  { category: 'train', title: 'The train block',
-    intro: 'The entries of `train { }`; `flowc train` flags override them.' },
+  {
+    category: 'target',
+    title: 'Targets',
+    intro: 'The value of `target`: an unnormalized density fitted by reverse KL.',
+  },
+  {
+    category: 'train',
+    title: 'The train block',
+    intro: 'The entries of `train { }`; `flowc train` flags override them.',
+  },
   { category: 'dataset', title: 'Data sources', intro: 'The value of `data:` and `test:` in a `train { }` block.' },
   { category: 'optimizer', title: 'Optimizers', intro: 'The value of `optimizer:` in a `train { }` block.' },
 ];
@@ -43,28 +57,45 @@ const headingOf = (k: LayerKind): string =>
   k.category === 'train' ? `${k.name} entries` : shared.has(k.name) ? `${k.name} (${k.category})` : k.name;
 /** the anchor GitHub (and most Markdown viewers) give a heading */
 export const slug = (heading: string): string =>
-  heading.toLowerCase().trim().replace(/[^\p{L}\p{N}\s_-]/gu, '').replace(/\s/g, '-');
+  heading
+    .toLowerCase()
+    .trim()
+    .replace(/[^\p{L}\p{N}\s_-]/gu, '')
+    .replace(/\s/g, '-');
 /** where a kind is documented, as a hint can say it: `docs/LANGUAGE.md#coupling` */
 export const docLink = (k: LayerKind): string => `docs/LANGUAGE.md#${slug(headingOf(k))}`;
 
 const num = (n: number): string =>
   (Number.isInteger(n) && Math.abs(n) < 1e12) || (Math.abs(n) < 1e4 && Math.abs(n) >= 1e-3) || n === 0
-    ? String(n) : n.toExponential();
+    ? String(n)
+    : n.toExponential();
 
 function typeText(t: ArgType): string {
   switch (t.kind) {
-    case 'int': case 'number': return t.kind === 'int' ? 'integer' : 'number';
-    case 'bool': return 'true | false';
-    case 'string': return 'string';
-    case 'enum': return t.values.join(' \\| ');
+    case 'int':
+    case 'number':
+      return t.kind === 'int' ? 'integer' : 'number';
+    case 'bool':
+      return 'true | false';
+    case 'string':
+      return 'string';
+    case 'enum':
+      return t.values.join(' \\| ');
     case 'list': {
       const min = t.minItems ? ` (≥ ${t.minItems} item${t.minItems > 1 ? 's' : ''})` : '';
       return `list of ${typeText(t.of)}${min}`;
     }
-    case 'call': return `${SECTIONS.find((s) => s.category === t.category)?.title.toLowerCase() ?? t.category}: ` +
-      kindsOf(t.category).map((k) => k.name).join(' \\| ');
-    case 'mask': return 'mask (name, kind, [1, 0, …] or !mask)';
-    case 'union': return t.of.map(typeText).join(' or ');
+    case 'call':
+      return (
+        `${SECTIONS.find((s) => s.category === t.category)?.title.toLowerCase() ?? t.category}: ` +
+        kindsOf(t.category)
+          .map((k) => k.name)
+          .join(' \\| ')
+      );
+    case 'mask':
+      return 'mask (name, kind, [1, 0, …] or !mask)';
+    case 'union':
+      return t.of.map(typeText).join(' or ');
   }
 }
 
@@ -77,9 +108,11 @@ function rangeText(t: ArgType): string {
 }
 
 const defaultText = (a: ArgSpec): string =>
-  a.required ? 'required'
-    : a.default === undefined ? '—'
-    : `\`${Array.isArray(a.default) ? `[${a.default.join(', ')}]` : String(a.default)}\``;
+  a.required
+    ? 'required'
+    : a.default === undefined
+      ? '—'
+      : `\`${Array.isArray(a.default) ? `[${a.default.join(', ')}]` : String(a.default)}\``;
 
 const cell = (s: string): string =>
   s.replace(/\|/g, (m, i, all) => (all[i - 1] === '\\' ? m : '\\|')).replace(/\n/g, ' ');
@@ -88,7 +121,8 @@ function argTable(k: LayerKind): string[] {
   if (k.args.length === 0) return ['No arguments.'];
   const rows = k.args.map((a) => {
     const how = [a.positional ? 'positional' : '', a.variadic ? 'variadic' : '', a.flag ? 'flag' : '']
-      .filter(Boolean).join(', ');
+      .filter(Boolean)
+      .join(', ');
     const name = `\`${a.name}\`${how ? ` (${how})` : ''}`;
     return `| ${name} | ${cell(typeText(a.type))} | ${defaultText(a)} | ${rangeText(a.type)} | ${cell(a.doc)} |`;
   });
@@ -96,7 +130,10 @@ function argTable(k: LayerKind): string[] {
 }
 
 const DIRECTION: Record<string, string> = {
-  closed: 'closed form', iterative: 'iterative', sequential: 'sequential (D passes)', none: 'none',
+  closed: 'closed form',
+  iterative: 'iterative',
+  sequential: 'sequential (D passes)',
+  none: 'none',
 };
 
 function kindSection(k: LayerKind): string[] {
@@ -147,7 +184,9 @@ export function languageReference(): string {
     'of a kind listed below. `flowc help NAME` prints one section; `flowc schema` prints the JSON Schema of the',
     'YAML form (`*.flow.yaml`, described by `flowc help yaml`). Comments are `// …` and `/* … */`.',
     '',
-    '```flow', A_FILE, '```',
+    '```flow',
+    A_FILE,
+    '```',
     '',
     '## Contents',
     '',
@@ -177,5 +216,6 @@ export function topicHelp(name: string): string | undefined {
 }
 
 /** every name `flowc help` knows */
-export const topics = (): string[] =>
-  [...new Set([...DECLARATIONS.map((d) => d.name), ...REGISTRY.map((k) => k.name)])];
+export const topics = (): string[] => [
+  ...new Set([...DECLARATIONS.map((d) => d.name), ...REGISTRY.map((k) => k.name)]),
+];

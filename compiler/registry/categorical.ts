@@ -18,27 +18,50 @@ import { imageDims, numel } from './tensors.js';
 export const CATEGORICAL_DEFAULTS = { dim: 4, k: 1 } as const;
 
 export const CATEGORICAL_ARGS: ArgSpec[] = [
-  arg('dim', T.size(1, 'width'),
-    `categorical only: dimensions d of each category's encoding (default ${CATEGORICAL_DEFAULTS.dim})`),
-  arg('k', T.size(1, 'components'),
-    `categorical only: logistic mixture components per coordinate (default ${CATEGORICAL_DEFAULTS.k})`),
-  arg('context', T.bool(),
-    'categorical only: the encoding of each element also depends on the whole x (default false)'),
+  arg(
+    'dim',
+    T.size(1, 'width'),
+    `categorical only: dimensions d of each category's encoding (default ${CATEGORICAL_DEFAULTS.dim})`,
+  ),
+  arg(
+    'k',
+    T.size(1, 'components'),
+    `categorical only: logistic mixture components per coordinate (default ${CATEGORICAL_DEFAULTS.k})`,
+  ),
+  arg(
+    'context',
+    T.bool(),
+    'categorical only: the encoding of each element also depends on the whole x (default false)',
+  ),
 ];
 
 export const CATEGORICAL_CTX_MLP: NetDesc = {
-  kind: 'mlp', hidden: [64], activation: 'relu', blocks: 0, channels: 0, kernel: 1, zeroInitLast: true,
+  kind: 'mlp',
+  hidden: [64],
+  activation: 'relu',
+  blocks: 0,
+  channels: 0,
+  kernel: 1,
+  zeroInitLast: true,
 };
 export const CATEGORICAL_CTX_RESNET: NetDesc = {
-  kind: 'resnet', hidden: [], activation: 'relu', blocks: 1, channels: 32, kernel: 3, zeroInitLast: true,
+  kind: 'resnet',
+  hidden: [],
+  activation: 'relu',
+  blocks: 1,
+  channels: 32,
+  kernel: 3,
+  zeroInitLast: true,
 };
 
 /** d, m, context and K of a categorical encoding (K: the lowering passes the data's categories as args.K) */
 export function categoricalSizes(args: ResolvedArgs): { d: number; m: number; context: boolean; K: number } {
   const int = (v: unknown, dflt: number) => (typeof v === 'number' && Number.isInteger(v) && v > 0 ? v : dflt);
   return {
-    d: int(args.dim, CATEGORICAL_DEFAULTS.dim), m: int(args.k, CATEGORICAL_DEFAULTS.k),
-    context: args.context === true, K: int(args.K, 2),
+    d: int(args.dim, CATEGORICAL_DEFAULTS.dim),
+    m: int(args.k, CATEGORICAL_DEFAULTS.k),
+    context: args.context === true,
+    K: int(args.K, 2),
   };
 }
 
@@ -72,7 +95,8 @@ export function categoricalFlops(input: Shape, args: ResolvedArgs): number {
   let f = 8 * D * K * d * m;
   if (context) {
     const img = imageDims(input);
-    f += img ? netFlops(CATEGORICAL_CTX_RESNET, img.C * K, 2 * img.C * d, { H: img.H, W: img.W })
+    f += img
+      ? netFlops(CATEGORICAL_CTX_RESNET, img.C * K, 2 * img.C * d, { H: img.H, W: img.W })
       : netFlops(CATEGORICAL_CTX_MLP, D * K, 2 * D * d);
   }
   return f;

@@ -18,7 +18,13 @@ import { madeHidden, madeMasksArg } from './made-masks.js';
 import { conv, convFlops, countParams, dense, denseFlops, imageDims, numel } from './tensors.js';
 import { pixelcnnppPlan, planParamShapes } from '../math/pixelcnnpp.js';
 
-export interface ArLayerDesc { mask: 'A' | 'B' | 'none'; kernel: number; channels: number; activation: string; residual: boolean }
+export interface ArLayerDesc {
+  mask: 'A' | 'B' | 'none';
+  kernel: number;
+  channels: number;
+  activation: string;
+  residual: boolean;
+}
 
 const num = (v: unknown, d: number): number => (typeof v === 'number' && Number.isFinite(v) ? v : d);
 
@@ -61,7 +67,12 @@ export function conditionalOf(v: unknown): ConditionalDesc | undefined {
   return { name: o.kind, args: o, layers };
 }
 
-interface Dims { C: number; H: number; W: number; D: number }
+interface Dims {
+  C: number;
+  H: number;
+  W: number;
+  D: number;
+}
 const dimsOf = (shape: Shape): Dims => {
   const img = imageDims(shape);
   return img ? { ...img, D: numel(shape) } : { C: 1, H: 1, W: numel(shape), D: numel(shape) };
@@ -93,7 +104,8 @@ export function conditionalParamSpecs(cond: ConditionalDesc, shape: Shape, o = 1
       for (let i = 0; i + 1 < sizes.length; i++) ps.push(...dense(`layer${i}`, sizes[i]!, sizes[i + 1]!));
       if (a.direct === true) ps.push({ name: 'direct.W', shape: [D, D * o], init: 'uniform-fan-in' });
       // p(x|y): the context y feeds the first layer unmasked (y is not part of x)
-      if (typeof a.context === 'number' && a.context > 0) ps.push({ name: 'context.W', shape: [a.context, sizes[1]!], init: 'uniform-fan-in' });
+      if (typeof a.context === 'number' && a.context > 0)
+        ps.push({ name: 'context.W', shape: [a.context, sizes[1]!], init: 'uniform-fan-in' });
       return ps;
     }
     case 'pixelcnn': {
@@ -122,8 +134,11 @@ export function conditionalParamSpecs(cond: ConditionalDesc, shape: Shape, o = 1
         );
         // p(x|y): V_v·y and V_h·y inside both stacks' gates (van den Oord et al. 2016, eq. 4)
         const kc = ctxOf(a);
-        if (kc) ps.push({ name: `layer${i}.cond_v`, shape: [kc, 2 * h], init: 'uniform-fan-in' },
-          { name: `layer${i}.cond_h`, shape: [kc, 2 * h], init: 'uniform-fan-in' });
+        if (kc)
+          ps.push(
+            { name: `layer${i}.cond_v`, shape: [kc, 2 * h], init: 'uniform-fan-in' },
+            { name: `layer${i}.cond_h`, shape: [kc, 2 * h], init: 'uniform-fan-in' },
+          );
       }
       ps.push(...conv('head0', 1, 1, h, h), ...conv('head1', 1, 1, h, C * o));
       return ps;
@@ -134,10 +149,16 @@ export function conditionalParamSpecs(cond: ConditionalDesc, shape: Shape, o = 1
       for (let i = 0; i < num(a.layers, 12); i++) {
         if (a.cell === 'diagonal_bilstm') {
           for (const dir of ['left', 'right']) {
-            ps.push(...conv(`layer${i}.${dir}.is`, 1, 1, 2 * h, 4 * h), ...conv(`layer${i}.${dir}.ss`, 2, 1, h, 4 * h, { bias: false }));
+            ps.push(
+              ...conv(`layer${i}.${dir}.is`, 1, 1, 2 * h, 4 * h),
+              ...conv(`layer${i}.${dir}.ss`, 2, 1, h, 4 * h, { bias: false }),
+            );
           }
         } else {
-          ps.push(...conv(`layer${i}.is`, 1, 3, 2 * h, 4 * h), ...conv(`layer${i}.ss`, 1, 3, h, 4 * h, { bias: false }));
+          ps.push(
+            ...conv(`layer${i}.is`, 1, 3, 2 * h, 4 * h),
+            ...conv(`layer${i}.ss`, 1, 3, h, 4 * h, { bias: false }),
+          );
         }
         ps.push(...conv(`layer${i}.up`, 1, 1, h, 2 * h));
       }
@@ -149,7 +170,9 @@ export function conditionalParamSpecs(cond: ConditionalDesc, shape: Shape, o = 1
       const F = num(a.filters, 160);
       const plan = pixelcnnppPlan({ filters: F, resnets: num(a.resnets, 5), scales: num(a.scales, 3) });
       return planParamShapes(plan, C, F, num(a.outputs, C * o)).map(([name, shape]) => ({
-        name, shape, init: shape.length === 1 ? 'zeros' as const : 'uniform-fan-in' as const,
+        name,
+        shape,
+        init: shape.length === 1 ? ('zeros' as const) : ('uniform-fan-in' as const),
       }));
     }
     default:
@@ -157,7 +180,8 @@ export function conditionalParamSpecs(cond: ConditionalDesc, shape: Shape, o = 1
   }
 }
 
-export const conditionalParams = (cond: ConditionalDesc, shape: Shape, o = 1): number => countParams(conditionalParamSpecs(cond, shape, o));
+export const conditionalParams = (cond: ConditionalDesc, shape: Shape, o = 1): number =>
+  countParams(conditionalParamSpecs(cond, shape, o));
 
 /** multiply-adds per example of one full pass (a sampling step costs one pass per dimension without caching) */
 export function conditionalFlops(cond: ConditionalDesc, shape: Shape, o = 1): number {
@@ -168,7 +192,8 @@ export function conditionalFlops(cond: ConditionalDesc, shape: Shape, o = 1): nu
   let f = 0;
   for (const p of conditionalParamSpecs(cond, shape, o)) {
     const n = numel(p.shape);
-    if (p.shape.length === 4) f += img ? n * H * W : n; // conv filter: applied at every pixel
+    if (p.shape.length === 4)
+      f += img ? n * H * W : n; // conv filter: applied at every pixel
     else if (p.shape.length >= 2) f += n; // dense
   }
   return f;
@@ -176,7 +201,15 @@ export function conditionalFlops(cond: ConditionalDesc, shape: Shape, o = 1): nu
 
 const outputsOf = (args: ResolvedArgs): number => num(args.outputs, 1);
 const paramsRule = (name: string) => (input: Shape, args: ResolvedArgs) =>
-  conditionalParamSpecs({ name, args, layers: Array.isArray(args.layers) ? args.layers.map(arLayerOf).filter((x): x is ArLayerDesc => !!x) : [] }, input, outputsOf(args));
+  conditionalParamSpecs(
+    {
+      name,
+      args,
+      layers: Array.isArray(args.layers) ? args.layers.map(arLayerOf).filter((x): x is ArLayerDesc => !!x) : [],
+    },
+    input,
+    outputsOf(args),
+  );
 
 export const CONDITIONALS: LayerKind[] = [
   {
@@ -197,14 +230,29 @@ export const CONDITIONALS: LayerKind[] = [
       arg('hidden', T.list(T.size(1, 'width'), 1), 'hidden layer widths', { positional: true, default: [500, 500] }),
       arg('connectivity', T.call('connectivity'), 'how hidden degrees are chosen', { default: 'sequential' }),
       arg('activation', T.oneOf(...NET_ACTIVATIONS), 'hidden nonlinearity', { default: 'relu' }),
-      arg('orders', T.size(1, 'components'), 'order-agnostic training (Germain et al. §3.3): S orders, one per minibatch;'
-        + ' order 0 is the model\'s, order s ≥ 1 is random(s)', { default: 1 }),
-      arg('connectivities', T.size(1, 'components'), 'connectivity-agnostic training (§3.4): C hidden-degree draws, one per'
-        + ' minibatch; draw 0 is `connectivity`, draw c ≥ 1 is random(seed + c)', { default: 1 }),
-      arg('ensemble', T.size(1, 'components'), 'mask sets whose probabilities are averaged at evaluation (the first N of'
-        + ' the S·C trained ones; without orders/connectivities: N connectivity draws trained as one mixture)', {
-        default: 1,
-      }),
+      arg(
+        'orders',
+        T.size(1, 'components'),
+        'order-agnostic training (Germain et al. §3.3): S orders, one per minibatch;' +
+          " order 0 is the model's, order s ≥ 1 is random(s)",
+        { default: 1 },
+      ),
+      arg(
+        'connectivities',
+        T.size(1, 'components'),
+        'connectivity-agnostic training (§3.4): C hidden-degree draws, one per' +
+          ' minibatch; draw 0 is `connectivity`, draw c ≥ 1 is random(seed + c)',
+        { default: 1 },
+      ),
+      arg(
+        'ensemble',
+        T.size(1, 'components'),
+        'mask sets whose probabilities are averaged at evaluation (the first N of' +
+          ' the S·C trained ones; without orders/connectivities: N connectivity draws trained as one mixture)',
+        {
+          default: 1,
+        },
+      ),
       arg('direct', T.bool(), 'add direct input→output connections, masked to the order', { default: false }),
       madeMasksArg,
     ],
@@ -231,7 +279,7 @@ export const CONDITIONALS: LayerKind[] = [
       arg('channels', T.size(1, 'width'), 'feature channels h', { default: 64 }),
       arg('kernel', T.size(1, 'kernel'), 'kernel size k (odd)', { default: 3 }),
     ],
-    takesCondition: 'as V·y inside the gate of both stacks in every layer (the paper\'s class-conditional term)',
+    takesCondition: "as V·y inside the gate of both stacks in every layer (the paper's class-conditional term)",
     params: paramsRule('gated_pixelcnn'),
   },
   {
@@ -250,9 +298,10 @@ export const CONDITIONALS: LayerKind[] = [
     name: 'pixelcnnpp',
     category: 'conditional',
     cite: 'Salimans et al. 2017 (PixelCNN++); layout of github.com/openai/pixel-cnn',
-    doc: 'Down-shifted (u) and down-right-shifted (ul) streams over `scales` resolutions (stride-2 convs down, '
-      + 'transposed convs up), gated ResNet blocks with concat-ELU and dropout, shortcuts from the up pass to the '
-      + 'down pass; predicts whole pixels (order raster(channels: joint)).',
+    doc:
+      'Down-shifted (u) and down-right-shifted (ul) streams over `scales` resolutions (stride-2 convs down, ' +
+      'transposed convs up), gated ResNet blocks with concat-ELU and dropout, shortcuts from the up pass to the ' +
+      'down pass; predicts whole pixels (order raster(channels: joint)).',
     args: [
       arg('filters', T.size(1, 'width'), 'feature channels of every block (nr_filters)', { default: 160 }),
       arg('resnets', T.size(1, 'blocks'), 'gated ResNet blocks per resolution (nr_resnet)', { default: 5 }),
@@ -270,10 +319,15 @@ export const AR_LAYERS: LayerKind[] = [
     cite: 'van den Oord et al. 2016 (PixelCNN)',
     doc: 'k×k masked conv, "same" padding; mask A excludes the centre pixel (first layer), B includes it.',
     args: [
-      arg('mask', T.oneOf('A', 'B', 'none'), 'A: strictly earlier pixels; B: also the current one; none: unmasked (1×1 heads)', {
-        positional: true,
-        default: 'B',
-      }),
+      arg(
+        'mask',
+        T.oneOf('A', 'B', 'none'),
+        'A: strictly earlier pixels; B: also the current one; none: unmasked (1×1 heads)',
+        {
+          positional: true,
+          default: 'B',
+        },
+      ),
       arg('kernel', T.size(1, 'kernel'), 'kernel size k (odd), centre c = (k−1)/2', { default: 3 }),
       arg('channels', T.size(1, 'width'), 'output channels', { required: true }),
       arg('activation', T.oneOf(...NET_ACTIVATIONS, 'none'), 'nonlinearity after the conv', { default: 'none' }),

@@ -126,7 +126,9 @@ export function couplingShape(input: Shape, args: ResolvedArgs, ctx: ShapeContex
   if (mask.values) {
     const n = numel(input);
     if (mask.values.length !== n) {
-      ctx.report(makeDiagnostic(codes.MASK_LENGTH_MISMATCH, ctx.span, { length: mask.values.length, expected: n, shape: input }));
+      ctx.report(
+        makeDiagnostic(codes.MASK_LENGTH_MISMATCH, ctx.span, { length: mask.values.length, expected: n, shape: input }),
+      );
       ok = false;
     }
     const bad = mask.values.findIndex((x) => x !== 0 && x !== 1);

@@ -7,7 +7,11 @@ import { DATA_LIMITS, specPathProblem } from './data-rules.js';
 import type { LayerKind, ResolvedArgs } from './types.js';
 import { T, arg } from './spec.js';
 
-export interface ToyDefaults { n: number; noise: number; seed: number }
+export interface ToyDefaults {
+  n: number;
+  noise: number;
+  seed: number;
+}
 
 /** Defaults of each toy density (moons: bench W1's recipe; the others follow FFJORD's noise levels). */
 export const TOY_DEFAULTS: Readonly<Record<string, ToyDefaults>> = {
@@ -29,7 +33,8 @@ export const MNIST_DEFAULT_SPLIT = 'train';
 export const BINARIZE_THRESHOLD = 128;
 
 const path = arg('path', T.str(), "file path, relative to the spec's folder (see the data file rules)", {
-  positional: true, required: true,
+  positional: true,
+  required: true,
 });
 const binarize = arg('binarize', T.num(), 'threshold to {0, 1}: x ≥ binarize → 1, else 0 (e.g. 128 for bytes)');
 
@@ -41,7 +46,11 @@ function checkPath(args: ResolvedArgs, ctx: Parameters<NonNullable<LayerKind['ch
 }
 
 const file = (name: string, doc: string): LayerKind => ({
-  name, category: 'dataset', doc, args: [path, binarize], check: checkPath,
+  name,
+  category: 'dataset',
+  doc,
+  args: [path, binarize],
+  check: checkPath,
 });
 
 export const DATASETS: LayerKind[] = [
@@ -59,8 +68,9 @@ export const DATASETS: LayerKind[] = [
   {
     name: 'mnist',
     category: 'dataset',
-    doc: 'MNIST digits as [1, 28, 28] (bytes 0..255, or {0,1} when binarized: byte ≥ 128); '
-      + 'split train = 8000 rows, test = 2000 rows, all = both.',
+    doc:
+      'MNIST digits as [1, 28, 28] (bytes 0..255, or {0,1} when binarized: byte ≥ 128); ' +
+      'split train = 8000 rows, test = 2000 rows, all = both.',
     args: [
       arg('binarized', T.bool(), 'threshold at 128 to {0, 1}', { positional: true, default: false }),
       arg('split', T.oneOf('train', 'test', 'all'), 'which rows', { default: MNIST_DEFAULT_SPLIT }),
@@ -72,9 +82,10 @@ export const DATASETS: LayerKind[] = [
   {
     name: 'words',
     category: 'dataset',
-    doc: 'The letters of the words of a word list as categorical(27)[len]: a..z = 0..25, 26 = end of word; words '
-      + 'of other characters or longer than len are skipped. '
-      + 'Default list: /usr/share/dict/words (Debian\'s wamerican).',
+    doc:
+      'The letters of the words of a word list as categorical(27)[len]: a..z = 0..25, 26 = end of word; words ' +
+      'of other characters or longer than len are skipped. ' +
+      "Default list: /usr/share/dict/words (Debian's wamerican).",
     args: [
       arg('path', T.str(), "word list, one word per line, relative to the spec's folder (default: the system list)", {
         positional: true,
@@ -86,8 +97,9 @@ export const DATASETS: LayerKind[] = [
   {
     name: 'permutations',
     category: 'dataset',
-    doc: 'Random permutations of 0..n−1 as categorical(n)[n] ("set shuffling", Lippe & Gavves 2021); '
-      + 'the optimum is log₂(n!)/n bits per category.',
+    doc:
+      'Random permutations of 0..n−1 as categorical(n)[n] ("set shuffling", Lippe & Gavves 2021); ' +
+      'the optimum is log₂(n!)/n bits per category.',
     args: [
       arg('n', T.int(2, 256), 'elements per permutation (default 8)'),
       arg('rows', T.int(1, 1_000_000), 'number of permutations (default 20000)'),

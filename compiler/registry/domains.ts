@@ -7,7 +7,12 @@ const levels = (doc: string) => arg('K', T.size(2, 'components'), doc, { positio
 export const DOMAINS: LayerKind[] = [
   { name: 'real', category: 'domain', doc: 'Real-valued data (flows need it continuous).', args: [] },
   { name: 'binary', category: 'domain', doc: 'Values in {0, 1}.', args: [] },
-  { name: 'categorical', category: 'domain', doc: 'Unordered categories 0..K−1.', args: [levels('number of categories')] },
+  {
+    name: 'categorical',
+    category: 'domain',
+    doc: 'Unordered categories 0..K−1.',
+    args: [levels('number of categories')],
+  },
   {
     name: 'discrete',
     category: 'domain',

@@ -13,39 +13,68 @@
 import type { ParamSpec } from './types.js';
 import { conv, convFlops, dense, denseFlops } from './tensors.js';
 
-export interface FlowppDesc { blocks: number; channels: number; heads: number; dropout: number; zeroInitLast: boolean }
+export interface FlowppDesc {
+  blocks: number;
+  channels: number;
+  heads: number;
+  dropout: number;
+  zeroInitLast: boolean;
+}
 
 /** the grid a flowpp net works on: [H, W, kernel] */
 type Grid = { H: number; W: number; k: number; cin: number };
 export const flowppGrid = (inSize: number, spatial?: { H: number; W: number }): Grid =>
   spatial ? { H: spatial.H, W: spatial.W, k: 3, cin: inSize } : { H: inSize, W: 1, k: 1, cin: 1 };
 
-export function flowppParamSpecs(net: FlowppDesc, inSize: number, outSize: number,
+export function flowppParamSpecs(
+  net: FlowppDesc,
+  inSize: number,
+  outSize: number,
   spatial: { H: number; W: number } | undefined,
-  prefix: string): ParamSpec[] {
+  prefix: string,
+): ParamSpec[] {
   const { H, W, k, cin } = flowppGrid(inSize, spatial);
   const ch = net.channels;
   const ps: ParamSpec[] = [
-    { name: `${prefix}.pos`, shape: [H, W, ch], init: 'normal(0.01)' }, ...conv(`${prefix}.in`, k, k, cin, ch),
+    { name: `${prefix}.pos`, shape: [H, W, ch], init: 'normal(0.01)' },
+    ...conv(`${prefix}.in`, k, k, cin, ch),
   ];
   for (let b = 0; b < net.blocks; b++) {
     const p = `${prefix}.block${b}`;
-    ps.push(...conv(`${p}.conv`, k, k, 2 * ch, ch), ...conv(`${p}.gate`, 1, 1, 2 * ch, 2 * ch),
-      { name: `${p}.ln1.g`, shape: [ch], init: 'ones' }, { name: `${p}.ln1.b`, shape: [ch], init: 'zeros' },
-      ...conv(`${p}.qkv`, 1, 1, ch, 3 * ch), ...conv(`${p}.attn`, 1, 1, ch, 2 * ch),
-      { name: `${p}.ln2.g`, shape: [ch], init: 'ones' }, { name: `${p}.ln2.b`, shape: [ch], init: 'zeros' });
+    ps.push(
+      ...conv(`${p}.conv`, k, k, 2 * ch, ch),
+      ...conv(`${p}.gate`, 1, 1, 2 * ch, 2 * ch),
+      { name: `${p}.ln1.g`, shape: [ch], init: 'ones' },
+      { name: `${p}.ln1.b`, shape: [ch], init: 'zeros' },
+      ...conv(`${p}.qkv`, 1, 1, ch, 3 * ch),
+      ...conv(`${p}.attn`, 1, 1, ch, 2 * ch),
+      { name: `${p}.ln2.g`, shape: [ch], init: 'ones' },
+      { name: `${p}.ln2.b`, shape: [ch], init: 'zeros' },
+    );
   }
-  ps.push(...(spatial ? conv(`${prefix}.out`, k, k, ch, outSize, { zeroInit: net.zeroInitLast })
-    : dense(`${prefix}.out`, H * ch, outSize, net.zeroInitLast)));
+  ps.push(
+    ...(spatial
+      ? conv(`${prefix}.out`, k, k, ch, outSize, { zeroInit: net.zeroInitLast })
+      : dense(`${prefix}.out`, H * ch, outSize, net.zeroInitLast)),
+  );
   return ps;
 }
 
-export function flowppFlops(net: FlowppDesc, inSize: number, outSize: number,
-  spatial?: { H: number; W: number }): number {
+export function flowppFlops(
+  net: FlowppDesc,
+  inSize: number,
+  outSize: number,
+  spatial?: { H: number; W: number },
+): number {
   const { H, W, k, cin } = flowppGrid(inSize, spatial);
-  const ch = net.channels, T = H * W;
-  const block = convFlops(k, k, 2 * ch, ch, H, W) + convFlops(1, 1, 2 * ch, 2 * ch, H, W)
-    + convFlops(1, 1, ch, 3 * ch, H, W) + 2 * T * T * ch + convFlops(1, 1, ch, 2 * ch, H, W);
+  const ch = net.channels,
+    T = H * W;
+  const block =
+    convFlops(k, k, 2 * ch, ch, H, W) +
+    convFlops(1, 1, 2 * ch, 2 * ch, H, W) +
+    convFlops(1, 1, ch, 3 * ch, H, W) +
+    2 * T * T * ch +
+    convFlops(1, 1, ch, 2 * ch, H, W);
   const out = spatial ? convFlops(k, k, ch, outSize, H, W) : denseFlops(T * ch, outSize);
   return convFlops(k, k, cin, ch, H, W) + net.blocks * block + out;
 }

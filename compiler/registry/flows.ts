@@ -9,7 +9,11 @@ import { channelsOf, conv, dense, imageDims, numel } from './tensors.js';
 import { CATEGORICAL_ARGS, categoricalFlops, categoricalParams, categoricalShape } from './categorical.js';
 import { ORDER_TYPE } from './orders.js';
 import {
-  DEFAULT_MIXTURE_K, DEFAULT_SPLINE_BINS, DEFAULT_SPLINE_BOUND, SPLINE_MAX_BINS, TRANSFORM_KINDS,
+  DEFAULT_MIXTURE_K,
+  DEFAULT_SPLINE_BINS,
+  DEFAULT_SPLINE_BOUND,
+  SPLINE_MAX_BINS,
+  TRANSFORM_KINDS,
   paramsPerElement,
 } from '../math/elementwise.js';
 import { autoregressiveTransform } from './transforms.js';
@@ -17,8 +21,10 @@ import { autoregressiveTransform } from './transforms.js';
 /** Planar activations. The invertibility proof rejects the non-smooth (relu) and non-monotone (sin) ones. */
 export const PLANAR_ACTIVATIONS = ['tanh', 'leaky_relu', 'softplus', 'elu', 'sigmoid', 'relu', 'sin'] as const;
 
-const same = (layer: string) => (input: Shape, _a: ResolvedArgs, ctx: ShapeContext): Shape | undefined =>
-  validRank(input, layer, ctx) ? [...input] : undefined;
+const same =
+  (layer: string) =>
+  (input: Shape, _a: ResolvedArgs, ctx: ShapeContext): Shape | undefined =>
+    validRank(input, layer, ctx) ? [...input] : undefined;
 
 const closed = { density: 'closed', sample: 'closed' } as const;
 const inverseArg = arg(
@@ -31,14 +37,25 @@ const inverseArg = arg(
 const madeOf = (args: ResolvedArgs): NetDesc => {
   const hidden = Array.isArray(args.hidden) ? (args.hidden as number[]) : [64, 64];
   const fromNet = netOf(args.net);
-  return fromNet ?? { kind: 'made', hidden, activation: String(args.activation ?? 'relu'), blocks: 0, channels: 0, kernel: 1, zeroInitLast: true };
+  return (
+    fromNet ?? {
+      kind: 'made',
+      hidden,
+      activation: String(args.activation ?? 'relu'),
+      blocks: 0,
+      channels: 0,
+      kernel: 1,
+      zeroInitLast: true,
+    }
+  );
 };
 
 const autoregressiveArgs = [
   arg('hidden', T.list(T.size(1, 'width'), 1), 'hidden widths of the MADE conditioner', {
-    positional: true, default: [64, 64],
+    positional: true,
+    default: [64, 64],
   }),
-  arg('order', ORDER_TYPE, 'autoregressive order of the dimensions (the model\'s `order` when not written)', {
+  arg('order', ORDER_TYPE, "autoregressive order of the dimensions (the model's `order` when not written)", {
     default: 'natural',
   }),
   arg('connectivity', T.call('connectivity'), 'how MADE hidden degrees are chosen', { default: 'sequential' }),
@@ -67,8 +84,24 @@ const autoregressiveFlops = (input: Shape, args: ResolvedArgs): number => {
  * With `features: k` (Flow++ §3.1: every coupling of q sees features of x) it emits k more channels (k more
  * values on vectors), the context every layer of the nested flow receives (runtime/bijectors/context.ts).
  */
-export const DEQUANT_COND_RESNET: NetDesc = { kind: 'resnet', hidden: [], activation: 'relu', blocks: 1, channels: 32, kernel: 3, zeroInitLast: true };
-export const DEQUANT_COND_MLP: NetDesc = { kind: 'mlp', hidden: [64], activation: 'relu', blocks: 0, channels: 0, kernel: 1, zeroInitLast: true };
+export const DEQUANT_COND_RESNET: NetDesc = {
+  kind: 'resnet',
+  hidden: [],
+  activation: 'relu',
+  blocks: 1,
+  channels: 32,
+  kernel: 3,
+  zeroInitLast: true,
+};
+export const DEQUANT_COND_MLP: NetDesc = {
+  kind: 'mlp',
+  hidden: [64],
+  activation: 'relu',
+  blocks: 0,
+  channels: 0,
+  kernel: 1,
+  zeroInitLast: true,
+};
 
 /** the conditioning net of q(u|x): the spec's `net:`, else the default for the shape */
 export function dequantNet(input: Shape, args: ResolvedArgs): NetDesc {
@@ -109,20 +142,33 @@ export const FLOWS: LayerKind[] = [
     // (doc kept as is: editors/vscode/flow.schema.json is generated from it.) The variational q(u|x) also has
     // a conditioning net, DEQUANT_COND_* above, whose tensors (q.cond.*) the params rule counts; the categorical
     // encoding's tables and context net are CATEGORICAL_* in ./categorical.ts.
-    doc: 'v = x + u with u ~ U[0,1)^D (uniform) or u ~ q(u|x) given by a nested flow (variational); the bound on ' +
+    doc:
+      'v = x + u with u ~ U[0,1)^D (uniform) or u ~ q(u|x) given by a nested flow (variational); the bound on ' +
       'log P(x).',
     args: [
-      arg('type', T.oneOf('uniform', 'variational', 'categorical'),
-        'uniform noise, a learned q(u|x) (nested flow block), or a learned encoding of unordered categories', {
+      arg(
+        'type',
+        T.oneOf('uniform', 'variational', 'categorical'),
+        'uniform noise, a learned q(u|x) (nested flow block), or a learned encoding of unordered categories',
+        {
           positional: true,
           default: 'uniform',
-        }),
+        },
+      ),
       ...CATEGORICAL_ARGS,
-      arg('net', T.call('net'),
-        'variational: the conditioning net of q(u|x), from x to the base noise\'s (μ, log σ) and the features '
-        + '(default resnet(blocks: 1, channels: 32) on images, mlp(64) on vectors)'),
-      arg('features', T.int(0), 'variational: channels of x-features every layer of the nested flow is conditioned '
-        + 'on (Flow++ §3.1); 0 = none', { default: 16 }),
+      arg(
+        'net',
+        T.call('net'),
+        "variational: the conditioning net of q(u|x), from x to the base noise's (μ, log σ) and the features " +
+          '(default resnet(blocks: 1, channels: 32) on images, mlp(64) on vectors)',
+      ),
+      arg(
+        'features',
+        T.int(0),
+        'variational: channels of x-features every layer of the nested flow is conditioned ' +
+          'on (Flow++ §3.1); 0 = none',
+        { default: 16 },
+      ),
     ],
     block: 'flow',
     shape: (input, args, ctx) => {
@@ -137,17 +183,28 @@ export const FLOWS: LayerKind[] = [
     jacobian: 'none',
     logDet: '−D·log K',
     directions: closed,
-    params: (input, args) => (args.type === 'variational' ? dequantCond(input, args).params
-      : args.type === 'categorical' ? categoricalParams(input, args) : []),
-    flops: (input, args) => numel(input) + (args.type === 'variational' ? dequantCond(input, args).flops
-      : args.type === 'categorical' ? categoricalFlops(input, args) : 0),
+    params: (input, args) =>
+      args.type === 'variational'
+        ? dequantCond(input, args).params
+        : args.type === 'categorical'
+          ? categoricalParams(input, args)
+          : [],
+    flops: (input, args) =>
+      numel(input) +
+      (args.type === 'variational'
+        ? dequantCond(input, args).flops
+        : args.type === 'categorical'
+          ? categoricalFlops(input, args)
+          : 0),
   },
   {
     name: 'logit',
     category: 'flow',
     cite: 'Dinh et al. 2017 (RealNVP), data preprocessing',
     doc: 'p = α + (1−2α)·x, y = log p − log(1−p): maps [0,1] data to the real line.',
-    args: [arg('alpha', T.num(0, 0.5, false, true), 'boundary margin α, 0 ≤ α < 0.5', { positional: true, default: 0.05 })],
+    args: [
+      arg('alpha', T.num(0, 0.5, false, true), 'boundary margin α, 0 ≤ α < 0.5', { positional: true, default: 0.05 }),
+    ],
     shape: same('logit'),
     jacobian: 'diagonal',
     logDet: 'Σ [log(1−2α) − log p − log(1−p)]',
@@ -161,24 +218,38 @@ export const FLOWS: LayerKind[] = [
     cite: 'Dinh et al. 2015 (NICE), 2017 (RealNVP)',
     doc: 'y_b = x_b; y_{1−b} = x_{1−b}⊙exp(s(x_b)) + t(x_b) (affine) or x_{1−b} + t(x_b) (additive).',
     args: [
-      arg('type', T.oneOf(...TRANSFORM_KINDS),
-        'affine (scale and shift), additive (shift only, volume preserving), logistic_mixture (Flow++: '
-        + 'σ⁻¹ of a K-component mixture-of-logistics CDF, then scale and shift) or spline (rational-quadratic, '
-        + 'identity outside [−bound, bound])', { positional: true, default: 'affine' }),
-      arg('mask', T.mask(), 'which elements pass through and condition the rest (1 = pass through)', { required: true }),
-      arg('net', T.call('net'), 'conditioner computing s and t from the pass-through part', { required: true }),
-      arg('scale', T.oneOf('exp', 'sigmoid', 'tanh'), 'positive scale parameterization: exp(s), sigmoid(s + 2), exp(tanh(s))', {
-        default: 'tanh',
+      arg(
+        'type',
+        T.oneOf(...TRANSFORM_KINDS),
+        'affine (scale and shift), additive (shift only, volume preserving), logistic_mixture (Flow++: ' +
+          'σ⁻¹ of a K-component mixture-of-logistics CDF, then scale and shift) or spline (rational-quadratic, ' +
+          'identity outside [−bound, bound])',
+        { positional: true, default: 'affine' },
+      ),
+      arg('mask', T.mask(), 'which elements pass through and condition the rest (1 = pass through)', {
+        required: true,
       }),
+      arg('net', T.call('net'), 'conditioner computing s and t from the pass-through part', { required: true }),
+      arg(
+        'scale',
+        T.oneOf('exp', 'sigmoid', 'tanh'),
+        'positive scale parameterization: exp(s), sigmoid(s + 2), exp(tanh(s))',
+        {
+          default: 'tanh',
+        },
+      ),
       arg('flip', T.bool(), 'inside repeat: complement the mask on every other repetition', { default: false }),
       arg('k', T.size(1, 'components'), 'logistic_mixture: number of logistic components per element', {
-        default: DEFAULT_MIXTURE_K, onlyWhen: { arg: 'type', in: ['logistic_mixture'] },
+        default: DEFAULT_MIXTURE_K,
+        onlyWhen: { arg: 'type', in: ['logistic_mixture'] },
       }),
       arg('bins', T.int(2, SPLINE_MAX_BINS), 'spline: number of rational-quadratic bins', {
-        default: DEFAULT_SPLINE_BINS, onlyWhen: { arg: 'type', in: ['spline'] },
+        default: DEFAULT_SPLINE_BINS,
+        onlyWhen: { arg: 'type', in: ['spline'] },
       }),
       arg('bound', T.num(0, undefined, true), 'spline: the spline acts on [−bound, bound], the identity outside', {
-        default: DEFAULT_SPLINE_BOUND, onlyWhen: { arg: 'type', in: ['spline'] },
+        default: DEFAULT_SPLINE_BOUND,
+        onlyWhen: { arg: 'type', in: ['spline'] },
       }),
     ],
     shape: couplingShape,
@@ -206,7 +277,8 @@ export const FLOWS: LayerKind[] = [
     shape: (input, _args, ctx) => {
       const img = imageDims(input);
       if (!img) {
-        if (validRank(input, 'squeeze', ctx)) ctx.report(makeDiagnostic(codes.SQUEEZE_NEEDS_IMAGE, ctx.span, { layer: 'squeeze', shape: input }));
+        if (validRank(input, 'squeeze', ctx))
+          ctx.report(makeDiagnostic(codes.SQUEEZE_NEEDS_IMAGE, ctx.span, { layer: 'squeeze', shape: input }));
         return undefined;
       }
       if (!validRank(input, 'squeeze', ctx)) return undefined;
@@ -226,13 +298,19 @@ export const FLOWS: LayerKind[] = [
     name: 'split',
     category: 'flow',
     cite: 'Dinh et al. 2017 (RealNVP); Kingma & Dhariwal 2018 (Glow)',
-    doc: 'Keeps channels [0, C/2) and factors [C/2, C) out to the prior (fixed N(0, I) or conditioned on the kept ' +
+    doc:
+      'Keeps channels [0, C/2) and factors [C/2, C) out to the prior (fixed N(0, I) or conditioned on the kept ' +
       'half).',
     args: [
-      arg('prior', T.oneOf('fixed', 'conditional'), 'prior of the factored-out half: the base prior, or N(μ, σ) from the kept half', {
-        positional: true,
-        default: 'fixed',
-      }),
+      arg(
+        'prior',
+        T.oneOf('fixed', 'conditional'),
+        'prior of the factored-out half: the base prior, or N(μ, σ) from the kept half',
+        {
+          positional: true,
+          default: 'fixed',
+        },
+      ),
     ],
     shape: (input, _args, ctx) => {
       if (!validRank(input, 'split', ctx)) return undefined;
@@ -271,10 +349,15 @@ export const FLOWS: LayerKind[] = [
     cite: 'Rezende & Mohamed 2015, eq. 10–12',
     doc: 'f(z) = z + u·h(wᵀz + b), with û reparameterized so that wᵀû ≥ −1 (invertible).',
     args: [
-      arg('activation', T.oneOf(...PLANAR_ACTIVATIONS), 'h: must be smooth and monotone (tanh, leaky_relu, softplus, elu, sigmoid)', {
-        positional: true,
-        default: 'tanh',
-      }),
+      arg(
+        'activation',
+        T.oneOf(...PLANAR_ACTIVATIONS),
+        'h: must be smooth and monotone (tanh, leaky_relu, softplus, elu, sigmoid)',
+        {
+          positional: true,
+          default: 'tanh',
+        },
+      ),
       inverseArg,
     ],
     shape: same('planar'),
@@ -312,7 +395,8 @@ export const FLOWS: LayerKind[] = [
     name: 'actnorm',
     category: 'flow',
     cite: 'Kingma & Dhariwal 2018 (Glow)',
-    doc: 'Per-channel affine y = s⊙x + b (s = exp(log_s)), initialized from the first batch to zero mean, unit ' +
+    doc:
+      'Per-channel affine y = s⊙x + b (s = exp(log_s)), initialized from the first batch to zero mean, unit ' +
       'variance.',
     args: [arg('data_init', T.bool(), 'initialize s and b from the first batch', { default: true })],
     shape: same('actnorm'),
@@ -333,7 +417,12 @@ export const FLOWS: LayerKind[] = [
     category: 'flow',
     cite: 'Kingma & Dhariwal 2018 (Glow)',
     doc: 'Invertible 1×1 convolution mixing channels: y = W x at every pixel; W = P·L·(U + diag(s)) with lu.',
-    args: [arg('lu', T.bool(), 'LU parameterization (log|det| in O(C)); P and sign(s) are fixed buffers', { positional: true, default: true })],
+    args: [
+      arg('lu', T.bool(), 'LU parameterization (log|det| in O(C)); P and sign(s) are fixed buffers', {
+        positional: true,
+        default: true,
+      }),
+    ],
     shape: same('invconv1x1'),
     jacobian: 'channel-mix',
     logDet: 'H·W·log|det W| = H·W·Σ log|diag U|',
@@ -356,7 +445,12 @@ export const FLOWS: LayerKind[] = [
     name: 'permute',
     category: 'flow',
     doc: 'Fixed permutation of the channels (or of the D dimensions of a vector).',
-    args: [arg('order', ORDER_TYPE, 'reverse, random(seed) or a literal permutation', { positional: true, default: 'reverse' })],
+    args: [
+      arg('order', ORDER_TYPE, 'reverse, random(seed) or a literal permutation', {
+        positional: true,
+        default: 'reverse',
+      }),
+    ],
     shape: same('permute'),
     jacobian: 'permutation',
     logDet: '0',
@@ -369,11 +463,17 @@ export const FLOWS: LayerKind[] = [
     category: 'flow',
     cite: 'Papamakarios et al. 2017 (MAF)',
     doc: 'u_i = (x_i − μ_i(x_{<i}))·exp(−α_i(x_{<i})): one MADE pass for density, D passes to sample.',
-    args: [...autoregressiveArgs,
-      arg('transform', T.call('transform'),
-        'elementwise transform of each dimension: affine (μ, α) or spline(bins, bound)', {
-        default: 'affine',
-      })],
+    args: [
+      ...autoregressiveArgs,
+      arg(
+        'transform',
+        T.call('transform'),
+        'elementwise transform of each dimension: affine (μ, α) or spline(bins, bound)',
+        {
+          default: 'affine',
+        },
+      ),
+    ],
     shape: same('maf'),
     jacobian: 'triangular',
     logDet: '−Σ_i α_i',
@@ -398,7 +498,8 @@ export const FLOWS: LayerKind[] = [
     name: 'level',
     category: 'flow',
     cite: 'Dinh et al. 2017 (RealNVP), multi-scale architecture',
-    doc: 'Multi-scale block: its layers, then a squeeze and a split (half the channels go to the prior). Not a ' +
+    doc:
+      'Multi-scale block: its layers, then a squeeze and a split (half the channels go to the prior). Not a ' +
       'layer itself.',
     args: [
       arg('squeeze', T.bool(), 'append a squeeze ([C,H,W] → [4C,H/2,W/2]) after the layers', { default: true }),
@@ -415,4 +516,8 @@ export const STRUCTURAL_FLOW_KINDS: ReadonlySet<string> = new Set(['level']);
  * The direction each kind's `logDet` formula is written for. Planar, radial and IAF are defined
  * generatively (latent → data), as in the lecture; in the density direction they contribute its negative.
  */
-export const LOGDET_WRITTEN_FOR: Record<string, 'density' | 'sample'> = { planar: 'sample', radial: 'sample', iaf: 'sample' };
+export const LOGDET_WRITTEN_FOR: Record<string, 'density' | 'sample'> = {
+  planar: 'sample',
+  radial: 'sample',
+  iaf: 'sample',
+};

@@ -16,7 +16,18 @@ import { TARGETS } from './targets.js';
 import { POSTERIORS } from './posteriors.js';
 import { TRAIN } from './train.js';
 
-export type { ArgSpec, ArgType, Category, LayerKind, ParamSpec, Shape, ShapeContext, ResolvedArgs, Jacobian, DirectionKind } from './types.js';
+export type {
+  ArgSpec,
+  ArgType,
+  Category,
+  LayerKind,
+  ParamSpec,
+  Shape,
+  ShapeContext,
+  ResolvedArgs,
+  Jacobian,
+  DirectionKind,
+} from './types.js';
 
 export const REGISTRY: readonly LayerKind[] = Object.freeze([
   ...FLOWS,
@@ -39,8 +50,22 @@ export const REGISTRY: readonly LayerKind[] = Object.freeze([
 
 /** Every category, in the order the registry lists them. */
 export const CATEGORIES: readonly Category[] = [
-  'flow', 'net', 'conditional', 'ar-layer', 'likelihood', 'prior', 'order', 'mask',
-  'connectivity', 'transform', 'domain', 'dataset', 'optimizer', 'posterior', 'target', 'train',
+  'flow',
+  'net',
+  'conditional',
+  'ar-layer',
+  'likelihood',
+  'prior',
+  'order',
+  'mask',
+  'connectivity',
+  'transform',
+  'domain',
+  'dataset',
+  'optimizer',
+  'posterior',
+  'target',
+  'train',
 ];
 
 /** category → name → kind, and name → the first kind of that name in registry order (hot in the checker) */
@@ -70,7 +95,13 @@ export function kindsOf(category: Category): LayerKind[] {
 
 export { netOf, netParams, netParamSpecs, netFlops, type NetDesc } from './nets.js';
 export { couplingSizes, maskOf } from './coupling.js';
-export { conditionalOf, conditionalParams, conditionalParamSpecs, conditionalFlops, arLayerOf } from './conditionals.js';
+export {
+  conditionalOf,
+  conditionalParams,
+  conditionalParamSpecs,
+  conditionalFlops,
+  arLayerOf,
+} from './conditionals.js';
 export { likelihoodOutputs } from './likelihoods.js';
 export { LOGDET_WRITTEN_FOR, PLANAR_ACTIVATIONS, STRUCTURAL_FLOW_KINDS } from './flows.js';
 export { countParams, numel } from './tensors.js';

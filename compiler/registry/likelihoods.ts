@@ -4,14 +4,21 @@ import { T, arg } from './spec.js';
 import { numel } from './tensors.js';
 
 export const LIKELIHOODS: LayerKind[] = [
-  { name: 'bernoulli', category: 'likelihood', doc: 'Binary data: one logit per dimension, loss = BCE with logits.', args: [] },
+  {
+    name: 'bernoulli',
+    category: 'likelihood',
+    doc: 'Binary data: one logit per dimension, loss = BCE with logits.',
+    args: [],
+  },
   {
     name: 'categorical',
     category: 'likelihood',
     doc: 'K-way softmax per dimension (K from the data domain, e.g. 256 for 8-bit pixels).',
-    args: [arg('K', T.size(2, 'components'), 'number of classes (default: from the data domain)', {
-      positional: true,
-    })],
+    args: [
+      arg('K', T.size(2, 'components'), 'number of classes (default: from the data domain)', {
+        positional: true,
+      }),
+    ],
   },
   {
     name: 'logistic_mixture',
@@ -28,7 +35,10 @@ export const LIKELIHOODS: LayerKind[] = [
     category: 'likelihood',
     doc: 'Gaussian N(μ, σ²) per dimension; σ fixed to 1 or a learned per-dimension parameter.',
     args: [arg('learned_std', T.bool(), 'learn log σ per dimension', { default: false })],
-    params: (input, args) => (args.learned_std === true || args.learnedStd === true ? [{ name: 'log_std', shape: [numel(input)], init: 'zeros' }] : []),
+    params: (input, args) =>
+      args.learned_std === true || args.learnedStd === true
+        ? [{ name: 'log_std', shape: [numel(input)], init: 'zeros' }]
+        : [],
   },
 ];
 
@@ -39,7 +49,10 @@ export const LIKELIHOODS: LayerKind[] = [
 export function likelihoodOutputs(lik: unknown, K?: number): number {
   const o = (typeof lik === 'string' ? { kind: lik } : (lik ?? {})) as Record<string, unknown>;
   const kindField = o.kind as unknown;
-  const name = typeof kindField === 'string' ? kindField : ((kindField as { name?: string } | undefined)?.name ?? (o.name as string | undefined));
+  const name =
+    typeof kindField === 'string'
+      ? kindField
+      : ((kindField as { name?: string } | undefined)?.name ?? (o.name as string | undefined));
   const a = (typeof kindField === 'object' && o.args ? o.args : o) as Record<string, unknown>;
   switch (name) {
     case 'categorical':

@@ -7,7 +7,8 @@ import { autoregressiveTransform } from './transforms.js';
 import { imageDims, numel } from './tensors.js';
 
 /** 0.05 → "0.05", 0.000001 → "1e−6" */
-const fmtNumber = (x: number): string => (x !== 0 && Math.abs(x) < 1e-3 ? x.toExponential().replace('e-', 'e−') : String(x));
+const fmtNumber = (x: number): string =>
+  x !== 0 && Math.abs(x) < 1e-3 ? x.toExponential().replace('e-', 'e−') : String(x);
 
 export type UseDirection = 'density' | 'sample';
 
@@ -18,7 +19,10 @@ function neg(s: string): string {
   const head = cut >= 0 ? s.slice(0, cut) : s;
   const tail = cut >= 0 ? s.slice(cut) : '';
   // sums and products at the top level (outside |…|, (…), […]) need parentheses
-  const top = head.replace(/\|[^|]*\|/g, 'A').replace(/\([^()]*\)/g, 'A').replace(/\[[^\]]*\]/g, 'A');
+  const top = head
+    .replace(/\|[^|]*\|/g, 'A')
+    .replace(/\([^()]*\)/g, 'A')
+    .replace(/\[[^\]]*\]/g, 'A');
   if (head.startsWith('−') && !/ [+−] /.test(top.slice(1))) return head.slice(1) + tail;
   const single = head.startsWith('Σ') || !/ [+−] /.test(top);
   return (single ? `−${head}` : `−(${head})`) + tail;
@@ -28,7 +32,12 @@ function neg(s: string): string {
  * The log|det J| term of `kind` on `inShape`, for the direction it is used in: 'density' (data → latent, flows)
  * or 'sample' (latent → data: VAE posterior flows, energy fits). Unknown kinds give ''.
  */
-export function logDetText(kind: string, inShape: readonly number[], args: Record<string, unknown> = {}, dir: UseDirection = 'density'): string {
+export function logDetText(
+  kind: string,
+  inShape: readonly number[],
+  args: Record<string, unknown> = {},
+  dir: UseDirection = 'density',
+): string {
   const k = FLOWS.find((f) => f.name === kind);
   if (!k?.logDet) return '';
   const img = imageDims([...inShape]);
@@ -41,8 +50,12 @@ export function logDetText(kind: string, inShape: readonly number[], args: Recor
       const m = maskOf(args.mask, args.maskKind);
       const n = m.values ? m.values.filter((v) => v === 0).length : undefined;
       const t = couplingTransform(args);
-      const s = t.kind === 'logistic_mixture' || t.kind === 'spline' ? transformLogDetTerm(t.kind, t.settings)
-        : args.scale === 'sigmoid' ? 'log σ(s_i(x_b))' : 's_i(x_b)';
+      const s =
+        t.kind === 'logistic_mixture' || t.kind === 'spline'
+          ? transformLogDetTerm(t.kind, t.settings)
+          : args.scale === 'sigmoid'
+            ? 'log σ(s_i(x_b))'
+            : 's_i(x_b)';
       const terms = n !== undefined ? ` (${n} term${n === 1 ? '' : 's'})` : '';
       if (t.kind === 'affine') text = `Σ_{i∉b} ${s}${terms}`;
       else {

@@ -24,5 +24,7 @@ export function literalMadeMasks(v: unknown): number[][][] | undefined {
 export function madeHidden(args: Record<string, unknown>, fallback: number[]): number[] {
   const m = literalMadeMasks(args.masks);
   if (m) return m.slice(0, -1).map((M) => M.length);
-  return Array.isArray(args.hidden) && args.hidden.every((x) => typeof x === 'number') ? [...(args.hidden as number[])] : [...fallback];
+  return Array.isArray(args.hidden) && args.hidden.every((x) => typeof x === 'number')
+    ? [...(args.hidden as number[])]
+    : [...fallback];
 }

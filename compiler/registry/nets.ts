@@ -7,9 +7,14 @@ import { conv, convFlops, dense, denseFlops, isNumArray } from './tensors.js';
 import { type FlowppDesc, flowppFlops, flowppParamSpecs } from './flowpp-net.js';
 
 const activation = arg('activation', T.oneOf(...NET_ACTIVATIONS), 'nonlinearity between layers', { default: 'relu' });
-const zeroInit = arg('zero_init', T.bool(), 'zero-initialize the last layer so a flow starts as the identity (conditioners)', {
-  default: true,
-});
+const zeroInit = arg(
+  'zero_init',
+  T.bool(),
+  'zero-initialize the last layer so a flow starts as the identity (conditioners)',
+  {
+    default: true,
+  },
+);
 
 export const NETS: LayerKind[] = [
   {
@@ -18,7 +23,9 @@ export const NETS: LayerKind[] = [
     doc: 'Fully connected net: Dense(in→h1) → act → … → Dense(hn→out); images are flattened.',
     args: [
       arg('hidden', T.list(T.size(1, 'width')), 'hidden layer widths, e.g. mlp(64, 64)', {
-        positional: true, variadic: true, default: [64, 64],
+        positional: true,
+        variadic: true,
+        default: [64, 64],
       }),
       activation,
       zeroInit,
@@ -41,17 +48,22 @@ export const NETS: LayerKind[] = [
     name: 'flowpp',
     category: 'net',
     cite: 'Ho et al. 2019 (Flow++), §3.3',
-    doc: 'Flow++ conditioner: Conv(in→ch) + position embedding; blocks × [gated residual conv, layer norm, '
-      + 'multi-head self-attention over all positions (gated, residual), layer norm]; Conv(ch→out). '
-      + 'Vectors: their entries are the positions.',
+    doc:
+      'Flow++ conditioner: Conv(in→ch) + position embedding; blocks × [gated residual conv, layer norm, ' +
+      'multi-head self-attention over all positions (gated, residual), layer norm]; Conv(ch→out). ' +
+      'Vectors: their entries are the positions.',
     args: [
       arg('blocks', T.size(0, 'blocks'), 'number of (gated conv, attention) blocks', { default: 2 }),
       arg('channels', T.size(1, 'width'), 'feature channels inside the net (a multiple of heads)', { default: 32 }),
       arg('heads', T.size(1, 'width'), 'attention heads', { default: 4 }),
-      arg('dropout', T.num(0, 1, false, true),
-        'dropout rate during training (after the gated conv and the attention)', {
-        default: 0,
-      }),
+      arg(
+        'dropout',
+        T.num(0, 1, false, true),
+        'dropout rate during training (after the gated conv and the attention)',
+        {
+          default: 0,
+        },
+      ),
       zeroInit,
     ],
   },
@@ -84,7 +96,15 @@ export interface NetDesc {
   dropout?: number;
 }
 
-const NET_DEFAULTS: NetDesc = { kind: 'mlp', hidden: [64, 64], activation: 'relu', blocks: 2, channels: 32, kernel: 3, zeroInitLast: true };
+const NET_DEFAULTS: NetDesc = {
+  kind: 'mlp',
+  hidden: [64, 64],
+  activation: 'relu',
+  blocks: 2,
+  channels: 32,
+  kernel: 3,
+  zeroInitLast: true,
+};
 
 const num = (v: unknown, d: number): number => (typeof v === 'number' && Number.isFinite(v) ? v : d);
 
@@ -107,7 +127,8 @@ export function netOf(v: unknown): NetDesc | undefined {
     a = o.args as Record<string, unknown>;
   }
   if (typeof name !== 'string' || !isNet(name)) return undefined;
-  const hidden = name === 'made' ? madeHidden(a, NET_DEFAULTS.hidden) : isNumArray(a.hidden) ? a.hidden : NET_DEFAULTS.hidden;
+  const hidden =
+    name === 'made' ? madeHidden(a, NET_DEFAULTS.hidden) : isNumArray(a.hidden) ? a.hidden : NET_DEFAULTS.hidden;
   return {
     kind: name,
     hidden,
@@ -115,27 +136,39 @@ export function netOf(v: unknown): NetDesc | undefined {
     blocks: num(a.blocks, NET_DEFAULTS.blocks),
     channels: num(a.channels, NET_DEFAULTS.channels),
     kernel: num(a.kernel, NET_DEFAULTS.kernel),
-    zeroInitLast: typeof a.zeroInitLast === 'boolean' ? a.zeroInitLast : typeof a.zero_init === 'boolean' ? a.zero_init : true,
+    zeroInitLast:
+      typeof a.zeroInitLast === 'boolean' ? a.zeroInitLast : typeof a.zero_init === 'boolean' ? a.zero_init : true,
     ...(name === 'flowpp' ? { heads: num(a.heads, 4), dropout: num(a.dropout, 0) } : {}),
   };
 }
 
 const isNet = (s: string): s is NetDesc['kind'] => s === 'mlp' || s === 'resnet' || s === 'made' || s === 'flowpp';
 
-const flowppOf = (net: NetDesc): FlowppDesc =>
-  ({
-    blocks: net.blocks, channels: net.channels, heads: net.heads ?? 4, dropout: net.dropout ?? 0,
-    zeroInitLast: net.zeroInitLast,
-  });
+const flowppOf = (net: NetDesc): FlowppDesc => ({
+  blocks: net.blocks,
+  channels: net.channels,
+  heads: net.heads ?? 4,
+  dropout: net.dropout ?? 0,
+  zeroInitLast: net.zeroInitLast,
+});
 
-export interface Spatial { H: number; W: number }
+export interface Spatial {
+  H: number;
+  W: number;
+}
 
 /**
  * Parameter tensors of a conditioner mapping `inSize` to `outSize` features.
  * With `spatial`, sizes are channel counts of an H×W map: resnet convolves it ("same" padding),
  * mlp/made flatten it (in·H·W → out·H·W). Without it, sizes are vector lengths (resnet uses 1×1 maps).
  */
-export function netParamSpecs(net: NetDesc, inSize: number, outSize: number, spatial?: Spatial, prefix = 'net'): ParamSpec[] {
+export function netParamSpecs(
+  net: NetDesc,
+  inSize: number,
+  outSize: number,
+  spatial?: Spatial,
+  prefix = 'net',
+): ParamSpec[] {
   if (net.kind === 'flowpp') return flowppParamSpecs(flowppOf(net), inSize, outSize, spatial, prefix);
   if (net.kind === 'resnet') {
     const k = net.kernel;
@@ -169,7 +202,11 @@ export function netFlops(net: NetDesc, inSize: number, outSize: number, spatial?
   if (net.kind === 'resnet') {
     const k = net.kernel;
     const ch = net.channels;
-    return convFlops(k, k, inSize, ch, H, W) + net.blocks * 2 * convFlops(k, k, ch, ch, H, W) + convFlops(k, k, ch, outSize, H, W);
+    return (
+      convFlops(k, k, inSize, ch, H, W) +
+      net.blocks * 2 * convFlops(k, k, ch, ch, H, W) +
+      convFlops(k, k, ch, outSize, H, W)
+    );
   }
   const sizes = [inSize * H * W, ...net.hidden, outSize * H * W];
   let f = 0;

@@ -16,13 +16,19 @@ export const ORDERS: LayerKind[] = [
     name: 'raster',
     category: 'order',
     cite: 'van den Oord et al. 2016 (PixelRNN / PixelCNN)',
-    doc: 'Images row by row, left to right; channels R→G→B inside a pixel (sequential) or a whole pixel at once ' +
+    doc:
+      'Images row by row, left to right; channels R→G→B inside a pixel (sequential) or a whole pixel at once ' +
       '(joint).',
     args: [
-      arg('channels', T.oneOf('sequential', 'joint'), 'sequential: R then G then B in a pixel (PixelRNN); joint: whole pixels (PixelCNN++)', {
-        positional: true,
-        default: 'sequential',
-      }),
+      arg(
+        'channels',
+        T.oneOf('sequential', 'joint'),
+        'sequential: R then G then B in a pixel (PixelRNN); joint: whole pixels (PixelCNN++)',
+        {
+          positional: true,
+          default: 'sequential',
+        },
+      ),
     ],
   },
 ];

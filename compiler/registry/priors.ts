@@ -10,12 +10,16 @@ export const PRIORS: LayerKind[] = [
   {
     name: 'normal',
     category: 'prior',
-    doc: 'Diagonal Gaussian N(mean, std²·I); standard normal by default; `normal(learned)` learns mean and log std ' +
+    doc:
+      'Diagonal Gaussian N(mean, std²·I); standard normal by default; `normal(learned)` learns mean and log std ' +
       'per dimension.',
     args: [
       arg('mean', T.num(), 'mean of every dimension', { positional: true, default: 0 }),
       arg('std', T.num(0, undefined, true), 'standard deviation (> 0)', { positional: true, default: 1 }),
-      arg('learned', T.bool(), 'learn a mean and log std per dimension (write `normal(learned)`)', { default: false, flag: true }),
+      arg('learned', T.bool(), 'learn a mean and log std per dimension (write `normal(learned)`)', {
+        default: false,
+        flag: true,
+      }),
     ],
     params: (input, args) =>
       args.learned === true
@@ -25,7 +29,13 @@ export const PRIORS: LayerKind[] = [
           ]
         : [],
   },
-  { name: 'logistic', category: 'prior', cite: 'Dinh et al. 2015 (NICE)', doc: 'Independent logistic(loc, scale) per dimension.', args: [loc, scale] },
+  {
+    name: 'logistic',
+    category: 'prior',
+    cite: 'Dinh et al. 2015 (NICE)',
+    doc: 'Independent logistic(loc, scale) per dimension.',
+    args: [loc, scale],
+  },
   { name: 'laplace', category: 'prior', doc: 'Independent Laplace(loc, scale) per dimension.', args: [loc, scale] },
   {
     name: 'mixture',

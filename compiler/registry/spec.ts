@@ -5,7 +5,11 @@ import type { LimitName } from '../limits.js';
 type Opts = Omit<ArgSpec, 'name' | 'type' | 'doc'>;
 
 export const T = {
-  int: (min?: number, max?: number): ArgType => ({ kind: 'int', ...(min !== undefined ? { min } : {}), ...(max !== undefined ? { max } : {}) }),
+  int: (min?: number, max?: number): ArgType => ({
+    kind: 'int',
+    ...(min !== undefined ? { min } : {}),
+    ...(max !== undefined ? { max } : {}),
+  }),
   /**
    * a size (width, layers, kernel, ...) with a resource limit of compiler/limits.ts; the limit is
    * not enumerable, so the type reads as `T.int(min)` to the JSON Schema and the docs
@@ -22,7 +26,11 @@ export const T = {
   bool: (): ArgType => ({ kind: 'bool' }),
   str: (): ArgType => ({ kind: 'string' }),
   oneOf: (...values: string[]): ArgType => ({ kind: 'enum', values }),
-  list: (of: ArgType, minItems?: number): ArgType => ({ kind: 'list', of, ...(minItems !== undefined ? { minItems } : {}) }),
+  list: (of: ArgType, minItems?: number): ArgType => ({
+    kind: 'list',
+    of,
+    ...(minItems !== undefined ? { minItems } : {}),
+  }),
   call: (category: Category): ArgType => ({ kind: 'call', category }),
   mask: (): ArgType => ({ kind: 'mask' }),
   union: (...of: ArgType[]): ArgType => ({ kind: 'union', of }),

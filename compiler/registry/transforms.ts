@@ -16,8 +16,9 @@ export const TRANSFORMS: LayerKind[] = [
     name: 'spline',
     category: 'transform',
     cite: 'Durkan et al. 2019 (Neural Spline Flows), rational-quadratic, linear tails',
-    doc: 'A monotone rational-quadratic spline on [−bound, bound] with `bins` bins, the identity outside '
-      + '(3·bins − 1 MADE outputs per dimension: widths, heights, inner derivatives).',
+    doc:
+      'A monotone rational-quadratic spline on [−bound, bound] with `bins` bins, the identity outside ' +
+      '(3·bins − 1 MADE outputs per dimension: widths, heights, inner derivatives).',
     args: [
       arg('bins', T.int(2, SPLINE_MAX_BINS), 'number of bins', { positional: true, default: DEFAULT_SPLINE_BINS }),
       arg('bound', T.num(0, undefined, true), 'the spline acts on [−bound, bound]', { default: DEFAULT_SPLINE_BOUND }),
@@ -33,7 +34,7 @@ export function autoregressiveTransform(v: unknown): ArTransform {
   let a: Record<string, unknown> = {};
   if (v && typeof v === 'object') {
     const o = v as { kind?: unknown; name?: unknown; args?: unknown };
-    name = o.kind && typeof o.kind === 'object' ? (o.kind as { name?: unknown }).name : o.name ?? o.kind;
+    name = o.kind && typeof o.kind === 'object' ? (o.kind as { name?: unknown }).name : (o.name ?? o.kind);
     a = (o.args as Record<string, unknown>) ?? (o as Record<string, unknown>);
   }
   if (name !== 'spline') return { kind: 'affine' };

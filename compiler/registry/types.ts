@@ -6,22 +6,22 @@ import type { LimitName } from '../limits.js';
 
 /** What a call is, i.e. where it may appear. */
 export type Category =
-  | 'flow'          // layers of a `flow { }` / posterior flow block
-  | 'net'           // conditioner nets: mlp, resnet, made
-  | 'conditional'   // autoregressive conditionals: nade, made, pixelcnn, gated_pixelcnn, pixelrnn
-  | 'ar-layer'      // layers inside a conditional block: conv(mask: A|B, ...)
-  | 'likelihood'    // bernoulli, categorical, logistic_mixture, gaussian
-  | 'prior'         // normal, logistic, laplace, mixture
-  | 'order'         // natural, reverse, random, raster
-  | 'mask'          // checkerboard, channel, half, alternate
-  | 'connectivity'  // sequential, random
-  | 'transform'     // elementwise transforms of autoregressive flows: affine, spline
-  | 'domain'        // real, binary, categorical, discrete
-  | 'dataset'       // toy, mnist, idx, csv, npy (train { data: ... })
-  | 'optimizer'     // adam
-  | 'posterior'     // gaussian (non-flow posterior families)
-  | 'target'        // energy(u1..u4): unnormalized densities fitted by reverse KL
-  | 'train';        // the entries of a train { } block (one pseudo-kind)
+  | 'flow' // layers of a `flow { }` / posterior flow block
+  | 'net' // conditioner nets: mlp, resnet, made
+  | 'conditional' // autoregressive conditionals: nade, made, pixelcnn, gated_pixelcnn, pixelrnn
+  | 'ar-layer' // layers inside a conditional block: conv(mask: A|B, ...)
+  | 'likelihood' // bernoulli, categorical, logistic_mixture, gaussian
+  | 'prior' // normal, logistic, laplace, mixture
+  | 'order' // natural, reverse, random, raster
+  | 'mask' // checkerboard, channel, half, alternate
+  | 'connectivity' // sequential, random
+  | 'transform' // elementwise transforms of autoregressive flows: affine, spline
+  | 'domain' // real, binary, categorical, discrete
+  | 'dataset' // toy, mnist, idx, csv, npy (train { data: ... })
+  | 'optimizer' // adam
+  | 'posterior' // gaussian (non-flow posterior families)
+  | 'target' // energy(u1..u4): unnormalized densities fitted by reverse KL
+  | 'train'; // the entries of a train { } block (one pseudo-kind)
 
 export type ArgType =
   /** `limit`: a size checked against compiler/limits.ts (FC906 above it) */
@@ -59,8 +59,15 @@ export interface ArgSpec {
 export type Shape = number[];
 
 export type Jacobian =
-  | 'diagonal' | 'triangular' | 'block-triangular' | 'permutation' | 'rank-one'
-  | 'radial' | 'channel-mix' | 'identity' | 'none';
+  | 'diagonal'
+  | 'triangular'
+  | 'block-triangular'
+  | 'permutation'
+  | 'rank-one'
+  | 'radial'
+  | 'channel-mix'
+  | 'identity'
+  | 'none';
 
 /** How a direction is computed: one pass, an iterative root-find, D sequential passes, or not at all. */
 export type DirectionKind = 'closed' | 'iterative' | 'sequential' | 'none';
@@ -79,7 +86,11 @@ export interface ArgCheckContext {
   report(d: Diagnostic): void;
 }
 
-export interface ParamSpec { name: string; shape: number[]; init: string }
+export interface ParamSpec {
+  name: string;
+  shape: number[];
+  init: string;
+}
 
 export interface LayerKind {
   name: string;

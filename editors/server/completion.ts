@@ -9,10 +9,33 @@ import { contextAt } from './context.js';
 import { allDeclarations, declarationsAt } from './locate.js';
 
 const TOP_KEYWORDS = ['let', 'mask', 'model'];
-const MODEL_KEYWORDS = ['data', 'latent', 'condition', 'order', 'mask', 'prior', 'likelihood', 'conditional', 'encoder', 'decoder', 'posterior', 'target', 'flow', 'train'];
+const MODEL_KEYWORDS = [
+  'data',
+  'latent',
+  'condition',
+  'order',
+  'mask',
+  'prior',
+  'likelihood',
+  'conditional',
+  'encoder',
+  'decoder',
+  'posterior',
+  'target',
+  'flow',
+  'train',
+];
 const SLOT_CATEGORY: Record<string, Category[]> = {
-  prior: ['prior'], likelihood: ['likelihood'], conditional: ['conditional'], encoder: ['net'], decoder: ['net'],
-  target: ['target'], posterior: ['posterior'], order: ['order'], mask: ['mask'], domain: ['domain'],
+  prior: ['prior'],
+  likelihood: ['likelihood'],
+  conditional: ['conditional'],
+  encoder: ['net'],
+  decoder: ['net'],
+  target: ['target'],
+  posterior: ['posterior'],
+  order: ['order'],
+  mask: ['mask'],
+  domain: ['domain'],
 };
 
 export function complete(a: Analysis, offset: number): CompletionItem[] {
@@ -36,7 +59,11 @@ export function complete(a: Analysis, offset: number): CompletionItem[] {
       if (ctx.block === 'top') return TOP_KEYWORDS.map((k) => keyword(k));
       if (ctx.block === 'model') return MODEL_KEYWORDS.map((k) => keyword(k));
       const items = kinds(ctx.block as Category);
-      if (ctx.block === 'flow') items.push(keyword('repeat', 'repeat N { ... }: N copies with fresh parameters'), keyword('level', 'a multi-scale level'));
+      if (ctx.block === 'flow')
+        items.push(
+          keyword('repeat', 'repeat N { ... }: N copies with fresh parameters'),
+          keyword('level', 'a multi-scale level'),
+        );
       return items;
     }
     case 'arg': {
@@ -55,7 +82,8 @@ export function complete(a: Analysis, offset: number): CompletionItem[] {
       // a positional argument may be written bare: offer its values too
       const positional = kind.args.filter((s) => s.positional);
       const spec = positional[Math.min(Math.max(ctx.index, 0), positional.length - 1)];
-      if (spec && ctx.index >= 0 && (ctx.index < positional.length || spec.variadic)) items.push(...values(a, offset, spec.type));
+      if (spec && ctx.index >= 0 && (ctx.index < positional.length || spec.variadic))
+        items.push(...values(a, offset, spec.type));
       return items;
     }
     case 'value': {

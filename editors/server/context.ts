@@ -16,7 +16,10 @@ export type Ctx =
   | { kind: 'mask' }
   | { kind: 'list' };
 
-interface Open { ch: string; pos: number }
+interface Open {
+  ch: string;
+  pos: number;
+}
 
 /** the stack of unclosed brackets before `offset`, or null when the offset is inside a comment or string */
 export function openBrackets(text: string, offset: number): Open[] | null {
@@ -119,25 +122,42 @@ export function contextAt(text: string, offset: number, blockCategory: (owner: s
   }
 
   // statement position: the words on this line (since '{', ';' or a newline) before the cursor
-  const lineStart = Math.max(text.lastIndexOf('\n', wordStart - 1), text.lastIndexOf(';', wordStart - 1), top ? top.pos : -1) + 1;
+  const lineStart =
+    Math.max(text.lastIndexOf('\n', wordStart - 1), text.lastIndexOf(';', wordStart - 1), top ? top.pos : -1) + 1;
   const prefix = text.slice(lineStart, wordStart).trim();
   let block = 'top';
   if (top) {
     for (let k = stack.length - 1; k >= 0; k--) {
       const { owner, before } = blockOwner(text, stack[k]!.pos);
-      if (before === 'model') { block = 'model'; break; }
-      if (owner === 'train') { block = 'train'; break; }
-      if (owner === 'flow') { block = 'flow'; break; }
+      if (before === 'model') {
+        block = 'model';
+        break;
+      }
+      if (owner === 'train') {
+        block = 'train';
+        break;
+      }
+      if (owner === 'flow') {
+        block = 'flow';
+        break;
+      }
       if (owner === 'repeat' || owner === 'level') continue;
       block = blockCategory(owner) ?? 'flow';
       break;
     }
   }
   if (block === 'train') {
-    if (prev === ':') return { kind: 'value', callee: 'train', arg: IDENT_BEFORE.exec(text.slice(0, prevIdx))?.[1] ?? '' };
-    return { kind: 'arg', callee: 'train', used: [...text.slice(top!.pos, wordStart).matchAll(/([A-Za-z_][A-Za-z0-9_]*)\s*:/g)].map((m) => m[1]!), index: -1 };
+    if (prev === ':')
+      return { kind: 'value', callee: 'train', arg: IDENT_BEFORE.exec(text.slice(0, prevIdx))?.[1] ?? '' };
+    return {
+      kind: 'arg',
+      callee: 'train',
+      used: [...text.slice(top!.pos, wordStart).matchAll(/([A-Za-z_][A-Za-z0-9_]*)\s*:/g)].map((m) => m[1]!),
+      index: -1,
+    };
   }
-  if (/^(prior|likelihood|conditional|encoder|decoder|target|posterior|order)$/.test(prefix)) return { kind: 'slot', slot: prefix };
+  if (/^(prior|likelihood|conditional|encoder|decoder|target|posterior|order)$/.test(prefix))
+    return { kind: 'slot', slot: prefix };
   if (/^mask\s+[A-Za-z_][A-Za-z0-9_]*\s*=$/.test(prefix)) return { kind: 'slot', slot: 'mask' };
   if (/^(data|latent)\s+[A-Za-z_][A-Za-z0-9_]*\s*:$/.test(prefix)) return { kind: 'slot', slot: 'domain' };
   if (/^let\s+[A-Za-z_][A-Za-z0-9_]*\s*=$/.test(prefix)) return { kind: 'list' };
@@ -146,7 +166,8 @@ export function contextAt(text: string, offset: number, blockCategory: (owner: s
 }
 
 function topLevelCommas(s: string): number {
-  let depth = 0, n = 0;
+  let depth = 0,
+    n = 0;
   for (const c of s) {
     if (c === '(' || c === '[' || c === '{') depth++;
     else if (c === ')' || c === ']' || c === '}') depth--;

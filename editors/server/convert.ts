@@ -1,7 +1,9 @@
 // Compiler values → LSP values: spans to ranges, diagnostics with codes, hints and related locations.
 import { pathToFileURL } from 'node:url';
 import {
-  DiagnosticSeverity, type Diagnostic as LspDiagnostic, type DiagnosticRelatedInformation,
+  DiagnosticSeverity,
+  type Diagnostic as LspDiagnostic,
+  type DiagnosticRelatedInformation,
 } from 'vscode-languageserver/node.js';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Span } from '../../grammar/ast.js';
@@ -39,7 +41,10 @@ export function toLspDiagnostic(d: Diagnostic, doc: TextDocument, file: string):
     out.relatedInformation = d.related.map((r): DiagnosticRelatedInformation => {
       const uri = spanUri(r.span, file, doc.uri);
       // a related span in another file has no text here to measure: point at its start line
-      const range = uri === doc.uri ? spanToRange(doc, r.span) : { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+      const range =
+        uri === doc.uri
+          ? spanToRange(doc, r.span)
+          : { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
       return { location: { uri, range }, message: r.message };
     });
   }

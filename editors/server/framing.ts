@@ -65,7 +65,10 @@ export function checkedFraming(onMalformed: (why: string) => void): Transform {
   let bad = false;
   return new Transform({
     transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback) {
-      if (bad) { done(); return; }
+      if (bad) {
+        done();
+        return;
+      }
       const why = checker.push(chunk);
       if (why) {
         bad = true;

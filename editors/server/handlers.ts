@@ -56,17 +56,23 @@ export class Handlers {
     const a = this.cache.get(j.uri, j.version, j.text);
     const at = (): number => doc.offsetAt(j.position ?? { line: 0, character: 0 });
     switch (j.method) {
-      case 'diagnostics': return a.diagnostics.map((d) => toLspDiagnostic(d, doc, a.file));
-      case 'textDocument/hover': return hover(a, doc, at());
-      case 'textDocument/completion': return complete(a, at());
-      case 'textDocument/definition': return definition(a, doc, at());
-      case 'textDocument/documentSymbol': return documentSymbols(a, doc);
+      case 'diagnostics':
+        return a.diagnostics.map((d) => toLspDiagnostic(d, doc, a.file));
+      case 'textDocument/hover':
+        return hover(a, doc, at());
+      case 'textDocument/completion':
+        return complete(a, at());
+      case 'textDocument/definition':
+        return definition(a, doc, at());
+      case 'textDocument/documentSymbol':
+        return documentSymbols(a, doc);
       case 'textDocument/formatting': {
         const r = formatFlow(j.text, a.file);
         if (hasErrors(r.diagnostics) || r.text === j.text) return [];
         return [{ range: { start: { line: 0, character: 0 }, end: doc.positionAt(j.text.length) }, newText: r.text }];
       }
-      default: throw new Error(`unknown job ${j.method}`);
+      default:
+        throw new Error(`unknown job ${j.method}`);
     }
   }
 }

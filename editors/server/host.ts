@@ -24,9 +24,17 @@ export interface Budget {
   isolate?: boolean;
 }
 
-export interface OverBudget { uri: string; version: number; reason: string }
+export interface OverBudget {
+  uri: string;
+  version: number;
+  reason: string;
+}
 
-interface Pending { id: number; job: Job; resolve: (v: { ok: boolean; result: unknown }) => void }
+interface Pending {
+  id: number;
+  job: Job;
+  resolve: (v: { ok: boolean; result: unknown }) => void;
+}
 
 const DEFAULT_TIME_MS = 10_000;
 const DEFAULT_MEMORY_MB = 768;
@@ -58,8 +66,8 @@ export class AnalysisHost {
     this.timeMs = budget.timeMs ?? DEFAULT_TIME_MS;
     this.memoryMb = budget.memoryMb ?? DEFAULT_MEMORY_MB;
     this.url = budget.workerUrl ?? WORKER_URL;
-    const runnable = this.url.protocol === 'file:' && /\.m?js$/.test(this.url.pathname)
-      && existsSync(fileURLToPath(this.url));
+    const runnable =
+      this.url.protocol === 'file:' && /\.m?js$/.test(this.url.pathname) && existsSync(fileURLToPath(this.url));
     if (budget.isolate === false || !runnable) {
       this.inline = new Handlers();
     }
@@ -107,8 +115,9 @@ export class AnalysisHost {
   private pump(): void {
     while (!this.running && this.queue.length) {
       const { job } = this.queue[0]!;
-      const skip = (job.method === 'diagnostics' && !this.isCurrent(job.uri, job.version))
-        || (job.method === 'close' ? !this.worker : this.overBudget(job.uri, job.version));
+      const skip =
+        (job.method === 'diagnostics' && !this.isCurrent(job.uri, job.version)) ||
+        (job.method === 'close' ? !this.worker : this.overBudget(job.uri, job.version));
       if (skip) {
         this.queue.shift()!.resolve({ ok: true, result: FALLBACK[job.method] ?? null });
         continue;
@@ -137,7 +146,10 @@ export class AnalysisHost {
     const relay = (b: Buffer): void => {
       tail = (tail + String(b)).slice(-2000);
       // V8's native stack of an abort says nothing to a user: the reason is logged by fail()
-      const text = String(b).split('\n').filter((l) => !/^\s*\d+: 0x[0-9a-f]+ /.test(l)).join('\n');
+      const text = String(b)
+        .split('\n')
+        .filter((l) => !/^\s*\d+: 0x[0-9a-f]+ /.test(l))
+        .join('\n');
       if (text.trim()) process.stderr.write(text);
     };
     w.stdout!.on('data', relay);
@@ -162,8 +174,12 @@ export class AnalysisHost {
       // stderr may still be draining: give it a moment to say "heap out of memory"
       setTimeout(() => {
         const oom = /heap out of memory|Allocation failed/i.test(tail);
-        this.fail(w, oom ? `it needed more than ${this.memoryMb} MB of memory`
-          : `the analysis stopped (${signal ? `signal ${signal}` : `exit code ${code}`})`);
+        this.fail(
+          w,
+          oom
+            ? `it needed more than ${this.memoryMb} MB of memory`
+            : `the analysis stopped (${signal ? `signal ${signal}` : `exit code ${code}`})`,
+        );
       }, 50);
     });
     w.channel?.unref();

@@ -17,7 +17,10 @@ export function hover(a: Analysis, doc: TextDocument, offset: number): Hover | n
   const inner = chain[chain.length - 1];
   const parent = chain[chain.length - 2];
   if (!inner) return null;
-  const md = (value: string, node: Node): Hover => ({ contents: { kind: 'markdown', value }, range: spanToRange(doc, node.span) });
+  const md = (value: string, node: Node): Hover => ({
+    contents: { kind: 'markdown', value },
+    range: spanToRange(doc, node.span),
+  });
 
   const same = (x: unknown, y: unknown): boolean => x === y;
   if (parent && isCall(parent) && same(parent.callee, inner)) return md(callHover(parent, a.models, chain), inner);
@@ -53,9 +56,13 @@ export function checkedCalls(models: readonly CheckedModel[]): CheckedCall[] {
   const visit = (v: unknown): void => {
     if (!v || typeof v !== 'object' || seen.has(v)) return;
     seen.add(v);
-    if (Array.isArray(v)) { v.forEach(visit); return; }
+    if (Array.isArray(v)) {
+      v.forEach(visit);
+      return;
+    }
     const o = v as Record<string, unknown>;
-    if (o.node && o.kind && typeof (o.kind as LayerKind).name === 'string' && 'args' in o) out.push(o as unknown as CheckedCall);
+    if (o.node && o.kind && typeof (o.kind as LayerKind).name === 'string' && 'args' in o)
+      out.push(o as unknown as CheckedCall);
     for (const [k, x] of Object.entries(o)) if (k !== 'node' && k !== 'kind' && k !== 'argSpans') visit(x);
   };
   for (const m of models) {
@@ -76,11 +83,14 @@ function callHover(call: CallExpr, models: readonly CheckedModel[], chain: Node[
   const parts = [kindHeader(kind)];
   const layers = checked.filter(isLayer);
   if (layers.length) {
-    parts.push('| layer | shape in → out | Jacobian | log-det | inverse (density / sample) | params ' +
-      '|\n|---|---|---|---|---|---|');
+    parts.push(
+      '| layer | shape in → out | Jacobian | log-det | inverse (density / sample) | params ' +
+        '|\n|---|---|---|---|---|---|',
+    );
     const shown = layers.slice(0, 8);
     parts[parts.length - 1] += '\n' + shown.map((l) => explainRow(l)).join('\n');
-    if (layers.length > shown.length) parts.push(`… and ${layers.length - shown.length} more (${layers.length} in all, from \`repeat\`)`);
+    if (layers.length > shown.length)
+      parts.push(`… and ${layers.length - shown.length} more (${layers.length} in all, from \`repeat\`)`);
     const total = layers.reduce((s, l) => s + paramCount(l), 0);
     if (layers.length > 1) parts.push(`${layers.length} layers, ${fmtInt(total)} parameters in all`);
   }
@@ -121,11 +131,16 @@ function kindHeader(k: LayerKind): string {
 
 function typeText(t: ArgType): string {
   switch (t.kind) {
-    case 'enum': return t.values.join(' | ');
-    case 'list': return `[${typeText(t.of)}]`;
-    case 'call': return `${t.category} kind`;
-    case 'union': return t.of.map(typeText).join(' | ');
-    default: return t.kind;
+    case 'enum':
+      return t.values.join(' | ');
+    case 'list':
+      return `[${typeText(t.of)}]`;
+    case 'call':
+      return `${t.category} kind`;
+    case 'union':
+      return t.of.map(typeText).join(' | ');
+    default:
+      return t.kind;
   }
 }
 
@@ -142,9 +157,14 @@ function argDoc(s: ArgSpec): string {
 export function kindInContext(name: string, chain: Node[]): LayerKind | undefined {
   for (let i = chain.length - 1; i >= 0; i--) {
     const k = (chain[i] as { kind?: string }).kind;
-    const cat = k === 'encoder' || k === 'decoder' ? 'net'
-      : k === 'prior' || k === 'likelihood' || k === 'conditional' || k === 'target' ? k
-        : k === 'flow' || k === 'repeat' || k === 'level' ? 'flow' : undefined;
+    const cat =
+      k === 'encoder' || k === 'decoder'
+        ? 'net'
+        : k === 'prior' || k === 'likelihood' || k === 'conditional' || k === 'target'
+          ? k
+          : k === 'flow' || k === 'repeat' || k === 'level'
+            ? 'flow'
+            : undefined;
     if (cat) {
       const hit = lookup(name, cat);
       if (hit) return hit;
@@ -179,4 +199,3 @@ function modelHover(m: CheckedModel): string {
   }
   return lines.join('\n\n');
 }
-

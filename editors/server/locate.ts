@@ -30,19 +30,27 @@ const WORD = /[A-Za-z0-9_]/;
 
 /** the identifier under (or just before) the cursor */
 export function wordAt(text: string, offset: number): { text: string; start: number; end: number } | undefined {
-  let s = offset, e = offset;
+  let s = offset,
+    e = offset;
   while (s > 0 && WORD.test(text[s - 1]!)) s--;
   while (e < text.length && WORD.test(text[e]!)) e++;
   if (s === e || !/[A-Za-z_]/.test(text[s]!)) return undefined;
   return { text: text.slice(s, e), start: s, end: e };
 }
 
-export interface Decl { kind: 'let' | 'mask' | 'model'; name: Name; node: LetDecl | MaskDecl | ModelDecl; model?: ModelDecl }
+export interface Decl {
+  kind: 'let' | 'mask' | 'model';
+  name: Name;
+  node: LetDecl | MaskDecl | ModelDecl;
+  model?: ModelDecl;
+}
 
 /** declarations visible at `offset`: the enclosing model's masks first (they shadow), then top level */
 export function declarationsAt(ast: FileNode, offset: number): Decl[] {
   const out: Decl[] = [];
-  const model = ast.items.find((i): i is ModelDecl => i.kind === 'model' && i.span.start <= offset && offset <= i.span.end);
+  const model = ast.items.find(
+    (i): i is ModelDecl => i.kind === 'model' && i.span.start <= offset && offset <= i.span.end,
+  );
   if (model) {
     for (const s of model.body) if (s.kind === 'mask') out.push({ kind: 'mask', name: s.name, node: s, model });
   }

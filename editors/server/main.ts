@@ -14,10 +14,12 @@ import { startServer, type ServerOptions } from './server.js';
 export function runStdioServer(options: ServerOptions = {}): void {
   // stdout carries the protocol: anything logged by mistake must go to stderr instead
   console.log = console.error;
-  const input = process.stdin.pipe(checkedFraming((why) => {
-    process.stderr.write(`flowc-lsp: malformed input from the client: ${why}; exiting\n`);
-    process.exit(1);
-  }));
+  const input = process.stdin.pipe(
+    checkedFraming((why) => {
+      process.stderr.write(`flowc-lsp: malformed input from the client: ${why}; exiting\n`);
+      process.exit(1);
+    }),
+  );
   const connection = createConnection(ProposedFeatures.all, input, process.stdout);
   startServer(connection, options);
 }

@@ -23,8 +23,19 @@ export function definition(a: Analysis, doc: TextDocument, offset: number): Loca
 
 export function documentSymbols(a: Analysis, doc: TextDocument): DocumentSymbol[] {
   if (!a.ast) return [];
-  const sym = (name: string, detail: string, kind: SymbolKind, span: Span, sel: Span, children?: DocumentSymbol[]): DocumentSymbol => ({
-    name: name || '?', detail, kind, range: spanToRange(doc, span), selectionRange: spanToRange(doc, sel),
+  const sym = (
+    name: string,
+    detail: string,
+    kind: SymbolKind,
+    span: Span,
+    sel: Span,
+    children?: DocumentSymbol[],
+  ): DocumentSymbol => ({
+    name: name || '?',
+    detail,
+    kind,
+    range: spanToRange(doc, span),
+    selectionRange: spanToRange(doc, sel),
     ...(children && children.length ? { children } : {}),
   });
   const text = (s: Span) => a.text.slice(s.start, s.end).replace(/\s+/g, ' ');
@@ -32,37 +43,64 @@ export function documentSymbols(a: Analysis, doc: TextDocument): DocumentSymbol[
 
   const layer = (l: LayerStmt): DocumentSymbol => {
     switch (l.kind) {
-      case 'call': return callSym(l);
-      case 'repeat': return sym(`repeat ${text(l.count.span)}`, '', SymbolKind.Namespace, l.span, first(l.span), l.body.map(layer));
-      case 'level': return sym('level', '', SymbolKind.Namespace, l.span, first(l.span), l.body.map(layer));
+      case 'call':
+        return callSym(l);
+      case 'repeat':
+        return sym(`repeat ${text(l.count.span)}`, '', SymbolKind.Namespace, l.span, first(l.span), l.body.map(layer));
+      case 'level':
+        return sym('level', '', SymbolKind.Namespace, l.span, first(l.span), l.body.map(layer));
     }
   };
   const callSym = (c: CallExpr): DocumentSymbol =>
-    sym(c.callee.text, c.parens ? `(${c.args.length} args)` : '', SymbolKind.Function, c.span, c.callee.span, c.body?.map(layer));
+    sym(
+      c.callee.text,
+      c.parens ? `(${c.args.length} args)` : '',
+      SymbolKind.Function,
+      c.span,
+      c.callee.span,
+      c.body?.map(layer),
+    );
 
   const stmt = (s: ModelStmt): DocumentSymbol => {
     switch (s.kind) {
-      case 'data': case 'latent': case 'condition': return sym(s.name.text, `${s.kind}: ${text(s.type.span)}`, SymbolKind.Variable, s.span, s.name.span);
-      case 'mask': return sym(s.name.text, `mask = ${text(s.value.span)}`, SymbolKind.Constant, s.span, s.name.span);
-      case 'order': return sym('order', text(s.value.span), SymbolKind.Property, s.span, first(s.span));
-      case 'flow': return sym('flow', '', SymbolKind.Module, s.span, first(s.span), s.body.map(layer));
+      case 'data':
+      case 'latent':
+      case 'condition':
+        return sym(s.name.text, `${s.kind}: ${text(s.type.span)}`, SymbolKind.Variable, s.span, s.name.span);
+      case 'mask':
+        return sym(s.name.text, `mask = ${text(s.value.span)}`, SymbolKind.Constant, s.span, s.name.span);
+      case 'order':
+        return sym('order', text(s.value.span), SymbolKind.Property, s.span, first(s.span));
+      case 'flow':
+        return sym('flow', '', SymbolKind.Module, s.span, first(s.span), s.body.map(layer));
       case 'posterior': {
         const v = s.value;
         return v.kind === 'flow'
           ? sym('posterior', 'flow', SymbolKind.Module, s.span, first(s.span), v.body.map(layer))
           : sym('posterior', v.callee.text, SymbolKind.Property, s.span, first(s.span), v.body?.map(layer));
       }
-      case 'train': return sym('train', `${s.entries.length} settings`, SymbolKind.Object, s.span, first(s.span));
-      default: return sym(s.kind, s.value.callee.text, SymbolKind.Property, s.span, first(s.span), s.value.body?.map(layer));
+      case 'train':
+        return sym('train', `${s.entries.length} settings`, SymbolKind.Object, s.span, first(s.span));
+      default:
+        return sym(s.kind, s.value.callee.text, SymbolKind.Property, s.span, first(s.span), s.value.body?.map(layer));
     }
   };
   const top = (t: TopLevel): DocumentSymbol => {
     switch (t.kind) {
-      case 'let': return sym(t.name.text, `let = ${text(t.value.span)}`, SymbolKind.Constant, t.span, t.name.span);
-      case 'mask': return sym(t.name.text, `mask = ${text(t.value.span)}`, SymbolKind.Constant, t.span, t.name.span);
+      case 'let':
+        return sym(t.name.text, `let = ${text(t.value.span)}`, SymbolKind.Constant, t.span, t.name.span);
+      case 'mask':
+        return sym(t.name.text, `mask = ${text(t.value.span)}`, SymbolKind.Constant, t.span, t.name.span);
       case 'model': {
         const family = a.models.find((m) => m.name === t.name.text)?.family ?? '';
-        return sym(t.name.text, family ? `model · ${family}` : 'model', SymbolKind.Class, t.span, t.name.span, t.body.map(stmt));
+        return sym(
+          t.name.text,
+          family ? `model · ${family}` : 'model',
+          SymbolKind.Class,
+          t.span,
+          t.name.span,
+          t.body.map(stmt),
+        );
       }
     }
   };

@@ -2,7 +2,12 @@
 // runs it over stdio (`flowc lsp`), the tests over in-process streams. The analysis runs in a
 // worker thread with a time and memory budget (host.ts), so this thread always answers.
 import {
-  DiagnosticSeverity, TextDocuments, TextDocumentSyncKind, type Connection, type Diagnostic, type InitializeResult,
+  DiagnosticSeverity,
+  TextDocuments,
+  TextDocumentSyncKind,
+  type Connection,
+  type Diagnostic,
+  type InitializeResult,
 } from 'vscode-languageserver/node.js';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Job } from './handlers.js';
@@ -22,8 +27,9 @@ export function overBudgetDiagnostic(o: OverBudget): Diagnostic {
     severity: DiagnosticSeverity.Error,
     code: 'FLSP02',
     source: 'flowc',
-    message: `flowc stopped checking this file: ${o.reason}. Hover, completion and the other features are off `
-      + 'for this version; edit the file to try again, or run `flowc check` on it to see the problem.',
+    message:
+      `flowc stopped checking this file: ${o.reason}. Hover, completion and the other features are off ` +
+      'for this version; edit the file to try again, or run `flowc check` on it to see the problem.',
   };
 }
 
@@ -32,18 +38,28 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   const documents = new TextDocuments(TextDocument);
   const timers = new Map<string, NodeJS.Timeout>();
   const logError = (message: string): void => connection.console.error(message);
-  const host = new AnalysisHost(options, (o) => {
-    void connection.sendDiagnostics({ uri: o.uri, version: o.version, diagnostics: [overBudgetDiagnostic(o)] });
-    connection.console.warn(`flowc-lsp: ${o.uri} (version ${o.version}): ${o.reason}`);
-  }, logError, (uri, version) => documents.get(uri)?.version === version);
+  const host = new AnalysisHost(
+    options,
+    (o) => {
+      void connection.sendDiagnostics({ uri: o.uri, version: o.version, diagnostics: [overBudgetDiagnostic(o)] });
+      connection.console.warn(`flowc-lsp: ${o.uri} (version ${o.version}): ${o.reason}`);
+    },
+    logError,
+    (uri, version) => documents.get(uri)?.version === version,
+  );
 
-  const job = (method: string, doc: TextDocument, position?: Job['position']): Job =>
-    ({ method, uri: doc.uri, version: doc.version, text: doc.getText(), position });
+  const job = (method: string, doc: TextDocument, position?: Job['position']): Job => ({
+    method,
+    uri: doc.uri,
+    version: doc.version,
+    text: doc.getText(),
+    position,
+  });
 
   const publish = async (doc: TextDocument): Promise<void> => {
     // the version and text of now: `doc` itself is updated in place by later edits
     const j = job('diagnostics', doc);
-    const diagnostics = await host.run(j) as Diagnostic[];
+    const diagnostics = (await host.run(j)) as Diagnostic[];
     // a newer version has its own publish on the way; an over-budget one already has its diagnostic
     if (documents.get(j.uri)?.version !== j.version || host.overBudget(j.uri, j.version)) return;
     void connection.sendDiagnostics({ uri: j.uri, version: j.version, diagnostics });
@@ -57,18 +73,22 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       void publish(doc);
       return;
     }
-    timers.set(doc.uri, setTimeout(() => {
-      timers.delete(doc.uri);
-      const current = documents.get(doc.uri);
-      if (current) void publish(current);
-    }, delay));
+    timers.set(
+      doc.uri,
+      setTimeout(() => {
+        timers.delete(doc.uri);
+        const current = documents.get(doc.uri);
+        if (current) void publish(current);
+      }, delay),
+    );
   };
 
   /** a request on a document: answered by the host (a fallback when over budget or failed) */
-  const request = <R>(method: string, fallback: R) =>
+  const request =
+    <R>(method: string, fallback: R) =>
     async (p: { textDocument: { uri: string }; position?: Job['position'] }): Promise<R> => {
       const doc = documents.get(p.textDocument.uri);
-      return doc ? await host.run(job(method, doc, p.position)) as R : fallback;
+      return doc ? ((await host.run(job(method, doc, p.position))) as R) : fallback;
     };
 
   connection.onInitialize((): InitializeResult => ({

@@ -7,9 +7,12 @@
 import { fileURLToPath } from 'node:url';
 import { Handlers, type Job } from './handlers.js';
 
-export interface WorkerRequest { id: number; job: Job }
-export type WorkerReply = { id: number; ok: true; result: unknown } | { id: number; ok: false; error: string }
-  | { ready: true };
+export interface WorkerRequest {
+  id: number;
+  job: Job;
+}
+export type WorkerReply =
+  { id: number; ok: true; result: unknown } | { id: number; ok: false; error: string } | { ready: true };
 
 /** the argument that makes this module serve (it is also imported by the server for WORKER_URL) */
 export const WORKER_FLAG = '--flowc-analysis';

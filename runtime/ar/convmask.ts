@@ -18,8 +18,13 @@ export function gatedGroups(p: number, C: number): number[] {
 }
 
 export function convMaskArray(
-  kh: number, kw: number, cy: number, cx: number,
-  inGroups: number[], outGroups: number[], type: MaskType,
+  kh: number,
+  kw: number,
+  cy: number,
+  cx: number,
+  inGroups: number[],
+  outGroups: number[],
+  type: MaskType,
 ): Float32Array {
   const cin = inGroups.length;
   const cout = outGroups.length;
@@ -44,10 +49,20 @@ export function convMaskArray(
 }
 
 export function convMask(
-  kh: number, kw: number, cy: number, cx: number,
-  inGroups: number[], outGroups: number[], type: MaskType,
+  kh: number,
+  kw: number,
+  cy: number,
+  cx: number,
+  inGroups: number[],
+  outGroups: number[],
+  type: MaskType,
 ): tf.Tensor4D {
-  return tf.tensor4d(convMaskArray(kh, kw, cy, cx, inGroups, outGroups, type), [kh, kw, inGroups.length, outGroups.length]);
+  return tf.tensor4d(convMaskArray(kh, kw, cy, cx, inGroups, outGroups, type), [
+    kh,
+    kw,
+    inGroups.length,
+    outGroups.length,
+  ]);
 }
 
 /** [N, D] flattened channels-first → NHWC */

@@ -12,15 +12,27 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { ConditionalIR } from '../../compiler/ir/types.js';
 import {
-  encode, encodeValue, inputScale, makeVariable, splitLast, uniformFanIn,
-  type ArConditional, type BuildContext, type FastSampler,
+  encode,
+  encodeValue,
+  inputScale,
+  makeVariable,
+  splitLast,
+  uniformFanIn,
+  type ArConditional,
+  type BuildContext,
+  type FastSampler,
 } from './common.js';
 import { channelGroups, convMask, gatedGroups, nhwcToParams, toNhwc } from './convmask.js';
 
 type GatedIR = Extract<ConditionalIR, { kind: 'gated_pixelcnn' }>;
 type Pad = [[number, number], [number, number], [number, number], [number, number]];
 
-interface Conv { W: tf.Variable; b: tf.Variable; M?: tf.Tensor4D; pad: Pad | 'valid' }
+interface Conv {
+  W: tf.Variable;
+  b: tf.Variable;
+  M?: tf.Tensor4D;
+  pad: Pad | 'valid';
+}
 
 export function buildGatedPixelCnn(ir: GatedIR, ctx: BuildContext): ArConditional {
   const [C, H, W] = ctx.ir.data.shape as [number, number, number];
@@ -32,7 +44,15 @@ export function buildGatedPixelCnn(ir: GatedIR, ctx: BuildContext): ArConditiona
   const L = Math.max(1, ir.layers);
   const vars: tf.Variable[] = [];
   const consts: tf.Tensor[] = [];
-  const conv = (name: string, kh: number, kw: number, cin: number, cout: number, pad: Conv['pad'], mask?: tf.Tensor4D): Conv => {
+  const conv = (
+    name: string,
+    kh: number,
+    kw: number,
+    cin: number,
+    cout: number,
+    pad: Conv['pad'],
+    mask?: tf.Tensor4D,
+  ): Conv => {
     const fan = kh * kw * cin;
     const Wv = makeVariable(`${ctx.prefix}/gated/${name}/W`, uniformFanIn(rng, [kh, kw, cin, cout], fan));
     const b = makeVariable(`${ctx.prefix}/gated/${name}/b`, uniformFanIn(rng, [cout], fan));
@@ -64,9 +84,26 @@ export function buildGatedPixelCnn(ir: GatedIR, ctx: BuildContext): ArConditiona
     const cin = l === 0 ? C : p;
     const inG = l === 0 ? channelGroups(C, C) : pG;
     return {
-      v: conv(`${l}/v`, c + 1, k, cin, 2 * p, [[0, 0], [c, 0], [c, c], [0, 0]]),
-      h: conv(`${l}/h`, 1, c + 1, cin, 2 * p, [[0, 0], [0, 0], [c, 0], [0, 0]],
-        convMask(1, c + 1, 0, c, inG, p2G, l === 0 ? 'A' : 'B')),
+      v: conv(`${l}/v`, c + 1, k, cin, 2 * p, [
+        [0, 0],
+        [c, 0],
+        [c, c],
+        [0, 0],
+      ]),
+      h: conv(
+        `${l}/h`,
+        1,
+        c + 1,
+        cin,
+        2 * p,
+        [
+          [0, 0],
+          [0, 0],
+          [c, 0],
+          [0, 0],
+        ],
+        convMask(1, c + 1, 0, c, inG, p2G, l === 0 ? 'A' : 'B'),
+      ),
       link: conv(`${l}/link`, 1, 1, 2 * p, 2 * p, 'valid'),
       res: conv(`${l}/res`, 1, 1, p, p, 'valid', convMask(1, 1, 0, 0, pG, pG, 'B')),
       ...(kctx > 0 ? { cv: dense(`${l}/cond_v`, kctx, 2 * p), ch: dense(`${l}/cond_h`, kctx, 2 * p) } : {}),
@@ -81,7 +118,16 @@ export function buildGatedPixelCnn(ir: GatedIR, ctx: BuildContext): ArConditiona
     tf.fused.conv2d({ x, filter: (cv.M ? tf.mul(cv.W, cv.M) : cv.W) as tf.Tensor4D, strides: 1, pad, bias: cv.b });
   /** the 1×1 link on the map shifted down one row: one zero row of padding on top, bottom row dropped */
   const linkOf = (cv: Conv, vPre: tf.Tensor4D): tf.Tensor4D =>
-    tf.slice(apply(cv, vPre, [[0, 0], [1, 0], [0, 0], [0, 0]]), [0, 0, 0, 0], [-1, vPre.shape[1], -1, -1]);
+    tf.slice(
+      apply(cv, vPre, [
+        [0, 0],
+        [1, 0],
+        [0, 0],
+        [0, 0],
+      ]),
+      [0, 0, 0, 0],
+      [-1, vPre.shape[1], -1, -1],
+    );
   const gate = (a: tf.Tensor4D): tf.Tensor4D => {
     const [t, s] = splitLast(a, 2);
     return tf.mul(tf.tanh(t!), tf.sigmoid(s!)) as tf.Tensor4D;
@@ -95,7 +141,7 @@ export function buildGatedPixelCnn(ir: GatedIR, ctx: BuildContext): ArConditiona
       // one tidy per layer: only the link, the next input and what autodiff saved stay alive
       const [link, next] = tf.tidy(() => {
         const vc = apply(Ly.v, v);
-        const vPre = c && Ly.cv ? tf.add(vc, condTerm(Ly.cv, c)) as tf.Tensor4D : vc;
+        const vPre = c && Ly.cv ? (tf.add(vc, condTerm(Ly.cv, c)) as tf.Tensor4D) : vc;
         return [linkOf(Ly.link, vPre), gate(vPre)];
       });
       links.push(link!);
@@ -110,7 +156,7 @@ export function buildGatedPixelCnn(ir: GatedIR, ctx: BuildContext): ArConditiona
     layers.forEach((Ly, l) => {
       h = tf.tidy(() => {
         const sum = tf.add(apply(Ly.h, h), links[l]!) as tf.Tensor4D;
-        const hPre = c && Ly.ch ? tf.add(sum, condTerm(Ly.ch, c)) as tf.Tensor4D : sum;
+        const hPre = c && Ly.ch ? (tf.add(sum, condTerm(Ly.ch, c)) as tf.Tensor4D) : sum;
         const out = apply(Ly.res, gate(hPre));
         return l === 0 ? out : (tf.add(h, out) as tf.Tensor4D);
       });

@@ -44,13 +44,18 @@ export function buildAutoregressive(ir: FlowIR): FlowModel & ArModel {
   }
   const likelihood = buildLikelihood(ir.likelihood ?? defaultLikelihood(ir));
   const D = prod(ir.data.shape);
-  const isImage = ir.conditional.kind === 'pixelcnn' || ir.conditional.kind === 'gated_pixelcnn' || ir.conditional.kind === 'pixelrnn';
+  const isImage =
+    ir.conditional.kind === 'pixelcnn' ||
+    ir.conditional.kind === 'gated_pixelcnn' ||
+    ir.conditional.kind === 'pixelrnn';
   let order = ir.order;
   if (isImage) {
     if (ir.data.shape.length !== 3) throw new Error(`${ir.conditional.kind} needs image data [C, H, W]`);
     const raster = rasterOrder(ir.data.shape);
     if (order && !sameOrder(order, raster)) {
-      throw new Error(`${ir.conditional.kind}: the conv stack factorizes in raster order (channels sequential); the IR order differs`);
+      throw new Error(
+        `${ir.conditional.kind}: the conv stack factorizes in raster order (channels sequential); the IR order differs`,
+      );
     }
     order = raster;
   }
@@ -65,11 +70,21 @@ export function buildAutoregressive(ir: FlowIR): FlowModel & ArModel {
   const c = ir.conditional;
   let cond: ArConditional;
   switch (c.kind) {
-    case 'made': cond = buildMade(c, ctx); break;
-    case 'nade': cond = buildNade(c, ctx); break;
-    case 'pixelcnn': cond = buildPixelCnn(c, ctx); break;
-    case 'gated_pixelcnn': cond = buildGatedPixelCnn(c, ctx); break;
-    case 'pixelrnn': cond = buildPixelRnn(c, ctx); break;
+    case 'made':
+      cond = buildMade(c, ctx);
+      break;
+    case 'nade':
+      cond = buildNade(c, ctx);
+      break;
+    case 'pixelcnn':
+      cond = buildPixelCnn(c, ctx);
+      break;
+    case 'gated_pixelcnn':
+      cond = buildGatedPixelCnn(c, ctx);
+      break;
+    case 'pixelrnn':
+      cond = buildPixelRnn(c, ctx);
+      break;
   }
   return new ArModel(irOrdered, cond, likelihood);
 }
@@ -91,8 +106,12 @@ export function buildJointPixel(ir: FlowIR): FlowModel & JointPixelModel {
 function defaultLikelihood(ir: FlowIR): NonNullable<FlowIR['likelihood']> {
   const d = ir.data.domain;
   switch (d.kind) {
-    case 'binary': return { kind: 'bernoulli' };
-    case 'categorical': case 'discrete': return { kind: 'categorical', K: d.K };
-    case 'real': return { kind: 'gaussian', learnedStd: true };
+    case 'binary':
+      return { kind: 'bernoulli' };
+    case 'categorical':
+    case 'discrete':
+      return { kind: 'categorical', K: d.K };
+    case 'real':
+      return { kind: 'gaussian', learnedStd: true };
   }
 }

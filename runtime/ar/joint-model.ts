@@ -15,7 +15,11 @@ export class JointPixelModel implements FlowModel {
   readonly HW: number;
   private disposed = false;
 
-  constructor(readonly ir: FlowIR, readonly conditional: PixelConditional, readonly likelihood: PixelLikelihood) {
+  constructor(
+    readonly ir: FlowIR,
+    readonly conditional: PixelConditional,
+    readonly likelihood: PixelLikelihood,
+  ) {
     const [C, H, W] = ir.data.shape as [number, number, number];
     this.C = C;
     this.HW = H * W;
@@ -62,7 +66,9 @@ export class JointPixelModel implements FlowModel {
   }
 
   private run(
-    n: number, opts: SampleOptions | undefined, given?: { values: Float32Array; known: Uint8Array },
+    n: number,
+    opts: SampleOptions | undefined,
+    given?: { values: Float32Array; known: Uint8Array },
   ): tf.Tensor {
     const { C, HW, D } = this;
     const rng = new Rng(opts?.seed ?? this.ir.train?.seed ?? 0);

@@ -13,8 +13,16 @@ import { maskedDenseT } from '../kernels/fused/masked-dense.js';
 import { kernelOn } from '../plan/planner.js';
 import { staircaseBlocks, staircaseDenseT, staircasePlan, type StairPlan } from '../kernels/fused/staircase-dense.js';
 import {
-  act, normAct, encode, encodeValue, inputScale, makeVariable, uniformFanIn,
-  type ArConditional, type BuildContext, type FastSampler,
+  act,
+  normAct,
+  encode,
+  encodeValue,
+  inputScale,
+  makeVariable,
+  uniformFanIn,
+  type ArConditional,
+  type BuildContext,
+  type FastSampler,
 } from './common.js';
 import { buildMadeMasks, directMask, orderDegrees } from '../../compiler/proofs/made.js';
 
@@ -85,19 +93,23 @@ export function buildMade(ir: MadeIR, ctx: BuildContext): ArConditional {
   const orders: number[][] = [order];
   for (let m = 1; m < members; m++) {
     const mem = agnostic ? ir.members![m - 1]! : undefined;
-    const mk = mem ? buildMadeMasks({ order: mem.order, hidden: ir.hidden, connectivity: mem.connectivity })
+    const mk = mem
+      ? buildMadeMasks({ order: mem.order, hidden: ir.hidden, connectivity: mem.connectivity })
       : resampledMasks(order, ir.hidden, mrng);
     masks.push(mk.map((mm, l) => tf.keep(maskTensor(mm, l === L - 1 ? P : 1))));
     orders.push(mem ? mem.order : order);
   }
   // direct connections: one [D, P·D] weight, one mask per member (column p·D + d, as the output layer)
-  const direct = ir.direct === true ? makeVariable(`${ctx.prefix}/made/direct`, uniformFanIn(rng, [D, D * P], D)) : undefined;
+  const direct =
+    ir.direct === true ? makeVariable(`${ctx.prefix}/made/direct`, uniformFanIn(rng, [D, D * P], D)) : undefined;
   const directMasks = direct ? orders.map((o) => tf.keep(maskTensor(directMask(o), P))) : [];
   // p(x|y): the context [N, k] enters the first layer's pre-activation unmasked (plain ops, no fused path)
   const kctx = ir.context ?? 0;
-  const ctxW = kctx > 0 ? makeVariable(`${ctx.prefix}/made/context`, uniformFanIn(rng, [kctx, sizes[1]!], kctx)) : undefined;
+  const ctxW =
+    kctx > 0 ? makeVariable(`${ctx.prefix}/made/context`, uniformFanIn(rng, [kctx, sizes[1]!], kctx)) : undefined;
   const needCtx = (c: tf.Tensor | undefined): tf.Tensor2D => {
-    if (!c || c.shape[1] !== kctx) throw new Error(`made: the model is conditioned on ${kctx} context entries; got ${c ? c.shape[1] : 'none'}`);
+    if (!c || c.shape[1] !== kctx)
+      throw new Error(`made: the model is conditioned on ${kctx} context entries; got ${c ? c.shape[1] : 'none'}`);
     return c as tf.Tensor2D;
   };
   /** the direct term as [N, D, P] */
@@ -108,14 +120,16 @@ export function buildMade(ir: MadeIR, ctx: BuildContext): ArConditional {
   const plans = new Map<number, (StairPlan | null)[][]>();
   const planFor = (member: number, l: number, blocks: number): StairPlan | null => {
     if (!plans.has(blocks)) {
-      plans.set(blocks, masks.map((ms) => ms.map((m) => staircasePlan(m.dataSync(), m.shape[0], m.shape[1], blocks))));
+      plans.set(
+        blocks,
+        masks.map((ms) => ms.map((m) => staircasePlan(m.dataSync(), m.shape[0], m.shape[1], blocks))),
+      );
     }
     return plans.get(blocks)![member]![l]!;
   };
 
   /** the masked weights, multiplied once per forward pass */
-  const masked = (member: number): tf.Tensor2D[] =>
-    weights.map((w, l) => tf.mul(w, masks[member]![l]!) as tf.Tensor2D);
+  const masked = (member: number): tf.Tensor2D[] => weights.map((w, l) => tf.mul(w, masks[member]![l]!) as tf.Tensor2D);
 
   /**
    * one tape node per layer (runtime/kernels/fused/masked-dense.ts) for relu/linear nets, unless madeFused is off
@@ -126,7 +140,7 @@ export function buildMade(ir: MadeIR, ctx: BuildContext): ArConditional {
   function params(x: tf.Tensor2D, member: number, c?: tf.Tensor): tf.Tensor3D {
     return tf.tidy(() => {
       const out = ctxW ? ctxParams(x, member, needCtx(c)) : netParams(x, member);
-      return direct ? tf.add(out, directTerm(encode(x, domain) as tf.Tensor2D, member)) as tf.Tensor3D : out;
+      return direct ? (tf.add(out, directTerm(encode(x, domain) as tf.Tensor2D, member)) as tf.Tensor3D) : out;
     });
   }
 
@@ -148,12 +162,13 @@ export function buildMade(ir: MadeIR, ctx: BuildContext): ArConditional {
     return tf.tidy(() => {
       let h: tf.Tensor = encode(x, domain);
       if (fusedOk && kernelOn('made:fused-masked-dense')) {
-        h = tf.transpose(h);                        // activations as [units, N] (masked-dense.ts)
+        h = tf.transpose(h); // activations as [units, N] (masked-dense.ts)
         // staircase blocks on wasm unless madeBlocks ≤ 1 (staircase-dense.ts)
         const stair = kernelOn('made:staircase');
         const blocks = stair ? staircaseBlocks() : 1;
         for (let l = 0; l < L; l++) {
-          const w = weights[l]! as tf.Variable<tf.Rank.R2>, b = biases[l]! as tf.Variable<tf.Rank.R1>;
+          const w = weights[l]! as tf.Variable<tf.Rank.R2>,
+            b = biases[l]! as tf.Variable<tf.Rank.R1>;
           const relu = l < L - 1 && a === 'relu';
           const plan = stair ? planFor(member, l, blocks) : null;
           h = plan
@@ -229,7 +244,9 @@ export function buildMade(ir: MadeIR, ctx: BuildContext): ArConditional {
         if (dstate) {
           const nd = tf.tidy(() => {
             const enc = Float32Array.from(values, (v) => encodeValue(v, scale));
-            return tf.keep(tf.add(dstate!, tf.mul(tf.tensor2d(enc, [n, 1]), tf.slice(Wd!, [d, 0], [1, -1]))) as tf.Tensor2D);
+            return tf.keep(
+              tf.add(dstate!, tf.mul(tf.tensor2d(enc, [n, 1]), tf.slice(Wd!, [d, 0], [1, -1]))) as tf.Tensor2D,
+            );
           });
           dstate.dispose();
           dstate = nd;

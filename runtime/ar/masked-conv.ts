@@ -24,7 +24,6 @@ import { convMask, convMaskArray, type MaskType } from './convmask.js';
 export type Pad4 = [[number, number], [number, number], [number, number], [number, number]];
 export type MaskedConvPath = 'fast' | 'plain';
 
-
 /** A masked conv's constants: the full mask (plain path) and the cropped one (fast path). */
 export interface MaskedConv {
   k: number;
@@ -54,8 +53,18 @@ export function makeMaskedConv(k: number, inGroups: number[], outGroups: number[
     M: full && tf.keep(convMask(k, k, c, c, inGroups, outGroups, type)),
     rows,
     Mc: full && tf.keep(tf.tensor4d(full.subarray(0, rows * k * cin * cout), [rows, k, cin, cout])),
-    padFull: [[0, 0], [c, k - 1 - c], [c, k - 1 - c], [0, 0]],
-    padCrop: [[0, 0], [c, rows - 1 - c], [c, k - 1 - c], [0, 0]],
+    padFull: [
+      [0, 0],
+      [c, k - 1 - c],
+      [c, k - 1 - c],
+      [0, 0],
+    ],
+    padCrop: [
+      [0, 0],
+      [c, rows - 1 - c],
+      [c, k - 1 - c],
+      [0, 0],
+    ],
   };
 }
 
@@ -75,7 +84,12 @@ export interface MaskedConvOptions {
 
 /** act(conv(x, W·M) + b), x [N, H, W, cin] → [N, H, W, cout] */
 export function maskedConv2d(
-  x: tf.Tensor4D, W: tf.Tensor4D, b: tf.Tensor1D, m: MaskedConv, activation: ActName, opts: MaskedConvOptions = {},
+  x: tf.Tensor4D,
+  W: tf.Tensor4D,
+  b: tf.Tensor1D,
+  m: MaskedConv,
+  activation: ActName,
+  opts: MaskedConvOptions = {},
 ): tf.Tensor4D {
   if ((opts.path ?? (kernelOn(opts.kernel ?? 'pixelcnn:cropped-conv') ? 'fast' : 'plain')) === 'plain') {
     const y = tf.add(tf.conv2d(x, (m.M ? tf.mul(W, m.M) : W) as tf.Tensor4D, 1, m.padFull), b);
@@ -89,7 +103,14 @@ export function maskedConv2d(
 type Fused = 'relu' | 'linear';
 type CustomFn = Parameters<typeof tf.customGrad>[0];
 
-function fastConv(x: tf.Tensor4D, W: tf.Tensor4D, b: tf.Tensor1D, m: MaskedConv, activation: Fused, inputGrad: boolean): tf.Tensor4D {
+function fastConv(
+  x: tf.Tensor4D,
+  W: tf.Tensor4D,
+  b: tf.Tensor1D,
+  m: MaskedConv,
+  activation: Fused,
+  inputGrad: boolean,
+): tf.Tensor4D {
   const { k, rows, padCrop } = m;
   const top = padCrop[1][0];
   const left = padCrop[2][0];
@@ -101,7 +122,11 @@ function fastConv(x: tf.Tensor4D, W: tf.Tensor4D, b: tf.Tensor1D, m: MaskedConv,
   const forward = (xv: tf.Tensor4D, Wv: tf.Tensor4D, bv: tf.Tensor1D, save: tf.GradSaveFunc) => {
     const Wc = cropped(Wv);
     const y = tf.engine().runKernel(tf.FusedConv2D, { x: xv, filter: Wc, bias: bv }, {
-      strides: [1, 1], pad: padCrop, dataFormat: 'NHWC', dilations: [1, 1], activation,
+      strides: [1, 1],
+      pad: padCrop,
+      dataFormat: 'NHWC',
+      dilations: [1, 1],
+      activation,
     } as unknown as tf.NamedAttrMap) as tf.Tensor4D;
     save([xv, Wc, y]);
     const gradFunc = (dy: tf.Tensor4D, saved: tf.Tensor[]): tf.Tensor[] => {
@@ -118,29 +143,62 @@ function fastConv(x: tf.Tensor4D, W: tf.Tensor4D, b: tf.Tensor1D, m: MaskedConv,
         const x2 = tf.reshape(xs, [NHW, Ci]) as tf.Tensor2D;
         // one output channel: Σ x·g (a product would pack the fresh x); else the transposed operand
         // is materialised on wasm: transpose the narrower one
-        dWc = tf.reshape(Co === 1 ? sumNhw(tf.mul(xs, g), N * H, Wd, Ci)
-          : Co < Ci ? tf.transpose(tf.matMul(g2, x2, true, false)) : tf.matMul(x2, g2, true, false), [1, 1, Ci, Co]) as tf.Tensor4D;
+        dWc = tf.reshape(
+          Co === 1
+            ? sumNhw(tf.mul(xs, g), N * H, Wd, Ci)
+            : Co < Ci
+              ? tf.transpose(tf.matMul(g2, x2, true, false))
+              : tf.matMul(x2, g2, true, false),
+          [1, 1, Ci, Co],
+        ) as tf.Tensor4D;
         if (inputGrad) {
           // one output channel: g·w broadcast (a product with an inner size of 1 is slow on wasm)
-          dx = (Co === 1 ? tf.mul(g, tf.reshape(Wcs, [Ci]))
-            : tf.reshape(tf.matMul(g2, tf.reshape(Wcs, [Ci, Co]), false, true), [N, H, Wd, Ci])) as tf.Tensor4D;
+          dx = (
+            Co === 1
+              ? tf.mul(g, tf.reshape(Wcs, [Ci]))
+              : tf.reshape(tf.matMul(g2, tf.reshape(Wcs, [Ci, Co]), false, true), [N, H, Wd, Ci])
+          ) as tf.Tensor4D;
         }
       } else {
         const pb = rows - 1 - top;
         const pr = k - 1 - left;
         // [N, H, W, Ci] → [Ci, H, W, N] in two steps through [H·W, Ci, N]: on wasm ~30% cheaper than one
-        const xt = (Ci === 1 ? tf.reshape(tf.transpose(tf.reshape(xs, [N, H * Wd])), [1, H, Wd, N])
-          : tf.reshape(tf.transpose(tf.transpose(tf.reshape(xs, [N, H * Wd, Ci]), [1, 2, 0]), [1, 0, 2]), [Ci, H, Wd, N])) as tf.Tensor4D;
+        const xt = (
+          Ci === 1
+            ? tf.reshape(tf.transpose(tf.reshape(xs, [N, H * Wd])), [1, H, Wd, N])
+            : tf.reshape(tf.transpose(tf.transpose(tf.reshape(xs, [N, H * Wd, Ci]), [1, 2, 0]), [1, 0, 2]), [
+                Ci,
+                H,
+                Wd,
+                N,
+              ])
+        ) as tf.Tensor4D;
         const gt = tf.transpose(g, [1, 2, 0, 3]) as tf.Tensor4D; // [H, W, N, Co]
-        const out = tf.conv2d(xt, gt, 1, [[0, 0], [top, pb], [left, pr], [0, 0]]); // [Ci, rows, k, Co]
+        const out = tf.conv2d(xt, gt, 1, [
+          [0, 0],
+          [top, pb],
+          [left, pr],
+          [0, 0],
+        ]); // [Ci, rows, k, Co]
         dWc = tf.transpose(out, [1, 2, 0, 3]) as tf.Tensor4D;
         if (inputGrad) {
           const wf = tf.transpose(tf.reverse(Wcs, [0, 1]), [0, 1, 3, 2]) as tf.Tensor4D;
-          dx = tf.conv2d(g, wf, 1, [[0, 0], [rows - 1 - top, top], [k - 1 - left, left], [0, 0]]);
+          dx = tf.conv2d(g, wf, 1, [
+            [0, 0],
+            [rows - 1 - top, top],
+            [k - 1 - left, left],
+            [0, 0],
+          ]);
         }
       }
       let dW = (m.Mc ? tf.mul(dWc, m.Mc) : dWc) as tf.Tensor4D;
-      if (rows < k) dW = tf.pad(dW, [[0, k - rows], [0, 0], [0, 0], [0, 0]]);
+      if (rows < k)
+        dW = tf.pad(dW, [
+          [0, k - rows],
+          [0, 0],
+          [0, 0],
+          [0, 0],
+        ]);
       return dx ? [dx, dW, db] : [dW, db];
     };
     return { value: y, gradFunc };

@@ -1,7 +1,8 @@
 // The autoregressive FlowModel: log p(x) = Σ_t log p(x_{o_t} | x_{o_<t}) exactly (nats), with
 // the conditional's parameters computed in one pass (teacher forcing); ensembles are averaged
 // in probability. An order/connectivity-agnostic MADE trains one random member per minibatch (loss)
-// and averages `evalMembers` of them in logProb (the spec's `ensemble`, or `flowc eval --eval-ensemble`). Sampling, naive sampling and completion share one loop (sampling.ts).
+// and averages `evalMembers` of them in logProb (the spec's `ensemble`, or `flowc eval --eval-ensemble`).
+// Sampling, naive sampling and completion share one loop (sampling.ts).
 import * as tf from '@tensorflow/tfjs-core';
 import type { FlowIR } from '../../compiler/ir/types.js';
 import type { FlowModel, SampleOptions } from '../model.js';
@@ -88,18 +89,28 @@ export class ArModel implements FlowModel {
     return tf.tidy(() => tf.div(tf.neg(this.logProb(x)), this.D * Math.LN2) as tf.Tensor1D);
   }
 
-  private run(n: number, opts: SampleOptions | undefined, mode: SampleMode, given?: { values: Float32Array; known: Uint8Array }): tf.Tensor {
-    const xs = runSampling(this.conditional, this.likelihood, {
-      n,
-      D: this.D,
-      order: this.order,
-      ...(this.conditional.orders ? { orders: this.conditional.orders } : {}),
-      ...(this.conditional.agnostic ? { members: this.evalCount } : {}),
-      temperature: opts?.temperature ?? 1,
-      seed: opts?.seed ?? this.ir.train?.seed ?? 0,
-      given,
-      ...(opts?.context ? { context: opts.context } : {}),
-    }, mode);
+  private run(
+    n: number,
+    opts: SampleOptions | undefined,
+    mode: SampleMode,
+    given?: { values: Float32Array; known: Uint8Array },
+  ): tf.Tensor {
+    const xs = runSampling(
+      this.conditional,
+      this.likelihood,
+      {
+        n,
+        D: this.D,
+        order: this.order,
+        ...(this.conditional.orders ? { orders: this.conditional.orders } : {}),
+        ...(this.conditional.agnostic ? { members: this.evalCount } : {}),
+        temperature: opts?.temperature ?? 1,
+        seed: opts?.seed ?? this.ir.train?.seed ?? 0,
+        given,
+        ...(opts?.context ? { context: opts.context } : {}),
+      },
+      mode,
+    );
     return tf.tensor(xs, [n, ...this.ir.data.shape], 'float32');
   }
 

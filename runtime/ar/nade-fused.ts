@@ -39,14 +39,16 @@ export function nadeFusedOp(
     shapes: ([x, , , v]) => [[x![0]!, x![1]!, v![2]!]],
     forward([x, W, c, V, b], [xs, ws, , vs]) {
       const [N, D] = xs as [number, number];
-      const H = ws![1]!, P = vs![2]!;
+      const H = ws![1]!,
+        P = vs![2]!;
       if (useSimd(P)) return { outputs: [simdForward(order, N, D, H, x!, W!, c!, V!, b!)] };
       const out = new Float32Array(N * D * P);
       const st = new BatchState(N, H, c!);
       for (let t = 0; t < D; t++) {
         const d = order[t]!;
         for (let n = 0; n < N; n++) {
-          const ho = st.hOf(n), h = st.h;
+          const ho = st.hOf(n),
+            h = st.h;
           for (let p = 0; p < P; p++) {
             let s = b![d * P + p]!;
             if (P === 1) s += dot(h, ho, V!, d * H, H);
@@ -61,9 +63,12 @@ export function nadeFusedOp(
     },
     backward([dy], _saved, [x, W, c, V, b], [xs, ws, , vs]) {
       const [N, D] = xs as [number, number];
-      const H = ws![1]!, P = vs![2]!;
-      const gW = new Float32Array(D * H), gc = new Float32Array(H);
-      const gV = new Float32Array(D * H * P), gb = new Float32Array(D * P);
+      const H = ws![1]!,
+        P = vs![2]!;
+      const gW = new Float32Array(D * H),
+        gc = new Float32Array(H);
+      const gV = new Float32Array(D * H * P),
+        gb = new Float32Array(D * P);
       const grads = () => [new Float32Array(N * D), gW, gc, gV, gb]; // x is data: no gradient
       if (!dy) return grads();
       if (useSimd(P)) return [new Float32Array(N * D), ...simdBackward(order, N, D, H, dy, x!, W!, c!, V!)];
@@ -73,10 +78,12 @@ export function nadeFusedOp(
         const d = order[t]!;
         for (let n = 0; n < N; n++) if (x![n * D + d] !== 0) st.add(n, x![n * D + d]!, W!, d * H);
       }
-      const g = new Float32Array(N * H), acc = new Float32Array(N * H);
+      const g = new Float32Array(N * H),
+        acc = new Float32Array(N * H);
       /** the run that just ended (going backwards): ∂a of the run = (Σ_run V·∂out) ∘ σ' into g */
       const flush = (n: number) => {
-        const ho = st.hOf(n), h = st.h;
+        const ho = st.hOf(n),
+          h = st.h;
         for (let k = 0, o = n * H; k < H; k++) {
           const s = h[ho + k]!;
           g[o + k]! += acc[o + k]! * s * (1 - s);
@@ -94,7 +101,8 @@ export function nadeFusedOp(
             for (let k = 0, o = n * H; k < H; k++) gW[wo + k]! += xv * g[o + k]!;
             st.add(n, -xv, W!, wo);
           }
-          const ho = st.hOf(n), h = st.h;
+          const ho = st.hOf(n),
+            h = st.h;
           const dyo = (n * D + d) * P;
           for (let p = 0; p < P; p++) {
             const gy = dy[dyo + p]!;
@@ -143,7 +151,10 @@ export function sigmoid(v: number): number {
 
 /** Σ_k u[uo + k]·w[wo + k], k < H, with four partial sums (no loop-carried add latency) */
 function dot(u: Float32Array, uo: number, w: Float32Array, wo: number, H: number): number {
-  let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+  let s0 = 0,
+    s1 = 0,
+    s2 = 0,
+    s3 = 0;
   let k = 0;
   for (; k + 3 < H; k += 4) {
     s0 += u[uo + k]! * w[wo + k]!;
@@ -161,7 +172,11 @@ class BatchState {
   readonly h: Float32Array;
   private readonly stale: Uint8Array;
 
-  constructor(N: number, private readonly H: number, c: Float32Array) {
+  constructor(
+    N: number,
+    private readonly H: number,
+    c: Float32Array,
+  ) {
     this.a = new Float64Array(N * H);
     this.h = new Float32Array(N * H);
     this.stale = new Uint8Array(N).fill(1);

@@ -8,8 +8,14 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { ConditionalIR } from '../../compiler/ir/types.js';
 import {
-  encode, encodeValue, inputScale, makeVariable, uniformFanIn,
-  type ArConditional, type BuildContext, type FastSampler,
+  encode,
+  encodeValue,
+  inputScale,
+  makeVariable,
+  uniformFanIn,
+  type ArConditional,
+  type BuildContext,
+  type FastSampler,
 } from './common.js';
 import { nadeFusedEnabled, nadeFusedOp } from './nade-fused.js';
 
@@ -21,7 +27,9 @@ export function buildNade(ir: NadeIR, ctx: BuildContext): ArConditional {
   const domain = ctx.ir.data.domain;
   const order = ctx.ir.order!;
   const pos = new Array<number>(D);
-  order.forEach((d, t) => { pos[d] = t; });
+  order.forEach((d, t) => {
+    pos[d] = t;
+  });
   const W = makeVariable(`${ctx.prefix}/nade/W`, uniformFanIn(rng, [D, H], D));
   const c = makeVariable(`${ctx.prefix}/nade/c`, uniformFanIn(rng, [H], D));
   const V = makeVariable(`${ctx.prefix}/nade/V`, uniformFanIn(rng, [D, H, P], H));
@@ -75,7 +83,10 @@ export function buildNade(ir: NadeIR, ctx: BuildContext): ArConditional {
       },
       observe(d: number, values: Float32Array): void {
         const next = tf.tidy(() => {
-          const enc = tf.tensor2d(Float32Array.from(values, (v) => encodeValue(v, scale)), [n, 1]);
+          const enc = tf.tensor2d(
+            Float32Array.from(values, (v) => encodeValue(v, scale)),
+            [n, 1],
+          );
           return tf.keep(tf.add(a, tf.mul(enc, tf.slice(W, [d, 0], [1, H]))) as tf.Tensor2D);
         });
         a.dispose();

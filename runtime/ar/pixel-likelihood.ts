@@ -38,23 +38,26 @@ function mixture(ir: Extract<LikelihoodIR, { kind: 'logistic_mixture' }>, C: num
   const P = pixelParamCount(ir, C);
   const toUnit = (v: number) => (2 * v) / (K - 1) - 1;
   return {
-    ir, C, P,
-    logProb: (params, x) => tf.tidy(() => {
-      const sizes = nPairs > 0 ? [k, C * k, C * k, nPairs * k] : [k, C * k, C * k];
-      const [logits, means, rawLs, rawCoef] = tf.split(params, sizes, 2);
-      const xs = tf.unstack(x, 1) as tf.Tensor2D[]; // C × [N, HW]
-      const unit = xs.map((t) => tf.expandDims(tf.sub(tf.mul(t, 2 / (K - 1)), 1), 2));
-      const coef = rawCoef ? tf.tanh(rawCoef) : undefined;
-      const block = (t: tf.Tensor, b: number) => tf.slice(t, [0, 0, b * k], [-1, -1, k]);
-      let total: tf.Tensor = tf.logSoftmax(logits!, -1);
-      for (let c = 0; c < C; c++) {
-        let mu = block(means!, c);
-        for (let c2 = 0; c2 < c; c2++) mu = tf.add(mu, tf.mul(block(coef!, pairIndex(c, c2)), unit[c2]!));
-        const ls = tf.maximum(block(rawLs!, c), MIN_LOG_SCALE);
-        total = tf.add(total, logisticBinLogProb(xs[c]!, mu, ls, K));
-      }
-      return tf.logSumExp(total, -1) as tf.Tensor2D;
-    }),
+    ir,
+    C,
+    P,
+    logProb: (params, x) =>
+      tf.tidy(() => {
+        const sizes = nPairs > 0 ? [k, C * k, C * k, nPairs * k] : [k, C * k, C * k];
+        const [logits, means, rawLs, rawCoef] = tf.split(params, sizes, 2);
+        const xs = tf.unstack(x, 1) as tf.Tensor2D[]; // C × [N, HW]
+        const unit = xs.map((t) => tf.expandDims(tf.sub(tf.mul(t, 2 / (K - 1)), 1), 2));
+        const coef = rawCoef ? tf.tanh(rawCoef) : undefined;
+        const block = (t: tf.Tensor, b: number) => tf.slice(t, [0, 0, b * k], [-1, -1, k]);
+        let total: tf.Tensor = tf.logSoftmax(logits!, -1);
+        for (let c = 0; c < C; c++) {
+          let mu = block(means!, c);
+          for (let c2 = 0; c2 < c; c2++) mu = tf.add(mu, tf.mul(block(coef!, pairIndex(c, c2)), unit[c2]!));
+          const ls = tf.maximum(block(rawLs!, c), MIN_LOG_SCALE);
+          total = tf.add(total, logisticBinLogProb(xs[c]!, mu, ls, K));
+        }
+        return tf.logSumExp(total, -1) as tf.Tensor2D;
+      }),
     sample(params, n, rng, T, out) {
       const centre = new Float64Array(C);
       for (let i = 0; i < n; i++) {
@@ -81,14 +84,17 @@ function factorized(ir: LikelihoodIR, C: number): PixelLikelihood {
   const lik = buildLikelihood(ir);
   const P1 = lik.P;
   return {
-    ir, C, P: C * P1,
-    logProb: (params, x) => tf.tidy(() => {
-      const [N, HW] = params.shape;
-      const byChannel = tf.transpose(tf.reshape(params, [N, HW, C, P1]), [0, 2, 1, 3]);
-      const per = tf.reshape(byChannel, [N, C * HW, P1]) as tf.Tensor3D;
-      const lp = lik.logProb(per, tf.reshape(x, [N, C * HW]) as tf.Tensor2D);
-      return tf.sum(tf.reshape(lp, [N, C, HW]), 1) as tf.Tensor2D;
-    }),
+    ir,
+    C,
+    P: C * P1,
+    logProb: (params, x) =>
+      tf.tidy(() => {
+        const [N, HW] = params.shape;
+        const byChannel = tf.transpose(tf.reshape(params, [N, HW, C, P1]), [0, 2, 1, 3]);
+        const per = tf.reshape(byChannel, [N, C * HW, P1]) as tf.Tensor3D;
+        const lp = lik.logProb(per, tf.reshape(x, [N, C * HW]) as tf.Tensor2D);
+        return tf.sum(tf.reshape(lp, [N, C, HW]), 1) as tf.Tensor2D;
+      }),
     sample(params, n, rng, T, out) {
       const pc = new Float32Array(n * P1);
       const col = new Float32Array(n);

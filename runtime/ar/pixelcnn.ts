@@ -10,8 +10,18 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { ConditionalIR } from '../../compiler/ir/types.js';
 import {
-  act, actHost, encode, encodeValue, inputScale, makeVariable, normAct, uniformFanIn,
-  type ActName, type ArConditional, type BuildContext, type FastSampler,
+  act,
+  actHost,
+  encode,
+  encodeValue,
+  inputScale,
+  makeVariable,
+  normAct,
+  uniformFanIn,
+  type ActName,
+  type ArConditional,
+  type BuildContext,
+  type FastSampler,
 } from './common.js';
 import { channelGroups, convMaskArray, nhwcToParams, toNhwc, type MaskType } from './convmask.js';
 import { disposeMaskedConv, makeMaskedConv, maskedConv2d, type MaskedConv } from './masked-conv.js';
@@ -86,10 +96,16 @@ export function buildPixelCnn(ir: PixelCnnIR, ctx: BuildContext): ArConditional 
       layers.forEach((L, l) => {
         // the first layer's input is the data: no input gradient
         const opts = { inputGrad: l > 0 };
-        const a = yc && L.V
-          ? act(tf.add(maskedConv2d(h, L.W as tf.Tensor4D, L.b as tf.Tensor1D, L.mc, 'none', opts),
-            tf.reshape(tf.matMul(yc, L.V as tf.Tensor2D), [yc.shape[0], 1, 1, L.cout])), L.act) as tf.Tensor4D
-          : maskedConv2d(h, L.W as tf.Tensor4D, L.b as tf.Tensor1D, L.mc, L.act, opts);
+        const a =
+          yc && L.V
+            ? (act(
+                tf.add(
+                  maskedConv2d(h, L.W as tf.Tensor4D, L.b as tf.Tensor1D, L.mc, 'none', opts),
+                  tf.reshape(tf.matMul(yc, L.V as tf.Tensor2D), [yc.shape[0], 1, 1, L.cout]),
+                ),
+                L.act,
+              ) as tf.Tensor4D)
+            : maskedConv2d(h, L.W as tf.Tensor4D, L.b as tf.Tensor1D, L.mc, L.act, opts);
         h = L.residual ? (tf.add(h, a) as tf.Tensor4D) : a;
       });
       return nhwcToParams(h, C, P);
@@ -104,9 +120,8 @@ export function buildPixelCnn(ir: PixelCnnIR, ctx: BuildContext): ArConditional 
       const w = tf.tidy(() => ((L.mc.M ? tf.mul(L.W, L.mc.M) : L.W).dataSync() as Float32Array).slice());
       const bias = (L.b.dataSync() as Float32Array).slice();
       // p(x|y): each example's extra bias V·y [n, cout] (the same values as the full pass's matMul)
-      const cb = yc && L.V
-        ? tf.tidy(() => (tf.matMul(yc, L.V as tf.Tensor2D).dataSync() as Float32Array).slice())
-        : undefined;
+      const cb =
+        yc && L.V ? tf.tidy(() => (tf.matMul(yc, L.V as tf.Tensor2D).dataSync() as Float32Array).slice()) : undefined;
       const cy = Math.floor((L.k - 1) / 2);
       const live = convMaskArray(L.k, L.k, cy, cy, L.inGroups, L.outGroups, L.mask);
       // taps with at least one connection (the others add exact zeros in the full pass)

@@ -11,7 +11,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { ConditionalIR, Domain } from '../../compiler/ir/types.js';
 import {
-  convPad, deconvCropLeft, pixelcnnppPlan, type ConvGeom, type PlanNode,
+  convPad,
+  deconvCropLeft,
+  pixelcnnppPlan,
+  type ConvGeom,
+  type PlanNode,
 } from '../../compiler/math/pixelcnnpp.js';
 import { makeVariable, uniformFanIn, type BuildContext } from './common.js';
 
@@ -26,7 +30,10 @@ export interface PixelConditional {
   readonly plan: PlanNode[];
 }
 
-interface Conv { W: tf.Variable; b: tf.Variable }
+interface Conv {
+  W: tf.Variable;
+  b: tf.Variable;
+}
 
 /** x scaled to [−1, 1] like the released code: discrete v ↦ 2v/(K−1) − 1, binary 2v − 1, real as is */
 function toUnit(x: tf.Tensor, domain: Domain): tf.Tensor {
@@ -56,23 +63,32 @@ export function buildPixelCnnPP(ir: PPIR, ctx: BuildContext, plan: PlanNode[] = 
   };
   const weights: { main?: Conv; c1?: Conv; nin?: Conv; c2?: Conv }[] = plan.map((n, i) => {
     switch (n.op) {
-      case 'conv': return { main: make(`n${i}`, n.g.kh, n.g.kw, n.src === 0 ? C + 1 : F, F) };
-      case 'deconv': return { main: make(`n${i}`, n.g.kh, n.g.kw, F, F) };
-      case 'gated': return {
-        c1: make(`n${i}/c1`, n.g.kh, n.g.kw, 2 * F, F),
-        ...(n.aux.length ? { nin: make(`n${i}/nin`, 1, 1, 2 * F * n.aux.length, F) } : {}),
-        c2: make(`n${i}/c2`, n.g.kh, n.g.kw, 2 * F, 2 * F, 0.1),
-      };
-      case 'out': return { main: make(`n${i}`, 1, 1, F, ir.outputs) };
-      default: return {};
+      case 'conv':
+        return { main: make(`n${i}`, n.g.kh, n.g.kw, n.src === 0 ? C + 1 : F, F) };
+      case 'deconv':
+        return { main: make(`n${i}`, n.g.kh, n.g.kw, F, F) };
+      case 'gated':
+        return {
+          c1: make(`n${i}/c1`, n.g.kh, n.g.kw, 2 * F, F),
+          ...(n.aux.length ? { nin: make(`n${i}/nin`, 1, 1, 2 * F * n.aux.length, F) } : {}),
+          c2: make(`n${i}/c2`, n.g.kh, n.g.kw, 2 * F, 2 * F, 0.1),
+        };
+      case 'out':
+        return { main: make(`n${i}`, 1, 1, F, ir.outputs) };
+      default:
+        return {};
     }
   });
   let dropSeed = Math.floor(ctx.rng.uniform() * 2 ** 31);
 
   const conv = (x: tf.Tensor4D, g: ConvGeom, w: Conv, stride: 1 | 2 = 1): tf.Tensor4D => {
     const p = convPad(g);
-    const pad: [[number, number], [number, number], [number, number], [number, number]] =
-      [[0, 0], [p.top, 0], [p.left, p.right], [0, 0]];
+    const pad: [[number, number], [number, number], [number, number], [number, number]] = [
+      [0, 0],
+      [p.top, 0],
+      [p.left, p.right],
+      [0, 0],
+    ];
     return tf.add(tf.conv2d(x, w.W as tf.Tensor4D, stride, pad), w.b) as tf.Tensor4D;
   };
   const nin = (x: tf.Tensor4D, w: Conv): tf.Tensor4D =>
@@ -80,8 +96,26 @@ export function buildPixelCnnPP(ir: PPIR, ctx: BuildContext, plan: PlanNode[] = 
   const shift = (x: tf.Tensor4D, dir: 'down' | 'right'): tf.Tensor4D => {
     const [N, h, w, c] = x.shape;
     return dir === 'down'
-      ? tf.slice(tf.pad(x, [[0, 0], [1, 0], [0, 0], [0, 0]]), [0, 0, 0, 0], [N, h, w, c])
-      : tf.slice(tf.pad(x, [[0, 0], [0, 0], [1, 0], [0, 0]]), [0, 0, 0, 0], [N, h, w, c]);
+      ? tf.slice(
+          tf.pad(x, [
+            [0, 0],
+            [1, 0],
+            [0, 0],
+            [0, 0],
+          ]),
+          [0, 0, 0, 0],
+          [N, h, w, c],
+        )
+      : tf.slice(
+          tf.pad(x, [
+            [0, 0],
+            [0, 0],
+            [1, 0],
+            [0, 0],
+          ]),
+          [0, 0, 0, 0],
+          [N, h, w, c],
+        );
   };
   const deconv = (x: tf.Tensor4D, g: ConvGeom, w: Conv, like: tf.Tensor4D): tf.Tensor4D => {
     const [N, h, wd] = x.shape;
@@ -100,20 +134,31 @@ export function buildPixelCnnPP(ir: PPIR, ctx: BuildContext, plan: PlanNode[] = 
         const w = weights[i]!;
         let v: tf.Tensor4D;
         switch (n.op) {
-          case 'input': v = tf.concat([xin, tf.ones([N, H, W, 1])], 3) as tf.Tensor4D; break;
+          case 'input':
+            v = tf.concat([xin, tf.ones([N, H, W, 1])], 3) as tf.Tensor4D;
+            break;
           case 'conv': {
             v = conv(vals[n.src]!, n.g, w.main!, n.stride);
             if (n.shift) v = shift(v, n.shift);
             break;
           }
-          case 'deconv': v = deconv(vals[n.src]!, n.g, w.main!, vals[n.like]!); break;
-          case 'add': v = tf.add(vals[n.a]!, vals[n.b]!) as tf.Tensor4D; break;
+          case 'deconv':
+            v = deconv(vals[n.src]!, n.g, w.main!, vals[n.like]!);
+            break;
+          case 'add':
+            v = tf.add(vals[n.a]!, vals[n.b]!) as tf.Tensor4D;
+            break;
           case 'gated': {
             const xv = vals[n.x]!;
             let c1 = conv(concatElu(xv), n.g, w.c1!);
             if (w.nin) {
-              const aux = n.aux.length === 1 ? vals[n.aux[0]!]!
-                : tf.concat(n.aux.map((a) => vals[a]!), 3) as tf.Tensor4D;
+              const aux =
+                n.aux.length === 1
+                  ? vals[n.aux[0]!]!
+                  : (tf.concat(
+                      n.aux.map((a) => vals[a]!),
+                      3,
+                    ) as tf.Tensor4D);
               c1 = tf.add(c1, nin(concatElu(aux), w.nin)) as tf.Tensor4D;
             }
             let h = concatElu(c1);
@@ -122,7 +167,9 @@ export function buildPixelCnnPP(ir: PPIR, ctx: BuildContext, plan: PlanNode[] = 
             v = tf.add(xv, tf.mul(a!, tf.sigmoid(b!))) as tf.Tensor4D;
             break;
           }
-          case 'out': v = nin(tf.elu(vals[n.src]!) as tf.Tensor4D, w.main!); break;
+          case 'out':
+            v = nin(tf.elu(vals[n.src]!) as tf.Tensor4D, w.main!);
+            break;
         }
         vals.push(v);
       });

@@ -19,14 +19,27 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { ConditionalIR } from '../../compiler/ir/types.js';
 import {
-  encode, encodeValue, inputScale, makeVariable, rowsOf, shiftDown, splitLast, uniformFanIn,
-  type ArConditional, type BuildContext, type FastSampler,
+  encode,
+  encodeValue,
+  inputScale,
+  makeVariable,
+  rowsOf,
+  shiftDown,
+  splitLast,
+  uniformFanIn,
+  type ArConditional,
+  type BuildContext,
+  type FastSampler,
 } from './common.js';
 import { channelGroups, convMask, nhwcToParams, toNhwc } from './convmask.js';
 
 type PixelRnnIR = Extract<ConditionalIR, { kind: 'pixelrnn' }>;
 type Pad = [[number, number], [number, number], [number, number], [number, number]];
-interface Conv { W: tf.Variable; b?: tf.Variable; M?: tf.Tensor4D }
+interface Conv {
+  W: tf.Variable;
+  b?: tf.Variable;
+  M?: tf.Tensor4D;
+}
 
 const K0 = 7;
 const C0 = 3;
@@ -39,7 +52,15 @@ export function buildPixelRnn(ir: PixelRnnIR, ctx: BuildContext): ArConditional 
   const row = ir.cell === 'row_lstm';
   const vars: tf.Variable[] = [];
   const consts: tf.Tensor[] = [];
-  const conv = (name: string, kh: number, kw: number, cin: number, cout: number, mask?: tf.Tensor4D, bias = true): Conv => {
+  const conv = (
+    name: string,
+    kh: number,
+    kw: number,
+    cin: number,
+    cout: number,
+    mask?: tf.Tensor4D,
+    bias = true,
+  ): Conv => {
     const fan = kh * kw * cin;
     const Wv = makeVariable(`${ctx.prefix}/pixelrnn/${name}/W`, uniformFanIn(rng, [kh, kw, cin, cout], fan));
     vars.push(Wv);
@@ -84,8 +105,18 @@ export function buildPixelRnn(ir: PixelRnnIR, ctx: BuildContext): ArConditional 
     return [tf.mul(tf.sigmoid(o!), tf.tanh(c)) as tf.Tensor4D, c];
   };
   const head = (h: tf.Tensor4D): tf.Tensor4D => apply(head2, tf.relu(apply(head1, tf.relu(h))) as tf.Tensor4D);
-  const padIn = (top: number): Pad => [[0, 0], [top, C0], [C0, C0], [0, 0]];
-  const padRow: Pad = [[0, 0], [0, 0], [1, 1], [0, 0]];
+  const padIn = (top: number): Pad => [
+    [0, 0],
+    [top, C0],
+    [C0, C0],
+    [0, 0],
+  ];
+  const padRow: Pad = [
+    [0, 0],
+    [0, 0],
+    [1, 1],
+    [0, 0],
+  ];
 
   /** one Row LSTM layer on one row, given the previous row's (h, c) */
   const rowStep = (Ly: (typeof layers)[number], isRow: tf.Tensor4D, prev: [tf.Tensor4D, tf.Tensor4D]) =>
@@ -113,9 +144,22 @@ export function buildPixelRnn(ir: PixelRnnIR, ctx: BuildContext): ArConditional 
 
   /** skew: row i shifted right by i → [N, H, W+H−1, F] */
   const skew = (x: tf.Tensor4D): tf.Tensor4D =>
-    tf.concat(rowsOf(x).map((r, i) => tf.pad(r, [[0, 0], [0, 0], [i, H - 1 - i], [0, 0]])), 1) as tf.Tensor4D;
+    tf.concat(
+      rowsOf(x).map((r, i) =>
+        tf.pad(r, [
+          [0, 0],
+          [0, 0],
+          [i, H - 1 - i],
+          [0, 0],
+        ]),
+      ),
+      1,
+    ) as tf.Tensor4D;
   const unskew = (x: tf.Tensor4D): tf.Tensor4D =>
-    tf.concat(rowsOf(x).map((r, i) => tf.slice(r, [0, 0, i, 0], [-1, 1, W, -1])), 1) as tf.Tensor4D;
+    tf.concat(
+      rowsOf(x).map((r, i) => tf.slice(r, [0, 0, i, 0], [-1, 1, W, -1])),
+      1,
+    ) as tf.Tensor4D;
   /** the columns of an NHWC map, each [N, H, 1, F] */
   const colsOf = (x: tf.Tensor4D): tf.Tensor4D[] => {
     const [N, Hh, , F] = x.shape;
@@ -134,7 +178,20 @@ export function buildPixelRnn(ir: PixelRnnIR, ctx: BuildContext): ArConditional 
       // 2×1 conv over (i−1, i) of the previous column: top padding 1 gives row −1 = 0; one tidy
       // per column frees the gate intermediates autodiff does not need
       const [hPrev, cPrev] = [hCol, cCol];
-      [hCol, cCol] = tf.tidy(() => cell(tf.add(isCol, apply(ss, hPrev, [[0, 0], [1, 0], [0, 0], [0, 0]])) as tf.Tensor4D, cPrev));
+      [hCol, cCol] = tf.tidy(() =>
+        cell(
+          tf.add(
+            isCol,
+            apply(ss, hPrev, [
+              [0, 0],
+              [1, 0],
+              [0, 0],
+              [0, 0],
+            ]),
+          ) as tf.Tensor4D,
+          cPrev,
+        ),
+      );
       cols.push(hCol);
     }
     return unskew(tf.concat(cols, 2) as tf.Tensor4D);
@@ -169,7 +226,10 @@ export function buildPixelRnn(ir: PixelRnnIR, ctx: BuildContext): ArConditional 
     const HW = H * W;
     const xs = new Float32Array(n * HW * C);
     let states: [tf.Tensor4D, tf.Tensor4D][] = tf.tidy(() =>
-      layers.map(() => [tf.keep(tf.zeros([n, 1, W, hd])), tf.keep(tf.zeros([n, 1, W, hd]))] as [tf.Tensor4D, tf.Tensor4D]));
+      layers.map(
+        () => [tf.keep(tf.zeros([n, 1, W, hd])), tf.keep(tf.zeros([n, 1, W, hd]))] as [tf.Tensor4D, tf.Tensor4D],
+      ),
+    );
     let done = 0; // rows whose states are in `states` (rows < done are final)
     let cached: { d: number; out: Float32Array } | null = null;
 
@@ -177,7 +237,8 @@ export function buildPixelRnn(ir: PixelRnnIR, ctx: BuildContext): ArConditional 
     function rowForward(r: number): { next: [tf.Tensor4D, tf.Tensor4D][]; out: tf.Tensor4D } {
       const lo = Math.max(0, r - C0);
       const win = new Float32Array(n * (r - lo + 1) * W * C);
-      for (let s = 0; s < n; s++) win.set(xs.subarray((s * H + lo) * W * C, (s * H + r + 1) * W * C), s * (r - lo + 1) * W * C);
+      for (let s = 0; s < n; s++)
+        win.set(xs.subarray((s * H + lo) * W * C, (s * H + r + 1) * W * C), s * (r - lo + 1) * W * C);
       let h = apply(input, tf.tensor4d(win, [n, r - lo + 1, W, C]), padIn(C0 - (r - lo)));
       const next = layers.map((Ly, l) => {
         const st = rowStep(Ly, apply(Ly.is, h, padRow), states[l]!);
@@ -194,8 +255,13 @@ export function buildPixelRnn(ir: PixelRnnIR, ctx: BuildContext): ArConditional 
         const j = d % W;
         while (done < i) {
           const r = done;
-          const next = tf.tidy(() => rowForward(r).next.map(([a, b]) => [tf.keep(a), tf.keep(b)] as [tf.Tensor4D, tf.Tensor4D]));
-          states.forEach(([a, b]) => { a.dispose(); b.dispose(); });
+          const next = tf.tidy(() =>
+            rowForward(r).next.map(([a, b]) => [tf.keep(a), tf.keep(b)] as [tf.Tensor4D, tf.Tensor4D]),
+          );
+          states.forEach(([a, b]) => {
+            a.dispose();
+            b.dispose();
+          });
           states = next;
           done++;
         }
@@ -213,7 +279,10 @@ export function buildPixelRnn(ir: PixelRnnIR, ctx: BuildContext): ArConditional 
         cached = null;
       },
       dispose(): void {
-        states.forEach(([a, b]) => { a.dispose(); b.dispose(); });
+        states.forEach(([a, b]) => {
+          a.dispose();
+          b.dispose();
+        });
         states = [];
       },
     };

@@ -6,7 +6,14 @@
 // (Σ trainable variable sizes = FlowIR.totals.params; the flags are the only non-trainable variables).
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayerIROf } from '../../compiler/ir/types.js';
-import { type Bijector, type BuildContext, type ForwardResult, type InverseResult, internalShape, paramInit } from './types.js';
+import {
+  type Bijector,
+  type BuildContext,
+  type ForwardResult,
+  type InverseResult,
+  internalShape,
+  paramInit,
+} from './types.js';
 
 export class ActNorm implements Bijector {
   readonly kind = 'actnorm';

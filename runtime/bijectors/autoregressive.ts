@@ -76,7 +76,8 @@ export class Maf extends ArFlow {
           const [mu, al] = this.muAlpha(x);
           return [tf.add(tf.mul(z, tf.exp(al)), mu), al] as [tf.Tensor2D, tf.Tensor];
         });
-        x.dispose(); a.dispose();
+        x.dispose();
+        a.dispose();
         [x, a] = next;
       }
       return { x: this.unflat(x, y), logDet: tf.sum(a, 1) as tf.Tensor1D };
@@ -96,7 +97,8 @@ export class Iaf extends ArFlow {
           const [mu, al] = this.muAlpha(z);
           return [tf.mul(tf.sub(v, mu), tf.exp(tf.neg(al))), al] as [tf.Tensor2D, tf.Tensor];
         });
-        z.dispose(); a.dispose();
+        z.dispose();
+        a.dispose();
         [z, a] = next;
       }
       // recompute α from the final z so gradients flow through the conditioner

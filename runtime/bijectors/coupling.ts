@@ -10,7 +10,13 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { LayerIROf } from '../../compiler/ir/types.js';
 import { buildNet, type Net } from '../nets/index.js';
 import {
-  type Bijector, type BuildContext, type ForwardResult, type InverseResult, internalShape, logSigmoid, maskToInternal,
+  type Bijector,
+  type BuildContext,
+  type ForwardResult,
+  type InverseResult,
+  internalShape,
+  logSigmoid,
+  maskToInternal,
   sumExceptBatch,
 } from './types.js';
 import { type ScaleKind, SIGMOID_SCALE_SHIFT } from '../../compiler/math/coupling-scale.js';
@@ -20,10 +26,14 @@ export type { ScaleKind } from '../../compiler/math/coupling-scale.js';
 
 export function logScale(sRaw: tf.Tensor, kind: ScaleKind): tf.Tensor {
   switch (kind) {
-    case 'exp': return sRaw;
-    case 'tanh': return tf.tanh(sRaw);
-    case 'sigmoid': return logSigmoid(tf.add(sRaw, SIGMOID_SCALE_SHIFT));
-    default: throw new Error(`unknown coupling scale '${kind as string}'`);
+    case 'exp':
+      return sRaw;
+    case 'tanh':
+      return tf.tanh(sRaw);
+    case 'sigmoid':
+      return logSigmoid(tf.add(sRaw, SIGMOID_SCALE_SHIFT));
+    default:
+      throw new Error(`unknown coupling scale '${kind as string}'`);
   }
 }
 
@@ -31,7 +41,8 @@ export function logScale(sRaw: tf.Tensor, kind: ScaleKind): tf.Tensor {
 export function channelSplit(maskInternal: number[], shape: number[]): { a: number[]; b: number[] } | null {
   if (shape.length !== 3 || shape[0] * shape[1] === 1) return null;
   const C = shape[2];
-  const a: number[] = [], b: number[] = [];
+  const a: number[] = [],
+    b: number[] = [];
   for (let c = 0; c < C; c++) {
     let ones = 0;
     for (let p = c; p < maskInternal.length; p += C) ones += maskInternal[p];
@@ -55,7 +66,7 @@ export class Coupling implements Bijector {
   readonly maskValues: number[];
   /** full-mask mode: b (internal layout) */
   readonly mask: tf.Tensor | null = null;
-  private readonly inv: tf.Tensor | null = null;       // 1 − b
+  private readonly inv: tf.Tensor | null = null; // 1 − b
   /** channel-split mode: conditioning channels a, transformed channels b */
   readonly split: { a: number[]; b: number[]; perm: tf.Tensor1D | null; invPerm: tf.Tensor1D | null } | null = null;
   /** the conditioning context joined to the conditioner's input (BuildContext.contextShape), else null */
@@ -98,7 +109,9 @@ export class Coupling implements Bijector {
 
   /** (logs, t) for the transformed part, given the conditioning input */
   private params(
-    cond: tf.Tensor, maskOut: tf.Tensor | null, ctx?: tf.Tensor,
+    cond: tf.Tensor,
+    maskOut: tf.Tensor | null,
+    ctx?: tf.Tensor,
   ): { logs: tf.Tensor | null; t: tf.Tensor } {
     const o = this.net.apply(this.conditionerInput(cond, ctx));
     const ax = o.rank - 1;
@@ -133,12 +146,12 @@ export class Coupling implements Bijector {
         const [xa, xb] = this.parts(x);
         const { logs, t } = this.params(xa, null, ctx);
         const yb = logs ? tf.add(tf.mul(xb, tf.exp(logs)), t) : tf.add(xb, t);
-        const logDet = logs ? sumExceptBatch(logs) : tf.zeros([x.shape[0]]) as tf.Tensor1D;
+        const logDet = logs ? sumExceptBatch(logs) : (tf.zeros([x.shape[0]]) as tf.Tensor1D);
         return { y: this.join(xa, yb), logDet };
       }
       const { logs, t } = this.params(tf.mul(x, this.mask!), this.inv, ctx);
       const y = logs ? tf.add(tf.mul(x, tf.exp(logs)), t) : tf.add(x, t);
-      const logDet = logs ? sumExceptBatch(logs) : tf.zeros([x.shape[0]]) as tf.Tensor1D;
+      const logDet = logs ? sumExceptBatch(logs) : (tf.zeros([x.shape[0]]) as tf.Tensor1D);
       return { y, logDet };
     });
   }
@@ -149,12 +162,12 @@ export class Coupling implements Bijector {
         const [ya, yb] = this.parts(y);
         const { logs, t } = this.params(ya, null, ctx);
         const xb = logs ? tf.mul(tf.sub(yb, t), tf.exp(tf.neg(logs))) : tf.sub(yb, t);
-        const logDet = logs ? tf.neg(sumExceptBatch(logs)) as tf.Tensor1D : tf.zeros([y.shape[0]]) as tf.Tensor1D;
+        const logDet = logs ? (tf.neg(sumExceptBatch(logs)) as tf.Tensor1D) : (tf.zeros([y.shape[0]]) as tf.Tensor1D);
         return { x: this.join(ya, xb), logDet };
       }
       const { logs, t } = this.params(tf.mul(y, this.mask!), this.inv, ctx);
       const x = logs ? tf.mul(tf.sub(y, t), tf.exp(tf.neg(logs))) : tf.sub(y, t);
-      const logDet = logs ? tf.neg(sumExceptBatch(logs)) as tf.Tensor1D : tf.zeros([y.shape[0]]) as tf.Tensor1D;
+      const logDet = logs ? (tf.neg(sumExceptBatch(logs)) as tf.Tensor1D) : (tf.zeros([y.shape[0]]) as tf.Tensor1D);
       return { x, logDet };
     });
   }

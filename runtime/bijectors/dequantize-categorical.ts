@@ -15,8 +15,14 @@ import { mixtureInverseCdf, mixturePdf } from '../../compiler/math/logistic-mixt
 import { buildNet, type Net } from '../nets/index.js';
 import type { Rng } from '../rng.js';
 import {
-  type Bijector, type BuildContext, type ForwardResult, type InverseResult,
-  internalShape, logSigmoid, paramInit, sizeOf,
+  type Bijector,
+  type BuildContext,
+  type ForwardResult,
+  type InverseResult,
+  internalShape,
+  logSigmoid,
+  paramInit,
+  sizeOf,
 } from './types.js';
 
 export type DecodeMode = 'argmax' | 'sample';
@@ -170,9 +176,7 @@ export class CategoricalDequantize implements Bijector {
     return tf.tidy(() => {
       const N = y.shape[0];
       const post = this.logPosterior(tf.reshape(y, [-1, this.d]));
-      const x = this.decode === 'sample'
-        ? this.sampleCategories(post)
-        : tf.argMax(post, 1);
+      const x = this.decode === 'sample' ? this.sampleCategories(post) : tf.argMax(post, 1);
       const logp = tf.sum(tf.mul(post, tf.oneHot(tf.cast(x, 'int32'), this.K)), 1);
       return {
         x: tf.reshape(tf.cast(x, 'float32'), [N, ...this.shape]),

@@ -12,7 +12,16 @@ import { DEQUANT_COND_MLP, DEQUANT_COND_RESNET } from '../../compiler/registry/f
 import { buildNet, type Net } from '../nets/index.js';
 import type { Rng } from '../rng.js';
 import { buildBijector } from './index.js';
-import { type Bijector, type BuildContext, type ForwardResult, type InverseResult, internalShape, logSigmoid, sizeOf, sumExceptBatch } from './types.js';
+import {
+  type Bijector,
+  type BuildContext,
+  type ForwardResult,
+  type InverseResult,
+  internalShape,
+  logSigmoid,
+  sizeOf,
+  sumExceptBatch,
+} from './types.js';
 
 const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
 
@@ -40,9 +49,11 @@ export class Dequantize implements Bijector {
       // the registry's q(u|x) conditioning net (its params rule counts these tensors, named q.cond.*)
       const R = DEQUANT_COND_RESNET;
       const M = DEQUANT_COND_MLP;
-      const net: NetIR = args.net ?? (shape.length === 3
-        ? { kind: 'resnet', blocks: R.blocks, channels: R.channels, kernel: R.kernel, zeroInitLast: R.zeroInitLast }
-        : { kind: 'mlp', hidden: [...M.hidden], activation: M.activation as 'relu', zeroInitLast: M.zeroInitLast });
+      const net: NetIR =
+        args.net ??
+        (shape.length === 3
+          ? { kind: 'resnet', blocks: R.blocks, channels: R.channels, kernel: R.kernel, zeroInitLast: R.zeroInitLast }
+          : { kind: 'mlp', hidden: [...M.hidden], activation: M.activation as 'relu', zeroInitLast: M.zeroInitLast });
       this.contextSize = args.features ?? 0;
       const out = [...shape.slice(0, -1), 2 * shape[shape.length - 1]! + this.contextSize];
       this.cond = buildNet(ctx.store, `${this.id}.q.cond`, net, shape, out);

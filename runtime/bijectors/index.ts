@@ -22,7 +22,7 @@ export type { Bijector, BuildContext } from './types.js';
 /** one constructor for every FlowIR layer kind (a kind added to LAYER_ARGS without one does not compile) */
 const KINDS: { [K in LayerKindName]: (l: LayerIROf<K>, ctx: BuildContext) => Bijector } = {
   coupling: (l, c) =>
-    (l.args.type === 'affine' || l.args.type === 'additive' ? new Coupling(l, c) : new TransformCoupling(l, c)),
+    l.args.type === 'affine' || l.args.type === 'additive' ? new Coupling(l, c) : new TransformCoupling(l, c),
   squeeze: (l) => new Squeeze(l),
   split: (l, c) => new Split(l, c),
   permute: (l) => new Permute(l),

@@ -16,7 +16,7 @@ const logAbsDetOp = tf.customGrad(((w: tf.Tensor, save: tf.GradSaveFunc) => {
     value: tf.scalar(la.logAbsDet(W)),
     gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
       const inv = la.inverse(la.toMat(saved[0].dataSync(), C));
-      const invT = inv[0].map((_, i) => inv.map((r) => r[i]));   // (W⁻¹)ᵀ
+      const invT = inv[0].map((_, i) => inv.map((r) => r[i])); // (W⁻¹)ᵀ
       return [tf.mul(dy, tf.tensor2d(invT.flat(), [C, C]))];
     },
   };
@@ -29,7 +29,13 @@ export class InvConv1x1 implements Bijector {
   private readonly spatial: number;
   private readonly useLu: boolean;
   private readonly vars: Record<string, tf.Variable> = {};
-  private readonly fixed: { P: tf.Tensor2D; sign: tf.Tensor1D; lmask: tf.Tensor2D; umask: tf.Tensor2D; eye: tf.Tensor2D } | null = null;
+  private readonly fixed: {
+    P: tf.Tensor2D;
+    sign: tf.Tensor1D;
+    lmask: tf.Tensor2D;
+    umask: tf.Tensor2D;
+    eye: tf.Tensor2D;
+  } | null = null;
 
   constructor(layer: LayerIROf<'invconv1x1'>, ctx: BuildContext) {
     this.id = layer.id;
@@ -49,7 +55,9 @@ export class InvConv1x1 implements Bijector {
     const strictL = L.map((r, i) => r.map((x, j) => (j < i ? x : 0)));
     this.vars.lower = ctx.store.create(`${this.id}.L`, [C, C], 'zeros', { values: Float32Array.from(strictL.flat()) });
     this.vars.upper = ctx.store.create(`${this.id}.U`, [C, C], 'zeros', { values: Float32Array.from(strictU.flat()) });
-    this.vars.logs = ctx.store.create(`${this.id}.log_s`, [C], 'zeros', { values: Float32Array.from(diag.map((d) => Math.log(Math.abs(d)))) });
+    this.vars.logs = ctx.store.create(`${this.id}.log_s`, [C], 'zeros', {
+      values: Float32Array.from(diag.map((d) => Math.log(Math.abs(d)))),
+    });
     const lm = la.eye(C).map((r, i) => r.map((_, j) => (j < i ? 1 : 0)));
     this.fixed = tf.tidy(() => ({
       P: tf.keep(tf.tensor2d(P.flat(), [C, C])),
@@ -78,7 +86,10 @@ export class InvConv1x1 implements Bijector {
       }
       const f = this.fixed!;
       const L = tf.add(tf.mul(this.vars.lower, f.lmask), f.eye) as tf.Tensor2D;
-      const U = tf.add(tf.mul(this.vars.upper, f.umask), tf.mul(f.eye, tf.mul(f.sign, tf.exp(this.vars.logs)))) as tf.Tensor2D;
+      const U = tf.add(
+        tf.mul(this.vars.upper, f.umask),
+        tf.mul(f.eye, tf.mul(f.sign, tf.exp(this.vars.logs))),
+      ) as tf.Tensor2D;
       return { W: tf.matMul(f.P, tf.matMul(L, U)), logDet: tf.sum(this.vars.logs) };
     });
   }

@@ -16,7 +16,8 @@ export class Logit implements Bijector {
     return tf.tidy(() => {
       const a = this.alpha;
       const p = tf.add(a, tf.mul(1 - 2 * a, x));
-      const lp = tf.log(p), l1p = tf.log1p(tf.neg(p));
+      const lp = tf.log(p),
+        l1p = tf.log1p(tf.neg(p));
       const y = tf.sub(lp, l1p);
       const logDet = sumExceptBatch(tf.sub(Math.log(1 - 2 * a), tf.add(lp, l1p)));
       return { y, logDet };

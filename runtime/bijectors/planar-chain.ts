@@ -33,16 +33,28 @@ function code(l: ChainLayer): Code {
   return a;
 }
 
-
 /** per-layer planar constants from u, w: û, wᵀû and what the backward through û needs */
-interface PlanarConst { uh: Float64Array; wuh: number; wu: number; w2: number; c: number }
+interface PlanarConst {
+  uh: Float64Array;
+  wuh: number;
+  wu: number;
+  w2: number;
+  c: number;
+}
 function planarConst(u: Float32Array, w: Float32Array, D: number): PlanarConst {
-  let wu = 0, w2 = 0;
-  for (let d = 0; d < D; d++) { wu += w[d]! * u[d]!; w2 += w[d]! * w[d]!; }
+  let wu = 0,
+    w2 = 0;
+  for (let d = 0; d < D; d++) {
+    wu += w[d]! * u[d]!;
+    w2 += w[d]! * w[d]!;
+  }
   const c = planarUHatCoef(wu, w2);
   const uh = new Float64Array(D);
   let wuh = 0;
-  for (let d = 0; d < D; d++) { uh[d] = u[d]! + c * w[d]!; wuh += w[d]! * uh[d]!; }
+  for (let d = 0; d < D; d++) {
+    uh[d] = u[d]! + c * w[d]!;
+    wuh += w[d]! * uh[d]!;
+  }
   return { uh, wuh, wu, w2, c };
 }
 
@@ -52,12 +64,21 @@ function act(k: ActivationName, a: number, out: Float64Array): void {
 }
 
 /** the forward; saves each layer's input z and, for planar layers, h, h′, h″ per example */
-interface Saved { zs: Float64Array[]; hs: Float64Array[] }
+interface Saved {
+  zs: Float64Array[];
+  hs: Float64Array[];
+}
 
-function forward(codes: Code[], D: number, inputs: Float32Array[], N: number): { x: Float32Array; ld: Float32Array; saved: Saved } {
+function forward(
+  codes: Code[],
+  D: number,
+  inputs: Float32Array[],
+  N: number,
+): { x: Float32Array; ld: Float32Array; saved: Saved } {
   const z = Float64Array.from(inputs[0]!);
   const ld = new Float64Array(N);
-  const zs: Float64Array[] = [], hs: Float64Array[] = [];
+  const zs: Float64Array[] = [],
+    hs: Float64Array[] = [];
   const hv = new Float64Array(3);
   let p = 1;
   for (const k of codes) {
@@ -65,24 +86,34 @@ function forward(codes: Code[], D: number, inputs: Float32Array[], N: number): {
     const hk = new Float64Array(k !== RADIAL ? 3 * N : 0);
     hs.push(hk);
     if (k !== RADIAL) {
-      const u = inputs[p]!, w = inputs[p + 1]!, b = inputs[p + 2]![0]!;
+      const u = inputs[p]!,
+        w = inputs[p + 1]!,
+        b = inputs[p + 2]![0]!;
       p += 3;
       const { uh, wuh } = planarConst(u, w, D);
       for (let n = 0, o = 0; n < N; n++, o += D) {
         let a = b;
         for (let d = 0; d < D; d++) a += w[d]! * z[o + d]!;
         act(k, a, hv);
-        hk[3 * n] = hv[0]!; hk[3 * n + 1] = hv[1]!; hk[3 * n + 2] = hv[2]!;
+        hk[3 * n] = hv[0]!;
+        hk[3 * n + 1] = hv[1]!;
+        hk[3 * n + 2] = hv[2]!;
         for (let d = 0; d < D; d++) z[o + d] += uh[d]! * hv[0]!;
         ld[n] += Math.log(Math.abs(1 + hv[1]! * wuh) + 1e-8);
       }
     } else {
-      const z0 = inputs[p]!, [alpha, beta] = radialAlphaBeta(inputs[p + 1]![0]!, inputs[p + 2]![0]!);
+      const z0 = inputs[p]!,
+        [alpha, beta] = radialAlphaBeta(inputs[p + 1]![0]!, inputs[p + 2]![0]!);
       p += 3;
       for (let n = 0, o = 0; n < N; n++, o += D) {
         let r2 = 0;
-        for (let d = 0; d < D; d++) { const e = z[o + d]! - z0[d]!; r2 += e * e; }
-        const r = Math.sqrt(r2), h = 1 / (alpha + r), bh = beta * h;
+        for (let d = 0; d < D; d++) {
+          const e = z[o + d]! - z0[d]!;
+          r2 += e * e;
+        }
+        const r = Math.sqrt(r2),
+          h = 1 / (alpha + r),
+          bh = beta * h;
         for (let d = 0; d < D; d++) z[o + d] += bh * (z[o + d]! - z0[d]!);
         ld[n] += (D - 1) * Math.log1p(bh) + Math.log(1 + bh - bh * h * r);
       }
@@ -91,22 +122,36 @@ function forward(codes: Code[], D: number, inputs: Float32Array[], N: number): {
   return { x: Float32Array.from(z), ld: Float32Array.from(ld), saved: { zs, hs } };
 }
 
-function backward(codes: Code[], D: number, inputs: Float32Array[], N: number, { zs, hs }: Saved,
-  dx: Float32Array | null, dld: Float32Array | null): Float32Array[] {
+function backward(
+  codes: Code[],
+  D: number,
+  inputs: Float32Array[],
+  N: number,
+  { zs, hs }: Saved,
+  dx: Float32Array | null,
+  dld: Float32Array | null,
+): Float32Array[] {
   const gz = dx ? Float64Array.from(dx) : new Float64Array(N * D);
   const gld = dld ?? new Float32Array(N);
   const grads: Float32Array[] = new Array(inputs.length);
   let p = inputs.length;
   for (let L = codes.length - 1; L >= 0; L--) {
-    const k = codes[L]!, zin = zs[L]!, hk = hs[L]!;
+    const k = codes[L]!,
+      zin = zs[L]!,
+      hk = hs[L]!;
     p -= 3;
     if (k !== RADIAL) {
-      const u = inputs[p]!, w = inputs[p + 1]!;
+      const u = inputs[p]!,
+        w = inputs[p + 1]!;
       const { uh, wuh, wu, w2, c } = planarConst(u, w, D);
-      const guh = new Float64Array(D), gw = new Float64Array(D);
-      let gb = 0, gwuh = 0;
+      const guh = new Float64Array(D),
+        gw = new Float64Array(D);
+      let gb = 0,
+        gwuh = 0;
       for (let n = 0, o = 0; n < N; n++, o += D) {
-        const h0 = hk[3 * n]!, h1 = hk[3 * n + 1]!, h2 = hk[3 * n + 2]!;
+        const h0 = hk[3 * n]!,
+          h1 = hk[3 * n + 1]!,
+          h2 = hk[3 * n + 2]!;
         const s = 1 + h1 * wuh;
         const gs = (gld[n]! * (s > 0 ? 1 : -1)) / (Math.abs(s) + 1e-8);
         gwuh += gs * h1;
@@ -122,23 +167,43 @@ function backward(codes: Code[], D: number, inputs: Float32Array[], N: number, {
       }
       // wᵀû, then û = u + c·w with c = (softplus(wᵀu) − 1 − wᵀu)/‖w‖²
       let gc = 0;
-      for (let d = 0; d < D; d++) { gw[d] += gwuh * uh[d]!; guh[d] += gwuh * w[d]!; gc += guh[d]! * w[d]!; }
-      const gwu = (gc * (sigmoid(wu) - 1)) / w2, gw2 = (-gc * c) / w2;
-      const gu = new Float32Array(D), gwf = new Float32Array(D);
+      for (let d = 0; d < D; d++) {
+        gw[d] += gwuh * uh[d]!;
+        guh[d] += gwuh * w[d]!;
+        gc += guh[d]! * w[d]!;
+      }
+      const gwu = (gc * (sigmoid(wu) - 1)) / w2,
+        gw2 = (-gc * c) / w2;
+      const gu = new Float32Array(D),
+        gwf = new Float32Array(D);
       for (let d = 0; d < D; d++) {
         gu[d] = guh[d]! + gwu * w[d]!;
         gwf[d] = gw[d]! + c * guh[d]! + gwu * u[d]! + 2 * gw2 * w[d]!;
       }
-      grads[p] = gu; grads[p + 1] = gwf; grads[p + 2] = Float32Array.of(gb);
+      grads[p] = gu;
+      grads[p + 1] = gwf;
+      grads[p + 2] = Float32Array.of(gb);
     } else {
-      const z0 = inputs[p]!, ah = inputs[p + 1]![0]!, bhat = inputs[p + 2]![0]!;
+      const z0 = inputs[p]!,
+        ah = inputs[p + 1]![0]!,
+        bhat = inputs[p + 2]![0]!;
       const [alpha, beta] = radialAlphaBeta(ah, bhat);
-      const gz0 = new Float64Array(D), e = new Float64Array(D);
-      let galpha = 0, gbeta = 0;
+      const gz0 = new Float64Array(D),
+        e = new Float64Array(D);
+      let galpha = 0,
+        gbeta = 0;
       for (let n = 0, o = 0; n < N; n++, o += D) {
-        let r2 = 0, gxd = 0;
-        for (let d = 0; d < D; d++) { e[d] = zin[o + d]! - z0[d]!; r2 += e[d]! * e[d]!; gxd += gz[o + d]! * e[d]!; }
-        const r = Math.sqrt(r2), h = 1 / (alpha + r), bh = beta * h, q = 1 + bh - bh * h * r;
+        let r2 = 0,
+          gxd = 0;
+        for (let d = 0; d < D; d++) {
+          e[d] = zin[o + d]! - z0[d]!;
+          r2 += e[d]! * e[d]!;
+          gxd += gz[o + d]! * e[d]!;
+        }
+        const r = Math.sqrt(r2),
+          h = 1 / (alpha + r),
+          bh = beta * h,
+          q = 1 + bh - bh * h * r;
         const gl = gld[n]!;
         const gbn = gl * (((D - 1) * h) / (1 + bh) + (h - h * h * r) / q) + h * gxd;
         const gh = gl * (((D - 1) * beta) / (1 + bh) + (beta - 2 * beta * h * r) / q) + beta * gxd;
@@ -168,7 +233,8 @@ function chainOp(codes: Code[], D: number): (inputs: tf.Tensor[]) => tf.Tensor[]
       const r = forward(codes, D, inputs, zs![0]!);
       return { outputs: [r.x, r.ld], saved: r.saved };
     },
-    backward: ([dx, dld], saved, inputs, [zs]) => backward(codes, D, inputs, zs![0]!, saved as Saved, dx ?? null, dld ?? null),
+    backward: ([dx, dld], saved, inputs, [zs]) =>
+      backward(codes, D, inputs, zs![0]!, saved as Saved, dx ?? null, dld ?? null),
   });
 }
 
@@ -180,7 +246,8 @@ const ops = new Map<string, (inputs: tf.Tensor[]) => tf.Tensor[]>();
  */
 export function chainInverse(layers: ChainLayer[], z: tf.Tensor2D): { x: tf.Tensor2D; logDet: tf.Tensor1D } {
   const D = z.shape[1];
-  for (const l of layers) if (l.D !== D) throw new Error(`${l.id}: fused chain of width ${D} got a layer of width ${l.D}`);
+  for (const l of layers)
+    if (l.D !== D) throw new Error(`${l.id}: fused chain of width ${D} got a layer of width ${l.D}`);
   const codes = layers.map(code);
   const key = `${D}:${codes.join(',')}`;
   let op = ops.get(key);
@@ -198,17 +265,25 @@ export function chainInverse(layers: ChainLayer[], z: tf.Tensor2D): { x: tf.Tens
  * The sampling direction through a list of bijectors with every maximal run of planar/radial
  * layers fused (when `fuse`); other layers go through their own `inverse`. z [N, D] (flat).
  */
-export function inverseWithRuns(bijectors: Bijector[], z: tf.Tensor2D, fuse: boolean): { x: tf.Tensor2D; logDet: tf.Tensor1D } {
+export function inverseWithRuns(
+  bijectors: Bijector[],
+  z: tf.Tensor2D,
+  fuse: boolean,
+): { x: tf.Tensor2D; logDet: tf.Tensor1D } {
   return tf.tidy(() => {
-    const N = z.shape[0], D = z.shape[1];
+    const N = z.shape[0],
+      D = z.shape[1];
     let h = z;
     let ld: tf.Tensor1D | null = null;
-    const addLd = (l: tf.Tensor1D) => { ld = ld ? (tf.add(ld, l) as tf.Tensor1D) : l; };
+    const addLd = (l: tf.Tensor1D) => {
+      ld = ld ? (tf.add(ld, l) as tf.Tensor1D) : l;
+    };
     for (let i = 0; i < bijectors.length;) {
       const b = bijectors[i]!;
       if (fuse && isChainLayer(b) && b.D === D) {
         const run: ChainLayer[] = [];
-        while (i < bijectors.length && isChainLayer(bijectors[i]!) && (bijectors[i] as ChainLayer).D === D) run.push(bijectors[i++] as ChainLayer);
+        while (i < bijectors.length && isChainLayer(bijectors[i]!) && (bijectors[i] as ChainLayer).D === D)
+          run.push(bijectors[i++] as ChainLayer);
         const r = chainInverse(run, h);
         h = r.x;
         addLd(r.logDet);

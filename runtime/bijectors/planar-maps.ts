@@ -25,7 +25,9 @@ const h = (x: tf.Tensor, a: PlanarActivation): tf.Tensor => activate(x, a);
 const dh = (x: tf.Tensor, a: PlanarActivation): tf.Tensor => activateGrad(x, a);
 
 export type PlanarParams = {
-  uHat: tf.Tensor2D; w: tf.Tensor2D; b: tf.Tensor1D;
+  uHat: tf.Tensor2D;
+  w: tf.Tensor2D;
+  b: tf.Tensor1D;
   /** wᵀû per example */
   wu: tf.Tensor1D;
 };
@@ -51,7 +53,9 @@ export function planarParams(raw: tf.Tensor2D, D: number): PlanarParams {
 
 /** z_k = f(z_{k−1}) with per-example planar parameters; logDet = log|det ∂f/∂z_{k−1}| [N] */
 export function planarStep(
-  z: tf.Tensor2D, raw: tf.Tensor2D, act: PlanarActivation,
+  z: tf.Tensor2D,
+  raw: tf.Tensor2D,
+  act: PlanarActivation,
 ): { z: tf.Tensor2D; logDet: tf.Tensor1D } {
   const D = z.shape[1];
   const { uHat, w, b, wu } = planarParams(raw, D);

@@ -7,7 +7,15 @@
 // first derivatives with respect to x and the parameters (implicit function theorem).
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayerArgs, LayerIROf } from '../../compiler/ir/types.js';
-import { type Bijector, type BuildContext, type ForwardResult, type InverseResult, internalShape, paramInit, sizeOf } from './types.js';
+import {
+  type Bijector,
+  type BuildContext,
+  type ForwardResult,
+  type InverseResult,
+  internalShape,
+  paramInit,
+  sizeOf,
+} from './types.js';
 import { solveMonotone } from './root.js';
 import { scalarActivation } from '../../compiler/math/activations.js';
 import { activate } from '../nets/activations.js';
@@ -63,7 +71,8 @@ export class Planar implements Bijector {
 
   /** density direction: x → z by 1-D root finding on a = wᵀz */
   forward(x: tf.Tensor): ForwardResult {
-    if (!this.iterative) throw new Error(`${this.id}: planar has no closed-form density direction; use inverse: iterative`);
+    if (!this.iterative)
+      throw new Error(`${this.id}: planar has no closed-form density direction; use inverse: iterative`);
     return tf.tidy(() => {
       const N = x.shape[0];
       const xf = tf.reshape(x, [N, this.D]) as tf.Tensor2D;
@@ -71,16 +80,22 @@ export class Planar implements Bijector {
       const uh = tf.reshape(p.uHat, [this.D]);
       const wx = tf.sum(tf.mul(xf, this.w), 1);
       const c = tf.reshape(p.wu, []);
-      const wxv = wx.dataSync(), cv = c.dataSync()[0], bv = this.b.dataSync()[0];
+      const wxv = wx.dataSync(),
+        cv = c.dataSync()[0],
+        bv = this.b.dataSync()[0];
       const roots = new Float32Array(N);
       for (let i = 0; i < N; i++) {
-        roots[i] = solveMonotone((a) => a + cv * hJs(a + bv, this.act) - wxv[i], (a) => 1 + cv * dhJs(a + bv, this.act), wxv[i]);
+        roots[i] = solveMonotone(
+          (a) => a + cv * hJs(a + bv, this.act) - wxv[i],
+          (a) => 1 + cv * dhJs(a + bv, this.act),
+          wxv[i],
+        );
       }
       const a0 = tf.tensor1d(roots);
       const pre0 = tf.add(a0, this.b);
       const g = tf.sub(tf.add(a0, tf.mul(c, h(pre0, this.act))), wx);
       const gp = tf.tensor1d(Float32Array.from(roots, (a) => 1 + cv * dhJs(a + bv, this.act)));
-      const a = tf.sub(a0, tf.div(g, gp));                                            // one Newton step, for gradients
+      const a = tf.sub(a0, tf.div(g, gp)); // one Newton step, for gradients
       const pre = tf.add(a, this.b);
       const z = tf.sub(xf, tf.mul(tf.expandDims(h(pre, this.act), 1), uh));
       const logDet = tf.neg(planarLogDet(pre, c, this.act)) as tf.Tensor1D;

@@ -6,7 +6,15 @@
 // from the detached root carries exact first derivatives.
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayerIROf } from '../../compiler/ir/types.js';
-import { type Bijector, type BuildContext, type ForwardResult, type InverseResult, internalShape, paramInit, sizeOf } from './types.js';
+import {
+  type Bijector,
+  type BuildContext,
+  type ForwardResult,
+  type InverseResult,
+  internalShape,
+  paramInit,
+  sizeOf,
+} from './types.js';
 import { solveMonotone } from './root.js';
 import { radialLogDet, radialParams, radialStep, rawRow } from './planar-maps.js';
 
@@ -48,14 +56,18 @@ export class Radial implements Bijector {
   }
 
   forward(x: tf.Tensor): ForwardResult {
-    if (!this.iterative) throw new Error(`${this.id}: radial has no closed-form density direction; use inverse: iterative`);
+    if (!this.iterative)
+      throw new Error(`${this.id}: radial has no closed-form density direction; use inverse: iterative`);
     return tf.tidy(() => {
       const N = x.shape[0];
       const { alpha, beta } = this.ab();
       const y = tf.sub(tf.reshape(x, [N, this.D]), this.z0);
       const rho = tf.sqrt(tf.sum(tf.square(y), 1));
-      const av = alpha.dataSync()[0], bv = beta.dataSync()[0], rhov = rho.dataSync();
-      const roots = new Float32Array(N), slopes = new Float32Array(N);
+      const av = alpha.dataSync()[0],
+        bv = beta.dataSync()[0],
+        rhov = rho.dataSync();
+      const roots = new Float32Array(N),
+        slopes = new Float32Array(N);
       for (let i = 0; i < N; i++) {
         const phi = (r: number) => r + (bv * r) / (av + r) - rhov[i];
         const dphi = (r: number) => 1 + (bv * av) / ((av + r) * (av + r));
@@ -64,7 +76,7 @@ export class Radial implements Bijector {
       }
       const r0 = tf.tensor1d(roots);
       const g = tf.sub(tf.add(r0, tf.div(tf.mul(beta, r0), tf.add(alpha, r0))), rho);
-      const r = tf.sub(r0, tf.div(g, tf.tensor1d(slopes)));                         // one Newton step, for gradients
+      const r = tf.sub(r0, tf.div(g, tf.tensor1d(slopes))); // one Newton step, for gradients
       const scale = tf.add(1, tf.div(beta, tf.add(alpha, r)));
       const z = tf.add(tf.div(y, tf.expandDims(scale, 1)), this.z0);
       return { y: tf.reshape(z, x.shape), logDet: tf.neg(radialLogDet(r, alpha, beta, this.D)) as tf.Tensor1D };

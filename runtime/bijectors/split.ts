@@ -8,8 +8,15 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { LayerIROf } from '../../compiler/ir/types.js';
 import type { Net } from '../nets/index.js';
 import {
-  type Bijector, type BuildContext, type ForwardResult, type InverseResult, internalShape, sizeOf, sumExceptBatch,
-  tidyForward, zerosBatch,
+  type Bijector,
+  type BuildContext,
+  type ForwardResult,
+  type InverseResult,
+  internalShape,
+  sizeOf,
+  sumExceptBatch,
+  tidyForward,
+  zerosBatch,
 } from './types.js';
 
 export class Split implements Bijector {
@@ -33,7 +40,8 @@ export class Split implements Bijector {
     this.outSize = sizeOf(this.outShape);
     if (layer.args.prior === 'conditional') {
       // one zero-initialised layer (Glow): a 3×3 conv on images, a dense layer on vectors
-      const cin = this.keep, cout = 2 * this.drop;
+      const cin = this.keep,
+        cout = 2 * this.drop;
       if (inS.length === 3) {
         const w = ctx.store.create(`${this.id}.prior.W`, [3, 3, cin, cout], 'zeros');
         const b = ctx.store.create(`${this.id}.prior.b`, [cout], 'zeros');

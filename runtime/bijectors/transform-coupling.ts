@@ -12,15 +12,23 @@ import type { LayerIROf } from '../../compiler/ir/types.js';
 import { paramsPerElement, type TransformKind } from '../../compiler/math/elementwise.js';
 import { buildNet, type Net } from '../nets/index.js';
 import { makeTransform, type ElementwiseTransform } from './transforms/index.js';
-import { type Bijector, type BuildContext, type ForwardResult, type InverseResult, internalShape, maskToInternal,
-  sumExceptBatch } from './types.js';
+import {
+  type Bijector,
+  type BuildContext,
+  type ForwardResult,
+  type InverseResult,
+  internalShape,
+  maskToInternal,
+  sumExceptBatch,
+} from './types.js';
 import { type ContextInput, contextInput, missingContext } from './context.js';
 
 /** conditioning (all-1) and transformed (all-0) channels of an NHWC mask, or null when it is not channel-wise */
 export function channelParts(m: number[], shape: number[]): { a: number[]; b: number[] } | null {
   if (shape.length !== 3 || shape[0]! * shape[1]! === 1) return null;
   const C = shape[2]!;
-  const a: number[] = [], b: number[] = [];
+  const a: number[] = [],
+    b: number[] = [];
   for (let c = 0; c < C; c++) {
     let ones = 0;
     for (let q = c; q < m.length; q += C) ones += m[q]!;
@@ -58,12 +66,20 @@ export class TransformCoupling implements Bijector {
       const inv = new Array<number>(order.length);
       order.forEach((c, i) => (inv[c] = i));
       this.channels = {
-        a: tf.keep(tf.tensor1d(cs.a, 'int32')), b: tf.keep(tf.tensor1d(cs.b, 'int32')),
-        inv: tf.keep(tf.tensor1d(inv, 'int32')), na: cs.a.length, nb: cs.b.length,
+        a: tf.keep(tf.tensor1d(cs.a, 'int32')),
+        b: tf.keep(tf.tensor1d(cs.b, 'int32')),
+        inv: tf.keep(tf.tensor1d(inv, 'int32')),
+        na: cs.a.length,
+        nb: cs.b.length,
       };
       const [H, W] = this.shape;
-      this.net = buildNet(ctx.store, `${this.id}.net`, args.net, [H!, W!, cs.a.length + extra],
-        [H!, W!, P * cs.b.length]);
+      this.net = buildNet(
+        ctx.store,
+        `${this.id}.net`,
+        args.net,
+        [H!, W!, cs.a.length + extra],
+        [H!, W!, P * cs.b.length],
+      );
     } else {
       this.mask = tf.keep(tf.tensor(m, this.shape, 'bool'));
       const last = this.shape[this.shape.length - 1]!;

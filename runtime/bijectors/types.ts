@@ -6,8 +6,15 @@ import type { LayerIR } from '../../compiler/ir/types.js';
 import type { ParamStore } from '../nets/params.js';
 import type { Rng } from '../rng.js';
 
-export interface ForwardResult { y: tf.Tensor; logDet: tf.Tensor1D; /** factored-out latent, [batch, d] (split) */ out?: tf.Tensor2D }
-export interface InverseResult { x: tf.Tensor; logDet: tf.Tensor1D }
+export interface ForwardResult {
+  y: tf.Tensor;
+  logDet: tf.Tensor1D;
+  /** factored-out latent, [batch, d] (split) */ out?: tf.Tensor2D;
+}
+export interface InverseResult {
+  x: tf.Tensor;
+  logDet: tf.Tensor1D;
+}
 
 /**
  * A layer of a flow. `ctx` is the optional conditioning context (runtime/bijectors/context.ts):
@@ -54,16 +61,21 @@ export function maskToInternal(mask: number[], shape: number[]): number[] {
   if (shape.length !== 3) return mask.slice();
   const [C, H, W] = shape;
   const out = new Array<number>(C * H * W);
-  for (let c = 0; c < C; c++) for (let h = 0; h < H; h++) for (let w = 0; w < W; w++) {
-    out[(h * W + w) * C + c] = mask[(c * H + h) * W + w];
-  }
+  for (let c = 0; c < C; c++)
+    for (let h = 0; h < H; h++)
+      for (let w = 0; w < W; w++) {
+        out[(h * W + w) * C + c] = mask[(c * H + h) * W + w];
+      }
   return out;
 }
 
 /** Σ over every axis but the batch axis → [batch] */
 export function sumExceptBatch(t: tf.Tensor): tf.Tensor1D {
   if (t.rank === 1) return t as tf.Tensor1D;
-  return tf.sum(t, Array.from({ length: t.rank - 1 }, (_, i) => i + 1)) as tf.Tensor1D;
+  return tf.sum(
+    t,
+    Array.from({ length: t.rank - 1 }, (_, i) => i + 1),
+  ) as tf.Tensor1D;
 }
 
 export function zerosBatch(x: tf.Tensor): tf.Tensor1D {

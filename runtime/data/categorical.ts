@@ -17,8 +17,15 @@ export const PERMUTATION_DEFAULTS = { n: 8, rows: 20000, seed: 7 } as const;
 export const WORD_CATEGORIES = 27;
 export const END_OF_WORD = 26;
 
-export interface WordsOptions { path?: string; len: number }
-export interface PermutationOptions { n: number; rows: number; seed: number }
+export interface WordsOptions {
+  path?: string;
+  len: number;
+}
+export interface PermutationOptions {
+  n: number;
+  rows: number;
+  seed: number;
+}
 
 export function loadWords(o: WordsOptions): Dataset {
   const path = o.path ?? SYSTEM_WORDS;
@@ -30,8 +37,10 @@ export function loadWords(o: WordsOptions): Dataset {
     text = readText(path);
   } catch (e) {
     if (o.path === undefined) {
-      throw new DataError(`the system word list ${SYSTEM_WORDS} cannot be read (${(e as Error).message}): `
-        + 'install Debian\'s word list (apt-get install wamerican) or name a file: words:PATH');
+      throw new DataError(
+        `the system word list ${SYSTEM_WORDS} cannot be read (${(e as Error).message}): ` +
+          "install Debian's word list (apt-get install wamerican) or name a file: words:PATH",
+      );
     }
     throw e;
   }

@@ -16,7 +16,11 @@ export function parseCsv(text: string, file: string): Dataset {
     const fields = line.split(',').map((f) => f.trim());
     if (first) {
       first = false;
-      if (fields.some((f) => f !== '' && !/^nan$/i.test(f) && !Number.isFinite(Number(f)) && !/^[-+]?inf(inity)?$/i.test(f))) {
+      if (
+        fields.some(
+          (f) => f !== '' && !/^nan$/i.test(f) && !Number.isFinite(Number(f)) && !/^[-+]?inf(inity)?$/i.test(f),
+        )
+      ) {
         header = true;
         continue;
       }
@@ -24,14 +28,22 @@ export function parseCsv(text: string, file: string): Dataset {
     const row = n + 1;
     if (cols < 0) cols = fields.length;
     else if (fields.length !== cols) {
-      throw new DataError(`${file}: row ${row} (line ${li + 1}) has ${fields.length} columns, the first row has ${cols}`);
+      throw new DataError(
+        `${file}: row ${row} (line ${li + 1}) has ${fields.length} columns, the first row has ${cols}`,
+      );
     }
     if (values.length + fields.length > DATA_LIMITS.maxValues) {
       throw new DataError(`${file}: more than ${DATA_LIMITS.maxValues} values`);
     }
     fields.forEach((f, c) => {
       if (f === '') throw new DataError(`${file}: row ${row} (line ${li + 1}), column ${c + 1} is empty`);
-      const v = /^nan$/i.test(f) ? NaN : /^[-+]?inf(inity)?$/i.test(f) ? (f.startsWith('-') ? -Infinity : Infinity) : Number(f);
+      const v = /^nan$/i.test(f)
+        ? NaN
+        : /^[-+]?inf(inity)?$/i.test(f)
+          ? f.startsWith('-')
+            ? -Infinity
+            : Infinity
+          : Number(f);
       if (Number.isNaN(v) && !/^nan$/i.test(f)) {
         // never quote the field: the file may not be data at all (an error must not echo its content)
         throw new DataError(`${file}: row ${row} (line ${li + 1}), column ${c + 1} is not a number`);

@@ -10,7 +10,10 @@ export interface Dataset {
   shape: number[];
   /** row-major values, length n · prod(shape) */
   x: Float32Array;
-  /** what a conditional model p(x | y) is conditioned on: ySize values per row (a class label: 1), if the source has them */
+  /**
+   * what a conditional model p(x | y) is conditioned on: ySize values per row (a class label: 1), if the
+   * source has them
+   */
   y?: Float32Array;
   ySize?: number;
 }
@@ -42,7 +45,12 @@ export const prod = (shape: readonly number[]): number => shape.reduce((a, b) =>
 
 export function rowsOf(ds: Dataset, start: number, end: number, name = ds.name): Dataset {
   const d = prod(ds.shape);
-  const ys = ds.y ? yRows(ds, Array.from({ length: end - start }, (_, i) => start + i)) : {};
+  const ys = ds.y
+    ? yRows(
+        ds,
+        Array.from({ length: end - start }, (_, i) => start + i),
+      )
+    : {};
   return { name, n: end - start, shape: ds.shape, x: ds.x.slice(start * d, end * d), ...ys };
 }
 
@@ -58,7 +66,10 @@ export function takeRows(ds: Dataset, idx: readonly number[], name = ds.name): D
 export function batchLabels(ds: Dataset, k: number, B: number): Float32Array | undefined {
   if (!ds.y) return undefined;
   const start = (k * B) % ds.n;
-  return yRows(ds, Array.from({ length: B }, (_, j) => (start + j) % ds.n)).y;
+  return yRows(
+    ds,
+    Array.from({ length: B }, (_, j) => (start + j) % ds.n),
+  ).y;
 }
 
 /**

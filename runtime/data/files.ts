@@ -33,7 +33,9 @@ export function resolveSpecPath(specDir: string, path: string): string {
   let realRoot = root;
   try {
     realRoot = realpathSync(root);
-  } catch { /* the root exists when the file does */ }
+  } catch {
+    /* the root exists when the file does */
+  }
   if (!inside(realRoot, real)) {
     throw new DataError(`data path "${path}" in the spec is a link that leads outside the spec's folder`);
   }
@@ -94,7 +96,9 @@ function readAt(fd: number, length: number, position: number): Buffer {
  * Gzip-compressed files are inflated up to the value cap.
  */
 export function readBinary(
-  path: string, headerBytes: number, sizeFromHeader: (head: Uint8Array) => number | undefined,
+  path: string,
+  headerBytes: number,
+  sizeFromHeader: (head: Uint8Array) => number | undefined,
 ): Buffer {
   const { fd, size } = openRegular(path);
   try {

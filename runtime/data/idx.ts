@@ -39,7 +39,8 @@ export function idxDataBytes(head: Uint8Array): number | undefined {
 export function parseIdx(raw: Uint8Array, file: string): Dataset {
   const buf = maybeGunzip(raw, file);
   const v = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-  if (buf.length < 4 || buf[0] !== 0 || buf[1] !== 0) throw new DataError(`${file}: not an IDX file (bad magic number)`);
+  if (buf.length < 4 || buf[0] !== 0 || buf[1] !== 0)
+    throw new DataError(`${file}: not an IDX file (bad magic number)`);
   const type = TYPES[buf[2]!];
   if (!type) throw new DataError(`${file}: unknown IDX element type 0x${buf[2]!.toString(16)}`);
   const nd = buf[3]!;
@@ -49,7 +50,9 @@ export function parseIdx(raw: Uint8Array, file: string): Dataset {
   for (let i = 0; i < nd; i++) dims.push(v.getUint32(4 + 4 * i, false));
   const count = dims.reduce((a, b) => a * b, 1);
   if (count > DATA_LIMITS.maxValues) {
-    throw new DataError(`${file}: its header describes ${count} values, more than the ${DATA_LIMITS.maxValues} allowed`);
+    throw new DataError(
+      `${file}: its header describes ${count} values, more than the ${DATA_LIMITS.maxValues} allowed`,
+    );
   }
   const off = 4 + 4 * nd;
   const need = off + count * type.size;

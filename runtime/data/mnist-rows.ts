@@ -29,7 +29,14 @@ export function mnistFromDigits(digits: readonly number[][]): { bytes: Uint8Arra
  * orange, white. Row r takes COLOURS[⌊8·u_r⌋], u_r the r-th draw of mulberry32(MNIST_SEED + 1).
  */
 export const MNIST_COLOURS: readonly (readonly [number, number, number])[] = [
-  [1, 0, 0], [0, 1, 0], [0, 0, 1], [1, 1, 0], [0, 1, 1], [1, 0, 1], [1, 0.5, 0], [1, 1, 1],
+  [1, 0, 0],
+  [0, 1, 0],
+  [0, 0, 1],
+  [1, 1, 0],
+  [0, 1, 1],
+  [1, 0, 1],
+  [1, 0.5, 0],
+  [1, 1, 1],
 ];
 
 /**
@@ -37,7 +44,10 @@ export const MNIST_COLOURS: readonly (readonly [number, number, number])[] = [
  * [3, 28, 28]: each digit painted in one of MNIST_COLOURS (channel c = round(value · colour_c)).
  */
 export function mnistSplit(
-  bytes: Uint8Array, binarized: boolean, labels?: Uint8Array, color = false,
+  bytes: Uint8Array,
+  binarized: boolean,
+  labels?: Uint8Array,
+  color = false,
 ): { train: Dataset; test: Dataset } {
   const n = bytes.length / 784;
   const C = color ? 3 : 1;
@@ -58,9 +68,19 @@ export function mnistSplit(
   // the digit of each row, for conditional models p(x | y)
   const y = labels ? Float32Array.from(labels) : undefined;
   return {
-    train: { name: `${name} (train, rows 0-${MNIST_TRAIN - 1})`, n: MNIST_TRAIN, shape,
-      x: x.slice(0, cut), ...(y ? { y: y.slice(0, MNIST_TRAIN), ySize: 1 } : {}) },
-    test: { name: `${name} (test, rows ${MNIST_TRAIN}-${n - 1})`, n: n - MNIST_TRAIN, shape: shape.slice(),
-      x: x.slice(cut), ...(y ? { y: y.slice(MNIST_TRAIN), ySize: 1 } : {}) },
+    train: {
+      name: `${name} (train, rows 0-${MNIST_TRAIN - 1})`,
+      n: MNIST_TRAIN,
+      shape,
+      x: x.slice(0, cut),
+      ...(y ? { y: y.slice(0, MNIST_TRAIN), ySize: 1 } : {}),
+    },
+    test: {
+      name: `${name} (test, rows ${MNIST_TRAIN}-${n - 1})`,
+      n: n - MNIST_TRAIN,
+      shape: shape.slice(),
+      x: x.slice(cut),
+      ...(y ? { y: y.slice(MNIST_TRAIN), ySize: 1 } : {}),
+    },
   };
 }

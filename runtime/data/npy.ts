@@ -40,12 +40,16 @@ export function npyDataBytes(head: Uint8Array): number | undefined {
   const shapeText = /'shape'\s*:\s*\(([^)]*)\)/.exec(header)?.[1];
   const reader = descr ? readerFor(descr) : undefined;
   if (!reader || shapeText === undefined) return undefined;
-  const count = shapeText.split(',').filter((s) => s.trim() !== '').reduce((a, s) => a * Number(s), 1);
+  const count = shapeText
+    .split(',')
+    .filter((s) => s.trim() !== '')
+    .reduce((a, s) => a * Number(s), 1);
   return Number.isFinite(count) ? hstart + hlen + count * reader.size : undefined;
 }
 
 export function parseNpy(buf: Uint8Array, file: string): Dataset {
-  if (buf.length < 10 || MAGIC.some((b, i) => buf[i] !== b)) throw new DataError(`${file}: not a .npy file (bad magic)`);
+  if (buf.length < 10 || MAGIC.some((b, i) => buf[i] !== b))
+    throw new DataError(`${file}: not a .npy file (bad magic)`);
   const v = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   const major = buf[6]!;
   const hlen = major === 1 ? v.getUint16(8, true) : v.getUint32(8, true);
@@ -56,7 +60,11 @@ export function parseNpy(buf: Uint8Array, file: string): Dataset {
   const fortran = /'fortran_order'\s*:\s*True/.test(header);
   const shapeText = /'shape'\s*:\s*\(([^)]*)\)/.exec(header)?.[1];
   if (!descr || shapeText === undefined) throw new DataError(`${file}: cannot read the .npy header`);
-  const shape = shapeText.split(',').map((s) => s.trim()).filter((s) => s !== '').map(Number);
+  const shape = shapeText
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '')
+    .map(Number);
   const reader = readerFor(descr);
   // the dtype is quoted only when it looks like one (an error never echoes arbitrary file content)
   const shown = /^[<>|=]?[a-zA-Z]\d{0,2}$/.test(descr) ? ` '${descr}'` : '';
@@ -70,11 +78,15 @@ export function parseNpy(buf: Uint8Array, file: string): Dataset {
   if (shape.some((d) => !Number.isInteger(d) || d < 0)) throw new DataError(`${file}: the .npy header has a bad shape`);
   const count = shape.reduce((a, b) => a * b, 1);
   if (count > DATA_LIMITS.maxValues) {
-    throw new DataError(`${file}: its header describes ${count} values, more than the ${DATA_LIMITS.maxValues} allowed`);
+    throw new DataError(
+      `${file}: its header describes ${count} values, more than the ${DATA_LIMITS.maxValues} allowed`,
+    );
   }
   const off = hstart + hlen;
   if (buf.length < off + count * reader.size) {
-    throw new DataError(`${file}: .npy data is truncated (${buf.length - off} bytes, shape needs ${count * reader.size})`);
+    throw new DataError(
+      `${file}: .npy data is truncated (${buf.length - off} bytes, shape needs ${count * reader.size})`,
+    );
   }
   const x = new Float32Array(count);
   for (let i = 0; i < count; i++) x[i] = reader.read(v, off + i * reader.size);

@@ -17,7 +17,12 @@ import { npyDataBytes, parseNpy } from './npy.js';
 import { fisherYates, mulberry32 } from './random.js';
 import { makeToy, TOY_DEFAULTS, TOY_NAMES, type ToyOptions } from './toy.js';
 import {
-  loadWords, makePermutations, PERMUTATION_DEFAULTS, SYSTEM_WORDS, WORDS_DEFAULTS, type PermutationOptions,
+  loadWords,
+  makePermutations,
+  PERMUTATION_DEFAULTS,
+  SYSTEM_WORDS,
+  WORDS_DEFAULTS,
+  type PermutationOptions,
 } from './categorical.js';
 
 /** points of a toy source's held-out draw: as many as training evaluates of a small data set (all of them) */
@@ -261,7 +266,7 @@ export function loadRows(spec: SourceSpec): Dataset {
     all.y = new Float32Array(all.n);
     all.y.set(train.y!);
     all.y.set(test.y!, train.n);
-        return { ...all, name: `${describeSource({ ...spec, split: MNIST_DEFAULT_SPLIT })} (all, ${all.n} rows)` };
+    return { ...all, name: `${describeSource({ ...spec, split: MNIST_DEFAULT_SPLIT })} (all, ${all.n} rows)` };
   }
   if (spec.kind === 'words') return loadWords(spec);
   if (spec.kind === 'permutations') return makePermutations(spec.opts);
@@ -286,7 +291,10 @@ export function loadRows(spec: SourceSpec): Dataset {
  * `check` sees each loaded set whole before it is split (so its messages name rows in the source's order).
  */
 export function loadTraining(
-  spec: SourceSpec, test: SourceSpec | undefined, seed: number, check = (_: Dataset) => {},
+  spec: SourceSpec,
+  test: SourceSpec | undefined,
+  seed: number,
+  check = (_: Dataset) => {},
 ): DataSplit {
   if (test) {
     const train = loadRows(spec);
@@ -333,12 +341,16 @@ export function splitRows(all: Dataset, seed: number): DataSplit {
 /** A source as a `--data` string that parseSource reads back to the same source (every option spelled out). */
 export function describeSource(spec: SourceSpec): string {
   if (spec.kind === 'toy') {
-    const q = Object.entries(spec.opts).map(([k, v]) => `${k}=${v}`).join('&');
+    const q = Object.entries(spec.opts)
+      .map(([k, v]) => `${k}=${v}`)
+      .join('&');
     return `toy:${spec.name}${q ? '?' + q : ''}`;
   }
   if (spec.kind === 'mnist') {
-    const opts = [spec.split === MNIST_DEFAULT_SPLIT ? '' : `split=${spec.split}`, spec.color ? 'color=true' : '']
-      .filter((o) => o !== '');
+    const opts = [
+      spec.split === MNIST_DEFAULT_SPLIT ? '' : `split=${spec.split}`,
+      spec.color ? 'color=true' : '',
+    ].filter((o) => o !== '');
     return (spec.binarized ? 'mnist:binarized' : 'mnist') + (opts.length ? `?${opts.join('&')}` : '');
   }
   if (spec.kind === 'words') return `words${spec.path === undefined ? '' : ':' + spec.path}?len=${spec.len}`;

@@ -19,7 +19,8 @@ export function checkData(ds: Dataset, v: VarIR): void {
   const d = prod(ds.shape);
   const want = prod(v.shape);
   if (d !== want) {
-    const what = ds.shape.length === 1 ? `${d} column${d === 1 ? '' : 's'}` : `examples of shape [${ds.shape.join(', ')}]`;
+    const what =
+      ds.shape.length === 1 ? `${d} column${d === 1 ? '' : 's'}` : `examples of shape [${ds.shape.join(', ')}]`;
     throw new DataError(`${ds.name}: data has ${what}, spec declares ${declText(v)}`);
   }
   // flattening is fine either way (rows are C,H,W order); two image shapes must agree
@@ -47,7 +48,12 @@ export function checkData(ds: Dataset, v: VarIR): void {
   const range = `values ${fmt(lo)}..${fmt(hi)}`;
   if (dom.kind === 'binary') {
     if (nonInt >= 0 || lo < 0 || hi > 1) {
-      const hint = hi <= 1 ? '' : ds.name.startsWith('mnist') ? ' (use --data mnist:binarized)' : ' (threshold it with --data FILE?binarize, or declare the data discrete(256))';
+      const hint =
+        hi <= 1
+          ? ''
+          : ds.name.startsWith('mnist')
+            ? ' (use --data mnist:binarized)'
+            : ' (threshold it with --data FILE?binarize, or declare the data discrete(256))';
       throw new DataError(`${ds.name}: ${range} but spec declares binary${hint}`);
     }
   } else if (dom.kind === 'discrete' || dom.kind === 'categorical') {

@@ -15,7 +15,9 @@ const Q = Math.PI / 2;
 
 /** −lse(a, b) and p = e^a/(e^a + e^b) */
 function nlse(a: number, b: number, out: Float64Array): void {
-  const m = Math.max(a, b), ea = Math.exp(a - m), eb = Math.exp(b - m);
+  const m = Math.max(a, b),
+    ea = Math.exp(a - m),
+    eb = Math.exp(b - m);
   out[0] = -(m + Math.log(ea + eb));
   out[1] = ea / (ea + eb);
 }
@@ -24,8 +26,10 @@ function nlse(a: number, b: number, out: Float64Array): void {
 function energyGrad(name: EnergyName, z1: number, z2: number, out: Float64Array, t: Float64Array): void {
   switch (name) {
     case 'u1': {
-      const r = Math.sqrt(z1 * z1 + z2 * z2), dr = (r - 2) / 0.16;
-      const a1 = (z1 - 2) / 0.6, a2 = (z1 + 2) / 0.6;
+      const r = Math.sqrt(z1 * z1 + z2 * z2),
+        dr = (r - 2) / 0.16;
+      const a1 = (z1 - 2) / 0.6,
+        a2 = (z1 + 2) / 0.6;
       nlse(-0.5 * a1 * a1, -0.5 * a2 * a2, t);
       const p = t[1]!;
       out[0] = 0.5 * dr * (r - 2) + t[0]!;
@@ -43,7 +47,8 @@ function energyGrad(name: EnergyName, z1: number, z2: number, out: Float64Array,
     }
     case 'u3':
     case 'u4': {
-      const dw1 = Q * Math.cos(Q * z1), d = z2 - Math.sin(Q * z1);
+      const dw1 = Q * Math.cos(Q * z1),
+        d = z2 - Math.sin(Q * z1);
       let w: number, dw: number;
       if (name === 'u3') {
         const v = (z1 - 1) / 0.6;
@@ -55,11 +60,13 @@ function energyGrad(name: EnergyName, z1: number, z2: number, out: Float64Array,
         dw = (3 * s * (1 - s)) / 0.3;
       }
       const sa = name === 'u3' ? 0.35 : 0.4;
-      const a = d / sa, b = (d + w) / 0.35;
+      const a = d / sa,
+        b = (d + w) / 0.35;
       nlse(-0.5 * a * a, -0.5 * b * b, t);
       const p = t[1]!;
       // ∂A/∂d = −a/sa, ∂B/∂d = −b/0.35; ∂d/∂z₁ = −w₁′, ∂d/∂z₂ = 1; ∂B/∂z₁ also through w
-      const gA = p * (a / sa), gB = (1 - p) * (b / 0.35);   // = −(p ∂A/∂d), −((1−p) ∂B/∂d)
+      const gA = p * (a / sa),
+        gB = (1 - p) * (b / 0.35); // = −(p ∂A/∂d), −((1−p) ∂B/∂d)
       out[0] = t[0]!;
       out[1] = -(gA + gB) * dw1 + gB * dw;
       out[2] = gA + gB;
@@ -74,17 +81,27 @@ function energyOp(name: EnergyName): (inputs: tf.Tensor[]) => tf.Tensor[] {
   return hostOp({
     shapes: ([zs]) => [[zs![0]!]],
     forward: ([z], [zs]) => {
-      const N = zs![0]!, u = new Float32Array(N), out = new Float64Array(3), t = new Float64Array(2);
-      for (let n = 0; n < N; n++) { energyGrad(name, z![2 * n]!, z![2 * n + 1]!, out, t); u[n] = out[0]!; }
+      const N = zs![0]!,
+        u = new Float32Array(N),
+        out = new Float64Array(3),
+        t = new Float64Array(2);
+      for (let n = 0; n < N; n++) {
+        energyGrad(name, z![2 * n]!, z![2 * n + 1]!, out, t);
+        u[n] = out[0]!;
+      }
       return { outputs: [u] };
     },
     backward: ([du], _saved, [z], [zs]) => {
-      const N = zs![0]!, g = new Float32Array(2 * N), out = new Float64Array(3), t = new Float64Array(2);
-      if (du) for (let n = 0; n < N; n++) {
-        energyGrad(name, z![2 * n]!, z![2 * n + 1]!, out, t);
-        g[2 * n] = du[n]! * out[1]!;
-        g[2 * n + 1] = du[n]! * out[2]!;
-      }
+      const N = zs![0]!,
+        g = new Float32Array(2 * N),
+        out = new Float64Array(3),
+        t = new Float64Array(2);
+      if (du)
+        for (let n = 0; n < N; n++) {
+          energyGrad(name, z![2 * n]!, z![2 * n + 1]!, out, t);
+          g[2 * n] = du[n]! * out[1]!;
+          g[2 * n + 1] = du[n]! * out[2]!;
+        }
       return [g];
     },
   });
@@ -104,27 +121,43 @@ function lossOp(name: EnergyName): (inputs: tf.Tensor[]) => tf.Tensor[] {
   return hostOp({
     shapes: ([zs]) => [[zs![0]!]],
     forward: ([z, ld, lq], [zs]) => {
-      const N = zs![0]!, l = new Float32Array(N), out = new Float64Array(3), t = new Float64Array(2);
-      for (let n = 0; n < N; n++) { energyGrad(name, z![2 * n]!, z![2 * n + 1]!, out, t); l[n] = lq![n]! - ld![n]! + out[0]!; }
+      const N = zs![0]!,
+        l = new Float32Array(N),
+        out = new Float64Array(3),
+        t = new Float64Array(2);
+      for (let n = 0; n < N; n++) {
+        energyGrad(name, z![2 * n]!, z![2 * n + 1]!, out, t);
+        l[n] = lq![n]! - ld![n]! + out[0]!;
+      }
       return { outputs: [l] };
     },
     backward: ([dl], _saved, [z], [zs]) => {
-      const N = zs![0]!, g = new Float32Array(2 * N), gld = new Float32Array(N), glq = new Float32Array(N);
-      const out = new Float64Array(3), t = new Float64Array(2);
-      if (dl) for (let n = 0; n < N; n++) {
-        energyGrad(name, z![2 * n]!, z![2 * n + 1]!, out, t);
-        g[2 * n] = dl[n]! * out[1]!;
-        g[2 * n + 1] = dl[n]! * out[2]!;
-        gld[n] = -dl[n]!;
-        glq[n] = dl[n]!;
-      }
+      const N = zs![0]!,
+        g = new Float32Array(2 * N),
+        gld = new Float32Array(N),
+        glq = new Float32Array(N);
+      const out = new Float64Array(3),
+        t = new Float64Array(2);
+      if (dl)
+        for (let n = 0; n < N; n++) {
+          energyGrad(name, z![2 * n]!, z![2 * n + 1]!, out, t);
+          g[2 * n] = dl[n]! * out[1]!;
+          g[2 * n + 1] = dl[n]! * out[2]!;
+          gld[n] = -dl[n]!;
+          glq[n] = dl[n]!;
+        }
       return [g, gld, glq];
     },
   });
 }
 
 /** the per-example reverse-KL loss logQ0 − logDet + U(z) [N] from z [N, 2], logDet [N], logQ0 [N], one host op */
-export function energyLossFused(name: EnergyName, z: tf.Tensor2D, logDet: tf.Tensor1D, logQ0: tf.Tensor1D): tf.Tensor1D {
+export function energyLossFused(
+  name: EnergyName,
+  z: tf.Tensor2D,
+  logDet: tf.Tensor1D,
+  logQ0: tf.Tensor1D,
+): tf.Tensor1D {
   if (z.shape[1] !== 2) throw new Error(`energy ${name}: expected z of shape [N, 2], got [${z.shape}]`);
   let op = lossOps.get(name);
   if (!op) lossOps.set(name, (op = lossOp(name)));

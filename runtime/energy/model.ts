@@ -37,8 +37,13 @@ export class EnergyModel implements FlowModel {
   /** runs of planar/radial layers as one host op (the planner's planar:fused-chain and radial:fused-chain) */
   fuseChains = kernelOn('planar:fused-chain') && kernelOn('radial:fused-chain');
   /** both fused forms (the plain ops when false) */
-  get fuse(): boolean { return this.fuseTarget && this.fuseChains; }
-  set fuse(on: boolean) { this.fuseTarget = on; this.fuseChains = on; }
+  get fuse(): boolean {
+    return this.fuseTarget && this.fuseChains;
+  }
+  set fuse(on: boolean) {
+    this.fuseTarget = on;
+    this.fuseChains = on;
+  }
 
   constructor(readonly ir: FlowIR) {
     if (ir.family !== 'energy') throw new Error(`buildEnergy: model ${ir.model} is of family '${ir.family}'`);
@@ -50,7 +55,11 @@ export class EnergyModel implements FlowModel {
     if (this.D !== 2) throw new Error(`${ir.model}: the energies U1–U4 are defined on R², not on [${shape}]`);
     this.rng = new Rng(ir.train?.seed ?? 0);
     this.store = new ParamStore(this.rng);
-    const ctx: BuildContext = { store: this.store, rng: this.rng, buildLayers: (ls) => ls.map((l) => buildBijector(withDensity(l), ctx)) };
+    const ctx: BuildContext = {
+      store: this.store,
+      rng: this.rng,
+      buildLayers: (ls) => ls.map((l) => buildBijector(withDensity(l), ctx)),
+    };
     this.bijectors = ctx.buildLayers(ir.flow ?? []);
     this.base = buildPrior(ir.prior, this.D, this.store);
   }
@@ -117,7 +126,9 @@ export class EnergyModel implements FlowModel {
   /** lossN with log q₀ on the host and U and the sum as one host op (same Rng draws as base.sample) */
   private lossFused(n: number): tf.Tensor1D {
     return tf.tidy(() => {
-      const D = this.D, e = this.rng.normalArray(n * D), lq = new Float32Array(n);
+      const D = this.D,
+        e = this.rng.normalArray(n * D),
+        lq = new Float32Array(n);
       const c = 0.5 * D * Math.log(2 * Math.PI);
       for (let i = 0; i < n; i++) {
         let s = 0;

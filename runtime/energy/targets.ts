@@ -29,7 +29,10 @@ export function energy(name: EnergyName, z: tf.Tensor2D): tf.Tensor1D {
   switch (name) {
     case 'u1': {
       const r = tf.sqrt(tf.add(tf.square(z1), tf.square(z2)));
-      return tf.add(tf.mul(0.5, tf.square(tf.div(tf.sub(r, 2), 0.4))), negLse(g(tf.sub(z1, 2), 0.6), g(tf.add(z1, 2), 0.6))) as tf.Tensor1D;
+      return tf.add(
+        tf.mul(0.5, tf.square(tf.div(tf.sub(r, 2), 0.4))),
+        negLse(g(tf.sub(z1, 2), 0.6), g(tf.add(z1, 2), 0.6)),
+      ) as tf.Tensor1D;
     }
     case 'u2':
       return tf.mul(0.5, tf.square(tf.div(tf.sub(z2, w1), 0.4))) as tf.Tensor1D;
@@ -49,16 +52,26 @@ export function energy(name: EnergyName, z: tf.Tensor2D): tf.Tensor1D {
 /** U(z) in float64 on the host, for pictures and quadrature */
 export function energyJs(name: EnergyName, z1: number, z2: number): number {
   const g = (v: number, s: number) => -0.5 * (v / s) * (v / s);
-  const nlse = (a: number, b: number) => { const m = Math.max(a, b); return -(m + Math.log(Math.exp(a - m) + Math.exp(b - m))); };
+  const nlse = (a: number, b: number) => {
+    const m = Math.max(a, b);
+    return -(m + Math.log(Math.exp(a - m) + Math.exp(b - m)));
+  };
   const w1 = Math.sin((2 * Math.PI * z1) / 4);
   switch (name) {
     case 'u1': {
       const r = Math.hypot(z1, z2);
       return 0.5 * ((r - 2) / 0.4) ** 2 + nlse(g(z1 - 2, 0.6), g(z1 + 2, 0.6));
     }
-    case 'u2': return 0.5 * ((z2 - w1) / 0.4) ** 2;
-    case 'u3': { const w2 = 3 * Math.exp(g(z1 - 1, 0.6)); return nlse(g(z2 - w1, 0.35), g(z2 - w1 + w2, 0.35)); }
-    case 'u4': { const w3 = 3 / (1 + Math.exp(-(z1 - 1) / 0.3)); return nlse(g(z2 - w1, 0.4), g(z2 - w1 + w3, 0.35)); }
+    case 'u2':
+      return 0.5 * ((z2 - w1) / 0.4) ** 2;
+    case 'u3': {
+      const w2 = 3 * Math.exp(g(z1 - 1, 0.6));
+      return nlse(g(z2 - w1, 0.35), g(z2 - w1 + w2, 0.35));
+    }
+    case 'u4': {
+      const w3 = 3 / (1 + Math.exp(-(z1 - 1) / 0.3));
+      return nlse(g(z2 - w1, 0.4), g(z2 - w1 + w3, 0.35));
+    }
   }
 }
 
@@ -67,11 +80,12 @@ export function logPartition(name: EnergyName, L = 6, G = 600): number {
   const h = (2 * L) / G;
   let m = -Infinity;
   const vals = new Float64Array(G * G);
-  for (let i = 0; i < G; i++) for (let j = 0; j < G; j++) {
-    const v = -energyJs(name, -L + (i + 0.5) * h, -L + (j + 0.5) * h);
-    vals[i * G + j] = v;
-    if (v > m) m = v;
-  }
+  for (let i = 0; i < G; i++)
+    for (let j = 0; j < G; j++) {
+      const v = -energyJs(name, -L + (i + 0.5) * h, -L + (j + 0.5) * h);
+      vals[i * G + j] = v;
+      if (v > m) m = v;
+    }
   let s = 0;
   for (const v of vals) s += Math.exp(v - m);
   return m + Math.log(s * h * h);

@@ -9,9 +9,19 @@ import type { Net } from './mlp.js';
 import { dropout } from './dropout.js';
 
 type Flowpp = Extract<NetIR, { kind: 'flowpp' }>;
-interface Conv { w: tf.Variable; b: tf.Variable }
+interface Conv {
+  w: tf.Variable;
+  b: tf.Variable;
+}
 type Norm = [tf.Variable, tf.Variable];
-interface Block { conv: Conv; gate: Conv; ln1: Norm; qkv: Conv; attn: Conv; ln2: Norm }
+interface Block {
+  conv: Conv;
+  gate: Conv;
+  ln1: Norm;
+  qkv: Conv;
+  attn: Conv;
+  ln2: Norm;
+}
 
 const concatElu = (x: tf.Tensor): tf.Tensor => tf.elu(tf.concat([x, tf.neg(x)], x.rank - 1));
 const gate = (c: tf.Tensor): tf.Tensor => {
@@ -34,10 +44,15 @@ export class FlowppNet implements Net {
   private readonly H: number;
   private readonly W: number;
 
-  constructor(private readonly store: ParamStore, prefix: string, private readonly net: Flowpp,
-    inShape: number[], outShape: number[]) {
+  constructor(
+    private readonly store: ParamStore,
+    prefix: string,
+    private readonly net: Flowpp,
+    inShape: number[],
+    outShape: number[],
+  ) {
     this.vector = inShape.length === 1;
-    const [H, W, cin] = this.vector ? [inShape[0]!, 1, 1] : inShape as [number, number, number];
+    const [H, W, cin] = this.vector ? [inShape[0]!, 1, 1] : (inShape as [number, number, number]);
     this.H = H;
     this.W = W;
     const k = this.vector ? 1 : 3;
@@ -48,24 +63,35 @@ export class FlowppNet implements Net {
     const mk = (name: string, kk: number, ci: number, co: number, zero = false): Conv => {
       const init = zero ? 'zeros' : 'uniform-fan-in';
       const fanIn = kk * kk * ci;
-      return { w: store.create(`${prefix}.${name}.W`, [kk, kk, ci, co], init, { fanIn }),
-        b: store.create(`${prefix}.${name}.b`, [co], init, { fanIn }) };
+      return {
+        w: store.create(`${prefix}.${name}.W`, [kk, kk, ci, co], init, { fanIn }),
+        b: store.create(`${prefix}.${name}.b`, [co], init, { fanIn }),
+      };
     };
-    const ln = (name: string): [tf.Variable, tf.Variable] =>
-      [store.create(`${prefix}.${name}.g`, [ch], 'ones'), store.create(`${prefix}.${name}.b`, [ch], 'zeros')];
+    const ln = (name: string): [tf.Variable, tf.Variable] => [
+      store.create(`${prefix}.${name}.g`, [ch], 'ones'),
+      store.create(`${prefix}.${name}.b`, [ch], 'zeros'),
+    ];
     this.pos = store.create(`${prefix}.pos`, [H, W, ch], 'normal(0.01)');
     this.inConv = mk('in', k, cin, ch);
     for (let i = 0; i < net.blocks; i++) {
       const p = `block${i}`;
       this.blocks.push({
-        conv: mk(`${p}.conv`, k, 2 * ch, ch), gate: mk(`${p}.gate`, 1, 2 * ch, 2 * ch), ln1: ln(`${p}.ln1`),
-        qkv: mk(`${p}.qkv`, 1, ch, 3 * ch), attn: mk(`${p}.attn`, 1, ch, 2 * ch), ln2: ln(`${p}.ln2`) });
+        conv: mk(`${p}.conv`, k, 2 * ch, ch),
+        gate: mk(`${p}.gate`, 1, 2 * ch, 2 * ch),
+        ln1: ln(`${p}.ln1`),
+        qkv: mk(`${p}.qkv`, 1, ch, 3 * ch),
+        attn: mk(`${p}.attn`, 1, ch, 2 * ch),
+        ln2: ln(`${p}.ln2`),
+      });
     }
     if (this.vector) {
       const cout = outShape[0]!;
       const init = net.zeroInitLast ? 'zeros' : 'uniform-fan-in';
-      this.out = { w: store.create(`${prefix}.out.W`, [H * ch, cout], init, { fanIn: H * ch }),
-        b: store.create(`${prefix}.out.b`, [cout], init, { fanIn: H * ch }) };
+      this.out = {
+        w: store.create(`${prefix}.out.W`, [H * ch, cout], init, { fanIn: H * ch }),
+        b: store.create(`${prefix}.out.b`, [cout], init, { fanIn: H * ch }),
+      };
     } else this.out = mk('out', k, ch, outShape[2]!, net.zeroInitLast);
   }
 
@@ -76,9 +102,12 @@ export class FlowppNet implements Net {
   /** multi-head self-attention over the H·W positions: [N, H, W, ch] → [N, H, W, ch] */
   private attention(x: tf.Tensor, qkv: Conv): tf.Tensor {
     const [N, H, W, ch] = x.shape as [number, number, number, number];
-    const heads = this.net.heads, d = ch / heads, T = H * W;
+    const heads = this.net.heads,
+      d = ch / heads,
+      T = H * W;
     const c = tf.reshape(this.conv(tf.add(x, this.pos), qkv), [N, T, 3, heads, d]);
-    const [q, k, v] = tf.unstack(tf.transpose(c, [2, 0, 3, 1, 4]))
+    const [q, k, v] = tf
+      .unstack(tf.transpose(c, [2, 0, 3, 1, 4]))
       .map((t) => tf.reshape(t, [N * heads, T, d])) as tf.Tensor3D[];
     const w = tf.softmax(tf.div(tf.matMul(q!, k!, false, true), Math.sqrt(d)));
     const a = tf.reshape(tf.matMul(w, v!), [N, heads, T, d]);
@@ -88,7 +117,8 @@ export class FlowppNet implements Net {
   apply(x: tf.Tensor): tf.Tensor {
     return tf.tidy(() => {
       const N = x.shape[0]!;
-      const rng = this.store.rng, rate = this.net.dropout;
+      const rng = this.store.rng,
+        rate = this.net.dropout;
       let h = this.vector ? tf.reshape(x, [N, this.H, 1, 1]) : x;
       h = tf.add(this.conv(h, this.inConv), this.pos);
       for (const b of this.blocks) {

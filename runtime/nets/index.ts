@@ -26,6 +26,7 @@ export function buildNet(store: ParamStore, prefix: string, net: NetIR, inShape:
   const mlp = new Mlp(store, prefix, [din, ...hidden, dout], net.activation, net.zeroInitLast);
   if (inShape.length === 1 && outShape.length === 1) return mlp;
   return {
-    apply: (x: tf.Tensor) => tf.tidy(() => tf.reshape(mlp.apply(tf.reshape(x, [x.shape[0], din])), [x.shape[0], ...outShape])),
+    apply: (x: tf.Tensor) =>
+      tf.tidy(() => tf.reshape(mlp.apply(tf.reshape(x, [x.shape[0], din])), [x.shape[0], ...outShape])),
   };
 }

@@ -29,9 +29,11 @@ export function buildMade(store: ParamStore, prefix: string, net: Made, order: n
     if (l === L && m.length === D) rows = Array.from({ length: perDim }, () => m).flat();
     const nout = l === L ? perDim * D : sizes[l + 1];
     if (rows.length !== nout || (rows[0]?.length ?? 0) !== nin) {
-      throw new Error(`${prefix}: MADE mask ${l} is [${m.length}, ${m[0]?.length}], expected [${nout}, ${nin}] (out × in)`);
+      throw new Error(
+        `${prefix}: MADE mask ${l} is [${m.length}, ${m[0]?.length}], expected [${nout}, ${nin}] (out × in)`,
+      );
     }
-    return transpose(rows);                       // the dense layer's weights are [in, out]
+    return transpose(rows); // the dense layer's weights are [in, out]
   });
   return new Mlp(store, prefix, sizes, net.activation, net.zeroInitLast, masks);
 }

@@ -17,8 +17,14 @@ export class Mlp implements Net {
   private readonly bs: tf.Variable[] = [];
   private readonly masks: (tf.Tensor | null)[] = [];
 
-  constructor(store: ParamStore, prefix: string, sizes: number[], readonly activation: string,
-    zeroInitLast: boolean, masks?: (number[][] | null)[]) {
+  constructor(
+    store: ParamStore,
+    prefix: string,
+    sizes: number[],
+    readonly activation: string,
+    zeroInitLast: boolean,
+    masks?: (number[][] | null)[],
+  ) {
     for (let l = 0; l + 1 < sizes.length; l++) {
       const last = l + 2 === sizes.length;
       const init = last && zeroInitLast ? 'zeros' : 'uniform-fan-in';

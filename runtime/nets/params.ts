@@ -13,12 +13,23 @@ export class ParamStore {
    * init: 'zeros' | 'ones' | 'uniform-fan-in' (U(±1/√fanIn)) | 'normal(σ)' | 'const(c)';
    * values: explicit initial values (overrides init).
    */
-  create(name: string, shape: number[], init: string, opts: { fanIn?: number; values?: Float32Array; trainable?: boolean } = {}): tf.Variable {
+  create(
+    name: string,
+    shape: number[],
+    init: string,
+    opts: { fanIn?: number; values?: Float32Array; trainable?: boolean } = {},
+  ): tf.Variable {
     if (this.byName.has(name)) throw new Error(`duplicate parameter name ${name}`);
     const n = shape.reduce((a, b) => a * b, 1);
     let vals: Float32Array;
     if (opts.values) vals = opts.values;
-    else vals = initValues(init, n, this.rng, opts.fanIn ?? (shape.length > 1 ? shape.slice(0, -1).reduce((a, b) => a * b, 1) : n));
+    else
+      vals = initValues(
+        init,
+        n,
+        this.rng,
+        opts.fanIn ?? (shape.length > 1 ? shape.slice(0, -1).reduce((a, b) => a * b, 1) : n),
+      );
     let regName = name;
     for (let k = 1; tf.engine().registeredVariables[regName] != null; k++) regName = `${name}#${k}`;
     const v = tf.tidy(() => tf.variable(tf.tensor(vals, shape, 'float32'), opts.trainable ?? true, regName));
@@ -41,11 +52,16 @@ export function initValues(init: string, n: number, rng: Rng, fanIn: number): Fl
   const kind = m?.[1] ?? init;
   const arg = m?.[2] !== undefined ? Number(m[2]) : undefined;
   switch (kind) {
-    case 'zeros': return new Float32Array(n);
-    case 'ones': return new Float32Array(n).fill(1);
-    case 'const': return new Float32Array(n).fill(arg ?? 0);
-    case 'normal': return rng.normalArray(n, 0, arg ?? 0.01);
-    case 'uniform': return rng.uniformArray(n, -(arg ?? 1), arg ?? 1);
+    case 'zeros':
+      return new Float32Array(n);
+    case 'ones':
+      return new Float32Array(n).fill(1);
+    case 'const':
+      return new Float32Array(n).fill(arg ?? 0);
+    case 'normal':
+      return rng.normalArray(n, 0, arg ?? 0.01);
+    case 'uniform':
+      return rng.uniformArray(n, -(arg ?? 1), arg ?? 1);
     case 'uniform-fan-in':
     default: {
       const b = 1 / Math.sqrt(Math.max(1, fanIn));

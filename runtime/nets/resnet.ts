@@ -6,13 +6,25 @@ import type { ParamStore } from './params.js';
 import type { Net } from './mlp.js';
 import { makeMaskedConv, maskedConv2d, type MaskedConv } from '../ar/masked-conv.js';
 
-interface Conv { w: tf.Variable; b: tf.Variable; plain: MaskedConv }
+interface Conv {
+  w: tf.Variable;
+  b: tf.Variable;
+  plain: MaskedConv;
+}
 
 export class ResNet implements Net {
   private readonly convs: Conv[] = [];
 
-  constructor(store: ParamStore, prefix: string, cin: number, cout: number,
-    readonly blocks: number, readonly channels: number, readonly kernel: number, zeroInitLast: boolean) {
+  constructor(
+    store: ParamStore,
+    prefix: string,
+    cin: number,
+    cout: number,
+    readonly blocks: number,
+    readonly channels: number,
+    readonly kernel: number,
+    zeroInitLast: boolean,
+  ) {
     const mk = (name: string, ci: number, co: number, zero = false): Conv => {
       const fan = ci * kernel * kernel;
       const init = zero ? 'zeros' : 'uniform-fan-in';
@@ -36,15 +48,16 @@ export class ResNet implements Net {
    * bias gradient
    */
   private conv(x: tf.Tensor4D, c: Conv, relu = false): tf.Tensor4D {
-    return maskedConv2d(x, c.w as tf.Tensor4D, c.b as tf.Tensor1D, c.plain, relu ? 'relu' : 'none',
-      { kernel: 'resnet:cropped-conv' });
+    return maskedConv2d(x, c.w as tf.Tensor4D, c.b as tf.Tensor1D, c.plain, relu ? 'relu' : 'none', {
+      kernel: 'resnet:cropped-conv',
+    });
   }
 
   apply(x: tf.Tensor): tf.Tensor {
     return tf.tidy(() => {
       let h = this.conv(x as tf.Tensor4D, this.convs[0]);
       for (let i = 0; i < this.blocks; i++) {
-        const a = this.conv(tf.relu(h), this.convs[1 + 2 * i], true);   // = relu(a): only relu(a) is used
+        const a = this.conv(tf.relu(h), this.convs[1 + 2 * i], true); // = relu(a): only relu(a) is used
         h = tf.add(h, this.conv(a, this.convs[2 + 2 * i]));
       }
       return this.conv(tf.relu(h), this.convs[this.convs.length - 1]);

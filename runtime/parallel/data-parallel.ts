@@ -77,7 +77,8 @@ export function createDataParallelTrainer(model: FlowModel, opts: AdamOptions, h
   // every variable travels (actnorm's non-trainable "initialized" flag too); gradients of the trainable ones
   const vars = model.variables;
   const trainable = vars.filter((v) => v.trainable).length;
-  const names = vars.map((v) => v.name), sizes = vars.map((v) => v.size);
+  const names = vars.map((v) => v.name),
+    sizes = vars.map((v) => v.size);
   const offsets: number[] = [];
   const total = sizes.reduce((o, s) => (offsets.push(o), o + s), 0);
   const exampleShape = model.ir.data.shape.slice();
@@ -99,17 +100,20 @@ export function createDataParallelTrainer(model: FlowModel, opts: AdamOptions, h
     process.stderr.write(`flowc: data-parallel worker did not start (${why}); training on one thread\n`);
     return null;
   }
-  const params = new Float32Array(mem.params), grads = new Float32Array(mem.grads);
-  const xs = new Float32Array(mem.x), loss = new Float64Array(mem.loss);
+  const params = new Float32Array(mem.params),
+    grads = new Float32Array(mem.grads);
+  const xs = new Float32Array(mem.x),
+    loss = new Float64Array(mem.loss);
   const local = localGrads(model);
   const rng = model.rng as { nextU32?: () => number } | undefined;
   let seq = 0;
 
   const gradsFn: GradsFn = (x, list) => {
     const B = x.shape[0]!;
-    const n2 = Math.floor(B / 2), n1 = B - n2;
+    const n2 = Math.floor(B / 2),
+      n1 = B - n2;
     if (n2 === 0 || n2 > capacity || list.length !== trainable) return local(x, list);
-    vars.forEach((v, i) => params.set((float32View(v) ?? (v.dataSync() as Float32Array)), offsets[i]!));
+    vars.forEach((v, i) => params.set(float32View(v) ?? (v.dataSync() as Float32Array), offsets[i]!));
     const xv = float32View(x) ?? (x.dataSync() as Float32Array);
     xs.set(xv.subarray(n1 * per, B * per));
     Atomics.store(ctrl, ROWS, n2);
@@ -127,7 +131,8 @@ export function createDataParallelTrainer(model: FlowModel, opts: AdamOptions, h
       Atomics.store(ctrl, ERR, 0);
       throw new Error(`data-parallel worker: ${readError(mem)}`);
     }
-    const a = n1 / B, b = n2 / B;
+    const a = n1 / B,
+      b = n2 / B;
     const out: tf.NamedTensorMap = {};
     vars.forEach((v, i) => {
       if (!v.trainable) return;
@@ -144,7 +149,9 @@ export function createDataParallelTrainer(model: FlowModel, opts: AdamOptions, h
 
   const inner = createMixedTrainer(model, opts, hostMax, gradsFn);
   return {
-    get steps() { return inner.steps; },
+    get steps() {
+      return inner.steps;
+    },
     replicas: 2,
     step: (x) => inner.step(x),
     getState: () => inner.getState(),
@@ -157,4 +164,3 @@ export function createDataParallelTrainer(model: FlowModel, opts: AdamOptions, h
     },
   };
 }
-

@@ -8,15 +8,20 @@
 //   ctrl[READY] 1 when the worker built its model, 2 when it failed to start
 // params / grads: every trainable variable flattened, in the order of `names`.
 import type { FlowcConfig } from '../config.js';
-export const CMD = 0, DONE = 1, ROWS = 2, SEED = 3, ERR = 4, READY = 5;
+export const CMD = 0,
+  DONE = 1,
+  ROWS = 2,
+  SEED = 3,
+  ERR = 4,
+  READY = 5;
 
 export interface SharedLayout {
-  ctrl: SharedArrayBuffer;        // Int32 × 8
-  loss: SharedArrayBuffer;        // Float64 × 1
-  params: SharedArrayBuffer;      // Float32 × total
-  grads: SharedArrayBuffer;       // Float32 × total (0 where a variable got no gradient)
-  x: SharedArrayBuffer;           // Float32 × capacity·per-example
-  error: SharedArrayBuffer;       // utf-8 bytes of the worker's error message
+  ctrl: SharedArrayBuffer; // Int32 × 8
+  loss: SharedArrayBuffer; // Float64 × 1
+  params: SharedArrayBuffer; // Float32 × total
+  grads: SharedArrayBuffer; // Float32 × total (0 where a variable got no gradient)
+  x: SharedArrayBuffer; // Float32 × capacity·per-example
+  error: SharedArrayBuffer; // utf-8 bytes of the worker's error message
 }
 
 export interface WorkerInit {

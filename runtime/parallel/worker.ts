@@ -15,7 +15,7 @@ const fail = (flag: number, slot: number, e: unknown) => {
 
 async function main(): Promise<void> {
   const { setConfig } = await import('../config.js');
-  setConfig(init.config);                     // one thread, no worker: the replicas are the parallelism
+  setConfig(init.config); // one thread, no worker: the replicas are the parallelism
   const tf = await import('@tensorflow/tfjs-core');
   const { initBackend } = await import('../backend.js');
   const { build } = await import('../build.js');
@@ -30,8 +30,10 @@ async function main(): Promise<void> {
   });
   const offsets: number[] = [];
   init.sizes.reduce((o, s) => (offsets.push(o), o + s), 0);
-  const params = new Float32Array(init.mem.params), grads = new Float32Array(init.mem.grads);
-  const xs = new Float32Array(init.mem.x), loss = new Float64Array(init.mem.loss);
+  const params = new Float32Array(init.mem.params),
+    grads = new Float32Array(init.mem.grads);
+  const xs = new Float32Array(init.mem.x),
+    loss = new Float64Array(init.mem.loss);
   const per = init.exampleShape.reduce((a, b) => a * b, 1);
   const grad = localGrads(model);
   const trainable = vars.filter((v) => v.trainable);
@@ -49,7 +51,9 @@ async function main(): Promise<void> {
     try {
       const rows = Atomics.load(ctrl, ROWS);
       tf.tidy(() => {
-        vars.forEach((v, i) => v.assign(tf.tensor(params.subarray(offsets[i]!, offsets[i]! + init.sizes[i]!), v.shape, 'float32')));
+        vars.forEach((v, i) =>
+          v.assign(tf.tensor(params.subarray(offsets[i]!, offsets[i]! + init.sizes[i]!), v.shape, 'float32')),
+        );
       });
       rng?.setState({ s: Atomics.load(ctrl, SEED) >>> 0, spare: null });
       const x = tf.tensor(xs.subarray(0, rows * per), [rows, ...init.exampleShape], 'float32');

@@ -3,7 +3,11 @@ import { encodePng } from './png.js';
 
 export class Canvas {
   readonly data: Uint8Array;
-  constructor(readonly width: number, readonly height: number, background: [number, number, number] = [255, 255, 255]) {
+  constructor(
+    readonly width: number,
+    readonly height: number,
+    background: [number, number, number] = [255, 255, 255],
+  ) {
     this.data = new Uint8Array(width * height * 4);
     for (let i = 0; i < width * height; i++) this.data.set([...background, 255], i * 4);
   }
@@ -39,8 +43,15 @@ export class Canvas {
 
 // viridis at 9 stops
 const VIRIDIS = [
-  [68, 1, 84], [71, 44, 122], [59, 81, 139], [44, 113, 142], [33, 144, 141],
-  [39, 173, 129], [92, 200, 99], [170, 220, 50], [253, 231, 37],
+  [68, 1, 84],
+  [71, 44, 122],
+  [59, 81, 139],
+  [44, 113, 142],
+  [33, 144, 141],
+  [39, 173, 129],
+  [92, 200, 99],
+  [170, 220, 50],
+  [253, 231, 37],
 ];
 
 /** t in [0, 1] → RGB */

@@ -42,7 +42,13 @@ export function toPixel(b: Bounds, ox: number, oy: number, size: number, x: numb
 }
 
 function scatter(
-  canvas: Canvas, ox: number, oy: number, size: number, points: Float32Array, b: Bounds, rgb: number[],
+  canvas: Canvas,
+  ox: number,
+  oy: number,
+  size: number,
+  points: Float32Array,
+  b: Bounds,
+  rgb: number[],
 ): void {
   const n = points.length / 2;
   const alpha = Math.min(0.6, Math.max(0.08, 800 / n));
@@ -72,11 +78,16 @@ function heatmap(canvas: Canvas, ox: number, oy: number, size: number, logp: Flo
 
 /** A heatmap panel of exp(logp) on a G×G grid (gridPoints order); the colour bar tops at exp(max logp). */
 export function heatPanel(
-  title: string, logp: Float32Array, G: number, b: Bounds, bar: Omit<ColourBar, 'max'> & { max?: number },
+  title: string,
+  logp: Float32Array,
+  G: number,
+  b: Bounds,
+  bar: Omit<ColourBar, 'max'> & { max?: number },
 ): Panel {
   const max = finiteMax(logp);
   return {
-    title, bounds: b,
+    title,
+    bounds: b,
     colourBar: { label: bar.label, max: bar.max ?? (Number.isFinite(max) ? Math.exp(max) : 1) },
     draw: (canvas, ox, oy, size) => heatmap(canvas, ox, oy, size, logp, G),
   };
@@ -91,13 +102,17 @@ export function scatterPanel(title: string, points: Float32Array, b: Bounds, rgb
  * the energy target exp(−U), each scaled to its own maximum (the target is unnormalised).
  */
 export function twoDensityPicture(
-  left: Float32Array, right: Float32Array, G: number, cell = 2, b: Bounds = { x0: -4, x1: 4, y0: -4, y1: 4 },
+  left: Float32Array,
+  right: Float32Array,
+  G: number,
+  cell = 2,
+  b: Bounds = { x0: -4, x1: 4, y0: -4, y1: 4 },
 ): Buffer {
   const bar = { label: 'density / its max', max: 1 };
-  return renderFigure([
-    heatPanel('model samples (histogram)', left, G, b, bar),
-    heatPanel('target exp(−U)', right, G, b, bar),
-  ], G * cell);
+  return renderFigure(
+    [heatPanel('model samples (histogram)', left, G, b, bar), heatPanel('target exp(−U)', right, G, b, bar)],
+    G * cell,
+  );
 }
 
 /**
@@ -105,15 +120,18 @@ export function twoDensityPicture(
  * `cell` pixels, with a colour bar in density units; right: the training data over the same bounds.
  */
 export function densityPicture(logp: Float32Array, G: number, data: Float32Array, b: Bounds, cell = 2): Buffer {
-  return renderFigure([
-    heatPanel('model density', logp, G, b, { label: 'p(x)' }),
-    scatterPanel('training data', data, b),
-  ], G * cell);
+  return renderFigure(
+    [heatPanel('model density', logp, G, b, { label: 'p(x)' }), scatterPanel('training data', data, b)],
+    G * cell,
+  );
 }
 
 /** A scatter of 2-D points (samples). */
 export function scatterPicture(
-  points: Float32Array, b: Bounds = boundsOf(points), size = 400, title = 'samples',
+  points: Float32Array,
+  b: Bounds = boundsOf(points),
+  size = 400,
+  title = 'samples',
 ): Buffer {
   return renderFigure([scatterPanel(title, points, b)], size);
 }

@@ -4,7 +4,12 @@
 import { Canvas, viridis } from './canvas.js';
 import { drawText, textWidth } from './font.js';
 
-export interface Bounds { x0: number; x1: number; y0: number; y1: number }
+export interface Bounds {
+  x0: number;
+  x1: number;
+  y0: number;
+  y1: number;
+}
 
 /** Round tick values (1, 2, 5 × 10^k steps) covering [lo, hi], at most about n of them. */
 export function niceTicks(lo: number, hi: number, n = 5): number[] {
@@ -42,7 +47,12 @@ const INK = [40, 40, 40];
 const TITLE_SCALE = 2;
 const M = { left: 40, top: 26, bottom: 22, right: 12, bar: 12, barGap: 8, barLabels: 52 };
 
-export interface Layout { width: number; height: number; origins: { x: number; y: number }[]; size: number }
+export interface Layout {
+  width: number;
+  height: number;
+  origins: { x: number; y: number }[];
+  size: number;
+}
 
 /** Where each panel's plot area lies (its top-left pixel) for plot areas of size × size. */
 export function layoutOf(panels: Panel[], size: number): Layout {

@@ -38,7 +38,7 @@ const G: Record<string, string> = {
   '[': '.###./.#.../.#.../.#.../.#.../.#.../.###.',
   ']': '.###./...#./...#./...#./...#./...#./.###.',
   '^': '..#../.#.#./#...#/...../...../...../.....',
-  '_': '...../...../...../...../...../...../#####',
+  _: '...../...../...../...../...../...../#####',
   '|': '..#../..#../..#../..#../..#../..#../..#..',
   A: '.###./#...#/#...#/#####/#...#/#...#/#...#',
   B: '####./#...#/#...#/####./#...#/#...#/####.',
@@ -117,7 +117,10 @@ export type Align = 'left' | 'center' | 'right';
  * doubles every pixel. `vertical` writes bottom-to-top (a y-axis label), x then being the cap line.
  */
 export function drawText(
-  canvas: Canvas, x: number, y: number, text: string,
+  canvas: Canvas,
+  x: number,
+  y: number,
+  text: string,
   opts: { rgb?: readonly number[]; scale?: number; align?: Align; vertical?: boolean } = {},
 ): void {
   const s = opts.scale ?? 1;
@@ -126,17 +129,19 @@ export function drawText(
   const shift = opts.align === 'center' ? Math.round(w / 2) : opts.align === 'right' ? w : 0;
   let pen = 0;
   for (const ch of text) {
-    glyph(ch).forEach((row, r) => row.forEach((ink, c) => {
-      if (!ink) return;
-      for (let dy = 0; dy < s; dy++) {
-        for (let dx = 0; dx < s; dx++) {
-          const along = pen + c * s + dx - shift;
-          const across = r * s + dy;
-          if (opts.vertical) canvas.set(x + across, y - along, rgb);
-          else canvas.set(x + along, y + across, rgb);
+    glyph(ch).forEach((row, r) =>
+      row.forEach((ink, c) => {
+        if (!ink) return;
+        for (let dy = 0; dy < s; dy++) {
+          for (let dx = 0; dx < s; dx++) {
+            const along = pen + c * s + dx - shift;
+            const across = r * s + dy;
+            if (opts.vertical) canvas.set(x + across, y - along, rgb);
+            else canvas.set(x + along, y + across, rgb);
+          }
         }
-      }
-    }));
+      }),
+    );
     pen += CHAR_W * s;
   }
 }

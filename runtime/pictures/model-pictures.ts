@@ -16,7 +16,11 @@ export { pictureShape };
 
 /** log p on the rows of `pts` ([n, ...shape] flattened), in batches. */
 export function logProbRows(
-  model: FlowModel, ir: FlowIR, pts: Float32Array, n: number, batch = 1024,
+  model: FlowModel,
+  ir: FlowIR,
+  pts: Float32Array,
+  n: number,
+  batch = 1024,
   perExample: (x: tf.Tensor) => tf.Tensor = (x) => model.logProb(x),
 ): Float32Array {
   const d = pts.length / n;
@@ -37,7 +41,9 @@ export function valueRange(domain: Domain): [number, number] | undefined {
 }
 
 export function samplesOf(
-  model: FlowModel, n: number, opts: SampleOptions & { condition?: number } = {},
+  model: FlowModel,
+  n: number,
+  opts: SampleOptions & { condition?: number } = {},
 ): Float32Array {
   const rng = model.rng?.getState();
   // a conditional model p(x | y): the given class for every sample, else the classes in turn (sampleContext)
@@ -54,7 +60,11 @@ export function samplesOf(
 }
 
 interface MetricsLine {
-  step: number; loss?: number; test_nll?: number; bits_per_dim?: number; test_bits_per_dim?: number;
+  step: number;
+  loss?: number;
+  test_nll?: number;
+  bits_per_dim?: number;
+  test_bits_per_dim?: number;
 }
 
 /**
@@ -134,9 +144,14 @@ export function writeModelPictures(model: FlowModel, ir: FlowIR, train: Dataset,
     const x = samplesOf(model, n, { seed: 1 });
     const file = join(runDir, 'samples.png');
     const cols = classGridColumns(ir, n); // a class-conditional model: one row per class
-    writeFileSync(file, imageGrid(x, n, pictureShape(ir)!, {
-      range: valueRange(ir.data.domain), scale: 3, ...(cols ? { cols } : {}),
-    }));
+    writeFileSync(
+      file,
+      imageGrid(x, n, pictureShape(ir)!, {
+        range: valueRange(ir.data.domain),
+        scale: 3,
+        ...(cols ? { cols } : {}),
+      }),
+    );
     files.push(file);
   }
   return files;

@@ -12,19 +12,34 @@ import { renderFigure, type Bounds, type Panel } from './figure.js';
 import { logProbRows } from './model-pictures.js';
 
 export const PATH_COLOURS = [
-  [255, 255, 255], [255, 127, 14], [214, 39, 40], [227, 119, 194], [23, 190, 207], [188, 189, 34],
+  [255, 255, 255],
+  [255, 127, 14],
+  [214, 39, 40],
+  [227, 119, 194],
+  [23, 190, 207],
+  [188, 189, 34],
 ];
 
 /** the union of two square views */
 function union(a: Bounds, b: Bounds): Bounds {
-  const x0 = Math.min(a.x0, b.x0), x1 = Math.max(a.x1, b.x1), y0 = Math.min(a.y0, b.y0), y1 = Math.max(a.y1, b.y1);
+  const x0 = Math.min(a.x0, b.x0),
+    x1 = Math.max(a.x1, b.x1),
+    y0 = Math.min(a.y0, b.y0),
+    y1 = Math.max(a.y1, b.y1);
   const half = Math.max(x1 - x0, y1 - y0) / 2;
   return { x0: (x0 + x1) / 2 - half, x1: (x0 + x1) / 2 + half, y0: (y0 + y1) / 2 - half, y1: (y0 + y1) / 2 + half };
 }
 
 /** draws `pairs` polylines of `steps` 2-D points each (row-major [pair, step, 2]) over a panel */
 function drawPaths(
-  canvas: Canvas, ox: number, oy: number, size: number, b: Bounds, pts: Float32Array, pairs: number, steps: number,
+  canvas: Canvas,
+  ox: number,
+  oy: number,
+  size: number,
+  b: Bounds,
+  pts: Float32Array,
+  pairs: number,
+  steps: number,
 ): void {
   for (let p = 0; p < pairs; p++) {
     const rgb = PATH_COLOURS[p % PATH_COLOURS.length]!;
@@ -65,8 +80,15 @@ function withPaths(panel: Panel, pts: Float32Array, pairs: number, steps: number
  * that set the data-space view.
  */
 export function interpolationPicture(
-  model: FlowModel, ir: FlowIR, data: Float32Array, z: Float32Array, x: Float32Array, pairs: number, steps: number,
-  G = 100, cell = 3,
+  model: FlowModel,
+  ir: FlowIR,
+  data: Float32Array,
+  z: Float32Array,
+  x: Float32Array,
+  pairs: number,
+  steps: number,
+  G = 100,
+  cell = 3,
 ): Buffer {
   const zb = union(boundsOf(z), { x0: -3, x1: 3, y0: -3, y1: 3 });
   const xb = union(boundsOf(data), boundsOf(x));
@@ -74,11 +96,15 @@ export function interpolationPicture(
   const zg = gridPoints(zb, G);
   const zlp = prior
     ? logProbRows(model, ir, zg, G * G, 1024, (t) => prior.logProb(t as tf.Tensor2D))
-    : zg.filter((_, i) => i % 2 === 0)
-      .map((_, i) => -0.5 * (zg[2 * i]! ** 2 + zg[2 * i + 1]! ** 2) - Math.log(2 * Math.PI));
+    : zg
+        .filter((_, i) => i % 2 === 0)
+        .map((_, i) => -0.5 * (zg[2 * i]! ** 2 + zg[2 * i + 1]! ** 2) - Math.log(2 * Math.PI));
   const xlp = logProbRows(model, ir, gridPoints(xb, G), G * G);
-  return renderFigure([
-    withPaths(heatPanel('latent z: prior density', zlp, G, zb, { label: 'p(z)' }), z, pairs, steps),
-    withPaths(heatPanel('data x: model density', xlp, G, xb, { label: 'p(x)' }), x, pairs, steps),
-  ], G * cell);
+  return renderFigure(
+    [
+      withPaths(heatPanel('latent z: prior density', zlp, G, zb, { label: 'p(z)' }), z, pairs, steps),
+      withPaths(heatPanel('data x: model density', xlp, G, xb, { label: 'p(x)' }), x, pairs, steps),
+    ],
+    G * cell,
+  );
 }

@@ -53,12 +53,18 @@ export class VaeModel implements FlowModel {
   private readonly encoder: Net;
   private readonly decoder: Net;
 
-  constructor(readonly ir: FlowIR, opts: VaeOptions = {}) {
+  constructor(
+    readonly ir: FlowIR,
+    opts: VaeOptions = {},
+  ) {
     if (ir.family !== 'vae') throw new Error(`buildVae: model ${ir.model} is of family '${ir.family}'`);
     if (!ir.latent) throw new Error(`${ir.model}: a VAE needs a latent variable`);
     if (!ir.encoder || !ir.decoder) throw new Error(`${ir.model}: a VAE needs an encoder and a decoder`);
     if (!ir.likelihood) throw new Error(`${ir.model}: a VAE needs a likelihood`);
-    for (const [what, net] of [['encoder', ir.encoder], ['decoder', ir.decoder]] as const) {
+    for (const [what, net] of [
+      ['encoder', ir.encoder],
+      ['decoder', ir.decoder],
+    ] as const) {
       if (net.kind !== 'mlp') throw new Error(`${ir.model}: the ${what} must be an mlp (got ${net.kind})`);
     }
     this.iwSamples = opts.iwSamples ?? 100;
@@ -67,7 +73,11 @@ export class VaeModel implements FlowModel {
     this.store = new ParamStore(this.rng);
     this.D = ir.data.shape.reduce((a, b) => a * b, 1);
     this.Dz = ir.latent.shape.reduce((a, b) => a * b, 1);
-    const ctx: BuildContext = { store: this.store, rng: this.rng, buildLayers: (ls) => ls.map((l) => buildBijector(l, ctx)) };
+    const ctx: BuildContext = {
+      store: this.store,
+      rng: this.rng,
+      buildLayers: (ls) => ls.map((l) => buildBijector(l, ctx)),
+    };
     const post = buildPosterior(ir.posterior?.flow ?? [], ir.posterior?.amortized ?? false, this.Dz, 2 * this.Dz, ctx);
     this.steps = post.steps;
     this.encoderOut = 2 * this.Dz + post.size;
@@ -140,12 +150,14 @@ export class VaeModel implements FlowModel {
     const parts: tf.Tensor[] = [];
     for (let done = 0; done < k; done += per) {
       const m = Math.min(per, k - done);
-      parts.push(tf.tidy(() => {
-        const xt = tf.tile(xf, [m, 1]) as tf.Tensor2D;
-        const et = tf.tile(enc, [m, 1]) as tf.Tensor2D;
-        const lw = this.logWeight(xt, et, this.rng.normalTensor([m * N, this.Dz]) as tf.Tensor2D);
-        return tf.reshape(lw, [m, N]);
-      }));
+      parts.push(
+        tf.tidy(() => {
+          const xt = tf.tile(xf, [m, 1]) as tf.Tensor2D;
+          const et = tf.tile(enc, [m, 1]) as tf.Tensor2D;
+          const lw = this.logWeight(xt, et, this.rng.normalTensor([m * N, this.Dz]) as tf.Tensor2D);
+          return tf.reshape(lw, [m, N]);
+        }),
+      );
     }
     return (parts.length === 1 ? parts[0] : tf.concat(parts, 0)) as tf.Tensor2D;
   }
@@ -167,7 +179,14 @@ export class VaeModel implements FlowModel {
 
   /** decoder parameters [n, D, P] for latents z [n, Dz] */
   decode(z: tf.Tensor): tf.Tensor3D {
-    return tf.tidy(() => tf.reshape(this.decoder.apply(tf.reshape(z, [z.shape[0], this.Dz])), [z.shape[0], this.D, this.likelihood.P]) as tf.Tensor3D);
+    return tf.tidy(
+      () =>
+        tf.reshape(this.decoder.apply(tf.reshape(z, [z.shape[0], this.Dz])), [
+          z.shape[0],
+          this.D,
+          this.likelihood.P,
+        ]) as tf.Tensor3D,
+    );
   }
 
   /** the likelihood's mean for latents z: Bernoulli probabilities, Gaussian means (binary/real data) */

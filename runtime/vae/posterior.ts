@@ -49,11 +49,18 @@ function ownStep(b: Bijector, D: number): PostStep {
  * amortized parameters (after q0's mean and log-std). Returns the steps and the total number
  * of encoder-output columns they read.
  */
-export function buildPosterior(layers: LayerIR[], amortized: boolean, D: number, start: number, ctx: BuildContext): { steps: PostStep[]; size: number } {
+export function buildPosterior(
+  layers: LayerIR[],
+  amortized: boolean,
+  D: number,
+  start: number,
+  ctx: BuildContext,
+): { steps: PostStep[]; size: number } {
   let off = start;
   const steps: PostStep[] = [];
   for (const l of layers) {
-    if (l.inShape.length !== 1 || l.inShape[0] !== D) throw new Error(`${l.id}: a posterior layer must act on the latent [${D}], not [${l.inShape}]`);
+    if (l.inShape.length !== 1 || l.inShape[0] !== D)
+      throw new Error(`${l.id}: a posterior layer must act on the latent [${D}], not [${l.inShape}]`);
     if (amortized && (l.kind === 'planar' || l.kind === 'radial')) {
       const s = amortizedStep(l, D, off);
       off += s.nParams;
@@ -64,7 +71,11 @@ export function buildPosterior(layers: LayerIR[], amortized: boolean, D: number,
 }
 
 /** runs the chain from z0 [N, D]: z_K and Σ_k log|det ∂f_k/∂z_{k−1}| [N] */
-export function runPosterior(steps: PostStep[], z0: tf.Tensor2D, enc: tf.Tensor2D | undefined): { z: tf.Tensor2D; sumLogDet: tf.Tensor1D } {
+export function runPosterior(
+  steps: PostStep[],
+  z0: tf.Tensor2D,
+  enc: tf.Tensor2D | undefined,
+): { z: tf.Tensor2D; sumLogDet: tf.Tensor1D } {
   let z = z0;
   let sum = tf.zeros([z0.shape[0]]) as tf.Tensor1D;
   for (const s of steps) {

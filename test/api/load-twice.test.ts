@@ -18,9 +18,11 @@ beforeAll(async () => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const SPECS: Record<string, string> = {
-  autoregressive: 'model M {\n  data x: binary[4]\n  order natural\n  conditional made(hidden: [8])\n' +
+  autoregressive:
+    'model M {\n  data x: binary[4]\n  order natural\n  conditional made(hidden: [8])\n' +
     '  likelihood bernoulli\n}\n',
-  vae: 'model M {\n  data x: binary[4]\n  latent z: real[2]\n  prior normal\n  encoder mlp(8)\n  posterior gaussian\n' +
+  vae:
+    'model M {\n  data x: binary[4]\n  latent z: real[2]\n  prior normal\n  encoder mlp(8)\n  posterior gaussian\n' +
     '  decoder mlp(8)\n  likelihood bernoulli\n}\n',
   flow: 'model M {\n  data x: real[2]\n  prior normal\n  flow { coupling(affine, mask: half, net: mlp(8)) }\n}\n',
 };
@@ -36,14 +38,26 @@ describe('loadModel after a model of the same spec was built', () => {
       await saveModel(first, out);
       const saved = JSON.parse(readFileSync(join(out, 'model.json'), 'utf8')).weightsManifest[0].weights;
       expect(saved.some((w: { name: string }) => /[#~]\d+$/.test(w.name))).toBe(false);
-      const loaded = loadModel(out);   // built while `first` still holds the names
-      const x = family === 'flow' ? tf.tensor2d([[0.1, -0.3], [1, 2]])
-        : tf.tensor2d([[0, 1, 1, 0], [1, 1, 0, 0]]);
+      const loaded = loadModel(out); // built while `first` still holds the names
+      const x =
+        family === 'flow'
+          ? tf.tensor2d([
+              [0.1, -0.3],
+              [1, 2],
+            ])
+          : tf.tensor2d([
+              [0, 1, 1, 0],
+              [1, 1, 0, 0],
+            ]);
       const want = family === 'vae' ? undefined : first.logProb(x).dataSync();
       for (const [i, v] of loaded.variables.entries()) {
         expect(Array.from(v.dataSync())).toEqual(Array.from(first.variables[i]!.dataSync()));
       }
-      if (want) loaded.logProb(x).dataSync().forEach((g, i) => expect(g).toBeCloseTo(want[i]!, 5));
+      if (want)
+        loaded
+          .logProb(x)
+          .dataSync()
+          .forEach((g, i) => expect(g).toBeCloseTo(want[i]!, 5));
       first.dispose();
       loaded.dispose();
     });

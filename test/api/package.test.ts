@@ -57,13 +57,21 @@ beforeAll(() => {
   symlinkSync(ROOT, join(app, 'node_modules', 'flowc'), 'dir');
   writeFileSync(join(app, 'main.mjs'), CONSUMER);
   writeFileSync(join(app, 'typed.ts'), TYPED);
-  writeFileSync(join(app, 'tsconfig.json'), JSON.stringify({
-    compilerOptions: {
-      target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext',
-      strict: true, noEmit: true, skipLibCheck: true, types: [],
-    },
-    files: ['typed.ts'],
-  }));
+  writeFileSync(
+    join(app, 'tsconfig.json'),
+    JSON.stringify({
+      compilerOptions: {
+        target: 'ES2022',
+        module: 'NodeNext',
+        moduleResolution: 'NodeNext',
+        strict: true,
+        noEmit: true,
+        skipLibCheck: true,
+        types: [],
+      },
+      files: ['typed.ts'],
+    }),
+  );
 }, 240_000);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -73,7 +81,12 @@ describe("import ... from 'flowc'", () => {
     expect(r.status, r.stderr).toBe(0);
     const got = JSON.parse(r.stdout.trim().split('\n').pop()!);
     expect(got).toMatchObject({
-      compiled: 'TwoMoons', errors: 0, model: 'TwoMoons', step: 3, settings: 'TwoMoons', backend: 'cpu',
+      compiled: 'TwoMoons',
+      errors: 0,
+      model: 'TwoMoons',
+      step: 3,
+      settings: 'TwoMoons',
+      backend: 'cpu',
     });
     expect(got.fromRun).toHaveLength(3);
     got.fromRun.forEach((v: number, i: number) => {
@@ -93,8 +106,17 @@ describe("import ... from 'flowc'", () => {
     const r = spawnSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: ROOT, encoding: 'utf8' });
     expect(r.status, r.stderr).toBe(0);
     const files = new Set((JSON.parse(r.stdout)[0].files as { path: string }[]).map((f) => f.path));
-    const wanted = ['dist/index.js', 'dist/index.d.ts', 'dist/cli/main.js', 'bin/flowc.js', 'docs/LANGUAGE.md',
-      'package.json', 'dist/playground/index.html', 'dist/playground/main.js', 'dist/playground/train-worker.js'];
+    const wanted = [
+      'dist/index.js',
+      'dist/index.d.ts',
+      'dist/cli/main.js',
+      'bin/flowc.js',
+      'docs/LANGUAGE.md',
+      'package.json',
+      'dist/playground/index.html',
+      'dist/playground/main.js',
+      'dist/playground/train-worker.js',
+    ];
     for (const f of wanted) {
       expect(files.has(f), f).toBe(true);
     }

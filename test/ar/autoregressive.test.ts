@@ -18,7 +18,9 @@ describe('perturbing x_j changes only later conditionals', () => {
       const x = Float32Array.from({ length: n * D }, () => Math.floor(rng.uniform() * c.K));
       const base = paramsHost(m, x);
       const pos = new Array<number>(D);
-      m.order.forEach((d, t) => { pos[d] = t; });
+      m.order.forEach((d, t) => {
+        pos[d] = t;
+      });
       const isMade = c.spec.conditional.kind === 'made';
       let live = 0;
       for (const j of m.order) {
@@ -28,10 +30,11 @@ describe('perturbing x_j changes only later conditionals', () => {
         let later = 0;
         for (let d = 0; d < D; d++) {
           let diff = 0;
-          for (let s = 0; s < n; s++) for (let p = 0; p < P; p++) {
-            const i = (s * D + d) * P + p;
-            diff = Math.max(diff, Math.abs(pj[i]! - base[i]!));
-          }
+          for (let s = 0; s < n; s++)
+            for (let p = 0; p < P; p++) {
+              const i = (s * D + d) * P + p;
+              diff = Math.max(diff, Math.abs(pj[i]! - base[i]!));
+            }
           if (pos[d]! <= pos[j]!) expect(diff, `x[${j}] reaches p(x[${d}])`).toBe(0);
           else later += diff;
         }
@@ -57,17 +60,18 @@ describe('receptive field', () => {
       domain: { kind: 'binary' },
       shape,
       likelihood: { kind: 'bernoulli' },
-      conditional: kind === 'gated'
-        ? { kind: 'gated_pixelcnn', layers: 3, channels: 4, kernel: 3 }
-        : {
-            kind: 'pixelcnn',
-            layers: [
-              { mask: 'A', kernel: 3, channels: 4, activation: 'relu', residual: false },
-              { mask: 'B', kernel: 3, channels: 4, activation: 'relu', residual: false },
-              { mask: 'B', kernel: 3, channels: 4, activation: 'relu', residual: false },
-              { mask: 'B', kernel: 1, channels: 1, activation: 'none', residual: false },
-            ],
-          },
+      conditional:
+        kind === 'gated'
+          ? { kind: 'gated_pixelcnn', layers: 3, channels: 4, kernel: 3 }
+          : {
+              kind: 'pixelcnn',
+              layers: [
+                { mask: 'A', kernel: 3, channels: 4, activation: 'relu', residual: false },
+                { mask: 'B', kernel: 3, channels: 4, activation: 'relu', residual: false },
+                { mask: 'B', kernel: 3, channels: 4, activation: 'relu', residual: false },
+                { mask: 'B', kernel: 1, channels: 1, activation: 'none', residual: false },
+              ],
+            },
     });
     const x = new Float32Array(12);
     const a = paramsHost(m, x)[target]!;

@@ -2,19 +2,26 @@
 import type { ConditionalIR, Domain, LikelihoodIR } from '../../compiler/ir/types.js';
 import { made, natural, prodOf, rasterOrder, type TinySpec } from './helpers.js';
 
-export interface Case { name: string; spec: TinySpec; K: number }
+export interface Case {
+  name: string;
+  spec: TinySpec;
+  K: number;
+}
 
 function imageKinds(C: number, P: number): [string, ConditionalIR][] {
   const ch = C > 1 ? 6 : 4; // two hidden channels per colour group
   return [
-    ['pixelcnn', {
-      kind: 'pixelcnn',
-      layers: [
-        { mask: 'A', kernel: 3, channels: ch, activation: 'relu', residual: false },
-        { mask: 'B', kernel: 3, channels: ch, activation: 'relu', residual: true },
-        { mask: 'B', kernel: 1, channels: C * P, activation: 'none', residual: false },
-      ],
-    }],
+    [
+      'pixelcnn',
+      {
+        kind: 'pixelcnn',
+        layers: [
+          { mask: 'A', kernel: 3, channels: ch, activation: 'relu', residual: false },
+          { mask: 'B', kernel: 3, channels: ch, activation: 'relu', residual: true },
+          { mask: 'B', kernel: 1, channels: C * P, activation: 'none', residual: false },
+        ],
+      },
+    ],
     ['gated_pixelcnn', { kind: 'gated_pixelcnn', layers: 2, channels: ch, kernel: 3 }],
     ['row_lstm', { kind: 'pixelrnn', cell: 'row_lstm', layers: 2, hidden: ch }],
     ['diagonal_bilstm', { kind: 'pixelrnn', cell: 'diagonal_bilstm', layers: 2, hidden: ch }],
@@ -25,8 +32,16 @@ function forShape(label: string, domain: Domain, shape: number[], lik: Likelihoo
   const D = prodOf(shape);
   const order = shape.length === 3 ? rasterOrder(shape) : natural(D);
   const out: Case[] = [
-    { name: `made ${label}`, K, spec: { domain, shape, order, likelihood: lik, conditional: made(D, order, [12, 12], { seed: 5 }) } },
-    { name: `nade ${label}`, K, spec: { domain, shape, order, likelihood: lik, conditional: { kind: 'nade', hidden: 7 } } },
+    {
+      name: `made ${label}`,
+      K,
+      spec: { domain, shape, order, likelihood: lik, conditional: made(D, order, [12, 12], { seed: 5 }) },
+    },
+    {
+      name: `nade ${label}`,
+      K,
+      spec: { domain, shape, order, likelihood: lik, conditional: { kind: 'nade', hidden: 7 } },
+    },
   ];
   if (shape.length === 3) {
     for (const [name, conditional] of imageKinds(shape[0]!, P)) {
@@ -58,7 +73,13 @@ export function allCases(full = process.env.AR_FULL === '1'): Case[] {
     {
       name: 'made ensemble(3) binary[10] reversed order',
       K: 2,
-      spec: { domain: { kind: 'binary' }, shape: [10], order: rev, likelihood: { kind: 'bernoulli' }, conditional: made(10, rev, [16], { seed: 2, ensemble: 3 }) },
+      spec: {
+        domain: { kind: 'binary' },
+        shape: [10],
+        order: rev,
+        likelihood: { kind: 'bernoulli' },
+        conditional: made(10, rev, [16], { seed: 2, ensemble: 3 }),
+      },
     },
     ...(full ? big : big.filter(isPcnn)),
     ...(full ? bigMix.filter((c) => isPcnn(c) || isMade(c)) : bigMix.filter(isPcnn)),

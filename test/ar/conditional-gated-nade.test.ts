@@ -29,21 +29,49 @@ const spec = (data: string, cond: string, lik: string, y = 'categorical(3)') =>
   `model C {\n  data x: ${data}\n  condition y: ${y}\n  conditional ${cond}\n  likelihood ${lik}\n}`;
 
 const CASES = [
-  ['gated_pixelcnn on binary[1, 2, 2]', spec('binary[1, 2, 2]', 'gated_pixelcnn(layers: 2, channels: 4, kernel: 3)',
-    'bernoulli'), 2, '/gated/0/cond_v'],
-  ['gated_pixelcnn on categorical(3)[1, 2, 2]', spec('categorical(3)[1, 2, 2]',
-    'gated_pixelcnn(layers: 1, channels: 3, kernel: 3)', 'categorical'), 3, '/gated/0/cond_h'],
-  ['pixelcnn on binary[1, 2, 2] (label as a bias per layer)', spec('binary[1, 2, 2]',
-    'pixelcnn {\n    conv(mask: A, kernel: 3, channels: 4, activation: relu)\n'
-    + '    conv(mask: B, kernel: 1, channels: 1)\n  }',
-    'bernoulli'), 2, '/pixelcnn/0/context'],
-  ['pixelcnn on categorical(3)[1, 2, 2], real condition', spec('categorical(3)[1, 2, 2]',
-    'pixelcnn {\n    conv(mask: A, kernel: 3, channels: 4, activation: tanh)\n'
-    + '    conv(mask: B, kernel: 1, channels: 5, '
-    + 'activation: relu, residual: true)\n  }', 'categorical', 'real[2]'), 3, '/pixelcnn/1/context'],
+  [
+    'gated_pixelcnn on binary[1, 2, 2]',
+    spec('binary[1, 2, 2]', 'gated_pixelcnn(layers: 2, channels: 4, kernel: 3)', 'bernoulli'),
+    2,
+    '/gated/0/cond_v',
+  ],
+  [
+    'gated_pixelcnn on categorical(3)[1, 2, 2]',
+    spec('categorical(3)[1, 2, 2]', 'gated_pixelcnn(layers: 1, channels: 3, kernel: 3)', 'categorical'),
+    3,
+    '/gated/0/cond_h',
+  ],
+  [
+    'pixelcnn on binary[1, 2, 2] (label as a bias per layer)',
+    spec(
+      'binary[1, 2, 2]',
+      'pixelcnn {\n    conv(mask: A, kernel: 3, channels: 4, activation: relu)\n' +
+        '    conv(mask: B, kernel: 1, channels: 1)\n  }',
+      'bernoulli',
+    ),
+    2,
+    '/pixelcnn/0/context',
+  ],
+  [
+    'pixelcnn on categorical(3)[1, 2, 2], real condition',
+    spec(
+      'categorical(3)[1, 2, 2]',
+      'pixelcnn {\n    conv(mask: A, kernel: 3, channels: 4, activation: tanh)\n' +
+        '    conv(mask: B, kernel: 1, channels: 5, ' +
+        'activation: relu, residual: true)\n  }',
+      'categorical',
+      'real[2]',
+    ),
+    3,
+    '/pixelcnn/1/context',
+  ],
   ['nade on categorical(3)[3]', spec('categorical(3)[3]', 'nade(hidden: 6)', 'categorical'), 3, '/nade/context'],
-  ['nade on binary[4], real condition', spec('binary[4]', 'nade(hidden: 5)', 'bernoulli', 'real[2]'), 2,
-    '/nade/context'],
+  [
+    'nade on binary[4], real condition',
+    spec('binary[4]', 'nade(hidden: 5)', 'bernoulli', 'real[2]'),
+    2,
+    '/nade/context',
+  ],
 ] as const;
 
 describe('conditional Gated PixelCNN and NADE: Σ_x p(x | y) = 1 for every y', () => {
@@ -51,7 +79,13 @@ describe('conditional Gated PixelCNN and NADE: Σ_x p(x | y) = 1 for every y', (
     it(name, () => {
       const ir = compile(text);
       const real = ir.condition!.domain.kind === 'real';
-      const ys: number[][] = real ? [[0, 0], [1.5, -2], [-1, 0.5]] : [[0], [1], [2]];
+      const ys: number[][] = real
+        ? [
+            [0, 0],
+            [1.5, -2],
+            [-1, 0.5],
+          ]
+        : [[0], [1], [2]];
       const model = build(ir);
       const D = ir.data.shape.reduce((a, b) => a * b, 1);
       const all = allConfigs(D, K);
@@ -112,8 +146,10 @@ describe('models that still cannot take a condition are refused (FC513)', () => 
 
   it('a VAE with an IAF posterior says which parts cannot take it', async () => {
     const { readFileSync } = await import('node:fs');
-    const text = readFileSync('specs/iaf_vae.flow', 'utf8')
-      .replace(/(data x: [^\n]*\n)/, '$1  condition y: categorical(10)\n');
+    const text = readFileSync('specs/iaf_vae.flow', 'utf8').replace(
+      /(data x: [^\n]*\n)/,
+      '$1  condition y: categorical(10)\n',
+    );
     const r = compileSource(text, 'v.flow');
     const e = r.diagnostics.filter((d) => d.code === 'FC513');
     expect(e.length).toBe(1);

@@ -42,7 +42,13 @@ function totalFor(model: ReturnType<typeof build>, ir: FlowIR, K: number, y: num
 describe('conditional MADE: Σ_x p(x | y) = 1 for every y', () => {
   for (const [name, made, data, lik, K] of [
     ['categorical(3)[3]', 'hidden: [12, 12]', 'categorical(3)[3]', 'categorical', 3],
-    ['binary[5], agnostic with direct', 'hidden: [10], orders: 3, ensemble: 3, direct: true', 'binary[5]', 'bernoulli', 2],
+    [
+      'binary[5], agnostic with direct',
+      'hidden: [10], orders: 3, ensemble: 3, direct: true',
+      'binary[5]',
+      'bernoulli',
+      2,
+    ],
   ] as const) {
     it(name, () => {
       const ir = compile(madeSpec(made, data, lik));
@@ -93,23 +99,38 @@ describe('conditional RealNVP: ∫ p(x | y) dx = 1 for every y (grid integration
     // the couplings start as the identity (zero last layer): train a few steps so the context matters
     const trainer = createTrainer(model, { lr: 5e-2 });
     for (let k = 0; k < 20; k++) {
-      const x = tf.tidy(() => tf.concat([tf.add(tf.randomNormal([16, 2], 0, 0.5, 'float32', k), 1.5),
-        tf.sub(tf.randomNormal([16, 2], 0, 0.5, 'float32', k + 100), 1.5)]));
+      const x = tf.tidy(() =>
+        tf.concat([
+          tf.add(tf.randomNormal([16, 2], 0, 0.5, 'float32', k), 1.5),
+          tf.sub(tf.randomNormal([16, 2], 0, 0.5, 'float32', k + 100), 1.5),
+        ]),
+      );
       const ctx = contextOf(ir, [...new Array(16).fill(0), ...new Array(16).fill(1)], 32);
       trainer.step(x, ctx);
       tf.dispose([x, ctx]);
     }
     trainer.dispose();
-    const G = 161, lo = -8, h = 16 / (G - 1);
+    const G = 161,
+      lo = -8,
+      h = 16 / (G - 1);
     const pts = new Float32Array(G * G * 2);
-    for (let i = 0; i < G; i++) for (let j = 0; j < G; j++) { pts[(i * G + j) * 2] = lo + i * h; pts[(i * G + j) * 2 + 1] = lo + j * h; }
+    for (let i = 0; i < G; i++)
+      for (let j = 0; j < G; j++) {
+        pts[(i * G + j) * 2] = lo + i * h;
+        pts[(i * G + j) * 2 + 1] = lo + j * h;
+      }
     const means: number[] = [];
     for (const y of [0, 1]) {
       const ctx = contextOf(ir, new Array(G * G).fill(y), G * G);
       const lp = tf.tidy(() => model.logProb(tf.tensor2d(pts, [G * G, 2]), ctx));
       const v = lp.dataSync();
-      let sum = 0, mx = 0;
-      for (let i = 0; i < v.length; i++) { const p = Math.exp(v[i]!); sum += p; mx += p * pts[i * 2]!; }
+      let sum = 0,
+        mx = 0;
+      for (let i = 0; i < v.length; i++) {
+        const p = Math.exp(v[i]!);
+        sum += p;
+        mx += p * pts[i * 2]!;
+      }
       expect(Math.abs(sum * h * h - 1)).toBeLessThan(0.01);
       means.push(mx * h * h);
       tf.dispose([lp, ctx]);

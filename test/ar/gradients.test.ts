@@ -24,7 +24,10 @@ describe('gradients match finite differences', () => {
     it(c.name, () => {
       const m = build(c.spec);
       const rng = new Rng(31);
-      const x = tf.tensor(Array.from({ length: 3 * m.D }, () => Math.floor(rng.uniform() * c.K)), [3, ...c.spec.shape]);
+      const x = tf.tensor(
+        Array.from({ length: 3 * m.D }, () => Math.floor(rng.uniform() * c.K)),
+        [3, ...c.spec.shape],
+      );
       const f = () => tf.sum(m.loss(x)) as tf.Scalar;
       const { value, grads } = tf.variableGrads(f, m.variables);
       value.dispose();
@@ -50,7 +53,9 @@ describe('gradients match finite differences', () => {
           const fd = (up - down) / (2 * eps);
           // a ReLU kink inside [w − ε, w + ε] makes the one-sided slopes disagree: skip that entry
           if (Math.abs((up - mid) / eps - (mid - down) / eps) > 1e-2 * (1 + Math.abs(fd))) continue;
-          expect(Math.abs(fd - g[i]!), `${v.name}[${i}]: fd ${fd} vs ${g[i]}`).toBeLessThan(5e-3 + 3e-2 * Math.abs(g[i]!));
+          expect(Math.abs(fd - g[i]!), `${v.name}[${i}]: fd ${fd} vs ${g[i]}`).toBeLessThan(
+            5e-3 + 3e-2 * Math.abs(g[i]!),
+          );
           checked++;
         }
       }

@@ -45,8 +45,17 @@ export function prodOf(shape: number[]): number {
 }
 
 /** MADE conditional with masks from the compiler's mask builder */
-export function made(D: number, order: number[], hidden: number[], opts: { seed?: number; ensemble?: number } = {}): ConditionalIR {
-  const masks = buildMadeMasks({ order, hidden, connectivity: opts.seed === undefined ? 'sequential' : { random: opts.seed } });
+export function made(
+  D: number,
+  order: number[],
+  hidden: number[],
+  opts: { seed?: number; ensemble?: number } = {},
+): ConditionalIR {
+  const masks = buildMadeMasks({
+    order,
+    hidden,
+    connectivity: opts.seed === undefined ? 'sequential' : { random: opts.seed },
+  });
   return { kind: 'made', hidden, activation: 'relu', masks, ensemble: opts.ensemble ?? 1 };
 }
 

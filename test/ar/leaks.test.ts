@@ -21,14 +21,18 @@ describe('no tensor leaks', () => {
     it(c.name, () => {
       const start = tf.memory().numTensors;
       const m = build(c.spec);
-      const x = tf.tensor(Array.from({ length: 2 * m.D }, (_, i) => i % c.K), [2, ...c.spec.shape]);
+      const x = tf.tensor(
+        Array.from({ length: 2 * m.D }, (_, i) => i % c.K),
+        [2, ...c.spec.shape],
+      );
       const afterBuild = tf.memory().numTensors;
       const counts: number[] = [];
       for (let step = 0; step < 3; step++) {
         const lp = m.logProb(x);
         const { value, grads } = tf.variableGrads(() => tf.mean(m.loss(x)) as tf.Scalar, m.variables);
         expect(Object.keys(grads).length).toBe(m.variables.length);
-        for (const g of Object.values(grads)) expect(Number.isFinite(tf.tidy(() => tf.sum(tf.abs(g)).dataSync()[0]!))).toBe(true);
+        for (const g of Object.values(grads))
+          expect(Number.isFinite(tf.tidy(() => tf.sum(tf.abs(g)).dataSync()[0]!))).toBe(true);
         tf.dispose([lp, value, ...Object.values(grads)]);
         const s = m.sample(2, { seed: step });
         const sn = m.sampleNaive(1, { seed: step });

@@ -11,23 +11,28 @@ beforeAll(useCpu);
 describe('gaussian likelihood on real data', () => {
   it('a real[2] MADE density integrates to 1 (trapezoid rule on [-12, 12]²)', () => {
     const m = build({
-      domain: { kind: 'real' }, shape: [2], order: [1, 0], likelihood: { kind: 'gaussian', learnedStd: true },
+      domain: { kind: 'real' },
+      shape: [2],
+      order: [1, 0],
+      likelihood: { kind: 'gaussian', learnedStd: true },
       conditional: made(2, [1, 0], [8], { seed: 3 }),
     });
     const G = 241;
     const lo = -12;
     const h = 24 / (G - 1);
     const pts = new Float32Array(G * G * 2);
-    for (let a = 0; a < G; a++) for (let b = 0; b < G; b++) {
-      pts[(a * G + b) * 2] = lo + a * h;
-      pts[(a * G + b) * 2 + 1] = lo + b * h;
-    }
+    for (let a = 0; a < G; a++)
+      for (let b = 0; b < G; b++) {
+        pts[(a * G + b) * 2] = lo + a * h;
+        pts[(a * G + b) * 2 + 1] = lo + b * h;
+      }
     const lp = tf.tidy(() => m.logProb(tf.tensor2d(pts, [G * G, 2])).dataSync());
     let total = 0;
-    for (let a = 0; a < G; a++) for (let b = 0; b < G; b++) {
-      const w = (a === 0 || a === G - 1 ? 0.5 : 1) * (b === 0 || b === G - 1 ? 0.5 : 1);
-      total += w * Math.exp(lp[a * G + b]!);
-    }
+    for (let a = 0; a < G; a++)
+      for (let b = 0; b < G; b++) {
+        const w = (a === 0 || a === G - 1 ? 0.5 : 1) * (b === 0 || b === G - 1 ? 0.5 : 1);
+        total += w * Math.exp(lp[a * G + b]!);
+      }
     expect(Math.abs(total * h * h - 1)).toBeLessThan(1e-3);
     m.dispose();
   });
@@ -42,7 +47,17 @@ describe('discretized logistic mixture', () => {
     // one dimension, mixture logits [0.3, -0.2], means [-0.4, 0.7], log-scales [-1.2, -0.5]
     const prm = [0.3, -0.2, -0.4, 0.7, -1.2, -0.5];
     const xs = [0, 1, 2, 3, 4];
-    const got = tf.tidy(() => lik.logProb(tf.tensor3d(xs.flatMap(() => prm), [5, 1, 3 * k]), tf.tensor2d(xs, [5, 1])).dataSync());
+    const got = tf.tidy(() =>
+      lik
+        .logProb(
+          tf.tensor3d(
+            xs.flatMap(() => prm),
+            [5, 1, 3 * k],
+          ),
+          tf.tensor2d(xs, [5, 1]),
+        )
+        .dataSync(),
+    );
     const wz = Math.exp(0.3) + Math.exp(-0.2);
     const w = [Math.exp(0.3) / wz, Math.exp(-0.2) / wz];
     for (const x of xs) {
@@ -76,7 +91,9 @@ describe('discretized logistic mixture', () => {
     // bins of half-width 1/(K−1) = 1/3 around −1, −1/3, 1/3, 1
     const p = [cdf(-2 / 3), cdf(0) - cdf(-2 / 3), cdf(2 / 3) - cdf(0), 1 - cdf(2 / 3)];
     let chi = 0;
-    p.forEach((q, i) => { chi += (counts[i]! - N * q) ** 2 / (N * q); });
+    p.forEach((q, i) => {
+      chi += (counts[i]! - N * q) ** 2 / (N * q);
+    });
     expect(chi).toBeLessThan(16.27); // chi-square, 3 df, p = 0.001
   });
 });

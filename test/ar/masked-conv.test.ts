@@ -9,9 +9,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '../../runtime/gradients.js';
 import { initBackend } from '../../runtime/backend.js';
 import { channelGroups, convMaskArray, type MaskType } from '../../runtime/ar/convmask.js';
-import {
-  disposeMaskedConv, makeMaskedConv, maskedConv2d, type MaskedConvPath,
-} from '../../runtime/ar/masked-conv.js';
+import { disposeMaskedConv, makeMaskedConv, maskedConv2d, type MaskedConvPath } from '../../runtime/ar/masked-conv.js';
 import { setConfig } from '../../runtime/config.js';
 import type { ActName } from '../../runtime/ar/common.js';
 import { Rng } from '../../runtime/rng.js';
@@ -24,7 +22,14 @@ afterAll(async () => {
   await tf.setBackend('cpu');
 });
 
-interface Case { k: number; cin: number; cout: number; C: number; mask: MaskType; act: ActName }
+interface Case {
+  k: number;
+  cin: number;
+  cout: number;
+  C: number;
+  mask: MaskType;
+  act: ActName;
+}
 
 const cases: Case[] = [
   { k: 3, cin: 1, cout: 4, C: 1, mask: 'A', act: 'relu' },
@@ -41,7 +46,9 @@ const cases: Case[] = [
   { k: 3, cin: 2, cout: 3, C: 1, mask: 'none', act: 'relu' },
 ];
 
-const N = 2, H = 5, W = 6;
+const N = 2,
+  H = 5,
+  W = 6;
 
 function inputs(c: Case, seed: number) {
   const rng = new Rng(seed);
@@ -63,9 +70,9 @@ function run(c: Case, p: MaskedConvPath, inputGrad: boolean, seed: number): Floa
       const y = maskedConv2d(x, w, b, m, c.act, { inputGrad });
       const f = inputGrad
         ? (xv: tf.Tensor, wv: tf.Tensor, bv: tf.Tensor) =>
-          tf.sum(tf.mul(maskedConv2d(xv as tf.Tensor4D, wv as tf.Tensor4D, bv as tf.Tensor1D, m, c.act), r))
+            tf.sum(tf.mul(maskedConv2d(xv as tf.Tensor4D, wv as tf.Tensor4D, bv as tf.Tensor1D, m, c.act), r))
         : (wv: tf.Tensor, bv: tf.Tensor) =>
-          tf.sum(tf.mul(maskedConv2d(x, wv as tf.Tensor4D, bv as tf.Tensor1D, m, c.act, { inputGrad: false }), r));
+            tf.sum(tf.mul(maskedConv2d(x, wv as tf.Tensor4D, bv as tf.Tensor1D, m, c.act, { inputGrad: false }), r));
       const gs = tf.grads(f as (...a: tf.Tensor[]) => tf.Tensor)(inputGrad ? [x, w, b] : [w, b]);
       return [y, ...gs].map((t) => Float32Array.from(t.dataSync()));
     });
@@ -78,7 +85,8 @@ function run(c: Case, p: MaskedConvPath, inputGrad: boolean, seed: number): Floa
 
 function expectClose(a: Float32Array, b: Float32Array, what: string): void {
   expect(a.length, what).toBe(b.length);
-  let scale = 0, err = 0;
+  let scale = 0,
+    err = 0;
   for (let i = 0; i < a.length; i++) {
     scale = Math.max(scale, Math.abs(b[i]!));
     err = Math.max(err, Math.abs(a[i]! - b[i]!));
@@ -94,7 +102,8 @@ describe('a causal mask is zero below the centre row (what the crop drops)', () 
     for (const type of ['A', 'B'] as MaskType[]) {
       it(`k=${k} mask ${type}`, () => {
         const c = Math.floor((k - 1) / 2);
-        const inG = channelGroups(6, 3), outG = channelGroups(9, 3);
+        const inG = channelGroups(6, 3),
+          outG = channelGroups(9, 3);
         const m = convMaskArray(k, k, c, c, inG, outG, type);
         const per = k * 6 * 9;
         expect(m.subarray((c + 1) * per).every((v) => v === 0)).toBe(true);
@@ -110,7 +119,9 @@ describe('a causal mask is zero below the centre row (what the crop drops)', () 
 
 for (const backend of ['cpu', 'wasm'] as const) {
   describe(`fast masked conv equals the plain one on ${backend}`, () => {
-    beforeAll(async () => { await tf.setBackend(backend); });
+    beforeAll(async () => {
+      await tf.setBackend(backend);
+    });
 
     cases.forEach((c, i) => {
       it(label(c), () => {
@@ -120,7 +131,9 @@ for (const backend of ['cpu', 'wasm'] as const) {
         ['y', 'dx', 'dW', 'db'].forEach((n, j) => expectClose(fast[j]!, plain[j]!, `${label(c)} ${n}`));
         // without the input gradient (the data layer): same W and b gradients
         const fastNoX = run(c, 'fast', false, 11 + i);
-        ['y', 'dW', 'db'].forEach((n, j) => expectClose(fastNoX[j]!, plain[j === 0 ? 0 : j + 1]!, `${label(c)} ${n} (no dx)`));
+        ['y', 'dW', 'db'].forEach((n, j) =>
+          expectClose(fastNoX[j]!, plain[j === 0 ? 0 : j + 1]!, `${label(c)} ${n} (no dx)`),
+        );
         expect(tf.memory().numTensors).toBe(before);
       });
     });
@@ -139,7 +152,9 @@ for (const backend of ['cpu', 'wasm'] as const) {
         };
         (tf.engine() as unknown as { runKernel: typeof spy }).runKernel = spy;
         try {
-          tf.tidy(() => { maskedConv2d(x, w, b, m, 'relu'); });
+          tf.tidy(() => {
+            maskedConv2d(x, w, b, m, 'relu');
+          });
         } finally {
           (tf.engine() as unknown as { runKernel: typeof orig }).runKernel = orig;
           setConfig(prev);

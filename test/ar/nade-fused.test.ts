@@ -14,23 +14,45 @@ import { build, natural, type TinySpec } from './helpers.js';
 import { sigmoid } from '../../runtime/ar/nade-fused.js';
 import { nadeSimdKernels } from '../../runtime/ar/nade-simd.js';
 
-afterAll(async () => { await tf.setBackend('cpu'); });
+afterAll(async () => {
+  await tf.setBackend('cpu');
+});
 
 const D = 7;
 const cases: [string, TinySpec, number][] = [
-  ['bernoulli, natural order', {
-    domain: { kind: 'binary' }, shape: [D], order: natural(D), likelihood: { kind: 'bernoulli' },
-    conditional: { kind: 'nade', hidden: 12 },
-  }, 2],
-  ['categorical K=3, shuffled order', {
-    domain: { kind: 'categorical', K: 3 }, shape: [D], order: [3, 0, 6, 1, 5, 2, 4],
-    likelihood: { kind: 'categorical', K: 3 },
-    conditional: { kind: 'nade', hidden: 9 },
-  }, 3],
-  ['gaussian on real data', {
-    domain: { kind: 'real' }, shape: [D], order: [6, 5, 4, 3, 2, 1, 0], likelihood: { kind: 'gaussian', learnedStd: false },
-    conditional: { kind: 'nade', hidden: 8 },
-  }, 0],
+  [
+    'bernoulli, natural order',
+    {
+      domain: { kind: 'binary' },
+      shape: [D],
+      order: natural(D),
+      likelihood: { kind: 'bernoulli' },
+      conditional: { kind: 'nade', hidden: 12 },
+    },
+    2,
+  ],
+  [
+    'categorical K=3, shuffled order',
+    {
+      domain: { kind: 'categorical', K: 3 },
+      shape: [D],
+      order: [3, 0, 6, 1, 5, 2, 4],
+      likelihood: { kind: 'categorical', K: 3 },
+      conditional: { kind: 'nade', hidden: 9 },
+    },
+    3,
+  ],
+  [
+    'gaussian on real data',
+    {
+      domain: { kind: 'real' },
+      shape: [D],
+      order: [6, 5, 4, 3, 2, 1, 0],
+      likelihood: { kind: 'gaussian', learnedStd: false },
+      conditional: { kind: 'nade', hidden: 8 },
+    },
+    0,
+  ],
 ];
 
 function lossAndGrads(spec: TinySpec, x: Float32Array, patch: Partial<FlowcConfig>) {
@@ -68,7 +90,10 @@ describe('NADE: fused pass = plain pass', () => {
           got.logp.forEach((v, i) => expect(v).toBeCloseTo(ref.logp[i]!, 4));
           got.grads.forEach((g, k) => {
             const scale = Math.max(1e-3, ...ref.grads[k]!.map(Math.abs));
-            expect(ref.grads[k]!.some((v) => v !== 0), got.names[k]).toBe(true);
+            expect(
+              ref.grads[k]!.some((v) => v !== 0),
+              got.names[k],
+            ).toBe(true);
             g.forEach((v, i) => {
               expect(Math.abs(v - ref.grads[k]![i]!) / scale, `${got.names[k]}[${i}]`).toBeLessThan(1e-5);
             });
@@ -101,12 +126,16 @@ describe('NADE SIMD kernels', () => {
     expect(k).not.toBeNull();
     const f = new Float32Array(k!.memory.buffer);
     const a = Float32Array.from({ length: 16 }, (_, i) => (i - 8) * 3.7); // includes ±29.6
-    a[15] = 200; a[14] = -200; // beyond the clamp
+    a[15] = 200;
+    a[14] = -200; // beyond the clamp
     f.set(a, 0);
     k!.fn.sigmoidRow(64 * 4, 0, 16);
     for (let i = 0; i < 16; i++) expect(f[64 + i]!).toBeCloseTo(1 / (1 + Math.exp(-a[i]!)), 6);
     for (let i = 0; i < 16; i++) expect(Math.abs(f[64 + i]! - sigmoid(a[i]!))).toBeLessThan(1e-7);
-    expect(k!.fn.dot(0, 64 * 4, 16)).toBeCloseTo(a.reduce((s, v, i) => s + v * f[64 + i]!, 0), 3);
+    expect(k!.fn.dot(0, 64 * 4, 16)).toBeCloseTo(
+      a.reduce((s, v, i) => s + v * f[64 + i]!, 0),
+      3,
+    );
     k!.fn.axpy(0, 64 * 4, 2, 16);
     for (let i = 0; i < 16; i++) expect(f[i]!).toBeCloseTo(a[i]! + 2 * f[64 + i]!, 4);
   });

@@ -46,12 +46,25 @@ function total(model: ArModel, K: number, m?: number): { sum: number; lp: Float6
 }
 
 const cases = [
-  { name: 'binary[4], 3 orders × 2 connectivities, direct', data: 'binary[4]', K: 2,
-    made: 'hidden: [12, 12], orders: 3, connectivities: 2, ensemble: 6, direct: true' },
-  { name: 'categorical(3)[3], 4 orders, random connectivity', data: 'categorical(3)[3]', K: 3,
-    made: 'hidden: [10], orders: 4, connectivity: random(5), ensemble: 4' },
-  { name: 'binary[5], 2 connectivities, reverse order, narrow hidden layer', data: 'binary[5]', K: 2,
-    made: 'hidden: [3], connectivities: 2, ensemble: 2, direct: true', extra: 'order reverse' },
+  {
+    name: 'binary[4], 3 orders × 2 connectivities, direct',
+    data: 'binary[4]',
+    K: 2,
+    made: 'hidden: [12, 12], orders: 3, connectivities: 2, ensemble: 6, direct: true',
+  },
+  {
+    name: 'categorical(3)[3], 4 orders, random connectivity',
+    data: 'categorical(3)[3]',
+    K: 3,
+    made: 'hidden: [10], orders: 4, connectivity: random(5), ensemble: 4',
+  },
+  {
+    name: 'binary[5], 2 connectivities, reverse order, narrow hidden layer',
+    data: 'binary[5]',
+    K: 2,
+    made: 'hidden: [3], connectivities: 2, ensemble: 2, direct: true',
+    extra: 'order reverse',
+  },
 ];
 
 describe('order/connectivity-agnostic MADE: exact sums over all configurations', () => {
@@ -84,7 +97,9 @@ describe('order/connectivity-agnostic MADE: exact sums over all configurations',
   }
 
   it('fast sampling equals naive sampling, each member in its own order', () => {
-    const model = buildAutoregressive(compile(spec('categorical(3)[4]', 'hidden: [8], orders: 3, ensemble: 3, direct: true')));
+    const model = buildAutoregressive(
+      compile(spec('categorical(3)[4]', 'hidden: [8], orders: 3, ensemble: 3, direct: true')),
+    );
     const a = model.sample(12, { seed: 4 });
     const b = model.sampleNaive(12, { seed: 4 });
     expect(Array.from(a.dataSync())).toEqual(Array.from(b.dataSync()));
@@ -95,7 +110,9 @@ describe('order/connectivity-agnostic MADE: exact sums over all configurations',
   it('a training loss uses one member, the evaluation loss the ensemble', () => {
     const model = buildAutoregressive(compile(spec('binary[4]', 'hidden: [8], orders: 4, ensemble: 4')));
     const x = tf.tensor2d(allConfigs(4, 2), [16, 4]);
-    const perMember = Array.from({ length: 4 }, (_, m) => Array.from(tf.neg(tf.sum(model.logProbPerDim(x, m), 1)).dataSync()));
+    const perMember = Array.from({ length: 4 }, (_, m) =>
+      Array.from(tf.neg(tf.sum(model.logProbPerDim(x, m), 1)).dataSync()),
+    );
     const seen = new Set<number>();
     for (let k = 0; k < 20; k++) {
       const l = Array.from(model.trainLoss(x).dataSync());
@@ -125,6 +142,8 @@ describe('order/connectivity-agnostic MADE: the checker', () => {
   });
 
   it('accepts the members it proves, and names a member in a leak', () => {
-    expect(errors(spec('binary[6]', 'hidden: [8, 8], orders: 5, connectivities: 3, ensemble: 15, direct: true'))).toEqual([]);
+    expect(
+      errors(spec('binary[6]', 'hidden: [8, 8], orders: 5, connectivities: 3, ensemble: 15, direct: true')),
+    ).toEqual([]);
   });
 });

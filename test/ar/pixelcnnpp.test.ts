@@ -20,7 +20,11 @@ beforeAll(useCpu);
 
 const K = 4;
 
-interface Opts { scales?: number; plan?: PlanNode[]; seed?: number }
+interface Opts {
+  scales?: number;
+  plan?: PlanNode[];
+  seed?: number;
+}
 
 function model(shape: number[], lik: LikelihoodIR, opts: Opts = {}): JointPixelModel {
   const C = shape[0]!;
@@ -51,14 +55,24 @@ const chi2Crit = (df: number): number => df * (1 - 2 / (9 * df) + 3.0902 * Math.
 
 /** Pearson's statistic, cells with an expected count below 5 pooled into one */
 function chiSquare(counts: number[], probs: number[], N: number): { stat: number; df: number } {
-  let stat = 0, cells = 0, poolO = 0, poolE = 0;
+  let stat = 0,
+    cells = 0,
+    poolO = 0,
+    poolE = 0;
   probs.forEach((p, i) => {
     const e = N * p;
-    if (e < 5) { poolO += counts[i]!; poolE += e; return; }
+    if (e < 5) {
+      poolO += counts[i]!;
+      poolE += e;
+      return;
+    }
     stat += (counts[i]! - e) ** 2 / e;
     cells++;
   });
-  if (poolE > 0) { stat += (poolO - poolE) ** 2 / poolE; cells++; }
+  if (poolE > 0) {
+    stat += (poolO - poolE) ** 2 / poolE;
+    cells++;
+  }
   return { stat, df: cells - 1 };
 }
 
@@ -110,7 +124,8 @@ describe('PixelCNN++ sampling matches the exact probabilities (chi-square, p = 0
     m.dispose();
   });
   it('one pixel from fixed parameters with strong channel coefficients: the 64 colours', () => {
-    const C = 3, k = 3;
+    const C = 3,
+      k = 3;
     const lik = buildPixelLikelihood({ kind: 'logistic_mixture', k, K }, C);
     const rng = new Rng(3);
     const prm = Float32Array.from({ length: lik.P }, () => rng.normal());
@@ -135,7 +150,10 @@ describe('PixelCNN++ sampling matches the exact probabilities (chi-square, p = 0
     const m = model([3, 2, 3], mixture);
     let passes = 0;
     const orig = m.conditional.params.bind(m.conditional);
-    (m.conditional as { params: typeof orig }).params = (x, training) => { passes++; return orig(x, training); };
+    (m.conditional as { params: typeof orig }).params = (x, training) => {
+      passes++;
+      return orig(x, training);
+    };
     m.sample(2, { seed: 1 }).dispose();
     expect(passes).toBe(2 * 3);
     m.dispose();
@@ -148,7 +166,10 @@ describe('PixelCNN++ receptive field: the proof against the numerical Jacobian',
     const m = model([C, H, W], mixture, { seed: 2 });
     const dep = planDependencies(m.conditional.plan, H, W);
     const HW = H * W;
-    const x0 = tf.tensor2d(Array.from({ length: C * HW }, (_, i) => (i * 7) % K), [1, C * HW]);
+    const x0 = tf.tensor2d(
+      Array.from({ length: C * HW }, (_, i) => (i * 7) % K),
+      [1, C * HW],
+    );
     let nonzero = 0;
     for (let p = 0; p < HW; p++) {
       const out = (x: tf.Tensor) =>

@@ -19,7 +19,11 @@ function softmax(l: number[], T: number): number[] {
 }
 
 /** exact probability of every configuration under tempered conditionals, from the parameters */
-function temperedProbs(spec: TinySpec, K: number, T: number): { probs: number[]; index: (row: Float32Array) => number } {
+function temperedProbs(
+  spec: TinySpec,
+  K: number,
+  T: number,
+): { probs: number[]; index: (row: Float32Array) => number } {
   const m = build(spec);
   const D = m.D;
   const xs = allConfigs(D, K);
@@ -52,24 +56,41 @@ function chiSquare(spec: TinySpec, K: number, T: number, N: number, seed: number
   const counts = new Array<number>(probs.length).fill(0);
   for (let i = 0; i < N; i++) counts[index(v.subarray(i * D, (i + 1) * D))]!++;
   let stat = 0;
-  probs.forEach((p, i) => { stat += (counts[i]! - N * p) ** 2 / (N * p); });
+  probs.forEach((p, i) => {
+    stat += (counts[i]! - N * p) ** 2 / (N * p);
+  });
   return { stat, df: probs.length - 1 };
 }
 
 describe('sampling frequencies match the exact probabilities (chi-square, p = 0.001)', () => {
   const madeSpec: TinySpec = {
-    domain: { kind: 'binary' }, shape: [3], order: [2, 0, 1], likelihood: { kind: 'bernoulli' },
-    conditional: made(3, [2, 0, 1], [8], { seed: 1 }), seed: 11,
+    domain: { kind: 'binary' },
+    shape: [3],
+    order: [2, 0, 1],
+    likelihood: { kind: 'bernoulli' },
+    conditional: made(3, [2, 0, 1], [8], { seed: 1 }),
+    seed: 11,
   };
   const pcnnSpec: TinySpec = {
-    domain: { kind: 'discrete', K: 2 }, shape: [1, 2, 2], likelihood: { kind: 'categorical', K: 2 }, seed: 4,
-    conditional: { kind: 'pixelcnn', layers: [
-      { mask: 'A', kernel: 3, channels: 4, activation: 'relu', residual: false },
-      { mask: 'B', kernel: 1, channels: 2, activation: 'none', residual: false }] },
+    domain: { kind: 'discrete', K: 2 },
+    shape: [1, 2, 2],
+    likelihood: { kind: 'categorical', K: 2 },
+    seed: 4,
+    conditional: {
+      kind: 'pixelcnn',
+      layers: [
+        { mask: 'A', kernel: 3, channels: 4, activation: 'relu', residual: false },
+        { mask: 'B', kernel: 1, channels: 2, activation: 'none', residual: false },
+      ],
+    },
   };
   const nadeSpec: TinySpec = {
-    domain: { kind: 'discrete', K: 3 }, shape: [2], order: natural(2), likelihood: { kind: 'categorical', K: 3 },
-    conditional: { kind: 'nade', hidden: 5 }, seed: 9,
+    domain: { kind: 'discrete', K: 3 },
+    shape: [2],
+    order: natural(2),
+    likelihood: { kind: 'categorical', K: 3 },
+    conditional: { kind: 'nade', hidden: 5 },
+    seed: 9,
   };
   const cases: [string, TinySpec, number, number][] = [
     ['MADE bernoulli binary[3], order [2,0,1]', madeSpec, 2, 1],
@@ -93,7 +114,9 @@ describe('sampling frequencies match the exact probabilities (chi-square, p = 0.
     const counts = new Array<number>(8).fill(0);
     for (let i = 0; i < 4000; i++) counts[index(v.subarray(i * 3, i * 3 + 3))]!++;
     let stat = 0;
-    probs.forEach((p, i) => { stat += (counts[i]! - 4000 * p) ** 2 / (4000 * p); });
+    probs.forEach((p, i) => {
+      stat += (counts[i]! - 4000 * p) ** 2 / (4000 * p);
+    });
     expect(stat).toBeGreaterThan(CHI2_999[7]!);
   });
 });
@@ -124,8 +147,14 @@ describe('completion', () => {
       const m = build(c.spec);
       const [C, H, W] = c.spec.shape as [number, number, number];
       const n = 2;
-      const x = tf.tensor(Array.from({ length: n * m.D }, (_, i) => (i * 7) % c.K), [n, C, H, W]);
-      const known = tf.tensor(Array.from({ length: m.D }, (_, d) => (Math.floor((d % (H * W)) / W) < H / 2 ? 1 : 0)), [C, H, W]);
+      const x = tf.tensor(
+        Array.from({ length: n * m.D }, (_, i) => (i * 7) % c.K),
+        [n, C, H, W],
+      );
+      const known = tf.tensor(
+        Array.from({ length: m.D }, (_, d) => (Math.floor((d % (H * W)) / W) < H / 2 ? 1 : 0)),
+        [C, H, W],
+      );
       const a = m.complete(x, known, { seed: 8 });
       const b = m.complete(x, known, { seed: 8, fast: false });
       const av = a.dataSync();

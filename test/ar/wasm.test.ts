@@ -27,7 +27,12 @@ afterAll(async () => {
 });
 
 const binaryImage = (H: number, W: number, conditional: ConditionalIR): TinySpec => ({
-  domain: { kind: 'binary' }, shape: [1, H, W], order: rasterOrder([1, H, W]), likelihood: { kind: 'bernoulli' }, conditional, seed: 7,
+  domain: { kind: 'binary' },
+  shape: [1, H, W],
+  order: rasterOrder([1, H, W]),
+  likelihood: { kind: 'bernoulli' },
+  conditional,
+  seed: 7,
 });
 
 // every kind on RGB discrete(2)[3,2,2] (colour-group masks), plus the recurrent and gated nets on a
@@ -35,17 +40,30 @@ const binaryImage = (H: number, W: number, conditional: ConditionalIR): TinySpec
 const cases: Case[] = [
   ...allCases(false).filter((c) => c.name.includes('rgb')),
   ...(['row_lstm', 'diagonal_bilstm'] as const).map((cell) => ({
-    name: `${cell} binary[1,4,5]`, K: 2, spec: binaryImage(4, 5, { kind: 'pixelrnn', cell, layers: 2, hidden: 4 }),
+    name: `${cell} binary[1,4,5]`,
+    K: 2,
+    spec: binaryImage(4, 5, { kind: 'pixelrnn', cell, layers: 2, hidden: 4 }),
   })),
-  { name: 'gated_pixelcnn binary[1,4,5]', K: 2, spec: binaryImage(4, 5, { kind: 'gated_pixelcnn', layers: 2, channels: 4, kernel: 3 }) },
+  {
+    name: 'gated_pixelcnn binary[1,4,5]',
+    K: 2,
+    spec: binaryImage(4, 5, { kind: 'gated_pixelcnn', layers: 2, channels: 4, kernel: 3 }),
+  },
 ];
 
 function batchFor(c: Case, n: number): tf.Tensor {
   const D = prodOf(c.spec.shape);
-  return tf.tensor(Array.from({ length: n * D }, (_, i) => (i * 7 + Math.floor(i / 3)) % c.K), [n, ...c.spec.shape]);
+  return tf.tensor(
+    Array.from({ length: n * D }, (_, i) => (i * 7 + Math.floor(i / 3)) % c.K),
+    [n, ...c.spec.shape],
+  );
 }
 
-interface Run { logp: Float32Array; loss: number; grads: Float32Array[] }
+interface Run {
+  logp: Float32Array;
+  loss: number;
+  grads: Float32Array[];
+}
 
 function run(c: Case, backend: string, m: ArModel): Run {
   expect(tf.getBackend()).toBe(backend);
@@ -120,7 +138,9 @@ describe('forward memory on wasm', () => {
   // `flowc train`'s evaluation batch (sized by that estimate) outgrew the 4 GiB wasm heap
   // ("table index is out of bounds"). Now each extra layer may only add its outputs: the residual
   // map of 2·hidden channels (PixelRNN); the link (2p), vertical (p) and horizontal (p) maps (gated).
-  const N = 4, H = 6, W = 6;
+  const N = 4,
+    H = 6,
+    W = 6;
   const kinds: [string, ConditionalIR, number][] = [
     ['diagonal_bilstm', { kind: 'pixelrnn', cell: 'diagonal_bilstm', layers: 6, hidden: 4 }, 2 * 4],
     ['row_lstm', { kind: 'pixelrnn', cell: 'row_lstm', layers: 6, hidden: 4 }, 2 * 4],

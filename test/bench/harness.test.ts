@@ -9,10 +9,16 @@ import { dataDir } from '../../bench/data.js';
 const hasData = fs.existsSync(path.join(dataDir(), 'moons_8192_f32.bin'));
 
 async function capture(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '', err = '';
-  const spy = vi.spyOn(process.stderr, 'write').mockImplementation((s) => { err += String(s); return true; });
+  let out = '',
+    err = '';
+  const spy = vi.spyOn(process.stderr, 'write').mockImplementation((s) => {
+    err += String(s);
+    return true;
+  });
   try {
-    const code = await runBench(argv, (s) => { out += s; });
+    const code = await runBench(argv, (s) => {
+      out += s;
+    });
     return { code, out, err };
   } finally {
     spy.mockRestore();
@@ -21,7 +27,18 @@ async function capture(argv: string[]): Promise<{ code: number; out: string; err
 
 describe('npm run bench', () => {
   it.skipIf(!hasData)('runs 2 steps of W1 and prints one valid JSON line', async () => {
-    const { code, out } = await capture(['--workload', 'W1', '--steps', '2', '--warmup', '1', '--json', '--no-torch', '--no-save', '--in-process']);
+    const { code, out } = await capture([
+      '--workload',
+      'W1',
+      '--steps',
+      '2',
+      '--warmup',
+      '1',
+      '--json',
+      '--no-torch',
+      '--no-save',
+      '--in-process',
+    ]);
     expect(code).toBe(0);
     const lines = out.trim().split('\n');
     expect(lines).toHaveLength(1);

@@ -40,18 +40,36 @@ describe('untransposed matmul substitute (wasm)', () => {
   ];
   for (const c of cases) {
     it(`matMul ${JSON.stringify(c.a)}${c.tA ? 'ᵀ' : ''} · ${JSON.stringify(c.b)}${c.tB ? 'ᵀ' : ''} matches cpu`, () => {
-      const A = arr(c.a.reduce((x, y) => x * y), 1), B = arr(c.b.reduce((x, y) => x * y), 2);
+      const A = arr(
+          c.a.reduce((x, y) => x * y),
+          1,
+        ),
+        B = arr(
+          c.b.reduce((x, y) => x * y),
+          2,
+        );
       const run = () => tf.tidy(() => vals(tf.matMul(tf.tensor(A, c.a), tf.tensor(B, c.b), c.tA, c.tB)));
       expectClose(on('wasm', run), on('cpu', run), 1e-5);
     });
   }
 
   it('fused matMul + bias + relu with transposes matches cpu, and leaks no tensor data', () => {
-    const A = arr(6 * 4, 3), B = arr(5 * 6, 4), bias = arr(5, 5);
-    const run = () => tf.tidy(() => vals(tf.fused.matMul({
-      a: tf.tensor(A, [6, 4]), b: tf.tensor(B, [5, 6]), transposeA: true, transposeB: true,
-      bias: tf.tensor(bias, [5]), activation: 'relu',
-    })));
+    const A = arr(6 * 4, 3),
+      B = arr(5 * 6, 4),
+      bias = arr(5, 5);
+    const run = () =>
+      tf.tidy(() =>
+        vals(
+          tf.fused.matMul({
+            a: tf.tensor(A, [6, 4]),
+            b: tf.tensor(B, [5, 6]),
+            transposeA: true,
+            transposeB: true,
+            bias: tf.tensor(bias, [5]),
+            activation: 'relu',
+          }),
+        ),
+      );
     const ids = () => tf.engine().backend.numDataIds();
     const before = on('wasm', ids);
     const w = on('wasm', run);
@@ -61,18 +79,22 @@ describe('untransposed matmul substitute (wasm)', () => {
   });
 
   it('gradients of a two-layer dense net (masked weights, as MADE) match cpu', () => {
-    const X = arr(8 * 10, 6), W1 = arr(10 * 12, 7), W2 = arr(12 * 10, 8);
+    const X = arr(8 * 10, 6),
+      W1 = arr(10 * 12, 7),
+      W2 = arr(12 * 10, 8);
     const M1 = Float32Array.from(arr(120, 9), (v) => (v > 0 ? 1 : 0));
-    const run = () => tf.tidy(() => {
-      const x = tf.tensor2d(X, [8, 10]);
-      const f = (w1: tf.Tensor, w2: tf.Tensor) => {
-        const h = tf.relu(tf.matMul(x, tf.mul(w1, tf.tensor2d(M1, [10, 12]))));
-        return tf.sum(tf.square(tf.matMul(h, w2))) as tf.Scalar;
-      };
-      const g = tf.grads(f)([tf.tensor2d(W1, [10, 12]), tf.tensor2d(W2, [12, 10])]);
-      return g.flatMap(vals);
-    });
-    const w = on('wasm', run), c = on('cpu', run);
+    const run = () =>
+      tf.tidy(() => {
+        const x = tf.tensor2d(X, [8, 10]);
+        const f = (w1: tf.Tensor, w2: tf.Tensor) => {
+          const h = tf.relu(tf.matMul(x, tf.mul(w1, tf.tensor2d(M1, [10, 12]))));
+          return tf.sum(tf.square(tf.matMul(h, w2))) as tf.Scalar;
+        };
+        const g = tf.grads(f)([tf.tensor2d(W1, [10, 12]), tf.tensor2d(W2, [12, 10])]);
+        return g.flatMap(vals);
+      });
+    const w = on('wasm', run),
+      c = on('cpu', run);
     expect(c.some((v) => v !== 0)).toBe(true);
     expectClose(w, c, 1e-4);
   });

@@ -12,11 +12,23 @@ describe('flowc on dequantize(categorical)', () => {
     setConfig({ backend: 'cpu' });
     const dir = tmp('categorical');
     const run = join(dir, 'run');
-    const t = await flowc('train', fixture('categorical.flow'), '--out', run, '--no-pictures', '--eval-every', '10',
-      '--eval-seconds', '0');
+    const t = await flowc(
+      'train',
+      fixture('categorical.flow'),
+      '--out',
+      run,
+      '--no-pictures',
+      '--eval-every',
+      '10',
+      '--eval-seconds',
+      '0',
+    );
     expect(t.code, t.err).toBe(0);
     expect(t.out + t.err).toMatch(/held-out NLL [\d.]+ nats \([\d.]+ bits\/dim\).* · decoder accuracy [\d.]+%/);
-    const metrics = readFileSync(join(run, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const metrics = readFileSync(join(run, 'metrics.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     const acc = metrics.filter((m) => m.decoder_accuracy !== undefined).map((m) => m.decoder_accuracy as number);
     expect(acc.length).toBeGreaterThanOrEqual(2);
     for (const a of acc) expect(a).toBeGreaterThan(0.3);
@@ -25,25 +37,31 @@ describe('flowc on dequantize(categorical)', () => {
     const e = await flowc('eval', run, '--per-example', per, '--iw-samples', '50');
     expect(e.code, e.err).toBe(0);
     expect(noTrace(e.out + e.err)).toBe(true);
-    const bound = /-bound .* ([\d.]+) nats\/example = ([\d.]+) bits\/category; importance-weighted estimate \(k=50\)/
-      .exec(e.out);
+    const bound =
+      /-bound .* ([\d.]+) nats\/example = ([\d.]+) bits\/category; importance-weighted estimate \(k=50\)/.exec(e.out);
     const nll = /NLL ([\d.]+) nats\/example = ([\d.]+) bits\/category/.exec(e.out);
     expect(bound, e.out).not.toBeNull();
     expect(nll, e.out).not.toBeNull();
     expect(Number(bound![2])).toBeCloseTo(Number(bound![1]) / (3 * Math.LN2), 3);
-    const table = readFileSync(per, 'utf8').trim().split('\n').map((l) => l.split(',').map(Number));
-    expect(table.length).toBe(24);                      // the 10% hold-out of 240 permutations
+    const table = readFileSync(per, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => l.split(',').map(Number));
+    expect(table.length).toBe(24); // the 10% hold-out of 240 permutations
     for (const r of table) expect(r).toHaveLength(2);
     const mean = (c: number) => table.reduce((a, r) => a + r[c]!, 0) / table.length;
     expect(mean(0)).toBeCloseTo(-Number(bound![1]), 3);
     expect(mean(1)).toBeCloseTo(-Number(nll![1]), 3);
-    expect(mean(0)).toBeLessThan(mean(1));               // the bound is below the IW estimate on average
+    expect(mean(0)).toBeLessThan(mean(1)); // the bound is below the IW estimate on average
 
     for (const decode of ['argmax', 'sample']) {
       const out = join(dir, `s-${decode}.csv`);
       const s = await flowc('sample', run, '-n', '20', '-o', out, '--decode', decode);
       expect(s.code, s.err).toBe(0);
-      const rows = readFileSync(out, 'utf8').trim().split('\n').map((l) => l.split(',').map(Number));
+      const rows = readFileSync(out, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => l.split(',').map(Number));
       expect(rows).toHaveLength(20);
       for (const r of rows) for (const v of r) expect([0, 1, 2]).toContain(v);
     }
@@ -56,7 +74,10 @@ describe('flowc on dequantize(categorical)', () => {
     const dir = tmp('categorical-other');
     const c = await flowc('compile', fixture('flow2d.flow'), '-o', dir);
     expect(c.code, c.err).toBe(0);
-    const ir = join(dir, readdirSync(dir).find((f) => f.endsWith('.flowir.json'))!);
+    const ir = join(
+      dir,
+      readdirSync(dir).find((f) => f.endsWith('.flowir.json'))!,
+    );
     const s = await flowc('sample', ir, '-n', '2', '-o', join(dir, 'x.csv'), '--decode', 'sample');
     expect(s.code).toBe(2);
     expect(s.err).toMatch(/--decode applies to flows that start with dequantize\(categorical\)/);

@@ -29,7 +29,9 @@ describe('flowc check', () => {
     expect((await flowc('check', '--format', 'xml', fixture('broken.flow'))).code).toBe(2);
   });
   it('every spec of the library checks without errors', async () => {
-    const specs = readdirSync('specs').filter((f) => f.endsWith('.flow')).map((f) => join('specs', f));
+    const specs = readdirSync('specs')
+      .filter((f) => f.endsWith('.flow'))
+      .map((f) => join('specs', f));
     const r = await flowc('check', ...specs);
     expect(r.err).toMatch(/: 0 errors,/);
     expect(r.code).toBe(0);
@@ -60,7 +62,10 @@ describe('flowc schema, explain, compile', () => {
     const dir = tmp('compile');
     const r = await flowc('compile', fixture('flow2d.flow'), '-o', dir, '--dump-ir');
     expect(r.code).toBe(0);
-    const written = JSON.parse(readFileSync(join(dir, 'TinyFlow.flowir.json'), 'utf8')) as { model: string; flow: unknown[] };
+    const written = JSON.parse(readFileSync(join(dir, 'TinyFlow.flowir.json'), 'utf8')) as {
+      model: string;
+      flow: unknown[];
+    };
     expect(written).toEqual(JSON.parse(r.out));
     expect(written.model).toBe('TinyFlow');
     expect(written.flow.length).toBe(2);

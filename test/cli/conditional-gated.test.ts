@@ -11,7 +11,7 @@ function writeData(dir: string): void {
   const xs: string[] = [];
   const ys: string[] = [];
   let s = 11;
-  const u = () => ((s = (s * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const u = () => (s = (s * 1103515245 + 12345) % 2147483648) / 2147483648;
   for (let i = 0; i < 150; i++) {
     const y = i % 3;
     xs.push(Array.from({ length: 16 }, (_, j) => (u() < ((j % 4) % 3 === y ? 0.95 : 0.05) ? 1 : 0)).join(','));
@@ -32,16 +32,28 @@ describe('flowc with a conditional Gated PixelCNN', () => {
     const dir = tmp('cond-gated');
     writeData(dir);
     const spec = join(dir, 'g.flow');
-    writeFileSync(spec, `model G {
+    writeFileSync(
+      spec,
+      `model G {
   data x: binary[1, 4, 4]
   condition y: categorical(3)
   conditional gated_pixelcnn(layers: 2, channels: 8, kernel: 3)
   likelihood bernoulli
   train { batch: 50, steps: 200, optimizer: adam(lr: 1e-2) }
-}\n`);
+}\n`,
+    );
     const run = join(dir, 'run');
-    const t = await flowc('train', spec, '--data', join(dir, 'x.csv'), '--labels', join(dir, 'y.csv'), '--out', run,
-      '--no-pictures');
+    const t = await flowc(
+      'train',
+      spec,
+      '--data',
+      join(dir, 'x.csv'),
+      '--labels',
+      join(dir, 'y.csv'),
+      '--out',
+      run,
+      '--no-pictures',
+    );
     expect(t.err).toBe('');
     expect(t.code).toBe(0);
     const e = await flowc('eval', run);
@@ -50,10 +62,13 @@ describe('flowc with a conditional Gated PixelCNN', () => {
     const csv = join(dir, 's.csv');
     const s = await flowc('sample', run, '-n', '60', '--condition', '1', '-o', csv);
     expect(s.code).toBe(0);
-    const rows = readFileSync(csv, 'utf8').trim().split('\n').map((r) => r.split(',').map(Number));
+    const rows = readFileSync(csv, 'utf8')
+      .trim()
+      .split('\n')
+      .map((r) => r.split(',').map(Number));
     // class 1 turns on column 1 (4 pixels) and mostly nothing else
-    const onCol = (c: number) => rows.reduce((a, r) => a + [0, 1, 2, 3].reduce((b, i) => b + r[i * 4 + c]!, 0), 0)
-      / (4 * rows.length);
+    const onCol = (c: number) =>
+      rows.reduce((a, r) => a + [0, 1, 2, 3].reduce((b, i) => b + r[i * 4 + c]!, 0), 0) / (4 * rows.length);
     expect(onCol(1)).toBeGreaterThan(0.7);
     expect(Math.max(onCol(0), onCol(2), onCol(3))).toBeLessThan(0.3);
     // no --condition: 6 samples of 3 classes → 3 rows of 2 (4·3 px images, 1 px gaps)

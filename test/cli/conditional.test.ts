@@ -11,7 +11,7 @@ function writeData(dir: string): void {
   const xs: string[] = [];
   const ys: string[] = [];
   let s = 7;
-  const u = () => ((s = (s * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const u = () => (s = (s * 1103515245 + 12345) % 2147483648) / 2147483648;
   for (let i = 0; i < 300; i++) {
     const y = i % 3;
     xs.push(Array.from({ length: 6 }, (_, j) => (u() < (j % 3 === y ? 0.95 : 0.05) ? 1 : 0)).join(','));
@@ -26,15 +26,28 @@ describe('flowc with a conditional model', () => {
     const dir = tmp('cond');
     writeData(dir);
     const spec = join(dir, 'c.flow');
-    writeFileSync(spec, `model C {
+    writeFileSync(
+      spec,
+      `model C {
   data x: binary[6]
   condition y: categorical(3)
   conditional made(hidden: [16], orders: 2, ensemble: 2)
   likelihood bernoulli
   train { batch: 50, steps: 200, optimizer: adam(lr: 1e-2) }
-}\n`);
+}\n`,
+    );
     const run = join(dir, 'run');
-    const t = await flowc('train', spec, '--data', join(dir, 'x.csv'), '--labels', join(dir, 'y.csv'), '--out', run, '--no-pictures');
+    const t = await flowc(
+      'train',
+      spec,
+      '--data',
+      join(dir, 'x.csv'),
+      '--labels',
+      join(dir, 'y.csv'),
+      '--out',
+      run,
+      '--no-pictures',
+    );
     expect(t.err).toBe('');
     expect(t.code).toBe(0);
     const e = await flowc('eval', run);
@@ -48,7 +61,10 @@ describe('flowc with a conditional model', () => {
     const s = await flowc('sample', run, '-n', '40', '--condition', '2', '-o', out);
     expect(s.code).toBe(0);
     const { readFileSync } = await import('node:fs');
-    const rows = readFileSync(out, 'utf8').trim().split('\n').map((r) => r.split(',').map(Number));
+    const rows = readFileSync(out, 'utf8')
+      .trim()
+      .split('\n')
+      .map((r) => r.split(',').map(Number));
     // class 2 turns on bits 2 and 5 and (mostly) nothing else
     const on = [0, 1, 2, 3, 4, 5].map((j) => rows.reduce((a, r) => a + r[j]!, 0) / rows.length);
     expect(on[2]! + on[5]!).toBeGreaterThan(1.4);

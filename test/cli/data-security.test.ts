@@ -11,8 +11,9 @@ import { newRunDir, safeModelName } from '../../cli/run.js';
 const BIN = join(ROOT, 'bin', 'flowc.js');
 const env = { ...process.env, FLOWC_BACKEND: 'cpu', NO_COLOR: '1' };
 // prints the peak resident set (KiB) of the flowc process when it exits
-const RSS_HOOK = 'data:text/javascript,process.on("exit",()=>'
-  + 'process.stderr.write("\\nmaxrss_kb="+process.resourceUsage().maxRSS+"\\n"))';
+const RSS_HOOK =
+  'data:text/javascript,process.on("exit",()=>' +
+  'process.stderr.write("\\nmaxrss_kb="+process.resourceUsage().maxRSS+"\\n"))';
 
 useFreshDist(join('dist', 'cli', 'main.js'), ['cli', 'runtime', 'compiler', 'grammar']);
 
@@ -32,7 +33,11 @@ const specWith = (data: string) =>
 describe('data files named by a spec', () => {
   it('check refuses absolute paths and a ../ path at the path string; train reads nothing', () => {
     const dir = tmp('sec-abs');
-    for (const [kind, p] of [['csv', '/etc/passwd'], ['csv', '../../../../etc/passwd'], ['idx', '/dev/zero']]) {
+    for (const [kind, p] of [
+      ['csv', '/etc/passwd'],
+      ['csv', '../../../../etc/passwd'],
+      ['idx', '/dev/zero'],
+    ]) {
       writeFileSync(join(dir, 's.flow'), specWith(`${kind}("${p}")`));
       const c = flowc(dir, 'check', 's.flow');
       expect(c.code).toBe(1);
@@ -94,7 +99,8 @@ describe('model names and run folders', () => {
     const dir = tmp('sec-yaml');
     const target = join(dir, 'x', 'ESCAPED');
     const yaml = readFileSync(join(ROOT, 'specs', 'two_moons.flow.yaml'), 'utf8')
-      .replace('  TwoMoons:', `  "../../../..${target}":`).replace('steps: 1500', 'steps: 1');
+      .replace('  TwoMoons:', `  "../../../..${target}":`)
+      .replace('steps: 1500', 'steps: 1');
     mkdirSync(join(dir, 'a', 'b', 'c', 'd'), { recursive: true });
     writeFileSync(join(dir, 'a', 'b', 'c', 'd', 'm.flow.yaml'), yaml);
     const c = flowc(join(dir, 'a', 'b', 'c', 'd'), 'check', 'm.flow.yaml');

@@ -44,7 +44,8 @@ describe('flow on toy data', () => {
     expect(t1.code).toBe(0);
     expect(t1.out.split('\n')[0]).toMatch(/^backend cpu \| model TinyFlow/);
     expect(t1.out).toMatch(/step 4\/4 {2}loss \d/);
-    for (const f of ['checkpoint.ckpt', 'metrics.jsonl', 'loss.svg', 'density.png', 'run.json', 'model.ir.json']) expect(existsSync(join(dir, f))).toBe(true);
+    for (const f of ['checkpoint.ckpt', 'metrics.jsonl', 'loss.svg', 'density.png', 'run.json', 'model.ir.json'])
+      expect(existsSync(join(dir, f))).toBe(true);
     expect(steps(dir)).toEqual([1, 2, 3, 4]);
 
     const again = await flowc('train', fixture('flow2d.flow'), '--out', dir, '--steps', '4');
@@ -56,7 +57,9 @@ describe('flow on toy data', () => {
     expect(steps(dir)).toEqual([1, 2, 3, 4, 5, 6, 7]);
     // the same losses as one uninterrupted run of 7 steps
     const straight = tmp('flow-straight');
-    expect((await flowc('train', fixture('flow2d.flow'), '--out', straight, '--steps', '7', '--no-pictures')).code).toBe(0);
+    expect(
+      (await flowc('train', fixture('flow2d.flow'), '--out', straight, '--steps', '7', '--no-pictures')).code,
+    ).toBe(0);
     expect(losses(dir)).toEqual(losses(straight));
 
     const csv = join(dir, 'pts.csv');
@@ -91,7 +94,10 @@ describe('MADE on CSV bits', () => {
     const dir = tmp('made');
     const csv = join(tmp('made-data'), 'bits.csv'); // --out must be a new or empty folder
     const x = randomBits(64, 16, 5);
-    writeFileSync(csv, Array.from({ length: 64 }, (_, i) => Array.from(x.subarray(i * 16, i * 16 + 16)).join(',')).join('\n'));
+    writeFileSync(
+      csv,
+      Array.from({ length: 64 }, (_, i) => Array.from(x.subarray(i * 16, i * 16 + 16)).join(',')).join('\n'),
+    );
     const t1 = await flowc('train', fixture('made.flow'), '--data', csv, '--out', dir, '--steps', '3');
     expect(t1.err).toBe('');
     expect(t1.code).toBe(0);
@@ -200,7 +206,9 @@ describe('errors users meet: one line, non-zero exit, no stack trace', () => {
     expect(b.err.trim()).toMatch(/^flowc: error: .*r1: no such run directory or checkpoint file$/);
     const c = await flowc('train', fixture('made.flow'), '--data', 'mnist', '--out', join(dir, 'r2'));
     expect(c.code).toBe(1);
-    expect(c.err.trim()).toMatch(/^flowc: error: .*data has examples of shape \[1, 28, 28\], spec declares binary\[16\]$/);
+    expect(c.err.trim()).toMatch(
+      /^flowc: error: .*data has examples of shape \[1, 28, 28\], spec declares binary\[16\]$/,
+    );
     for (const r of [a, b, c]) expect(noTrace(r.err)).toBe(true);
   });
   it('NaN rows are named', async () => {
@@ -219,6 +227,8 @@ describe('errors users meet: one line, non-zero exit, no stack trace', () => {
     writeFileSync(ck, bytes.subarray(0, Math.floor(bytes.length / 2)));
     const r = await flowc('sample', ck, '-n', '2', '-o', join(dir, 's.csv'));
     expect(r.code).toBe(1);
-    expect(r.err.trim()).toMatch(/^flowc: error: .*checkpoint\.ckpt: checkpoint is truncated or corrupt \(checksum mismatch\)$/);
+    expect(r.err.trim()).toMatch(
+      /^flowc: error: .*checkpoint\.ckpt: checkpoint is truncated or corrupt \(checksum mismatch\)$/,
+    );
   });
 });

@@ -31,7 +31,18 @@ describe('flowc eval --dequant-samples', () => {
     const t = await flowc('train', spec, '--data', csv, '--out', run, '--no-pictures', '--set', 'backend=cpu');
     expect(t.code, t.err).toBe(0);
     const per = join(dir, 'per.csv');
-    const e = await flowc('eval', run, '--data', csv, '--dequant-samples', '8', '--per-example', per, '--set', 'backend=cpu');
+    const e = await flowc(
+      'eval',
+      run,
+      '--data',
+      csv,
+      '--dequant-samples',
+      '8',
+      '--per-example',
+      per,
+      '--set',
+      'backend=cpu',
+    );
     expect(e.code, e.err).toBe(0);
     expect(noTrace(e.out + e.err)).toBe(true);
     const bound = /-bound [^\d]*([\d.]+) nats\/example = ([\d.]+) bits\/dim/.exec(e.out);
@@ -40,7 +51,10 @@ describe('flowc eval --dequant-samples', () => {
     expect(iw, e.out).not.toBeNull();
     expect(Number(iw![1])).toBeLessThanOrEqual(Number(bound![1]) + 1e-4);
     expect(Number(iw![2])).toBeCloseTo(Number(iw![1]) / (2 * Math.LN2), 3);
-    const table = readFileSync(per, 'utf8').trim().split('\n').map((l) => l.split(',').map(Number));
+    const table = readFileSync(per, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => l.split(',').map(Number));
     expect(table).toHaveLength(40);
     for (const [b, w] of table) expect(w!).toBeGreaterThanOrEqual(b! - 1e-4);
     const mean = (c: number) => table.reduce((a, r) => a + r[c]!, 0) / table.length;
@@ -51,8 +65,11 @@ describe('flowc eval --dequant-samples', () => {
   it('refuses a model that does not dequantize, with the reason', async () => {
     const dir = tmp('dequant-eval-refuse');
     const spec = join(dir, 'r.flow');
-    writeFileSync(spec, 'model R {\n  data x: real[2]\n  prior normal\n  flow { coupling(spline, mask: [1, 0], net: mlp(4)) }\n'
-      + '  train { data: toy(moons, n: 64), batch: 16, steps: 2 }\n}\n');
+    writeFileSync(
+      spec,
+      'model R {\n  data x: real[2]\n  prior normal\n  flow { coupling(spline, mask: [1, 0], net: mlp(4)) }\n' +
+        '  train { data: toy(moons, n: 64), batch: 16, steps: 2 }\n}\n',
+    );
     const run = join(dir, 'run');
     expect((await flowc('train', spec, '--out', run, '--no-pictures', '--set', 'backend=cpu')).code).toBe(0);
     const e = await flowc('eval', run, '--dequant-samples', '4', '--set', 'backend=cpu');

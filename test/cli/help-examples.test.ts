@@ -27,7 +27,12 @@ async function examplesOf(command: string): Promise<string[]> {
   const help = (await flowc(command, '--help')).out;
   const at = help.indexOf('\nExamples:\n');
   if (at < 0) return [];
-  return help.slice(at).split('\n').slice(2).filter((l) => l.startsWith('  flowc ')).map((l) => l.trim());
+  return help
+    .slice(at)
+    .split('\n')
+    .slice(2)
+    .filter((l) => l.startsWith('  flowc '))
+    .map((l) => l.trim());
 }
 
 /** tiny settings: a few steps instead of the spec's (or the example's) length, no pictures */
@@ -47,10 +52,12 @@ function lspSession(): string {
     { jsonrpc: '2.0', id: 2, method: 'shutdown' },
     { jsonrpc: '2.0', method: 'exit' },
   ];
-  return msgs.map((m) => {
-    const b = JSON.stringify(m);
-    return `Content-Length: ${Buffer.byteLength(b)}\r\n\r\n${b}`;
-  }).join('');
+  return msgs
+    .map((m) => {
+      const b = JSON.stringify(m);
+      return `Content-Length: ${Buffer.byteLength(b)}\r\n\r\n${b}`;
+    })
+    .join('');
 }
 
 describe('the examples of every --help', () => {
@@ -77,8 +84,13 @@ describe('the examples of every --help', () => {
     }
     expect(failed).toEqual([]);
     expect(ran).toBeGreaterThanOrEqual(names.length);
-    const written = ['runs/two_moons/checkpoint.ckpt', 'exported/two_moons/model.json', 'samples.png', 'logp.csv',
-      'flow.schema.json'];
+    const written = [
+      'runs/two_moons/checkpoint.ckpt',
+      'exported/two_moons/model.json',
+      'samples.png',
+      'logp.csv',
+      'flow.schema.json',
+    ];
     for (const f of written) {
       expect(existsSync(join(scratch, f)), f).toBe(true);
     }

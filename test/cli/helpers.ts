@@ -9,7 +9,11 @@ export const FIXTURES = join(import.meta.dirname, 'fixtures');
 export const fixture = (name: string) => join(FIXTURES, name);
 export const tmp = (prefix: string) => mkdtempSync(join(tmpdir(), `flowc-${prefix}-`));
 
-export interface Ran { code: number; out: string; err: string }
+export interface Ran {
+  code: number;
+  out: string;
+  err: string;
+}
 
 export async function flowc(...argv: string[]): Promise<Ran> {
   let out = '';

@@ -43,8 +43,17 @@ describe('flowc interpolate', () => {
     const data = join(dir, 'imgs.npy');
     writeFileSync(data, encodeNpy(x, [rows, 1, 4, 4]));
     const run = join(dir, 'run');
-    const t = await flowc('train', fixture('image-flow.flow'), '--data', data, '--out', run, '--steps', '2',
-      '--no-pictures');
+    const t = await flowc(
+      'train',
+      fixture('image-flow.flow'),
+      '--data',
+      data,
+      '--out',
+      run,
+      '--steps',
+      '2',
+      '--no-pictures',
+    );
     expect(t.code, t.err).toBe(0);
     const out = join(dir, 'grid.png');
     const r = await flowc('interpolate', run, '--data', data, '--pairs', '3', '--steps', '5', '-o', out);
@@ -60,8 +69,19 @@ describe('flowc interpolate', () => {
       // both ends are real examples (10 or 240), up to the dequantization noise (< 1 level)
       for (const col of [0, 4]) expect([10, 11, 240, 241]).toContain(grey(p, col));
     }
-    const s = await flowc('interpolate', run, '--data', data, '--pairs', '3', '--steps', '5', '--slerp',
-      '-o', join(dir, 'slerp.png'));
+    const s = await flowc(
+      'interpolate',
+      run,
+      '--data',
+      data,
+      '--pairs',
+      '3',
+      '--steps',
+      '5',
+      '--slerp',
+      '-o',
+      join(dir, 'slerp.png'),
+    );
     expect(s.code, s.err).toBe(0);
     expect(s.out).toMatch(/spherical/);
   }, 120_000);
@@ -99,7 +119,17 @@ describe('flowc interpolate', () => {
     const rows = Array.from({ length: 32 }, (_, i) => Array.from({ length: 16 }, (_, j) => (i + j) % 2).join(','));
     writeFileSync(csv, rows.join('\n') + '\n');
     const run = join(dir, 'made');
-    const made = await flowc('train', fixture('made.flow'), '--data', csv, '--out', run, '--steps', '1', '--no-pictures');
+    const made = await flowc(
+      'train',
+      fixture('made.flow'),
+      '--data',
+      csv,
+      '--out',
+      run,
+      '--steps',
+      '1',
+      '--no-pictures',
+    );
     expect(made.code).toBe(0);
     const r = await flowc('interpolate', run, '--data', csv, '-o', join(dir, 'g.png'));
     expect(r.code).toBe(1);

@@ -19,9 +19,13 @@ const irOf = (spec: string) => {
 describe('evalBatchFor', () => {
   it('keeps batch × activations within the budget, never below 1, never above the wish', () => {
     const MB = 2 ** 20;
-    expect(evalBatchFor({ totals: { params: 0, flops: 0, activationBytes: 18 * MB } }, 256)).toBe(Math.floor(EVAL_ACTIVATION_BUDGET / (18 * MB)));
+    expect(evalBatchFor({ totals: { params: 0, flops: 0, activationBytes: 18 * MB } }, 256)).toBe(
+      Math.floor(EVAL_ACTIVATION_BUDGET / (18 * MB)),
+    );
     expect(evalBatchFor({ totals: { params: 0, flops: 0, activationBytes: 4096 } }, 256)).toBe(256);
-    expect(evalBatchFor({ totals: { params: 0, flops: 0, activationBytes: 10 * EVAL_ACTIVATION_BUDGET } }, 256)).toBe(1);
+    expect(evalBatchFor({ totals: { params: 0, flops: 0, activationBytes: 10 * EVAL_ACTIVATION_BUDGET } }, 256)).toBe(
+      1,
+    );
     expect(evalBatchFor({ totals: { params: 0, flops: 0, activationBytes: 0 } }, 300)).toBe(300);
   });
   it('shrinks the Gated PixelCNN of the spec library, and leaves two moons alone', () => {
@@ -51,8 +55,12 @@ describe('out-of-memory traps', () => {
     expect(code).toBe(1);
     const lines = c.err().trim().split('\n');
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(new RegExp(/^flowc: error: the .* backend failed \(memory access out of bounds\), /.source +
-      /most likely out of memory; try a smaller --batch/.source));
+    expect(lines[0]).toMatch(
+      new RegExp(
+        /^flowc: error: the .* backend failed \(memory access out of bounds\), /.source +
+          /most likely out of memory; try a smaller --batch/.source,
+      ),
+    );
     expect(lines[0]).not.toMatch(/internal error/);
   });
   it('other errors stay internal errors', () => {

@@ -25,7 +25,9 @@ describe('fsReason / checkWritable', () => {
     const file = join(dir, 'f.txt');
     writeFileSync(file, 'x');
     mkdirSync(join(dir, 'sub'));
-    expect(() => checkWritable('-o', join(dir, 'nope', 'x.npy'))).toThrow(/^-o .*x\.npy: cannot write there: the folder .*nope does not exist$/);
+    expect(() => checkWritable('-o', join(dir, 'nope', 'x.npy'))).toThrow(
+      /^-o .*x\.npy: cannot write there: the folder .*nope does not exist$/,
+    );
     expect(() => checkWritable('-o', join(file, 'x.npy'))).toThrow(/f\.txt is not a folder$/);
     expect(() => checkWritable('-o', join(dir, 'sub'))).toThrow(/cannot write there: it is a directory$/);
     expect(() => checkWritable('-o', join(dir, 'ok.npy'))).not.toThrow();
@@ -51,7 +53,9 @@ describe('the CLI', () => {
     expect(r.code).toBe(1);
     expect(r.out).toBe('');
     expect(r.err.trim().split('\n')).toHaveLength(1);
-    expect(r.err.trim()).toMatch(/^flowc: error: -o .*s\.npy: cannot write there: the folder .*missing does not exist$/);
+    expect(r.err.trim()).toMatch(
+      /^flowc: error: -o .*s\.npy: cannot write there: the folder .*missing does not exist$/,
+    );
     expect(noTrace(r.err)).toBe(true);
   });
 
@@ -59,12 +63,28 @@ describe('the CLI', () => {
     const r = await flowc('eval', run, '--data', 'toy:moons?n=64', '--per-example', join(run, 'missing', 'p.csv'));
     expect(r.code).toBe(1);
     expect(r.out).toBe(''); // no NLL line: the path was checked first
-    expect(r.err.trim()).toMatch(/^flowc: error: --per-example .*p\.csv: cannot write there: the folder .*missing does not exist$/);
+    expect(r.err.trim()).toMatch(
+      /^flowc: error: --per-example .*p\.csv: cannot write there: the folder .*missing does not exist$/,
+    );
   });
 
   it('both checkpoints damaged: the error names both', async () => {
     const dir = tmp('bothbad');
-    expect((await flowc('train', fixture('flow2d.flow'), '--out', dir, '--steps', '3', '--checkpoint-every', '1', '--no-pictures')).code).toBe(0);
+    expect(
+      (
+        await flowc(
+          'train',
+          fixture('flow2d.flow'),
+          '--out',
+          dir,
+          '--steps',
+          '3',
+          '--checkpoint-every',
+          '1',
+          '--no-pictures',
+        )
+      ).code,
+    ).toBe(0);
     for (const f of ['checkpoint.ckpt', 'checkpoint.prev.ckpt']) {
       const p = join(dir, f);
       const bytes = readFileSync(p);
@@ -93,8 +113,11 @@ describe('makeDirs', () => {
     expect(() => makeDirs('--out', join(dir, 'f', 'g'))).toThrow(/^--out .*g: cannot create it: .*f is not a folder$/);
     expect(existsSync(join(dir, 'f', 'g'))).toBe(false);
   });
-  it.runIf(process.platform === 'linux')('fails (does not hang) where mkdir answers ENOENT for an existing parent (/proc)', async () => {
-    const { makeDirs } = await import('../../cli/io.js');
-    expect(() => makeDirs('-o', '/proc/flowc-test/x')).toThrow(/^-o \/proc\/flowc-test\/x: cannot create it: /);
-  });
+  it.runIf(process.platform === 'linux')(
+    'fails (does not hang) where mkdir answers ENOENT for an existing parent (/proc)',
+    async () => {
+      const { makeDirs } = await import('../../cli/io.js');
+      expect(() => makeDirs('-o', '/proc/flowc-test/x')).toThrow(/^-o \/proc\/flowc-test\/x: cannot create it: /);
+    },
+  );
 });

@@ -11,7 +11,8 @@ import { viridis } from '../../runtime/pictures/canvas.js';
 import { layoutOf } from '../../runtime/pictures/figure.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'flowc-pics-'));
-const px = (png: PNG, x: number, y: number) => Array.from(png.data.subarray((y * png.width + x) * 4, (y * png.width + x) * 4 + 4));
+const px = (png: PNG, x: number, y: number) =>
+  Array.from(png.data.subarray((y * png.width + x) * 4, (y * png.width + x) * 4 + 4));
 
 describe('image grid', () => {
   it('tiles n images with a gap, scaled, and maps the value range to black..white', () => {
@@ -65,7 +66,11 @@ describe('2-D density picture', () => {
 
 describe('loss curve', () => {
   it('draws one path per series with one point per step', () => {
-    const pts = Array.from({ length: 50 }, (_, i) => ({ step: i + 1, loss: 3 / (i + 1), ...(i % 10 === 9 ? { test_nll: 3.1 / (i + 1) } : {}) }));
+    const pts = Array.from({ length: 50 }, (_, i) => ({
+      step: i + 1,
+      loss: 3 / (i + 1),
+      ...(i % 10 === 9 ? { test_nll: 3.1 / (i + 1) } : {}),
+    }));
     const svg = lossCurveSvg(pts);
     expect(svg.startsWith('<svg')).toBe(true);
     const paths = [...svg.matchAll(/<path d="([^"]+)"/g)].map((m) => m[1]!);
@@ -74,7 +79,10 @@ describe('loss curve', () => {
     expect(paths[1]!.split(/[ML]/).filter(Boolean).length).toBe(50);
     expect(paths[2]!.split(/[ML]/).filter(Boolean).length).toBe(5);
     // x positions increase with the step; the first raw point is the highest loss (smallest y)
-    const xy = paths[0]!.split(/[ML]/).filter(Boolean).map((p) => p.split(',').map(Number));
+    const xy = paths[0]!
+      .split(/[ML]/)
+      .filter(Boolean)
+      .map((p) => p.split(',').map(Number));
     expect(xy.every((p, i) => i === 0 || p[0]! > xy[i - 1]![0]!)).toBe(true);
     expect(Math.min(...xy.map((p) => p[1]!))).toBe(xy[0]![1]);
     expect(svg).toContain('held-out NLL');

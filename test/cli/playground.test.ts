@@ -78,8 +78,16 @@ describe('flowc playground --build', () => {
     const r = await flowc('playground', '--build', dir);
     expect(r.code).toBe(0);
     expect(r.out).toContain(`wrote the playground to ${dir}`);
-    for (const f of ['index.html', 'main.js', 'editor-worker.js', 'train-worker.js', 'specs.json',
-      'tfjs-backend-wasm-simd.wasm', 'mnist/9.json']) expect(existsSync(join(dir, f)), f).toBe(true);
+    for (const f of [
+      'index.html',
+      'main.js',
+      'editor-worker.js',
+      'train-worker.js',
+      'specs.json',
+      'tfjs-backend-wasm-simd.wasm',
+      'mnist/9.json',
+    ])
+      expect(existsSync(join(dir, f)), f).toBe(true);
     expect(readFileSync(join(dir, 'main.js'))).toEqual(readFileSync(join(PLAYGROUND_DIST, 'main.js')));
   });
 

@@ -18,17 +18,36 @@ import { tinyFlowIR } from './ir-fixtures.js';
 const quiet: Progress = { start() {}, update() {}, log() {}, stop() {} };
 const data = loadSplit({ kind: 'toy', name: 'moons', opts: { n: 256, noise: 0.05, seed: 0 } }, 0);
 const config = (steps: number, more: Partial<TrainConfig> = {}): TrainConfig => ({
-  batch: 32, steps, lr: 1e-2, beta1: 0.9, beta2: 0.999, eps: 1e-8, seed: 0,
-  evalEvery: 3, checkpointEvery: 2, evalRows: 64, ...more,
+  batch: 32,
+  steps,
+  lr: 1e-2,
+  beta1: 0.9,
+  beta2: 0.999,
+  eps: 1e-8,
+  seed: 0,
+  evalEvery: 3,
+  checkpointEvery: 2,
+  evalRows: 64,
+  ...more,
 });
 const dir = (p: string) => mkdtempSync(join(tmpdir(), `flowc-${p}-`));
 const metrics = (d: string) =>
-  readFileSync(join(d, 'metrics.jsonl'), 'utf8').trim().split('\n')
+  readFileSync(join(d, 'metrics.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
     .map((l) => JSON.parse(l) as Record<string, number | null>);
 /** trainLoop on the tiny flow, the moons data and config(steps, more) */
 const loop = (m: FlowModel, d: string, steps: number, more: Partial<TrainConfig>, o: Partial<TrainOptions> = {}) =>
-  trainLoop({ model: m, ir: tinyFlowIR(), data, config: config(steps, more), runDir: d, progress: quiet,
-    stop: { requested: false }, ...o });
+  trainLoop({
+    model: m,
+    ir: tinyFlowIR(),
+    data,
+    config: config(steps, more),
+    runDir: d,
+    progress: quiet,
+    stop: { requested: false },
+    ...o,
+  });
 
 beforeAll(async () => {
   await initBackend('cpu');
@@ -77,16 +96,25 @@ describe('checkpoints on a wall-clock interval', () => {
     ...quiet,
     update() {
       const t = Date.now();
-      while (Date.now() - t < ms) { /* a slow step */ }
+      while (Date.now() - t < ms) {
+        /* a slow step */
+      }
     },
   });
   it('every checkpointSeconds, besides every checkpointEvery steps', async () => {
     const run = async (more: Partial<TrainConfig>) => {
       const seen: number[] = [];
       const m = build(tinyFlowIR());
-      await loop(m, dir('clock'), 5, { checkpointEvery: 1000, evalEvery: 1000, ...more }, {
-        progress: slowSteps(60), onCheckpoint: (s) => seen.push(s),
-      });
+      await loop(
+        m,
+        dir('clock'),
+        5,
+        { checkpointEvery: 1000, evalEvery: 1000, ...more },
+        {
+          progress: slowSteps(60),
+          onCheckpoint: (s) => seen.push(s),
+        },
+      );
       m.dispose();
       return seen;
     };
@@ -114,7 +142,11 @@ describe('evaluation on a budget', () => {
     const m2 = build(tinyFlowIR());
     await loop(m2, d2, 4, { evalEvery: 2, evalSeconds: 0, finalEvalRows: 100 });
     m2.dispose();
-    expect(metrics(d2).filter((l) => l.test_nll !== undefined).map((l) => l.step)).toEqual([2, 4]);
+    expect(
+      metrics(d2)
+        .filter((l) => l.test_nll !== undefined)
+        .map((l) => l.step),
+    ).toEqual([2, 4]);
     expect(metrics(d2).at(-1)!.test_rows).toBe(100);
   });
 
@@ -135,7 +167,9 @@ describe('evaluation on a budget', () => {
     const logs: string[] = [];
     const stop = { requested: false };
     const progress: Progress = {
-      ...quiet, log: (l) => void logs.push(l), evalProgress: () => void (stop.requested = true),
+      ...quiet,
+      log: (l) => void logs.push(l),
+      evalProgress: () => void (stop.requested = true),
     };
     const r = await trainLoop({ model: m, ir: tinyFlowIR(), data, config: config(2), runDir: d, progress, stop });
     m.dispose();

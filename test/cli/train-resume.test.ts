@@ -8,10 +8,20 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { setConfig } from '../../runtime/config.js';
 import { fixture, flowc, noTrace, tmp } from './helpers.js';
 
-interface Segment { from: number; to: number; lr: number; data: string; status: string }
+interface Segment {
+  from: number;
+  to: number;
+  lr: number;
+  data: string;
+  status: string;
+}
 const runJson = (dir: string) =>
-  JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8')) as
-    { specText: string; modelHash: string; config: { lr: number }; history: Segment[] };
+  JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8')) as {
+    specText: string;
+    modelHash: string;
+    config: { lr: number };
+    history: Segment[];
+  };
 
 let run = '';
 beforeAll(async () => {
@@ -39,7 +49,7 @@ describe('--resume', () => {
     expect(runJson(run).history).toHaveLength(1); // nothing was started
   });
 
-  it('an edited spec (another width) is refused, naming the argument and the layer\'s line', async () => {
+  it("an edited spec (another width) is refused, naming the argument and the layer's line", async () => {
     const edited = join(tmp('edited'), 'flow2d.flow');
     writeFileSync(edited, readFileSync(fixture('flow2d.flow'), 'utf8').replace('mlp(8)', 'mlp(4)'));
     const r = await flowc('train', edited, '--out', run, '--resume', '--steps', '6');
@@ -70,8 +80,20 @@ describe('--resume', () => {
     const s = await flowc('train', fixture('flow2d.flow'), '--out', dir, '--resume', '--steps', '4', '--seed', '5');
     expect(s.code).toBe(1);
     expect(s.err).toMatch(/--resume: the run used --seed 0 .*it cannot change/);
-    const r = await flowc('train', fixture('flow2d.flow'), '--out', dir, '--resume', '--steps', '4', '--lr', '0.005',
-      '--data', 'toy:circles?n=256', '--no-pictures');
+    const r = await flowc(
+      'train',
+      fixture('flow2d.flow'),
+      '--out',
+      dir,
+      '--resume',
+      '--steps',
+      '4',
+      '--lr',
+      '0.005',
+      '--data',
+      'toy:circles?n=256',
+      '--no-pictures',
+    );
     expect(r.code, r.err).toBe(0);
     expect(r.out).toMatch(/from step 2: lr 0\.001 → 0\.005, data toy:moons\S* → toy:circles\S* \(recorded in /);
     expect(r.out).toMatch(/lr 0\.005/);

@@ -22,15 +22,26 @@ function startTraining(dir: string) {
   child.stderr.on('data', (d) => (err += d));
   child.stdout.resume();
   const exit = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
-  return { child, exit, get err() { return err; } };
+  return {
+    child,
+    exit,
+    get err() {
+      return err;
+    },
+  };
 }
 
 const losses = (dir: string) =>
-  readFileSync(join(dir, 'metrics.jsonl'), 'utf8').trim().split('\n')
+  readFileSync(join(dir, 'metrics.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
     .map((l) => (JSON.parse(l) as { loss: number }).loss);
 const train = (dir: string, ...args: string[]) =>
-  spawnSync(process.execPath, [BIN, 'train', fixture('flow2d.flow'), '--out', dir, ...FLAGS, ...args],
-    { env, cwd: ROOT, encoding: 'utf8' });
+  spawnSync(process.execPath, [BIN, 'train', fixture('flow2d.flow'), '--out', dir, ...FLAGS, ...args], {
+    env,
+    cwd: ROOT,
+    encoding: 'utf8',
+  });
 const history = (dir: string) =>
   (JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8')) as { history: { to: number; status: string }[] }).history;
 
@@ -42,8 +53,10 @@ describe('signals during flowc train', () => {
     run.child.kill('SIGTERM');
     expect(await run.exit).toBe(143);
     expect(run.err).toMatch(/received SIGTERM; finishing the step and saving a checkpoint/);
-    const m = /stopped at step (\d+); checkpoint saved\. Continue with: flowc train \S+flow2d\.flow --out \S+ --resume/
-      .exec(run.err);
+    const m =
+      /stopped at step (\d+); checkpoint saved\. Continue with: flowc train \S+flow2d\.flow --out \S+ --resume/.exec(
+        run.err,
+      );
     expect(m).not.toBeNull();
     const step = Number(m![1]);
     expect(step).toBeGreaterThanOrEqual(3); // the checkpoint of step 3 (its .prev) is there

@@ -10,7 +10,9 @@ describe('flowc eval on a VAE', () => {
   it('prints -ELBO and the IW estimate, and writes ELBO, IW per row', async () => {
     setConfig({ backend: 'cpu' });
     const dir = tmp('vae');
-    const rows = Array.from({ length: 48 }, (_, i) => Array.from({ length: 8 }, (_, j) => ((i >> (j % 6)) & 1)).join(','));
+    const rows = Array.from({ length: 48 }, (_, i) =>
+      Array.from({ length: 8 }, (_, j) => (i >> (j % 6)) & 1).join(','),
+    );
     const csv = join(dir, 'bits.csv');
     writeFileSync(csv, rows.join('\n') + '\n');
     const run = join(dir, 'run');
@@ -23,7 +25,10 @@ describe('flowc eval on a VAE', () => {
     const negElbo = Number(/-ELBO ([\d.]+)/.exec(e.out)?.[1]);
     const nll = Number(/NLL ([\d.]+)/.exec(e.out)?.[1]);
     expect(Number.isFinite(negElbo) && Number.isFinite(nll)).toBe(true);
-    const table = readFileSync(per, 'utf8').trim().split('\n').map((l) => l.split(',').map(Number));
+    const table = readFileSync(per, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => l.split(',').map(Number));
     expect(table).toHaveLength(48);
     for (const r of table) expect(r).toHaveLength(2);
     const mean = (c: number) => table.reduce((a, r) => a + r[c]!, 0) / table.length;

@@ -39,7 +39,8 @@ describe('arguments used only with some types (FC315)', () => {
     expect(d[0]!.message).toContain('`bins`');
     expect(d[0]!.message).toContain('type: affine');
     expect(text.slice(d[0]!.span.start, d[0]!.span.end)).toBe('bins: 4');
-    expect(checkText(spec('coupling(spline, mask: alternate, net: mlp(8), bins: 4)'), 'test.flow').diagnostics)
-      .toEqual([]);
+    expect(checkText(spec('coupling(spline, mask: alternate, net: mlp(8), bins: 4)'), 'test.flow').diagnostics).toEqual(
+      [],
+    );
   });
 });

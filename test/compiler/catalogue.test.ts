@@ -28,7 +28,12 @@ describe('diagnostics catalogue', () => {
 
   it('keeps each area in its code range', () => {
     const inRange = (defs: readonly { code: string }[], lo: number, hi: number) =>
-      defs.filter((d) => d.code !== 'FC000').every((d) => { const n = Number(d.code.slice(2)); return n >= lo && n <= hi; });
+      defs
+        .filter((d) => d.code !== 'FC000')
+        .every((d) => {
+          const n = Number(d.code.slice(2));
+          return n >= lo && n <= hi;
+        });
     expect(inRange(NAMES_CODES, 200, 299)).toBe(true);
     expect(inRange(TYPES_CODES, 300, 399)).toBe(true);
     expect(inRange(SHAPES_CODES, 450, 499)).toBe(true);
@@ -42,7 +47,11 @@ describe('diagnostics catalogue', () => {
 
   it('renders messages and hints of the checker codes with their parameters', () => {
     const u = lookupCode('FC201')!;
-    expect(u.message({ name: 'cuopling', where: 'flow layer', known: 'coupling' })).toBe('unknown flow layer `cuopling`');
-    expect(u.hint!({ name: 'cuopling', where: 'flow layer', suggestion: 'coupling', known: '' })).toBe('did you mean `coupling`?');
+    expect(u.message({ name: 'cuopling', where: 'flow layer', known: 'coupling' })).toBe(
+      'unknown flow layer `cuopling`',
+    );
+    expect(u.hint!({ name: 'cuopling', where: 'flow layer', suggestion: 'coupling', known: '' })).toBe(
+      'did you mean `coupling`?',
+    );
   });
 });

@@ -63,8 +63,9 @@ describe('checks', () => {
       '`dim:` is an argument of `dequantize(categorical)`, not of `dequantize(uniform)`',
       '`k:` is an argument of `dequantize(categorical)`, not of `dequantize(uniform)`',
     ]);
-    const b = check(spec('categorical(4)[4]', 'dequantize(categorical, dim: 2) { actnorm }'))
-      .filter((x) => x.code === 'FC707');
+    const b = check(spec('categorical(4)[4]', 'dequantize(categorical, dim: 2) { actnorm }')).filter(
+      (x) => x.code === 'FC707',
+    );
     expect(b).toHaveLength(1);
     expect(b[0]!.severity).toBe('error');
   });
@@ -106,7 +107,12 @@ describe('shapes, FlowIR and explain', () => {
       const created = m.variables.filter((v) => v.name.includes(ir.flow![0]!.id)).reduce((a, v) => a + v.size, 0);
       expect(created).toBe(counted);
       // and the model runs: a finite bound per example
-      const x = data.includes(',') ? tf.zeros([2, 1, 4, 4]) : tf.tensor2d([[0, 1, 4], [2, 2, 3]]);
+      const x = data.includes(',')
+        ? tf.zeros([2, 1, 4, 4])
+        : tf.tensor2d([
+            [0, 1, 4],
+            [2, 2, 3],
+          ]);
       const lp = m.logProb(x);
       for (const v of lp.dataSync()) expect(Number.isFinite(v)).toBe(true);
       tf.dispose([x, lp]);

@@ -17,7 +17,9 @@ ${body}
 
 describe('argument binding', () => {
   it('binds positional, named, variadic and default arguments, and substitutes lets', () => {
-    const { models, diagnostics } = checkText(flowModel('    coupling(additive, mask: half, net: mlp(w, 16))', 'real[4]', 'let w = 32'));
+    const { models, diagnostics } = checkText(
+      flowModel('    coupling(additive, mask: half, net: mlp(w, 16))', 'real[4]', 'let w = 32'),
+    );
     expect(errors(diagnostics)).toEqual([]);
     const c = models[0]!.flow![0]!;
     expect(c.args.type).toBe('additive');
@@ -42,7 +44,9 @@ model M {
   });
 
   it('reports unknown arguments with a suggestion, duplicates, missing and too many positional', () => {
-    const { diagnostics } = checkText(flowModel('    coupling(affine, affine, mask: half, maks: half, net: mlp(8), net: mlp(4))\n    coupling(affine)'));
+    const { diagnostics } = checkText(
+      flowModel('    coupling(affine, affine, mask: half, maks: half, net: mlp(8), net: mlp(4))\n    coupling(affine)'),
+    );
     const cs = codes(diagnostics);
     expect(cs).toContain('FC304'); // two positional `affine`, coupling takes one
     const unknown = diagnostics.find((d) => d.code === 'FC202')!;
@@ -55,11 +59,13 @@ model M {
   });
 
   it('reports wrong types, ranges, enum typos and bad repeat counts', () => {
-    const { diagnostics } = checkText(flowModel(`    coupling(affine, mask: half, net: mlp(8), scale: tahn)
+    const { diagnostics } = checkText(
+      flowModel(`    coupling(affine, mask: half, net: mlp(8), scale: tahn)
     logit(alpha: 0.7)
     logit(alpha: "big")
     repeat 0 { actnorm }
-    repeat 2.5 { actnorm }`));
+    repeat 2.5 { actnorm }`),
+    );
     const byCode = (c: string) => diagnostics.filter((d) => d.code === c);
     expect(byCode('FC301').map((d) => d.hint)).toContain('did you mean `tanh`?');
     expect(byCode('FC303')[0]!.message).toBe('`alpha` of `logit` is 0.7, it must be ≥ 0 and < 0.5');
@@ -93,8 +99,14 @@ model M { data x: real[2] prior normal flow { actnorm } }`;
   });
 
   it('reports undefined lets and masks, and recursive lets, without crashing', () => {
-    const { diagnostics } = checkText(flowModel(`    coupling(affine, mask: hlaf, net: mlp(widht))
-    coupling(affine, mask: half, net: mlp(r))`, 'real[4]', 'let width = 8\nlet r = s\nlet s = r'));
+    const { diagnostics } = checkText(
+      flowModel(
+        `    coupling(affine, mask: hlaf, net: mlp(widht))
+    coupling(affine, mask: half, net: mlp(r))`,
+        'real[4]',
+        'let width = 8\nlet r = s\nlet s = r',
+      ),
+    );
     expect(diagnostics.find((d) => d.code === 'FC208')!.hint).toBe('did you mean `half`?');
     expect(diagnostics.find((d) => d.code === 'FC207')!.hint).toBe('did you mean `width`?');
     expect(codes(diagnostics)).toContain('FC216');
@@ -102,7 +114,9 @@ model M { data x: real[2] prior normal flow { actnorm } }`;
   });
 
   it('does not cascade: an unknown layer stops shape inference after it', () => {
-    const { diagnostics, models } = checkText(flowModel('    squeez\n    squeeze\n    coupling(affine, mask: checkerboard, net: mlp(8))', 'real[1, 3, 3]'));
+    const { diagnostics, models } = checkText(
+      flowModel('    squeez\n    squeeze\n    coupling(affine, mask: checkerboard, net: mlp(8))', 'real[1, 3, 3]'),
+    );
     expect(codes(diagnostics)).toEqual(['FC201']);
     expect(models[0]!.flow!.map((l) => l.kind.name)).toEqual(['squeeze', 'coupling']);
   });
@@ -120,9 +134,14 @@ model M { data x: real[2] prior normal flow { actnorm } }`;
 
 describe('shapes and structure', () => {
   it('infers shapes through squeeze, split and level (layers, then squeeze and split)', () => {
-    const { models, diagnostics } = checkText(flowModel(`    level { actnorm }
+    const { models, diagnostics } = checkText(
+      flowModel(
+        `    level { actnorm }
     level(split: false) { actnorm }
-    squeeze`, 'real[1, 8, 8]'));
+    squeeze`,
+        'real[1, 8, 8]',
+      ),
+    );
     expect(errors(diagnostics)).toEqual([]);
     const f = models[0]!.flow!;
     expect(f.map((l) => `${l.id} ${l.inShape.join('x')}>${l.outShape.join('x')}`)).toEqual([
@@ -159,7 +178,9 @@ describe('shapes and structure', () => {
   });
 
   it('reports mask problems at the mask argument', () => {
-    const text = flowModel('    coupling(affine, mask: [1, 0, 1], net: mlp(8))\n    coupling(affine, mask: checkerboard, net: mlp(8))');
+    const text = flowModel(
+      '    coupling(affine, mask: [1, 0, 1], net: mlp(8))\n    coupling(affine, mask: checkerboard, net: mlp(8))',
+    );
     const { diagnostics } = checkText(text);
     const spans = diagnostics.map((d) => text.slice(d.span.start, d.span.end));
     expect(spans).toEqual(['mask: [1, 0, 1]', 'mask: checkerboard']);
@@ -168,15 +189,24 @@ describe('shapes and structure', () => {
   it('detects the four families', () => {
     const fam = (t: string) => checkText(t).models[0]!.family;
     expect(fam(flowModel('    actnorm'))).toBe('flow');
-    expect(fam('model A { data x: binary[4]\n conditional nade(hidden: 8)\n likelihood bernoulli }')).toBe('autoregressive');
-    expect(fam('model V { data x: binary[4]\n latent z: real[2]\n prior normal\n encoder mlp(8)\n ' +
-      'decoder mlp(8)\n likelihood bernoulli }')).toBe('vae');
-    expect(fam('model E { latent z: real[2]\n prior normal\n flow { repeat 2 { planar } }\n target energy(u1) }')).toBe('energy');
+    expect(fam('model A { data x: binary[4]\n conditional nade(hidden: 8)\n likelihood bernoulli }')).toBe(
+      'autoregressive',
+    );
+    expect(
+      fam(
+        'model V { data x: binary[4]\n latent z: real[2]\n prior normal\n encoder mlp(8)\n ' +
+          'decoder mlp(8)\n likelihood bernoulli }',
+      ),
+    ).toBe('vae');
+    expect(fam('model E { latent z: real[2]\n prior normal\n flow { repeat 2 { planar } }\n target energy(u1) }')).toBe(
+      'energy',
+    );
   });
 
   it('resolves orders: natural, reverse, literal and raster default for images', () => {
     const ord = (o: string, data = 'binary[4]') =>
-      checkText(`model A {\n data x: ${data}\n ${o}\n conditional nade(hidden: 8)\n likelihood bernoulli\n}`).models[0]!.order?.values;
+      checkText(`model A {\n data x: ${data}\n ${o}\n conditional nade(hidden: 8)\n likelihood bernoulli\n}`).models[0]!
+        .order?.values;
     expect(ord('order natural')).toEqual([0, 1, 2, 3]);
     expect(ord('order reverse')).toEqual([3, 2, 1, 0]);
     expect(ord('order [2, 0, 3, 1]')).toEqual([2, 0, 3, 1]);
@@ -187,31 +217,82 @@ describe('shapes and structure', () => {
 });
 
 describe('robustness', () => {
-  it('turns an exception inside a check into FC000 on a clean model, and skips the proofs ' +
-    'on a model with errors', () => {
-    const boom = { name: 'boom', run: () => { throw new Error('kaput'); } };
-    const clean = checkFile(parseFlow('model M { data x: real[2]\n prior normal\n flow { actnorm } }', 'c.flow').value, { proofs: [boom] });
-    expect(clean.diagnostics.map((d) => d.message)).toEqual(['internal compiler error: check `boom` failed: kaput']);
-    expect(clean.models).toHaveLength(1);
-    let ran = false;
-    const spy = { name: 'spy', run: () => { ran = true; } };
-    checkFile(parseFlow('model M { data x: real[2]\n prior normal\n flow { cuopling } }', 'e.flow').value, { proofs: [spy] });
-    expect(ran).toBe(false);
-    checkFile(parseFlow('model M { data x: real[2]\n prior normal\n flow { actnorm } }', 'c.flow').value, { proofs: [spy] });
-    expect(ran).toBe(true);
-  });
+  it(
+    'turns an exception inside a check into FC000 on a clean model, and skips the proofs ' + 'on a model with errors',
+    () => {
+      const boom = {
+        name: 'boom',
+        run: () => {
+          throw new Error('kaput');
+        },
+      };
+      const clean = checkFile(
+        parseFlow('model M { data x: real[2]\n prior normal\n flow { actnorm } }', 'c.flow').value,
+        { proofs: [boom] },
+      );
+      expect(clean.diagnostics.map((d) => d.message)).toEqual(['internal compiler error: check `boom` failed: kaput']);
+      expect(clean.models).toHaveLength(1);
+      let ran = false;
+      const spy = {
+        name: 'spy',
+        run: () => {
+          ran = true;
+        },
+      };
+      checkFile(parseFlow('model M { data x: real[2]\n prior normal\n flow { cuopling } }', 'e.flow').value, {
+        proofs: [spy],
+      });
+      expect(ran).toBe(false);
+      checkFile(parseFlow('model M { data x: real[2]\n prior normal\n flow { actnorm } }', 'c.flow').value, {
+        proofs: [spy],
+      });
+      expect(ran).toBe(true);
+    },
+  );
 
   it('never throws on malformed ASTs; internal failures become FC000 or are skipped', () => {
     const s: Span = { file: 'x.flow', start: 0, end: 1 };
     const bad = {
-      kind: 'file', comments: [], span: s,
+      kind: 'file',
+      comments: [],
+      span: s,
       items: [
         null,
-        { kind: 'model', name: { text: 'M', span: s }, span: s, body: [
-          { kind: 'data', name: { text: 'x', span: s }, type: { kind: 'type', domain: { text: 'real', span: s }, domainArgs: [], shape: [{ kind: 'number', value: 2, raw: '2', span: s }], span: s }, span: s },
-          { kind: 'flow', args: [], span: s, body: [{ kind: 'call', callee: { text: 'coupling', span: s }, args: [{ value: { kind: 'list', items: [], span: s }, span: s }], parens: true, span: s }, { kind: 'repeat', count: { kind: 'ident', name: 'n', span: s }, body: [], span: s }] },
-          { kind: 'posterior', value: { kind: 'weird' }, span: s },
-        ] },
+        {
+          kind: 'model',
+          name: { text: 'M', span: s },
+          span: s,
+          body: [
+            {
+              kind: 'data',
+              name: { text: 'x', span: s },
+              type: {
+                kind: 'type',
+                domain: { text: 'real', span: s },
+                domainArgs: [],
+                shape: [{ kind: 'number', value: 2, raw: '2', span: s }],
+                span: s,
+              },
+              span: s,
+            },
+            {
+              kind: 'flow',
+              args: [],
+              span: s,
+              body: [
+                {
+                  kind: 'call',
+                  callee: { text: 'coupling', span: s },
+                  args: [{ value: { kind: 'list', items: [], span: s }, span: s }],
+                  parens: true,
+                  span: s,
+                },
+                { kind: 'repeat', count: { kind: 'ident', name: 'n', span: s }, body: [], span: s },
+              ],
+            },
+            { kind: 'posterior', value: { kind: 'weird' }, span: s },
+          ],
+        },
       ],
     } as unknown as FileNode;
     expect(() => checkFile(bad)).not.toThrow();

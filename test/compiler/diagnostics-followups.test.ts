@@ -21,8 +21,8 @@ describe('after a syntax error', () => {
   });
 
   it('a let lost to a syntax error is not reported again where it is used', () => {
-    const text = 'let w =\n' +
-      model('data x: real[2]\nprior normal\nflow { coupling(affine, mask: half, net: mlp(w)) }');
+    const text =
+      'let w =\n' + model('data x: real[2]\nprior normal\nflow { coupling(affine, mask: half, net: mlp(w)) }');
     expect(errors(text).map((d) => d.code)).toEqual(['FC117']);
   });
 
@@ -49,8 +49,9 @@ describe('did you mean', () => {
     expect(hintOf('modle A {\n}\n', 'FC114')).toContain('did you mean `model`?');
   });
   it('a YAML key with two letters swapped: scael → scale', () => {
-    const text = yamlModel('    flow:\n      - coupling: { type: affine, mask: alternate, net: { mlp: [8] }, ' +
-      'scael: tanh }');
+    const text = yamlModel(
+      '    flow:\n      - coupling: { type: affine, mask: alternate, net: { mlp: [8] }, ' + 'scael: tanh }',
+    );
     expect(hintOf(text, 'FC151', 'a.flow.yaml')).toBe("did you mean 'scale'?");
   });
   it('a toy name given as a data source shows the forms of a data source', () => {
@@ -63,7 +64,7 @@ describe('did you mean', () => {
 describe('one YAML mistake, one error', () => {
   const yamlErrors = (flow: string) => errors(yamlModel(`    flow: [ ${flow} ]`), 'a.flow.yaml');
 
-  it('positional values beyond the kind\'s: one schema error, no follow-on checker errors', () => {
+  it("positional values beyond the kind's: one schema error, no follow-on checker errors", () => {
     const ds = yamlErrors('{ coupling: [affine, alternate] }');
     expect(ds.map((d) => d.code)).toEqual(['FC158']);
     expect(ds[0]!.message).toContain("'coupling' takes 1 positional value");

@@ -13,7 +13,9 @@ const ROOT = fileURLToPath(new URL('./golden', import.meta.url));
 const UPDATE = process.env.UPDATE_GOLDEN === '1';
 const SPEC = /\.flow(\.ya?ml)?$/;
 
-const areas = readdirSync(ROOT).filter((d) => statSync(join(ROOT, d)).isDirectory()).sort();
+const areas = readdirSync(ROOT)
+  .filter((d) => statSync(join(ROOT, d)).isDirectory())
+  .sort();
 
 export function renderGolden(area: string, name: string): { out: string; count: number } {
   const rel = `${area}/${name}`;
@@ -32,7 +34,9 @@ describe('golden diagnostics', () => {
 
   for (const area of areas) {
     describe(area, () => {
-      const files = readdirSync(join(ROOT, area)).filter((f) => SPEC.test(f)).sort();
+      const files = readdirSync(join(ROOT, area))
+        .filter((f) => SPEC.test(f))
+        .sort();
       for (const name of files) {
         it(name, () => {
           const { out, count } = renderGolden(area, name);

@@ -8,7 +8,11 @@ import type { CheckedModel } from '../../compiler/check/model.js';
  * Parse and check. The proofs (compiler/proofs) are left out unless `proofs: true`, so these
  * unit tests exercise the checker alone; test/compiler/specs.test.ts and the goldens run everything.
  */
-export function checkText(text: string, file = 'test.flow', opts: { proofs?: boolean } = {}): { models: CheckedModel[]; diagnostics: Diagnostic[] } {
+export function checkText(
+  text: string,
+  file = 'test.flow',
+  opts: { proofs?: boolean } = {},
+): { models: CheckedModel[]; diagnostics: Diagnostic[] } {
   const p = parseFlow(text, file);
   const r = checkFile(p.value, opts.proofs ? {} : { proofs: [] });
   return { models: r.models, diagnostics: [...p.diagnostics, ...r.diagnostics] };

@@ -23,10 +23,17 @@ const DIR = mkdtempSync(join(tmpdir(), 'flowc-limits-'));
 const MAX_SECONDS = 10;
 const MAX_RSS_KB = 1024 * 1024;
 /** prints the child's peak RSS (KiB) on exit */
-const RSS_HOOK = 'data:text/javascript,process.on("exit",()=>'
-  + 'process.stderr.write("\\nMAXRSS "+process.resourceUsage().maxRSS+"\\n"))';
+const RSS_HOOK =
+  'data:text/javascript,process.on("exit",()=>' +
+  'process.stderr.write("\\nMAXRSS "+process.resourceUsage().maxRSS+"\\n"))';
 
-interface Ran { code: number | null; signal: string | null; out: string; seconds: number; rssKb: number }
+interface Ran {
+  code: number | null;
+  signal: string | null;
+  out: string;
+  seconds: number;
+  rssKb: number;
+}
 
 function check(name: string, text: string): Promise<Ran> {
   const file = join(DIR, `${name}.flow`);
@@ -54,7 +61,11 @@ function check(name: string, text: string): Promise<Ran> {
 
 /** exit code 1 with `code` reported, bounded time and memory, no internal error or native dump */
 async function expectReported(
-  name: string, text: string, code: string, exit = 1, maxSeconds = MAX_SECONDS,
+  name: string,
+  text: string,
+  code: string,
+  exit = 1,
+  maxSeconds = MAX_SECONDS,
 ): Promise<Ran> {
   const r = await check(name, text);
   const what = `${name}: exit ${r.code} ${r.signal ?? ''} in ${r.seconds.toFixed(1)} s\n${r.out.slice(0, 2000)}`;
@@ -78,7 +89,11 @@ const chain = (n: number, first: string, line: (i: number) => string) =>
 // the cases of these two groups are sub-second each: they run side by side
 describe.concurrent('sizes are judged before they are allocated (FC905)', () => {
   it.each([
-    ['1e8', '100000000'], ['2e8', '200000000'], ['4e8', '400000000'], ['2^32', '4294967296'], ['1e300', '1e300'],
+    ['1e8', '100000000'],
+    ['2e8', '200000000'],
+    ['4e8', '400000000'],
+    ['2^32', '4294967296'],
+    ['1e300', '1e300'],
   ])('real[%s] is reported, not built', async (name, dim) => {
     const r = await expectReported(`dim-${name}`, flowModel(dim), 'FC905');
     expect(r.out).toContain(`limit of ${LIMITS.elements.max}`);
@@ -94,17 +109,29 @@ describe.concurrent('arguments past their limit skip the proofs (FC906)', () => 
   it.each([
     ['gated-layers-1e9', arModel('binary[1, 28, 28]', 'gated_pixelcnn(layers: 1000000000)'), 'layers'],
     ['rowlstm-layers-99999', arModel('binary[1, 28, 28]', 'pixelrnn(row_lstm, layers: 99999)'), 'layers'],
-    ['conv-kernel-99999', arModel('binary[1, 28, 28]', 'pixelcnn { conv(mask: A, kernel: 99999, channels: 8) }'),
-      'kernel'],
-    ['conv-kernel-1e9', arModel('binary[1, 28, 28]', 'pixelcnn { conv(mask: A, kernel: 1000000001, channels: 8) }'),
-      'kernel'],
+    [
+      'conv-kernel-99999',
+      arModel('binary[1, 28, 28]', 'pixelcnn { conv(mask: A, kernel: 99999, channels: 8) }'),
+      'kernel',
+    ],
+    [
+      'conv-kernel-1e9',
+      arModel('binary[1, 28, 28]', 'pixelcnn { conv(mask: A, kernel: 1000000001, channels: 8) }'),
+      'kernel',
+    ],
     ['made-hidden-1e9', arModel('binary[784]', 'made(hidden: [1000000000, 500])'), 'width'],
     ['maf-hidden-1e9', flowModel('4', 'maf(hidden: [1000000000, 500])'), 'width'],
     ['iaf-hidden-1e9', flowModel('4', 'iaf(hidden: [1000000000, 500])'), 'width'],
-    ['resnet-blocks-1e6', flowModel('1, 8, 8', 'coupling(affine, mask: checkerboard, net: resnet(blocks: 1000000))'),
-      'blocks'],
-    ['resnet-blocks-1e7', flowModel('1, 8, 8', 'coupling(affine, mask: checkerboard, net: resnet(blocks: 10000000))'),
-      'blocks'],
+    [
+      'resnet-blocks-1e6',
+      flowModel('1, 8, 8', 'coupling(affine, mask: checkerboard, net: resnet(blocks: 1000000))'),
+      'blocks',
+    ],
+    [
+      'resnet-blocks-1e7',
+      flowModel('1, 8, 8', 'coupling(affine, mask: checkerboard, net: resnet(blocks: 10000000))'),
+      'blocks',
+    ],
   ] as const)('%s', async (name, text, limit) => {
     const r = await expectReported(name, text, 'FC906');
     expect(r.out).toContain(`limit of ${LIMITS[limit].max} ${LIMITS[limit].what}`);
@@ -118,29 +145,36 @@ describe.concurrent('proofs that used to be slow are bounded', () => {
   });
 
   it('pixelcnn_mnist with 64 input channels (was 73.5 s) checks in seconds, blind spot reported', async () => {
-    const pixelcnn = 'pixelcnn {\n    conv(mask: A, kernel: 7, channels: 32)\n'
-      + '    repeat 5 { conv(mask: B, kernel: 3, channels: 32) }\n    conv(mask: B, kernel: 1, channels: 1)\n  }';
+    const pixelcnn =
+      'pixelcnn {\n    conv(mask: A, kernel: 7, channels: 32)\n' +
+      '    repeat 5 { conv(mask: B, kernel: 3, channels: 32) }\n    conv(mask: B, kernel: 1, channels: 1)\n  }';
     const r = await expectReported('pixelcnn-64ch', arModel('binary[64, 28, 28]', pixelcnn), 'FC606', 0);
     expect(r.out).not.toContain('FC605');
   });
 
   it('3×64×64 with 15 layers checks in seconds', async () => {
-    const pixelcnn = 'pixelcnn {\n    conv(mask: A, kernel: 7, channels: 64)\n'
-      + '    repeat 13 { conv(mask: B, kernel: 3, channels: 64, residual: true) }\n'
-      + '    conv(mask: B, kernel: 1, channels: 64)\n  }';
+    const pixelcnn =
+      'pixelcnn {\n    conv(mask: A, kernel: 7, channels: 64)\n' +
+      '    repeat 13 { conv(mask: B, kernel: 3, channels: 64, residual: true) }\n' +
+      '    conv(mask: B, kernel: 1, channels: 64)\n  }';
     await expectReported('pixelcnn-3x64x64', arModel('discrete(256)[3, 64, 64]', pixelcnn, 'categorical'), 'FC606', 0);
   });
 
   it('a leak in a 64-channel stack is still found (first layer mask B)', async () => {
-    const pixelcnn = 'pixelcnn {\n    conv(mask: B, kernel: 7, channels: 32)\n'
-      + '    conv(mask: B, kernel: 1, channels: 1)\n  }';
+    const pixelcnn =
+      'pixelcnn {\n    conv(mask: B, kernel: 7, channels: 32)\n' + '    conv(mask: B, kernel: 1, channels: 1)\n  }';
     await expectReported('pixelcnn-64ch-leak', arModel('binary[64, 28, 28]', pixelcnn), 'FC604');
   });
 
   it('the bounded field keeps the channel structure: R→G→B masks at 64 channels', () => {
     const img = { C: 64, H: 9, W: 9, channels: 'sequential' as const };
-    const stack = (second: 'B' | 'none') =>
-      ({ kind: 'pixelcnn' as const, layers: [{ mask: 'A' as const, kernel: 3 }, { mask: second, kernel: 3 }] });
+    const stack = (second: 'B' | 'none') => ({
+      kind: 'pixelcnn' as const,
+      layers: [
+        { mask: 'A' as const, kernel: 3 },
+        { mask: second, kernel: 3 },
+      ],
+    });
     const good = analyzeArStack(stack('B'), img);
     expect(good.ok).toBe(true);
     // group g sees channels < g of its own pixel, none at or after g
@@ -189,8 +223,9 @@ describe('MADE proofs on many dimensions', () => {
 
 describe('orders', () => {
   it('a 3-entry order on 10⁶ dimensions lists 8 missing values and counts the rest', async () => {
-    const text = 'model M {\n  data x: real[1000000]\n  order [0, 1, 2]\n  prior normal\n'
-      + '  flow { coupling(affine, mask: alternate, net: mlp(8)) }\n}\n';
+    const text =
+      'model M {\n  data x: real[1000000]\n  order [0, 1, 2]\n  prior normal\n' +
+      '  flow { coupling(affine, mask: alternate, net: mlp(8)) }\n}\n';
     const r = await expectReported('order-3-of-1e6', text, 'FC601');
     expect(r.out).toContain('missing 3, 4, 5, 6, 7, 8, 9, 10, … (999997 values)');
   });
@@ -209,14 +244,16 @@ describe('chains are linear and never overflow the stack', () => {
   });
 
   it('2,000 chained lets inside repeat 4096 (was 39 s)', async () => {
-    const text = chain(2000, 'let b0 = 8', (i) => `let b${i} = b${i - 1}`)
-      + flowModel('4', 'repeat 4096 { coupling(affine, mask: alternate, net: mlp(b1999)) }');
+    const text =
+      chain(2000, 'let b0 = 8', (i) => `let b${i} = b${i - 1}`) +
+      flowModel('4', 'repeat 4096 { coupling(affine, mask: alternate, net: mlp(b1999)) }');
     await expectReported('lets-2000-repeat', text, 'checked 1 file', 0);
   });
 
   it('3,000 chained masks (was FC000 stack overflow), `!` counted along the chain', async () => {
-    const text = chain(3000, 'mask m0 = alternate', (i) => `mask m${i} = ${i === 1500 ? '!' : ''}m${i - 1}`)
-      + flowModel('4', 'coupling(affine, mask: m2999, net: mlp(8))');
+    const text =
+      chain(3000, 'mask m0 = alternate', (i) => `mask m${i} = ${i === 1500 ? '!' : ''}m${i - 1}`) +
+      flowModel('4', 'coupling(affine, mask: m2999, net: mlp(8))');
     await expectReported('masks-3000', text, 'checked 1 file', 0);
     const r = checkSource(text, 'masks.flow');
     expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
@@ -233,8 +270,9 @@ describe('chains are linear and never overflow the stack', () => {
   });
 
   it('a cycle through a long mask chain is reported as recursive', () => {
-    const text = chain(500, 'mask m0 = m499', (i) => `mask m${i} = m${i - 1}`)
-      + flowModel('4', 'coupling(affine, mask: m10, net: mlp(8))');
+    const text =
+      chain(500, 'mask m0 = m499', (i) => `mask m${i} = m${i - 1}`) +
+      flowModel('4', 'coupling(affine, mask: m10, net: mlp(8))');
     const codes = checkSource(text, 'cycle.flow').diagnostics.map((d) => d.code);
     expect(codes).toContain('FC216');
     expect(codes).not.toContain('FC000');
@@ -268,7 +306,8 @@ describe('the renderer clips long lines around the span', () => {
     const start = line.indexOf('BAD');
     const out = renderDiagnostic(
       { code: 'FC202', severity: 'error', message: 'm', span: { file: 'f.flow', start, end: start + 3 } },
-      new Map([['f.flow', line]]), { color: false },
+      new Map([['f.flow', line]]),
+      { color: false },
     );
     const [src, carets] = out.split('\n').slice(2, 4) as [string, string];
     expect(src).toBe(` 1 | …${'a'.repeat(80)}BAD${'b'.repeat(80)}…`);

@@ -13,7 +13,8 @@ function layers(text: string): LayerIR[] {
   expect(r.diagnostics.filter((d) => d.severity === 'error').map((d) => d.message)).toEqual([]);
   return r.ir!.flow!;
 }
-const orderOf = (l: LayerIR): unknown => (l.args as { order?: unknown; perm?: unknown }).order ?? (l.args as { perm?: unknown }).perm;
+const orderOf = (l: LayerIR): unknown =>
+  (l.args as { order?: unknown; perm?: unknown }).order ?? (l.args as { perm?: unknown }).perm;
 
 describe('literal orders', () => {
   it('reach the IR of maf and permute as written', () => {

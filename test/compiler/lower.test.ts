@@ -19,7 +19,8 @@ const lowerSpec = (name: string): FlowIR => lowerText(readFileSync(`specs/${name
 /** reach[d][j]: output row d depends on input j, by multiplying the masks (independent of compiler/proofs) */
 function dependency(masks: number[][][], D: number): boolean[][] {
   let reach: boolean[][] = Array.from({ length: D }, (_, j) => Array.from({ length: D }, (_, k) => j === k));
-  for (const M of masks) reach = M.map((row) => Array.from({ length: D }, (_, j) => row.some((w, v) => w !== 0 && reach[v]![j]!)));
+  for (const M of masks)
+    reach = M.map((row) => Array.from({ length: D }, (_, j) => row.some((w, v) => w !== 0 && reach[v]![j]!)));
   return reach;
 }
 
@@ -45,11 +46,30 @@ describe('FlowIR lowering', () => {
   it('lowers W1 couplings with alternating masks, shapes and locations', () => {
     const ir = lowerSpec('two_moons.flow');
     expect(ir.family).toBe('flow');
-    expect(ir.flow!.map((l) => argsOf(l, 'coupling').mask)).toEqual([[1, 0], [0, 1], [1, 0], [0, 1], [1, 0], [0, 1], [1, 0], [0, 1]]);
+    expect(ir.flow!.map((l) => argsOf(l, 'coupling').mask)).toEqual([
+      [1, 0],
+      [0, 1],
+      [1, 0],
+      [0, 1],
+      [1, 0],
+      [0, 1],
+      [1, 0],
+      [0, 1],
+    ]);
     const c = ir.flow![0]!;
-    expect(c.args).toMatchObject({ type: 'affine', maskKind: 'alternate', scale: 'tanh', net: { kind: 'mlp', hidden: [64, 64], activation: 'relu', zeroInitLast: true } });
+    expect(c.args).toMatchObject({
+      type: 'affine',
+      maskKind: 'alternate',
+      scale: 'tanh',
+      net: { kind: 'mlp', hidden: [64, 64], activation: 'relu', zeroInitLast: true },
+    });
     expect(c.at).toBe('specs/two_moons.flow:14:7');
-    expect(ir.train).toMatchObject({ batch: 256, steps: 1500, optimizer: { kind: 'adam', lr: 1e-3 }, data: { source: 'toy', args: { name: 'moons', noise: 0.05 } } });
+    expect(ir.train).toMatchObject({
+      batch: 256,
+      steps: 1500,
+      optimizer: { kind: 'adam', lr: 1e-3 },
+      data: { source: 'toy', args: { name: 'moons', noise: 0.05 } },
+    });
   });
 
   it('makes the H·W factor and D explicit in log-det terms', () => {
@@ -58,7 +78,11 @@ describe('FlowIR lowering', () => {
     const ir = lowerSpec('glow_mnist.flow');
     expect(ir.flow![0]!.logDet).toBe('−784·log 256');
     expect(ir.flow!.find((l) => l.kind === 'actnorm')!.logDet).toBe('14·14·Σ_c log|s_c|');
-    expect(ir.flow!.find((l) => l.kind === 'split')).toMatchObject({ inShape: [16, 7, 7], outShape: [8, 7, 7], args: { prior: 'fixed' } });
+    expect(ir.flow!.find((l) => l.kind === 'split')).toMatchObject({
+      inShape: [16, 7, 7],
+      outShape: [8, 7, 7],
+      args: { prior: 'fixed' },
+    });
   });
 
   it('builds MADE masks that are autoregressive in the declared order (composed independently)', () => {
@@ -70,9 +94,16 @@ describe('FlowIR lowering', () => {
 }`);
     expect(ir.order).toEqual([3, 1, 4, 0, 2]);
     const cond = ir.conditional as Extract<FlowIR['conditional'], { kind: 'made' }>;
-    expect(cond.masks.map((m) => [m.length, m[0]!.length])).toEqual([[7, 5], [6, 7], [5, 6]]);
+    expect(cond.masks.map((m) => [m.length, m[0]!.length])).toEqual([
+      [7, 5],
+      [6, 7],
+      [5, 6],
+    ]);
     const dep = dependency(cond.masks, 5);
-    const pos = [3, 1, 4, 0, 2].reduce((p, d, t) => { p[d] = t; return p; }, [] as number[]);
+    const pos = [3, 1, 4, 0, 2].reduce((p, d, t) => {
+      p[d] = t;
+      return p;
+    }, [] as number[]);
     for (let d = 0; d < 5; d++) for (let j = 0; j < 5; j++) if (dep[d]![j]) expect(pos[j]!).toBeLessThan(pos[d]!);
     // and it is not trivially empty: the last dimension in the order sees something
     expect(dep[2]!.some(Boolean)).toBe(true);
@@ -91,7 +122,10 @@ describe('FlowIR lowering', () => {
     expect(argsOf(maf, 'maf').order).toEqual([3, 2, 1, 0]);
     const net = argsOf(maf, 'maf').net;
     expect(net.kind).toBe('made');
-    expect(net.masks.map((m) => [m.length, m[0]!.length])).toEqual([[8, 4], [8, 8]]);
+    expect(net.masks.map((m) => [m.length, m[0]!.length])).toEqual([
+      [8, 4],
+      [8, 8],
+    ]);
     expect(ir.flow![1]!.args).toEqual({ perm: [3, 2, 1, 0] });
     expect(validateFlowIR(ir)).toEqual([]);
   });
@@ -114,7 +148,9 @@ describe('FlowIR lowering', () => {
 });
 
 describe('LayerIR.logDet agrees with explain (both from the registry logDetText)', () => {
-  const specs = readdirSync('specs').filter((f) => f.endsWith('.flow')).sort();
+  const specs = readdirSync('specs')
+    .filter((f) => f.endsWith('.flow'))
+    .sort();
   it.each(specs)('%s', (f) => {
     const ir = lowerSpec(f);
     const rows = new Map(explainJson(ir).rows.map((r) => [`${r.section}:${r.id}`, r.logDet]));

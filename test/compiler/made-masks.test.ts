@@ -11,14 +11,24 @@ const checkText = (text: string, file: string) => checkOnly(text, file, { proofs
 /** reach[r][j]: output row r depends on input j (plain boolean matrix products) */
 function dependency(masks: number[][][], D: number): boolean[][] {
   let reach: boolean[][] = Array.from({ length: D }, (_, j) => Array.from({ length: D }, (_, k) => j === k));
-  for (const M of masks) reach = M.map((row) => Array.from({ length: D }, (_, j) => row.some((w, v) => w !== 0 && reach[v]![j]!)));
+  for (const M of masks)
+    reach = M.map((row) => Array.from({ length: D }, (_, j) => row.some((w, v) => w !== 0 && reach[v]![j]!)));
   return reach;
 }
 
 // D = 3, one hidden layer of 4 units, natural order: unit degrees 1, 2, 1, 2
 const GOOD = [
-  [[1, 0, 0], [1, 1, 0], [1, 0, 0], [1, 1, 0]],
-  [[0, 0, 0, 0], [1, 0, 1, 0], [1, 1, 1, 1]],
+  [
+    [1, 0, 0],
+    [1, 1, 0],
+    [1, 0, 0],
+    [1, 1, 0],
+  ],
+  [
+    [0, 0, 0, 0],
+    [1, 0, 1, 0],
+    [1, 1, 1, 1],
+  ],
 ];
 const spec = (masks: number[][][], extra = '', likelihood = 'bernoulli', domain = 'binary[3]') => `model M {
   data x: ${domain}
@@ -44,7 +54,11 @@ describe('literal MADE masks', () => {
     expect(c.kind === 'made' && c.hidden).toEqual([4]);
     // the oracle: output d depends only on inputs j < d
     const dep = dependency(masks, 3);
-    dep.forEach((row, d) => row.forEach((on, j) => { if (on) expect(j).toBeLessThan(d); }));
+    dep.forEach((row, d) =>
+      row.forEach((on, j) => {
+        if (on) expect(j).toBeLessThan(d);
+      }),
+    );
     expect(dep[2]).toEqual([true, true, false]);
     // parameters: dense 3→4 and 4→3 with biases
     expect(r.ir!.totals.params).toBe(3 * 4 + 4 + 4 * 3 + 3);
@@ -71,7 +85,13 @@ describe('literal MADE masks', () => {
   });
 
   it('malformed masks and a disagreeing `hidden` are FC603 errors', () => {
-    const ragged = [[[1, 0, 0], [1, 1]], GOOD[1]!.map((r) => r.slice(0, 2))];
+    const ragged = [
+      [
+        [1, 0, 0],
+        [1, 1],
+      ],
+      GOOD[1]!.map((r) => r.slice(0, 2)),
+    ];
     expect(errors(checkText(spec(ragged), 'r.flow').diagnostics).map((d) => d.code)).toEqual(['FC603']);
     const rows = [GOOD[0]!, [...GOOD[1]!, [0, 0, 0, 0]]];
     const e = errors(checkText(spec(rows), 'rows.flow').diagnostics);

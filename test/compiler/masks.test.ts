@@ -1,11 +1,24 @@
 // Mask and order resolution against hand-computed arrays.
 import { describe, expect, it } from 'vitest';
-import { alternateMask, channelMask, checkerboardMask, complement, halfMask, resolveMask } from '../../compiler/check/masks.js';
+import {
+  alternateMask,
+  channelMask,
+  checkerboardMask,
+  complement,
+  halfMask,
+  resolveMask,
+} from '../../compiler/check/masks.js';
 import { rasterOrder } from '../../compiler/check/orders.js';
 import type { MaskValue } from '../../compiler/check/values.js';
 import { checkText } from './helpers.js';
 
-const mv = (base: string, extra: Partial<MaskValue> = {}): MaskValue => ({ kind: 'mask-value', base, negate: false, span: { file: 'f', start: 0, end: 0 }, ...extra });
+const mv = (base: string, extra: Partial<MaskValue> = {}): MaskValue => ({
+  kind: 'mask-value',
+  base,
+  negate: false,
+  span: { file: 'f', start: 0, end: 0 },
+  ...extra,
+});
 
 describe('mask formulas', () => {
   it('checkerboard over H, W, repeated on every channel', () => {
@@ -46,7 +59,12 @@ describe('masks through the checker', () => {
   flow { repeat 4 { coupling(affine, mask: alternate, flip: true, net: mlp(8)) } }
 }`);
     expect(diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-    expect(models[0]!.flow!.map((l) => l.mask)).toEqual([[1, 0, 1], [0, 1, 0], [1, 0, 1], [0, 1, 0]]);
+    expect(models[0]!.flow!.map((l) => l.mask)).toEqual([
+      [1, 0, 1],
+      [0, 1, 0],
+      [1, 0, 1],
+      [0, 1, 0],
+    ]);
   });
 
   it('without flip every repetition keeps the mask', () => {
@@ -57,7 +75,10 @@ describe('masks through the checker', () => {
     repeat 2 { coupling(affine, mask: half, net: mlp(8)) permute(reverse) }
   }
 }`);
-    expect(models[0]!.flow!.filter((l) => l.kind.name === 'coupling').map((l) => l.mask)).toEqual([[1, 1, 0, 0], [1, 1, 0, 0]]);
+    expect(models[0]!.flow!.filter((l) => l.kind.name === 'coupling').map((l) => l.mask)).toEqual([
+      [1, 1, 0, 0],
+      [1, 1, 0, 0],
+    ]);
   });
 
   it('resolves named, complemented, literal and model-level masks (model masks shadow top-level ones)', () => {
@@ -76,7 +97,12 @@ model M {
 }`);
     expect(diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
     const f = models[0]!.flow!;
-    expect(f.map((l) => l.mask)).toEqual([[0, 1, 1, 0], [0, 0, 1, 1], [1, 1, 0, 0], [0, 1, 1, 0]]);
+    expect(f.map((l) => l.mask)).toEqual([
+      [0, 1, 1, 0],
+      [0, 0, 1, 1],
+      [1, 1, 0, 0],
+      [0, 1, 1, 0],
+    ]);
     expect(f[0]!.args.maskKind).toBe('checkerboard');
     expect(f[1]!.args.maskKind).toBe('literal');
   });

@@ -4,7 +4,11 @@ import { renderDiagnostic, renderDiagnostics, renderJson } from '../../compiler/
 import { LineIndex, offsetToLineCol } from '../../compiler/diagnostics/lines.js';
 
 const diag = (file: string, start: number, end: number, extra: Partial<Diagnostic> = {}): Diagnostic => ({
-  code: 'FC201', severity: 'error', message: 'unknown flow layer `cuopling`', span: { file, start, end }, ...extra,
+  code: 'FC201',
+  severity: 'error',
+  message: 'unknown flow layer `cuopling`',
+  span: { file, start, end },
+  ...extra,
 });
 
 describe('line index', () => {
@@ -28,14 +32,18 @@ describe('terminal renderer', () => {
   const sources = new Map([['m.flow', text]]);
 
   it('prints file:line:col, the source line, a caret underline and the hint', () => {
-    const out = renderDiagnostic(diag('m.flow', start, start + 8, { hint: 'did you mean `coupling`?' }), sources, { color: false });
-    expect(out).toBe([
-      'm.flow:3:5 - error FC201: unknown flow layer `cuopling`',
-      '',
-      ' 3 |     cuopling(affine)',
-      '   |     ^^^^^^^^',
-      '  hint: did you mean `coupling`?',
-    ].join('\n'));
+    const out = renderDiagnostic(diag('m.flow', start, start + 8, { hint: 'did you mean `coupling`?' }), sources, {
+      color: false,
+    });
+    expect(out).toBe(
+      [
+        'm.flow:3:5 - error FC201: unknown flow layer `cuopling`',
+        '',
+        ' 3 |     cuopling(affine)',
+        '   |     ^^^^^^^^',
+        '  hint: did you mean `coupling`?',
+      ].join('\n'),
+    );
   });
 
   it('expands tabs so the carets stay under the span', () => {
@@ -59,7 +67,9 @@ describe('terminal renderer', () => {
   });
 
   it('prints related locations as notes and separates diagnostics with a blank line', () => {
-    const d = diag('m.flow', start, start + 8, { related: [{ span: { file: 'm.flow', start: 0, end: 5 }, message: 'first defined here' }] });
+    const d = diag('m.flow', start, start + 8, {
+      related: [{ span: { file: 'm.flow', start: 0, end: 5 }, message: 'first defined here' }],
+    });
     const out = renderDiagnostics([d, { ...d, severity: 'warning', related: undefined }], sources, { color: false });
     expect(out).toContain('  note: m.flow:1:1: first defined here\n\nm.flow:3:5 - warning FC201');
     expect(out.endsWith('\n')).toBe(true);
@@ -73,7 +83,9 @@ describe('terminal renderer', () => {
   });
 
   it('falls back to a header when the source is unknown', () => {
-    expect(renderDiagnostic(diag('other.flow', 7, 9), sources, { color: false })).toBe('other.flow:7 - error FC201: unknown flow layer `cuopling`');
+    expect(renderDiagnostic(diag('other.flow', 7, 9), sources, { color: false })).toBe(
+      'other.flow:7 - error FC201: unknown flow layer `cuopling`',
+    );
   });
 });
 
@@ -81,12 +93,19 @@ describe('JSON renderer', () => {
   it('adds 1-based line/col of start and end, for related spans too', () => {
     const text = 'let a = 1\nlet a = 2\n';
     const d: Diagnostic = {
-      code: 'FC204', severity: 'error', message: 'dup', hint: 'h', span: { file: 'f', start: 14, end: 15 },
+      code: 'FC204',
+      severity: 'error',
+      message: 'dup',
+      hint: 'h',
+      span: { file: 'f', start: 14, end: 15 },
       related: [{ span: { file: 'f', start: 4, end: 5 }, message: 'first' }],
     };
     const [j] = renderJson([d], new Map([['f', text]]));
     expect(j).toEqual({
-      code: 'FC204', severity: 'error', message: 'dup', hint: 'h',
+      code: 'FC204',
+      severity: 'error',
+      message: 'dup',
+      hint: 'h',
       span: { file: 'f', start: 14, end: 15, line: 2, col: 5, endLine: 2, endCol: 6 },
       related: [{ message: 'first', span: { file: 'f', start: 4, end: 5, line: 1, col: 5, endLine: 1, endCol: 6 } }],
     });

@@ -8,14 +8,32 @@ import type { Diagnostic } from '../../grammar/diagnostic.js';
 
 const SPECS = new URL('../../specs/', import.meta.url);
 const LANGUAGE = '/work/shared/design/LANGUAGE.md';
-const specFiles = readdirSync(SPECS).filter((f) => f.endsWith('.flow')).sort();
+const specFiles = readdirSync(SPECS)
+  .filter((f) => f.endsWith('.flow'))
+  .sort();
 
-const show = (ds: Diagnostic[], file: string, text: string) => renderDiagnostics(ds, new Map([[file, text]]), { color: false });
+const show = (ds: Diagnostic[], file: string, text: string) =>
+  renderDiagnostics(ds, new Map([[file, text]]), { color: false });
 
 describe('spec library', () => {
   it('has one spec per family of the literature', () => {
-    for (const f of ['nade_mnist', 'made_mnist', 'pixelcnn_mnist', 'gated_pixelcnn', 'pixelrnn_row_lstm', 'pixelrnn_diagonal_bilstm',
-      'two_moons', 'realnvp_mnist', 'glow_mnist', 'maf_mnist', 'iaf_vae', 'planar_energy', 'radial_energy', 'planar_vae', 'flowpp_dequant']) {
+    for (const f of [
+      'nade_mnist',
+      'made_mnist',
+      'pixelcnn_mnist',
+      'gated_pixelcnn',
+      'pixelrnn_row_lstm',
+      'pixelrnn_diagonal_bilstm',
+      'two_moons',
+      'realnvp_mnist',
+      'glow_mnist',
+      'maf_mnist',
+      'iaf_vae',
+      'planar_energy',
+      'radial_energy',
+      'planar_vae',
+      'flowpp_dequant',
+    ]) {
       expect(specFiles).toContain(`${f}.flow`);
     }
   });
@@ -49,7 +67,9 @@ describe('LANGUAGE.md examples', () => {
   // verbatim copies of LANGUAGE.md's full-model examples (the compatibility promise), kept in the
   // repository so CI checks them; when the design folder is reachable they must equal the doc.
   const EXAMPLES = new URL('./language-examples/', import.meta.url);
-  const files = readdirSync(EXAMPLES).filter((f) => f.endsWith('.flow')).sort();
+  const files = readdirSync(EXAMPLES)
+    .filter((f) => f.endsWith('.flow'))
+    .sort();
   const copies = files.map((f) => readFileSync(new URL(f, EXAMPLES), 'utf8'));
 
   it.skipIf(!existsSync(LANGUAGE))('the copies are exactly the full-model examples of LANGUAGE.md', () => {
@@ -74,7 +94,8 @@ describe('LANGUAGE.md examples', () => {
 });
 
 describe('compileSource model selection', () => {
-  const two = 'model A { data x: real[2]\n prior normal\n flow { repeat 2 { coupling(affine, mask: ' +
+  const two =
+    'model A { data x: real[2]\n prior normal\n flow { repeat 2 { coupling(affine, mask: ' +
     'alternate, flip: true, net: mlp(8)) } } }\nmodel B { data x: binary[4]\n ' +
     'conditional nade(hidden: 4)\n likelihood bernoulli }\n';
   it('asks for a model name when a file has several, and suggests on a typo', () => {
@@ -86,7 +107,14 @@ describe('compileSource model selection', () => {
   });
   it('does not lower a model with errors, and never throws on garbage', () => {
     expect(compileSource('model A { data x: real[2] prior normal flow { cuopling } }', 'a.flow').ir).toBeUndefined();
-    for (const junk of ['', '}}}{{{', 'model', 'let = = =', '\u0000\u0001', 'model M { flow { repeat 99999999 { actnorm } } }']) {
+    for (const junk of [
+      '',
+      '}}}{{{',
+      'model',
+      'let = = =',
+      '\u0000\u0001',
+      'model M { flow { repeat 99999999 { actnorm } } }',
+    ]) {
       expect(() => compileSource(junk, 'j.flow')).not.toThrow();
       expect(() => checkSource(junk, 'j.flow.yaml')).not.toThrow();
     }

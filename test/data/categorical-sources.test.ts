@@ -25,12 +25,15 @@ describe('words', () => {
   it('reads back from its description, and a spec names the same source', () => {
     const s = parseSource(`words:${list}?len=5`);
     expect(parseSource(describeSource(s))).toEqual(s);
-    const ir = compileSource(`model M {
+    const ir = compileSource(
+      `model M {
   data x: categorical(27)[8]
   prior normal
   flow { dequantize(categorical, dim: 2) }
   train { data: words(len: 8) }
-}`, 'm.flow').ir!;
+}`,
+      'm.flow',
+    ).ir!;
     expect(sourceFromSpec(ir.train.data!)).toEqual(parseSource('words?len=8'));
   });
 
@@ -70,7 +73,7 @@ describe('permutations', () => {
 
   it('the optimum is log₂(n!)/n bits per category', () => {
     expect(permutationOptimumBits(8)).toBeCloseTo(Math.log2(40320) / 8, 12);
-    expect(permutationOptimumBits(16)).toBeCloseTo(2.7656, 3);   // the paper's 2.77 for set shuffling
+    expect(permutationOptimumBits(16)).toBeCloseTo(2.7656, 3); // the paper's 2.77 for set shuffling
   });
 
   it('bad options are errors', () => {

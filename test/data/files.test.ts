@@ -41,8 +41,9 @@ describe('spec paths', () => {
     symlinkSync(dir, join(spec, 'up'));
     expect(resolveSpecPath(spec, 'sub/in.csv')).toBe(join(spec, 'sub', 'in.csv'));
     expect(resolveSpecPath(spec, 'in-link.csv')).toBe(join(spec, 'in-link.csv'));
-    expect(errOf(() => resolveSpecPath(spec, 'out-link.csv')))
-      .toMatch(/is a link that leads outside the spec's folder/);
+    expect(errOf(() => resolveSpecPath(spec, 'out-link.csv'))).toMatch(
+      /is a link that leads outside the spec's folder/,
+    );
     expect(errOf(() => resolveSpecPath(spec, 'up/outside.csv'))).toMatch(/leads outside/);
     expect(errOf(() => resolveSpecPath(spec, '../outside.csv'))).toMatch(/leads outside/);
     expect(errOf(() => resolveSpecPath(spec, '/etc/passwd'))).toMatch(/absolute/);
@@ -88,7 +89,8 @@ describe('reading files', () => {
     expect(errOf(() => loadRows(parseSource(p)))).toMatch(/more than|truncated/);
     const n = join(dir, 'big.npy');
     const npy = encodeNpy(new Float32Array(2), [2]);
-    const header = Buffer.from(npy).toString('latin1')
+    const header = Buffer.from(npy)
+      .toString('latin1')
       .replace("'shape': (2,)", `'shape': (${DATA_LIMITS.maxValues + 1},)`);
     writeFileSync(n, Buffer.from(header, 'latin1'));
     expect(errOf(() => loadRows(parseSource(n)))).toMatch(/more than/);
@@ -100,7 +102,9 @@ describe('reading files', () => {
     expect(msg).toMatch(/passwd\.csv: row 1 \(line 2\), column 1 is not a number/);
     expect(msg).not.toMatch(/daemon|root|nologin/);
     const npy = join(dir, 'odd.npy');
-    const bytes = Buffer.from(encodeNpy(new Float32Array(2), [2])).toString('latin1').replace("'<f4'", "'SECRET'");
+    const bytes = Buffer.from(encodeNpy(new Float32Array(2), [2]))
+      .toString('latin1')
+      .replace("'<f4'", "'SECRET'");
     writeFileSync(npy, Buffer.from(bytes, 'latin1'));
     expect(errOf(() => loadRows(parseSource(npy)))).not.toMatch(/SECRET/);
   });

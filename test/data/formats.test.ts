@@ -27,7 +27,12 @@ function handNpy(descr: string, shape: number[], body: Uint8Array): Uint8Array {
   const shapeText = shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
   let h = `{'descr': '${descr}', 'fortran_order': False, 'shape': ${shapeText}, }`;
   h += ' '.repeat(64 - ((10 + h.length + 1) % 64)) + '\n';
-  const head = Buffer.concat([Buffer.from([0x93]), Buffer.from('NUMPY'), Buffer.from([1, 0, h.length & 255, h.length >> 8]), Buffer.from(h)]);
+  const head = Buffer.concat([
+    Buffer.from([0x93]),
+    Buffer.from('NUMPY'),
+    Buffer.from([1, 0, h.length & 255, h.length >> 8]),
+    Buffer.from(h),
+  ]);
   return new Uint8Array(Buffer.concat([head, Buffer.from(body)]));
 }
 
@@ -86,14 +91,37 @@ describe('npy', () => {
 describe('idx', () => {
   it('reads a hand-written uint8 IDX file, plain and gzipped', () => {
     // magic 0x00000803, dims 2 × 2 × 3, then 12 bytes
-    const body = Buffer.from([0, 0, 8, 3, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 3, ...Array.from({ length: 12 }, (_, i) => i * 20)]);
+    const body = Buffer.from([
+      0,
+      0,
+      8,
+      3,
+      0,
+      0,
+      0,
+      2,
+      0,
+      0,
+      0,
+      2,
+      0,
+      0,
+      0,
+      3,
+      ...Array.from({ length: 12 }, (_, i) => i * 20),
+    ]);
     for (const buf of [body, gzipSync(body)]) {
       const ds = parseIdx(new Uint8Array(buf), 'images-idx3-ubyte');
       expect(ds.n).toBe(2);
       expect(ds.shape).toEqual([2, 3]);
       expect(ds.x[11]).toBe(220);
     }
-    expect(encodeIdx(Array.from({ length: 12 }, (_, i) => i * 20), [2, 2, 3])).toEqual(new Uint8Array(body));
+    expect(
+      encodeIdx(
+        Array.from({ length: 12 }, (_, i) => i * 20),
+        [2, 2, 3],
+      ),
+    ).toEqual(new Uint8Array(body));
   });
   it('rejects a truncated file and a bad magic number', () => {
     const buf = encodeIdx([1, 2, 3, 4], [1, 2, 2]);
@@ -105,7 +133,11 @@ describe('idx', () => {
 describe('sources', () => {
   it('parses --data strings', () => {
     expect(parseSource('toy:moons')).toEqual({ kind: 'toy', name: 'moons', opts: { n: 8192, noise: 0.05, seed: 7 } });
-    expect(parseSource('toy:moons?n=4096&noise=0.01')).toEqual({ kind: 'toy', name: 'moons', opts: { n: 4096, noise: 0.01, seed: 7 } });
+    expect(parseSource('toy:moons?n=4096&noise=0.01')).toEqual({
+      kind: 'toy',
+      name: 'moons',
+      opts: { n: 4096, noise: 0.01, seed: 7 },
+    });
     expect(parseSource('mnist:binarized')).toEqual({ kind: 'mnist', binarized: true, split: 'train' });
     expect(parseSource('mnist?split=all')).toEqual({ kind: 'mnist', binarized: false, split: 'all' });
     expect(parseSource('train-images-idx3-ubyte.gz')).toMatchObject({ kind: 'file', format: 'idx' });
@@ -115,11 +147,22 @@ describe('sources', () => {
     expect(errOf(() => parseSource('data.txt'))).toMatch(/cannot tell/);
   });
   it('maps the spec train { data: ... } form', () => {
-    expect(sourceFromSpec({ source: 'toy', args: { name: 'moons', noise: 0.01 } }))
-      .toEqual({ kind: 'toy', name: 'moons', opts: { n: 8192, noise: 0.01, seed: 7 } });
+    expect(sourceFromSpec({ source: 'toy', args: { name: 'moons', noise: 0.01 } })).toEqual({
+      kind: 'toy',
+      name: 'moons',
+      opts: { n: 8192, noise: 0.01, seed: 7 },
+    });
     expect(sourceFromSpec({ source: 'toy', args: { '0': 'circles' } })).toMatchObject({ kind: 'toy', name: 'circles' });
-    expect(sourceFromSpec({ source: 'mnist', args: { '0': 'binarized' } })).toEqual({ kind: 'mnist', binarized: true, split: 'train' });
-    expect(sourceFromSpec({ source: 'csv', args: { path: 'a.csv' } })).toEqual({ kind: 'file', path: 'a.csv', format: 'csv' });
+    expect(sourceFromSpec({ source: 'mnist', args: { '0': 'binarized' } })).toEqual({
+      kind: 'mnist',
+      binarized: true,
+      split: 'train',
+    });
+    expect(sourceFromSpec({ source: 'csv', args: { path: 'a.csv' } })).toEqual({
+      kind: 'file',
+      path: 'a.csv',
+      format: 'csv',
+    });
   });
   it('splits a file deterministically and keeps every row exactly once', () => {
     const p = join(dir, 'rows.csv');
@@ -128,7 +171,9 @@ describe('sources', () => {
     const b = loadSplit(parseSource(p), 3);
     expect(a.train.x).toEqual(b.train.x);
     expect(a.test.n).toBe(5);
-    const firsts = [...a.train.x.filter((_, i) => i % 2 === 0), ...a.test.x.filter((_, i) => i % 2 === 0)].sort((p, q) => p - q);
+    const firsts = [...a.train.x.filter((_, i) => i % 2 === 0), ...a.test.x.filter((_, i) => i % 2 === 0)].sort(
+      (p, q) => p - q,
+    );
     expect(firsts).toEqual(Array.from({ length: 50 }, (_, i) => i));
     expect(Array.from(loadRows(parseSource(p)).x.slice(0, 4))).toEqual([0, 0, 1, -1]);
   });
@@ -148,10 +193,19 @@ describe('sources', () => {
 
 describe('checkData', () => {
   const v = (domain: VarIR['domain'], shape: number[]): VarIR => ({ name: 'x', domain, shape });
-  const ds = (x: number[], shape: number[]) => ({ name: 'd.csv', n: x.length / shape.reduce((a, b) => a * b, 1), shape, x: Float32Array.from(x) });
-  it('reports column count mismatches in the spec\'s terms', () => {
-    expect(errOf(() => checkData(ds([1, 2, 3], [3]), v({ kind: 'real' }, [2])))).toBe('d.csv: data has 3 columns, spec declares real[2]');
-    expect(errOf(() => checkData(ds(new Array(12).fill(0), [2, 2, 3]), v({ kind: 'real' }, [3, 2, 2])))).toMatch(/channels first/);
+  const ds = (x: number[], shape: number[]) => ({
+    name: 'd.csv',
+    n: x.length / shape.reduce((a, b) => a * b, 1),
+    shape,
+    x: Float32Array.from(x),
+  });
+  it("reports column count mismatches in the spec's terms", () => {
+    expect(errOf(() => checkData(ds([1, 2, 3], [3]), v({ kind: 'real' }, [2])))).toBe(
+      'd.csv: data has 3 columns, spec declares real[2]',
+    );
+    expect(errOf(() => checkData(ds(new Array(12).fill(0), [2, 2, 3]), v({ kind: 'real' }, [3, 2, 2])))).toMatch(
+      /channels first/,
+    );
   });
   it('accepts flattened images and squeezed unit channels', () => {
     checkData(ds(new Array(8).fill(1), [4]), v({ kind: 'binary' }, [1, 2, 2]));
@@ -159,13 +213,19 @@ describe('checkData', () => {
     checkData(ds(new Array(8).fill(1), [1, 2, 2]), v({ kind: 'binary' }, [4])); // images into a vector model
   });
   it('reports NaN with its row and domain violations with the value range', () => {
-    expect(errOf(() => checkData(ds([1, 2, 3, NaN], [2]), v({ kind: 'real' }, [2])))).toBe('d.csv: row 2 has NaN (column 2)');
+    expect(errOf(() => checkData(ds([1, 2, 3, NaN], [2]), v({ kind: 'real' }, [2])))).toBe(
+      'd.csv: row 2 has NaN (column 2)',
+    );
     expect(errOf(() => checkData(ds([0, 255, 3, 4], [2]), v({ kind: 'binary' }, [2])))).toBe(
       'd.csv: values 0..255 but spec declares binary (threshold it with --data FILE?binarize, or declare the data ' +
         'discrete(256))',
     );
-    expect(errOf(() => checkData(ds([0, 0.5, 1, 1], [2]), v({ kind: 'discrete', K: 256 }, [2])))).toMatch(/row 1 has the non-integer value 0.5/);
-    expect(errOf(() => checkData(ds([0, 16, 1, 1], [2]), v({ kind: 'discrete', K: 16 }, [2])))).toMatch(/values 0..16 but spec declares discrete\(16\) \(0..15\)/);
+    expect(errOf(() => checkData(ds([0, 0.5, 1, 1], [2]), v({ kind: 'discrete', K: 256 }, [2])))).toMatch(
+      /row 1 has the non-integer value 0.5/,
+    );
+    expect(errOf(() => checkData(ds([0, 16, 1, 1], [2]), v({ kind: 'discrete', K: 16 }, [2])))).toMatch(
+      /values 0..16 but spec declares discrete\(16\) \(0..15\)/,
+    );
     checkData(ds([0, 255, 3, 4], [2]), v({ kind: 'discrete', K: 256 }, [2]));
     checkData(ds([0, 1, 1, 0], [2]), v({ kind: 'binary' }, [2]));
   });

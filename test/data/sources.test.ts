@@ -7,7 +7,14 @@ import { describe, expect, it } from 'vitest';
 import { compileSource } from '../../compiler/index.js';
 import { TOY_DEFAULTS } from '../../compiler/registry/datasets.js';
 import {
-  describeSource, encodeIdx, heldOutRows, loadRows, loadSplit, loadTraining, parseSource, sourceFromSpec,
+  describeSource,
+  encodeIdx,
+  heldOutRows,
+  loadRows,
+  loadSplit,
+  loadTraining,
+  parseSource,
+  sourceFromSpec,
 } from '../../runtime/data/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'flowc-sources-'));
@@ -43,8 +50,10 @@ describe('toy defaults: one table for the spec and --data', () => {
 describe('file sources in a spec', () => {
   it('take binarize as an argument, and refuse options written into the path (at the path string)', () => {
     expect(errorsOf('data: idx("x-idx3-ubyte", binarize: 128)')).toEqual([]);
-    expect(compile('data: idx("x-idx3-ubyte", binarize: 128)').ir!.train.data!.args)
-      .toEqual({ path: 'x-idx3-ubyte', binarize: 128 });
+    expect(compile('data: idx("x-idx3-ubyte", binarize: 128)').ir!.train.data!.args).toEqual({
+      path: 'x-idx3-ubyte',
+      binarize: 128,
+    });
     const text = spec('data: idx("x.idx?binarize")');
     const [d, ...more] = compileSource(text, 'm.flow').diagnostics.filter((x) => x.severity === 'error');
     expect(more).toEqual([]);
@@ -71,7 +80,13 @@ describe('file sources in a spec', () => {
 
 describe('a test: set replaces the hold-out', () => {
   it('trains on every row of the training file when the spec names a test set', () => {
-    writeFileSync(join(dir, 'tr-idx1-ubyte'), encodeIdx(Array.from({ length: 40 }, (_, i) => i % 256), [20, 2]));
+    writeFileSync(
+      join(dir, 'tr-idx1-ubyte'),
+      encodeIdx(
+        Array.from({ length: 40 }, (_, i) => i % 256),
+        [20, 2],
+      ),
+    );
     writeFileSync(join(dir, 'te-idx1-ubyte'), encodeIdx([1, 2, 3, 4, 5, 6], [3, 2]));
     const train = sourceFromSpec({ source: 'idx', args: { path: 'tr-idx1-ubyte' } }, dir);
     const test = sourceFromSpec({ source: 'idx', args: { path: 'te-idx1-ubyte' } }, dir);
@@ -87,8 +102,9 @@ describe('a test: set replaces the hold-out', () => {
     expect(heldOutRows(toy, 0).x).toEqual(loadSplit(toy, 0).test.x);
   });
   it('mnist(split: ...) names its rows', () => {
-    expect(sourceFromSpec({ source: 'mnist', args: { binarized: true, split: 'test' } }))
-      .toEqual(parseSource('mnist:binarized?split=test'));
+    expect(sourceFromSpec({ source: 'mnist', args: { binarized: true, split: 'test' } })).toEqual(
+      parseSource('mnist:binarized?split=test'),
+    );
     expect(describeSource(parseSource('mnist?split=all'))).toBe('mnist?split=all');
   });
 });

@@ -45,7 +45,7 @@ describe('toy data', () => {
     for (let i = 0; i < ds.n; i++) {
       const cx = Math.floor(ds.x[2 * i]! / 2);
       const cy = Math.floor(ds.x[2 * i + 1]! / 2);
-      expect(((cx + cy) % 2 + 2) % 2).toBe(0);
+      expect((((cx + cy) % 2) + 2) % 2).toBe(0);
     }
   });
 

@@ -6,7 +6,10 @@ import { join } from 'node:path';
 import { PassThrough, type Readable, type Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import {
-  createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection,
+  createMessageConnection,
+  StreamMessageReader,
+  StreamMessageWriter,
+  type MessageConnection,
 } from 'vscode-jsonrpc/node.js';
 import { createConnection } from 'vscode-languageserver/node.js';
 import type { Diagnostic, PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
@@ -16,7 +19,10 @@ export class Client {
   readonly published: PublishDiagnosticsParams[] = [];
   /** errors the server logged (its request handlers catch and log instead of failing) */
   readonly errors: string[] = [];
-  private waiters: { pred: (p: PublishDiagnosticsParams) => boolean; resolve: (p: PublishDiagnosticsParams) => void }[] = [];
+  private waiters: {
+    pred: (p: PublishDiagnosticsParams) => boolean;
+    resolve: (p: PublishDiagnosticsParams) => void;
+  }[] = [];
   private versions = new Map<string, number>();
 
   constructor(readonly rpc: MessageConnection) {
@@ -35,12 +41,19 @@ export class Client {
   }
 
   /** the next diagnostics for `uri` (optionally of a version) satisfying `pred` */
-  diagnostics(uri: string, pred: (p: PublishDiagnosticsParams) => boolean = () => true, timeoutMs = 30_000): Promise<Diagnostic[]> {
+  diagnostics(
+    uri: string,
+    pred: (p: PublishDiagnosticsParams) => boolean = () => true,
+    timeoutMs = 30_000,
+  ): Promise<Diagnostic[]> {
     return new Promise((resolve, reject) => {
       const t = setTimeout(() => reject(new Error(`no diagnostics for ${uri} within ${timeoutMs} ms`)), timeoutMs);
       this.waiters.push({
         pred: (p) => p.uri === uri && pred(p),
-        resolve: (p) => { clearTimeout(t); resolve(p.diagnostics); },
+        resolve: (p) => {
+          clearTimeout(t);
+          resolve(p.diagnostics);
+        },
       });
     });
   }
@@ -53,14 +66,19 @@ export class Client {
 
   open(uri: string, text: string): Promise<void> {
     this.versions.set(uri, 1);
-    return this.rpc.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'flow', version: 1, text } });
+    return this.rpc.sendNotification('textDocument/didOpen', {
+      textDocument: { uri, languageId: 'flow', version: 1, text },
+    });
   }
 
   /** replaces the whole text (a full-document change); returns the new version */
   async change(uri: string, text: string): Promise<number> {
     const version = (this.versions.get(uri) ?? 1) + 1;
     this.versions.set(uri, version);
-    await this.rpc.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ text }] });
+    await this.rpc.sendNotification('textDocument/didChange', {
+      textDocument: { uri, version },
+      contentChanges: [{ text }],
+    });
     return version;
   }
 
@@ -68,12 +86,19 @@ export class Client {
   async edit(uri: string, range: { start: Pos; end: Pos }, text: string): Promise<number> {
     const version = (this.versions.get(uri) ?? 1) + 1;
     this.versions.set(uri, version);
-    await this.rpc.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ range, text }] });
+    await this.rpc.sendNotification('textDocument/didChange', {
+      textDocument: { uri, version },
+      contentChanges: [{ range, text }],
+    });
     return version;
   }
 
   request<R = any>(method: string, uri: string, position?: Pos, extra: Record<string, unknown> = {}): Promise<R> {
-    return this.rpc.sendRequest(method, { textDocument: { uri }, ...(position ? { position } : {}), ...extra }) as Promise<R>;
+    return this.rpc.sendRequest(method, {
+      textDocument: { uri },
+      ...(position ? { position } : {}),
+      ...extra,
+    }) as Promise<R>;
   }
 
   async shutdown(): Promise<unknown> {
@@ -85,7 +110,10 @@ export class Client {
   }
 }
 
-export interface Pos { line: number; character: number }
+export interface Pos {
+  line: number;
+  character: number;
+}
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /** the compiled analysis worker: a worker thread runs JavaScript, not these TypeScript sources */

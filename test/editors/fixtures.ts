@@ -42,7 +42,13 @@ model TwoMoons {
 export function spec300(): string {
   const lines: string[] = ['// 300-line benchmark spec', 'let width = 32', ''];
   for (let m = 0; lines.length < 290; m++) {
-    lines.push(`// model ${m}: affine couplings with alternating masks`, `model Bench${m} {`, '  data x: real[4]', '  prior normal', '  flow {');
+    lines.push(
+      `// model ${m}: affine couplings with alternating masks`,
+      `model Bench${m} {`,
+      '  data x: real[4]',
+      '  prior normal',
+      '  flow {',
+    );
     for (let k = 0; k < 10; k++) {
       lines.push(`    coupling(affine, mask: ${k % 2 ? '!' : ''}alternate, net: mlp(width, width), scale: tanh)`);
       if (k % 3 === 2) lines.push('    permute(reverse)');

@@ -13,10 +13,14 @@ const text = spec300();
 let n = 0;
 
 describe(`300-line spec (${text.split('\n').length} lines)`, () => {
-  bench('compiler passes per edit (checkSource via analyze)', () => {
-    n++;
-    analyze('file:///bench.flow', n, n % 2 ? text : text.replace('width = 32', 'width = 33'));
-  }, { iterations: 40, time: 3000 });
+  bench(
+    'compiler passes per edit (checkSource via analyze)',
+    () => {
+      n++;
+      analyze('file:///bench.flow', n, n % 2 ? text : text.replace('width = 32', 'width = 33'));
+    },
+    { iterations: 40, time: 3000 },
+  );
 
   roundTrip('didChange → publishDiagnostics round trip (analysis worker, as flowc lsp)', {});
   roundTrip('the same with the analysis in the server thread (no budget)', { isolate: false });
@@ -27,20 +31,24 @@ function roundTrip(name: string, options: ServerOptions): void {
   const uri = 'file:///bench/rt.flow';
   let version = 1;
   let ready: Promise<void> | undefined;
-  bench(name, async () => {
-    ready ??= (async () => {
-      await c.initialize();
-      const d = c.diagnostics(uri);
-      await c.open(uri, text);
+  bench(
+    name,
+    async () => {
+      ready ??= (async () => {
+        await c.initialize();
+        const d = c.diagnostics(uri);
+        await c.open(uri, text);
+        await d;
+      })();
+      await ready;
+      version++;
+      const d = c.diagnostics(uri, (p) => p.version === version);
+      await c.rpc.sendNotification('textDocument/didChange', {
+        textDocument: { uri, version },
+        contentChanges: [{ text: version % 2 ? text : text.replace('width = 32', 'width = 33') }],
+      });
       await d;
-    })();
-    await ready;
-    version++;
-    const d = c.diagnostics(uri, (p) => p.version === version);
-    await c.rpc.sendNotification('textDocument/didChange', {
-      textDocument: { uri, version },
-      contentChanges: [{ text: version % 2 ? text : text.replace('width = 32', 'width = 33') }],
-    });
-    await d;
-  }, { iterations: 40, time: 3000 });
+    },
+    { iterations: 40, time: 3000 },
+  );
 }

@@ -32,7 +32,11 @@ describe('injected slow, memory-hungry and crashing checks', () => {
   }, 180_000);
   afterAll(() => c.dispose());
 
-  const MARKERS = [['@@slow', /longer than 4 s/], ['@@oom', /more than 64 MB/], ['@@exit', /exit code 7/]] as const;
+  const MARKERS = [
+    ['@@slow', /longer than 4 s/],
+    ['@@oom', /more than 64 MB/],
+    ['@@exit', /exit code 7/],
+  ] as const;
   for (const [marker, reason] of MARKERS) {
     test(`${marker}: one FLSP02 diagnostic, answers everywhere, other documents unaffected`, async () => {
       const good = `file:///b/good-${marker.slice(2)}.flow`;
@@ -83,7 +87,9 @@ describe('an edit during a check', () => {
     await c.open(uri, `${TWO_MOONS.replace('prior normal', 'prior nromal')}// @@pause\n`);
     const v = await c.change(uri, TWO_MOONS);
     expect(await c.diagnostics(uri, (p) => p.version === v, 60_000)).toEqual([]);
-    expect(c.published.filter((p) => p.uri === uri && p.version === v).every((p) => p.diagnostics.length === 0)).toBe(true);
+    expect(c.published.filter((p) => p.uri === uri && p.version === v).every((p) => p.diagnostics.length === 0)).toBe(
+      true,
+    );
   }, 120_000);
 });
 
@@ -97,12 +103,15 @@ describe('hostile specs of issue #17 with the real worker', () => {
 
   const cases = [
     ['real[1000000000]', TWO_MOONS.replace('real[2]', 'real[1000000000]')],
-    ['gated_pixelcnn(layers: 1000000000)', `model G {
+    [
+      'gated_pixelcnn(layers: 1000000000)',
+      `model G {
   data x: binary[1, 28, 28]
   conditional gated_pixelcnn(layers: 1000000000, channels: 32)
   likelihood bernoulli
 }
-`],
+`,
+    ],
   ] as const;
   for (const [name, text] of cases) {
     test(`${name}: every request answered within the budget; another document keeps working`, async () => {

@@ -38,31 +38,36 @@ describe('flowc lsp on malformed input', () => {
   useFreshDist('dist/editors/server/framing.js', ['editors/server', 'cli']);
 
   type Ran = { code: number | null; stderr: string; ms: number };
-  const run = (input: string): Promise<Ran> => new Promise((resolve) => {
-    const t0 = performance.now();
-    const child = spawn(process.execPath, [ROOT + 'bin/flowc.js', 'lsp', '--stdio'], { cwd: ROOT, stdio: 'pipe' });
-    let stderr = '';
-    child.stderr.on('data', (b) => (stderr += String(b)));
-    const kill = setTimeout(() => child.kill(), 30_000);
-    child.on('exit', (code) => {
-      clearTimeout(kill);
-      resolve({ code, stderr, ms: performance.now() - t0 });
+  const run = (input: string): Promise<Ran> =>
+    new Promise((resolve) => {
+      const t0 = performance.now();
+      const child = spawn(process.execPath, [ROOT + 'bin/flowc.js', 'lsp', '--stdio'], { cwd: ROOT, stdio: 'pipe' });
+      let stderr = '';
+      child.stderr.on('data', (b) => (stderr += String(b)));
+      const kill = setTimeout(() => child.kill(), 30_000);
+      child.on('exit', (code) => {
+        clearTimeout(kill);
+        resolve({ code, stderr, ms: performance.now() - t0 });
+      });
+      // a valid request first, then the bad bytes; stdin stays open (as an editor keeps it)
+      const init = { jsonrpc: '2.0', id: 1, method: 'initialize', params: { capabilities: {} } };
+      child.stdin.write(frame(JSON.stringify(init)));
+      child.stdin.write(input);
     });
-    // a valid request first, then the bad bytes; stdin stays open (as an editor keeps it)
-    const init = { jsonrpc: '2.0', id: 1, method: 'initialize', params: { capabilities: {} } };
-    child.stdin.write(frame(JSON.stringify(init)));
-    child.stdin.write(input);
-  });
 
   test.each([
     ['a malformed Content-Length', 'Content-Length: twelve\r\n\r\n{}', /malformed Content-Length/],
     ['a missing Content-Length', 'Content-Type: application/json\r\n\r\n{}', /without Content-Length/],
-  ])('%s: logged, exit code 1, while stdin is still open', async (_name, input, why) => {
-    const r = await run(input);
-    expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(why);
-    expect(r.stderr).toMatch(/^flowc-lsp: malformed input from the client/m);
-    expect(r.stderr).not.toMatch(/\n\s+at /);
-    expect(r.ms).toBeLessThan(25_000);
-  }, 60_000);
+  ])(
+    '%s: logged, exit code 1, while stdin is still open',
+    async (_name, input, why) => {
+      const r = await run(input);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(why);
+      expect(r.stderr).toMatch(/^flowc-lsp: malformed input from the client/m);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+      expect(r.ms).toBeLessThan(25_000);
+    },
+    60_000,
+  );
 });

@@ -38,53 +38,63 @@ function positions(text: string, seed: number): Pos[] {
   });
 }
 
-test(`${CASES} hostile documents: every request answers, diagnostics inside the document, server alive`, async () => {
-  const t0 = performance.now();
-  let version = 1;
-  const uriOf = (file: string) => `file:///fuzz/${file}`;
-  const opened = new Set<string>();
-  const texts = new Map<string, string[]>(); // uri → text by version
-  await fc.assert(fc.asyncProperty(hostileCases, fc.nat(), async (c, seed) => {
-    const uri = uriOf(c.file);
-    version++;
-    const byVersion = texts.get(uri) ?? [];
-    byVersion[version] = c.text;
-    texts.set(uri, byVersion);
-    if (!opened.has(uri)) {
-      opened.add(uri);
-      const textDocument = { uri, languageId: 'flow', version, text: c.text };
-      await client.rpc.sendNotification('textDocument/didOpen', { textDocument });
-    } else {
-      const change = { textDocument: { uri, version }, contentChanges: [{ text: c.text }] };
-      await client.rpc.sendNotification('textDocument/didChange', change);
-    }
-    const answers = await Promise.all([
-      ...positions(c.text, seed).flatMap((p) => POSITIONED.map((m) => client.request(m, uri, p))),
-      client.request('textDocument/documentSymbol', uri),
-    ]);
-    expect(answers).toHaveLength(10);
-  }), { numRuns: CASES, seed: fuzzSeed(17) + 2, endOnFailure: true });
+test(
+  `${CASES} hostile documents: every request answers, diagnostics inside the document, server alive`,
+  async () => {
+    const t0 = performance.now();
+    let version = 1;
+    const uriOf = (file: string) => `file:///fuzz/${file}`;
+    const opened = new Set<string>();
+    const texts = new Map<string, string[]>(); // uri → text by version
+    await fc.assert(
+      fc.asyncProperty(hostileCases, fc.nat(), async (c, seed) => {
+        const uri = uriOf(c.file);
+        version++;
+        const byVersion = texts.get(uri) ?? [];
+        byVersion[version] = c.text;
+        texts.set(uri, byVersion);
+        if (!opened.has(uri)) {
+          opened.add(uri);
+          const textDocument = { uri, languageId: 'flow', version, text: c.text };
+          await client.rpc.sendNotification('textDocument/didOpen', { textDocument });
+        } else {
+          const change = { textDocument: { uri, version }, contentChanges: [{ text: c.text }] };
+          await client.rpc.sendNotification('textDocument/didChange', change);
+        }
+        const answers = await Promise.all([
+          ...positions(c.text, seed).flatMap((p) => POSITIONED.map((m) => client.request(m, uri, p))),
+          client.request('textDocument/documentSymbol', uri),
+        ]);
+        expect(answers).toHaveLength(10);
+      }),
+      { numRuns: CASES, seed: fuzzSeed(17) + 2, endOnFailure: true },
+    );
 
-  // every diagnostic published for a version lies inside that version's text
-  const bad: string[] = [];
-  for (const p of client.published) {
-    const text = p.version === undefined ? undefined : texts.get(p.uri)?.[p.version];
-    if (text === undefined) continue;
-    const lines = text.split(/\r\n|\r|\n/);
-    for (const d of p.diagnostics) {
-      const where = `${p.uri} v${p.version} ${String(d.code)} ${d.message.slice(0, 200)} `
-        + `in ${JSON.stringify(text.slice(0, 200))}`;
-      for (const at of [d.range.start, d.range.end]) {
-        if (at.line >= lines.length || at.character > lines[at.line]!.length) bad.push(`outside: ${where}`);
+    // every diagnostic published for a version lies inside that version's text
+    const bad: string[] = [];
+    for (const p of client.published) {
+      const text = p.version === undefined ? undefined : texts.get(p.uri)?.[p.version];
+      if (text === undefined) continue;
+      const lines = text.split(/\r\n|\r|\n/);
+      for (const d of p.diagnostics) {
+        const where =
+          `${p.uri} v${p.version} ${String(d.code)} ${d.message.slice(0, 200)} ` +
+          `in ${JSON.stringify(text.slice(0, 200))}`;
+        for (const at of [d.range.start, d.range.end]) {
+          if (at.line >= lines.length || at.character > lines[at.line]!.length) bad.push(`outside: ${where}`);
+        }
+        if (['FC000', 'FC149', 'FLSP01'].includes(String(d.code))) bad.push(where);
       }
-      if (['FC000', 'FC149', 'FLSP01'].includes(String(d.code))) bad.push(where);
     }
-  }
-  expect(bad).toEqual([]);
-  console.log(`lsp fuzz: ${CASES} cases in ${((performance.now() - t0) / 1000).toFixed(1)} s, `
-    + `${client.published.length} diagnostics published`);
-  expect(await client.shutdown()).toBeNull();
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  await client.rpc.sendNotification('exit');
-  expect(await exited, stderr.slice(-2000)).toBe(0);
-}, 120_000 + CASES * 400);
+    expect(bad).toEqual([]);
+    console.log(
+      `lsp fuzz: ${CASES} cases in ${((performance.now() - t0) / 1000).toFixed(1)} s, ` +
+        `${client.published.length} diagnostics published`,
+    );
+    expect(await client.shutdown()).toBeNull();
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    await client.rpc.sendNotification('exit');
+    expect(await exited, stderr.slice(-2000)).toBe(0);
+  },
+  120_000 + CASES * 400,
+);

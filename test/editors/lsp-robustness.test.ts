@@ -41,7 +41,8 @@ function positionsOf(text: string, n: number): Pos[] {
 
 test('garbage text: diagnostics, answers everywhere, then recovery on valid text', async () => {
   const uri = 'file:///g/garbage.flow';
-  const garbage = '}}}} model { flow (( [ ,,, :: !!! \u0000\u0001 "unterminated\n/* open ' +
+  const garbage =
+    '}}}} model { flow (( [ ,,, :: !!! \u0000\u0001 "unterminated\n/* open ' +
     'comment\nmodel M { flow { coupling( } } }} @#$%^&* 1e999 -- ++';
   const d = c.diagnostics(uri);
   await c.open(uri, garbage);
@@ -62,7 +63,13 @@ test('random and mutated files never stop the server', async () => {
     fc.asyncProperty(
       fc.oneof(
         fc.string({ maxLength: 200 }),
-        fc.tuple(fc.integer({ min: 0, max: seeds.length - 1 }), fc.nat(), fc.nat({ max: 40 }), fc.string({ maxLength: 8 }))
+        fc
+          .tuple(
+            fc.integer({ min: 0, max: seeds.length - 1 }),
+            fc.nat(),
+            fc.nat({ max: 40 }),
+            fc.string({ maxLength: 8 }),
+          )
           .map(([i, at, del, ins]) => {
             const s = seeds[i]!;
             const p = at % (s.length + 1);
@@ -71,7 +78,10 @@ test('random and mutated files never stop the server', async () => {
       ),
       async (text) => {
         version++;
-        await c.rpc.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ text }] });
+        await c.rpc.sendNotification('textDocument/didChange', {
+          textDocument: { uri, version },
+          contentChanges: [{ text }],
+        });
         await poke(uri, text, positionsOf(text, 3));
       },
     ),
@@ -79,7 +89,10 @@ test('random and mutated files never stop the server', async () => {
   );
   // still alive and correct
   version++;
-  await c.rpc.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ text: 'model {' }] });
+  await c.rpc.sendNotification('textDocument/didChange', {
+    textDocument: { uri, version },
+    contentChanges: [{ text: 'model {' }],
+  });
   const ds = await c.diagnostics(uri, (p) => p.version === version);
   expect(ds.some((x) => x.severity === 1)).toBe(true);
 });
@@ -130,7 +143,11 @@ test('a burst of edits is debounced and the last version wins', async () => {
   for (let i = 0; i < typed.length; i++) {
     v = await c.edit(uri, { start: { line: at, character: i }, end: { line: at, character: i } }, typed[i]!);
   }
-  v = await c.edit(uri, { start: { line: at, character: typed.length }, end: { line: at, character: typed.length } }, ')\n');
+  v = await c.edit(
+    uri,
+    { start: { line: at, character: typed.length }, end: { line: at, character: typed.length } },
+    ')\n',
+  );
   const final = await c.diagnostics(uri, (p) => p.version === v);
   const published = c.published.filter((p) => p.uri === uri).length - before;
   expect(published).toBeLessThan(5); // 14 edits, debounced

@@ -30,7 +30,13 @@ describe('one editing session', () => {
   test('initialize announces the features', async () => {
     const r = await c.initialize();
     expect(r.serverInfo?.name).toBe('flowc-lsp');
-    for (const cap of ['hoverProvider', 'completionProvider', 'definitionProvider', 'documentSymbolProvider', 'documentFormattingProvider']) {
+    for (const cap of [
+      'hoverProvider',
+      'completionProvider',
+      'definitionProvider',
+      'documentSymbolProvider',
+      'documentFormattingProvider',
+    ]) {
       expect(r.capabilities[cap], cap).toBeTruthy();
     }
   });
@@ -93,7 +99,9 @@ describe('one editing session', () => {
     expect(rows).toHaveLength(8); // repeat 8
     for (const r of rows) expect(r).toContain('[2] → [2]');
     // the parameter count shown is the registry's count for the checked layer
-    const layers = checkSource(TWO_MOONS, 'x.flow').models[0]!.flow!.filter((l: CheckedLayer) => l.kind.name === 'coupling');
+    const layers = checkSource(TWO_MOONS, 'x.flow').models[0]!.flow!.filter(
+      (l: CheckedLayer) => l.kind.name === 'coupling',
+    );
     expect(layers).toHaveLength(8);
     const n = paramCount(layers[0]!);
     expect(n).toBeGreaterThan(0);
@@ -130,7 +138,9 @@ describe('one editing session', () => {
     const argPos = posOf(TWO_MOONS, 'flip: true, ', 'flip: true, '.length);
     const args = labels(await c.request('textDocument/completion', uri, argPos));
     const coupling = lookup('coupling', 'flow')!;
-    expect(args).toEqual(expect.arrayContaining(coupling.args.filter((a) => !['mask', 'flip'].includes(a.name)).map((a) => a.name)));
+    expect(args).toEqual(
+      expect.arrayContaining(coupling.args.filter((a) => !['mask', 'flip'].includes(a.name)).map((a) => a.name)),
+    );
     expect(args).not.toContain('mask'); // already given
 
     const scaleSpec = coupling.args.find((a) => a.name === 'scale')!.type;
@@ -162,10 +172,17 @@ describe('one editing session', () => {
     expect(new Set(post)).toEqual(new Set(['flow', ...names('posterior')]));
     expect(post.filter((l) => l === 'flow')).toHaveLength(1);
     const train = await at(TWO_MOONS.replace('batch: 512, ', 'batch: 512, §'));
-    expect(train).toEqual(expect.arrayContaining(lookup('train', 'train')!.args.map((a) => a.name).filter((n) => !['data', 'batch', 'steps', 'optimizer'].includes(n))));
+    expect(train).toEqual(
+      expect.arrayContaining(
+        lookup('train', 'train')!
+          .args.map((a) => a.name)
+          .filter((n) => !['data', 'batch', 'steps', 'optimizer'].includes(n)),
+      ),
+    );
     expect(train).not.toContain('batch');
     expect(new Set(await at(TWO_MOONS.replace('optimizer: adam', 'optimizer: §adam')))).toEqual(names('optimizer'));
-    const px = 'model P {\n  data x: binary[1, 8, 8]\n  order raster(channels: sequential)\n  ' +
+    const px =
+      'model P {\n  data x: binary[1, 8, 8]\n  order raster(channels: sequential)\n  ' +
       'conditional pixelcnn {\n    §\n  }\n  likelihood bernoulli\n}\n';
     expect(new Set(await at(px))).toEqual(names('ar-layer'));
     expect(await at('§\n' + TWO_MOONS)).toEqual(['let', 'mask', 'model']);
@@ -183,7 +200,8 @@ describe('one editing session', () => {
   });
 
   test('definition of a mask use, model-level mask first', async () => {
-    const text = 'mask m = alternate\nmodel A {\n  data x: real[4]\n  mask m = half\n  prior normal\n ' +
+    const text =
+      'mask m = alternate\nmodel A {\n  data x: real[4]\n  mask m = half\n  prior normal\n ' +
       ' flow {\n    coupling(affine, mask: !m, net: mlp(8))\n  }\n}\n';
     const u2 = 'file:///work/specs/masks.flow';
     await c.open(u2, text);
@@ -205,13 +223,17 @@ describe('one editing session', () => {
   test('formatting returns the formatter output as one edit; nothing on syntax errors', async () => {
     const messy = TWO_MOONS.replace('let width = 64', 'let   width=64').replace('data x: real[2]', 'data x :real[ 2 ]');
     await c.change(uri, messy);
-    const edits = await c.request('textDocument/formatting', uri, undefined, { options: { tabSize: 2, insertSpaces: true } });
+    const edits = await c.request('textDocument/formatting', uri, undefined, {
+      options: { tabSize: 2, insertSpaces: true },
+    });
     expect(edits).toHaveLength(1);
     expect(edits[0].newText).toBe(formatFlow(messy, 'x.flow').text);
     expect(edits[0].newText).toContain('let width = 64\n');
     expect(edits[0].range.start).toEqual({ line: 0, character: 0 });
     await c.change(uri, messy + '\nmodel {');
-    expect(await c.request('textDocument/formatting', uri, undefined, { options: { tabSize: 2, insertSpaces: true } })).toEqual([]);
+    expect(
+      await c.request('textDocument/formatting', uri, undefined, { options: { tabSize: 2, insertSpaces: true } }),
+    ).toEqual([]);
   });
 
   test('shutdown answers', async () => {

@@ -43,7 +43,9 @@ test('the language server and the formatter never reach runtime/ or @tensorflow'
 });
 
 test('the walker does see a tfjs import when there is one', () => {
-  const runtimeEntry = ['runtime/index.ts', 'runtime/build.ts', 'runtime/backend.ts'].find((f) => existsSync(resolve(ROOT, f)));
+  const runtimeEntry = ['runtime/index.ts', 'runtime/build.ts', 'runtime/backend.ts'].find((f) =>
+    existsSync(resolve(ROOT, f)),
+  );
   if (!runtimeEntry) return expect(runtimeEntry).toBeUndefined();
   expect([...importGraph([runtimeEntry]).packages].some((p) => p.startsWith('@tensorflow'))).toBe(true);
 });

@@ -9,7 +9,8 @@ import { REGISTRY } from '../../compiler/registry/index.js';
 import { languageExamples, specFiles } from './fixtures.js';
 import { GRAMMAR_PATH, renderTokens, tokenize, type Tok } from './tm.js';
 
-const scopeOf = (toks: Tok[], text: string, nth = 0): string | undefined => toks.filter((t) => t.text === text)[nth]?.scope;
+const scopeOf = (toks: Tok[], text: string, nth = 0): string | undefined =>
+  toks.filter((t) => t.text === text)[nth]?.scope;
 
 describe('scopes', () => {
   const src = [
@@ -38,7 +39,10 @@ describe('scopes', () => {
 
   test('keywords, declarations, calls, argument keys, literals, comments, operators', async () => {
     const t = await tokenize(src);
-    expect(t.filter((x) => x.line === 1).map((x) => x.scope)).toEqual(['punctuation.definition.comment.flow', 'comment.line.double-slash.flow']);
+    expect(t.filter((x) => x.line === 1).map((x) => x.scope)).toEqual([
+      'punctuation.definition.comment.flow',
+      'comment.line.double-slash.flow',
+    ]);
     expect(scopeOf(t, 'let')).toBe('storage.type.let.flow');
     expect(scopeOf(t, 'width')).toBe('variable.other.constant.flow');
     expect(scopeOf(t, 'mask')).toBe('storage.type.mask.flow');
@@ -71,20 +75,30 @@ describe('scopes', () => {
     expect(scopeOf(t, 'squeeze')).toBe('support.function.layer.flow');
     expect(scopeOf(t, 'planar')).toBe('support.function.layer.flow');
     expect(scopeOf(t, 'data', 1)).toBe('variable.parameter.flow'); // `data:` in train
-    for (const n of ['0.05', '512', '1e-3', '-2.5E+4', '+.5', '3.']) expect(scopeOf(t, n), n).toBe('constant.numeric.flow');
+    for (const n of ['0.05', '512', '1e-3', '-2.5E+4', '+.5', '3.'])
+      expect(scopeOf(t, n), n).toBe('constant.numeric.flow');
     expect(scopeOf(t, '\\"')).toBe('constant.character.escape.flow');
-    expect(t.filter((x) => x.line === 20 && x.scope.startsWith('string.quoted.double')).map((x) => x.text)).toEqual(['x', 'y']);
+    expect(t.filter((x) => x.line === 20 && x.scope.startsWith('string.quoted.double')).map((x) => x.text)).toEqual([
+      'x',
+      'y',
+    ]);
     expect(scopeOf(t, '{')).toBe('punctuation.section.block.begin.flow');
   });
 
   test('a block comment spanning lines keeps its scope until */', async () => {
     const t = await tokenize('/* model M {\n  flow { }\n*/ model N {}');
-    expect(t.filter((x) => x.line <= 2).every((x) => x.scope.startsWith('comment.block') || x.scope.startsWith('punctuation.definition.comment'))).toBe(true);
+    expect(
+      t
+        .filter((x) => x.line <= 2)
+        .every((x) => x.scope.startsWith('comment.block') || x.scope.startsWith('punctuation.definition.comment')),
+    ).toBe(true);
     expect(scopeOf(t, 'N')).toBe('entity.name.type.model.flow');
   });
 
   test('every registry kind usable as a bare call is highlighted as a layer', async () => {
-    const bare = REGISTRY.filter((k) => ['flow', 'net', 'conditional', 'ar-layer', 'prior', 'likelihood', 'posterior', 'target'].includes(k.category));
+    const bare = REGISTRY.filter((k) =>
+      ['flow', 'net', 'conditional', 'ar-layer', 'prior', 'likelihood', 'posterior', 'target'].includes(k.category),
+    );
     expect(bare.length).toBeGreaterThan(10);
     const missing: string[] = [];
     for (const k of bare) {
@@ -112,11 +126,14 @@ describe('golden tokenization', () => {
     if (process.env.UPDATE_GOLDEN || !existsSync(file)) {
       mkdirSync(goldenDir, { recursive: true });
       writeFileSync(file, got);
-      if (!process.env.UPDATE_GOLDEN) throw new Error(`wrote a new golden file ${file.pathname}: review it, then rerun`);
+      if (!process.env.UPDATE_GOLDEN)
+        throw new Error(`wrote a new golden file ${file.pathname}: review it, then rerun`);
     }
     const want = readFileSync(file, 'utf8');
     if (!want.startsWith(header)) {
-      throw new Error(`${name} changed since its golden tokens were written: rerun with UPDATE_GOLDEN=1 and review the diff`);
+      throw new Error(
+        `${name} changed since its golden tokens were written: rerun with UPDATE_GOLDEN=1 and review the diff`,
+      );
     }
     expect(got).toBe(want);
   });

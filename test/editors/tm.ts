@@ -7,7 +7,9 @@ import vsctm from 'vscode-textmate';
 import oniguruma from 'vscode-oniguruma';
 
 const require = createRequire(import.meta.url);
-export const GRAMMAR_PATH = fileURLToPath(new URL('../../editors/vscode/syntaxes/flow.tmLanguage.json', import.meta.url));
+export const GRAMMAR_PATH = fileURLToPath(
+  new URL('../../editors/vscode/syntaxes/flow.tmLanguage.json', import.meta.url),
+);
 
 let grammarPromise: Promise<vsctm.IGrammar> | undefined;
 
@@ -32,7 +34,11 @@ export function loadGrammar(): Promise<vsctm.IGrammar> {
   return grammarPromise;
 }
 
-export interface Tok { line: number; text: string; scope: string }
+export interface Tok {
+  line: number;
+  text: string;
+  scope: string;
+}
 
 /** Tokens of every line; `scope` is the innermost scope (the one a theme colours), whitespace-only tokens dropped. */
 export async function tokenize(text: string): Promise<Tok[]> {

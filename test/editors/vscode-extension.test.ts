@@ -28,18 +28,24 @@ test('manifest: language, grammar, yamlValidation, client entry', () => {
   expect(root.include.some((p: string) => p.startsWith('editors/vscode'))).toBe(false);
 });
 
-test('flow.schema.json is the schema generated from the registry (regenerate: cd ' +
-  'editors/vscode && npm run schema)', () => {
-  const committed = JSON.parse(readFileSync(EXT + 'flow.schema.json', 'utf8'));
-  expect(committed).toEqual(JSON.parse(JSON.stringify(generateSchema())));
-});
+test(
+  'flow.schema.json is the schema generated from the registry (regenerate: cd ' + 'editors/vscode && npm run schema)',
+  () => {
+    const committed = JSON.parse(readFileSync(EXT + 'flow.schema.json', 'utf8'));
+    expect(committed).toEqual(JSON.parse(JSON.stringify(generateSchema())));
+  },
+);
 
 test('the contributed schema accepts the YAML specs and rejects a broken one', () => {
   const schema = JSON.parse(readFileSync(EXT + 'flow.schema.json', 'utf8'));
   const ajv = new Ajv({ allErrors: true, strict: false });
   const validate = ajv.compile(schema);
   const dirs = ['specs', 'examples'].map((d) => ROOT + d).filter(existsSync);
-  const files = dirs.flatMap((d) => readdirSync(d).filter((f) => /\.flow\.ya?ml$/.test(f)).map((f) => `${d}/${f}`));
+  const files = dirs.flatMap((d) =>
+    readdirSync(d)
+      .filter((f) => /\.flow\.ya?ml$/.test(f))
+      .map((f) => `${d}/${f}`),
+  );
   for (const f of files) {
     const ok = validate(parseYaml(readFileSync(f, 'utf8')));
     expect(ok, `${f}: ${JSON.stringify(validate.errors?.slice(0, 3))}`).toBe(true);

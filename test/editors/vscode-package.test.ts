@@ -27,7 +27,9 @@ export function zipEntries(buf: Buffer): string[] {
   const names: string[] = [];
   for (let i = 0; i < count; i++) {
     if (buf.readUInt32LE(p) !== 0x02014b50) throw new Error('bad central directory');
-    const n = buf.readUInt16LE(p + 28), m = buf.readUInt16LE(p + 30), k = buf.readUInt16LE(p + 32);
+    const n = buf.readUInt16LE(p + 28),
+      m = buf.readUInt16LE(p + 30),
+      k = buf.readUInt16LE(p + 32);
     names.push(buf.toString('utf8', p + 46, p + 46 + n));
     p += 46 + n + m + k;
   }
@@ -45,8 +47,14 @@ test('vsce packages the extension into a .vsix with one bundled client', () => {
   const r = spawnSync(vsce, [...args, '-o', vsix], { cwd: EXT, encoding: 'utf8', timeout: 55_000 });
   expect(r.status, r.stdout + r.stderr).toBe(0);
   const names = zipEntries(readFileSync(vsix));
-  const files = ['package.json', 'out/extension.js', 'syntaxes/flow.tmLanguage.json', 'flow.schema.json',
-    'language-configuration.json', 'LICENSE.txt'];
+  const files = [
+    'package.json',
+    'out/extension.js',
+    'syntaxes/flow.tmLanguage.json',
+    'flow.schema.json',
+    'language-configuration.json',
+    'LICENSE.txt',
+  ];
   for (const f of files) {
     expect(names, f).toContain(`extension/${f}`);
   }

@@ -25,7 +25,7 @@ const FLOW = `
     coupling(affine, mask: [0, 1], net: mlp(8))`;
 
 describe('x-conditioned variational dequantization', () => {
-  it('the nested couplings read a context from x: their conditioners take 3 more inputs, counted by the registry', () => {
+  it('the nested couplings read a context from x: their conditioners take 3 more inputs (registry count)', () => {
     const ir = irOf('discrete(3)[2]', FLOW);
     const dq = ir.flow![0]!;
     expect(dq.kind).toBe('dequantize');
@@ -40,11 +40,15 @@ describe('x-conditioned variational dequantization', () => {
   it('q depends on x through the context: changing the conditioning net changes log q for a fixed noise draw', () => {
     const model = build(irOf('discrete(3)[2]', FLOW));
     perturb(model, 0.5, 3);
-    const x = tf.tensor2d([[0, 2], [0, 2]]);
+    const x = tf.tensor2d([
+      [0, 2],
+      [0, 2],
+    ]);
     const state = model.rng!.getState();
     const a = model.logProb(x).dataSync()[0]!;
     const ctxW = (model as FlowModelImpl).namedVariables().get('flow.0.dequantize.q.cond.1.W')!;
-    tf.tidy(() => ctxW.assign(tf.add(ctxW, tf.mul(tf.oneHot(tf.fill([8], 5, 'int32'), 7), 0.7))));   // context outputs only
+    // context outputs only
+    tf.tidy(() => ctxW.assign(tf.add(ctxW, tf.mul(tf.oneHot(tf.fill([8], 5, 'int32'), 7), 0.7))));
     model.rng!.setState(state);
     const b = model.logProb(x).dataSync()[0]!;
     expect(Math.abs(a - b)).toBeGreaterThan(1e-4);
@@ -52,7 +56,7 @@ describe('x-conditioned variational dequantization', () => {
     model.dispose();
   });
 
-  it('IW estimate ≥ bound per example; Σ over all 9 configurations of E[exp(IW_K)] = Σ P(x) ≤ 1 (within 4 standard errors)', () => {
+  it('IW ≥ bound per example; Σ over all 9 configurations of E[exp(IW_K)] = Σ P(x) ≤ 1 (within 4 std. errors)', () => {
     const model = build(irOf('discrete(3)[2]', FLOW)) as FlowModelImpl;
     perturb(model, 0.15, 5);
     // oracle: Σ_x P(x) = ∫_[0,1]² p_v(v) dv, the density of the layers after the dequantization, by the midpoint
@@ -79,9 +83,12 @@ describe('x-conditioned variational dequantization', () => {
     for (let r = 0; r < R; r++) pts.set(configs, r * 18);
     const est = dequantEstimates(model, model.ir, pts, 9 * R, 8, 9 * R);
     // per configuration: the mean of exp(IW_K) over R independent draws and its standard error
-    let total = 0, totalBound = 0, variance = 0;
+    let total = 0,
+      totalBound = 0,
+      variance = 0;
     for (let c = 0; c < 9; c++) {
-      let m = 0, m2 = 0;
+      let m = 0,
+        m2 = 0;
       for (let r = 0; r < R; r++) {
         const i = r * 9 + c;
         expect(est.iw[i]!).toBeGreaterThanOrEqual(est.bound[i]! - 1e-5);
@@ -96,7 +103,7 @@ describe('x-conditioned variational dequantization', () => {
     // E[exp(IW_K)] = P(x) exactly (importance sampling is unbiased), so Σ_x of the Monte-Carlo means lies within
     // a few standard errors of the integral Σ_x P(x) ≤ 1 (the weights are heavy-tailed: a wide margin, 4 SE)
     const se = Math.sqrt(variance);
-    expect(se).toBeLessThan(0.4);   // q = σ(Gaussian flow) has thinner tails than p near the cell edges
+    expect(se).toBeLessThan(0.4); // q = σ(Gaussian flow) has thinner tails than p near the cell edges
     expect(Math.abs(total - exact)).toBeLessThanOrEqual(4 * se + 0.01);
     expect(total).toBeLessThanOrEqual(1 + 4 * se);
     expect(totalBound).toBeLessThan(total);

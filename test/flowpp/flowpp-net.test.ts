@@ -19,8 +19,11 @@ beforeAll(async () => {
 const NET = 'flowpp(blocks: 2, channels: 8, heads: 2)';
 
 describe('flowpp conditioner', () => {
-  for (const [name, data, mask] of [['image', 'real[2, 4, 4]', 'checkerboard'], ['image, channel mask', 'real[2, 4, 4]', 'channel'],
-    ['vector', 'real[5]', 'alternate']] as const) {
+  for (const [name, data, mask] of [
+    ['image', 'real[2, 4, 4]', 'checkerboard'],
+    ['image, channel mask', 'real[2, 4, 4]', 'channel'],
+    ['vector', 'real[5]', 'alternate'],
+  ] as const) {
     it(`${name}: the registry counts what the runtime builds`, () => {
       const ir = irOf(data, `coupling(logistic_mixture, k: 2, mask: ${mask}, net: ${NET})`);
       const model = build(ir);
@@ -29,10 +32,15 @@ describe('flowpp conditioner', () => {
     });
   }
 
-  it('self-attention: the output at one pixel depends on a pixel 3 steps away (beyond two 3×3 convs… and the grid)', () => {
+  it('self-attention: the output at one pixel depends on a pixel 3 steps away (beyond two 3×3 convs)', () => {
     const store = new ParamStore(new Rng(1));
-    const net = new FlowppNet(store, 'n', { kind: 'flowpp', blocks: 1, channels: 8, heads: 2, dropout: 0, zeroInitLast: false },
-      [6, 6, 1], [6, 6, 2]);
+    const net = new FlowppNet(
+      store,
+      'n',
+      { kind: 'flowpp', blocks: 1, channels: 8, heads: 2, dropout: 0, zeroInitLast: false },
+      [6, 6, 1],
+      [6, 6, 2],
+    );
     const x = randn([1, 6, 6, 1], 2);
     const g = tf.grad((xx: tf.Tensor) => tf.sum(tf.slice(net.apply(xx), [0, 0, 0, 0], [1, 1, 1, 2])))(x);
     // two 3×3 convs see at most 2 pixels away; (5, 5) is 5 away from (0, 0)
@@ -42,10 +50,16 @@ describe('flowpp conditioner', () => {
 
   it('dropout acts only while training, and then changes the output', () => {
     const store = new ParamStore(new Rng(1));
-    const net = new FlowppNet(store, 'n', { kind: 'flowpp', blocks: 1, channels: 8, heads: 2, dropout: 0.5, zeroInitLast: false },
-      [4], [8]);
+    const net = new FlowppNet(
+      store,
+      'n',
+      { kind: 'flowpp', blocks: 1, channels: 8, heads: 2, dropout: 0.5, zeroInitLast: false },
+      [4],
+      [8],
+    );
     const x = randn([3, 4], 3);
-    const a = net.apply(x).dataSync(), b = net.apply(x).dataSync();
+    const a = net.apply(x).dataSync(),
+      b = net.apply(x).dataSync();
     expect(Array.from(a)).toEqual(Array.from(b));
     const c = whileTraining(() => net.apply(x).dataSync());
     expect(Array.from(c)).not.toEqual(Array.from(a));

@@ -9,4 +9,3 @@ export function irOf(data: string, flow: string): FlowIR {
   if (!r.ir) throw new Error(errors.map((d) => `${d.code} ${d.message}`).join('\n'));
   return r.ir;
 }
-

@@ -20,13 +20,28 @@ const spl = (mask: string, net = 'mlp(16)') => `coupling(spline, bins: 5, bound:
 const CASES: { name: string; data: string; flow: string }[] = [
   { name: 'mixture, vector, alternate', data: 'real[4]', flow: mix('alternate') },
   { name: 'mixture, vector, literal mask', data: 'real[3]', flow: mix('[1, 0, 0]') },
-  { name: 'mixture, image, checkerboard, resnet', data: 'real[2, 2, 2]', flow: mix('checkerboard', 'resnet(blocks: 1, channels: 4)') },
-  { name: 'mixture, image, channel, resnet', data: 'real[2, 2, 2]', flow: mix('channel', 'resnet(blocks: 1, channels: 4)', 2) },
+  {
+    name: 'mixture, image, checkerboard, resnet',
+    data: 'real[2, 2, 2]',
+    flow: mix('checkerboard', 'resnet(blocks: 1, channels: 4)'),
+  },
+  {
+    name: 'mixture, image, channel, resnet',
+    data: 'real[2, 2, 2]',
+    flow: mix('channel', 'resnet(blocks: 1, channels: 4)', 2),
+  },
   { name: 'spline, vector, half', data: 'real[4]', flow: spl('half') },
   { name: 'spline, image, checkerboard, mlp', data: 'real[1, 2, 2]', flow: spl('checkerboard') },
-  { name: 'spline, image, channel, resnet', data: 'real[2, 2, 2]', flow: spl('!channel', 'resnet(blocks: 1, channels: 4)') },
-  { name: 'mixture and spline in a level', data: 'real[1, 4, 4]',
-    flow: `level { ${mix('checkerboard', 'resnet(blocks: 1, channels: 4)', 2)}\n ${spl('!checkerboard', 'mlp(8)')} }` },
+  {
+    name: 'spline, image, channel, resnet',
+    data: 'real[2, 2, 2]',
+    flow: spl('!channel', 'resnet(blocks: 1, channels: 4)'),
+  },
+  {
+    name: 'mixture and spline in a level',
+    data: 'real[1, 4, 4]',
+    flow: `level { ${mix('checkerboard', 'resnet(blocks: 1, channels: 4)', 2)}\n ${spl('!checkerboard', 'mlp(8)')} }`,
+  },
 ];
 
 /**
@@ -45,7 +60,10 @@ describe('log-det = log|det J| of the autodiff Jacobian', () => {
     it(c.name, () => {
       const model = modelOf(c);
       const shape = model.ir.data.shape;
-      for (const [seed, std] of [[1, 1], [2, 2.5]] as const) {
+      for (const [seed, std] of [
+        [1, 1],
+        [2, 2.5],
+      ] as const) {
         const x = randn([1, ...shape], seed, std);
         const J = jacobian((xx) => model.forward!(xx).z, x);
         const want = logAbsDet(J);
@@ -65,9 +83,12 @@ const TOL = 1e-4;
 function roundTrip(model: FlowModel, x: tf.Tensor): void {
   const { z, logDet } = model.forward!(x);
   const back = model.inverse!(z);
-  const xs = x.dataSync(), bs = back.x.dataSync();
-  for (let i = 0; i < xs.length; i++) expect(Math.abs(bs[i]! - xs[i]!)).toBeLessThanOrEqual(TOL * (1 + Math.abs(xs[i]!)));
-  const f = logDet.dataSync(), g = back.logDet.dataSync();
+  const xs = x.dataSync(),
+    bs = back.x.dataSync();
+  for (let i = 0; i < xs.length; i++)
+    expect(Math.abs(bs[i]! - xs[i]!)).toBeLessThanOrEqual(TOL * (1 + Math.abs(xs[i]!)));
+  const f = logDet.dataSync(),
+    g = back.logDet.dataSync();
   for (let i = 0; i < f.length; i++) expect(Math.abs(f[i]! + g[i]!)).toBeLessThanOrEqual(TOL * (1 + Math.abs(f[i]!)));
   tf.dispose([z, logDet, back.x, back.logDet]);
 }
@@ -91,7 +112,8 @@ describe('inverse(forward(x)) = x, log-dets sum to 0 (tolerance 1e-4·(1 + |x|))
       // conditioning ones of order one, so the transform's parameters stay those of the data
       const model0 = model.ir.flow![0]!.args as { mask: number[] };
       const rows = [20, -20, 12, -7.5].map((v, r) =>
-        Array.from({ length: D }, (_, i) => (model0.mask[i] === 0 ? v * (i % 2 ? 1 : -1) : 0.5 - 0.3 * r)));
+        Array.from({ length: D }, (_, i) => (model0.mask[i] === 0 ? v * (i % 2 ? 1 : -1) : 0.5 - 0.3 * r)),
+      );
       const x = tf.tensor2d(rows);
       const z = model.forward!(x).z;
       expect(Array.from(z.dataSync()).every(Number.isFinite)).toBe(true);
@@ -104,10 +126,19 @@ describe('inverse(forward(x)) = x, log-dets sum to 0 (tolerance 1e-4·(1 + |x|))
 
 describe('spline: identity tails, the bin edges, monotone', () => {
   it('outside [−B, B] the spline is the identity; inside it is not (once trained parameters are not zero)', () => {
-    const model = modelOf({ data: 'real[2]', flow: 'coupling(spline, bins: 4, bound: 1.5, mask: [1, 0], net: mlp(8))' }, 1);
-    const x = tf.tensor2d([[0.3, 1.7], [0.3, -9], [0.3, 0.4], [-2, 0.9]]);
+    const model = modelOf(
+      { data: 'real[2]', flow: 'coupling(spline, bins: 4, bound: 1.5, mask: [1, 0], net: mlp(8))' },
+      1,
+    );
+    const x = tf.tensor2d([
+      [0.3, 1.7],
+      [0.3, -9],
+      [0.3, 0.4],
+      [-2, 0.9],
+    ]);
     const { z, logDet } = model.forward!(x);
-    const zs = z.dataSync(), ld = logDet.dataSync();
+    const zs = z.dataSync(),
+      ld = logDet.dataSync();
     expect(zs[1]).toBeCloseTo(1.7, 6);
     expect(zs[3]).toBeCloseTo(-9, 6);
     expect(ld[0]).toBe(0);
@@ -119,7 +150,8 @@ describe('spline: identity tails, the bin edges, monotone', () => {
 
   it('round trip exactly on every knot (the bin edges, both ends) and the map is increasing', async () => {
     const { SplineTransform } = await import('../../runtime/bijectors/transforms/spline.js');
-    const K = 5, B = 2;
+    const K = 5,
+      B = 2;
     const t = new SplineTransform(K, B);
     const p = randn([1, 3 * K - 1], 5, 1.5);
     // the knots: the forward images of the x-knots are the y-knots; take the x-knots from the inverse of the y-knots
@@ -133,7 +165,10 @@ describe('spline: identity tails, the bin edges, monotone', () => {
     const w = tf.softmax(tf.slice(p, [0, 0], [1, K])).dataSync();
     const knots = [-B];
     let acc = 0;
-    for (let k = 0; k < K; k++) { acc += 1e-3 + (1 - 1e-3 * K) * w[k]!; knots.push(k + 1 === K ? B : -B + 2 * B * acc); }
+    for (let k = 0; k < K; k++) {
+      acc += 1e-3 + (1 - 1e-3 * K) * w[k]!;
+      knots.push(k + 1 === K ? B : -B + 2 * B * acc);
+    }
     const kx = tf.tensor1d(knots);
     const pk = tf.tile(p, [knots.length, 1]);
     const f = t.forward(kx, pk);
@@ -172,7 +207,13 @@ describe('maf(…, transform: spline(bins, bound)) (autoregressive Neural Spline
   it('sampling (D passes) inverts the density direction, tails included', () => {
     // parameter noise 0.1: inputs of 20 feed the MADE, and noisier weights turn that into near-flat bins
     const model = modelOf({ data: 'real[4]', flow }, 0.1);
-    const x = tf.concat([randn([4, 4], 4, 1), tf.tensor2d([[20, -20, 1, 0.5], [0.2, 9, -9, -20]])]);
+    const x = tf.concat([
+      randn([4, 4], 4, 1),
+      tf.tensor2d([
+        [20, -20, 1, 0.5],
+        [0.2, 9, -9, -20],
+      ]),
+    ]);
     roundTrip(model, x);
     x.dispose();
     model.dispose();

@@ -4,8 +4,16 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-interface Range { start: number; end: number }
-export interface Diag { code: string; message: string; span: Range; related: { span: Range }[] }
+interface Range {
+  start: number;
+  end: number;
+}
+export interface Diag {
+  code: string;
+  message: string;
+  span: Range;
+  related: { span: Range }[];
+}
 export type Outcome = { ok: true; diagnostics: Diag[]; ms: number } | { ok: false; why: string };
 
 const CHILD = fileURLToPath(new URL('./check-child.mjs', import.meta.url));
@@ -18,7 +26,8 @@ export class CheckChild {
 
   private start(): ChildProcess {
     const c = fork(CHILD, [], {
-      execArgv: [`--max-old-space-size=${this.memoryMb}`], stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+      execArgv: [`--max-old-space-size=${this.memoryMb}`],
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
       serialization: 'advanced',
     });
     c.stderr!.on('data', () => undefined);
@@ -30,7 +39,9 @@ export class CheckChild {
     const c = this.child ?? this.start();
     const id = this.nextId++;
     let stderr = '';
-    const onErr = (b: Buffer) => { stderr = (stderr + String(b)).slice(-3000); };
+    const onErr = (b: Buffer) => {
+      stderr = (stderr + String(b)).slice(-3000);
+    };
     c.stderr!.on('data', onErr);
     return new Promise<Outcome>((resolve) => {
       const done = (o: Outcome) => {

@@ -39,28 +39,45 @@ model TwoMoons {
 }
 `;
     const f = parseClean(src);
-    expect(stripSpans(f.items[0])).toEqual({ kind: 'let', name: { text: 'width' }, value: { kind: 'number', value: 64, raw: '64' } });
+    expect(stripSpans(f.items[0])).toEqual({
+      kind: 'let',
+      name: { text: 'width' },
+      value: { kind: 'number', value: 64, raw: '64' },
+    });
     const m = model(f);
     expect(m.name.text).toBe('TwoMoons');
     expect(m.body.map((s) => s.kind)).toEqual(['data', 'prior', 'flow', 'train']);
     expect(stripSpans(m.body[0])).toEqual({
-      kind: 'data', name: { text: 'x' },
+      kind: 'data',
+      name: { text: 'x' },
       type: { kind: 'type', domain: { text: 'real' }, domainArgs: [], shape: [{ kind: 'number', value: 2, raw: '2' }] },
     });
-    expect(stripSpans(m.body[1])).toEqual({ kind: 'prior', value: { kind: 'call', callee: { text: 'normal' }, args: [], parens: false } });
+    expect(stripSpans(m.body[1])).toEqual({
+      kind: 'prior',
+      value: { kind: 'call', callee: { text: 'normal' }, args: [], parens: false },
+    });
     const flow = m.body[2];
     if (flow.kind !== 'flow') throw new Error('flow');
     const rep = flow.body[0];
     if (rep.kind !== 'repeat') throw new Error('repeat');
     expect(stripSpans(rep.count)).toEqual({ kind: 'number', value: 8, raw: '8' });
     expect(stripSpans(rep.body[0])).toEqual({
-      kind: 'call', callee: { text: 'coupling' }, parens: true,
+      kind: 'call',
+      callee: { text: 'coupling' },
+      parens: true,
       args: [
         { value: { kind: 'ident', name: 'affine' } },
         { name: { text: 'mask' }, value: { kind: 'ident', name: 'alternate' } },
         { name: { text: 'flip' }, value: { kind: 'bool', value: true } },
-        { name: { text: 'net' }, value: { kind: 'call', callee: { text: 'mlp' }, parens: true, args: [
-          { value: { kind: 'ident', name: 'width' } }, { value: { kind: 'ident', name: 'width' } }] } },
+        {
+          name: { text: 'net' },
+          value: {
+            kind: 'call',
+            callee: { text: 'mlp' },
+            parens: true,
+            args: [{ value: { kind: 'ident', name: 'width' } }, { value: { kind: 'ident', name: 'width' } }],
+          },
+        },
         { name: { text: 'scale' }, value: { kind: 'ident', name: 'tanh' } },
       ],
     });
@@ -68,7 +85,9 @@ model TwoMoons {
     if (train.kind !== 'train') throw new Error('train');
     expect(train.entries.map((e) => e.name?.text)).toEqual(['data', 'batch', 'steps', 'optimizer']);
     expect(stripSpans(train.entries[3].value)).toEqual({
-      kind: 'call', callee: { text: 'adam' }, parens: true,
+      kind: 'call',
+      callee: { text: 'adam' },
+      parens: true,
       args: [{ name: { text: 'lr' }, value: { kind: 'number', value: 0.001, raw: '1e-3' } }],
     });
     expect(f.comments.map((c) => c.text)).toEqual(['// base']);
@@ -93,7 +112,9 @@ model M {
     const m = model(f);
     expect(text(src, m.span)).toBe(src.slice(src.indexOf('model M'), src.lastIndexOf('}') + 1));
     expect(m.body.map((s) => text(src, s.span))).toEqual([
-      'data x: discrete(256)[1, 28, 28]', 'latent z: real[40]', 'order raster(channels: sequential)',
+      'data x: discrete(256)[1, 28, 28]',
+      'latent z: real[40]',
+      'order raster(channels: sequential)',
       'conditional pixelcnn {\n    conv(mask: A, kernel: 7, channels: 64)\n    repeat 7 { conv(mask: B, kernel: 3) ' +
         '}\n  }',
       'posterior flow(amortized: true) { repeat 16 { planar } }',
@@ -110,7 +131,10 @@ model M {
     }
     const cond = m.body[3];
     if (cond.kind !== 'conditional') throw new Error('conditional');
-    expect(cond.value.body?.map((s) => text(src, s.span))).toEqual(['conv(mask: A, kernel: 7, channels: 64)', 'repeat 7 { conv(mask: B, kernel: 3) }']);
+    expect(cond.value.body?.map((s) => text(src, s.span))).toEqual([
+      'conv(mask: A, kernel: 7, channels: 64)',
+      'repeat 7 { conv(mask: B, kernel: 3) }',
+    ]);
     const x = m.body[0];
     if (x.kind !== 'data') throw new Error('data');
     expect(text(src, x.type.span)).toBe('discrete(256)[1, 28, 28]');
@@ -125,7 +149,10 @@ model M {
     expect(lvl.kind === 'level' && lvl.args.map((a) => text(src, a.span))).toEqual(['k: 2']);
     expect(lvl.kind === 'level' && lvl.body.map((s) => text(src, s.span))).toEqual(['squeeze', 'split(prior: fixed)']);
     const coupling = flow.body[1];
-    expect(coupling.kind === 'call' && stripSpans(coupling.args[1].value)).toEqual({ kind: 'not', operand: { kind: 'ident', name: 'cb' } });
+    expect(coupling.kind === 'call' && stripSpans(coupling.args[1].value)).toEqual({
+      kind: 'not',
+      operand: { kind: 'ident', name: 'cb' },
+    });
   });
 
   it('reads numbers, strings, lists and keywords used as names', () => {
@@ -146,14 +173,25 @@ let o = foo(order, data: 1, mask: !!m)
     expect(v[2]).toEqual({ kind: 'number', value: 0.005, raw: '.5e-2' });
     expect(v[3]).toEqual({ kind: 'string', value: 'a"b\n' });
     expect(v[4]).toEqual({ kind: 'string', value: 'single' });
-    expect(v[5]).toEqual({ kind: 'list', items: [1, 0, 0, 1].map((n) => ({ kind: 'number', value: n, raw: String(n) })) });
+    expect(v[5]).toEqual({
+      kind: 'list',
+      items: [1, 0, 0, 1].map((n) => ({ kind: 'number', value: n, raw: String(n) })),
+    });
     expect(v[6]).toEqual({ kind: 'list', items: [] });
     expect(v[7]).toEqual({ kind: 'bool', value: false });
-    expect(v[8]).toEqual({ kind: 'call', callee: { text: 'foo' }, parens: true, args: [
-      { value: { kind: 'ident', name: 'order' } },
-      { name: { text: 'data' }, value: { kind: 'number', value: 1, raw: '1' } },
-      { name: { text: 'mask' }, value: { kind: 'not', operand: { kind: 'not', operand: { kind: 'ident', name: 'm' } } } },
-    ] });
+    expect(v[8]).toEqual({
+      kind: 'call',
+      callee: { text: 'foo' },
+      parens: true,
+      args: [
+        { value: { kind: 'ident', name: 'order' } },
+        { name: { text: 'data' }, value: { kind: 'number', value: 1, raw: '1' } },
+        {
+          name: { text: 'mask' },
+          value: { kind: 'not', operand: { kind: 'not', operand: { kind: 'ident', name: 'm' } } },
+        },
+      ],
+    });
   });
 
   it('collects line and block comments in order', () => {
@@ -164,14 +202,20 @@ let o = foo(order, data: 1, mask: !!m)
   });
 
   it('accepts separators: newlines, semicolons, commas in train, trailing commas', () => {
-    const f = parseClean('model M { data x: real[2]; prior normal; train { a: 1\n b: 2, c: 3; d: 4 } flow { squeeze; squeeze } }');
+    const f = parseClean(
+      'model M { data x: real[2]; prior normal; train { a: 1\n b: 2, c: 3; d: 4 } flow { squeeze; squeeze } }',
+    );
     const t = model(f).body.find((s) => s.kind === 'train');
     expect(t?.kind === 'train' && t.entries.map((e) => e.name?.text)).toEqual(['a', 'b', 'c', 'd']);
   });
 
   it('prints the AST as JSON with or without spans', () => {
     const f = parseClean('let a = 1\n');
-    expect(JSON.parse(printAst(f))).toEqual({ kind: 'file', items: [{ kind: 'let', name: { text: 'a' }, value: { kind: 'number', value: 1, raw: '1' } }], comments: [] });
+    expect(JSON.parse(printAst(f))).toEqual({
+      kind: 'file',
+      items: [{ kind: 'let', name: { text: 'a' }, value: { kind: 'number', value: 1, raw: '1' } }],
+      comments: [],
+    });
     const withSpans = JSON.parse(printAst(f, { spans: true }));
     expect(withSpans.items[0].span).toEqual([0, 9]);
     expect(withSpans.items[0].value.span).toEqual([8, 9]);

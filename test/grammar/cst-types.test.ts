@@ -12,12 +12,16 @@ import { ROOT } from './helpers.js';
 it('grammar/cst-types.ts matches the grammar', () => {
   const actual = generateCstDts(new FlowParser({ validate: true }).getGAstProductions());
   const file = readFileSync(join(ROOT, 'grammar/cst-types.ts'), 'utf8');
-  const body = file.split('\n').filter((l) => !l.startsWith('// ')).join('\n');
+  const body = file
+    .split('\n')
+    .filter((l) => !l.startsWith('// '))
+    .join('\n');
   expect(body.trim()).toBe(actual.trim());
 });
 
 it('the CST visitor has a method for every grammar rule (validateVisitor)', () => {
   expect(() => new CstToAst('', 'x.flow')).not.toThrow();
   const rules = new FlowParser().getGAstProductions();
-  for (const name of Object.keys(rules)) expect(typeof (CstToAst.prototype as unknown as Record<string, unknown>)[name]).toBe('function');
+  for (const name of Object.keys(rules))
+    expect(typeof (CstToAst.prototype as unknown as Record<string, unknown>)[name]).toBe('function');
 });

@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { formatFlow } from '../../grammar/format.js';
 import { parseFlow } from '../../grammar/parse.js';
 
-const comments = (text: string): string[] => parseFlow(text, 'x.flow').value.comments.map((c) => text.slice(c.span.start, c.span.end));
+const comments = (text: string): string[] =>
+  parseFlow(text, 'x.flow').value.comments.map((c) => text.slice(c.span.start, c.span.end));
 
 describe('comments the printer cannot place', () => {
   const src = `model /* c2 */ V {

@@ -10,8 +10,10 @@ export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 /** LANGUAGE.md: the shared design copy next to the repository, or a copy inside it */
 export function languageMdPath(): string | undefined {
   const candidates = [
-    join(ROOT, '../shared/design/LANGUAGE.md'), '/work/shared/design/LANGUAGE.md',
-    join(ROOT, 'docs/LANGUAGE.md'), join(ROOT, 'LANGUAGE.md'),
+    join(ROOT, '../shared/design/LANGUAGE.md'),
+    '/work/shared/design/LANGUAGE.md',
+    join(ROOT, 'docs/LANGUAGE.md'),
+    join(ROOT, 'LANGUAGE.md'),
   ];
   return candidates.find((p) => existsSync(p));
 }
@@ -44,7 +46,8 @@ export function examplesOf(block: string): string[] {
     const line = raw.replace(/\/\/.*$/, '').trim();
     if (!line) continue;
     if (line.startsWith('order ')) {
-      for (const alt of line.slice('order '.length).split(' | ')) out.push(`model M {\n  data x: real[4]\n  order ${alt.trim()}\n}\n`);
+      for (const alt of line.slice('order '.length).split(' | '))
+        out.push(`model M {\n  data x: real[4]\n  order ${alt.trim()}\n}\n`);
     } else if (line.startsWith('mask ')) {
       out.push(`${raw}\n`);
     } else {
@@ -57,7 +60,10 @@ export function examplesOf(block: string): string[] {
 export function specFiles(ext: '.flow' | '.flow.yaml'): string[] {
   const dir = join(ROOT, 'specs');
   if (!existsSync(dir)) return [];
-  return readdirSync(dir).filter((f) => f.endsWith(ext) && (ext === '.flow.yaml' || !f.endsWith('.flow.yaml'))).sort().map((f) => join(dir, f));
+  return readdirSync(dir)
+    .filter((f) => f.endsWith(ext) && (ext === '.flow.yaml' || !f.endsWith('.flow.yaml')))
+    .sort()
+    .map((f) => join(dir, f));
 }
 
 export const read = (p: string): string => readFileSync(p, 'utf8');

@@ -11,11 +11,21 @@ import { ROOT, useFreshDist } from '../support/dist.js';
 
 const DIR = mkdtempSync(join(tmpdir(), 'flowc-hostile-'));
 // writes the child's peak RSS (KB) to $FLOWC_TEST_RSS at exit
-const RSS_HOOK = 'data:text/javascript,' + encodeURIComponent(
-  "import { writeFileSync } from 'node:fs';\n"
-  + "process.on('exit', () => writeFileSync(process.env.FLOWC_TEST_RSS, String(process.resourceUsage().maxRSS)));\n");
+const RSS_HOOK =
+  'data:text/javascript,' +
+  encodeURIComponent(
+    "import { writeFileSync } from 'node:fs';\n" +
+      "process.on('exit', () => writeFileSync(process.env.FLOWC_TEST_RSS, String(process.resourceUsage().maxRSS)));\n",
+  );
 
-interface Checked { code: number | null; codes: string[]; stderr: string; ms: number; rssMb: number; json: any }
+interface Checked {
+  code: number | null;
+  codes: string[];
+  stderr: string;
+  ms: number;
+  rssMb: number;
+  json: any;
+}
 
 function check(name: string, text: string): Checked {
   const file = join(DIR, name);
@@ -24,13 +34,24 @@ function check(name: string, text: string): Checked {
   const t0 = performance.now();
   const argv = ['--import', RSS_HOOK, join(ROOT, 'bin/flowc.js'), 'check', file, '--format', 'json'];
   const r = spawnSync(process.execPath, argv, {
-    encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, env: { ...process.env, FLOWC_TEST_RSS: rssFile }, timeout: 170_000,
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+    env: { ...process.env, FLOWC_TEST_RSS: rssFile },
+    timeout: 170_000,
   });
   const ms = performance.now() - t0;
   let json: any;
-  try { json = JSON.parse(r.stdout); } catch { json = undefined; }
+  try {
+    json = JSON.parse(r.stdout);
+  } catch {
+    json = undefined;
+  }
   return {
-    code: r.status, codes: (json?.diagnostics ?? []).map((d: any) => d.code), stderr: r.stderr, ms, json,
+    code: r.status,
+    codes: (json?.diagnostics ?? []).map((d: any) => d.code),
+    stderr: r.stderr,
+    ms,
+    json,
     rssMb: Number(readFileSync(rssFile, 'utf8')) / 1024,
   };
 }
@@ -72,8 +93,9 @@ describe('hostile inputs through flowc check', () => {
     sane(r, 30_000);
     expect(r.code).toBe(1);
     expect(r.codes).toEqual(['FC990']);
-    expect(r.json.diagnostics[0].message)
-      .toMatch(/the file is 52,\d{3},\d{3} bytes; specs are limited to 2,097,152 bytes/);
+    expect(r.json.diagnostics[0].message).toMatch(
+      /the file is 52,\d{3},\d{3} bytes; specs are limited to 2,097,152 bytes/,
+    );
   }, 60_000);
 
   test('YAML flow collections nested 2,000 deep: FC991, not a YAML syntax error', () => {
@@ -109,14 +131,18 @@ describe('hostile inputs through flowc check', () => {
   }, 60_000);
 
   test('bidi controls in a comment and a string: FC105 warnings (in code they stay FC101 errors)', () => {
-    const text = TWO_MOONS.replace('// standard normal', '// standard \u202enormal')
-      .replace('let width = 64', 'let width = 64\nlet note = "abc\u2067def"');
+    const text = TWO_MOONS.replace('// standard normal', '// standard \u202enormal').replace(
+      'let width = 64',
+      'let width = 64\nlet note = "abc\u2067def"',
+    );
     const r = check('bidi.flow', text);
     sane(r, 30_000);
     const bidi = r.json.diagnostics.filter((d: any) => d.code === 'FC105');
     expect(bidi.map((d: any) => d.severity)).toEqual(['warning', 'warning']);
     expect(bidi.map((d: any) => d.message)).toEqual([
-      'bidirectional control character U+2067 in a string', 'bidirectional control character U+202E in a comment']);
+      'bidirectional control character U+2067 in a string',
+      'bidirectional control character U+202E in a comment',
+    ]);
     const inCode = check('bidi-code.flow', TWO_MOONS.replace('prior normal', 'prior \u202enormal'));
     expect(inCode.code).toBe(1);
     expect(inCode.codes).toContain('FC101');

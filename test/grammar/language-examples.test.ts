@@ -33,11 +33,22 @@ describe('LANGUAGE.md examples', () => {
 
 describe('forms named in LANGUAGE.md prose and tables', () => {
   const layers = [
-    'dequantize(uniform)', 'dequantize(variational) { repeat 4 { coupling(affine, mask: checkerboard) } }',
-    'logit(alpha: 0.05)', 'coupling(additive, mask: !cb, net: resnet(blocks: 2, channels: 32), scale: sigmoid)',
-    'squeeze', 'split(prior: fixed)', 'planar(activation: tanh)', 'radial', 'actnorm', 'invconv1x1(lu: true)',
-    'permute(reverse)', 'permute(random(seed: 7))', 'maf(hidden: [64, 64], order: natural)', 'iaf(hidden: [64, 64])',
-    'level { squeeze\n actnorm; invconv1x1(lu: true)\n split(prior: conditional) }', 'level(scale: 2) { squeeze }',
+    'dequantize(uniform)',
+    'dequantize(variational) { repeat 4 { coupling(affine, mask: checkerboard) } }',
+    'logit(alpha: 0.05)',
+    'coupling(additive, mask: !cb, net: resnet(blocks: 2, channels: 32), scale: sigmoid)',
+    'squeeze',
+    'split(prior: fixed)',
+    'planar(activation: tanh)',
+    'radial',
+    'actnorm',
+    'invconv1x1(lu: true)',
+    'permute(reverse)',
+    'permute(random(seed: 7))',
+    'maf(hidden: [64, 64], order: natural)',
+    'iaf(hidden: [64, 64])',
+    'level { squeeze\n actnorm; invconv1x1(lu: true)\n split(prior: conditional) }',
+    'level(scale: 2) { squeeze }',
   ];
   it.each(layers)('layer %s', (layer) => {
     const src = `model M {\n  data x: real[4]\n  flow {\n    ${layer}\n  }\n}\n`;
@@ -45,11 +56,21 @@ describe('forms named in LANGUAGE.md prose and tables', () => {
     expect(where(src, r.diagnostics)).toEqual([]);
   });
   const slots = [
-    'conditional nade(hidden: 500)', 'conditional gated_pixelcnn(layers: 15, channels: 64)',
-    'conditional pixelrnn(row_lstm, layers: 12, hidden: 64)', 'likelihood logistic_mixture(k: 10)',
-    'prior normal(0, 1)', 'prior normal(learned)', 'prior mixture(normal, k: 8)', 'prior laplace',
-    'target energy(u1)', 'posterior gaussian', 'encoder resnet(blocks: 2, channels: 32)',
-    'data y: categorical(10)[5]', 'latent z: real[2]', 'order [2, 0, 3, 1]', 'mask m = [1, 0, 0, 1]',
+    'conditional nade(hidden: 500)',
+    'conditional gated_pixelcnn(layers: 15, channels: 64)',
+    'conditional pixelrnn(row_lstm, layers: 12, hidden: 64)',
+    'likelihood logistic_mixture(k: 10)',
+    'prior normal(0, 1)',
+    'prior normal(learned)',
+    'prior mixture(normal, k: 8)',
+    'prior laplace',
+    'target energy(u1)',
+    'posterior gaussian',
+    'encoder resnet(blocks: 2, channels: 32)',
+    'data y: categorical(10)[5]',
+    'latent z: real[2]',
+    'order [2, 0, 3, 1]',
+    'mask m = [1, 0, 0, 1]',
   ];
   it.each(slots)('model statement %s', (stmt) => {
     const src = `model M {\n  ${stmt}\n}\n`;

@@ -25,7 +25,11 @@ describe('parser limits', () => {
   });
 
   it(`nesting past ${MAX_NESTING}: FC126`, () => {
-    for (const [o, c] of [['(', ')'], ['[', ']'], ['{', '}']]) {
+    for (const [o, c] of [
+      ['(', ')'],
+      ['[', ']'],
+      ['{', '}'],
+    ]) {
       expect(codes(`let a = ${o.repeat(5000)}1${c.repeat(5000)}`)).toContain('FC126');
     }
     expect(codes(`mask m = ${'!'.repeat(5000)}checkerboard`)).toContain('FC126');

@@ -7,7 +7,12 @@ import { stripSpans } from '../../grammar/strip.js';
 import { SYNTAX_CODES } from '../../grammar/syntax-codes.js';
 import { where } from './helpers.js';
 
-const call = (name: string, args: unknown[] = [], parens = args.length > 0) => ({ kind: 'call', callee: { text: name }, args, parens });
+const call = (name: string, args: unknown[] = [], parens = args.length > 0) => ({
+  kind: 'call',
+  callee: { text: name },
+  args,
+  parens,
+});
 const ident = (name: string) => ({ kind: 'ident', name });
 const num = (v: number) => ({ kind: 'number', value: v, raw: String(v) });
 const realType = (n: number) => ({ kind: 'type', domain: { text: 'real' }, domainArgs: [], shape: [num(n)] });
@@ -36,16 +41,24 @@ describe('parse recovery', () => {
       "expected ')' to close the argument list of 'coupling', found 'squeeze'",
       "expected a count (a number or a let name) after 'repeat', found '{'",
     ]);
-    expect(stripSpans(r.value.items)).toEqual([{
-      kind: 'model', name: { text: 'A' }, body: [
-        { kind: 'data', name: { text: 'x' }, type: realType(2) },
-        { kind: 'prior', value: call('normal') },
-        { kind: 'flow', args: [], body: [
-          call('coupling', [{ value: ident('affine') }, { name: { text: 'mask' }, value: ident('alternate') }]),
-          call('squeeze'),
-        ] },
-      ],
-    }]);
+    expect(stripSpans(r.value.items)).toEqual([
+      {
+        kind: 'model',
+        name: { text: 'A' },
+        body: [
+          { kind: 'data', name: { text: 'x' }, type: realType(2) },
+          { kind: 'prior', value: call('normal') },
+          {
+            kind: 'flow',
+            args: [],
+            body: [
+              call('coupling', [{ value: ident('affine') }, { name: { text: 'mask' }, value: ident('alternate') }]),
+              call('squeeze'),
+            ],
+          },
+        ],
+      },
+    ]);
   });
 
   it('a model missing its closing brace costs one error, not the next model', () => {
@@ -66,7 +79,9 @@ describe('parse recovery', () => {
     expect(r.at).toEqual(['6:2 FC111']);
     expect(r.messages[0]).toBe("expected '}' to close model 'A' opened at 1:9, found end of file");
     const m = r.value.items[0] as ModelDecl;
-    expect(stripSpans(m.body)).toEqual([{ kind: 'flow', args: [], body: [{ kind: 'repeat', count: num(2), body: [call('planar')] }] }]);
+    expect(stripSpans(m.body)).toEqual([
+      { kind: 'flow', args: [], body: [{ kind: 'repeat', count: num(2), body: [call('planar')] }] },
+    ]);
   });
 
   it('skips junk statements in a model body and in a flow body', () => {
@@ -118,9 +133,15 @@ describe('parse recovery', () => {
     const r = parse(src);
     expect(r.at).toEqual(['1:13 FC110', '1:22 FC110']);
     expect(r.messages[0]).toBe("expected ',' between arguments, found '2'");
-    expect(stripSpans(r.value.items[0])).toEqual({ kind: 'let', name: { text: 'a' }, value: call('f', [
-      { value: num(1) }, { value: num(2) }, { name: { text: 'x' }, value: { kind: 'list', items: [num(3), num(4)] } },
-    ]) });
+    expect(stripSpans(r.value.items[0])).toEqual({
+      kind: 'let',
+      name: { text: 'a' },
+      value: call('f', [
+        { value: num(1) },
+        { value: num(2) },
+        { name: { text: 'x' }, value: { kind: 'list', items: [num(3), num(4)] } },
+      ]),
+    });
   });
 
   it('stops an unclosed argument list at the next statement', () => {

@@ -16,7 +16,9 @@ const twins = specFiles('.flow.yaml').map((y) => ({ yaml: y, flow: y.replace(/\.
 describe('YAML twins of the spec library', () => {
   it('has at least three twins, including the three named in the issue', () => {
     const names = twins.filter((t) => existsSync(t.flow)).map((t) => t.name);
-    expect(names).toEqual(expect.arrayContaining(['two_moons.flow.yaml', 'made_mnist.flow.yaml', 'planar_vae.flow.yaml']));
+    expect(names).toEqual(
+      expect.arrayContaining(['two_moons.flow.yaml', 'made_mnist.flow.yaml', 'planar_vae.flow.yaml']),
+    );
   });
 
   it.each(twins.filter((t) => existsSync(t.flow)))('$name gives the same AST as its .flow', ({ yaml, flow }) => {
@@ -31,9 +33,13 @@ describe('YAML twins of the spec library', () => {
 
 describe('.flow → YAML → AST round trip', () => {
   const sources = [
-    ...languageBlocks().flatMap((b) => examplesOf(b)).map((src, i) => ({ name: `LANGUAGE.md #${i + 1}`, src })),
+    ...languageBlocks()
+      .flatMap((b) => examplesOf(b))
+      .map((src, i) => ({ name: `LANGUAGE.md #${i + 1}`, src })),
     ...specFiles('.flow').map((p) => ({ name: basename(p), src: read(p) })),
-    { name: 'every call form', src: `let a = [1, -2.5, 1e-3, "s", true, !m, f(), g(1), h(x: 1), k(1, y: [2])]
+    {
+      name: 'every call form',
+      src: `let a = [1, -2.5, 1e-3, "s", true, !m, f(), g(1), h(x: 1), k(1, y: [2])]
 mask m = [1, 0]
 model M {
   data x: discrete(256)[1, 28, 28]
@@ -53,7 +59,8 @@ model M {
   posterior gaussian
   target energy(u1)
 }
-` },
+`,
+    },
   ];
   it.each(sources)('$name', ({ src }) => {
     const f = parseFlow(src, 'a.flow');

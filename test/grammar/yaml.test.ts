@@ -9,7 +9,12 @@ import { where } from './helpers.js';
 const schema = generateSchema();
 const parse = (text: string) => {
   const r = parseFlowYaml(text, 'm.flow.yaml', schema);
-  return { ...r, at: where(text, r.diagnostics), messages: r.diagnostics.map((d) => d.message), hints: r.diagnostics.map((d) => d.hint) };
+  return {
+    ...r,
+    at: where(text, r.diagnostics),
+    messages: r.diagnostics.map((d) => d.message),
+    hints: r.diagnostics.map((d) => d.hint),
+  };
 };
 const slice = (text: string, s: Span) => text.slice(s.start, s.end);
 
@@ -43,7 +48,11 @@ describe('YAML form', () => {
     if (coupling.kind !== 'call') throw new Error('call');
     expect(slice(GOOD, coupling.callee.span)).toBe('coupling');
     expect(coupling.args.map((a) => slice(GOOD, a.span))).toEqual([
-      'affine', 'mask: alternate', 'flip: true', 'net: { mlp: [width, width] }', 'scale: tanh',
+      'affine',
+      'mask: alternate',
+      'flip: true',
+      'net: { mlp: [width, width] }',
+      'scale: tanh',
     ]);
     expect(slice(GOOD, flow.body[0].count.span)).toBe('8');
     const train = m.body[3];
@@ -51,15 +60,22 @@ describe('YAML form', () => {
   });
 
   it('reports schema errors at the YAML line and column, with did-you-mean hints', () => {
-    const bad = GOOD
-      .replace('prior: normal', 'prior: normall')
+    const bad = GOOD.replace('prior: normal', 'prior: normall')
       .replace('flip: true', 'flipp: true')
       .replace('scale: tanh', 'scale: tan')
       .replace('- squeeze', '- squeez')
       .replace('batch: 256', 'batch: 0')
       .replace('optimizer:', 'optimiser:');
     const r = parse(`${bad}    bogus: 1\n`);
-    expect(r.at).toEqual(['6:12 FC154', '10:55 FC151', '10:105 FC154', '11:13 FC154', '12:21 FC156', '12:24 FC151', '13:5 FC151']);
+    expect(r.at).toEqual([
+      '6:12 FC154',
+      '10:55 FC151',
+      '10:105 FC154',
+      '11:13 FC154',
+      '12:21 FC156',
+      '12:24 FC151',
+      '13:5 FC151',
+    ]);
     expect(r.messages[1]).toBe("unknown key 'flipp' in the arguments of 'coupling'");
     expect(r.hints[1]).toBe("did you mean 'flip'?");
     expect(r.hints[0]).toMatch(/^did you mean "normal"\?/);
@@ -105,7 +121,15 @@ describe('YAML form', () => {
   });
 
   it('maps malformed structure without a schema defensively', () => {
-    const texts = ['[1, 2]', 'models: 3', 'models:\n  M: [1]\n', 'models:\n  M:\n    flow: 3\n', 'models:\n  M:\n    prior: { a: 1, b: 2 }\n', 'let: { a: }', ''];
+    const texts = [
+      '[1, 2]',
+      'models: 3',
+      'models:\n  M: [1]\n',
+      'models:\n  M:\n    flow: 3\n',
+      'models:\n  M:\n    prior: { a: 1, b: 2 }\n',
+      'let: { a: }',
+      '',
+    ];
     for (const text of texts) {
       const r = parseFlowYaml(text, 'x.yaml', {});
       for (const d of r.diagnostics) {

@@ -31,7 +31,9 @@ const b64url = (s: string) => Buffer.from(s).toString('base64url');
 /** flowc as a user runs it (the compiled CLI), one thread */
 function cli(...args: string[]): { code: number; out: string; err: string } {
   const r = spawnSync(process.execPath, [join(ROOT, 'bin', 'flowc.js'), ...args], {
-    cwd: scratch, encoding: 'utf8', env: { ...process.env, FLOWC_WORKERS: '0', FLOWC_WASM_THREADS: '1', NO_COLOR: '1' },
+    cwd: scratch,
+    encoding: 'utf8',
+    env: { ...process.env, FLOWC_WORKERS: '0', FLOWC_WASM_THREADS: '1', NO_COLOR: '1' },
   });
   return { code: r.status ?? -1, out: r.stdout, err: r.stderr };
 }
@@ -60,9 +62,18 @@ describe.runIf(HAVE || process.env.CI === 'true')('the playground in Chromium', 
     base = `http://127.0.0.1:${(server.address() as { port: number }).port}/`;
     const { default: puppeteer } = await import('puppeteer-core');
     browser = await puppeteer.launch({
-      executablePath: CHROMIUM, headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-        '--disable-component-update', '--disable-sync', `--user-data-dir=${join(scratch, 'profile')}`],
+      executablePath: CHROMIUM,
+      headless: true,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        `--user-data-dir=${join(scratch, 'profile')}`,
+      ],
     });
     page = await browser.newPage();
     await page.setViewport({ width: 1280, height: 860 });
@@ -92,7 +103,7 @@ describe.runIf(HAVE || process.env.CI === 'true')('the playground in Chromium', 
     expect(await page.$eval('#explain', (e) => e.textContent)).toContain('block-triangular');
   }, 60_000);
 
-  it('hover shows the layer\'s explain row, completion offers the registry, format is flowc fmt', async () => {
+  it("hover shows the layer's explain row, completion offers the registry, format is flowc fmt", async () => {
     const at = MOONS.indexOf('coupling(') + 2;
     const h = await page.evaluate((o) => window.flowcPlayground.hover(o), at);
     expect(h?.markdown).toMatch(/coupling/);
@@ -121,21 +132,29 @@ describe.runIf(HAVE || process.env.CI === 'true')('the playground in Chromium', 
     const inCall = MOONS.indexOf('mask: alternate');
     const items = await page.evaluate((o) => window.flowcPlayground.complete(o), inCall);
     expect(items.map((i) => i.label)).toEqual(expect.arrayContaining(['scale', 'net']));
-    await page.evaluate(() => window.flowcPlayground.setSpec('let  w=3\nmodel M { data x: real[2]\nprior normal\n' +
-      'flow { coupling(affine,mask:alternate,net:mlp(w)) } }\n', 'fmt.flow'));
+    await page.evaluate(() =>
+      window.flowcPlayground.setSpec(
+        'let  w=3\nmodel M { data x: real[2]\nprior normal\n' +
+          'flow { coupling(affine,mask:alternate,net:mlp(w)) } }\n',
+        'fmt.flow',
+      ),
+    );
     await page.evaluate(() => window.flowcPlayground.format());
     await wait(page, 'window.flowcPlayground.text.startsWith("let w = 3\\n")');
     // the same text flowc fmt --write makes of it
     const f = join(scratch, 'fmt.flow');
-    writeFileSync(f, 'let  w=3\nmodel M { data x: real[2]\nprior normal\n' +
-      'flow { coupling(affine,mask:alternate,net:mlp(w)) } }\n');
+    writeFileSync(
+      f,
+      'let  w=3\nmodel M { data x: real[2]\nprior normal\n' + 'flow { coupling(affine,mask:alternate,net:mlp(w)) } }\n',
+    );
     expect(cli('fmt', '--write', f).code).toBe(0);
     expect(await page.evaluate(() => window.flowcPlayground.text)).toBe(readFileSync(f, 'utf8'));
   }, 60_000);
 
   it('diagnostics follow a keystroke on the largest spec of the library', async () => {
     const largest = ['realnvp_mnist.flow', 'flowpp_dequant.flow', 'pixelcnn_mnist.flow']
-      .map((n) => ({ n, t: readFileSync(join(ROOT, 'specs', n), 'utf8') })).sort((a, b) => b.t.length - a.t.length)[0]!;
+      .map((n) => ({ n, t: readFileSync(join(ROOT, 'specs', n), 'utf8') }))
+      .sort((a, b) => b.t.length - a.t.length)[0]!;
     await page.evaluate((t, n) => window.flowcPlayground.setSpec(t, n), largest.t, largest.n);
     await wait(page, 'window.flowcPlayground.diagnostics.length === 0 && window.flowcPlayground.explain.length > 0');
     const lat: number[] = [];
@@ -145,8 +164,10 @@ describe.runIf(HAVE || process.env.CI === 'true')('the playground in Chromium', 
       await wait(page, `window.flowcPlayground.analyses > ${before}`);
       lat.push(await page.evaluate(() => window.flowcPlayground.latencyMs));
     }
-    console.log(`diagnostics latency after a keystroke on ${largest.n} (${largest.t.length} chars): ` +
-      `${lat.map((l) => l.toFixed(0)).join(', ')} ms (median ${[...lat].sort((a, b) => a - b)[2]!.toFixed(0)} ms)`);
+    console.log(
+      `diagnostics latency after a keystroke on ${largest.n} (${largest.t.length} chars): ` +
+        `${lat.map((l) => l.toFixed(0)).join(', ')} ms (median ${[...lat].sort((a, b) => a - b)[2]!.toFixed(0)} ms)`,
+    );
     expect(lat.every((l) => Number.isFinite(l) && l > 0)).toBe(true);
   }, 60_000);
 
@@ -154,11 +175,18 @@ describe.runIf(HAVE || process.env.CI === 'true')('the playground in Chromium', 
     const spec = b64url(MOONS);
     await page.goto(`${base}?spec=${spec}&data=toy:moons&train=300&backend=wasm`);
     await wait(page, 'window.flowcPlayground?.done || window.flowcPlayground?.error', 90_000);
-    const s = await page.evaluate(() => ({ e: window.flowcPlayground.error, b: window.flowcPlayground.backend,
-      step: window.flowcPlayground.step, losses: window.flowcPlayground.losses.map((x) => x.loss),
-      blank: !window.flowcPlayground.densityNonBlank, iso: crossOriginIsolated }));
-    console.log(`browser training ran on the ${s.b} backend (cross-origin isolated: ${s.iso}); loss ` +
-      `${s.losses[0]?.toFixed(3)} → ${s.losses.at(-1)?.toFixed(3)}`);
+    const s = await page.evaluate(() => ({
+      e: window.flowcPlayground.error,
+      b: window.flowcPlayground.backend,
+      step: window.flowcPlayground.step,
+      losses: window.flowcPlayground.losses.map((x) => x.loss),
+      blank: !window.flowcPlayground.densityNonBlank,
+      iso: crossOriginIsolated,
+    }));
+    console.log(
+      `browser training ran on the ${s.b} backend (cross-origin isolated: ${s.iso}); loss ` +
+        `${s.losses[0]?.toFixed(3)} → ${s.losses.at(-1)?.toFixed(3)}`,
+    );
     expect(s.e).toBeNull();
     expect(s.b).toBe('wasm');
     expect(s.step).toBe(300);
@@ -196,7 +224,7 @@ describe.runIf(HAVE || process.env.CI === 'true')('the playground in Chromium', 
     expect(cold).toBeLessThan(warm);
   }, 60_000);
 
-  it('a checkpoint downloaded from the page gives flowc eval and flowc sample the page\'s model', async () => {
+  it("a checkpoint downloaded from the page gives flowc eval and flowc sample the page's model", async () => {
     const pageNll = await page.evaluate((d) => window.flowcPlayground.nll(d), EVAL_DATA);
     const ckpt = join(scratch, 'page.ckpt');
     writeFileSync(ckpt, Buffer.from(await page.evaluate(() => window.flowcPlayground.checkpointBase64()), 'base64'));
@@ -209,7 +237,7 @@ describe.runIf(HAVE || process.env.CI === 'true')('the playground in Chromium', 
     expect(lines.length).toBeGreaterThanOrEqual(50);
   }, 60_000);
 
-  it('a run trained by flowc train, opened with the file picker, gives the page flowc eval\'s NLL', async () => {
+  it("a run trained by flowc train, opened with the file picker, gives the page flowc eval's NLL", async () => {
     const t = cli('train', join(ROOT, 'specs', 'two_moons.flow'), '--steps', '40', '--out', 'cli-run', '--no-pictures');
     expect(t.code, t.err).toBe(0);
     const run = join(scratch, 'cli-run');
@@ -242,7 +270,8 @@ describe.runIf(HAVE || process.env.CI === 'true')('the playground in Chromium', 
     await wait(page, 'window.flowcPlayground.done || window.flowcPlayground.error');
     expect(await page.evaluate(() => window.flowcPlayground.error)).toBeNull();
     expect(await page.evaluate(() => window.flowcPlayground.step)).toBe(20);
-    const tiny = 'model Digits {\n  data x: binary[784]\n  order natural\n  conditional nade(hidden: 8)\n' +
+    const tiny =
+      'model Digits {\n  data x: binary[784]\n  order natural\n  conditional nade(hidden: 8)\n' +
       '  likelihood bernoulli\n  train { data: mnist(binarized: true), batch: 16, steps: 3 }\n}\n';
     await page.evaluate((t) => window.flowcPlayground.setSpec(t, 'digits.flow'), tiny);
     await page.select('#data', '');
@@ -267,9 +296,18 @@ declare global {
     flowcPlayground: {
       diagnostics: { line: number; col: number; code: string; severity: string; message: string; hint?: string }[];
       explain: { rows: { kind: string }[] }[];
-      analyses: number; latencyMs: number; densityNonBlank: boolean; samplesDrawn: number; training: boolean;
-      step: number; loss: number; done: boolean;
-      losses: { step: number; loss: number }[]; backend: string | null; error: string | null; text: string;
+      analyses: number;
+      latencyMs: number;
+      densityNonBlank: boolean;
+      samplesDrawn: number;
+      training: boolean;
+      step: number;
+      loss: number;
+      done: boolean;
+      losses: { step: number; loss: number }[];
+      backend: string | null;
+      error: string | null;
+      text: string;
       setSpec(text: string, name?: string): void;
       type(text: string, offset?: number): void;
       format(): Promise<void>;

@@ -33,9 +33,14 @@ describe('the playground bundles', () => {
     meta = await build.buildPlayground(out);
     expect(build.nodeBuiltinsIn(meta)).toEqual([]);
     const all = Object.keys(meta.inputs);
-    for (const twin of ['runtime/backend.browser.ts', 'runtime/gradients.browser.ts', 'runtime/data/files.browser.ts',
-      'runtime/parallel/data-parallel.browser.ts', 'runtime/pictures/png.browser.ts',
-      'grammar/chevrotain.browser.ts']) {
+    for (const twin of [
+      'runtime/backend.browser.ts',
+      'runtime/gradients.browser.ts',
+      'runtime/data/files.browser.ts',
+      'runtime/parallel/data-parallel.browser.ts',
+      'runtime/pictures/png.browser.ts',
+      'grammar/chevrotain.browser.ts',
+    ]) {
       expect(all).toContain(twin);
       expect(all).not.toContain(twin.replace('.browser', ''));
     }
@@ -69,8 +74,12 @@ describe('the playground bundles', () => {
   });
 
   it('the static page has what it loads: wasm binaries, the spec library', () => {
-    for (const f of ['index.html', 'style.css', 'tfjs-backend-wasm-simd.wasm',
-      'tfjs-backend-wasm-threaded-simd.wasm']) {
+    for (const f of [
+      'index.html',
+      'style.css',
+      'tfjs-backend-wasm-simd.wasm',
+      'tfjs-backend-wasm-threaded-simd.wasm',
+    ]) {
       expect(readFileSync(join(out, f)).length).toBeGreaterThan(100);
     }
     const specs = JSON.parse(readFileSync(join(out, 'specs.json'), 'utf8')) as { name: string; text: string }[];

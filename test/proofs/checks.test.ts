@@ -79,9 +79,11 @@ model PlanarVae {
     }
   });
 
-  it('planar with inverse: iterative is allowed in a density model; gated PixelCNN and diagonal BiLSTM have no ' +
-    'blind spot', () => {
-    const { diagnostics } = checkText(`model P {
+  it(
+    'planar with inverse: iterative is allowed in a density model; gated PixelCNN and diagonal BiLSTM have no ' +
+      'blind spot',
+    () => {
+      const { diagnostics } = checkText(`model P {
   data x: real[2]
   prior normal
   flow { repeat 4 { planar(inverse: iterative) } }
@@ -96,8 +98,9 @@ model R {
   conditional pixelrnn(diagonal_bilstm, layers: 2, hidden: 16)
   likelihood bernoulli
 }`);
-    expect(proofCodes(diagnostics)).toEqual([]);
-  });
+      expect(proofCodes(diagnostics)).toEqual([]);
+    },
+  );
 
   it('a multi-scale flow with alternating masks covers every dimension', () => {
     const { models, diagnostics } = checkText(`model M {

@@ -1,13 +1,27 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { describeOrderProblems, naturalOrder, randomOrder, rasterOrder, reverseOrder, verifyPermutation } from '../../compiler/proofs/order.js';
+import {
+  describeOrderProblems,
+  naturalOrder,
+  randomOrder,
+  rasterOrder,
+  reverseOrder,
+  verifyPermutation,
+} from '../../compiler/proofs/order.js';
 
 describe('verifyPermutation', () => {
   it('accepts exactly the permutations (against sorting)', () => {
-    fc.assert(fc.property(fc.array(fc.integer({ min: -2, max: 9 }), { maxLength: 9 }), fc.integer({ min: 0, max: 9 }), (vals, D) => {
-      const isPerm = vals.length === D && [...vals].sort((a, b) => a - b).every((v, i) => v === i);
-      return verifyPermutation(vals, D).ok === isPerm;
-    }), { numRuns: 2000 });
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: -2, max: 9 }), { maxLength: 9 }),
+        fc.integer({ min: 0, max: 9 }),
+        (vals, D) => {
+          const isPerm = vals.length === D && [...vals].sort((a, b) => a - b).every((v, i) => v === i);
+          return verifyPermutation(vals, D).ok === isPerm;
+        },
+      ),
+      { numRuns: 2000 },
+    );
   });
   it('names duplicates with their positions, values out of range, and the missing ones', () => {
     const r = verifyPermutation([3, 1, 3, 7, 0, 1.5], 6);
@@ -20,8 +34,10 @@ describe('verifyPermutation', () => {
       { kind: 'missing', value: 4, positions: [] },
       { kind: 'missing', value: 5, positions: [] },
     ]);
-    expect(describeOrderProblems(r.problems, 6)).toBe('3 appears 2 times (positions 0, 2); 7 at position 3 is not in 0..5; 1.5 at position ' +
-      '5 is not in 0..5; missing 2, 4, 5');
+    expect(describeOrderProblems(r.problems, 6)).toBe(
+      '3 appears 2 times (positions 0, 2); 7 at position 3 is not in 0..5; 1.5 at position ' +
+        '5 is not in 0..5; missing 2, 4, 5',
+    );
   });
   it('natural, reverse and seeded random orders are permutations; random is reproducible', () => {
     for (const D of [1, 2, 7, 784]) {

@@ -23,7 +23,12 @@ function causalPairs(dep: Uint8Array, HW: number): boolean {
 
 describe('PixelCNN++ plan proof', () => {
   it('the released layout is causal at several sizes, odd ones included', () => {
-    for (const [H, W, scales, resnets] of [[28, 28, 3, 2], [1, 2, 2, 1], [5, 7, 3, 1], [8, 8, 4, 1]] as const) {
+    for (const [H, W, scales, resnets] of [
+      [28, 28, 3, 2],
+      [1, 2, 2, 1],
+      [5, 7, 3, 1],
+      [8, 8, 4, 1],
+    ] as const) {
       const plan = pixelcnnppPlan({ filters: 1, resnets, scales });
       expect(provePlan(plan, H, W).ok, `${H}×${W}`).toBe(true);
       expect(causalPairs(planDependencies(plan, H, W), H * W)).toBe(true);
@@ -39,18 +44,20 @@ describe('PixelCNN++ plan proof', () => {
     delete (plan[1] as Extract<PlanNode, { op: 'conv' }>).shift;
     const p = provePlan(plan, 4, 4);
     expect(p.ok).toBe(false);
-    expect(describePlanViolation(p.violation!))
-      .toBe('pixel (0,0) reaches its own prediction through the first u conv (2×3, shifted down)');
+    expect(describePlanViolation(p.violation!)).toBe(
+      'pixel (0,0) reaches its own prediction through the first u conv (2×3, shifted down)',
+    );
   });
-  it('a ul block with the u stream\'s centred kernel reads its right neighbour, which has seen the pixel', () => {
+  it("a ul block with the u stream's centred kernel reads its right neighbour, which has seen the pixel", () => {
     const plan = pixelcnnppPlan({ filters: 1, resnets: 1, scales: 1 });
     const i = plan.findIndex((n) => n.op === 'gated' && n.label.includes('ul stream'));
     (plan[i] as Extract<PlanNode, { op: 'gated' }>).g = DOWN;
     const p = provePlan(plan, 3, 3);
     expect(p.ok).toBe(false);
     expect(p.violation!.node).toBe(i);
-    expect(describePlanViolation(p.violation!))
-      .toBe('pixel (0,0) reaches its own prediction through up pass, scale 0, block 1 (ul stream)');
+    expect(describePlanViolation(p.violation!)).toBe(
+      'pixel (0,0) reaches its own prediction through up pass, scale 0, block 1 (ul stream)',
+    );
   });
 });
 
@@ -71,8 +78,14 @@ describe('joint channels in the checker', () => {
     expect(errors(diagnostics)[0]!.message).toContain('raster(channels: joint)');
   });
   it('a masked-conv pixelcnn on RGB with joint channels is refused (FC607): its masks order R, G, B', () => {
-    const { diagnostics } = checkText(spec('[3, 8, 8]', 'order raster(channels: joint)',
-      'pixelcnn { conv(mask: A, kernel: 3, channels: 6) }', 'categorical'));
+    const { diagnostics } = checkText(
+      spec(
+        '[3, 8, 8]',
+        'order raster(channels: joint)',
+        'pixelcnn { conv(mask: A, kernel: 3, channels: 6) }',
+        'categorical',
+      ),
+    );
     expect(codes(errors(diagnostics))).toEqual(['FC607']);
   });
   it('one grey channel: joint and sequential are the same order, both accepted', () => {

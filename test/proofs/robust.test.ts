@@ -21,14 +21,21 @@ function runProofs(text: string, file: string): string[] {
   const bad: string[] = [];
   const p = parseFlow(text, file);
   const r = checkFile(p.value, { proofs: [] });
-  for (const m of r.models) for (const c of PROOF_CHECKS) {
-    try { c.run(m, { file, report: () => {} }); } catch (e) { bad.push(`${file} ${c.name}: ${(e as Error).message}`); }
-  }
+  for (const m of r.models)
+    for (const c of PROOF_CHECKS) {
+      try {
+        c.run(m, { file, report: () => {} });
+      } catch (e) {
+        bad.push(`${file} ${c.name}: ${(e as Error).message}`);
+      }
+    }
   return bad;
 }
 
 it('no exceptions on the goldens and the spec library', () => {
-  const bad = [...flowFiles('test/compiler/golden'), ...flowFiles('specs')].flatMap((f) => runProofs(readFileSync(f, 'utf8'), f));
+  const bad = [...flowFiles('test/compiler/golden'), ...flowFiles('specs')].flatMap((f) =>
+    runProofs(readFileSync(f, 'utf8'), f),
+  );
   expect(bad).toEqual([]);
 });
 

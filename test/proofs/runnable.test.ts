@@ -25,14 +25,22 @@ describe('FC513: combinations the runtime cannot build', () => {
   });
 
   it('split or squeeze inside dequantize(variational), split in a sampled-only flow', () => {
-    const deq = `model F {\n  data x: binary[2, 4, 4]\n  prior normal\n  flow { dequantize(variational) { split }; dequantize(variational) { squeeze } }\n}`;
+    const deq =
+      `model F {\n  data x: binary[2, 4, 4]\n  prior normal\n` +
+      `  flow { dequantize(variational) { split }; dequantize(variational) { squeeze } }\n}`;
     const es = errors(deq);
     expect(es.filter((d) => d.code === 'FC513').map((d) => d.message)).toEqual([
       expect.stringMatching(/`split` inside `dequantize\(variational\)`/),
       expect.stringMatching(/`squeeze` inside `dequantize\(variational\)`/),
     ]);
-    const energy = `model E {\n  latent z: real[2]\n  prior normal\n  flow { split; dequantize(uniform) }\n  target energy(u1)\n}`;
-    expect(errors(energy).filter((d) => d.code === 'FC513').map((d) => d.message)).toEqual([
+    const energy =
+      `model E {\n  latent z: real[2]\n  prior normal\n  flow { split; dequantize(uniform) }\n` +
+      `  target energy(u1)\n}`;
+    expect(
+      errors(energy)
+        .filter((d) => d.code === 'FC513')
+        .map((d) => d.message),
+    ).toEqual([
       expect.stringMatching(/`split` in an energy fit's flow/),
       expect.stringMatching(/`dequantize` in an energy fit's flow/),
     ]);
@@ -44,7 +52,9 @@ describe('FC513: combinations the runtime cannot build', () => {
     expect(es.map((d) => d.code)).toEqual(['FC513']);
     expect(es[0]!.message).toMatch(/`logit` after `actnorm`/);
     expect(errors(flow('dequantize(uniform); permute(reverse); logit; actnorm'))).toEqual([]);
-    const g = (k: number) => `model G {\n  data x: binary[1, 4, 4]\n  conditional gated_pixelcnn(layers: 2, channels: 4, kernel: ${k})\n  likelihood bernoulli\n}`;
+    const g = (k: number) =>
+      `model G {\n  data x: binary[1, 4, 4]\n` +
+      `  conditional gated_pixelcnn(layers: 2, channels: 4, kernel: ${k})\n  likelihood bernoulli\n}`;
     expect(errors(g(2)).map((d) => d.code)).toEqual(['FC513']);
     expect(errors(g(3))).toEqual([]);
   });

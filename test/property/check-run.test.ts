@@ -44,7 +44,13 @@ function runOnce(g: GenSpec): string | undefined {
     const x = batchFor(ir, 4);
     // a conditional model p(x | y): labels / condition rows for the batch, and the classes in turn for samples
     const per = ir.condition?.domain.kind === 'categorical' ? 1 : (ir.condition?.size ?? 1);
-    ctx = ir.condition ? contextOf(ir, Array.from({ length: 4 * per }, (_, i) => i % 3), 4) : undefined;
+    ctx = ir.condition
+      ? contextOf(
+          ir,
+          Array.from({ length: 4 * per }, (_, i) => i % 3),
+          4,
+        )
+      : undefined;
     const trainer = createTrainer(model, { lr: 1e-3 });
     const loss = trainer.step(x, ctx);
     trainer.dispose();
@@ -53,7 +59,10 @@ function runOnce(g: GenSpec): string | undefined {
     const s = model.sample(2, { seed: 1, ...(sctx ? { context: sctx } : {}) });
     sctx?.dispose();
     const sv = s.dataSync();
-    if (!sv.every(Number.isFinite)) { s.dispose(); return 'non-finite sample'; }
+    if (!sv.every(Number.isFinite)) {
+      s.dispose();
+      return 'non-finite sample';
+    }
     // an energy fit's density is evaluated where it puts its mass (its own samples); others on data
     const lp = model.logProb(ir.family === 'energy' ? s : x, ctx);
     s.dispose();
@@ -85,20 +94,24 @@ const ran: string[] = [];
 
 describe('check = run: accepted generated specs build, train a step, sample and evaluate', () => {
   for (const [family, arb, runs] of families) {
-    it(family, () => {
-      // only what the checker accepts reaches the runtime (what it refuses is a diagnostic, which is fine)
-      let seen = 0;
-      fc.assert(
-        fc.property(arb.filter(accepted), (g) => {
-          seen++;
-          ran.push(g.text);
-          const why = runOnce(g);
-          if (why) throw new Error(`${why}\n--- spec ---\n${g.text}`);
-        }),
-        { seed: 14, numRuns: runs, endOnFailure: true },
-      );
-      expect(seen).toBe(runs);
-    }, 120_000);
+    it(
+      family,
+      () => {
+        // only what the checker accepts reaches the runtime (what it refuses is a diagnostic, which is fine)
+        let seen = 0;
+        fc.assert(
+          fc.property(arb.filter(accepted), (g) => {
+            seen++;
+            ran.push(g.text);
+            const why = runOnce(g);
+            if (why) throw new Error(`${why}\n--- spec ---\n${g.text}`);
+          }),
+          { seed: 14, numRuns: runs, endOnFailure: true },
+        );
+        expect(seen).toBe(runs);
+      },
+      120_000,
+    );
   }
 });
 

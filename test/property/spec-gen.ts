@@ -27,16 +27,21 @@ function typeArb(t: ArgType, name: string, depth: number): Arb | undefined {
       const hi = t.max ?? lo + 2;
       return fc.constantFrom(0.25, 0.5, 0.75).map((f) => numberText(lo + (hi - lo) * f));
     }
-    case 'bool': return fc.boolean().map(String);
-    case 'string': return undefined;
-    case 'enum': return fc.constantFrom(...t.values);
+    case 'bool':
+      return fc.boolean().map(String);
+    case 'string':
+      return undefined;
+    case 'enum':
+      return fc.constantFrom(...t.values);
     case 'list': {
       const of = typeArb(t.of, name, depth);
       if (!of) return undefined;
       return fc.array(of, { minLength: Math.max(1, t.minItems ?? 1), maxLength: 2 }).map((xs) => `[${xs.join(', ')}]`);
     }
-    case 'call': return depth > 2 ? undefined : callArb(t.category, depth + 1);
-    case 'mask': return fc.constantFrom(...kindsOf('mask').map((k) => k.name));
+    case 'call':
+      return depth > 2 ? undefined : callArb(t.category, depth + 1);
+    case 'mask':
+      return fc.constantFrom(...kindsOf('mask').map((k) => k.name));
     case 'union': {
       // named alternatives first: literal lists (orders) are mostly not permutations
       const alts = t.of
@@ -45,7 +50,8 @@ function typeArb(t: ArgType, name: string, depth: number): Arb | undefined {
         .filter((a): a is Arb => !!a);
       return alts.length ? fc.oneof(...alts) : undefined;
     }
-    default: return undefined;
+    default:
+      return undefined;
   }
 }
 
@@ -83,64 +89,80 @@ export function callArb(category: Category, depth = 0, exclude: readonly string[
   return fc.oneof(...kinds.map((k) => kindArb(k, depth)));
 }
 
-export interface GenSpec { family: string; text: string }
+export interface GenSpec {
+  family: string;
+  text: string;
+}
 
 /** no condition (most specs), a class label or a real vector: `condition y: …` */
-const conditionArb = fc.constantFrom('', '', 'condition y: categorical(3)\n  ', 'condition y: real[2]\n  ')
+const conditionArb = fc
+  .constantFrom('', '', 'condition y: categorical(3)\n  ', 'condition y: real[2]\n  ')
   .map((c) => (c ? `  ${c.trimEnd()}\n` : ''));
 
 const shapeOf = (image: boolean, C = 1) => (image ? `[${C}, 4, 4]` : '[4]');
 
 /** a flow model on real or dequantized discrete data, one or two generated layers */
-export const flowSpec: fc.Arbitrary<GenSpec> = fc.record({
-  domain: fc.constantFrom('real', 'binary', 'discrete(4)'),
-  image: fc.boolean(),
-  C: fc.constantFrom(1, 2),
-  prior: callArb('prior'),
-  layers: fc.array(callArb('flow', 0, ['level']), { minLength: 1, maxLength: 2 }),
-  condition: conditionArb,
-}).map((r) => {
-  const first = r.domain === 'real' ? '' : 'dequantize(uniform); ';
-  return {
-    family: 'flow',
-    text: `model G {\n  data x: ${r.domain}${shapeOf(r.image, r.C)}\n${r.condition}  prior ${r.prior}\n` +
-      `  flow { ${first}${r.layers.join('; ')} }\n}`,
-  };
-});
+export const flowSpec: fc.Arbitrary<GenSpec> = fc
+  .record({
+    domain: fc.constantFrom('real', 'binary', 'discrete(4)'),
+    image: fc.boolean(),
+    C: fc.constantFrom(1, 2),
+    prior: callArb('prior'),
+    layers: fc.array(callArb('flow', 0, ['level']), { minLength: 1, maxLength: 2 }),
+    condition: conditionArb,
+  })
+  .map((r) => {
+    const first = r.domain === 'real' ? '' : 'dequantize(uniform); ';
+    return {
+      family: 'flow',
+      text:
+        `model G {\n  data x: ${r.domain}${shapeOf(r.image, r.C)}\n${r.condition}  prior ${r.prior}\n` +
+        `  flow { ${first}${r.layers.join('; ')} }\n}`,
+    };
+  });
 
 /** an autoregressive model: a generated conditional and likelihood, optionally an order */
-export const arSpec: fc.Arbitrary<GenSpec> = fc.record({
-  domain: fc.constantFrom('binary', 'discrete(4)', 'categorical(3)', 'real'),
-  image: fc.boolean(),
-  conditional: callArb('conditional'),
-  likelihood: callArb('likelihood'),
-  order: fc.option(callArb('order'), { nil: undefined }),
-  condition: conditionArb,
-}).map((r) => ({
-  family: 'autoregressive',
-  text: `model G {\n  data x: ${r.domain}${shapeOf(r.image)}\n${r.condition}${r.order ? `  order ${r.order}\n` : ''}` +
-    `  conditional ${r.conditional}\n  likelihood ${r.likelihood}\n}`,
-}));
+export const arSpec: fc.Arbitrary<GenSpec> = fc
+  .record({
+    domain: fc.constantFrom('binary', 'discrete(4)', 'categorical(3)', 'real'),
+    image: fc.boolean(),
+    conditional: callArb('conditional'),
+    likelihood: callArb('likelihood'),
+    order: fc.option(callArb('order'), { nil: undefined }),
+    condition: conditionArb,
+  })
+  .map((r) => ({
+    family: 'autoregressive',
+    text:
+      `model G {\n  data x: ${r.domain}${shapeOf(r.image)}\n${r.condition}${r.order ? `  order ${r.order}\n` : ''}` +
+      `  conditional ${r.conditional}\n  likelihood ${r.likelihood}\n}`,
+  }));
 
 /** a VAE: generated encoder, decoder, posterior and likelihood */
-export const vaeSpec: fc.Arbitrary<GenSpec> = fc.record({
-  domain: fc.constantFrom('binary', 'real'),
-  image: fc.boolean(),
-  encoder: callArb('net'),
-  decoder: callArb('net'),
-  posterior: callArb('posterior'),
-  likelihood: callArb('likelihood'),
-}).map((r) => ({
-  family: 'vae',
-  text: `model G {\n  data x: ${r.domain}${shapeOf(r.image)}\n  latent z: real[2]\n  prior normal\n  encoder ${r.encoder}\n` +
-    `  posterior ${r.posterior}\n  decoder ${r.decoder}\n  likelihood ${r.likelihood}\n}`,
-}));
+export const vaeSpec: fc.Arbitrary<GenSpec> = fc
+  .record({
+    domain: fc.constantFrom('binary', 'real'),
+    image: fc.boolean(),
+    encoder: callArb('net'),
+    decoder: callArb('net'),
+    posterior: callArb('posterior'),
+    likelihood: callArb('likelihood'),
+  })
+  .map((r) => ({
+    family: 'vae',
+    text:
+      `model G {\n  data x: ${r.domain}${shapeOf(r.image)}\n  latent z: real[2]\n  prior normal\n` +
+      `  encoder ${r.encoder}\n` +
+      `  posterior ${r.posterior}\n  decoder ${r.decoder}\n  likelihood ${r.likelihood}\n}`,
+  }));
 
 /** an energy fit: a generated flow on a 2-D latent and a generated target */
-export const energySpec: fc.Arbitrary<GenSpec> = fc.record({
-  layers: fc.array(callArb('flow', 0, ['level']), { minLength: 1, maxLength: 2 }),
-  target: callArb('target'),
-}).map((r) => ({
-  family: 'energy',
-  text: `model G {\n  latent z: real[2]\n  prior normal\n  flow { ${r.layers.join('; ')} }\n  target ${r.target}\n}`,
-}));
+export const energySpec: fc.Arbitrary<GenSpec> = fc
+  .record({
+    layers: fc.array(callArb('flow', 0, ['level']), { minLength: 1, maxLength: 2 }),
+    target: callArb('target'),
+  })
+  .map((r) => ({
+    family: 'energy',
+    text: `model G {\n  latent z: real[2]\n  prior normal\n  flow { ${r.layers.join('; ')} }\n  target ${r.target}\n}`,
+  }));

@@ -10,7 +10,11 @@ import { explain, explainJson } from '../../compiler/explain.js';
 
 const SPECS = 'specs';
 const GOLDEN = join('test', 'registry', 'golden', 'explain');
-const files = existsSync(SPECS) ? readdirSync(SPECS).filter((f) => f.endsWith('.flow')).sort() : [];
+const files = existsSync(SPECS)
+  ? readdirSync(SPECS)
+      .filter((f) => f.endsWith('.flow'))
+      .sort()
+  : [];
 
 const OBJECTIVE_START: Record<string, string> = {
   flow: 'log p(x) = log p_Z(f(x))',

@@ -42,7 +42,12 @@ describe('explain: multi-scale layers with explicit H·W factors', () => {
   it('writes dequantize, logit, actnorm, invconv and split terms for their shapes', () => {
     expect(row('dequantize').logDet).toBe('−16·log 256');
     expect(row('logit').logDet).toBe('Σ [log(1−2α) − log p − log(1−p)], α = 0.05');
-    expect(row('squeeze')).toMatchObject({ inShape: [1, 4, 4], outShape: [4, 2, 2], jacobian: 'permutation', logDet: '0' });
+    expect(row('squeeze')).toMatchObject({
+      inShape: [1, 4, 4],
+      outShape: [4, 2, 2],
+      jacobian: 'permutation',
+      logDet: '0',
+    });
     expect(row('actnorm').logDet).toBe('2·2·Σ_c log|s_c|');
     expect(row('invconv1x1').logDet).toBe('2·2·Σ log|diag U|');
     expect(row('split')).toMatchObject({ outShape: [2, 2, 2], logDet: '0 (+ log p(z_out), 8 dims)' });
@@ -53,7 +58,9 @@ describe('explain: multi-scale layers with explicit H·W factors', () => {
     expect(j.totals.params).toBe(8 + 36);
   });
   it('sums the non-zero log-det terms', () => {
-    expect(j.totals.logDet).toBe('−16·log 256 + Σ [log(1−2α) − log p − log(1−p)] + 2·2·Σ_c log|s_c| + 2·2·Σ log|diag U|');
+    expect(j.totals.logDet).toBe(
+      '−16·log 256 + Σ [log(1−2α) − log p − log(1−p)] + 2·2·Σ_c log|s_c| + 2·2·Σ log|diag U|',
+    );
   });
 });
 
@@ -87,7 +94,9 @@ describe('explain: planar layers in each direction', () => {
   it('VAE: the ELBO, posterior terms in the sample direction, encoder emitting the amortized flow parameters', () => {
     const ir = I.planarVaeIR();
     const j = explainJson(ir);
-    expect(j.objective[0]).toContain('ELBO(x) = E_{q_0(z_0|x)}[log p(x|z_K) + log p(z_K) − log q_0(z_0|x) + Σ_k log|det ∂f_k/∂z_{k−1}|]');
+    expect(j.objective[0]).toContain(
+      'ELBO(x) = E_{q_0(z_0|x)}[log p(x|z_K) + log p(z_K) − log q_0(z_0|x) + Σ_k log|det ∂f_k/∂z_{k−1}|]',
+    );
     const post = j.rows.filter((r) => r.section === 'posterior');
     expect(post).toHaveLength(4);
     for (const r of post) expect(r.logDet).toBe('log|1 + uᵀψ(z)|, ψ(z) = h′(wᵀz + b)w');
@@ -123,9 +132,27 @@ describe('explain: robustness and the IR as source of truth', () => {
     expect(explainJson(ir).rows[1]!.logDet).toBe('Σ log|f′(x_i)|');
   });
   it('never throws on partial or unknown input, and its JSON round-trips', () => {
-    const weird = { version: 1, model: 'W', family: 'flow', data: { name: 'x', domain: { kind: 'real' }, shape: [3] },
-      flow: [{ kind: 'mystery', id: 'flow.0.mystery', inShape: [3], outShape: [3], args: {}, params: [], jacobian: '', logDet: '', directions: { density: 'closed', sample: 'closed' } }],
-      train: { batch: 1, seed: 0, optimizer: { kind: 'adam', lr: 1, beta1: 0, beta2: 0, eps: 1 } }, totals: { params: 0, flops: 0, activationBytes: 0 } } as unknown as FlowIR;
+    const weird = {
+      version: 1,
+      model: 'W',
+      family: 'flow',
+      data: { name: 'x', domain: { kind: 'real' }, shape: [3] },
+      flow: [
+        {
+          kind: 'mystery',
+          id: 'flow.0.mystery',
+          inShape: [3],
+          outShape: [3],
+          args: {},
+          params: [],
+          jacobian: '',
+          logDet: '',
+          directions: { density: 'closed', sample: 'closed' },
+        },
+      ],
+      train: { batch: 1, seed: 0, optimizer: { kind: 'adam', lr: 1, beta1: 0, beta2: 0, eps: 1 } },
+      totals: { params: 0, flops: 0, activationBytes: 0 },
+    } as unknown as FlowIR;
     expect(() => explain(weird)).not.toThrow();
     expect(explainJson(weird).rows[0]!.logDet).toBe('?');
     const j = explainJson(I.glowIR());

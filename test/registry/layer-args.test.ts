@@ -16,7 +16,11 @@ import { loadModel, saveModel } from '../../runtime/io.js';
 import { FlowIRError } from '../../runtime/ir-check.js';
 
 const specFiles = ['specs', 'bench/specs'].flatMap((dir) =>
-  readdirSync(dir).filter((f) => f.endsWith('.flow')).sort().map((f) => `${dir}/${f}`));
+  readdirSync(dir)
+    .filter((f) => f.endsWith('.flow'))
+    .sort()
+    .map((f) => `${dir}/${f}`),
+);
 
 const TWO_MOONS = readFileSync('specs/two_moons.flow', 'utf8');
 
@@ -26,12 +30,16 @@ beforeAll(async () => {
 
 describe('FlowIR layer arguments', () => {
   it('cover exactly the registry flow kinds (structural ones such as level lower into these)', () => {
-    const lowered = kindsOf('flow').map((k) => k.name).filter((n) => !STRUCTURAL_FLOW_KINDS.has(n));
+    const lowered = kindsOf('flow')
+      .map((k) => k.name)
+      .filter((n) => !STRUCTURAL_FLOW_KINDS.has(n));
     expect([...LAYER_KIND_NAMES].sort()).toEqual(lowered.sort());
     expect(Object.keys(LAYER_ARGS).sort()).toEqual([...LAYER_KIND_NAMES].sort());
     // the IR's planar activations are the registry's minus those the invertibility proof rejects
-    expect(PLANAR_ACTIVATIONS.filter((a) => !(IR_PLANAR_ACTIVATIONS as readonly string[]).includes(a)).sort())
-      .toEqual(['relu', 'sin']);
+    expect(PLANAR_ACTIVATIONS.filter((a) => !(IR_PLANAR_ACTIVATIONS as readonly string[]).includes(a)).sort()).toEqual([
+      'relu',
+      'sin',
+    ]);
   });
 
   it('are satisfied by every layer of every spec in the library', () => {

@@ -8,7 +8,11 @@ import type { ArgSpec, ArgType, Category } from '../../compiler/registry/types.j
 function fits(v: unknown, t: ArgType): boolean {
   switch (t.kind) {
     case 'int':
-      return Number.isInteger(v) && (t.min === undefined || (v as number) >= t.min) && (t.max === undefined || (v as number) <= t.max);
+      return (
+        Number.isInteger(v) &&
+        (t.min === undefined || (v as number) >= t.min) &&
+        (t.max === undefined || (v as number) <= t.max)
+      );
     case 'number': {
       if (typeof v !== 'number' || !Number.isFinite(v)) return false;
       if (t.min !== undefined && (t.exclusiveMin ? v <= t.min : v < t.min)) return false;
@@ -25,7 +29,9 @@ function fits(v: unknown, t: ArgType): boolean {
     case 'call':
       return typeof v === 'string' && lookup(v, t.category) !== undefined;
     case 'mask':
-      return typeof v === 'string' ? lookup(v, 'mask') !== undefined : Array.isArray(v) && v.every((x) => x === 0 || x === 1);
+      return typeof v === 'string'
+        ? lookup(v, 'mask') !== undefined
+        : Array.isArray(v) && v.every((x) => x === 0 || x === 1);
     case 'union':
       return t.of.some((u) => fits(v, u));
   }
@@ -63,7 +69,8 @@ describe('registry: every kind is well formed', () => {
       it('has defaults that satisfy their own types, and no default on required args', () => {
         for (const a of k.args) {
           if (a.required) expect(a.default, `${a.name} is required and has a default`).toBeUndefined();
-          if (a.default !== undefined) expect(fits(a.default, a.type), `${k.name}.${a.name} default ${JSON.stringify(a.default)}`).toBe(true);
+          if (a.default !== undefined)
+            expect(fits(a.default, a.type), `${k.name}.${a.name} default ${JSON.stringify(a.default)}`).toBe(true);
         }
       });
 
@@ -91,12 +98,14 @@ describe('registry: every kind is well formed', () => {
       it('refers only to categories that have kinds, and to non-empty, duplicate-free enums', () => {
         for (const a of k.args) {
           for (const t of typesIn(a.type)) {
-            if (t.kind === 'call') expect(kindsOf(t.category).length, `${k.name}.${a.name} → ${t.category}`).toBeGreaterThan(0);
+            if (t.kind === 'call')
+              expect(kindsOf(t.category).length, `${k.name}.${a.name} → ${t.category}`).toBeGreaterThan(0);
             if (t.kind === 'enum') {
               expect(t.values.length).toBeGreaterThan(0);
               expect(new Set(t.values).size).toBe(t.values.length);
             }
-            if ((t.kind === 'int' || t.kind === 'number') && t.min !== undefined && t.max !== undefined) expect(t.min).toBeLessThanOrEqual(t.max);
+            if ((t.kind === 'int' || t.kind === 'number') && t.min !== undefined && t.max !== undefined)
+              expect(t.min).toBeLessThanOrEqual(t.max);
           }
         }
         if (k.block) expect(kindsOf(k.block).length).toBeGreaterThan(0);
@@ -118,12 +127,28 @@ describe('registry: the judge above can fail', () => {
 /** Every construct LANGUAGE.md names, by category, with the arguments it shows. */
 const LANGUAGE: Record<Category, Record<string, string[]>> = {
   flow: {
-    dequantize: ['type'], logit: ['alpha'], coupling: ['type', 'mask', 'net', 'scale', 'flip'], squeeze: [], split: ['prior'],
-    planar: ['activation', 'inverse'], radial: ['inverse'], actnorm: [], invconv1x1: ['lu'], permute: ['order'],
-    maf: ['hidden', 'order'], iaf: ['hidden', 'order'], level: [],
+    dequantize: ['type'],
+    logit: ['alpha'],
+    coupling: ['type', 'mask', 'net', 'scale', 'flip'],
+    squeeze: [],
+    split: ['prior'],
+    planar: ['activation', 'inverse'],
+    radial: ['inverse'],
+    actnorm: [],
+    invconv1x1: ['lu'],
+    permute: ['order'],
+    maf: ['hidden', 'order'],
+    iaf: ['hidden', 'order'],
+    level: [],
   },
   net: { mlp: ['hidden'], resnet: ['blocks', 'channels'], made: ['hidden'] },
-  conditional: { nade: ['hidden'], made: ['hidden', 'connectivity'], pixelcnn: [], gated_pixelcnn: ['layers', 'channels'], pixelrnn: ['cell', 'layers', 'hidden'] },
+  conditional: {
+    nade: ['hidden'],
+    made: ['hidden', 'connectivity'],
+    pixelcnn: [],
+    gated_pixelcnn: ['layers', 'channels'],
+    pixelrnn: ['cell', 'layers', 'hidden'],
+  },
   'ar-layer': { conv: ['mask', 'kernel', 'channels', 'activation', 'residual'] },
   likelihood: { bernoulli: [], categorical: [], logistic_mixture: ['k'], gaussian: [] },
   prior: { normal: ['mean', 'std', 'learned'], logistic: [], laplace: [], mixture: ['component', 'k'] },
@@ -132,7 +157,13 @@ const LANGUAGE: Record<Category, Record<string, string[]>> = {
   connectivity: { sequential: [], random: ['seed'] },
   transform: { affine: [], spline: ['bins', 'bound'] },
   domain: { real: [], binary: [], categorical: ['K'], discrete: ['K'] },
-  dataset: { toy: ['name', 'n', 'noise', 'seed'], mnist: ['binarized', 'split'], idx: ['path'], csv: ['path'], npy: ['path'] },
+  dataset: {
+    toy: ['name', 'n', 'noise', 'seed'],
+    mnist: ['binarized', 'split'],
+    idx: ['path'],
+    csv: ['path'],
+    npy: ['path'],
+  },
   optimizer: { adam: ['lr', 'beta1', 'beta2', 'eps'] },
   posterior: { gaussian: [], flow: ['amortized'] },
   target: { energy: ['name'] },
@@ -170,20 +201,27 @@ describe('registry: covers LANGUAGE.md', () => {
     expect(lookup('random', 'connectivity')!.category).toBe('connectivity');
     expect(lookup('coupling', 'net')).toBeUndefined();
     expect(lookup('no_such_layer')).toBeUndefined();
-    expect(kindsOf('mask').map((k) => k.name).sort()).toEqual(['alternate', 'channel', 'checkerboard', 'half']);
+    expect(
+      kindsOf('mask')
+        .map((k) => k.name)
+        .sort(),
+    ).toEqual(['alternate', 'channel', 'checkerboard', 'half']);
   });
 });
 
 describe('registry: flow layers carry their math', () => {
   const layers = kindsOf('flow').filter((k) => k.name !== 'level');
-  it.each(layers.map((k) => [k.name, k] as const))('%s has shape, Jacobian, log-det, directions, params, flops', (_n, k) => {
-    expect(typeof k.shape).toBe('function');
-    expect(k.jacobian).toBeDefined();
-    expect(k.logDet && k.logDet.length).toBeTruthy();
-    expect(k.directions).toBeDefined();
-    expect(typeof k.params).toBe('function');
-    expect(typeof k.flops).toBe('function');
-  });
+  it.each(layers.map((k) => [k.name, k] as const))(
+    '%s has shape, Jacobian, log-det, directions, params, flops',
+    (_n, k) => {
+      expect(typeof k.shape).toBe('function');
+      expect(k.jacobian).toBeDefined();
+      expect(k.logDet && k.logDet.length).toBeTruthy();
+      expect(k.directions).toBeDefined();
+      expect(typeof k.params).toBe('function');
+      expect(typeof k.flops).toBe('function');
+    },
+  );
 
   it('declares the directions of the lecture', () => {
     const dir = (n: string) => lookup(n, 'flow')!.directions;

@@ -10,7 +10,11 @@ describe('squeeze', () => {
     expect(shapeOf('squeeze', [3, 8, 6]).out).toEqual([12, 4, 3]);
   });
   it('rejects odd H or W with FC401 at the call, with a hint', () => {
-    for (const s of [[1, 7, 8], [2, 8, 5], [4, 3, 3]]) {
+    for (const s of [
+      [1, 7, 8],
+      [2, 8, 5],
+      [4, 3, 3],
+    ]) {
       const r = shapeOf('squeeze', s);
       expect(r.out).toBeUndefined();
       expect(r.codes).toEqual(['FC401']);
@@ -55,12 +59,21 @@ describe('coupling', () => {
   const mlp = call('mlp', 'net', { hidden: [8] });
   const resnet = call('resnet', 'net');
   it('keeps the shape with a valid mask', () => {
-    expect(shapeOf('coupling', [2], flowArgs('coupling', { mask: [1, 0], maskKind: 'alternate', net: mlp })).out).toEqual([2]);
-    expect(shapeOf('coupling', [1, 4, 4], flowArgs('coupling', { mask: 'checkerboard', net: resnet })).out).toEqual([1, 4, 4]);
+    expect(
+      shapeOf('coupling', [2], flowArgs('coupling', { mask: [1, 0], maskKind: 'alternate', net: mlp })).out,
+    ).toEqual([2]);
+    expect(shapeOf('coupling', [1, 4, 4], flowArgs('coupling', { mask: 'checkerboard', net: resnet })).out).toEqual([
+      1, 4, 4,
+    ]);
   });
   it('rejects a checkerboard on vectors (FC405) and a channel mask on one channel (FC406)', () => {
-    expect(shapeOf('coupling', [4], flowArgs('coupling', { mask: 'checkerboard', maskKind: 'checkerboard', net: mlp })).codes).toEqual(['FC405']);
-    expect(shapeOf('coupling', [1, 4, 4], flowArgs('coupling', { mask: 'channel', maskKind: 'channel', net: resnet })).codes).toEqual(['FC406']);
+    expect(
+      shapeOf('coupling', [4], flowArgs('coupling', { mask: 'checkerboard', maskKind: 'checkerboard', net: mlp }))
+        .codes,
+    ).toEqual(['FC405']);
+    expect(
+      shapeOf('coupling', [1, 4, 4], flowArgs('coupling', { mask: 'channel', maskKind: 'channel', net: resnet })).codes,
+    ).toEqual(['FC406']);
     expect(shapeOf('coupling', [4], flowArgs('coupling', { mask: 'channel', net: mlp })).codes).toEqual(['FC406']);
   });
   it('rejects literal masks of the wrong length (FC407) or with entries other than 0/1 (FC408)', () => {
@@ -71,12 +84,15 @@ describe('coupling', () => {
     expect(shapeOf('coupling', [3], flowArgs('coupling', { mask: [1, 2, 0], net: mlp })).codes).toEqual(['FC408']);
   });
   it('rejects a resnet conditioner on vectors (FC409)', () => {
-    expect(shapeOf('coupling', [4], flowArgs('coupling', { mask: [1, 0, 1, 0], net: resnet })).codes).toEqual(['FC409']);
+    expect(shapeOf('coupling', [4], flowArgs('coupling', { mask: [1, 0, 1, 0], net: resnet })).codes).toEqual([
+      'FC409',
+    ]);
   });
 });
 
 describe('pixelcnn conv', () => {
-  const conv = (input: number[], args: Record<string, unknown>) => shapeOf('conv', input, call('conv', 'ar-layer', args).args, 'ar-layer');
+  const conv = (input: number[], args: Record<string, unknown>) =>
+    shapeOf('conv', input, call('conv', 'ar-layer', args).args, 'ar-layer');
   it('maps [C,H,W] to [channels,H,W]', () => {
     expect(conv([1, 28, 28], { mask: 'A', kernel: 7, channels: 64 }).out).toEqual([64, 28, 28]);
   });
@@ -97,7 +113,21 @@ describe('codes-registry catalogue', () => {
       expect(n).toBeGreaterThanOrEqual(400);
       expect(n).toBeLessThanOrEqual(449);
       expect(d.title.length).toBeGreaterThan(5);
-      const p = { layer: 'x', shape: [1, 3, 3], H: 3, W: 3, C: 1, length: 3, expected: 4, index: 0, value: 2, net: 'resnet', cin: 2, cout: 3, kernel: 4 };
+      const p = {
+        layer: 'x',
+        shape: [1, 3, 3],
+        H: 3,
+        W: 3,
+        C: 1,
+        length: 3,
+        expected: 4,
+        index: 0,
+        value: 2,
+        net: 'resnet',
+        cin: 2,
+        cout: 3,
+        kernel: 4,
+      };
       expect(d.message(p).length).toBeGreaterThan(10);
       expect(d.hint?.(p)?.length ?? 0).toBeGreaterThan(5);
     }

@@ -36,12 +36,13 @@ export function flowArgs(name: string, args: ResolvedArgs): ResolvedArgs {
 
 export const checkerboard = (C: number, H: number, W: number, parity: number): number[] => {
   const out: number[] = [];
-  for (let c = 0; c < C; c++) for (let i = 0; i < H; i++) for (let j = 0; j < W; j++) out.push((i + j) % 2 === parity ? 1 : 0);
+  for (let c = 0; c < C; c++)
+    for (let i = 0; i < H; i++) for (let j = 0; j < W; j++) out.push((i + j) % 2 === parity ? 1 : 0);
   return out;
 };
 
 export const channelHalves = (C: number, HW: number, firstHalfPasses: boolean): number[] => {
   const out: number[] = [];
-  for (let c = 0; c < C; c++) for (let k = 0; k < HW; k++) out.push((c < C / 2) === firstHalfPasses ? 1 : 0);
+  for (let c = 0; c < C; c++) for (let k = 0; k < HW; k++) out.push(c < C / 2 === firstHalfPasses ? 1 : 0);
   return out;
 };

@@ -26,7 +26,9 @@ describe('activations (compiler/math/activations.ts ↔ runtime/nets/activations
       const x = tf.tensor1d(xs);
       const y = activate(x, name).dataSync();
       const dy = activateGrad(x, name).dataSync();
-      const auto = tf.grad((v: tf.Tensor) => tf.sum(activate(v, name)))(x).dataSync();
+      const auto = tf
+        .grad((v: tf.Tensor) => tf.sum(activate(v, name)))(x)
+        .dataSync();
       xs.forEach((v, i) => {
         close(y[i]!, a.f(v), 1e-5);
         close(dy[i]!, a.df(v), 1e-4);
@@ -61,7 +63,9 @@ describe('coupling scales (compiler/math/coupling-scale.ts ↔ runtime/bijectors
     it(`${kind}: host value and derivative equal the tfjs form and its autodiff`, () => {
       const x = tf.tensor1d(xs);
       const y = logScale(x, kind).dataSync();
-      const auto = tf.grad((v: tf.Tensor) => tf.sum(logScale(v, kind)))(x).dataSync();
+      const auto = tf
+        .grad((v: tf.Tensor) => tf.sum(logScale(v, kind)))(x)
+        .dataSync();
       xs.forEach((v, i) => {
         const s = logScaleOf(kind, v);
         close(y[i]!, s, 1e-5);

@@ -25,12 +25,18 @@ import { Rng } from '../../runtime/rng.js';
 const OTHER = 'flowc-other';
 
 const specFiles = ['specs', 'bench/specs'].flatMap((dir) =>
-  readdirSync(dir).filter((f) => f.endsWith('.flow')).sort().map((f) => `${dir}/${f}`));
+  readdirSync(dir)
+    .filter((f) => f.endsWith('.flow'))
+    .sort()
+    .map((f) => `${dir}/${f}`),
+);
 
 /** the spec with small images, narrow nets and short stacks (every construct kept) */
 function shrink(src: string): string {
   return src
-    .replace(/\[1, 28, 28\]/g, '[1, 8, 8]').replace(/\[3, 28, 28\]/g, '[3, 8, 8]').replace(/\[784\]/g, '[64]')
+    .replace(/\[1, 28, 28\]/g, '[1, 8, 8]')
+    .replace(/\[3, 28, 28\]/g, '[3, 8, 8]')
+    .replace(/\[784\]/g, '[64]')
     .replace(/channels: (\d+)/g, (m, n: string) => (+n > 8 ? 'channels: 8' : m))
     .replace(/hidden: \[[\d, ]+\]/g, 'hidden: [16, 16]')
     .replace(/hidden: (\d+)/g, (m, n: string) => (+n > 16 ? 'hidden: 16' : m))
@@ -56,9 +62,14 @@ function batchFor(ir: FlowIR, n: number, seed: number): tf.Tensor {
   const per = ir.data.shape.reduce((a, b) => a * b, 1);
   const d = ir.data.domain;
   const v = Float32Array.from({ length: n * per }, () =>
-    d.kind === 'real' ? 0.2 + 0.6 * r.uniform()
-      : d.kind === 'binary' ? (r.uniform() < 0.5 ? 1 : 0)
-        : Math.floor(r.uniform() * d.K));
+    d.kind === 'real'
+      ? 0.2 + 0.6 * r.uniform()
+      : d.kind === 'binary'
+        ? r.uniform() < 0.5
+          ? 1
+          : 0
+        : Math.floor(r.uniform() * d.K),
+  );
   return tf.tensor(v, [n, ...ir.data.shape]);
 }
 

@@ -18,8 +18,11 @@ function input(c: Case, n: number, seed: number): tf.Tensor {
   return c.range ? rng.uniformTensor(shape, c.range[0], c.range[1]) : rng.normalTensor(shape);
 }
 
-const cases: Case[] = [...layerCases(), { name: 'multi-scale model (fixed split)', ir: multiScaleIR('fixed'), noise: 0.1 },
-  { name: 'multi-scale model (conditional split)', ir: multiScaleIR('conditional'), noise: 0.1 }];
+const cases: Case[] = [
+  ...layerCases(),
+  { name: 'multi-scale model (fixed split)', ir: multiScaleIR('fixed'), noise: 0.1 },
+  { name: 'multi-scale model (conditional split)', ir: multiScaleIR('conditional'), noise: 0.1 },
+];
 
 describe('log-det equals log|det J| (autodiff Jacobian)', () => {
   for (const c of cases) {

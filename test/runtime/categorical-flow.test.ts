@@ -72,38 +72,42 @@ function massOf(f: (x: tf.Tensor) => tf.Tensor1D): number {
 describe('categorical(3)[3] flows: the bound and the importance-weighted estimate over all 27 configurations', () => {
   const layers = ['dim: 2', 'dim: 2, k: 3', 'dim: 2, context: true'].map((a) => `dequantize(categorical, ${a})`);
   for (const layer of layers) {
-    it(layer, () => {
-      const m = build(irOf(layer)) as CategoricalFlowModel;
-      expect(m).toBeInstanceOf(CategoricalFlowModel);
-      const x = tf.tensor2d(allConfigs(3, 3), [27, 3]);
-      const { p } = target(1);
-      // cross-entropy of the target under the model's importance-weighted estimate (nats)
-      const crossEntropy = () => {
-        const lp = m.iwLogProb(x, 200);
-        const v = lp.dataSync();
-        lp.dispose();
-        return -p.reduce((a, pi, i) => a + pi * v[i]!, 0);
-      };
-      const before = crossEntropy();
-      trainBriefly(m, 150);
-      // the bound E_q[log w] (mean over 64 draws) is below log P(x): its exponentials sum to at most 1
-      const bound = massOf((xx) => m.elbo(xx, 64));
-      expect(bound).toBeLessThanOrEqual(1.0);
-      expect(bound).toBeGreaterThan(0.3);
-      // E_q[w] = P(x): log-mean-exp over many draws sums to 1 within 2%
-      const iw = massOf((xx) => m.iwLogProb(xx, 2000));
-      expect(Math.abs(iw - 1)).toBeLessThan(0.02);
-      // the training moved the model towards the target, and the decoder recovers most categories
-      expect(crossEntropy()).toBeLessThan(before - 0.2);
-      expect(m.reconstructionAccuracy(x)).toBeGreaterThan(0.5);
-      x.dispose();
-      m.dispose();
-    }, 120_000);
+    it(
+      layer,
+      () => {
+        const m = build(irOf(layer)) as CategoricalFlowModel;
+        expect(m).toBeInstanceOf(CategoricalFlowModel);
+        const x = tf.tensor2d(allConfigs(3, 3), [27, 3]);
+        const { p } = target(1);
+        // cross-entropy of the target under the model's importance-weighted estimate (nats)
+        const crossEntropy = () => {
+          const lp = m.iwLogProb(x, 200);
+          const v = lp.dataSync();
+          lp.dispose();
+          return -p.reduce((a, pi, i) => a + pi * v[i]!, 0);
+        };
+        const before = crossEntropy();
+        trainBriefly(m, 150);
+        // the bound E_q[log w] (mean over 64 draws) is below log P(x): its exponentials sum to at most 1
+        const bound = massOf((xx) => m.elbo(xx, 64));
+        expect(bound).toBeLessThanOrEqual(1.0);
+        expect(bound).toBeGreaterThan(0.3);
+        // E_q[w] = P(x): log-mean-exp over many draws sums to 1 within 2%
+        const iw = massOf((xx) => m.iwLogProb(xx, 2000));
+        expect(Math.abs(iw - 1)).toBeLessThan(0.02);
+        // the training moved the model towards the target, and the decoder recovers most categories
+        expect(crossEntropy()).toBeLessThan(before - 0.2);
+        expect(m.reconstructionAccuracy(x)).toBeGreaterThan(0.5);
+        x.dispose();
+        m.dispose();
+      },
+      120_000,
+    );
   }
 });
 
 describe('the encoder', () => {
-  it('each category\'s density q(z|c) integrates to 1 and the decoder is normalized (d = 1, k = 3)', () => {
+  it("each category's density q(z|c) integrates to 1 and the decoder is normalized (d = 1, k = 3)", () => {
     const m = build(irOf('dequantize(categorical, dim: 1, k: 3)', 4, 2)) as CategoricalFlowModel;
     const grid = Array.from({ length: 8001 }, (_, i) => -40 + i * 0.01);
     const z = tf.tensor2d(grid, [grid.length, 1]);
@@ -131,7 +135,13 @@ describe('the encoder', () => {
     // the layer's z: ∂z/∂μ by autodiff (one Newton step on a constant z₀) vs. re-solving with μ ± δ
     const m = build(irOf('dequantize(categorical, dim: 2, k: 3)')) as CategoricalFlowModel;
     const enc = m.encoder;
-    const x = tf.tensor2d([[0, 1, 2], [2, 2, 0]], [2, 3]);
+    const x = tf.tensor2d(
+      [
+        [0, 1, 2],
+        [2, 2, 0],
+      ],
+      [2, 3],
+    );
     const mu = m.variables.find((v) => v.name.includes('enc.mu'))!;
     const state = m.rng.getState();
     const zOf = () => tf.tidy(() => tf.sum(enc.encode(x).z) as tf.Scalar);
@@ -139,7 +149,12 @@ describe('the encoder', () => {
     const g = grads[mu.name]!.arraySync() as number[][];
     const base = mu.arraySync() as number[][];
     const delta = 1e-2;
-    for (const [c, j] of [[0, 0], [1, 3], [2, 5], [2, 1]] as const) {
+    for (const [c, j] of [
+      [0, 0],
+      [1, 3],
+      [2, 5],
+      [2, 1],
+    ] as const) {
       const sumAt = (eps: number) => {
         const b = base.map((r) => r.slice());
         b[c]![j]! += eps;
@@ -173,7 +188,7 @@ describe('the encoder', () => {
       for (let j = 0; j < 2; j++) {
         const s = Math.exp(ls[c]![j]!);
         const u = 1 / (1 + Math.exp(-(zs[e]![j]! - mus[c]![j]!) / s));
-        expected += -Math.log(s / (u * (1 - u)));          // dz/du = s / (u(1−u))
+        expected += -Math.log(s / (u * (1 - u))); // dz/du = s / (u(1−u))
       }
     });
     expect((logq.dataSync() as Float32Array).reduce((a, b) => a + b, 0)).toBeCloseTo(expected, 3);

@@ -36,10 +36,11 @@ function integrate1d(model: FlowModel, lo: number, hi: number, n: number): numbe
 function integrate2d(model: FlowModel, lo: number, hi: number, n: number): number {
   const h = (hi - lo) / n;
   const pts = new Float32Array(n * n * 2);
-  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
-    pts[2 * (i * n + j)] = lo + (i + 0.5) * h;
-    pts[2 * (i * n + j) + 1] = lo + (j + 0.5) * h;
-  }
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < n; j++) {
+      pts[2 * (i * n + j)] = lo + (i + 0.5) * h;
+      pts[2 * (i * n + j) + 1] = lo + (j + 0.5) * h;
+    }
   return density(model, pts, 2).reduce((a, b) => a + b, 0) * h * h;
 }
 
@@ -59,15 +60,40 @@ function model2d(flow: LayerIR[], prior: PriorIR = normal): FlowIR {
 
 describe('2-D models integrate to 1 (quadrature on a grid, within 1%)', () => {
   const cases: [string, FlowIR][] = [
-    ['affine couplings', model2d([coupling([2], alternate(2), mlp(8)), coupling([2], alternate(2, 1), mlp(8), 'affine', 'exp')])],
-    ['additive + sigmoid couplings', model2d([coupling([2], [1, 0], mlp(8), 'additive'), coupling([2], [0, 1], mlp(8), 'affine', 'sigmoid')])],
-    ['planar ×2 (iterative)', model2d([layer('planar', [2], { activation: 'tanh', inverse: 'iterative' }), layer('planar', [2], { activation: 'softplus', inverse: 'iterative' })])],
+    [
+      'affine couplings',
+      model2d([coupling([2], alternate(2), mlp(8)), coupling([2], alternate(2, 1), mlp(8), 'affine', 'exp')]),
+    ],
+    [
+      'additive + sigmoid couplings',
+      model2d([coupling([2], [1, 0], mlp(8), 'additive'), coupling([2], [0, 1], mlp(8), 'affine', 'sigmoid')]),
+    ],
+    [
+      'planar ×2 (iterative)',
+      model2d([
+        layer('planar', [2], { activation: 'tanh', inverse: 'iterative' }),
+        layer('planar', [2], { activation: 'softplus', inverse: 'iterative' }),
+      ]),
+    ],
     ['radial (iterative)', model2d([layer('radial', [2], { inverse: 'iterative' })])],
-    ['actnorm + invconv1x1 + permute', model2d([layer('actnorm', [2], { dataInit: false }), layer('invconv1x1', [2], { lu: true }), layer('permute', [2], { perm: [1, 0] })])],
+    [
+      'actnorm + invconv1x1 + permute',
+      model2d([
+        layer('actnorm', [2], { dataInit: false }),
+        layer('invconv1x1', [2], { lu: true }),
+        layer('permute', [2], { perm: [1, 0] }),
+      ]),
+    ],
     ['maf', model2d([layer('maf', [2], { order: [1, 0], net: made(8) })])],
     ['iaf', model2d([layer('iaf', [2], { order: [0, 1], net: made(8) })])],
-    ['split (conditional prior)', model2d([coupling([2], [1, 0], mlp(8)), layer('split', [2], { prior: 'conditional' }, [1])])],
-    ...priors.map(([n, p]): [string, FlowIR] => [`prior ${n} under a coupling`, model2d([coupling([2], [1, 0], mlp(8))], p)]),
+    [
+      'split (conditional prior)',
+      model2d([coupling([2], [1, 0], mlp(8)), layer('split', [2], { prior: 'conditional' }, [1])]),
+    ],
+    ...priors.map(([n, p]): [string, FlowIR] => [
+      `prior ${n} under a coupling`,
+      model2d([coupling([2], [1, 0], mlp(8))], p),
+    ]),
   ];
   for (const [name, ir] of cases) {
     it(name, () => {
@@ -82,9 +108,14 @@ describe('2-D models integrate to 1 (quadrature on a grid, within 1%)', () => {
   it('logit(α) on [0,1]² (with a logistic prior: exactly uniform)', () => {
     const model = build(model2d([layer('logit', [2], { alpha: 0.01 }), coupling([2], [1, 0], mlp(8))]));
     perturb(model, 0.3);
-    const n = 200, h = 1 / n;
+    const n = 200,
+      h = 1 / n;
     const pts = new Float32Array(n * n * 2);
-    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) { pts[2 * (i * n + j)] = (i + 0.5) * h; pts[2 * (i * n + j) + 1] = (j + 0.5) * h; }
+    for (let i = 0; i < n; i++)
+      for (let j = 0; j < n; j++) {
+        pts[2 * (i * n + j)] = (i + 0.5) * h;
+        pts[2 * (i * n + j) + 1] = (j + 0.5) * h;
+      }
     const mass = density(model, pts, 2).reduce((a, b) => a + b, 0) * h * h;
     expect(Math.abs(mass - 1)).toBeLessThan(0.01);
     model.dispose();
@@ -96,7 +127,10 @@ describe('1-D models integrate to 1', () => {
   const cases: [string, FlowIR][] = [
     ['planar leaky_relu (iterative)', one([layer('planar', [1], { activation: 'leaky_relu', inverse: 'iterative' })])],
     ['radial (iterative)', one([layer('radial', [1], { inverse: 'iterative' })])],
-    ['actnorm + maf', one([layer('actnorm', [1], { dataInit: false }), layer('maf', [1], { order: [0], net: made(4) })])],
+    [
+      'actnorm + maf',
+      one([layer('actnorm', [1], { dataInit: false }), layer('maf', [1], { order: [0], net: made(4) })]),
+    ],
     ...priors.map(([n, p]): [string, FlowIR] => [`prior ${n}`, one([], p)]),
   ];
   for (const [name, ir] of cases) {
@@ -111,21 +145,30 @@ describe('1-D models integrate to 1', () => {
 
 describe('sampling', () => {
   it('samples of a 1-D model match its density (histogram)', () => {
-    const model = build(flowIR({
-      shape: [1],
-      prior: { kind: 'mixture', component: 'normal', k: 3 },
-      flow: [layer('actnorm', [1], { dataInit: false }), layer('planar', [1], { activation: 'tanh', inverse: 'iterative' })],
-    }));
+    const model = build(
+      flowIR({
+        shape: [1],
+        prior: { kind: 'mixture', component: 'normal', k: 3 },
+        flow: [
+          layer('actnorm', [1], { dataInit: false }),
+          layer('planar', [1], { activation: 'tanh', inverse: 'iterative' }),
+        ],
+      }),
+    );
     perturb(model, 0.5);
     const n = 20000;
     const s = model.sample(n, { seed: 3 });
     const xs = s.dataSync();
-    const lo = -8, hi = 8, bins = 32, w = (hi - lo) / bins;
+    const lo = -8,
+      hi = 8,
+      bins = 32,
+      w = (hi - lo) / bins;
     const hist = new Float64Array(bins);
     let outside = 0;
     for (const v of xs) {
       const b = Math.floor((v - lo) / w);
-      if (b >= 0 && b < bins) hist[b] += 1 / n; else outside += 1 / n;
+      if (b >= 0 && b < bins) hist[b] += 1 / n;
+      else outside += 1 / n;
     }
     // expected mass per bin by quadrature of exp(logProb)
     const sub = 20;
@@ -145,7 +188,8 @@ describe('sampling', () => {
   it('same seed, same samples; sample → logProb is finite', () => {
     const model = build(model2d([coupling([2], [1, 0], mlp(8))]));
     perturb(model, 0.3);
-    const a = model.sample(50, { seed: 9 }), b = model.sample(50, { seed: 9 });
+    const a = model.sample(50, { seed: 9 }),
+      b = model.sample(50, { seed: 9 });
     expect(Array.from(a.dataSync())).toEqual(Array.from(b.dataSync()));
     const lp = model.logProb(a);
     expect(Array.from(lp.dataSync()).every(Number.isFinite)).toBe(true);
@@ -165,7 +209,8 @@ describe('sampling', () => {
         s.dispose();
         return { mean, sd };
       };
-      const t1 = spread(1), t5 = spread(0.5);
+      const t1 = spread(1),
+        t5 = spread(0.5);
       // a location-scale family per component: centred spread shrinks by T (mixtures: each component's)
       if (p.kind !== 'mixture') expect(t5.sd / t1.sd).toBeCloseTo(0.5, 1);
       else expect(t5.sd).toBeLessThan(t1.sd);
@@ -175,16 +220,28 @@ describe('sampling', () => {
 });
 
 describe('dequantization', () => {
-  const deq = (type: 'uniform' | 'variational', flow: LayerIR[], prior: PriorIR = normal): FlowIR => flowIR({
-    shape: [2],
-    domain: { kind: 'discrete', K: 3 },
-    prior,
-    flow: [layer('dequantize', [2], { type, K: 3, flow: type === 'variational' ? [coupling([2], [1, 0], mlp(4))] : undefined }), ...flow],
-  });
+  const deq = (type: 'uniform' | 'variational', flow: LayerIR[], prior: PriorIR = normal): FlowIR =>
+    flowIR({
+      shape: [2],
+      domain: { kind: 'discrete', K: 3 },
+      prior,
+      flow: [
+        layer('dequantize', [2], {
+          type,
+          K: 3,
+          flow: type === 'variational' ? [coupling([2], [1, 0], mlp(4))] : undefined,
+        }),
+        ...flow,
+      ],
+    });
 
   it('uniform + logit(0) + logistic prior is exactly uniform: logProb = −D log K, bits/dim = log2 K', () => {
     const model = build(deq('uniform', [layer('logit', [2], { alpha: 0 })], { kind: 'logistic', loc: 0, scale: 1 }));
-    const x = tf.tensor2d([[0, 1], [2, 2], [1, 0]]);
+    const x = tf.tensor2d([
+      [0, 1],
+      [2, 2],
+      [1, 0],
+    ]);
     const lp = model.logProb(x).dataSync();
     for (const v of lp) expect(v).toBeCloseTo(-2 * Math.log(3), 4);
     expect(evaluate(model, x, 2).bitsPerDim).toBeCloseTo(Math.log2(3), 4);
@@ -197,14 +254,15 @@ describe('dequantization', () => {
     perturb(model, 0.3);
     const M = 3000;
     let total = 0;
-    for (let a = 0; a < 3; a++) for (let b = 0; b < 3; b++) {
-      const lp = tf.tidy(() => model.logProb(tf.tile(tf.tensor2d([[a, b]]), [M, 1])));
-      const v = lp.dataSync();
-      let s = 0;
-      for (const t of v) s += Math.exp(t);
-      total += s / M;
-      lp.dispose();
-    }
+    for (let a = 0; a < 3; a++)
+      for (let b = 0; b < 3; b++) {
+        const lp = tf.tidy(() => model.logProb(tf.tile(tf.tensor2d([[a, b]]), [M, 1])));
+        const v = lp.dataSync();
+        let s = 0;
+        for (const t of v) s += Math.exp(t);
+        total += s / M;
+        lp.dispose();
+      }
     expect(Math.abs(total - 1)).toBeLessThan(0.03);
     model.dispose();
   });
@@ -215,23 +273,30 @@ describe('dequantization', () => {
       shape: [1],
       domain: { kind: 'discrete', K: 4 },
       flow: [
-        layer('dequantize', [1], { type: 'variational', K: 4, flow: [layer('planar', [1], { activation: 'tanh' }), layer('actnorm', [1], { dataInit: false })] }),
+        layer('dequantize', [1], {
+          type: 'variational',
+          K: 4,
+          flow: [layer('planar', [1], { activation: 'tanh' }), layer('actnorm', [1], { dataInit: false })],
+        }),
         layer('logit', [1], { alpha: 1e-4 }),
         layer('actnorm', [1], { dataInit: false }),
       ],
     });
     const model = build(ir) as FlowModel & { rng: { normalTensor: (shape: number[]) => tf.Tensor } };
     perturb(model, 0.4);
-    const n = 4000, lo = -9, h = 18 / n;
+    const n = 4000,
+      lo = -9,
+      h = 18 / n;
     const eps = Float32Array.from({ length: n }, (_, i) => lo + (i + 0.5) * h);
     const rng = model.rng;
     const orig = rng.normalTensor;
-    rng.normalTensor = (shape: number[]) => tf.tensor(eps, shape);     // the dequantizer's only normal draw
+    rng.normalTensor = (shape: number[]) => tf.tensor(eps, shape); // the dequantizer's only normal draw
     let total = 0;
     try {
       for (let x = 0; x < 4; x++) {
         const lp = tf.tidy(() => model.logProb(tf.fill([n, 1], x))).dataSync();
-        for (let i = 0; i < n; i++) total += Math.exp(lp[i]) * Math.exp(-0.5 * eps[i] * eps[i]) / Math.sqrt(2 * Math.PI) * h;
+        for (let i = 0; i < n; i++)
+          total += ((Math.exp(lp[i]) * Math.exp(-0.5 * eps[i] * eps[i])) / Math.sqrt(2 * Math.PI)) * h;
       }
     } finally {
       rng.normalTensor = orig;
@@ -254,8 +319,13 @@ describe('dequantization', () => {
 describe('actnorm data-dependent init', () => {
   it('the first batch leaves actnorm with zero mean, unit variance per channel', () => {
     const model = build(flowIR({ shape: [3, 2, 2], flow: [layer('actnorm', [3, 2, 2], { dataInit: true })] }));
-    const x = tf.tidy(() => tf.add(tf.mul(tf.randomNormal([16, 3, 2, 2], 0, 1, 'float32', 3), tf.reshape(tf.tensor([1, 2, 3]), [1, 3, 1, 1])), tf.reshape(tf.tensor([5, -1, 0]), [1, 3, 1, 1])));
-    const { z } = model.forward!(x);       // z is NHWC-flattened: [16, 2·2·3]
+    const x = tf.tidy(() =>
+      tf.add(
+        tf.mul(tf.randomNormal([16, 3, 2, 2], 0, 1, 'float32', 3), tf.reshape(tf.tensor([1, 2, 3]), [1, 3, 1, 1])),
+        tf.reshape(tf.tensor([5, -1, 0]), [1, 3, 1, 1]),
+      ),
+    );
+    const { z } = model.forward!(x); // z is NHWC-flattened: [16, 2·2·3]
     const zz = tf.reshape(z, [-1, 3]);
     const { mean, variance } = tf.moments(zz, 0);
     for (const m of mean.dataSync()) expect(Math.abs(m)).toBeLessThan(1e-4);

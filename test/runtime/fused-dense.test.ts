@@ -27,7 +27,10 @@ function makeMlp(sizes: number[], act: string, seed: number, masks?: number[][][
 function evalGrads(mlp: Mlp, store: ParamStore, x: tf.Tensor2D, R: tf.Tensor, fused: boolean) {
   return tf.tidy(() => {
     const vars = store.variables;
-    const f = (xx: tf.Tensor, ...ps: tf.Tensor[]) => { void ps; return tf.sum(tf.mul(mlp.apply(xx, fused), R)) as tf.Scalar; };
+    const f = (xx: tf.Tensor, ...ps: tf.Tensor[]) => {
+      void ps;
+      return tf.sum(tf.mul(mlp.apply(xx, fused), R)) as tf.Scalar;
+    };
     const out = mlp.apply(x, fused);
     const g = tf.grads(f)([x, ...vars]);
     return { out: Float32Array.from(out.dataSync()), grads: g.map((t) => Float32Array.from(t.dataSync())) };
@@ -52,10 +55,12 @@ describe('fused dense stack = op-by-op Mlp', () => {
       it(`${c.name} on ${backend}`, () => {
         tf.setBackend(backend);
         try {
-          const masks = c.made ? sequentialMasks([0, 1, 2, 3], [16, 16]).map((m, l, all) => {
-            const rows = l === all.length - 1 ? [...m, ...m] : m;           // [out][in] → [in][out]
-            return rows[0]!.map((_, j) => rows.map((r) => r[j]!));
-          }) : undefined;
+          const masks = c.made
+            ? sequentialMasks([0, 1, 2, 3], [16, 16]).map((m, l, all) => {
+                const rows = l === all.length - 1 ? [...m, ...m] : m; // [out][in] → [in][out]
+                return rows[0]!.map((_, j) => rows.map((r) => r[j]!));
+              })
+            : undefined;
           const { mlp, store } = makeMlp(c.sizes, c.act, 11, masks);
           const N = 37;
           const x = tf.tidy(() => new Rng(3).normalTensor([N, c.sizes[0]!], 0, 1.5)) as tf.Tensor2D;
@@ -72,7 +77,10 @@ describe('fused dense stack = op-by-op Mlp', () => {
           });
           // the functional is not trivial: some gradient entries are far from zero
           expect(Math.max(...b.grads.map((g) => Math.max(...Array.from(g, Math.abs))))).toBeGreaterThan(0.1);
-          x.dispose(); R.dispose(); mlp.dispose(); store.dispose();
+          x.dispose();
+          R.dispose();
+          mlp.dispose();
+          store.dispose();
         } finally {
           tf.setBackend('cpu');
         }
@@ -87,20 +95,32 @@ describe('fused dense stack = op-by-op Mlp', () => {
         const before = tf.memory().numTensors;
         for (let rep = 0; rep < 3; rep++) {
           const gx = tf.tidy(() => {
-            const ga = tf.grad((xx: tf.Tensor) => tf.sum(tf.square(mlp.apply(xx, true))))(x).dataSync().slice();
-            const gb = tf.grad((xx: tf.Tensor) => tf.sum(tf.square(mlp.apply(xx, false))))(x).dataSync().slice();
+            const ga = tf
+              .grad((xx: tf.Tensor) => tf.sum(tf.square(mlp.apply(xx, true))))(x)
+              .dataSync()
+              .slice();
+            const gb = tf
+              .grad((xx: tf.Tensor) => tf.sum(tf.square(mlp.apply(xx, false))))(x)
+              .dataSync()
+              .slice();
             return maxAbsDiff(ga, gb) / Math.max(...Array.from(gb, Math.abs));
           });
           expect(gx).toBeLessThan(2e-5);
           // the fused node is on the tape but not on the path to the loss (pruned)
           tf.tidy(() => {
-            const g = tf.grad((xx: tf.Tensor) => { mlp.apply(tf.add(xx, 1), true); return tf.sum(tf.square(xx)); })(x);
+            const g = tf.grad((xx: tf.Tensor) => {
+              mlp.apply(tf.add(xx, 1), true);
+              return tf.sum(tf.square(xx));
+            })(x);
             expect(maxAbsDiff(g.dataSync(), tf.mul(x, 2).dataSync())).toBeLessThan(1e-6);
           });
-          tf.tidy(() => { mlp.apply(x, true); });
+          tf.tidy(() => {
+            mlp.apply(x, true);
+          });
         }
         expect(tf.memory().numTensors).toBe(before);
-        x.dispose(); store.dispose();
+        x.dispose();
+        store.dispose();
       } finally {
         tf.setBackend('cpu');
       }

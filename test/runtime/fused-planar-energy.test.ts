@@ -31,12 +31,16 @@ describe('fused energies = tfjs energies (values and autodiff gradients)', () =>
         try {
           const N = 301;
           const pts = new Rng(7).normalArray(2 * N, 0, 2);
-          pts[0] = 0; pts[1] = 0;             // ‖z‖ = 0 for U1
+          pts[0] = 0;
+          pts[1] = 0; // ‖z‖ = 0 for U1
           const before = tf.memory().numTensors;
           const [va, vb, ga, gb] = tf.tidy(() => {
-            const z = tf.tensor2d(pts, [N, 2]), c = tf.tensor1d(new Rng(8).normalArray(N));
-            const loss = (f: (z: tf.Tensor2D) => tf.Tensor1D) => (zz: tf.Tensor) => tf.sum(tf.mul(f(zz as tf.Tensor2D), c)) as tf.Scalar;
-            const ref = (zz: tf.Tensor2D) => energy(name, zz), fus = (zz: tf.Tensor2D) => energyFused(name, zz);
+            const z = tf.tensor2d(pts, [N, 2]),
+              c = tf.tensor1d(new Rng(8).normalArray(N));
+            const loss = (f: (z: tf.Tensor2D) => tf.Tensor1D) => (zz: tf.Tensor) =>
+              tf.sum(tf.mul(f(zz as tf.Tensor2D), c)) as tf.Scalar;
+            const ref = (zz: tf.Tensor2D) => energy(name, zz),
+              fus = (zz: tf.Tensor2D) => energyFused(name, zz);
             return [ref(z), fus(z), tf.grad(loss(ref))(z), tf.grad(loss(fus))(z)].map((t) => Array.from(t.dataSync()));
           });
           expect(tf.memory().numTensors).toBe(before);
@@ -60,11 +64,19 @@ describe('fused reverse-KL loss = logQ0 − logDet + U (tfjs ops under autodiff)
         const N = 64;
         const res = tf.tidy(() => {
           const z = tf.tensor2d(new Rng(3).normalArray(2 * N, 0, 2), [N, 2]);
-          const ld = tf.tensor1d(new Rng(4).normalArray(N)), lq = tf.tensor1d(new Rng(5).normalArray(N));
+          const ld = tf.tensor1d(new Rng(4).normalArray(N)),
+            lq = tf.tensor1d(new Rng(5).normalArray(N));
           const c = tf.tensor1d(new Rng(6).normalArray(N));
-          const ref = (a: tf.Tensor, b: tf.Tensor, q: tf.Tensor) => tf.add(tf.sub(q, b), energy('u3', a as tf.Tensor2D));
-          const fus = (a: tf.Tensor, b: tf.Tensor, q: tf.Tensor) => energyLossFused('u3', a as tf.Tensor2D, b as tf.Tensor1D, q as tf.Tensor1D);
-          const g = (f: typeof ref) => tf.grads((a: tf.Tensor, b: tf.Tensor, q: tf.Tensor) => tf.sum(tf.mul(f(a, b, q), c)) as tf.Scalar)([z, ld, lq]);
+          const ref = (a: tf.Tensor, b: tf.Tensor, q: tf.Tensor) =>
+            tf.add(tf.sub(q, b), energy('u3', a as tf.Tensor2D));
+          const fus = (a: tf.Tensor, b: tf.Tensor, q: tf.Tensor) =>
+            energyLossFused('u3', a as tf.Tensor2D, b as tf.Tensor1D, q as tf.Tensor1D);
+          const g = (f: typeof ref) =>
+            tf.grads((a: tf.Tensor, b: tf.Tensor, q: tf.Tensor) => tf.sum(tf.mul(f(a, b, q), c)) as tf.Scalar)([
+              z,
+              ld,
+              lq,
+            ]);
           return [ref(z, ld, lq), fus(z, ld, lq), ...g(ref), ...g(fus)].map((t) => Array.from(t.dataSync()));
         });
         expect(maxRelDiff(res[1]!, res[0]!), 'loss').toBeLessThan(2e-5);
@@ -90,19 +102,24 @@ describe('W5 (16 planar layers on U1) fused vs unfused', () => {
   for (const backend of ['cpu', 'wasm']) {
     it(`${backend}: same losses over training steps, no leaks`, () => {
       tf.setBackend(backend);
-      const A = w5Model(false), B = w5Model(true);
-      const ta = createTrainer(A, { lr: 1e-2 }), tb = createTrainer(B, { lr: 1e-2 });
+      const A = w5Model(false),
+        B = w5Model(true);
+      const ta = createTrainer(A, { lr: 1e-2 }),
+        tb = createTrainer(B, { lr: 1e-2 });
       try {
         // the first gradients (same Rng draws in both models) agree for all 80 parameters
-        const grad = (m: EnergyModel) => tf.tidy(() => {
-          const { grads } = tf.variableGrads(() => tf.mean(m.lossN(500)) as tf.Scalar, m.variables);
-          return m.variables.flatMap((v) => Array.from(grads[v.name]!.dataSync()));
-        });
-        const gA = grad(A), gB = grad(B);
+        const grad = (m: EnergyModel) =>
+          tf.tidy(() => {
+            const { grads } = tf.variableGrads(() => tf.mean(m.lossN(500)) as tf.Scalar, m.variables);
+            return m.variables.flatMap((v) => Array.from(grads[v.name]!.dataSync()));
+          });
+        const gA = grad(A),
+          gB = grad(B);
         expect(gA.length).toBe(80);
         expect(maxRelDiff(gB, gA), 'first gradient').toBeLessThan(2e-5);
         const x = tf.zeros([500, 2]);
-        const la: number[] = [], lb: number[] = [];
+        const la: number[] = [],
+          lb: number[] = [];
         let tensors = 0;
         for (let s = 0; s < 6; s++) {
           la.push(ta.step(x));
@@ -110,14 +127,21 @@ describe('W5 (16 planar layers on U1) fused vs unfused', () => {
           if (s === 1) tensors = tf.memory().numTensors;
         }
         expect(tf.memory().numTensors).toBe(tensors);
-        for (let s = 0; s < la.length; s++) expect(Math.abs(lb[s]! - la[s]!), `step ${s}: ${lb[s]} vs ${la[s]}`).toBeLessThan(1e-4 * Math.max(1, Math.abs(la[s]!)));
+        for (let s = 0; s < la.length; s++)
+          expect(Math.abs(lb[s]! - la[s]!), `step ${s}: ${lb[s]} vs ${la[s]}`).toBeLessThan(
+            1e-4 * Math.max(1, Math.abs(la[s]!)),
+          );
         // the parameters after training agree too (the gradients drove the same updates)
-        const pa = A.variables.map((v) => Array.from(v.dataSync())).flat(), pb = B.variables.map((v) => Array.from(v.dataSync())).flat();
+        const pa = A.variables.map((v) => Array.from(v.dataSync())).flat(),
+          pb = B.variables.map((v) => Array.from(v.dataSync())).flat();
         expect(pa.length).toBe(80);
         expect(maxRelDiff(pb, pa)).toBeLessThan(1e-4);
         x.dispose();
       } finally {
-        ta.dispose(); tb.dispose(); A.dispose(); B.dispose();
+        ta.dispose();
+        tb.dispose();
+        A.dispose();
+        B.dispose();
         tf.setBackend('cpu');
       }
     });
@@ -135,14 +159,18 @@ describe('W5 (16 planar layers on U1) fused vs unfused', () => {
       expect(on.fuse).toBe(true);
       // the fused step is one host op per planar run and per energy: far fewer kernels
       const count = async (m: EnergyModel) => {
-        const info = await tf.profile(() => tf.tidy(() => tf.grads(() => tf.mean(m.lossN(50)) as tf.Scalar)(m.variables.slice(0, 1))));
+        const info = await tf.profile(() =>
+          tf.tidy(() => tf.grads(() => tf.mean(m.lossN(50)) as tf.Scalar)(m.variables.slice(0, 1))),
+        );
         for (const t of info.result as tf.Tensor[]) t.dispose();
         return info.kernels.length;
       };
-      const kOn = await count(on), kOff = await count(off);
+      const kOn = await count(on),
+        kOff = await count(off);
       expect(kOn).toBeGreaterThan(0);
       expect(kOn).toBeLessThan(kOff / 10);
-      off.dispose(); on.dispose();
+      off.dispose();
+      on.dispose();
     } finally {
       setConfig(prev);
     }

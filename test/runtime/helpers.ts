@@ -33,10 +33,12 @@ export function jacobian(f: (x: tf.Tensor) => tf.Tensor, x: tf.Tensor): number[]
   out.dispose();
   const rows: number[][] = [];
   for (let i = 0; i < m; i++) {
-    const g = tf.tidy(() => tf.grad((xx: tf.Tensor) => {
-      const y = tf.reshape(f(xx), [-1]);
-      return tf.sum(tf.mul(y, tf.cast(tf.oneHot(i, m), 'float32')));
-    })(x));
+    const g = tf.tidy(() =>
+      tf.grad((xx: tf.Tensor) => {
+        const y = tf.reshape(f(xx), [-1]);
+        return tf.sum(tf.mul(y, tf.cast(tf.oneHot(i, m), 'float32')));
+      })(x),
+    );
     rows.push(Array.from(g.dataSync()));
     g.dispose();
   }

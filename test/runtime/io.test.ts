@@ -48,12 +48,18 @@ describe('save / load', () => {
     const ir = flowIR({
       shape: [1, 2, 2],
       domain: { kind: 'discrete', K: 16 },
-      flow: [layer('dequantize', [1, 2, 2], { type: 'uniform', K: 16 }), layer('logit', [1, 2, 2], { alpha: 0.05 }),
-        coupling([1, 2, 2], checkerboard(1, 2, 2), resnet(1, 4))],
+      flow: [
+        layer('dequantize', [1, 2, 2], { type: 'uniform', K: 16 }),
+        layer('logit', [1, 2, 2], { alpha: 0.05 }),
+        coupling([1, 2, 2], checkerboard(1, 2, 2), resnet(1, 4)),
+      ],
     });
     const model = build(ir);
     perturb(model, 0.1);
-    const x = tf.tensor(new Rng(3).uniformArray(8).map((v) => Math.floor(v * 16)), [2, 1, 2, 2]);
+    const x = tf.tensor(
+      new Rng(3).uniformArray(8).map((v) => Math.floor(v * 16)),
+      [2, 1, 2, 2],
+    );
     model.rng!.setState({ s: 5, spare: null });
     const want = model.logProb(x).dataSync().slice();
     await saveModel(model, join(dir, 'dq'));

@@ -5,14 +5,20 @@ import { lossCurveSvg } from '../../runtime/pictures/loss-curve.js';
 
 const PLOT = { top: 32, bottom: 320, left: 64, right: 624 }; // the frame the SVG draws
 const gridYs = (svg: string) => [...svg.matchAll(/<line x1="\d+" x2="\d+" y1="([-\d.]+)"/g)].map((m) => Number(m[1]));
-const yLabels = (svg: string) => [...svg.matchAll(/<text x="58" y="[-\d.]+" text-anchor="end">([^<]+)</g)].map((m) => m[1]!);
-const xLabels = (svg: string) => [...svg.matchAll(/<text x="[-\d.]+" y="336" text-anchor="middle">([^<]+)</g)].map((m) => m[1]!);
-const circles = (svg: string) => [...svg.matchAll(/<circle cx="([-\d.]+)" cy="([-\d.]+)"/g)].map((m) => [Number(m[1]), Number(m[2])]);
+const yLabels = (svg: string) =>
+  [...svg.matchAll(/<text x="58" y="[-\d.]+" text-anchor="end">([^<]+)</g)].map((m) => m[1]!);
+const xLabels = (svg: string) =>
+  [...svg.matchAll(/<text x="[-\d.]+" y="336" text-anchor="middle">([^<]+)</g)].map((m) => m[1]!);
+const circles = (svg: string) =>
+  [...svg.matchAll(/<circle cx="([-\d.]+)" cy="([-\d.]+)"/g)].map((m) => [Number(m[1]), Number(m[2])]);
 
 describe('loss curve of short runs', () => {
   const cases: Record<string, { step: number; loss?: number; test_nll?: number }[]> = {
     'one step with a held-out value': [{ step: 1, loss: 4.3379, test_nll: 4.1582 }],
-    'two steps': [{ step: 1, loss: 565.27, test_nll: 564.38 }, { step: 2, loss: 563.09, test_nll: 562.59 }],
+    'two steps': [
+      { step: 1, loss: 565.27, test_nll: 564.38 },
+      { step: 2, loss: 563.09, test_nll: 562.59 },
+    ],
     'a flat loss': Array.from({ length: 5 }, (_, i) => ({ step: i + 1, loss: 2.5 })),
     'a flat loss at zero': Array.from({ length: 3 }, (_, i) => ({ step: i + 1, loss: 0 })),
   };
@@ -30,7 +36,9 @@ describe('loss curve of short runs', () => {
       for (const l of xLabels(svg).filter((t) => t !== 'step')) expect(Number.isInteger(Number(l))).toBe(true);
       // every measured value is drawn as a visible mark inside the frame
       const marks = circles(svg);
-      const expected = pts.filter((p) => p.test_nll !== undefined).length + (pts.length < 3 ? pts.filter((p) => p.loss !== undefined).length : 0);
+      const expected =
+        pts.filter((p) => p.test_nll !== undefined).length +
+        (pts.length < 3 ? pts.filter((p) => p.loss !== undefined).length : 0);
       expect(marks.length).toBe(expected);
       for (const [x, y] of marks) {
         expect(x).toBeGreaterThanOrEqual(PLOT.left);

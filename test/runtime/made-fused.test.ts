@@ -11,22 +11,45 @@ import { Rng } from '../../runtime/rng.js';
 import { build, made, natural, type TinySpec } from '../ar/helpers.js';
 import { setConfig, withConfig } from '../../runtime/config.js';
 
-afterAll(async () => { await tf.setBackend('cpu'); });
+afterAll(async () => {
+  await tf.setBackend('cpu');
+});
 
 const D = 7;
 const cases: [string, TinySpec, number][] = [
-  ['bernoulli, sequential degrees', {
-    domain: { kind: 'binary' }, shape: [D], order: natural(D), likelihood: { kind: 'bernoulli' },
-    conditional: made(D, natural(D), [12, 10]),
-  }, 2],
-  ['categorical K=3, shuffled order, random connectivity', {
-    domain: { kind: 'categorical', K: 3 }, shape: [D], order: [3, 0, 6, 1, 5, 2, 4], likelihood: { kind: 'categorical', K: 3 },
-    conditional: made(D, [3, 0, 6, 1, 5, 2, 4], [11], { seed: 5 }),
-  }, 3],
-  ['bernoulli mask ensemble of 3', {
-    domain: { kind: 'binary' }, shape: [D], order: natural(D), likelihood: { kind: 'bernoulli' },
-    conditional: made(D, natural(D), [9, 9], { ensemble: 3 }),
-  }, 2],
+  [
+    'bernoulli, sequential degrees',
+    {
+      domain: { kind: 'binary' },
+      shape: [D],
+      order: natural(D),
+      likelihood: { kind: 'bernoulli' },
+      conditional: made(D, natural(D), [12, 10]),
+    },
+    2,
+  ],
+  [
+    'categorical K=3, shuffled order, random connectivity',
+    {
+      domain: { kind: 'categorical', K: 3 },
+      shape: [D],
+      order: [3, 0, 6, 1, 5, 2, 4],
+      likelihood: { kind: 'categorical', K: 3 },
+      conditional: made(D, [3, 0, 6, 1, 5, 2, 4], [11], { seed: 5 }),
+    },
+    3,
+  ],
+  [
+    'bernoulli mask ensemble of 3',
+    {
+      domain: { kind: 'binary' },
+      shape: [D],
+      order: natural(D),
+      likelihood: { kind: 'bernoulli' },
+      conditional: made(D, natural(D), [9, 9], { ensemble: 3 }),
+    },
+    2,
+  ],
 ];
 
 function lossAndGrads(spec: TinySpec, x: Float32Array, fused: boolean) {
@@ -79,8 +102,11 @@ describe('MADE with fused masked layers', () => {
     const transposedProduct = async (): Promise<boolean> => {
       const model = build(cases[0]![1]);
       const x = tf.zeros([4, D]);
-      const info = await tf.profile(() => { tf.dispose(tf.variableGrads(() => tf.sum(model.logProb(x)) as tf.Scalar, model.variables).grads); });
-      x.dispose(); model.dispose();
+      const info = await tf.profile(() => {
+        tf.dispose(tf.variableGrads(() => tf.sum(model.logProb(x)) as tf.Scalar, model.variables).grads);
+      });
+      x.dispose();
+      model.dispose();
       return info.kernels.some((k) => k.name === 'BatchMatMul' && k.inputShapes[0]!.slice(-2).join() === '12,7');
     };
     expect(await transposedProduct()).toBe(true);
@@ -92,13 +118,18 @@ describe('MADE with fused masked layers', () => {
     const model = build(cases[0]![1]);
     const tr = createTrainer(model, { lr: 1e-2, clip: 1 });
     const r = new Rng(4);
-    const x = tf.tensor2d(Float32Array.from({ length: 16 * D }, () => (r.uniform() < 0.4 ? 1 : 0)), [16, D]);
+    const x = tf.tensor2d(
+      Float32Array.from({ length: 16 * D }, () => (r.uniform() < 0.4 ? 1 : 0)),
+      [16, D],
+    );
     const first = tr.step(x);
     const n = tf.memory().numTensors;
     let last = first;
     for (let i = 0; i < 20; i++) last = tr.step(x);
     expect(tf.memory().numTensors).toBe(n);
     expect(last).toBeLessThan(first);
-    tr.dispose(); x.dispose(); model.dispose();
+    tr.dispose();
+    x.dispose();
+    model.dispose();
   });
 });

@@ -13,7 +13,10 @@ beforeAll(async () => {
 });
 
 describe('MAF / MADE', () => {
-  for (const order of [[0, 1, 2, 3, 4], [3, 0, 4, 2, 1]]) {
+  for (const order of [
+    [0, 1, 2, 3, 4],
+    [3, 0, 4, 2, 1],
+  ]) {
     it(`MAF Jacobian is triangular in the order ${order.join(',')} (runtime-built masks)`, () => {
       const model = build(flowIR({ shape: [5], flow: [layer('maf', [5], { order, net: made(7, 6) })] }));
       perturb(model, 0.5);
@@ -21,10 +24,12 @@ describe('MAF / MADE', () => {
       const pos = new Array<number>(5);
       order.forEach((d, i) => (pos[d] = i));
       let nonzeroBelow = 0;
-      for (let i = 0; i < 5; i++) for (let j = 0; j < 5; j++) {
-        if (pos[j] > pos[i]) expect(J[i][j]).toBe(0);          // z_i never depends on a later x_j
-        else if (pos[j] < pos[i] && Math.abs(J[i][j]) > 1e-6) nonzeroBelow++;
-      }
+      for (let i = 0; i < 5; i++)
+        for (let j = 0; j < 5; j++) {
+          if (pos[j] > pos[i])
+            expect(J[i][j]).toBe(0); // z_i never depends on a later x_j
+          else if (pos[j] < pos[i] && Math.abs(J[i][j]) > 1e-6) nonzeroBelow++;
+        }
       expect(nonzeroBelow).toBeGreaterThan(0);
       model.dispose();
     });
@@ -38,9 +43,9 @@ describe('MAF / MADE', () => {
     const model = build(flowIR({ shape: [3], flow: [layer('maf', [3], { order, net })] }));
     perturb(model, 0.5);
     const J = jacobian((x) => model.forward!(x).z, randn([1, 3], 4));
-    expect(J[2][0]).toBe(0);    // dim 2 is first in the order: depends on nothing before it
+    expect(J[2][0]).toBe(0); // dim 2 is first in the order: depends on nothing before it
     expect(J[2][1]).toBe(0);
-    expect(J[0][1]).toBe(0);    // dim 0 comes before dim 1
+    expect(J[0][1]).toBe(0); // dim 0 comes before dim 1
     model.dispose();
   });
 });

@@ -26,11 +26,15 @@ function train(make: (m: FlowModel) => Trainer, steps: number) {
   const x = tf.tensor2d(X, [64, 2]);
   const losses = Array.from({ length: steps }, () => tr.step(x));
   const params = model.variables.map((v) => Array.from(v.dataSync()));
-  x.dispose(); tr.dispose(); model.dispose();
+  x.dispose();
+  tr.dispose();
+  model.dispose();
   return { losses, params };
 }
 
-afterAll(async () => { await tf.setBackend('cpu'); });
+afterAll(async () => {
+  await tf.setBackend('cpu');
+});
 
 describe('mixed host/op Adam (createTrainer on wasm and cpu)', () => {
   it('splits W1 both ways at the test threshold', async () => {
@@ -43,28 +47,38 @@ describe('mixed host/op Adam (createTrainer on wasm and cpu)', () => {
   });
 
   // SPLIT: both paths; Infinity: every variable on the host (the bench's `--trainer fast`)
-  for (const [backend, split] of [['cpu', SPLIT], ['wasm', SPLIT], ['cpu', Infinity], ['wasm', Infinity]] as const) {
+  for (const [backend, split] of [
+    ['cpu', SPLIT],
+    ['wasm', SPLIT],
+    ['cpu', Infinity],
+    ['wasm', Infinity],
+  ] as const) {
     for (const clip of [undefined, 0.5]) {
-      it(`matches the op-by-op Adam on ${backend}, host up to ${split} ` +
-        `elements${clip ? ', with clipping' : ''}`, async () => {
-        expect(await initBackend(backend)).toBe(backend);
-        const opts: AdamOptions = { lr: 1e-2, clip };
-        const ref = train((m) => createOpTrainer(m, opts), 6);
-        const before = tf.memory().numTensors;
-        const mixed = train((m) => createMixedTrainer(m, opts, split), 6);
-        expect(tf.memory().numTensors).toBe(before);
-        for (let i = 0; i < 6; i++) expect(mixed.losses[i]).toBeCloseTo(ref.losses[i]!, 4);
-        const init = build(ir);
-        const p0 = init.variables.map((v) => Array.from(v.dataSync()));
-        init.dispose();
-        let moved = 0, worst = 0;
-        ref.params.forEach((p, k) => p.forEach((r, i) => {
-          worst = Math.max(worst, Math.abs(mixed.params[k]![i]! - r));
-          if (Math.abs(r - p0[k]![i]!) > 1e-3) moved++;
-        }));
-        expect(moved).toBeGreaterThan(1000);
-        expect(worst).toBeLessThan(2e-5);
-      });
+      it(
+        `matches the op-by-op Adam on ${backend}, host up to ${split} ` + `elements${clip ? ', with clipping' : ''}`,
+        async () => {
+          expect(await initBackend(backend)).toBe(backend);
+          const opts: AdamOptions = { lr: 1e-2, clip };
+          const ref = train((m) => createOpTrainer(m, opts), 6);
+          const before = tf.memory().numTensors;
+          const mixed = train((m) => createMixedTrainer(m, opts, split), 6);
+          expect(tf.memory().numTensors).toBe(before);
+          for (let i = 0; i < 6; i++) expect(mixed.losses[i]).toBeCloseTo(ref.losses[i]!, 4);
+          const init = build(ir);
+          const p0 = init.variables.map((v) => Array.from(v.dataSync()));
+          init.dispose();
+          let moved = 0,
+            worst = 0;
+          ref.params.forEach((p, k) =>
+            p.forEach((r, i) => {
+              worst = Math.max(worst, Math.abs(mixed.params[k]![i]! - r));
+              if (Math.abs(r - p0[k]![i]!) > 1e-3) moved++;
+            }),
+          );
+          expect(moved).toBeGreaterThan(1000);
+          expect(worst).toBeLessThan(2e-5);
+        },
+      );
     }
   }
 
@@ -81,7 +95,10 @@ describe('mixed host/op Adam (createTrainer on wasm and cpu)', () => {
       tr.step(x);
       expect(before.map((t) => Array.from(t.dataSync()))).toEqual(copies);
       expect(model.variables.map((v) => Array.from(v.dataSync()))).not.toEqual(copies);
-      tf.dispose(before); tr.dispose(); x.dispose(); model.dispose();
+      tf.dispose(before);
+      tr.dispose();
+      x.dispose();
+      model.dispose();
     });
   }
 
@@ -101,7 +118,9 @@ describe('mixed host/op Adam (createTrainer on wasm and cpu)', () => {
     const losses = [4, 5, 6].map(() => b.step(x));
     expect(losses[2]).toBe(straight.losses[5]);
     expect(model.variables.map((v) => Array.from(v.dataSync()))).toEqual(straight.params);
-    b.dispose(); x.dispose(); model.dispose();
+    b.dispose();
+    x.dispose();
+    model.dispose();
   });
 
   it('createTrainer takes the mixed path on wasm unless FLOWC_HOST_ADAM=0', async () => {
@@ -140,18 +159,25 @@ describe('mixed host/op Adam (createTrainer on wasm and cpu)', () => {
       const r = new Rng(shape.length);
       const n = shape.reduce((a, b) => a * b, 1);
       const p0 = r.normalArray(n);
-      const p = tf.variable(tf.tensor(p0, shape)), q = tf.variable(tf.tensor(p0, shape));
+      const p = tf.variable(tf.tensor(p0, shape)),
+        q = tf.variable(tf.tensor(p0, shape));
       const [m1, v1, m2, v2] = [0, 1, 2, 3].map(() => tf.variable(tf.zeros(shape), false));
-      const b1 = 0.8, b2 = 0.99, eps = 1e-8, lr = 0.05;
+      const b1 = 0.8,
+        b2 = 0.99,
+        eps = 1e-8,
+        lr = 0.05;
       for (let t = 1; t <= 3; t++) {
-        const c1 = 1 - b1 ** t, c2 = 1 - b2 ** t, s = t === 2 ? 0.37 : 1;
+        const c1 = 1 - b1 ** t,
+          c2 = 1 - b2 ** t,
+          s = t === 2 ? 0.37 : 1;
         tf.tidy(() => {
           const g0 = tf.tensor(r.normalArray(n), shape);
           p.assign(simdAdamStep(p, g0, m1!, v1!, { s, b1, b2, c1, c2, eps, lr }));
           const g = tf.mul(g0, tf.scalar(s));
           const mNew = tf.add(tf.mul(m2!, b1), tf.mul(g, 1 - b1));
           const vNew = tf.add(tf.mul(v2!, b2), tf.mul(tf.square(g), 1 - b2));
-          m2!.assign(mNew); v2!.assign(vNew);
+          m2!.assign(mNew);
+          v2!.assign(vNew);
           q.assign(tf.sub(q, tf.mul(tf.div(tf.div(mNew, c1), tf.add(tf.sqrt(tf.div(vNew, c2)), eps)), lr)));
         });
       }
@@ -170,8 +196,12 @@ describe('mixed host/op Adam (createTrainer on wasm and cpu)', () => {
       const model = build(ir);
       const x = tf.tensor2d(X, [64, 2]);
       const tr = createMixedTrainer(model, { lr: 1e-2 }, 0);
-      const info = await tf.profile(() => { tr.step(x); });
-      tr.dispose(); x.dispose(); model.dispose();
+      const info = await tf.profile(() => {
+        tr.step(x);
+      });
+      tr.dispose();
+      x.dispose();
+      model.dispose();
       return info.kernels.map((k) => k.name);
     };
     expect(await kernelsOfStep()).not.toContain('Sqrt');
@@ -193,6 +223,8 @@ describe('mixed host/op Adam (createTrainer on wasm and cpu)', () => {
     const losses = [3, 4].map(() => b.step(x));
     expect(losses[1]).toBe(straight.losses[3]);
     expect(model.variables.map((v) => Array.from(v.dataSync()))).toEqual(straight.params);
-    b.dispose(); x.dispose(); model.dispose();
+    b.dispose();
+    x.dispose();
+    model.dispose();
   });
 });

@@ -35,8 +35,9 @@ describe('density.png', () => {
   const G = 60;
   const b = { x0: -2, x1: 2, y0: -2, y1: 2 };
   const pts = gridPoints(b, G);
-  const lp = new Float32Array(G * G)
-    .map((_, i) => -0.5 * (pts[2 * i]! ** 2 + pts[2 * i + 1]! ** 2) - Math.log(2 * Math.PI));
+  const lp = new Float32Array(G * G).map(
+    (_, i) => -0.5 * (pts[2 * i]! ** 2 + pts[2 * i + 1]! ** 2) - Math.log(2 * Math.PI),
+  );
   const data = new Float32Array([0, 0, 1, 1, -1, 0.5]);
 
   it('titles the panels "model density" and "training data", over their plot areas', () => {

@@ -9,12 +9,14 @@ describe('Rng', () => {
   it('matches the published mulberry32 sequence', () => {
     // reference: the canonical mulberry32 (Tommy Ettinger) written out independently
     const ref = (a: number) => () => {
-      a |= 0; a = (a + 0x6d2b79f5) | 0;
+      a |= 0;
+      a = (a + 0x6d2b79f5) | 0;
       let t = Math.imul(a ^ (a >>> 15), 1 | a);
       t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
       return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
     };
-    const r = new Rng(20240601), f = ref(20240601);
+    const r = new Rng(20240601),
+      f = ref(20240601);
     for (let i = 0; i < 100; i++) expect(r.uniform()).toBe(f());
   });
 

@@ -26,7 +26,7 @@ describe('training', () => {
     const train = tf.tensor2d(data.subarray(0, 3072 * 2), [3072, 2]);
     const test = tf.tensor2d(data.subarray(3072 * 2), [1024, 2]);
     const model = build(moonsIR());
-    const prior = evaluate(model, test, 512).nats;         // zero-initialised couplings: the flow is the identity
+    const prior = evaluate(model, test, 512).nats; // zero-initialised couplings: the flow is the identity
     const trainer = createTrainer(model, { lr: 5e-3 });
     const B = 64;
     let last = 0;
@@ -46,19 +46,21 @@ describe('training', () => {
   });
 
   it('tf.memory().numTensors is unchanged after 100 training steps (coupling, actnorm, split)', () => {
-    const model = build(flowIR({
-      shape: [4],
-      flow: [
-        layer('actnorm', [4], { dataInit: true }),
-        coupling([4], alternate(4), mlp(8)),
-        layer('invconv1x1', [4], { lu: true }),
-        layer('split', [4], { prior: 'conditional' }, [2]),
-        coupling([2], [1, 0], mlp(8), 'affine', 'exp'),
-      ],
-    }));
+    const model = build(
+      flowIR({
+        shape: [4],
+        flow: [
+          layer('actnorm', [4], { dataInit: true }),
+          coupling([4], alternate(4), mlp(8)),
+          layer('invconv1x1', [4], { lu: true }),
+          layer('split', [4], { prior: 'conditional' }, [2]),
+          coupling([2], [1, 0], mlp(8), 'affine', 'exp'),
+        ],
+      }),
+    );
     const trainer = createTrainer(model, { lr: 1e-3, clip: 1 });
     const x = randn([32, 4], 3);
-    trainer.step(x);                       // first step allocates the Adam moments
+    trainer.step(x); // first step allocates the Adam moments
     const before = tf.memory().numTensors;
     for (let k = 0; k < 100; k++) trainer.step(x);
     expect(tf.memory().numTensors).toBe(before);
@@ -94,12 +96,19 @@ describe('training', () => {
     const x = tf.tensor2d([[1.5], [-0.5]]);
     // gradients by hand: z = (x+b)e^s; loss_i = z²/2 + ½log2π − s
     // ∂/∂b = mean(z e^s) = mean(x+b) at b=s=0 → 0.5 ; ∂/∂s = mean(z²) − 1 = (2.25+0.25)/2 − 1 = 0.25
-    const gb = 0.5, gs = 0.25;
-    const clip = 0.3, norm = Math.hypot(gb, gs), f = Math.min(1, clip / norm);
+    const gb = 0.5,
+      gs = 0.25;
+    const clip = 0.3,
+      norm = Math.hypot(gb, gs),
+      f = Math.min(1, clip / norm);
     const trainer = createTrainer(model, { lr: 0.1, beta1: 0.9, beta2: 0.999, eps: 1e-8, clip });
     trainer.step(x);
     const byName = new Map(model.variables.map((v) => [v.name.replace(/#\d+$/, ''), v]));
-    const step = (g: number) => { const m = (1 - 0.9) * g / (1 - 0.9), v = (1 - 0.999) * g * g / (1 - 0.999); return -0.1 * m / (Math.sqrt(v) + 1e-8); };
+    const step = (g: number) => {
+      const m = ((1 - 0.9) * g) / (1 - 0.9),
+        v = ((1 - 0.999) * g * g) / (1 - 0.999);
+      return (-0.1 * m) / (Math.sqrt(v) + 1e-8);
+    };
     const b = [...byName].find(([k]) => k.endsWith('.bias'))![1].dataSync()[0];
     const s = [...byName].find(([k]) => k.endsWith('.log_scale'))![1].dataSync()[0];
     expect(b).toBeCloseTo(step(gb * f), 5);

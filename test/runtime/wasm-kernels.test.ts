@@ -34,22 +34,51 @@ describe('wasm substitute kernels', () => {
     { k: 5, s: 2, pad: 'same', x: [1, 8, 8, 2], co: 2 },
     { k: 1, s: 1, pad: 'valid', x: [3, 4, 4, 5], co: 2 },
     { k: 3, s: [1, 2], pad: 'same', x: [2, 5, 6, 2], co: 3 },
-    { k: 3, s: 2, pad: 'valid', x: [2, 8, 8, 2], co: 3 },                              // last row/col never visited
-    { k: 3, s: 1, pad: [[0, 0], [2, 0], [1, 1], [0, 0]], x: [2, 6, 5, 3], co: 2 },      // causal, asymmetric
-    { k: 3, s: 2, pad: [[0, 0], [1, 2], [0, 1], [0, 0]], x: [1, 7, 6, 2], co: 2 },      // more padding than visited
+    { k: 3, s: 2, pad: 'valid', x: [2, 8, 8, 2], co: 3 }, // last row/col never visited
+    {
+      k: 3,
+      s: 1,
+      pad: [
+        [0, 0],
+        [2, 0],
+        [1, 1],
+        [0, 0],
+      ],
+      x: [2, 6, 5, 3],
+      co: 2,
+    }, // causal, asymmetric
+    {
+      k: 3,
+      s: 2,
+      pad: [
+        [0, 0],
+        [1, 2],
+        [0, 1],
+        [0, 0],
+      ],
+      x: [1, 7, 6, 2],
+      co: 2,
+    }, // more padding than visited
   ];
   for (const c of convs) {
     it(`conv2d gradients (k=${c.k}, stride ${c.s}, ${JSON.stringify(c.pad)}) match cpu`, () => {
       const fshape = [c.k, c.k, c.x[3], c.co];
-      const xv = arr(c.x, 1), fv = arr(fshape, 2);
-      const grads = (backend: string) => on(backend, () => tf.tidy(() => {
-        const x = tf.tensor4d(xv, c.x as [number, number, number, number]);
-        const f = tf.tensor4d(fv, fshape as [number, number, number, number]);
-        const w = tf.tidy(() => tf.randomNormal(tf.conv2d(x, f, c.s, c.pad).shape, 0, 1, 'float32', 5));
-        const [gx, gf] = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, c.s, c.pad), w)))([x, f]);
-        return [Array.from(gx.dataSync()), Array.from(gf.dataSync())];
-      }));
-      const cpu = grads('cpu'), wasm = grads('wasm');
+      const xv = arr(c.x, 1),
+        fv = arr(fshape, 2);
+      const grads = (backend: string) =>
+        on(backend, () =>
+          tf.tidy(() => {
+            const x = tf.tensor4d(xv, c.x as [number, number, number, number]);
+            const f = tf.tensor4d(fv, fshape as [number, number, number, number]);
+            const w = tf.tidy(() => tf.randomNormal(tf.conv2d(x, f, c.s, c.pad).shape, 0, 1, 'float32', 5));
+            const [gx, gf] = tf.grads((a: tf.Tensor, b: tf.Tensor) =>
+              tf.sum(tf.mul(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, c.s, c.pad), w)),
+            )([x, f]);
+            return [Array.from(gx.dataSync()), Array.from(gf.dataSync())];
+          }),
+        );
+      const cpu = grads('cpu'),
+        wasm = grads('wasm');
       expect(maxAbsDiff(wasm[0], cpu[0])).toBeLessThan(1e-4);
       expect(maxAbsDiff(wasm[1], cpu[1])).toBeLessThan(1e-4);
     });
@@ -57,12 +86,19 @@ describe('wasm substitute kernels', () => {
 
   it('gather gradient (UnsortedSegmentSum) matches cpu', () => {
     const xv = arr([3, 5], 3);
-    const g = (backend: string) => on(backend, () => tf.tidy(() => {
-      const x = tf.tensor2d(xv, [3, 5]);
-      const idx = tf.tensor1d([4, 0, 0, 2, 3, 1, 4], 'int32');
-      const w = tf.tensor2d(arr([3, 7], 4), [3, 7]);
-      return Array.from(tf.grad((a: tf.Tensor) => tf.sum(tf.mul(tf.gather(a, idx, 1), w)))(x).dataSync());
-    }));
+    const g = (backend: string) =>
+      on(backend, () =>
+        tf.tidy(() => {
+          const x = tf.tensor2d(xv, [3, 5]);
+          const idx = tf.tensor1d([4, 0, 0, 2, 3, 1, 4], 'int32');
+          const w = tf.tensor2d(arr([3, 7], 4), [3, 7]);
+          return Array.from(
+            tf
+              .grad((a: tf.Tensor) => tf.sum(tf.mul(tf.gather(a, idx, 1), w)))(x)
+              .dataSync(),
+          );
+        }),
+      );
     expect(maxAbsDiff(g('wasm'), g('cpu'))).toBeLessThan(1e-5);
   });
 
@@ -70,18 +106,29 @@ describe('wasm substitute kernels', () => {
     tf.setBackend('cpu');
     const ir = flowIR({
       shape: [2, 4, 4],
-      flow: [coupling([2, 4, 4], checkerboard(2, 4, 4), resnet(1, 8)), layer('permute', [2, 4, 4], { perm: [1, 0] }),
-        layer('squeeze', [2, 4, 4], {}, [8, 2, 2]), layer('split', [8, 2, 2], { prior: 'conditional' }, [4, 2, 2])],
+      flow: [
+        coupling([2, 4, 4], checkerboard(2, 4, 4), resnet(1, 8)),
+        layer('permute', [2, 4, 4], { perm: [1, 0] }),
+        layer('squeeze', [2, 4, 4], {}, [8, 2, 2]),
+        layer('split', [8, 2, 2], { prior: 'conditional' }, [4, 2, 2]),
+      ],
     });
     const model = build(ir);
     perturb(model, 0.2);
     const xv = arr([4, 2, 4, 4], 6);
-    const grads = (backend: string) => on(backend, () => tf.tidy(() => {
-      const x = tf.tensor(xv, [4, 2, 4, 4]);
-      const { grads: g } = tf.variableGrads(() => tf.neg(tf.mean(model.logProb(x))) as tf.Scalar, model.variables.filter((v) => v.trainable));
-      return model.variables.filter((v) => v.trainable).map((v) => Array.from(g[v.name].dataSync()));
-    }));
-    const cpu = grads('cpu'), wasm = grads('wasm');
+    const grads = (backend: string) =>
+      on(backend, () =>
+        tf.tidy(() => {
+          const x = tf.tensor(xv, [4, 2, 4, 4]);
+          const { grads: g } = tf.variableGrads(
+            () => tf.neg(tf.mean(model.logProb(x))) as tf.Scalar,
+            model.variables.filter((v) => v.trainable),
+          );
+          return model.variables.filter((v) => v.trainable).map((v) => Array.from(g[v.name].dataSync()));
+        }),
+      );
+    const cpu = grads('cpu'),
+      wasm = grads('wasm');
     for (let i = 0; i < cpu.length; i++) expect(maxAbsDiff(wasm[i], cpu[i])).toBeLessThan(1e-3);
     tf.setBackend('cpu');
     model.dispose();
@@ -90,11 +137,21 @@ describe('wasm substitute kernels', () => {
   const dequant = flowIR({
     shape: [1, 2, 2],
     domain: { kind: 'discrete', K: 8 },
-    flow: [layer('dequantize', [1, 2, 2], { type: 'variational', K: 8, flow: [coupling([1, 2, 2], checkerboard(1, 2, 2), resnet(1, 4))] }),
-      layer('logit', [1, 2, 2], { alpha: 0.05 }), coupling([1, 2, 2], checkerboard(1, 2, 2, 1), resnet(1, 4))],
+    flow: [
+      layer('dequantize', [1, 2, 2], {
+        type: 'variational',
+        K: 8,
+        flow: [coupling([1, 2, 2], checkerboard(1, 2, 2), resnet(1, 4))],
+      }),
+      layer('logit', [1, 2, 2], { alpha: 0.05 }),
+      coupling([1, 2, 2], checkerboard(1, 2, 2, 1), resnet(1, 4)),
+    ],
   });
-  const all = [...layerCases(), { name: 'multi-scale model', ir: multiScaleIR('conditional'), range: undefined },
-    { name: 'variational dequantization', ir: dequant, range: [0, 8] as [number, number] }];
+  const all = [
+    ...layerCases(),
+    { name: 'multi-scale model', ir: multiScaleIR('conditional'), range: undefined },
+    { name: 'variational dequantization', ir: dequant, range: [0, 8] as [number, number] },
+  ];
   for (const c of all) {
     it(`training gradients of ${c.name} on wasm equal cpu's (every kernel its grads need exists)`, () => {
       tf.setBackend('cpu');
@@ -102,21 +159,36 @@ describe('wasm substitute kernels', () => {
       perturb(model, 0.1);
       const shape = [3, ...c.ir.data.shape];
       const rng = new Rng(8);
-      const xv = c.range ? rng.uniformArray(shape.reduce((a, b) => a * b, 1), c.range[0], c.range[1]) : rng.normalArray(shape.reduce((a, b) => a * b, 1));
+      const xv = c.range
+        ? rng.uniformArray(
+            shape.reduce((a, b) => a * b, 1),
+            c.range[0],
+            c.range[1],
+          )
+        : rng.normalArray(shape.reduce((a, b) => a * b, 1));
       const trainable = model.variables.filter((v) => v.trainable);
       const st = model.rng!.getState();
-      const grads = (backend: string) => on(backend, () => tf.tidy(() => {
-        model.rng!.setState(st);                       // the same dequantization noise on both backends
-        const x = tf.tensor(xv, shape);
-        if (!trainable.length) {                       // parameter-free layers: the gradient with respect to x
-          const gx = tf.grad((xx: tf.Tensor) => tf.sum(model.logProb(xx)))(x);
-          return [Array.from(gx.dataSync())];
-        }
-        const { value, grads: g } = tf.variableGrads(() => tf.neg(tf.mean(model.logProb(x))) as tf.Scalar, trainable);
-        return [Array.from(value.dataSync()), ...trainable.map((v) => Array.from(g[v.name].dataSync()))];
-      }));
-      const cpu = grads('cpu'), wasm = grads('wasm');
-      for (let i = 0; i < cpu.length; i++) expect(maxAbsDiff(wasm[i], cpu[i])).toBeLessThan(2e-3 * (1 + Math.max(...cpu[i].map(Math.abs))));
+      const grads = (backend: string) =>
+        on(backend, () =>
+          tf.tidy(() => {
+            model.rng!.setState(st); // the same dequantization noise on both backends
+            const x = tf.tensor(xv, shape);
+            if (!trainable.length) {
+              // parameter-free layers: the gradient with respect to x
+              const gx = tf.grad((xx: tf.Tensor) => tf.sum(model.logProb(xx)))(x);
+              return [Array.from(gx.dataSync())];
+            }
+            const { value, grads: g } = tf.variableGrads(
+              () => tf.neg(tf.mean(model.logProb(x))) as tf.Scalar,
+              trainable,
+            );
+            return [Array.from(value.dataSync()), ...trainable.map((v) => Array.from(g[v.name].dataSync()))];
+          }),
+        );
+      const cpu = grads('cpu'),
+        wasm = grads('wasm');
+      for (let i = 0; i < cpu.length; i++)
+        expect(maxAbsDiff(wasm[i], cpu[i])).toBeLessThan(2e-3 * (1 + Math.max(...cpu[i].map(Math.abs))));
       tf.setBackend('cpu');
       model.dispose();
     });

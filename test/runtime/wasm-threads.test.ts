@@ -46,23 +46,40 @@ console.log('@@' + JSON.stringify(out));`;
 
 function run(threads: string) {
   const env = { ...process.env, FLOWC_BACKEND: 'wasm', FLOWC_WASM_THREADS: threads };
-  const r = spawnSync(process.execPath, ['--input-type=module', '-e', PROBE], { cwd: ROOT, env, encoding: 'utf8', timeout: 90_000 });
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', PROBE], {
+    cwd: ROOT,
+    env,
+    encoding: 'utf8',
+    timeout: 90_000,
+  });
   const line = (r.stdout ?? '').split('\n').find((l) => l.startsWith('@@'));
-  if (!line) throw new Error(`probe (threads ${threads}) exited ${r.status ?? r.signal}: ${(r.stderr ?? '').slice(-800)}`);
-  return { status: r.status, ...(JSON.parse(line.slice(2)) as { backend: string; threads: number; hash: Record<string, string>; mag: Record<string, number> }) };
+  if (!line)
+    throw new Error(`probe (threads ${threads}) exited ${r.status ?? r.signal}: ${(r.stderr ?? '').slice(-800)}`);
+  return {
+    status: r.status,
+    ...(JSON.parse(line.slice(2)) as {
+      backend: string;
+      threads: number;
+      hash: Record<string, string>;
+      mag: Record<string, number>;
+    }),
+  };
 }
 
 describe('threaded wasm (FLOWC_WASM_THREADS)', () => {
   it('parses the thread count', () => {
     expect(wasmThreadsWanted(env({}))).toBe(1);
     expect(wasmThreadsWanted(env({ FLOWC_WASM_THREADS: '2' }))).toBe(2);
-    expect(() => env({ FLOWC_WASM_THREADS: 'x' })).toThrow(/FLOWC_WASM_THREADS: 'x' is not 'auto' or an integer in 1..8/);
+    expect(() => env({ FLOWC_WASM_THREADS: 'x' })).toThrow(
+      /FLOWC_WASM_THREADS: 'x' is not 'auto' or an integer in 1..8/,
+    );
     expect(() => env({ FLOWC_WASM_THREADS: '0' })).toThrow(ConfigError);
   });
 
   it('chooses two threads for heavy models only (unless FLOWC_WASM_THREADS says otherwise)', () => {
     const cores = Math.min(2, os.cpus().length);
-    const heavy = { flopsPerExample: 37e6, batch: 64 }, light = { flopsPerExample: 36e3, batch: 512 };
+    const heavy = { flopsPerExample: 37e6, batch: 64 },
+      light = { flopsPerExample: 36e3, batch: 512 };
     expect(wasmThreadsWanted(env({}), heavy)).toBe(cores);
     expect(wasmThreadsWanted(env({ FLOWC_WASM_THREADS: 'auto' }), heavy)).toBe(cores);
     expect(wasmThreadsWanted(env({}), light)).toBe(1);

@@ -24,4 +24,3 @@ export function findText(img: Img, text: string, s = 1): { x: number; y: number 
   }
   return hits;
 }
-

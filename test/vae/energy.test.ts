@@ -27,9 +27,9 @@ const HAND: [string, number, number, number][] = [
   // w₁(0) = 0: ½(0.4/0.4)² = 0.5
   ['u2', 0, 0.4, 0.5],
   // z = (1, 0): w₁ = 1, w₂ = 3: −ln(e^{−½(1/0.35)²} + e^{−½(2/0.35)²})
-  ['u3', 1, 0, 0.5 / 0.35 ** 2 - Math.log1p(Math.exp(-0.5 * (4 - 1) / 0.35 ** 2))],
+  ['u3', 1, 0, 0.5 / 0.35 ** 2 - Math.log1p(Math.exp((-0.5 * (4 - 1)) / 0.35 ** 2))],
   // z = 0: w₁ = 0, w₂ = 3e^{−½(1/0.6)²}: −ln(1 + e^{−½(w₂/0.35)²})
-  ['u3', 0, 0, -Math.log1p(Math.exp(-0.5 * (3 * Math.exp(-0.5 / 0.36) / 0.35) ** 2))],
+  ['u3', 0, 0, -Math.log1p(Math.exp(-0.5 * ((3 * Math.exp(-0.5 / 0.36)) / 0.35) ** 2))],
   // z = (1, 0): w₁ = 1, w₃ = 3σ(0) = 1.5: −ln(e^{−½(1/0.4)²} + e^{−½(0.5/0.35)²})
   ['u4', 1, 0, -Math.log(Math.exp(-3.125) + Math.exp(-0.5 * (0.5 / 0.35) ** 2))],
   // z = 0: w₁ = 0, w₃ = 3σ(−1/0.3): −ln(1 + e^{−½(w₃/0.35)²})
@@ -43,7 +43,9 @@ describe('energies U1–U4 (Table 1)', () => {
       const got = t.dataSync()[0]!;
       t.dispose();
       expect(Math.abs(got - want), `${name}(${z1}, ${z2})`).toBeLessThan(1e-4 * Math.max(1, Math.abs(want)));
-      expect(Math.abs(energyJs(name as 'u1', z1, z2) - want), `${name}(${z1}, ${z2}) host`).toBeLessThan(1e-9 * Math.max(1, Math.abs(want)));
+      expect(Math.abs(energyJs(name as 'u1', z1, z2) - want), `${name}(${z1}, ${z2}) host`).toBeLessThan(
+        1e-9 * Math.max(1, Math.abs(want)),
+      );
     }
   });
 
@@ -53,7 +55,9 @@ describe('energies U1–U4 (Table 1)', () => {
       const t = tf.tidy(() => energy(name, tf.tensor2d(pts.flat(), [pts.length, 2])));
       const got = t.dataSync();
       t.dispose();
-      pts.forEach(([a, b], i) => expect(Math.abs(got[i]! - energyJs(name, a!, b!))).toBeLessThan(1e-3 * Math.max(1, Math.abs(got[i]!))));
+      pts.forEach(([a, b], i) =>
+        expect(Math.abs(got[i]! - energyJs(name, a!, b!))).toBeLessThan(1e-3 * Math.max(1, Math.abs(got[i]!))),
+      );
     }
   });
 });
@@ -94,12 +98,19 @@ describe('the fitted flow density', () => {
       const { x, logDet } = model.inverse(z0);
       const want = tf.tidy(() => tf.sub(model.base.logProb(z0), logDet));
       const got = model.logProb(x);
-      const a = got.dataSync(), b = want.dataSync();
+      const a = got.dataSync(),
+        b = want.dataSync();
       for (let i = 0; i < 64; i++) expect(Math.abs(a[i]! - b[i]!)).toBeLessThan(2e-3 * Math.max(1, Math.abs(b[i]!)));
       // ∫ q_K over [−8, 8]² by the midpoint rule
-      const G = 120, L = 8, h = (2 * L) / G;
+      const G = 120,
+        L = 8,
+        h = (2 * L) / G;
       const grid = new Float32Array(G * G * 2);
-      for (let i = 0; i < G; i++) for (let j = 0; j < G; j++) { grid[(i * G + j) * 2] = -L + (i + 0.5) * h; grid[(i * G + j) * 2 + 1] = -L + (j + 0.5) * h; }
+      for (let i = 0; i < G; i++)
+        for (let j = 0; j < G; j++) {
+          grid[(i * G + j) * 2] = -L + (i + 0.5) * h;
+          grid[(i * G + j) * 2 + 1] = -L + (j + 0.5) * h;
+        }
       const lp = model.logProb(tf.tensor2d(grid, [G * G, 2]));
       let mass = 0;
       for (const v of lp.dataSync()) mass += Math.exp(v) * h * h;

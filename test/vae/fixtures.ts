@@ -4,19 +4,44 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Domain, FlowIR, LayerIR, LikelihoodIR, NetIR } from '../../compiler/ir/types.js';
 import { Rng } from '../../runtime/rng.js';
 
-const TRAIN = { batch: 16, optimizer: { kind: 'adam' as const, lr: 1e-2, beta1: 0.9, beta2: 0.999, eps: 1e-8 }, seed: 3 };
+const TRAIN = {
+  batch: 16,
+  optimizer: { kind: 'adam' as const, lr: 1e-2, beta1: 0.9, beta2: 0.999, eps: 1e-8 },
+  seed: 3,
+};
 
-export function layer(kind: string, D: number, i: number, args: Record<string, unknown> = {}, prefix = 'posterior'): LayerIR {
+export function layer(
+  kind: string,
+  D: number,
+  i: number,
+  args: Record<string, unknown> = {},
+  prefix = 'posterior',
+): LayerIR {
   const params =
-    kind === 'planar' ? [{ name: 'u', shape: [D], init: 'normal(0.1)' }, { name: 'w', shape: [D], init: 'normal(0.1)' }, { name: 'b', shape: [1], init: 'zeros' }]
-      : kind === 'radial' ? [{ name: 'z0', shape: [D], init: 'normal(0.1)' }, { name: 'alpha', shape: [1], init: 'zeros' }, { name: 'beta', shape: [1], init: 'zeros' }]
+    kind === 'planar'
+      ? [
+          { name: 'u', shape: [D], init: 'normal(0.1)' },
+          { name: 'w', shape: [D], init: 'normal(0.1)' },
+          { name: 'b', shape: [1], init: 'zeros' },
+        ]
+      : kind === 'radial'
+        ? [
+            { name: 'z0', shape: [D], init: 'normal(0.1)' },
+            { name: 'alpha', shape: [1], init: 'zeros' },
+            { name: 'beta', shape: [1], init: 'zeros' },
+          ]
         : [];
   return {
     kind,
     id: `${prefix}.${i}.${kind}`,
     inShape: [D],
     outShape: [D],
-    args: kind === 'planar' ? { activation: 'tanh', inverse: 'none', ...args } : kind === 'radial' ? { inverse: 'none', ...args } : args,
+    args:
+      kind === 'planar'
+        ? { activation: 'tanh', inverse: 'none', ...args }
+        : kind === 'radial'
+          ? { inverse: 'none', ...args }
+          : args,
     params,
     jacobian: '',
     logDet: '',
@@ -24,8 +49,19 @@ export function layer(kind: string, D: number, i: number, args: Record<string, u
   } as LayerIR; // hand-built fixtures
 }
 
-export const mlp = (activation: 'tanh' | 'relu', ...hidden: number[]): NetIR => ({ kind: 'mlp', hidden, activation, zeroInitLast: false });
-export const made = (...hidden: number[]): NetIR => ({ kind: 'made', hidden, activation: 'tanh', masks: [], zeroInitLast: false });
+export const mlp = (activation: 'tanh' | 'relu', ...hidden: number[]): NetIR => ({
+  kind: 'mlp',
+  hidden,
+  activation,
+  zeroInitLast: false,
+});
+export const made = (...hidden: number[]): NetIR => ({
+  kind: 'made',
+  hidden,
+  activation: 'tanh',
+  masks: [],
+  zeroInitLast: false,
+});
 
 export function vaeIR(o: {
   D: number;
@@ -94,7 +130,9 @@ export function logAbsDet(J: number[][]): number {
  */
 export function rowJacobians(f: (z: tf.Tensor2D) => tf.Tensor2D, z: tf.Tensor2D): number[][][] {
   const [N, D] = z.shape;
-  const J: number[][][] = Array.from({ length: N }, () => Array.from({ length: D }, () => new Array<number>(D).fill(0)));
+  const J: number[][][] = Array.from({ length: N }, () =>
+    Array.from({ length: D }, () => new Array<number>(D).fill(0)),
+  );
   for (let j = 0; j < D; j++) {
     const g = tf.tidy(() => tf.grad((zz: tf.Tensor) => tf.sum(tf.slice(f(zz as tf.Tensor2D), [0, j], [N, 1])))(z));
     const v = g.dataSync();
@@ -105,11 +143,23 @@ export function rowJacobians(f: (z: tf.Tensor2D) => tf.Tensor2D, z: tf.Tensor2D)
 }
 
 /** central finite-difference per-example Jacobians (float32 forward passes) */
-export function fdJacobians(f: (z: tf.Tensor2D) => tf.Tensor2D, z: Float32Array, N: number, D: number, h = 1e-2): number[][][] {
-  const J: number[][][] = Array.from({ length: N }, () => Array.from({ length: D }, () => new Array<number>(D).fill(0)));
+export function fdJacobians(
+  f: (z: tf.Tensor2D) => tf.Tensor2D,
+  z: Float32Array,
+  N: number,
+  D: number,
+  h = 1e-2,
+): number[][][] {
+  const J: number[][][] = Array.from({ length: N }, () =>
+    Array.from({ length: D }, () => new Array<number>(D).fill(0)),
+  );
   for (let i = 0; i < D; i++) {
-    const plus = Float32Array.from(z), minus = Float32Array.from(z);
-    for (let n = 0; n < N; n++) { plus[n * D + i]! += h; minus[n * D + i]! -= h; }
+    const plus = Float32Array.from(z),
+      minus = Float32Array.from(z);
+    for (let n = 0; n < N; n++) {
+      plus[n * D + i]! += h;
+      minus[n * D + i]! -= h;
+    }
     const [a, b] = [plus, minus].map((v) => tf.tidy(() => f(tf.tensor2d(v, [N, D])).dataSync()));
     for (let n = 0; n < N; n++) for (let j = 0; j < D; j++) J[n]![j]![i] = (a![n * D + j]! - b![n * D + j]!) / (2 * h);
   }

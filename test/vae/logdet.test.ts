@@ -41,9 +41,12 @@ function checkStep(name: string, step: Step, D: number, rawScale: number, seed: 
 describe('amortized layers: per-example log-det = log|det ∂f/∂z| (autodiff and finite differences)', () => {
   for (const D of [1, 2, 5]) {
     for (const scale of [0.5, 2]) {
-      it(`planar (tanh), D = ${D}, raw parameters ~ N(0, ${scale}²)`, () => checkStep('planar', (z, r) => planarStep(z, r, 'tanh'), D, scale, 10 + D));
-      it(`planar (softplus), D = ${D}, raw ~ N(0, ${scale}²)`, () => checkStep('planar', (z, r) => planarStep(z, r, 'softplus'), D, scale, 20 + D));
-      it(`radial, D = ${D}, raw ~ N(0, ${scale}²)`, () => checkStep('radial', (z, r) => radialStep(z, r), D, scale, 30 + D));
+      it(`planar (tanh), D = ${D}, raw parameters ~ N(0, ${scale}²)`, () =>
+        checkStep('planar', (z, r) => planarStep(z, r, 'tanh'), D, scale, 10 + D));
+      it(`planar (softplus), D = ${D}, raw ~ N(0, ${scale}²)`, () =>
+        checkStep('planar', (z, r) => planarStep(z, r, 'softplus'), D, scale, 20 + D));
+      it(`radial, D = ${D}, raw ~ N(0, ${scale}²)`, () =>
+        checkStep('radial', (z, r) => radialStep(z, r), D, scale, 30 + D));
     }
   }
 });
@@ -51,15 +54,27 @@ describe('amortized layers: per-example log-det = log|det ∂f/∂z| (autodiff a
 describe('posterior chain: Σ_k log|det ∂f_k/∂z_{k−1}| = log|det ∂z_K/∂z_0|', () => {
   const D = 3;
   const chains = {
-    'amortized planar, radial, planar, radial': { amortized: true, post: [layer('planar', D, 0), layer('radial', D, 1), layer('planar', D, 2), layer('radial', D, 3)] },
-    'non-amortized planar, radial (own variables)': { amortized: false, post: [layer('planar', D, 0), layer('radial', D, 1), layer('planar', D, 2)] },
+    'amortized planar, radial, planar, radial': {
+      amortized: true,
+      post: [layer('planar', D, 0), layer('radial', D, 1), layer('planar', D, 2), layer('radial', D, 3)],
+    },
+    'non-amortized planar, radial (own variables)': {
+      amortized: false,
+      post: [layer('planar', D, 0), layer('radial', D, 1), layer('planar', D, 2)],
+    },
     'amortized planar with IAF, coupling and permute': {
       amortized: true,
       post: [
         layer('planar', D, 0),
         layer('iaf', D, 1, { order: [0, 1, 2], net: made(8) }),
         layer('permute', D, 2, { perm: [2, 0, 1] }),
-        layer('coupling', D, 3, { type: 'affine', mask: [1, 0, 1], maskKind: 'alternate', net: mlp('tanh', 6), scale: 'tanh' }),
+        layer('coupling', D, 3, {
+          type: 'affine',
+          mask: [1, 0, 1],
+          maskKind: 'alternate',
+          net: mlp('tanh', 6),
+          scale: 'tanh',
+        }),
         layer('radial', D, 4),
       ],
     },

@@ -28,7 +28,10 @@ describe('spec library', () => {
     const model = build(ir) as VaeModel;
     expect(model).toBeInstanceOf(VaeModel);
     expect(model.encoderOut).toBe(2 * 40 + 16 * (2 * 40 + 1));
-    const x = tf.tensor(new Rng(1).uniformArray(4 * 784).map((v) => (v < 0.2 ? 1 : 0)), [4, 784]);
+    const x = tf.tensor(
+      new Rng(1).uniformArray(4 * 784).map((v) => (v < 0.2 ? 1 : 0)),
+      [4, 784],
+    );
     const trainer = createTrainer(model, { lr: 1e-3 });
     const l = trainer.step(x);
     expect(Number.isFinite(l)).toBe(true);
@@ -44,14 +47,20 @@ describe('spec library', () => {
     const ir = compile('specs/iaf_vae.flow');
     const model = build(ir) as VaeModel;
     expect(model.encoderOut).toBe(2 * 32);
-    const x = tf.tensor(new Rng(2).uniformArray(2 * 784).map((v) => (v < 0.2 ? 1 : 0)), [2, 784]);
+    const x = tf.tensor(
+      new Rng(2).uniformArray(2 * 784).map((v) => (v < 0.2 ? 1 : 0)),
+      [2, 784],
+    );
     const e = model.elbo(x);
     for (const v of e.dataSync()) expect(Number.isFinite(v)).toBe(true);
     for (const t of [x, e]) t.dispose();
     model.dispose();
   });
 
-  for (const [file, kind] of [['specs/planar_energy.flow', 'planar'], ['specs/radial_energy.flow', 'radial']] as const) {
+  for (const [file, kind] of [
+    ['specs/planar_energy.flow', 'planar'],
+    ['specs/radial_energy.flow', 'radial'],
+  ] as const) {
     it(`${file}: 32 ${kind} layers fitted to U1`, () => {
       const ir = compile(file);
       expect(ir.family).toBe('energy');

@@ -27,11 +27,22 @@ function binaryData(n: number, seed: number): tf.Tensor2D {
   return tf.tensor2d(x, [n, 12]);
 }
 
-const binaryVae = () => vaeIR({
-  D: 12, Dz: 2, amortized: true, domain: { kind: 'binary' }, likelihood: { kind: 'bernoulli' },
-  encoder: mlp('relu', 16), decoder: mlp('relu', 16),
-  post: [layer('planar', 2, 0), layer('radial', 2, 1), layer('iaf', 2, 2, { order: [0, 1], net: made(8) }), layer('planar', 2, 3)],
-});
+const binaryVae = () =>
+  vaeIR({
+    D: 12,
+    Dz: 2,
+    amortized: true,
+    domain: { kind: 'binary' },
+    likelihood: { kind: 'bernoulli' },
+    encoder: mlp('relu', 16),
+    decoder: mlp('relu', 16),
+    post: [
+      layer('planar', 2, 0),
+      layer('radial', 2, 1),
+      layer('iaf', 2, 2, { order: [0, 1], net: made(8) }),
+      layer('planar', 2, 3),
+    ],
+  });
 
 describe('no tensor leaks', () => {
   it('VAE: training steps, ELBO, IW estimate and sampling keep numTensors constant', () => {
@@ -42,7 +53,16 @@ describe('no tensor leaks', () => {
     const n0 = tf.memory().numTensors;
     for (let s = 0; s < 4; s++) trainer.step(x);
     expect(tf.memory().numTensors).toBe(n0);
-    for (const t of [model.elbo(x), model.elbo(x, 5), model.iwLogProb(x, 7), model.logProb(x), model.loss(x), model.sample(3), model.sampleMeans(3)]) t.dispose();
+    for (const t of [
+      model.elbo(x),
+      model.elbo(x, 5),
+      model.iwLogProb(x, 7),
+      model.logProb(x),
+      model.loss(x),
+      model.sample(3),
+      model.sampleMeans(3),
+    ])
+      t.dispose();
     expect(tf.memory().numTensors).toBe(n0);
     x.dispose();
     trainer.dispose();
@@ -69,11 +89,14 @@ describe('VAE training and sampling', () => {
   it('200 steps on binary prototypes lower −ELBO and the IW NLL on held-out rows', () => {
     const model = build(binaryVae()) as VaeModel;
     model.iwSamples = 50;
-    const train = binaryData(256, 2), test = binaryData(128, 3);
+    const train = binaryData(256, 2),
+      test = binaryData(128, 3);
     const nll = () => {
-      const e = model.elbo(test, 8), w = model.logProb(test);
-      const r = { elbo: -tf.mean(e).dataSync()[0]!, iw: -tf.mean(w).dataSync()[0]!};
-      e.dispose(); w.dispose();
+      const e = model.elbo(test, 8),
+        w = model.logProb(test);
+      const r = { elbo: -tf.mean(e).dataSync()[0]!, iw: -tf.mean(w).dataSync()[0]! };
+      e.dispose();
+      w.dispose();
       return r;
     };
     const before = nll();
@@ -101,7 +124,8 @@ describe('VAE training and sampling', () => {
 
   it('sample(n, {seed}) is reproducible; temperature 0 decodes the prior mean', () => {
     const model = build(binaryVae()) as VaeModel;
-    const a = model.sample(5, { seed: 9 }).dataSync(), b = model.sample(5, { seed: 9 }).dataSync();
+    const a = model.sample(5, { seed: 9 }).dataSync(),
+      b = model.sample(5, { seed: 9 }).dataSync();
     expect(Array.from(a)).toEqual(Array.from(b));
     const z = model.samplePrior(3, { temperature: 0, seed: 1 });
     expect(Array.from(z.dataSync())).toEqual([0, 0, 0, 0, 0, 0]);

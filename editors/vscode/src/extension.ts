@@ -5,7 +5,10 @@
 // root one) and bundled with vscode-languageclient into out/extension.js by esbuild (npm run compile).
 import * as vscode from 'vscode';
 import {
-  LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions,
+  LanguageClient,
+  TransportKind,
+  type LanguageClientOptions,
+  type ServerOptions,
 } from 'vscode-languageclient/node';
 
 let client: LanguageClient | undefined;

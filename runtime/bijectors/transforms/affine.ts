@@ -7,10 +7,14 @@ import { type ElementwiseResult, type ElementwiseTransform, slot } from './types
 
 export function scaleOf(sRaw: tf.Tensor, kind: ScaleKind): tf.Tensor {
   switch (kind) {
-    case 'exp': return sRaw;
-    case 'tanh': return tf.tanh(sRaw);
-    case 'sigmoid': return logSigmoid(tf.add(sRaw, SIGMOID_SCALE_SHIFT));
-    default: throw new Error(`unknown scale '${kind as string}'`);
+    case 'exp':
+      return sRaw;
+    case 'tanh':
+      return tf.tanh(sRaw);
+    case 'sigmoid':
+      return logSigmoid(tf.add(sRaw, SIGMOID_SCALE_SHIFT));
+    default:
+      throw new Error(`unknown scale '${kind as string}'`);
   }
 }
 

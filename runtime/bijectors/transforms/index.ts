@@ -12,13 +12,21 @@ export { AffineTransform, AdditiveTransform } from './affine.js';
 export { MixtureTransform } from './mixture.js';
 export { SplineTransform } from './spline.js';
 
-export function makeTransform(kind: TransformKind, s: TransformSettings,
-  scale: ScaleKind = 'tanh'): ElementwiseTransform {
+export function makeTransform(
+  kind: TransformKind,
+  s: TransformSettings,
+  scale: ScaleKind = 'tanh',
+): ElementwiseTransform {
   switch (kind) {
-    case 'affine': return new AffineTransform(scale);
-    case 'additive': return new AdditiveTransform();
-    case 'logistic_mixture': return new MixtureTransform(s.k ?? DEFAULT_MIXTURE_K, scale);
-    case 'spline': return new SplineTransform(s.bins ?? DEFAULT_SPLINE_BINS, s.bound ?? DEFAULT_SPLINE_BOUND);
-    default: throw new Error(`unknown elementwise transform '${kind as string}'`);
+    case 'affine':
+      return new AffineTransform(scale);
+    case 'additive':
+      return new AdditiveTransform();
+    case 'logistic_mixture':
+      return new MixtureTransform(s.k ?? DEFAULT_MIXTURE_K, scale);
+    case 'spline':
+      return new SplineTransform(s.bins ?? DEFAULT_SPLINE_BINS, s.bound ?? DEFAULT_SPLINE_BOUND);
+    default:
+      throw new Error(`unknown elementwise transform '${kind as string}'`);
   }
 }

@@ -22,7 +22,13 @@ import { type ElementwiseResult, type ElementwiseTransform, slot } from './types
 export const BISECTION_TOL = 1e-12;
 export const BISECTION_MAX_ITERS = 200;
 
-interface Parts { a: tf.Tensor; b: tf.Tensor; logPi: tf.Tensor; mu: tf.Tensor; ls: tf.Tensor }
+interface Parts {
+  a: tf.Tensor;
+  b: tf.Tensor;
+  logPi: tf.Tensor;
+  mu: tf.Tensor;
+  ls: tf.Tensor;
+}
 
 const logSig = (z: number): number => (z < 0 ? z - Math.log1p(Math.exp(z)) : -Math.log1p(Math.exp(-z)));
 
@@ -32,24 +38,39 @@ class Lse {
   s = 0;
   add(v: number): void {
     if (v <= this.m) this.s += Math.exp(v - this.m);
-    else { this.s = this.s * Math.exp(this.m - v) + 1; this.m = v; }
+    else {
+      this.s = this.s * Math.exp(this.m - v) + 1;
+      this.m = v;
+    }
   }
-  get value(): number { return this.m + Math.log(this.s); }
+  get value(): number {
+    return this.m + Math.log(this.s);
+  }
 }
 
 /** σ⁻¹(F(x)) and its derivative g′(x) = p_mix(x)/(F(1 − F)), in float64, for element e (parameters at e·K …) */
-function logitF(x: number, e: number, K: number, logPi: Float32Array, mu: Float32Array,
-  ls: Float32Array): [number, number] {
-  const f = new Lse(), g = new Lse(), p = new Lse();
+function logitF(
+  x: number,
+  e: number,
+  K: number,
+  logPi: Float32Array,
+  mu: Float32Array,
+  ls: Float32Array,
+): [number, number] {
+  const f = new Lse(),
+    g = new Lse(),
+    p = new Lse();
   for (let j = 0; j < K; j++) {
     const i = e * K + j;
     const z = (x - mu[i]!) * Math.exp(-ls[i]!);
-    const a = logSig(z), b = logSig(-z);
+    const a = logSig(z),
+      b = logSig(-z);
     f.add(logPi[i]! + a);
     g.add(logPi[i]! + b);
     p.add(logPi[i]! + a + b - ls[i]!);
   }
-  const lf = f.value, lg = g.value;
+  const lf = f.value,
+    lg = g.value;
   return [lf - lg, Math.exp(p.value - lf - lg)];
 }
 
@@ -58,13 +79,22 @@ function logitF(x: number, e: number, K: number, logPi: Float32Array, mu: Float3
  * (a step leaving the bracket is replaced by bisection), so convergence is quadratic near
  * the root and never slower than bisection
  */
-export function bisectMixture(w: Float32Array, K: number, logPi: Float32Array, mu: Float32Array,
-  ls: Float32Array): Float32Array {
+export function bisectMixture(
+  w: Float32Array,
+  K: number,
+  logPi: Float32Array,
+  mu: Float32Array,
+  ls: Float32Array,
+): Float32Array {
   const out = new Float32Array(w.length);
   for (let e = 0; e < w.length; e++) {
     const we = w[e]!;
-    if (!Number.isFinite(we)) { out[e] = NaN; continue; }
-    let lo = Infinity, hi = -Infinity;
+    if (!Number.isFinite(we)) {
+      out[e] = NaN;
+      continue;
+    }
+    let lo = Infinity,
+      hi = -Infinity;
     for (let j = 0; j < K; j++) {
       const r = mu[e * K + j]! + Math.exp(ls[e * K + j]!) * we;
       if (r < lo) lo = r;
@@ -91,13 +121,19 @@ export function bisectMixture(w: Float32Array, K: number, logPi: Float32Array, m
 export class MixtureTransform implements ElementwiseTransform {
   readonly kind = 'logistic_mixture';
   readonly P: number;
-  constructor(readonly K: number, private readonly scale: ScaleKind) {
+  constructor(
+    readonly K: number,
+    private readonly scale: ScaleKind,
+  ) {
     this.P = 3 * K + 2;
   }
 
   private parts(p: tf.Tensor): Parts {
     const K = this.K;
-    const part = (j: number) => { const { begin, size } = slot(p, j, K); return tf.slice(p, begin, size); };
+    const part = (j: number) => {
+      const { begin, size } = slot(p, j, K);
+      return tf.slice(p, begin, size);
+    };
     return {
       a: scaleOf(take(p, 0), this.scale),
       b: take(p, 1),
@@ -128,13 +164,18 @@ export class MixtureTransform implements ElementwiseTransform {
   inverse(y: tf.Tensor, p: tf.Tensor): ElementwiseResult {
     const q = this.parts(p);
     const w = tf.mul(tf.sub(y, q.b), tf.exp(tf.neg(q.a)));
-    const root = bisectMixture(w.dataSync() as Float32Array, this.K, q.logPi.dataSync() as Float32Array,
-      q.mu.dataSync() as Float32Array, q.ls.dataSync() as Float32Array);
+    const root = bisectMixture(
+      w.dataSync() as Float32Array,
+      this.K,
+      q.logPi.dataSync() as Float32Array,
+      q.mu.dataSync() as Float32Array,
+      q.ls.dataSync() as Float32Array,
+    );
     const x0 = tf.tensor(root, w.shape);
     // one Newton step x0 + (w − g(x0))/g′(x0) for the gradient; its value is subtracted again, so x = x0 exactly
     const at0 = this.logitCdf(x0, q);
     const raw = tf.mul(tf.sub(w, at0.g), tf.exp(tf.neg(at0.logDeriv)));
-    const step = tf.where(tf.isFinite(raw), raw, tf.zerosLike(raw));   // a float32 density of 0: no step
+    const step = tf.where(tf.isFinite(raw), raw, tf.zerosLike(raw)); // a float32 density of 0: no step
     const x = tf.add(x0, tf.sub(step, tf.tensor(step.dataSync(), step.shape)));
     const { logDeriv } = this.logitCdf(x, q);
     return { out: x, ld: tf.neg(tf.add(logDeriv, q.a)) };

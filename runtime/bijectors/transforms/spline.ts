@@ -13,7 +13,9 @@ import { type ElementwiseResult, type ElementwiseTransform, slot } from './types
 
 interface Knots {
   /** knot positions [..., n, K + 1] (x), heights' knots (y), derivatives at the knots */
-  cw: tf.Tensor; ch: tf.Tensor; d: tf.Tensor;
+  cw: tf.Tensor;
+  ch: tf.Tensor;
+  d: tf.Tensor;
 }
 
 /** gathers along the last axis by a one-hot [..., n, K] → [..., n] */
@@ -26,13 +28,17 @@ const lastSlice = (t: tf.Tensor, begin: number, count: number): tf.Tensor => {
 export class SplineTransform implements ElementwiseTransform {
   readonly kind = 'spline';
   readonly P: number;
-  constructor(readonly K: number, readonly B: number) {
+  constructor(
+    readonly K: number,
+    readonly B: number,
+  ) {
     this.P = 3 * K - 1;
   }
 
   /** cumulative knots on [−B, B] from unnormalized bin sizes [..., K] → [..., K + 1], ends exactly ±B */
   private knots(u: tf.Tensor): tf.Tensor {
-    const K = this.K, B = this.B;
+    const K = this.K,
+      B = this.B;
     const sizes = tf.add(SPLINE_MIN_BIN, tf.mul(1 - SPLINE_MIN_BIN * K, tf.softmax(u)));
     const inner = tf.sub(tf.mul(2 * B, lastSlice(tf.cumsum(sizes, sizes.rank - 1), 0, K - 1)), B);
     const edge = (v: number) => tf.fill([...u.shape.slice(0, -1), 1], v);
@@ -41,8 +47,10 @@ export class SplineTransform implements ElementwiseTransform {
 
   private params(p: tf.Tensor): Knots {
     const K = this.K;
-    const inner = tf.add(SPLINE_MIN_DERIVATIVE,
-      tf.mul((1 - SPLINE_MIN_DERIVATIVE) / Math.LN2, tf.softplus(lastSlice(p, 2 * K, K - 1))));
+    const inner = tf.add(
+      SPLINE_MIN_DERIVATIVE,
+      tf.mul((1 - SPLINE_MIN_DERIVATIVE) / Math.LN2, tf.softplus(lastSlice(p, 2 * K, K - 1))),
+    );
     const one = tf.ones([...p.shape.slice(0, -1), 1]);
     const d = tf.concat([one, inner, one], -1);
     return { cw: this.knots(lastSlice(p, 0, K)), ch: this.knots(lastSlice(p, K, K)), d };
@@ -58,9 +66,12 @@ export class SplineTransform implements ElementwiseTransform {
   /** the bin's quantities: left knots, width, height, slope Δ, derivatives at both ends */
   private local(k: Knots, oh: tf.Tensor) {
     const K = this.K;
-    const x0 = pick(lastSlice(k.cw, 0, K), oh), w = tf.sub(pick(lastSlice(k.cw, 1, K), oh), x0);
-    const y0 = pick(lastSlice(k.ch, 0, K), oh), h = tf.sub(pick(lastSlice(k.ch, 1, K), oh), y0);
-    const d0 = pick(lastSlice(k.d, 0, K), oh), d1 = pick(lastSlice(k.d, 1, K), oh);
+    const x0 = pick(lastSlice(k.cw, 0, K), oh),
+      w = tf.sub(pick(lastSlice(k.cw, 1, K), oh), x0);
+    const y0 = pick(lastSlice(k.ch, 0, K), oh),
+      h = tf.sub(pick(lastSlice(k.ch, 1, K), oh), y0);
+    const d0 = pick(lastSlice(k.d, 0, K), oh),
+      d1 = pick(lastSlice(k.d, 1, K), oh);
     return { x0, w, y0, h, delta: tf.div(h, w), d0, d1 };
   }
 
@@ -68,8 +79,10 @@ export class SplineTransform implements ElementwiseTransform {
   private logDeriv(theta: tf.Tensor, q: ReturnType<SplineTransform['local']>): tf.Tensor {
     const t1 = tf.mul(theta, tf.sub(1, theta));
     const denom = tf.add(q.delta, tf.mul(tf.sub(tf.add(q.d0, q.d1), tf.mul(2, q.delta)), t1));
-    const inner = tf.add(tf.add(tf.mul(q.d1, tf.square(theta)), tf.mul(tf.mul(2, q.delta), t1)),
-      tf.mul(q.d0, tf.square(tf.sub(1, theta))));
+    const inner = tf.add(
+      tf.add(tf.mul(q.d1, tf.square(theta)), tf.mul(tf.mul(2, q.delta), t1)),
+      tf.mul(q.d0, tf.square(tf.sub(1, theta))),
+    );
     const num = tf.mul(tf.square(q.delta), inner);
     return tf.sub(tf.log(num), tf.mul(2, tf.log(denom)));
   }

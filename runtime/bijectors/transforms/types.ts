@@ -6,7 +6,10 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import type { TransformKind } from '../../../compiler/math/elementwise.js';
 
-export interface ElementwiseResult { out: tf.Tensor; ld: tf.Tensor }
+export interface ElementwiseResult {
+  out: tf.Tensor;
+  ld: tf.Tensor;
+}
 
 export interface ElementwiseTransform {
   readonly kind: TransformKind;
@@ -17,8 +20,11 @@ export interface ElementwiseTransform {
 }
 
 /** the j-th parameter slot [..., n] or slots [j, j + count) as [..., n, count] of p [..., n, P] */
-export function slot(p: { shape: number[]; rank: number }, j: number,
-  count?: number): { begin: number[]; size: number[] } {
+export function slot(
+  p: { shape: number[]; rank: number },
+  j: number,
+  count?: number,
+): { begin: number[]; size: number[] } {
   const begin = p.shape.map((_, i) => (i === p.rank - 1 ? j : 0));
   const size = p.shape.map((d, i) => (i === p.rank - 1 ? (count ?? 1) : d));
   return { begin, size };

@@ -18,7 +18,8 @@ export function bernoulliFusedAvailable(): boolean {
 /** float64 reference for the last n mod 4 elements (rounded to float32 on store) */
 function tail(l: Float32Array, x: Float32Array, out: Float32Array, sig: Float32Array, from: number, to: number): void {
   for (let i = from; i < to; i++) {
-    const v = l[i]!, e = Math.exp(-Math.abs(v));
+    const v = l[i]!,
+      e = Math.exp(-Math.abs(v));
     out[i] = x[i]! * v - (Math.max(v, 0) + Math.log1p(e));
     sig[i] = v >= 0 ? 1 / (1 + e) : e / (1 + e);
   }
@@ -29,21 +30,33 @@ function tail(l: Float32Array, x: Float32Array, out: Float32Array, sig: Float32A
  * in l and x. Wasm only (bernoulliFusedAvailable()).
  */
 export function bernoulliLogProbFused(l: tf.Tensor, x: tf.Tensor): tf.Tensor {
-  const hm = heapMatMul(), k = simdBernoulliKernels();
+  const hm = heapMatMul(),
+    k = simdBernoulliKernels();
   if (!hm || !k) throw new Error('bernoulliLogProbFused: needs the wasm backend');
-  if (l.dtype !== 'float32' || x.dtype !== 'float32' || l.size !== x.size) throw new Error('bernoulliLogProbFused: float32 l and x of one size');
-  const n = l.size, n4 = n & ~3, shape = l.shape.slice();
+  if (l.dtype !== 'float32' || x.dtype !== 'float32' || l.size !== x.size)
+    throw new Error('bernoulliLogProbFused: float32 l and x of one size');
+  const n = l.size,
+    n4 = n & ~3,
+    shape = l.shape.slice();
   return engine().runKernelFunc({
     inputs: { l, x },
     attrs: {},
     forwardFunc: (_backend, save) => {
-      const [out, oo] = hm.output(shape), [sig, so] = hm.output(shape);
-      const lo = hm.offset(l), xo = hm.offset(x);
+      const [out, oo] = hm.output(shape),
+        [sig, so] = hm.output(shape);
+      const lo = hm.offset(l),
+        xo = hm.offset(x);
       k.bernFwd(lo, xo, oo, so, n4);
       if (n4 < n) {
         const h = hm.heap();
-        tail(h.subarray(lo >> 2, (lo >> 2) + n), h.subarray(xo >> 2, (xo >> 2) + n),
-          h.subarray(oo >> 2, (oo >> 2) + n), h.subarray(so >> 2, (so >> 2) + n), n4, n);
+        tail(
+          h.subarray(lo >> 2, (lo >> 2) + n),
+          h.subarray(xo >> 2, (xo >> 2) + n),
+          h.subarray(oo >> 2, (oo >> 2) + n),
+          h.subarray(so >> 2, (so >> 2) + n),
+          n4,
+          n,
+        );
       }
       save([x, sig, l]);
       sig.dispose();
@@ -54,10 +67,13 @@ export function bernoulliLogProbFused(l: tf.Tensor, x: tf.Tensor): tf.Tensor {
       return {
         l: () => {
           const [g, go] = hm.output(shape);
-          const dyo = hm.offset(dy), xo = hm.offset(sx), so = hm.offset(sig);
+          const dyo = hm.offset(dy),
+            xo = hm.offset(sx),
+            so = hm.offset(sig);
           k.bernGrad(dyo, xo, so, go, n4);
           if (n4 < n) {
-            const h = hm.heap(), [d, xx, s, o] = [dyo, xo, so, go].map((p) => p >> 2) as [number, number, number, number];
+            const h = hm.heap(),
+              [d, xx, s, o] = [dyo, xo, so, go].map((p) => p >> 2) as [number, number, number, number];
             for (let i = n4; i < n; i++) h[o + i] = h[d + i]! * (h[xx + i]! - h[s + i]!);
           }
           return g;

@@ -37,10 +37,17 @@ export interface ImageCouplingSpec {
 }
 
 /** a binary mask b over [H, W, C] (NHWC order, 1 = passes and conditions): cond = x⊙b, o has mult·C channels */
-export function maskedImageSpec(mask: ArrayLike<number>, shape: number[], affine: boolean, scale: ScaleKind): ImageCouplingSpec {
+export function maskedImageSpec(
+  mask: ArrayLike<number>,
+  shape: number[],
+  affine: boolean,
+  scale: ScaleKind,
+): ImageCouplingSpec {
   const [H, W, C] = shape as [number, number, number];
-  const P = H * W * C, mult = affine ? 2 : 1;
-  const src = new Int32Array(P), po = new Int32Array(P);
+  const P = H * W * C,
+    mult = affine ? 2 : 1;
+  const src = new Int32Array(P),
+    po = new Int32Array(P);
   for (let p = 0; p < P; p++) {
     const on = mask[p] !== 0;
     src[p] = on ? p : -1;
@@ -52,10 +59,21 @@ export function maskedImageSpec(mask: ArrayLike<number>, shape: number[], affine
 /**
  * a channel-wise mask: channels `a` condition (cond = x[..., a]), channels `b` are transformed (o: mult·|b| channels)
  */
-export function channelImageSpec(a: number[], b: number[], shape: number[], affine: boolean, scale: ScaleKind): ImageCouplingSpec {
+export function channelImageSpec(
+  a: number[],
+  b: number[],
+  shape: number[],
+  affine: boolean,
+  scale: ScaleKind,
+): ImageCouplingSpec {
   const [H, W, C] = shape as [number, number, number];
-  const R = H * W, P = R * C, mult = affine ? 2 : 1, Ca = a.length, Lo = b.length;
-  const src = new Int32Array(R * Ca), po = new Int32Array(P).fill(-1);
+  const R = H * W,
+    P = R * C,
+    mult = affine ? 2 : 1,
+    Ca = a.length,
+    Lo = b.length;
+  const src = new Int32Array(R * Ca),
+    po = new Int32Array(P).fill(-1);
   for (let r = 0; r < R; r++) {
     for (let k = 0; k < Ca; k++) src[r * Ca + k] = r * C + a[k]!;
     for (let k = 0; k < Lo; k++) po[r * C + b[k]!] = r * mult * Lo + k;
@@ -65,35 +83,50 @@ export function channelImageSpec(a: number[], b: number[], shape: number[], affi
 
 /** x → [cond, x′] (x′ = x, for the coupling op only) */
 export function gateOp(c: ImageCouplingSpec): (x: tf.Tensor) => [tf.Tensor, tf.Tensor] {
-  const { P, src } = c, Q = src.length;
+  const { P, src } = c,
+    Q = src.length;
   const op = hostOp({
     shapes: ([xs]) => [[xs![0]!, ...c.condShape], xs!],
     forward: ([x]) => {
-      const N = x!.length / P, cond = new Float32Array(N * Q);
+      const N = x!.length / P,
+        cond = new Float32Array(N * Q);
       for (let n = 0; n < N; n++) {
-        const xo = n * P, co = n * Q;
-        for (let q = 0; q < Q; q++) { const s = src[q]!; if (s >= 0) cond[co + q] = x![xo + s]!; }
+        const xo = n * P,
+          co = n * Q;
+        for (let q = 0; q < Q; q++) {
+          const s = src[q]!;
+          if (s >= 0) cond[co + q] = x![xo + s]!;
+        }
       }
       return { outputs: [cond, x!] };
     },
     backward: ([dc, dp], _s, [x]) => {
       const N = x!.length / P;
       const dx = dp ? dp.slice() : new Float32Array(N * P);
-      if (dc) for (let n = 0; n < N; n++) {
-        const xo = n * P, co = n * Q;
-        for (let q = 0; q < Q; q++) { const s = src[q]!; if (s >= 0) dx[xo + s] += dc[co + q]!; }
-      }
+      if (dc)
+        for (let n = 0; n < N; n++) {
+          const xo = n * P,
+            co = n * Q;
+          for (let q = 0; q < Q; q++) {
+            const s = src[q]!;
+            if (s >= 0) dx[xo + s] += dc[co + q]!;
+          }
+        }
       return [dx];
     },
   });
   return (x) => {
-    if (x.size !== x.shape[0] * P) throw new Error(`fused image coupling: input of ${x.size} values, expected ${x.shape[0]}×${P}`);
+    if (x.size !== x.shape[0] * P)
+      throw new Error(`fused image coupling: input of ${x.size} values, expected ${x.shape[0]}×${P}`);
     const [cond, pass] = op([x]);
     return [cond!, pass!];
   };
 }
 
-interface Saved { es: Float32Array | null; gp: Float32Array | null }
+interface Saved {
+  es: Float32Array | null;
+  gp: Float32Array | null;
+}
 
 /** (x′, o) → [y, logDet] */
 export function imageCouplingOp(c: ImageCouplingSpec): (x: tf.Tensor, o: tf.Tensor) => [tf.Tensor, tf.Tensor1D] {
@@ -102,22 +135,30 @@ export function imageCouplingOp(c: ImageCouplingSpec): (x: tf.Tensor, o: tf.Tens
     shapes: ([xs]) => [xs!, [xs![0]!]],
     forward: ([x, o]) => {
       const N = x!.length / P;
-      const y = x!.slice(), ld = new Float32Array(N);
+      const y = x!.slice(),
+        ld = new Float32Array(N);
       if (!affine) {
         for (let n = 0; n < N; n++) {
-          const xo = n * P, oo = n * O;
-          for (let p = 0; p < P; p++) { const k = po[p]!; if (k >= 0) y[xo + p] = x![xo + p]! + o![oo + k]!; }
+          const xo = n * P,
+            oo = n * O;
+          for (let p = 0; p < P; p++) {
+            const k = po[p]!;
+            if (k >= 0) y[xo + p] = x![xo + p]! + o![oo + k]!;
+          }
         }
         return { outputs: [y, ld], saved: { es: null, gp: null } };
       }
-      const es = new Float32Array(N * P), gp = new Float32Array(N * P);
+      const es = new Float32Array(N * P),
+        gp = new Float32Array(N * P);
       for (let n = 0; n < N; n++) {
-        const xo = n * P, oo = n * O;
+        const xo = n * P,
+          oo = n * O;
         let acc = 0;
         for (let p = 0; p < P; p++) {
           const k = po[p]!;
           if (k < 0) continue;
-          const sr = o![oo + k]!, i = xo + p;
+          const sr = o![oo + k]!,
+            i = xo + p;
           let s = logScaleOf(scale, sr);
           const d = logScaleGrad(scale, sr, s);
           s = Math.fround(s);
@@ -133,15 +174,22 @@ export function imageCouplingOp(c: ImageCouplingSpec): (x: tf.Tensor, o: tf.Tens
     },
     backward: ([dy, dld], saved, [x]) => {
       const N = x!.length / P;
-      const dx = dy ? dy.slice() : new Float32Array(N * P), dout = new Float32Array(N * O);
+      const dx = dy ? dy.slice() : new Float32Array(N * P),
+        dout = new Float32Array(N * O);
       const { es, gp } = saved as Saved;
       for (let n = 0; n < N; n++) {
-        const xo = n * P, oo = n * O, gl = dld ? dld[n]! : 0;
+        const xo = n * P,
+          oo = n * O,
+          gl = dld ? dld[n]! : 0;
         for (let p = 0; p < P; p++) {
           const k = po[p]!;
           if (k < 0) continue;
-          const i = xo + p, g = dy ? dy[i]! : 0;
-          if (!affine) { dout[oo + k] = g; continue; }
+          const i = xo + p,
+            g = dy ? dy[i]! : 0;
+          if (!affine) {
+            dout[oo + k] = g;
+            continue;
+          }
           const e = es![i]!;
           dx[i] = g * e;
           dout[oo + k] = (g * x![i]! * e + gl) * gp![i]!;
@@ -152,8 +200,10 @@ export function imageCouplingOp(c: ImageCouplingSpec): (x: tf.Tensor, o: tf.Tens
     },
   });
   return (x, o) => {
-    if (x.size !== x.shape[0] * P) throw new Error(`fused image coupling: input of ${x.size} values, expected ${x.shape[0]}×${P}`);
-    if (o.size !== x.shape[0] * O) throw new Error(`fused image coupling: net output has ${o.size} values, expected ${x.shape[0]}×${O}`);
+    if (x.size !== x.shape[0] * P)
+      throw new Error(`fused image coupling: input of ${x.size} values, expected ${x.shape[0]}×${P}`);
+    if (o.size !== x.shape[0] * O)
+      throw new Error(`fused image coupling: net output has ${o.size} values, expected ${x.shape[0]}×${O}`);
     const [y, ld] = op([x, o]);
     return [y!, ld as tf.Tensor1D];
   };

@@ -33,30 +33,46 @@ export function couplingSpec(mask: ArrayLike<number>, L: number, affine: boolean
   return { mask: Uint8Array.from(mask as ArrayLike<number>, (v) => (v ? 1 : 0)), L, affine, scale };
 }
 
-interface ElemForward { y: Float32Array; ld: Float32Array; es: Float32Array | null; gp: Float32Array | null }
+interface ElemForward {
+  y: Float32Array;
+  ld: Float32Array;
+  es: Float32Array | null;
+  gp: Float32Array | null;
+}
 
 function elemForward(c: CouplingSpec, x: Float32Array, o: Float32Array): ElemForward {
   const { mask: b, L, scale } = c;
-  const P = b.length, R = P / L, N = x.length / P;
-  const y = new Float32Array(x.length), ld = new Float32Array(N);
+  const P = b.length,
+    R = P / L,
+    N = x.length / P;
+  const y = new Float32Array(x.length),
+    ld = new Float32Array(N);
   if (!c.affine) {
-    for (let n = 0; n < N; n++) for (let r = 0; r < R; r++) {
-      const ob = (n * R + r) * L;
-      for (let j = 0; j < L; j++) {
-        const p = r * L + j, i = n * P + p;
-        y[i] = b[p] ? x[i] : x[i] + o[ob + j];
+    for (let n = 0; n < N; n++)
+      for (let r = 0; r < R; r++) {
+        const ob = (n * R + r) * L;
+        for (let j = 0; j < L; j++) {
+          const p = r * L + j,
+            i = n * P + p;
+          y[i] = b[p] ? x[i] : x[i] + o[ob + j];
+        }
       }
-    }
     return { y, ld, es: null, gp: null };
   }
-  const es = new Float32Array(x.length), gp = new Float32Array(x.length);
+  const es = new Float32Array(x.length),
+    gp = new Float32Array(x.length);
   for (let n = 0; n < N; n++) {
     let acc = 0;
     for (let r = 0; r < R; r++) {
       const ob = (n * R + r) * 2 * L;
       for (let j = 0; j < L; j++) {
-        const p = r * L + j, i = n * P + p;
-        if (b[p]) { y[i] = x[i]; es[i] = 1; continue; }
+        const p = r * L + j,
+          i = n * P + p;
+        if (b[p]) {
+          y[i] = x[i];
+          es[i] = 1;
+          continue;
+        }
         const sr = o[ob + j];
         let s = logScaleOf(scale, sr);
         const d = logScaleGrad(scale, sr, s);
@@ -74,33 +90,48 @@ function elemForward(c: CouplingSpec, x: Float32Array, o: Float32Array): ElemFor
 }
 
 /** gradients for x (the direct path, not through the conditioner) and for o */
-function elemBackward(c: CouplingSpec, dy: Float32Array | null, dld: Float32Array | null, x: Float32Array,
-  f: ElemForward): { dx: Float32Array; dout: Float32Array } {
+function elemBackward(
+  c: CouplingSpec,
+  dy: Float32Array | null,
+  dld: Float32Array | null,
+  x: Float32Array,
+  f: ElemForward,
+): { dx: Float32Array; dout: Float32Array } {
   const { mask: b, L } = c;
-  const P = b.length, R = P / L, N = x.length / P;
+  const P = b.length,
+    R = P / L,
+    N = x.length / P;
   const mult = c.affine ? 2 : 1;
-  const dx = new Float32Array(x.length), dout = new Float32Array(mult * x.length);
+  const dx = new Float32Array(x.length),
+    dout = new Float32Array(mult * x.length);
   if (!c.affine) {
-    for (let n = 0; n < N; n++) for (let r = 0; r < R; r++) {
-      const ob = (n * R + r) * L;
-      for (let j = 0; j < L; j++) {
-        const p = r * L + j, i = n * P + p;
-        const g = dy ? dy[i] : 0;
-        dx[i] = g;
-        if (!b[p]) dout[ob + j] = g;
+    for (let n = 0; n < N; n++)
+      for (let r = 0; r < R; r++) {
+        const ob = (n * R + r) * L;
+        for (let j = 0; j < L; j++) {
+          const p = r * L + j,
+            i = n * P + p;
+          const g = dy ? dy[i] : 0;
+          dx[i] = g;
+          if (!b[p]) dout[ob + j] = g;
+        }
       }
-    }
     return { dx, dout };
   }
-  const es = f.es!, gp = f.gp!;
+  const es = f.es!,
+    gp = f.gp!;
   for (let n = 0; n < N; n++) {
     const gl = dld ? dld[n] : 0;
     for (let r = 0; r < R; r++) {
       const ob = (n * R + r) * 2 * L;
       for (let j = 0; j < L; j++) {
-        const p = r * L + j, i = n * P + p;
+        const p = r * L + j,
+          i = n * P + p;
         const g = dy ? dy[i] : 0;
-        if (b[p]) { dx[i] = g; continue; }
+        if (b[p]) {
+          dx[i] = g;
+          continue;
+        }
         const e = es[i];
         dx[i] = g * e;
         dout[ob + j] = (g * x[i] * e + gl) * gp[i];
@@ -113,8 +144,10 @@ function elemBackward(c: CouplingSpec, dy: Float32Array | null, dld: Float32Arra
 
 function checkSizes(c: CouplingSpec, x: tf.Tensor, oSize: number): void {
   const mult = c.affine ? 2 : 1;
-  if (x.size !== x.shape[0] * c.mask.length) throw new Error(`fused coupling: input of ${x.size} values, expected ${x.shape[0]}×${c.mask.length}`);
-  if (oSize !== mult * x.size) throw new Error(`fused coupling: net output has ${oSize} values, expected ${mult * x.size}`);
+  if (x.size !== x.shape[0] * c.mask.length)
+    throw new Error(`fused coupling: input of ${x.size} values, expected ${x.shape[0]}×${c.mask.length}`);
+  if (oSize !== mult * x.size)
+    throw new Error(`fused coupling: net output has ${oSize} values, expected ${mult * x.size}`);
 }
 
 /** (x, o) → [y, logDet] as one host op (any conditioner) */
@@ -142,13 +175,23 @@ export function couplingElementwise(c: CouplingSpec): (x: tf.Tensor, o: tf.Tenso
  * size, the last K = mult × that): x [N, ...] → [y, logDet], one tape node with gradients for x and
  * every W and b. Call with a fusable activation (fused-dense.ts fusableActivation).
  */
-export function mlpCoupling(c: CouplingSpec, x: tf.Tensor, ws: tf.Tensor[], bs: tf.Tensor[], activation: string): [tf.Tensor, tf.Tensor1D] {
+export function mlpCoupling(
+  c: CouplingSpec,
+  x: tf.Tensor,
+  ws: tf.Tensor[],
+  bs: tf.Tensor[],
+  activation: string,
+): [tf.Tensor, tf.Tensor1D] {
   const e = engine();
-  const N = x.shape[0], P = c.mask.length;
+  const N = x.shape[0],
+    P = c.mask.length;
   const mult = c.affine ? 2 : 1;
   checkSizes(c, x, N * ws[ws.length - 1]!.shape[1]!);
   const inputs: Record<number, tf.Tensor> = { 0: x };
-  ws.forEach((w, l) => { inputs[1 + 2 * l] = w; inputs[2 + 2 * l] = bs[l]!; });
+  ws.forEach((w, l) => {
+    inputs[1 + 2 * l] = w;
+    inputs[2 + 2 * l] = bs[l]!;
+  });
   const tapeOn = e.isTapeOn();
   const st: { saved?: DenseSaved; x?: Float32Array; f?: ElemForward } = {};
   const out = e.runKernelFunc({
@@ -168,13 +211,16 @@ export function mlpCoupling(c: CouplingSpec, x: tf.Tensor, ws: tf.Tensor[], bs: 
       const g = denseBackward(st.saved!, tf.tensor3d(r.dout, [1, N, mult * P], 'float32'));
       const grads: Record<number, () => tf.Tensor> = {
         0: () => {
-          const dc = view(g.dx());                 // ∂/∂(x⊙b), through the conditioner
+          const dc = view(g.dx()); // ∂/∂(x⊙b), through the conditioner
           const dx = r.dx;
           for (let i = 0, p = 0; i < dx.length; i++, p = p + 1 === P ? 0 : p + 1) if (c.mask[p]) dx[i] += dc[i];
           return tf.tensor(dx, x.shape, 'float32');
         },
       };
-      ws.forEach((_, l) => { grads[1 + 2 * l] = () => g.dw(l); grads[2 + 2 * l] = () => g.db(l); });
+      ws.forEach((_, l) => {
+        grads[1 + 2 * l] = () => g.dw(l);
+        grads[2 + 2 * l] = () => g.db(l);
+      });
       return grads;
     },
   }) as tf.Tensor[];

@@ -34,7 +34,6 @@ export function fusableActivation(a: string): boolean {
   return Object.prototype.hasOwnProperty.call(ACTS, a);
 }
 
-
 /** a tensor sharing t's storage with another shape (what Reshape does, without a kernel) */
 export function alias(t: tf.Tensor, shape: number[]): tf.Tensor {
   const e = engine();
@@ -91,8 +90,14 @@ interface SidePass {
  * [N, ·] gradient as weights (≈ 3 ns/element) and transpose h for only 2–4 MACs per element.
  * Relu runs four rows at a time (one accumulator update per four rows: ~1.8× faster in V8).
  */
-function actBackward(kind: string, g: Float32Array, h: Float32Array, N: number, K: number, side: SidePass):
-  { db: Float32Array; dwx: Float32Array | null; dwp: Float32Array | null } {
+function actBackward(
+  kind: string,
+  g: Float32Array,
+  h: Float32Array,
+  N: number,
+  K: number,
+  side: SidePass,
+): { db: Float32Array; dwx: Float32Array | null; dwp: Float32Array | null } {
   const { x, K0, gp, O } = side;
   const acc = new Float64Array(K);
   const dwx = x ? new Float64Array(2 * K) : null;
@@ -126,37 +131,84 @@ function actBackward(kind: string, g: Float32Array, h: Float32Array, N: number, 
 }
 
 /** relu backward over rows [0, n4), four rows at a time, with the side products of actBackward */
-function reluRows4(g: Float32Array, h: Float32Array, n4: number, K: number, acc: Float64Array,
-  x: Float32Array | null, K0: number, dwx: Float64Array | null, gp: Float32Array | null, O: number, dwp: Float64Array | null): void {
+function reluRows4(
+  g: Float32Array,
+  h: Float32Array,
+  n4: number,
+  K: number,
+  acc: Float64Array,
+  x: Float32Array | null,
+  K0: number,
+  dwx: Float64Array | null,
+  gp: Float32Array | null,
+  O: number,
+  dwp: Float64Array | null,
+): void {
   const two = K0 === 2 ? 1 : 0;
   const q = (n: number, o: number) => (gp && o < O ? gp[n * O + o] : 0);
   for (let n = 0; n < n4; n += 4) {
-    const r0 = n * K, r1 = r0 + K, r2 = r1 + K, r3 = r2 + K;
-    let a0 = 0, a1 = 0, a2 = 0, a3 = 0, b0 = 0, b1 = 0, b2 = 0, b3 = 0;
+    const r0 = n * K,
+      r1 = r0 + K,
+      r2 = r1 + K,
+      r3 = r2 + K;
+    let a0 = 0,
+      a1 = 0,
+      a2 = 0,
+      a3 = 0,
+      b0 = 0,
+      b1 = 0,
+      b2 = 0,
+      b3 = 0;
     if (x) {
-      a0 = x[n * K0]; a1 = x[(n + 1) * K0]; a2 = x[(n + 2) * K0]; a3 = x[(n + 3) * K0];
-      b0 = two * x[n * K0 + two]; b1 = two * x[(n + 1) * K0 + two]; b2 = two * x[(n + 2) * K0 + two]; b3 = two * x[(n + 3) * K0 + two];
+      a0 = x[n * K0];
+      a1 = x[(n + 1) * K0];
+      a2 = x[(n + 2) * K0];
+      a3 = x[(n + 3) * K0];
+      b0 = two * x[n * K0 + two];
+      b1 = two * x[(n + 1) * K0 + two];
+      b2 = two * x[(n + 2) * K0 + two];
+      b3 = two * x[(n + 3) * K0 + two];
     }
-    const p00 = q(n, 0), p01 = q(n, 1), p02 = q(n, 2), p03 = q(n, 3);
-    const p10 = q(n + 1, 0), p11 = q(n + 1, 1), p12 = q(n + 1, 2), p13 = q(n + 1, 3);
-    const p20 = q(n + 2, 0), p21 = q(n + 2, 1), p22 = q(n + 2, 2), p23 = q(n + 2, 3);
-    const p30 = q(n + 3, 0), p31 = q(n + 3, 1), p32 = q(n + 3, 2), p33 = q(n + 3, 3);
+    const p00 = q(n, 0),
+      p01 = q(n, 1),
+      p02 = q(n, 2),
+      p03 = q(n, 3);
+    const p10 = q(n + 1, 0),
+      p11 = q(n + 1, 1),
+      p12 = q(n + 1, 2),
+      p13 = q(n + 1, 3);
+    const p20 = q(n + 2, 0),
+      p21 = q(n + 2, 1),
+      p22 = q(n + 2, 2),
+      p23 = q(n + 2, 3);
+    const p30 = q(n + 3, 0),
+      p31 = q(n + 3, 1),
+      p32 = q(n + 3, 2),
+      p33 = q(n + 3, 3);
     for (let j = 0; j < K; j++) {
-      const h0 = h[r0 + j], h1 = h[r1 + j], h2 = h[r2 + j], h3 = h[r3 + j];
-      const v0 = g[r0 + j] * +(h0 > 0), v1 = g[r1 + j] * +(h1 > 0);
-      const v2 = g[r2 + j] * +(h2 > 0), v3 = g[r3 + j] * +(h3 > 0);
-      g[r0 + j] = v0; g[r1 + j] = v1; g[r2 + j] = v2; g[r3 + j] = v3;
-      acc[j] += (v0 + v1) + (v2 + v3);
+      const h0 = h[r0 + j],
+        h1 = h[r1 + j],
+        h2 = h[r2 + j],
+        h3 = h[r3 + j];
+      const v0 = g[r0 + j] * +(h0 > 0),
+        v1 = g[r1 + j] * +(h1 > 0);
+      const v2 = g[r2 + j] * +(h2 > 0),
+        v3 = g[r3 + j] * +(h3 > 0);
+      g[r0 + j] = v0;
+      g[r1 + j] = v1;
+      g[r2 + j] = v2;
+      g[r3 + j] = v3;
+      acc[j] += v0 + v1 + (v2 + v3);
       if (dwx) {
-        dwx[j] += (a0 * v0 + a1 * v1) + (a2 * v2 + a3 * v3);
-        dwx[K + j] += (b0 * v0 + b1 * v1) + (b2 * v2 + b3 * v3);
+        dwx[j] += a0 * v0 + a1 * v1 + (a2 * v2 + a3 * v3);
+        dwx[K + j] += b0 * v0 + b1 * v1 + (b2 * v2 + b3 * v3);
       }
       if (dwp) {
         const b = 4 * j;
-        dwp[b] += (h0 * p00 + h1 * p10) + (h2 * p20 + h3 * p30);
-        dwp[b + 1] += (h0 * p01 + h1 * p11) + (h2 * p21 + h3 * p31);
-        dwp[b + 2] += (h0 * p02 + h1 * p12) + (h2 * p22 + h3 * p32);
-        dwp[b + 3] += (h0 * p03 + h1 * p13) + (h2 * p23 + h3 * p33);
+        dwp[b] += h0 * p00 + h1 * p10 + (h2 * p20 + h3 * p30);
+        dwp[b + 1] += h0 * p01 + h1 * p11 + (h2 * p21 + h3 * p31);
+        dwp[b + 2] += h0 * p02 + h1 * p12 + (h2 * p22 + h3 * p32);
+        dwp[b + 3] += h0 * p03 + h1 * p13 + (h2 * p23 + h3 * p33);
       }
     }
   }
@@ -178,8 +230,13 @@ export interface DenseSaved {
  * linear). Call inside a kernel (tape off). With keep, the saved aliases are tf.keep'd: the caller
  * hands them to its tape node (savedTensors) or disposes them.
  */
-export function denseForward(x3: tf.Tensor, ws: tf.Tensor[], bs: tf.Tensor[], activation: string, keep: boolean):
-  { out: tf.Tensor; saved: DenseSaved } {
+export function denseForward(
+  x3: tf.Tensor,
+  ws: tf.Tensor[],
+  bs: tf.Tensor[],
+  activation: string,
+  keep: boolean,
+): { out: tf.Tensor; saved: DenseSaved } {
   const act = ACTS[activation];
   if (!act) throw new Error(`fused dense: activation '${activation}' is not fusable`);
   const e = engine();
@@ -192,9 +249,16 @@ export function denseForward(x3: tf.Tensor, ws: tf.Tensor[], bs: tf.Tensor[], ac
     const w = alias(ws[l], [1, sizes[l], sizes[l + 1]]);
     saved.ws.push(keep ? tf.keep(w) : w);
     const last = l + 1 === L;
-    h = e.runKernel(tf._FusedMatMul, { a: h, b: w, bias: bs[l] }, {
-      transposeA: false, transposeB: false, activation: last ? 'linear' : act.kernel, leakyreluAlpha: act.alpha ?? 0,
-    });
+    h = e.runKernel(
+      tf._FusedMatMul,
+      { a: h, b: w, bias: bs[l] },
+      {
+        transposeA: false,
+        transposeB: false,
+        activation: last ? 'linear' : act.kernel,
+        leakyreluAlpha: act.alpha ?? 0,
+      },
+    );
     if (!last) saved.hs.push(keep ? tf.keep(h) : h);
   }
   return { out: h, saved };
@@ -217,19 +281,23 @@ export interface DenseGrads {
 export function denseBackward(s: DenseSaved, dy3: tf.Tensor): DenseGrads {
   const { N, sizes } = s;
   const L = s.ws.length;
-  const gs: tf.Tensor[] = new Array(L);       // gs[l]: gradient of layer l's pre-activation
+  const gs: tf.Tensor[] = new Array(L); // gs[l]: gradient of layer l's pre-activation
   const dbs: Float32Array[] = new Array(L);
   gs[L - 1] = dy3;
   dbs[L - 1] = colSums(view(dy3), N, sizes[L]);
   const K0 = sizes[0];
-  const hostDw: (Float32Array | null)[] = new Array(L).fill(null);   // weight gradients the host made
+  const hostDw: (Float32Array | null)[] = new Array(L).fill(null); // weight gradients the host made
   for (let l = L - 1; l > 0; l--) {
-    const gh = matMul(gs[l], s.ws[l], false, true);          // [1, N, K_l]
+    const gh = matMul(gs[l], s.ws[l], false, true); // [1, N, K_l]
     const first = l === 1 && K0 <= 2;
     const O = sizes[l + 1];
-    const prev = O <= 4 && s.act === 'relu';                 // dW_l = h_{l−1}ᵀ·g_l from the same pass
-    const r = actBackward(s.act, view(gh), view(s.hs[l - 1]), N, sizes[l],
-      { x: first ? view(s.x) : null, K0, gp: prev ? view(gs[l]) : null, O });
+    const prev = O <= 4 && s.act === 'relu'; // dW_l = h_{l−1}ᵀ·g_l from the same pass
+    const r = actBackward(s.act, view(gh), view(s.hs[l - 1]), N, sizes[l], {
+      x: first ? view(s.x) : null,
+      K0,
+      gp: prev ? view(gs[l]) : null,
+      O,
+    });
     gs[l - 1] = gh;
     dbs[l - 1] = r.db;
     if (first) hostDw[0] = r.dwx;
@@ -237,9 +305,10 @@ export function denseBackward(s: DenseSaved, dy3: tf.Tensor): DenseGrads {
   }
   return {
     dx: () => matMul(gs[0], s.ws[0], false, true),
-    dw: (l) => (hostDw[l]
-      ? tf.tensor2d(hostDw[l]!, [sizes[l], sizes[l + 1]], 'float32')
-      : alias(matMul(l === 0 ? s.x : s.hs[l - 1], gs[l], true, false), [sizes[l], sizes[l + 1]])),
+    dw: (l) =>
+      hostDw[l]
+        ? tf.tensor2d(hostDw[l]!, [sizes[l], sizes[l + 1]], 'float32')
+        : alias(matMul(l === 0 ? s.x : s.hs[l - 1], gs[l], true, false), [sizes[l], sizes[l + 1]]),
     db: (l) => tf.tensor1d(dbs[l], 'float32'),
   };
 }
@@ -252,7 +321,10 @@ export function denseStack(x: tf.Tensor2D, ws: tf.Tensor2D[], bs: tf.Tensor1D[],
   const e = engine();
   const N = x.shape[0];
   const inputs: Record<number, tf.Tensor> = { 0: x };
-  ws.forEach((w, l) => { inputs[1 + 2 * l] = w; inputs[2 + 2 * l] = bs[l]; });
+  ws.forEach((w, l) => {
+    inputs[1 + 2 * l] = w;
+    inputs[2 + 2 * l] = bs[l];
+  });
   const tapeOn = e.isTapeOn();
   const st: { saved?: DenseSaved } = {};
   const y = e.runKernelFunc({
@@ -266,7 +338,10 @@ export function denseStack(x: tf.Tensor2D, ws: tf.Tensor2D[], bs: tf.Tensor1D[],
       const s = st.saved!;
       const g = denseBackward(s, alias(dy as tf.Tensor, [1, N, s.sizes[s.sizes.length - 1]]));
       const grads: Record<number, () => tf.Tensor> = { 0: () => alias(g.dx(), [N, s.sizes[0]]) };
-      ws.forEach((_, l) => { grads[1 + 2 * l] = () => g.dw(l); grads[2 + 2 * l] = () => g.db(l); });
+      ws.forEach((_, l) => {
+        grads[1 + 2 * l] = () => g.dw(l);
+        grads[2 + 2 * l] = () => g.db(l);
+      });
       return grads;
     },
   }) as tf.Tensor;

@@ -3,7 +3,10 @@
 // (tf.customGrad allows one, and always computes every input's gradient).
 import * as tf from '@tensorflow/tfjs-core';
 
-interface TapeNodeLike { outputs: tf.Tensor[]; saved: tf.Tensor[] }
+interface TapeNodeLike {
+  outputs: tf.Tensor[];
+  saved: tf.Tensor[];
+}
 
 export interface EngineInternals {
   runKernelFunc<T extends tf.Tensor | tf.Tensor[] = tf.Tensor>(p: {

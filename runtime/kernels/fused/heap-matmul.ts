@@ -55,7 +55,17 @@ export function heapMatMul(): HeapMatMul | null {
   const be = b as WasmBackend;
   let hm: HeapMatMul | null;
   try {
-    const mm = be.wasm.cwrap(tf.BatchMatMul, null, ['number', 'array', 'number', 'number', 'array', 'number', 'number', 'number', 'number']);
+    const mm = be.wasm.cwrap(tf.BatchMatMul, null, [
+      'number',
+      'array',
+      'number',
+      'number',
+      'array',
+      'number',
+      'number',
+      'number',
+      'number',
+    ]);
     const reg = (ptr: number, size: number): number => {
       const id = be.dataIdNextNumber++;
       be.wasm.tfjs.registerTensor(id, size, ptr);
@@ -71,7 +81,9 @@ export function heapMatMul(): HeapMatMul | null {
       free: (p) => be.wasm._free(p),
       heap: () => new Float32Array(be.wasm.HEAPU8.buffer),
       matMul: (a, bp, out, M, K, N, transB) => {
-        const ia = reg(a, M * K), ib = reg(bp, K * N), io = reg(out, M * N);
+        const ia = reg(a, M * K),
+          ib = reg(bp, K * N),
+          io = reg(out, M * N);
         try {
           mm(ia, shapeBytes([1, M, K]), 3, ib, shapeBytes(transB ? [1, N, K] : [1, K, N]), 3, false, transB, io);
         } finally {

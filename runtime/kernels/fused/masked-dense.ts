@@ -22,7 +22,13 @@ import { config } from '../../config.js';
  * The layer on transposed activations: aT [I, N] ↦ yT [O, N] = act((w∘mask)ᵀ·aT + b), w and
  * mask [I, O], b [O]; relu or identity; one tape node, differentiable in aT, w and b.
  */
-export function maskedDenseT(aT: tf.Tensor2D, w: tf.Tensor2D, mask: tf.Tensor2D, b: tf.Tensor1D, relu: boolean): tf.Tensor2D {
+export function maskedDenseT(
+  aT: tf.Tensor2D,
+  w: tf.Tensor2D,
+  mask: tf.Tensor2D,
+  b: tf.Tensor1D,
+  relu: boolean,
+): tf.Tensor2D {
   return engine().runKernelFunc({
     inputs: { a: aT, w, b },
     attrs: {},

@@ -34,9 +34,11 @@ const up4 = (n: number) => (n + 3) & ~3;
 
 /** equal split of [0, n) into k ranges with bounds at multiples of 4 */
 function split4(n: number, k: number): [number, number][] {
-  const q = n / 4, out: [number, number][] = [];
+  const q = n / 4,
+    out: [number, number][] = [];
   for (let j = 0; j < k; j++) {
-    const a = 4 * Math.floor((j * q) / k), b = 4 * Math.floor(((j + 1) * q) / k);
+    const a = 4 * Math.floor((j * q) / k),
+      b = 4 * Math.floor(((j + 1) * q) / k);
     if (b > a) out.push([a, b]);
   }
   return out;
@@ -62,8 +64,12 @@ export function staircasePlan(mask: ArrayLike<number>, I: number, O: number, blo
     return { o0, o1, r: Math.min(r, I) };
   });
   const inp = split4(I, Math.min(k, I / 4)).map(([i0, i1]) => {
-    let s = O;                                  // the first output reading an input row ≥ i0
-    for (let o = 0; o < O; o++) if (c[o]! > i0) { s = o; break; }
+    let s = O; // the first output reading an input row ≥ i0
+    for (let o = 0; o < O; o++)
+      if (c[o]! > i0) {
+        s = o;
+        break;
+      }
     return { i0, i1, s: s & ~3 };
   });
   return { I, O, out, inp };
@@ -91,15 +97,26 @@ export function staircaseAvailable(): boolean {
  * copied), so they must keep their values until then (a variable and a constant do).
  */
 export function staircaseDenseT(
-  aT: tf.Tensor2D, w: tf.Tensor2D, mask: tf.Tensor2D, b: tf.Tensor1D, relu: boolean, plan: StairPlan,
+  aT: tf.Tensor2D,
+  w: tf.Tensor2D,
+  mask: tf.Tensor2D,
+  b: tf.Tensor1D,
+  relu: boolean,
+  plan: StairPlan,
 ): tf.Tensor2D {
-  const hm = heapMatMul(), k = simdBlockKernels();
+  const hm = heapMatMul(),
+    k = simdBlockKernels();
   if (!hm || !k) throw new Error('staircaseDenseT: needs the wasm backend');
   const { I, O } = plan;
-  if (w.shape[0] !== I || w.shape[1] !== O || aT.shape[0] !== I) throw new Error('staircaseDenseT: shapes do not match the plan');
+  if (w.shape[0] !== I || w.shape[1] !== O || aT.shape[0] !== I)
+    throw new Error('staircaseDenseT: shapes do not match the plan');
   const scratch = (n: number, f: (p: number) => void) => {
     const p = hm.alloc(n);
-    try { f(p); } finally { hm.free(p); }
+    try {
+      f(p);
+    } finally {
+      hm.free(p);
+    }
   };
   return engine().runKernelFunc({
     inputs: { a: aT, w, b },
@@ -107,7 +124,9 @@ export function staircaseDenseT(
     forwardFunc: (_backend, save) => {
       const N = aT.shape[1];
       const [z, zo] = hm.output([O, N]);
-      const wo = hm.offset(w), mo = hm.offset(mask), ao = hm.offset(aT);
+      const wo = hm.offset(w),
+        mo = hm.offset(mask),
+        ao = hm.offset(aT);
       scratch(Math.max(...plan.out.map(({ o0, o1, r }) => (o1 - o0) * r)), (buf) => {
         for (const { o0, o1, r } of plan.out) {
           const bo = o1 - o0;
@@ -115,7 +134,7 @@ export function staircaseDenseT(
           hm.matMul(buf, ao, zo + 4 * o0 * N, bo, r, N, false);
         }
       });
-      (relu ? k.biasRelu : k.biasLin)(zo, hm.offset(b), O, N);      // in place
+      (relu ? k.biasRelu : k.biasLin)(zo, hm.offset(b), O, N); // in place
       const y = z as tf.Tensor2D;
       // saved tensors are copied (the engine clones them with the Identity kernel, a copy on wasm):
       // w (a variable) and mask (a kept constant) outlive the step, so the backward reads them directly
@@ -124,7 +143,8 @@ export function staircaseDenseT(
     },
     backwardsFunc: (dy, saved) => {
       const [sa, y] = saved as [tf.Tensor2D, tf.Tensor2D | undefined];
-      const sw = w, sm = mask;
+      const sw = w,
+        sm = mask;
       const N = sa.shape[1];
       // dz = dy·[y > 0] (relu) and db = Σₙ dz in one pass
       const [db, dbo] = hm.output([O]);
@@ -133,11 +153,17 @@ export function staircaseDenseT(
       return {
         a: () => {
           const [da, dao] = hm.output([I, N]);
-          const wo = hm.offset(sw), mo = hm.offset(sm), dzo = hm.offset(dz);
+          const wo = hm.offset(sw),
+            mo = hm.offset(sm),
+            dzo = hm.offset(dz);
           scratch(Math.max(...plan.inp.map(({ i0, i1, s }) => (i1 - i0) * (O - s))), (buf) => {
             for (const { i0, i1, s } of plan.inp) {
-              const bi = i1 - i0, off = i0 * O + s;
-              if (s >= O) { k.zero(dao + 4 * i0 * N, 0, 1, bi * N); continue; }
+              const bi = i1 - i0,
+                off = i0 * O + s;
+              if (s >= O) {
+                k.zero(dao + 4 * i0 * N, 0, 1, bi * N);
+                continue;
+              }
               k.maskBlock(wo + 4 * off, O, mo + 4 * off, O, buf, O - s, bi, O - s); // (W∘M)[i0:i1, s:]
               hm.matMul(buf, dzo + 4 * s * N, dao + 4 * i0 * N, bi, O - s, N, false);
             }
@@ -146,7 +172,10 @@ export function staircaseDenseT(
         },
         w: () => {
           const [dw, dwo] = hm.output([I, O]);
-          const ao = hm.offset(sa), mo = hm.offset(sm), dzo = hm.offset(dz), N4 = N & ~3;
+          const ao = hm.offset(sa),
+            mo = hm.offset(sm),
+            dzo = hm.offset(dz),
+            N4 = N & ~3;
           const widest = Math.max(...plan.out.map(({ o0, o1 }) => o1 - o0));
           scratch(Math.max(...plan.out.map(({ o0, o1, r }) => (o1 - o0) * r)) + N * widest, (buf) => {
             const dzb = buf + 4 * Math.max(...plan.out.map(({ o0, o1, r }) => (o1 - o0) * r));
@@ -155,10 +184,12 @@ export function staircaseDenseT(
               // dzT[o0:o1]ᵀ as [N, bo] (the transposed-operand forms of XNNPACK's matmul are ~10× slower)
               k.copyBlockT(dzo + 4 * o0 * N, N, 0, 0, dzb, bo, bo, N4);
               if (N4 < N) {
-                const h = hm.heap(), src = (dzo >> 2) + o0 * N, dst = dzb >> 2;
+                const h = hm.heap(),
+                  src = (dzo >> 2) + o0 * N,
+                  dst = dzb >> 2;
                 for (let r = 0; r < bo; r++) for (let c = N4; c < N; c++) h[dst + c * bo + r] = h[src + r * N + c]!;
               }
-              hm.matMul(ao, dzb, buf, r, N, bo, false);               // aT[:r] · that [r, bo]
+              hm.matMul(ao, dzb, buf, r, N, bo, false); // aT[:r] · that [r, bo]
               k.maskBlock(buf, bo, mo + 4 * o0, O, dwo + 4 * o0, O, r, bo);
               if (r < I) k.zero(dwo + 4 * (r * O + o0), O, I - r, bo);
             }

@@ -16,14 +16,16 @@ import { simdAdamAvailable, simdAdamStep } from '../wasm/simd.js';
 import { float32View } from '../memory.js';
 import { config } from '../../config.js';
 
-
 /**
  * One Adam update written out op by op (inside a tf.tidy): m ← β₁m + (1−β₁)g, v ← β₂v + (1−β₂)g²,
  * p ← p − lr·(m/c₁)/(√(v/c₂) + ε), with g = s·gradient. The oracle trainer's arithmetic
  * (runtime/train-step.ts createOpTrainer); the SIMD kernel repeats it operation for operation.
  */
 export function adamOpUpdate(
-  p: tf.Variable, g0: tf.Tensor, mv: tf.Variable, vv: tf.Variable,
+  p: tf.Variable,
+  g0: tf.Tensor,
+  mv: tf.Variable,
+  vv: tf.Variable,
   k: { s: tf.Scalar | number; b1: number; b2: number; c1: number; c2: number; eps: number; lr: number },
 ): void {
   const g = k.s === 1 ? g0 : tf.mul(g0, k.s);
@@ -42,22 +44,41 @@ export function adamOpUpdate(
  */
 export type GradsFn = (x: tf.Tensor, vars: tf.Variable[]) => { value: tf.Scalar; grads: tf.NamedTensorMap };
 
-export const localGrads = (model: FlowModel): GradsFn => (x, vars) =>
-  tf.variableGrads(() => tf.mean(trainingLoss(model, x)) as tf.Scalar, vars);
+export const localGrads =
+  (model: FlowModel): GradsFn =>
+  (x, vars) =>
+    tf.variableGrads(() => tf.mean(trainingLoss(model, x)) as tf.Scalar, vars);
 
-export function createMixedTrainer(model: FlowModel, opts: AdamOptions, hostMax: number, gradsFn: GradsFn = localGrads(model)): Trainer {
-  const lr = opts.lr, b1 = opts.beta1 ?? 0.9, b2 = opts.beta2 ?? 0.999, eps = opts.eps ?? 1e-8;
+export function createMixedTrainer(
+  model: FlowModel,
+  opts: AdamOptions,
+  hostMax: number,
+  gradsFn: GradsFn = localGrads(model),
+): Trainer {
+  const lr = opts.lr,
+    b1 = opts.beta1 ?? 0.9,
+    b2 = opts.beta2 ?? 0.999,
+    eps = opts.eps ?? 1e-8;
   const vars = () => model.variables.filter((v) => v.trainable);
   const onHost = (p: tf.Variable) => p.size <= hostMax;
-  const hm = new Map<string, Float32Array>(), hv = new Map<string, Float32Array>(), scratch = new Map<string, Float32Array>();
-  const m = new Map<string, tf.Variable>(), v = new Map<string, tf.Variable>();
+  const hm = new Map<string, Float32Array>(),
+    hv = new Map<string, Float32Array>(),
+    scratch = new Map<string, Float32Array>();
+  const m = new Map<string, tf.Variable>(),
+    v = new Map<string, tf.Variable>();
   let t = 0;
   const hostMoments = (p: tf.Variable): [Float32Array, Float32Array] => {
-    if (!hm.has(p.name)) { hm.set(p.name, new Float32Array(p.size)); hv.set(p.name, new Float32Array(p.size)); }
+    if (!hm.has(p.name)) {
+      hm.set(p.name, new Float32Array(p.size));
+      hv.set(p.name, new Float32Array(p.size));
+    }
     return [hm.get(p.name)!, hv.get(p.name)!];
   };
   const opMoments = (p: tf.Variable) => {
-    if (!m.has(p.name)) { m.set(p.name, tf.variable(tf.zerosLike(p), false)); v.set(p.name, tf.variable(tf.zerosLike(p), false)); }
+    if (!m.has(p.name)) {
+      m.set(p.name, tf.variable(tf.zerosLike(p), false));
+      v.set(p.name, tf.variable(tf.zerosLike(p), false));
+    }
     return [m.get(p.name)!, v.get(p.name)!] as const;
   };
   const out = (p: tf.Variable) => {
@@ -67,7 +88,9 @@ export function createMixedTrainer(model: FlowModel, opts: AdamOptions, hostMax:
   };
 
   return {
-    get steps() { return t; },
+    get steps() {
+      return t;
+    },
     step(x: tf.Tensor): number {
       const init = (model as { initialize?: (x: tf.Tensor) => void }).initialize;
       if (init) init.call(model, x);
@@ -81,7 +104,8 @@ export function createMixedTrainer(model: FlowModel, opts: AdamOptions, hostMax:
         }
         const s = typeof scale === 'number' ? scale : scale.dataSync()[0]!;
         t += 1;
-        const c1 = 1 - Math.pow(b1, t), c2 = 1 - Math.pow(b2, t);
+        const c1 = 1 - Math.pow(b1, t),
+          c2 = 1 - Math.pow(b2, t);
         // host variables first: each view is taken right before its loop, with no allocation in
         // between (a new tensor may grow the wasm memory and detach older views)
         // the cpu backend keeps the array given to tf.tensor as the tensor's storage: a reused
@@ -135,11 +159,14 @@ export function createMixedTrainer(model: FlowModel, opts: AdamOptions, hostMax:
     setState(st: AdamState): void {
       t = st.step;
       for (const p of vars()) {
-        const mm = st.m[p.name], vs = st.v[p.name];
+        const mm = st.m[p.name],
+          vs = st.v[p.name];
         if (onHost(p)) {
           const [M, V] = hostMoments(p);
-          if (mm) M.set(mm); else M.fill(0);
-          if (vs) V.set(vs); else V.fill(0);
+          if (mm) M.set(mm);
+          else M.fill(0);
+          if (vs) V.set(vs);
+          else V.fill(0);
         } else {
           const [mv, vv] = opMoments(p);
           tf.tidy(() => {
@@ -151,7 +178,11 @@ export function createMixedTrainer(model: FlowModel, opts: AdamOptions, hostMax:
     },
     dispose(): void {
       for (const a of [...m.values(), ...v.values()]) a.dispose();
-      m.clear(); v.clear(); hm.clear(); hv.clear(); scratch.clear();
+      m.clear();
+      v.clear();
+      hm.clear();
+      hv.clear();
+      scratch.clear();
     },
   };
 }

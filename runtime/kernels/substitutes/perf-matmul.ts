@@ -7,7 +7,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 
 type Info = tf.TensorInfo;
-interface Backend { disposeData(id: object): void }
+interface Backend {
+  disposeData(id: object): void;
+}
 
 /** swaps the last two axes of x with the backend's own Transpose kernel */
 function transposeLast2(x: Info, backend: unknown, transposeK: tf.KernelConfig): Info {
@@ -17,7 +19,11 @@ function transposeLast2(x: Info, backend: unknown, transposeK: tf.KernelConfig):
 }
 
 /** wraps a matmul kernel (inputs a, b; attrs transposeA, transposeB) so it never runs a transposed form */
-export function untransposedMatMulConfig(stock: tf.KernelConfig, transposeK: tf.KernelConfig, minSize = 0): tf.KernelConfig {
+export function untransposedMatMulConfig(
+  stock: tf.KernelConfig,
+  transposeK: tf.KernelConfig,
+  minSize = 0,
+): tf.KernelConfig {
   return {
     kernelName: stock.kernelName,
     backendName: stock.backendName,
@@ -26,7 +32,8 @@ export function untransposedMatMulConfig(stock: tf.KernelConfig, transposeK: tf.
     kernelFunc: (args) => {
       const attrs = args.attrs as unknown as { transposeA: boolean; transposeB: boolean };
       const inputs = args.inputs as Record<string, Info>;
-      const a = inputs.a!, b = inputs.b!;
+      const a = inputs.a!,
+        b = inputs.b!;
       const tA = attrs.transposeA && tf.util.sizeFromShape(a.shape) >= minSize;
       const tB = attrs.transposeB && tf.util.sizeFromShape(b.shape) >= minSize;
       if (!tA && !tB) return stock.kernelFunc(args);

@@ -8,8 +8,8 @@ export function unsortedSegmentSum(x: tf.Tensor, ids: tf.Tensor, numSegments: nu
     const n = ids.size;
     const rest = x.shape.slice(ids.rank);
     const flat = tf.reshape(x, [n, rest.reduce((a, b) => a * b, 1)]);
-    const oh = tf.oneHot(tf.cast(tf.reshape(ids, [n]), 'int32'), numSegments);        // [n, S]
-    const out = tf.matMul(tf.transpose(oh), tf.cast(flat, 'float32'));                   // [S, rest]
+    const oh = tf.oneHot(tf.cast(tf.reshape(ids, [n]), 'int32'), numSegments); // [n, S]
+    const out = tf.matMul(tf.transpose(oh), tf.cast(flat, 'float32')); // [S, rest]
     return tf.cast(tf.reshape(out, [numSegments, ...rest]), x.dtype);
   });
 }

@@ -22,7 +22,5 @@ export function convInfo(
   a: ConvAttrs,
 ): tf.backend_util.Conv2DInfo {
   const format = tf.backend_util.convertConv2DDataFormat(a.dataFormat);
-  return tf.backend_util.computeConv2DInfo(
-    xShape, filterShape, a.strides, 1, a.pad, a.dimRoundingMode, false, format,
-  );
+  return tf.backend_util.computeConv2DInfo(xShape, filterShape, a.strides, 1, a.pad, a.dimRoundingMode, false, format);
 }

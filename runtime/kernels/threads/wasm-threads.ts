@@ -68,13 +68,21 @@ function wasmOutDir(): string {
 export function writeWorkerScript(dir = os.tmpdir()): string {
   const out = wasmOutDir();
   const glue = path.join(out, 'tfjs-backend-wasm-threaded-simd.js');
-  const { wasmWorkerContents } = require(path.join(out, 'tfjs-backend-wasm-threaded-simd.worker.js')) as { wasmWorkerContents: string };
-  if (!wasmWorkerContents.includes(IMPORT_SCRIPTS)) throw new Error('wasm-threads: unexpected worker script (tfjs version?)');
-  const pre = `"use strict";{const __fs=require("fs");const __glue=${JSON.stringify(glue)};` +
+  const { wasmWorkerContents } = require(path.join(out, 'tfjs-backend-wasm-threaded-simd.worker.js')) as {
+    wasmWorkerContents: string;
+  };
+  if (!wasmWorkerContents.includes(IMPORT_SCRIPTS))
+    throw new Error('wasm-threads: unexpected worker script (tfjs version?)');
+  const pre =
+    `"use strict";{const __fs=require("fs");const __glue=${JSON.stringify(glue)};` +
     'globalThis.__flowcImportScripts=(f)=>{const p=typeof f==="string"&&!f.startsWith("blob:")?f:__glue;' +
     '(0,eval)(__fs.readFileSync(p,"utf8")+"//# sourceURL="+p)};}\n';
   // tfjs escapes newlines the same way before making its Blob (string literals hold "\n")
-  const text = pre + wasmWorkerContents.replace(IMPORT_SCRIPTS, 'importScripts:function(f){__flowcImportScripts(f)}').replace(/\n/g, '\\n');
+  const text =
+    pre +
+    wasmWorkerContents
+      .replace(IMPORT_SCRIPTS, 'importScripts:function(f){__flowcImportScripts(f)}')
+      .replace(/\n/g, '\\n');
   const hash = createHash('sha1').update(text).digest('hex').slice(0, 12);
   const file = path.join(dir, `flowc-wasm-pthread-${hash}.cjs`);
   if (!fs.existsSync(file) || fs.readFileSync(file, 'utf8') !== text) {
@@ -85,7 +93,10 @@ export function writeWorkerScript(dir = os.tmpdir()): string {
   return file;
 }
 
-interface PThreadLike { unusedWorkers: { unref(): void }[]; runningWorkers: { unref(): void }[] }
+interface PThreadLike {
+  unusedWorkers: { unref(): void }[];
+  runningWorkers: { unref(): void }[];
+}
 
 /**
  * Runs `init` (which must call tf.setBackend('wasm')) with the threaded build enabled for
