@@ -1,9 +1,9 @@
 // GENERATED from grammar/parser.ts by chevrotain generateCstDts (see test/grammar/cst-types.test.ts,
 // which fails when this file is out of date). Do not edit by hand.
-import type { CstNode, ICstVisitor, IToken } from 'chevrotain';
+import type { CstNode, ICstVisitor, IToken } from "chevrotain";
 
 export interface FileCstNode extends CstNode {
-  name: 'file';
+  name: "file";
   children: FileCstChildren;
 }
 
@@ -12,7 +12,7 @@ export type FileCstChildren = {
 };
 
 export interface TopItemCstNode extends CstNode {
-  name: 'topItem';
+  name: "topItem";
   children: TopItemCstChildren;
 }
 
@@ -24,7 +24,7 @@ export type TopItemCstChildren = {
 };
 
 export interface LetDeclCstNode extends CstNode {
-  name: 'letDecl';
+  name: "letDecl";
   children: LetDeclCstChildren;
 }
 
@@ -36,7 +36,7 @@ export type LetDeclCstChildren = {
 };
 
 export interface MaskDeclCstNode extends CstNode {
-  name: 'maskDecl';
+  name: "maskDecl";
   children: MaskDeclCstChildren;
 }
 
@@ -48,7 +48,7 @@ export type MaskDeclCstChildren = {
 };
 
 export interface ModelDeclCstNode extends CstNode {
-  name: 'modelDecl';
+  name: "modelDecl";
   children: ModelDeclCstChildren;
 }
 
@@ -62,7 +62,7 @@ export type ModelDeclCstChildren = {
 };
 
 export interface ModelStmtCstNode extends CstNode {
-  name: 'modelStmt';
+  name: "modelStmt";
   children: ModelStmtCstChildren;
 }
 
@@ -77,7 +77,7 @@ export type ModelStmtCstChildren = {
 };
 
 export interface VarDeclCstNode extends CstNode {
-  name: 'varDecl';
+  name: "varDecl";
   children: VarDeclCstChildren;
 }
 
@@ -91,7 +91,7 @@ export type VarDeclCstChildren = {
 };
 
 export interface TypeExprCstNode extends CstNode {
-  name: 'typeExpr';
+  name: "typeExpr";
   children: TypeExprCstChildren;
 }
 
@@ -102,7 +102,7 @@ export type TypeExprCstChildren = {
 };
 
 export interface OrderDeclCstNode extends CstNode {
-  name: 'orderDecl';
+  name: "orderDecl";
   children: OrderDeclCstChildren;
 }
 
@@ -112,7 +112,7 @@ export type OrderDeclCstChildren = {
 };
 
 export interface SlotDeclCstNode extends CstNode {
-  name: 'slotDecl';
+  name: "slotDecl";
   children: SlotDeclCstChildren;
 }
 
@@ -127,7 +127,7 @@ export type SlotDeclCstChildren = {
 };
 
 export interface FlowBlockCstNode extends CstNode {
-  name: 'flowBlock';
+  name: "flowBlock";
   children: FlowBlockCstChildren;
 }
 
@@ -138,7 +138,7 @@ export type FlowBlockCstChildren = {
 };
 
 export interface PosteriorDeclCstNode extends CstNode {
-  name: 'posteriorDecl';
+  name: "posteriorDecl";
   children: PosteriorDeclCstChildren;
 }
 
@@ -149,7 +149,7 @@ export type PosteriorDeclCstChildren = {
 };
 
 export interface TrainBlockCstNode extends CstNode {
-  name: 'trainBlock';
+  name: "trainBlock";
   children: TrainBlockCstChildren;
 }
 
@@ -163,7 +163,7 @@ export type TrainBlockCstChildren = {
 };
 
 export interface BlockCstNode extends CstNode {
-  name: 'block';
+  name: "block";
   children: BlockCstChildren;
 }
 
@@ -177,7 +177,7 @@ export type BlockCstChildren = {
 };
 
 export interface RepeatStmtCstNode extends CstNode {
-  name: 'repeatStmt';
+  name: "repeatStmt";
   children: RepeatStmtCstChildren;
 }
 
@@ -189,7 +189,7 @@ export type RepeatStmtCstChildren = {
 };
 
 export interface LevelStmtCstNode extends CstNode {
-  name: 'levelStmt';
+  name: "levelStmt";
   children: LevelStmtCstChildren;
 }
 
@@ -200,7 +200,7 @@ export type LevelStmtCstChildren = {
 };
 
 export interface CallCstNode extends CstNode {
-  name: 'call';
+  name: "call";
   children: CallCstChildren;
 }
 
@@ -211,7 +211,7 @@ export type CallCstChildren = {
 };
 
 export interface ArgListCstNode extends CstNode {
-  name: 'argList';
+  name: "argList";
   children: ArgListCstChildren;
 }
 
@@ -223,7 +223,7 @@ export type ArgListCstChildren = {
 };
 
 export interface ArgCstNode extends CstNode {
-  name: 'arg';
+  name: "arg";
   children: ArgCstChildren;
 }
 
@@ -233,7 +233,7 @@ export type ArgCstChildren = {
 };
 
 export interface NamedArgCstNode extends CstNode {
-  name: 'namedArg';
+  name: "namedArg";
   children: NamedArgCstChildren;
 }
 
@@ -244,7 +244,7 @@ export type NamedArgCstChildren = {
 };
 
 export interface ExprCstNode extends CstNode {
-  name: 'expr';
+  name: "expr";
   children: ExprCstChildren;
 }
 
@@ -260,7 +260,7 @@ export type ExprCstChildren = {
 };
 
 export interface ListExprCstNode extends CstNode {
-  name: 'listExpr';
+  name: "listExpr";
   children: ListExprCstChildren;
 }
 
@@ -272,7 +272,7 @@ export type ListExprCstChildren = {
 };
 
 export interface NotExprCstNode extends CstNode {
-  name: 'notExpr';
+  name: "notExpr";
   children: NotExprCstChildren;
 }
 
@@ -282,7 +282,7 @@ export type NotExprCstChildren = {
 };
 
 export interface NameExprCstNode extends CstNode {
-  name: 'nameExpr';
+  name: "nameExpr";
   children: NameExprCstChildren;
 }
 
