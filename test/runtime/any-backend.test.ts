@@ -10,7 +10,6 @@ import * as tf from '@tensorflow/tfjs-core';
 import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileSource } from '../../compiler/index.js';
-import type { FlowIR } from '../../compiler/ir/types.js';
 import { sampleContext } from '../../runtime/condition.js';
 import { build } from '../../runtime/build.js';
 import { withConfig } from '../../runtime/config.js';
@@ -20,7 +19,7 @@ import { findKernel } from '../../runtime/plan/registry.js';
 import { float32View } from '../../runtime/kernels/memory.js';
 import { createDataParallelTrainer } from '../../runtime/parallel/data-parallel.js';
 import { HOST_ADAM_MAX, createTrainer } from '../../runtime/train-step.js';
-import { Rng } from '../../runtime/rng.js';
+import { batchFor } from '../support/batches.js';
 
 const OTHER = 'flowc-other';
 
@@ -55,23 +54,6 @@ afterAll(async () => {
   await tf.setBackend('cpu');
   tf.removeBackend(OTHER);
 });
-
-/** a small batch in the model's data domain (real data in (0.2, 0.8) for dequantized/logit flows' sake) */
-function batchFor(ir: FlowIR, n: number, seed: number): tf.Tensor {
-  const r = new Rng(seed);
-  const per = ir.data.shape.reduce((a, b) => a * b, 1);
-  const d = ir.data.domain;
-  const v = Float32Array.from({ length: n * per }, () =>
-    d.kind === 'real'
-      ? 0.2 + 0.6 * r.uniform()
-      : d.kind === 'binary'
-        ? r.uniform() < 0.5
-          ? 1
-          : 0
-        : Math.floor(r.uniform() * d.K),
-  );
-  return tf.tensor(v, [n, ...ir.data.shape]);
-}
 
 describe(`the runtime on a backend named '${OTHER}'`, () => {
   it('keeps every backend-keyed fast path off', () => {

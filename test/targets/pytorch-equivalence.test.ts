@@ -19,6 +19,7 @@ import { Rng } from '../../runtime/rng.js';
 import type { VaeModel } from '../../runtime/vae/model.js';
 import { writeTorchPackage } from '../../cli/torch-package.js';
 import { runPython, torchMissing } from '../support/torch.js';
+import { batchFor } from '../support/batches.js';
 
 const specFiles = readdirSync('specs')
   .filter((f) => f.endsWith('.flow'))
@@ -62,22 +63,6 @@ function perturb(model: FlowModel, seed: number): void {
     v.assign(tf.add(v, noise));
     noise.dispose();
   }
-}
-
-function batchFor(ir: FlowIR, n: number, seed: number): tf.Tensor {
-  const r = new Rng(seed);
-  const per = ir.data.shape.reduce((a, b) => a * b, 1);
-  const d = ir.data.domain;
-  const v = Float32Array.from({ length: n * per }, () =>
-    d.kind === 'real'
-      ? 0.2 + 0.6 * r.uniform()
-      : d.kind === 'binary'
-        ? r.uniform() < 0.5
-          ? 1
-          : 0
-        : Math.floor(r.uniform() * d.K),
-  );
-  return tf.tensor(v, [n, ...ir.data.shape]);
 }
 
 const nested = (t: tf.Tensor): unknown => t.arraySync();

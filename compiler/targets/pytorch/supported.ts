@@ -69,7 +69,7 @@ const KNOWN_IR_FIELDS = new Set([
 export const TORCH_NETS: readonly NetIR['kind'][] = ['mlp', 'resnet', 'made'];
 export const TORCH_PRIORS: readonly PriorIR['kind'][] = ['normal', 'logistic', 'laplace', 'mixture'];
 export const TORCH_FAMILIES: readonly FlowIR['family'][] = ['flow', 'autoregressive', 'energy', 'vae'];
-/** autoregressive conditionals; a reason when a variant is not implemented */
+/** the autoregressive conditionals the target emits; for a variant it refuses, the construct its diagnostic names */
 export const TORCH_CONDITIONALS: Record<string, (c: ConditionalIR) => string | undefined> = {
   nade: () => undefined,
   made: (c) => (c.kind === 'made' && c.ensemble > 1 ? `made(ensemble: ${c.ensemble})` : undefined),
