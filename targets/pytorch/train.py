@@ -87,7 +87,12 @@ def main(argv):
     device = torch.device(f"cuda:{local}" if cuda else "cpu")
     torch.set_num_threads(a.threads or max(1, (os.cpu_count() or 1) // world))
     say = (lambda *s: print(*s, flush=True)) if rank == 0 else (lambda *s: None)
-    fail = lambda msg, code=1: (say(f"train.py: error: {msg}"), sys.exit(code))
+    who = f" (process {rank} of {world})" if world > 1 else ""
+
+    def fail(msg, code=1):                    # on every process: a failure on one rank alone is not silent
+        print(f"train.py: error{who}: {msg}", file=sys.stderr, flush=True)
+        sys.exit(code)
+
     if a.batch % world:
         fail(f"--batch {a.batch} does not split evenly over {world} processes")
     energy = ir["family"] == "energy"          # reverse KL to a target: fresh base samples, no data
@@ -201,6 +206,9 @@ def main(argv):
             sys.exit(128 + stop["sig"])
     say(f"wrote {os.path.join(a.out, ckpt.CHECKPOINT_FILE)}, {metrics}")
     if world > 1:
+        # every process waits here until rank 0 has written the checkpoint, then all leave together: a process
+        # that tore its process group down while another was still saving could leave gloo's peer waiting
+        dist.barrier()
         dist.destroy_process_group()
 
 
