@@ -49,6 +49,15 @@ const losses = (run: string): number[] =>
     .split('\n')
     .map((l) => JSON.parse(l).loss as number);
 
+/** a TCP port nothing listens on now (torchrun's --standalone always takes 29400, which a parallel job may hold) */
+function freePort(): number {
+  const r = spawnSync(process.execPath, [
+    '-e',
+    "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})",
+  ]);
+  return Number(String(r.stdout).trim());
+}
+
 function train(args: string[], procs = 1): { status: number | null; out: string } {
   const cmd =
     procs === 1
@@ -57,7 +66,12 @@ function train(args: string[], procs = 1): { status: number | null; out: string 
         [
           '-m',
           'torch.distributed.run',
-          '--standalone',
+          '--nnodes',
+          '1',
+          '--rdzv_backend',
+          'c10d',
+          '--rdzv_endpoint',
+          `localhost:${freePort()}`,
           '--nproc_per_node',
           String(procs),
           '--redirects',

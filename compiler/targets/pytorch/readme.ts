@@ -38,12 +38,14 @@ ${vae}
 \`\`\`sh
 python3 train.py --out runs/a                                   # one process, ${data}
 torchrun --nproc_per_node 4 train.py --out runs/a               # 4 processes (GPUs: one each, nccl)
-torchrun --nnodes 2 --nproc_per_node 8 --rdzv-backend c10d \\
-  --rdzv-endpoint HOST:29500 --rdzv-id ${ir.model} train.py --out runs/a   # on each of 2 machines
+torchrun --nnodes 2 --nproc_per_node 8 --rdzv_backend c10d \\
+  --rdzv_endpoint HOST:29500 --rdzv_id ${ir.model} train.py --out runs/a   # on each of 2 machines
 python3 train.py --out runs/a --resume                          # continue from runs/a/checkpoint.ckpt
 \`\`\`
 
 On Debian's PyTorch 1.13 under Python 3.11, torchrun needs \`--redirects 1 --tee 1\` (it cannot parse their default).
+Jobs that share a machine need a port each (torchrun's default rendezvous port is fixed, and two jobs on it
+fail or merge): add \`--rdzv_backend c10d --rdzv_endpoint localhost:PORT\` with a free PORT per job.
 
 \`--batch\` is the global batch (split over the processes), so a run on N processes follows the
 loss curve of one process. \`--data\` takes a .csv, .npy or .idx[.gz] file, \`mnist:FILE.npy\` (from
