@@ -29,7 +29,7 @@ const specFiles = readdirSync('specs')
 /** small images, narrow nets, short stacks (every construct kept) */
 export function shrink(src: string): string {
   return src
-    .replace(/\[1, 28, 28\]/g, '[1, 8, 8]')
+    .replace(/\[(1|3), 28, 28\]/g, '[$1, 8, 8]')
     .replace(/\[784\]/g, '[16]')
     .replace(/channels: (\d+)/g, (m, n: string) => (+n > 8 ? 'channels: 8' : m))
     .replace(/hidden: \[[\d, ]+\]/g, 'hidden: [16, 16]')
@@ -92,13 +92,21 @@ function compareAr(model: FlowModel, ir: FlowIR, x: tf.Tensor, pkg: string): voi
   const params = withConfig({ fuse: false, nadeFused: false, madeFused: false }, () =>
     tf.tidy(() => ar.conditional.params(tf.reshape(x, [x.shape[0], -1]) as tf.Tensor2D, 0)).arraySync(),
   ) as number[][][];
-  const req = JSON.stringify({ dir: pkg, x: nested(x) });
+  const fed = ir.channels === 'joint' && ir.likelihood?.kind === 'logistic_mixture' ? jointUniforms(ir) : undefined;
+  const req = JSON.stringify({ dir: pkg, x: nested(x), uniforms: fed?.uniforms });
   const out = JSON.parse(runPython([join(import.meta.dirname, 'torch_check.py')], pkg, req)) as {
     log_prob: number[];
     params: number[][][];
     sample_shape: number[];
     sample_values: number[];
+    sample_fed?: number[];
   };
+  // PixelCNN++: the same pixels from the same uniforms (torch fed the tfjs sampler's stream)
+  if (fed) {
+    const s = model.sample(2, { seed: fed.seed });
+    expect(out.sample_fed).toEqual(Array.from(s.dataSync()));
+    s.dispose();
+  }
   lp.forEach((v, i) => expect(Math.abs(out.log_prob[i]! - v)).toBeLessThan(1e-4 * Math.max(1, Math.abs(v))));
   const a = params.flat(2),
     b = out.params.flat(2);
@@ -109,6 +117,17 @@ function compareAr(model: FlowModel, ir: FlowIR, x: tf.Tensor, pkg: string): voi
   const K = d.kind === 'binary' ? 2 : d.kind === 'real' ? Infinity : d.K;
   if (d.kind !== 'real') for (const v of out.sample_values) expect(Number.isInteger(v) && v >= 0 && v < K).toBe(true);
   x.dispose();
+}
+
+/** the uniforms the tfjs whole-pixel sampler draws for 2 examples: per pixel, per example 1 + C */
+function jointUniforms(ir: FlowIR): { seed: number; uniforms: number[][][] } {
+  const [C, H, W] = ir.data.shape as [number, number, number];
+  const seed = 5;
+  const rng = new Rng(seed);
+  const uniforms = Array.from({ length: H * W }, () =>
+    Array.from({ length: 2 }, () => Array.from({ length: 1 + C }, () => rng.uniform())),
+  );
+  return { seed, uniforms };
 }
 
 const close = (a: number[], b: number[], tol = 1e-4) => {
@@ -171,6 +190,8 @@ describe('the PyTorch target equals the tfjs runtime', () => {
         'iaf_vae',
         'pixelrnn_row_lstm',
         'pixelrnn_diagonal_bilstm',
+        'pixelcnnpp_mnist',
+        'pixelcnnpp_rgb',
         'words_cnf',
         'permutations_cnf',
       ];

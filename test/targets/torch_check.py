@@ -40,6 +40,9 @@ if m.family == "autoregressive":
         s = m.sample(2, generator=torch.Generator().manual_seed(0))
         out["sample_shape"] = list(s.shape)
         out["sample_values"] = sorted(set(float(v) for v in s.flatten().tolist()))[:50]
+        if req.get("uniforms") is not None:
+            u = torch.tensor(req["uniforms"], dtype=torch.float64)
+            out["sample_fed"] = m.sample(u.shape[1], uniforms=u).flatten().tolist()
     print(json.dumps(out))
     sys.exit(0)
 with torch.no_grad():

@@ -61,9 +61,33 @@ function conditionalCode(c: ConditionalIR, ir: FlowIR, P: number, order: { code:
   }
 }
 
+/** PixelCNN++: whole pixels (order raster(channels: joint)) under a pixel likelihood */
+function jointPixelCode(ir: FlowIR, c: Extract<ConditionalIR, { kind: 'pixelcnnpp' }>): string {
+  const C = ir.data.shape[0]!;
+  const net = call('PixelCnnPP', [ir.data.shape, c.outputs], {
+    filters: c.filters,
+    resnets: c.resnets,
+    scales: c.scales,
+    dropout: c.dropout,
+    domain: ir.data.domain,
+  });
+  return `JointPixelModel(${py(ir.model)}, data_shape=${py(ir.data.shape)},
+        likelihood=L.pixel_likelihood(${likelihoodCode(likelihoodOf(ir))}, ${C}),
+        conditional=${net})`;
+}
+
+/** the imports model.py needs beyond flowc_torch.ar and likelihoods */
+export function arImports(ir: FlowIR): string[] {
+  const k = ir.conditional?.kind;
+  if (k === 'pixelrnn') return ['from flowc_torch.pixelrnn import PixelRnn'];
+  if (k === 'pixelcnnpp') return ['from flowc_torch.pixelcnnpp import JointPixelModel, PixelCnnPP'];
+  return [];
+}
+
 /** the build() expression of an autoregressive model */
 export function arModelCode(ir: FlowIR): string {
   const c = ir.conditional!;
+  if (c.kind === 'pixelcnnpp') return jointPixelCode(ir, c);
   const lik = likelihoodOf(ir);
   const image = c.kind === 'pixelcnn' || c.kind === 'gated_pixelcnn' || c.kind === 'pixelrnn';
   const D = size(ir.data.shape);

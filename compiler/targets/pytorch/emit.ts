@@ -6,7 +6,7 @@ import { DEQUANT_COND_MLP, DEQUANT_COND_RESNET } from '../../registry/flows.js';
 import { call, code, INLINE_MAX, py } from './python.js';
 import { unsupportedConstructs, type Unsupported } from './supported.js';
 import { readmeFor } from './readme.js';
-import { arModelCode } from './ar.js';
+import { arImports, arModelCode } from './ar.js';
 import { vaeModelCode } from './vae.js';
 
 export type { Unsupported } from './supported.js';
@@ -151,7 +151,7 @@ function modelPy(ir: FlowIR, source: string): string {
       0,
       imports.length,
       'from flowc_torch import ar as AR, likelihoods as L',
-      ...(ir.conditional?.kind === 'pixelrnn' ? ['from flowc_torch.pixelrnn import PixelRnn'] : []),
+      ...arImports(ir),
       'from flowc_torch.package import constants, layer_args, load_weights, read_ir',
     );
   const energy = `    return EnergyModel(${py(ir.model)}, target=${py(ir.target?.name ?? 'u1')}, \

@@ -55,6 +55,7 @@ const KNOWN_IR_FIELDS = new Set([
   'target',
   'data',
   'order',
+  'channels',
   'prior',
   'flow',
   'conditional',
@@ -76,6 +77,7 @@ export const TORCH_CONDITIONALS: Record<string, (c: ConditionalIR) => string | u
   pixelcnn: () => undefined,
   gated_pixelcnn: () => undefined,
   pixelrnn: () => undefined,
+  pixelcnnpp: () => undefined,
 };
 export const TORCH_LIKELIHOODS: readonly LikelihoodIR['kind'][] = [
   'bernoulli',

@@ -9,6 +9,21 @@ LOG_2PI = math.log(2 * math.pi)
 MIN_LOG_SCALE = -7.0
 
 
+def logistic_bin_log_prob(x, means, ls, K):
+    """log p of bin x [...] under one discretized logistic per mixture component (means, log-scales [..., k])"""
+    half = 1 / (K - 1)
+    xs = x.unsqueeze(-1) * (2 / (K - 1)) - 1
+    c = xs - means
+    inv = torch.exp(-ls)
+    plus, minus = inv * (c + half), inv * (c - half)
+    delta = torch.sigmoid(plus) - torch.sigmoid(minus)
+    mid = inv * c
+    approx = mid - ls - 2 * F.softplus(mid) + math.log(2 * half)
+    inner = torch.where(delta > 1e-5, torch.log(torch.clamp(delta, min=1e-12)), approx)
+    return torch.where(xs <= -1 + half / 2, plus - F.softplus(plus),
+                       torch.where(xs >= 1 - half / 2, -F.softplus(minus), inner))
+
+
 class Bernoulli:
     P = 1
 
@@ -56,20 +71,10 @@ class LogisticMixture:
         self.k, self.K, self.P = k, K, 3 * k
 
     def log_prob(self, params, x):
-        k, K = self.k, self.K
-        logits, means, ls = params[..., :k], params[..., k:2 * k], torch.clamp(params[..., 2 * k:], min=MIN_LOG_SCALE)
-        half = 1 / (K - 1)
-        xs = x.unsqueeze(-1) * (2 / (K - 1)) - 1
-        c = xs - means
-        inv = torch.exp(-ls)
-        plus, minus = inv * (c + half), inv * (c - half)
-        delta = torch.sigmoid(plus) - torch.sigmoid(minus)
-        mid = inv * c
-        approx = mid - ls - 2 * F.softplus(mid) + math.log(2 * half)
-        inner = torch.where(delta > 1e-5, torch.log(torch.clamp(delta, min=1e-12)), approx)
-        lp = torch.where(xs <= -1 + half / 2, plus - F.softplus(plus),
-                         torch.where(xs >= 1 - half / 2, -F.softplus(minus), inner))
-        return torch.logsumexp(F.log_softmax(logits, -1) + lp, -1)
+        k = self.k
+        ls = torch.clamp(params[..., 2 * k:], min=MIN_LOG_SCALE)
+        lp = logistic_bin_log_prob(x, params[..., k:2 * k], ls, self.K)
+        return torch.logsumexp(F.log_softmax(params[..., :k], -1) + lp, -1)
 
     def sample(self, params, temperature=1.0, generator=None):
         k, K = self.k, self.K
@@ -80,6 +85,88 @@ class LogisticMixture:
         u = torch.rand(mu.shape, generator=generator).to(mu).clamp(1e-7, 1 - 1e-7)
         xc = mu + s * temperature * (torch.log(u) - torch.log(1 - u))
         return torch.clamp(torch.round((xc + 1) * (K - 1) / 2), 0, K - 1)
+
+
+def _pick(logits, u):
+    """the component whose softmax interval holds u (runtime/likelihoods.ts softmaxPick): [n, k], [n] → [n]"""
+    e = torch.exp(logits - logits.max(-1, keepdim=True).values)
+    acc = torch.cumsum(e, -1)
+    return torch.clamp((acc <= (u * acc[:, -1]).unsqueeze(1)).sum(1), max=logits.shape[1] - 1)
+
+
+class JointLogisticMixture:
+    """PixelCNN++'s whole-pixel mixture (runtime/ar/pixel-likelihood.ts): one component shared by the
+    C channels, channel c's mean μ_c + Σ_{c'<c} tanh(α_{c,c'})·x_{c'} (x in [−1, 1]). Per pixel
+    k·(1 + 2C + C(C−1)/2) parameters: logits, C blocks of means, C of log-scales, the coefficients
+    (pair (c, c') at block c(c−1)/2 + c')."""
+
+    def __init__(self, k, K, C):
+        self.k, self.K, self.C = k, K, C
+        self.P = k * (1 + 2 * C + C * (C - 1) // 2)
+
+    def _block(self, params, b):
+        return params[..., b * self.k:(b + 1) * self.k]
+
+    def _mean(self, params, c, unit):
+        """μ of channel c given the earlier channels' values in [−1, 1] (unit[c'], broadcast over k)"""
+        mu = self._block(params, 1 + c)
+        for c2 in range(c):
+            mu = mu + torch.tanh(self._block(params, 1 + 2 * self.C + c * (c - 1) // 2 + c2)) * unit[c2]
+        return mu
+
+    def log_prob(self, params, x):
+        """params [N, HW, P], x [N, C, HW] (raw values) → log p of each pixel [N, HW]"""
+        K = self.K
+        unit = [(x[:, c] * (2 / (K - 1)) - 1).unsqueeze(-1) for c in range(self.C)]
+        total = F.log_softmax(self._block(params, 0), -1)
+        for c in range(self.C):
+            ls = torch.clamp(self._block(params, 1 + self.C + c), min=MIN_LOG_SCALE)
+            total = total + logistic_bin_log_prob(x[:, c], self._mean(params, c, unit), ls, K)
+        return torch.logsumexp(total, -1)
+
+    def sample(self, params, temperature=1.0, generator=None, uniforms=None):
+        """params [n, P] → pixels [n, C]. uniforms [n, 1 + C] (the component's, then each channel's)
+        replace the generator's draws; later channels are conditioned on the earlier ones' bin centres."""
+        n, K, T = params.shape[0], self.K, temperature
+        u = torch.rand(n, 1 + self.C, generator=generator) if uniforms is None else uniforms
+        u = u.to(params)
+        m = _pick(self._block(params, 0) / T, u[:, 0]).unsqueeze(1)
+        out, unit = torch.empty(n, self.C, dtype=params.dtype), []
+        for c in range(self.C):
+            mu = self._mean(params, c, unit).gather(1, m).squeeze(1)
+            ls = torch.clamp(self._block(params, 1 + self.C + c).gather(1, m).squeeze(1), min=MIN_LOG_SCALE)
+            uc = u[:, 1 + c].clamp(1e-7, 1 - 1e-7)
+            xc = mu + torch.exp(ls) * T * (torch.log(uc) - torch.log(1 - uc))
+            out[:, c] = torch.clamp(torch.floor((xc + 1) * (K - 1) / 2 + 0.5), 0, K - 1)
+            unit.append((out[:, c] * (2 / (K - 1)) - 1).unsqueeze(1))
+        return out
+
+
+class PixelFactorized:
+    """any per-dimension likelihood over whole pixels: channels independent given the earlier pixels,
+    C·P parameters per pixel (block c for channel c)"""
+
+    def __init__(self, lik, C):
+        self.lik, self.C, self.P = lik, C, C * lik.P
+
+    def log_prob(self, params, x):
+        n, hw = params.shape[:2]
+        per = params.reshape(n, hw, self.C, self.lik.P).transpose(1, 2).reshape(n, self.C * hw, self.lik.P)
+        return self.lik.log_prob(per, x.reshape(n, -1)).reshape(n, self.C, hw).sum(1)
+
+    def sample(self, params, temperature=1.0, generator=None, uniforms=None):
+        if uniforms is not None:
+            raise ValueError(f"{type(self.lik).__name__} over whole pixels draws from the generator, not fed uniforms")
+        P1 = self.lik.P
+        cols = [self.lik.sample(params[:, c * P1:(c + 1) * P1], temperature, generator) for c in range(self.C)]
+        return torch.stack(cols, 1)
+
+
+def pixel_likelihood(lik, C):
+    """the likelihood of whole pixels of C channels (order raster(channels: joint))"""
+    if isinstance(lik, LogisticMixture):
+        return JointLogisticMixture(lik.k, lik.K, C)
+    return PixelFactorized(lik, C)
 
 
 def likelihood(kind, **a):
