@@ -7,13 +7,15 @@ import { parseArgs } from 'node:util';
 import { BenchError } from './data.js';
 import { runInfo, saveResults } from './results.js';
 import { runTorch, torchAvailable, type TorchResult } from './torch-ref.js';
+import { resultLine, tableHead, tableRows, type Failure } from './table.js';
+import { runTorchTarget } from './torch-target.js';
 import { WORKLOADS, parseWorkloads, type WorkloadId } from './workloads.js';
 import type { FlowcOptions, FlowcResult } from './run-flowc.js';
 
 const USAGE = `usage: npm run bench -- [--workload W1,W2,...] [--steps N] [--warmup N] [--json]
   [--train-seconds T] [--test-n N] [--sample-steps K] [--backend wasm|cpu|tensorflow]
   [--no-torch] [--torch-threads N] [--no-save] [--in-process] [--clock wall|cpu|main] [--trainer stock|fast]
-  [--wasm-threads N] [--workers 0|1]`;
+  [--wasm-threads N] [--workers 0|1] [--torch-target]`;
 
 function num(v: string | undefined, name: string): number | undefined {
   if (v === undefined) return undefined;
@@ -22,7 +24,8 @@ function num(v: string | undefined, name: string): number | undefined {
   return n;
 }
 
-function parse(argv: string[]) {
+/** the flags of `npm run bench` (a BenchError for a bad value) */
+export function parseBenchArgs(argv: string[]) {
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -42,6 +45,7 @@ function parse(argv: string[]) {
       trainer: { type: 'string' },
       'wasm-threads': { type: 'string' },
       workers: { type: 'string' },
+      'torch-target': { type: 'boolean' },
       child: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -107,8 +111,6 @@ function runChild(id: WorkloadId, argv: string[]): FlowcResult | { workload: Wor
   return JSON.parse(line.slice(MARK.length)) as FlowcResult;
 }
 
-const f0 = (x: unknown) => (typeof x === 'number' ? (x >= 100 ? x.toFixed(0) : x.toPrecision(3)) : '—');
-
 /** runs the harness; returns the exit code (2 for a bad flag or missing data: no stack trace) */
 export async function runBench(
   argv: string[],
@@ -128,7 +130,7 @@ export async function runBench(
 }
 
 async function bench(argv: string[], write: (s: string) => void): Promise<number> {
-  const { values, workloads, opts } = parse(argv);
+  const { values, workloads, opts } = parseBenchArgs(argv);
   if (values.help) {
     write(USAGE + '\n');
     return 0;
@@ -150,7 +152,7 @@ async function bench(argv: string[], write: (s: string) => void): Promise<number
   const rows: string[][] = [];
   for (const id of workloads) {
     const w = WORKLOADS[id];
-    let fr: FlowcResult | { workload: WorkloadId; error: string };
+    let fr: FlowcResult | Failure;
     if (values['in-process']) {
       const { runFlowc } = await import('./run-flowc.js');
       try {
@@ -160,70 +162,32 @@ async function bench(argv: string[], write: (s: string) => void): Promise<number
         fr = { workload: id, error: (e as Error).message };
       }
     } else fr = runChild(id, argv);
-    let tr: TorchResult | { error: string; workload: string } | null = null;
+    const torchOpts = {
+      threads: Number(values['torch-threads'] ?? 1),
+      steps: opts.steps ?? w.steps,
+      warmup: opts.warmup ?? w.warmup,
+      // PyTorch runs one thread: its process CPU time is its main thread's
+      clock: opts.clock === 'main' ? ('cpu' as const) : opts.clock,
+    };
+    let tr: TorchResult | Failure | null = null;
     if (torch.ok) {
       tr = runTorch(id, {
-        threads: Number(values['torch-threads'] ?? 1),
-        steps: opts.steps ?? w.steps,
-        warmup: opts.warmup ?? w.warmup,
+        ...torchOpts,
         trainSeconds: opts.trainSeconds,
         testN: opts.testN,
         sampleSteps: opts.sampleSteps,
-        // PyTorch runs one thread: its process CPU time is its main thread's
-        clock: opts.clock === 'main' ? 'cpu' : opts.clock,
       });
     }
-    const tEps = tr && 'examples_per_sec' in tr ? tr.examples_per_sec : undefined;
-    const line: Record<string, unknown> = { ...fr };
-    if ('examples_per_sec' in fr && tEps) line.ratio_vs_torch = fr.examples_per_sec / tEps;
-    if (tr && 'test_nll' in tr && 'test_nll' in fr) line.torch_test_nll = tr.test_nll;
-    if (tEps) line.torch_examples_per_sec = tEps;
-    const out = [line, ...(tr ? [{ engine: 'torch', ...tr }] : [])];
+    // --torch-target: the code `compile --target pytorch` emits, with the reference's step protocol
+    const tt = values['torch-target'] ? await runTorchTarget(id, torchOpts) : undefined;
+    const line = resultLine(fr, tr, tt);
+    const out = [line, ...(tr ? [{ engine: 'torch', ...tr }] : []), ...(tt ? [{ ...tt, engine: 'torch-target' }] : [])];
     saved.push(...out);
     if (values.json) for (const o of out) write(JSON.stringify(o) + '\n');
-    else {
-      if ('error' in fr) {
-        rows.push([id, w.name, `error: ${fr.error}`]);
-        continue;
-      }
-      const s = fr.sampling;
-      rows.push([
-        id,
-        w.name,
-        `${fr.backend}${fr.replicas > 1 ? ' ×2 replicas' : fr.wasm_threads > 1 ? ` ${fr.wasm_threads} threads` : ''}`,
-        f0(fr.examples_per_sec),
-        f0(tEps),
-        line.ratio_vs_torch ? (line.ratio_vs_torch as number).toFixed(2) : '—',
-        fr.peak_rss_mb.toFixed(0),
-        f0(tr && 'peak_rss_mb' in tr ? tr.peak_rss_mb : undefined),
-        `${fr.num_tensors_start}→${fr.num_tensors_end}`,
-        fr.test_nll !== undefined ? `${fr.test_nll.toFixed(2)} vs ${f0(line.torch_test_nll)} ${fr.test_unit}` : '',
-        s
-          ? `sampling 16: fast ${s.fast_seconds_784.toFixed(2)}s, naive ` +
-            `${s.naive_seconds_784.toFixed(1)}s ` +
-            `(${s.speedup.toFixed(0)}×${s.sample_784_extrapolated ? ', extrapolated' : ''}), ` +
-            `identical: ${s.identical}`
-          : '',
-      ]);
-      if (tr && 'error' in tr) rows.push(['', '', `torch: ${tr.error}`]);
-    }
+    else if ('error' in fr) rows.push([id, w.name, `error: ${fr.error}`]);
+    else rows.push(...tableRows(w, fr, line, tr, tt));
   }
-  if (!values.json) {
-    const head = [
-      '',
-      'workload',
-      'backend',
-      'flowc ex/s',
-      'torch ex/s',
-      'ratio',
-      'RSS MB',
-      'torch RSS',
-      'tensors',
-      'test NLL',
-      '',
-    ];
-    for (const r of [head, ...rows]) write(r.join('\t') + '\n');
-  }
+  if (!values.json) for (const r of [tableHead(values['torch-target'] === true), ...rows]) write(r.join('\t') + '\n');
   if (!values['no-save'] && saved.length) {
     const file = saveResults(saved, info);
     if (!values.json) write(`saved to ${file}\n`);

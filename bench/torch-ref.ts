@@ -26,7 +26,7 @@ export type TorchResult = Record<string, unknown> & {
   peak_rss_mb?: number;
 };
 
-const PY = process.env.FLOWC_BENCH_PYTHON ?? '/usr/bin/python3';
+export const PY = process.env.FLOWC_BENCH_PYTHON ?? '/usr/bin/python3';
 
 let avail: { ok: boolean; why: string; ldPath?: string } | null = null;
 
@@ -48,7 +48,8 @@ export function torchAvailable(): { ok: boolean; why: string; ldPath?: string } 
   return (avail = { ok: true, why: ldPath ? 'openblas' : 'torch default BLAS (OpenBLAS setup failed)', ldPath });
 }
 
-const WRAP = `
+/** runs a Python script (argv after -c WRAP) and prints its peak RSS as a last JSON line */
+export const WRAP = `
 import json, os, resource, runpy, sys, time
 sys.argv = sys.argv[1:]
 if os.environ.get("FLOWC_BENCH_CLOCK") == "cpu":

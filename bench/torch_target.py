@@ -7,7 +7,8 @@ hand-written reference ../shared/bench/torch_ref.py: warmup steps, then timed st
     /usr/bin/python3 bench/torch_target.py /tmp/w1 --batch 512 --threads 1 --steps 50 --warmup 5
 
 Prints one JSON line (the fields of torch_ref.py's: examples_per_sec, ms_per_step, ...). The rows are
-random values in the model's data domain (timing does not depend on them)."""
+random values in the model's data domain (timing does not depend on them); an energy target (W5)
+takes fresh N(0, I) base samples each step and the reverse-KL loss, as the reference does."""
 import argparse
 import json
 import math
@@ -39,7 +40,9 @@ m = package.load()
 ir = package.IR
 dom, shape = ir["data"]["domain"], ir["data"]["shape"]
 n = 16 * a.batch
-if dom["kind"] == "real":
+if m.family == "energy":
+    rows = None
+elif dom["kind"] == "real":
     rows = torch.randn(n, *shape)
 elif dom["kind"] == "binary":
     rows = (torch.rand(n, *shape) < 0.5).float()
@@ -49,12 +52,21 @@ opt = torch.optim.Adam(m.parameters(), lr=1e-3, betas=(0.9, 0.999), eps=1e-8)
 k = 0
 
 
-def step():
+def objective():
+    """the reference's loss: −log p of the next batch; an energy target (W5): reverse KL on fresh base samples"""
     global k
+    if m.family == "energy":
+        z0 = torch.randn(a.batch, *shape)
+        z, ld = m.inverse(z0)
+        return (m.prior.log_prob(z0) - ld + m.energy(z)).mean()
     batch = rows[(k * a.batch) % n:(k * a.batch) % n + a.batch]
     k += 1
+    return -m.log_prob(batch).mean()
+
+
+def step():
     opt.zero_grad(set_to_none=True)
-    loss = -m.log_prob(batch).mean()
+    loss = objective()
     loss.backward()
     opt.step()
     return loss.item()
