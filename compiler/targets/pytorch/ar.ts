@@ -69,11 +69,11 @@ function jointPixelCode(ir: FlowIR, c: Extract<ConditionalIR, { kind: 'pixelcnnp
     resnets: c.resnets,
     scales: c.scales,
     dropout: c.dropout,
-    domain: ir.data.domain,
   });
   return `JointPixelModel(${py(ir.model)}, data_shape=${py(ir.data.shape)},
         likelihood=L.pixel_likelihood(${likelihoodCode(likelihoodOf(ir))}, ${C}),
-        conditional=${net})`;
+        conditional=${net.slice(0, -1)},
+                               domain=IR["data"]["domain"]))`;
 }
 
 /** the imports model.py needs beyond flowc_torch.ar and likelihoods */
