@@ -2,6 +2,8 @@
 // compares specs/pixelcnnpp_*.flow, the RGB logistic mixture, with tfjs, sampling included):
 //   - a per-channel likelihood over whole pixels (categorical, Bernoulli): the same log p and
 //     conditionals as tfjs with the same weights;
+//   - a checkpoint written from torch (flowc_torch.package.tf_variables) loads into tfjs by name and gives
+//     the same log p there;
 //   - every whole-pixel sampler against its own exact conditionals: for random parameters of one pixel
 //     the probabilities of all K^C values (from log_prob) sum to 1, and 20,000 draws fit them (chi-square).
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -13,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeTorchPackage } from '../../cli/torch-package.js';
 import { compileSource } from '../../compiler/index.js';
 import { build } from '../../runtime/build.js';
+import { loadCheckpoint, restoreVariables } from '../../runtime/checkpoint.js';
 import { Rng } from '../../runtime/rng.js';
 import { batchFor } from '../support/batches.js';
 import { runPython, torchMissing } from '../support/torch.js';
@@ -77,6 +80,45 @@ describe('PixelCNN++ in the PyTorch target', () => {
       }
     }, 120_000);
   }
+
+  it('a checkpoint written by torch loads into tfjs by name with the same log p (RGB mixture)', async (ctx) => {
+    if (missing) ctx.skip();
+    const r = compileSource(spec('discrete(256)[3, 4, 4]', 'logistic_mixture(k: 2)'), 'pp.flow');
+    const ir = r.ir!;
+    const pkg = join(dir, 'rgb');
+    const model = build(ir);
+    try {
+      await writeTorchPackage({ out: () => {}, err: () => {} } as never, ir, 'pp.flow', pkg, model);
+      const x = batchFor(ir, 3, 9);
+      const code = [
+        'import json, sys, torch',
+        'import model',
+        'from flowc_torch import ckpt, package',
+        'torch.manual_seed(0)',
+        'm = model.load().double()',
+        'with torch.no_grad():',
+        '    for p in m.parameters(): p.add_(0.05 * torch.randn_like(p))',
+        'ckpt.write(sys.argv[1], package.tf_variables(m), model.IR)',
+        'x = torch.tensor(json.load(sys.stdin), dtype=torch.float64)',
+        'print(json.dumps(m.log_prob(x).tolist()))',
+      ].join('\n');
+      const lpTorch = JSON.parse(runPython(['-c', code, pkg], pkg, JSON.stringify(x.arraySync()))) as number[];
+      const ck = loadCheckpoint(pkg);
+      const fresh = build(ir);
+      try {
+        // tfjs suffixes ~k to a name registered again in one process
+        const own = fresh.variables.map((v) => v.name.replace(/[~#]\d+$/, ''));
+        expect(ck.variables.map((v) => v.name).sort()).toEqual(own.sort());
+        restoreVariables(fresh, ck);
+        close(lpTorch, tf.tidy(() => fresh.logProb(x)).arraySync() as number[]);
+      } finally {
+        fresh.dispose();
+        x.dispose();
+      }
+    } finally {
+      model.dispose();
+    }
+  }, 120_000);
 
   it('draws whole pixels from the exact conditionals its log_prob gives (chi-square, all K^C values)', (ctx) => {
     if (missing) ctx.skip();
