@@ -67,13 +67,16 @@ export const autoregressiveOutputs = (args: ResolvedArgs): number => {
   const t = autoregressiveTransform(args.transform);
   return t.kind === 'spline' ? paramsPerElement('spline', t) : 2;
 };
+/** inputs a context adds to the MADE (a VAE posterior's encoder context h, set by the lowering), unmasked */
+const contextInputsOf = (args: ResolvedArgs): number =>
+  typeof args.contextInputs === 'number' ? args.contextInputs : 0;
 const autoregressiveParams = (input: Shape, args: ResolvedArgs): ParamSpec[] => {
   const D = numel(input);
-  return netParamSpecs(madeOf(args), D, autoregressiveOutputs(args) * D);
+  return netParamSpecs(madeOf(args), D + contextInputsOf(args), autoregressiveOutputs(args) * D);
 };
 const autoregressiveFlops = (input: Shape, args: ResolvedArgs): number => {
   const D = numel(input);
-  return netFlops(madeOf(args), D, autoregressiveOutputs(args) * D) + 3 * D;
+  return netFlops(madeOf(args), D + contextInputsOf(args), autoregressiveOutputs(args) * D) + 3 * D;
 };
 
 /**
