@@ -92,7 +92,10 @@ export async function runEval(io: CliIO, run: string, o: EvalOptions): Promise<n
   const D = prod(ir.data.shape);
   const { contextOf } = await import('../../runtime/condition.js');
   const k = ds.ySize ?? 1;
-  type Rows = (x: Parameters<typeof model.logProb>[0], ctx?: Parameters<typeof model.logProb>[1]) => ReturnType<typeof model.logProb>;
+  type Rows = (
+    x: Parameters<typeof model.logProb>[0],
+    ctx?: Parameters<typeof model.logProb>[1],
+  ) => ReturnType<typeof model.logProb>;
   const rowsOf = (pass: number, fn?: Rows) => {
     const out = new Float32Array(ds.n);
     for (let s = 0; s < ds.n; s += batch) {

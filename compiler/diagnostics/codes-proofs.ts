@@ -243,7 +243,7 @@ export const NOT_AMORTIZED: DiagnosticDef<{ kind: string }> = {
   title: 'a posterior layer that `amortized: true` does not reach',
   message: (p) =>
     `\`${p.kind}\` in an amortized posterior keeps its own parameters, shared by every example: ` +
-    "the encoder emits parameters for planar and radial layers and a context h for iaf, maf and coupling only",
+    'the encoder emits parameters for planar and radial layers and a context h for iaf, maf and coupling only',
   hint: (p) => `use planar, radial, iaf, maf or coupling steps, or write \`amortized: false\` to share \`${p.kind}\``,
 };
 
