@@ -129,12 +129,15 @@ function amortizedChecks(model: CheckedModel, report: ReturnType<typeof onceRepo
   for (const l of deep(post.layers)) {
     const name = l.kind.name;
     if (name === 'planar' || name === 'radial' || CONTEXT_STEPS.has(name) || !l.kind.params) continue;
-    let n = 0;
-    try {
-      n = l.kind.params(l.inShape, l.args).reduce((a, p) => a + p.shape.reduce((b, d) => b * d, 1), 0);
-    } catch {
-      n = 0;
-    }
-    if (n > 0) report(P.NOT_AMORTIZED, l.node.callee.span, { kind: name });
+    if (paramCount(l) > 0) report(P.NOT_AMORTIZED, l.node.callee.span, { kind: name });
+  }
+}
+
+/** the layer's parameter count by its registry rule (0 when the rule cannot evaluate this layer's arguments) */
+function paramCount(l: CheckedLayer): number {
+  try {
+    return (l.kind.params?.(l.inShape, l.args) ?? []).reduce((a, p) => a + p.shape.reduce((b, d) => b * d, 1), 0);
+  } catch {
+    return 0;
   }
 }
