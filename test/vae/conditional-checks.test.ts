@@ -69,6 +69,24 @@ describe('condition y on a VAE', () => {
     });
   }
 
+  it('a real-vector condition: the vector joins both nets, and sampling takes it as the context', () => {
+    const ir = compile(vae('flow(amortized: true, context: 2) { iaf(hidden: [6]) }', 'condition y: real[2]')).ir!;
+    const model = buildVae(ir, { iwSamples: 8 });
+    perturb(model.variables, 0.3, 9);
+    expect(model.store.byName.get('encoder.0.W')!.shape).toEqual([4 + 2, 8]);
+    const x = tf.tensor2d([1, 0, 1, 1], [1, 4]);
+    const lp = (v: number[]) => tf.tidy(() => model.logProb(x, tf.tensor2d(v, [1, 2])).dataSync()[0]!);
+    expect(Number.isFinite(lp([0.5, -1]))).toBe(true);
+    // q(z | x, y): the encoder's output (deterministic) depends on the vector
+    const enc = (v: number[]) => tf.tidy(() => Array.from(model.encode(x, tf.tensor2d(v, [1, 2])).dataSync()));
+    expect(enc([0.5, -1])).not.toEqual(enc([-2, 3]));
+    const means = (v: number) =>
+      tf.tidy(() => Array.from(model.sampleMeans(3, { seed: 1, context: tf.fill([3, 2], v) }).dataSync()));
+    expect(means(2)).not.toEqual(means(-2));
+    x.dispose();
+    model.dispose();
+  });
+
   it('FC514: a layer with parameters that amortized: true does not reach is named; amortized: false is quiet', () => {
     const r = compile(vae('flow(amortized: true) { actnorm; iaf(hidden: [6]) }'));
     const w = r.diagnostics.filter((d) => d.code === 'FC514');
