@@ -259,6 +259,16 @@ function priorRow(ir: FlowIR): ExplainRow[] {
   return [{ ...plain('prior', 'prior', fmtPrior(p), shape, shape, params, 0), logDet: 'log p_Z(z)' }];
 }
 
+/** a conditional VAE's objective note: what the condition reaches and what the bounds are on */
+function conditionNote(ir: FlowIR): string[] {
+  const y = ir.condition?.name;
+  if (ir.family !== 'vae' || !y) return [];
+  const h = ir.posterior?.context
+    ? `; the IAF/MAF/coupling steps read the encoder's context h [${ir.posterior.context}]`
+    : '';
+  return [`conditioned on ${y}: q(z|x,${y}), p(x|z,${y}), prior p(z) unconditional — a bound on log p(x|${y})${h}`];
+}
+
 export function explainJson(ir: FlowIR): ExplainJson {
   const rows: ExplainRow[] = [];
   const data = ir.data?.shape ?? [];
@@ -269,16 +279,18 @@ export function explainJson(ir: FlowIR): ExplainJson {
   if (family === 'vae') {
     const Dz = numel(ir.latent?.shape ?? []);
     const post = ir.posterior?.flow ?? [];
-    const perExample = ir.posterior?.amortized ? post.reduce((a, l) => a + paramsOf(l), 0) : 0;
-    rows.push(...netRow('encoder', ir.encoder, data, 2 * Dz + perExample));
+    // amortized: the encoder emits the planar/radial parameters per example, and the context h of IAF/MAF/coupling
+    const emitted = (l: { kind: string }) => !!ir.posterior?.amortized && (l.kind === 'planar' || l.kind === 'radial');
+    const perExample = post.filter(emitted).reduce((a, l) => a + paramsOf(l), 0) + (ir.posterior?.context ?? 0);
+    // a conditional VAE: the condition's one-hot (or vector) joins the encoder's and the decoder's input
+    const k = ir.condition?.size ?? 0;
+    rows.push(...netRow('encoder', ir.encoder, [numel(data) + k], 2 * Dz + perExample));
     const postRows = flowRows(post, 'posterior', 'sample');
-    // amortized: the encoder emits these parameters per example; they are not separate weights
-    if (ir.posterior?.amortized) for (const r of postRows) r.params = 0;
+    // emitted parameters are outputs of the encoder, not separate weights
+    for (const r of postRows) if (emitted(r)) r.params = 0;
     rows.push(...postRows);
     const K = ir.data?.domain && 'K' in ir.data.domain ? ir.data.domain.K : undefined;
-    rows.push(
-      ...netRow('decoder', ir.decoder, ir.latent?.shape ?? [], numel(data) * likelihoodOutputs(ir.likelihood, K)),
-    );
+    rows.push(...netRow('decoder', ir.decoder, [Dz + k], numel(data) * likelihoodOutputs(ir.likelihood, K)));
   }
   rows.push(...priorRow(ir));
   if (ir.likelihood?.kind === 'gaussian' && ir.likelihood.learnedStd)
@@ -288,7 +300,7 @@ export function explainJson(ir: FlowIR): ExplainJson {
     model: ir.model,
     family,
     data: fmtVar(ir.data),
-    objective: [...(OBJECTIVE[family] ?? [])],
+    objective: [...(OBJECTIVE[family] ?? []), ...conditionNote(ir)],
     rows,
     totals: {
       layers: family === 'autoregressive' ? rows.filter((r) => r.section === 'conditional').length : layerRows.length,

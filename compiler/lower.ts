@@ -35,6 +35,7 @@ import {
   plainArgs,
 } from './lower-parts.js';
 import { categoricalSizes } from './registry/categorical.js';
+import { CONTEXT_STEPS } from './registry/posteriors.js';
 
 const num = (v: unknown, d: number): number => (typeof v === 'number' && Number.isFinite(v) ? v : d);
 
@@ -133,6 +134,7 @@ function lowerLayer(l: CheckedLayer, model: CheckedModel, acc: Acc, opts: LowerO
       const masks = madeMasks(order, hidden, connectivityOf(a.connectivity), outs);
       args = { order, net: { kind: 'made', hidden, activation, masks, zeroInitLast: true } };
       if (t.kind === 'spline') args.transform = t;
+      if (typeof a.contextInputs === 'number' && a.contextInputs > 0) args.context = a.contextInputs;
       break;
     }
     case 'logit':
@@ -249,33 +251,39 @@ export function lowerModel(model: CheckedModel, opts: LowerOptions = {}): FlowIR
   if (model.family === 'vae' && model.latent) {
     const Dz = numel(model.latent.shape);
     const post = model.posterior?.layers.length ? model.posterior : undefined;
-    const postLayers = post ? post.layers.map((l) => lowerLayer(l, model, acc, opts, 'sample')) : [];
     const amortized = post ? post.args.amortized !== false : false;
     // amortized: the encoder also emits the parameters of every planar and radial layer per example
-    // (Rezende & Mohamed, Fig. 2); other posterior layers (coupling, IAF) keep their own variables
+    // (Rezende & Mohamed, Fig. 2) and a context h that every IAF, MAF and coupling step receives as an
+    // extra input (Kingma et al. 2016, §4); other layers keep their own variables (FC514 says so)
+    const h = amortized && post?.layers.some((l) => CONTEXT_STEPS.has(l.kind.name)) ? num(post.args.context, 16) : 0;
+    const withH = (l: CheckedLayer): CheckedLayer =>
+      h && CONTEXT_STEPS.has(l.kind.name) ? { ...l, args: { ...l.args, contextInputs: h } } : l;
+    const postLayers = post ? post.layers.map((l) => lowerLayer(withH(l), model, acc, opts, 'sample')) : [];
     const postParams = postLayers
       .filter((l) => l.kind === 'planar' || l.kind === 'radial')
       .reduce((s, l) => s + l.params.reduce((t, p) => t + numel(p.shape), 0), 0);
-    const encOut = 2 * Dz + (amortized ? postParams : 0);
+    const encOut = 2 * Dz + (amortized ? postParams : 0) + h;
+    // q(z | x, y) and p(x | z, y): the condition (one-hot, or the vector) is concatenated to both nets' inputs
+    const k = model.condition?.size ?? 0;
     if (model.encoder) {
-      ir.encoder = lowerNet(model.encoder, D, 1, undefined, false);
+      ir.encoder = lowerNet(model.encoder, D + k, 1, undefined, false);
       const n = netOf(model.encoder);
       if (n) {
-        acc.params += countParams(netParamSpecs(n, D, encOut));
-        acc.flops += netFlops(n, D, encOut);
+        acc.params += countParams(netParamSpecs(n, D + k, encOut));
+        acc.flops += netFlops(n, D + k, encOut);
       }
       if (amortized) acc.params -= postParams; // they are outputs of the encoder, not free parameters
     }
     if (model.decoder) {
-      ir.decoder = lowerNet(model.decoder, Dz, 1, undefined, false);
+      ir.decoder = lowerNet(model.decoder, Dz + k, 1, undefined, false);
       const n = netOf(model.decoder);
       const out = D * likelihoodOutputs(model.likelihood, levelsOf(model));
       if (n) {
-        acc.params += countParams(netParamSpecs(n, Dz, out));
-        acc.flops += netFlops(n, Dz, out);
+        acc.params += countParams(netParamSpecs(n, Dz + k, out));
+        acc.flops += netFlops(n, Dz + k, out);
       }
     }
-    if (post) ir.posterior = { amortized, flow: postLayers };
+    if (post) ir.posterior = { amortized, flow: postLayers, ...(h ? { context: h } : {}) };
   }
   // activation memory per example: the size proof's estimate (layer outputs and conditioner features)
   ir.totals = {

@@ -42,7 +42,7 @@ export interface FlowModel {
    * draws). For a VAE, logProb is the k-sample importance-weighted estimate of log p(x) and
    * loss is −ELBO. (Optional; added for `flowc eval` of VAEs.)
    */
-  elbo?(x: tf.Tensor, samples?: number): tf.Tensor1D;
+  elbo?(x: tf.Tensor, samples?: number, ctx?: tf.Tensor): tf.Tensor1D;
   /**
    * The generator behind this model's random draws (dequantization noise, sampling), if any:
    * checkpoints save and restore its state so a resumed run repeats the same draws.

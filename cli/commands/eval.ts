@@ -92,13 +92,21 @@ export async function runEval(io: CliIO, run: string, o: EvalOptions): Promise<n
   const D = prod(ir.data.shape);
   const { contextOf } = await import('../../runtime/condition.js');
   const k = ds.ySize ?? 1;
-  const rowsOf = (pass: number, fn?: Parameters<typeof logProbRows>[5]) => {
+  type Rows = (
+    x: Parameters<typeof model.logProb>[0],
+    ctx?: Parameters<typeof model.logProb>[1],
+  ) => ReturnType<typeof model.logProb>;
+  const rowsOf = (pass: number, fn?: Rows) => {
     const out = new Float32Array(ds.n);
     for (let s = 0; s < ds.n; s += batch) {
       const m = Math.min(batch, ds.n - s);
       // p(x | y): these rows' labels as the context
       const ctx = ir.condition ? contextOf(ir, ds.y!.subarray(s * k, (s + m) * k), m) : undefined;
-      const f = fn ?? (ctx ? (x: Parameters<typeof model.logProb>[0]) => model.logProb(x, ctx) : undefined);
+      const f = fn
+        ? (x: Parameters<typeof model.logProb>[0]) => fn(x, ctx)
+        : ctx
+          ? (x: Parameters<typeof model.logProb>[0]) => model.logProb(x, ctx)
+          : undefined;
       try {
         out.set(logProbRows(model, ir, ds.x.subarray(s * D, (s + m) * D), m, batch, f), s);
       } finally {
@@ -110,7 +118,8 @@ export async function runEval(io: CliIO, run: string, o: EvalOptions): Promise<n
   };
   progress(0, passes * ds.n);
   const lp = rowsOf(0);
-  const elbo = model.elbo ? rowsOf(1, (x) => model.elbo!(x)) : undefined;
+  // the ELBO of p(x | y) with the same labels as the context
+  const elbo = model.elbo ? rowsOf(1, (x, ctx) => model.elbo!(x, 1, ctx)) : undefined;
   model.dispose();
   let sum = 0;
   const bad: number[] = [];

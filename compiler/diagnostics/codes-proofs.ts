@@ -237,6 +237,16 @@ export const NOT_RUNNABLE: DiagnosticDef<{ what: string; why: string; fix: strin
   hint: (p) => p.fix,
 };
 
+export const NOT_AMORTIZED: DiagnosticDef<{ kind: string }> = {
+  code: 'FC514',
+  severity: 'warning',
+  title: 'a posterior layer that `amortized: true` does not reach',
+  message: (p) =>
+    `\`${p.kind}\` in an amortized posterior keeps its own parameters, shared by every example: ` +
+    'the encoder emits parameters for planar and radial layers and a context h for iaf, maf and coupling only',
+  hint: (p) => `use planar, radial, iaf, maf or coupling steps, or write \`amortized: false\` to share \`${p.kind}\``,
+};
+
 // ---------------------------------------------------------------- FC7xx data
 
 export const DELTA_PEAK: DiagnosticDef<{ domain: string }> = {

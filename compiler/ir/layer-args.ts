@@ -75,8 +75,12 @@ export const LAYER_ARGS = {
   invconv1x1: Type.Object({ lu: Type.Boolean() }, strict),
   /** a permutation over the C (or D) axis */
   permute: Type.Object({ perm: ints }, strict),
-  maf: Type.Object({ order: ints, net: madeNet, transform: Type.Optional(splineTransform) }, strict),
-  iaf: Type.Object({ order: ints, net: madeNet }, strict),
+  // context: inputs of a VAE posterior's encoder context h (Kingma et al. 2016), unmasked in the MADE's first layer
+  maf: Type.Object(
+    { order: ints, net: madeNet, transform: Type.Optional(splineTransform), context: Type.Optional(Type.Integer()) },
+    strict,
+  ),
+  iaf: Type.Object({ order: ints, net: madeNet, context: Type.Optional(Type.Integer()) }, strict),
   logit: Type.Object({ alpha: Type.Number({ minimum: 0, exclusiveMaximum: 0.5 }) }, strict),
   /** categorical: dim d per element, k logistic components, context (x-dependent); see registry/categorical.ts */
   dequantize: Type.Object(

@@ -340,7 +340,11 @@ export const FLOWIR_SCHEMA = {
       type: 'object',
       required: ['amortized', 'flow'],
       additionalProperties: false,
-      properties: { amortized: { type: 'boolean' }, flow: { type: 'array', items: { $ref: '#/definitions/layer' } } },
+      properties: {
+        amortized: { type: 'boolean' },
+        flow: { type: 'array', items: { $ref: '#/definitions/layer' } },
+        context: { type: 'integer', minimum: 1 },
+      },
     },
     train: {
       type: 'object',

@@ -151,7 +151,11 @@ export interface FlowIR {
   latent?: VarIR;
   encoder?: NetIR;
   decoder?: NetIR;
-  posterior?: { amortized: boolean; flow: LayerIR[] };
+  /**
+   * a VAE's posterior flow; `context`: the size of the encoder's context h (Kingma et al. 2016) that its IAF,
+   * MAF and coupling steps take as an extra input (amortized posteriors with such steps only)
+   */
+  posterior?: { amortized: boolean; flow: LayerIR[]; context?: number };
   train: TrainIR;
   totals: { params: number; flops: number; activationBytes: number };
 }

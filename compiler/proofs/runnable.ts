@@ -5,6 +5,7 @@ import type { CheckedLayer, CheckedModel, ModelCheck } from '../check/model.js';
 import * as P from '../diagnostics/codes-proofs.js';
 import { num, onceReporter } from './util.js';
 import { CONDITIONALS } from '../registry/conditionals.js';
+import { CONTEXT_STEPS } from '../registry/posteriors.js';
 
 function* deep(ls: readonly CheckedLayer[] | undefined): Generator<CheckedLayer> {
   for (const l of ls ?? []) {
@@ -78,6 +79,7 @@ export const runnableCheck: ModelCheck = {
       });
     }
     conditionChecks(model, report);
+    if (model.family === 'vae') amortizedChecks(model, report);
     const c = model.conditional;
     if (c?.kind.name === 'gated_pixelcnn' && num(c.args.kernel, 3) % 2 === 0) {
       report(P.NOT_RUNNABLE, c.node.callee.span, {
@@ -103,16 +105,8 @@ function conditionChecks(model: CheckedModel, report: ReturnType<typeof onceRepo
       fix,
       why: `${what} cannot take a condition in this version${detail ? `: ${detail}` : ''}`,
     });
-  if (model.family === 'vae') {
-    // what a conditional VAE would need and this runtime lacks, part by part
-    const iaf = (model.posterior?.layers ?? []).some((l) => l.kind.name === 'iaf');
-    refuse(
-      'a VAE',
-      'condition a flow (couplings) or an autoregressive model (made, nade, pixelcnn, gated_pixelcnn)' + ' instead',
-      `its encoder q(z | x) and decoder p(x | z) take no input for \`${y.name}\`` +
-        (iaf ? ', and its `iaf` posterior layers take no context h from the encoder (Kingma et al. 2016)' : ''),
-    );
-  } else if (model.family === 'energy') {
+  // a VAE takes it in its encoder q(z | x, y) and decoder p(x | z, y) (the prior p(z) stays unconditional)
+  if (model.family === 'energy') {
     refuse('an energy fit', 'condition a flow (couplings) or a MADE instead');
   } else if (model.family === 'autoregressive' && model.conditional && !model.conditional.kind.takesCondition) {
     const name = `\`${model.conditional.kind.name}\``;
@@ -122,5 +116,28 @@ function conditionChecks(model: CheckedModel, report: ReturnType<typeof onceRepo
     refuse(name, `use one of ${takers}, which take the condition as an input`);
   } else if (model.family === 'flow' && !(model.flow ?? []).some((l) => l.kind.name === 'coupling')) {
     refuse('a flow without couplings', 'add a `coupling` layer: its conditioner receives the condition');
+  }
+}
+
+/**
+ * `posterior flow(amortized: true)`: the encoder emits the parameters of planar and radial layers and a context h
+ * for iaf, maf and coupling steps; any other layer with parameters keeps its own, shared by every example (FC514)
+ */
+function amortizedChecks(model: CheckedModel, report: ReturnType<typeof onceReporter>): void {
+  const post = model.posterior;
+  if (!post || post.args.amortized === false) return;
+  for (const l of deep(post.layers)) {
+    const name = l.kind.name;
+    if (name === 'planar' || name === 'radial' || CONTEXT_STEPS.has(name) || !l.kind.params) continue;
+    if (paramCount(l) > 0) report(P.NOT_AMORTIZED, l.node.callee.span, { kind: name });
+  }
+}
+
+/** the layer's parameter count by its registry rule (0 when the rule cannot evaluate this layer's arguments) */
+function paramCount(l: CheckedLayer): number {
+  try {
+    return (l.kind.params?.(l.inShape, l.args) ?? []).reduce((a, p) => a + p.shape.reduce((b, d) => b * d, 1), 0);
+  } catch {
+    return 0;
   }
 }

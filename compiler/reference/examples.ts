@@ -141,7 +141,8 @@ export const DECLARATIONS: readonly Declaration[] = [
     'condition NAME: categorical(K) | real[n]',
     'What a conditional model p(x | y) is conditioned on: one class label (fed as a one-hot vector of K) or a ' +
       "real vector. It reaches every `coupling` conditioner of a flow (joined to the conditioner's input) and " +
-      'the first layer of a `made` conditional; labels come from the data (`mnist` has them; files take ' +
+      "the first layer of a `made` conditional, and a VAE's encoder q(z | x, y) and decoder p(x | z, y) (joined to " +
+      'their inputs; the prior p(z) stays unconditional); labels come from the data (`mnist` has them; files take ' +
       '`--labels FILE`). `flowc sample --condition y` draws class y; `flowc eval` reports −log p(x | y).',
     'condition y: categorical(10)',
   ),
@@ -189,7 +190,9 @@ export const DECLARATIONS: readonly Declaration[] = [
     'model',
     'posterior',
     'posterior POSTERIOR',
-    'The approximate posterior q(z|x) of a VAE.',
+    'The approximate posterior q(z|x) of a VAE. `flow(amortized: true)`: the encoder emits the parameters of ' +
+      'planar and radial layers per example and a context h (`context:` entries) that every iaf, maf and coupling ' +
+      "step reads as an extra input of its conditioner (Kingma et al. 2016's IAF posterior).",
     'posterior flow(amortized: true) { repeat 16 { planar } }',
   ),
   decl(

@@ -67,13 +67,19 @@ export const autoregressiveOutputs = (args: ResolvedArgs): number => {
   const t = autoregressiveTransform(args.transform);
   return t.kind === 'spline' ? paramsPerElement('spline', t) : 2;
 };
+/**
+ * inputs a context adds to the MADE (a VAE posterior's encoder context h, unmasked): `contextInputs` as the lowering
+ * passes it, `context` as FlowIR's maf/iaf args carry it (explain re-evaluates the rules on those)
+ */
+const contextInputsOf = (args: ResolvedArgs): number =>
+  typeof args.contextInputs === 'number' ? args.contextInputs : typeof args.context === 'number' ? args.context : 0;
 const autoregressiveParams = (input: Shape, args: ResolvedArgs): ParamSpec[] => {
   const D = numel(input);
-  return netParamSpecs(madeOf(args), D, autoregressiveOutputs(args) * D);
+  return netParamSpecs(madeOf(args), D + contextInputsOf(args), autoregressiveOutputs(args) * D);
 };
 const autoregressiveFlops = (input: Shape, args: ResolvedArgs): number => {
   const D = numel(input);
-  return netFlops(madeOf(args), D, autoregressiveOutputs(args) * D) + 3 * D;
+  return netFlops(madeOf(args), D + contextInputsOf(args), autoregressiveOutputs(args) * D) + 3 * D;
 };
 
 /**

@@ -8,6 +8,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { LayerIROf } from '../../compiler/ir/types.js';
 import { buildMade } from '../nets/made.js';
 import type { Mlp } from '../nets/mlp.js';
+import { missingContext } from './context.js';
 import { type Bijector, type BuildContext, type ForwardResult, type InverseResult, sizeOf } from './types.js';
 
 abstract class ArFlow implements Bijector {
@@ -16,6 +17,8 @@ abstract class ArFlow implements Bijector {
   protected readonly D: number;
   protected readonly made: Mlp;
   private readonly image: boolean;
+  /** entries of the context h the MADE also reads (a VAE posterior's encoder context), 0: none */
+  protected readonly context: number;
 
   constructor(layer: LayerIROf<'maf' | 'iaf'>, ctx: BuildContext) {
     this.id = layer.id;
@@ -24,7 +27,8 @@ abstract class ArFlow implements Bijector {
     const args = layer.args;
     const order = args.order ?? Array.from({ length: this.D }, (_, i) => i);
     if (args.net.kind !== 'made') throw new Error(`${this.id}: ${layer.kind} needs a made conditioner`);
-    this.made = buildMade(ctx.store, `${this.id}.net`, args.net, order);
+    this.context = args.context ?? 0;
+    this.made = buildMade(ctx.store, `${this.id}.net`, args.net, order, 2, this.context);
   }
 
   protected flat(x: tf.Tensor): tf.Tensor2D {
@@ -38,18 +42,30 @@ abstract class ArFlow implements Bijector {
     return tf.transpose(tf.reshape(v, [N, C, H, W]), [0, 2, 3, 1]);
   }
 
-  protected muAlpha(v: tf.Tensor2D): [tf.Tensor, tf.Tensor] {
-    return tf.split(this.made.apply(v), 2, 1) as [tf.Tensor, tf.Tensor];
+  /** (μ, α) of v [N, D], with the context h [N, k] as the MADE's extra input when the layer takes one */
+  protected muAlpha(v: tf.Tensor2D, h?: tf.Tensor): [tf.Tensor, tf.Tensor] {
+    return tf.split(this.made.apply(this.context ? tf.concat([v, this.needH(h)], 1) : v), 2, 1) as [
+      tf.Tensor,
+      tf.Tensor,
+    ];
+  }
+
+  private needH(h: tf.Tensor | undefined): tf.Tensor {
+    if (!h) throw missingContext(this.id);
+    if (h.rank !== 2 || h.shape[1] !== this.context) {
+      throw new Error(`${this.id}: the context h has shape [${h.shape.slice(1)}], the layer takes [${this.context}]`);
+    }
+    return h;
   }
 
   /** shift-scale in the closed direction: out = in·exp(α(cond)) + μ(cond) */
-  protected closedUp(v: tf.Tensor2D): { out: tf.Tensor; ld: tf.Tensor1D } {
-    const [mu, a] = this.muAlpha(v);
+  protected closedUp(v: tf.Tensor2D, h?: tf.Tensor): { out: tf.Tensor; ld: tf.Tensor1D } {
+    const [mu, a] = this.muAlpha(v, h);
     return { out: tf.add(tf.mul(v, tf.exp(a)), mu), ld: tf.sum(a, 1) as tf.Tensor1D };
   }
 
-  abstract forward(x: tf.Tensor): ForwardResult;
-  abstract inverse(y: tf.Tensor): InverseResult;
+  abstract forward(x: tf.Tensor, h?: tf.Tensor): ForwardResult;
+  abstract inverse(y: tf.Tensor, out?: tf.Tensor2D, h?: tf.Tensor): InverseResult;
 
   dispose(): void {
     this.made.dispose();
@@ -58,22 +74,22 @@ abstract class ArFlow implements Bijector {
 
 export class Maf extends ArFlow {
   readonly kind = 'maf';
-  forward(x: tf.Tensor): ForwardResult {
+  forward(x: tf.Tensor, h?: tf.Tensor): ForwardResult {
     return tf.tidy(() => {
       const v = this.flat(x);
-      const [mu, a] = this.muAlpha(v);
+      const [mu, a] = this.muAlpha(v, h);
       const z = tf.mul(tf.sub(v, mu), tf.exp(tf.neg(a)));
       return { y: this.unflat(z, x), logDet: tf.neg(tf.sum(a, 1)) as tf.Tensor1D };
     });
   }
-  inverse(y: tf.Tensor): InverseResult {
+  inverse(y: tf.Tensor, _out?: tf.Tensor2D, h?: tf.Tensor): InverseResult {
     return tf.tidy(() => {
       const z = this.flat(y);
       let x = tf.zerosLike(z) as tf.Tensor2D;
       let a: tf.Tensor = tf.zerosLike(z);
       for (let k = 0; k < this.D; k++) {
         const next = tf.tidy(() => {
-          const [mu, al] = this.muAlpha(x);
+          const [mu, al] = this.muAlpha(x, h);
           return [tf.add(tf.mul(z, tf.exp(al)), mu), al] as [tf.Tensor2D, tf.Tensor];
         });
         x.dispose();
@@ -87,14 +103,14 @@ export class Maf extends ArFlow {
 
 export class Iaf extends ArFlow {
   readonly kind = 'iaf';
-  forward(x: tf.Tensor): ForwardResult {
+  forward(x: tf.Tensor, h?: tf.Tensor): ForwardResult {
     return tf.tidy(() => {
       const v = this.flat(x);
       let z = tf.zerosLike(v) as tf.Tensor2D;
       let a: tf.Tensor = tf.zerosLike(v);
       for (let k = 0; k < this.D; k++) {
         const next = tf.tidy(() => {
-          const [mu, al] = this.muAlpha(z);
+          const [mu, al] = this.muAlpha(z, h);
           return [tf.mul(tf.sub(v, mu), tf.exp(tf.neg(al))), al] as [tf.Tensor2D, tf.Tensor];
         });
         z.dispose();
@@ -102,13 +118,13 @@ export class Iaf extends ArFlow {
         [z, a] = next;
       }
       // recompute α from the final z so gradients flow through the conditioner
-      const [, al] = this.muAlpha(z);
+      const [, al] = this.muAlpha(z, h);
       return { y: this.unflat(z, x), logDet: tf.neg(tf.sum(al, 1)) as tf.Tensor1D };
     });
   }
-  inverse(z: tf.Tensor): InverseResult {
+  inverse(z: tf.Tensor, _out?: tf.Tensor2D, h?: tf.Tensor): InverseResult {
     return tf.tidy(() => {
-      const { out, ld } = this.closedUp(this.flat(z));
+      const { out, ld } = this.closedUp(this.flat(z), h);
       return { x: this.unflat(out, z), logDet: ld };
     });
   }

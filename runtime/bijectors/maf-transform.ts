@@ -7,6 +7,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayerIROf } from '../../compiler/ir/types.js';
 import { buildMade } from '../nets/made.js';
+import { missingContext } from './context.js';
 import type { Mlp } from '../nets/mlp.js';
 import { makeTransform, type ElementwiseTransform } from './transforms/index.js';
 import { type Bijector, type BuildContext, type ForwardResult, type InverseResult, sizeOf } from './types.js';
@@ -18,6 +19,8 @@ export class TransformMaf implements Bijector {
   private readonly D: number;
   private readonly made: Mlp;
   private readonly image: boolean;
+  /** entries of a VAE posterior's encoder context h the MADE also reads (0: none) */
+  private readonly context: number;
 
   constructor(layer: LayerIROf<'maf'>, ctx: BuildContext) {
     this.id = layer.id;
@@ -27,7 +30,8 @@ export class TransformMaf implements Bijector {
     this.transform = makeTransform(t.kind, t);
     const order = layer.args.order ?? Array.from({ length: this.D }, (_, i) => i);
     if (layer.args.net.kind !== 'made') throw new Error(`${this.id}: maf needs a made conditioner`);
-    this.made = buildMade(ctx.store, `${this.id}.net`, layer.args.net, order, this.transform.P);
+    this.context = layer.args.context ?? 0;
+    this.made = buildMade(ctx.store, `${this.id}.net`, layer.args.net, order, this.transform.P, this.context);
   }
 
   private flat(x: tf.Tensor): tf.Tensor2D {
@@ -41,30 +45,31 @@ export class TransformMaf implements Bijector {
     return tf.transpose(tf.reshape(v, [N!, C!, H!, W!]), [0, 2, 3, 1]);
   }
 
-  /** the MADE's outputs as [N, D, P] */
-  private params(v: tf.Tensor2D): tf.Tensor {
-    const o = this.made.apply(v);
+  /** the MADE's outputs as [N, D, P] (h: the context, when the layer takes one) */
+  private params(v: tf.Tensor2D, h?: tf.Tensor): tf.Tensor {
+    if (this.context && !h) throw missingContext(this.id);
+    const o = this.made.apply(this.context ? tf.concat([v, h!], 1) : v);
     return tf.transpose(tf.reshape(o, [v.shape[0], this.transform.P, this.D]), [0, 2, 1]);
   }
 
-  forward(x: tf.Tensor): ForwardResult {
+  forward(x: tf.Tensor, h?: tf.Tensor): ForwardResult {
     return tf.tidy(() => {
       const v = this.flat(x);
-      const r = this.transform.forward(v, this.params(v));
+      const r = this.transform.forward(v, this.params(v, h));
       return { y: this.unflat(r.out, x), logDet: tf.sum(r.ld, 1) as tf.Tensor1D };
     });
   }
 
-  inverse(y: tf.Tensor): InverseResult {
+  inverse(y: tf.Tensor, _out?: tf.Tensor2D, h?: tf.Tensor): InverseResult {
     return tf.tidy(() => {
       const z = this.flat(y);
       let x = tf.zerosLike(z) as tf.Tensor2D;
       for (let k = 0; k < this.D; k++) {
-        const next = tf.tidy(() => this.transform.inverse(z, this.params(x)).out as tf.Tensor2D);
+        const next = tf.tidy(() => this.transform.inverse(z, this.params(x, h)).out as tf.Tensor2D);
         x.dispose();
         x = next;
       }
-      const r = this.transform.inverse(z, this.params(x));
+      const r = this.transform.inverse(z, this.params(x, h));
       return { x: this.unflat(r.out, y), logDet: tf.sum(r.ld, 1) as tf.Tensor1D };
     });
   }

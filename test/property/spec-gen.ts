@@ -147,11 +147,12 @@ export const vaeSpec: fc.Arbitrary<GenSpec> = fc
     decoder: callArb('net'),
     posterior: callArb('posterior'),
     likelihood: callArb('likelihood'),
+    condition: conditionArb,
   })
   .map((r) => ({
     family: 'vae',
     text:
-      `model G {\n  data x: ${r.domain}${shapeOf(r.image)}\n  latent z: real[2]\n  prior normal\n` +
+      `model G {\n  data x: ${r.domain}${shapeOf(r.image)}\n${r.condition}  latent z: real[2]\n  prior normal\n` +
       `  encoder ${r.encoder}\n` +
       `  posterior ${r.posterior}\n  decoder ${r.decoder}\n  likelihood ${r.likelihood}\n}`,
   }));

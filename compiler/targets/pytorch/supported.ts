@@ -130,6 +130,13 @@ export function unsupportedConstructs(ir: FlowIR): Unsupported[] {
     const why = rule ? rule(c) : c.kind;
     if (why) out.push({ construct: `autoregressive model (${why})` });
   }
+  // q(z | x, y), p(x | z, y) and the encoder context h of IAF/MAF/coupling steps: not in flowc_torch/vae.py
+  if (ir.family === 'vae' && ir.condition) {
+    out.push({ construct: `conditional variational autoencoder (\`condition ${ir.condition.name}\`)` });
+  }
+  if (ir.family === 'vae' && ir.posterior?.context) {
+    out.push({ construct: "posterior flow steps that take the encoder's context h (amortized iaf, maf, coupling)" });
+  }
   if ((ir.family === 'autoregressive' || ir.family === 'vae') && ir.likelihood) {
     if (!TORCH_LIKELIHOODS.includes(ir.likelihood.kind)) out.push({ construct: `likelihood ${ir.likelihood.kind}` });
   }
