@@ -12,8 +12,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { LikelihoodIR } from '../compiler/ir/types.js';
 import type { Rng } from './rng.js';
 import { splitLast } from './ar/common.js';
-import { kernelOn } from './plan/planner.js';
-import { bernoulliLogProbFused } from './kernels/fused/bernoulli-loss.js';
+import { implementationOf } from './plan/planner.js';
 
 export interface Likelihood {
   readonly ir: LikelihoodIR;
@@ -47,25 +46,24 @@ export function softmaxPick(logits: Float32Array, off: number, k: number, T: num
   return k - 1;
 }
 
+/** the Bernoulli log-likelihood of logits [N, D, 1] at x [N, D] (the planner may choose a kernel for it) */
+export type BernoulliLogProb = (params: tf.Tensor3D, x: tf.Tensor2D) => tf.Tensor2D;
+
+/** the plain Bernoulli log-likelihood: x·l − softplus(l) = log σ(l) for x = 1, log(1 − σ(l)) for x = 0 */
+export const plainBernoulliLogProb: BernoulliLogProb = (params, x) => {
+  const l = tf.squeeze(params, [2]) as tf.Tensor2D;
+  return tf.sub(tf.mul(x, l), tf.softplus(l)) as tf.Tensor2D;
+};
+
 function bernoulli(ir: LikelihoodIR): Likelihood {
+  const logProb = implementationOf(
+    { id: 'likelihood', kind: 'likelihood', likelihood: ir, contextShape: null },
+    plainBernoulliLogProb,
+  );
   return {
     ir,
     P: 1,
-    logProb: (params, x) =>
-      tf.tidy(() => {
-        // one SIMD tape node on wasm (kernels/fused/bernoulli-loss.ts) unless bernoulliFused or fuse is off
-        if (
-          kernelOn('likelihood:fused-bernoulli') &&
-          params.dtype === 'float32' &&
-          x.dtype === 'float32' &&
-          params.size === x.size
-        ) {
-          return tf.reshape(bernoulliLogProbFused(params, x), x.shape) as tf.Tensor2D;
-        }
-        const l = tf.squeeze(params, [2]) as tf.Tensor2D;
-        // x·l − softplus(l) = log σ(l) for x = 1, log(1 − σ(l)) for x = 0
-        return tf.sub(tf.mul(x, l), tf.softplus(l)) as tf.Tensor2D;
-      }),
+    logProb: (params, x) => tf.tidy(() => logProb(params, x)),
     sample(params, n, rng, T, out) {
       for (let i = 0; i < n; i++) {
         const p = 1 / (1 + Math.exp(-params[i]! / T));

@@ -9,9 +9,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { ConditionalIR } from '../../compiler/ir/types.js';
 import { Rng } from '../rng.js';
-import { maskedDenseT } from '../kernels/fused/masked-dense.js';
-import { kernelOn } from '../plan/planner.js';
-import { staircaseBlocks, staircaseDenseT, staircasePlan, type StairPlan } from '../kernels/fused/staircase-dense.js';
+import { implementationOf } from '../plan/planner.js';
 import {
   act,
   normAct,
@@ -20,6 +18,7 @@ import {
   inputScale,
   makeVariable,
   uniformFanIn,
+  type ActName,
   type ArConditional,
   type BuildContext,
   type FastSampler,
@@ -45,6 +44,35 @@ export function resampledMasks(order: number[], hidden: number[], rng: Rng): num
   });
   masks.push(deg.map((d) => prev.map((mk) => (d > mk ? 1 : 0))));
   return masks;
+}
+
+/** a MADE's parameters and masks (the unit the planner picks a masked pass for) */
+export interface MadeNet {
+  weights: readonly tf.Variable[];
+  biases: readonly tf.Variable[];
+  /** per member, per layer: [in, out] 0/1 */
+  masks: readonly (readonly tf.Tensor2D[])[];
+  activation: ActName;
+  D: number;
+  P: number;
+}
+
+/**
+ * The masked pass of one member: encoded inputs [N, D] → parameters [N, D, P]. The plain one is below;
+ * the kernels made:fused-masked-dense and made:staircase (runtime/kernels/fused/) implement it faster.
+ */
+export type MadePass = (net: MadeNet, h: tf.Tensor2D, member: number) => tf.Tensor3D;
+
+/** the plain masked pass: (W∘M), matMul, bias and activation per layer */
+export function plainMadePass(net: MadeNet, h0: tf.Tensor2D, member: number): tf.Tensor3D {
+  const { weights, biases, activation, D, P } = net;
+  const L = weights.length;
+  let h: tf.Tensor = h0;
+  for (let l = 0; l < L; l++) {
+    h = tf.add(tf.matMul(h as tf.Tensor2D, tf.mul(weights[l]!, net.masks[member]![l]!) as tf.Tensor2D), biases[l]!);
+    if (l < L - 1) h = act(h, activation);
+  }
+  return tf.transpose(tf.reshape(h, [h0.shape[0], P, D]), [0, 2, 1]) as tf.Tensor3D;
 }
 
 /** [out][in] mask → [in, out·rep] float tensor (output layout: column r·out + o) */
@@ -116,26 +144,15 @@ export function buildMade(ir: MadeIR, ctx: BuildContext): ArConditional {
   const directTerm = (enc: tf.Tensor2D, member: number): tf.Tensor3D =>
     tf.transpose(tf.reshape(tf.matMul(enc, tf.mul(direct!, directMasks[member]!)), [enc.shape[0], P, D]), [0, 2, 1]);
 
-  /** staircase plans per member and layer (runtime/kernels/fused/staircase-dense.ts), by block count */
-  const plans = new Map<number, (StairPlan | null)[][]>();
-  const planFor = (member: number, l: number, blocks: number): StairPlan | null => {
-    if (!plans.has(blocks)) {
-      plans.set(
-        blocks,
-        masks.map((ms) => ms.map((m) => staircasePlan(m.dataSync(), m.shape[0], m.shape[1], blocks))),
-      );
-    }
-    return plans.get(blocks)![member]![l]!;
-  };
-
   /** the masked weights, multiplied once per forward pass */
   const masked = (member: number): tf.Tensor2D[] => weights.map((w, l) => tf.mul(w, masks[member]![l]!) as tf.Tensor2D);
 
-  /**
-   * one tape node per layer (runtime/kernels/fused/masked-dense.ts) for relu/linear nets, unless madeFused is off
-   * (plain ops)
-   */
-  const fusedOk = a === 'relu' || a === 'none';
+  /** the masked pass: the plain one or a kernel's (the planner's choice for this conditional) */
+  const net: MadeNet = { weights, biases, masks, activation: a, D, P };
+  const pass = implementationOf<MadePass>(
+    { id: 'conditional', kind: 'made', ir: ctx.ir, contextShape: null },
+    plainMadePass,
+  );
 
   function params(x: tf.Tensor2D, member: number, c?: tf.Tensor): tf.Tensor3D {
     return tf.tidy(() => {
@@ -159,34 +176,7 @@ export function buildMade(ir: MadeIR, ctx: BuildContext): ArConditional {
   }
 
   function netParams(x: tf.Tensor2D, member: number): tf.Tensor3D {
-    return tf.tidy(() => {
-      let h: tf.Tensor = encode(x, domain);
-      if (fusedOk && kernelOn('made:fused-masked-dense')) {
-        h = tf.transpose(h); // activations as [units, N] (masked-dense.ts)
-        // staircase blocks on wasm unless madeBlocks ≤ 1 (staircase-dense.ts)
-        const stair = kernelOn('made:staircase');
-        const blocks = stair ? staircaseBlocks() : 1;
-        for (let l = 0; l < L; l++) {
-          const w = weights[l]! as tf.Variable<tf.Rank.R2>,
-            b = biases[l]! as tf.Variable<tf.Rank.R1>;
-          const relu = l < L - 1 && a === 'relu';
-          const plan = stair ? planFor(member, l, blocks) : null;
-          h = plan
-            ? staircaseDenseT(h as tf.Tensor2D, w, masks[member]![l]!, b, relu, plan)
-            : maskedDenseT(h as tf.Tensor2D, w, masks[member]![l]!, b, relu);
-        }
-        // [P·D, N] (row p·D + d) → [N, D, P] in one transpose
-        return tf.transpose(tf.reshape(h, [P, D, x.shape[0]]), [2, 1, 0]) as tf.Tensor3D;
-      } else {
-        const W = masked(member);
-        for (let l = 0; l < L; l++) {
-          h = tf.add(tf.matMul(h as tf.Tensor2D, W[l]!), biases[l]!);
-          if (l < L - 1) h = act(h, a);
-        }
-      }
-      const n = x.shape[0];
-      return tf.transpose(tf.reshape(h, [n, P, D]), [0, 2, 1]) as tf.Tensor3D;
-    });
+    return tf.tidy(() => pass(net, encode(x, domain) as tf.Tensor2D, member));
   }
 
   /**

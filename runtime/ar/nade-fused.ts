@@ -6,7 +6,7 @@
 //   ∂V[o_t] += ∂out[o_t] ⊗ h_t,  ∂b[o_t] += ∂out[o_t],  ∂a_t = (V[o_t]·∂out[o_t]) ∘ h_t ∘ (1 − h_t).
 // The plain path in nade.ts (an exclusive cumsum over [N, H, D] tensors, ~15 passes over N·D·H
 // floats under the tape) stays the oracle: same values and gradients to float32 rounding
-// (test/ar/nade-fused.test.ts).
+// (test/ar/nade-fused.test.ts). Registered as the planner's nade:fused and nade:simd (NadePass, nade.ts).
 // Runs: a position whose input is 0 (most pixels of binarized MNIST) leaves a unchanged, so h is
 // constant over a run of positions ending at a non-zero input: σ is evaluated once per run (not
 // D·H times), ∂a is summed over the run before its σ' is applied, and ∂W only gets the rows of
@@ -17,24 +17,20 @@
 // order backwards and restores each run's a by subtracting x·W (float64, exact to ~1e-13).
 import * as tf from '@tensorflow/tfjs-core';
 import { hostOp } from '../kernels/fused/host-op.js';
-import { kernelOn } from '../plan/planner.js';
-import { simdBackward, simdForward } from './nade-simd.js';
-
-/** P = 1 on WebAssembly SIMD (nade-simd.ts) unless the setting nadeSimd is off (FLOWC_NADE_SIMD=0) */
-const useSimd = (P: number) => P === 1 && kernelOn('nade:simd');
-
-/** whether nade.ts uses the fused op: on wasm/cpu unless the settings fuse or nadeFused are off */
-export function nadeFusedEnabled(): boolean {
-  return kernelOn('nade:fused');
-}
+import { registerKernel, type PlanUnit } from '../plan/registry.js';
+import type { NadeNet, NadePass } from './nade.js';
+import { nadeSimdKernels, simdBackward, simdForward } from './nade-simd.js';
 
 /**
  * The fused pass: (xe [N, D] encoded inputs, W [D, H], c [H], V [D, H, P], b [D, P]) ↦ parameters
  * [N, D, P] indexed by data dimension, autoregressive in `order`. No gradient flows to xe (data).
+ * simd: rows in WebAssembly SIMD (nade-simd.ts) where P = 1.
  */
 export function nadeFusedOp(
   order: readonly number[],
+  simd = false,
 ): (xe: tf.Tensor2D, W: tf.Tensor, c: tf.Tensor, V: tf.Tensor, b: tf.Tensor) => tf.Tensor3D {
+  const useSimd = (P: number) => simd && P === 1;
   const op = hostOp({
     shapes: ([x, , , v]) => [[x![0]!, x![1]!, v![2]!]],
     forward([x, W, c, V, b], [xs, ws, , vs]) {
@@ -201,3 +197,48 @@ class BatchState {
     return o;
   }
 }
+
+/** the fused pass as NADE's implementation (the planner's nade:fused, or nade:simd with simd) */
+function fusedPass(simd: boolean) {
+  return (under: NadePass, on: () => boolean): NadePass => {
+    const ops = new WeakMap<NadeNet, ReturnType<typeof nadeFusedOp>>();
+    return (net, xe, c) => {
+      // one hidden bias shared by all examples (a context's per-example c [N, 1, H] runs `under`)
+      if (!on() || c.rank !== 1) return under(net, xe, c);
+      let op = ops.get(net);
+      if (!op) ops.set(net, (op = nadeFusedOp(net.order, simd)));
+      return op(xe, net.W, c, net.V, net.b);
+    };
+  };
+}
+
+registerKernel<NadePass>({
+  name: 'fused',
+  kind: 'nade',
+  backends: ['wasm', 'cpu'],
+  settings: ['fuse', 'nadeFused'],
+  doc: "NADE's teacher-forced pass as one host op with an O(D·H) backward (ar/nade-fused.ts)",
+  applies: () => true,
+  implement: fusedPass(false),
+});
+
+/** parameters per dimension of the model's likelihood is 1 (the SIMD rows) */
+function onePerDim(u: PlanUnit): true | string {
+  const l = u.ir?.likelihood;
+  const one = l
+    ? l.kind === 'bernoulli' || (l.kind === 'gaussian' && !l.learnedStd) || (l.kind === 'categorical' && l.K === 1)
+    : u.ir?.data.domain.kind === 'binary';
+  return one || 'more than one parameter per dimension';
+}
+
+registerKernel<NadePass>({
+  name: 'simd',
+  kind: 'nade',
+  backends: ['wasm'],
+  settings: ['fuse', 'nadeFused', 'nadeSimd'],
+  refines: 'fused',
+  doc: "the fused NADE pass's rows in wasm SIMD (ar/nade-simd.ts)",
+  when: () => nadeSimdKernels() !== null || 'wasm SIMD unavailable',
+  applies: onePerDim,
+  implement: fusedPass(true),
+});

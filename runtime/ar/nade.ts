@@ -1,10 +1,10 @@
 // NADE (Larochelle & Murray 2011): h_t = σ(c + W_{·,<t} x_<t) with W tied across positions,
 // p(x_{o_t} | x_<t) from per-position V_t, b_t. In a pass (teacher forcing) the running sums are an
 // exclusive cumulative sum over the order: O(D·H) per example. The incremental sampler keeps
-// a = c + Σ_{sampled} x_d W_d and adds one row per step (O(H·P) per step). On wasm/cpu the pass
-// is one fused host op (nade-fused.ts); these tensor ops stay its oracle (setting nadeFused off: FLOWC_NADE_FUSED=0).
+// a = c + Σ_{sampled} x_d W_d and adds one row per step (O(H·P) per step). The pass below is the plain
+// one (the oracle); the planner may choose a kernel for it (nade:fused, nade:simd in nade-fused.ts).
 // p(x|y) (`condition y`): the context y is an extra input to the hidden layer, c ↦ c + y·W_y per example
-// (every position's h_t sees it); such a model runs the tensor ops (the fused op takes one shared c).
+// (every position's h_t sees it); the fused kernels run the plain pass for it (they take one shared c).
 import * as tf from '@tensorflow/tfjs-core';
 import type { ConditionalIR } from '../../compiler/ir/types.js';
 import {
@@ -17,9 +17,43 @@ import {
   type BuildContext,
   type FastSampler,
 } from './common.js';
-import { nadeFusedEnabled, nadeFusedOp } from './nade-fused.js';
+import { implementationOf } from '../plan/planner.js';
 
 type NadeIR = Extract<ConditionalIR, { kind: 'nade' }>;
+
+/** a NADE's parameters and order (the unit the planner picks a pass for) */
+export interface NadeNet {
+  order: number[];
+  /** position of each dimension in the order */
+  pos: number[];
+  W: tf.Variable;
+  V: tf.Variable;
+  b: tf.Variable;
+}
+
+/**
+ * The teacher-forced pass: encoded inputs xe [N, D] and the hidden bias c ([H], or [N, 1, H] per example)
+ * → parameters [N, D, P] indexed by data dimension.
+ */
+export type NadePass = (net: NadeNet, xe: tf.Tensor2D, c: tf.Tensor) => tf.Tensor3D;
+
+/** the plain pass: an exclusive cumsum of x_<t·W over the order */
+export function plainNadePass(net: NadeNet, xe: tf.Tensor2D, cb: tf.Tensor): tf.Tensor3D {
+  const { order, pos, W, V, b } = net;
+  const [n, D] = xe.shape;
+  const P = V.shape[2]!;
+  const xo = tf.gather(xe, order, 1); // [N, D] in order positions
+  const WoT = tf.transpose(tf.gather(W, order, 0)); // [H, D]
+  const contrib = tf.mul(tf.expandDims(xo, 1), tf.expandDims(WoT, 0)); // [N, H, D]
+  // exclusive: position t sums x_<t only. (Cumsum runs on the last axis: tfjs 4.22's
+  // gradient of a cumsum on an inner axis returns a wrongly transposed shape.)
+  const A = tf.add(tf.transpose(tf.cumsum(contrib, 2, true), [0, 2, 1]), cb); // [N, D, H]
+  const h = tf.transpose(tf.sigmoid(A), [1, 0, 2]) as tf.Tensor3D; // [D, N, H]
+  const Vo = tf.gather(V, order, 0) as tf.Tensor3D; // [D, H, P]
+  const out = tf.add(tf.matMul(h, Vo), tf.expandDims(tf.gather(b, order, 0), 1)); // [D, N, P]
+  const byPos = tf.transpose(out, [1, 0, 2]); // [N, D(pos), P]
+  return tf.reshape(tf.gather(byPos, pos, 1), [n, D, P]) as tf.Tensor3D;
+}
 
 export function buildNade(ir: NadeIR, ctx: BuildContext): ArConditional {
   const { D, P, rng } = ctx;
@@ -47,24 +81,16 @@ export function buildNade(ir: NadeIR, ctx: BuildContext): ArConditional {
     return tf.add(c, tf.matMul(context as tf.Tensor2D, Wy));
   };
 
-  const fused = nadeFusedOp(order);
+  const net: NadeNet = { order, pos, W, V, b };
+  const pass = implementationOf<NadePass>(
+    { id: 'conditional', kind: 'nade', ir: ctx.ir, contextShape: null },
+    plainNadePass,
+  );
 
   function params(x: tf.Tensor2D, _member = 0, context?: tf.Tensor): tf.Tensor3D {
-    if (!Wy && nadeFusedEnabled()) return tf.tidy(() => fused(encode(x, domain) as tf.Tensor2D, W, c, V, b));
     return tf.tidy(() => {
-      const n = x.shape[0];
-      const xo = tf.gather(encode(x, domain), order, 1); // [N, D] in order positions
-      const WoT = tf.transpose(tf.gather(W, order, 0)); // [H, D]
-      const contrib = tf.mul(tf.expandDims(xo, 1), tf.expandDims(WoT, 0)); // [N, H, D]
-      // exclusive: position t sums x_<t only. (Cumsum runs on the last axis: tfjs 4.22's
-      // gradient of a cumsum on an inner axis returns a wrongly transposed shape.)
       const cb = Wy ? tf.expandDims(biasOf(context), 1) : c; // [H] or [N, 1, H]
-      const A = tf.add(tf.transpose(tf.cumsum(contrib, 2, true), [0, 2, 1]), cb); // [N, D, H]
-      const h = tf.transpose(tf.sigmoid(A), [1, 0, 2]) as tf.Tensor3D; // [D, N, H]
-      const Vo = tf.gather(V, order, 0) as tf.Tensor3D; // [D, H, P]
-      const out = tf.add(tf.matMul(h, Vo), tf.expandDims(tf.gather(b, order, 0), 1)); // [D, N, P]
-      const byPos = tf.transpose(out, [1, 0, 2]); // [N, D(pos), P]
-      return tf.reshape(tf.gather(byPos, pos, 1), [n, D, P]) as tf.Tensor3D;
+      return pass(net, encode(x, domain) as tf.Tensor2D, cb);
     });
   }
 

@@ -24,7 +24,8 @@ import {
   type FastSampler,
 } from './common.js';
 import { channelGroups, convMaskArray, nhwcToParams, toNhwc, type MaskType } from './convmask.js';
-import { disposeMaskedConv, makeMaskedConv, maskedConv2d, type MaskedConv } from './masked-conv.js';
+import { disposeMaskedConv, makeMaskedConv, maskedConv2d, type MaskedConv, type MaskedConv2d } from './masked-conv.js';
+import { implementationOf } from '../plan/planner.js';
 
 type PixelCnnIR = Extract<ConditionalIR, { kind: 'pixelcnn' }>;
 
@@ -89,6 +90,12 @@ export function buildPixelCnn(ir: PixelCnnIR, ctx: BuildContext): ArConditional 
     inGroups = outGroups;
   });
 
+  /** the masked conv: the plain one or a kernel's (the planner's choice for this conditional) */
+  const conv = implementationOf<MaskedConv2d>(
+    { id: 'conditional', kind: 'pixelcnn', ir: ctx.ir, contextShape: null },
+    maskedConv2d,
+  );
+
   function params(x: tf.Tensor2D, _member = 0, context?: tf.Tensor): tf.Tensor3D {
     const yc = needCtx(context);
     return tf.tidy(() => {
@@ -100,12 +107,12 @@ export function buildPixelCnn(ir: PixelCnnIR, ctx: BuildContext): ArConditional 
           yc && L.V
             ? (act(
                 tf.add(
-                  maskedConv2d(h, L.W as tf.Tensor4D, L.b as tf.Tensor1D, L.mc, 'none', opts),
+                  conv(h, L.W as tf.Tensor4D, L.b as tf.Tensor1D, L.mc, 'none', opts),
                   tf.reshape(tf.matMul(yc, L.V as tf.Tensor2D), [yc.shape[0], 1, 1, L.cout]),
                 ),
                 L.act,
               ) as tf.Tensor4D)
-            : maskedConv2d(h, L.W as tf.Tensor4D, L.b as tf.Tensor1D, L.mc, L.act, opts);
+            : conv(h, L.W as tf.Tensor4D, L.b as tf.Tensor1D, L.mc, L.act, opts);
         h = L.residual ? (tf.add(h, a) as tf.Tensor4D) : a;
       });
       return nhwcToParams(h, C, P);

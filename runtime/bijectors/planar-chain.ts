@@ -7,7 +7,8 @@
 //   radial: x = z + β·(z − z₀)/(α + r), r = ‖z − z₀‖, α = softplus(α̂), β = −α + softplus(β̂),
 //           log|det| = (D−1)·log(1 + βh) + log(1 + βh − βh²r), h = 1/(α + r)
 // One tape node replaces ~20 kernels per layer (forward) and ~40 (backward). The unfused bijectors
-// stay the oracle (test/runtime/fused-planar*.test.ts) and the path taken with FLOWC_FUSE=0.
+// stay the oracle (test/runtime/fused-planar*.test.ts) and the path taken with FLOWC_FUSE=0. Registered as
+// the planner's planar:fused-chain and radial:fused-chain (ChainForm, runtime/energy/model.ts).
 import * as tf from '@tensorflow/tfjs-core';
 import { hostOp } from '../kernels/fused/host-op.js';
 import { Planar } from './planar.js';
@@ -15,6 +16,8 @@ import { Radial } from './radial.js';
 import type { Bijector } from './types.js';
 import { ACTIVATIONS, type ActivationName, activationName, sigmoid } from '../../compiler/math/activations.js';
 import { planarUHatCoef, radialAlphaBeta } from '../../compiler/math/planar.js';
+import { registerKernel } from '../plan/registry.js';
+import type { ChainForm } from '../energy/model.js';
 
 export type ChainLayer = Planar | Radial;
 
@@ -263,13 +266,16 @@ export function chainInverse(layers: ChainLayer[], z: tf.Tensor2D): { x: tf.Tens
 
 /**
  * The sampling direction through a list of bijectors with every maximal run of planar/radial
- * layers fused (when `fuse`); other layers go through their own `inverse`. z [N, D] (flat).
+ * layers fused (when `fuse`, or those layers i with `fuse(i)`); other layers go through their own
+ * `inverse`. z [N, D] (flat).
  */
 export function inverseWithRuns(
   bijectors: Bijector[],
   z: tf.Tensor2D,
-  fuse: boolean,
+  fuse: boolean | ((i: number) => boolean),
 ): { x: tf.Tensor2D; logDet: tf.Tensor1D } {
+  const joins = (i: number) =>
+    (typeof fuse === 'function' ? fuse(i) : fuse) && isChainLayer(bijectors[i]!) && bijectors[i]!.D === z.shape[1];
   return tf.tidy(() => {
     const N = z.shape[0],
       D = z.shape[1];
@@ -280,10 +286,9 @@ export function inverseWithRuns(
     };
     for (let i = 0; i < bijectors.length;) {
       const b = bijectors[i]!;
-      if (fuse && isChainLayer(b) && b.D === D) {
+      if (joins(i)) {
         const run: ChainLayer[] = [];
-        while (i < bijectors.length && isChainLayer(bijectors[i]!) && (bijectors[i] as ChainLayer).D === D)
-          run.push(bijectors[i++] as ChainLayer);
+        while (i < bijectors.length && joins(i)) run.push(bijectors[i++] as ChainLayer);
         const r = chainInverse(run, h);
         h = r.x;
         addLd(r.logDet);
@@ -295,5 +300,18 @@ export function inverseWithRuns(
       }
     }
     return { x: h, logDet: ld ?? (tf.zeros([N]) as tf.Tensor1D) };
+  });
+}
+
+for (const kind of ['planar', 'radial']) {
+  registerKernel<ChainForm>({
+    name: 'fused-chain',
+    kind,
+    backends: ['wasm', 'cpu'],
+    settings: ['fuse'],
+    doc: 'runs of planar/radial layers in the sampling direction as one host op (bijectors/planar-chain.ts)',
+    applies: (u) => u.ir?.family === 'energy' || 'only energy models sample through chains',
+    // chosen once, when the model is built
+    implement: (under, on) => (on() ? 'fused-run' : under),
   });
 }

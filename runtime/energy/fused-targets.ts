@@ -1,6 +1,7 @@
 // The energies U1–U4 (targets.ts) as one host op each (runtime/kernels/fused/host-op.ts): U(z) per row
 // in float64 on the host, and the hand-written gradient ∂U/∂z. The tfjs version in targets.ts is
-// the oracle (test/runtime/fused-planar-energy.test.ts) and the path taken with FLOWC_FUSE=0.
+// the oracle (test/runtime/fused-planar-energy.test.ts) and the path taken with FLOWC_FUSE=0. Registered as
+// the planner's energy:fused-target (EnergyTarget, model.ts).
 //   U1 = ½((r − 2)/0.4)² − lse(A₁, A₂), A₁,₂ = −½((z₁ ∓ 2)/0.6)²
 //   U2 = ½((z₂ − w₁)/0.4)²
 //   U3 = −lse(A, B), A = −½(d/0.35)², B = −½((d + w₂)/0.35)², d = z₂ − w₁
@@ -10,6 +11,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { hostOp } from '../kernels/fused/host-op.js';
 import type { EnergyName } from './targets.js';
+import type { EnergyTarget } from './model.js';
+import { registerKernel } from '../plan/registry.js';
 
 const Q = Math.PI / 2;
 
@@ -163,3 +166,14 @@ export function energyLossFused(
   if (!op) lossOps.set(name, (op = lossOp(name)));
   return op([z, logDet, logQ0])[0] as tf.Tensor1D;
 }
+
+registerKernel<EnergyTarget>({
+  name: 'fused-target',
+  kind: 'energy',
+  backends: ['wasm', 'cpu'],
+  settings: ['fuse'],
+  doc: 'the energies U1–U4 and the reverse-KL loss as host ops (energy/fused-targets.ts)',
+  applies: () => true,
+  // chosen once, when the model is built
+  implement: (under, on) => (on() ? { energy: energyFused, loss: energyLossFused } : under),
+});

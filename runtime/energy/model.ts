@@ -14,9 +14,21 @@ import { buildPrior, type Prior } from '../priors.js';
 import { buildBijector } from '../bijectors/index.js';
 import type { Bijector, BuildContext } from '../bijectors/types.js';
 import { energy, isEnergyName, type EnergyName } from './targets.js';
-import { energyFused, energyLossFused } from './fused-targets.js';
 import { inverseWithRuns } from '../bijectors/planar-chain.js';
-import { kernelOn } from '../plan/planner.js';
+import { implementationOf } from '../plan/planner.js';
+
+/** the target's energy U(z) [N] and, for a standard normal base, the whole loss in one op (or null) */
+export interface EnergyTarget {
+  energy(name: EnergyName, z: tf.Tensor2D): tf.Tensor1D;
+  /** log q₀(z₀) − Σ log|det| + U(x) [N] from x [N, 2], logDet [N] and log q₀ [N] */
+  loss: ((name: EnergyName, x: tf.Tensor2D, logDet: tf.Tensor1D, logQ0: tf.Tensor1D) => tf.Tensor1D) | null;
+}
+
+/** the plain target: U from tfjs ops (targets.ts), the loss summed by the model */
+const PLAIN_TARGET: EnergyTarget = { energy, loss: null };
+
+/** how a planar/radial layer samples: through its own inverse, or inside a fused run of such layers */
+export type ChainForm = 'own' | 'fused-run';
 
 /** planar/radial with the iterative density direction (same parameters, same sampling map) */
 function withDensity(l: LayerIR): LayerIR {
@@ -32,17 +44,13 @@ export class EnergyModel implements FlowModel {
   readonly bijectors: Bijector[];
   readonly target: EnergyName;
   readonly D: number;
-  /** U and the reverse-KL loss as host ops (fused-targets.ts; the planner's energy:fused-target) */
-  fuseTarget = kernelOn('energy:fused-target');
-  /** runs of planar/radial layers as one host op (the planner's planar:fused-chain and radial:fused-chain) */
-  fuseChains = kernelOn('planar:fused-chain') && kernelOn('radial:fused-chain');
-  /** both fused forms (the plain ops when false) */
+  /** U and the loss: plain or a kernel's (the planner's choice for the unit `target`, made at build) */
+  readonly targetImpl: EnergyTarget;
+  /** per layer of the flow: sampled alone or in a fused run (the planner's choice per layer, at build) */
+  readonly chainForms: ChainForm[];
+  /** whether any fused form runs (the plain ops when false) */
   get fuse(): boolean {
-    return this.fuseTarget && this.fuseChains;
-  }
-  set fuse(on: boolean) {
-    this.fuseTarget = on;
-    this.fuseChains = on;
+    return this.targetImpl !== PLAIN_TARGET || this.chainForms.includes('fused-run');
   }
 
   constructor(readonly ir: FlowIR) {
@@ -61,6 +69,10 @@ export class EnergyModel implements FlowModel {
       buildLayers: (ls) => ls.map((l) => buildBijector(withDensity(l), ctx)),
     };
     this.bijectors = ctx.buildLayers(ir.flow ?? []);
+    this.targetImpl = implementationOf({ id: 'target', kind: 'energy', ir, contextShape: null }, PLAIN_TARGET);
+    this.chainForms = (ir.flow ?? []).map((l) =>
+      implementationOf<ChainForm>({ id: l.id, kind: l.kind, layer: l, ir, contextShape: null }, 'own'),
+    );
     this.base = buildPrior(ir.prior, this.D, this.store);
   }
 
@@ -70,8 +82,9 @@ export class EnergyModel implements FlowModel {
 
   /** sample direction: z_0 → z_K with Σ log|det ∂f_k/∂z_{k−1}| */
   inverse(z0: tf.Tensor): { x: tf.Tensor; logDet: tf.Tensor1D } {
-    if (this.fuseChains) {
-      return inverseWithRuns(this.bijectors, tf.reshape(z0, [z0.shape[0], this.D]) as tf.Tensor2D, true);
+    if (this.chainForms.includes('fused-run')) {
+      const z = tf.reshape(z0, [z0.shape[0], this.D]) as tf.Tensor2D;
+      return inverseWithRuns(this.bijectors, z, (i) => this.chainForms[i] === 'fused-run');
     }
     return tf.tidy(() => {
       let z = tf.reshape(z0, [z0.shape[0], this.D]);
@@ -103,13 +116,13 @@ export class EnergyModel implements FlowModel {
   energy(z: tf.Tensor): tf.Tensor1D {
     return tf.tidy(() => {
       const z2 = tf.reshape(z, [z.shape[0], 2]) as tf.Tensor2D;
-      return this.fuseTarget ? energyFused(this.target, z2) : energy(this.target, z2);
+      return this.targetImpl.energy(this.target, z2);
     });
   }
 
   /** reverse-KL loss for n fresh base samples: log q_0(z_0) − Σ log|det| + U(z_K), [n] */
   lossN(n: number): tf.Tensor1D {
-    if (this.fuseTarget && this.standardBase()) return this.lossFused(n);
+    if (this.targetImpl.loss && this.standardBase()) return this.lossFused(n);
     return tf.tidy(() => {
       const z0 = this.base.sample(n, this.rng, 1);
       const { x, logDet } = this.inverse(z0);
@@ -136,7 +149,7 @@ export class EnergyModel implements FlowModel {
         lq[i] = -0.5 * s - c;
       }
       const { x, logDet } = this.inverse(tf.tensor2d(e, [n, D]));
-      return energyLossFused(this.target, x as tf.Tensor2D, logDet, tf.tensor1d(lq));
+      return this.targetImpl.loss!(this.target, x as tf.Tensor2D, logDet, tf.tensor1d(lq));
     });
   }
 

@@ -1,21 +1,36 @@
 // Dense conditioner: in → hidden... → out, U(±1/√fan_in) init, optional zero-initialised last layer.
-// An optional mask per layer ([in, out], 0/1) makes it a MADE. On wasm/cpu with an activation the
-// fused dense op supports (runtime/kernels/fused/dense.ts), the whole stack is one op with a
-// hand-written backward; FLOWC_FUSE=0 (or `fused: false`) keeps the op-by-op path.
+// An optional mask per layer ([in, out], 0/1) makes it a MADE. The dense stack below is the plain one;
+// the planner may choose a kernel for it (mlp:fused-dense, runtime/kernels/fused/dense.ts: the whole
+// stack one op with a hand-written backward).
 import * as tf from '@tensorflow/tfjs-core';
 import type { ParamStore } from './params.js';
 import { activate } from './activations.js';
-import { denseStack, fusableActivation } from '../kernels/fused/dense.js';
-import { kernelOn } from '../plan/planner.js';
+import { fusableActivation } from '../kernels/fused/dense.js';
+import { implementationOf } from '../plan/planner.js';
 
 export interface Net {
   apply(x: tf.Tensor): tf.Tensor;
 }
 
+/** dense layers on x [N, in]: h ← act(h·W + b), no activation after the last; ws already masked */
+export type DenseStack = (x: tf.Tensor2D, ws: tf.Tensor2D[], bs: tf.Tensor1D[], activation: string) => tf.Tensor2D;
+
+/** the plain dense stack: matMul, add and activation per layer */
+export const plainDenseStack: DenseStack = (x, ws, bs, activation) => {
+  let h = x;
+  for (let l = 0; l < ws.length; l++) {
+    h = tf.add(tf.matMul(h, ws[l]!), bs[l]!);
+    if (l + 1 < ws.length) h = activate(h, activation) as tf.Tensor2D;
+  }
+  return h;
+};
+
 export class Mlp implements Net {
   private readonly ws: tf.Variable[] = [];
   private readonly bs: tf.Variable[] = [];
   private readonly masks: (tf.Tensor | null)[] = [];
+  /** the stack on rank-2 inputs: the plain one or a kernel's (the planner's choice for this net) */
+  private readonly stack: DenseStack;
 
   constructor(
     store: ParamStore,
@@ -33,6 +48,7 @@ export class Mlp implements Net {
       const m = masks?.[l];
       this.masks.push(m ? tf.keep(tf.tensor2d(m.flat(), [sizes[l], sizes[l + 1]])) : null);
     }
+    this.stack = implementationOf({ id: prefix, kind: 'mlp', contextShape: null }, plainDenseStack);
   }
 
   /**
@@ -44,21 +60,11 @@ export class Mlp implements Net {
     return { ws: this.ws, bs: this.bs, activation: this.activation };
   }
 
-  /** fused: force (true) or forbid (false) the fused dense op; default: the planner's kernel mlp:fused-dense */
-  apply(x: tf.Tensor, fused?: boolean): tf.Tensor {
-    const fuse = (fused ?? kernelOn('mlp:fused-dense')) && x.rank === 2 && fusableActivation(this.activation);
+  apply(x: tf.Tensor): tf.Tensor {
     return tf.tidy(() => {
-      if (fuse) {
-        const ws = this.ws.map((w, l) => (this.masks[l] ? tf.mul(w, this.masks[l]!) : w) as tf.Tensor2D);
-        return denseStack(x as tf.Tensor2D, ws, this.bs as tf.Tensor1D[], this.activation);
-      }
-      let h = x as tf.Tensor2D;
-      for (let l = 0; l < this.ws.length; l++) {
-        const w = this.masks[l] ? tf.mul(this.ws[l], this.masks[l]!) : this.ws[l];
-        h = tf.add(tf.matMul(h, w as tf.Tensor2D), this.bs[l]);
-        if (l + 1 < this.ws.length) h = activate(h, this.activation) as tf.Tensor2D;
-      }
-      return h;
+      const ws = this.ws.map((w, l) => (this.masks[l] ? tf.mul(w, this.masks[l]!) : w) as tf.Tensor2D);
+      const bs = this.bs as tf.Tensor1D[];
+      return (x.rank === 2 ? this.stack : plainDenseStack)(x as tf.Tensor2D, ws, bs, this.activation);
     });
   }
 

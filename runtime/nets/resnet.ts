@@ -4,7 +4,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { ParamStore } from './params.js';
 import type { Net } from './mlp.js';
-import { makeMaskedConv, maskedConv2d, type MaskedConv } from '../ar/masked-conv.js';
+import { makeMaskedConv, maskedConv2d, type MaskedConv, type MaskedConv2d } from '../ar/masked-conv.js';
+import { implementationOf } from '../plan/planner.js';
 
 interface Conv {
   w: tf.Variable;
@@ -14,6 +15,8 @@ interface Conv {
 
 export class ResNet implements Net {
   private readonly convs: Conv[] = [];
+  /** the conv (without a mask): the plain one or a kernel's (the planner's choice for this net) */
+  private readonly conv2d: MaskedConv2d;
 
   constructor(
     store: ParamStore,
@@ -40,17 +43,12 @@ export class ResNet implements Net {
       this.convs.push(mk(`block${i}.conv1`, channels, channels));
     }
     this.convs.push(mk('out', channels, cout, zeroInitLast));
+    this.conv2d = implementationOf({ id: prefix, kind: 'resnet', contextShape: null }, maskedConv2d);
   }
 
-  /**
-   * conv + bias (+ ReLU) as one tape node with a hand-written backward (runtime/ar/masked-conv.ts
-   * without a mask): fused kernel forward, padding inside the conv for both gradients, a cheap
-   * bias gradient
-   */
+  /** conv + bias (+ ReLU) */
   private conv(x: tf.Tensor4D, c: Conv, relu = false): tf.Tensor4D {
-    return maskedConv2d(x, c.w as tf.Tensor4D, c.b as tf.Tensor1D, c.plain, relu ? 'relu' : 'none', {
-      kernel: 'resnet:cropped-conv',
-    });
+    return this.conv2d(x, c.w as tf.Tensor4D, c.b as tf.Tensor1D, c.plain, relu ? 'relu' : 'none');
   }
 
   apply(x: tf.Tensor): tf.Tensor {

@@ -1,12 +1,12 @@
 // The planner: for every unit of a model (units.ts) the kernels that run on this backend with this
 // configuration, and for each one that does not, why. The model builder uses the same decisions
-// (kernelOn, buildWithKernels); `flowc train` prints planSummary(plan) in its first log line and
-// `flowc explain --plan` prints the table.
+// (buildWithKernels for flow layers, implementationOf for every other unit); `flowc train` prints
+// planSummary(plan) in its first log line and `flowc explain --plan` prints the table.
 import * as tf from '@tensorflow/tfjs-core';
 import type { FlowIR, LayerIR } from '../../compiler/ir/types.js';
 import { config, type FlowcConfig } from '../config.js';
 import type { Bijector, BuildContext } from '../bijectors/types.js';
-import { allowed, findKernel, kernelsFor, type PlanContext, type PlanUnit } from './registry.js';
+import { allowed, kernelsFor, type KernelSpec, type PlanContext, type PlanUnit } from './registry.js';
 import { planUnits } from './units.js';
 import '../kernels/catalog.js';
 
@@ -48,10 +48,8 @@ export function planModel(ir: FlowIR, opts: PlanOptions = {}): Plan {
   return { backend: ctx.backend, entries: planUnits(ir, opts.contextShape ?? null).map((u) => planUnit(u, ctx)) };
 }
 
-/** whether a kernel may run now (backend and configuration; its shape condition is the caller's) */
-export function kernelOn(qualified: string): boolean {
-  return allowed(findKernel(qualified), { backend: tf.getBackend(), config: config() }) === true;
-}
+/** `on()` of a kernel: whether it may run now (the current backend and configuration) */
+const onNow = (spec: KernelSpec) => () => allowed(spec, { backend: tf.getBackend(), config: config() }) === true;
 
 /**
  * A flow layer's implementation: the first registered kernel with a `build` whose shape condition holds
@@ -62,10 +60,23 @@ export function buildWithKernels(layer: LayerIR, plain: Bijector, ctx: BuildCont
   const unit: PlanUnit = { id: layer.id, kind: layer.kind, layer, ir, contextShape: ctx.contextShape ?? null };
   for (const spec of kernelsFor(layer.kind)) {
     if (!spec.build || spec.applies(unit) !== true) continue;
-    const on = () => allowed(spec, { backend: tf.getBackend(), config: config() }) === true;
-    return spec.build(layer, plain, ctx, on);
+    return spec.build(layer, plain, ctx, onNow(spec));
   }
   return plain;
+}
+
+/**
+ * The implementation of a unit that is not a flow layer (an AR conditional's pass, a likelihood, an energy
+ * target, a net's dense stack …): every registered kernel of its kind with an `implement` hook whose shape
+ * condition holds wraps the implementation before it, starting from the plain one, so a later-registered
+ * kernel (a refinement) is tried first and each falls back to the one it wraps where it is not allowed.
+ */
+export function implementationOf<I>(unit: PlanUnit, plain: I): I {
+  let impl = plain;
+  for (const spec of kernelsFor(unit.kind) as readonly KernelSpec<I>[]) {
+    if (spec.implement && spec.applies(unit) === true) impl = spec.implement(impl, onNow(spec), unit);
+  }
+  return impl;
 }
 
 export type { PlanUnit } from './registry.js';

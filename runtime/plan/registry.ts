@@ -6,10 +6,15 @@
 //   registerKernel({
 //     name: 'fused-mlp', kind: 'coupling', backends: ['wasm', 'cpu'], settings: ['fuse'],
 //     applies: (unit) => unit.layer?.inShape.length === 1 || 'not a vector',   // true, or why not
-//     build: (layer, plain, ctx, on) => …,   // optional: a Bijector that replaces the plain layer
+//     build: (layer, plain, ctx, on) => …,   // flow layers: a Bijector that replaces the plain layer
 //     doc: '…',
 //   });
-import type { FlowIR, LayerIR, NetIR } from '../../compiler/ir/types.js';
+//
+// Units that are not flow layers (an AR conditional's pass, a likelihood, a net's dense stack …) have a
+// plain implementation of a type of their own (e.g. MadePass in runtime/ar/made.ts); a kernel for them
+// has `implement(under, on, unit)` instead of `build`, returning the fast form of that type. The model
+// asks the planner for its unit's implementation (planner.ts `implementationOf`), never for a kernel.
+import type { FlowIR, LayerIR, LikelihoodIR, NetIR } from '../../compiler/ir/types.js';
 import type { FlowcConfig } from '../config.js';
 import type { Bijector, BuildContext } from '../bijectors/types.js';
 
@@ -23,6 +28,8 @@ export interface PlanUnit {
   layer?: LayerIR;
   /** the net (units of kind mlp / resnet) */
   net?: NetIR;
+  /** the likelihood (units of kind likelihood) */
+  likelihood?: LikelihoodIR;
   /** the model (absent when a layer is built on its own) */
   ir?: FlowIR;
   /** the conditioning context's shape when the model is conditioned (BuildContext.contextShape) */
@@ -34,7 +41,7 @@ export interface PlanContext {
   config: Readonly<FlowcConfig>;
 }
 
-export interface KernelSpec {
+export interface KernelSpec<I = unknown> {
   /** short name, unique per kind (the plan prints `kind:name`) */
   name: string;
   kind: string;
@@ -53,12 +60,20 @@ export interface KernelSpec {
    * call time, whether the kernel is still allowed (backend and settings), else the plain layer runs
    */
   build?(layer: LayerIR, plain: Bijector, ctx: BuildContext, on: () => boolean): Bijector;
+  /**
+   * the fast implementation of a unit that is not a flow layer, of the type of its plain one: `under` is the
+   * implementation it replaces (the plain one, or an earlier-registered kernel's), which it runs when `on()`
+   * (backend and settings, checked when the kernel chooses: at each call, or once when it is built) is false
+   */
+  implement?(under: I, on: () => boolean, unit: PlanUnit): I;
+  /** a refinement of another kernel of the same kind (its name): allowed only where that one is */
+  refines?: string;
 }
 
 const KERNELS: KernelSpec[] = [];
 const BY_NAME = new Map<string, KernelSpec>();
 
-export function registerKernel(spec: KernelSpec): KernelSpec {
+export function registerKernel<I>(spec: KernelSpec<I>): KernelSpec<I> {
   if (KERNELS.some((k) => k.kind === spec.kind && k.name === spec.name)) {
     throw new Error(`kernel ${spec.kind}:${spec.name} is registered twice`);
   }
@@ -91,5 +106,8 @@ export function allowed(spec: KernelSpec, ctx: PlanContext): true | string {
     return `backend ${ctx.backend}, needs ${spec.backends.join(' or ')}`;
   }
   for (const s of spec.settings ?? []) if (!ctx.config[s]) return `setting ${s} off`;
+  if (spec.refines && allowed(findKernel(`${spec.kind}:${spec.refines}`), ctx) !== true) {
+    return `needs ${spec.kind}:${spec.refines}`;
+  }
   return spec.when ? spec.when(ctx) : true;
 }

@@ -25,7 +25,7 @@ export function planUnits(ir: FlowIR, contextShape: number[] | null = null): Pla
   layers(ir.flow);
   if (ir.family === 'energy') out.push(unit('target', 'energy'));
   if (ir.conditional) out.push(unit('conditional', ir.conditional.kind));
-  if (ir.likelihood) out.push(unit('likelihood', 'likelihood'));
+  if (ir.likelihood) out.push({ ...unit('likelihood', 'likelihood'), likelihood: ir.likelihood });
   if (ir.family === 'vae') {
     if (ir.encoder && ir.encoder.kind !== 'made') out.push(unit('encoder', ir.encoder.kind, undefined, ir.encoder));
     if (ir.decoder && ir.decoder.kind !== 'made') out.push(unit('decoder', ir.decoder.kind, undefined, ir.decoder));

@@ -9,10 +9,23 @@ import * as tf from '@tensorflow/tfjs-core';
 import '../../runtime/gradients.js';
 import { initBackend } from '../../runtime/backend.js';
 import { channelGroups, convMaskArray, type MaskType } from '../../runtime/ar/convmask.js';
-import { disposeMaskedConv, makeMaskedConv, maskedConv2d, type MaskedConvPath } from '../../runtime/ar/masked-conv.js';
+import {
+  disposeMaskedConv,
+  makeMaskedConv,
+  maskedConv2d as plainConv,
+  type MaskedConv2d,
+} from '../../runtime/ar/masked-conv.js';
 import { setConfig } from '../../runtime/config.js';
+import { implementationOf } from '../../runtime/plan/planner.js';
 import type { ActName } from '../../runtime/ar/common.js';
 import { Rng } from '../../runtime/rng.js';
+
+type MaskedConvPath = 'fast' | 'plain';
+/** a pixelcnn's masked conv as the planner gives it: the cropped kernel unless the setting maskedConv is plain */
+const maskedConv2d = implementationOf<MaskedConv2d>(
+  { id: 'conditional', kind: 'pixelcnn', contextShape: null },
+  plainConv,
+);
 
 beforeAll(async () => {
   await initBackend('wasm'); // wasm paths and the kernel substitutes that training needs
@@ -119,6 +132,13 @@ describe('a causal mask is zero below the centre row (what the crop drops)', () 
 
 for (const backend of ['cpu', 'wasm'] as const) {
   describe(`fast masked conv equals the plain one on ${backend}`, () => {
+    type MaskedConvPath = 'fast' | 'plain';
+    /** a pixelcnn's masked conv as the planner gives it: the cropped kernel unless the setting maskedConv is plain */
+    const maskedConv2d = implementationOf<MaskedConv2d>(
+      { id: 'conditional', kind: 'pixelcnn', contextShape: null },
+      plainConv,
+    );
+
     beforeAll(async () => {
       await tf.setBackend(backend);
     });

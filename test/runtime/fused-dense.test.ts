@@ -1,4 +1,4 @@
-// The fused dense stack (runtime/kernels/fused/dense.ts, Mlp.apply's default on wasm/cpu) against
+// The fused dense stack (runtime/kernels/fused/dense.ts, the planner's mlp:fused-dense on wasm/cpu) against
 // the op-by-op Mlp (tfjs autodiff: the oracle), on cpu and wasm: outputs and the gradients of a
 // random linear functional for the input and every W and b, for each fused activation, narrow
 // inputs (the host path of the first layer, K₀ ≤ 2) and wide ones, one layer or three, MADE masks;
@@ -10,6 +10,7 @@ import { Mlp } from '../../runtime/nets/mlp.js';
 import { ParamStore } from '../../runtime/nets/params.js';
 import { Rng } from '../../runtime/rng.js';
 import { sequentialMasks } from '../../runtime/nets/made.js';
+import { withConfig } from '../../runtime/config.js';
 import { maxAbsDiff, useWasmBackend } from './helpers.js';
 
 useWasmBackend();
@@ -23,15 +24,19 @@ function makeMlp(sizes: number[], act: string, seed: number, masks?: number[][][
   return { mlp, store };
 }
 
+/** mlp(x) with the planner's mlp:fused-dense on (fused) or off (the plain stack) */
+const apply = (mlp: Mlp, x: tf.Tensor, fused: boolean) =>
+  withConfig({ fuse: true, kernelsOff: fused ? [] : ['mlp:fused-dense'] }, () => mlp.apply(x));
+
 /** value of Σ R⊙mlp(x), its gradients for x and every variable */
 function evalGrads(mlp: Mlp, store: ParamStore, x: tf.Tensor2D, R: tf.Tensor, fused: boolean) {
   return tf.tidy(() => {
     const vars = store.variables;
     const f = (xx: tf.Tensor, ...ps: tf.Tensor[]) => {
       void ps;
-      return tf.sum(tf.mul(mlp.apply(xx, fused), R)) as tf.Scalar;
+      return tf.sum(tf.mul(apply(mlp, xx, fused), R)) as tf.Scalar;
     };
-    const out = mlp.apply(x, fused);
+    const out = apply(mlp, x, fused);
     const g = tf.grads(f)([x, ...vars]);
     return { out: Float32Array.from(out.dataSync()), grads: g.map((t) => Float32Array.from(t.dataSync())) };
   });
@@ -96,11 +101,11 @@ describe('fused dense stack = op-by-op Mlp', () => {
         for (let rep = 0; rep < 3; rep++) {
           const gx = tf.tidy(() => {
             const ga = tf
-              .grad((xx: tf.Tensor) => tf.sum(tf.square(mlp.apply(xx, true))))(x)
+              .grad((xx: tf.Tensor) => tf.sum(tf.square(apply(mlp, xx, true))))(x)
               .dataSync()
               .slice();
             const gb = tf
-              .grad((xx: tf.Tensor) => tf.sum(tf.square(mlp.apply(xx, false))))(x)
+              .grad((xx: tf.Tensor) => tf.sum(tf.square(apply(mlp, xx, false))))(x)
               .dataSync()
               .slice();
             return maxAbsDiff(ga, gb) / Math.max(...Array.from(gb, Math.abs));
@@ -109,13 +114,13 @@ describe('fused dense stack = op-by-op Mlp', () => {
           // the fused node is on the tape but not on the path to the loss (pruned)
           tf.tidy(() => {
             const g = tf.grad((xx: tf.Tensor) => {
-              mlp.apply(tf.add(xx, 1), true);
+              apply(mlp, tf.add(xx, 1), true);
               return tf.sum(tf.square(xx));
             })(x);
             expect(maxAbsDiff(g.dataSync(), tf.mul(x, 2).dataSync())).toBeLessThan(1e-6);
           });
           tf.tidy(() => {
-            mlp.apply(x, true);
+            apply(mlp, x, true);
           });
         }
         expect(tf.memory().numTensors).toBe(before);

@@ -12,7 +12,7 @@ import { Rng } from '../../runtime/rng.js';
 import { energy, ENERGY_NAMES, type EnergyModel } from '../../runtime/energy/index.js';
 import { energyFused, energyLossFused } from '../../runtime/energy/fused-targets.js';
 import { useWasmBackend } from './helpers.js';
-import { setConfig } from '../../runtime/config.js';
+import { setConfig, withConfig } from '../../runtime/config.js';
 
 useWasmBackend();
 
@@ -93,8 +93,8 @@ const W5_SPEC = fs.readFileSync(new URL('../../bench/specs/w5_planar.flow', impo
 function w5Model(fuse: boolean): EnergyModel {
   const { ir, diagnostics } = compileSource(W5_SPEC, 'w5_planar.flow');
   expect(diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-  const m = build(ir!) as unknown as EnergyModel;
-  m.fuse = fuse;
+  const m = withConfig({ fuse }, () => build(ir!)) as unknown as EnergyModel;
+  expect(m.fuse).toBe(fuse);
   return m;
 }
 

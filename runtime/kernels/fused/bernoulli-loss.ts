@@ -3,12 +3,14 @@
 // computes it and σ(l), the gradient dl = dy·(x − σ(l)) is a second pass (bernGrad); dx = dy·l
 // (data rarely needs it; computed with one op when asked). Replaces Squeeze, Multiply, Softplus,
 // Sub forward and Sigmoid, Multiply, Sub, Neg, … backward. Same values and gradients as the plain
-// ops to float32 rounding (test/runtime/bernoulli-loss.test.ts); runtime/likelihoods.ts uses it
-// unless FLOWC_FUSE=0 or FLOWC_BERNOULLI_FUSED=0.
+// ops to float32 rounding (test/runtime/bernoulli-loss.test.ts). Registered as the planner's
+// likelihood:fused-bernoulli (the Bernoulli likelihood's BernoulliLogProb, runtime/likelihoods.ts).
 import * as tf from '@tensorflow/tfjs-core';
 import { engine } from './engine.js';
 import { heapMatMul } from './heap-matmul.js';
 import { simdBernoulliKernels } from '../wasm/simd.js';
+import type { BernoulliLogProb } from '../../likelihoods.js';
+import { registerKernel } from '../../plan/registry.js';
 
 /** whether bernoulliLogProbFused can run here (wasm with the SIMD kernels) */
 export function bernoulliFusedAvailable(): boolean {
@@ -83,3 +85,17 @@ export function bernoulliLogProbFused(l: tf.Tensor, x: tf.Tensor): tf.Tensor {
     },
   });
 }
+
+registerKernel<BernoulliLogProb>({
+  name: 'fused-bernoulli',
+  kind: 'likelihood',
+  backends: ['wasm'],
+  settings: ['fuse', 'bernoulliFused'],
+  doc: 'Bernoulli log-likelihood as one wasm SIMD pass (kernels/fused/bernoulli-loss.ts)',
+  when: () => bernoulliFusedAvailable() || 'wasm SIMD unavailable',
+  applies: (u) => u.likelihood?.kind === 'bernoulli' || `likelihood ${u.likelihood?.kind ?? 'none'}`,
+  implement: (under, on) => (params, x) =>
+    on() && params.dtype === 'float32' && x.dtype === 'float32' && params.size === x.size
+      ? (tf.reshape(bernoulliLogProbFused(params, x), x.shape) as tf.Tensor2D)
+      : under(params, x),
+});

@@ -13,11 +13,13 @@
 // the gradient like any saved tensor (also when the node is pruned). Same math as
 // tf.add(tf.matMul(h, W), b) → activation per layer, to float32 rounding (summation order):
 // test/runtime/fused-dense.test.ts. denseForward / denseBackward are also the conditioner of the
-// fused coupling (fused-coupling.ts).
+// fused coupling (fused-coupling.ts). Registered as the planner's mlp:fused-dense (DenseStack, nets/mlp.ts).
 import * as tf from '@tensorflow/tfjs-core';
 import { float32View } from '../memory.js';
 import { engine } from './engine.js';
 import { ACTIVATIONS, LEAKY_SLOPE } from '../../../compiler/math/activations.js';
+import type { DenseStack } from '../../nets/mlp.js';
+import { registerKernel } from '../../plan/registry.js';
 
 /** hidden activations the fused op supports: _FusedMatMul's name, derivative from the output */
 const fromOutput = (a: keyof typeof ACTIVATIONS) => ACTIVATIONS[a].dfOfOutput!;
@@ -348,3 +350,15 @@ export function denseStack(x: tf.Tensor2D, ws: tf.Tensor2D[], bs: tf.Tensor1D[],
   if (tapeOn) attachSaved(y, savedTensors(st.saved!));
   return y as tf.Tensor2D;
 }
+
+registerKernel<DenseStack>({
+  name: 'fused-dense',
+  kind: 'mlp',
+  backends: ['wasm', 'cpu'],
+  settings: ['fuse'],
+  doc: 'an mlp stack on vectors as one host op (kernels/fused/dense.ts)',
+  // units without their NetIR (an Mlp built on its own, a MAF's masked stack) check the activation per call
+  applies: (u) => !u.net || (u.net.kind === 'mlp' && fusableActivation(u.net.activation)) || 'activation not fusable',
+  implement: (under, on) => (x, ws, bs, activation) =>
+    on() && fusableActivation(activation) ? denseStack(x, ws, bs, activation) : under(x, ws, bs, activation),
+});

@@ -12,11 +12,15 @@
 // Same math as tf.add(tf.matMul(a, tf.mul(W, M)), b) (+ tf.relu) to float32 rounding
 // (test/runtime/masked-dense.test.ts, test/runtime/made-fused.test.ts). Gradients are computed
 // only for inputs on the path to the loss (the engine asks lazily), so MADE's first layer never
-// computes da. The mask is a constant (no gradient).
+// computes da. The mask is a constant (no gradient). Registered as the planner's made:fused-masked-dense:
+// MADE's masked pass (runtime/ar/made.ts MadePass) as a chain of these.
 import * as tf from '@tensorflow/tfjs-core';
 import { engine } from './engine.js';
 import { simdMaskTranspose } from '../wasm/simd.js';
 import { config } from '../../config.js';
+import { normAct } from '../../ar/common.js';
+import type { MadeNet, MadePass } from '../../ar/made.js';
+import { registerKernel, type PlanUnit } from '../../plan/registry.js';
 
 /**
  * The layer on transposed activations: aT [I, N] ↦ yT [O, N] = act((w∘mask)ᵀ·aT + b), w and
@@ -53,3 +57,45 @@ export function maskedDenseT(
     },
   }) as tf.Tensor2D;
 }
+
+/** MADE's pass with each layer one maskedDenseT node; `dense` runs one layer (maskedDenseT or a staircase) */
+export function transposedMadePass(
+  net: MadeNet,
+  h0: tf.Tensor2D,
+  member: number,
+  dense: (aT: tf.Tensor2D, l: number, relu: boolean) => tf.Tensor2D,
+): tf.Tensor3D {
+  const L = net.weights.length;
+  let h = tf.transpose(h0); // activations as [units, N]
+  for (let l = 0; l < L; l++) h = dense(h, l, l < L - 1 && net.activation === 'relu');
+  // [P·D, N] (row p·D + d) → [N, D, P] in one transpose
+  return tf.transpose(tf.reshape(h, [net.P, net.D, h0.shape[0]]), [2, 1, 0]) as tf.Tensor3D;
+}
+
+/** relu or linear MADEs (the activations maskedDenseT computes) */
+export const reluOrLinear = (u: PlanUnit): true | string => {
+  const a = u.ir?.conditional?.kind === 'made' ? normAct(u.ir.conditional.activation) : 'none';
+  return a === 'relu' || a === 'none' || `activation ${a} (needs relu or none)`;
+};
+
+registerKernel<MadePass>({
+  name: 'fused-masked-dense',
+  kind: 'made',
+  backends: 'any',
+  settings: ['madeFused'],
+  doc: 'each MADE layer one tape node on transposed activations (kernels/fused/masked-dense.ts)',
+  applies: reluOrLinear,
+  implement: (under, on) => (net, h, member) => {
+    if (!on()) return under(net, h, member);
+    const ms = net.masks[member]!;
+    return transposedMadePass(net, h, member, (aT, l, relu) =>
+      maskedDenseT(
+        aT,
+        net.weights[l] as tf.Variable<tf.Rank.R2>,
+        ms[l]!,
+        net.biases[l] as tf.Variable<tf.Rank.R1>,
+        relu,
+      ),
+    );
+  },
+});

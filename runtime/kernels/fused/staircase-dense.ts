@@ -13,13 +13,17 @@
 // concat, pad or mask kernels; bias + ReLU (in place) and dz = dy·[y > 0] with db = Σₙ dz are one
 // SIMD pass each. Block bounds are multiples of 4 (the SIMD copies), so I and O must be
 // too. One tape node per layer; same math as maskedDenseT to float32 rounding
-// (test/runtime/staircase-dense.test.ts).
+// (test/runtime/staircase-dense.test.ts). Registered as the planner's made:staircase (a refinement of
+// made:fused-masked-dense: MADE's masked pass with these layers where a layer's mask is a staircase).
 import * as tf from '@tensorflow/tfjs-core';
 import { engine } from './engine.js';
 import { heapMatMul } from './heap-matmul.js';
 import { simdBlockKernels } from '../wasm/simd.js';
 import { activeWasmThreads } from '../threads/wasm-threads.js';
 import { config } from '../../config.js';
+import type { MadeNet, MadePass } from '../../ar/made.js';
+import { registerKernel } from '../../plan/registry.js';
+import { maskedDenseT, reluOrLinear, transposedMadePass } from './masked-dense.js';
 
 export interface StairPlan {
   I: number;
@@ -201,3 +205,40 @@ export function staircaseDenseT(
     },
   }) as tf.Tensor2D;
 }
+
+/** staircase plans per net, block count, member and layer (null: that layer runs maskedDenseT) */
+const PLANS = new WeakMap<MadeNet, Map<number, (StairPlan | null)[][]>>();
+
+function plansFor(net: MadeNet, blocks: number): (StairPlan | null)[][] {
+  let byBlocks = PLANS.get(net);
+  if (!byBlocks) PLANS.set(net, (byBlocks = new Map()));
+  let plans = byBlocks.get(blocks);
+  if (!plans) {
+    plans = net.masks.map((ms) => ms.map((m) => staircasePlan(m.dataSync(), m.shape[0], m.shape[1], blocks)));
+    byBlocks.set(blocks, plans);
+  }
+  return plans;
+}
+
+registerKernel<MadePass>({
+  name: 'staircase',
+  kind: 'made',
+  backends: ['wasm'],
+  settings: ['madeFused'],
+  refines: 'fused-masked-dense',
+  doc: 'MADE layers as staircase blocks skipping the zero parts of sorted masks (kernels/fused/staircase-dense.ts)',
+  when: () =>
+    staircaseBlocks() <= 1 ? 'madeBlocks ≤ 1' : staircaseAvailable() || 'wasm SIMD block kernels unavailable',
+  applies: reluOrLinear,
+  implement: (under, on) => (net, h, member) => {
+    if (!on()) return under(net, h, member);
+    const plans = plansFor(net, staircaseBlocks())[member]!,
+      ms = net.masks[member]!;
+    return transposedMadePass(net, h, member, (aT, l, relu) => {
+      const w = net.weights[l] as tf.Variable<tf.Rank.R2>,
+        b = net.biases[l] as tf.Variable<tf.Rank.R1>;
+      const plan = plans[l];
+      return plan ? staircaseDenseT(aT, w, ms[l]!, b, relu, plan) : maskedDenseT(aT, w, ms[l]!, b, relu);
+    });
+  },
+});
