@@ -218,7 +218,9 @@ registerKernel<NadePass>({
   backends: ['wasm', 'cpu'],
   settings: ['fuse', 'nadeFused'],
   doc: "NADE's teacher-forced pass as one host op with an O(D·H) backward (ar/nade-fused.ts)",
-  applies: () => true,
+  applies: (u) =>
+    !(u.ir?.conditional?.kind === 'nade' && u.ir.conditional.context) ||
+    'conditioned (a hidden bias per example runs in plain ops)',
   implement: fusedPass(false),
 });
 

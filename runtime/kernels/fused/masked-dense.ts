@@ -74,7 +74,9 @@ export function transposedMadePass(
 
 /** relu or linear MADEs (the activations maskedDenseT computes) */
 export const reluOrLinear = (u: PlanUnit): true | string => {
-  const a = u.ir?.conditional?.kind === 'made' ? normAct(u.ir.conditional.activation) : 'none';
+  const c = u.ir?.conditional?.kind === 'made' ? u.ir.conditional : undefined;
+  if (c?.context) return 'conditioned (the context enters the first layer in plain ops)';
+  const a = c ? normAct(c.activation) : 'none';
   return a === 'relu' || a === 'none' || `activation ${a} (needs relu or none)`;
 };
 
