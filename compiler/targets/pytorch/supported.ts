@@ -10,7 +10,16 @@ import type { ConditionalIR, FlowIR, LayerIR, LikelihoodIR, NetIR, PriorIR } fro
  * later — is refused by name instead of being emitted as code that would do something else.
  */
 export const TORCH_LAYER_ARGS: Record<string, Record<string, readonly unknown[] | null>> = {
-  coupling: { type: ['affine', 'additive'], mask: null, maskKind: null, net: null, scale: ['exp', 'sigmoid', 'tanh'] },
+  coupling: {
+    type: ['affine', 'additive', 'logistic_mixture', 'spline'],
+    k: null,
+    bins: null,
+    bound: null,
+    mask: null,
+    maskKind: null,
+    net: null,
+    scale: ['exp', 'sigmoid', 'tanh'],
+  },
   squeeze: {},
   split: { prior: ['fixed', 'conditional'] },
   actnorm: { dataInit: null },
@@ -28,6 +37,8 @@ export const TORCH_LAYER_ARGS: Record<string, Record<string, readonly unknown[] 
     dim: null,
     k: [1],
     context: [false],
+    net: null,
+    features: null,
   },
 };
 export const TORCH_LAYERS = TORCH_LAYER_ARGS;
@@ -67,7 +78,7 @@ const KNOWN_IR_FIELDS = new Set([
   'train',
   'totals',
 ]);
-export const TORCH_NETS: readonly NetIR['kind'][] = ['mlp', 'resnet', 'made'];
+export const TORCH_NETS: readonly NetIR['kind'][] = ['mlp', 'resnet', 'made', 'flowpp'];
 export const TORCH_PRIORS: readonly PriorIR['kind'][] = ['normal', 'logistic', 'laplace', 'mixture'];
 export const TORCH_FAMILIES: readonly FlowIR['family'][] = ['flow', 'autoregressive', 'energy', 'vae'];
 /** the autoregressive conditionals the target emits; for a variant it refuses, the construct its diagnostic names */
