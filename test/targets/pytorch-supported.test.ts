@@ -38,8 +38,8 @@ describe('the PyTorch target refuses what it does not implement', () => {
     (value.flow![0]!.args as Record<string, unknown>).type = 'rational_quadratic';
     expect(unsupportedConstructs(value)[0]!.construct).toBe('coupling(type: rational_quadratic)');
     const arg = clone(moons);
-    (arg.flow![1]!.args as Record<string, unknown>).bins = 8;
-    expect(unsupportedConstructs(arg)[0]!.construct).toBe('coupling(bins: …)');
+    (arg.flow![1]!.args as Record<string, unknown>).tails = 'linear';
+    expect(unsupportedConstructs(arg)[0]!.construct).toBe('coupling(tails: …)');
     expect('unsupported' in emitTorch(arg, 'x.flow')).toBe(true);
   });
 
