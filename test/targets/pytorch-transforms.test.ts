@@ -51,6 +51,24 @@ const CASES: Record<string, string> = {
      }
      coupling(logistic_mixture, k: 2, mask: [0, 1, 0, 1], net: mlp(8))`,
   ),
+  categorical_mixture: model(
+    'CatMixture',
+    'categorical(5)[3]',
+    `dequantize(categorical, dim: 2, k: 3)
+     coupling(spline, bins: 4, mask: [1, 0, 1, 0, 1, 0], net: mlp(16))`,
+  ),
+  categorical_context: model(
+    'CatContext',
+    'categorical(5)[3]',
+    `dequantize(categorical, dim: 2, context: true)
+     coupling(affine, mask: [0, 1, 0, 1, 0, 1], net: mlp(16))`,
+  ),
+  categorical_image: model(
+    'CatImage',
+    'categorical(4)[1, 4, 4]',
+    `dequantize(categorical, dim: 2, k: 2, context: true)
+     coupling(affine, mask: checkerboard, net: resnet(blocks: 1, channels: 8))`,
+  ),
 };
 
 const MOONS = `model SplineMoons {
@@ -64,6 +82,7 @@ const MOONS = `model SplineMoons {
 }
 `;
 
+const size = (s: readonly number[]) => s.reduce((a, b) => a * b, 1);
 const silent = { out: () => {}, err: () => {} } as never;
 let missing: string | undefined;
 let dir: string;
@@ -98,51 +117,75 @@ const close = (a: number[], b: number[], tol: number) => {
   a.forEach((v, i) => expect(Math.abs(b[i]! - v)).toBeLessThan(tol * Math.max(1, Math.abs(v))));
 };
 
+/** tfjs and torch on one model: log-probabilities, round trip, sampling, log-dets against autograd */
+async function compare(name: string, src: string): Promise<void> {
+  const r = compileSource(src, `${name}.flow`);
+  expect(r.ir, JSON.stringify(r.diagnostics)).toBeDefined();
+  const ir = r.ir!;
+  const m = build(ir);
+  try {
+    perturb(m, 7, 0.15); // stronger makes slopes of 1e-7 whose inverse loses digits
+    const pkg = join(dir, name);
+    await writeTorchPackage(silent, ir, `${name}.flow`, pkg, m);
+    const d = ir.data.domain;
+    const x = data(ir.data.shape, d.kind === 'real' ? null : (d as { K: number }).K, 4);
+    const rng = (m as unknown as { rng: Rng }).rng;
+    const first = ir.flow![0]!;
+    const cat = m as unknown as {
+      bound?(x: tf.Tensor): tf.Tensor;
+      iwLogProb?(x: tf.Tensor, k: number): tf.Tensor;
+    };
+    // the dequantization noise the model draws first: ε (variational) or u [N·E, d] (categorical)
+    const draw = (n: number) =>
+      first.kind !== 'dequantize'
+        ? null
+        : first.args.type === 'categorical'
+          ? tf.tidy(() => rng.uniformTensor([n * size(ir.data.shape), first.args.dim!], 1e-6, 1 - 1e-6).arraySync())
+          : tf.tidy(() => rng.normalTensor([n, ...x.shape.slice(1)]).arraySync());
+    let state = rng.getState();
+    const noise = draw(4);
+    rng.setState(state);
+    const one = (t: tf.Tensor) => (cat.bound ? cat.bound(t) : m.logProb(t));
+    const lp = withConfig({ fuse: false }, () => tf.tidy(() => one(x)).arraySync() as number[]);
+    // a categorical flow: the importance-weighted estimate over k = 3 draws as well
+    state = rng.getState();
+    const iwNoise = cat.iwLogProb ? draw(12) : null;
+    rng.setState(state);
+    const iw = cat.iwLogProb ? (tf.tidy(() => cat.iwLogProb!(x, 3)).arraySync() as number[]) : null;
+    const sizes = m as unknown as { latentSize?: number; D: number };
+    const zt = tf.tidy(() => tf.mul(tf.randomNormal([2, sizes.latentSize ?? sizes.D], 0, 1, 'float32', 3), 0.7));
+    const xs = withConfig({ fuse: false }, () => tf.tidy(() => m.inverse!(zt).x).arraySync());
+    const req = JSON.stringify({ dir: pkg, x: x.arraySync(), noise, z: zt.arraySync(), k: 3, iw_noise: iwNoise });
+    const out = JSON.parse(runPython([join(import.meta.dirname, 'torch_check.py')], pkg, req)) as {
+      log_prob: number[];
+      roundtrip_err: number;
+      inverse: unknown[];
+      iw?: number[];
+    };
+    close(lp, out.log_prob, 1e-4);
+    if (iw) close(iw, out.iw!, 1e-4);
+    expect(out.roundtrip_err).toBeLessThan(1e-8);
+    close((xs as number[]).flat(4) as number[], out.inverse.flat(4) as number[], 1e-3);
+    // the reported log-dets against autograd's Jacobians, in both directions
+    const jac = JSON.parse(runPython([join(import.meta.dirname, 'torch_jacobian.py')], pkg, req)) as Record<
+      string,
+      number[]
+    >;
+    close(jac.autograd!, jac.reported!, 1e-6);
+    close(jac.inv_autograd!, jac.inv_reported!, 1e-6);
+    tf.dispose([x, zt]);
+  } finally {
+    m.dispose();
+  }
+}
+
 describe('the PyTorch target: mixture and spline couplings, Flow++ nets, x-conditioned dequantization', () => {
   for (const [name, src] of Object.entries(CASES)) {
     it(
       name,
       async (ctx) => {
         if (missing) ctx.skip();
-        const r = compileSource(src, `${name}.flow`);
-        expect(r.ir, JSON.stringify(r.diagnostics)).toBeDefined();
-        const ir = r.ir!;
-        const m = build(ir);
-        try {
-          perturb(m, 7, 0.15); // stronger makes slopes of 1e-7 whose inverse loses digits
-          const pkg = join(dir, name);
-          await writeTorchPackage(silent, ir, `${name}.flow`, pkg, m);
-          const d = ir.data.domain;
-          const x = data(ir.data.shape, d.kind === 'real' ? null : (d as { K: number }).K, 4);
-          const rng = (m as unknown as { rng: Rng }).rng;
-          const state = rng.getState();
-          const lp = withConfig({ fuse: false }, () => tf.tidy(() => m.logProb(x)).arraySync() as number[]);
-          rng.setState(state);
-          const dequant = ir.flow![0]!.kind === 'dequantize';
-          const noise = dequant ? tf.tidy(() => rng.normalTensor(x.shape).arraySync()) : null;
-          const sizes = m as unknown as { latentSize?: number; D: number };
-          const zt = tf.tidy(() => tf.mul(tf.randomNormal([2, sizes.latentSize ?? sizes.D], 0, 1, 'float32', 3), 0.7));
-          const xs = withConfig({ fuse: false }, () => tf.tidy(() => m.inverse!(zt).x).arraySync());
-          const req = JSON.stringify({ dir: pkg, x: x.arraySync(), noise, z: zt.arraySync() });
-          const out = JSON.parse(runPython([join(import.meta.dirname, 'torch_check.py')], pkg, req)) as {
-            log_prob: number[];
-            roundtrip_err: number;
-            inverse: unknown[];
-          };
-          close(lp, out.log_prob, 1e-4);
-          expect(out.roundtrip_err).toBeLessThan(1e-8);
-          close((xs as number[]).flat(4) as number[], out.inverse.flat(4) as number[], 1e-3);
-          // the reported log-dets against autograd's Jacobians, in both directions
-          const jac = JSON.parse(runPython([join(import.meta.dirname, 'torch_jacobian.py')], pkg, req)) as Record<
-            string,
-            number[]
-          >;
-          close(jac.autograd!, jac.reported!, 1e-6);
-          close(jac.inv_autograd!, jac.inv_reported!, 1e-6);
-          tf.dispose([x, zt]);
-        } finally {
-          m.dispose();
-        }
+        await compare(name, src);
       },
       120_000,
     );

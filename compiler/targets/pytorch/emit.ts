@@ -4,6 +4,8 @@
 import type { FlowIR, LayerIR, NetIR, PriorIR } from '../../ir/types.js';
 import { flattenLayers } from '../../ir/layer-args.js';
 import { DEQUANT_COND_MLP, DEQUANT_COND_RESNET } from '../../registry/flows.js';
+import { CATEGORICAL_CTX_MLP, CATEGORICAL_CTX_RESNET, categoricalSizes } from '../../registry/categorical.js';
+import type { NetDesc } from '../../registry/nets.js';
 import { DEFAULT_MIXTURE_K, DEFAULT_SPLINE_BINS, DEFAULT_SPLINE_BOUND } from '../../math/elementwise.js';
 import { call, code, INLINE_MAX, py } from './python.js';
 import { unsupportedConstructs, type Unsupported } from './supported.js';
@@ -58,9 +60,9 @@ function net(n: NetIR, id: string, path: string): { code: string } {
   }
 }
 
-/** the default conditioning net of a variational dequantization's q(u|x) (the registry's) */
-function dequantCond(inShape: readonly number[]): NetIR {
-  const R = inShape.length === 3 ? DEQUANT_COND_RESNET : DEQUANT_COND_MLP;
+/** the registry's net for a layer of shape `inShape`: `image` on images, `vector` on vectors */
+function registryNet(inShape: readonly number[], image: NetDesc, vector: NetDesc): NetIR {
+  const R = inShape.length === 3 ? image : vector;
   return R.kind === 'resnet'
     ? { kind: 'resnet', blocks: R.blocks, channels: R.channels, kernel: R.kernel, zeroInitLast: R.zeroInitLast }
     : { kind: 'mlp', hidden: [...R.hidden], activation: R.activation as 'relu', zeroInitLast: R.zeroInitLast };
@@ -109,8 +111,17 @@ export function layerCode(l: LayerIR, density?: 'iterative', context?: number[])
     case 'logit':
       return call('B.Logit', [], { alpha: l.args.alpha });
     case 'dequantize': {
-      if (l.args.type === 'categorical')
-        return call('CategoricalDequantize', [l.inShape], { K: l.args.K, dim: l.args.dim ?? 4 });
+      if (l.args.type === 'categorical') {
+        const sizes = categoricalSizes(l.args);
+        return call('CategoricalDequantize', [l.inShape], {
+          K: l.args.K,
+          dim: sizes.d,
+          k: sizes.m > 1 ? sizes.m : undefined,
+          context: sizes.context
+            ? net(registryNet(l.inShape, CATEGORICAL_CTX_RESNET, CATEGORICAL_CTX_MLP), id, '')
+            : undefined,
+        });
+      }
       if (l.args.type !== 'variational') return call('B.Dequantize', [l.inShape], { K: l.args.K });
       const features = l.args.features ?? 0;
       const ctx = features ? [features, ...l.inShape.slice(1)] : undefined;
@@ -118,7 +129,11 @@ export function layerCode(l: LayerIR, density?: 'iterative', context?: number[])
       return call('B.Dequantize', [l.inShape], {
         K: l.args.K,
         type: 'variational',
-        cond: net(l.args.net ?? dequantCond(l.inShape), id, l.args.net ? '["net"]' : ''),
+        cond: net(
+          l.args.net ?? registryNet(l.inShape, DEQUANT_COND_RESNET, DEQUANT_COND_MLP),
+          id,
+          l.args.net ? '["net"]' : '',
+        ),
         flow: code(`[\n            ${inner.join(',\n            ')}]`),
         features: features || undefined,
       });

@@ -35,8 +35,8 @@ export const TORCH_LAYER_ARGS: Record<string, Record<string, readonly unknown[] 
     K: null,
     flow: null,
     dim: null,
-    k: [1],
-    context: [false],
+    k: null,
+    context: null,
     net: null,
     features: null,
   },
@@ -47,9 +47,6 @@ export const TORCH_LAYERS = TORCH_LAYER_ARGS;
 function layerProblem(l: LayerIR): string | undefined {
   const known = TORCH_LAYER_ARGS[l.kind];
   if (!known) return l.kind;
-  if (l.kind === 'dequantize' && l.args.type === 'categorical' && l.inShape.length !== 1) {
-    return 'dequantize(categorical) on images';
-  }
   for (const [k, v] of Object.entries(l.args as Record<string, unknown>)) {
     if (!(k in known)) return `${l.kind}(${k}: …)`;
     const values = known[k];
