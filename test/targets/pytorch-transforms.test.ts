@@ -51,6 +51,12 @@ const CASES: Record<string, string> = {
      }
      coupling(logistic_mixture, k: 2, mask: [0, 1, 0, 1], net: mlp(8))`,
   ),
+  maf_spline: model(
+    'MafSpline',
+    'real[2, 2, 2]',
+    `maf([12], order: reverse, transform: spline(bins: 4, bound: 2.5))
+     maf([12], transform: spline(bins: 3, bound: 2))`,
+  ),
   categorical_mixture: model(
     'CatMixture',
     'categorical(5)[3]',

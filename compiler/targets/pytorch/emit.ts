@@ -142,8 +142,16 @@ export function layerCode(l: LayerIR, density?: 'iterative', context?: number[])
       return call('Planar', [size(l.inShape)], { activation: l.args.activation, inverse: density ?? l.args.inverse });
     case 'radial':
       return call('Radial', [size(l.inShape)], { inverse: density ?? l.args.inverse });
-    case 'maf':
-      return call('Maf', [l.inShape], { net: net(l.args.net, id, '["net"]') });
+    case 'maf': {
+      const t = l.args.transform;
+      if (!t) return call('Maf', [l.inShape], { net: net(l.args.net, id, '["net"]') });
+      return call('TransformMaf', [l.inShape], {
+        net: net(l.args.net, id, '["net"]'),
+        transform: t.kind,
+        bins: t.bins,
+        bound: t.bound,
+      });
+    }
     case 'iaf':
       return call('Iaf', [l.inShape], { net: net(l.args.net, id, '["net"]') });
   }
@@ -182,6 +190,9 @@ function modelPy(ir: FlowIR, source: string): string {
     ...(kinds.has('planar') || kinds.has('radial') ? ['from flowc_torch.planar import Planar, Radial'] : []),
     ...(kinds.has('maf') || kinds.has('iaf') ? ['from flowc_torch.autoregressive import Iaf, Maf'] : []),
     ...(transform ? ['from flowc_torch.transform_coupling import TransformCoupling'] : []),
+    ...(all.some((l) => l.kind === 'maf' && l.args.transform)
+      ? ['from flowc_torch.maf_transform import TransformMaf']
+      : []),
     ...(flowpp ? ['from flowc_torch.flowpp import flowpp'] : []),
     ...(layers.some((l) => l.kind === 'dequantize' && l.args.type === 'categorical')
       ? ['from flowc_torch.categorical import CategoricalDequantize, CategoricalFlowModel']

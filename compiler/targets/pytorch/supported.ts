@@ -28,7 +28,7 @@ export const TORCH_LAYER_ARGS: Record<string, Record<string, readonly unknown[] 
   logit: { alpha: null },
   planar: { activation: ['tanh', 'leaky_relu', 'softplus', 'elu', 'sigmoid'], inverse: ['none', 'iterative'] },
   radial: { inverse: ['none', 'iterative'] },
-  maf: { order: null, net: null },
+  maf: { order: null, net: null, transform: null },
   iaf: { order: null, net: null },
   dequantize: {
     type: ['uniform', 'variational', 'categorical'],

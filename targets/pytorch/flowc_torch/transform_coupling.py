@@ -5,12 +5,12 @@ The conditioner emits P values per transformed element, element-major (channel i
 of element i). A channel-wise mask on images: the net sees the conditioning channels only and emits P per
 transformed channel; any other mask: the net sees x⊙b and emits P per channel (vectors: per entry).
 A conditioning context (context.py) is joined to the conditioner's input."""
+import torch
+
 from .bijectors import Layer, channel_parts
 from .common import sum_except_batch
 from .context import context_for
 from .transforms import make_transform
-
-import torch
 
 
 class TransformCoupling(Layer):
