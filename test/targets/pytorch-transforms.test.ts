@@ -253,7 +253,8 @@ print(float(-model.load().log_prob(x).double().mean()), float(-model.build().log
     const nll = Number(/NLL ([-\d.]+) nats/.exec(ev.out)![1]);
     const code = `import sys, numpy as np, torch; sys.path.insert(0, "."); import model
 torch.manual_seed(0)
-with torch.no_grad(): print(float(-model.load(${JSON.stringify(run)}).log_prob(torch.from_numpy(np.load("${npy}"))).mean()))`;
+m, x = model.load(${JSON.stringify(run)}), torch.from_numpy(np.load(${JSON.stringify(npy)}))
+with torch.no_grad(): print(float(-m.log_prob(x).mean()))`;
     // each engine draws its own dequantization noise: the bounds agree to that noise (≈ 0.2 nats here)
     expect(Math.abs(Number(runPython(['-c', code], pkg)) - nll)).toBeLessThan(1);
   }, 300_000);
