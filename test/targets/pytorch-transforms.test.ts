@@ -4,7 +4,7 @@
 // log-probabilities (same dequantization noise), inverse(forward(x)) = x and the same x from the same latent;
 // the log-dets torch reports equal log|det J| from autograd Jacobians (forward and inverse); and a flowc
 // run of a spline flow exported with --target pytorch scores in torch as `flowc eval` scores it.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
@@ -17,6 +17,8 @@ import { Rng } from '../../runtime/rng.js';
 import type { FlowModel } from '../../runtime/model.js';
 import { writeTorchPackage } from '../../cli/torch-package.js';
 import { flowc } from '../cli/helpers.js';
+import { MIXTURE_MIN_LOG_SCALE, SPLINE_MIN_BIN, SPLINE_MIN_DERIVATIVE } from '../../compiler/math/elementwise.js';
+import { BISECTION_MAX_ITERS, BISECTION_TOL } from '../../runtime/bijectors/transforms/mixture.js';
 import { runPython, torchMissing } from '../support/torch.js';
 
 const model = (name: string, data: string, flow: string) =>
@@ -258,4 +260,14 @@ with torch.no_grad(): print(float(-m.log_prob(x).mean()))`;
     // each engine draws its own dequantization noise: the bounds agree to that noise (≈ 0.2 nats here)
     expect(Math.abs(Number(runPython(['-c', code], pkg)) - nll)).toBeLessThan(1);
   }, 300_000);
+
+  it("the Python transforms' constants are compiler/math's and the tfjs runtime's", () => {
+    const py = readFileSync('targets/pytorch/flowc_torch/transforms.py', 'utf8');
+    const value = (name: string) => Number(new RegExp(`^${name} = (\\S+)`, 'm').exec(py)?.[1]);
+    expect(value('MIXTURE_MIN_LOG_SCALE')).toBe(MIXTURE_MIN_LOG_SCALE);
+    expect(value('SPLINE_MIN_BIN')).toBe(SPLINE_MIN_BIN);
+    expect(value('SPLINE_MIN_DERIVATIVE')).toBe(SPLINE_MIN_DERIVATIVE);
+    expect(value('BISECTION_TOL')).toBe(BISECTION_TOL);
+    expect(value('BISECTION_MAX_ITERS')).toBe(BISECTION_MAX_ITERS);
+  });
 });
