@@ -88,6 +88,7 @@ export function layerCode(l: LayerIR, density?: 'iterative', context?: number[])
       const mixture = l.args.type === 'logistic_mixture';
       return call('TransformCoupling', [l.inShape], {
         ...common,
+        scale: mixture ? l.args.scale : undefined, // a spline has no scale
         k: mixture ? (l.args.k ?? DEFAULT_MIXTURE_K) : undefined,
         bins: mixture ? undefined : (l.args.bins ?? DEFAULT_SPLINE_BINS),
         bound: mixture ? undefined : (l.args.bound ?? DEFAULT_SPLINE_BOUND),
@@ -188,7 +189,9 @@ function modelPy(ir: FlowIR, source: string): string {
   const imports = [
     'from flowc_torch import bijectors as B, nets as N, priors as P',
     ...(kinds.has('planar') || kinds.has('radial') ? ['from flowc_torch.planar import Planar, Radial'] : []),
-    ...(kinds.has('maf') || kinds.has('iaf') ? ['from flowc_torch.autoregressive import Iaf, Maf'] : []),
+    ...(kinds.has('iaf') || all.some((l) => l.kind === 'maf' && !l.args.transform)
+      ? ['from flowc_torch.autoregressive import Iaf, Maf']
+      : []),
     ...(transform ? ['from flowc_torch.transform_coupling import TransformCoupling'] : []),
     ...(all.some((l) => l.kind === 'maf' && l.args.transform)
       ? ['from flowc_torch.maf_transform import TransformMaf']

@@ -14,7 +14,7 @@ from .transforms import make_transform
 
 
 class TransformCoupling(Layer):
-    def __init__(self, shape, mask, type, scale, net, k=None, bins=None, bound=None, context=None):
+    def __init__(self, shape, mask, type, net, scale="tanh", k=None, bins=None, bound=None, context=None):
         super().__init__()
         self.transform = make_transform(type, scale, k=k, bins=bins, bound=bound)
         m = torch.tensor(mask, dtype=torch.float32).reshape(shape)
