@@ -177,8 +177,8 @@ describe('the PyTorch target equals the tfjs runtime', () => {
       // what the target implements today: these must never fall back to a refusal
       const implemented = [
         'two_moons',
-        // flowpp_dequant: since the Flow++ merge its dequantization has a conditioning net and context
-        // features (dequantize(variational, net: …, features: 16)), which the target refuses by name
+        'flowpp_dequant',
+        'flowpp_mnist',
         'planar_energy',
         'radial_energy',
         'realnvp_mnist',

@@ -38,24 +38,25 @@ describe('the PyTorch target refuses what it does not implement', () => {
     (value.flow![0]!.args as Record<string, unknown>).type = 'rational_quadratic';
     expect(unsupportedConstructs(value)[0]!.construct).toBe('coupling(type: rational_quadratic)');
     const arg = clone(moons);
-    (arg.flow![1]!.args as Record<string, unknown>).bins = 8;
-    expect(unsupportedConstructs(arg)[0]!.construct).toBe('coupling(bins: …)');
+    (arg.flow![1]!.args as Record<string, unknown>).tails = 'linear';
+    expect(unsupportedConstructs(arg)[0]!.construct).toBe('coupling(tails: …)');
     expect('unsupported' in emitTorch(arg, 'x.flow')).toBe(true);
   });
 
-  it('names the categorical encodings it does not implement: mixtures, a context net, images', () => {
+  it('emits the categorical encodings with mixtures, a context net and on images; refuses unknown options', () => {
     const words = irOf('specs/words_cnf.flow');
-    expect(unsupportedConstructs(words)).toEqual([]);
-    const at = (f: (ir: FlowIR) => void) => {
+    const emitted = (f: (ir: FlowIR) => void) => {
       const ir = clone(words);
       f(ir);
-      return unsupportedConstructs(ir).map((u) => `${u.construct} ${u.id}`);
+      const r = emitTorch(ir, 'words.flow');
+      return 'pkg' in r ? r.pkg.files['model.py']! : r.unsupported.map((u) => `${u.construct} ${u.id}`).join('; ');
     };
-    const id = words.flow![0]!.id;
     const args = (ir: FlowIR) => ir.flow![0]!.args as Record<string, unknown>;
-    expect(at((ir) => (args(ir).k = 3))).toEqual([`dequantize(k: 3) ${id}`]);
-    expect(at((ir) => (args(ir).context = true))).toEqual([`dequantize(context: true) ${id}`]);
-    expect(at((ir) => (ir.flow![0]!.inShape = [1, 4, 2]))).toEqual([`dequantize(categorical) on images ${id}`]);
+    expect(emitted(() => {})).toMatch(/CategoricalDequantize\(\[8\], K=27, dim=4\)/);
+    expect(emitted((ir) => (args(ir).k = 3))).toMatch(/CategoricalDequantize\(\[8\], K=27, dim=4, k=3\)/);
+    expect(emitted((ir) => (args(ir).context = true))).toMatch(/dim=4, context=N\.mlp\(\[64\], "relu"/);
+    expect(emitted((ir) => (ir.flow![0]!.inShape = [1, 4, 2]))).toMatch(/CategoricalDequantize\(\[1, 4, 2\]/);
+    expect(emitted((ir) => (args(ir).decode = 'sample'))).toBe(`dequantize(decode: …) ${words.flow![0]!.id}`);
   });
 
   it('names a FlowIR field it does not read, a VAE posterior layer or net and a conditional', () => {

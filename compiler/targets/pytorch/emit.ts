@@ -2,7 +2,11 @@
 // flowc_torch support package that the CLI copies beside it), model.ir.json and README.md.
 // Pure TypeScript on checked FlowIR; weights are written by the CLI (the tfjs runtime's own values).
 import type { FlowIR, LayerIR, NetIR, PriorIR } from '../../ir/types.js';
+import { flattenLayers } from '../../ir/layer-args.js';
 import { DEQUANT_COND_MLP, DEQUANT_COND_RESNET } from '../../registry/flows.js';
+import { CATEGORICAL_CTX_MLP, CATEGORICAL_CTX_RESNET, categoricalSizes } from '../../registry/categorical.js';
+import type { NetDesc } from '../../registry/nets.js';
+import { DEFAULT_MIXTURE_K, DEFAULT_SPLINE_BINS, DEFAULT_SPLINE_BOUND } from '../../math/elementwise.js';
 import { call, code, INLINE_MAX, py } from './python.js';
 import { unsupportedConstructs, type Unsupported } from './supported.js';
 import { readmeFor } from './readme.js';
@@ -26,7 +30,15 @@ function arr(v: readonly unknown[], id: string, path: string): unknown {
 function net(n: NetIR, id: string, path: string): { code: string } {
   switch (n.kind) {
     case 'flowpp':
-      throw new Error(`${id}: the PyTorch target has no flowpp (Flow++) conditioner yet`);
+      return code(
+        call('flowpp', [], {
+          blocks: n.blocks,
+          channels: n.channels,
+          heads: n.heads,
+          dropout: n.dropout,
+          zero_init_last: n.zeroInitLast,
+        }),
+      );
     case 'mlp':
       return code(call('N.mlp', [n.hidden, n.activation], { zero_init_last: n.zeroInitLast }));
     case 'resnet':
@@ -48,17 +60,41 @@ function net(n: NetIR, id: string, path: string): { code: string } {
   }
 }
 
-/** the Python constructor of one layer */
-export function layerCode(l: LayerIR, density?: 'iterative'): string {
+/** the registry's net for a layer of shape `inShape`: `image` on images, `vector` on vectors */
+function registryNet(inShape: readonly number[], image: NetDesc, vector: NetDesc): NetIR {
+  const R = inShape.length === 3 ? image : vector;
+  return R.kind === 'resnet'
+    ? { kind: 'resnet', blocks: R.blocks, channels: R.channels, kernel: R.kernel, zeroInitLast: R.zeroInitLast }
+    : { kind: 'mlp', hidden: [...R.hidden], activation: R.activation as 'relu', zeroInitLast: R.zeroInitLast };
+}
+
+/**
+ * the Python constructor of one layer; `context`: the shape of the conditioning context its coupling
+ * receives ([k, H, W] or [k], channels-first), inside a variational dequantization with `features`
+ */
+export function layerCode(l: LayerIR, density?: 'iterative', context?: number[]): string {
   const id = l.id;
   switch (l.kind) {
-    case 'coupling':
-      return call('B.Coupling', [l.inShape], {
+    case 'coupling': {
+      const common = {
         mask: arr(l.args.mask, id, '["mask"]'),
         type: l.args.type,
         scale: l.args.scale,
         net: net(l.args.net, id, '["net"]'),
+      };
+      if (l.args.type === 'affine' || l.args.type === 'additive') {
+        return call('B.Coupling', [l.inShape], { ...common, context });
+      }
+      const mixture = l.args.type === 'logistic_mixture';
+      return call('TransformCoupling', [l.inShape], {
+        ...common,
+        scale: mixture ? l.args.scale : undefined, // a spline has no scale
+        k: mixture ? (l.args.k ?? DEFAULT_MIXTURE_K) : undefined,
+        bins: mixture ? undefined : (l.args.bins ?? DEFAULT_SPLINE_BINS),
+        bound: mixture ? undefined : (l.args.bound ?? DEFAULT_SPLINE_BOUND),
+        context,
       });
+    }
     case 'squeeze':
       return 'B.Squeeze()';
     case 'split':
@@ -76,28 +112,47 @@ export function layerCode(l: LayerIR, density?: 'iterative'): string {
     case 'logit':
       return call('B.Logit', [], { alpha: l.args.alpha });
     case 'dequantize': {
-      if (l.args.type === 'categorical')
-        return call('CategoricalDequantize', [l.inShape], { K: l.args.K, dim: l.args.dim ?? 4 });
+      if (l.args.type === 'categorical') {
+        const sizes = categoricalSizes(l.args);
+        return call('CategoricalDequantize', [l.inShape], {
+          K: l.args.K,
+          dim: sizes.d,
+          k: sizes.m > 1 ? sizes.m : undefined,
+          context: sizes.context
+            ? net(registryNet(l.inShape, CATEGORICAL_CTX_RESNET, CATEGORICAL_CTX_MLP), id, '')
+            : undefined,
+        });
+      }
       if (l.args.type !== 'variational') return call('B.Dequantize', [l.inShape], { K: l.args.K });
-      const R = l.inShape.length === 3 ? DEQUANT_COND_RESNET : DEQUANT_COND_MLP;
-      const cond: NetIR =
-        R.kind === 'resnet'
-          ? { kind: 'resnet', blocks: R.blocks, channels: R.channels, kernel: R.kernel, zeroInitLast: R.zeroInitLast }
-          : { kind: 'mlp', hidden: [...R.hidden], activation: R.activation as 'relu', zeroInitLast: R.zeroInitLast };
-      const inner = (l.args.flow ?? []).map((q) => `(${py(q.id)}, ${layerCode(q)})`);
+      const features = l.args.features ?? 0;
+      const ctx = features ? [features, ...l.inShape.slice(1)] : undefined;
+      const inner = (l.args.flow ?? []).map((q) => `(${py(q.id)}, ${layerCode(q, undefined, ctx)})`);
       return call('B.Dequantize', [l.inShape], {
         K: l.args.K,
         type: 'variational',
-        cond: net(cond, id, ''),
+        cond: net(
+          l.args.net ?? registryNet(l.inShape, DEQUANT_COND_RESNET, DEQUANT_COND_MLP),
+          id,
+          l.args.net ? '["net"]' : '',
+        ),
         flow: code(`[\n            ${inner.join(',\n            ')}]`),
+        features: features || undefined,
       });
     }
     case 'planar':
       return call('Planar', [size(l.inShape)], { activation: l.args.activation, inverse: density ?? l.args.inverse });
     case 'radial':
       return call('Radial', [size(l.inShape)], { inverse: density ?? l.args.inverse });
-    case 'maf':
-      return call('Maf', [l.inShape], { net: net(l.args.net, id, '["net"]') });
+    case 'maf': {
+      const t = l.args.transform;
+      if (!t) return call('Maf', [l.inShape], { net: net(l.args.net, id, '["net"]') });
+      return call('TransformMaf', [l.inShape], {
+        net: net(l.args.net, id, '["net"]'),
+        transform: t.kind,
+        bins: t.bins,
+        bound: t.bound,
+      });
+    }
     case 'iaf':
       return call('Iaf', [l.inShape], { net: net(l.args.net, id, '["net"]') });
   }
@@ -127,11 +182,21 @@ export function latentSize(ir: FlowIR): number {
 function modelPy(ir: FlowIR, source: string): string {
   const layers = ir.flow ?? [];
   const final = layers.length ? layers[layers.length - 1]!.outShape : ir.data.shape;
-  const kinds = new Set([...layers, ...(ir.posterior?.flow ?? [])].map((l) => l.kind));
+  const all = flattenLayers([...layers, ...(ir.posterior?.flow ?? [])]);
+  const kinds = new Set(all.map((l) => l.kind));
+  const transform = all.some((l) => l.kind === 'coupling' && l.args.type !== 'affine' && l.args.type !== 'additive');
+  const flowpp = all.some((l) => (l.args as { net?: NetIR }).net?.kind === 'flowpp');
   const imports = [
     'from flowc_torch import bijectors as B, nets as N, priors as P',
     ...(kinds.has('planar') || kinds.has('radial') ? ['from flowc_torch.planar import Planar, Radial'] : []),
-    ...(kinds.has('maf') || kinds.has('iaf') ? ['from flowc_torch.autoregressive import Iaf, Maf'] : []),
+    ...(kinds.has('iaf') || all.some((l) => l.kind === 'maf' && !l.args.transform)
+      ? ['from flowc_torch.autoregressive import Iaf, Maf']
+      : []),
+    ...(transform ? ['from flowc_torch.transform_coupling import TransformCoupling'] : []),
+    ...(all.some((l) => l.kind === 'maf' && l.args.transform)
+      ? ['from flowc_torch.maf_transform import TransformMaf']
+      : []),
+    ...(flowpp ? ['from flowc_torch.flowpp import flowpp'] : []),
     ...(layers.some((l) => l.kind === 'dequantize' && l.args.type === 'categorical')
       ? ['from flowc_torch.categorical import CategoricalDequantize, CategoricalFlowModel']
       : []),

@@ -10,7 +10,16 @@ import type { ConditionalIR, FlowIR, LayerIR, LikelihoodIR, NetIR, PriorIR } fro
  * later — is refused by name instead of being emitted as code that would do something else.
  */
 export const TORCH_LAYER_ARGS: Record<string, Record<string, readonly unknown[] | null>> = {
-  coupling: { type: ['affine', 'additive'], mask: null, maskKind: null, net: null, scale: ['exp', 'sigmoid', 'tanh'] },
+  coupling: {
+    type: ['affine', 'additive', 'logistic_mixture', 'spline'],
+    k: null,
+    bins: null,
+    bound: null,
+    mask: null,
+    maskKind: null,
+    net: null,
+    scale: ['exp', 'sigmoid', 'tanh'],
+  },
   squeeze: {},
   split: { prior: ['fixed', 'conditional'] },
   actnorm: { dataInit: null },
@@ -19,15 +28,17 @@ export const TORCH_LAYER_ARGS: Record<string, Record<string, readonly unknown[] 
   logit: { alpha: null },
   planar: { activation: ['tanh', 'leaky_relu', 'softplus', 'elu', 'sigmoid'], inverse: ['none', 'iterative'] },
   radial: { inverse: ['none', 'iterative'] },
-  maf: { order: null, net: null },
+  maf: { order: null, net: null, transform: null },
   iaf: { order: null, net: null },
   dequantize: {
     type: ['uniform', 'variational', 'categorical'],
     K: null,
     flow: null,
     dim: null,
-    k: [1],
-    context: [false],
+    k: null,
+    context: null,
+    net: null,
+    features: null,
   },
 };
 export const TORCH_LAYERS = TORCH_LAYER_ARGS;
@@ -36,9 +47,6 @@ export const TORCH_LAYERS = TORCH_LAYER_ARGS;
 function layerProblem(l: LayerIR): string | undefined {
   const known = TORCH_LAYER_ARGS[l.kind];
   if (!known) return l.kind;
-  if (l.kind === 'dequantize' && l.args.type === 'categorical' && l.inShape.length !== 1) {
-    return 'dequantize(categorical) on images';
-  }
   for (const [k, v] of Object.entries(l.args as Record<string, unknown>)) {
     if (!(k in known)) return `${l.kind}(${k}: …)`;
     const values = known[k];
@@ -67,7 +75,7 @@ const KNOWN_IR_FIELDS = new Set([
   'train',
   'totals',
 ]);
-export const TORCH_NETS: readonly NetIR['kind'][] = ['mlp', 'resnet', 'made'];
+export const TORCH_NETS: readonly NetIR['kind'][] = ['mlp', 'resnet', 'made', 'flowpp'];
 export const TORCH_PRIORS: readonly PriorIR['kind'][] = ['normal', 'logistic', 'laplace', 'mixture'];
 export const TORCH_FAMILIES: readonly FlowIR['family'][] = ['flow', 'autoregressive', 'energy', 'vae'];
 /** the autoregressive conditionals the target emits; for a variant it refuses, the construct its diagnostic names */

@@ -9,6 +9,7 @@ import torch.nn.functional as F
 
 from .activations import activation, activation_grad
 from .common import channel_view, flat_latent, solve_monotone, sum_except_batch, unflat_latent
+from .context import context_for
 
 SIGMOID_SCALE_SHIFT = 2.0
 
@@ -28,50 +29,58 @@ class Layer(nn.Module):
     out_size = 0
 
 
+def channel_parts(m):
+    """the conditioning (all-1) and transformed (all-0) channels of a mask [C, H, W] that is channel-wise,
+    else (None, None)"""
+    if m.dim() != 3 or m.shape[1] * m.shape[2] == 1:
+        return None, None
+    per = m.reshape(m.shape[0], -1)
+    full, empty = (per == 1).all(1), (per == 0).all(1)
+    if bool((full | empty).all()) and bool(full.any()) and bool(empty.any()):
+        return [int(c) for c in torch.nonzero(full).flatten()], [int(c) for c in torch.nonzero(empty).flatten()]
+    return None, None
+
+
 class Coupling(Layer):
     """y = b⊙x + (1−b)⊙(x⊙exp(s) + t), (s_raw, t) = net(x⊙b), s = g(s_raw); mask b: 1 = conditions.
     A channel-wise mask on images (every channel all-in or all-out): the net sees only the
     conditioning channels and emits only the transformed ones."""
 
-    def __init__(self, shape, mask, type, scale, net):
+    def __init__(self, shape, mask, type, scale, net, context=None):
         super().__init__()
         self.affine = type == "affine"
         self.scale = scale
         m = torch.tensor(mask, dtype=torch.float32).reshape(shape)
         mult = 2 if self.affine else 1
-        self.a = self.b = None
-        if len(shape) == 3 and shape[1] * shape[2] > 1:
-            per = m.reshape(shape[0], -1)
-            full, empty = (per == 1).all(1), (per == 0).all(1)
-            if bool((full | empty).all()) and bool(full.any()) and bool(empty.any()):
-                self.a = [int(c) for c in torch.nonzero(full).flatten()]
-                self.b = [int(c) for c in torch.nonzero(empty).flatten()]
+        self.context = context_for("coupling", context, shape)
+        extra = self.context.extra if self.context else 0
+        self.a, self.b = channel_parts(m)
         if self.a is not None:
-            self.net = net([len(self.a), *shape[1:]], mult * len(self.b))
+            self.net = net([len(self.a) + extra, *shape[1:]], mult * len(self.b))
             # contiguous halves (the usual channel mask) are plain slices, not gathers
             self.slices = (self.a == list(range(len(self.a))) and self.b == list(range(len(self.a), shape[0]))) or \
                 (self.b == list(range(len(self.b))) and self.a == list(range(len(self.b), shape[0])))
         else:
             self.register_buffer("mask", m, persistent=False)
             self.register_buffer("keep", 1 - m, persistent=False)
-            self.net = net(list(shape), mult * shape[0])
+            self.net = net([shape[0] + extra, *shape[1:]], mult * shape[0])
 
-    def _params(self, cond, keep):
-        o = self.net(cond)
+    def _params(self, cond, keep, ctx=None):
+        o = self.net(self.context.join(cond, ctx) if self.context else cond)
         if not self.affine:
             return None, o if keep is None else o * keep
         s_raw, t = o.chunk(2, dim=1)
         ls = log_scale(s_raw, self.scale)
         return (ls, t) if keep is None else (ls * keep, t * keep)
 
-    def _couple(self, x, sign):
+    def _couple(self, x, sign, ctx=None):
         if self.a is not None:
             if self.slices:
                 na = len(self.a)
                 xa, xb = (x[:, :na], x[:, na:]) if self.a[0] == 0 else (x[:, -na:], x[:, :-na])
             else:
                 xa, xb = x[:, self.a], x[:, self.b]
-            ls, t = self._params(xa, None)
+            ls, t = self._params(xa, None, ctx)
             if sign > 0:
                 yb = xb * torch.exp(ls) + t if ls is not None else xb + t
             else:
@@ -82,7 +91,7 @@ class Coupling(Layer):
                 y = x.clone()
                 y[:, self.b] = yb
         else:
-            ls, t = self._params(x * self.mask, self.keep)
+            ls, t = self._params(x * self.mask, self.keep, ctx)
             if sign > 0:
                 y = x * torch.exp(ls) + t if ls is not None else x + t
             else:
@@ -90,12 +99,12 @@ class Coupling(Layer):
         ld = sign * sum_except_batch(ls) if ls is not None else x.new_zeros(x.shape[0])
         return y, ld
 
-    def forward(self, x):
-        y, ld = self._couple(x, 1)
+    def forward(self, x, ctx=None):
+        y, ld = self._couple(x, 1, ctx)
         return y, ld, None
 
-    def inverse(self, y, out=None):
-        return self._couple(y, -1)
+    def inverse(self, y, out=None, ctx=None):
+        return self._couple(y, -1, ctx)
 
 
 class Squeeze(Layer):
@@ -272,20 +281,22 @@ class Logit(Layer):
 class Dequantize(Layer):
     """y = (x + u)/K, u ∈ [0,1)^D; inverse x = clamp(⌊yK⌋, 0, K−1).
     uniform: u ~ U[0,1)^D, log-det −D log K (log_prob is then the dequantization bound).
-    variational (Flow++): ε ~ N(0, I), h = μ(x) + exp(ℓ(x))⊙ε from the net q.cond of x/K − 0.5,
-    h ← the nested `flow` layers in their sampling direction, u = σ(h); log-det −D log K − log q(u|x).
+    variational (Flow++): ε ~ N(0, I), (μ, ℓ, c) = q.cond(x/K − 0.5), h = μ + exp(ℓ)⊙ε,
+    h ← the nested `flow` layers in their sampling direction, each given the context c (`features`
+    channels, Flow++ §3.1: every coupling of q sees x; none when 0), u = σ(h); log-det −D log K − log q(u|x).
     `noise` (a tensor like x: u, or ε when variational) fixes the draw, for tests and evaluation."""
 
-    def __init__(self, shape, K, type="uniform", cond=None, flow=()):
+    def __init__(self, shape, K, type="uniform", cond=None, flow=(), features=0):
         super().__init__()
         self.K = K
         self.D = math.prod(shape)
         self.noise = None
         self.variational = type == "variational"
+        self.features = features
         self.flow_layers = list(flow)      # (id, layer): registered by the model under their ids
         if self.variational:
             self.q = nn.Module()
-            self.q.cond = cond(list(shape), 2 * shape[0])
+            self.q.cond = cond(list(shape), 2 * shape[0] + features)
 
     def _u(self, x):
         if not self.variational:
@@ -293,11 +304,12 @@ class Dequantize(Layer):
             return u, x.new_zeros(x.shape[0])
         eps = torch.randn_like(x) if self.noise is None else self.noise.to(x)
         logq = sum_except_batch(-(0.5 * eps * eps + 0.5 * math.log(2 * math.pi)))
-        mu, ls = self.q.cond(x / self.K - 0.5).chunk(2, dim=1)
+        c = x.shape[1]
+        mu, ls, ctx = self.q.cond(x / self.K - 0.5).split([c, c, self.features], dim=1)
         h = eps * torch.exp(ls) + mu
         logq = logq - sum_except_batch(ls)
         for _, layer in reversed(self.flow_layers):
-            h, ld = layer.inverse(h)
+            h, ld = layer.inverse(h, None, ctx) if getattr(layer, "context", None) else layer.inverse(h)
             logq = logq - ld
         logq = logq - sum_except_batch(F.logsigmoid(h) + F.logsigmoid(-h))
         return torch.sigmoid(h), logq

@@ -84,7 +84,7 @@ class _Encoder:
         self.blobs = []
 
     def tensor(self, a):
-        a = np.ascontiguousarray(a)
+        a = np.ascontiguousarray(a).reshape(np.shape(a))     # a 0-d array stays 0-d (a scalar variable)
         dtype = "int32" if a.dtype.kind in "iu" else "float32"
         self.blobs.append((a.astype("<i4" if dtype == "int32" else "<f4"), list(a.shape), dtype))
         return {"__tensor": len(self.blobs) - 1}

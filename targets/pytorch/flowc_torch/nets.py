@@ -130,7 +130,7 @@ def made(hidden, act, masks, zero_init_last=False):
         sizes = [d, *hidden, out_channels]
         ms = []
         for l, m in enumerate(masks):
-            rows = m if not (l == len(masks) - 1 and len(m) == d and out_channels == 2 * d) else [*m, *m]
+            rows = m if not (l == len(masks) - 1 and len(m) == d and out_channels % d == 0) else m * (out_channels // d)
             if len(rows) != sizes[l + 1] or len(rows[0]) != sizes[l]:
                 raise ValueError(f"MADE mask {l} is [{len(rows)}, {len(rows[0])}], expected [{sizes[l + 1]}, {sizes[l]}]")
             ms.append(torch.tensor(rows, dtype=torch.float32).t().contiguous())
