@@ -129,7 +129,7 @@ function lowerLayer(l: CheckedLayer, model: CheckedModel, acc: Acc, opts: LowerO
       const hidden = Array.isArray(a.hidden) ? (a.hidden as number[]) : [64, 64];
       const activation = typeof a.activation === 'string' ? a.activation : 'relu';
       // MADE conditioner emitting (μ, α) per dimension: blocked output rows p·D + d
-      const t = l.kind.name === 'maf' ? autoregressiveTransform(a.transform) : { kind: 'affine' as const };
+      const t = autoregressiveTransform(a.transform);
       const outs = t.kind === 'spline' ? paramsPerElement('spline', t) : 2;
       const masks = madeMasks(order, hidden, connectivityOf(a.connectivity), outs);
       args = { order, net: { kind: 'made', hidden, activation, masks, zeroInitLast: true } };

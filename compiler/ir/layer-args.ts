@@ -23,7 +23,7 @@ const madeNet = Type.Unsafe<Extract<NetIR, { kind: 'made' }>>({ $ref: '#/definit
 const layers = Type.Unsafe<unknown[]>({ type: 'array', items: { $ref: '#/definitions/layer' } });
 const ints = Type.Array(Type.Integer({ minimum: 0 }));
 const inverse = oneOf(['none', 'iterative'] as const);
-/** maf(…, transform: spline(bins, bound)): the MADE emits 3·bins − 1 values per dimension instead of (μ, α) */
+/** maf/iaf(…, transform: spline(bins, bound)): the MADE emits 3·bins − 1 values per dimension instead of (μ, α) */
 const splineTransform = Type.Object(
   {
     kind: Type.Literal('spline'),
@@ -80,7 +80,10 @@ export const LAYER_ARGS = {
     { order: ints, net: madeNet, transform: Type.Optional(splineTransform), context: Type.Optional(Type.Integer()) },
     strict,
   ),
-  iaf: Type.Object({ order: ints, net: madeNet, context: Type.Optional(Type.Integer()) }, strict),
+  iaf: Type.Object(
+    { order: ints, net: madeNet, transform: Type.Optional(splineTransform), context: Type.Optional(Type.Integer()) },
+    strict,
+  ),
   logit: Type.Object({ alpha: Type.Number({ minimum: 0, exclusiveMaximum: 0.5 }) }, strict),
   /** categorical: dim d per element, k logistic components, context (x-dependent); see registry/categorical.ts */
   dequantize: Type.Object(

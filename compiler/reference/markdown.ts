@@ -30,7 +30,7 @@ const SECTIONS: readonly { category: Category; title: string; intro: string }[] 
     intro: 'Coupling masks: 1 passes through and conditions the rest, 0 is transformed; `!m` is the complement.',
   },
   { category: 'connectivity', title: 'MADE connectivity', intro: "How MADE chooses its hidden units' degrees." },
-  { category: 'transform', title: 'Autoregressive transforms', intro: 'The `transform:` of a `maf` layer.' },
+  { category: 'transform', title: 'Autoregressive transforms', intro: 'The `transform:` of a `maf` or `iaf` layer.' },
   { category: 'posterior', title: 'Posteriors', intro: 'The value of `posterior` in a VAE.' },
   {
     category: 'target',

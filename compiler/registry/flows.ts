@@ -62,7 +62,7 @@ const autoregressiveArgs = [
   arg('activation', T.oneOf(...NET_ACTIVATIONS), 'nonlinearity of the MADE conditioner', { default: 'relu' }),
 ];
 
-/** MADE outputs per dimension: 2 (μ, α), or the spline's 3·bins − 1 (maf(…, transform: spline(…))) */
+/** MADE outputs per dimension: 2 (μ, α), or the spline's 3·bins − 1 (maf/iaf(…, transform: spline(…))) */
 export const autoregressiveOutputs = (args: ResolvedArgs): number => {
   const t = autoregressiveTransform(args.transform);
   return t.kind === 'spline' ? paramsPerElement('spline', t) : 2;
@@ -491,8 +491,21 @@ export const FLOWS: LayerKind[] = [
     name: 'iaf',
     category: 'flow',
     cite: 'Kingma et al. 2016 (IAF)',
-    doc: 'x = σ(z_{<i})⊙z + μ(z_{<i}): one MADE pass to sample, D passes for density.',
-    args: autoregressiveArgs,
+    doc:
+      'x = σ(z_{<i})⊙z + μ(z_{<i}): one MADE pass to sample, D passes for density. With ' +
+      'transform: spline(bins, bound), x_i = g_i(z_i), a rational-quadratic spline whose parameters come from ' +
+      'z_{<i}: closed form to sample, D passes (each inverting the spline in closed form) for density.',
+    args: [
+      ...autoregressiveArgs,
+      arg(
+        'transform',
+        T.call('transform'),
+        'elementwise transform of each dimension: affine (μ, σ) or spline(bins, bound)',
+        {
+          default: 'affine',
+        },
+      ),
+    ],
     shape: same('iaf'),
     jacobian: 'triangular',
     logDet: 'Σ_i log σ_i',

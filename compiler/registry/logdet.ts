@@ -64,9 +64,15 @@ export function logDetText(
       }
       break;
     }
-    case 'maf': {
+    case 'maf':
+    case 'iaf': {
+      // iaf's term is written for sampling, x_i = g_i(z_i): the spline's derivative at z_i
       const t = autoregressiveTransform(args.transform);
-      text = t.kind === 'spline' ? `Σ_i ${transformLogDetTerm('spline', t)}` : k.logDet;
+      if (t.kind !== 'spline') text = k.logDet;
+      else {
+        const term = transformLogDetTerm('spline', t);
+        text = `Σ_i ${kind === 'iaf' ? term.replace('(x_i)', '(z_i)') : term}`;
+      }
       break;
     }
     case 'actnorm':

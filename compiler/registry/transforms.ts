@@ -1,4 +1,4 @@
-// Elementwise transforms of autoregressive flows (category 'transform'): maf(…, transform: spline(bins, bound)).
+// Elementwise transforms of autoregressive flows (category 'transform'): maf/iaf(…, transform: spline(bins, bound)).
 // The conditioner outputs each takes are compiler/math/elementwise.ts's paramsPerElement.
 import type { LayerKind } from './types.js';
 import { T, arg } from './spec.js';

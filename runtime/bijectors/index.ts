@@ -15,7 +15,7 @@ import { Planar } from './planar.js';
 import { Radial } from './radial.js';
 import { Maf, Iaf } from './autoregressive.js';
 import { buildWithKernels } from '../plan/planner.js';
-import { TransformMaf } from './maf-transform.js';
+import { TransformIaf, TransformMaf } from './maf-transform.js';
 
 export type { Bijector, BuildContext } from './types.js';
 
@@ -33,7 +33,7 @@ const KINDS: { [K in LayerKindName]: (l: LayerIROf<K>, ctx: BuildContext) => Bij
   planar: (l, c) => new Planar(l, c),
   radial: (l, c) => new Radial(l, c),
   maf: (l, c) => (l.args.transform ? new TransformMaf(l, c) : new Maf(l, c)),
-  iaf: (l, c) => new Iaf(l, c),
+  iaf: (l, c) => (l.args.transform ? new TransformIaf(l, c) : new Iaf(l, c)),
 };
 
 /** the layer's plain implementation, wrapped by the kernel the planner chooses for it, if any */
