@@ -51,6 +51,8 @@ export function lowerNet(v: unknown, D: number, outPerDim = 2, order?: number[],
         heads: num(a.heads, 4),
         dropout: num(a.dropout, 0),
         zeroInitLast,
+        // only when asked for: the IR (and the variables) of a net without it are what they were
+        ...(a.weight_norm === true ? { weightNorm: true } : {}),
       };
     case 'made': {
       const hidden = madeHidden(a, [64, 64]);

@@ -86,6 +86,7 @@ export const FLOWIR_SCHEMA = {
             heads: { type: 'integer' },
             dropout: { type: 'number', minimum: 0, exclusiveMaximum: 1 },
             zeroInitLast: { type: 'boolean' },
+            weightNorm: { type: 'boolean' },
           },
         },
         {

@@ -33,7 +33,16 @@ export type NetIR =
       zeroInitLast: boolean;
     }
   | { kind: 'resnet'; blocks: number; channels: number; kernel: number; zeroInitLast: boolean }
-  | { kind: 'flowpp'; blocks: number; channels: number; heads: number; dropout: number; zeroInitLast: boolean }
+  | {
+      kind: 'flowpp';
+      blocks: number;
+      channels: number;
+      heads: number;
+      dropout: number;
+      zeroInitLast: boolean;
+      /** weight-normalised hidden convs with data-dependent init; absent = false */
+      weightNorm?: boolean;
+    }
   | {
       kind: 'made';
       hidden: number[];

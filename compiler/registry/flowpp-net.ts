@@ -8,10 +8,24 @@
 //              h = LayerNorm(h) ]
 //   out = Conv_k(ch → out)(h) on images; Dense(n·ch → out)(flatten h) on vectors; zero-initialised.
 // gate(a ‖ b) = a ⊙ σ(b); concat_elu(x) = elu(x ‖ −x); k = 3 on images, 1 on vectors. Dropout (training only)
-// after the inner concat_elu and after the attention, as in flows.py. Flow++ also weight-normalises its
-// convolutions with a data-dependent initialisation; here the convolutions are plain (layer norm only).
+// after the inner concat_elu and after the attention, as in flows.py.
+// weight_norm: true (Flow++'s nn.py; Salimans & Kingma 2016): every hidden convolution (in, the blocks' conv,
+// gate, qkv and attn) is Conv(x; w = g·v/‖v‖ per output channel) + b, v ~ N(0, 0.05), with g and b set on the
+// first batch so that its pre-activations have zero mean and unit variance per channel (data-dependent init;
+// a non-trainable `<prefix>.wn_initialized` flag, saved like actnorm's and like it not a parameter, marks it
+// done). +1 g per output channel. The output layer stays plain and zero-initialised, so the coupling starts as the identity.
 import type { ParamSpec } from './types.js';
-import { conv, convFlops, dense, denseFlops } from './tensors.js';
+import { conv as plainConv, convFlops, dense, denseFlops } from './tensors.js';
+
+/** a hidden conv's parameters: W and b, or with weight norm the direction v, the per-channel g and b */
+function hiddenConv(wn: boolean, prefix: string, kh: number, kw: number, cin: number, cout: number): ParamSpec[] {
+  if (!wn) return plainConv(prefix, kh, kw, cin, cout);
+  return [
+    { name: `${prefix}.v`, shape: [kh, kw, cin, cout], init: 'normal(0.05)' },
+    { name: `${prefix}.g`, shape: [cout], init: 'ones' },
+    { name: `${prefix}.b`, shape: [cout], init: 'zeros' },
+  ];
+}
 
 export interface FlowppDesc {
   blocks: number;
@@ -19,6 +33,7 @@ export interface FlowppDesc {
   heads: number;
   dropout: number;
   zeroInitLast: boolean;
+  weightNorm: boolean;
 }
 
 /** the grid a flowpp net works on: [H, W, kernel] */
@@ -35,6 +50,8 @@ export function flowppParamSpecs(
 ): ParamSpec[] {
   const { H, W, k, cin } = flowppGrid(inSize, spatial);
   const ch = net.channels;
+  const conv = (p: string, kh: number, kw: number, ci: number, co: number) =>
+    hiddenConv(net.weightNorm, p, kh, kw, ci, co);
   const ps: ParamSpec[] = [
     { name: `${prefix}.pos`, shape: [H, W, ch], init: 'normal(0.01)' },
     ...conv(`${prefix}.in`, k, k, cin, ch),
@@ -54,7 +71,7 @@ export function flowppParamSpecs(
   }
   ps.push(
     ...(spatial
-      ? conv(`${prefix}.out`, k, k, ch, outSize, { zeroInit: net.zeroInitLast })
+      ? plainConv(`${prefix}.out`, k, k, ch, outSize, { zeroInit: net.zeroInitLast })
       : dense(`${prefix}.out`, H * ch, outSize, net.zeroInitLast)),
   );
   return ps;

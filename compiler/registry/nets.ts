@@ -64,6 +64,13 @@ export const NETS: LayerKind[] = [
           default: 0,
         },
       ),
+      arg(
+        'weight_norm',
+        T.bool(),
+        'weight-normalise the hidden convolutions (w = g·v/‖v‖, +1 g per output channel) with g and b ' +
+          'initialised from the first batch (zero mean, unit variance per channel), as in Flow++',
+        { default: false },
+      ),
       zeroInit,
     ],
   },
@@ -91,9 +98,10 @@ export interface NetDesc {
   channels: number;
   kernel: number;
   zeroInitLast: boolean;
-  /** flowpp: attention heads and dropout rate */
+  /** flowpp: attention heads, dropout rate, weight normalisation */
   heads?: number;
   dropout?: number;
+  weightNorm?: boolean;
 }
 
 const NET_DEFAULTS: NetDesc = {
@@ -138,7 +146,13 @@ export function netOf(v: unknown): NetDesc | undefined {
     kernel: num(a.kernel, NET_DEFAULTS.kernel),
     zeroInitLast:
       typeof a.zeroInitLast === 'boolean' ? a.zeroInitLast : typeof a.zero_init === 'boolean' ? a.zero_init : true,
-    ...(name === 'flowpp' ? { heads: num(a.heads, 4), dropout: num(a.dropout, 0) } : {}),
+    ...(name === 'flowpp'
+      ? {
+          heads: num(a.heads, 4),
+          dropout: num(a.dropout, 0),
+          weightNorm: a.weightNorm === true || a.weight_norm === true,
+        }
+      : {}),
   };
 }
 
@@ -150,6 +164,7 @@ const flowppOf = (net: NetDesc): FlowppDesc => ({
   heads: net.heads ?? 4,
   dropout: net.dropout ?? 0,
   zeroInitLast: net.zeroInitLast,
+  weightNorm: net.weightNorm ?? false,
 });
 
 export interface Spatial {

@@ -140,6 +140,11 @@ export class Coupling implements Bijector {
     return s.invPerm ? tf.gather(y, s.invPerm, y.rank - 1) : y;
   }
 
+  /** the conditioner's data-dependent init (flowpp weight norm) is pending: the next forward runs it */
+  needsInit(): boolean {
+    return this.net.needsInit?.() ?? false;
+  }
+
   forward(x: tf.Tensor, ctx?: tf.Tensor): ForwardResult {
     return tf.tidy(() => {
       if (this.split) {

@@ -91,6 +91,12 @@ export class Dequantize implements Bijector {
     });
   }
 
+  /** a conditioner's data-dependent init (flowpp weight norm) is pending: the next forward runs it */
+  needsInit(): boolean {
+    const nets = (b: Bijector) => b.kind === 'coupling' && (b.needsInit?.() ?? false);
+    return (this.cond?.needsInit?.() ?? false) || this.qflow.some(nets);
+  }
+
   forward(x: tf.Tensor): ForwardResult {
     return tf.tidy(() => {
       const N = x.shape[0];

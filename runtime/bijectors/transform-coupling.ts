@@ -113,6 +113,11 @@ export class TransformCoupling implements Bijector {
     return { out: tf.where(mask, v, r.out), logDet: sumExceptBatch(tf.where(mask, zero, r.ld)) };
   }
 
+  /** the conditioner's data-dependent init (flowpp weight norm) is pending: the next forward runs it */
+  needsInit(): boolean {
+    return this.net.needsInit?.() ?? false;
+  }
+
   forward(x: tf.Tensor, ctx?: tf.Tensor): ForwardResult {
     return tf.tidy(() => {
       const { out, logDet } = this.run(x, 'forward', ctx);

@@ -2,6 +2,11 @@
 // parameters this builds): position embedding, gated residual convs with concat-ELU, layer norm, multi-head
 // self-attention over all positions of the grid. Images [N, H, W, C] (NHWC); vectors [N, n] run as an n×1
 // grid with one channel, kernel 1, and a dense output over the flattened features. One plain forward.
+// weight_norm: the hidden convs use w = g·v/‖v‖ (norm per output channel over kh·kw·cin); while the
+// non-trainable `wn_initialized` flag is 0 the next apply() is the data-dependent init: each such conv's
+// pre-activations t = Conv(x; v/‖v‖) on that batch set g = 1/√(Var t + 1e-8), b = −E[t]·g per channel (in the
+// order the forward meets them, so each sees the already-initialised layers before it), then the flag is 1.
+// The couplings report needsInit() so FlowModel.initialize runs that pass on the first batch outside the tape.
 import * as tf from '@tensorflow/tfjs-core';
 import type { NetIR } from '../../compiler/ir/types.js';
 import type { ParamStore } from './params.js';
@@ -10,8 +15,17 @@ import { dropout } from './dropout.js';
 
 type Flowpp = Extract<NetIR, { kind: 'flowpp' }>;
 interface Conv {
+  /** W, or with weight norm the direction v */
   w: tf.Variable;
   b: tf.Variable;
+  /** weight norm: the per-output-channel scale */
+  g?: tf.Variable;
+}
+
+/** w = g·v/‖v‖, the norm per output channel (the last axis) */
+export function weightNormed(v: tf.Tensor, g: tf.Tensor): tf.Tensor {
+  const axes = Array.from({ length: v.rank - 1 }, (_, i) => i);
+  return tf.mul(v, tf.div(g, tf.sqrt(tf.sum(tf.square(v), axes))));
 }
 type Norm = [tf.Variable, tf.Variable];
 interface Block {
@@ -43,6 +57,9 @@ export class FlowppNet implements Net {
   private readonly vector: boolean;
   private readonly H: number;
   private readonly W: number;
+  private readonly wnFlag: tf.Variable | null = null;
+  private wnDone = true;
+  private initializing = false;
 
   constructor(
     private readonly store: ParamStore,
@@ -60,9 +77,17 @@ export class FlowppNet implements Net {
     if (ch % net.heads !== 0) {
       throw new Error(`${prefix}: flowpp channels ${ch} is not a multiple of heads ${net.heads}`);
     }
+    const wn = net.weightNorm === true;
     const mk = (name: string, kk: number, ci: number, co: number, zero = false): Conv => {
       const init = zero ? 'zeros' : 'uniform-fan-in';
       const fanIn = kk * kk * ci;
+      if (wn && !zero) {
+        return {
+          w: store.create(`${prefix}.${name}.v`, [kk, kk, ci, co], 'normal(0.05)'),
+          g: store.create(`${prefix}.${name}.g`, [co], 'ones'),
+          b: store.create(`${prefix}.${name}.b`, [co], 'zeros'),
+        };
+      }
       return {
         w: store.create(`${prefix}.${name}.W`, [kk, kk, ci, co], init, { fanIn }),
         b: store.create(`${prefix}.${name}.b`, [co], init, { fanIn }),
@@ -92,11 +117,30 @@ export class FlowppNet implements Net {
         w: store.create(`${prefix}.out.W`, [H * ch, cout], init, { fanIn: H * ch }),
         b: store.create(`${prefix}.out.b`, [cout], init, { fanIn: H * ch }),
       };
-    } else this.out = mk('out', k, ch, outShape[2]!, net.zeroInitLast);
+    } else this.out = plainOut(store, `${prefix}.out`, k, ch, outShape[2]!, net.zeroInitLast);
+    if (wn) {
+      this.wnFlag = store.create(`${prefix}.wn_initialized`, [], 'zeros', { trainable: false });
+      this.wnDone = false;
+    }
+  }
+
+  /** true while the weight-norm data-dependent init has not run (read from the saved flag once) */
+  needsInit(): boolean {
+    if (this.wnDone) return false;
+    this.wnDone = this.wnFlag!.dataSync()[0]! > 0;
+    return !this.wnDone;
   }
 
   private conv(x: tf.Tensor, c: Conv): tf.Tensor {
-    return tf.add(tf.conv2d(x as tf.Tensor4D, c.w as tf.Tensor4D, 1, 'same'), c.b);
+    if (!c.g) return tf.add(tf.conv2d(x as tf.Tensor4D, c.w as tf.Tensor4D, 1, 'same'), c.b);
+    if (this.initializing) {
+      const t = tf.conv2d(x as tf.Tensor4D, weightNormed(c.w, tf.onesLike(c.g)) as tf.Tensor4D, 1, 'same');
+      const { mean, variance } = tf.moments(t, [0, 1, 2]);
+      const scale = tf.rsqrt(tf.add(variance, 1e-8));
+      c.g.assign(scale);
+      c.b.assign(tf.neg(tf.mul(mean, scale)));
+    }
+    return tf.add(tf.conv2d(x as tf.Tensor4D, weightNormed(c.w, c.g) as tf.Tensor4D, 1, 'same'), c.b);
   }
 
   /** multi-head self-attention over the H·W positions: [N, H, W, ch] → [N, H, W, ch] */
@@ -115,6 +159,21 @@ export class FlowppNet implements Net {
   }
 
   apply(x: tf.Tensor): tf.Tensor {
+    if (!this.needsInit()) return this.run(x);
+    this.initializing = true;
+    try {
+      tf.tidy(() => {
+        this.run(x);
+      });
+      this.wnFlag!.assign(tf.scalar(1));
+    } finally {
+      this.initializing = false;
+    }
+    this.wnDone = true;
+    return this.run(x);
+  }
+
+  private run(x: tf.Tensor): tf.Tensor {
     return tf.tidy(() => {
       const N = x.shape[0]!;
       const rng = this.store.rng,
@@ -131,4 +190,13 @@ export class FlowppNet implements Net {
       return tf.add(tf.matMul(tf.reshape(h, [N, this.H * this.net.channels]), this.out.w as tf.Tensor2D), this.out.b);
     });
   }
+}
+
+function plainOut(store: ParamStore, name: string, k: number, ci: number, co: number, zero: boolean): Conv {
+  const init = zero ? 'zeros' : 'uniform-fan-in';
+  const fanIn = k * k * ci;
+  return {
+    w: store.create(`${name}.W`, [k, k, ci, co], init, { fanIn }),
+    b: store.create(`${name}.b`, [co], init, { fanIn }),
+  };
 }

@@ -10,6 +10,8 @@ import { implementationOf } from '../plan/planner.js';
 
 export interface Net {
   apply(x: tf.Tensor): tf.Tensor;
+  /** a data-dependent init (flowpp's weight norm) still to run on the next apply's batch */
+  needsInit?(): boolean;
 }
 
 /** dense layers on x [N, in]: h ← act(h·W + b), no activation after the last; ws already masked */
