@@ -3,7 +3,8 @@
 // for every shipped spec. Models are only built, never run.
 //  - totals: ir.totals.params === Σ sizes of the trainable variables. The only non-trainable
 //    variables allowed are ActNorm's data-init flags (`<id>.initialized`, a scalar buffer per
-//    actnorm(data_init: true), carried so checkpoints remember the init) — state, not parameters.
+//    actnorm(data_init: true), carried so checkpoints remember the init) and flowpp(weight_norm: true)'s
+//    `<net>.wn_initialized` — state, not parameters. Specs: specs/, bench/specs/, bench/flowpp/.
 //  - flow layers (flow, VAE posterior; nested dequantization flows too): the variables named
 //    `<layer.id>.<param name>` are exactly LayerIR.params, name by name and shape by shape.
 //  - autoregressive conditionals: the registry's conditionalParamSpecs shapes (as a multiset) are the
@@ -22,7 +23,7 @@ import { flattenLayers } from '../../compiler/ir/layer-args.js';
 /** every flow layer of the IR, nested dequantization flows included */
 const flowLayers = (ir: FlowIR): LayerIR[] => [...flattenLayers(ir.flow), ...flattenLayers(ir.posterior?.flow)];
 
-const specFiles = ['specs', 'bench/specs'].flatMap((dir) =>
+const specFiles = ['specs', 'bench/specs', 'bench/flowpp'].flatMap((dir) =>
   readdirSync(dir)
     .filter((f) => f.endsWith('.flow') || f.endsWith('.flow.yaml'))
     .sort()
@@ -77,7 +78,13 @@ describe('compiler parameter counts = runtime variables', () => {
           const actnormFlags = flowLayers(ir)
             .filter((l) => l.kind === 'actnorm' && (l.args as { dataInit?: boolean }).dataInit !== false)
             .map((l) => `${l.id}.initialized`);
-          expect(buffers.map((v) => v.name).sort()).toEqual(actnormFlags.sort());
+          // flowpp(…, weight_norm: true) nets carry their data-init flag the same way
+          const wnFlags = flowLayers(ir).flatMap((l) => {
+            const net = (l.args as { net?: { kind?: string; weightNorm?: boolean } }).net;
+            if (net?.kind !== 'flowpp' || !net.weightNorm) return [];
+            return [`${l.id}.${l.kind === 'dequantize' ? 'q.cond' : 'net'}.wn_initialized`];
+          });
+          expect(buffers.map((v) => v.name).sort()).toEqual([...actnormFlags, ...wnFlags].sort());
           for (const b of buffers) expect(b.shape).toEqual([]);
 
           const trainable = vars.filter((v) => v.trainable);
