@@ -3,7 +3,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { type ScaleKind, SIGMOID_SCALE_SHIFT } from '../../../compiler/math/coupling-scale.js';
 import { logSigmoid } from '../types.js';
-import { type ElementwiseResult, type ElementwiseTransform, slot } from './types.js';
+import { type ElementwiseResult, type ElementwiseTransform, lastSlots } from './types.js';
 
 export function scaleOf(sRaw: tf.Tensor, kind: ScaleKind): tf.Tensor {
   switch (kind) {
@@ -20,8 +20,7 @@ export function scaleOf(sRaw: tf.Tensor, kind: ScaleKind): tf.Tensor {
 
 /** the parameter slot j of p [..., n, P] as [..., n] */
 export function take(p: tf.Tensor, j: number): tf.Tensor {
-  const { begin, size } = slot(p, j);
-  return tf.squeeze(tf.slice(p, begin, size), [p.rank - 1]);
+  return tf.reshape(lastSlots(p, j, 1), p.shape.slice(0, -1));
 }
 
 export class AffineTransform implements ElementwiseTransform {

@@ -17,10 +17,12 @@ import { MIXTURE_MIN_LOG_SCALE } from '../../../compiler/math/elementwise.js';
 import type { ScaleKind } from '../../../compiler/math/coupling-scale.js';
 import { logSigmoid } from '../types.js';
 import { scaleOf, take } from './affine.js';
-import { type ElementwiseResult, type ElementwiseTransform, slot } from './types.js';
+import { type ElementwiseResult, type ElementwiseTransform, lastSlots } from './types.js';
 
 export const BISECTION_TOL = 1e-12;
 export const BISECTION_MAX_ITERS = 200;
+/** wall seconds spent reading the parameters back and bisecting on the host (bench/flowpp/step-cost.ts) */
+export const bisectionStats = { seconds: 0 };
 
 interface Parts {
   a: tf.Tensor;
@@ -130,10 +132,7 @@ export class MixtureTransform implements ElementwiseTransform {
 
   private parts(p: tf.Tensor): Parts {
     const K = this.K;
-    const part = (j: number) => {
-      const { begin, size } = slot(p, j, K);
-      return tf.slice(p, begin, size);
-    };
+    const part = (j: number) => lastSlots(p, j, K);
     return {
       a: scaleOf(take(p, 0), this.scale),
       b: take(p, 1),
@@ -164,6 +163,7 @@ export class MixtureTransform implements ElementwiseTransform {
   inverse(y: tf.Tensor, p: tf.Tensor): ElementwiseResult {
     const q = this.parts(p);
     const w = tf.mul(tf.sub(y, q.b), tf.exp(tf.neg(q.a)));
+    const t0 = performance.now();
     const root = bisectMixture(
       w.dataSync() as Float32Array,
       this.K,
@@ -171,6 +171,7 @@ export class MixtureTransform implements ElementwiseTransform {
       q.mu.dataSync() as Float32Array,
       q.ls.dataSync() as Float32Array,
     );
+    bisectionStats.seconds += (performance.now() - t0) / 1000;
     const x0 = tf.tensor(root, w.shape);
     // one Newton step x0 + (w − g(x0))/g′(x0) for the gradient; its value is subtracted again, so x = x0 exactly
     const at0 = this.logitCdf(x0, q);

@@ -9,7 +9,7 @@
 // θ = 2c / (−b − √(b² − 4ac)) (nflows), in closed form.
 import * as tf from '@tensorflow/tfjs-core';
 import { SPLINE_MIN_BIN, SPLINE_MIN_DERIVATIVE } from '../../../compiler/math/elementwise.js';
-import { type ElementwiseResult, type ElementwiseTransform, slot } from './types.js';
+import { type ElementwiseResult, type ElementwiseTransform, lastSlots } from './types.js';
 
 interface Knots {
   /** knot positions [..., n, K + 1] (x), heights' knots (y), derivatives at the knots */
@@ -20,10 +20,7 @@ interface Knots {
 
 /** gathers along the last axis by a one-hot [..., n, K] → [..., n] */
 const pick = (t: tf.Tensor, oh: tf.Tensor): tf.Tensor => tf.sum(tf.mul(t, oh), -1);
-const lastSlice = (t: tf.Tensor, begin: number, count: number): tf.Tensor => {
-  const s = slot(t, begin, count);
-  return tf.slice(t, s.begin, s.size);
-};
+const lastSlice = (t: tf.Tensor, begin: number, count: number): tf.Tensor => lastSlots(t, begin, count);
 
 export class SplineTransform implements ElementwiseTransform {
   readonly kind = 'spline';
