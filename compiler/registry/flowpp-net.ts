@@ -13,7 +13,8 @@
 // gate, qkv and attn) is Conv(x; w = g·v/‖v‖ per output channel) + b, v ~ N(0, 0.05), with g and b set on the
 // first batch so that its pre-activations have zero mean and unit variance per channel (data-dependent init;
 // a non-trainable `<prefix>.wn_initialized` flag, saved like actnorm's and like it not a parameter, marks it
-// done). +1 g per output channel. The output layer stays plain and zero-initialised, so the coupling starts as the identity.
+// done). +1 g per output channel. The output layer stays plain and zero-initialised, so the coupling starts as
+// the identity.
 import type { ParamSpec } from './types.js';
 import { conv as plainConv, convFlops, dense, denseFlops } from './tensors.js';
 
