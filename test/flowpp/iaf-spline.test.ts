@@ -1,8 +1,8 @@
 // iaf(…, transform: spline(bins, bound)): the autoregressive Neural Spline Flow in its sampling-closed form.
 // Oracles: log-det = log|det J| of the autodiff Jacobian in both directions (density: D passes of the spline's
 // closed-form inverse; sampling: one closed-form pass), the Jacobian triangular in the order, round trips at
+// the outer bin edges ±B, just inside and outside them and in the identity tails (±20 σ), parameter counts,
 // the IR and `explain`, the PyTorch target refusing it by name, and a VAE posterior (amortized or not) using it.
-// the IR and `explain`, and the PyTorch target refusing it by name.
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
