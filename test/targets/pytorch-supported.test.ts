@@ -28,6 +28,24 @@ describe('the PyTorch target refuses what it does not implement', () => {
     expect(py).toContain('scale="tanh"');
   });
 
+  it('names a net field it does not read (a weight-normed flowpp net), not only an unknown net kind', () => {
+    const wn = irOf('bench/flowpp/flowpp_mnist_wn.flow');
+    const found = unsupportedConstructs(wn).map((u) => u.construct);
+    expect(found.length).toBeGreaterThan(0);
+    expect(new Set(found)).toEqual(new Set(['net flowpp(weightNorm: true)']));
+    const plain = clone(wn);
+    const strip = (v: unknown): void => {
+      if (Array.isArray(v)) v.forEach(strip);
+      else if (v && typeof v === 'object') {
+        const o = v as Record<string, unknown>;
+        if (o.kind === 'flowpp') delete o.weightNorm;
+        Object.values(o).forEach(strip);
+      }
+    };
+    strip(plain);
+    expect(unsupportedConstructs(plain)).toEqual([]);
+  });
+
   it('names an unknown layer kind, argument or value with the layer', () => {
     const kind = clone(moons);
     (kind.flow![2] as { kind: string }).kind = 'spline_coupling';

@@ -76,6 +76,22 @@ const KNOWN_IR_FIELDS = new Set([
   'totals',
 ]);
 export const TORCH_NETS: readonly NetIR['kind'][] = ['mlp', 'resnet', 'made', 'flowpp'];
+/** the fields of each net kind the torch package reads: a net with another field set (one added later) is refused */
+const TORCH_NET_FIELDS: Record<string, readonly string[]> = {
+  mlp: ['kind', 'hidden', 'activation', 'zeroInitLast'],
+  resnet: ['kind', 'blocks', 'channels', 'kernel', 'zeroInitLast'],
+  flowpp: ['kind', 'blocks', 'channels', 'heads', 'dropout', 'zeroInitLast'],
+  made: ['kind', 'hidden', 'activation', 'masks', 'zeroInitLast'],
+};
+
+/** the construct of net `n` the target does not implement, or undefined */
+function netProblem(n: NetIR): string | undefined {
+  if (!TORCH_NETS.includes(n.kind)) return `net ${n.kind}`;
+  const extra = Object.entries(n).find(
+    ([k, v]) => !TORCH_NET_FIELDS[n.kind]!.includes(k) && v !== undefined && v !== false,
+  );
+  return extra ? `net ${n.kind}(${extra[0]}: ${String(extra[1])})` : undefined;
+}
 export const TORCH_PRIORS: readonly PriorIR['kind'][] = ['normal', 'logistic', 'laplace', 'mixture'];
 export const TORCH_FAMILIES: readonly FlowIR['family'][] = ['flow', 'autoregressive', 'energy', 'vae'];
 /** the autoregressive conditionals the target emits; for a variant it refuses, the construct its diagnostic names */
@@ -120,7 +136,8 @@ export function unsupportedConstructs(ir: FlowIR): Unsupported[] {
       const why = layerProblem(l);
       if (why) out.push({ construct: why, id: l.id, at: l.at });
       const net = (l.args as { net?: NetIR }).net;
-      if (net && !TORCH_NETS.includes(net.kind)) out.push({ construct: `net ${net.kind}`, id: l.id, at: l.at });
+      const netWhy = net && netProblem(net);
+      if (netWhy) out.push({ construct: netWhy, id: l.id, at: l.at });
     }
   };
   walk(flattenLayers(ir.flow));
