@@ -2,7 +2,7 @@
 import type { ConditionalIR, FlowIR, LikelihoodIR } from '../../ir/types.js';
 import { hiddenDegrees, randomDegrees } from '../../proofs/made.js';
 import { mulberry32 } from '../../math/rng.js';
-import { call, code, INLINE_MAX, py } from './python.js';
+import { call, callWrapped, code, INLINE_MAX, py } from './python.js';
 
 const size = (s: readonly number[]): number => s.reduce((a, b) => a * b, 1);
 
@@ -48,17 +48,22 @@ function conditionalCode(c: ConditionalIR, ir: FlowIR, P: number, order: { code:
       return call('AR.Nade', [D, P], { hidden: c.hidden, order, context: c.context });
     case 'made': {
       const ensemble = madeMembers(ir).length > 0;
-      return call('AR.Made', [D, P], {
-        hidden: c.hidden,
-        act: c.activation,
-        masks: code('IR["conditional"]["masks"]'),
-        order: ensemble ? order : undefined,
-        members: ensemble ? code('read_json(HERE, "made_members.json")') : undefined,
-        ensemble: ensemble ? c.ensemble : undefined,
-        agnostic: c.members?.length ? true : undefined,
-        direct: c.direct,
-        context: c.context,
-      });
+      return callWrapped(
+        'AR.Made',
+        [D, P],
+        {
+          hidden: c.hidden,
+          act: c.activation,
+          masks: code('IR["conditional"]["masks"]'),
+          order: ensemble ? order : undefined,
+          members: ensemble ? code('read_json(HERE, "made_members.json")') : undefined,
+          ensemble: ensemble ? c.ensemble : undefined,
+          agnostic: c.members?.length ? true : undefined,
+          direct: c.direct,
+          context: c.context,
+        },
+        '            ',
+      );
     }
     case 'pixelcnn':
       return call('AR.PixelCnn', [ir.data.shape, P], {
