@@ -3,7 +3,7 @@
 // a connectivity-resampled ensemble (`ensemble: M`), an order/connectivity-agnostic one, several likelihood
 // parameters per dimension. Torch (float64) must give tfjs's log p(x | y) and every member's conditionals,
 // sample given a class, and refuse a bad label with a message; conditioned families it lacks are refused by name.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
@@ -141,8 +141,21 @@ describe('PyTorch target: conditioned autoregressive models and MADE ensembles e
     const r = compileSource(flow, 'cond_flow.flow');
     expect(r.ir).toBeDefined();
     const emitted = emitTorch(r.ir!, 'cond_flow.flow');
-    expect('unsupported' in emitted && emitted.unsupported.map((u) => u.construct)).toContain(
-      'condition on a flow model (`condition y`)',
+    const refused = 'unsupported' in emitted ? emitted.unsupported : [];
+    expect(refused.map((u) => u.construct)).toContain('condition on a flow model (`condition y`)');
+    // the layer that would read y, with its id and place
+    expect(refused).toContainEqual(
+      expect.objectContaining({ construct: 'condition on coupling', at: 'cond_flow.flow:5:10' }),
     );
+    // conditionals the tfjs runtime may learn to condition later (PixelRNN, PixelCNN++) stay refused by name
+    const condition = compileSource(cases.nade_label!, 'nade.flow').ir!.condition!;
+    for (const [file, what] of [
+      ['specs/pixelrnn_row_lstm.flow', 'condition on pixelrnn (`condition y`)'],
+      ['specs/planar_vae.flow', 'condition on a vae model (`condition y`)'],
+    ] as const) {
+      const ir = compileSource(readFileSync(file, 'utf8'), file).ir!;
+      const e = emitTorch({ ...ir, condition }, file);
+      expect('unsupported' in e && e.unsupported.map((u) => u.construct)).toContain(what);
+    }
   });
 });

@@ -93,6 +93,8 @@ export const TORCH_CONDITIONALS: Record<string, (c: ConditionalIR) => string | u
  * runtime does; a conditioned model of another family or conditional is refused as "condition on …"
  */
 export const TORCH_CONDITIONED: readonly string[] = ['nade', 'made', 'pixelcnn', 'gated_pixelcnn'];
+/** flow layers that never read the context: under `condition y` any other layer is refused as "condition on <kind>" */
+const CONTEXT_FREE_LAYERS: readonly string[] = ['squeeze', 'split', 'actnorm', 'invconv1x1', 'permute', 'logit'];
 export const TORCH_LIKELIHOODS: readonly LikelihoodIR['kind'][] = [
   'bernoulli',
   'categorical',
@@ -156,6 +158,9 @@ export function unsupportedConstructs(ir: FlowIR): Unsupported[] {
     const kind = ir.family === 'autoregressive' ? c?.kind : undefined;
     if (!kind || !TORCH_CONDITIONED.includes(kind)) {
       out.push({ construct: `condition on ${kind ?? `a ${ir.family} model`} (\`condition ${ir.condition.name}\`)` });
+    }
+    for (const l of flattenLayers(ir.flow)) {
+      if (!CONTEXT_FREE_LAYERS.includes(l.kind)) out.push({ construct: `condition on ${l.kind}`, id: l.id, at: l.at });
     }
   }
   if ((ir.family === 'autoregressive' || ir.family === 'vae') && ir.likelihood) {
