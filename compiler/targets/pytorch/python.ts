@@ -25,7 +25,7 @@ export function call(f: string, pos: unknown[], kw: Record<string, unknown> = {}
   return `${f}(${args.join(', ')})`;
 }
 
-/** call() on one line when it fits in `width` characters, else one argument per line at `indent` */
+/** call() on one line when it fits in `width` characters, else one keyword argument per line at `indent` */
 export function callWrapped(
   f: string,
   pos: unknown[],
@@ -54,7 +54,12 @@ export function callWrapped(
     }
   }
   parts.push(args.slice(start).trim());
-  return `${f}(\n${parts.map((p) => indent + p).join(',\n')})`;
+  // positional arguments stay on the first line, one keyword argument per line after them
+  const head = parts.slice(0, pos.length).join(', ');
+  return `${f}(${head ? `${head},` : ''}\n${parts
+    .slice(pos.length)
+    .map((p) => indent + p)
+    .join(',\n')})`;
 }
 
 /** source code passed through call() unquoted */
