@@ -15,7 +15,8 @@ the same rows, so N processes follow the loss curve of one. A `condition y` mode
 The run folder gets metrics.jsonl (the schema of `flowc train`) and checkpoint.ckpt (flowc's format,
 written atomically, the previous one kept): `flowc eval RUN --data ...`, `flowc sample RUN` and
 `--resume` read it. A non-finite loss stops training, names the first layer whose output or log-det
-is not finite, and keeps the last good checkpoint. SIGINT/SIGTERM finish the step, save and exit with 128 + the signal's number.
+is not finite, and keeps the last good checkpoint. SIGINT/SIGTERM finish the step, save and exit with
+128 + the signal's number.
 """
 import argparse
 import json
