@@ -97,9 +97,9 @@ function compareAr(model: FlowModel, ir: FlowIR, x: tf.Tensor, pkg: string): voi
   const labels = ir.condition ? labelsFor(ir, n) : undefined;
   const ctx = labels ? contextOf(ir, labels, n) : undefined;
   const lp = withConfig({ fuse: false }, () => tf.tidy(() => model.logProb(x, ctx)).arraySync() as number[]);
-  type Cond = { members: number; params(x: tf.Tensor2D, m: number, c?: tf.Tensor): tf.Tensor3D };
+  type Cond = { members?: number; params(x: tf.Tensor2D, m: number, c?: tf.Tensor): tf.Tensor3D };
   const ar = model as unknown as { conditional: Cond };
-  const members = Array.from({ length: ar.conditional.members }, (_, m) => m);
+  const members = Array.from({ length: ar.conditional.members ?? 1 }, (_, m) => m);
   const params = members.map(
     (m) =>
       withConfig({ fuse: false, nadeFused: false, madeFused: false }, () =>

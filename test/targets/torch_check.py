@@ -36,10 +36,13 @@ if m.family == "vae":
     sys.exit(0)
 if m.family == "autoregressive":
     with torch.no_grad():
-        y = req.get("y")
-        out["log_prob"] = m.log_prob(x, y).tolist()
-        out["params"] = [m.params(x, y, member=k)[0].tolist() for k in range(req.get("members") or 1)]
-        s = m.sample(2, generator=torch.Generator().manual_seed(0), y=req.get("sample_y"))
+        # y (a `condition y` model's labels) and member (a MADE ensemble's) only where the model has them
+        y, members = req.get("y"), req.get("members") or 1
+        out["log_prob"] = (m.log_prob(x) if y is None else m.log_prob(x, y)).tolist()
+        params = (lambda k: m.params(x)) if y is None and members == 1 else (lambda k: m.params(x, y, member=k))
+        out["params"] = [params(k)[0].tolist() for k in range(members)]
+        given = {} if req.get("sample_y") is None else {"y": req["sample_y"]}
+        s = m.sample(2, generator=torch.Generator().manual_seed(0), **given)
         if req.get("bad_y") is not None:
             try:
                 m.log_prob(x, [req["bad_y"]] * len(x))
