@@ -151,7 +151,7 @@ describe('PyTorch target: conditioned autoregressive models and MADE ensembles e
     const condition = compileSource(cases.nade_label!, 'nade.flow').ir!.condition!;
     for (const [file, what] of [
       ['specs/pixelrnn_row_lstm.flow', 'condition on pixelrnn (`condition y`)'],
-      ['specs/planar_vae.flow', 'condition on a vae model (`condition y`)'],
+      ['specs/planar_vae.flow', 'conditional variational autoencoder (`condition y`)'],
     ] as const) {
       const ir = compileSource(readFileSync(file, 'utf8'), file).ir!;
       const e = emitTorch({ ...ir, condition }, file);
