@@ -31,8 +31,14 @@ export function hiddenDegrees(D: number, hidden: readonly number[], connectivity
     // WORKLOADS.md W2: m(k) = 1 + ⌊k·(D−1)/H⌋, identical for every hidden layer
     return hidden.map((H) => Array.from({ length: H }, (_, k) => 1 + Math.floor((k * Math.max(D - 1, 0)) / H)));
   }
-  // Germain et al.: m^l(k) ~ U{min_k' m^(l-1)(k'), ..., D−1}, with m^0 = input degrees (min 1)
-  const rng = mulberry32(connectivity.random);
+  return randomDegrees(D, hidden, mulberry32(connectivity.random));
+}
+
+/**
+ * Germain et al.'s random connectivity: m^l(k) ~ U{min_k' m^(l-1)(k'), ..., D−1}, with m^0 = input degrees
+ * (min 1), drawn from `rng` (also the extra members of a MADE ensemble, runtime/ar/made.ts)
+ */
+export function randomDegrees(D: number, hidden: readonly number[], rng: () => number): number[][] {
   const out: number[][] = [];
   let lo = 1;
   for (const H of hidden) {
@@ -45,9 +51,11 @@ export function hiddenDegrees(D: number, hidden: readonly number[], connectivity
 }
 
 export function buildMadeMasks(spec: MadeSpec): number[][][] {
-  const D = spec.order.length;
-  const deg = orderDegrees(spec.order);
-  const mh = hiddenDegrees(D, spec.hidden, spec.connectivity);
+  return masksFromDegrees(orderDegrees(spec.order), hiddenDegrees(spec.order.length, spec.hidden, spec.connectivity));
+}
+
+/** the masks of input degrees `deg` and hidden degrees `mh` (eq. 12–13) */
+export function masksFromDegrees(deg: readonly number[], mh: readonly (readonly number[])[]): number[][][] {
   const masks: number[][][] = [];
   if (mh.length === 0) {
     masks.push(deg.map((dOut) => deg.map((dIn) => (dOut > dIn ? 1 : 0))));

@@ -23,27 +23,22 @@ import {
   type BuildContext,
   type FastSampler,
 } from './common.js';
-import { buildMadeMasks, directMask, orderDegrees } from '../../compiler/proofs/made.js';
+import {
+  buildMadeMasks,
+  directMask,
+  masksFromDegrees,
+  orderDegrees,
+  randomDegrees,
+} from '../../compiler/proofs/made.js';
 
 type MadeIR = Extract<ConditionalIR, { kind: 'made' }>;
 
 /** Germain et al.'s random connectivity (eq. 12–13) for an extra ensemble member. */
 export function resampledMasks(order: number[], hidden: number[], rng: Rng): number[][][] {
-  const D = order.length;
-  const deg = orderDegrees(order);
-  const masks: number[][][] = [];
-  if (hidden.length === 0) return [deg.map((o) => deg.map((i) => (o > i ? 1 : 0)))];
-  let prev = deg;
-  let lo = 1;
-  hidden.forEach((H) => {
-    const hi = Math.max(D - 1, lo);
-    const m = Array.from({ length: H }, () => lo + Math.floor(rng.uniform() * (hi - lo + 1)));
-    masks.push(m.map((mk) => prev.map((mp) => (mk >= mp ? 1 : 0))));
-    prev = m;
-    if (H > 0) lo = Math.min(...m);
-  });
-  masks.push(deg.map((d) => prev.map((mk) => (d > mk ? 1 : 0))));
-  return masks;
+  return masksFromDegrees(
+    orderDegrees(order),
+    randomDegrees(order.length, hidden, () => rng.uniform()),
+  );
 }
 
 /** a MADE's parameters and masks (the unit the planner picks a masked pass for) */

@@ -6,11 +6,17 @@ CPU, nccl on GPUs). The spec's train { } settings are the defaults; flags overri
     torchrun --nproc_per_node 4 train.py --out runs/a   # four (one GPU each when there are GPUs)
 
 --batch is the global batch, split evenly over the processes, and every process reads its share of
-the same rows, so N processes follow the loss curve of one. The run folder gets metrics.jsonl (the
-schema of `flowc train`) and checkpoint.ckpt (flowc's format, written atomically, the previous one
-kept): `flowc eval RUN --data ...`, `flowc sample RUN` and `--resume` read it. A non-finite loss
-stops training, names the first layer whose output or log-det is not finite, and keeps the last
-good checkpoint. SIGINT/SIGTERM finish the step, save and exit with 128 + the signal's number.
+the same rows, so N processes follow the loss curve of one. A `condition y` model reads the labels of
+--data's rows from --labels (as `flowc train --labels`) and trains on log p(x | y):
+
+    flowc data export mnist -o x.npy --labels y.npy     # MNIST's rows and their digits
+    python3 train.py --data x.npy --labels y.npy --out runs/a
+
+The run folder gets metrics.jsonl (the schema of `flowc train`) and checkpoint.ckpt (flowc's format,
+written atomically, the previous one kept): `flowc eval RUN --data ...`, `flowc sample RUN` and
+`--resume` read it. A non-finite loss stops training, names the first layer whose output or log-det
+is not finite, and keeps the last good checkpoint. SIGINT/SIGTERM finish the step, save and exit with
+128 + the signal's number.
 """
 import argparse
 import json
@@ -29,13 +35,15 @@ sys.path.insert(0, HERE)
 
 import model as package  # noqa: E402
 from flowc_torch import ckpt  # noqa: E402
-from flowc_torch.data import DataError, load, split  # noqa: E402
+from flowc_torch.data import DataError, load, load_labels, split  # noqa: E402
 from flowc_torch.package import assign, tf_variables  # noqa: E402
 
 
 def parse(argv, t):
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--data", help="a .csv/.npy/.idx file, or toy:moons (default: the spec's data)")
+    p.add_argument("--labels", help="a `condition y` model: the labels of --data's rows (.csv/.npy/.idx, one row "
+                                    "per example: a class, or the condition vector), as flowc train --labels")
     p.add_argument("--steps", type=int, help="optimizer steps in all (default: the spec's steps or epochs)")
     p.add_argument("--epochs", type=float, help="epochs over the training rows instead of --steps")
     p.add_argument("--batch", type=int, default=t["batch"], help="global batch (default: the spec's)")
@@ -50,10 +58,10 @@ def parse(argv, t):
     return p.parse_args(argv)
 
 
-def first_non_finite(m, x):
+def first_non_finite(m, x, y=None):
     """the first layer whose output or log-det is not finite on x (or the prior)"""
     with torch.no_grad():
-        for lid, h, ld in m.trace(x):
+        for lid, h, ld in (m.trace(x) if y is None else m.trace(x, y)):
             if not torch.isfinite(h).all() or not torch.isfinite(ld).all():
                 return lid
     return "prior"
@@ -66,12 +74,12 @@ class Objective(torch.nn.Module):
         super().__init__()
         self.m = m
 
-    def forward(self, x):
+    def forward(self, x, y=None):
         if self.m.family == "energy":         # x: a batch of base samples z_0
             z, ld = self.m.inverse(x)
             return (self.m.prior.log_prob(x) - ld + self.m.energy(z)).mean()
         # −log p; −ELBO (one reparameterized draw) for VAEs and categorical encodings, as flowc train
-        return self.m.loss(x)
+        return self.m.loss(x) if y is None else self.m.loss(x, y)
 
 
 def main(argv):
@@ -96,11 +104,18 @@ def main(argv):
     if a.batch % world:
         fail(f"--batch {a.batch} does not split evenly over {world} processes")
     energy = ir["family"] == "energy"          # reverse KL to a target: fresh base samples, no data
+    conditioned = ir.get("condition") is not None
     try:
         x_all = np.zeros((a.batch, *ir["data"]["shape"]), np.float32) if energy else load(a.data, ir)
+        y_all = load_labels(a.labels, ir, len(x_all)) if conditioned or a.labels else None
     except (DataError, OSError, ValueError) as e:
         fail(str(e))
-    train_x, test_x = (x_all, x_all) if energy else split(x_all, a.seed)
+    if energy:
+        train_x, test_x, train_y, test_y = x_all, x_all, None, None
+    elif y_all is None:
+        (train_x, test_x), train_y, test_y = split(x_all, a.seed), None, None
+    else:
+        train_x, test_x, train_y, test_y = split(x_all, a.seed, y_all)
     n = len(train_x)
     per_epoch = math.ceil(n / a.batch)
     steps = a.steps or (math.ceil(a.epochs * per_epoch) if a.epochs else t.get("steps") or math.ceil(
@@ -133,8 +148,9 @@ def main(argv):
     m.to(device)
     if not energy and ir["family"] != "vae":
         x0 = torch.from_numpy(train_x[:a.batch]).to(device)
-        with torch.no_grad():
-            m.log_prob(x0)                    # data-dependent initialisation (actnorm), the same on every rank
+        y0 = None if train_y is None else torch.from_numpy(train_y[:a.batch]).to(device)
+        with torch.no_grad():                 # data-dependent initialisation (actnorm), the same on every rank
+            m.log_prob(x0) if y0 is None else m.log_prob(x0, y0)
     obj = Objective(m)
     if world > 1:
         obj = torch.nn.parallel.DistributedDataParallel(obj, device_ids=[local] if cuda else None)
@@ -167,10 +183,12 @@ def main(argv):
         share = a.batch // world
         if energy:                            # the global batch of base samples, drawn from (seed, step)
             g = torch.Generator().manual_seed(a.seed * 1000003 + step)
-            xb = m.prior.sample(a.batch, 1.0, g)[rank * share:(rank + 1) * share].to(device)
+            xb, yb = m.prior.sample(a.batch, 1.0, g)[rank * share:(rank + 1) * share].to(device), None
         else:
-            xb = torch.from_numpy(train_x[idx[rank * share:(rank + 1) * share]]).to(device)
-        loss = obj(xb)
+            mine = idx[rank * share:(rank + 1) * share]
+            xb = torch.from_numpy(train_x[mine]).to(device)
+            yb = None if train_y is None else torch.from_numpy(train_y[mine]).to(device)
+        loss = obj(xb) if yb is None else obj(xb, yb)
         opt.zero_grad(set_to_none=True)
         loss.backward()
         if t.get("clip"):
@@ -181,7 +199,7 @@ def main(argv):
             lv /= world
         lv = float(lv)
         if not math.isfinite(lv):
-            layer = first_non_finite(m, xb)
+            layer = first_non_finite(m, xb, yb)
             fail(f"step {step + 1}: the loss is not finite ({lv}); first non-finite output or log-det: layer {layer}. "
                  f"The last good checkpoint is kept.", 3)
         opt.step()
@@ -193,7 +211,7 @@ def main(argv):
         if discrete:
             line["bits_per_dim"] = lv / (D * math.log(2))
         if step == steps and not energy:
-            line.update(evaluate(m, test_x, device, discrete, D))
+            line.update(evaluate(m, test_x, test_y, device, discrete, D))
         if rank == 0:
             with open(metrics, "a") as f:
                 f.write(json.dumps(line) + "\n")
@@ -212,10 +230,15 @@ def main(argv):
         dist.destroy_process_group()
 
 
-def evaluate(m, test_x, device, discrete, D):
+def evaluate(m, test_x, test_y, device, discrete, D):
+    """the mean test NLL (−log p(x | y) given the labels of a conditioned model)"""
+    def nll(i):
+        xb = torch.from_numpy(test_x[i:i + 512]).to(device)
+        lp = m.log_prob(xb) if test_y is None else m.log_prob(xb, torch.from_numpy(test_y[i:i + 512]).to(device))
+        return float(-lp.sum())
+
     with torch.no_grad():
-        tot = sum(float(-m.log_prob(torch.from_numpy(test_x[i:i + 512]).to(device)).sum())
-                  for i in range(0, len(test_x), 512))
+        tot = sum(nll(i) for i in range(0, len(test_x), 512))
     nll = tot / len(test_x)
     out = {"test_nll": nll, "test_rows": len(test_x)}
     if discrete:

@@ -19,6 +19,7 @@ import { Rng } from '../../runtime/rng.js';
 import type { VaeModel } from '../../runtime/vae/model.js';
 import type { EnergyModel } from '../../runtime/energy/model.js';
 import { energy } from '../../runtime/energy/targets.js';
+import { contextOf } from '../../runtime/condition.js';
 import { writeTorchPackage } from '../../cli/torch-package.js';
 import { runPython, torchMissing } from '../support/torch.js';
 import { batchFor } from '../support/batches.js';
@@ -87,18 +88,30 @@ function noiseFor(model: FlowModel, ir: FlowIR, x: tf.Tensor): unknown {
   return a;
 }
 
-/** autoregressive: the same log-probabilities and the same conditionals (parameters of every dimension) */
+/**
+ * autoregressive: the same log-probabilities (a MADE ensemble's log mean over its members) and the same
+ * conditionals (parameters of every dimension, for every member); a `condition y` model given labels y
+ */
 function compareAr(model: FlowModel, ir: FlowIR, x: tf.Tensor, pkg: string): void {
-  const lp = withConfig({ fuse: false }, () => tf.tidy(() => model.logProb(x)).arraySync() as number[]);
-  const ar = model as unknown as { conditional: { params(x: tf.Tensor2D, m: number): tf.Tensor3D } };
-  const params = withConfig({ fuse: false, nadeFused: false, madeFused: false }, () =>
-    tf.tidy(() => ar.conditional.params(tf.reshape(x, [x.shape[0], -1]) as tf.Tensor2D, 0)).arraySync(),
-  ) as number[][][];
+  const n = x.shape[0];
+  const labels = ir.condition ? labelsFor(ir, n) : undefined;
+  const ctx = labels ? contextOf(ir, labels, n) : undefined;
+  const lp = withConfig({ fuse: false }, () => tf.tidy(() => model.logProb(x, ctx)).arraySync() as number[]);
+  type Cond = { members?: number; params(x: tf.Tensor2D, m: number, c?: tf.Tensor): tf.Tensor3D };
+  const ar = model as unknown as { conditional: Cond };
+  const members = Array.from({ length: ar.conditional.members ?? 1 }, (_, m) => m);
+  const params = members.map(
+    (m) =>
+      withConfig({ fuse: false, nadeFused: false, madeFused: false }, () =>
+        tf.tidy(() => ar.conditional.params(tf.reshape(x, [n, -1]) as tf.Tensor2D, m, ctx)).arraySync(),
+      ) as number[][][],
+  );
+  ctx?.dispose();
   const fed = ir.channels === 'joint' && ir.likelihood?.kind === 'logistic_mixture' ? jointUniforms(ir) : undefined;
-  const req = JSON.stringify({ dir: pkg, x: nested(x), uniforms: fed?.uniforms });
+  const req = JSON.stringify({ dir: pkg, x: nested(x), y: labels, members: members.length, uniforms: fed?.uniforms });
   const out = JSON.parse(runPython([join(import.meta.dirname, 'torch_check.py')], pkg, req)) as {
     log_prob: number[];
-    params: number[][][];
+    params: number[][][][];
     sample_shape: number[];
     sample_values: number[];
     sample_fed?: number[];
@@ -110,8 +123,8 @@ function compareAr(model: FlowModel, ir: FlowIR, x: tf.Tensor, pkg: string): voi
     s.dispose();
   }
   lp.forEach((v, i) => expect(Math.abs(out.log_prob[i]! - v)).toBeLessThan(1e-4 * Math.max(1, Math.abs(v))));
-  const a = params.flat(2),
-    b = out.params.flat(2);
+  const a = params.flat(3),
+    b = out.params.flat(3);
   expect(b.length).toBe(a.length);
   a.forEach((v, i) => expect(Math.abs(b[i]! - v)).toBeLessThan(1e-4 * Math.max(1, Math.abs(v))));
   expect(out.sample_shape).toEqual([2, ...ir.data.shape]);
@@ -130,6 +143,13 @@ function jointUniforms(ir: FlowIR): { seed: number; uniforms: number[][][] } {
     Array.from({ length: 2 }, () => Array.from({ length: 1 + C }, () => rng.uniform())),
   );
   return { seed, uniforms };
+}
+
+/** labels (or condition values) for n examples of a conditioned model: the classes in turn, or reals */
+function labelsFor(ir: FlowIR, n: number): number[] {
+  const c = ir.condition!;
+  if (c.domain.kind === 'categorical') return Array.from({ length: n }, (_, i) => (3 * i + 1) % c.size);
+  return Array.from({ length: n * c.size }, (_, i) => Math.sin(i + 1));
 }
 
 const close = (a: number[], b: number[], tol = 1e-4) => {
@@ -185,6 +205,8 @@ describe('the PyTorch target equals the tfjs runtime', () => {
         'glow_mnist',
         'maf_mnist',
         'made_mnist',
+        'conditional_made_mnist',
+        'conditional_gated_pixelcnn',
         'nade_mnist',
         'pixelcnn_mnist',
         'gated_pixelcnn',

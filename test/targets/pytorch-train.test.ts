@@ -166,11 +166,14 @@ describe('the PyTorch package trains and round-trips', () => {
   }, 120_000);
 
   it('compile --target pytorch refuses what the target does not implement, by name', async () => {
-    const out = join(dir, 'made');
-    const r = await flowc('compile', 'specs/conditional_made_mnist.flow', '--target', 'pytorch', '-o', out);
+    const out = join(dir, 'cond');
+    writeFileSync(
+      join(dir, 'cond.flow'),
+      SPEC.replace('data x: real[2]', 'data x: real[2]\n  condition y: categorical(2)'),
+    );
+    const r = await flowc('compile', join(dir, 'cond.flow'), '--target', 'pytorch', '-o', out);
     expect(r.code).toBe(1);
-    expect(r.err).toMatch(/does not implement FlowIR field 'condition' in model CondMadeMnist/);
-    expect(r.err).toMatch(/does not implement autoregressive model \(made\(ensemble: 4\)\)/);
+    expect(r.err).toMatch(/does not implement condition on a flow model \(`condition y`\) in model Moons/);
     expect(r.err).toContain('no PyTorch package written');
     const u = await flowc('compile', 'specs/two_moons.flow', '--target', 'onnx', '-o', out);
     expect(u.code).toBe(2);

@@ -16,7 +16,7 @@ for layer in getattr(m, "chain", []):
     if layer.__class__.__name__.endswith("Dequantize") and req.get("noise") is not None:
         layer.noise = torch.tensor(req["noise"], dtype=torch.float64)
 out = {}
-if m.family != "vae":
+if m.family not in ("vae", "autoregressive"):
     with torch.no_grad():
         # a categorical encoding: the one-draw bound here, the importance-weighted estimate below
         out["log_prob"] = (m.bound(x) if hasattr(m, "bound") else m.log_prob(x)).tolist()
@@ -36,8 +36,18 @@ if m.family == "vae":
     sys.exit(0)
 if m.family == "autoregressive":
     with torch.no_grad():
-        out["params"] = m.params(x)[0].tolist()
-        s = m.sample(2, generator=torch.Generator().manual_seed(0))
+        # y (a `condition y` model's labels) and member (a MADE ensemble's) only where the model has them
+        y, members = req.get("y"), req.get("members") or 1
+        out["log_prob"] = (m.log_prob(x) if y is None else m.log_prob(x, y)).tolist()
+        params = (lambda k: m.params(x)) if y is None and members == 1 else (lambda k: m.params(x, y, member=k))
+        out["params"] = [params(k)[0].tolist() for k in range(members)]
+        given = {} if req.get("sample_y") is None else {"y": req["sample_y"]}
+        s = m.sample(2, generator=torch.Generator().manual_seed(0), **given)
+        if req.get("bad_y") is not None:
+            try:
+                m.log_prob(x, [req["bad_y"]] * len(x))
+            except ValueError as e:
+                out["bad_y"] = str(e)
         out["sample_shape"] = list(s.shape)
         out["sample_values"] = sorted(set(float(v) for v in s.flatten().tolist()))[:50]
         if req.get("uniforms") is not None:

@@ -1,6 +1,8 @@
 // The autoregressive family in model.py: one conditional (NADE, MADE, PixelCNN, PixelRNN) and a likelihood.
 import type { ConditionalIR, FlowIR, LikelihoodIR } from '../../ir/types.js';
-import { call, code, INLINE_MAX, py } from './python.js';
+import { hiddenDegrees, randomDegrees } from '../../proofs/made.js';
+import { mulberry32 } from '../../math/rng.js';
+import { call, callWrapped, code, INLINE_MAX, py } from './python.js';
 
 const size = (s: readonly number[]): number => s.reduce((a, b) => a * b, 1);
 
@@ -43,17 +45,38 @@ function conditionalCode(c: ConditionalIR, ir: FlowIR, P: number, order: { code:
   const D = size(ir.data.shape);
   switch (c.kind) {
     case 'nade':
-      return call('AR.Nade', [D, P], { hidden: c.hidden, order });
-    case 'made':
-      return call('AR.Made', [D, P], {
-        hidden: c.hidden,
-        act: c.activation,
-        masks: code('IR["conditional"]["masks"]'),
-      });
+      return call('AR.Nade', [D, P], { hidden: c.hidden, order, context: c.context });
+    case 'made': {
+      const ensemble = madeMembers(ir).length > 0;
+      return callWrapped(
+        'AR.Made',
+        [D, P],
+        {
+          hidden: c.hidden,
+          act: c.activation,
+          masks: code('IR["conditional"]["masks"]'),
+          order: ensemble ? order : undefined,
+          members: ensemble ? code('read_json(HERE, "made_members.json")') : undefined,
+          ensemble: ensemble ? c.ensemble : undefined,
+          agnostic: c.members?.length ? true : undefined,
+          direct: c.direct,
+          context: c.context,
+        },
+        '            ',
+      );
+    }
     case 'pixelcnn':
-      return call('AR.PixelCnn', [ir.data.shape, P], { layers: code('IR["conditional"]["layers"]') });
+      return call('AR.PixelCnn', [ir.data.shape, P], {
+        layers: code('IR["conditional"]["layers"]'),
+        context: c.context,
+      });
     case 'gated_pixelcnn':
-      return call('AR.GatedPixelCnn', [ir.data.shape, P], { layers: c.layers, channels: c.channels, kernel: c.kernel });
+      return call('AR.GatedPixelCnn', [ir.data.shape, P], {
+        layers: c.layers,
+        channels: c.channels,
+        kernel: c.kernel,
+        context: c.context,
+      });
     case 'pixelrnn':
       return call('PixelRnn', [ir.data.shape, P], { cell: c.cell, layers: c.layers, hidden: c.hidden });
     default:
@@ -98,8 +121,35 @@ export function arModelCode(ir: FlowIR): string {
         ? code(py(ir.order))
         : code('IR["order"]')
       : code(`list(range(${D}))`);
+  const condition = ir.condition ? `,\n        condition=IR["condition"], seed=${ir.train?.seed ?? 0}` : '';
   return `AR.ArModel(${py(ir.model)}, data_shape=${py(ir.data.shape)}, domain=${py(ir.data.domain)}, \
 order=${order.code},
         likelihood=${likelihoodCode(lik)},
-        conditional=${conditionalCode(c, ir, LIKELIHOOD_P(lik), order)})`;
+        conditional=${conditionalCode(c, ir, LIKELIHOOD_P(lik), order)}${condition})`;
+}
+
+/**
+ * The extra mask sets of a MADE ensemble as {order, degrees} (member 0 is the IR's masks): an
+ * order/connectivity-agnostic MADE's members (compiler/proofs/made.ts), or the connectivity-resampled
+ * members of `ensemble: M`, drawn as runtime/ar/made.ts draws them (one stream seeded with the train seed + 7919).
+ */
+export function madeMembers(ir: FlowIR): { order: number[]; degrees: number[][] }[] {
+  const c = ir.conditional;
+  if (c?.kind !== 'made') return [];
+  const D = size(ir.data.shape);
+  const order = ir.order ?? Array.from({ length: D }, (_, i) => i);
+  if (c.members?.length) {
+    return c.members.map((m) => ({ order: m.order, degrees: hiddenDegrees(D, c.hidden, m.connectivity) }));
+  }
+  const next = mulberry32((ir.train?.seed ?? 0) + 7919);
+  return Array.from({ length: Math.max(1, Math.floor(c.ensemble || 1)) - 1 }, () => ({
+    order,
+    degrees: randomDegrees(D, c.hidden, next),
+  }));
+}
+
+/** the package files of an autoregressive model besides model.py: a MADE ensemble's mask sets */
+export function arFiles(ir: FlowIR): Record<string, string> {
+  const members = ir.family === 'autoregressive' ? madeMembers(ir) : [];
+  return members.length ? { 'made_members.json': JSON.stringify(members) + '\n' } : {};
 }

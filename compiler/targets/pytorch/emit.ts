@@ -10,7 +10,7 @@ import { DEFAULT_MIXTURE_K, DEFAULT_SPLINE_BINS, DEFAULT_SPLINE_BOUND } from '..
 import { call, code, INLINE_MAX, py } from './python.js';
 import { unsupportedConstructs, type Unsupported } from './supported.js';
 import { readmeFor } from './readme.js';
-import { arImports, arModelCode } from './ar.js';
+import { arFiles, arImports, arModelCode } from './ar.js';
 import { vaeModelCode } from './vae.js';
 
 export type { Unsupported } from './supported.js';
@@ -217,7 +217,7 @@ function modelPy(ir: FlowIR, source: string): string {
       imports.length,
       'from flowc_torch import ar as AR, likelihoods as L',
       ...arImports(ir),
-      'from flowc_torch.package import constants, layer_args, load_weights, read_ir',
+      'from flowc_torch.package import constants, layer_args, load_weights, read_ir, read_json',
     );
   const energy = `    return EnergyModel(${py(ir.model)}, target=${py(ir.target?.name ?? 'u1')}, \
 prior=${priorCode(ir.prior, size(ir.latent?.shape ?? ir.data.shape))}, layers=[
@@ -279,6 +279,7 @@ export function emitTorch(ir: FlowIR, source: string): { pkg: TorchPackage } | {
         'model.py': modelPy(ir, source),
         'model.ir.json': JSON.stringify(ir) + '\n',
         'README.md': readmeFor(ir, source),
+        ...arFiles(ir),
       },
     },
   };

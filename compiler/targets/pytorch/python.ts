@@ -25,6 +25,43 @@ export function call(f: string, pos: unknown[], kw: Record<string, unknown> = {}
   return `${f}(${args.join(', ')})`;
 }
 
+/** call() on one line when it fits in `width` characters, else one keyword argument per line at `indent` */
+export function callWrapped(
+  f: string,
+  pos: unknown[],
+  kw: Record<string, unknown>,
+  indent: string,
+  width = 100,
+): string {
+  const one = call(f, pos, kw);
+  if (one.length <= width) return one;
+  const args = call('', pos, kw).slice(1, -1);
+  // split the argument list at top-level commas (not inside brackets, strings)
+  const parts: string[] = [];
+  let depth = 0,
+    start = 0,
+    quote = '';
+  for (let i = 0; i < args.length; i++) {
+    const ch = args[i]!;
+    if (quote) {
+      if (ch === quote && args[i - 1] !== '\\') quote = '';
+    } else if (ch === '"' || ch === "'") quote = ch;
+    else if ('([{'.includes(ch)) depth++;
+    else if (')]}'.includes(ch)) depth--;
+    else if (ch === ',' && depth === 0) {
+      parts.push(args.slice(start, i).trim());
+      start = i + 1;
+    }
+  }
+  parts.push(args.slice(start).trim());
+  // positional arguments stay on the first line, one keyword argument per line after them
+  const head = parts.slice(0, pos.length).join(', ');
+  return `${f}(${head ? `${head},` : ''}\n${parts
+    .slice(pos.length)
+    .map((p) => indent + p)
+    .join(',\n')})`;
+}
+
 /** source code passed through call() unquoted */
 export const code = (s: string): { code: string } => ({ code: s });
 const codeOf = (v: unknown): string =>

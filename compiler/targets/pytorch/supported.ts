@@ -74,6 +74,7 @@ const KNOWN_IR_FIELDS = new Set([
   'posterior',
   'train',
   'totals',
+  'condition',
 ]);
 export const TORCH_NETS: readonly NetIR['kind'][] = ['mlp', 'resnet', 'made', 'flowpp'];
 /** the fields of each net kind the torch package reads: a net with another field set (one added later) is refused */
@@ -97,12 +98,19 @@ export const TORCH_FAMILIES: readonly FlowIR['family'][] = ['flow', 'autoregress
 /** the autoregressive conditionals the target emits; for a variant it refuses, the construct its diagnostic names */
 export const TORCH_CONDITIONALS: Record<string, (c: ConditionalIR) => string | undefined> = {
   nade: () => undefined,
-  made: (c) => (c.kind === 'made' && c.ensemble > 1 ? `made(ensemble: ${c.ensemble})` : undefined),
+  made: () => undefined,
   pixelcnn: () => undefined,
   gated_pixelcnn: () => undefined,
   pixelrnn: () => undefined,
   pixelcnnpp: () => undefined,
 };
+/**
+ * `condition y` (p(x | y)): the autoregressive conditionals whose torch module takes the context as the tfjs
+ * runtime does; a conditioned model of another family or conditional is refused as "condition on …"
+ */
+export const TORCH_CONDITIONED: readonly string[] = ['nade', 'made', 'pixelcnn', 'gated_pixelcnn'];
+/** flow layers that never read the context: under `condition y` any other layer is refused as "condition on <kind>" */
+const CONTEXT_FREE_LAYERS: readonly string[] = ['squeeze', 'split', 'actnorm', 'invconv1x1', 'permute', 'logit'];
 export const TORCH_LIKELIHOODS: readonly LikelihoodIR['kind'][] = [
   'bernoulli',
   'categorical',
@@ -161,6 +169,16 @@ export function unsupportedConstructs(ir: FlowIR): Unsupported[] {
   }
   if (ir.family === 'vae' && ir.posterior?.context) {
     out.push({ construct: "posterior flow steps that take the encoder's context h (amortized iaf, maf, coupling)" });
+  }
+  // p(x | y) of the other families: only the autoregressive conditionals in TORCH_CONDITIONED take y here
+  if (ir.condition && ir.family !== 'vae') {
+    const kind = ir.family === 'autoregressive' ? c?.kind : undefined;
+    if (!kind || !TORCH_CONDITIONED.includes(kind)) {
+      out.push({ construct: `condition on ${kind ?? `a ${ir.family} model`} (\`condition ${ir.condition.name}\`)` });
+    }
+    for (const l of flattenLayers(ir.flow)) {
+      if (!CONTEXT_FREE_LAYERS.includes(l.kind)) out.push({ construct: `condition on ${l.kind}`, id: l.id, at: l.at });
+    }
   }
   if ((ir.family === 'autoregressive' || ir.family === 'vae') && ir.likelihood) {
     if (!TORCH_LIKELIHOODS.includes(ir.likelihood.kind)) out.push({ construct: `likelihood ${ir.likelihood.kind}` });

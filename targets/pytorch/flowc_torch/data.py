@@ -1,7 +1,8 @@
 """Training data for train.py: the sources `flowc train` reads. Files: .csv (one example per row,
 optional header), .npy, .idx / -ubyte (optionally .gz); FILE?binarize[=T] thresholds to {0, 1}.
 `flowc data export SRC -o FILE.npy` writes any flowc source (MNIST, every toy set) row for row as
-flowc train sees it; toy:moons, toy:circles and toy:8gaussians are also drawn here directly."""
+flowc train sees it (`--labels y.npy`: the labels of a conditioned model's rows too); toy:moons, toy:circles and
+toy:8gaussians are also drawn here directly."""
 import gzip
 import math
 import os
@@ -92,13 +93,14 @@ def load_file(src):
     return x
 
 
-def from_ir(source):
+def from_ir(source, conditioned=False):
     """the spec's train { data: ... } source (toy sets only; others need flowc data export)"""
     kind, args = source["source"], dict(source.get("args") or {})
     if kind == "toy":
         return _toy(args.pop("name"), **{k: v for k, v in args.items() if k in ("n", "noise", "seed")})
+    labels = f" --labels {kind}-labels.npy" if conditioned else ""
     raise DataError(f"the spec's data source {kind}(...) is read by flowc; write it with "
-                    f"`flowc data export {kind} -o {kind}.npy` and pass --data {kind}.npy")
+                    f"`flowc data export {kind} -o {kind}.npy{labels}` and pass --data {kind}.npy{labels}")
 
 
 def load(src, ir):
@@ -106,7 +108,7 @@ def load(src, ir):
     if src is None:
         if not ir["train"].get("data"):
             raise DataError("the spec names no training data; pass --data FILE")
-        x = from_ir(ir["train"]["data"])
+        x = from_ir(ir["train"]["data"], ir.get("condition") is not None)
     elif src.startswith("toy:"):
         x = _toy(src[4:])
     else:
@@ -123,10 +125,40 @@ def load(src, ir):
     return x
 
 
-def split(x, seed):
-    """a seeded shuffle, the last 10% (at least one row) held out"""
+def load_labels(src, ir, n):
+    """the labels of a `condition y` model's n data rows (--labels FILE: .csv/.npy/.idx, one row per example: a
+    class 0..K−1, or the condition's vector), as flowc train --labels reads them: [n] classes or [n, size] reals"""
+    c = ir.get("condition")
+    if c is None:
+        raise DataError(f"--labels {src}: {ir['model']} is not conditioned (no `condition` declaration)")
+    if src is None:
+        raise DataError(f"{ir['model']} is conditioned on `{c['name']}`: pass --labels FILE with one row per example "
+                        f"(`flowc data export SRC -o x.npy --labels y.npy` writes both)")
+    y = load_file(src)
+    y = y.reshape(len(y), -1)
+    categorical = c["domain"]["kind"] == "categorical"
+    per = 1 if categorical else c["size"]
+    if len(y) != n:
+        raise DataError(f"--labels {src}: {len(y)} rows of labels, but the data has {n} examples")
+    if y.shape[1] != per:
+        raise DataError(f"--labels {src}: rows of {y.shape[1]} values; `{c['name']}` takes {per} per example")
+    if categorical:
+        bad = (y[:, 0] != np.round(y[:, 0])) | (y[:, 0] < 0) | (y[:, 0] >= c["size"])
+        if bad.any():
+            i = int(np.nonzero(bad)[0][0])
+            raise DataError(f"--labels {src}: row {i + 1} has label {y[i, 0]:g}, not a class 0..{c['size'] - 1} "
+                            f"of `{c['name']}`")
+        return y[:, 0].astype(np.int64)
+    if not np.isfinite(y).all():
+        raise DataError(f"--labels {src}: row {int(np.nonzero(~np.isfinite(y).all(1))[0][0]) + 1} is not finite")
+    return y.astype(np.float32)
+
+
+def split(x, seed, y=None):
+    """a seeded shuffle, the last 10% (at least one row) held out; y (labels) split with x"""
     if len(x) < 2:
-        return x, x
+        return (x, x) if y is None else (x, x, y, y)
     idx = np.random.default_rng(seed).permutation(len(x))
     n_test = max(1, round(len(x) * 0.1))
-    return x[idx[:-n_test]], x[idx[-n_test:]]
+    tr, te = idx[:-n_test], idx[-n_test:]
+    return (x[tr], x[te]) if y is None else (x[tr], x[te], y[tr], y[te])

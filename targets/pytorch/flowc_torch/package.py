@@ -55,7 +55,12 @@ def constants(here):
 
 
 def read_ir(here):
-    with open(os.path.join(here, "model.ir.json")) as f:
+    return read_json(here, "model.ir.json")
+
+
+def read_json(here, name):
+    """a JSON file of the package (model.ir.json, made_members.json)"""
+    with open(os.path.join(here, name)) as f:
         return json.load(f)
 
 
