@@ -200,6 +200,7 @@ export function lowerConditional(
         scales: num(a.scales, 3),
         dropout: typeof a.dropout === 'number' ? a.dropout : 0.5,
         outputs: pixelParamCount(lik, C),
+        ...contextOf(model),
       };
     }
     case 'pixelrnn':
@@ -208,6 +209,7 @@ export function lowerConditional(
         cell: a.cell === 'diagonal_bilstm' ? 'diagonal_bilstm' : 'row_lstm',
         layers: num(a.layers, 12),
         hidden: num(a.hidden, 64),
+        ...contextOf(model),
       };
     default:
       return undefined;

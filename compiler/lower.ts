@@ -226,7 +226,11 @@ export function lowerModel(model: CheckedModel, opts: LowerOptions = {}): FlowIR
   }
   // flows are used data → latent (density); an energy fit samples through its flow
   const flowDir: UseDirection = model.family === 'energy' ? 'sample' : 'density';
-  if (model.flow) ir.flow = model.flow.map((l) => lowerLayer(l, model, acc, opts, flowDir));
+  // p(x|y) flows: MAF/IAF layers take the condition as extra MADE inputs (couplings read it at run time)
+  const k = model.family === 'flow' ? (model.condition?.size ?? 0) : 0;
+  const withContext = (l: CheckedLayer): CheckedLayer =>
+    k && (l.kind.name === 'maf' || l.kind.name === 'iaf') ? { ...l, args: { ...l.args, contextInputs: k } } : l;
+  if (model.flow) ir.flow = model.flow.map((l) => lowerLayer(withContext(l), model, acc, opts, flowDir));
   const D = model.data ? numel(model.data.shape) : 0;
   const cond = lowerConditional(model.conditional, model, model.order?.values);
   if (cond && model.data) {

@@ -285,6 +285,7 @@ export const FLOWIR_SCHEMA = {
             cell: { enum: ['row_lstm', 'diagonal_bilstm'] },
             layers: { type: 'integer' },
             hidden: { type: 'integer' },
+            context: { type: 'integer', minimum: 1 },
           },
         },
         {
@@ -298,6 +299,7 @@ export const FLOWIR_SCHEMA = {
             scales: { type: 'integer', minimum: 1 },
             dropout: { type: 'number', minimum: 0, maximum: 1 },
             outputs: { type: 'integer', minimum: 1 },
+            context: { type: 'integer', minimum: 1 },
           },
         },
       ],

@@ -105,9 +105,21 @@ export type ConditionalIR =
   | { kind: 'pixelcnn'; layers: ArLayerIR[]; context?: number }
   /** context: p(x|y), V·y added inside the gate of both stacks in every layer (van den Oord et al. 2016) */
   | { kind: 'gated_pixelcnn'; layers: number; channels: number; kernel: number; context?: number }
-  | { kind: 'pixelrnn'; cell: 'row_lstm' | 'diagonal_bilstm'; layers: number; hidden: number }
-  /** compiler/math/pixelcnnpp.ts; outputs = likelihood parameters per pixel (pixelParamCount) */
-  | { kind: 'pixelcnnpp'; filters: number; resnets: number; scales: number; dropout: number; outputs: number };
+  /** context: p(x|y), V_l·y added to the input-to-state term of every LSTM layer (and direction) */
+  | { kind: 'pixelrnn'; cell: 'row_lstm' | 'diagonal_bilstm'; layers: number; hidden: number; context?: number }
+  /**
+   * compiler/math/pixelcnnpp.ts; outputs = likelihood parameters per pixel (pixelParamCount); context: p(x|y),
+   * a class-conditional bias V·y in every gated ResNet block (the released code's `h` in gated_resnet)
+   */
+  | {
+      kind: 'pixelcnnpp';
+      filters: number;
+      resnets: number;
+      scales: number;
+      dropout: number;
+      outputs: number;
+      context?: number;
+    };
 
 /** one masked conv of a pixelcnn stack; mask 'A' | 'B' | 'none', kernel k×k, centre c = (k-1)/2 */
 export interface ArLayerIR {

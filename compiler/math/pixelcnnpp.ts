@@ -123,7 +123,7 @@ export function pixelParamCount(
 }
 
 /** parameter tensors of the plan: [name, shape] (conv filters [kh, kw, cin, cout], biases [cout]) */
-export function planParamShapes(plan: PlanNode[], C: number, F: number, P: number): [string, number[]][] {
+export function planParamShapes(plan: PlanNode[], C: number, F: number, P: number, context = 0): [string, number[]][] {
   const out: [string, number[]][] = [];
   const conv = (name: string, kh: number, kw: number, cin: number, cout: number) => {
     out.push([`${name}/W`, [kh, kw, cin, cout]], [`${name}/b`, [cout]]);
@@ -135,6 +135,8 @@ export function planParamShapes(plan: PlanNode[], C: number, F: number, P: numbe
       conv(`n${i}/c1`, n.g.kh, n.g.kw, 2 * F, F);
       if (n.aux.length) conv(`n${i}/nin`, 1, 1, 2 * F * n.aux.length, F);
       conv(`n${i}/c2`, n.g.kh, n.g.kw, 2 * F, 2 * F);
+      // p(x|y): the class-conditional projection added to c2 (pixel_cnn_pp/nn.py gated_resnet's `hw`)
+      if (context > 0) out.push([`n${i}/context`, [context, 2 * F]]);
     } else if (n.op === 'out') conv(`n${i}`, 1, 1, F, P);
   });
   return out;

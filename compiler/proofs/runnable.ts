@@ -91,9 +91,13 @@ export const runnableCheck: ModelCheck = {
   },
 };
 
+/** flow layers that take a conditioning context: couplings' conditioners and MAF/IAF's MADE */
+const CONTEXT_LAYERS = new Set(['coupling', 'maf', 'iaf']);
+
 /**
- * `condition y: …` reaches the conditionals whose registry entry says how (`takesCondition`: MADE, NADE, Gated
- * PixelCNN) and coupling conditioners (the context); elsewhere it is refused
+ * `condition y: …` reaches the conditionals whose registry entry says how (`takesCondition`), coupling
+ * conditioners, MAF/IAF layers and a VAE's encoder and decoder; an energy fit refuses it (its target density
+ * is fixed: there is no conditional target u(x | y) to fit)
  */
 function conditionChecks(model: CheckedModel, report: ReturnType<typeof onceReporter>): void {
   const y = model.condition;
@@ -107,15 +111,24 @@ function conditionChecks(model: CheckedModel, report: ReturnType<typeof onceRepo
     });
   // a VAE takes it in its encoder q(z | x, y) and decoder p(x | z, y) (the prior p(z) stays unconditional)
   if (model.family === 'energy') {
-    refuse('an energy fit', 'condition a flow (couplings) or a MADE instead');
+    refuse(
+      'an energy fit',
+      'condition a flow (couplings, maf) or an autoregressive model instead',
+      'its target u(x) is a fixed density, with no conditional target u(x | y) to fit',
+    );
   } else if (model.family === 'autoregressive' && model.conditional && !model.conditional.kind.takesCondition) {
     const name = `\`${model.conditional.kind.name}\``;
     const takers = CONDITIONALS.filter((k) => k.takesCondition)
       .map((k) => `\`${k.name}\``)
       .join(', ');
     refuse(name, `use one of ${takers}, which take the condition as an input`);
-  } else if (model.family === 'flow' && !(model.flow ?? []).some((l) => l.kind.name === 'coupling')) {
-    refuse('a flow without couplings', 'add a `coupling` layer: its conditioner receives the condition');
+  } else if (model.family === 'flow' && !(model.flow ?? []).some((l) => CONTEXT_LAYERS.has(l.kind.name))) {
+    refuse(
+      'a flow without a coupling or maf layer',
+      'add a `coupling` (its conditioner receives the condition) or a `maf` layer (its MADE takes it as an' +
+        ' extra input)',
+      'planar, radial, actnorm, invconv1x1, permute and logit layers take no context',
+    );
   }
 }
 

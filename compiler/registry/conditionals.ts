@@ -81,6 +81,13 @@ const dimsOf = (shape: Shape): Dims => {
 /** the context size of a conditional model p(x|y) (set by the lowering), 0 without one */
 const ctxOf = (a: ResolvedArgs): number => (typeof a.context === 'number' && a.context > 0 ? a.context : 0);
 
+/** p(x|y) in PixelRNN: V·y ([k, 4h]) added to the input-to-state term `is` (named `<is>.context`) */
+const pixelRnnContext = (is: string, k: number, h: number): ParamSpec => ({
+  name: `${is}.context`,
+  shape: [k, 4 * h],
+  init: 'uniform-fan-in',
+});
+
 /** Parameter tensors of a conditional for data of `shape`, emitting `o` values per dimension. */
 export function conditionalParamSpecs(cond: ConditionalDesc, shape: Shape, o = 1): ParamSpec[] {
   const { C, D } = dimsOf(shape);
@@ -153,12 +160,14 @@ export function conditionalParamSpecs(cond: ConditionalDesc, shape: Shape, o = 1
               ...conv(`layer${i}.${dir}.is`, 1, 1, 2 * h, 4 * h),
               ...conv(`layer${i}.${dir}.ss`, 2, 1, h, 4 * h, { bias: false }),
             );
+            if (ctxOf(a)) ps.push(pixelRnnContext(`layer${i}.${dir}.is`, ctxOf(a), h));
           }
         } else {
           ps.push(
             ...conv(`layer${i}.is`, 1, 3, 2 * h, 4 * h),
             ...conv(`layer${i}.ss`, 1, 3, h, 4 * h, { bias: false }),
           );
+          if (ctxOf(a)) ps.push(pixelRnnContext(`layer${i}.is`, ctxOf(a), h));
         }
         ps.push(...conv(`layer${i}.up`, 1, 1, h, 2 * h));
       }
@@ -169,7 +178,7 @@ export function conditionalParamSpecs(cond: ConditionalDesc, shape: Shape, o = 1
       // `outputs` (per pixel) is set by the lowering; a checked call estimates C·o
       const F = num(a.filters, 160);
       const plan = pixelcnnppPlan({ filters: F, resnets: num(a.resnets, 5), scales: num(a.scales, 3) });
-      return planParamShapes(plan, C, F, num(a.outputs, C * o)).map(([name, shape]) => ({
+      return planParamShapes(plan, C, F, num(a.outputs, C * o), ctxOf(a)).map(([name, shape]) => ({
         name,
         shape,
         init: shape.length === 1 ? ('zeros' as const) : ('uniform-fan-in' as const),
@@ -292,6 +301,9 @@ export const CONDITIONALS: LayerKind[] = [
       arg('layers', T.size(1, 'layers'), 'number of LSTM layers', { default: 12 }),
       arg('hidden', T.size(1, 'width'), 'hidden state channels h', { default: 64 }),
     ],
+    takesCondition:
+      'as V_l·y added to the input-to-state term of every LSTM layer (both directions of a Diagonal BiLSTM),' +
+      " like the paper's conditional PixelCNN",
     params: paramsRule('pixelrnn'),
   },
   {
@@ -308,6 +320,9 @@ export const CONDITIONALS: LayerKind[] = [
       arg('scales', T.int(1, 6), 'resolutions: 1 + the number of stride-2 downsamplings', { default: 3 }),
       arg('dropout', T.num(0, 1, false, true), 'dropout rate inside each block while training', { default: 0.5 }),
     ],
+    takesCondition:
+      'as a class-conditional bias V·y ([k, 2·filters]) added inside every gated ResNet block, before its gate' +
+      " (the released code's `h` in gated_resnet)",
     params: paramsRule('pixelcnnpp'),
   },
 ];

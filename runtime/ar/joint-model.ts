@@ -31,33 +31,34 @@ export class JointPixelModel implements FlowModel {
   }
 
   /** log p of each pixel given the earlier ones, [N, H·W] (nats) */
-  logProbPerPixel(x: tf.Tensor, training = false): tf.Tensor2D {
+  logProbPerPixel(x: tf.Tensor, training = false, ctx?: tf.Tensor): tf.Tensor2D {
     return tf.tidy(() => {
       const N = x.shape[0];
       const x2 = tf.reshape(x, [N, this.D]) as tf.Tensor2D;
-      const params = this.conditional.params(x2, training);
+      const params = this.conditional.params(x2, training, ctx);
       return this.likelihood.logProb(params, tf.reshape(x2, [N, this.C, this.HW]) as tf.Tensor3D);
     });
   }
 
-  logProb(x: tf.Tensor): tf.Tensor1D {
-    return tf.tidy(() => tf.sum(this.logProbPerPixel(x), 1) as tf.Tensor1D);
+  /** log p(x), or log p(x | y) with the context ctx [N, k] of a conditioned model */
+  logProb(x: tf.Tensor, ctx?: tf.Tensor): tf.Tensor1D {
+    return tf.tidy(() => tf.sum(this.logProbPerPixel(x, false, ctx), 1) as tf.Tensor1D);
   }
 
   /** the training objective: −log p with dropout on */
-  loss(x: tf.Tensor): tf.Tensor1D {
-    return tf.tidy(() => tf.neg(tf.sum(this.logProbPerPixel(x, true), 1)) as tf.Tensor1D);
+  loss(x: tf.Tensor, ctx?: tf.Tensor): tf.Tensor1D {
+    return tf.tidy(() => tf.neg(tf.sum(this.logProbPerPixel(x, true, ctx), 1)) as tf.Tensor1D);
   }
 
-  bitsPerDim(x: tf.Tensor): tf.Tensor1D {
-    return tf.tidy(() => tf.div(tf.neg(this.logProb(x)), this.D * Math.LN2) as tf.Tensor1D);
+  bitsPerDim(x: tf.Tensor, ctx?: tf.Tensor): tf.Tensor1D {
+    return tf.tidy(() => tf.div(tf.neg(this.logProb(x, ctx)), this.D * Math.LN2) as tf.Tensor1D);
   }
 
   /** the parameters of pixel p for the current values (n·P floats, example-major) */
-  private pixelParams(xs: Float32Array, n: number, p: number): Float32Array {
+  private pixelParams(xs: Float32Array, n: number, p: number, ctx?: tf.Tensor): Float32Array {
     const P = this.likelihood.P;
     const t = tf.tidy(() => {
-      const all = this.conditional.params(tf.tensor2d(xs, [n, this.D]), false);
+      const all = this.conditional.params(tf.tensor2d(xs, [n, this.D]), false, ctx);
       return tf.slice(all, [0, p, 0], [n, 1, P]);
     });
     const out = Float32Array.from(t.dataSync());
@@ -77,7 +78,7 @@ export class JointPixelModel implements FlowModel {
     const pix = new Float32Array(n * C);
     for (let p = 0; p < HW; p++) {
       const allKnown = given !== undefined && isKnown(given.known, n, C, HW, D, p);
-      if (!allKnown) this.likelihood.sample(this.pixelParams(xs, n, p), n, rng, T, pix);
+      if (!allKnown) this.likelihood.sample(this.pixelParams(xs, n, p, opts?.context), n, rng, T, pix);
       for (let i = 0; i < n; i++) {
         for (let c = 0; c < C; c++) {
           const d = i * D + c * HW + p;

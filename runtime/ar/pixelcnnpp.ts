@@ -8,6 +8,9 @@
 // nin(concat_elu(aux))))); the second conv of a block starts at 0.1× its initial scale
 // (init_scale=0.1). Weight normalization and its data-dependent init are left out (plain
 // U(±1/√fan-in) weights, zero biases).
+// p(x|y) (`condition y`): as the released code's conditional generation, every gated block adds
+// V·y ([k, 2F], drawn from N(0, 0.05²) like its `hw`) to the second conv's output before the gate, the same
+// at every pixel (y is not part of x, so causality is untouched).
 import * as tf from '@tensorflow/tfjs-core';
 import type { ConditionalIR, Domain } from '../../compiler/ir/types.js';
 import {
@@ -24,8 +27,8 @@ type PPIR = Extract<ConditionalIR, { kind: 'pixelcnnpp' }>;
 /** A network that predicts the parameters of every pixel at once, each from earlier pixels only. */
 export interface PixelConditional {
   readonly variables: tf.Variable[];
-  /** raw x [N, D] (channels-first) → parameters [N, H·W, P]; `training` turns dropout on */
-  params(x: tf.Tensor2D, training: boolean): tf.Tensor3D;
+  /** raw x [N, D] (channels-first) → parameters [N, H·W, P]; `training` turns dropout on; ctx [N, k] for p(x|y) */
+  params(x: tf.Tensor2D, training: boolean, ctx?: tf.Tensor): tf.Tensor3D;
   /** the plan the network executes (for tests and explain) */
   readonly plan: PlanNode[];
 }
@@ -61,7 +64,13 @@ export function buildPixelCnnPP(ir: PPIR, ctx: BuildContext, plan: PlanNode[] = 
     vars.push(c.W, c.b);
     return c;
   };
-  const weights: { main?: Conv; c1?: Conv; nin?: Conv; c2?: Conv }[] = plan.map((n, i) => {
+  const kctx = ir.context ?? 0;
+  const ctxWeight = (name: string): tf.Variable => {
+    const v = makeVariable(`${ctx.prefix}/pixelcnnpp/${name}`, ctx.rng.normalTensor([kctx, 2 * F], 0, 0.05));
+    vars.push(v);
+    return v;
+  };
+  const weights: { main?: Conv; c1?: Conv; nin?: Conv; c2?: Conv; V?: tf.Variable }[] = plan.map((n, i) => {
     switch (n.op) {
       case 'conv':
         return { main: make(`n${i}`, n.g.kh, n.g.kw, n.src === 0 ? C + 1 : F, F) };
@@ -72,6 +81,7 @@ export function buildPixelCnnPP(ir: PPIR, ctx: BuildContext, plan: PlanNode[] = 
           c1: make(`n${i}/c1`, n.g.kh, n.g.kw, 2 * F, F),
           ...(n.aux.length ? { nin: make(`n${i}/nin`, 1, 1, 2 * F * n.aux.length, F) } : {}),
           c2: make(`n${i}/c2`, n.g.kh, n.g.kw, 2 * F, 2 * F, 0.1),
+          ...(kctx > 0 ? { V: ctxWeight(`n${i}/context`) } : {}),
         };
       case 'out':
         return { main: make(`n${i}`, 1, 1, F, ir.outputs) };
@@ -125,9 +135,18 @@ export function buildPixelCnnPP(ir: PPIR, ctx: BuildContext, plan: PlanNode[] = 
     return tf.add(cropped, w.b) as tf.Tensor4D;
   };
 
-  function params(x: tf.Tensor2D, training: boolean): tf.Tensor3D {
+  function params(x: tf.Tensor2D, training: boolean, context?: tf.Tensor): tf.Tensor3D {
+    if (kctx > 0 && (!context || context.shape[1] !== kctx)) {
+      const got = context ? context.shape[1] : 'none';
+      throw new Error(`pixelcnnpp: the model is conditioned on ${kctx} context entries; got ${got}`);
+    }
     return tf.tidy(() => {
       const N = x.shape[0];
+      /** V·y as [N, 1, 1, 2F] under a condition */
+      const yTerm = (V: tf.Variable | undefined): tf.Tensor4D | undefined =>
+        V && context
+          ? (tf.reshape(tf.matMul(context as tf.Tensor2D, V as tf.Tensor2D), [N, 1, 1, -1]) as tf.Tensor4D)
+          : undefined;
       const xin = tf.transpose(tf.reshape(toUnit(x, ctx.ir.data.domain), [N, C, H, W]), [0, 2, 3, 1]);
       const vals: tf.Tensor4D[] = [];
       plan.forEach((n, i) => {
@@ -163,7 +182,10 @@ export function buildPixelCnnPP(ir: PPIR, ctx: BuildContext, plan: PlanNode[] = 
             }
             let h = concatElu(c1);
             if (training && ir.dropout > 0) h = tf.dropout(h, ir.dropout, undefined, dropSeed++) as tf.Tensor4D;
-            const [a, b] = tf.split(conv(h, n.g, w.c2!), 2, 3);
+            let c2 = conv(h, n.g, w.c2!);
+            const yc = yTerm(w.V);
+            if (yc) c2 = tf.add(c2, yc) as tf.Tensor4D;
+            const [a, b] = tf.split(c2, 2, 3);
             v = tf.add(xv, tf.mul(a!, tf.sigmoid(b!))) as tf.Tensor4D;
             break;
           }

@@ -16,6 +16,9 @@
 // R→G→B groups mask the input conv, the input-to-state convs (left direction), the 1×1 up convs
 // and the output 1×1s. The Row LSTM's fast sampler caches every layer's state of the previous row
 // and recomputes only the current row per step; the Diagonal BiLSTM samples with full passes.
+// p(x|y) (`condition y`): like the conditional PixelCNN of the same paper (van den Oord et al. 2016b, eq. 4),
+// a learned projection V_l·y ([k, 4h] per layer and direction, `layerL.is/context`) is added to the
+// input-to-state term of every LSTM layer, the same at every pixel (y is not part of x: no mask).
 import * as tf from '@tensorflow/tfjs-core';
 import type { ConditionalIR } from '../../compiler/ir/types.js';
 import {
@@ -77,24 +80,45 @@ export function buildPixelRnn(ir: PixelRnnIR, ctx: BuildContext): ArConditional 
   const rG = channelGroups(h2, C); // residual map
   const g4 = [...hG, ...hG, ...hG, ...hG];
   const input = conv('input', K0, K0, C, h2, convMask(K0, K0, C0, C0, channelGroups(C, C), rG, 'A'));
+  const kctx = ir.context ?? 0;
+  /** p(x|y): the context weight [k, 4h] of one input-to-state conv (none without a condition) */
+  const ctxW = (name: string): tf.Variable | undefined => {
+    if (kctx === 0) return undefined;
+    const v = makeVariable(`${ctx.prefix}/pixelrnn/${name}/context`, uniformFanIn(rng, [kctx, 4 * hd], kctx));
+    vars.push(v);
+    return v;
+  };
   const layers = Array.from({ length: Math.max(1, ir.layers) }, (_, l) => {
     const L = `layer${l}`;
     const dirs = row
       ? {
           is: conv(`${L}.is`, 1, 3, h2, 4 * hd, convMask(1, 3, 0, 1, rG, g4, 'B')),
           ss: conv(`${L}.ss`, 1, 3, hd, 4 * hd, undefined, false),
+          V: ctxW(`${L}.is`),
         }
       : {
           is: conv(`${L}.left.is`, 1, 1, h2, 4 * hd, convMask(1, 1, 0, 0, rG, g4, 'B')),
           ss: conv(`${L}.left.ss`, 2, 1, hd, 4 * hd, undefined, false),
+          V: ctxW(`${L}.left.is`),
           isR: conv(`${L}.right.is`, 1, 1, h2, 4 * hd),
           ssR: conv(`${L}.right.ss`, 2, 1, hd, 4 * hd, undefined, false),
+          VR: ctxW(`${L}.right.is`),
         };
     return { ...dirs, up: conv(`${L}.up`, 1, 1, hd, h2, convMask(1, 1, 0, 0, hG, rG, 'B')) };
   });
   const head1 = conv('head0', 1, 1, h2, h2, convMask(1, 1, 0, 0, rG, rG, 'B'));
   const head2 = conv('head1', 1, 1, h2, C * P, convMask(1, 1, 0, 0, rG, channelGroups(C * P, C), 'B'));
 
+  const needCtx = (c: tf.Tensor | undefined): tf.Tensor2D | undefined => {
+    if (kctx === 0) return undefined;
+    if (!c || c.shape[1] !== kctx) {
+      throw new Error(`pixelrnn: the model is conditioned on ${kctx} context entries; got ${c ? c.shape[1] : 'none'}`);
+    }
+    return c as tf.Tensor2D;
+  };
+  /** the input-to-state map plus V·y ([N, 1, 1, 4h], the same at every pixel) under a condition */
+  const withCtx = (is: tf.Tensor4D, V: tf.Variable | undefined, y: tf.Tensor2D | undefined): tf.Tensor4D =>
+    V && y ? (tf.add(is, tf.reshape(tf.matMul(y, V as tf.Tensor2D), [y.shape[0], 1, 1, -1])) as tf.Tensor4D) : is;
   const apply = (cv: Conv, x: tf.Tensor4D, pad: Pad | 'valid' = 'valid'): tf.Tensor4D => {
     const y = tf.conv2d(x, (cv.M ? tf.mul(cv.W, cv.M) : cv.W) as tf.Tensor4D, 1, pad) as tf.Tensor4D;
     return cv.b ? (tf.add(y, cv.b) as tf.Tensor4D) : y;
@@ -122,13 +146,13 @@ export function buildPixelRnn(ir: PixelRnnIR, ctx: BuildContext): ArConditional 
   const rowStep = (Ly: (typeof layers)[number], isRow: tf.Tensor4D, prev: [tf.Tensor4D, tf.Tensor4D]) =>
     cell(tf.add(isRow, apply(Ly.ss, prev[0], padRow)) as tf.Tensor4D, prev[1]);
 
-  function rowLstmParams(x4: tf.Tensor4D): tf.Tensor4D {
+  function rowLstmParams(x4: tf.Tensor4D, y?: tf.Tensor2D): tf.Tensor4D {
     const n = x4.shape[0];
     let h = apply(input, x4, padIn(C0));
     for (const Ly of layers) {
       const hIn = h;
       h = tf.tidy(() => {
-        const isRows = rowsOf(apply(Ly.is, hIn, padRow));
+        const isRows = rowsOf(withCtx(apply(Ly.is, hIn, padRow), Ly.V, y));
         let prev: [tf.Tensor4D, tf.Tensor4D] = [tf.zeros([n, 1, W, hd]), tf.zeros([n, 1, W, hd])];
         const rows: tf.Tensor4D[] = [];
         for (let i = 0; i < H; i++) {
@@ -197,31 +221,33 @@ export function buildPixelRnn(ir: PixelRnnIR, ctx: BuildContext): ArConditional 
     return unskew(tf.concat(cols, 2) as tf.Tensor4D);
   }
 
-  function diagParams(x4: tf.Tensor4D): tf.Tensor4D {
+  function diagParams(x4: tf.Tensor4D, y?: tf.Tensor2D): tf.Tensor4D {
     let h = apply(input, x4, padIn(C0));
     for (const Ly of layers) {
-      const L = Ly as Required<(typeof layers)[number]> & { isR: Conv; ssR: Conv };
+      const L = Ly as (typeof layers)[number] & { isR: Conv; ssR: Conv; VR?: tf.Variable };
       const hIn = h;
       // one tidy per layer: the skewed maps and per-column tensors go when the layer is done
       h = tf.tidy(() => {
-        const fwd = diagonal(skew(apply(L.is, hIn)), L.ss);
+        const fwd = diagonal(skew(withCtx(apply(L.is, hIn), L.V, y)), L.ss);
         const mir = tf.reverse(hIn, 2) as tf.Tensor4D;
-        const bwd = tf.reverse(diagonal(skew(apply(L.isR, mir)), L.ssR), 2) as tf.Tensor4D;
+        const bwd = tf.reverse(diagonal(skew(withCtx(apply(L.isR, mir), L.VR, y)), L.ssR), 2) as tf.Tensor4D;
         return tf.add(hIn, apply(L.up, tf.add(fwd, shiftDown(bwd)) as tf.Tensor4D)) as tf.Tensor4D;
       });
     }
     return head(h);
   }
 
-  function params(x: tf.Tensor2D): tf.Tensor3D {
+  function params(x: tf.Tensor2D, _member = 0, context?: tf.Tensor): tf.Tensor3D {
+    const y = needCtx(context);
     return tf.tidy(() => {
       const x4 = toNhwc(encode(x, domain), C, H, W);
-      return nhwcToParams(row ? rowLstmParams(x4) : diagParams(x4), C, P);
+      return nhwcToParams(row ? rowLstmParams(x4, y) : diagParams(x4, y), C, P);
     });
   }
 
   /** Row LSTM: states of row i−1 cached per layer; each step recomputes row i only */
-  function fastSampler(n: number): FastSampler {
+  function fastSampler(n: number, _member = 0, context?: tf.Tensor): FastSampler {
+    const y = needCtx(context);
     const scale = inputScale(domain);
     const HW = H * W;
     const xs = new Float32Array(n * HW * C);
@@ -241,7 +267,7 @@ export function buildPixelRnn(ir: PixelRnnIR, ctx: BuildContext): ArConditional 
         win.set(xs.subarray((s * H + lo) * W * C, (s * H + r + 1) * W * C), s * (r - lo + 1) * W * C);
       let h = apply(input, tf.tensor4d(win, [n, r - lo + 1, W, C]), padIn(C0 - (r - lo)));
       const next = layers.map((Ly, l) => {
-        const st = rowStep(Ly, apply(Ly.is, h, padRow), states[l]!);
+        const st = rowStep(Ly, withCtx(apply(Ly.is, h, padRow), Ly.V, y), states[l]!);
         h = tf.add(h, apply(Ly.up, st[0])) as tf.Tensor4D;
         return st;
       });

@@ -2,8 +2,8 @@
 //  - Σ_x p(x | y) = 1 over every configuration of a tiny binary image / categorical vector, for every y
 //    (exact enumeration), after a training step that moves the context weights; different y, different p;
 //  - fast (cached) sampling equals naive sampling under a context; a missing context is an error;
-//  - what still cannot take a condition (PixelRNN, PixelCNN++) is refused with FC513 (the conditional
-//    VAE: test/vae/conditional*.test.ts).
+//  - what still cannot take a condition (a flow of context-free layers, an energy fit) is FC513 (the
+//    conditional VAE: test/vae/conditional*.test.ts).
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -135,13 +135,21 @@ describe('conditional Gated PixelCNN and NADE: Σ_x p(x | y) = 1 for every y', (
 });
 
 describe('models that still cannot take a condition are refused (FC513)', () => {
-  it('pixelrnn names the conditionals that can', () => {
-    const text = spec('binary[1, 4, 4]', 'pixelrnn(cell: row_lstm, layers: 1, hidden: 4)', 'bernoulli');
-    const r = compileSource(text, 'c.flow');
-    const e = r.diagnostics.filter((d) => d.code === 'FC513');
+  it('a flow whose layers take no context names the layers that do', () => {
+    const text =
+      'model F {\n  data x: real[2]\n  condition y: categorical(3)\n  prior normal(0, 1)\n' +
+      '  flow {\n    planar()\n    actnorm()\n  }\n}';
+    const e = compileSource(text, 'c.flow').diagnostics.filter((d) => d.code === 'FC513');
     expect(e.length).toBe(1);
-    expect(e[0]!.message).toMatch(/`pixelrnn` cannot take a condition/);
-    const diag = JSON.stringify(e[0]);
-    for (const k of ['made', 'nade', 'pixelcnn', 'gated_pixelcnn']) expect(diag).toContain(`\`${k}\``);
+    expect(e[0]!.message).toMatch(/a flow without a coupling or maf layer cannot take a condition/);
+    expect(JSON.stringify(e[0])).toContain('`maf`');
+  });
+
+  it('an energy fit says why (no conditional target)', () => {
+    const text =
+      'model E {\n  latent z: real[2]\n  condition y: categorical(3)\n  prior normal(0, 1)\n' +
+      '  flow {\n    planar()\n  }\n  target energy(u1)\n}';
+    const e = compileSource(text, 'c.flow').diagnostics.filter((d) => d.code === 'FC513');
+    expect(e.map((d) => d.message).join('\n')).toMatch(/an energy fit cannot take a condition.*no conditional target/);
   });
 });
