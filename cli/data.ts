@@ -44,7 +44,18 @@ export function trainingSources(
   const s = chooseSources(ir, specPath, flag, prev);
   // a missing file, a device or a folder is reported now, before anything heavy starts
   for (const src of [s?.train, s?.test]) if (src?.kind === 'file') checkDataFile(src.path);
+  for (const src of [s?.train, s?.test]) if (src) checkLabelSource(ir, src);
   return s;
+}
+
+/** labels (a labels file or a label column) only go with a model that has a `condition` */
+export function checkLabelSource(ir: FlowIR, src: SourceSpec): void {
+  if (ir.condition || src.kind !== 'file' || (src.labels === undefined && src.label === undefined)) return;
+  const what = src.label !== undefined ? `a label column (${src.label})` : `labels (${src.labels})`;
+  throw new UserError(
+    `${ir.model} has no \`condition\` declaration, so it takes no labels: ${what} were given with ${src.path}` +
+      ' (declare `condition y: categorical(K)` for p(x | y), or drop the labels)',
+  );
 }
 
 /** trainingSources without the check of the files (they are read, and reported, when used) */
@@ -66,11 +77,23 @@ export function chooseSources(
   return { train, ...(t.test ? { test: sourceFromSpec(t.test, dir) } : {}) };
 }
 
-/** `--data FILE --labels LABELS` as one source string (FILE?labels=LABELS, which parseSource reads) */
-export function dataWithLabels(data: string | undefined, labels: string | undefined): string | undefined {
-  if (labels === undefined) return data;
-  if (data === undefined) throw new UsageError('--labels LABELS goes with --data FILE (the rows the labels belong to)');
-  return `${data}${data.includes('?') ? '&' : '?'}labels=${labels}`;
+/**
+ * `--data FILE --labels LABELS` / `--data FILE.csv --label-column COL` as one source string (FILE?labels=LABELS,
+ * FILE.csv?label=COL, which parseSource reads)
+ */
+export function dataWithLabels(
+  data: string | undefined,
+  labels: string | undefined,
+  column?: string,
+): string | undefined {
+  if (labels === undefined && column === undefined) return data;
+  const flag = column !== undefined ? '--label-column COL' : '--labels LABELS';
+  if (labels !== undefined && column !== undefined) {
+    throw new UsageError('--labels and --label-column: the labels come from a file or from a column, not both');
+  }
+  if (data === undefined) throw new UsageError(`${flag} goes with --data FILE (the rows the labels belong to)`);
+  const sep = data.includes('?') ? '&' : '?';
+  return column !== undefined ? `${data}${sep}label=${column}` : `${data}${sep}labels=${labels}`;
 }
 
 /** A source as the run records it: a `--data` string, file paths absolute. */

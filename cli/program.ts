@@ -126,6 +126,10 @@ function buildProgram(io: CliIO, done: (code: number) => void): Command {
       '--labels <file>',
       'labels of a --data file (.csv/.npy, one row per example), for a model with `condition y`',
     )
+    .option(
+      '--label-column <col>',
+      'the labels are column COL of the --data CSV (0-based index or header name), removed from the data',
+    )
     .addOption(
       new Option('--epochs <n>', 'train for N passes over the training rows')
         .argParser(intOption(1))
@@ -230,6 +234,7 @@ function buildProgram(io: CliIO, done: (code: number) => void): Command {
       ).argParser(intOption(1)),
     )
     .option('--labels <file>', 'labels of a --data file, for a model with `condition y` (log p(x | y) is reported)')
+    .option('--label-column <col>', 'the labels are column COL of the --data CSV (0-based index or header name)')
     .addOption(
       new Option(
         '--eval-ensemble <n>',
@@ -243,6 +248,7 @@ function buildProgram(io: CliIO, done: (code: number) => void): Command {
         opts: {
           data?: string;
           labels?: string;
+          labelColumn?: string;
           perExample?: string;
           batch?: number;
           iwSamples?: number;

@@ -172,7 +172,8 @@ export async function trainLoop(o: TrainOptions): Promise<TrainResult> {
       if (!ds.y) {
         throw new DataError(
           `${ir.model} is conditioned on \`${ir.condition.name}\`, but ${ds.name} has no labels ` +
-            '(mnist has them; for files pass --labels FILE, one label or condition row per example)',
+            '(mnist has them; for files pass --labels FILE, one label or condition row per example, or ' +
+            '--label-column COL of a CSV)',
         );
       }
     }

@@ -5,8 +5,16 @@
 // Long evaluations show progress; a checkpoint with non-finite weights, or rows whose
 // log-probability is not finite, are reported (the NLL is then an error, not a number).
 import { writeFileSync } from 'node:fs';
-import { checkData, isDiscrete, loadRows, parseSource, prod, type Dataset } from '../../runtime/data/index.js';
-import { dataWithLabels, runTestRows } from '../data.js';
+import {
+  checkData,
+  checkLabels,
+  isDiscrete,
+  loadRows,
+  parseSource,
+  prod,
+  type Dataset,
+} from '../../runtime/data/index.js';
+import { checkLabelSource, dataWithLabels, runTestRows } from '../data.js';
 import { encodeNpy } from '../../runtime/data/npy.js';
 import { checkWritable, fsReason, UsageError, UserError, type CliIO } from '../io.js';
 import { rowsProgress } from '../progress.js';
@@ -15,6 +23,8 @@ import { openRun } from '../run.js';
 type EvalOptions = {
   data?: string;
   labels?: string;
+  /** --label-column COL: the labels are column COL of the --data CSV */
+  labelColumn?: string;
   perExample?: string;
   batch?: number;
   iwSamples?: number;
@@ -46,16 +56,18 @@ export async function runEval(io: CliIO, run: string, o: EvalOptions): Promise<n
   if (o.perExample) checkWritable('--per-example', o.perExample);
   // --data: every row of that source, in input order (loaded before TensorFlow.js starts); else the run's own
   // test set, or the rows its training held out
-  const src = dataWithLabels(o.data, o.labels);
+  const src = dataWithLabels(o.data, o.labels, o.labelColumn);
   let ds: Dataset | undefined = src === undefined ? undefined : loadRows(parseSource(src));
   const { model, ir, backend, meta } = await openRun(io, run);
   let ensembleNote: string;
   try {
     ds ??= runTestRows(meta, run);
+    if (src !== undefined) checkLabelSource(ir, parseSource(src));
     checkData(ds, ir.data);
+    checkLabels(ds, ir);
     if (ir.condition && !ds.y) {
       throw new UserError(
-        `${ir.model} is conditioned on \`${ir.condition.name}\`; ${ds.name} has no labels (pass --labels FILE)`,
+        `${ir.model} is conditioned on \`${ir.condition.name}\`; ${ds.name} has no labels (pass --labels FILE, or --label-column COL of a CSV)`,
       );
     }
     ensembleNote = applyEnsemble(model, o.evalEnsemble);

@@ -3,7 +3,15 @@
 // SIGINT, SIGTERM and SIGHUP finish the step, save a checkpoint and print the resume command.
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { checkData, declText, loadTraining, prod, type DataSplit, type Dataset } from '../../runtime/data/index.js';
+import {
+  checkData,
+  checkLabels,
+  declText,
+  loadTraining,
+  prod,
+  type DataSplit,
+  type Dataset,
+} from '../../runtime/data/index.js';
 import { dataWithLabels, recordSource, trainingSources } from '../data.js';
 import type { TrainConfig } from '../../runtime/trainer.js';
 import { makeDirs, UserError, type CliIO } from '../io.js';
@@ -27,6 +35,8 @@ export interface TrainFlags {
   data?: string;
   /** labels (or condition rows) of a --data file, for a model with `condition y` */
   labels?: string;
+  /** --label-column COL: the labels are column COL of the --data CSV (0-based index or header name) */
+  labelColumn?: string;
   epochs?: number;
   steps?: number;
   batch?: number;
@@ -92,7 +102,7 @@ export async function runTrain(io: CliIO, specPath: string, f: TrainFlags): Prom
 }
 
 async function train(io: CliIO, specPath: string, f0: TrainFlags, stop: Stop): Promise<number> {
-  const f = { ...f0, data: dataWithLabels(f0.data, f0.labels) };
+  const f = { ...f0, data: dataWithLabels(f0.data, f0.labels, f0.labelColumn) };
   let ir = await compileSpec(io, specPath, f.model);
   const specIr = ir;
   const energy = ir.family === 'energy';
@@ -167,7 +177,12 @@ async function train(io: CliIO, specPath: string, f0: TrainFlags, stop: Stop): P
       x: new Float32Array(B * prod(ir.data.shape)),
     };
     data = { train: zeros, test: zeros };
-  } else data = loadTraining(sources.train, sources.test, seed, (ds) => checkData(ds, ir.data));
+  } else {
+    data = loadTraining(sources.train, sources.test, seed, (ds) => {
+      checkData(ds, ir.data);
+      checkLabels(ds, ir);
+    });
+  }
   checkData(data.train, ir.data);
   checkData(data.test, ir.data);
 

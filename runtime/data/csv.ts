@@ -1,5 +1,6 @@
 // CSV: one example per row (image values flattened in C, H, W order), comma-separated, an
-// optional header row (recognised by a non-numeric field in the first row).
+// optional header row (recognised by a non-numeric field in the first row), whose names are kept as `columns`
+// (a label column can be named by them).
 import { DATA_LIMITS } from '../../compiler/registry/data-rules.js';
 import { DataError, type Dataset } from './dataset.js';
 
@@ -7,6 +8,7 @@ export function parseCsv(text: string, file: string): Dataset {
   const lines = text.split(/\r?\n/);
   let first = true;
   let header = false;
+  let columns: string[] | undefined;
   let cols = -1;
   const values: number[] = [];
   let n = 0;
@@ -22,6 +24,7 @@ export function parseCsv(text: string, file: string): Dataset {
         )
       ) {
         header = true;
+        columns = fields;
         continue;
       }
     }
@@ -53,7 +56,10 @@ export function parseCsv(text: string, file: string): Dataset {
     n++;
   }
   if (n === 0) throw new DataError(`${file}: no data rows${header ? ' (only a header)' : ''}`);
-  return { name: file, n, shape: [cols], x: Float32Array.from(values) };
+  if (columns && columns.length !== cols) {
+    throw new DataError(`${file}: the header has ${columns.length} names, the rows have ${cols} columns`);
+  }
+  return { name: file, n, shape: [cols], x: Float32Array.from(values), ...(columns ? { columns } : {}) };
 }
 
 /** Formats rows as CSV (one example per line). */

@@ -16,6 +16,8 @@ export interface Dataset {
    */
   y?: Float32Array;
   ySize?: number;
+  /** a CSV file's header names, one per column (absent without a header row) */
+  columns?: string[];
 }
 
 /** the y rows [start, end) of a data set that has them */
@@ -82,3 +84,50 @@ export function withLabels(ds: Dataset, labels: Dataset): Dataset {
   }
   return { ...ds, name: `${ds.name} with labels ${labels.name}`, y: labels.x, ySize: prod(labels.shape) };
 }
+
+/**
+ * Moves column `col` of a CSV data set (a 0-based index, or a header name) to its y: the labels of a conditional
+ * model, one per row; x keeps the other columns. Throws DataError naming the file's columns when it has no such one.
+ */
+export function withLabelColumn(ds: Dataset, col: string): Dataset {
+  const d = prod(ds.shape);
+  const named = ds.columns?.indexOf(col) ?? -1;
+  let c: number;
+  if (named >= 0) c = named;
+  else if (/^\d+$/.test(col)) c = Number(col);
+  else {
+    throw new DataError(
+      ds.columns
+        ? `${ds.name}: no column named '${col}' (its header names ${nameList(ds.columns)}; or give a 0-based index)`
+        : `${ds.name}: no column named '${col}' (the file has no header row: give the column's 0-based index)`,
+    );
+  }
+  if (c >= d) throw new DataError(`${ds.name}: label column ${c} does not exist (columns 0..${d - 1})`);
+  if (d < 2) throw new DataError(`${ds.name}: the label column is its only column (no data would be left)`);
+  const x = new Float32Array(ds.n * (d - 1));
+  const y = new Float32Array(ds.n);
+  for (let r = 0; r < ds.n; r++) {
+    const row = ds.x.subarray(r * d, (r + 1) * d);
+    y[r] = row[c]!;
+    x.set(row.subarray(0, c), r * (d - 1));
+    x.set(row.subarray(c + 1), r * (d - 1) + c);
+  }
+  const label = ds.columns ? `'${ds.columns[c]}'` : String(c);
+  const columns = ds.columns?.filter((_, i) => i !== c);
+  return {
+    name: `${ds.name} with labels from column ${label}`,
+    n: ds.n,
+    shape: [d - 1],
+    x,
+    y,
+    ySize: 1,
+    ...(columns ? { columns } : {}),
+  };
+}
+
+/** up to 8 names, quoted, then how many more */
+const nameList = (names: readonly string[]): string =>
+  names
+    .slice(0, 8)
+    .map((n) => `'${n}'`)
+    .join(', ') + (names.length > 8 ? ` and ${names.length - 8} more` : '');

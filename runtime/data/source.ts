@@ -8,7 +8,7 @@
 // Both forms take their defaults from one table, the registry's (compiler/registry/datasets.ts), and a source
 // means the same rows in both: what was asked for is what is loaded, and describeSource prints it in full.
 import { BINARIZE_THRESHOLD, MNIST_DEFAULT_SPLIT } from '../../compiler/registry/datasets.js';
-import { DataError, takeRows, withLabels, type DataSplit, type Dataset } from './dataset.js';
+import { DataError, takeRows, withLabelColumn, withLabels, type DataSplit, type Dataset } from './dataset.js';
 import { parseCsv } from './csv.js';
 import { readBinary, readText, resolveSpecPath } from './files.js';
 import { idxDataBytes, parseIdx } from './idx.js';
@@ -33,8 +33,18 @@ export type SourceSpec =
   | { kind: 'toy'; name: string; opts: ToyOptions }
   /** color: coloured MNIST, [3, 28, 28] (runtime/data/mnist.ts) */
   | { kind: 'mnist'; binarized: boolean; split: MnistSplit; color?: boolean }
-  /** binarize: x ≥ binarize → 1, else 0 */
-  | { kind: 'file'; path: string; format: 'csv' | 'npy' | 'idx'; binarize?: number; labels?: string }
+  /**
+   * binarize: x ≥ binarize → 1, else 0; labels: a file of labels, one row per example; label: a CSV column (0-based
+   * index or header name) holding the labels, removed from x
+   */
+  | {
+      kind: 'file';
+      path: string;
+      format: 'csv' | 'npy' | 'idx';
+      binarize?: number;
+      labels?: string;
+      label?: string;
+    }
   /** categorical data (./categorical.ts): letters of words, random permutations */
   | { kind: 'words'; path?: string; len: number }
   | { kind: 'permutations'; opts: PermutationOptions };
@@ -71,6 +81,8 @@ seed=${PERMUTATION_DEFAULTS.seed})
                                   in a spec: idx("FILE", binarize: ${BINARIZE_THRESHOLD})
   FILE...?labels=LABELS           a file with its labels (one row per example: a class, or the condition
                                   vector) for a model with \`condition y\`; the same as --labels LABELS
+  FILE.csv?label=COL              the labels are column COL of the CSV (0-based index or header name), which
+                                  is removed from the data; the same as --label-column COL
 A FILE on the command line is relative to the working directory; in a spec, relative to the spec's folder
 and inside it. Only regular files are read.`;
 
@@ -152,11 +164,26 @@ function flag(v: string, where: string): boolean {
 
 /** Parses a `--data` string. */
 export function parseSource(src: string): SourceSpec {
+  // FILE.csv[?binarize…]&label=COL / FILE.csv?label=COL: the labels are one of the file's columns
+  const col = /^(.*\.[A-Za-z0-9-]+(?:\?[^?]*)?)[?&]label=([^&?=]+)$/.exec(src.trim());
+  if (col && !/^(toy:|mnist|words|permutations)/.test(src.trim())) {
+    const inner = parseSource(col[1]!);
+    if (inner.kind !== 'file' || inner.format !== 'csv') {
+      throw new DataError(`--data ${src}: label=COL names a column of a CSV file (for other files: ?labels=FILE)`);
+    }
+    if (inner.labels !== undefined) {
+      throw new DataError(`--data ${src}: labels come from a file (labels=…) or a column (label=…), not both`);
+    }
+    return { ...inner, label: col[2]! };
+  }
   // FILE[?binarize…]&labels=LABELS / FILE?labels=LABELS: a file's rows with their labels (conditional models)
   const lab = /^(.*\.[A-Za-z0-9-]+(?:\?binarize(?:=[^&]*)?)?)[?&]labels=(.+)$/.exec(src.trim());
   if (lab && !src.trim().startsWith('toy:') && !src.trim().startsWith('mnist')) {
     const inner = parseSource(lab[1]!);
     if (inner.kind !== 'file') throw new DataError(`--data ${src}: only files take labels (mnist has its own)`);
+    if (inner.label !== undefined) {
+      throw new DataError(`--data ${src}: labels come from a file (labels=…) or a column (label=…), not both`);
+    }
     return { ...inner, labels: lab[2]! };
   }
   const s = src.trim();
@@ -276,6 +303,7 @@ export function loadRows(spec: SourceSpec): Dataset {
     for (let i = 0; i < ds.x.length; i++) ds.x[i] = ds.x[i]! >= t ? 1 : Number.isNaN(ds.x[i]!) ? NaN : 0;
     ds.name = `${ds.name} (binarized at ${t})`;
   }
+  if (spec.label !== undefined) return withLabelColumn(ds, spec.label);
   if (spec.labels) {
     const f = formatOfPath(spec.labels);
     if (!f) throw new DataError(`--labels ${spec.labels}: the file must end in .csv, .npy or .idx`);
@@ -358,5 +386,7 @@ export function describeSource(spec: SourceSpec): string {
     return `permutations?n=${spec.opts.n}&rows=${spec.opts.rows}&seed=${spec.opts.seed}`;
   }
   const base = spec.binarize !== undefined ? `${spec.path}?binarize=${spec.binarize}` : spec.path;
-  return spec.labels ? `${base}${base.includes('?') ? '&' : '?'}labels=${spec.labels}` : base;
+  const sep = base.includes('?') ? '&' : '?';
+  if (spec.label !== undefined) return `${base}${sep}label=${spec.label}`;
+  return spec.labels ? `${base}${sep}labels=${spec.labels}` : base;
 }

@@ -1,5 +1,5 @@
 // Checks a data set against the spec's `data` declaration (shape and domain) before training.
-import type { Domain, VarIR } from '../../compiler/ir/types.js';
+import type { Domain, FlowIR, VarIR } from '../../compiler/ir/types.js';
 import { DataError, prod, type Dataset } from './dataset.js';
 
 export function domainText(d: Domain): string {
@@ -72,4 +72,37 @@ export function checkData(ds: Dataset, v: VarIR): void {
 /** Bits/dim applies to discrete data (binary, discrete, categorical). */
 export function isDiscrete(v: VarIR): boolean {
   return v.domain.kind !== 'real';
+}
+
+/**
+ * The labels of a conditional model p(x | y) (ds.y), checked against its `condition` before training: a class
+ * label per row, an integer 0..K−1 (the first bad one is named by its row), or a vector of the declared size.
+ * Sets without labels are reported where the labels are needed; models without `condition` ignore y.
+ */
+export function checkLabels(ds: Dataset, ir: Pick<FlowIR, 'model' | 'condition'>): void {
+  const c = ir.condition;
+  if (!c || !ds.y) return;
+  const k = ds.ySize ?? 1;
+  if (c.domain.kind === 'categorical') {
+    if (k !== 1) {
+      throw new DataError(
+        `${ds.name}: ${k} label values per row, but \`${c.name}\` is one class (categorical(${c.size}))`,
+      );
+    }
+    for (let r = 0; r < ds.n; r++) {
+      const y = ds.y[r]!;
+      if (!Number.isInteger(y) || y < 0 || y >= c.size) {
+        const what = Number.isInteger(y) ? 'out of range' : 'not an integer';
+        throw new DataError(
+          `${ds.name}: row ${r + 1} has the label ${fmt(y)} (${what}), but \`${c.name}\` is a class 0..${c.size - 1}`,
+        );
+      }
+    }
+    return;
+  }
+  if (k !== c.size) {
+    throw new DataError(`${ds.name}: ${k} condition values per row, but \`${c.name}\` is real[${c.size}]`);
+  }
+  const bad = ds.y.findIndex((v) => !Number.isFinite(v));
+  if (bad >= 0) throw new DataError(`${ds.name}: row ${Math.floor(bad / k) + 1} has a non-finite condition value`);
 }

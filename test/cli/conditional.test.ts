@@ -71,7 +71,10 @@ describe('flowc with a conditional model', () => {
     expect(on[0]! + on[1]! + on[3]! + on[4]!).toBeLessThan(0.8);
     for (const [args, msg] of [
       [['sample', run, '-n', '2', '--condition', '5', '-o', out], /--condition 5: `y` is a class 0..2/],
-      [['eval', run, '--data', join(dir, 'x.csv')], /conditioned on `y`; .* has no labels \(pass --labels FILE\)/],
+      [
+        ['eval', run, '--data', join(dir, 'x.csv')],
+        /conditioned on `y`; .* has no labels \(pass --labels FILE, or --label-column COL/,
+      ],
       [['eval', run, '--labels', join(dir, 'y.csv')], /--labels LABELS goes with --data FILE/],
       [['eval', run, '--eval-ensemble', '3'], /--eval-ensemble 3: the run trained 2 mask sets/],
     ] as const) {
