@@ -67,7 +67,8 @@ export async function runEval(io: CliIO, run: string, o: EvalOptions): Promise<n
     checkLabels(ds, ir);
     if (ir.condition && !ds.y) {
       throw new UserError(
-        `${ir.model} is conditioned on \`${ir.condition.name}\`; ${ds.name} has no labels (pass --labels FILE, or --label-column COL of a CSV)`,
+        `${ir.model} is conditioned on \`${ir.condition.name}\`; ${ds.name} has no labels ` +
+          '(pass --labels FILE, or --label-column COL of a CSV)',
       );
     }
     ensembleNote = applyEnsemble(model, o.evalEnsemble);
