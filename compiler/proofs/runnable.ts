@@ -6,6 +6,7 @@ import * as P from '../diagnostics/codes-proofs.js';
 import { num, onceReporter } from './util.js';
 import { CONDITIONALS } from '../registry/conditionals.js';
 import { CONTEXT_STEPS } from '../registry/posteriors.js';
+import { FLOWS } from '../registry/flows.js';
 
 function* deep(ls: readonly CheckedLayer[] | undefined): Generator<CheckedLayer> {
   for (const l of ls ?? []) {
@@ -91,9 +92,6 @@ export const runnableCheck: ModelCheck = {
   },
 };
 
-/** flow layers that take a conditioning context: couplings' conditioners and MAF/IAF's MADE */
-const CONTEXT_LAYERS = new Set(['coupling', 'maf', 'iaf']);
-
 /**
  * `condition y: …` reaches the conditionals whose registry entry says how (`takesCondition`), coupling
  * conditioners, MAF/IAF layers and a VAE's encoder and decoder; an energy fit refuses it (its target density
@@ -122,12 +120,12 @@ function conditionChecks(model: CheckedModel, report: ReturnType<typeof onceRepo
       .map((k) => `\`${k.name}\``)
       .join(', ');
     refuse(name, `use one of ${takers}, which take the condition as an input`);
-  } else if (model.family === 'flow' && !(model.flow ?? []).some((l) => CONTEXT_LAYERS.has(l.kind.name))) {
+  } else if (model.family === 'flow' && !(model.flow ?? []).some((l) => l.kind.takesCondition)) {
+    const takers = FLOWS.filter((k) => k.takesCondition);
     refuse(
-      'a flow without a coupling or maf layer',
-      'add a `coupling` (its conditioner receives the condition) or a `maf` layer (its MADE takes it as an' +
-        ' extra input)',
-      'planar, radial, actnorm, invconv1x1, permute and logit layers take no context',
+      `a flow without a ${takers.map((k) => k.name).join(' or ')} layer`,
+      `add one: ${takers.map((k) => `\`${k.name}\` takes it ${k.takesCondition}`).join('; ')}`,
+      'its layers take no context',
     );
   }
 }

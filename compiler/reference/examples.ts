@@ -140,10 +140,11 @@ export const DECLARATIONS: readonly Declaration[] = [
     'condition',
     'condition NAME: categorical(K) | real[n]',
     'What a conditional model p(x | y) is conditioned on: one class label (fed as a one-hot vector of K) or a ' +
-      "real vector. It reaches every `coupling` conditioner of a flow (joined to the conditioner's input) and " +
-      "the first layer of a `made` conditional, and a VAE's encoder q(z | x, y) and decoder p(x | z, y) (joined to " +
-      'their inputs; the prior p(z) stays unconditional); labels come from the data (`mnist` has them; files take ' +
-      '`--labels FILE`). `flowc sample --condition y` draws class y; `flowc eval` reports −log p(x | y).',
+      "real vector. It reaches every `coupling` conditioner of a flow (joined to the conditioner's input), the " +
+      "MADE of every `maf` (extra unmasked inputs), every autoregressive conditional (each kind's section says " +
+      "how), and a VAE's encoder q(z | x, y) and decoder p(x | z, y) (joined to their inputs; the prior p(z) " +
+      'stays unconditional); labels come from the data (`mnist` has them; files take `--labels FILE`, a CSV also ' +
+      '`--label-column COL`). `flowc sample --condition y` draws class y; `flowc eval` reports −log p(x | y).',
     'condition y: categorical(10)',
   ),
   decl(

@@ -142,6 +142,7 @@ function kindSection(k: LayerKind): string[] {
   out.push('', ...argTable(k));
   const blockOf = SECTIONS.find((s) => s.category === k.block)?.title.toLowerCase();
   if (k.block) out.push('', `Takes a nested \`{ }\` block of ${blockOf}.`);
+  if (k.takesCondition) out.push('', `With \`condition y\` (p(x | y)): y enters ${k.takesCondition}.`);
   const facts: string[] = [];
   if (k.jacobian) facts.push(`Jacobian: ${k.jacobian}`);
   if (k.logDet) facts.push(`log-det: \`${k.logDet}\``);

@@ -262,6 +262,7 @@ export const FLOWS: LayerKind[] = [
     jacobian: 'block-triangular',
     logDet: 'Σ_{i∉b} s_i(x_b)',
     directions: closed,
+    takesCondition: "joined to its conditioner's input (a vector context tiled over an image's pixels)",
     params: (input, args) => {
       const net = netOf(args.net);
       if (!net) return [];
@@ -484,6 +485,7 @@ export const FLOWS: LayerKind[] = [
     jacobian: 'triangular',
     logDet: '−Σ_i α_i',
     directions: { density: 'closed', sample: 'sequential' },
+    takesCondition: 'as extra inputs of its MADE, unmasked (connected to every unit of the first hidden layer)',
     params: autoregressiveParams,
     flops: autoregressiveFlops,
   },

@@ -103,7 +103,10 @@ export interface LayerKind {
   block?: Category;
   /** rules on the argument values beyond their types (e.g. a data path); reports at the argument's span */
   check?: (args: ResolvedArgs, ctx: ArgCheckContext) => void;
-  /** conditionals only: how a `condition y` reaches it (absent: the runtime cannot take one, FC513) */
+  /**
+   * conditionals and flow layers: how a `condition y` reaches it (absent: it takes none; a conditional without it
+   * is FC513, a flow needs at least one layer with it)
+   */
   takesCondition?: string;
   // ---- flow layers only ----
   /** output shape from input shape; reports a diagnostic and returns undefined when impossible */
