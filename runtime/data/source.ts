@@ -176,6 +176,9 @@ export function parseSource(src: string): SourceSpec {
     }
     return { ...inner, label: col[2]! };
   }
+  if (/[?&]label=/.test(src) && /[?&]labels=/.test(src)) {
+    throw new DataError(`--data ${src}: labels come from a file (labels=…) or a column (label=…), not both`);
+  }
   // FILE[?binarize…]&labels=LABELS / FILE?labels=LABELS: a file's rows with their labels (conditional models)
   const lab = /^(.*\.[A-Za-z0-9-]+(?:\?binarize(?:=[^&]*)?)?)[?&]labels=(.+)$/.exec(src.trim());
   if (lab && !src.trim().startsWith('toy:') && !src.trim().startsWith('mnist')) {
