@@ -55,18 +55,24 @@ function typeArb(t: ArgType, name: string, depth: number): Arb | undefined {
   }
 }
 
-/** `name: value` for an argument (required ones always, optional ones half the time) */
-function argArb(a: ArgSpec, depth: number): fc.Arbitrary<string | undefined> | undefined {
+/**
+ * `name: value` for an argument (required ones always, optional ones half the time). `tiny`: a size whose
+ * default is large (an autoregressive conditional's filters: 160, layers: 12, …) is always written, at a tiny
+ * value, so that conditioned and unconditioned models alike stay fast
+ */
+function argArb(a: ArgSpec, depth: number, tiny = false): fc.Arbitrary<string | undefined> | undefined {
   if (SKIP_ARGS.has(a.name)) return undefined;
   const v = typeArb(a.type, a.name, depth);
   if (!v) return undefined;
   const kv = v.map((x) => `${a.name}: ${x}`);
-  return a.required ? kv : fc.option(kv, { nil: undefined });
+  const large = (d: unknown): boolean => (typeof d === 'number' && d > 8) || (Array.isArray(d) && d.some(large));
+  return a.required || (tiny && large(a.default)) ? kv : fc.option(kv, { nil: undefined });
 }
 
 /** a call of `kind` with a random subset of its arguments, and a generated block where it takes one */
 export function kindArb(kind: LayerKind, depth = 0, body?: Arb): Arb {
-  const args = kind.args.map((a) => argArb(a, depth)).filter((a): a is fc.Arbitrary<string | undefined> => !!a);
+  const tiny = kind.category === 'conditional';
+  const args = kind.args.map((a) => argArb(a, depth, tiny)).filter((a): a is fc.Arbitrary<string | undefined> => !!a);
   const blockArb = kind.block ? (body ?? blockFor(kind.block, depth)) : fc.constant('');
   return fc.tuple(fc.tuple(...args), blockArb).map(([vals, block]) => {
     const written = vals.filter((v): v is string => v !== undefined);
