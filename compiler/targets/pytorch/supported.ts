@@ -101,8 +101,8 @@ export const TORCH_CONDITIONALS: Record<string, (c: ConditionalIR) => string | u
   made: () => undefined,
   pixelcnn: () => undefined,
   gated_pixelcnn: () => undefined,
-  pixelrnn: (c) => (c.kind === 'pixelrnn' && c.context ? 'pixelrnn with a condition' : undefined),
-  pixelcnnpp: (c) => (c.kind === 'pixelcnnpp' && c.context ? 'pixelcnnpp with a condition' : undefined),
+  pixelrnn: () => undefined,
+  pixelcnnpp: () => undefined,
 };
 /**
  * `condition y` (p(x | y)): the autoregressive conditionals whose torch module takes the context as the tfjs
