@@ -40,10 +40,13 @@ const cases: Record<string, string> = {
   prior normal
   flow {
     actnorm
-    coupling(affine, mask: alternate, net: mlp(8, 8), scale: tanh)
-    coupling(additive, mask: alternate, flip: true, net: mlp(8))
+    repeat 2 {
+      coupling(affine, mask: alternate, flip: true, net: mlp(8, 8), scale: tanh)
+      coupling(additive, mask: alternate, net: mlp(8))
+    }
     coupling(spline, bins: 4, mask: alternate, net: mlp(8))
-    coupling(logistic_mixture, k: 2, mask: alternate, flip: true, net: mlp(8))
+    permute(reverse)
+    coupling(logistic_mixture, k: 2, mask: alternate, net: mlp(8))
   }
   ${TRAIN}
 }

@@ -12,7 +12,7 @@ import torch
 from torch import nn
 
 from .common import flat_latent, unflat_latent
-from .context import context_of, sample_context
+from .context import Context, context_of, sample_context
 
 
 def _register(root, path, module):
@@ -57,7 +57,7 @@ class FlowModel(nn.Module):
     @staticmethod
     def _kw(m, ctx):
         """the context argument of layer m: only the layers built with one take it"""
-        return {"ctx": ctx} if getattr(m, "context", None) is not None else {}
+        return {"ctx": ctx} if isinstance(getattr(m, "context", None), Context) else {}
 
     def forward(self, x, y=None):
         """density direction: (z [N, latent], Σ log-det [N]); y: a conditioned flow's labels/values"""
