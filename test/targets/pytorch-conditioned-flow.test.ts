@@ -1,8 +1,9 @@
 // `condition y` flows in the PyTorch target against the tfjs runtime: a RealNVP-style vector flow with a class
 // label (affine, additive, spline and logistic-mixture couplings) and an image flow with a real condition
-// vector (checkerboard and channel couplings around squeeze/split). With the same weights, torch (float64)
-// gives tfjs's log p(x | y), inverse(forward(x, y), y) = x, and the same x from the same latent and y;
-// a bad or missing y is refused with a message, and MAF/IAF under `condition y` stay refused by name.
+// vector (checkerboard and channel couplings around squeeze/split), and a uniformly dequantized image flow with
+// a label. With the same weights (and dequantization noise), torch (float64) gives tfjs's log p(x | y),
+// inverse(forward(x, y), y) = x, and the same x from the same latent and y; a bad or missing y is refused
+// with a message, and MAF or a categorical encoding under `condition y` stay refused by name.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -68,6 +69,20 @@ const cases: Record<string, string> = {
   ${TRAIN}
 }
 `,
+  image_label_dequantized: `model CondDigits {
+  data x: discrete(4)[1, 4, 4]
+  condition y: categorical(3)
+  prior normal
+  flow {
+    dequantize(uniform)
+    logit(alpha: 0.05)
+    repeat 2 { coupling(affine, mask: checkerboard, flip: true, net: resnet(blocks: 1, channels: 4)) }
+    squeeze
+    coupling(spline, bins: 4, mask: channel, net: resnet(blocks: 1, channels: 4))
+  }
+  ${TRAIN}
+}
+`,
 };
 
 /** every weight moved off its initialisation (zero-initialised last layers would hide the context) */
@@ -112,7 +127,16 @@ describe('PyTorch target: conditioned flows equal tfjs', () => {
           const x = batchFor(ir, n, 9);
           const y = conditionFor(ir, n, 1);
           const c = contextOf(ir, y, n);
+          const rng = (model as unknown as { rng: Rng }).rng;
+          const state = rng.getState();
           const lp = withConfig({ fuse: false }, () => tf.tidy(() => model.logProb(x, c)).arraySync() as number[]);
+          rng.setState(state);
+          // a uniform dequantization's noise: the draw logProb made, channels-first for torch
+          const [C, H, W] = ir.data.shape;
+          const noise =
+            ir.flow![0]!.kind === 'dequantize'
+              ? tf.tidy(() => tf.transpose(rng.uniformTensor([n, H!, W!, C!]), [0, 3, 1, 2]).arraySync())
+              : null;
           const zy = conditionFor(ir, 2, 2);
           const zc = contextOf(ir, zy, 2);
           const z = tf.tidy(() => tf.mul(tf.randomNormal([2, model.latentSize], 0, 1, 'float32', 3), 0.7));
@@ -121,6 +145,7 @@ describe('PyTorch target: conditioned flows equal tfjs', () => {
           const req = {
             dir: pkg,
             x: x.arraySync(),
+            noise,
             y,
             z: z.arraySync(),
             z_y: zy,

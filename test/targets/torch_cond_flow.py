@@ -14,6 +14,8 @@ import model  # noqa: E402
 m = model.load().double()
 x = torch.tensor(req["x"], dtype=torch.float64)
 y = req["y"]
+if req.get("noise") is not None:          # a uniform dequantization's draw: tfjs's
+    m.chain[0].noise = torch.tensor(req["noise"], dtype=torch.float64)
 out = {}
 with torch.no_grad():
     out["log_prob"] = m.log_prob(x, y).tolist()
