@@ -230,10 +230,9 @@ ${lines.join('\n')}
   const categorical = layers[0]?.kind === 'dequantize' && layers[0].args.type === 'categorical';
   const flowClass = categorical ? 'CategoricalFlowModel' : 'FlowModel';
   const flow = `    return ${flowClass}(${py(ir.model)}, data_shape=${py(ir.data.shape)}, \
-final_shape=${py(final)}, prior=${priorCode(ir.prior, latentSize(ir))},${context ? ' condition=IR["condition"],' : ''} \
-layers=[
+final_shape=${py(final)}, prior=${priorCode(ir.prior, latentSize(ir))}, layers=[
 ${lines.join('\n')}
-    ])`;
+    ]${context ? ', condition=IR["condition"]' : ''})`;
   const vae = () => `    return ${vaeModelCode(ir, (l) => layerCode(l), priorCode(ir.prior, size(ir.latent!.shape)))}`;
   const body =
     ir.family === 'energy' ? energy : ar ? `    return ${arModelCode(ir)}` : ir.family === 'vae' ? vae() : flow;
