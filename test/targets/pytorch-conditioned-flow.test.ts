@@ -1,9 +1,9 @@
 // `condition y` flows in the PyTorch target against the tfjs runtime: a RealNVP-style vector flow with a class
-// label (affine, additive, spline and logistic-mixture couplings) and an image flow with a real condition
-// vector (checkerboard and channel couplings around squeeze/split), and a uniformly dequantized image flow with
-// a label. With the same weights (and dequantization noise), torch (float64) gives tfjs's log p(x | y),
-// inverse(forward(x, y), y) = x, and the same x from the same latent and y; a bad or missing y is refused
-// with a message, and MAF or a categorical encoding under `condition y` stay refused by name.
+// label (affine, additive, spline and logistic-mixture couplings), an image flow with a real condition vector
+// (checkerboard and channel couplings around squeeze/split), and uniformly and variationally dequantized image
+// flows with a label. With the same weights (and dequantization noise), torch (float64) gives tfjs's
+// log p(x | y), inverse(forward(x, y), y) = x, and the same x from the same latent and y; a bad or missing y
+// is refused with a message, and MAF or a categorical encoding under `condition y` stay refused by name.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -83,6 +83,20 @@ const cases: Record<string, string> = {
   ${TRAIN}
 }
 `,
+  image_label_variational: `model CondFlowpp {
+  data x: discrete(4)[1, 4, 4]
+  condition y: categorical(2)
+  prior normal
+  flow {
+    dequantize(variational, net: resnet(blocks: 1, channels: 4), features: 2) {
+      coupling(affine, mask: checkerboard, net: resnet(blocks: 1, channels: 4))
+    }
+    logit(alpha: 0.05)
+    repeat 2 { coupling(logistic_mixture, k: 2, mask: checkerboard, flip: true, net: resnet(blocks: 1, channels: 4)) }
+  }
+  ${TRAIN}
+}
+`,
 };
 
 /** every weight moved off its initialisation (zero-initialised last layers would hide the context) */
@@ -131,12 +145,11 @@ describe('PyTorch target: conditioned flows equal tfjs', () => {
           const state = rng.getState();
           const lp = withConfig({ fuse: false }, () => tf.tidy(() => model.logProb(x, c)).arraySync() as number[]);
           rng.setState(state);
-          // a uniform dequantization's noise: the draw logProb made, channels-first for torch
+          // a dequantization's noise (u, or ε when variational): the draw logProb made, channels-first for torch
           const [C, H, W] = ir.data.shape;
-          const noise =
-            ir.flow![0]!.kind === 'dequantize'
-              ? tf.tidy(() => tf.transpose(rng.uniformTensor([n, H!, W!, C!]), [0, 3, 1, 2]).arraySync())
-              : null;
+          const deq = ir.flow![0]!.kind === 'dequantize' ? (ir.flow![0]!.args as { type: string }).type : null;
+          const draw = deq === 'variational' ? rng.normalTensor.bind(rng) : rng.uniformTensor.bind(rng);
+          const noise = deq ? tf.tidy(() => tf.transpose(draw([n, H!, W!, C!]), [0, 3, 1, 2]).arraySync()) : null;
           const zy = conditionFor(ir, 2, 2);
           const zc = contextOf(ir, zy, 2);
           const z = tf.tidy(() => tf.mul(tf.randomNormal([2, model.latentSize], 0, 1, 'float32', 3), 0.7));
@@ -158,13 +171,17 @@ describe('PyTorch target: conditioned flows equal tfjs', () => {
           ) as Record<string, number[] | number | string>;
           close(lp, out.log_prob as number[], 1e-4);
           expect(out.roundtrip_err).toBeLessThan(1e-8);
+          expect(out.layers_roundtrip_err).toBeLessThan(1e-8);
           expect(out.logdet_err).toBeLessThan(1e-8);
           close(Array.from(xs), out.inverse as number[], 1e-4);
           expect(out.sample_shape).toEqual([3, ...ir.data.shape]);
           // y is read: another condition, another density
           const other = out.log_prob_other as number[];
           expect(Math.max(...lp.map((v, i) => Math.abs(v - other[i]!)))).toBeGreaterThan(1e-3);
-          expect(out.bad_y).toMatch(categorical ? /label 7 of example 0 is not a class 0\.\.2 of `y`/ : /for 4×2/);
+          const bad = categorical
+            ? `label 7 of example 0 is not a class 0..${ir.condition!.size - 1} of \`y\``
+            : 'for 4×2';
+          expect(out.bad_y).toContain(bad);
           expect(out.no_y).toMatch(/conditioned on `y`: pass y/);
           tf.dispose([x, c, z, zc]);
         } finally {
