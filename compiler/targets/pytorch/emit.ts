@@ -204,7 +204,11 @@ function modelPy(ir: FlowIR, source: string): string {
     'from flowc_torch.package import constants, layer_args, load_weights, read_ir',
   ];
   const density = ir.family === 'energy' ? 'iterative' : undefined;
-  const lines = layers.map((l) => `        (${py(l.id)}, ${layerCode(l, density)}),`);
+  // `condition y`: the context [k] (one-hot label or real vector) every coupling joins to its conditioner's input
+  const context = ir.condition && ir.family === 'flow' ? [ir.condition.size] : undefined;
+  const lines = layers.map(
+    (l) => `        (${py(l.id)}, ${layerCode(l, density, l.kind === 'coupling' ? context : undefined)}),`,
+  );
   const ar = ir.family === 'autoregressive';
   if (ir.family === 'energy') imports.push('from flowc_torch.energy import EnergyModel');
   if (ir.family === 'vae') {
@@ -228,7 +232,7 @@ ${lines.join('\n')}
   const flow = `    return ${flowClass}(${py(ir.model)}, data_shape=${py(ir.data.shape)}, \
 final_shape=${py(final)}, prior=${priorCode(ir.prior, latentSize(ir))}, layers=[
 ${lines.join('\n')}
-    ])`;
+    ]${context ? ', condition=IR["condition"]' : ''})`;
   const vae = () => `    return ${vaeModelCode(ir, (l) => layerCode(l), priorCode(ir.prior, size(ir.latent!.shape)))}`;
   const body =
     ir.family === 'energy' ? energy : ar ? `    return ${arModelCode(ir)}` : ir.family === 'vae' ? vae() : flow;

@@ -106,11 +106,26 @@ export const TORCH_CONDITIONALS: Record<string, (c: ConditionalIR) => string | u
 };
 /**
  * `condition y` (p(x | y)): the autoregressive conditionals whose torch module takes the context as the tfjs
- * runtime does; a conditioned model of another family or conditional is refused as "condition on …"
+ * runtime does, and flows (whose layers are context-free or read it as below); a conditioned model of another
+ * family or conditional is refused as "condition on …"
  */
-export const TORCH_CONDITIONED: readonly string[] = ['nade', 'made', 'pixelcnn', 'gated_pixelcnn'];
-/** flow layers that never read the context: under `condition y` any other layer is refused as "condition on <kind>" */
-const CONTEXT_FREE_LAYERS: readonly string[] = ['squeeze', 'split', 'actnorm', 'invconv1x1', 'permute', 'logit'];
+export const TORCH_CONDITIONED: readonly string[] = ['nade', 'made', 'pixelcnn', 'gated_pixelcnn', 'flow'];
+/**
+ * flow layers under `condition y`: those that never read the context (a uniform or variational dequantization's
+ * own flow has its own context), and those whose torch module joins it to its conditioner's input as the tfjs
+ * one does (every coupling type); any other layer (maf, iaf, a categorical encoding, …) is refused as
+ * "condition on <kind>"
+ */
+const CONDITIONED_LAYERS: Record<string, (l: LayerIR) => boolean> = {
+  squeeze: () => true,
+  split: () => true,
+  actnorm: () => true,
+  invconv1x1: () => true,
+  permute: () => true,
+  logit: () => true,
+  coupling: () => true,
+  dequantize: (l) => l.kind === 'dequantize' && l.args.type !== 'categorical',
+};
 export const TORCH_LIKELIHOODS: readonly LikelihoodIR['kind'][] = [
   'bernoulli',
   'categorical',
@@ -170,14 +185,16 @@ export function unsupportedConstructs(ir: FlowIR): Unsupported[] {
   if (ir.family === 'vae' && ir.posterior?.context) {
     out.push({ construct: "posterior flow steps that take the encoder's context h (amortized iaf, maf, coupling)" });
   }
-  // p(x | y) of the other families: only the autoregressive conditionals in TORCH_CONDITIONED take y here
+  // p(x | y) of the other families: only flows and the autoregressive conditionals in TORCH_CONDITIONED take y
   if (ir.condition && ir.family !== 'vae') {
-    const kind = ir.family === 'autoregressive' ? c?.kind : undefined;
+    const kind = ir.family === 'autoregressive' ? c?.kind : ir.family === 'flow' ? 'flow' : undefined;
     if (!kind || !TORCH_CONDITIONED.includes(kind)) {
       out.push({ construct: `condition on ${kind ?? `a ${ir.family} model`} (\`condition ${ir.condition.name}\`)` });
     }
-    for (const l of flattenLayers(ir.flow)) {
-      if (!CONTEXT_FREE_LAYERS.includes(l.kind)) out.push({ construct: `condition on ${l.kind}`, id: l.id, at: l.at });
+    for (const l of ir.flow ?? []) {
+      if (CONDITIONED_LAYERS[l.kind]?.(l)) continue;
+      const what = l.kind === 'dequantize' ? `dequantize(${l.args.type})` : l.kind;
+      out.push({ construct: `condition on ${what}`, id: l.id, at: l.at });
     }
   }
   if ((ir.family === 'autoregressive' || ir.family === 'vae') && ir.likelihood) {

@@ -9,6 +9,7 @@ from torch import nn
 import torch.nn.functional as F
 
 from .activations import activation
+from .context import context_of, sample_context
 
 
 def _uniform(shape, fan_in):
@@ -238,41 +239,6 @@ def raster_order(shape):
     """pixel by pixel, the channels of a pixel in sequence (PixelCNN's factorization)"""
     C, H, W = shape
     return [c * H * W + i * W + j for i in range(H) for j in range(W) for c in range(C)]
-
-
-def context_of(condition, y, n):
-    """the context [n, size] of a `condition y` model (runtime/condition.ts): a class label 0..K−1 becomes its
-    one-hot row, a real condition is used as it is; y: one value per example, or one (class or vector) for all"""
-    size, categorical = condition["size"], condition["domain"]["kind"] == "categorical"
-    y = torch.as_tensor(y)
-    if categorical:
-        y = y.reshape(-1).expand(n) if y.numel() == 1 else y.reshape(-1)
-        if y.numel() != n:
-            raise ValueError(f"{y.numel()} labels for {n} examples")
-        bad = (y != y.round()) | (y < 0) | (y >= size)
-        if bad.any():
-            i = int(bad.nonzero()[0])
-            raise ValueError(f"label {float(y[i]):g} of example {i} is not a class 0..{size - 1} "
-                             f"of `{condition['name']}`")
-        return F.one_hot(y.long(), size).float()
-    y = y.float().reshape(-1, size) if y.numel() % size == 0 else y
-    if y.dim() != 2 or y.shape[1] != size or y.shape[0] not in (1, n):
-        raise ValueError(f"condition values of shape {list(y.shape)} for {n}×{size}")
-    return y.expand(n, size)
-
-
-def sample_context(condition, n, y=None):
-    """the context of n samples (runtime/condition.ts sampleContext): every sample of class y (a real condition:
-    every entry y, or the vector y) when given, else the classes in blocks of ⌈n / K⌉ (a grid with that many
-    columns has one row per class; a real condition: zeros)"""
-    if y is not None and condition["domain"]["kind"] != "categorical" and torch.as_tensor(y).numel() == 1:
-        return torch.full((n, condition["size"]), float(y))                # every entry = y
-    if y is not None:
-        return context_of(condition, y, n)
-    if condition["domain"]["kind"] == "categorical":
-        per = max(1, math.ceil(n / condition["size"]))
-        return context_of(condition, [min(condition["size"] - 1, i // per) for i in range(n)], n)
-    return torch.zeros(n, condition["size"])
 
 
 class ArModel(nn.Module):
