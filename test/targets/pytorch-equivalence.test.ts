@@ -157,33 +157,48 @@ const close = (a: number[], b: number[], tol = 1e-4) => {
   a.forEach((v, i) => expect(Math.abs(b[i]! - v)).toBeLessThan(tol * Math.max(1, Math.abs(v))));
 };
 
-/** VAE: the same single-sample ELBO and importance-weighted log p(x) from the same ε, the same decoder */
+/**
+ * VAE: the same single-sample ELBO and importance-weighted log p(x) from the same ε, the same decoder; a conditional
+ * VAE with labels y for x and zy for the latents (bounds on log p(x | y), decoder p(x | z, y))
+ */
 function compareVae(model: FlowModel, x: tf.Tensor, pkg: string): void {
   const vae = model as unknown as VaeModel;
   const N = x.shape[0];
   const k = 4;
+  const cond = vae.ir.condition;
+  const y = cond ? labelsFor(vae.ir, N) : undefined;
+  const zy = cond ? labelsFor(vae.ir, 2).reverse() : undefined;
+  const ctx = y && contextOf(vae.ir, y, N);
+  const zctx = zy && contextOf(vae.ir, zy, 2);
   const state = vae.rng.getState();
   const eps = tf.tidy(() => vae.rng.normalTensor([N, vae.Dz]).arraySync());
   vae.rng.setState(state);
-  const elbo = tf.tidy(() => vae.elbo(x)).arraySync();
+  const elbo = tf.tidy(() => vae.elbo(x, 1, ctx)).arraySync();
   const iwState = vae.rng.getState();
   const iwEps = tf.tidy(() => vae.rng.normalTensor([k * N, vae.Dz]).arraySync());
   vae.rng.setState(iwState);
-  const lp = tf.tidy(() => vae.iwLogProb(x, k)).arraySync();
+  const lp = tf.tidy(() => vae.iwLogProb(x, k, ctx)).arraySync();
   const z = tf.tidy(() => tf.mul(tf.randomNormal([2, vae.Dz], 0, 1, 'float32', 3), 0.7));
-  const dec = tf.tidy(() => vae.decode(z)).arraySync();
-  const req = { dir: pkg, x: nested(x), eps, k, iw_eps: iwEps, z: z.arraySync() };
+  const dec = tf.tidy(() => vae.decode(z, zctx)).arraySync();
+  const sampleY = cond ? (cond.domain.kind === 'categorical' ? 1 : 0.5) : undefined;
+  const req = { dir: pkg, x: nested(x), eps, k, iw_eps: iwEps, z: z.arraySync(), y, zy, sample_y: sampleY };
   const out = JSON.parse(runPython([join(import.meta.dirname, 'torch_check.py')], pkg, JSON.stringify(req))) as {
     elbo: number[];
     log_prob: number[];
     decode: number[][][];
     sample_shape: number[];
+    sample_default_shape?: number[];
+    missing_y?: string;
   };
   close(elbo, out.elbo);
   close(lp, out.log_prob);
   close(dec.flat(2), out.decode.flat(2));
   expect(out.sample_shape).toEqual([2, ...vae.ir.data.shape]);
-  tf.dispose([x, z]);
+  if (cond) {
+    expect(out.sample_default_shape).toEqual([3, ...vae.ir.data.shape]);
+    expect(out.missing_y).toContain(`conditioned on \`${cond.name}\``);
+  }
+  tf.dispose([x, z, ...(ctx ? [ctx] : []), ...(zctx ? [zctx] : [])]);
 }
 
 describe('the PyTorch target equals the tfjs runtime', () => {
@@ -212,6 +227,7 @@ describe('the PyTorch target equals the tfjs runtime', () => {
         'gated_pixelcnn',
         'planar_vae',
         'iaf_vae',
+        'cvae_mnist',
         'pixelrnn_row_lstm',
         'pixelrnn_diagonal_bilstm',
         'pixelcnnpp_mnist',
@@ -282,5 +298,56 @@ describe('the PyTorch target equals the tfjs runtime', () => {
         model.dispose();
       }
     }, 120_000);
+  }
+});
+
+/** a tiny VAE whose amortized posterior's steps read the encoder context h (3 entries) */
+const contextVae = (cond: string, steps: string) => `model HVae {
+  data x: binary[5]
+  ${cond}
+  latent z: real[3]
+  prior normal
+  encoder mlp(8)
+  posterior flow(amortized: true, context: 3) { ${steps} }
+  decoder mlp(8)
+  likelihood bernoulli
+}`;
+
+describe('the PyTorch target equals the tfjs runtime on VAEs with an encoder context h', () => {
+  const cases: Record<string, string> = {
+    'an unconditioned VAE, amortized IAF steps with h': contextVae(
+      '',
+      'iaf(hidden: [6]); permute(reverse); iaf(hidden: [6])',
+    ),
+    'planar, iaf, spline maf and affine coupling steps with h': contextVae(
+      '',
+      'planar; iaf(hidden: [6]); maf(hidden: [6], transform: spline(bins: 4, bound: 3)); ' +
+        'coupling(affine, mask: alternate, net: mlp(6))',
+    ),
+    'a real-vector condition and h': contextVae('condition y: real[2]', 'iaf(hidden: [6]); radial'),
+  };
+  for (const [name, text] of Object.entries(cases)) {
+    it(
+      name,
+      async (ctx) => {
+        if (missing) ctx.skip();
+        const r = compileSource(text, 'hvae.flow');
+        expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+        const ir = r.ir!;
+        expect(ir.posterior!.context).toBe(3);
+        const emitted = emitTorch(ir, 'hvae.flow');
+        expect('unsupported' in emitted ? emitted.unsupported : []).toEqual([]);
+        const pkg = join(dir, `hvae-${Object.keys(cases).indexOf(name)}`);
+        const model = build(ir);
+        try {
+          perturb(model, 13);
+          await writeTorchPackage(silent, ir, 'hvae.flow', pkg, model);
+          compareVae(model, batchFor(ir, 3, 5), pkg);
+        } finally {
+          model.dispose();
+        }
+      },
+      120_000,
+    );
   }
 });

@@ -27,11 +27,20 @@ if m.family not in ("vae", "autoregressive"):
 if m.family == "vae":
     with torch.no_grad():
         t = lambda k: torch.tensor(req[k], dtype=torch.float64)  # noqa: E731
-        out["elbo"] = m.elbo(x, eps=t("eps")).tolist()
-        out["log_prob"] = m.log_prob(x, k=req["k"], eps=t("iw_eps")).tolist()
-        out["decode"] = m.decode(t("z")).tolist()
-        s = m.sample(2, generator=torch.Generator().manual_seed(0))
+        # y, zy: a conditional VAE's labels of x and of the latents z
+        y, zy = req.get("y"), req.get("zy")
+        out["elbo"] = m.elbo(x, y, eps=t("eps")).tolist()
+        out["log_prob"] = m.log_prob(x, y, k=req["k"], eps=t("iw_eps")).tolist()
+        out["decode"] = m.decode(t("z"), zy).tolist()
+        given = {} if req.get("sample_y") is None else {"y": req["sample_y"]}
+        s = m.sample(2, generator=torch.Generator().manual_seed(0), **given)
         out["sample_shape"] = list(s.shape)
+        if y is not None:
+            out["sample_default_shape"] = list(m.sample(3, generator=torch.Generator().manual_seed(0)).shape)
+            try:
+                m.elbo(x)
+            except ValueError as e:
+                out["missing_y"] = str(e)
     print(json.dumps(out))
     sys.exit(0)
 if m.family == "autoregressive":

@@ -145,16 +145,19 @@ export function layerCode(l: LayerIR, density?: 'iterative', context?: number[])
       return call('Radial', [size(l.inShape)], { inverse: density ?? l.args.inverse });
     case 'maf': {
       const t = l.args.transform;
-      if (!t) return call('Maf', [l.inShape], { net: net(l.args.net, id, '["net"]') });
+      // context: a VAE posterior step's encoder context h, extra inputs of the MADE's first layer
+      const h = l.args.context;
+      if (!t) return call('Maf', [l.inShape], { net: net(l.args.net, id, '["net"]'), context: h });
       return call('TransformMaf', [l.inShape], {
         net: net(l.args.net, id, '["net"]'),
         transform: t.kind,
         bins: t.bins,
         bound: t.bound,
+        context: h,
       });
     }
     case 'iaf':
-      return call('Iaf', [l.inShape], { net: net(l.args.net, id, '["net"]') });
+      return call('Iaf', [l.inShape], { net: net(l.args.net, id, '["net"]'), context: l.args.context });
   }
 }
 
@@ -233,7 +236,8 @@ ${lines.join('\n')}
 final_shape=${py(final)}, prior=${priorCode(ir.prior, latentSize(ir))}, layers=[
 ${lines.join('\n')}
     ]${context ? ', condition=IR["condition"]' : ''})`;
-  const vae = () => `    return ${vaeModelCode(ir, (l) => layerCode(l), priorCode(ir.prior, size(ir.latent!.shape)))}`;
+  const vae = () =>
+    `    return ${vaeModelCode(ir, (l, h) => layerCode(l, undefined, h), priorCode(ir.prior, size(ir.latent!.shape)))}`;
   const body =
     ir.family === 'energy' ? energy : ar ? `    return ${arModelCode(ir)}` : ir.family === 'vae' ? vae() : flow;
   const layout = ir.data.shape.length === 3 ? 'images [N, C, H, W]' : `vectors [N, ${ir.data.shape[0]}]`;

@@ -7,7 +7,11 @@ export function readmeFor(ir: FlowIR, source: string): string {
     ir.family === 'vae'
       ? `
 A VAE: \`m.log_prob(x, k=100)\` is the k-sample importance-weighted estimate of log p(x),
-\`m.elbo(x)\` the one-sample ELBO (\`train.py\` minimizes −ELBO), \`m.decode(z)\` the likelihood's parameters.
+\`m.elbo(x)\` the one-sample ELBO (\`train.py\` minimizes −ELBO), \`m.decode(z)\` the likelihood's parameters.${
+          ir.condition
+            ? '\nConditioned: `m.elbo(x, y)`, `m.log_prob(x, y, k=100)` (bounds on log p(x | y)), `m.decode(z, y)`.'
+            : ''
+        }
 `
       : ir.conditional?.kind === 'pixelcnnpp'
         ? `

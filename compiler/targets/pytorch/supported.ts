@@ -28,8 +28,9 @@ export const TORCH_LAYER_ARGS: Record<string, Record<string, readonly unknown[] 
   logit: { alpha: null },
   planar: { activation: ['tanh', 'leaky_relu', 'softplus', 'elu', 'sigmoid'], inverse: ['none', 'iterative'] },
   radial: { inverse: ['none', 'iterative'] },
-  maf: { order: null, net: null, transform: null },
-  iaf: { order: null, net: null },
+  // context: a VAE posterior step's encoder context h (the MADE's extra first-layer inputs)
+  maf: { order: null, net: null, transform: null, context: null },
+  iaf: { order: null, net: null, context: null },
   dequantize: {
     type: ['uniform', 'variational', 'categorical'],
     K: null,
@@ -178,13 +179,7 @@ export function unsupportedConstructs(ir: FlowIR): Unsupported[] {
     const why = rule ? rule(c) : c.kind;
     if (why) out.push({ construct: `autoregressive model (${why})` });
   }
-  // q(z | x, y), p(x | z, y) and the encoder context h of IAF/MAF/coupling steps: not in flowc_torch/vae.py
-  if (ir.family === 'vae' && ir.condition) {
-    out.push({ construct: `conditional variational autoencoder (\`condition ${ir.condition.name}\`)` });
-  }
-  if (ir.family === 'vae' && ir.posterior?.context) {
-    out.push({ construct: "posterior flow steps that take the encoder's context h (amortized iaf, maf, coupling)" });
-  }
+  // a VAE under `condition y` (q(z | x, y), p(x | z, y)) and its encoder context h: flowc_torch/vae.py
   // p(x | y) of the other families: only flows and the autoregressive conditionals in TORCH_CONDITIONED take y
   if (ir.condition && ir.family !== 'vae') {
     const kind = ir.family === 'autoregressive' ? c?.kind : ir.family === 'flow' ? 'flow' : undefined;

@@ -124,15 +124,22 @@ def resnet(blocks, channels, kernel=3, zero_init_last=True):
 
 
 def made(hidden, act, masks, zero_init_last=False):
-    """MADE for MAF/IAF: D → hidden... → 2D (μ then α); masks [out][in] per layer (FlowIR's convention)"""
+    """MADE for MAF/IAF: D → hidden... → 2D (μ then α); masks [out][in] per layer (FlowIR's convention).
+    An input wider than the masks' D (in_shape [D + k]) takes k context entries after the D (a VAE posterior's
+    encoder context h), connected to every unit of the first layer: unmasked, as h depends on x, not on z."""
     def make(in_shape, out_channels):
-        d = in_shape[0]
+        d = len(masks[0][0])
+        extra = in_shape[0] - d
+        if extra < 0:
+            raise ValueError(f"MADE input of {in_shape[0]} entries for masks over {d}")
         sizes = [d, *hidden, out_channels]
         ms = []
         for l, m in enumerate(masks):
             rows = m if not (l == len(masks) - 1 and len(m) == d and out_channels % d == 0) else m * (out_channels // d)
             if len(rows) != sizes[l + 1] or len(rows[0]) != sizes[l]:
                 raise ValueError(f"MADE mask {l} is [{len(rows)}, {len(rows[0])}], expected [{sizes[l + 1]}, {sizes[l]}]")
+            if l == 0 and extra:
+                rows = [list(r) + [1] * extra for r in rows]
             ms.append(torch.tensor(rows, dtype=torch.float32).t().contiguous())
-        return Mlp(sizes, act, zero_init_last, ms)
+        return Mlp([d + extra, *sizes[1:]], act, zero_init_last, ms)
     return make
