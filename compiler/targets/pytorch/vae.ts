@@ -1,7 +1,8 @@
 // The VAE family in model.py: an mlp encoder and decoder, a likelihood, a prior and the posterior
 // flow (runtime/vae/): amortized planar/radial layers read their parameters from the encoder's
-// output, every other posterior layer is the flow layer's own module; with `context: k` the iaf, maf and coupling
-// steps also read the encoder's context h [k]. A conditional VAE (`condition y`) joins y's context to both nets' inputs.
+// output, every other posterior layer is the flow layer's own module; with `context: k` the iaf, maf and
+// coupling steps also read the encoder's context h [k]. A conditional VAE (`condition y`) joins y's context
+// to both nets' inputs.
 import type { FlowIR, LayerIR } from '../../ir/types.js';
 import { likelihoodCode } from './ar.js';
 import { CONTEXT_STEPS } from '../../registry/posteriors.js';
