@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Fails (exit 1) on any source line longer than 120 characters, listing each as file:line (`npm run lint:lines`).
-// Source: the .ts/.mts/.js/.mjs/.wat files under the folders below and index.ts; generated and vendored folders
+// Source: the .ts/.mts/.js/.mjs/.wat/.py files under the folders below and index.ts; generated and vendored folders
 // are skipped. Characters are Unicode code points (so `→` or `∘` counts one). Optional arguments: files or
 // folders to check instead.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -20,11 +20,12 @@ const FOLDERS = [
   'playground',
   'runtime',
   'scripts',
+  'targets',
   'test',
 ];
 const FILES = ['index.ts', 'eslint.config.js', 'vitest.config.ts'];
 const SKIP = new Set(['node_modules', 'dist', 'out', 'golden', 'fixtures', 'results', 'coverage']);
-const SOURCE = /\.(ts|mts|js|mjs|wat)$/;
+const SOURCE = /\.(ts|mts|js|mjs|wat|py)$/;
 
 function* walk(path) {
   const st = statSync(path, { throwIfNoEntry: false });

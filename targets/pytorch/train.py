@@ -216,7 +216,8 @@ def main(argv):
             with open(metrics, "a") as f:
                 f.write(json.dumps(line) + "\n")
         if step % a.log_every == 0 or step == steps:
-            say(f"step {step}/{steps} loss {lv:.4f}" + (f" test_nll {line['test_nll']:.4f}" if "test_nll" in line else ""))
+            held = f" test_nll {line['test_nll']:.4f}" if "test_nll" in line else ""
+            say(f"step {step}/{steps} loss {lv:.4f}{held}")
         if step % a.checkpoint_every == 0 or step == steps or stop["sig"]:
             save()
         if stop["sig"]:

@@ -68,7 +68,8 @@ def _toy(name, n=8192, noise=None, seed=7):
         pts = 2 * np.stack([np.cos(k * np.pi / 4), np.sin(k * np.pi / 4)], 1)
         noise = 0.1 if noise is None else noise
     else:
-        raise DataError(f"toy:{name} is not drawn by train.py; write it with `flowc data export toy:{name} -o {name}.npy`"
+        raise DataError(f"toy:{name} is not drawn by train.py; "
+                        f"write it with `flowc data export toy:{name} -o {name}.npy`"
                         f" and pass --data {name}.npy")
     pts = pts + noise * rng.standard_normal(pts.shape)
     return rng.permutation(pts).astype(np.float32)

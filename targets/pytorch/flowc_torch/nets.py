@@ -137,7 +137,8 @@ def made(hidden, act, masks, zero_init_last=False):
         for l, m in enumerate(masks):
             rows = m if not (l == len(masks) - 1 and len(m) == d and out_channels % d == 0) else m * (out_channels // d)
             if len(rows) != sizes[l + 1] or len(rows[0]) != sizes[l]:
-                raise ValueError(f"MADE mask {l} is [{len(rows)}, {len(rows[0])}], expected [{sizes[l + 1]}, {sizes[l]}]")
+                raise ValueError(f"MADE mask {l} is [{len(rows)}, {len(rows[0])}], "
+                                 f"expected [{sizes[l + 1]}, {sizes[l]}]")
             if l == 0 and extra:
                 rows = [list(r) + [1] * extra for r in rows]
             ms.append(torch.tensor(rows, dtype=torch.float32).t().contiguous())
