@@ -75,7 +75,7 @@ describe('flowc with a conditional VAE', () => {
     expect(mean(on.map((_, j) => j).filter((j) => !cls.includes(j)))).toBeLessThan(0.3);
     for (const [args, msg] of [
       [['sample', run, '-n', '2', '--condition', '3', '-o', out], /--condition 3: `y` is a class 0..2/],
-      [['eval', run, '--data', join(dir, 'x.csv')], /conditioned on `y`; .* has no labels \(pass --labels FILE\)/],
+      [['eval', run, '--data', join(dir, 'x.csv')], /conditioned on `y`; .* has no labels \(pass --labels FILE/],
     ] as const) {
       const r = await flowc(...args);
       expect(r.code).not.toBe(0);

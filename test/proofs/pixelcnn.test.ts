@@ -32,7 +32,10 @@ function maskedConvStack(layers: ConvSpec[], img: ImageSpec, hiddenPerGroup: num
   for (const L of layers) {
     const [kh, kw] = typeof L.kernel === 'number' ? [L.kernel, L.kernel] : L.kernel;
     const cout = hiddenPerGroup * G;
-    const w = new Float64Array(cout * cin * kh * kw).map(() => rng() * 2 - 1);
+    // weights scaled by 1/√fan-in: pre-activations stay O(1), so no tanh saturates and hides a dependency
+    // (unscaled, a 3-layer stack once lost a field-edge path below the 1e-12 detection threshold)
+    const scale = 1 / Math.sqrt(cin * kh * kw);
+    const w = new Float64Array(cout * cin * kh * kw).map(() => (rng() * 2 - 1) * scale);
     const mask = new Uint8Array(cout * cin * kh * kw);
     const cy = Math.floor((kh - 1) / 2),
       cx = Math.floor((kw - 1) / 2);
