@@ -35,3 +35,14 @@ export function runPython(args: string[], cwd: string, input?: string, timeout =
   if (r.status !== 0) throw new Error(`${PYTHON} ${args.join(' ')} failed (${r.status}):\n${r.stderr}`);
   return r.stdout;
 }
+
+/** a package's train.py on one thread (cwd `pkg`): its exit status and stdout + stderr */
+export function trainPy(pkg: string, args: string[], timeout = 120_000): { status: number | null; out: string } {
+  const r = spawnSync(PYTHON, ['train.py', '--threads', '1', ...args], {
+    cwd: pkg,
+    encoding: 'utf8',
+    timeout,
+    env: { ...process.env, OMP_NUM_THREADS: '1', PYTHONDONTWRITEBYTECODE: '1' },
+  });
+  return { status: r.status, out: `${r.stdout}${r.stderr}` };
+}

@@ -3,10 +3,9 @@
 // samples of one class land on that class's blob.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { spawnSync } from 'node:child_process';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { flowc, tmp } from '../cli/helpers.js';
-import { PYTHON, runPython, torchMissing } from '../support/torch.js';
+import { runPython, torchMissing, trainPy } from '../support/torch.js';
 
 const SPEC = `model CondFlow {
   data x: real[2]
@@ -49,12 +48,8 @@ describe('a conditioned flow trains in torch and round-trips to flowc eval', () 
   it('train.py --labels trains log p(x | y); flowc eval --labels scores its checkpoint as torch does', async (ctx) => {
     if (missing) ctx.skip();
     const run = join(dir, 'run');
-    const a = spawnSync(
-      PYTHON,
-      ['train.py', '--threads', '1', '--data', join(dir, 'x.npy'), '--labels', join(dir, 'y.csv'), '--out', run],
-      { cwd: pkg, encoding: 'utf8', timeout: 120_000, env: { ...process.env, OMP_NUM_THREADS: '1' } },
-    );
-    expect(a.status, `${a.stdout}${a.stderr}`).toBe(0);
+    const a = trainPy(pkg, ['--data', join(dir, 'x.npy'), '--labels', join(dir, 'y.csv'), '--out', run]);
+    expect(a.status, a.out).toBe(0);
     const losses = readFileSync(join(run, 'metrics.jsonl'), 'utf8')
       .trim()
       .split('\n')

@@ -3,10 +3,9 @@
 // MADEs' first layers widened by h) and scores near torch's importance-weighted estimate (different noise).
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { spawnSync } from 'node:child_process';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { flowc, noTrace, tmp } from '../cli/helpers.js';
-import { PYTHON, runPython, torchMissing } from '../support/torch.js';
+import { runPython, torchMissing, trainPy } from '../support/torch.js';
 
 const SPEC = `model CondVae {
   data x: binary[6]
@@ -50,15 +49,7 @@ np.save("x.npy", x); np.savetxt("y.csv", y, fmt="%d")`,
   );
 }, 120_000);
 
-function train(args: string[]): { status: number | null; out: string } {
-  const r = spawnSync(PYTHON, ['train.py', '--threads', '1', ...args], {
-    cwd: pkg,
-    encoding: 'utf8',
-    timeout: 120_000,
-    env: { ...process.env, OMP_NUM_THREADS: '1', PYTHONDONTWRITEBYTECODE: '1' },
-  });
-  return { status: r.status, out: `${r.stdout}${r.stderr}` };
-}
+const train = (args: string[]) => trainPy(pkg, args);
 
 describe('a conditional VAE trains in torch and round-trips to flowc eval', () => {
   it('model.py builds the IAF steps with h and both nets with y', () => {
