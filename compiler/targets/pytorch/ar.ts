@@ -99,12 +99,16 @@ function jointPixelCode(ir: FlowIR, c: Extract<ConditionalIR, { kind: 'pixelcnnp
                                domain=IR["data"]["domain"]))`;
 }
 
-/** the imports model.py needs beyond flowc_torch.ar and likelihoods */
+/** the flowc_torch imports model.py needs for an autoregressive model (PixelCNN++ does not use flowc_torch.ar) */
 export function arImports(ir: FlowIR): string[] {
   const k = ir.conditional?.kind;
-  if (k === 'pixelrnn') return ['from flowc_torch.pixelrnn import PixelRnn'];
-  if (k === 'pixelcnnpp') return ['from flowc_torch.pixelcnnpp import JointPixelModel, PixelCnnPP'];
-  return [];
+  if (k === 'pixelcnnpp')
+    return [
+      'from flowc_torch import likelihoods as L',
+      'from flowc_torch.pixelcnnpp import JointPixelModel, PixelCnnPP',
+    ];
+  const ar = 'from flowc_torch import ar as AR, likelihoods as L';
+  return k === 'pixelrnn' ? [ar, 'from flowc_torch.pixelrnn import PixelRnn'] : [ar];
 }
 
 /** the build() expression of an autoregressive model */

@@ -222,7 +222,6 @@ function modelPy(ir: FlowIR, source: string): string {
     imports.splice(
       0,
       imports.length,
-      'from flowc_torch import ar as AR, likelihoods as L',
       ...arImports(ir),
       'from flowc_torch.package import constants, layer_args, load_weights, read_ir, read_json',
     );
